@@ -1,0 +1,14 @@
+import { validateEnv } from '../src/config/env.validation';
+import { toAppConfig } from '../src/config/app-config';
+import { runMigrations } from '../src/database/data-source';
+
+async function main() {
+  const config = toAppConfig(validateEnv(process.env));
+  const applied = await runMigrations(config.databaseUrl);
+  console.log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date.');
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+import { EnvironmentVariables } from './env.validation';
+import { LOCAL_DEFAULTS } from './runtime-mode';
+
+// Typed, resolved settings used by the modules; they never read process.env themselves.
+export interface AppConfig {
+  mode: 'servers' | 'embedded';
+  production: boolean;
+  port: number;
+  appUrl: string;
+  databaseUrl: string;
+  redisUrl: string | null;
+  queueBackend: 'redis' | 'postgres';
+  queuePrefix: string;
+  mailTransport: { kind: 'smtp'; url: string } | { kind: 'outbox' };
+  mailFrom: string;
+  sessionSecret: string;
+  dataDir: string;
+  logLevel: string;
+  loginRateLimit: number;
+  confirmTokenHours: number;
+}
+
+export function toAppConfig(env: EnvironmentVariables): AppConfig {
+  const embedded = env.KT_MODE === 'embedded';
+  const smtp = env.SMTP_URL ?? (embedded ? 'outbox' : LOCAL_DEFAULTS.SMTP_URL);
+  return {
+    mode: embedded ? 'embedded' : 'servers',
+    production: env.NODE_ENV === 'production',
+    port: env.PORT,
+    appUrl: env.APP_URL.replace(/\/$/, ''),
+    databaseUrl: env.DATABASE_URL ?? LOCAL_DEFAULTS.DATABASE_URL,
+    redisUrl: embedded ? null : (env.REDIS_URL ?? LOCAL_DEFAULTS.REDIS_URL),
+    queueBackend: embedded ? 'postgres' : 'redis',
+    queuePrefix: env.QUEUE_PREFIX,
+    mailTransport: smtp === 'outbox' ? { kind: 'outbox' } : { kind: 'smtp', url: smtp },
+    mailFrom: env.MAIL_FROM,
+    // Outside production a fixed development secret is acceptable; production requires one (validated).
+    sessionSecret: env.SESSION_SECRET ?? 'development-only-session-secret-not-for-production',
+    dataDir: env.DATA_DIR,
+    logLevel: env.LOG_LEVEL,
+    loginRateLimit: env.LOGIN_RATE_LIMIT,
+    confirmTokenHours: env.CONFIRM_TOKEN_HOURS,
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

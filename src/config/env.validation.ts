@@ -1,0 +1,60 @@
+import { plainToInstance } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+// Every setting comes from the environment; this is the single list, checked once at start-up.
+export class EnvironmentVariables {
+  @IsOptional() @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @IsInt() @Min(1) @Max(65535)
+  PORT = 3000;
+
+  @IsString() @Matches(/^https?:\/\/[^\s/]+(:\d+)?(\/.*)?$/, { message: 'APP_URL must be an absolute http(s) URL such as http://localhost:3000' })
+  APP_URL = 'http://localhost:3000';
+
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must look like postgres://user:password@host:5432/database' })
+  DATABASE_URL?: string;
+
+  @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must look like redis://host:6379' })
+  REDIS_URL?: string;
+
+  @IsOptional() @Matches(/^(smtps?:\/\/.+|outbox|log)$/, { message: 'SMTP_URL must look like smtp://user:pass@host:587 (or "outbox")' })
+  SMTP_URL?: string;
+
+  @IsString() @Matches(/^.+@.+$/, { message: 'MAIL_FROM must contain an email address, e.g. "Kleinstadt-Tandem <tandem@example.org>"' })
+  MAIL_FROM = 'Kleinstadt-Tandem <no-reply@kleinstadt-tandem.local>';
+
+  @IsOptional() @IsString() @MinLength(32, { message: 'SESSION_SECRET must be at least 32 characters long' })
+  SESSION_SECRET?: string;
+
+  @IsString() DATA_DIR = './data';
+
+  @IsString() @Matches(/^[a-z0-9_-]{1,40}$/, { message: 'QUEUE_PREFIX may contain a-z, 0-9, _ and - (max 40)' })
+  QUEUE_PREFIX = 'kt';
+
+  // Set by the launcher only: 'embedded' runs on PGlite + BullMQ's PostgreSQL backend + a local outbox.
+  @IsOptional() @IsIn(['servers', 'embedded'])
+  KT_MODE: 'servers' | 'embedded' = 'servers';
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @IsInt() @Min(1) @Max(1000)
+  LOGIN_RATE_LIMIT = 10;
+
+  @IsInt() @Min(1) @Max(24 * 14)
+  CONFIRM_TOKEN_HOURS = 48;
+}
+
+export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
+  const env = plainToInstance(EnvironmentVariables, raw, { enableImplicitConversion: true, exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
+  const messages = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`));
+  if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
+    messages.push('SESSION_SECRET: required when NODE_ENV=production (at least 32 random characters)');
+  }
+  if (messages.length) {
+    throw new Error(`Invalid configuration:\n  - ${messages.join('\n  - ')}`);
+  }
+  return env;
+}

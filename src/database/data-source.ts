@@ -1,0 +1,32 @@
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from './migrations';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: databaseUrl,
+    synchronize: false,
+    migrationsRun: false,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'typeorm_migrations',
+    namingStrategy: new SnakeNamingStrategy(),
+    extra: { max: 10 },
+  };
+}
+
+/** A connection for scripts (migrate, import, seed); entities are not needed there, SQL is explicit. */
+export async function openDataSource(databaseUrl: string): Promise<DataSource> {
+  const ds = new DataSource(dataSourceOptions(databaseUrl));
+  return ds.initialize();
+}
+
+export async function runMigrations(databaseUrl: string): Promise<string[]> {
+  const ds = await openDataSource(databaseUrl);
+  try {
+    const done = await ds.runMigrations({ transaction: 'each' });
+    return done.map((m) => m.name);
+  } finally {
+    await ds.destroy();
+  }
+}

@@ -1,0 +1,4 @@
+import { Foundation1732400000000 } from '../../migrations/1732400000000-Foundation';
+
+// Explicit list (no glob) so the same migrations load under tsc output and inside jest.
+export const MIGRATIONS = [Foundation1732400000000];

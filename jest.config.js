@@ -1,6 +1,7 @@
 // Two projects: fast pure-logic unit tests and slower end-to-end tests against real services.
 const transform = { '^.+\\.ts$': ['@swc/jest'] };
 module.exports = {
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',
@@ -14,7 +15,6 @@ module.exports = {
       transform,
       testEnvironment: 'node',
       globalSetup: '<rootDir>/test/utils/global-setup.ts',
-      testTimeout: 60000,
     },
   ],
 };

@@ -124,10 +124,23 @@ export class Foundation1732400000000 implements MigrationInterface {
       subject varchar(300),
       message_id varchar(300),
       last_error text,
+      claimed_at timestamptz,
       sent_at timestamptz,
       created_at timestamptz NOT NULL DEFAULT now()
     )`);
     await q.query(`CREATE INDEX mail_delivery_status_idx ON mail_delivery (status)`);
+
+    // Local outbox: where email goes in the embedded default mode instead of SMTP (readable in the browser).
+    await q.query(`CREATE TABLE outbox_message (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+      message_id varchar(300) NOT NULL,
+      recipient varchar(254) NOT NULL,
+      subject varchar(300) NOT NULL,
+      html text NOT NULL,
+      text text NOT NULL,
+      headers jsonb NOT NULL DEFAULT '{}'::jsonb,
+      created_at timestamptz NOT NULL DEFAULT now()
+    )`);
 
     // Session store for express-session (connect-pg-simple layout).
     await q.query(`CREATE TABLE http_session (
@@ -167,7 +180,7 @@ export class Foundation1732400000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['http_session', 'mail_delivery', 'audit_log', 'email_token', 'user_account', 'town_experience',
+    for (const t of ['http_session', 'outbox_message', 'mail_delivery', 'audit_log', 'email_token', 'user_account', 'town_experience',
       'town_challenge', 'town_topic', 'town', 'topic', 'municipality']) {
       await q.query(`DROP TABLE IF EXISTS ${t}`);
     }

@@ -1,4 +1,4 @@
-import { plainToInstance } from 'class-transformer';
+import { plainToInstance, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 // Every setting comes from the environment; this is the single list, checked once at start-up.
@@ -6,8 +6,8 @@ export class EnvironmentVariables {
   @IsOptional() @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @IsInt() @Min(1) @Max(65535)
-  PORT = 3000;
+  @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  PORT: number = 3000;
 
   @IsString() @Matches(/^https?:\/\/[^\s/]+(:\d+)?(\/.*)?$/, { message: 'APP_URL must be an absolute http(s) URL such as http://localhost:3000' })
   APP_URL = 'http://localhost:3000';
@@ -39,11 +39,11 @@ export class EnvironmentVariables {
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  @IsInt() @Min(1) @Max(1000)
-  LOGIN_RATE_LIMIT = 10;
+  @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  LOGIN_RATE_LIMIT: number = 10;
 
-  @IsInt() @Min(1) @Max(24 * 14)
-  CONFIRM_TOKEN_HOURS = 48;
+  @Type(() => Number) @IsInt() @Min(1) @Max(24 * 14)
+  CONFIRM_TOKEN_HOURS: number = 48;
 }
 
 export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {

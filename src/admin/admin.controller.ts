@@ -1,0 +1,53 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiCookieAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { Roles } from '../auth/roles.guard';
+import type { SessionUser } from '../auth/session-user';
+import { AuditRepository } from './audit.repository';
+import { VerificationService } from './verification.service';
+
+class DecisionDto {
+  @ApiProperty({ required: false, maxLength: 1000 }) @IsOptional() @IsString() @MaxLength(1000) reason?: string;
+}
+
+@ApiTags('geschaeftsstelle')
+@ApiCookieAuth()
+@Roles('office', 'admin')
+@Controller('api/admin')
+export class AdminController {
+  constructor(private readonly verification: VerificationService, private readonly audit: AuditRepository) {}
+
+  @Get('registrations')
+  @ApiOperation({ summary: 'Pending registrations with the directory facts and the contacts' })
+  async pending() {
+    const towns = await this.verification.listPending();
+    return towns.map((t) => ({
+      townId: t.id, ags: t.ags, registeredAt: t.createdAt, contacts: t.contacts,
+      directory: {
+        name: t.municipality.name, stateName: t.municipality.stateName, districtName: t.municipality.districtName,
+        associationName: t.municipality.associationName, population: t.municipality.population, postcode: t.municipality.postcode,
+      },
+    }));
+  }
+
+  @Post('towns/:id/verify')
+  @HttpCode(200)
+  async verify(@Param('id', ParseUUIDPipe) id: string, @Body() dto: DecisionDto, @CurrentUser() user: SessionUser) {
+    await this.verification.decide(user, id, 'verify', dto.reason);
+    return { townId: id, status: 'verified' };
+  }
+
+  @Post('towns/:id/reject')
+  @HttpCode(200)
+  async reject(@Param('id', ParseUUIDPipe) id: string, @Body() dto: DecisionDto, @CurrentUser() user: SessionUser) {
+    await this.verification.decide(user, id, 'reject', dto.reason);
+    return { townId: id, status: 'rejected' };
+  }
+
+  @Get('audit/towns/:id')
+  @ApiOperation({ summary: 'Audit trail of one town' })
+  trail(@Param('id', ParseUUIDPipe) id: string) {
+    return this.audit.forSubject('town', id);
+  }
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '../auth/auth.module';
+import { MailModule } from '../mail/mail.module';
+import { MunicipalitiesModule } from '../municipalities/municipalities.module';
+import { AdminController } from './admin.controller';
+import { AuditLog } from './audit-log.entity';
+import { AuditModule } from './audit.module';
+import { VerificationPagesController } from './verification.pages.controller';
+import { VerificationService } from './verification.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([AuditLog]), AuthModule, MunicipalitiesModule, MailModule, AuditModule],
+  controllers: [AdminController, VerificationPagesController],
+  providers: [VerificationService],
+})
+export class AdminModule {}

@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditLog } from './audit-log.entity';
+
+export interface AuditEntry {
+  actorId: string | null;
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  reason?: string | null;
+  data?: Record<string, unknown>;
+}
+
+@Injectable()
+export class AuditRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  async write(manager: EntityManager, e: AuditEntry): Promise<void> {
+    await manager.query(
+      `INSERT INTO audit_log (actor_id, action, subject_type, subject_id, reason, data) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [e.actorId, e.action, e.subjectType, e.subjectId, e.reason ?? null, JSON.stringify(e.data ?? {})],
+    );
+  }
+
+  forSubject(subjectType: string, subjectId: string): Promise<AuditLog[]> {
+    return this.ds.getRepository(AuditLog).find({ where: { subjectType, subjectId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+}

@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { AdminModule } from './admin/admin.module';
+import { AuthModule } from './auth/auth.module';
+import { RolesGuard } from './auth/roles.guard';
+import { HttpExceptionFilter } from './common/http-exception.filter';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { MunicipalitiesModule } from './municipalities/municipalities.module';
+import { QueueModule } from './queue/queue.module';
+import { loggerOptions } from './common/logger.options';
+
+@Module({
+  imports: [
+    ConfigModule,
+    LoggerModule.forRoot(loggerOptions()),
+    DatabaseModule,
+    QueueModule,
+    MunicipalitiesModule,
+    AuthModule,
+    AdminModule,
+    HealthModule,
+  ],
+  providers: [
+    { provide: APP_GUARD, useClass: RolesGuard },
+    { provide: APP_FILTER, useClass: HttpExceptionFilter },
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,54 @@
+import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import type { Request } from 'express';
+import { CurrentUser } from './current-user.decorator';
+import { LocalAuthGuard } from './local-auth.guard';
+import { logOut } from './login.util';
+import { ConfirmDto, LoginDto, RegisterDto } from './register.dto';
+import { RegistrationService } from './registration.service';
+import { Roles } from './roles.guard';
+import type { SessionUser } from './session-user';
+
+@ApiTags('auth')
+@Controller('api/auth')
+export class AuthController {
+  constructor(private readonly registration: RegistrationService) {}
+
+  @Post('register')
+  @ApiOperation({ summary: 'Register a town (by AGS) and its first contact; sends a confirmation email' })
+  async register(@Body() dto: RegisterDto) {
+    const r = await this.registration.register(dto);
+    return { ...r, status: 'pending', message: 'Registered. Please confirm the email address via the link we sent.' };
+  }
+
+  @Post('confirm')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Confirm an email address with the token from the confirmation link' })
+  async confirm(@Body() dto: ConfirmDto) {
+    await this.registration.confirm(dto.token);
+    return { confirmed: true };
+  }
+
+  @Post('login')
+  @HttpCode(200)
+  @UseGuards(ThrottlerGuard, LocalAuthGuard)
+  @ApiOperation({ summary: 'Log in; sets the session cookie (rate limited)' })
+  login(@Body() _dto: LoginDto, @CurrentUser() user: SessionUser) {
+    return user;
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @ApiCookieAuth()
+  async logout(@Req() req: Request) {
+    await logOut(req);
+  }
+
+  @Get('me')
+  @Roles()
+  @ApiCookieAuth()
+  me(@CurrentUser() user: SessionUser) {
+    return user;
+  }
+}

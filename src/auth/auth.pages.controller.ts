@@ -1,0 +1,119 @@
+import { Body, Controller, Get, Post, Query, Render, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import type { Request, Response } from 'express';
+import { DomainError } from '../common/domain-error';
+import { validateForm } from '../common/form.util';
+import { MunicipalityRepository } from '../municipalities/municipality.repository';
+import { AuthService } from './auth.service';
+import { logIn, logOut } from './login.util';
+import { RegisterDto } from './register.dto';
+import { RegistrationService } from './registration.service';
+
+const REGISTER_GERMAN: Record<string, string> = {
+  ags: 'Bitte wählen Sie Ihre Kommune aus der Trefferliste aus.',
+  email: 'Bitte geben Sie eine gültige E-Mail-Adresse an.',
+  password: 'Bitte geben Sie ein Passwort an (höchstens 200 Zeichen).',
+  displayName: 'Bitte geben Sie Ihren Namen an (2 bis 120 Zeichen).',
+  contactFunction: 'Bitte wählen Sie Ihre Funktion aus.',
+};
+
+// Only same-site relative paths are accepted as a post-login target (no open redirect).
+const safeNext = (next: unknown) => (typeof next === 'string' && /^\/(?!\/)[\w\-/?=&%.]*$/.test(next) ? next : '');
+
+@ApiExcludeController()
+@Controller()
+export class AuthPagesController {
+  constructor(
+    private readonly registration: RegistrationService,
+    private readonly auth: AuthService,
+    private readonly municipalities: MunicipalityRepository,
+  ) {}
+
+  @Get()
+  @Render('home')
+  home() {
+    return { title: 'Willkommen' };
+  }
+
+  @Get('registrieren')
+  async registerForm(@Query('suche') search: string | undefined, @Res() res: Response) {
+    return res.render('register', { title: 'Kommune registrieren', ...(await this.searchState(search)), form: { contactFunction: 'mayor' } });
+  }
+
+  @Post('registrieren')
+  async register(@Body() body: Record<string, string>, @Res() res: Response) {
+    const plain = { ags: body.ags ?? '', email: (body.email ?? '').trim(), password: body.password ?? '', displayName: body.displayName ?? '', contactFunction: body.contactFunction };
+    const { dto, errors } = await validateForm(RegisterDto, plain, REGISTER_GERMAN);
+    if (!errors.length) {
+      try {
+        await this.registration.register(dto);
+        return res.redirect(303, '/registriert');
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        errors.push(err.messageDe);
+      }
+    }
+    const form = { ...plain, password: '' };
+    return res.status(400).render('register', { title: 'Kommune registrieren', ...(await this.searchState(body.suche, body.ags)), form, errors });
+  }
+
+  @Get('registriert')
+  @Render('registered')
+  registered() {
+    return { title: 'Registrierung eingegangen' };
+  }
+
+  @Get('bestaetigen')
+  confirmPage(@Query('token') token: string | undefined, @Res() res: Response) {
+    if (!token) return res.status(400).render('confirm', { title: 'E-Mail-Adresse bestätigen', errors: ['Der Bestätigungslink ist unvollständig.'] });
+    return res.render('confirm', { title: 'E-Mail-Adresse bestätigen', token });
+  }
+
+  @Post('bestaetigen')
+  async confirm(@Body('token') token: string, @Res() res: Response) {
+    try {
+      await this.registration.confirm(String(token ?? ''));
+      return res.render('confirm', { title: 'E-Mail-Adresse bestätigt', confirmed: true });
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      return res.status(err.getStatus()).render('confirm', { title: 'E-Mail-Adresse bestätigen', errors: [err.messageDe] });
+    }
+  }
+
+  @Get('anmelden')
+  loginForm(@Query('next') next: string | undefined, @Res() res: Response) {
+    return res.render('login', { title: 'Anmelden', next: safeNext(next) });
+  }
+
+  @Post('anmelden')
+  @UseGuards(ThrottlerGuard)
+  async login(@Body() body: Record<string, string>, @Req() req: Request, @Res() res: Response) {
+    try {
+      const user = await this.auth.validate(String(body.email ?? ''), String(body.password ?? ''));
+      await logIn(req, user);
+      const home = user.townId ? '/meine-kommune' : '/geschaeftsstelle/registrierungen';
+      return res.redirect(303, safeNext(body.next) || home);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      return res.status(err.getStatus()).render('login', { title: 'Anmelden', email: body.email, next: safeNext(body.next), errors: [err.messageDe] });
+    }
+  }
+
+  @Post('abmelden')
+  async logout(@Req() req: Request, @Res() res: Response) {
+    await logOut(req);
+    return res.redirect(303, '/');
+  }
+
+  private async searchState(search: string | undefined, keepAgs?: string) {
+    const term = (search ?? '').trim();
+    if (term.length < 2) return { search: term, searched: false, hits: [] };
+    const hits = await this.municipalities.search(term.slice(0, 80), 15);
+    if (keepAgs && !hits.some((h) => h.ags === keepAgs)) {
+      const kept = await this.municipalities.findByAgs(keepAgs);
+      if (kept) hits.unshift(Object.assign(kept, { registered: false }));
+    }
+    return { search: term, searched: true, hits };
+  }
+}

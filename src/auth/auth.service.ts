@@ -1,0 +1,38 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { DomainError } from '../common/domain-error';
+import { randomBytes } from 'node:crypto';
+import { hashPassword, verifyPassword } from './password.util';
+import type { SessionUser } from './session-user';
+import { UserRepository } from './user.repository';
+
+
+@Injectable()
+export class AuthService {
+  // Verified against when the email is unknown, so response time does not reveal which emails exist.
+  private readonly dummyHash = hashPassword(randomBytes(16).toString('hex'));
+
+  constructor(private readonly users: UserRepository) {}
+
+  async validate(email: string, password: string): Promise<SessionUser> {
+    const user = await this.users.findWithHashByEmail(email.trim());
+    const ok = await verifyPassword(user?.passwordHash ?? (await this.dummyHash), password);
+    if (!user || !ok) {
+      throw new DomainError(HttpStatus.UNAUTHORIZED, 'invalid_credentials', 'Email or password is wrong',
+        'E-Mail-Adresse oder Passwort ist falsch.');
+    }
+    if (!user.emailConfirmedAt) {
+      throw new DomainError(HttpStatus.FORBIDDEN, 'email_not_confirmed', 'Please confirm your email address first',
+        'Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse über den Link in unserer E-Mail.');
+    }
+    return toSessionUser(user);
+  }
+
+  async load(id: string): Promise<SessionUser | null> {
+    const user = await this.users.findById(id);
+    return user ? toSessionUser(user) : null;
+  }
+}
+
+const toSessionUser = (u: { id: string; email: string; role: SessionUser['role']; displayName: string; townId: string | null }): SessionUser => ({
+  id: u.id, email: u.email, role: u.role, displayName: u.displayName, townId: u.townId,
+});

@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { MailDelivery } from './mail-delivery.entity';
+
+export interface NewDelivery {
+  dedupeKey: string;
+  recipient: string;
+  template: string;
+  context: Record<string, unknown>;
+}
+
+@Injectable()
+export class MailDeliveryRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /** Inserts the promise to send; an existing dedupe key wins, so re-running a caller adds no second email. */
+  async insert(d: NewDelivery, manager: EntityManager = this.ds.manager): Promise<string> {
+    const rows = await manager.query(
+      `INSERT INTO mail_delivery (dedupe_key, recipient, template, context) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (dedupe_key) DO UPDATE SET dedupe_key = EXCLUDED.dedupe_key RETURNING id`,
+      [d.dedupeKey, d.recipient, d.template, JSON.stringify(d.context)],
+    );
+    return rows[0].id;
+  }
+
+  /** Atomically takes a delivery for sending; null when it is sent or another worker holds it. */
+  async claim(id: string): Promise<MailDelivery | null> {
+    // TypeORM returns [rows, affectedCount] for UPDATE … RETURNING on PostgreSQL.
+    const [rows] = await this.ds.query(
+      `UPDATE mail_delivery SET status = 'sending', claimed_at = now(), attempts = attempts + 1
+       WHERE id = $1 AND (status IN ('queued', 'failed') OR (status = 'sending' AND claimed_at < now() - interval '10 minutes'))
+       RETURNING id`,
+      [id],
+    );
+    if (!rows[0]) return null;
+    return this.ds.getRepository(MailDelivery).findOneByOrFail({ id });
+  }
+
+  async markSent(id: string, subject: string, messageId: string): Promise<void> {
+    await this.ds.query(`UPDATE mail_delivery SET status = 'sent', subject = $2, message_id = $3, sent_at = now(), last_error = NULL WHERE id = $1`, [
+      id,
+      subject,
+      messageId,
+    ]);
+  }
+
+  async markFailed(id: string, error: string): Promise<void> {
+    await this.ds.query(`UPDATE mail_delivery SET status = 'failed', last_error = $2 WHERE id = $1`, [id, error.slice(0, 2000)]);
+  }
+
+  /** Deliveries whose job may have been lost (queue unreachable at the time, or a crashed worker). */
+  async findStranded(olderThanSeconds: number, limit = 500): Promise<string[]> {
+    const rows = await this.ds.query(
+      `SELECT id FROM mail_delivery
+       WHERE (status = 'queued' AND created_at < now() - make_interval(secs => $1))
+          OR (status = 'sending' AND claimed_at < now() - interval '10 minutes')
+       ORDER BY created_at LIMIT $2`,
+      [olderThanSeconds, limit],
+    );
+    return rows.map((r: { id: string }) => r.id);
+  }
+
+  findById(id: string): Promise<MailDelivery | null> {
+    return this.ds.getRepository(MailDelivery).findOneBy({ id });
+  }
+}

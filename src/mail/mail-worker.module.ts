@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { DeliverMailJob } from './deliver-mail.job';
+import { MailSweeperCronJob } from './mail-sweeper.cron.job';
+import { MailModule } from './mail.module';
+
+// Loaded only by the worker entry point: processors and the sweeper.
+@Module({ imports: [MailModule], providers: [DeliverMailJob, MailSweeperCronJob] })
+export class MailWorkerModule {}

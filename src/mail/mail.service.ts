@@ -1,0 +1,67 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { EntityManager } from 'typeorm';
+import { JOBS, QUEUES } from '../queue/queue-names';
+import { MailDeliveryRepository, NewDelivery } from './mail-delivery.repository';
+import { MailRenderer } from './mail-renderer';
+import { MailTransportRepository } from './mail-transport.repository';
+
+@Injectable()
+export class MailService {
+  private readonly logger = new Logger(MailService.name);
+  private readonly renderer = new MailRenderer();
+
+  constructor(
+    private readonly deliveries: MailDeliveryRepository,
+    private readonly transport: MailTransportRepository,
+    @InjectQueue(QUEUES.mail) private readonly queue: Queue,
+  ) {}
+
+  /** Records the promise inside the caller's transaction; call dispatch() with the id after commit. */
+  record(d: NewDelivery, manager?: EntityManager): Promise<string> {
+    return this.deliveries.insert(d, manager);
+  }
+
+  /** Hands deliveries to the queue. A failure here loses nothing: the sweeper re-dispatches queued rows. */
+  async dispatch(ids: string[]): Promise<void> {
+    for (const id of ids) {
+      try {
+        await this.queue.add(JOBS.deliverMail, { deliveryId: id }, { jobId: `mail-${id}` });
+      } catch (err) {
+        this.logger.warn(`Could not queue mail delivery ${id} (${(err as Error).message}); the sweeper will retry.`);
+      }
+    }
+  }
+
+  /** The job body: render and send once. A second run of the same job finds the row sent and does nothing. */
+  async deliver(deliveryId: string): Promise<'sent' | 'skipped'> {
+    const d = await this.deliveries.claim(deliveryId);
+    if (!d) return 'skipped';
+    try {
+      const rendered = this.renderer.render(d.template, d.context);
+      const messageId = await this.transport.send({
+        ...rendered,
+        to: d.recipient,
+        headers: { 'X-KT-Delivery-Id': d.id, 'Auto-Submitted': 'auto-generated' },
+      });
+      await this.deliveries.markSent(d.id, rendered.subject, messageId);
+      return 'sent';
+    } catch (err) {
+      await this.deliveries.markFailed(d.id, (err as Error).message);
+      throw err;
+    }
+  }
+
+  async redispatchStranded(): Promise<number> {
+    const ids = await this.deliveries.findStranded(60);
+    if (ids.length) {
+      // A fresh job id: the original job may still exist as failed/completed in the queue.
+      for (const id of ids) {
+        await this.queue.add(JOBS.deliverMail, { deliveryId: id }, { jobId: `mail-${id}-r${Date.now()}` });
+      }
+      this.logger.log(`Re-dispatched ${ids.length} stranded mail deliveries`);
+    }
+    return ids.length;
+  }
+}

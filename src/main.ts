@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { setupApp } from './app.setup';
+import { APP_CONFIG, type AppConfig } from './config/app-config';
+
+async function bootstrap() {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  const { close } = setupApp(app);
+  app.enableShutdownHooks();
+  const config = app.get<AppConfig>(APP_CONFIG);
+  await app.listen(config.port, process.env.HOST ?? '0.0.0.0');
+  app.get(Logger).log(`Kleinstadt-Tandem web listening on ${config.appUrl} (mode: ${config.mode})`);
+  process.once('beforeExit', () => void close());
+}
+
+bootstrap().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../admin/audit.module';
+import { MunicipalitiesController } from './municipalities.controller';
+import { MunicipalityRepository } from './municipality.repository';
+import { TopicRepository } from './topic.repository';
+import { TownProfilePagesController } from './town-profile.pages.controller';
+import { TownRepository } from './town.repository';
+import { TownsService } from './towns.service';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Municipality } from './municipality.entity';
+import { Topic } from './topic.entity';
+import { Town } from './town.entity';
+import { TownChallenge } from './town-challenge.entity';
+import { TownExperience } from './town-experience.entity';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Municipality, Topic, Town, TownChallenge, TownExperience]), AuditModule],
+  controllers: [MunicipalitiesController, TownProfilePagesController],
+  providers: [MunicipalityRepository, TopicRepository, TownRepository, TownsService],
+  exports: [MunicipalityRepository, TopicRepository, TownRepository, TownsService],
+})
+export class MunicipalitiesModule {}

@@ -1,0 +1,33 @@
+import { Column, CreateDateColumn, Entity, JoinColumn, JoinTable, ManyToMany, ManyToOne, OneToMany, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Municipality } from './municipality.entity';
+import { Topic } from './topic.entity';
+import { TownChallenge } from './town-challenge.entity';
+import { TownExperience } from './town-experience.entity';
+
+export type TownStatus = 'pending' | 'verified' | 'rejected';
+export type Visibility = 'public' | 'network' | 'office';
+export const PROFILE_FIELDS = ['description', 'topics', 'challenges', 'experiences'] as const;
+export type ProfileField = (typeof PROFILE_FIELDS)[number];
+
+@Entity('town')
+export class Town {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'char', length: 8 }) ags: string;
+  @ManyToOne(() => Municipality, { eager: true }) @JoinColumn({ name: 'ags' }) municipality: Municipality;
+  @Column({ type: 'enum', enum: ['pending', 'verified', 'rejected'], enumName: 'town_status' }) status: TownStatus;
+  @Column() isDemo: boolean;
+  @Column({ type: 'text' }) description: string;
+  @Column({ type: 'smallint' }) capacity: number;
+  @Column() optedOut: boolean;
+  @Column({ type: 'jsonb' }) visibility: Partial<Record<ProfileField, Visibility>>;
+  @Column({ type: 'text', nullable: true }) rejectionReason: string | null;
+  @Column({ type: 'timestamptz', nullable: true }) decidedAt: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) profileUpdatedAt: Date | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+
+  @ManyToMany(() => Topic)
+  @JoinTable({ name: 'town_topic', joinColumn: { name: 'town_id' }, inverseJoinColumn: { name: 'topic_slug', referencedColumnName: 'slug' } })
+  topics: Topic[];
+  @OneToMany(() => TownChallenge, (c) => c.town, { cascade: true }) challenges: Relation<TownChallenge[]>;
+  @OneToMany(() => TownExperience, (e) => e.town, { cascade: true }) experiences: Relation<TownExperience[]>;
+}

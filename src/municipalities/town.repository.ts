@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Town, TownStatus } from './town.entity';
+
+export interface ProfileWrite {
+  description: string;
+  capacity: number;
+  visibility: Town['visibility'];
+  topics: string[];
+  challenges: { topicSlug: string; text: string; urgency: number }[];
+  experiences: { topicSlug: string; tried: string; outcome: string }[];
+}
+
+@Injectable()
+export class TownRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.ds.transaction(work);
+  }
+
+  async existsForAgs(ags: string, manager: EntityManager = this.ds.manager): Promise<boolean> {
+    return (await manager.query(`SELECT 1 FROM town WHERE ags = $1`, [ags])).length > 0;
+  }
+
+  async create(manager: EntityManager, ags: string): Promise<string> {
+    const rows = await manager.query(`INSERT INTO town (ags) VALUES ($1) RETURNING id`, [ags]);
+    return rows[0].id;
+  }
+
+  findById(id: string, manager: EntityManager = this.ds.manager): Promise<Town | null> {
+    return manager.getRepository(Town).findOne({
+      where: { id },
+      relations: { topics: true, challenges: true, experiences: true },
+      order: { topics: { sortOrder: 'ASC' } },
+    });
+  }
+
+  findByIdForUpdate(manager: EntityManager, id: string): Promise<Town | null> {
+    return manager.getRepository(Town).findOne({ where: { id }, lock: { mode: 'pessimistic_write', tables: ['town'] } });
+  }
+
+  async setStatus(manager: EntityManager, id: string, status: TownStatus, reason: string | null): Promise<void> {
+    await manager.query(`UPDATE town SET status = $2, rejection_reason = $3, decided_at = now() WHERE id = $1`, [id, status, reason]);
+  }
+
+  /** Replaces the whole profile in the caller's transaction (profiles are small; replace beats diffing). */
+  async writeProfile(manager: EntityManager, id: string, p: ProfileWrite): Promise<void> {
+    await manager.query(
+      `UPDATE town SET description = $2, capacity = $3, visibility = $4, profile_updated_at = now() WHERE id = $1`,
+      [id, p.description, p.capacity, JSON.stringify(p.visibility)],
+    );
+    await manager.query(`DELETE FROM town_topic WHERE town_id = $1`, [id]);
+    await manager.query(`DELETE FROM town_challenge WHERE town_id = $1`, [id]);
+    await manager.query(`DELETE FROM town_experience WHERE town_id = $1`, [id]);
+    if (p.topics.length) {
+      await manager.query(`INSERT INTO town_topic (town_id, topic_slug) SELECT $1, unnest($2::varchar[])`, [id, p.topics]);
+    }
+    for (const c of p.challenges) {
+      await manager.query(`INSERT INTO town_challenge (town_id, topic_slug, text, urgency) VALUES ($1, $2, $3, $4)`, [id, c.topicSlug, c.text, c.urgency]);
+    }
+    for (const e of p.experiences) {
+      await manager.query(`INSERT INTO town_experience (town_id, topic_slug, tried, outcome) VALUES ($1, $2, $3, $4)`, [id, e.topicSlug, e.tried, e.outcome]);
+    }
+  }
+
+  /** Registrations waiting for the Geschäftsstelle, oldest first, with the contacts who registered. */
+  async listByStatus(status: TownStatus): Promise<Array<Town & { contacts: { email: string; displayName: string; contactFunction: string | null; emailConfirmedAt: Date | null; createdAt: Date }[] }>> {
+    const towns = await this.ds.getRepository(Town).find({ where: { status }, order: { createdAt: 'ASC' } });
+    if (!towns.length) return [];
+    const contacts = await this.ds.query(
+      `SELECT town_id, email, display_name, contact_function, email_confirmed_at, created_at FROM user_account
+       WHERE town_id = ANY($1) ORDER BY created_at`,
+      [towns.map((t) => t.id)],
+    );
+    return towns.map((t) =>
+      Object.assign(t, {
+        contacts: contacts
+          .filter((c: { town_id: string }) => c.town_id === t.id)
+          .map((c: Record<string, never>) => ({ email: c.email, displayName: c.display_name, contactFunction: c.contact_function, emailConfirmedAt: c.email_confirmed_at, createdAt: c.created_at })),
+      }),
+    );
+  }
+}

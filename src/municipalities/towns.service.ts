@@ -1,0 +1,96 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { AuditRepository } from '../admin/audit.repository';
+import { isOffice, type SessionUser } from '../auth/session-user';
+import { DomainError } from '../common/domain-error';
+import { TopicRepository } from './topic.repository';
+import { PROFILE_FIELDS, ProfileField, Town, Visibility } from './town.entity';
+import { TownProfileDto } from './town-profile.dto';
+import { TownRepository } from './town.repository';
+
+const DEFAULT_VISIBILITY: Record<ProfileField, Visibility> = { description: 'network', topics: 'network', challenges: 'network', experiences: 'network' };
+
+export const notFound = () =>
+  new DomainError(HttpStatus.NOT_FOUND, 'town_not_found', 'Town not found', 'Diese Kommune wurde nicht gefunden.');
+
+/** A town as one viewer may see it: fields above the viewer's clearance are left out. */
+export interface TownView {
+  id: string;
+  ags: string;
+  name: string;
+  stateName: string;
+  districtName: string | null;
+  associationName: string | null;
+  population: number;
+  areaKm2: number;
+  latitude: number | null;
+  longitude: number | null;
+  status: Town['status'];
+  isDemo: boolean;
+  capacity: number;
+  visibility: Record<ProfileField, Visibility>;
+  description?: string;
+  topics?: { slug: string; name: string }[];
+  challenges?: { topic: string; text: string; urgency: number }[];
+  experiences?: { topic: string; tried: string; outcome: string }[];
+  hiddenFields: ProfileField[];
+}
+
+@Injectable()
+export class TownsService {
+  constructor(
+    private readonly towns: TownRepository,
+    private readonly topics: TopicRepository,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  async view(viewer: SessionUser | undefined, townId: string): Promise<TownView> {
+    const town = await this.towns.findById(townId);
+    if (!town) throw notFound();
+    const own = viewer?.townId === town.id;
+    // Unverified towns do not exist for other towns (and the public).
+    if (town.status !== 'verified' && !own && !isOffice(viewer)) throw notFound();
+    const clearance: Visibility[] = own || isOffice(viewer) ? ['public', 'network', 'office'] : viewer ? ['public', 'network'] : ['public'];
+    const visibility = { ...DEFAULT_VISIBILITY, ...town.visibility };
+    const shows = (f: ProfileField) => clearance.includes(visibility[f]);
+    const m = town.municipality;
+    return {
+      id: town.id, ags: town.ags, name: m.name, stateName: m.stateName, districtName: m.districtName, associationName: m.associationName,
+      population: m.population, areaKm2: m.areaKm2, latitude: m.latitude, longitude: m.longitude,
+      status: town.status, isDemo: town.isDemo, capacity: town.capacity, visibility,
+      description: shows('description') ? town.description : undefined,
+      topics: shows('topics') ? town.topics.map((t) => ({ slug: t.slug, name: t.name })) : undefined,
+      challenges: shows('challenges') ? town.challenges.map((c) => ({ topic: c.topicSlug, text: c.text, urgency: c.urgency })) : undefined,
+      experiences: shows('experiences') ? town.experiences.map((e) => ({ topic: e.topicSlug, tried: e.tried, outcome: e.outcome })) : undefined,
+      hiddenFields: PROFILE_FIELDS.filter((f) => !shows(f)),
+    };
+  }
+
+  /** Only a contact of the town itself edits its profile; unknown topics reject the whole update. */
+  async updateProfile(actor: SessionUser, townId: string, dto: TownProfileDto): Promise<TownView> {
+    if (actor.townId !== townId) {
+      throw new DomainError(HttpStatus.FORBIDDEN, 'not_your_town', 'You can only edit the profile of your own town',
+        'Sie können nur das Profil Ihrer eigenen Kommune bearbeiten.');
+    }
+    const known = new Set((await this.topics.listActive()).map((t) => t.slug));
+    const used = [...dto.topics, ...dto.challenges.map((c) => c.topic), ...dto.experiences.map((e) => e.topic)];
+    const unknown = [...new Set(used.filter((s) => !known.has(s)))];
+    if (unknown.length) {
+      throw new DomainError(HttpStatus.BAD_REQUEST, 'unknown_topic', `Unknown topic: ${unknown.join(', ')}`,
+        'Bitte wählen Sie nur Themen aus der Liste aus.', 'topics');
+    }
+    await this.towns.transaction(async (m) => {
+      const town = await this.towns.findByIdForUpdate(m, townId);
+      if (!town) throw notFound();
+      await this.towns.writeProfile(m, townId, {
+        description: dto.description.trim(),
+        capacity: dto.capacity,
+        visibility: { ...DEFAULT_VISIBILITY, ...town.visibility, ...(dto.visibility ?? {}) },
+        topics: [...new Set(dto.topics)],
+        challenges: dto.challenges.map((c) => ({ topicSlug: c.topic, text: c.text.trim(), urgency: c.urgency })),
+        experiences: dto.experiences.map((e) => ({ topicSlug: e.topic, tried: e.tried.trim(), outcome: (e.outcome ?? '').trim() })),
+      });
+      await this.audit.write(m, { actorId: actor.id, action: 'town.profile_updated', subjectType: 'town', subjectId: townId });
+    });
+    return this.view(actor, townId);
+  }
+}

@@ -1,0 +1,15 @@
+// Queue names are part of the deployed state: never rename one once it has run in production.
+export const QUEUES = {
+  mail: 'mail',
+} as const;
+
+export const JOBS = {
+  deliverMail: 'deliver-mail',
+} as const;
+
+export const DEFAULT_JOB_OPTIONS = {
+  attempts: 6,
+  backoff: { type: 'exponential', delay: 5_000 },
+  removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 30 * 24 * 3600 },
+};

@@ -1,0 +1,42 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Global, Module } from '@nestjs/common';
+import { createPostgresBackend, setDefaultBackendFactory } from 'bullmq';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { ConfigModule } from '../config/config.module';
+import { DEFAULT_JOB_OPTIONS, QUEUES } from './queue-names';
+
+/** Redis in server mode; BullMQ's PostgreSQL backend on the same database in the embedded mode. */
+export function bullConnection(config: AppConfig) {
+  if (config.queueBackend === 'postgres') {
+    // Must be set before the first Queue or Worker is constructed.
+    setDefaultBackendFactory(createPostgresBackend as never);
+    return { connection: { connectionString: config.databaseUrl, migrate: true } as never, prefix: config.queuePrefix };
+  }
+  const url = new URL(config.redisUrl!);
+  return {
+    connection: {
+      host: url.hostname,
+      port: Number(url.port || 6379),
+      username: url.username || undefined,
+      password: url.password ? decodeURIComponent(url.password) : undefined,
+      db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
+      tls: url.protocol === 'rediss:' ? {} : undefined,
+      maxRetriesPerRequest: null,
+    },
+    prefix: config.queuePrefix,
+  };
+}
+
+@Global()
+@Module({
+  imports: [
+    BullModule.forRootAsync({
+      imports: [ConfigModule],
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({ ...bullConnection(config), defaultJobOptions: DEFAULT_JOB_OPTIONS }),
+    }),
+    BullModule.registerQueue({ name: QUEUES.mail }),
+  ],
+  exports: [BullModule],
+})
+export class QueueModule {}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { LoggerModule } from 'nestjs-pino';
+import { loggerOptions } from './common/logger.options';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { MailWorkerModule } from './mail/mail-worker.module';
+import { QueueModule } from './queue/queue.module';
+
+// The worker: BullMQ processors and timed jobs, no HTTP.
+@Module({
+  imports: [ConfigModule, LoggerModule.forRoot(loggerOptions()), DatabaseModule, QueueModule, ScheduleModule.forRoot(), MailWorkerModule],
+})
+export class WorkerModule {}

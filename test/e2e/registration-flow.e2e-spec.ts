@@ -1,0 +1,113 @@
+import request from 'supertest';
+import { hashPassword } from '../../src/auth/password.util';
+import { bootApp, TestApp } from '../utils/boot-app';
+import { createOfficeUser, insertMunicipalities, TEST_TOWNS } from '../factories/directory.factory';
+
+const PASSWORD = 'Sicheres-Passwort-2024';
+const OFFICE_PASSWORD = 'Geschaeftsstelle-Pw-99';
+
+describe('registration → email → confirmation → profile → verification (real PostgreSQL, Redis, SMTP)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await bootApp('registration');
+    await insertMunicipalities(t.db, TEST_TOWNS);
+    await createOfficeUser(t.db, 'office@akademie.test', await hashPassword(OFFICE_PASSWORD));
+  });
+  afterAll(() => t?.close());
+
+  const tokenFrom = (text: string) => /bestaetigen\?token=([\w-]+)/.exec(text)?.[1];
+
+  it('runs the whole flow for Olbernhau', async () => {
+    const search = await request(t.url).get('/api/municipalities').query({ q: 'olbern' }).expect(200);
+    expect(search.body[0]).toMatchObject({ ags: '14521450', name: 'Olbernhau', stateName: 'Sachsen', registered: false });
+
+    const reg = await request(t.url).post('/api/auth/register').send({
+      ags: '14521450', email: 'buergermeister@olbernhau.test', password: PASSWORD, displayName: 'Jörg Klaus', contactFunction: 'mayor',
+    }).expect(201);
+    expect(reg.body.status).toBe('pending');
+
+    const mail = await t.smtp.waitFor((m) => m.subject?.includes('bestätigen') ?? false);
+    expect(mail.to && !Array.isArray(mail.to) ? mail.to.text : '').toBe('buergermeister@olbernhau.test');
+    expect(mail.subject).toBe('Bitte bestätigen Sie Ihre E-Mail-Adresse für Kleinstadt-Tandem');
+    expect(mail.text).toContain('Guten Tag Jörg Klaus');
+    expect(mail.text).toContain('Olbernhau (Sachsen)');
+    expect(mail.html).toContain('E-Mail-Adresse bestätigen');
+    expect(mail.headers.get('x-kt-delivery-id')).toBeTruthy();
+    const token = tokenFrom(mail.text!);
+    expect(token).toBeTruthy();
+    expect(mail.text).toContain(`${t.url}/bestaetigen?token=`);
+
+    // Not confirmed yet: login refused.
+    await request(t.url).post('/api/auth/login').send({ email: 'buergermeister@olbernhau.test', password: PASSWORD }).expect(403);
+
+    await request(t.url).post('/api/auth/confirm').send({ token }).expect(200);
+    const reused = await request(t.url).post('/api/auth/confirm').send({ token }).expect(410);
+    expect(reused.body.message).toMatch(/already been used/);
+
+    const mayor = request.agent(t.url);
+    const login = await mayor.post('/api/auth/login').send({ email: 'buergermeister@olbernhau.test', password: PASSWORD }).expect(200);
+    const cookie = login.headers['set-cookie'][0];
+    expect(cookie).toMatch(/kt\.sid=/);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    const townId = login.body.townId;
+
+    const profile = {
+      topics: ['leerstand', 'mobilitaet'],
+      challenges: [{ topic: 'leerstand', text: 'Leerstehende Ladenlokale in der Freiberger Straße', urgency: 3 }],
+      experiences: [{ topic: 'mobilitaet', tried: 'Bürgerbus für die Ortsteile', outcome: 'Gut angenommen' }],
+      description: 'Bergstadt im Erzgebirge.',
+      capacity: 2,
+      visibility: { challenges: 'office' },
+    };
+    const saved = await mayor.put(`/api/towns/${townId}/profile`).send(profile).expect(200);
+    expect(saved.body.topics.map((x: { slug: string }) => x.slug).sort()).toEqual(['leerstand', 'mobilitaet']);
+    expect(saved.body.capacity).toBe(2);
+
+    // Unverified: invisible to others (anonymous here), visible to itself.
+    await request(t.url).get(`/api/towns/${townId}`).expect(404);
+
+    const office = request.agent(t.url);
+    await office.post('/api/auth/login').send({ email: 'office@akademie.test', password: OFFICE_PASSWORD }).expect(200);
+    const pending = await office.get('/api/admin/registrations').expect(200);
+    expect(pending.body).toHaveLength(1);
+    expect(pending.body[0]).toMatchObject({ townId, ags: '14521450', directory: { name: 'Olbernhau', population: 10966 } });
+    expect(pending.body[0].contacts[0]).toMatchObject({ email: 'buergermeister@olbernhau.test', contactFunction: 'mayor' });
+
+    // The mayor cannot verify their own town.
+    await mayor.post(`/api/admin/towns/${townId}/verify`).send({}).expect(403);
+
+    await office.post(`/api/admin/towns/${townId}/verify`).send({ reason: 'Rathaus telefonisch bestätigt' }).expect(200);
+    const verifiedMail = await t.smtp.waitFor((m) => m.subject === 'Ihre Registrierung von Olbernhau wurde bestätigt');
+    expect(verifiedMail.text).toContain('geprüft und bestätigt');
+    await office.post(`/api/admin/towns/${townId}/verify`).send({}).expect(409);
+
+    const audit = await office.get(`/api/admin/audit/towns/${townId}`).expect(200);
+    expect(audit.body.map((a: { action: string }) => a.action)).toEqual(['town.registered', 'town.profile_updated', 'town.verified']);
+    expect(audit.body[2]).toMatchObject({ reason: 'Rathaus telefonisch bestätigt' });
+    expect(audit.body[2].actorId).toBeTruthy();
+
+    // Verified: anonymous sees public fields only (network default hides the rest); challenges stay office-only.
+    const publicView = await request(t.url).get(`/api/towns/${townId}`).expect(200);
+    expect(publicView.body.name).toBe('Olbernhau');
+    expect(publicView.body.challenges).toBeUndefined();
+    expect(publicView.body.hiddenFields).toEqual(expect.arrayContaining(['description', 'topics', 'challenges', 'experiences']));
+    const officeView = await office.get(`/api/towns/${townId}`).expect(200);
+    expect(officeView.body.challenges).toHaveLength(1);
+
+    // Exactly one email per promise, even if a job runs again.
+    const rows = await t.db.query(`SELECT status FROM mail_delivery ORDER BY created_at`);
+    expect(rows.rows.map((r) => r.status)).toEqual(['sent', 'sent']);
+  });
+
+  it('sends no second email when a delivery job runs twice', async () => {
+    const { MailService } = await import('../../src/mail/mail.service');
+    const mail = t.worker.get(MailService);
+    const before = t.smtp.mails.length;
+    const { rows } = await t.db.query(`SELECT id FROM mail_delivery WHERE template = 'confirm-email'`);
+    await expect(mail.deliver(rows[0].id)).resolves.toBe('skipped');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(t.smtp.mails.length).toBe(before);
+  });
+});

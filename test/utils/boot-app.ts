@@ -1,0 +1,67 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { createServer } from 'node:net';
+import { Client } from 'pg';
+import { AppModule } from '../../src/app.module';
+import { setupApp } from '../../src/app.setup';
+import { WorkerModule } from '../../src/worker.module';
+import { SmtpCatcher } from './smtp-catcher';
+import { createTestDatabase } from './test-database';
+import { TEST_REDIS_URL } from './test-env';
+
+export interface TestApp {
+  url: string;
+  app: NestExpressApplication;
+  worker: INestApplicationContext;
+  smtp: SmtpCatcher;
+  db: Client;
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+/** Boots the real AppModule (HTTP) and WorkerModule (BullMQ) against a fresh database, real Redis and an SMTP catcher. */
+export async function bootApp(name: string, env: Record<string, string> = {}): Promise<TestApp> {
+  const databaseUrl = await createTestDatabase(name);
+  const smtp = await new SmtpCatcher().start();
+  const port = await freePort();
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    KT_MODE: 'servers',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: TEST_REDIS_URL,
+    SMTP_URL: smtp.url,
+    QUEUE_PREFIX: `kt_test_${name}_${process.pid}`,
+    PORT: String(port),
+    APP_URL: `http://127.0.0.1:${port}`,
+    LOG_LEVEL: 'warn',
+    ...env,
+  });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error', 'warn'] });
+  const { close: closeSetup } = setupApp(app);
+  await app.listen(port, '127.0.0.1');
+  const worker = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn'] });
+  await worker.init();
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  return {
+    url: `http://127.0.0.1:${port}`, app, worker, smtp, db, databaseUrl,
+    async close() {
+      await worker.close();
+      await app.close();
+      await closeSetup();
+      await db.end();
+      await smtp.stop();
+    },
+  };
+}

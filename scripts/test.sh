@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The whole test suite: real PostgreSQL, Redis, SMTP (in-process) and Chromium. README's second command.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/ensure-services.sh
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+npm run -s build
+npx jest --selectProjects unit
+npx jest --selectProjects e2e --runInBand

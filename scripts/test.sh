@@ -9,4 +9,5 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 npm run -s build
 npx jest --selectProjects unit
-npx jest --selectProjects e2e --runInBand
+# --forceExit: BullMQ/ioredis sockets can linger a moment after the last file closes its app.
+npx jest --selectProjects e2e --runInBand --forceExit

@@ -1,4 +1,4 @@
-import { ValidationPipe } from '@nestjs/common';
+import { Logger, ValidationPipe } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import connectPgSimple from 'connect-pg-simple';
@@ -20,6 +20,8 @@ export function setupApp(app: NestExpressApplication): { close: () => Promise<vo
   app.use(helmet({ contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } } }));
 
   const sessionPool = new Pool({ connectionString: config.databaseUrl, max: 4 });
+  // An idle client dropped by the server (restart, failover) must not crash the process; the pool reconnects.
+  sessionPool.on('error', (err) => new Logger('SessionStore').warn(`Session store connection lost: ${err.message}`));
   const PgStore = connectPgSimple(session);
   app.use(
     session({

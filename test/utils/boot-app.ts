@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { createServer } from 'node:net';
+import Redis from 'ioredis';
 import { Client } from 'pg';
 import { AppModule } from '../../src/app.module';
 import { setupApp } from '../../src/app.setup';
@@ -53,6 +54,7 @@ export async function bootApp(name: string, env: Record<string, string> = {}): P
   const worker = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn'] });
   await worker.init();
   const db = new Client({ connectionString: databaseUrl });
+  db.on('error', () => undefined); // tests that cut connections on purpose
   await db.connect();
   return {
     url: `http://127.0.0.1:${port}`, app, worker, smtp, db, databaseUrl,
@@ -62,6 +64,22 @@ export async function bootApp(name: string, env: Record<string, string> = {}): P
       await closeSetup();
       await db.end();
       await smtp.stop();
+      await deleteQueueKeys(process.env.QUEUE_PREFIX!);
     },
   };
+}
+
+/** Each test file's BullMQ keys live under their own prefix and are removed when the file ends. */
+async function deleteQueueKeys(prefix: string): Promise<void> {
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }

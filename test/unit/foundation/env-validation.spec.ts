@@ -1,0 +1,34 @@
+import { toAppConfig } from '../../../src/config/app-config';
+import { validateEnv } from '../../../src/config/env.validation';
+import { chooseRuntimeMode } from '../../../src/config/runtime-mode';
+
+describe('environment validation', () => {
+  it('applies working local defaults', () => {
+    const c = toAppConfig(validateEnv({}));
+    expect(c).toMatchObject({ port: 3000, appUrl: 'http://localhost:3000', mode: 'servers', queueBackend: 'redis' });
+    expect(c.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/postgres');
+  });
+
+  it('names every wrong variable in one message', () => {
+    expect(() => validateEnv({ PORT: '70000', APP_URL: 'localhost', DATABASE_URL: 'mysql://x' })).toThrow(
+      /PORT: PORT must not be greater than 65535[\s\S]*APP_URL must be an absolute http\(s\) URL[\s\S]*DATABASE_URL must look like postgres/,
+    );
+  });
+
+  it('requires SESSION_SECRET in production, and a long one', () => {
+    expect(() => validateEnv({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET: required when NODE_ENV=production/);
+    expect(() => validateEnv({ NODE_ENV: 'production', SESSION_SECRET: 'short' })).toThrow(/at least 32 characters/);
+    expect(toAppConfig(validateEnv({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) })).sessionSecret).toBe('x'.repeat(40));
+  });
+
+  it('embedded mode uses the PostgreSQL queue backend and the outbox', () => {
+    const c = toAppConfig(validateEnv({ KT_MODE: 'embedded', DATABASE_URL: 'postgres://postgres@127.0.0.1:5499/postgres' }));
+    expect(c).toMatchObject({ mode: 'embedded', queueBackend: 'postgres', redisUrl: null, mailTransport: { kind: 'outbox' } });
+  });
+
+  it('chooses the mode from which servers are configured', () => {
+    expect(chooseRuntimeMode({})).toBe('embedded');
+    expect(chooseRuntimeMode({ DATABASE_URL: 'postgres://a/b', REDIS_URL: 'redis://c' })).toBe('servers');
+    expect(() => chooseRuntimeMode({ DATABASE_URL: 'postgres://a/b' })).toThrow(/set both/);
+  });
+});

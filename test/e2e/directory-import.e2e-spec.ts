@@ -1,14 +1,14 @@
 import ExcelJS from 'exceljs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { openDataSource } from '../../src/database/data-source';
 import { importDirectory } from '../../src/municipalities/directory/directory-import';
 import { DirectoryRecord, parseDestatis, readWorkbook } from '../../src/municipalities/directory/destatis-parser.util';
 import { createTestDatabase } from '../utils/test-database';
+import { DESTATIS_XLSX } from '../utils/test-env';
 
-export const DESTATIS_XLSX = resolve(__dirname, '../../../shared/data/destatis/31122023_Auszug_GV.xlsx');
 
 describe('Destatis directory import (real file, real PostgreSQL)', () => {
   let ds: DataSource;

@@ -8,3 +8,4 @@ export function dbUrl(database: string): string {
   u.pathname = `/${database}`;
   return u.toString();
 }
+export const DESTATIS_XLSX = require('node:path').resolve(__dirname, '../../../shared/data/destatis/31122023_Auszug_GV.xlsx') as string;

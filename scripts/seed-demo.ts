@@ -8,7 +8,7 @@ async function main() {
   await runMigrations(config.databaseUrl);
   const ds = await openDataSource(config.databaseUrl);
   try {
-    const s = await seedDemo(ds, { resetPasswords: process.argv.includes('--reset-passwords') });
+    const s = await seedDemo(ds, { resetPasswords: process.argv.includes('--reset-passwords') || process.env.RESET_DEMO_PASSWORDS === 'true' });
     console.log(`DEMO DATA: ${s.townsCreated} pilot towns created, ${s.municipalitiesAdded} directory rows added from the fixture.`);
     console.log(`Demo-Logins (nur Demodaten):\n${formatLogins(s.logins)}`);
   } finally {

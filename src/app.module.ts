@@ -8,6 +8,7 @@ import { HttpExceptionFilter } from './common/http-exception.filter';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { OutboxModule } from './mail/outbox.module';
 import { MunicipalitiesModule } from './municipalities/municipalities.module';
 import { QueueModule } from './queue/queue.module';
 import { loggerOptions } from './common/logger.options';
@@ -22,6 +23,7 @@ import { loggerOptions } from './common/logger.options';
     AuthModule,
     AdminModule,
     HealthModule,
+    OutboxModule.whenEnabled(),
   ],
   providers: [
     { provide: APP_GUARD, useClass: RolesGuard },

@@ -105,6 +105,6 @@ async function ensureLogin(
 
 export function formatLogins(logins: DemoLogin[]): string {
   return logins
-    .map((l) => `  ${l.role === 'office' ? 'Geschäftsstelle' : 'Bürgermeister Seelow'}: ${l.email} / ${l.password ?? '(Passwort wurde beim ersten Seeding ausgegeben; neu setzen: npm run seed:demo -- --reset-passwords)'}`)
+    .map((l) => `  ${l.role === 'office' ? 'Geschäftsstelle' : 'Bürgermeister Seelow'}: ${l.email} / ${l.password ?? '(Passwort wurde beim ersten Start ausgegeben; neu setzen mit RESET_DEMO_PASSWORDS=true)'}`)
     .join('\n');
 }

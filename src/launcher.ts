@@ -1,0 +1,76 @@
+import 'reflect-metadata';
+import { ChildProcess, spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { chooseRuntimeMode } from './config/runtime-mode';
+import { openDataSource, runMigrations } from './database/data-source';
+import { formatLogins, seedDemo } from './database/seeds/demo-seed';
+import { lockDataDir } from './embedded/data-dir-lock';
+import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded/embedded-postgres';
+
+// The start command: chooses the mode once, migrates, seeds the demo data, then runs web + worker as children.
+async function main() {
+  const mode = chooseRuntimeMode(process.env);
+  const env: NodeJS.ProcessEnv = { ...process.env, KT_MODE: mode };
+  let embedded: EmbeddedPostgres | undefined;
+  let unlock: (() => void) | undefined;
+
+  if (mode === 'embedded') {
+    const dataDir = resolve(process.env.DATA_DIR ?? './data');
+    unlock = lockDataDir(dataDir);
+    embedded = await startEmbeddedPostgres(dataDir, process.env.EMBEDDED_PG_PORT ? Number(process.env.EMBEDDED_PG_PORT) : undefined);
+    env.DATABASE_URL = embedded.url;
+    delete env.REDIS_URL;
+    console.log(`Embedded mode: PGlite in ${join(dataDir, 'pglite')}, BullMQ on PostgreSQL, email to the local outbox.`);
+  }
+
+  const children: ChildProcess[] = [];
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+    await Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => { c.once('exit', r); setTimeout(r, 8000); }))));
+    await embedded?.stop();
+    unlock?.();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  try {
+    const applied = await runMigrations(env.DATABASE_URL!);
+    if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
+    if (process.env.SEED_DEMO !== 'false') {
+      const ds = await openDataSource(env.DATABASE_URL!);
+      try {
+        const s = await seedDemo(ds, { resetPasswords: process.env.RESET_DEMO_PASSWORDS === 'true' });
+        if (s.townsCreated) console.log(`DEMO DATA: ${s.townsCreated} pilot towns seeded (clearly marked as demo data).`);
+        console.log(`Demo-Logins:\n${formatLogins(s.logins)}`);
+      } finally {
+        await ds.destroy();
+      }
+    }
+  } catch (err) {
+    console.error(`Start-up failed: ${(err as Error).message}`);
+    await stop(1);
+    return;
+  }
+
+  for (const entry of ['main.js', 'worker.js']) {
+    const child = spawn(process.execPath, [join(__dirname, entry)], { env, stdio: 'inherit' });
+    child.on('exit', (code, signal) => {
+      if (!stopping) {
+        console.error(`${entry} stopped (${signal ?? `exit ${code}`}); stopping the service.`);
+        void stop(code || 1);
+      }
+    });
+    children.push(child);
+  }
+  const appUrl = process.env.APP_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
+  console.log(`Kleinstadt-Tandem starts on ${appUrl}${mode === 'embedded' ? ` (outbox: ${appUrl}/outbox)` : ''}`);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,33 @@
+// What the matcher knows about a town: directory facts plus the profile. No database or framework types.
+export interface MatchTown {
+  id: string;
+  name?: string;
+  stateCode: string;
+  stateName: string;
+  population: number;
+  /** Gemeindeverband population; size comparisons use it where the town belongs to one. */
+  associationPopulation?: number | null;
+  areaKm2: number;
+  /** DEGURBA: 1 dense, 2 intermediate, 3 thinly populated. */
+  degurba?: number | null;
+  lat?: number | null;
+  lon?: number | null;
+  topics: string[];
+  challenges: { topic: string; urgency: number }[];
+  experiences: { topic: string }[];
+  capacity: number;
+}
+
+export interface ScoreComponent {
+  key: ComponentKey;
+  /** Normalised weight of this component (the weights in use sum to 1). */
+  weight: number;
+  /** Similarity in [0, 1] before weighting. */
+  similarity: number;
+  /** weight × similarity: the components of a pair sum to its score. */
+  value: number;
+  /** German reason from the viewer's perspective ("Ihr Thema …"); empty when the component contributes nothing. */
+  reason: string;
+}
+
+export type ComponentKey = 'complement' | 'sharedTopics' | 'size' | 'situation' | 'otherState' | 'distance';

@@ -1,0 +1,76 @@
+import fc from 'fast-check';
+import { MatchTown } from '../../../src/matching/core/matching-input.types';
+import { buildContext } from '../../../src/matching/core/score.util';
+import { baselineTopK, suggestPartners } from '../../../src/matching/core/suggestions.util';
+import { DEFAULT_WEIGHTS } from '../../../src/matching/core/weights';
+import { townsArb } from './town.factory';
+
+const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
+
+describe('suggestions', () => {
+  it('property: the fast engine ranks exactly like the plain per-pair loop (no cap, no exclusions)', () => {
+    fc.assert(fc.property(townsArb(2, 14), fc.constantFrom('near' as const, 'none' as const), (towns, pref) => {
+      const ctx = buildContext(towns, { ...DEFAULT_WEIGHTS, distancePreference: pref });
+      const k = 3;
+      const fast = suggestPartners(ctx, towns, { k, exposureCap: 1000 });
+      const slow = baselineTopK(ctx, towns, k);
+      for (const s of slow) {
+        const mine = fast.suggestions.filter((x) => x.townId === s.townId);
+        expect(mine.map((x) => x.score)).toEqual(s.partners.map((p) => expect.closeTo(p.score, 9)));
+        for (const m of mine) expect(m.components.reduce((a, c) => a + c.value, 0)).toBeCloseTo(m.score, 12);
+      }
+    }), { numRuns: 200 });
+  });
+
+  it('property: hard rules hold, the exposure cap holds, and every town with an allowed partner is covered', () => {
+    fc.assert(fc.property(townsArb(3, 25), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 1e6 }), (towns, k, seed) => {
+      const ctx = buildContext(towns, DEFAULT_WEIGHTS);
+      const ids = towns.map((t) => t.id);
+      const tandem: [string, string][] = [[ids[0], ids[1]]];
+      const now = new Date('2026-11-24T00:00:00Z');
+      const declined = [
+        { a: ids[1], b: ids[2], at: new Date('2026-06-01T00:00:00Z') }, // within 12 months: excluded
+        { a: ids[0], b: ids[2], at: new Date('2024-01-01T00:00:00Z') }, // long ago: allowed again
+      ];
+      const cap = k + 1 + (seed % 3);
+      const r = suggestPartners(ctx, towns, { k, exposureCap: cap, tandemPairs: tandem, declinedPairs: declined, now });
+      const exposure = new Map<string, number>();
+      const perTown = new Map<string, Set<string>>();
+      for (const s of r.suggestions) {
+        expect(s.townId).not.toBe(s.partnerId);
+        expect(pairKey(s.townId, s.partnerId)).not.toBe(pairKey(ids[0], ids[1]));
+        expect(pairKey(s.townId, s.partnerId)).not.toBe(pairKey(ids[1], ids[2]));
+        exposure.set(s.partnerId, (exposure.get(s.partnerId) ?? 0) + 1);
+        const set = perTown.get(s.townId) ?? new Set();
+        expect(set.has(s.partnerId)).toBe(false);
+        set.add(s.partnerId);
+        perTown.set(s.townId, set);
+      }
+      for (const [, e] of exposure) expect(e).toBeLessThanOrEqual(cap);
+      for (const [, set] of perTown) expect(set.size).toBeLessThanOrEqual(k);
+      // cap > k: by counting, some partner is always below the cap, so every town with an allowed partner is covered.
+      const blocked = new Set([pairKey(ids[0], ids[1]), pairKey(ids[1], ids[2])]);
+      const hasAllowed = (id: string) => ids.some((o) => o !== id && !blocked.has(pairKey(id, o)));
+      for (const t of towns) expect({ id: t.id, covered: (perTown.get(t.id)?.size ?? 0) >= 1 }).toEqual({ id: t.id, covered: hasAllowed(t.id) });
+      expect(r.uncovered).toEqual(ids.filter((id) => !hasAllowed(id)));
+    }), { numRuns: 150 });
+  });
+
+  it('spreads a popular town: it appears in at most C lists while the others still get suggestions', () => {
+    const base = { stateCode: '01', stateName: 'SH', areaKm2: 50, degurba: 3, capacity: 1, challenges: [] as MatchTown['challenges'] };
+    const star: MatchTown = { ...base, id: 'star', stateCode: '06', stateName: 'Hessen', population: 10000, topics: ['leerstand'], experiences: [{ topic: 'leerstand' }] };
+    const others: MatchTown[] = Array.from({ length: 12 }, (_, i) => ({ ...base, id: `t${i}`, population: 9000 + i * 300, topics: ['leerstand'], experiences: [], challenges: [{ topic: 'leerstand', urgency: 3 }] }));
+    const towns = [star, ...others];
+    const r = suggestPartners(buildContext(towns, DEFAULT_WEIGHTS), towns, { k: 2, exposureCap: 3 });
+    expect(r.suggestions.filter((s) => s.partnerId === 'star')).toHaveLength(3);
+    for (const t of others) expect(r.suggestions.some((s) => s.townId === t.id)).toBe(true);
+  });
+
+  it('flags empty profiles and still suggests partners for them', () => {
+    const t = (id: string, topics: string[]): MatchTown => ({ id, stateCode: id === 'a' ? '01' : '05', stateName: 'X', population: 10000, areaKm2: 60, topics, challenges: [], experiences: [], capacity: 1 });
+    const towns = [t('a', []), t('b', ['leerstand']), t('c', ['wohnen'])];
+    const r = suggestPartners(buildContext(towns, DEFAULT_WEIGHTS), towns, { k: 2, exposureCap: 5 });
+    expect(r.profileEmpty).toEqual(['a']);
+    expect(r.suggestions.filter((s) => s.townId === 'a')).toHaveLength(2);
+  });
+});

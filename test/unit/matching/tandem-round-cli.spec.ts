@@ -1,0 +1,16 @@
+import { runTandemRoundCli } from '../../../src/matching/core/tandem-round-cli.util';
+
+describe('tandem-round command', () => {
+  it('prints one JSON object with the total and the pairs', () => {
+    const out = runTandemRoundCli(JSON.stringify({ edges: [['a', 'b', 3], ['b', 'c', 5], ['c', 'd', 3]], capacity: { b: 1 } }));
+    expect(JSON.parse(out)).toEqual({ weight: 6, pairs: [['a', 'b'], ['c', 'd']] });
+    expect(JSON.parse(runTandemRoundCli('{"edges": [[1, 2, 1.5], [2, 3, 1]], "capacity": {"2": 2}}'))).toEqual({ weight: 2.5, pairs: [[1, 2], [2, 3]] });
+  });
+
+  it('rejects malformed input with a clear message', () => {
+    expect(() => runTandemRoundCli('nope')).toThrow(/not valid JSON/);
+    expect(() => runTandemRoundCli('{"edge": []}')).toThrow(/"edges"/);
+    expect(() => runTandemRoundCli('{"edges": [["a", "b"]]}')).toThrow(/edges\[0\] must be/);
+    expect(() => runTandemRoundCli('{"edges": [["a", "b", 1]], "capacity": {"a": -1}}')).toThrow(/capacity of a/);
+  });
+});

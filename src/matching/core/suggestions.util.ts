@@ -1,5 +1,5 @@
 import { MatchTown, ScoreComponent } from './matching-input.types';
-import { complementSimilarity, density, DENSITY_SPAN, effectivePopulation, haversineKm, ScoringContext, scorePair, SIZE_SPAN, URGENCY_FACTOR } from './score.util';
+import { density, DENSITY_SPAN, effectivePopulation, haversineKm, ScoringContext, scorePair, SIZE_SPAN, URGENCY_FACTOR } from './score.util';
 
 export interface SuggestionRules {
   k: number;
@@ -30,6 +30,12 @@ export interface SuggestionResult {
 }
 
 export const profileIsEmpty = (t: MatchTown) => !t.topics.length && !t.challenges.length && !t.experiences.length;
+
+function popcount(v: number): number {
+  let x = v - ((v >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+}
 
 /** The set of excluded pair keys (i*n+j with i<j) from tandems and recent declines. */
 function excludedPairs(towns: readonly MatchTown[], rules: SuggestionRules): Set<number> {
@@ -104,22 +110,30 @@ export function candidateLists(ctx: ScoringContext, towns: readonly MatchTown[],
       hasGeo[i] = 1;
     }
   });
+  const invSize = 1 / SIZE_SPAN, invDens = 1 / DENSITY_SPAN; // locals: module-level lookups in the hot loop cost
   const w = ctx.weights;
   const wS = w.sharedTopics, wC = w.complement, wZ = w.size, wSit = w.situation, wO = w.otherState, wD = w.distance;
   const near = ctx.raw.distancePreference === 'near' && wD > 0;
   const nearKm = ctx.raw.nearKm;
-  const popcount = (x: number) => {
-    x -= (x >>> 1) & 0x55555555;
-    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-    return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-  };
-  const dirComplement = (a: number, b: number) => {
-    let unmet = 1;
-    for (let u = 1; u <= 3; u++) {
-      const c = popcount(cLo[u][a] & eLo[b]) + popcount(cHi[u][a] & eHi[b]);
-      if (c) unmet *= URGENCY_FACTOR[u] ** c;
+  // unmet = f1^c1 · f2^c2 · f3^c3 from a table, computed in the same order as scorePair, so results are identical.
+  const K = topics.length + 1;
+  const unmetTable = new Float64Array(K * K * K);
+  for (let c1 = 0; c1 < K; c1++) {
+    for (let c2 = 0; c2 < K; c2++) {
+      for (let c3 = 0; c3 < K; c3++) {
+        let unmet = 1;
+        for (const [u, c] of [[1, c1], [2, c2], [3, c3]]) if (c) unmet *= URGENCY_FACTOR[u] ** c;
+        unmetTable[(c1 * K + c2) * K + c3] = unmet;
+      }
     }
-    return 1 - unmet;
+  }
+  const c1Lo = cLo[1], c2Lo = cLo[2], c3Lo = cLo[3], c1Hi = cHi[1], c2Hi = cHi[2], c3Hi = cHi[3];
+  const dirComplement = (a: number, b: number) => {
+    const lo = eLo[b], hi = eHi[b];
+    const x1 = popcount(c1Lo[a] & lo) + (hi ? popcount(c1Hi[a] & hi) : 0);
+    const x2 = popcount(c2Lo[a] & lo) + (hi ? popcount(c2Hi[a] & hi) : 0);
+    const x3 = popcount(c3Lo[a] & lo) + (hi ? popcount(c3Hi[a] & hi) : 0);
+    return 1 - unmetTable[(x1 * K + x2) * K + x3];
   };
 
   const partner = new Int32Array(n * m).fill(-1);
@@ -179,12 +193,15 @@ export function candidateLists(ctx: ScoringContext, towns: readonly MatchTown[],
         const inter = idfSum(interLo, interHi);
         s += (wS * inter) / (own + idfOwn[j] - inter);
       }
-      if ((caLo & eLo[j]) | (caHi & eHi[j]) | (cAnyLo[j] & exLo) | (cAnyHi[j] & exHi)) s += wC * complementSimilarity(dirComplement(i, j), dirComplement(j, i));
+      if ((caLo & eLo[j]) | (caHi & eHi[j]) | (cAnyLo[j] & exLo) | (cAnyHi[j] & exHi)) {
+        const ab = dirComplement(i, j), ba = dirComplement(j, i);
+        s += wC * (ab > ba ? 0.75 * ab + 0.25 * ba : 0.75 * ba + 0.25 * ab); // complementSimilarity, inlined
+      }
       const dz = lp - lnP[j];
-      const size = 1 - (dz < 0 ? -dz : dz) / SIZE_SPAN;
+      const size = 1 - (dz < 0 ? -dz : dz) * invSize;
       if (size > 0) s += wZ * size;
-      const dd = ld - lnD[j];
-      const dens = 1 - Math.min(1, (dd < 0 ? -dd : dd) / DENSITY_SPAN);
+      const dd = (ld - lnD[j]) * invDens;
+      const dens = dd >= 1 || dd <= -1 ? 0 : 1 - (dd < 0 ? -dd : dd);
       const dj = deg[j];
       s += wSit * (di > 0 && dj > 0 ? (dens + (1 - Math.abs(di - dj) / 2)) / 2 : dens);
       if (si !== state[j]) s += wO;
@@ -192,8 +209,8 @@ export function candidateLists(ctx: ScoringContext, towns: readonly MatchTown[],
         const d = 1 - haversineKm(lat[i], lon[i], lat[j], lon[j]) / nearKm;
         if (d > 0) s += wD * d;
       }
-      const beatsI = s > minScore[i] || count[i] < m;
-      const beatsJ = s > minScore[j] || count[j] < m;
+      const beatsI = s > minScore[i];
+      const beatsJ = s > minScore[j];
       if ((beatsI || beatsJ) && !excluded.has(i * n + j)) {
         if (beatsI) push(i, j, s);
         if (beatsJ) push(j, i, s);

@@ -1,0 +1,103 @@
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { MatchTown } from '../src/matching/core/matching-input.types';
+import { mulberry32 } from '../src/matching/core/prng.util';
+import { buildContext, ScoringContext } from '../src/matching/core/score.util';
+import { baselineTopK, candidateLists, suggestPartners } from '../src/matching/core/suggestions.util';
+import { tandemRound, WeightedEdge } from '../src/matching/core/tandem-round.util';
+import { DEFAULT_WEIGHTS } from '../src/matching/core/weights';
+import { workshopGroups } from '../src/matching/core/workshop-groups.util';
+import { parseDestatis, readWorkbook } from '../src/municipalities/directory/destatis-parser.util';
+
+// npm run bench:matching — all German municipalities with seeded synthetic profiles; prints ratios side by side.
+const XLSX = process.env.DESTATIS_XLSX ?? resolve(__dirname, '../../../shared/data/destatis/31122023_Auszug_GV.xlsx');
+const TOPICS = ['innenstadt', 'leerstand', 'einzelhandel', 'wohnen', 'coworking', 'digitale-verwaltung', 'mobilitaet', 'klimaschutz',
+  'klimaanpassung', 'erneuerbare-energien', 'demografie', 'junge-menschen', 'fachkraefte', 'beteiligung', 'oeffentlicher-raum',
+  'kultur-bildung', 'daseinsvorsorge', 'stadt-land', 'finanzen', 'integration', 'tourismus', 'resilienz'];
+
+function syntheticProfiles(records: Awaited<ReturnType<typeof parseDestatis>>, seed: number): MatchTown[] {
+  const rnd = mulberry32(seed);
+  // Zipf-like popularity: Leerstand, Digitalisierung, Überalterung, Mobilität first (the 2022 survey's top four).
+  const order = ['leerstand', 'digitale-verwaltung', 'demografie', 'mobilitaet', ...TOPICS.filter((t) => !['leerstand', 'digitale-verwaltung', 'demografie', 'mobilitaet'].includes(t))];
+  const weights = order.map((_, i) => 1 / (i + 1));
+  const total = weights.reduce((a, b) => a + b, 0);
+  const draw = () => {
+    let x = rnd() * total;
+    for (let i = 0; i < order.length; i++) if ((x -= weights[i]) <= 0) return order[i];
+    return order[order.length - 1];
+  };
+  const some = (min: number, max: number) => {
+    const n = min + Math.floor(rnd() * (max - min + 1));
+    const s = new Set<string>();
+    for (let guard = 0; s.size < n && guard < 50; guard++) s.add(draw());
+    return [...s];
+  };
+  return records.map((r) => ({
+    id: r.ags, name: r.name, stateCode: r.stateCode, stateName: r.stateName, population: r.population, associationPopulation: r.associationPopulation,
+    areaKm2: r.areaKm2, degurba: r.degurba, lat: r.latitude, lon: r.longitude,
+    topics: some(2, 6),
+    challenges: some(1, 3).map((topic) => ({ topic, urgency: 1 + Math.floor(rnd() * 3) })),
+    experiences: some(0, 3).map((topic) => ({ topic })),
+    capacity: 1,
+  }));
+}
+
+const time = <T>(fn: () => T): [T, number] => {
+  const t = performance.now();
+  const r = fn();
+  return [r, (performance.now() - t) / 1000];
+};
+
+function candidateGraph(ctx: ScoringContext, towns: MatchTown[], m: number): WeightedEdge[] {
+  const c = candidateLists(ctx, towns, m, new Set());
+  const seen = new Set<number>();
+  const edges: WeightedEdge[] = [];
+  const n = towns.length;
+  for (let i = 0; i < n; i++) {
+    for (let x = 0; x < c.count[i]; x++) {
+      const j = c.partner[i * m + x];
+      const key = i < j ? i * n + j : j * n + i;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      edges.push([i, j, c.score[i * m + x]]);
+    }
+  }
+  return edges;
+}
+
+async function main() {
+  const records = parseDestatis(await readWorkbook(XLSX));
+  const all = syntheticProfiles(records, 42);
+  const small = all.filter((t) => t.population >= 5000 && t.population < 20000);
+  console.log(`towns: ${all.length} municipalities, ${small.length} with 5,000–19,999 inhabitants (synthetic profiles, seed 42)`);
+
+  const ctx = buildContext(all, DEFAULT_WEIGHTS);
+  const sample = Array.from({ length: 300 }, (_, i) => Math.floor((i * all.length) / 300));
+  const [, sampleSec] = time(() => baselineTopK(ctx, all, 10, sample));
+  const baseline = (sampleSec * all.length) / sample.length;
+  const [sugg, topk] = time(() => suggestPartners(ctx, all, { k: 10, exposureCap: 20 }));
+  console.log(`top-10 for all ${all.length}:  baseline ${baseline.toFixed(2)} s (per-pair loop, measured on ${sample.length} towns × all partners, extrapolated)  |  engine ${topk.toFixed(2)} s  |  ${(baseline / topk).toFixed(1)}× faster  (${sugg.suggestions.length} suggestions, ${sugg.uncovered.length} uncovered)`);
+
+  const ctxSmall = buildContext(small, DEFAULT_WEIGHTS);
+  const edgesSmall = candidateGraph(ctxSmall, small, 20);
+  const [roundSmall, round2280] = time(() => tandemRound(edgesSmall));
+  console.log(`tandem round, ${small.length} small towns, top-20 graph (${edgesSmall.length} pairs): ${round2280.toFixed(2)} s, ${roundSmall.pairs.length} tandems, total ${roundSmall.weight.toFixed(2)}`);
+  const edgesAll = candidateGraph(ctx, all, 20);
+  const [roundAll, round10773] = time(() => tandemRound(edgesAll));
+  console.log(`tandem round, all ${all.length}, top-20 graph (${edgesAll.length} pairs): ${round10773.toFixed(2)} s, ${roundAll.pairs.length} tandems  |  ${(round10773 / round2280).toFixed(1)}× the 2,280 time for ${(all.length / small.length).toFixed(1)}× the towns`);
+
+  const [ws, workshopSec] = time(() => workshopGroups(ctxSmall, small, 'coworking', { seed: 7 }));
+  console.log(`workshop groups, theme coworking over ${small.length} small towns: ${workshopSec.toFixed(2)} s, ${ws.groups.length} groups, ${ws.leftOut.length} left out`);
+
+  const peak = process.resourceUsage().maxRSS / 1024;
+  console.log(`peak RSS: ${peak.toFixed(0)} MB`);
+  console.log(JSON.stringify({
+    towns: all.length, topk_seconds: +topk.toFixed(3), baseline_seconds: +baseline.toFixed(3), speedup: +(baseline / topk).toFixed(1),
+    round_2280_seconds: +round2280.toFixed(3), round_10773_seconds: +round10773.toFixed(3), workshop_seconds: +workshopSec.toFixed(3), peak_rss_mb: Math.round(peak),
+  }));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -8,6 +8,7 @@ import { HttpExceptionFilter } from './common/http-exception.filter';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { MatchingModule } from './matching/matching.module';
 import { OutboxModule } from './mail/outbox.module';
 import { MunicipalitiesModule } from './municipalities/municipalities.module';
 import { QueueModule } from './queue/queue.module';
@@ -22,6 +23,7 @@ import { loggerOptions } from './common/logger.options';
     MunicipalitiesModule,
     AuthModule,
     AdminModule,
+    MatchingModule,
     HealthModule,
     OutboxModule.whenEnabled(),
   ],

@@ -5,10 +5,11 @@ import { loggerOptions } from './common/logger.options';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { MailWorkerModule } from './mail/mail-worker.module';
+import { MatchingWorkerModule } from './matching/matching-worker.module';
 import { QueueModule } from './queue/queue.module';
 
 // The worker: BullMQ processors and timed jobs, no HTTP.
 @Module({
-  imports: [ConfigModule, LoggerModule.forRoot(loggerOptions()), DatabaseModule, QueueModule, ScheduleModule.forRoot(), MailWorkerModule],
+  imports: [ConfigModule, LoggerModule.forRoot(loggerOptions()), DatabaseModule, QueueModule, ScheduleModule.forRoot(), MailWorkerModule, MatchingWorkerModule],
 })
 export class WorkerModule {}

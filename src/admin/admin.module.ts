@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module';
 import { MailModule } from '../mail/mail.module';
+import { MatchingModule } from '../matching/matching.module';
 import { MunicipalitiesModule } from '../municipalities/municipalities.module';
 import { AdminController } from './admin.controller';
 import { AuditLog } from './audit-log.entity';
@@ -10,7 +11,7 @@ import { VerificationPagesController } from './verification.pages.controller';
 import { VerificationService } from './verification.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AuditLog]), AuthModule, MunicipalitiesModule, MailModule, AuditModule],
+  imports: [TypeOrmModule.forFeature([AuditLog]), AuthModule, MunicipalitiesModule, MailModule, AuditModule, MatchingModule],
   controllers: [AdminController, VerificationPagesController],
   providers: [VerificationService],
 })

@@ -4,6 +4,7 @@ import { UserRepository } from '../auth/user.repository';
 import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailService } from '../mail/mail.service';
+import { MatchingService } from '../matching/matching.service';
 import { notFound } from '../municipalities/towns.service';
 import { TownRepository } from '../municipalities/town.repository';
 import { AuditRepository } from './audit.repository';
@@ -18,6 +19,7 @@ export class VerificationService {
     private readonly users: UserRepository,
     private readonly audit: AuditRepository,
     private readonly mail: MailService,
+    private readonly matching: MatchingService,
   ) {}
 
   listPending() {
@@ -60,5 +62,6 @@ export class VerificationService {
       return ids;
     });
     await this.mail.dispatch(deliveryIds);
+    if (decision === 'verify') await this.matching.requestRecompute('verified');
   }
 }

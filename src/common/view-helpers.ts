@@ -2,6 +2,8 @@ import hbs from 'hbs';
 import { join } from 'node:path';
 
 const FUNCTIONS: Record<string, string> = { mayor: 'Bürgermeisterin / Bürgermeister', deputy: 'Stellvertretung', staff: 'Verwaltung' };
+const RUN_KINDS: Record<string, string> = { suggestions: 'Vorschläge', tandem_round: 'Tandemrunde', workshops: 'Transferwerkstatt' };
+const RUN_STATUS: Record<string, string> = { running: 'läuft', done: 'fertig', failed: 'fehlgeschlagen' };
 let registered = false;
 
 export function registerViewHelpers(pagesDir: string): void {
@@ -13,5 +15,8 @@ export function registerViewHelpers(pagesDir: string): void {
   hbs.registerHelper('num', (n: unknown) => (typeof n === 'number' ? n.toLocaleString('de-DE') : n == null ? '–' : String(n)));
   hbs.registerHelper('date', (d: unknown) =>
     d ? new Date(d as string).toLocaleString('de-DE', { timeZone: 'Europe/Berlin', dateStyle: 'medium', timeStyle: 'short' }) : '–');
+  hbs.registerHelper('fixed', (n: unknown) => (typeof n === 'number' ? n.toLocaleString('de-DE', { maximumFractionDigits: 2, minimumFractionDigits: 2 }) : '–'));
+  hbs.registerHelper('runKind', (k: string) => RUN_KINDS[k] ?? k);
+  hbs.registerHelper('runStatus', (s: string) => RUN_STATUS[s] ?? s);
   hbs.registerHelper('functionLabel', (f: string) => FUNCTIONS[f] ?? f ?? '–');
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MatchingModule } from '../matching/matching.module';
 import { AuditModule } from '../admin/audit.module';
 import { MunicipalitiesController } from './municipalities.controller';
 import { MunicipalityRepository } from './municipality.repository';
@@ -14,7 +15,7 @@ import { TownChallenge } from './town-challenge.entity';
 import { TownExperience } from './town-experience.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Municipality, Topic, Town, TownChallenge, TownExperience]), AuditModule],
+  imports: [TypeOrmModule.forFeature([Municipality, Topic, Town, TownChallenge, TownExperience]), AuditModule, MatchingModule],
   controllers: [MunicipalitiesController, TownProfilePagesController],
   providers: [MunicipalityRepository, TopicRepository, TownRepository, TownsService],
   exports: [MunicipalityRepository, TopicRepository, TownRepository, TownsService],

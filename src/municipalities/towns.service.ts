@@ -2,6 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { AuditRepository } from '../admin/audit.repository';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
+import { MatchingService } from '../matching/matching.service';
 import { TopicRepository } from './topic.repository';
 import { PROFILE_FIELDS, ProfileField, Town, Visibility } from './town.entity';
 import { TownProfileDto } from './town-profile.dto';
@@ -41,6 +42,7 @@ export class TownsService {
     private readonly towns: TownRepository,
     private readonly topics: TopicRepository,
     private readonly audit: AuditRepository,
+    private readonly matching: MatchingService,
   ) {}
 
   async view(viewer: SessionUser | undefined, townId: string): Promise<TownView> {
@@ -91,6 +93,7 @@ export class TownsService {
       });
       await this.audit.write(m, { actorId: actor.id, action: 'town.profile_updated', subjectType: 'town', subjectId: townId });
     });
+    await this.matching.requestRecompute('profile');
     return this.view(actor, townId);
   }
 }

@@ -1,10 +1,14 @@
 // Queue names are part of the deployed state: never rename one once it has run in production.
 export const QUEUES = {
   mail: 'mail',
+  matching: 'matching',
 } as const;
 
 export const JOBS = {
   deliverMail: 'deliver-mail',
+  recomputeMatches: 'recompute-matches',
+  tandemRound: 'tandem-round',
+  workshopProposal: 'workshop-proposal',
 } as const;
 
 export const DEFAULT_JOB_OPTIONS = {

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { hashPassword } from '../../src/auth/password.util';
+import { MailService } from '../../src/mail/mail.service';
 import { bootApp, TestApp } from '../utils/boot-app';
 import { createOfficeUser, insertMunicipalities, TEST_TOWNS } from '../factories/directory.factory';
 
@@ -102,7 +103,6 @@ describe('registration → email → confirmation → profile → verification (
   });
 
   it('sends no second email when a delivery job runs twice', async () => {
-    const { MailService } = await import('../../src/mail/mail.service');
     const mail = t.worker.get(MailService);
     const before = t.smtp.mails.length;
     const { rows } = await t.db.query(`SELECT id FROM mail_delivery WHERE template = 'confirm-email'`);

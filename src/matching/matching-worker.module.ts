@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { MatchingRepository } from './matching.repository';
+import { MatchingService } from './matching.service';
+import { NightlyMatchingCronJob } from './nightly-matching.cron.job';
+import { RecomputeMatchesJob } from './recompute-matches.job';
+
+// Worker side: the queue processor and the nightly trigger.
+@Module({ providers: [MatchingService, MatchingRepository, RecomputeMatchesJob, NightlyMatchingCronJob] })
+export class MatchingWorkerModule {}

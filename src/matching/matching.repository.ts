@@ -1,0 +1,203 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+export type RunKind = 'suggestions' | 'tandem_round' | 'workshops';
+
+/** A verified, not opted-out town with what the matcher reads (directory facts + profile). */
+export interface TownRow {
+  id: string;
+  name: string;
+  capacity: number;
+  stateCode: string;
+  stateName: string;
+  population: number;
+  associationPopulation: number | null;
+  areaKm2: number;
+  degurba: number | null;
+  latitude: number | null;
+  longitude: number | null;
+  topics: string[];
+  challenges: { topic: string; urgency: number }[];
+  experiences: { topic: string }[];
+}
+
+export interface RunRow {
+  id: string;
+  kind: RunKind;
+  status: 'running' | 'done' | 'failed';
+  trigger: string;
+  theme: string | null;
+  fingerprint: string | null;
+  weights: Record<string, unknown>;
+  params: Record<string, unknown>;
+  seed: number;
+  summary: Record<string, unknown>;
+  error: string | null;
+  isCurrent: boolean;
+  startedAt: Date;
+  finishedAt: Date | null;
+}
+
+const RUN_COLUMNS = `id, kind, status, trigger, theme, fingerprint, weights, params, seed, summary, error,
+  is_current AS "isCurrent", started_at AS "startedAt", finished_at AS "finishedAt"`;
+
+@Injectable()
+export class MatchingRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  async eligibleTowns(): Promise<TownRow[]> {
+    return this.ds.query(`
+      SELECT t.id, m.name, t.capacity, m.state_code AS "stateCode", m.state_name AS "stateName", m.population,
+             m.association_population AS "associationPopulation", m.area_km2::float AS "areaKm2", m.degurba, m.latitude, m.longitude,
+             coalesce((SELECT array_agg(tt.topic_slug ORDER BY tt.topic_slug) FROM town_topic tt WHERE tt.town_id = t.id), '{}') AS topics,
+             coalesce((SELECT json_agg(json_build_object('topic', c.topic_slug, 'urgency', c.urgency) ORDER BY c.topic_slug, c.id)
+                       FROM town_challenge c WHERE c.town_id = t.id), '[]') AS challenges,
+             coalesce((SELECT json_agg(json_build_object('topic', e.topic_slug) ORDER BY e.topic_slug, e.id)
+                       FROM town_experience e WHERE e.town_id = t.id), '[]') AS experiences
+      FROM town t JOIN municipality m ON m.ags = t.ags
+      WHERE t.status = 'verified' AND NOT t.opted_out
+      ORDER BY t.id`);
+  }
+
+  /** Pairs that hard rules exclude: existing tandems (any time) and declines (with their date, for the cool-down). */
+  async pairHistory(): Promise<{ townA: string; townB: string; kind: 'tandem' | 'declined'; at: Date }[]> {
+    return this.ds.query(`SELECT town_a AS "townA", town_b AS "townB", kind, at FROM pair_history`);
+  }
+
+  async topicNames(): Promise<Record<string, string>> {
+    const rows: { slug: string; name: string }[] = await this.ds.query(`SELECT slug, name FROM topic`);
+    return Object.fromEntries(rows.map((r) => [r.slug, r.name]));
+  }
+
+  async topicExists(slug: string): Promise<boolean> {
+    return (await this.ds.query(`SELECT 1 FROM topic WHERE slug = $1 AND active`, [slug])).length > 0;
+  }
+
+  async loadWeights(): Promise<Record<string, unknown> | null> {
+    const rows = await this.ds.query(`SELECT weights FROM matching_settings WHERE id = 1`);
+    return rows[0]?.weights ?? null;
+  }
+
+  async saveWeights(weights: Record<string, unknown>, actorId: string): Promise<void> {
+    await this.ds.query(
+      `INSERT INTO matching_settings (id, weights, updated_by, updated_at) VALUES (1, $1, $2, now())
+       ON CONFLICT (id) DO UPDATE SET weights = EXCLUDED.weights, updated_by = EXCLUDED.updated_by, updated_at = now()`,
+      [JSON.stringify(weights), actorId],
+    );
+  }
+
+  /** Inserts a running run; the partial unique index makes a second concurrent run of the same kind fail (23505). */
+  async startRun(r: { kind: RunKind; trigger: string; theme?: string | null; weights: object; params: object; seed: number; startedBy?: string | null }): Promise<string> {
+    // A run left 'running' by a crashed worker must not block the kind forever.
+    await this.ds.query(`UPDATE matching_run SET status = 'failed', error = 'abandoned (worker stopped)', finished_at = now()
+      WHERE kind = $1 AND status = 'running' AND started_at < now() - interval '30 minutes'`, [r.kind]);
+    const rows = await this.ds.query(
+      `INSERT INTO matching_run (kind, trigger, theme, weights, params, seed, started_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+      [r.kind, r.trigger, r.theme ?? null, JSON.stringify(r.weights), JSON.stringify(r.params), r.seed, r.startedBy ?? null],
+    );
+    return rows[0].id;
+  }
+
+  async findRun(id: string): Promise<RunRow | null> {
+    const rows = await this.ds.query(`SELECT ${RUN_COLUMNS} FROM matching_run WHERE id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  async currentRun(kind: RunKind, theme?: string): Promise<RunRow | null> {
+    const rows = await this.ds.query(
+      `SELECT ${RUN_COLUMNS} FROM matching_run WHERE kind = $1 AND is_current AND ($2::varchar IS NULL OR theme = $2)
+       ORDER BY finished_at DESC LIMIT 1`,
+      [kind, theme ?? null],
+    );
+    return rows[0] ?? null;
+  }
+
+  async latestRuns(limit = 20): Promise<RunRow[]> {
+    return this.ds.query(`SELECT ${RUN_COLUMNS} FROM matching_run ORDER BY started_at DESC LIMIT $1`, [limit]);
+  }
+
+  async failRun(id: string, error: string): Promise<void> {
+    await this.ds.query(`UPDATE matching_run SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status = 'running'`, [id, error.slice(0, 2000)]);
+  }
+
+  /**
+   * Stores a finished run's results and makes it current in ONE transaction: readers see the previous
+   * run or this one, never a mix.
+   */
+  async completeRun(id: string, kind: RunKind, done: { fingerprint: string; summary: object; theme?: string | null }, write: (m: EntityManager) => Promise<void>): Promise<void> {
+    await this.ds.transaction(async (m) => {
+      await write(m);
+      await m.query(
+        `UPDATE matching_run SET is_current = false WHERE kind = $1 AND is_current AND id <> $2 AND ($3::varchar IS NULL OR theme = $3)`,
+        [kind, id, done.theme ?? null],
+      );
+      await m.query(
+        `UPDATE matching_run SET status = 'done', is_current = true, fingerprint = $2, summary = $3, finished_at = now() WHERE id = $1`,
+        [id, done.fingerprint, JSON.stringify(done.summary)],
+      );
+    });
+  }
+
+  async insertSuggestions(m: EntityManager, runId: string, rows: { townId: string; partnerId: string; rank: number; score: number; components: unknown }[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 2000) {
+      const chunk = rows.slice(i, i + 2000);
+      await m.query(
+        `INSERT INTO matching_suggestion (run_id, town_id, partner_id, rank, score, components)
+         SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::smallint[], $5::float8[], $6::jsonb[])`,
+        [runId, chunk.map((r) => r.townId), chunk.map((r) => r.partnerId), chunk.map((r) => r.rank), chunk.map((r) => r.score), chunk.map((r) => JSON.stringify(r.components))],
+      );
+    }
+  }
+
+  async insertRoundPairs(m: EntityManager, runId: string, rows: { townA: string; townB: string; score: number; components: unknown }[]): Promise<void> {
+    for (const r of rows) {
+      await m.query(`INSERT INTO tandem_round_pair (run_id, town_a, town_b, score, components) VALUES ($1, $2, $3, $4, $5)`,
+        [runId, r.townA, r.townB, r.score, JSON.stringify(r.components)]);
+    }
+  }
+
+  async insertWorkshopGroups(m: EntityManager, runId: string, rows: { groupNo: number; townIds: string[]; score: number }[]): Promise<void> {
+    for (const r of rows) {
+      await m.query(`INSERT INTO workshop_proposal (run_id, group_no, town_ids, score) VALUES ($1, $2, $3, $4)`, [runId, r.groupNo, r.townIds, r.score]);
+    }
+  }
+
+  /** The town's suggestions from the current suggestions run, with the partner's directory facts. */
+  async suggestionsFor(townId: string) {
+    return this.ds.query(`
+      SELECT s.rank, s.score, s.components, s.partner_id AS "partnerId", m.name, m.state_name AS "stateName", m.population,
+             m.area_km2::float AS "areaKm2", m.district_name AS "districtName", r.id AS "runId", r.finished_at AS "computedAt"
+      FROM matching_run r
+      JOIN matching_suggestion s ON s.run_id = r.id AND s.town_id = $1
+      JOIN town t ON t.id = s.partner_id JOIN municipality m ON m.ags = t.ags
+      WHERE r.kind = 'suggestions' AND r.is_current
+      ORDER BY s.rank`, [townId]);
+  }
+
+  async roundPairs(runId: string) {
+    return this.ds.query(`
+      SELECT p.score, p.components, p.town_a AS "townA", p.town_b AS "townB", ma.name AS "nameA", ma.state_name AS "stateA",
+             mb.name AS "nameB", mb.state_name AS "stateB"
+      FROM tandem_round_pair p
+      JOIN town ta ON ta.id = p.town_a JOIN municipality ma ON ma.ags = ta.ags
+      JOIN town tb ON tb.id = p.town_b JOIN municipality mb ON mb.ags = tb.ags
+      WHERE p.run_id = $1 ORDER BY p.score DESC`, [runId]);
+  }
+
+  async workshopGroups(runId: string) {
+    return this.ds.query(`
+      SELECT w.group_no AS "groupNo", w.score,
+             json_agg(json_build_object('id', t.id, 'name', m.name, 'stateName', m.state_name, 'population', m.population,
+                                        'latitude', m.latitude, 'longitude', m.longitude) ORDER BY m.name) AS towns
+      FROM workshop_proposal w CROSS JOIN unnest(w.town_ids) AS u(town_id)
+      JOIN town t ON t.id = u.town_id JOIN municipality m ON m.ags = t.ags
+      WHERE w.run_id = $1 GROUP BY w.group_no, w.score ORDER BY w.group_no`, [runId]);
+  }
+
+  async townNames(ids: string[]): Promise<Record<string, { name: string; stateName: string }>> {
+    if (!ids.length) return {};
+    const rows = await this.ds.query(`SELECT t.id, m.name, m.state_name AS "stateName" FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.id = ANY($1)`, [ids]);
+    return Object.fromEntries(rows.map((r: { id: string; name: string; stateName: string }) => [r.id, { name: r.name, stateName: r.stateName }]));
+  }
+}

@@ -1,0 +1,107 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { openDataSource } from '../../src/database/data-source';
+import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, seedDemo } from '../../src/database/seeds/demo-seed';
+import { bootApp, TestApp } from '../utils/boot-app';
+
+describe('matching through the queue (real PostgreSQL and Redis, seeded demo towns)', () => {
+  let t: TestApp;
+  let ds: DataSource;
+  let office: ReturnType<typeof request.agent>;
+  let mayor: ReturnType<typeof request.agent>;
+  let seelowId: string;
+
+  const waitDone = async (runId: string) => {
+    for (let i = 0; i < 150; i++) {
+      const r = await office.get(`/api/matching/runs/${runId}`).expect(200);
+      if (r.body.status !== 'running') return r.body;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    throw new Error('run did not finish');
+  };
+
+  beforeAll(async () => {
+    t = await bootApp('matching');
+    ds = await openDataSource(t.databaseUrl);
+    const seed = await seedDemo(ds);
+    office = request.agent(t.url);
+    await office.post('/api/auth/login').send({ email: DEMO_OFFICE_EMAIL, password: seed.logins[0].password }).expect(200);
+    mayor = request.agent(t.url);
+    const me = await mayor.post('/api/auth/login').send({ email: DEMO_MAYOR_EMAIL, password: seed.logins[1].password }).expect(200);
+    seelowId = me.body.townId;
+  });
+  afterAll(async () => {
+    await ds?.destroy();
+    await t?.close();
+  });
+
+  it('computes suggestions in the worker and explains them via the API', async () => {
+    const start = await office.post('/api/matching/runs').send({ kind: 'suggestions' }).expect(202);
+    const run = await waitDone(start.body.runId);
+    expect(run).toMatchObject({ status: 'done', isCurrent: true, summary: { towns: 28, uncovered: [] } });
+    expect(run.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(run.weights.complement).toBe(0.35);
+
+    const s = await mayor.get(`/api/towns/${seelowId}/suggestions`).expect(200);
+    expect(s.body.suggestions).toHaveLength(10);
+    const first = s.body.suggestions[0];
+    expect(first.partner.id).not.toBe(seelowId);
+    expect(first.reasons.length).toBeGreaterThan(10);
+    const sum = first.components.reduce((a: number, c: { value: number }) => a + c.value, 0);
+    expect(sum).toBeCloseTo(first.score, 9);
+    expect(s.body.suggestions.map((x: { score: number }) => x.score)).toEqual([...s.body.suggestions.map((x: { score: number }) => x.score)].sort((a, b) => b - a));
+    // Other towns' suggestions are not for this mayor.
+    const other = s.body.suggestions[0].partner.id;
+    await mayor.get(`/api/towns/${other}/suggestions`).expect(403);
+  });
+
+  it('a new run replaces the previous one whole, and never two at once', async () => {
+    await ds.query(`INSERT INTO matching_run (kind, trigger, weights, seed) VALUES ('suggestions', 'test', '{}', 1)`);
+    const busy = await office.post('/api/matching/runs').send({ kind: 'suggestions' }).expect(409);
+    expect(busy.body.message).toMatch(/already in progress/);
+    await ds.query(`DELETE FROM matching_run WHERE trigger = 'test'`);
+    const before = await ds.query(`SELECT id FROM matching_run WHERE kind = 'suggestions' AND is_current`);
+    const run = await waitDone((await office.post('/api/matching/runs').send({ kind: 'suggestions' }).expect(202)).body.runId);
+    const current = await ds.query(`SELECT id FROM matching_run WHERE kind = 'suggestions' AND is_current`);
+    expect(current).toEqual([{ id: run.id }]);
+    expect(current[0].id).not.toBe(before[0].id);
+    const [n] = await ds.query(`SELECT count(*)::int AS n FROM matching_suggestion s JOIN matching_run r ON r.id = s.run_id WHERE r.is_current`);
+    expect(n.n).toBe(280);
+  });
+
+  it('runs an exact tandem round and proposes workshop groups; bad input is refused', async () => {
+    const round = await waitDone((await office.post('/api/matching/runs').send({ kind: 'tandem_round' }).expect(202)).body.runId);
+    expect(round.status).toBe('done');
+    const used = new Map<string, number>();
+    for (const p of round.pairs) for (const id of [p.townA, p.townB]) used.set(id, (used.get(id) ?? 0) + 1);
+    const caps = new Map((await ds.query(`SELECT id, capacity FROM town`)).map((r: { id: string; capacity: number }) => [r.id, r.capacity]));
+    for (const [id, n] of used) expect(n).toBeLessThanOrEqual(caps.get(id) as number);
+    expect(round.pairs.length).toBeGreaterThan(5);
+    expect(round.summary.totalScore).toBeCloseTo(round.pairs.reduce((a: number, p: { score: number }) => a + p.score, 0), 6);
+
+    const ws = await waitDone((await office.post('/api/matching/workshops').send({ theme: 'leerstand', seed: 7 }).expect(202)).body.runId);
+    expect(ws.status).toBe('done');
+    expect(ws.seed).toBe(7);
+    for (const g of ws.groups) {
+      expect(g.towns.length).toBeGreaterThanOrEqual(4);
+      expect(g.towns.length).toBeLessThanOrEqual(6);
+      expect(new Set(g.towns.map((x: { stateName: string }) => x.stateName)).size).toBe(g.towns.length);
+    }
+    await office.post('/api/matching/workshops').send({ theme: 'raumfahrt' }).expect(400);
+    await office.put('/api/matching/weights').send({ complement: 3 }).expect(400);
+    await mayor.post('/api/matching/runs').send({ kind: 'tandem_round' }).expect(403);
+    const w = await office.put('/api/matching/weights').send({ otherState: 0.3 }).expect(200);
+    expect(w.body).toMatchObject({ otherState: 0.3, complement: 0.35 });
+  });
+
+  it('a profile change schedules one debounced recomputation', async () => {
+    const profile = { topics: ['leerstand'], challenges: [], experiences: [], description: 'Kreisstadt an der Oder. (Demodaten)', capacity: 1 };
+    await mayor.put(`/api/towns/${seelowId}/profile`).send(profile).expect(200);
+    await mayor.put(`/api/towns/${seelowId}/profile`).send(profile).expect(200);
+    const { Queue } = await import('bullmq');
+    const q = new Queue('matching', { connection: { host: '127.0.0.1', port: 6379 }, prefix: process.env.QUEUE_PREFIX });
+    const delayed = await q.getDelayed();
+    await q.close();
+    expect(delayed.filter((j) => j.name === 'recompute-matches' && j.data.trigger === 'profile')).toHaveLength(1);
+  });
+});

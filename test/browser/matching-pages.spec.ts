@@ -1,0 +1,71 @@
+import { Browser, Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
+import { openDataSource } from '../../src/database/data-source';
+import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, seedDemo } from '../../src/database/seeds/demo-seed';
+import { MatchingService } from '../../src/matching/matching.service';
+import { launchBrowser, screenshot, seriousA11yViolations } from '../utils/browser';
+import { bootApp, TestApp } from '../utils/boot-app';
+
+describe('matching pages in headless Chromium, with axe', () => {
+  let t: TestApp;
+  let ds: DataSource;
+  let browser: Browser;
+  let logins: { email: string; password: string | null }[];
+
+  async function login(page: Page, email: string, password: string) {
+    await page.goto(`${t.url}/anmelden`);
+    await page.getByLabel('E-Mail-Adresse').fill(email);
+    await page.getByLabel('Passwort').fill(password);
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.waitForLoadState('networkidle');
+  }
+
+  async function check(page: Page, name: string) {
+    await screenshot(page, name);
+    expect({ page: name, violations: await seriousA11yViolations(page) }).toEqual({ page: name, violations: [] });
+  }
+
+  beforeAll(async () => {
+    t = await bootApp('matchingpages');
+    ds = await openDataSource(t.databaseUrl);
+    logins = (await seedDemo(ds)).logins;
+    // Computed in the worker's service directly: the queue path is covered by the matching e2e test.
+    const matching = t.worker.get(MatchingService);
+    for (const [kind, opts] of [['suggestions', {}], ['tandem_round', {}], ['workshops', { theme: 'leerstand', seed: 3 }]] as const) {
+      const id = await matching.startRunRow(kind, 'test', opts);
+      await matching.execute(id);
+    }
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await ds?.destroy();
+    await t?.close();
+  });
+
+  it('shows a mayor the suggestion cards with score bar and German reasons (phone)', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'de-DE' })).newPage();
+    await login(page, DEMO_MAYOR_EMAIL, logins[1].password!);
+    await page.getByRole('link', { name: 'Vorschläge' }).click();
+    await page.waitForURL('**/vorschlaege');
+    const cards = page.locator('li.suggestion');
+    await expect(cards.count()).resolves.toBe(10);
+    await expect(cards.first().locator('[role=meter]').getAttribute('aria-valuenow')).resolves.toMatch(/^\d+$/);
+    await expect(cards.first().locator('.reasons').textContent()).resolves.toMatch(/Einwohner|Bundesland|Thema|Themen/);
+    await check(page, '20-suggestions');
+  });
+
+  it('shows the office the tandem round and the workshop groups on a map', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'de-DE' })).newPage();
+    await login(page, DEMO_OFFICE_EMAIL, logins[0].password!);
+    await page.goto(`${t.url}/geschaeftsstelle/matching?thema=leerstand`);
+    await expect(page.getByRole('heading', { name: 'Aktuelle Tandemrunde' }).isVisible()).resolves.toBe(true);
+    await expect(page.locator('section[aria-labelledby=round-h] tbody tr').count()).resolves.toBeGreaterThan(5);
+    await expect(page.locator('svg.map circle').count()).resolves.toBeGreaterThanOrEqual(4);
+    await expect(page.getByRole('heading', { name: /Transferwerkstätten: Leerstand/ }).isVisible()).resolves.toBe(true);
+    await check(page, '21-office-matching');
+
+    await page.getByRole('button', { name: 'Tandemrunde berechnen' }).click();
+    await expect(page.getByRole('status').first().textContent()).resolves.toContain('Die Berechnung wurde gestartet');
+  });
+});

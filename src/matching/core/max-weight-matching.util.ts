@@ -1,3 +1,13 @@
+/** Python-style index into a blossom's cyclic child list (negative counts from the end). */
+const at = (arr: number[], idx: number) => arr[idx < 0 ? idx + arr.length : idx];
+
+/**
+ * Where a walk around a blossom from child index i starts and which way it goes: an odd index walks
+ * forward (through the end of the list), an even one backward, so the path has even length.
+ * Returns [start, step, endpoint trick].
+ */
+const walkFrom = (i: number, length: number): [number, number, number] => (i & 1 ? [i - length, 1, 0] : [i, -1, 1]);
+
 /**
  * Exact maximum-weight matching on a general graph: Edmonds' blossom algorithm with dual variables,
  * O(n^3), ported from Joris van Rijn's reference implementation (mwmatching.py, the one NetworkX
@@ -218,17 +228,9 @@ export function maxWeightMatchingIndices(nvertex: number, edgeList: ReadonlyArra
     if (!endstage && label[b] === 2) {
       const endps = blossomendps[b]!;
       const entrychild = inblossom[endpoint[labelend[b] ^ 1]];
-      let j = childs.indexOf(entrychild);
-      let jstep: number, endptrick: number;
-      if (j & 1) {
-        j -= childs.length;
-        jstep = 1;
-        endptrick = 0;
-      } else {
-        jstep = -1;
-        endptrick = 1;
-      }
-      const at = (arr: number[], idx: number) => arr[idx < 0 ? idx + arr.length : idx];
+      const walk = walkFrom(childs.indexOf(entrychild), childs.length);
+      let j = walk[0];
+      const [, jstep, endptrick] = walk;
       let p = labelend[b];
       while (j !== 0) {
         guard();
@@ -283,17 +285,9 @@ export function maxWeightMatchingIndices(nvertex: number, edgeList: ReadonlyArra
     const childs = blossomchilds[b]!;
     const endps = blossomendps[b]!;
     const i = childs.indexOf(t);
-    let j = i;
-    let jstep: number, endptrick: number;
-    if (i & 1) {
-      j -= childs.length;
-      jstep = 1;
-      endptrick = 0;
-    } else {
-      jstep = -1;
-      endptrick = 1;
-    }
-    const at = (arr: number[], idx: number) => arr[idx < 0 ? idx + arr.length : idx];
+    const walk = walkFrom(i, childs.length);
+    let j = walk[0];
+    const [, jstep, endptrick] = walk;
     while (j !== 0) {
       guard();
       j += jstep;

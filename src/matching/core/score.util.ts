@@ -44,11 +44,29 @@ export function situationSimilarity(degA: number, degB: number, lnDensA: number,
 /** Symmetric: one answered direction already counts strongly; both directions count most. */
 export const complementSimilarity = (ab: number, ba: number) => 0.75 * Math.max(ab, ba) + 0.25 * Math.min(ab, ba);
 
+/** Per-town lookups built once and reused for every pair the town takes part in. */
+interface TownSets {
+  topics: Set<string>;
+  urgency: Map<string, number>;
+  experience: Set<string>;
+}
+// Towns are treated as immutable while a run scores them.
+const setsCache = new WeakMap<MatchTown, TownSets>();
+function setsOf(t: MatchTown): TownSets {
+  let s = setsCache.get(t);
+  if (!s) {
+    const urgency = new Map<string, number>();
+    for (const c of t.challenges) urgency.set(c.topic, Math.max(urgency.get(c.topic) ?? 0, c.urgency));
+    s = { topics: new Set(t.topics), urgency, experience: new Set(t.experiences.map((e) => e.topic)) };
+    setsCache.set(t, s);
+  }
+  return s;
+}
+
 /** One direction of complement: how well `b`'s experience answers `a`'s challenges, in [0, 1). */
 function complementDirection(a: MatchTown, b: MatchTown): { value: number; topics: string[] } {
-  const urgency = new Map<string, number>();
-  for (const c of a.challenges) urgency.set(c.topic, Math.max(urgency.get(c.topic) ?? 0, c.urgency));
-  const exp = new Set(b.experiences.map((e) => e.topic));
+  const urgency = setsOf(a).urgency;
+  const exp = setsOf(b).experience;
   let unmet = 1;
   const topics: string[] = [];
   for (const [topic, u] of urgency) {
@@ -60,7 +78,9 @@ function complementDirection(a: MatchTown, b: MatchTown): { value: number; topic
   return { value: 1 - unmet, topics };
 }
 
-const fmt = (n: number) => n.toLocaleString('de-DE');
+// One formatter: toLocaleString builds a new one per call, which dominated the cost of explaining 100,000 pairs.
+const GERMAN = new Intl.NumberFormat('de-DE');
+const fmt = (n: number) => GERMAN.format(n);
 const roughly = (n: number) => {
   const digits = Math.max(0, Math.floor(Math.log10(n)) - 1);
   return fmt(Math.round(n / 10 ** digits) * 10 ** digits);
@@ -76,17 +96,18 @@ export function scorePair(ctx: ScoringContext, viewer: MatchTown, other: MatchTo
   const sims: Record<ComponentKey, { s: number; reason: string }> = {} as never;
 
   // Shared topics: IDF-weighted Jaccard.
-  const a = new Set(viewer.topics), b = new Set(other.topics);
+  const a = setsOf(viewer).topics, b = setsOf(other).topics;
   let inter = 0, union = 0;
   const shared: string[] = [];
-  for (const t of new Set([...a, ...b])) {
+  for (const t of a) {
     const w = ctx.idf.get(t) ?? 0;
     union += w;
-    if (a.has(t) && b.has(t)) {
+    if (b.has(t)) {
       inter += w;
       shared.push(t);
     }
   }
+  for (const t of b) if (!a.has(t)) union += ctx.idf.get(t) ?? 0;
   sims.sharedTopics = { s: union > 0 ? inter / union : 0, reason: shared.length ? `Gemeinsame Themen: ${shared.map(name).join(', ')}` : '' };
 
   const mine = complementDirection(viewer, other);

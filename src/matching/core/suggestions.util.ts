@@ -59,7 +59,13 @@ function excludedPairs(towns: readonly MatchTown[], rules: SuggestionRules): Set
  * Candidate lists: for every town its best `m` partners by score (ties by index), with the hard rules applied.
  * Typed arrays, topic bitmasks and IDF lookup tables: one pass over the n(n-1)/2 pairs.
  */
-export function candidateLists(ctx: ScoringContext, towns: readonly MatchTown[], m: number, excluded: Set<number>): { partner: Int32Array; score: Float64Array; count: Int32Array } {
+export interface Candidates {
+  partner: Int32Array;
+  score: Float64Array;
+  count: Int32Array;
+}
+
+export function candidateLists(ctx: ScoringContext, towns: readonly MatchTown[], m: number, excluded: Set<number>, rows = { from: 0, to: towns.length }): Candidates {
   const n = towns.length;
   const topics = [...new Set(towns.flatMap((t) => [...t.topics, ...t.challenges.map((c) => c.topic), ...t.experiences.map((e) => e.topic)]))];
   if (topics.length > 33) throw new Error('the fast path supports up to 33 topics');
@@ -182,7 +188,7 @@ export function candidateLists(ctx: ScoringContext, towns: readonly MatchTown[],
     partner[base + y] = p;
   };
 
-  for (let i = 0; i < n; i++) {
+  for (let i = rows.from; i < rows.to; i++) {
     const tLi = tLo[i], tHi_ = tHi[i], own = idfOwn[i], lp = lnP[i], ld = lnD[i], di = deg[i], si = state[i];
     const caLo = cAnyLo[i], caHi = cAnyHi[i], exLo = eLo[i], exHi = eHi[i];
     for (let j = i + 1; j < n; j++) {
@@ -226,11 +232,43 @@ export function candidateLists(ctx: ScoringContext, towns: readonly MatchTown[],
  * all at the cap falls back to a scan of all towns, so every town with an allowed partner is covered.
  */
 export function suggestPartners(ctx: ScoringContext, towns: readonly MatchTown[], rules: SuggestionRules): SuggestionResult {
+  const { k, m, excluded } = planSuggestions(towns, rules);
+  const cand = towns.length > 1 ? candidateLists(ctx, towns, m, excluded) : emptyCandidates(towns.length);
+  return assignSuggestions(ctx, towns, rules, k, m, excluded, cand);
+}
+
+/** Shared set-up: k bounded by the number of towns, candidate list length m, excluded pairs. */
+export function planSuggestions(towns: readonly MatchTown[], rules: SuggestionRules) {
   const n = towns.length;
   const k = Math.min(rules.k, Math.max(0, n - 1));
-  const excluded = excludedPairs(towns, rules);
-  const m = Math.min(Math.max(k * 3, k + 10), Math.max(1, n - 1));
-  const cand = n > 1 ? candidateLists(ctx, towns, m, excluded) : { partner: new Int32Array(0), score: new Float64Array(0), count: new Int32Array(n) };
+  return { k, m: Math.min(Math.max(k * 3, k + 10), Math.max(1, n - 1)), excluded: excludedPairs(towns, rules) };
+}
+
+export const emptyCandidates = (n: number): Candidates => ({ partner: new Int32Array(0), score: new Float64Array(0), count: new Int32Array(n) });
+
+/** Two candidate sets over disjoint pairs → the best m per town of both (same order as one pass would give). */
+export function mergeCandidates(a: Candidates, b: Candidates, m: number): Candidates {
+  const n = a.count.length;
+  const out: Candidates = { partner: new Int32Array(n * m).fill(-1), score: new Float64Array(n * m).fill(-1), count: new Int32Array(n) };
+  for (let i = 0; i < n; i++) {
+    const base = i * m;
+    const all: [number, number][] = [];
+    for (let x = 0; x < a.count[i]; x++) all.push([a.score[base + x], a.partner[base + x]]);
+    for (let x = 0; x < b.count[i]; x++) all.push([b.score[base + x], b.partner[base + x]]);
+    all.sort((p, q) => q[0] - p[0] || p[1] - q[1]);
+    const keep = Math.min(m, all.length);
+    for (let x = 0; x < keep; x++) {
+      out.score[base + x] = all[x][0];
+      out.partner[base + x] = all[x][1];
+    }
+    out.count[i] = keep;
+  }
+  return out;
+}
+
+/** Picks the suggestions from the candidate lists under the exposure cap (see suggestPartners). */
+export function assignSuggestions(ctx: ScoringContext, towns: readonly MatchTown[], rules: SuggestionRules, k: number, m: number, excluded: Set<number>, cand: Candidates): SuggestionResult {
+  const n = towns.length;
   // Sort each candidate list best first.
   const lists: number[][] = [];
   for (let i = 0; i < n; i++) {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { MatchTown } from '../../../src/matching/core/matching-input.types';
 import { buildContext } from '../../../src/matching/core/score.util';
-import { baselineTopK, suggestPartners } from '../../../src/matching/core/suggestions.util';
+import { baselineTopK, candidateLists, mergeCandidates, suggestPartners } from '../../../src/matching/core/suggestions.util';
 import { DEFAULT_WEIGHTS } from '../../../src/matching/core/weights';
 import { townsArb } from './town.factory';
 
@@ -72,5 +72,20 @@ describe('suggestions', () => {
     const r = suggestPartners(buildContext(towns, DEFAULT_WEIGHTS), towns, { k: 2, exposureCap: 5 });
     expect(r.profileEmpty).toEqual(['a']);
     expect(r.suggestions.filter((s) => s.townId === 'a')).toHaveLength(2);
+  });
+});
+
+describe('candidate pass split by rows', () => {
+  it('property: merging row slices gives the same candidate lists as one pass', () => {
+    fc.assert(fc.property(townsArb(2, 30), fc.integer({ min: 1, max: 6 }), (towns, m) => {
+      const ctx = buildContext(towns, DEFAULT_WEIGHTS);
+      const mm = Math.min(m, towns.length - 1);
+      const one = candidateLists(ctx, towns, mm, new Set());
+      const cut = Math.floor(towns.length / 3);
+      const merged = mergeCandidates(candidateLists(ctx, towns, mm, new Set(), { from: 0, to: cut }), candidateLists(ctx, towns, mm, new Set(), { from: cut, to: towns.length }), mm);
+      const sorted = (c: typeof one, i: number) =>
+        Array.from({ length: c.count[i] }, (_, x) => [c.score[i * mm + x], c.partner[i * mm + x]] as const).sort((p, q) => q[0] - p[0] || p[1] - q[1]);
+      for (let i = 0; i < towns.length; i++) expect(sorted(merged, i)).toEqual(sorted(one, i));
+    }), { numRuns: 150 });
   });
 });

@@ -7,7 +7,8 @@ import { DomainError } from '../common/domain-error';
 import { JOBS, QUEUES } from '../queue/queue-names';
 import { MatchTown } from './core/matching-input.types';
 import { buildContext, reasonLine, scorePair } from './core/score.util';
-import { candidateLists, profileIsEmpty, suggestPartners } from './core/suggestions.util';
+import { suggestPartnersParallel } from './core/parallel-candidates.util';
+import { candidateLists, profileIsEmpty } from './core/suggestions.util';
 import { tandemRound } from './core/tandem-round.util';
 import { DEFAULT_WEIGHTS, MatchWeights, validateWeights } from './core/weights';
 import { DEFAULT_WORKSHOP_OPTIONS, workshopGroups } from './core/workshop-groups.util';
@@ -101,7 +102,7 @@ export class MatchingService {
       const fingerprint = createHash('sha256').update(JSON.stringify({ towns, history, weights, seed: run.seed, theme: run.theme })).digest('hex');
 
       if (run.kind === 'suggestions') {
-        const r = suggestPartners(ctx, towns, { k: SUGGESTIONS_K, exposureCap: EXPOSURE_CAP, tandemPairs, declinedPairs, cooldownMonths: COOLDOWN_MONTHS });
+        const r = await suggestPartnersParallel(ctx, towns, { k: SUGGESTIONS_K, exposureCap: EXPOSURE_CAP, tandemPairs, declinedPairs, cooldownMonths: COOLDOWN_MONTHS });
         await this.repo.completeRun(runId, 'suggestions', {
           fingerprint, summary: { towns: towns.length, suggestions: r.suggestions.length, profileEmpty: r.profileEmpty.length, uncovered: r.uncovered },
         }, (m) => this.repo.insertSuggestions(m, runId, r.suggestions));

@@ -110,4 +110,19 @@ describe('registration → email → confirmation → profile → verification (
     await new Promise((r) => setTimeout(r, 300));
     expect(t.smtp.mails.length).toBe(before);
   });
+
+  it('loses no promised email when the queue was unreachable: the sweeper re-dispatches it', async () => {
+    const mail = t.app.get(MailService);
+    // A delivery promised in an earlier transaction whose job never reached the queue.
+    const [row] = (await t.db.query(
+      `INSERT INTO mail_delivery (dedupe_key, recipient, template, context, created_at)
+       VALUES ('test:stranded', 'spaet@olbernhau.test', 'town-verified', $1, now() - interval '5 minutes') RETURNING id`,
+      [JSON.stringify({ displayName: 'Frau Spät', townName: 'Olbernhau', profileUrl: `${t.url}/meine-kommune` })],
+    )).rows;
+    await expect(mail.redispatchStranded()).resolves.toBeGreaterThanOrEqual(1);
+    const m = await t.smtp.waitFor((x) => [x.to].flat().some((a) => a?.text === 'spaet@olbernhau.test'));
+    expect(m.text).toContain('Guten Tag Frau Spät');
+    expect((await t.db.query(`SELECT status FROM mail_delivery WHERE id = $1`, [row.id])).rows[0].status).toBe('sent');
+    await expect(mail.redispatchStranded()).resolves.toBe(0);
+  });
 });

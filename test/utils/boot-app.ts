@@ -56,6 +56,12 @@ export async function bootApp(name: string, env: Record<string, string> = {}): P
   const db = new Client({ connectionString: databaseUrl });
   db.on('error', () => undefined); // tests that cut connections on purpose
   await db.connect();
+  // The worker starts a first suggestions run on an empty installation; let it finish so tests start from rest.
+  for (let i = 0; i < 200; i++) {
+    const { rows } = await db.query(`SELECT count(*)::int AS n FROM matching_run WHERE status = 'running'`);
+    if (rows[0].n === 0) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
   return {
     url: `http://127.0.0.1:${port}`, app, worker, smtp, db, databaseUrl,
     async close() {

@@ -33,8 +33,12 @@ export interface SeedSummary {
   logins: DemoLogin[];
 }
 
-// Readable but strong: four groups of random base64url characters.
-const newDemoPassword = () => `Demo-${randomBytes(12).toString('base64url').match(/.{4}/g)!.join('-')}`;
+// Readable but strong: four groups of four letters/digits (≈ 95 bits), no look-alike separators inside groups.
+const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+const newDemoPassword = () => {
+  const chars = [...randomBytes(16)].map((b) => ALPHABET[b % ALPHABET.length]).join('');
+  return `Demo-${chars.match(/.{4}/g)!.join('-')}`;
+};
 
 /** Idempotent: the fixture's directory rows (only where missing), the 28 pilot towns as verified demo towns, two demo logins. */
 export async function seedDemo(ds: DataSource, opts: { resetPasswords?: boolean } = {}): Promise<SeedSummary> {

@@ -3,10 +3,10 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MatchTown } from '../src/matching/core/matching-input.types';
 import { mulberry32 } from '../src/matching/core/prng.util';
-import { buildContext, ScoringContext } from '../src/matching/core/score.util';
+import { buildContext } from '../src/matching/core/score.util';
 import { suggestPartnersParallel } from '../src/matching/core/parallel-candidates.util';
-import { baselineTopK, candidateLists } from '../src/matching/core/suggestions.util';
-import { tandemRound, WeightedEdge } from '../src/matching/core/tandem-round.util';
+import { baselineTopK, candidateGraph } from '../src/matching/core/suggestions.util';
+import { tandemRound } from '../src/matching/core/tandem-round.util';
 import { DEFAULT_WEIGHTS } from '../src/matching/core/weights';
 import { workshopGroups } from '../src/matching/core/workshop-groups.util';
 import { parseDestatis, readWorkbook } from '../src/municipalities/directory/destatis-parser.util';
@@ -49,23 +49,6 @@ const time = <T>(fn: () => T): [T, number] => {
   const r = fn();
   return [r, (performance.now() - t) / 1000];
 };
-
-function candidateGraph(ctx: ScoringContext, towns: MatchTown[], m: number): WeightedEdge[] {
-  const c = candidateLists(ctx, towns, m, new Set());
-  const seen = new Set<number>();
-  const edges: WeightedEdge[] = [];
-  const n = towns.length;
-  for (let i = 0; i < n; i++) {
-    for (let x = 0; x < c.count[i]; x++) {
-      const j = c.partner[i * m + x];
-      const key = i < j ? i * n + j : j * n + i;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      edges.push([i, j, c.score[i * m + x]]);
-    }
-  }
-  return edges;
-}
 
 async function main() {
   const records = parseDestatis(await readWorkbook(XLSX));

@@ -8,7 +8,7 @@ import { JOBS, QUEUES } from '../queue/queue-names';
 import { MatchTown } from './core/matching-input.types';
 import { buildContext, reasonLine, scorePair } from './core/score.util';
 import { suggestPartnersParallel } from './core/parallel-candidates.util';
-import { candidateLists, profileIsEmpty } from './core/suggestions.util';
+import { candidateGraph, excludedPairKeys, profileIsEmpty } from './core/suggestions.util';
 import { tandemRound } from './core/tandem-round.util';
 import { DEFAULT_WEIGHTS, MatchWeights, validateWeights } from './core/weights';
 import { DEFAULT_WORKSHOP_OPTIONS, workshopGroups } from './core/workshop-groups.util';
@@ -110,30 +110,8 @@ export class MatchingService {
         const inTandem = new Map<string, number>();
         for (const [a, b] of tandemPairs) for (const id of [a, b]) inTandem.set(id, (inTandem.get(id) ?? 0) + 1);
         const free = Object.fromEntries(towns.map((t) => [t.id, Math.max(0, t.capacity - (inTandem.get(t.id) ?? 0))]));
-        const m = Math.min(ROUND_CANDIDATES, Math.max(1, towns.length - 1));
-        const excludedIdx = new Set<number>();
-        const index = new Map(towns.map((t, i) => [t.id, i]));
-        const cutoff = new Date();
-        cutoff.setMonth(cutoff.getMonth() - COOLDOWN_MONTHS);
-        for (const [a, b] of [...tandemPairs, ...declinedPairs.filter((d) => d.at > cutoff).map((d) => [d.a, d.b] as const)]) {
-          const i = index.get(a), j = index.get(b);
-          if (i !== undefined && j !== undefined) excludedIdx.add(i < j ? i * towns.length + j : j * towns.length + i);
-        }
-        const cand = towns.length > 1 ? candidateLists(ctx, towns, m, excludedIdx) : null;
-        const edges: [string, string, number][] = [];
-        const seen = new Set<string>();
-        if (cand) {
-          towns.forEach((t, i) => {
-            for (let x = 0; x < cand.count[i]; x++) {
-              const j = cand.partner[i * m + x];
-              const key = i < j ? `${i}:${j}` : `${j}:${i}`;
-              if (!seen.has(key)) {
-                seen.add(key);
-                edges.push([t.id, towns[j].id, cand.score[i * m + x]]);
-              }
-            }
-          });
-        }
+        const excluded = excludedPairKeys(towns, { tandemPairs, declinedPairs, cooldownMonths: COOLDOWN_MONTHS });
+        const edges = candidateGraph(ctx, towns, ROUND_CANDIDATES, excluded);
         const result = tandemRound(edges, free);
         const byId = new Map(towns.map((t) => [t.id, t]));
         const pairs = result.pairs.map(([a, b]) => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { hashPassword } from '../../auth/password.util';
 import { DirectoryRecord } from '../../municipalities/directory/destatis-parser.util';
+import { writeTownProfile } from '../../municipalities/town.repository';
 import fixture from './demo-towns.fixture.json';
 
 interface FixtureProfile {
@@ -60,13 +61,16 @@ export async function seedDemo(ds: DataSource, opts: { resetPasswords?: boolean 
     for (const { municipality, profile } of DEMO_TOWNS) {
       if (!profile) continue;
       const res = await m.query(
-        `INSERT INTO town (ags, status, is_demo, description, capacity, decided_at, profile_updated_at)
-         VALUES ($1, 'verified', true, $2, $3, now(), now()) ON CONFLICT (ags) DO NOTHING RETURNING id`,
-        [municipality.ags, profile.description, profile.capacity],
+        `INSERT INTO town (ags, status, is_demo, decided_at) VALUES ($1, 'verified', true, now()) ON CONFLICT (ags) DO NOTHING RETURNING id`,
+        [municipality.ags],
       );
       if (!res[0]) continue;
       townsCreated++;
-      await writeProfile(m, res[0].id, profile);
+      await writeTownProfile(m, res[0].id, {
+        description: profile.description, capacity: profile.capacity, visibility: {}, topics: profile.topics,
+        challenges: profile.challenges.map((c) => ({ topicSlug: c.topic, text: c.text, urgency: c.urgency })),
+        experiences: profile.experiences.map((e) => ({ topicSlug: e.topic, tried: e.tried, outcome: e.outcome })),
+      });
     }
     const seelow = (await m.query(`SELECT id FROM town WHERE ags = $1`, [DEMO_TOWNS[0].municipality.ags]))[0]?.id;
     const logins = [
@@ -75,16 +79,6 @@ export async function seedDemo(ds: DataSource, opts: { resetPasswords?: boolean 
     ];
     return { municipalitiesAdded, townsCreated, logins };
   });
-}
-
-async function writeProfile(m: EntityManager, townId: string, p: FixtureProfile) {
-  await m.query(`INSERT INTO town_topic (town_id, topic_slug) SELECT $1, unnest($2::varchar[])`, [townId, p.topics]);
-  for (const c of p.challenges) {
-    await m.query(`INSERT INTO town_challenge (town_id, topic_slug, text, urgency) VALUES ($1, $2, $3, $4)`, [townId, c.topic, c.text, c.urgency]);
-  }
-  for (const e of p.experiences) {
-    await m.query(`INSERT INTO town_experience (town_id, topic_slug, tried, outcome) VALUES ($1, $2, $3, $4)`, [townId, e.topic, e.tried, e.outcome]);
-  }
 }
 
 async function ensureLogin(

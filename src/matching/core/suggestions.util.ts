@@ -333,3 +333,28 @@ export function baselineTopK(ctx: ScoringContext, towns: readonly MatchTown[], k
     return { townId: towns[i].id, partners: scored.slice(0, k) };
   });
 }
+
+/** The tandem round's input: every town's top-m candidates as one undirected edge list (each pair once). */
+export function candidateGraph(ctx: ScoringContext, towns: readonly MatchTown[], m: number, excluded: Set<number> = new Set()): [string, string, number][] {
+  const n = towns.length;
+  if (n < 2) return [];
+  const mm = Math.min(m, n - 1);
+  const c = candidateLists(ctx, towns, mm, excluded);
+  const seen = new Set<number>();
+  const edges: [string, string, number][] = [];
+  for (let i = 0; i < n; i++) {
+    for (let x = 0; x < c.count[i]; x++) {
+      const j = c.partner[i * mm + x];
+      const key = i < j ? i * n + j : j * n + i;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      edges.push([towns[i].id, towns[j].id, c.score[i * mm + x]]);
+    }
+  }
+  return edges;
+}
+
+/** Pair keys (i*n+j, i<j) of excluded pairs, for callers that build their own candidate set. */
+export function excludedPairKeys(towns: readonly MatchTown[], rules: Pick<SuggestionRules, 'tandemPairs' | 'declinedPairs' | 'now' | 'cooldownMonths'>): Set<number> {
+  return excludedPairs(towns, { k: 0, exposureCap: 0, ...rules });
+}

@@ -30,8 +30,9 @@ export class HealthController implements OnModuleDestroy {
   }
 
   private async queueStore() {
+    // Embedded mode has no Redis: the queue lives in PostgreSQL, so report it under its own name.
+    if (!this.config.redisUrl) return this.indicator.check('queue').up({ backend: 'postgres' });
     const check = this.indicator.check('redis');
-    if (!this.config.redisUrl) return check.up({ note: 'embedded mode: BullMQ runs on PostgreSQL' });
     this.redis ??= new Redis(this.config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
     try {
       if (this.redis.status === 'wait' || this.redis.status === 'end') await this.redis.connect().catch(() => undefined);

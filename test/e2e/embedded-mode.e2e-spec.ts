@@ -79,6 +79,8 @@ describe('embedded default mode (no PostgreSQL or Redis configured)', () => {
 
     const health = await request(url).get('/health').expect(200);
     expect(health.body.details.mode).toMatchObject({ mode: 'embedded', queueBackend: 'postgres', mail: 'outbox' });
+    expect(health.body.details.queue).toEqual({ status: 'up', backend: 'postgres' });
+    expect(health.body.details.redis).toBeUndefined();
 
     const [olbernhau] = (await request(url).get('/api/municipalities').query({ q: 'Olbernhau' }).expect(200)).body;
     expect(olbernhau).toMatchObject({ name: 'Olbernhau', stateName: 'Sachsen', registered: false });

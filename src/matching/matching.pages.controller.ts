@@ -5,6 +5,7 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';
 import type { SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
+import { ComponentKey } from './core/matching-input.types';
 import { MatchingRepository } from './matching.repository';
 import { MatchingService } from './matching.service';
 
@@ -30,7 +31,14 @@ export class MatchingPagesController {
 
   @Get('geschaeftsstelle/matching')
   @Roles('office', 'admin')
-  async office(@Query('thema') theme: string | undefined, @Query('gestartet') started: string | undefined, @Res() res: Response, errors: string[] = [], status = 200) {
+  async office(
+    @Query('thema') theme: string | undefined,
+    @Query('gestartet') started: string | undefined,
+    @Res() res: Response,
+    @Query('gewichte') saved?: string,
+    errors: string[] = [],
+    status = 200,
+  ) {
     const names = await this.repo.topicNames();
     const topics = Object.entries(names).map(([slug, name]) => ({ slug, name })).sort((a, b) => a.name.localeCompare(b.name, 'de'));
     const round = await this.matching.currentRun('tandem_round');
@@ -44,8 +52,13 @@ export class MatchingPagesController {
       points: g.towns.filter((t) => t.latitude != null).map((t) => ({ ...toSvg(t.latitude, t.longitude), name: t.name })),
     }));
     const runs = (await this.matching.latestRuns()).slice(0, 8);
+    const weights = await this.matching.weights();
     return res.status(status).render('office-matching', {
       title: 'Tandemrunde und Transferwerkstätten',
+      weights: WEIGHT_FIELDS.map(([key, label]) => ({ key, label, value: weights[key] })),
+      nearPreferred: weights.distancePreference === 'near',
+      nearKm: weights.nearKm,
+      weightsSaved: saved === '1',
       topics: topics.map((t) => ({ ...t, selected: t.slug === (ws?.theme ?? chosenTheme) })),
       round: roundResult,
       workshop: wsResult ? { ...wsResult, themeName: names[wsResult.theme] ?? wsResult.theme, groups } : null,
@@ -68,7 +81,32 @@ export class MatchingPagesController {
       return res.redirect(303, '/geschaeftsstelle/matching?gestartet=1');
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      return this.office(undefined, undefined, res, [err.messageDe], err.getStatus());
+      return this.office(undefined, undefined, res, undefined, [err.messageDe], err.getStatus());
+    }
+  }
+
+  /** The scoring weights as a form: each 0..1, checked by the same validation as the API. */
+  @Post('geschaeftsstelle/matching/gewichte')
+  @Roles('office', 'admin')
+  async saveWeights(@Body() body: Record<string, string>, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const patch: Record<string, unknown> = Object.fromEntries(WEIGHT_FIELDS.map(([key]) => [key, body[key] === undefined || body[key] === '' ? NaN : Number(String(body[key]).replace(',', '.'))]));
+    patch.distancePreference = body.distancePreference === 'near' ? 'near' : 'none';
+    patch.nearKm = Number(body.nearKm);
+    try {
+      await this.matching.setWeights(user, patch);
+      return res.redirect(303, '/geschaeftsstelle/matching?gewichte=1');
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      return this.office(undefined, undefined, res, undefined, ['Bitte geben Sie für jedes Gewicht eine Zahl zwischen 0 und 1 an (mindestens eines größer als 0) und eine Entfernung zwischen 10 und 1.000 km.'], err.getStatus());
     }
   }
 }
+
+const WEIGHT_FIELDS: Array<[ComponentKey, string]> = [
+  ['complement', 'Herausforderung trifft Erfahrung'],
+  ['sharedTopics', 'Gemeinsame Themen'],
+  ['size', 'Vergleichbare Größe'],
+  ['situation', 'Vergleichbare Lage'],
+  ['otherState', 'Anderes Bundesland'],
+  ['distance', 'Nähe (nur bei Vorliebe „nah“)'],
+];

@@ -20,22 +20,41 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
 
-interface AxeViolation {
+interface AxeResult {
   id: string;
   impact: string | null;
   help: string;
   nodes: { target: string[] }[];
 }
 
-/** Runs axe-core (WCAG 2 A/AA) in the page; returns the serious and critical violations, readable. */
-export async function seriousA11yViolations(page: Page): Promise<string[]> {
+export interface A11yViolation {
+  page: string;
+  id: string;
+  impact: string;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * Runs axe-core (WCAG 2.0/2.1 A and AA) in the page and returns every violation, tagged with the page name.
+ * The source is evaluated over the DevTools protocol, so helmet's CSP (no inline scripts) does not block it.
+ */
+export async function checkA11y(page: Page, name: string): Promise<A11yViolation[]> {
   await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeResult[] }> } }).axe;
     const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
     return r.violations;
   });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  return violations.map((v) => ({ page: name, id: v.id, impact: v.impact ?? 'unknown', help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+}
+
+export const isSerious = (v: A11yViolation) => v.impact === 'serious' || v.impact === 'critical';
+
+/** One readable line per violation, for assertion diffs and logs. */
+export const describeViolation = (v: A11yViolation) => `${v.impact} ${v.id}: ${v.help} at ${v.targets.join(', ')}`;
+
+/** The serious and critical violations of a page, readable. */
+export async function seriousA11yViolations(page: Page): Promise<string[]> {
+  return (await checkA11y(page, '')).filter(isSerious).map(describeViolation);
 }

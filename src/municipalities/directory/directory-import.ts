@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { DirectoryRecord } from './destatis-parser.util';
+import { DirectoryRecord, parseDestatis, readWorkbook } from './destatis-parser.util';
 
 export interface ImportCounts {
   total: number;
@@ -13,13 +13,16 @@ const COLS = ['ags', 'ars', 'name', 'name_raw', 'type_code', 'state_code', 'stat
 const TYPES = ['char(8)', 'char(12)', 'varchar', 'varchar', 'smallint', 'char(2)', 'varchar', 'varchar', 'varchar',
   'smallint', 'integer', 'integer', 'numeric', 'float8', 'float8', 'varchar', 'smallint'];
 
+// Each batch is one statement with one array parameter per column (unnest), so 10,773 rows take six round trips.
+const BATCH = 2000;
+
 /** Upserts all records in one transaction: a second run adds no rows, and any failure changes nothing. */
 export async function importDirectory(ds: DataSource, records: DirectoryRecord[], source = 'destatis'): Promise<ImportCounts> {
   return ds.transaction(async (m) => {
-    const before = Number((await m.query(`SELECT count(*) AS n FROM municipality`))[0].n);
-    let changed = 0;
-    for (let i = 0; i < records.length; i += 2000) {
-      const chunk = records.slice(i, i + 2000);
+    let inserted = 0;
+    let updated = 0;
+    for (let i = 0; i < records.length; i += BATCH) {
+      const chunk = records.slice(i, i + BATCH);
       const arrays = [
         chunk.map((r) => r.ags), chunk.map((r) => r.ars), chunk.map((r) => r.name), chunk.map((r) => r.nameRaw), chunk.map((r) => r.typeCode),
         chunk.map((r) => r.stateCode), chunk.map((r) => r.stateName), chunk.map((r) => r.districtName), chunk.map((r) => r.associationName),
@@ -34,13 +37,18 @@ export async function importDirectory(ds: DataSource, records: DirectoryRecord[]
          SELECT *, $${TYPES.length + 1} FROM unnest(${unnest})
          ON CONFLICT (ags) DO UPDATE SET ${updates}, source = EXCLUDED.source, updated_at = now()
          WHERE ${differs} OR municipality.source IS DISTINCT FROM EXCLUDED.source
-         RETURNING ags`,
+         RETURNING (xmax = 0) AS inserted`,
         [...arrays, source],
       );
-      changed += res.length;
+      // xmax is 0 only for a freshly inserted row version; unchanged rows are filtered by the WHERE and not returned.
+      for (const row of res as Array<{ inserted: boolean }>) row.inserted ? inserted++ : updated++;
     }
-    const after = Number((await m.query(`SELECT count(*) AS n FROM municipality`))[0].n);
-    const inserted = after - before;
-    return { total: records.length, inserted, updated: changed - inserted, unchanged: records.length - changed };
+    return { total: records.length, inserted, updated, unchanged: records.length - inserted - updated };
   });
+}
+
+/** Reads, parses and imports an extract; the file is parsed completely before the first write. */
+export async function importDirectoryFile(ds: DataSource, source: string | Buffer): Promise<ImportCounts & { records: DirectoryRecord[] }> {
+  const records = parseDestatis(await readWorkbook(source));
+  return { ...(await importDirectory(ds, records)), records };
 }

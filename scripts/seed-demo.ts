@@ -1,22 +1,30 @@
 import { toAppConfig } from '../src/config/app-config';
 import { validateEnv } from '../src/config/env.validation';
 import { openDataSource, runMigrations } from '../src/database/data-source';
-import { formatLogins, seedDemo } from '../src/database/seeds/demo-seed';
+import { DEMO_SOURCE_NOTE, formatLogins, seedDemo } from '../src/database/seeds/demo-seed';
 
 async function main() {
+  const unknown = process.argv.slice(2).filter((a) => a !== '--' && a !== '--reset-passwords');
+  if (unknown.length) throw new Error(`Unknown argument ${unknown.join(' ')}. Usage: npm run seed:demo [-- --reset-passwords]`);
+  const resetPasswords = process.argv.includes('--reset-passwords') || process.env.RESET_DEMO_PASSWORDS === 'true';
   const config = toAppConfig(validateEnv(process.env));
-  await runMigrations(config.databaseUrl);
+  const applied = await runMigrations(config.databaseUrl);
+  if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
   const ds = await openDataSource(config.databaseUrl);
   try {
-    const s = await seedDemo(ds, { resetPasswords: process.argv.includes('--reset-passwords') || process.env.RESET_DEMO_PASSWORDS === 'true' });
-    console.log(`DEMO DATA: ${s.townsCreated} pilot towns created, ${s.municipalitiesAdded} directory rows added from the fixture.`);
-    console.log(`Demo-Logins (nur Demodaten):\n${formatLogins(s.logins)}`);
+    const s = await seedDemo(ds, { resetPasswords, log: (line) => console.log(line) });
+    console.log('');
+    console.log('=== DEMODATEN / DEMO DATA – not for production use ===');
+    console.log(`Pilotstädte neu angelegt / pilot towns created: ${s.townsCreated} (28 in total, all marked "(Demodaten)")`);
+    console.log(`Gemeinden aus der Fixture ergänzt / directory rows added from the fixture: ${s.municipalitiesAdded}`);
+    console.log(`Demo-Logins:\n${formatLogins(s.logins)}`);
+    console.log(DEMO_SOURCE_NOTE);
   } finally {
     await ds.destroy();
   }
 }
 
 main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
+  console.error(`Demo seed failed, nothing was changed: ${err instanceof Error ? err.message : err}`);
   process.exit(1);
 });

@@ -15,7 +15,7 @@ async function main() {
     const s = await seedDemo(ds, { resetPasswords, log: (line) => console.log(line) });
     console.log('');
     console.log('=== DEMODATEN / DEMO DATA – not for production use ===');
-    console.log(`Pilotstädte neu angelegt / pilot towns created: ${s.townsCreated} (28 in total, all marked "(Demodaten)")`);
+    console.log(`Pilotstädte neu angelegt / pilot towns created: ${s.townsCreated} (the fixture holds 28, each marked "(Demodaten)")`);
     console.log(`Gemeinden aus der Fixture ergänzt / directory rows added from the fixture: ${s.municipalitiesAdded}`);
     console.log(`Demo-Logins:\n${formatLogins(s.logins)}`);
     console.log(DEMO_SOURCE_NOTE);

@@ -1,9 +1,10 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { JOBS, QUEUES } from '../queue/queue-names';
+import { workerOptions } from '../queue/worker-options';
 import { MailService } from './mail.service';
 
-@Processor(QUEUES.mail, { concurrency: 4 })
+@Processor(QUEUES.mail, workerOptions({ concurrency: 4 }))
 export class DeliverMailJob extends WorkerHost {
   constructor(private readonly mail: MailService) {
     super();

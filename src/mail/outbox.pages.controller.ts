@@ -3,6 +3,25 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { OutboxRepository } from './outbox.repository';
 
+/** The text version in pieces, so its links render as real links (the template escapes every piece). */
+export function linkify(text: string): { text: string; url?: string }[] {
+  const parts: { text: string; url?: string }[] = [];
+  let last = 0;
+  for (const m of text.matchAll(/https?:\/\/[^\s<>"]+[^\s<>".,;:!?)]/g)) {
+    if (m.index > last) parts.push({ text: text.slice(last, m.index) });
+    parts.push({ text: m[0], url: m[0] });
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) parts.push({ text: text.slice(last) });
+  return parts;
+}
+
+/** Links in the framed HTML version open in the whole window (the sandbox allows that on a click), not inside the frame. */
+export function withTopTarget(html: string): string {
+  const base = '<base target="_top">';
+  return /<head[^>]*>/i.test(html) ? html.replace(/<head[^>]*>/i, (head) => head + base) : base + html;
+}
+
 // Only mounted in the embedded mode (see OutboxModule): the local stand-in for a mailbox.
 @ApiExcludeController()
 @Controller('outbox')
@@ -20,7 +39,7 @@ export class OutboxPagesController {
   async show(@Param('id', ParseUUIDPipe) id: string) {
     const message = await this.outbox.find(id);
     if (!message) throw new NotFoundException('Message not found');
-    return { title: message.subject, message };
+    return { title: message.subject, message, textParts: linkify(message.text) };
   }
 
   /** The HTML version on its own URL, shown in a sandboxed frame (no scripts, no access to this app). */
@@ -29,6 +48,6 @@ export class OutboxPagesController {
     const message = await this.outbox.find(id);
     if (!message) throw new NotFoundException('Message not found');
     res.setHeader('Content-Security-Policy', "sandbox allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation; default-src 'none'; style-src 'unsafe-inline'; img-src data:");
-    res.type('html').send(message.html);
+    res.type('html').send(withTopTarget(message.html));
   }
 }

@@ -17,7 +17,12 @@ async function main() {
   if (mode === 'embedded') {
     const dataDir = resolve(process.env.DATA_DIR ?? './data');
     unlock = lockDataDir(dataDir);
-    embedded = await startEmbeddedPostgres(dataDir, process.env.EMBEDDED_PG_PORT ? Number(process.env.EMBEDDED_PG_PORT) : undefined);
+    try {
+      embedded = await startEmbeddedPostgres(dataDir, process.env.EMBEDDED_PG_PORT ? Number(process.env.EMBEDDED_PG_PORT) : undefined);
+    } catch (err) {
+      unlock();
+      throw new Error(`The embedded PostgreSQL in ${join(dataDir, 'pglite')} did not start: ${(err as Error).message}`);
+    }
     env.DATABASE_URL = embedded.url;
     delete env.REDIS_URL;
     console.log(`Embedded mode: PGlite in ${join(dataDir, 'pglite')}, BullMQ on PostgreSQL, email to the local outbox.`);

@@ -45,10 +45,18 @@ export function maxWeightMatchingIndices(nvertex: number, edgeList: ReadonlyArra
   for (let v = 0; v < nvertex; v++) degree[v + 1] += degree[v];
   const nbStart = degree.slice();
   const nbEnd = new Int32Array(2 * nedge);
+  // Per CSR entry also the remote vertex and twice the weight, so the scan loop reads them in sequence.
+  const nbV = new Int32Array(2 * nedge);
+  const nbW2 = new Float64Array(2 * nedge);
   const fill = degree.slice(0, nvertex);
   for (let k = 0; k < nedge; k++) {
-    nbEnd[fill[ei[k]]++] = 2 * k + 1;
-    nbEnd[fill[ej[k]]++] = 2 * k;
+    const qi = fill[ei[k]]++, qj = fill[ej[k]]++;
+    nbEnd[qi] = 2 * k + 1;
+    nbV[qi] = ej[k];
+    nbW2[qi] = 2 * ew[k];
+    nbEnd[qj] = 2 * k;
+    nbV[qj] = ei[k];
+    nbW2[qj] = 2 * ew[k];
   }
 
   const n2 = 2 * nvertex;
@@ -342,14 +350,15 @@ export function maxWeightMatchingIndices(nvertex: number, edgeList: ReadonlyArra
         // The guard counts this vertex's edges at once instead of one call per edge in the hottest loop.
         steps += qEnd - nbStart[v];
         guard();
+        const dv = dualvar[v]; // duals change only between scans (delta step)
         for (let q = nbStart[v]; q < qEnd; q++) {
+          const w = nbV[q];
+          if (inblossom[v] === inblossom[w]) continue;
           const p = nbEnd[q];
           const k = p >> 1;
-          const w = endpoint[p];
-          if (inblossom[v] === inblossom[w]) continue;
           let kslack = 0;
           if (!allowedge[k]) {
-            kslack = slack(k);
+            kslack = dv + dualvar[w] - nbW2[q];
             if (kslack <= 0) allowedge[k] = 1;
           }
           if (allowedge[k]) {

@@ -1,5 +1,9 @@
 import { MatchTown, ScoreComponent } from './matching-input.types';
-import { density, DENSITY_SPAN, effectivePopulation, haversineKm, ScoringContext, scorePair, SIZE_SPAN, URGENCY_FACTOR } from './score.util';
+import { Candidates, candidateLists } from './candidate-pass.util';
+import { ScoringContext, scorePair } from './score.util';
+
+export { candidateLists } from './candidate-pass.util';
+export type { Candidates } from './candidate-pass.util';
 
 export interface SuggestionRules {
   k: number;
@@ -31,12 +35,6 @@ export interface SuggestionResult {
 
 export const profileIsEmpty = (t: MatchTown) => !t.topics.length && !t.challenges.length && !t.experiences.length;
 
-function popcount(v: number): number {
-  let x = v - ((v >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
-}
-
 /** The set of excluded pair keys (i*n+j with i<j) from tandems and recent declines. */
 function excludedPairs(towns: readonly MatchTown[], rules: SuggestionRules): Set<number> {
   const index = new Map(towns.map((t, i) => [t.id, i]));
@@ -53,177 +51,6 @@ function excludedPairs(towns: readonly MatchTown[], rules: SuggestionRules): Set
   cutoff.setMonth(cutoff.getMonth() - (rules.cooldownMonths ?? 12));
   for (const d of rules.declinedPairs ?? []) if (d.at > cutoff) add(d.a, d.b);
   return out;
-}
-
-/**
- * Candidate lists: for every town its best `m` partners by score (ties by index), with the hard rules applied.
- * Typed arrays, topic bitmasks and IDF lookup tables: one pass over the n(n-1)/2 pairs.
- */
-export interface Candidates {
-  partner: Int32Array;
-  score: Float64Array;
-  count: Int32Array;
-}
-
-export function candidateLists(ctx: ScoringContext, towns: readonly MatchTown[], m: number, excluded: Set<number>, rows = { from: 0, to: towns.length }): Candidates {
-  const n = towns.length;
-  const topics = [...new Set(towns.flatMap((t) => [...t.topics, ...t.challenges.map((c) => c.topic), ...t.experiences.map((e) => e.topic)]))];
-  if (topics.length > 33) throw new Error('the fast path supports up to 33 topics');
-  const bit = new Map(topics.map((t, i) => [t, i]));
-  const mask = (list: string[]) => list.reduce((acc, t) => acc | (2 ** bit.get(t)!), 0);
-  // IDF sum of a mask via three 11-bit lookup tables.
-  const tables = [0, 1, 2].map((chunk) => {
-    const tab = new Float64Array(2048);
-    for (let v = 1; v < 2048; v++) {
-      const low = v & -v;
-      const b = 31 - Math.clz32(low) + chunk * 11;
-      tab[v] = tab[v ^ low] + (b < topics.length ? ctx.idf.get(topics[b]) ?? 0 : 0);
-    }
-    return tab;
-  });
-  const T0 = tables[0], T1 = tables[1], T2 = tables[2];
-  const idfSum = (lo: number, hi: number) => T0[lo & 2047] + T1[(lo >>> 11) & 2047] + T2[((lo >>> 22) | (hi << 10)) & 2047];
-
-  // Masks split into a low 32-bit word and a high word (topics 32, 33).
-  const tLo = new Int32Array(n), tHi = new Int32Array(n), eLo = new Int32Array(n), eHi = new Int32Array(n);
-  const cLo = [new Int32Array(n), new Int32Array(n), new Int32Array(n), new Int32Array(n)];
-  const cHi = [new Int32Array(n), new Int32Array(n), new Int32Array(n), new Int32Array(n)];
-  const cAnyLo = new Int32Array(n), cAnyHi = new Int32Array(n);
-  const idfOwn = new Float64Array(n), lnP = new Float64Array(n), lnD = new Float64Array(n), deg = new Int8Array(n), state = new Int32Array(n);
-  const lat = new Float64Array(n), lon = new Float64Array(n), hasGeo = new Uint8Array(n);
-  const split = (v: number) => [v % 2 ** 32 | 0, Math.floor(v / 2 ** 32)];
-  const stateIdx = new Map<string, number>();
-  towns.forEach((t, i) => {
-    [tLo[i], tHi[i]] = split(mask([...new Set(t.topics)]));
-    [eLo[i], eHi[i]] = split(mask(t.experiences.map((e) => e.topic)));
-    const urg = new Map<string, number>();
-    for (const c of t.challenges) urg.set(c.topic, Math.max(urg.get(c.topic) ?? 0, c.urgency));
-    for (const [topic, u] of urg) {
-      const [lo, hi] = split(2 ** bit.get(topic)!);
-      cLo[u][i] |= lo;
-      cHi[u][i] |= hi;
-      cAnyLo[i] |= lo;
-      cAnyHi[i] |= hi;
-    }
-    idfOwn[i] = idfSum(tLo[i], tHi[i]);
-    lnP[i] = Math.log(effectivePopulation(t));
-    lnD[i] = Math.log(density(t));
-    deg[i] = t.degurba ?? 0;
-    state[i] = stateIdx.get(t.stateCode) ?? (stateIdx.set(t.stateCode, stateIdx.size), stateIdx.size - 1);
-    if (t.lat != null && t.lon != null) {
-      lat[i] = t.lat;
-      lon[i] = t.lon;
-      hasGeo[i] = 1;
-    }
-  });
-  const invSize = 1 / SIZE_SPAN, invDens = 1 / DENSITY_SPAN; // locals: module-level lookups in the hot loop cost
-  const w = ctx.weights;
-  const wS = w.sharedTopics, wC = w.complement, wZ = w.size, wSit = w.situation, wO = w.otherState, wD = w.distance;
-  const near = ctx.raw.distancePreference === 'near' && wD > 0;
-  const nearKm = ctx.raw.nearKm;
-  // unmet = f1^c1 · f2^c2 · f3^c3 from a table, computed in the same order as scorePair, so results are identical.
-  const K = topics.length + 1;
-  const unmetTable = new Float64Array(K * K * K);
-  for (let c1 = 0; c1 < K; c1++) {
-    for (let c2 = 0; c2 < K; c2++) {
-      for (let c3 = 0; c3 < K; c3++) {
-        let unmet = 1;
-        for (const [u, c] of [[1, c1], [2, c2], [3, c3]]) if (c) unmet *= URGENCY_FACTOR[u] ** c;
-        unmetTable[(c1 * K + c2) * K + c3] = unmet;
-      }
-    }
-  }
-  const c1Lo = cLo[1], c2Lo = cLo[2], c3Lo = cLo[3], c1Hi = cHi[1], c2Hi = cHi[2], c3Hi = cHi[3];
-  const dirComplement = (a: number, b: number) => {
-    const lo = eLo[b], hi = eHi[b];
-    const x1 = popcount(c1Lo[a] & lo) + (hi ? popcount(c1Hi[a] & hi) : 0);
-    const x2 = popcount(c2Lo[a] & lo) + (hi ? popcount(c2Hi[a] & hi) : 0);
-    const x3 = popcount(c3Lo[a] & lo) + (hi ? popcount(c3Hi[a] & hi) : 0);
-    return 1 - unmetTable[(x1 * K + x2) * K + x3];
-  };
-
-  const partner = new Int32Array(n * m).fill(-1);
-  const score = new Float64Array(n * m).fill(-1);
-  const count = new Int32Array(n);
-  const minScore = new Float64Array(n).fill(-1);
-  // Min-heap per town in score[i*m .. i*m+m); ties broken towards the lower partner index.
-  const less = (base: number, x: number, y: number) => score[base + x] < score[base + y] || (score[base + x] === score[base + y] && partner[base + x] > partner[base + y]);
-  const push = (i: number, j: number, s: number) => {
-    const base = i * m;
-    let c = count[i];
-    if (c < m) {
-      score[base + c] = s;
-      partner[base + c] = j;
-      count[i] = ++c;
-      let x = c - 1;
-      while (x > 0) {
-        const p = (x - 1) >> 1;
-        if (!less(base, x, p)) break;
-        swap(base, x, p);
-        x = p;
-      }
-      if (c === m) minScore[i] = score[base];
-      return;
-    }
-    if (s < score[base] || (s === score[base] && j > partner[base])) return;
-    score[base] = s;
-    partner[base] = j;
-    let x = 0;
-    for (;;) {
-      const l = 2 * x + 1, r = l + 1;
-      let sm = x;
-      if (l < m && less(base, l, sm)) sm = l;
-      if (r < m && less(base, r, sm)) sm = r;
-      if (sm === x) break;
-      swap(base, x, sm);
-      x = sm;
-    }
-    minScore[i] = score[base];
-  };
-  const swap = (base: number, x: number, y: number) => {
-    const s = score[base + x], p = partner[base + x];
-    score[base + x] = score[base + y];
-    partner[base + x] = partner[base + y];
-    score[base + y] = s;
-    partner[base + y] = p;
-  };
-
-  for (let i = rows.from; i < rows.to; i++) {
-    const tLi = tLo[i], tHi_ = tHi[i], own = idfOwn[i], lp = lnP[i], ld = lnD[i], di = deg[i], si = state[i];
-    const caLo = cAnyLo[i], caHi = cAnyHi[i], exLo = eLo[i], exHi = eHi[i];
-    for (let j = i + 1; j < n; j++) {
-      // Same formulas as scorePair (score.util.ts), on precomputed numbers.
-      let s = 0;
-      const interLo = tLi & tLo[j], interHi = tHi_ & tHi[j];
-      if (interLo | interHi) {
-        const inter = idfSum(interLo, interHi);
-        s += (wS * inter) / (own + idfOwn[j] - inter);
-      }
-      if ((caLo & eLo[j]) | (caHi & eHi[j]) | (cAnyLo[j] & exLo) | (cAnyHi[j] & exHi)) {
-        const ab = dirComplement(i, j), ba = dirComplement(j, i);
-        s += wC * (ab > ba ? 0.75 * ab + 0.25 * ba : 0.75 * ba + 0.25 * ab); // complementSimilarity, inlined
-      }
-      const dz = lp - lnP[j];
-      const size = 1 - (dz < 0 ? -dz : dz) * invSize;
-      if (size > 0) s += wZ * size;
-      const dd = (ld - lnD[j]) * invDens;
-      const dens = dd >= 1 || dd <= -1 ? 0 : 1 - (dd < 0 ? -dd : dd);
-      const dj = deg[j];
-      s += wSit * (di > 0 && dj > 0 ? (dens + (1 - Math.abs(di - dj) / 2)) / 2 : dens);
-      if (si !== state[j]) s += wO;
-      if (near && hasGeo[i] && hasGeo[j]) {
-        const d = 1 - haversineKm(lat[i], lon[i], lat[j], lon[j]) / nearKm;
-        if (d > 0) s += wD * d;
-      }
-      const beatsI = s > minScore[i];
-      const beatsJ = s > minScore[j];
-      if ((beatsI || beatsJ) && !excluded.has(i * n + j)) {
-        if (beatsI) push(i, j, s);
-        if (beatsJ) push(j, i, s);
-      }
-    }
-  }
-  return { partner, score, count };
 }
 
 /**

@@ -34,9 +34,13 @@ export function tandemRound(edges: ReadonlyArray<WeightedEdge>, capacity: Record
     if (!Number.isInteger(c) || c < 0) throw new Error(`capacity of ${id} must be a whole number ≥ 0`);
     return c;
   };
+  // Integer weights run unscaled (exact); fractional ones are scaled to integers, capped well inside 2^53.
+  const weights = [...best.values()];
+  const maxW = weights.reduce((m, w) => Math.max(m, w), 0);
+  const scale = weights.every((w) => Number.isInteger(w)) && maxW <= 2 ** 40 ? 1 : Math.min(SCALE, 2 ** 40 / maxW);
   const list = [...best.entries()].map(([k, w]) => {
     const [a, b] = k.split('\u0000');
-    return { a, b, w, iw: Math.round(w * SCALE) };
+    return { a, b, w, iw: Math.round(w * scale) };
   }).filter((e) => e.iw > 0 && cap(e.a) > 0 && cap(e.b) > 0);
 
   const chosen: typeof list = [];
@@ -77,3 +81,6 @@ export function tandemRound(edges: ReadonlyArray<WeightedEdge>, capacity: Record
   const weight = chosen.reduce((s, e) => s + e.w, 0);
   return { weight, pairs: pairs.map(([a, b]) => [ids.get(a)!, ids.get(b)!]) };
 }
+
+/** The same as tandemRound, under the name the algorithm goes by. */
+export const maxWeightMatching = tandemRound;

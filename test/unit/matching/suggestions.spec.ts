@@ -16,7 +16,9 @@ describe('suggestions', () => {
       const slow = baselineTopK(ctx, towns, k);
       for (const s of slow) {
         const mine = fast.suggestions.filter((x) => x.townId === s.townId);
-        expect(mine.map((x) => x.score)).toEqual(s.partners.map((p) => expect.closeTo(p.score, 9)));
+        // Bit-identical: same formulas, same order of additions, dyadic IDF values.
+        expect(mine.map((x) => x.score)).toEqual(s.partners.map((p) => p.score));
+        expect(mine.map((x) => x.partnerId)).toEqual(s.partners.map((p) => p.id));
         for (const m of mine) expect(m.components.reduce((a, c) => a + c.value, 0)).toBeCloseTo(m.score, 12);
       }
     }), { numRuns: 200 });
@@ -76,6 +78,20 @@ describe('suggestions', () => {
 });
 
 describe('candidate pass split by rows', () => {
+  it('handles up to 64 topics (two mask words) exactly like the pair function', () => {
+    const topics = Array.from({ length: 64 }, (_, i) => `t${i}`);
+    const towns: MatchTown[] = Array.from({ length: 30 }, (_, i) => ({
+      id: `x${i}`, stateCode: String(1 + (i % 5)).padStart(2, '0'), stateName: 'L', population: 5000 + i * 700, areaKm2: 40 + i, degurba: 1 + (i % 3),
+      topics: topics.filter((_, b) => (b * 7 + i) % 9 === 0), challenges: [{ topic: topics[(i * 13) % 64], urgency: 1 + (i % 3) }, { topic: topics[63 - (i % 10)], urgency: 3 }],
+      experiences: [{ topic: topics[(i * 29) % 64] }, { topic: topics[60 + (i % 4)] }], capacity: 1,
+    }));
+    const ctx = buildContext(towns, DEFAULT_WEIGHTS);
+    const fast = suggestPartners(ctx, towns, { k: 5, exposureCap: 1000 });
+    for (const s of baselineTopK(ctx, towns, 5)) {
+      expect(fast.suggestions.filter((x) => x.townId === s.townId).map((x) => [x.partnerId, x.score])).toEqual(s.partners.map((p) => [p.id, p.score]));
+    }
+  });
+
   it('property: merging row slices gives the same candidate lists as one pass', () => {
     fc.assert(fc.property(townsArb(2, 30), fc.integer({ min: 1, max: 6 }), (towns, m) => {
       const ctx = buildContext(towns, DEFAULT_WEIGHTS);

@@ -7,6 +7,10 @@ describe('tandem-round command', () => {
     expect(JSON.parse(runTandemRoundCli('{"edges": [[1, 2, 1.5], [2, 3, 1]], "capacity": {"2": 2}}'))).toEqual({ weight: 2.5, pairs: [[1, 2], [2, 3]] });
   });
 
+  it('keeps large integer weights exact', () => {
+    expect(JSON.parse(runTandemRoundCli('{"edges": [["a", "b", 10000000000], ["b", "c", 10000000001], ["c", "d", 10000000000]]}'))).toEqual({ weight: 20000000000, pairs: [['a', 'b'], ['c', 'd']] });
+  });
+
   it('rejects malformed input with a clear message', () => {
     expect(() => runTandemRoundCli('nope')).toThrow(/not valid JSON/);
     expect(() => runTandemRoundCli('{"edge": []}')).toThrow(/"edges"/);

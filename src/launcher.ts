@@ -62,7 +62,11 @@ async function main() {
   }
 
   for (const entry of ['main.js', 'worker.js']) {
-    const child = spawn(process.execPath, [join(__dirname, entry)], { env, stdio: 'inherit' });
+    // An IPC channel plus launcher-child.js: the children stop when the launcher is gone, even after kill -9.
+    const child = spawn(process.execPath, ['-r', join(__dirname, 'launcher-child.js'), join(__dirname, entry)], {
+      env,
+      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    });
     child.on('exit', (code, signal) => {
       if (!stopping) {
         console.error(`${entry} stopped (${signal ?? `exit ${code}`}); stopping the service.`);

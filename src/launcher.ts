@@ -9,6 +9,7 @@ import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded/embedded-pos
 
 // The start command: chooses the mode once, migrates, seeds the demo data, then runs web + worker as children.
 async function main() {
+  const startedAt = Date.now();
   const mode = chooseRuntimeMode(process.env);
   const env: NodeJS.ProcessEnv = { ...process.env, KT_MODE: mode };
   let embedded: EmbeddedPostgres | undefined;
@@ -42,6 +43,7 @@ async function main() {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
 
+  let demoLogins = '';
   try {
     const applied = await runMigrations(env.DATABASE_URL!);
     if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
@@ -50,7 +52,8 @@ async function main() {
       try {
         const s = await seedDemo(ds, { resetPasswords: process.env.RESET_DEMO_PASSWORDS === 'true' });
         if (s.townsCreated) console.log(`DEMO DATA: ${s.townsCreated} pilot towns seeded (clearly marked as demo data).`);
-        console.log(`Demo-Logins:\n${formatLogins(s.logins)}`);
+        demoLogins = `Demo-Logins:\n${formatLogins(s.logins)}`;
+        console.log(demoLogins);
       } finally {
         await ds.destroy();
       }
@@ -75,8 +78,32 @@ async function main() {
     });
     children.push(child);
   }
-  const appUrl = process.env.APP_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
-  console.log(`Kleinstadt-Tandem starts on ${appUrl}${mode === 'embedded' ? ` (outbox: ${appUrl}/outbox)` : ''}`);
+  const appUrl = (process.env.APP_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, '');
+  console.log(`Kleinstadt-Tandem starts on ${appUrl} …`);
+  // Say where to go once the web process answers, with the logins again (the children's start-up logs bury them).
+  if (await waitUntilHealthy(Number(process.env.PORT ?? 3000), () => stopping)) {
+    const lines = [
+      '',
+      `Kleinstadt-Tandem is ready (${mode === 'embedded' ? 'embedded mode' : 'servers mode'}, ${((Date.now() - startedAt) / 1000).toFixed(1)} s): ${appUrl}`,
+      ...(mode === 'embedded' ? [`Postausgang (emails are kept here, not sent): ${appUrl}/outbox`] : []),
+      ...(demoLogins ? [demoLogins] : []),
+      'Stop with Ctrl+C.',
+      '',
+    ];
+    console.log(lines.join('\n'));
+  }
+}
+
+async function waitUntilHealthy(port: number, gaveUp: () => boolean, timeoutMs = 120_000): Promise<boolean> {
+  const bound = process.env.HOST;
+  const host = !bound || bound === '0.0.0.0' || bound === '::' ? '127.0.0.1' : bound.includes(':') ? `[${bound}]` : bound;
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until && !gaveUp()) {
+    const ok = await fetch(`http://${host}:${port}/health`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+    if (ok) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
 }
 
 main().catch((err) => {

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -139,5 +139,22 @@ describe('embedded default mode (no PostgreSQL or Redis configured)', () => {
     const me = await agent.post('/api/auth/login').send({ email: 'bm@olbernhau.test', password: PASSWORD }).expect(200);
     const town = await agent.get(`/api/towns/${me.body.townId}`).expect(200);
     expect(town.body.challenges).toEqual([{ topic: 'leerstand', text: 'Leere Läden im Zentrum', urgency: 3 }]);
+    expect(again.output()).toMatch(/is ready \(embedded mode, [\d.]+ s\): http:\/\/127\.0\.0\.1:\d+\nPostausgang .*\/outbox/);
+  });
+
+  it('after a hard kill of the launcher: no orphaned web or worker, and the next start takes over the stale lock', async () => {
+    const current = running[running.length - 1];
+    const children = execFileSync('pgrep', ['-P', String(current.proc.pid)], { encoding: 'utf8' }).trim().split('\n').map(Number);
+    expect(children).toHaveLength(2);
+    current.proc.kill('SIGKILL');
+    await current.exited;
+    const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+    for (let i = 0; i < 100 && children.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(children.filter(alive)).toEqual([]);
+
+    const next = launch(dataDir, port);
+    running.push(next);
+    await waitHealthy(url, next);
+    await request.agent(url).post('/api/auth/login').send({ email: 'bm@olbernhau.test', password: PASSWORD }).expect(200);
   });
 });

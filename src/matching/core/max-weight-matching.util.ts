@@ -10,9 +10,16 @@ const walkFrom = (i: number, length: number): [number, number, number] => (i & 1
 
 /**
  * Exact maximum-weight matching on a general graph: Edmonds' blossom algorithm with dual variables,
- * O(n^3), ported from Joris van Rijn's reference implementation (mwmatching.py, the one NetworkX
- * follows). Weights must be integers (callers scale), which keeps every dual variable an exact integer:
+ * ported from Joris van Rijn's reference implementation (mwmatching.py, the one NetworkX follows).
+ * Weights must be integers (callers scale), which keeps every dual variable an exact integer:
  * floating-point slack is how known ports came to loop forever. A step guard throws instead of looping.
+ *
+ * One change to the reference: it rebuilds the alternating forest from every free vertex in each of its
+ * ~n/2 stages, rescanning most edges each time (≈ n·m work: minutes for 10,000 towns). Here the forest is
+ * kept: every free vertex stays the root of its own tree, and an augmentation dissolves only the two trees
+ * it joined (as Blossom V and LEMON do). Their vertices become unlabelled and the least-slack bookkeeping
+ * that pointed at them is recomputed locally (see dissolve). test/utils/reference-max-weight-matching.ts
+ * keeps the stage-by-stage port as the test oracle.
  *
  * Input: vertices 0..n-1, edges [i, j, w]. Output: mate[v] = partner or -1.
  */
@@ -79,6 +86,11 @@ export function maxWeightMatchingIndices(nvertex: number, edgeList: ReadonlyArra
   for (let v = 0; v < nvertex; v++) dualvar[v] = maxweight;
   const allowedge = new Uint8Array(nedge);
   const queue: number[] = [];
+  // treeOf[v]: the root (a free vertex) of the tree v's top-level blossom is labelled in; members[root]:
+  // the vertices labelled into that tree (may hold stale entries, filtered by treeOf when read).
+  const treeOf = new Int32Array(nvertex).fill(-1);
+  const members: (number[] | null)[] = new Array(nvertex).fill(null);
+  const inD = new Uint8Array(nvertex);
   let steps = 0;
   const stepLimit = 200 * (nvertex + nedge + 10) * (nvertex + 10);
   const guard = () => {
@@ -112,10 +124,16 @@ export function maxWeightMatchingIndices(nvertex: number, edgeList: ReadonlyArra
       label[w] = label[b] = t;
       labelend[w] = labelend[b] = p;
       bestedge[w] = bestedge[b] = -1;
-      if (t === 1) {
-        blossomLeaves(b, queue);
-        return;
+      const root = p === -1 ? w : treeOf[endpoint[p]];
+      const list = members[root]!;
+      const from = queue.length;
+      blossomLeaves(b, queue);
+      for (let x = from; x < queue.length; x++) {
+        treeOf[queue[x]] = root;
+        list.push(queue[x]);
       }
+      if (t === 1) return;
+      queue.length = from; // T-vertices are not scanned
       const base = blossombase[b];
       const mb = mate[base];
       w = endpoint[mb];
@@ -333,119 +351,256 @@ export function maxWeightMatchingIndices(nvertex: number, edgeList: ReadonlyArra
     }
   };
 
-  for (let stage = 0; stage < nvertex; stage++) {
-    label.fill(0);
-    bestedge.fill(-1);
-    for (let b = nvertex; b < n2; b++) blossombestedges[b] = null;
-    allowedge.fill(0);
-    queue.length = 0;
-    for (let v = 0; v < nvertex; v++) {
-      if (mate[v] === -1 && label[inblossom[v]] === 0) assignLabel(v, 1, -1);
-    }
-    let augmented = false;
-    for (;;) {
-      while (queue.length && !augmented) {
-        const v = queue.pop()!;
-        const qEnd = nbStart[v + 1];
-        // The guard counts this vertex's edges at once instead of one call per edge in the hottest loop.
-        steps += qEnd - nbStart[v];
-        guard();
-        const dv = dualvar[v]; // duals change only between scans (delta step)
-        for (let q = nbStart[v]; q < qEnd; q++) {
-          const w = nbV[q];
-          if (inblossom[v] === inblossom[w]) continue;
-          const p = nbEnd[q];
-          const k = p >> 1;
-          let kslack = 0;
-          if (!allowedge[k]) {
-            kslack = dv + dualvar[w] - nbW2[q];
-            if (kslack <= 0) allowedge[k] = 1;
-          }
-          if (allowedge[k]) {
-            if (label[inblossom[w]] === 0) assignLabel(w, 2, p ^ 1);
-            else if (label[inblossom[w]] === 1) {
-              const base = scanBlossom(v, w);
-              if (base >= 0) addBlossom(base, k);
-              else {
-                augmentMatching(k);
-                augmented = true;
-                break;
-              }
-            } else if (label[w] === 0) {
-              label[w] = 2;
-              labelend[w] = p ^ 1;
-            }
-          } else if (label[inblossom[w]] === 1) {
-            const b = inblossom[v];
-            if (bestedge[b] === -1 || kslack < slack(bestedge[b])) bestedge[b] = k;
-          } else if (label[w] === 0) {
-            if (bestedge[w] === -1 || kslack < slack(bestedge[w])) bestedge[w] = k;
-          }
-        }
+  /** Least-slack edge from v to an S-vertex outside v's top-level blossom: [edge, slack, remote endpoint]. */
+  const leastSlackToS = (v: number): [number, number, number] => {
+    const bv = inblossom[v];
+    let best = -1, bestSlack = Infinity, bestP = -1;
+    const dv = dualvar[v];
+    for (let q = nbStart[v]; q < nbStart[v + 1]; q++) {
+      const x = nbV[q];
+      const bx = inblossom[x];
+      if (bx === bv || label[bx] !== 1) continue;
+      const ks = dv + dualvar[x] - nbW2[q];
+      if (ks < bestSlack) {
+        bestSlack = ks;
+        best = nbEnd[q] >> 1;
+        bestP = nbEnd[q];
       }
-      if (augmented) break;
+    }
+    steps += nbStart[v + 1] - nbStart[v];
+    return [best, bestSlack, bestP];
+  };
 
-      // No augmenting path with tight edges: change the duals by the largest safe delta.
-      let deltatype = 1;
-      let delta = Infinity;
-      let deltaedge = -1;
-      let deltablossom = -1;
-      for (let v = 0; v < nvertex; v++) if (dualvar[v] < delta) delta = dualvar[v];
-      for (let v = 0; v < nvertex; v++) {
-        if (label[inblossom[v]] === 0 && bestedge[v] !== -1) {
-          const d = slack(bestedge[v]);
-          if (d < delta) {
-            delta = d;
-            deltatype = 2;
-            deltaedge = bestedge[v];
-          }
+  const resetNested = (b: number) => {
+    label[b] = 0;
+    labelend[b] = -1;
+    bestedge[b] = -1;
+    blossombestedges[b] = null;
+    if (b >= nvertex) for (const c of blossomchilds[b]!) if (c >= nvertex) resetNested(c);
+  };
+
+  /**
+   * After an augmentation joined the trees rooted at r1 and r2: unlabel their vertices (their blossoms
+   * stay, zero-dual S-blossoms are expanded as the reference does at the end of a stage), forget tight
+   * marks on their edges, and repair what the surviving trees recorded about them: least-slack edges of
+   * S-blossoms and unlabelled vertices that ended in a dissolved vertex (their order may have changed while
+   * it was labelled), and marks on leaves of T-blossoms reached from a dissolved S-vertex. Finally each
+   * dissolved vertex looks for S-neighbours itself: a tight edge labels it T at once, else it records the
+   * least-slack one.
+   */
+  const dissolve = (r1: number, r2: number) => {
+    const D: number[] = [];
+    for (const r of [r1, r2]) {
+      for (const v of members[r]!) {
+        if (!inD[v] && treeOf[v] === r && label[inblossom[v]] !== 0) {
+          inD[v] = 1;
+          D.push(v);
         }
       }
-      for (let b = 0; b < n2; b++) {
-        if (blossomparent[b] === -1 && label[b] === 1 && bestedge[b] !== -1) {
-          const ks = slack(bestedge[b]);
-          if (ks % 2 !== 0) throw new Error('odd slack between S-blossoms (weights must be integers)');
-          const d = ks / 2;
-          if (d < delta) {
-            delta = d;
-            deltatype = 3;
-            deltaedge = bestedge[b];
-          }
-        }
-      }
-      for (let b = nvertex; b < n2; b++) {
-        if (blossombase[b] >= 0 && blossomparent[b] === -1 && label[b] === 2 && dualvar[b] < delta) {
-          delta = dualvar[b];
-          deltatype = 4;
-          deltablossom = b;
-        }
-      }
-      for (let v = 0; v < nvertex; v++) {
-        const l = label[inblossom[v]];
-        if (l === 1) dualvar[v] -= delta;
-        else if (l === 2) dualvar[v] += delta;
-      }
-      for (let b = nvertex; b < n2; b++) {
-        if (blossombase[b] >= 0 && blossomparent[b] === -1) {
-          if (label[b] === 1) dualvar[b] += delta;
-          else if (label[b] === 2) dualvar[b] -= delta;
-        }
-      }
-      if (deltatype === 1) break;
-      if (deltatype === 2) {
-        allowedge[deltaedge] = 1;
-        let i = ei[deltaedge];
-        if (label[inblossom[i]] === 0) i = ej[deltaedge];
-        queue.push(i);
-      } else if (deltatype === 3) {
-        allowedge[deltaedge] = 1;
-        queue.push(ei[deltaedge]);
-      } else expandBlossom(deltablossom, false);
+      members[r] = null;
     }
-    if (!augmented) break;
+    for (const v of D) {
+      const b = inblossom[v];
+      if (b >= nvertex && label[b] !== 0) {
+        const wasS = label[b] === 1;
+        resetNested(b);
+        if (wasS && dualvar[b] === 0) expandBlossom(b, true);
+      }
+    }
+    for (const v of D) {
+      label[v] = 0;
+      labelend[v] = -1;
+      bestedge[v] = -1;
+      treeOf[v] = -1;
+      for (let q = nbStart[v]; q < nbStart[v + 1]; q++) allowedge[nbEnd[q] >> 1] = 0;
+    }
+    const fixS: number[] = [], fixV: number[] = [], relink: number[] = [];
+    for (const v of D) {
+      steps += nbStart[v + 1] - nbStart[v];
+      guard();
+      for (let q = nbStart[v]; q < nbStart[v + 1]; q++) {
+        const w = nbV[q];
+        if (inD[w]) continue;
+        const bw = inblossom[w];
+        if (label[bw] === 1) {
+          const e = bestedge[bw];
+          if (e !== -1 && (inD[ei[e]] || inD[ej[e]])) {
+            bestedge[bw] = -1;
+            fixS.push(bw);
+          }
+          continue;
+        }
+        const e = bestedge[w];
+        if (e !== -1 && (inD[ei[e]] || inD[ej[e]])) {
+          bestedge[w] = -1;
+          fixV.push(w);
+        }
+        if (label[bw] === 2 && label[w] === 2 && labelend[w] !== -1 && inD[endpoint[labelend[w]]]) {
+          label[w] = 0;
+          labelend[w] = -1;
+          relink.push(w);
+        }
+      }
+    }
+    for (const w of fixV) {
+      const [e, ks] = leastSlackToS(w);
+      if (e !== -1 && (bestedge[w] === -1 || ks < slack(bestedge[w]))) bestedge[w] = e;
+    }
+    for (const w of relink) {
+      const [e, ks, p] = leastSlackToS(w);
+      if (e !== -1 && ks <= 0 && label[w] === 0) {
+        allowedge[e] = 1;
+        label[w] = 2;
+        labelend[w] = p;
+      } else if (e !== -1 && (bestedge[w] === -1 || ks < slack(bestedge[w]))) bestedge[w] = e;
+    }
+    for (const b of fixS) {
+      if (label[b] !== 1 || blossomparent[b] !== -1) continue;
+      let be = -1;
+      if (b < nvertex || blossombestedges[b] === null) {
+        // A single vertex, or a blossom labelled S whole (no list kept): its leaves' edges to other S-blossoms.
+        for (const leaf of blossomLeaves(b)) {
+          const [e, ks] = leastSlackToS(leaf);
+          if (e !== -1 && (be === -1 || ks < slack(be))) be = e;
+        }
+      } else {
+        const kept = blossombestedges[b]!.filter((k) => {
+          const bi = inblossom[ei[k]], bj = inblossom[ej[k]];
+          return bi !== bj && label[bi] === 1 && label[bj] === 1;
+        });
+        blossombestedges[b] = kept;
+        for (const k of kept) if (be === -1 || slack(k) < slack(be)) be = k;
+      }
+      bestedge[b] = be;
+    }
+    for (const v of D) {
+      const b = inblossom[v];
+      const l = label[b];
+      if (l === 1) continue; // relabelled S meanwhile: it is queued and will scan its edges
+      const [e, ks, p] = leastSlackToS(v);
+      if (e === -1) continue;
+      if (ks <= 0) {
+        allowedge[e] = 1;
+        if (l === 0) assignLabel(v, 2, p);
+        else if (label[v] === 0) {
+          label[v] = 2;
+          labelend[v] = p;
+        }
+      } else if (bestedge[v] === -1 || ks < slack(bestedge[v])) bestedge[v] = e;
+    }
+    for (const v of D) inD[v] = 0;
+  };
+
+  // Every free vertex is the root of its own tree for the whole run.
+  let free = 0;
+  for (let v = 0; v < nvertex; v++) {
+    members[v] = [];
+    assignLabel(v, 1, -1);
+    free++;
+  }
+  while (free >= 2) {
+    while (queue.length && free >= 2) {
+      const v = queue.pop()!;
+      if (label[inblossom[v]] !== 1) continue; // its tree was dissolved after it was queued
+      const qEnd = nbStart[v + 1];
+      // The guard counts this vertex's edges at once instead of one call per edge in the hottest loop.
+      steps += qEnd - nbStart[v];
+      guard();
+      const dv = dualvar[v]; // duals change only between scans (delta step)
+      for (let q = nbStart[v]; q < qEnd; q++) {
+        const w = nbV[q];
+        if (inblossom[v] === inblossom[w]) continue;
+        const p = nbEnd[q];
+        const k = p >> 1;
+        let kslack = 0;
+        if (!allowedge[k]) {
+          kslack = dv + dualvar[w] - nbW2[q];
+          if (kslack <= 0) allowedge[k] = 1;
+        }
+        if (allowedge[k]) {
+          if (label[inblossom[w]] === 0) assignLabel(w, 2, p ^ 1);
+          else if (label[inblossom[w]] === 1) {
+            const base = scanBlossom(v, w);
+            if (base >= 0) addBlossom(base, k);
+            else {
+              const r1 = treeOf[v], r2 = treeOf[w];
+              augmentMatching(k);
+              free -= 2;
+              dissolve(r1, r2);
+              break;
+            }
+          } else if (label[w] === 0) {
+            label[w] = 2;
+            labelend[w] = p ^ 1;
+          }
+        } else if (label[inblossom[w]] === 1) {
+          const b = inblossom[v];
+          if (bestedge[b] === -1 || kslack < slack(bestedge[b])) bestedge[b] = k;
+        } else if (label[w] === 0) {
+          if (bestedge[w] === -1 || kslack < slack(bestedge[w])) bestedge[w] = k;
+        }
+      }
+    }
+    if (free < 2) break;
+
+    // No augmenting path with tight edges: change the duals by the largest safe delta.
+    guard();
+    let deltatype = 1;
+    let delta = Infinity;
+    let deltaedge = -1;
+    let deltablossom = -1;
+    for (let v = 0; v < nvertex; v++) if (dualvar[v] < delta) delta = dualvar[v];
+    for (let v = 0; v < nvertex; v++) {
+      if (label[inblossom[v]] === 0 && bestedge[v] !== -1) {
+        const d = slack(bestedge[v]);
+        if (d < delta) {
+          delta = d;
+          deltatype = 2;
+          deltaedge = bestedge[v];
+        }
+      }
+    }
+    for (let b = 0; b < n2; b++) {
+      if (blossomparent[b] === -1 && label[b] === 1 && bestedge[b] !== -1) {
+        const ks = slack(bestedge[b]);
+        if (ks % 2 !== 0) throw new Error('odd slack between S-blossoms (weights must be integers)');
+        const d = ks / 2;
+        if (d < delta) {
+          delta = d;
+          deltatype = 3;
+          deltaedge = bestedge[b];
+        }
+      }
+    }
     for (let b = nvertex; b < n2; b++) {
-      if (blossomparent[b] === -1 && blossombase[b] >= 0 && label[b] === 1 && dualvar[b] === 0) expandBlossom(b, true);
+      if (blossombase[b] >= 0 && blossomparent[b] === -1 && label[b] === 2 && dualvar[b] < delta) {
+        delta = dualvar[b];
+        deltatype = 4;
+        deltablossom = b;
+      }
     }
+    for (let v = 0; v < nvertex; v++) {
+      const l = label[inblossom[v]];
+      if (l === 1) dualvar[v] -= delta;
+      else if (l === 2) dualvar[v] += delta;
+    }
+    for (let b = nvertex; b < n2; b++) {
+      if (blossombase[b] >= 0 && blossomparent[b] === -1) {
+        if (label[b] === 1) dualvar[b] += delta;
+        else if (label[b] === 2) dualvar[b] -= delta;
+      }
+    }
+    // Free vertices' duals reached zero: no augmentation can add weight any more.
+    if (deltatype === 1) break;
+    if (deltatype === 2) {
+      allowedge[deltaedge] = 1;
+      let i = ei[deltaedge];
+      if (label[inblossom[i]] === 0) i = ej[deltaedge];
+      queue.push(i);
+    } else if (deltatype === 3) {
+      allowedge[deltaedge] = 1;
+      queue.push(ei[deltaedge]);
+    } else expandBlossom(deltablossom, false);
   }
   for (let v = 0; v < nvertex; v++) if (mate[v] >= 0) mate[v] = endpoint[mate[v]];
   return mate;

@@ -1,3 +1,5 @@
+import { MinHeap } from './min-heap.util';
+
 /** Python-style index into a blossom's cyclic child list (negative counts from the end). */
 const at = (arr: number[], idx: number) => arr[idx < 0 ? idx + arr.length : idx];
 
@@ -84,6 +86,24 @@ export function maxWeightMatchingIndices(nvertex: number, edgeList: ReadonlyArra
   unusedblossoms.reverse();
   const dualvar = new Float64Array(n2);
   for (let v = 0; v < nvertex; v++) dualvar[v] = maxweight;
+  // Lazy duals: a delta step moves every labelled dual by the same amount, so instead of touching them all,
+  // each one stores its value at clock time stamp[x] and the direction it moves in (vertex: S −1, T +1;
+  // top-level blossom: S +1, T −1; else 0). setSign settles the value before the direction changes.
+  let clock = 0;
+  const stamp = new Float64Array(n2);
+  const sgn = new Int8Array(n2);
+  const tBlossoms = new Set<number>();
+  const dual = (x: number) => dualvar[x] + sgn[x] * (clock - stamp[x]);
+  const setSign = (x: number, s: number) => {
+    if (sgn[x] === s) return;
+    dualvar[x] += sgn[x] * (clock - stamp[x]);
+    stamp[x] = clock;
+    sgn[x] = s;
+    if (x >= nvertex) {
+      if (s === -1) tBlossoms.add(x);
+      else tBlossoms.delete(x);
+    }
+  };
   const allowedge = new Uint8Array(nedge);
   const queue: number[] = [];
   // treeOf[v]: the root (a free vertex) of the tree v's top-level blossom is labelled in; members[root]:
@@ -97,7 +117,43 @@ export function maxWeightMatchingIndices(nvertex: number, edgeList: ReadonlyArra
     if (++steps > stepLimit) throw new Error('maximum-weight matching exceeded its step bound (bug guard)');
   };
 
-  const slack = (k: number) => dualvar[ei[k]] + dualvar[ej[k]] - 2 * ew[k];
+  const slack = (k: number) => dual(ei[k]) + dual(ej[k]) - 2 * ew[k];
+
+  // Least-slack candidates for the delta step, keyed by slack + clock (unlabelled vertex to S: the slack falls by
+  // one per clock unit) or slack/2 + clock (S to S: falls by two). The key stays fixed while the labels do, so a
+  // heap orders them; entries that no longer describe bestedge are dropped when they reach the top.
+  const heap2 = new MinHeap(); // (key, vertex, edge)
+  const heap3 = new MinHeap(); // (key, S-blossom, edge)
+  // bestedge can improve many times between two delta steps: entries are pushed once per step for what changed.
+  const changed2: number[] = [], changed3: number[] = [];
+  const isChanged = new Uint8Array(n2 + nvertex);
+  const setBest2 = (w: number, k: number) => {
+    bestedge[w] = k;
+    if (!isChanged[n2 + w]) {
+      isChanged[n2 + w] = 1;
+      changed2.push(w);
+    }
+  };
+  const setBest3 = (b: number, k: number) => {
+    bestedge[b] = k;
+    if (!isChanged[b]) {
+      isChanged[b] = 1;
+      changed3.push(b);
+    }
+  };
+  const pushChanged = () => {
+    for (const w of changed2) {
+      isChanged[n2 + w] = 0;
+      const k = bestedge[w];
+      if (k !== -1 && label[inblossom[w]] === 0) heap2.push(slack(k) + clock, w, k);
+    }
+    for (const b of changed3) {
+      isChanged[b] = 0;
+      const k = bestedge[b];
+      if (k !== -1 && blossomparent[b] === -1 && label[b] === 1) heap3.push(slack(k) / 2 + clock, b, k);
+    }
+    changed2.length = changed3.length = 0;
+  };
 
   const blossomLeaves = (b: number, out: number[] = []): number[] => {
     if (b < nvertex) {
@@ -131,7 +187,9 @@ export function maxWeightMatchingIndices(nvertex: number, edgeList: ReadonlyArra
       for (let x = from; x < queue.length; x++) {
         treeOf[queue[x]] = root;
         list.push(queue[x]);
+        setSign(queue[x], t === 1 ? -1 : 1);
       }
+      if (b >= nvertex) setSign(b, t === 1 ? 1 : -1);
       if (t === 1) return;
       queue.length = from; // T-vertices are not scanned
       const base = blossombase[b];
@@ -206,10 +264,14 @@ export function maxWeightMatchingIndices(nvertex: number, edgeList: ReadonlyArra
     blossomendps[b] = endps;
     label[b] = 1;
     labelend[b] = labelend[bb];
+    for (const sub of path) if (sub >= nvertex) setSign(sub, 0); // no longer top-level: dual frozen
     dualvar[b] = 0;
+    sgn[b] = 0;
+    setSign(b, 1);
     for (const leaf of blossomLeaves(b)) {
       if (label[inblossom[leaf]] === 2) queue.push(leaf);
       inblossom[leaf] = b;
+      setSign(leaf, -1);
     }
     const bestedgeto = new Map<number, number>();
     for (const sub of path) {
@@ -240,11 +302,15 @@ export function maxWeightMatchingIndices(nvertex: number, edgeList: ReadonlyArra
     blossombestedges[b] = best;
     let be = -1;
     for (const kk of best) if (be === -1 || slack(kk) < slack(be)) be = kk;
-    bestedge[b] = be;
+    setBest3(b, be);
   };
 
   const expandBlossom = (b: number, endstage: boolean) => {
     const childs = blossomchilds[b]!;
+    setSign(b, 0);
+    // A T-blossom's vertices are relabelled below; those left unlabelled stop moving and become delta candidates.
+    const leaves = endstage ? [] : blossomLeaves(b);
+    for (const leaf of leaves) setSign(leaf, 0);
     for (const s of childs) {
       blossomparent[s] = -1;
       if (s < nvertex) inblossom[s] = s;
@@ -273,6 +339,8 @@ export function maxWeightMatchingIndices(nvertex: number, edgeList: ReadonlyArra
       label[endpoint[p ^ 1]] = label[bv] = 2;
       labelend[endpoint[p ^ 1]] = labelend[bv] = p;
       bestedge[bv] = -1;
+      for (const leaf of blossomLeaves(bv)) setSign(leaf, 1);
+      if (bv >= nvertex) setSign(bv, -1);
       j += jstep;
       while (at(childs, j) !== entrychild) {
         guard();
@@ -295,6 +363,7 @@ export function maxWeightMatchingIndices(nvertex: number, edgeList: ReadonlyArra
         }
         j += jstep;
       }
+      for (const leaf of leaves) if (label[inblossom[leaf]] === 0 && bestedge[leaf] !== -1) setBest2(leaf, bestedge[leaf]);
     }
     label[b] = labelend[b] = -1;
     blossomchilds[b] = blossomendps[b] = null;
@@ -355,12 +424,12 @@ export function maxWeightMatchingIndices(nvertex: number, edgeList: ReadonlyArra
   const leastSlackToS = (v: number): [number, number, number] => {
     const bv = inblossom[v];
     let best = -1, bestSlack = Infinity, bestP = -1;
-    const dv = dualvar[v];
+    const dv = dual(v);
     for (let q = nbStart[v]; q < nbStart[v + 1]; q++) {
       const x = nbV[q];
       const bx = inblossom[x];
       if (bx === bv || label[bx] !== 1) continue;
-      const ks = dv + dualvar[x] - nbW2[q];
+      const ks = dv + dual(x) - nbW2[q];
       if (ks < bestSlack) {
         bestSlack = ks;
         best = nbEnd[q] >> 1;
@@ -403,6 +472,7 @@ export function maxWeightMatchingIndices(nvertex: number, edgeList: ReadonlyArra
       const b = inblossom[v];
       if (b >= nvertex && label[b] !== 0) {
         const wasS = label[b] === 1;
+        setSign(b, 0);
         resetNested(b);
         if (wasS && dualvar[b] === 0) expandBlossom(b, true);
       }
@@ -412,6 +482,7 @@ export function maxWeightMatchingIndices(nvertex: number, edgeList: ReadonlyArra
       labelend[v] = -1;
       bestedge[v] = -1;
       treeOf[v] = -1;
+      setSign(v, 0);
       for (let q = nbStart[v]; q < nbStart[v + 1]; q++) allowedge[nbEnd[q] >> 1] = 0;
     }
     const fixS: number[] = [], fixV: number[] = [], relink: number[] = [];
@@ -444,7 +515,7 @@ export function maxWeightMatchingIndices(nvertex: number, edgeList: ReadonlyArra
     }
     for (const w of fixV) {
       const [e, ks] = leastSlackToS(w);
-      if (e !== -1 && (bestedge[w] === -1 || ks < slack(bestedge[w]))) bestedge[w] = e;
+      if (e !== -1 && (bestedge[w] === -1 || ks < slack(bestedge[w]))) setBest2(w, e);
     }
     for (const w of relink) {
       const [e, ks, p] = leastSlackToS(w);
@@ -452,7 +523,7 @@ export function maxWeightMatchingIndices(nvertex: number, edgeList: ReadonlyArra
         allowedge[e] = 1;
         label[w] = 2;
         labelend[w] = p;
-      } else if (e !== -1 && (bestedge[w] === -1 || ks < slack(bestedge[w]))) bestedge[w] = e;
+      } else if (e !== -1 && (bestedge[w] === -1 || ks < slack(bestedge[w]))) setBest2(w, e);
     }
     for (const b of fixS) {
       if (label[b] !== 1 || blossomparent[b] !== -1) continue;
@@ -471,7 +542,7 @@ export function maxWeightMatchingIndices(nvertex: number, edgeList: ReadonlyArra
         blossombestedges[b] = kept;
         for (const k of kept) if (be === -1 || slack(k) < slack(be)) be = k;
       }
-      bestedge[b] = be;
+      setBest3(b, be);
     }
     for (const v of D) {
       const b = inblossom[v];
@@ -486,7 +557,7 @@ export function maxWeightMatchingIndices(nvertex: number, edgeList: ReadonlyArra
           label[v] = 2;
           labelend[v] = p;
         }
-      } else if (bestedge[v] === -1 || ks < slack(bestedge[v])) bestedge[v] = e;
+      } else if (bestedge[v] === -1 || ks < slack(bestedge[v])) setBest2(v, e);
     }
     for (const v of D) inD[v] = 0;
   };
@@ -506,7 +577,7 @@ export function maxWeightMatchingIndices(nvertex: number, edgeList: ReadonlyArra
       // The guard counts this vertex's edges at once instead of one call per edge in the hottest loop.
       steps += qEnd - nbStart[v];
       guard();
-      const dv = dualvar[v]; // duals change only between scans (delta step)
+      const dv = dual(v); // duals change only between scans (delta step)
       for (let q = nbStart[v]; q < qEnd; q++) {
         const w = nbV[q];
         if (inblossom[v] === inblossom[w]) continue;
@@ -514,7 +585,7 @@ export function maxWeightMatchingIndices(nvertex: number, edgeList: ReadonlyArra
         const k = p >> 1;
         let kslack = 0;
         if (!allowedge[k]) {
-          kslack = dv + dualvar[w] - nbW2[q];
+          kslack = dv + dual(w) - nbW2[q];
           if (kslack <= 0) allowedge[k] = 1;
         }
         if (allowedge[k]) {
@@ -535,9 +606,9 @@ export function maxWeightMatchingIndices(nvertex: number, edgeList: ReadonlyArra
           }
         } else if (label[inblossom[w]] === 1) {
           const b = inblossom[v];
-          if (bestedge[b] === -1 || kslack < slack(bestedge[b])) bestedge[b] = k;
+          if (bestedge[b] === -1 || kslack < slack(bestedge[b])) setBest3(b, k);
         } else if (label[w] === 0) {
-          if (bestedge[w] === -1 || kslack < slack(bestedge[w])) bestedge[w] = k;
+          if (bestedge[w] === -1 || kslack < slack(bestedge[w])) setBest2(w, k);
         }
       }
     }
@@ -545,51 +616,52 @@ export function maxWeightMatchingIndices(nvertex: number, edgeList: ReadonlyArra
 
     // No augmenting path with tight edges: change the duals by the largest safe delta.
     guard();
+    pushChanged();
     let deltatype = 1;
-    let delta = Infinity;
+    // Every free vertex has been an S-root since the start: its dual, the smallest, is maxweight − clock.
+    let delta = maxweight - clock;
     let deltaedge = -1;
     let deltablossom = -1;
-    for (let v = 0; v < nvertex; v++) if (dualvar[v] < delta) delta = dualvar[v];
-    for (let v = 0; v < nvertex; v++) {
-      if (label[inblossom[v]] === 0 && bestedge[v] !== -1) {
-        const d = slack(bestedge[v]);
-        if (d < delta) {
-          delta = d;
-          deltatype = 2;
-          deltaedge = bestedge[v];
-        }
+    while (heap2.size) {
+      const v = heap2.topA(), e = heap2.topB();
+      if (label[inblossom[v]] === 0 && bestedge[v] === e && slack(e) + clock === heap2.topKey()) break;
+      heap2.pop();
+    }
+    if (heap2.size) {
+      const e = heap2.topB();
+      const d = slack(e);
+      if (d < delta) {
+        delta = d;
+        deltatype = 2;
+        deltaedge = e;
       }
     }
-    for (let b = 0; b < n2; b++) {
-      if (blossomparent[b] === -1 && label[b] === 1 && bestedge[b] !== -1) {
-        const ks = slack(bestedge[b]);
-        if (ks % 2 !== 0) throw new Error('odd slack between S-blossoms (weights must be integers)');
-        const d = ks / 2;
-        if (d < delta) {
-          delta = d;
-          deltatype = 3;
-          deltaedge = bestedge[b];
-        }
+    while (heap3.size) {
+      const b = heap3.topA(), e = heap3.topB();
+      const bi = inblossom[ei[e]], bj = inblossom[ej[e]];
+      if (blossomparent[b] === -1 && label[b] === 1 && bestedge[b] === e && bi !== bj && label[bi] === 1 && label[bj] === 1 && slack(e) / 2 + clock === heap3.topKey()) break;
+      heap3.pop();
+    }
+    if (heap3.size) {
+      const e = heap3.topB();
+      const ks = slack(e);
+      if (ks % 2 !== 0) throw new Error('odd slack between S-blossoms (weights must be integers)');
+      const d = ks / 2;
+      if (d < delta) {
+        delta = d;
+        deltatype = 3;
+        deltaedge = e;
       }
     }
-    for (let b = nvertex; b < n2; b++) {
-      if (blossombase[b] >= 0 && blossomparent[b] === -1 && label[b] === 2 && dualvar[b] < delta) {
-        delta = dualvar[b];
+    for (const b of tBlossoms) {
+      const z = dual(b);
+      if (z < delta) {
+        delta = z;
         deltatype = 4;
         deltablossom = b;
       }
     }
-    for (let v = 0; v < nvertex; v++) {
-      const l = label[inblossom[v]];
-      if (l === 1) dualvar[v] -= delta;
-      else if (l === 2) dualvar[v] += delta;
-    }
-    for (let b = nvertex; b < n2; b++) {
-      if (blossombase[b] >= 0 && blossomparent[b] === -1) {
-        if (label[b] === 1) dualvar[b] += delta;
-        else if (label[b] === 2) dualvar[b] -= delta;
-      }
-    }
+    clock += delta;
     // Free vertices' duals reached zero: no augmentation can add weight any more.
     if (deltatype === 1) break;
     if (deltatype === 2) {

@@ -49,6 +49,14 @@ describe('maximum-weight matching with a kept forest vs the stage-by-stage refer
     }
   });
 
+  it('agrees on a 2,000-vertex graph with score-like weights (wide range, few ties)', () => {
+    const rnd = mulberry32(77);
+    const edges = sparseGraph(77, 2000, 16, 1).map(([i, j]) => [i, j, Math.round(rnd() * 1e6)] as [number, number, number]);
+    const fast = maxWeightMatchingIndices(2000, edges);
+    expect(isMatching(fast)).toBe(true);
+    expect(total(fast, edges)).toBe(total(referenceMaxWeightMatching(2000, edges), edges));
+  });
+
   it('agrees on dense small graphs with equal weights (many blossoms)', () => {
     for (let seed = 1000; seed < 1300; seed++) {
       const rnd = mulberry32(seed);

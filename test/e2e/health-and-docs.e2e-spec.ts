@@ -1,6 +1,8 @@
+import { AddressInfo, createServer, connect, Server, Socket } from 'node:net';
 import { Client } from 'pg';
 import request from 'supertest';
-import { TEST_PG_ADMIN_URL } from '../utils/test-env';
+import { MailService } from '../../src/mail/mail.service';
+import { TEST_PG_ADMIN_URL, TEST_REDIS_URL } from '../utils/test-env';
 import { bootApp, TestApp } from '../utils/boot-app';
 
 describe('health and OpenAPI', () => {
@@ -49,5 +51,71 @@ describe('health and OpenAPI', () => {
     ]));
     expect(Object.keys(res.body.paths).some((p) => p.startsWith('/meine-kommune'))).toBe(false);
     await request(t.url).get('/api/docs').expect(200).expect('content-type', /html/);
+  });
+});
+
+/** A TCP relay in front of the real Redis that can be cut and restored, so one app sees Redis go away. */
+class RedisRelay {
+  private server?: Server;
+  private sockets = new Set<Socket>();
+  port = 0;
+
+  async up(): Promise<void> {
+    const target = new URL(TEST_REDIS_URL);
+    this.server = createServer((client) => {
+      const upstream = connect(Number(target.port || 6379), target.hostname);
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('error', () => undefined);
+        s.on('close', () => this.sockets.delete(s));
+      }
+      client.pipe(upstream).pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  async down(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+}
+
+describe('health when Redis goes away', () => {
+  const relay = new RedisRelay();
+  let t: TestApp;
+  beforeAll(async () => {
+    await relay.up();
+    t = await bootApp('health_redis', { REDIS_URL: `redis://127.0.0.1:${relay.port}` });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await relay.down().catch(() => undefined);
+  });
+
+  it('answers 503 naming Redis while it is unreachable, 200 once it is back, and the worker delivers again', async () => {
+    await request(t.url).get('/health').expect(200);
+    await relay.down();
+    const res = await request(t.url).get('/health').expect(503);
+    expect(res.body.error.redis.status).toBe('down');
+    expect(res.body.info.postgres.status).toBe('up');
+    await relay.up();
+    let status = 0;
+    for (let tries = 0; tries < 40 && status !== 200; tries++) {
+      status = (await request(t.url).get('/health')).status;
+      if (status !== 200) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(status).toBe(200);
+    // A promise made during the outage (a row whose job could not be queued) is kept once Redis is back.
+    await t.db.query(
+      `INSERT INTO mail_delivery (dedupe_key, recipient, template, context, created_at)
+       VALUES ('test:after-outage', 'nach@ausfall.test', 'town-verified', $1, now() - interval '5 minutes')`,
+      [JSON.stringify({ displayName: 'Frau Spät', townName: 'Olbernhau', profileUrl: `${t.url}/meine-kommune` })],
+    );
+    await expect(t.app.get(MailService).redispatchStranded()).resolves.toBe(1);
+    const mail = await t.smtp.waitFor((m) => [m.to].flat().some((a) => a?.text === 'nach@ausfall.test'));
+    expect(mail.subject).toContain('Olbernhau');
   });
 });

@@ -14,74 +14,79 @@ export interface Candidates {
 /** Most topics a run may use: masks are two 32-bit words. */
 export const MAX_TOPICS = 64;
 
-/** Per-town numbers for the hot loop: topic masks as two 32-bit words (cAny: challenges), logs, state index. */
+/**
+ * Per-town numbers for the hot loop, packed into one Int32Array and one Float64Array with a fixed stride per town.
+ * Why packed: TurboFan re-checks a typed array's map and bounds on every access and does not hoist those checks
+ * out of the loop, so with a dozen separate arrays the checks cost more than the arithmetic (measured: the
+ * pass ran about twice as long). Fields are the constants below.
+ */
 interface Features {
   n: number;
-  tLo: Int32Array; tHi: Int32Array; eLo: Int32Array; eHi: Int32Array;
-  cAnyLo: Int32Array; cAnyHi: Int32Array;
-  idfOwn: Float64Array; lnP: Float64Array; lnD: Float64Array; deg: Int8Array; state: Int32Array;
-  lat: Float64Array; lon: Float64Array; hasGeo: Uint8Array;
-  /** IDF sum of a mask: three 11-bit lookup tables per word (low word 0..2, high word 3..5). */
-  idf: Float64Array[];
+  /** Int32 fields at town·IS: topic, experience and challenge masks (two 32-bit words each), state index, has coordinates. */
+  ints: Int32Array;
+  /** Float64 fields at town·FS: ln population, ln density, own IDF sum, complement cap, current threshold, lat, lon, DEGURBA. */
+  floats: Float64Array;
+  /** IDF sum of a mask: six 11-bit lookup tables one after the other (low word 0..2, high word 3..5), 2048 entries each. */
+  idf: Float64Array;
   /** unmetShare(c1, c2, c3) at [(c1·K + c2)·K + c3]. */
   unmet: Float64Array;
   K: number;
   /** inc[i·64 + topic]: what a matched challenge of town i on that topic adds to the unmet-table index (K², K or 1 by urgency). */
   inc: Int32Array;
-  /** 1 − unmetShare of all the town's challenges: the most one complement direction can reach. */
-  capC: Float64Array;
 }
+
+const IS = 8;
+const I_TLO = 0, I_THI = 1, I_ELO = 2, I_EHI = 3, I_CLO = 4, I_CHI = 5, I_STATE = 6, I_GEO = 7; // GEO: 1 with coordinates
+const FS = 8;
+/** F_CAP: 1 − unmetShare of all the town's challenges, the most one complement direction can reach. F_MIN: the town's top-m threshold (-1 while not full). */
+const F_LNP = 0, F_LND = 1, F_OWN = 2, F_CAP = 3, F_MIN = 4, F_LAT = 5, F_LON = 6, F_DEG = 7;
 
 function buildFeatures(ctx: ScoringContext, towns: readonly MatchTown[]): Features {
   const n = towns.length;
   const topics = [...new Set(towns.flatMap((t) => [...t.topics, ...t.challenges.map((c) => c.topic), ...t.experiences.map((e) => e.topic)]))];
   if (topics.length > MAX_TOPICS) throw new Error(`the candidate pass supports up to ${MAX_TOPICS} topics, got ${topics.length}`);
   const bit = new Map(topics.map((t, i) => [t, i]));
-  const idf = [0, 1, 2, 3, 4, 5].map((chunk) => {
-    const tab = new Float64Array(2048);
+  const idf = new Float64Array(6 * 2048);
+  for (let chunk = 0; chunk < 6; chunk++) {
+    const tab = chunk * 2048;
     const offset = (chunk % 3) * 11 + (chunk >= 3 ? 32 : 0);
     for (let v = 1; v < 2048; v++) {
       const low = v & -v;
       const b = 31 - Math.clz32(low) + offset;
       // The IDF values are dyadic (see idfOf), so these sums are exact in any order, like the pair function's.
-      tab[v] = tab[v ^ low] + (b < topics.length && (chunk % 3 < 2 || b - offset < 10) ? ctx.idf.get(topics[b]) ?? 0 : 0);
+      idf[tab + v] = idf[tab + (v ^ low)] + (b < topics.length && (chunk % 3 < 2 || b - offset < 10) ? ctx.idf.get(topics[b]) ?? 0 : 0);
     }
-    return tab;
-  });
-  const f: Features = {
-    n, idf, K: 0, unmet: new Float64Array(0), inc: new Int32Array(n * 64), capC: new Float64Array(n),
-    tLo: new Int32Array(n), tHi: new Int32Array(n), eLo: new Int32Array(n), eHi: new Int32Array(n),
-    cAnyLo: new Int32Array(n), cAnyHi: new Int32Array(n),
-    idfOwn: new Float64Array(n), lnP: new Float64Array(n), lnD: new Float64Array(n), deg: new Int8Array(n), state: new Int32Array(n),
-    lat: new Float64Array(n), lon: new Float64Array(n), hasGeo: new Uint8Array(n),
-  };
+  }
+  const ints = new Int32Array(n * IS), floats = new Float64Array(n * FS);
+  const f: Features = { n, ints, floats, idf, K: 0, unmet: new Float64Array(0), inc: new Int32Array(n * 64) };
   const stateIdx = new Map<string, number>();
   let maxChallenges = 0;
-  const setBit = (lo: Int32Array, hi: Int32Array, i: number, topic: string) => {
+  const setBit = (i: number, loField: number, topic: string) => {
     const b = bit.get(topic)!;
-    if (b < 32) lo[i] |= 1 << b;
-    else hi[i] |= 1 << (b - 32);
+    if (b < 32) ints[i * IS + loField] |= 1 << b;
+    else ints[i * IS + loField + 1] |= 1 << (b - 32);
   };
   const urgencies: [number, number][][] = [];
   towns.forEach((t, i) => {
-    for (const topic of t.topics) setBit(f.tLo, f.tHi, i, topic);
-    for (const e of t.experiences) setBit(f.eLo, f.eHi, i, e.topic);
+    for (const topic of t.topics) setBit(i, I_TLO, topic);
+    for (const e of t.experiences) setBit(i, I_ELO, e.topic);
     const urg = new Map<string, number>();
     for (const c of t.challenges) urg.set(c.topic, Math.max(urg.get(c.topic) ?? 0, urgencyOf(c.urgency)));
     maxChallenges = Math.max(maxChallenges, urg.size);
     urgencies.push([...urg].map(([topic, u]) => [bit.get(topic)!, u]));
-    for (const [topic, u] of urg) {
-      setBit(f.cAnyLo, f.cAnyHi, i, topic);
-    }
-    f.idfOwn[i] = idfSum(f.idf, f.tLo[i], f.tHi[i]);
-    f.lnP[i] = Math.log(effectivePopulation(t));
-    f.lnD[i] = Math.log(density(t));
-    f.deg[i] = t.degurba ?? 0;
-    f.state[i] = stateIdx.get(t.stateCode) ?? (stateIdx.set(t.stateCode, stateIdx.size), stateIdx.size - 1);
+    for (const topic of urg.keys()) setBit(i, I_CLO, topic);
+    const b = i * IS, fb = i * FS;
+    const own = idfSum(idf, ints[b + I_TLO], ints[b + I_THI]);
+    floats[fb + F_OWN] = own;
+    floats[fb + F_LNP] = Math.log(effectivePopulation(t));
+    floats[fb + F_LND] = Math.log(density(t));
+    floats[fb + F_MIN] = -1;
+    ints[b + I_STATE] = stateIdx.get(t.stateCode) ?? (stateIdx.set(t.stateCode, stateIdx.size), stateIdx.size - 1);
+    floats[fb + F_DEG] = t.degurba ?? 0;
     if (t.lat != null && t.lon != null) {
-      f.lat[i] = t.lat;
-      f.lon[i] = t.lon;
-      f.hasGeo[i] = 1;
+      floats[fb + F_LAT] = t.lat;
+      floats[fb + F_LON] = t.lon;
+      ints[b + I_GEO] = 1;
     }
   });
   const K = (f.K = maxChallenges + 1);
@@ -93,13 +98,13 @@ function buildFeatures(ctx: ScoringContext, towns: readonly MatchTown[]): Featur
       f.inc[i * 64 + b] = u === 1 ? K * K : u === 2 ? K : 1;
       c[u]++;
     }
-    f.capC[i] = 1 - unmetShare(c[1], c[2], c[3]);
+    floats[i * FS + F_CAP] = 1 - unmetShare(c[1], c[2], c[3]);
   });
   return f;
 }
 
-const idfSum = (tab: Float64Array[], lo: number, hi: number) =>
-  tab[0][lo & 2047] + tab[1][(lo >>> 11) & 2047] + tab[2][lo >>> 22] + tab[3][hi & 2047] + tab[4][(hi >>> 11) & 2047] + tab[5][hi >>> 22];
+const idfSum = (tab: Float64Array, lo: number, hi: number) =>
+  tab[lo & 2047] + tab[2048 + ((lo >>> 11) & 2047)] + tab[4096 + (lo >>> 22)] + tab[6144 + (hi & 2047)] + tab[8192 + ((hi >>> 11) & 2047)] + tab[10240 + (hi >>> 22)];
 
 export function candidateLists(ctx: ScoringContext, towns: readonly MatchTown[], m: number, excluded: Set<number>, rows = { from: 0, to: towns.length }): Candidates {
   const n = towns.length;
@@ -126,100 +131,157 @@ export function rowOrder(towns: readonly MatchTown[]): number[] {
   return towns.map((_, i) => i).sort((a, b) => potential[b] - potential[a] || a - b);
 }
 
+/** What the pair loop shares: features, weights, output. */
+interface PassState {
+  f: Features;
+  /** The weights as doubles: sharedTopics, complement, size, situation, otherState, distance, distance if 'near' else 0, nearKm, SIZE_SPAN, DENSITY_SPAN. */
+  W: Float64Array;
+  near: boolean;
+  /** Row (sorted) index → original index. */
+  orig: Int32Array;
+  m: number;
+  excluded: Set<number>;
+  hasExcluded: boolean;
+  out: Candidates;
+}
+
 /**
- * The hot loop: every pair (i, j), i in [from, to), j > i, scored with the same formulas and the same order of
- * additions as scorePair (score.util.ts), so the numbers are bit-identical. Everything is a local typed array or
- * a small integer; no closures returning doubles, which would allocate a heap number per pair.
+ * Pairs per call of scanRow. Short calls, so V8 optimises scanRow as a whole function instead of running a
+ * long row in on-stack-replacement code, in which the loop-invariant locals are not constants and the
+ * weights are unboxed again on every pair (measured: 1.5 to 2 times slower).
+ */
+const ROW_CHUNK = 256;
+
+/**
+ * Every pair (i, j), i in [from, to), j > i: a cheap upper bound for all of them (scanRow), the exact score for
+ * the few that pass (scorePassing).
  */
 function scanRows(f: Features, orig: Int32Array, ctx: ScoringContext, m: number, excluded: Set<number>, from: number, to: number, out: Candidates): void {
-  const { n, tLo, tHi, eLo, eHi, cAnyLo, cAnyHi, inc, capC, idfOwn, lnP, lnD, deg, state, lat, lon, hasGeo, unmet } = f;
-  const [A0, A1, A2, B0, B1, B2] = f.idf;
   const w = ctx.weights;
-  const wS = w.sharedTopics, wC = w.complement, wZ = w.size, wSit = w.situation, wO = w.otherState, wD = w.distance;
-  const near = ctx.raw.distancePreference === 'near' && wD > 0;
-  const nearKm = ctx.raw.nearKm;
-  const wDmax = near ? wD : 0;
-  const sizeSpan = SIZE_SPAN, densSpan = DENSITY_SPAN;
-  const { partner, score, count } = out;
-  const minScore = new Float64Array(n).fill(-1);
-  const hasExcluded = excluded.size > 0;
-
+  const near = ctx.raw.distancePreference === 'near' && w.distance > 0;
+  const W = Float64Array.of(w.sharedTopics, w.complement, w.size, w.situation, w.otherState, w.distance, near ? w.distance : 0, ctx.raw.nearKm, SIZE_SPAN, DENSITY_SPAN);
+  const P: PassState = { f, W, near, orig, m, excluded, hasExcluded: excluded.size > 0, out };
+  const n = f.n;
   for (let i = from; i < to; i++) {
-    const tl = tLo[i], th = tHi[i], own = idfOwn[i], lp = lnP[i], ld = lnD[i], di = deg[i], si = state[i];
-    const cal = cAnyLo[i], cah = cAnyHi[i], xl = eLo[i], xh = eHi[i], ib = i * 64;
-    const gi = hasGeo[i] === 1, lati = lat[i], loni = lon[i];
-    for (let j = i + 1; j < n; j++) {
-      const el = eLo[j], eh = eHi[j];
-      const abHit = (cal & el) | (cah & eh), baHit = (cAnyLo[j] & xl) | (cAnyHi[j] & xh);
-      const il = tl & tLo[j], ih = th & tHi[j];
-      const dz = lp - lnP[j];
-      const size = 1 - (dz < 0 ? -dz : dz) / sizeSpan;
-      const other = si !== state[j];
-      // Upper bounds (every similarity ≤ 1): most pairs cannot enter either town's top-m list and are skipped
-      // here, first on bits alone, then with the exact complement and shared topics.
-      const thr = minScore[i] < minScore[j] ? minScore[i] : minScore[j];
-      let rest = wSit + wDmax;
-      if (size > 0) rest += wZ * size;
-      if (other) rest += wO;
-      if (thr > 0) {
-        // A direction's complement is at most what answering all of the town's challenges would give.
-        const abMax = abHit !== 0 ? capC[i] : 0, baMax = baHit !== 0 ? capC[j] : 0;
-        let ub = rest + wC * (0.75 * (abMax > baMax ? abMax : baMax) + 0.25 * (abMax < baMax ? abMax : baMax));
-        if ((il | ih) !== 0) {
-          const oj = idfOwn[j];
-          ub += wS * (own < oj ? own / oj : oj / own); // shared ≤ smaller own IDF sum / larger one
-        }
-        if (ub < thr - 1e-9) continue;
-      }
-      let s = 0;
-      if ((abHit | baHit) !== 0) {
-        let ab = 0, ba = 0;
-        if (abHit !== 0) {
-          let code = 0;
-          for (let x = cal & el; x !== 0; x &= x - 1) code += inc[ib + 31 - Math.clz32(x & -x)];
-          for (let x = cah & eh; x !== 0; x &= x - 1) code += inc[ib + 63 - Math.clz32(x & -x)];
-          ab = 1 - unmet[code];
-        }
-        if (baHit !== 0) {
-          const jb = j * 64;
-          let code = 0;
-          for (let x = cAnyLo[j] & xl; x !== 0; x &= x - 1) code += inc[jb + 31 - Math.clz32(x & -x)];
-          for (let x = cAnyHi[j] & xh; x !== 0; x &= x - 1) code += inc[jb + 63 - Math.clz32(x & -x)];
-          ba = 1 - unmet[code];
-        }
-        s = wC * (0.75 * (ab > ba ? ab : ba) + 0.25 * (ab < ba ? ab : ba));
-      }
-      if ((il | ih) !== 0) {
-        const inter = A0[il & 2047] + A1[(il >>> 11) & 2047] + A2[il >>> 22] + B0[ih & 2047] + B1[(ih >>> 11) & 2047] + B2[ih >>> 22];
-        s += wS * (inter / (own + idfOwn[j] - inter));
-      }
-      if (thr > 0 && s + rest < thr - 1e-9) continue;
-      if (size > 0) s += wZ * size;
-      const dd = (ld - lnD[j]) / densSpan;
-      const ad = dd < 0 ? -dd : dd;
-      const dens = 1 - (ad < 1 ? ad : 1);
-      const dj = deg[j];
-      let sit = dens;
-      if (di > 0 && dj > 0) {
-        const dg = di - dj;
-        sit = (dens + (1 - (dg < 0 ? -dg : dg) / 2)) / 2;
-      }
-      s += wSit * sit;
-      if (other) s += wO;
-      if (near && gi && hasGeo[j] === 1) {
-        const d = 1 - haversineKm(lati, loni, lat[j], lon[j]) / nearKm;
-        if (d > 0) s += wD * d;
-      }
-      // >=: an equal score can still win on the lower original index (heapPush decides).
-      const beatsI = s >= minScore[i];
-      const beatsJ = s >= minScore[j];
-      if (beatsI || beatsJ) {
-        const oi = orig[i], oj = orig[j];
-        if (hasExcluded && excluded.has(oi < oj ? oi * n + oj : oj * n + oi)) continue;
-        if (beatsI) minScore[i] = heapPush(score, partner, count, oi * m, m, oi, oj, s);
-        if (beatsJ) minScore[j] = heapPush(score, partner, count, oj * m, m, oj, oi, s);
-      }
+    for (let j = i + 1; j < n; j += ROW_CHUNK) scanRow(P, i, j, j + ROW_CHUNK < n ? j + ROW_CHUNK : n);
+  }
+}
+
+/**
+ * The hot loop over j in [jFrom, jTo): an upper bound of the pair's score (every similarity ≤ 1) against the
+ * lower of the two towns' thresholds; most pairs cannot enter either top-m list and stop here.
+ * Written for V8: no branches but the one that decides (on this data a mispredicted branch costs more than the
+ * bound; the 0/1 flags come from the bit masks as (x | −x) >>> 31, min and max from |x − y|); only operations
+ * that run for every pair, so the optimised code has complete type feedback and is not thrown away later (the
+ * rarely taken paths live in scorePassing); the weights come from a Float64Array, so they stay unboxed doubles.
+ * Each term is ≥ the pair's true component; the rounding differences are far below the 1e-9 margin.
+ */
+function scanRow(P: PassState, i: number, jFrom: number, jTo: number): void {
+  const I = P.f.ints, F = P.f.floats, T = P.f.idf, W = P.W;
+  const wS = W[0], wC = W[1], wZ = W[2], wSit = W[3], wO = W[4], wDmax = W[6], sizeSpan = W[8];
+  // The layout again as literal locals: module-level consts are re-checked (temporal dead zone) at every use
+  // in optimised code. The property tests compare with scorePair, so a mismatch would not go unnoticed.
+  const IS = 8, I_TLO = 0, I_THI = 1, I_ELO = 2, I_EHI = 3, I_CLO = 4, I_CHI = 5, I_STATE = 6;
+  const FS = 8, F_LNP = 0, F_OWN = 2, F_CAP = 3, F_MIN = 4;
+  const bi = i * IS, fi = i * FS;
+  const tl = I[bi + I_TLO], th = I[bi + I_THI], xl = I[bi + I_ELO], xh = I[bi + I_EHI], cal = I[bi + I_CLO], cah = I[bi + I_CHI], si = I[bi + I_STATE];
+  const lp = F[fi + F_LNP], own = F[fi + F_OWN], capI = F[fi + F_CAP];
+  const base = wSit + wDmax;
+  for (let j = jFrom; j < jTo; j++) {
+    const bj = j * IS, fj = j * FS;
+    const abHit = (cal & I[bj + I_ELO]) | (cah & I[bj + I_EHI]), baHit = (I[bj + I_CLO] & xl) | (I[bj + I_CHI] & xh);
+    const il = tl & I[bj + I_TLO], ih = th & I[bj + I_THI], so = si ^ I[bj + I_STATE];
+    const fAb = (abHit | -abHit) >>> 31, fBa = (baHit | -baHit) >>> 31, fO = (so | -so) >>> 31;
+    const size = 1 - Math.abs(lp - F[fj + F_LNP]) / sizeSpan;
+    // A direction's complement is at most what answering all of the town's challenges would give.
+    const a = fAb * capI, b = fBa * F[fj + F_CAP];
+    // Shared topics exactly, as scorePassing computes them (table lookups are cheaper than a looser bound that
+    // lets more pairs through). Two towns without topics give 0/0 = NaN, and a NaN bound lets the pair through.
+    const inter = T[il & 2047] + T[2048 + ((il >>> 11) & 2047)] + T[4096 + (il >>> 22)] + T[6144 + (ih & 2047)] + T[8192 + ((ih >>> 11) & 2047)] + T[10240 + (ih >>> 22)];
+    const union = own + F[fj + F_OWN] - inter;
+    const mI = F[fi + F_MIN], mJ = F[fj + F_MIN];
+    const thr = 0.5 * (mI + mJ - Math.abs(mI - mJ));
+    // size: wZ · max(0, size), and (x + |x|)/2 is exact.
+    const ub = base + wZ * (0.5 * (size + Math.abs(size))) + wO * fO + wC * (0.5 * (a + b) + 0.25 * Math.abs(a - b))
+      + wS * (inter / union);
+    if (ub < thr - 1e-9) continue;
+    scorePassing(P, i, j);
+  }
+}
+
+/**
+ * A pair that passed the bound: the exact complement and shared topics, the bound again with those, then the
+ * whole score with the same formulas and the same order of additions as scorePair (score.util.ts), so the
+ * numbers are bit-identical; into both towns' lists if it beats their thresholds.
+ */
+function scorePassing(P: PassState, i: number, j: number): void {
+  const { f, W, near, orig, m, excluded, hasExcluded, out } = P;
+  const { n, ints: I, floats: F, idf: T, inc, unmet } = f;
+  const wS = W[0], wC = W[1], wZ = W[2], wSit = W[3], wO = W[4], wD = W[5], wDmax = W[6], nearKm = W[7], sizeSpan = W[8], densSpan = W[9];
+  const IS = 8, I_TLO = 0, I_THI = 1, I_ELO = 2, I_EHI = 3, I_CLO = 4, I_CHI = 5, I_STATE = 6, I_GEO = 7;
+  const FS = 8, F_LNP = 0, F_LND = 1, F_OWN = 2, F_MIN = 4, F_LAT = 5, F_LON = 6, F_DEG = 7;
+  const bi = i * IS, bj = j * IS, fi = i * FS, fj = j * FS;
+  const abMask = I[bi + I_CLO] & I[bj + I_ELO], abMaskHi = I[bi + I_CHI] & I[bj + I_EHI];
+  const baMask = I[bj + I_CLO] & I[bi + I_ELO], baMaskHi = I[bj + I_CHI] & I[bi + I_EHI];
+  const il = I[bi + I_TLO] & I[bj + I_TLO], ih = I[bi + I_THI] & I[bj + I_THI];
+  const size = 1 - Math.abs(F[fi + F_LNP] - F[fj + F_LNP]) / sizeSpan;
+  const other = I[bi + I_STATE] !== I[bj + I_STATE];
+  const mI = F[fi + F_MIN], mJ = F[fj + F_MIN];
+  const thr = mI < mJ ? mI : mJ;
+  let rest = wSit + wDmax;
+  if (size > 0) rest += wZ * size;
+  if (other) rest += wO;
+  let s = 0;
+  if ((abMask | abMaskHi | baMask | baMaskHi) !== 0) {
+    let ab = 0, ba = 0;
+    if ((abMask | abMaskHi) !== 0) {
+      const ib = i * 64;
+      let code = 0;
+      for (let x = abMask; x !== 0; x &= x - 1) code += inc[ib + 31 - Math.clz32(x & -x)];
+      for (let x = abMaskHi; x !== 0; x &= x - 1) code += inc[ib + 63 - Math.clz32(x & -x)];
+      ab = 1 - unmet[code];
     }
+    if ((baMask | baMaskHi) !== 0) {
+      const jb = j * 64;
+      let code = 0;
+      for (let x = baMask; x !== 0; x &= x - 1) code += inc[jb + 31 - Math.clz32(x & -x)];
+      for (let x = baMaskHi; x !== 0; x &= x - 1) code += inc[jb + 63 - Math.clz32(x & -x)];
+      ba = 1 - unmet[code];
+    }
+    s = wC * (0.75 * (ab > ba ? ab : ba) + 0.25 * (ab < ba ? ab : ba));
+  }
+  const own = F[fi + F_OWN], oj = F[fj + F_OWN];
+  if ((il | ih) !== 0) {
+    const inter = T[il & 2047] + T[2048 + ((il >>> 11) & 2047)] + T[4096 + (il >>> 22)] + T[6144 + (ih & 2047)] + T[8192 + ((ih >>> 11) & 2047)] + T[10240 + (ih >>> 22)];
+    s += wS * (inter / (own + oj - inter));
+  }
+  if (s + rest < thr - 1e-9) return;
+  // The rest in scorePair's order: size, situation, other state, distance.
+  if (size > 0) s += wZ * size;
+  const dd = (F[fi + F_LND] - F[fj + F_LND]) / densSpan;
+  const ad = dd < 0 ? -dd : dd;
+  const dens = 1 - (ad < 1 ? ad : 1);
+  const di = F[fi + F_DEG], dj = F[fj + F_DEG];
+  let sit = dens;
+  if (di > 0 && dj > 0) {
+    const dg = di - dj;
+    sit = (dens + (1 - (dg < 0 ? -dg : dg) / 2)) / 2;
+  }
+  s += wSit * sit;
+  if (other) s += wO;
+  if (near && I[bi + I_GEO] !== 0 && I[bj + I_GEO] !== 0) {
+    const d = 1 - haversineKm(F[fi + F_LAT], F[fi + F_LON], F[fj + F_LAT], F[fj + F_LON]) / nearKm;
+    if (d > 0) s += wD * d;
+  }
+  // >=: an equal score can still win on the lower original index (heapPush decides).
+  const beatsI = s >= mI;
+  const beatsJ = s >= mJ;
+  if (beatsI || beatsJ) {
+    const oi = orig[i], oj2 = orig[j];
+    if (hasExcluded && excluded.has(oi < oj2 ? oi * n + oj2 : oj2 * n + oi)) return;
+    const { partner, score, count } = out;
+    if (beatsI) F[fi + F_MIN] = heapPush(score, partner, count, oi * m, m, oi, oj2, s);
+    if (beatsJ) F[fj + F_MIN] = heapPush(score, partner, count, oj2 * m, m, oj2, oi, s);
   }
 }
 

@@ -52,42 +52,65 @@ export function situationSimilarity(degA: number, degB: number, lnDensA: number,
 /** Symmetric: one answered direction already counts strongly; both directions count most. */
 export const complementSimilarity = (ab: number, ba: number) => 0.75 * Math.max(ab, ba) + 0.25 * Math.min(ab, ba);
 
-/** Per-town lookups built once and reused for every pair the town takes part in. */
-interface TownSets {
+/** Per-town facts built once and reused for every pair the town takes part in. */
+interface TownFacts {
   topics: Set<string>;
+  /** Challenge topics with their highest urgency (1..3), in the profile's order. */
   urgency: Map<string, number>;
   experience: Set<string>;
+  /** effectivePopulation and the logs of population and density. */
+  population: number;
+  lnPopulation: number;
+  lnDensity: number;
 }
 // Towns are treated as immutable while a run scores them.
-const setsCache = new WeakMap<MatchTown, TownSets>();
-function setsOf(t: MatchTown): TownSets {
-  let s = setsCache.get(t);
+const factsCache = new WeakMap<MatchTown, TownFacts>();
+function factsOf(t: MatchTown): TownFacts {
+  let s = factsCache.get(t);
   if (!s) {
     const urgency = new Map<string, number>();
     for (const c of t.challenges) urgency.set(c.topic, Math.max(urgency.get(c.topic) ?? 0, urgencyOf(c.urgency)));
-    s = { topics: new Set(t.topics), urgency, experience: new Set(t.experiences.map((e) => e.topic)) };
-    setsCache.set(t, s);
+    const population = effectivePopulation(t);
+    s = {
+      topics: new Set(t.topics), urgency, experience: new Set(t.experiences.map((e) => e.topic)),
+      population, lnPopulation: Math.log(population), lnDensity: Math.log(density(t)),
+    };
+    factsCache.set(t, s);
   }
   return s;
 }
 
-/** One direction of complement: how well `b`'s experience answers `a`'s challenges, in [0, 1). */
-function complementDirection(a: MatchTown, b: MatchTown): { value: number; topics: string[] } {
-  const urgency = setsOf(a).urgency;
-  const exp = setsOf(b).experience;
-  const count = [0, 0, 0, 0];
-  const topics: string[] = [];
+/** One direction of complement: how well experience `exp` answers challenges `urgency`, in [0, 1). */
+function complementDirection(urgency: Map<string, number>, exp: Set<string>): number {
+  let c1 = 0, c2 = 0, c3 = 0;
   for (const [topic, u] of urgency) {
     if (exp.has(topic)) {
-      count[u]++;
-      topics.push(topic);
+      if (u === 1) c1++;
+      else if (u === 2) c2++;
+      else c3++;
     }
   }
-  return { value: 1 - unmetShare(count[1], count[2], count[3]), topics };
+  return 1 - unmetShare(c1, c2, c3);
 }
+/** The challenge topics of `urgency` that `exp` answers, in the profile's order (for the reason text). */
+const answered = (urgency: Map<string, number>, exp: Set<string>) => [...urgency.keys()].filter((t) => exp.has(t));
 
 // Hand-rolled: Intl formatting dominated the cost of explaining 100,000 suggestions.
-const fmt = (n: number) => String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, '.'); // German thousands separator
+const fmt = (n: number) => thousands(String(Math.round(n)));
+/** German thousands separator ("12.345"); the regular expression only for what is not a plain integer (never for populations). */
+function thousands(digits: string): string {
+  const start = digits.charCodeAt(0) === 45 ? 1 : 0; // '-'
+  for (let i = start; i < digits.length; i++) {
+    const c = digits.charCodeAt(i);
+    if (c < 48 || c > 57) return digits.replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+  }
+  let out = digits.slice(0, start);
+  for (let i = start; i < digits.length; i++) {
+    if (i > start && (digits.length - i) % 3 === 0) out += '.';
+    out += digits[i];
+  }
+  return out;
+}
 const roughly = (n: number) => {
   const digits = Math.max(0, Math.floor(Math.log10(n)) - 1);
   return fmt(Math.round(n / 10 ** digits) * 10 ** digits);
@@ -97,73 +120,72 @@ const DEGURBA_DE = ['', 'dicht besiedelt', 'mittlere Besiedlungsdichte', 'gering
 /**
  * The explainable pair score, from `viewer`'s perspective for the texts; the numbers are symmetric.
  * Score = Σ component.value, each value = normalised weight × similarity, so the score lies in [0, 1].
+ * Runs once per final suggestion (about 100,000 per run): no intermediate objects, and a reason text is
+ * only built where its component counts (value > 0; the others carry '').
  */
 export function scorePair(ctx: ScoringContext, viewer: MatchTown, other: MatchTown): { score: number; components: ScoreComponent[] } {
-  const name = (t: string) => ctx.topicNames[t] ?? t;
-  const sims: Record<ComponentKey, { s: number; reason: string }> = {} as never;
+  const W = ctx.weights;
+  const A = factsOf(viewer), B = factsOf(other);
 
   // Shared topics: IDF-weighted Jaccard.
-  const a = setsOf(viewer).topics, b = setsOf(other).topics;
   let inter = 0, union = 0;
-  const shared: string[] = [];
-  for (const t of a) {
+  for (const t of A.topics) {
     const w = ctx.idf.get(t) ?? 0;
     union += w;
-    if (b.has(t)) {
-      inter += w;
-      shared.push(t);
-    }
+    if (B.topics.has(t)) inter += w;
   }
-  for (const t of b) if (!a.has(t)) union += ctx.idf.get(t) ?? 0;
-  sims.sharedTopics = { s: union > 0 ? inter / union : 0, reason: shared.length ? `Gemeinsame Themen: ${shared.map(name).join(', ')}` : '' };
+  for (const t of B.topics) if (!A.topics.has(t)) union += ctx.idf.get(t) ?? 0;
+  const sharedS = union > 0 ? inter / union : 0;
+  const sharedV = W.sharedTopics * sharedS;
 
-  const mine = complementDirection(viewer, other);
-  const theirs = complementDirection(other, viewer);
-  const parts = [
-    ...mine.topics.map((t) => `Ihr Thema ${name(t)} ↔ deren Erfahrung mit ${name(t)}`),
-    ...theirs.topics.map((t) => `deren Thema ${name(t)} ↔ Ihre Erfahrung mit ${name(t)}`),
-  ];
-  sims.complement = { s: complementSimilarity(mine.value, theirs.value), reason: parts.join(' · ') };
+  const complementS = complementSimilarity(complementDirection(A.urgency, B.experience), complementDirection(B.urgency, A.experience));
+  const complementV = W.complement * complementS;
 
-  const pa = effectivePopulation(viewer), pb = effectivePopulation(other);
-  const size = sizeSimilarity(Math.log(pa), Math.log(pb));
-  sims.size = {
-    s: size,
-    reason: size >= 0.6 ? `Beide ca. ${roughly((pa + pb) / 2)} Einwohner` : size > 0 ? `vergleichbare Größe (${roughly(pa)} und ${roughly(pb)} Einwohner)` : '',
-  };
+  const pa = A.population, pb = B.population;
+  const sizeS = sizeSimilarity(A.lnPopulation, B.lnPopulation);
+  const sizeV = W.size * sizeS;
 
   const da = viewer.degurba ?? 0, db = other.degurba ?? 0;
-  const situation = situationSimilarity(da, db, Math.log(density(viewer)), Math.log(density(other)));
-  sims.situation = {
-    s: situation,
-    reason: situation >= 0.6 ? (da > 0 && da === db ? `ähnliche Lage (beide ${DEGURBA_DE[da]})` : 'ähnliche Siedlungsdichte') : '',
-  };
+  const situationS = situationSimilarity(da, db, A.lnDensity, B.lnDensity);
+  const situationV = W.situation * situationS;
 
   const otherState = viewer.stateCode !== other.stateCode;
-  sims.otherState = { s: otherState ? 1 : 0, reason: otherState ? `anderes Bundesland (${other.stateName})` : '' };
+  const otherStateS = otherState ? 1 : 0;
+  const otherStateV = W.otherState * otherStateS;
 
-  let dist = 0, distReason = '';
+  let distS = 0, km = 0;
   if (ctx.raw.distancePreference === 'near' && viewer.lat != null && viewer.lon != null && other.lat != null && other.lon != null) {
-    const km = haversineKm(viewer.lat, viewer.lon, other.lat, other.lon);
-    dist = Math.max(0, 1 - km / ctx.raw.nearKm);
-    distReason = dist > 0 ? `gut erreichbar (ca. ${fmt(Math.round(km / 10) * 10)} km)` : '';
+    km = haversineKm(viewer.lat, viewer.lon, other.lat, other.lon);
+    distS = Math.max(0, 1 - km / ctx.raw.nearKm);
   }
-  sims.distance = { s: dist, reason: distReason };
+  const distV = W.distance * distS;
 
-  // Built field by field (no keyed lookups): this runs once per final suggestion, 100,000 times per run.
-  const W = ctx.weights;
-  const component = (key: ComponentKey, weight: number, c: { s: number; reason: string }): ScoreComponent => {
-    const value = weight * c.s;
-    return { key, weight, similarity: c.s, value, reason: value > 0 ? c.reason : '' };
-  };
-  const components = [
-    component('complement', W.complement, sims.complement), component('sharedTopics', W.sharedTopics, sims.sharedTopics),
-    component('size', W.size, sims.size), component('situation', W.situation, sims.situation),
-    component('otherState', W.otherState, sims.otherState), component('distance', W.distance, sims.distance),
+  const name = (t: string) => ctx.topicNames[t] ?? t;
+  const components: ScoreComponent[] = [
+    {
+      key: 'complement', weight: W.complement, similarity: complementS, value: complementV,
+      reason: complementV > 0 ? [
+        ...answered(A.urgency, B.experience).map((t) => `Ihr Thema ${name(t)} ↔ deren Erfahrung mit ${name(t)}`),
+        ...answered(B.urgency, A.experience).map((t) => `deren Thema ${name(t)} ↔ Ihre Erfahrung mit ${name(t)}`),
+      ].join(' · ') : '',
+    },
+    {
+      key: 'sharedTopics', weight: W.sharedTopics, similarity: sharedS, value: sharedV,
+      reason: sharedV > 0 ? `Gemeinsame Themen: ${[...A.topics].filter((t) => B.topics.has(t)).map(name).join(', ')}` : '',
+    },
+    {
+      key: 'size', weight: W.size, similarity: sizeS, value: sizeV,
+      reason: sizeV > 0 ? (sizeS >= 0.6 ? `Beide ca. ${roughly((pa + pb) / 2)} Einwohner` : `vergleichbare Größe (${roughly(pa)} und ${roughly(pb)} Einwohner)`) : '',
+    },
+    {
+      key: 'situation', weight: W.situation, similarity: situationS, value: situationV,
+      reason: situationV > 0 && situationS >= 0.6 ? (da > 0 && da === db ? `ähnliche Lage (beide ${DEGURBA_DE[da]})` : 'ähnliche Siedlungsdichte') : '',
+    },
+    { key: 'otherState', weight: W.otherState, similarity: otherStateS, value: otherStateV, reason: otherStateV > 0 ? `anderes Bundesland (${other.stateName})` : '' },
+    { key: 'distance', weight: W.distance, similarity: distS, value: distV, reason: distV > 0 ? `gut erreichbar (ca. ${fmt(Math.round(km / 10) * 10)} km)` : '' },
   ];
   // Summed in COMPONENT_KEYS order, as the fast candidate pass does: both give the same number.
-  let score = 0;
-  for (const c of components) score += c.value;
+  const score = 0 + complementV + sharedV + sizeV + situationV + otherStateV + distV;
   return { score, components };
 }
 

@@ -96,24 +96,35 @@ export function mergeCandidates(a: Candidates, b: Candidates, m: number): Candid
 /** Picks the suggestions from the candidate lists under the exposure cap (see suggestPartners). */
 export function assignSuggestions(ctx: ScoringContext, towns: readonly MatchTown[], rules: SuggestionRules, k: number, m: number, excluded: Set<number>, cand: Candidates): SuggestionResult {
   const n = towns.length;
-  // Sort each candidate list best first.
-  const lists: number[][] = [];
+  // Each candidate list best first (score descending, then lower index), sorted in place in flat arrays:
+  // insertion sort, as a list holds at most m (30) entries.
+  const partner = Int32Array.from(cand.partner), score = Float64Array.from(cand.score);
   for (let i = 0; i < n; i++) {
     const base = i * m;
-    const idx = Array.from({ length: cand.count[i] }, (_, x) => x);
-    idx.sort((x, y) => cand.score[base + y] - cand.score[base + x] || cand.partner[base + x] - cand.partner[base + y]);
-    lists.push(idx.map((x) => cand.partner[base + x]));
+    for (let x = base + 1; x < base + cand.count[i]; x++) {
+      const s = score[x], p = partner[x];
+      let y = x;
+      for (; y > base && (score[y - 1] < s || (score[y - 1] === s && partner[y - 1] > p)); y--) {
+        score[y] = score[y - 1];
+        partner[y] = partner[y - 1];
+      }
+      score[y] = s;
+      partner[y] = p;
+    }
   }
   const exposure = new Int32Array(n);
-  const chosen: number[][] = Array.from({ length: n }, () => []);
+  const chosen = new Int32Array(n * Math.max(k, 1)), chosenCount = new Int32Array(n);
   const cursor = new Int32Array(n);
-  const taken = (i: number, j: number) => chosen[i].includes(j);
+  const taken = (i: number, j: number) => {
+    for (let x = i * k; x < i * k + chosenCount[i]; x++) if (chosen[x] === j) return true;
+    return false;
+  };
   for (let rank = 0; rank < k; rank++) {
     for (let i = 0; i < n; i++) {
-      const list = lists[i];
+      const end = i * m + cand.count[i];
       let picked = -1;
-      while (cursor[i] < list.length) {
-        const j = list[cursor[i]++];
+      while (i * m + cursor[i] < end) {
+        const j = partner[i * m + cursor[i]++];
         if (exposure[j] < rules.exposureCap && !taken(i, j)) {
           picked = j;
           break;
@@ -121,19 +132,27 @@ export function assignSuggestions(ctx: ScoringContext, towns: readonly MatchTown
       }
       if (picked < 0 && rank === 0) picked = bestUncapped(ctx, towns, i, exposure, rules.exposureCap, excluded);
       if (picked >= 0) {
-        chosen[i].push(picked);
+        chosen[i * k + chosenCount[i]++] = picked;
         exposure[picked]++;
       }
     }
   }
   const suggestions: Suggestion[] = [];
   const uncovered: string[] = [];
-  chosen.forEach((partners, i) => {
-    if (!partners.length && n > 1) uncovered.push(towns[i].id);
-    const scored = partners.map((j) => ({ j, ...scorePair(ctx, towns[i], towns[j]) }));
+  for (let i = 0; i < n; i++) {
+    const c = chosenCount[i];
+    if (c === 0 && n > 1) uncovered.push(towns[i].id);
+    const scored: { j: number; score: number; components: ScoreComponent[] }[] = [];
+    for (let x = 0; x < c; x++) {
+      const j = chosen[i * k + x];
+      const r = scorePair(ctx, towns[i], towns[j]);
+      scored.push({ j, score: r.score, components: r.components });
+    }
     scored.sort((x, y) => y.score - x.score || x.j - y.j);
-    scored.forEach((s, r) => suggestions.push({ townId: towns[i].id, partnerId: towns[s.j].id, rank: r + 1, score: s.score, components: s.components }));
-  });
+    for (let r = 0; r < scored.length; r++) {
+      suggestions.push({ townId: towns[i].id, partnerId: towns[scored[r].j].id, rank: r + 1, score: scored[r].score, components: scored[r].components });
+    }
+  }
   return { suggestions, profileEmpty: towns.filter(profileIsEmpty).map((t) => t.id), uncovered };
 }
 

@@ -47,6 +47,18 @@ describe('pair score', () => {
     expect(good.score).toBeGreaterThan(scorePair(ctx, us, other).score);
   });
 
+  it('writes numbers in the reasons with German thousands separators', () => {
+    const base = { areaKm2: 80, degurba: 2, capacity: 1, topics: [], challenges: [], experiences: [] };
+    const a: MatchTown = { ...base, id: 'a', stateCode: '11', stateName: 'Berlin', population: 1_234_567, lat: 52.5, lon: 13.4 };
+    const b: MatchTown = { ...base, id: 'b', stateCode: '02', stateName: 'Hamburg', population: 1_345_678, lat: 53.55, lon: 10 };
+    const c: MatchTown = { ...base, id: 'c', stateCode: '02', stateName: 'Hamburg', population: 450_000, lat: 53.55, lon: 10 };
+    const ctx = buildContext([a, b, c], { ...DEFAULT_WEIGHTS, distancePreference: 'near', nearKm: 1000 });
+    const reasons = (x: MatchTown, y: MatchTown) => scorePair(ctx, x, y).components.map((r) => r.reason);
+    expect(reasons(a, b)).toContain('Beide ca. 1.300.000 Einwohner');
+    expect(reasons(a, b)).toContain('gut erreichbar (ca. 260 km)');
+    expect(reasons(a, c)).toContain('vergleichbare Größe (1.200.000 und 450.000 Einwohner)');
+  });
+
   it('counts a rare shared topic more than a common one', () => {
     const mk = (id: string, topics: string[]): MatchTown => ({ id, stateCode: '01', stateName: 'X', population: 10000, areaKm2: 50, topics, challenges: [], experiences: [], capacity: 1 });
     const towns = [mk('a', ['leerstand', 'tourismus']), mk('b', ['leerstand', 'tourismus']), ...Array.from({ length: 20 }, (_, i) => mk(`x${i}`, ['leerstand']))];

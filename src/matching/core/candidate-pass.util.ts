@@ -15,16 +15,23 @@ export interface Candidates {
 export const MAX_TOPICS = 64;
 
 /**
- * Per-town numbers for the hot loop, packed into one Int32Array and one Float64Array with a fixed stride per town.
+ * Everything the pair loop reads, built once per run from the towns and the weights; only typed arrays and
+ * numbers, so it can be posted to worker threads as it is.
+ * Per-town numbers are packed into one Int32Array and one Float64Array with a fixed stride per town.
  * Why packed: TurboFan re-checks a typed array's map and bounds on every access and does not hoist those checks
  * out of the loop, so with a dozen separate arrays the checks cost more than the arithmetic (measured: the
  * pass ran about twice as long). Fields are the constants below.
  */
-interface Features {
+export interface PreparedPass {
   n: number;
+  /** Row index → the town's index in the input (rows in rowOrder). */
+  orig: Int32Array;
+  /** The weights as doubles: sharedTopics, complement, size, situation, otherState, distance, distance if 'near' else 0, nearKm, SIZE_SPAN, DENSITY_SPAN. */
+  W: Float64Array;
+  near: boolean;
   /** Int32 fields at town·IS: topic, experience and challenge masks (two 32-bit words each), state index, has coordinates. */
   ints: Int32Array;
-  /** Float64 fields at town·FS: ln population, ln density, own IDF sum, complement cap, current threshold, lat, lon, DEGURBA. */
+  /** Float64 fields at town·FS: ln population, ln density, own IDF sum, complement cap, lat, lon, DEGURBA. */
   floats: Float64Array;
   /** IDF sum of a mask: six 11-bit lookup tables one after the other (low word 0..2, high word 3..5), 2048 entries each. */
   idf: Float64Array;
@@ -38,10 +45,10 @@ interface Features {
 const IS = 8;
 const I_TLO = 0, I_THI = 1, I_ELO = 2, I_EHI = 3, I_CLO = 4, I_CHI = 5, I_STATE = 6, I_GEO = 7; // GEO: 1 with coordinates
 const FS = 8;
-/** F_CAP: 1 − unmetShare of all the town's challenges, the most one complement direction can reach. F_MIN: the town's top-m threshold (-1 while not full). */
-const F_LNP = 0, F_LND = 1, F_OWN = 2, F_CAP = 3, F_MIN = 4, F_LAT = 5, F_LON = 6, F_DEG = 7;
+/** F_CAP: 1 − unmetShare of all the town's challenges, the most one complement direction can reach. Slot 7 spare (8 doubles: one cache line). */
+const F_LNP = 0, F_LND = 1, F_OWN = 2, F_CAP = 3, F_LAT = 4, F_LON = 5, F_DEG = 6;
 
-function buildFeatures(ctx: ScoringContext, towns: readonly MatchTown[]): Features {
+function buildFeatures(ctx: ScoringContext, towns: readonly MatchTown[], orig: Int32Array): PreparedPass {
   const n = towns.length;
   const topics = [...new Set(towns.flatMap((t) => [...t.topics, ...t.challenges.map((c) => c.topic), ...t.experiences.map((e) => e.topic)]))];
   if (topics.length > MAX_TOPICS) throw new Error(`the candidate pass supports up to ${MAX_TOPICS} topics, got ${topics.length}`);
@@ -58,7 +65,10 @@ function buildFeatures(ctx: ScoringContext, towns: readonly MatchTown[]): Featur
     }
   }
   const ints = new Int32Array(n * IS), floats = new Float64Array(n * FS);
-  const f: Features = { n, ints, floats, idf, K: 0, unmet: new Float64Array(0), inc: new Int32Array(n * 64) };
+  const w = ctx.weights;
+  const near = ctx.raw.distancePreference === 'near' && w.distance > 0;
+  const W = Float64Array.of(w.sharedTopics, w.complement, w.size, w.situation, w.otherState, w.distance, near ? w.distance : 0, ctx.raw.nearKm, SIZE_SPAN, DENSITY_SPAN);
+  const f: PreparedPass = { n, orig, W, near, ints, floats, idf, K: 0, unmet: new Float64Array(0), inc: new Int32Array(n * 64) };
   const stateIdx = new Map<string, number>();
   let maxChallenges = 0;
   const setBit = (i: number, loField: number, topic: string) => {
@@ -80,7 +90,6 @@ function buildFeatures(ctx: ScoringContext, towns: readonly MatchTown[]): Featur
     floats[fb + F_OWN] = own;
     floats[fb + F_LNP] = Math.log(effectivePopulation(t));
     floats[fb + F_LND] = Math.log(density(t));
-    floats[fb + F_MIN] = -1;
     ints[b + I_STATE] = stateIdx.get(t.stateCode) ?? (stateIdx.set(t.stateCode, stateIdx.size), stateIdx.size - 1);
     floats[fb + F_DEG] = t.degurba ?? 0;
     if (t.lat != null && t.lon != null) {
@@ -107,11 +116,69 @@ const idfSum = (tab: Float64Array, lo: number, hi: number) =>
   tab[lo & 2047] + tab[2048 + ((lo >>> 11) & 2047)] + tab[4096 + (lo >>> 22)] + tab[6144 + (hi & 2047)] + tab[8192 + ((hi >>> 11) & 2047)] + tab[10240 + (hi >>> 22)];
 
 export function candidateLists(ctx: ScoringContext, towns: readonly MatchTown[], m: number, excluded: Set<number>, rows = { from: 0, to: towns.length }): Candidates {
-  const n = towns.length;
-  const out: Candidates = { partner: new Int32Array(n * m).fill(-1), score: new Float64Array(n * m).fill(-1), count: new Int32Array(n) };
-  if (n < 2 || m < 1) return out;
+  return scanPass(preparePass(ctx, towns), m, excluded, rows);
+}
+
+/** The towns' numbers in row order (see rowOrder), for scanPass. */
+export function preparePass(ctx: ScoringContext, towns: readonly MatchTown[]): PreparedPass {
   const order = rowOrder(towns);
-  scanRows(buildFeatures(ctx, order.map((i) => towns[i])), Int32Array.from(order), ctx, m, excluded, rows.from, rows.to, out);
+  return buildFeatures(ctx, order.map((i) => towns[i]), Int32Array.from(order));
+}
+
+/**
+ * The lists and thresholds of a pass, and which rows are still to scan. One thread uses plain arrays; several
+ * threads (parallel-candidates.util.ts) share one SharedPass on SharedArrayBuffers: they claim blocks of rows
+ * from `rows` with Atomics.add (a thread that runs faster, or starts earlier, takes more), push into the same
+ * lists under a per-town lock and so prune with the same thresholds as one thread would.
+ * `floors[t]`: row t's threshold (the m-th best score in its list, −1 while the list is not full) as fixed point
+ * ·2^30 rounded down, read without a lock: Int32 reads cannot tear, and a stale value is lower, so it only lets
+ * more pairs through to the exact check; the lists themselves are only touched under the lock.
+ */
+export interface SharedPass {
+  /** [next row to claim, end of the rows to claim]. */
+  rows: Int32Array;
+  floors: Int32Array;
+  locks: Int32Array;
+  out: Candidates;
+}
+
+export function sharedPass(n: number, m: number): SharedPass {
+  const sab = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
+  const rows = new Int32Array(sab(8));
+  rows[1] = n;
+  return {
+    rows,
+    floors: new Int32Array(sab(4 * n)).fill(-FIXED_ONE),
+    locks: new Int32Array(sab(4 * n)),
+    out: { partner: new Int32Array(sab(4 * n * m)).fill(-1), score: new Float64Array(sab(8 * n * m)).fill(-1), count: new Int32Array(sab(4 * n)) },
+  };
+}
+
+const FIXED_ONE = 2 ** 30;
+/** Rows per claim when threads share a pass: short enough to balance, long enough that claiming costs nothing. */
+const ROW_BLOCK = 8;
+
+/**
+ * The best m partners per town among the pairs (i, j), j > i, of the given rows: a range of rows (returns new
+ * lists), or the rows this thread claims from a SharedPass (returns its shared lists; complete once every thread
+ * sharing it has returned).
+ */
+export function scanPass(prep: PreparedPass, m: number, excluded: Set<number>, rows: { from: number; to: number } | SharedPass): Candidates {
+  const n = prep.n;
+  const shared = 'locks' in rows;
+  const out: Candidates = shared ? rows.out : { partner: new Int32Array(n * m).fill(-1), score: new Float64Array(n * m).fill(-1), count: new Int32Array(n) };
+  if (n < 2 || m < 1) return out;
+  const floors = shared ? rows.floors : new Int32Array(n).fill(-FIXED_ONE);
+  const P: PassState = { f: prep, m, excluded, hasExcluded: excluded.size > 0, out, floors, locks: shared ? rows.locks : null };
+  if (shared) {
+    for (;;) {
+      const from = Atomics.add(rows.rows, 0, ROW_BLOCK), to = Math.min(Atomics.load(rows.rows, 1), from + ROW_BLOCK);
+      if (from >= to) break;
+      scanRows(P, from, to);
+    }
+  } else {
+    scanRows(P, rows.from, rows.to);
+  }
   return out;
 }
 
@@ -131,18 +198,15 @@ export function rowOrder(towns: readonly MatchTown[]): number[] {
   return towns.map((_, i) => i).sort((a, b) => potential[b] - potential[a] || a - b);
 }
 
-/** What the pair loop shares: features, weights, output. */
+/** What the pair loop shares: the prepared numbers, the lists, the thresholds, the locks when threads share the lists. */
 interface PassState {
-  f: Features;
-  /** The weights as doubles: sharedTopics, complement, size, situation, otherState, distance, distance if 'near' else 0, nearKm, SIZE_SPAN, DENSITY_SPAN. */
-  W: Float64Array;
-  near: boolean;
-  /** Row (sorted) index → original index. */
-  orig: Int32Array;
+  f: PreparedPass;
   m: number;
   excluded: Set<number>;
   hasExcluded: boolean;
   out: Candidates;
+  floors: Int32Array;
+  locks: Int32Array | null;
 }
 
 /**
@@ -156,12 +220,8 @@ const ROW_CHUNK = 256;
  * Every pair (i, j), i in [from, to), j > i: a cheap upper bound for all of them (scanRow), the exact score for
  * the few that pass (scorePassing).
  */
-function scanRows(f: Features, orig: Int32Array, ctx: ScoringContext, m: number, excluded: Set<number>, from: number, to: number, out: Candidates): void {
-  const w = ctx.weights;
-  const near = ctx.raw.distancePreference === 'near' && w.distance > 0;
-  const W = Float64Array.of(w.sharedTopics, w.complement, w.size, w.situation, w.otherState, w.distance, near ? w.distance : 0, ctx.raw.nearKm, SIZE_SPAN, DENSITY_SPAN);
-  const P: PassState = { f, W, near, orig, m, excluded, hasExcluded: excluded.size > 0, out };
-  const n = f.n;
+function scanRows(P: PassState, from: number, to: number): void {
+  const n = P.f.n;
   for (let i = from; i < to; i++) {
     for (let j = i + 1; j < n; j += ROW_CHUNK) scanRow(P, i, j, j + ROW_CHUNK < n ? j + ROW_CHUNK : n);
   }
@@ -177,12 +237,12 @@ function scanRows(f: Features, orig: Int32Array, ctx: ScoringContext, m: number,
  * Each term is ≥ the pair's true component; the rounding differences are far below the 1e-9 margin.
  */
 function scanRow(P: PassState, i: number, jFrom: number, jTo: number): void {
-  const I = P.f.ints, F = P.f.floats, T = P.f.idf, W = P.W;
+  const I = P.f.ints, F = P.f.floats, T = P.f.idf, W = P.f.W, Q = P.floors;
   const wS = W[0], wC = W[1], wZ = W[2], wSit = W[3], wO = W[4], wDmax = W[6], sizeSpan = W[8];
   // The layout again as literal locals: module-level consts are re-checked (temporal dead zone) at every use
   // in optimised code. The property tests compare with scorePair, so a mismatch would not go unnoticed.
   const IS = 8, I_TLO = 0, I_THI = 1, I_ELO = 2, I_EHI = 3, I_CLO = 4, I_CHI = 5, I_STATE = 6;
-  const FS = 8, F_LNP = 0, F_OWN = 2, F_CAP = 3, F_MIN = 4;
+  const FS = 8, F_LNP = 0, F_OWN = 2, F_CAP = 3, SCALE = 1 / 2 ** 30;
   const bi = i * IS, fi = i * FS;
   const tl = I[bi + I_TLO], th = I[bi + I_THI], xl = I[bi + I_ELO], xh = I[bi + I_EHI], cal = I[bi + I_CLO], cah = I[bi + I_CHI], si = I[bi + I_STATE];
   const lp = F[fi + F_LNP], own = F[fi + F_OWN], capI = F[fi + F_CAP];
@@ -199,7 +259,8 @@ function scanRow(P: PassState, i: number, jFrom: number, jTo: number): void {
     // lets more pairs through). Two towns without topics give 0/0 = NaN, and a NaN bound lets the pair through.
     const inter = T[il & 2047] + T[2048 + ((il >>> 11) & 2047)] + T[4096 + (il >>> 22)] + T[6144 + (ih & 2047)] + T[8192 + ((ih >>> 11) & 2047)] + T[10240 + (ih >>> 22)];
     const union = own + F[fj + F_OWN] - inter;
-    const mI = F[fi + F_MIN], mJ = F[fj + F_MIN];
+    // The lower of the two thresholds (exactly: fixed-point values and their sums are exact doubles).
+    const mI = Q[i] * SCALE, mJ = Q[j] * SCALE;
     const thr = 0.5 * (mI + mJ - Math.abs(mI - mJ));
     // size: wZ · max(0, size), and (x + |x|)/2 is exact.
     const ub = base + wZ * (0.5 * (size + Math.abs(size))) + wO * fO + wC * (0.5 * (a + b) + 0.25 * Math.abs(a - b))
@@ -215,18 +276,18 @@ function scanRow(P: PassState, i: number, jFrom: number, jTo: number): void {
  * numbers are bit-identical; into both towns' lists if it beats their thresholds.
  */
 function scorePassing(P: PassState, i: number, j: number): void {
-  const { f, W, near, orig, m, excluded, hasExcluded, out } = P;
-  const { n, ints: I, floats: F, idf: T, inc, unmet } = f;
+  const { f, excluded, hasExcluded, floors: Q } = P;
+  const { n, ints: I, floats: F, idf: T, inc, unmet, W, near, orig } = f;
   const wS = W[0], wC = W[1], wZ = W[2], wSit = W[3], wO = W[4], wD = W[5], wDmax = W[6], nearKm = W[7], sizeSpan = W[8], densSpan = W[9];
   const IS = 8, I_TLO = 0, I_THI = 1, I_ELO = 2, I_EHI = 3, I_CLO = 4, I_CHI = 5, I_STATE = 6, I_GEO = 7;
-  const FS = 8, F_LNP = 0, F_LND = 1, F_OWN = 2, F_MIN = 4, F_LAT = 5, F_LON = 6, F_DEG = 7;
+  const FS = 8, F_LNP = 0, F_LND = 1, F_OWN = 2, F_LAT = 4, F_LON = 5, F_DEG = 6, SCALE = 1 / 2 ** 30;
   const bi = i * IS, bj = j * IS, fi = i * FS, fj = j * FS;
   const abMask = I[bi + I_CLO] & I[bj + I_ELO], abMaskHi = I[bi + I_CHI] & I[bj + I_EHI];
   const baMask = I[bj + I_CLO] & I[bi + I_ELO], baMaskHi = I[bj + I_CHI] & I[bi + I_EHI];
   const il = I[bi + I_TLO] & I[bj + I_TLO], ih = I[bi + I_THI] & I[bj + I_THI];
   const size = 1 - Math.abs(F[fi + F_LNP] - F[fj + F_LNP]) / sizeSpan;
   const other = I[bi + I_STATE] !== I[bj + I_STATE];
-  const mI = F[fi + F_MIN], mJ = F[fj + F_MIN];
+  const mI = Q[i] * SCALE, mJ = Q[j] * SCALE;
   const thr = mI < mJ ? mI : mJ;
   let rest = wSit + wDmax;
   if (size > 0) rest += wZ * size;
@@ -279,9 +340,26 @@ function scorePassing(P: PassState, i: number, j: number): void {
   if (beatsI || beatsJ) {
     const oi = orig[i], oj2 = orig[j];
     if (hasExcluded && excluded.has(oi < oj2 ? oi * n + oj2 : oj2 * n + oi)) return;
-    const { partner, score, count } = out;
-    if (beatsI) F[fi + F_MIN] = heapPush(score, partner, count, oi * m, m, oi, oj2, s);
-    if (beatsJ) F[fj + F_MIN] = heapPush(score, partner, count, oj2 * m, m, oj2, oi, s);
+    if (beatsI) push(P, i, oi, oj2, s);
+    if (beatsJ) push(P, j, oj2, oi, s);
+  }
+}
+
+/** Into row t's list (town ot, partner other), under the town's lock when threads share the lists; updates t's threshold. */
+function push(P: PassState, t: number, ot: number, other: number, s: number): void {
+  const { out, m, floors, locks } = P;
+  if (locks !== null) lock(locks, t);
+  const threshold = heapPush(out.score, out.partner, out.count, ot * m, m, ot, other, s);
+  // Rounded down, so never above the list's m-th best score; -1 (not full) stays -1.
+  const q = Math.floor(threshold * FIXED_ONE);
+  if (q > floors[t]) floors[t] = q;
+  if (locks !== null) Atomics.store(locks, t, 0);
+}
+
+/** Spins until this thread holds lock t (others hold it only for one heap insertion). */
+function lock(locks: Int32Array, t: number): void {
+  for (let spins = 0; Atomics.compareExchange(locks, t, 0, 1) !== 0; spins++) {
+    if (spins > 1e8) throw new Error('candidate pass: a list lock was not released (a helper thread failed inside it)');
   }
 }
 

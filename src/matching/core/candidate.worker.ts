@@ -1,9 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { candidateLists } from './suggestions.util';
-import { normalisedWeights } from './weights';
+import { PreparedPass, scanPass, SharedPass } from './candidate-pass.util';
 
-// One slice of the candidate pass (see parallel-candidates.util.ts); results go back as transferred buffers.
-const { raw, idf, topicNames, towns, m, excluded, from, to } = workerData;
-const ctx = { raw, weights: normalisedWeights(raw), idf: new Map<string, number>(idf), topicNames };
-const r = candidateLists(ctx, towns, m, new Set<number>(excluded), { from, to });
-parentPort!.postMessage(r, [r.partner.buffer, r.score.buffer, r.count.buffer] as never);
+// A helper thread of the candidate pass (see parallel-candidates.util.ts): scans the rows it can claim into the
+// shared lists, then says so; the Atomics.add makes its writes visible to the thread that reads the lists.
+const { prep, m, excluded, pass, done } = workerData as { prep: PreparedPass; m: number; excluded: number[]; pass: SharedPass; done: Int32Array };
+scanPass(prep, m, new Set<number>(excluded), pass);
+Atomics.add(done, 0, 1);
+parentPort!.postMessage('done');

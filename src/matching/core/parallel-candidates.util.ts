@@ -2,29 +2,36 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { MatchTown } from './matching-input.types';
 import { ScoringContext } from './score.util';
-import { assignSuggestions, Candidates, candidateLists, emptyCandidates, mergeCandidates, planSuggestions, SuggestionResult, SuggestionRules } from './suggestions.util';
+import { preparePass, scanPass, sharedPass } from './candidate-pass.util';
+import { assignSuggestions, Candidates, candidateLists, emptyCandidates, planSuggestions, SuggestionResult, SuggestionRules } from './suggestions.util';
 
 /**
- * The candidate pass split over worker threads by rows of the pair triangle (each thread scores about
- * the same number of pairs), merged afterwards. Falls back to one thread where workers cannot load
- * compiled code (e.g. under ts-jest/swc) or the input is small.
+ * The candidate pass on several threads: this thread and threads − 1 worker threads claim blocks of rows from
+ * one counter and push into one set of lists with one set of thresholds (see SharedPass), so the work balances
+ * itself (a helper that boots late or runs on a busy core just takes fewer rows) and each pair is pruned as well
+ * as on one thread. The lists hold the same entries as one thread's (their order inside a town's list may differ;
+ * assignSuggestions sorts them). This thread is busy while it scans, as with the one-thread pass. Falls back to
+ * one thread where workers cannot load compiled code (e.g. under ts-jest/swc) or the input is small.
  */
 export async function candidateListsParallel(ctx: ScoringContext, towns: readonly MatchTown[], m: number, excluded: Set<number>, threads = availableParallelism()): Promise<Candidates> {
   const n = towns.length;
   if (threads < 2 || n < 2000 || !__filename.endsWith('.js')) return candidateLists(ctx, towns, m, excluded);
-  // Row i has n-1-i pairs: cut so each part holds about 1/threads of n(n-1)/2.
-  const cuts = [0];
-  for (let t = 1; t < threads; t++) cuts.push(Math.round(n * (1 - Math.sqrt(1 - t / threads))));
-  cuts.push(n);
-  const parts = await Promise.all(cuts.slice(0, -1).map((from, t) => new Promise<Candidates>((resolve, reject) => {
-    const worker = new Worker(__filename.replace(/parallel-candidates\.util\.js$/, 'candidate.worker.js'), {
-      workerData: { raw: ctx.raw, idf: [...ctx.idf], topicNames: ctx.topicNames, towns, m, excluded: [...excluded], from, to: cuts[t + 1] },
-    });
-    worker.once('message', resolve);
+  const prep = preparePass(ctx, towns);
+  const pass = sharedPass(n, m);
+  const done = new Int32Array(new SharedArrayBuffer(4));
+  const keys = [...excluded];
+  const helpers = Array.from({ length: threads - 1 }, () => new Promise<void>((resolve, reject) => {
+    const worker = new Worker(__filename.replace(/parallel-candidates\.util\.js$/, 'candidate.worker.js'), { workerData: { prep, m, excluded: keys, pass, done } });
+    worker.once('message', () => resolve());
     worker.once('error', reject);
     worker.once('exit', (code) => code !== 0 && reject(new Error(`candidate worker exited with ${code}`)));
-  })));
-  return parts.reduce((acc, p) => mergeCandidates(acc, p, m));
+  }));
+  // This thread scans too, from the start, while the helpers boot.
+  scanPass(prep, m, excluded, pass);
+  await Promise.all(helpers);
+  // Reads the helpers' Atomics.add: everything they wrote into the lists before it is visible here.
+  if (Atomics.load(done, 0) !== threads - 1) throw new Error('candidate pass: a helper thread did not finish');
+  return pass.out;
 }
 
 export async function suggestPartnersParallel(ctx: ScoringContext, towns: readonly MatchTown[], rules: SuggestionRules, threads?: number): Promise<SuggestionResult> {

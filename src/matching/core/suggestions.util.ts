@@ -73,26 +73,6 @@ export function planSuggestions(towns: readonly MatchTown[], rules: SuggestionRu
 
 export const emptyCandidates = (n: number): Candidates => ({ partner: new Int32Array(0), score: new Float64Array(0), count: new Int32Array(n) });
 
-/** Two candidate sets over disjoint pairs → the best m per town of both (same order as one pass would give). */
-export function mergeCandidates(a: Candidates, b: Candidates, m: number): Candidates {
-  const n = a.count.length;
-  const out: Candidates = { partner: new Int32Array(n * m).fill(-1), score: new Float64Array(n * m).fill(-1), count: new Int32Array(n) };
-  for (let i = 0; i < n; i++) {
-    const base = i * m;
-    const all: [number, number][] = [];
-    for (let x = 0; x < a.count[i]; x++) all.push([a.score[base + x], a.partner[base + x]]);
-    for (let x = 0; x < b.count[i]; x++) all.push([b.score[base + x], b.partner[base + x]]);
-    all.sort((p, q) => q[0] - p[0] || p[1] - q[1]);
-    const keep = Math.min(m, all.length);
-    for (let x = 0; x < keep; x++) {
-      out.score[base + x] = all[x][0];
-      out.partner[base + x] = all[x][1];
-    }
-    out.count[i] = keep;
-  }
-  return out;
-}
-
 /** Picks the suggestions from the candidate lists under the exposure cap (see suggestPartners). */
 export function assignSuggestions(ctx: ScoringContext, towns: readonly MatchTown[], rules: SuggestionRules, k: number, m: number, excluded: Set<number>, cand: Candidates): SuggestionResult {
   const n = towns.length;

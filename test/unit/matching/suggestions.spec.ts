@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { MatchTown } from '../../../src/matching/core/matching-input.types';
 import { buildContext } from '../../../src/matching/core/score.util';
-import { baselineTopK, candidateLists, mergeCandidates, suggestPartners } from '../../../src/matching/core/suggestions.util';
+import { preparePass, scanPass, sharedPass } from '../../../src/matching/core/candidate-pass.util';
+import { baselineTopK, candidateLists, suggestPartners } from '../../../src/matching/core/suggestions.util';
 import { DEFAULT_WEIGHTS } from '../../../src/matching/core/weights';
 import { townsArb } from './town.factory';
 
@@ -77,7 +78,7 @@ describe('suggestions', () => {
   });
 });
 
-describe('candidate pass split by rows', () => {
+describe('candidate pass', () => {
   it('handles up to 64 topics (two mask words) exactly like the pair function', () => {
     const topics = Array.from({ length: 64 }, (_, i) => `t${i}`);
     const towns: MatchTown[] = Array.from({ length: 30 }, (_, i) => ({
@@ -92,16 +93,28 @@ describe('candidate pass split by rows', () => {
     }
   });
 
-  it('property: merging row slices gives the same candidate lists as one pass', () => {
-    fc.assert(fc.property(townsArb(2, 30), fc.integer({ min: 1, max: 6 }), (towns, m) => {
+  it('property: threads sharing one pass (rows claimed in turn, one set of lists and thresholds) give the same lists as one pass', () => {
+    fc.assert(fc.property(townsArb(2, 30), fc.integer({ min: 1, max: 6 }), fc.nat(), fc.nat(), (towns, m, cutSeed, exSeed) => {
       const ctx = buildContext(towns, DEFAULT_WEIGHTS);
-      const mm = Math.min(m, towns.length - 1);
-      const one = candidateLists(ctx, towns, mm, new Set());
-      const cut = Math.floor(towns.length / 3);
-      const merged = mergeCandidates(candidateLists(ctx, towns, mm, new Set(), { from: 0, to: cut }), candidateLists(ctx, towns, mm, new Set(), { from: cut, to: towns.length }), mm);
+      const n = towns.length, mm = Math.min(m, n - 1);
+      const excluded = new Set<number>();
+      for (let x = 0; x < exSeed % 4; x++) {
+        const i = (exSeed * (x + 3)) % n, j = (exSeed * (x + 7) + 1) % n;
+        if (i !== j) excluded.add(Math.min(i, j) * n + Math.max(i, j));
+      }
+      const one = candidateLists(ctx, towns, mm, excluded);
+      const prep = preparePass(ctx, towns);
+      const pass = sharedPass(n, mm);
+      const cut = cutSeed % (n + 1);
+      // One thread takes the rows from the cut on, then another the rows before it, into the same lists.
+      pass.rows[0] = cut;
+      scanPass(prep, mm, excluded, pass);
+      pass.rows[0] = 0;
+      pass.rows[1] = cut;
+      const shared = scanPass(prep, mm, excluded, pass);
       const sorted = (c: typeof one, i: number) =>
         Array.from({ length: c.count[i] }, (_, x) => [c.score[i * mm + x], c.partner[i * mm + x]] as const).sort((p, q) => q[0] - p[0] || p[1] - q[1]);
-      for (let i = 0; i < towns.length; i++) expect(sorted(merged, i)).toEqual(sorted(one, i));
+      for (let i = 0; i < n; i++) expect(sorted(shared, i)).toEqual(sorted(one, i));
     }), { numRuns: 150 });
   });
 });

@@ -31,22 +31,33 @@ export interface PreparedPass {
   near: boolean;
   /** Int32 fields at town·IS: topic, experience and challenge masks (two 32-bit words each), state index, has coordinates. */
   ints: Int32Array;
-  /** Float64 fields at town·FS: ln population, ln density, own IDF sum, complement cap, lat, lon, DEGURBA. */
+  /** Float64 fields at town·FS: ln population, ln density, own IDF sum, complement cap, lat, lon, DEGURBA, latitude in 'near' units. */
   floats: Float64Array;
   /** IDF sum of a mask: six 11-bit lookup tables one after the other (low word 0..2, high word 3..5), 2048 entries each. */
   idf: Float64Array;
   /** unmetShare(c1, c2, c3) at [(c1·K + c2)·K + c3]. */
   unmet: Float64Array;
   K: number;
-  /** inc[i·64 + topic]: what a matched challenge of town i on that topic adds to the unmet-table index (K², K or 1 by urgency). */
-  inc: Int32Array;
+  /**
+   * Urgency (1..3, 0: no challenge) of town i's challenge on topic b: two bits at ((b mod 16)·2) of urg[i·4 + ⌊b/16⌋].
+   * Compact (16 bytes a town) because the exact complement reads it for random partners: a table of 64 entries
+   * per town did not fit the cache and made those reads the most expensive step of the pass.
+   */
+  urg: Int32Array;
+  /** What a matched challenge adds to the unmet-table index, by urgency: [0, K², K, 1]. */
+  steps: Int32Array;
 }
 
 const IS = 8;
 const I_TLO = 0, I_THI = 1, I_ELO = 2, I_EHI = 3, I_CLO = 4, I_CHI = 5, I_STATE = 6, I_GEO = 7; // GEO: 1 with coordinates
 const FS = 8;
-/** F_CAP: 1 − unmetShare of all the town's challenges, the most one complement direction can reach. Slot 7 spare (8 doubles: one cache line). */
-const F_LNP = 0, F_LND = 1, F_OWN = 2, F_CAP = 3, F_LAT = 4, F_LON = 5, F_DEG = 6;
+/**
+ * F_CAP: 1 − unmetShare of all the town's challenges, the most one complement direction can reach.
+ * F_NORTH: with the 'near' preference, the latitude in units of the 'near' distance (0 without coordinates or
+ * preference): the great-circle distance is at least the north–south one, so 1 − |F_NORTH_i − F_NORTH_j| bounds the
+ * distance similarity.
+ */
+const F_LNP = 0, F_LND = 1, F_OWN = 2, F_CAP = 3, F_LAT = 4, F_LON = 5, F_DEG = 6, F_NORTH = 7;
 
 function buildFeatures(ctx: ScoringContext, towns: readonly MatchTown[], orig: Int32Array): PreparedPass {
   const n = towns.length;
@@ -68,7 +79,7 @@ function buildFeatures(ctx: ScoringContext, towns: readonly MatchTown[], orig: I
   const w = ctx.weights;
   const near = ctx.raw.distancePreference === 'near' && w.distance > 0;
   const W = Float64Array.of(w.sharedTopics, w.complement, w.size, w.situation, w.otherState, w.distance, near ? w.distance : 0, ctx.raw.nearKm, SIZE_SPAN, DENSITY_SPAN);
-  const f: PreparedPass = { n, orig, W, near, ints, floats, idf, K: 0, unmet: new Float64Array(0), inc: new Int32Array(n * 64) };
+  const f: PreparedPass = { n, orig, W, near, ints, floats, idf, K: 0, unmet: new Float64Array(0), urg: new Int32Array(n * 4), steps: new Int32Array(4) };
   const stateIdx = new Map<string, number>();
   let maxChallenges = 0;
   const setBit = (i: number, loField: number, topic: string) => {
@@ -96,15 +107,18 @@ function buildFeatures(ctx: ScoringContext, towns: readonly MatchTown[], orig: I
       floats[fb + F_LAT] = t.lat;
       floats[fb + F_LON] = t.lon;
       ints[b + I_GEO] = 1;
+      // haversineKm's radius, a hair smaller so that rounding cannot push the bound below the computed distance.
+      if (near) floats[fb + F_NORTH] = (t.lat * (Math.PI / 180) * 6371 * (1 - 1e-9)) / ctx.raw.nearKm;
     }
   });
   const K = (f.K = maxChallenges + 1);
   f.unmet = new Float64Array(K * K * K);
   for (let a = 0; a < K; a++) for (let b = 0; b < K; b++) for (let c = 0; c < K; c++) f.unmet[(a * K + b) * K + c] = unmetShare(a, b, c);
+  f.steps.set([0, K * K, K, 1]);
   urgencies.forEach((list, i) => {
     const c = [0, 0, 0, 0];
     for (const [b, u] of list) {
-      f.inc[i * 64 + b] = u === 1 ? K * K : u === 2 ? K : 1;
+      f.urg[i * 4 + (b >>> 4)] |= u << ((b & 15) * 2);
       c[u]++;
     }
     floats[i * FS + F_CAP] = 1 - unmetShare(c[1], c[2], c[3]);
@@ -237,16 +251,15 @@ function scanRows(P: PassState, from: number, to: number): void {
  * Each term is ≥ the pair's true component; the rounding differences are far below the 1e-9 margin.
  */
 function scanRow(P: PassState, i: number, jFrom: number, jTo: number): void {
-  const I = P.f.ints, F = P.f.floats, T = P.f.idf, W = P.f.W, Q = P.floors;
+  const I = P.f.ints, F = P.f.floats, T = P.f.idf, W = P.f.W, Q = P.floors, near = P.f.near;
   const wS = W[0], wC = W[1], wZ = W[2], wSit = W[3], wO = W[4], wDmax = W[6], sizeSpan = W[8];
   // The layout again as literal locals: module-level consts are re-checked (temporal dead zone) at every use
   // in optimised code. The property tests compare with scorePair, so a mismatch would not go unnoticed.
   const IS = 8, I_TLO = 0, I_THI = 1, I_ELO = 2, I_EHI = 3, I_CLO = 4, I_CHI = 5, I_STATE = 6;
-  const FS = 8, F_LNP = 0, F_OWN = 2, F_CAP = 3, SCALE = 1 / 2 ** 30;
+  const FS = 8, F_LNP = 0, F_OWN = 2, F_CAP = 3, F_NORTH = 7, SCALE = 1 / 2 ** 30;
   const bi = i * IS, fi = i * FS;
   const tl = I[bi + I_TLO], th = I[bi + I_THI], xl = I[bi + I_ELO], xh = I[bi + I_EHI], cal = I[bi + I_CLO], cah = I[bi + I_CHI], si = I[bi + I_STATE];
-  const lp = F[fi + F_LNP], own = F[fi + F_OWN], capI = F[fi + F_CAP];
-  const base = wSit + wDmax;
+  const lp = F[fi + F_LNP], own = F[fi + F_OWN], capI = F[fi + F_CAP], north = F[fi + F_NORTH];
   for (let j = jFrom; j < jTo; j++) {
     const bj = j * IS, fj = j * FS;
     const abHit = (cal & I[bj + I_ELO]) | (cah & I[bj + I_EHI]), baHit = (I[bj + I_CLO] & xl) | (I[bj + I_CHI] & xh);
@@ -263,8 +276,12 @@ function scanRow(P: PassState, i: number, jFrom: number, jTo: number): void {
     const mI = Q[i] * SCALE, mJ = Q[j] * SCALE;
     const thr = 0.5 * (mI + mJ - Math.abs(mI - mJ));
     // size: wZ · max(0, size), and (x + |x|)/2 is exact.
-    const ub = base + wZ * (0.5 * (size + Math.abs(size))) + wO * fO + wC * (0.5 * (a + b) + 0.25 * Math.abs(a - b))
-      + wS * (inter / union);
+    let ub = wSit + wZ * (0.5 * (size + Math.abs(size))) + wO * fO + wC * (0.5 * (a + b) + 0.25 * Math.abs(a - b)) + wS * (inter / union);
+    if (near) {
+      // The same for distance (a branch the same way on every pair costs next to nothing).
+      const dist = 1 - Math.abs(north - F[fj + F_NORTH]);
+      ub += wDmax * (0.5 * (dist + Math.abs(dist)));
+    }
     if (ub < thr - 1e-9) continue;
     scorePassing(P, i, j);
   }
@@ -277,10 +294,10 @@ function scanRow(P: PassState, i: number, jFrom: number, jTo: number): void {
  */
 function scorePassing(P: PassState, i: number, j: number): void {
   const { f, excluded, hasExcluded, floors: Q } = P;
-  const { n, ints: I, floats: F, idf: T, inc, unmet, W, near, orig } = f;
+  const { n, ints: I, floats: F, idf: T, urg, steps, unmet, W, near, orig } = f;
   const wS = W[0], wC = W[1], wZ = W[2], wSit = W[3], wO = W[4], wD = W[5], wDmax = W[6], nearKm = W[7], sizeSpan = W[8], densSpan = W[9];
   const IS = 8, I_TLO = 0, I_THI = 1, I_ELO = 2, I_EHI = 3, I_CLO = 4, I_CHI = 5, I_STATE = 6, I_GEO = 7;
-  const FS = 8, F_LNP = 0, F_LND = 1, F_OWN = 2, F_LAT = 4, F_LON = 5, F_DEG = 6, SCALE = 1 / 2 ** 30;
+  const FS = 8, F_LNP = 0, F_LND = 1, F_OWN = 2, F_LAT = 4, F_LON = 5, F_DEG = 6, F_NORTH = 7, SCALE = 1 / 2 ** 30;
   const bi = i * IS, bj = j * IS, fi = i * FS, fj = j * FS;
   const abMask = I[bi + I_CLO] & I[bj + I_ELO], abMaskHi = I[bi + I_CHI] & I[bj + I_EHI];
   const baMask = I[bj + I_CLO] & I[bi + I_ELO], baMaskHi = I[bj + I_CHI] & I[bi + I_EHI];
@@ -289,26 +306,16 @@ function scorePassing(P: PassState, i: number, j: number): void {
   const other = I[bi + I_STATE] !== I[bj + I_STATE];
   const mI = Q[i] * SCALE, mJ = Q[j] * SCALE;
   const thr = mI < mJ ? mI : mJ;
-  let rest = wSit + wDmax;
+  const dist = 1 - Math.abs(F[fi + F_NORTH] - F[fj + F_NORTH]);
+  let rest = wSit;
+  if (dist > 0) rest += wDmax * dist;
   if (size > 0) rest += wZ * size;
   if (other) rest += wO;
   let s = 0;
   if ((abMask | abMaskHi | baMask | baMaskHi) !== 0) {
     let ab = 0, ba = 0;
-    if ((abMask | abMaskHi) !== 0) {
-      const ib = i * 64;
-      let code = 0;
-      for (let x = abMask; x !== 0; x &= x - 1) code += inc[ib + 31 - Math.clz32(x & -x)];
-      for (let x = abMaskHi; x !== 0; x &= x - 1) code += inc[ib + 63 - Math.clz32(x & -x)];
-      ab = 1 - unmet[code];
-    }
-    if ((baMask | baMaskHi) !== 0) {
-      const jb = j * 64;
-      let code = 0;
-      for (let x = baMask; x !== 0; x &= x - 1) code += inc[jb + 31 - Math.clz32(x & -x)];
-      for (let x = baMaskHi; x !== 0; x &= x - 1) code += inc[jb + 63 - Math.clz32(x & -x)];
-      ba = 1 - unmet[code];
-    }
+    if ((abMask | abMaskHi) !== 0) ab = 1 - unmet[unmetIndex(urg, i * 4, abMask, abMaskHi, steps)];
+    if ((baMask | baMaskHi) !== 0) ba = 1 - unmet[unmetIndex(urg, j * 4, baMask, baMaskHi, steps)];
     s = wC * (0.75 * (ab > ba ? ab : ba) + 0.25 * (ab < ba ? ab : ba));
   }
   const own = F[fi + F_OWN], oj = F[fj + F_OWN];
@@ -343,6 +350,20 @@ function scorePassing(P: PassState, i: number, j: number): void {
     if (beatsI) push(P, i, oi, oj2, s);
     if (beatsJ) push(P, j, oj2, oi, s);
   }
+}
+
+/** Index into the unmet table for the challenges of the town at urg[base..base+4) answered on the topics of lo (0–31) and hi (32–63). */
+function unmetIndex(urg: Int32Array, base: number, lo: number, hi: number, steps: Int32Array): number {
+  let code = 0;
+  for (let x = lo; x !== 0; x &= x - 1) {
+    const b = 31 - Math.clz32(x & -x);
+    code += steps[(urg[base + (b >>> 4)] >>> ((b & 15) * 2)) & 3];
+  }
+  for (let x = hi; x !== 0; x &= x - 1) {
+    const b = 63 - Math.clz32(x & -x);
+    code += steps[(urg[base + (b >>> 4)] >>> ((b & 15) * 2)) & 3];
+  }
+  return code;
 }
 
 /** Into row t's list (town ot, partner other), under the town's lock when threads share the lists; updates t's threshold. */

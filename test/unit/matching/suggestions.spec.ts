@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { MatchTown } from '../../../src/matching/core/matching-input.types';
-import { buildContext } from '../../../src/matching/core/score.util';
+import { buildContext, scorePair } from '../../../src/matching/core/score.util';
 import { preparePass, scanPass, sharedPass } from '../../../src/matching/core/candidate-pass.util';
 import { baselineTopK, candidateLists, suggestPartners } from '../../../src/matching/core/suggestions.util';
 import { DEFAULT_WEIGHTS } from '../../../src/matching/core/weights';
@@ -91,6 +91,23 @@ describe('candidate pass', () => {
     for (const s of baselineTopK(ctx, towns, 5)) {
       expect(fast.suggestions.filter((x) => x.townId === s.townId).map((x) => [x.partnerId, x.score])).toEqual(s.partners.map((p) => [p.id, p.score]));
     }
+  });
+
+  it('property: with the bounds pruning (m well below n), each list is exactly the best m by scorePair, with or without distance', () => {
+    fc.assert(fc.property(townsArb(12, 60), fc.integer({ min: 1, max: 5 }), fc.constantFrom('near' as const, 'none' as const), fc.integer({ min: 50, max: 600 }), fc.nat(), (towns, m, pref, nearKm, exSeed) => {
+      const ctx = buildContext(towns, { ...DEFAULT_WEIGHTS, distancePreference: pref, nearKm });
+      const n = towns.length;
+      const key = (i: number, j: number) => Math.min(i, j) * n + Math.max(i, j);
+      const excluded = new Set<number>();
+      for (let x = 0; x < exSeed % 6; x++) excluded.add(key((exSeed * (x + 3)) % n, (exSeed * (x + 7) + 1 + x) % n));
+      const c = candidateLists(ctx, towns, m, excluded);
+      for (let i = 0; i < n; i++) {
+        const exact = towns.map((t, j) => ({ j, s: j === i || excluded.has(key(i, j)) ? -1 : scorePair(ctx, towns[i], t).score }))
+          .filter((x) => x.s >= 0).sort((x, y) => y.s - x.s || x.j - y.j).slice(0, m).map((x) => [x.s, x.j]);
+        const list = Array.from({ length: c.count[i] }, (_, x) => [c.score[i * m + x], c.partner[i * m + x]]).sort((x, y) => y[0] - x[0] || x[1] - y[1]);
+        expect(list).toEqual(exact);
+      }
+    }), { numRuns: 150 });
   });
 
   it('property: threads sharing one pass (rows claimed in turn, one set of lists and thresholds) give the same lists as one pass', () => {

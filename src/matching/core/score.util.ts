@@ -55,8 +55,9 @@ export const complementSimilarity = (ab: number, ba: number) => 0.75 * Math.max(
 /** Per-town facts built once and reused for every pair the town takes part in. */
 interface TownFacts {
   topics: Set<string>;
-  /** Challenge topics with their highest urgency (1..3), in the profile's order. */
-  urgency: Map<string, number>;
+  /** Challenge topics (each once, in the profile's order) and their highest urgency (1..3). */
+  challenged: string[];
+  urgency: number[];
   experience: Set<string>;
   /** effectivePopulation and the logs of population and density. */
   population: number;
@@ -72,7 +73,7 @@ function factsOf(t: MatchTown): TownFacts {
     for (const c of t.challenges) urgency.set(c.topic, Math.max(urgency.get(c.topic) ?? 0, urgencyOf(c.urgency)));
     const population = effectivePopulation(t);
     s = {
-      topics: new Set(t.topics), urgency, experience: new Set(t.experiences.map((e) => e.topic)),
+      topics: new Set(t.topics), challenged: [...urgency.keys()], urgency: [...urgency.values()], experience: new Set(t.experiences.map((e) => e.topic)),
       population, lnPopulation: Math.log(population), lnDensity: Math.log(density(t)),
     };
     factsCache.set(t, s);
@@ -80,11 +81,12 @@ function factsOf(t: MatchTown): TownFacts {
   return s;
 }
 
-/** One direction of complement: how well experience `exp` answers challenges `urgency`, in [0, 1). */
-function complementDirection(urgency: Map<string, number>, exp: Set<string>): number {
+/** One direction of complement: how well `b`'s experience answers `a`'s challenges, in [0, 1). */
+function complementDirection(a: TownFacts, b: TownFacts): number {
   let c1 = 0, c2 = 0, c3 = 0;
-  for (const [topic, u] of urgency) {
-    if (exp.has(topic)) {
+  for (let x = 0; x < a.challenged.length; x++) {
+    if (b.experience.has(a.challenged[x])) {
+      const u = a.urgency[x];
       if (u === 1) c1++;
       else if (u === 2) c2++;
       else c3++;
@@ -92,8 +94,15 @@ function complementDirection(urgency: Map<string, number>, exp: Set<string>): nu
   }
   return 1 - unmetShare(c1, c2, c3);
 }
-/** The challenge topics of `urgency` that `exp` answers, in the profile's order (for the reason text). */
-const answered = (urgency: Map<string, number>, exp: Set<string>) => [...urgency.keys()].filter((t) => exp.has(t));
+/** "Ihr Thema X ↔ deren Erfahrung mit X · …" for `a`'s challenges that `b`'s experience answers, appended to `text`. */
+function answeredText(text: string, a: TownFacts, b: TownFacts, mine: boolean, name: (t: string) => string): string {
+  for (const t of a.challenged) {
+    if (!b.experience.has(t)) continue;
+    const n = name(t);
+    text += (text ? ' · ' : '') + (mine ? `Ihr Thema ${n} ↔ deren Erfahrung mit ${n}` : `deren Thema ${n} ↔ Ihre Erfahrung mit ${n}`);
+  }
+  return text;
+}
 
 // Hand-rolled: Intl formatting dominated the cost of explaining 100,000 suggestions.
 const fmt = (n: number) => thousands(String(Math.round(n)));
@@ -104,11 +113,8 @@ function thousands(digits: string): string {
     const c = digits.charCodeAt(i);
     if (c < 48 || c > 57) return digits.replace(/\B(?=(\d{3})+(?!\d))/g, '.');
   }
-  let out = digits.slice(0, start);
-  for (let i = start; i < digits.length; i++) {
-    if (i > start && (digits.length - i) % 3 === 0) out += '.';
-    out += digits[i];
-  }
+  let out = digits.slice(0, start + ((digits.length - start) % 3 || 3));
+  for (let i = out.length; i < digits.length; i += 3) out += '.' + digits.slice(i, i + 3);
   return out;
 }
 const roughly = (n: number) => {
@@ -138,7 +144,7 @@ export function scorePair(ctx: ScoringContext, viewer: MatchTown, other: MatchTo
   const sharedS = union > 0 ? inter / union : 0;
   const sharedV = W.sharedTopics * sharedS;
 
-  const complementS = complementSimilarity(complementDirection(A.urgency, B.experience), complementDirection(B.urgency, A.experience));
+  const complementS = complementSimilarity(complementDirection(A, B), complementDirection(B, A));
   const complementV = W.complement * complementS;
 
   const pa = A.population, pb = B.population;
@@ -164,10 +170,7 @@ export function scorePair(ctx: ScoringContext, viewer: MatchTown, other: MatchTo
   const components: ScoreComponent[] = [
     {
       key: 'complement', weight: W.complement, similarity: complementS, value: complementV,
-      reason: complementV > 0 ? [
-        ...answered(A.urgency, B.experience).map((t) => `Ihr Thema ${name(t)} ↔ deren Erfahrung mit ${name(t)}`),
-        ...answered(B.urgency, A.experience).map((t) => `deren Thema ${name(t)} ↔ Ihre Erfahrung mit ${name(t)}`),
-      ].join(' · ') : '',
+      reason: complementV > 0 ? answeredText(answeredText('', A, B, true, name), B, A, false, name) : '',
     },
     {
       key: 'sharedTopics', weight: W.sharedTopics, similarity: sharedS, value: sharedV,

@@ -94,16 +94,6 @@ function complementDirection(a: TownFacts, b: TownFacts): number {
   }
   return 1 - unmetShare(c1, c2, c3);
 }
-/** "Ihr Thema X ↔ deren Erfahrung mit X · …" for `a`'s challenges that `b`'s experience answers, appended to `text`. */
-function answeredText(text: string, a: TownFacts, b: TownFacts, mine: boolean, name: (t: string) => string): string {
-  for (const t of a.challenged) {
-    if (!b.experience.has(t)) continue;
-    const n = name(t);
-    text += (text ? ' · ' : '') + (mine ? `Ihr Thema ${n} ↔ deren Erfahrung mit ${n}` : `deren Thema ${n} ↔ Ihre Erfahrung mit ${n}`);
-  }
-  return text;
-}
-
 // Hand-rolled: Intl formatting dominated the cost of explaining 100,000 suggestions.
 const fmt = (n: number) => thousands(String(Math.round(n)));
 /** German thousands separator ("12.345"); the regular expression only for what is not a plain integer (never for populations). */
@@ -117,17 +107,101 @@ function thousands(digits: string): string {
   for (let i = out.length; i < digits.length; i += 3) out += '.' + digits.slice(i, i + 3);
   return out;
 }
-const roughly = (n: number) => {
+/** Rounded to two significant digits (the number that "ca." texts show). */
+const rough = (n: number) => {
   const digits = Math.max(0, Math.floor(Math.log10(n)) - 1);
-  return fmt(Math.round(n / 10 ** digits) * 10 ** digits);
+  return Math.round(n / 10 ** digits) * 10 ** digits;
 };
 const DEGURBA_DE = ['', 'dicht besiedelt', 'mittlere Besiedlungsdichte', 'gering besiedelt'];
+const SAME_SITUATION_DE = DEGURBA_DE.map((d) => `ähnliche Lage (beide ${d})`);
+
+/**
+ * The reason texts of one scoring context, each built once and then shared. They repeat a lot (the same topic,
+ * state, rounded population, distance); built anew for each of ~100,000 suggestions they left millions of small
+ * strings that the garbage collector copied out of the young generation, most of the time spent explaining
+ * suggestions.
+ */
+interface Texts {
+  mine: Map<string, string>;
+  theirs: Map<string, string>;
+  shared: Map<string, string>;
+  both: Map<number, string>;
+  sizes: Map<number, Map<number, string>>;
+  states: Map<string, string>;
+  km: Map<number, string>;
+}
+const textsCache = new WeakMap<ScoringContext, Texts>();
+function textsOf(ctx: ScoringContext): Texts {
+  let t = textsCache.get(ctx);
+  if (!t) textsCache.set(ctx, (t = { mine: new Map(), theirs: new Map(), shared: new Map(), both: new Map(), sizes: new Map(), states: new Map(), km: new Map() }));
+  return t;
+}
+const topicName = (ctx: ScoringContext, t: string) => ctx.topicNames[t] ?? t;
+
+/** "Ihr Thema X ↔ deren Erfahrung mit X · …" for `a`'s challenges that `b`'s experience answers, appended to `text`. */
+function answeredText(ctx: ScoringContext, text: string, a: TownFacts, b: TownFacts, mine: boolean): string {
+  const lines = mine ? textsOf(ctx).mine : textsOf(ctx).theirs;
+  for (const t of a.challenged) {
+    if (!b.experience.has(t)) continue;
+    let line = lines.get(t);
+    if (line === undefined) {
+      const n = topicName(ctx, t);
+      lines.set(t, (line = mine ? `Ihr Thema ${n} ↔ deren Erfahrung mit ${n}` : `deren Thema ${n} ↔ Ihre Erfahrung mit ${n}`));
+    }
+    text = text ? text + ' · ' + line : line;
+  }
+  return text;
+}
+
+function sharedText(ctx: ScoringContext, a: TownFacts, b: TownFacts): string {
+  let list = '', first = true;
+  for (const t of a.topics) {
+    if (!b.topics.has(t)) continue;
+    list = first ? topicName(ctx, t) : list + ', ' + topicName(ctx, t);
+    first = false;
+  }
+  const texts = textsOf(ctx).shared;
+  let text = texts.get(list);
+  if (text === undefined) texts.set(list, (text = `Gemeinsame Themen: ${list}`));
+  return text;
+}
+
+function sizeText(ctx: ScoringContext, pa: number, pb: number, similarity: number): string {
+  const texts = textsOf(ctx);
+  if (similarity >= 0.6) {
+    const both = rough((pa + pb) / 2);
+    let text = texts.both.get(both);
+    if (text === undefined) texts.both.set(both, (text = `Beide ca. ${fmt(both)} Einwohner`));
+    return text;
+  }
+  const ra = rough(pa), rb = rough(pb);
+  let row = texts.sizes.get(ra);
+  if (!row) texts.sizes.set(ra, (row = new Map()));
+  let text = row.get(rb);
+  if (text === undefined) row.set(rb, (text = `vergleichbare Größe (${fmt(ra)} und ${fmt(rb)} Einwohner)`));
+  return text;
+}
+
+function stateText(ctx: ScoringContext, stateName: string): string {
+  const texts = textsOf(ctx).states;
+  let text = texts.get(stateName);
+  if (text === undefined) texts.set(stateName, (text = `anderes Bundesland (${stateName})`));
+  return text;
+}
+
+function distanceText(ctx: ScoringContext, km: number): string {
+  const tens = Math.round(km / 10) * 10;
+  const texts = textsOf(ctx).km;
+  let text = texts.get(tens);
+  if (text === undefined) texts.set(tens, (text = `gut erreichbar (ca. ${fmt(tens)} km)`));
+  return text;
+}
 
 /**
  * The explainable pair score, from `viewer`'s perspective for the texts; the numbers are symmetric.
  * Score = Σ component.value, each value = normalised weight × similarity, so the score lies in [0, 1].
  * Runs once per final suggestion (about 100,000 per run): no intermediate objects, and a reason text is
- * only built where its component counts (value > 0; the others carry '').
+ * only looked up where its component counts (value > 0; the others carry ''), see Texts.
  */
 export function scorePair(ctx: ScoringContext, viewer: MatchTown, other: MatchTown): { score: number; components: ScoreComponent[] } {
   const W = ctx.weights;
@@ -166,26 +240,25 @@ export function scorePair(ctx: ScoringContext, viewer: MatchTown, other: MatchTo
   }
   const distV = W.distance * distS;
 
-  const name = (t: string) => ctx.topicNames[t] ?? t;
   const components: ScoreComponent[] = [
     {
       key: 'complement', weight: W.complement, similarity: complementS, value: complementV,
-      reason: complementV > 0 ? answeredText(answeredText('', A, B, true, name), B, A, false, name) : '',
+      reason: complementV > 0 ? answeredText(ctx, answeredText(ctx, '', A, B, true), B, A, false) : '',
     },
     {
       key: 'sharedTopics', weight: W.sharedTopics, similarity: sharedS, value: sharedV,
-      reason: sharedV > 0 ? `Gemeinsame Themen: ${[...A.topics].filter((t) => B.topics.has(t)).map(name).join(', ')}` : '',
+      reason: sharedV > 0 ? sharedText(ctx, A, B) : '',
     },
     {
       key: 'size', weight: W.size, similarity: sizeS, value: sizeV,
-      reason: sizeV > 0 ? (sizeS >= 0.6 ? `Beide ca. ${roughly((pa + pb) / 2)} Einwohner` : `vergleichbare Größe (${roughly(pa)} und ${roughly(pb)} Einwohner)`) : '',
+      reason: sizeV > 0 ? sizeText(ctx, pa, pb, sizeS) : '',
     },
     {
       key: 'situation', weight: W.situation, similarity: situationS, value: situationV,
-      reason: situationV > 0 && situationS >= 0.6 ? (da > 0 && da === db ? `ähnliche Lage (beide ${DEGURBA_DE[da]})` : 'ähnliche Siedlungsdichte') : '',
+      reason: situationV > 0 && situationS >= 0.6 ? (da > 0 && da === db ? SAME_SITUATION_DE[da] ?? `ähnliche Lage (beide ${DEGURBA_DE[da]})` : 'ähnliche Siedlungsdichte') : '',
     },
-    { key: 'otherState', weight: W.otherState, similarity: otherStateS, value: otherStateV, reason: otherStateV > 0 ? `anderes Bundesland (${other.stateName})` : '' },
-    { key: 'distance', weight: W.distance, similarity: distS, value: distV, reason: distV > 0 ? `gut erreichbar (ca. ${fmt(Math.round(km / 10) * 10)} km)` : '' },
+    { key: 'otherState', weight: W.otherState, similarity: otherStateS, value: otherStateV, reason: otherStateV > 0 ? stateText(ctx, other.stateName) : '' },
+    { key: 'distance', weight: W.distance, similarity: distS, value: distV, reason: distV > 0 ? distanceText(ctx, km) : '' },
   ];
   // Summed in COMPONENT_KEYS order, as the fast candidate pass does: both give the same number.
   const score = 0 + complementV + sharedV + sizeV + situationV + otherStateV + distV;

@@ -29,6 +29,8 @@ export interface PreparedPass {
   /** The weights as doubles: sharedTopics, complement, size, situation, otherState, distance, distance if 'near' else 0, nearKm, SIZE_SPAN, DENSITY_SPAN. */
   W: Float64Array;
   near: boolean;
+  /** Some topic has a bit in the second mask word (more than 32 topics). */
+  wide: boolean;
   /** Int32 fields at town·IS: topic, experience and challenge masks (two 32-bit words each), state index, has coordinates. */
   ints: Int32Array;
   /** Float64 fields at town·FS: ln population, ln density, own IDF sum, complement cap, lat, lon, DEGURBA, latitude in 'near' units. */
@@ -79,7 +81,7 @@ function buildFeatures(ctx: ScoringContext, towns: readonly MatchTown[], orig: I
   const w = ctx.weights;
   const near = ctx.raw.distancePreference === 'near' && w.distance > 0;
   const W = Float64Array.of(w.sharedTopics, w.complement, w.size, w.situation, w.otherState, w.distance, near ? w.distance : 0, ctx.raw.nearKm, SIZE_SPAN, DENSITY_SPAN);
-  const f: PreparedPass = { n, orig, W, near, ints, floats, idf, K: 0, unmet: new Float64Array(0), urg: new Int32Array(n * 4), steps: new Int32Array(4) };
+  const f: PreparedPass = { n, orig, W, near, wide: topics.length > 32, ints, floats, idf, K: 0, unmet: new Float64Array(0), urg: new Int32Array(n * 4), steps: new Int32Array(4) };
   const stateIdx = new Map<string, number>();
   let maxChallenges = 0;
   const setBit = (i: number, loField: number, topic: string) => {
@@ -251,7 +253,7 @@ function scanRows(P: PassState, from: number, to: number): void {
  * Each term is ≥ the pair's true component; the rounding differences are far below the 1e-9 margin.
  */
 function scanRow(P: PassState, i: number, jFrom: number, jTo: number): void {
-  const I = P.f.ints, F = P.f.floats, T = P.f.idf, W = P.f.W, Q = P.floors, near = P.f.near;
+  const I = P.f.ints, F = P.f.floats, T = P.f.idf, W = P.f.W, Q = P.floors, near = P.f.near, wide = P.f.wide;
   const wS = W[0], wC = W[1], wZ = W[2], wSit = W[3], wO = W[4], wDmax = W[6], sizeSpan = W[8];
   // The layout again as literal locals: module-level consts are re-checked (temporal dead zone) at every use
   // in optimised code. The property tests compare with scorePair, so a mismatch would not go unnoticed.
@@ -262,15 +264,22 @@ function scanRow(P: PassState, i: number, jFrom: number, jTo: number): void {
   const lp = F[fi + F_LNP], own = F[fi + F_OWN], capI = F[fi + F_CAP], north = F[fi + F_NORTH];
   for (let j = jFrom; j < jTo; j++) {
     const bj = j * IS, fj = j * FS;
-    const abHit = (cal & I[bj + I_ELO]) | (cah & I[bj + I_EHI]), baHit = (I[bj + I_CLO] & xl) | (I[bj + I_CHI] & xh);
-    const il = tl & I[bj + I_TLO], ih = th & I[bj + I_THI], so = si ^ I[bj + I_STATE];
+    let abHit = cal & I[bj + I_ELO], baHit = I[bj + I_CLO] & xl;
+    const il = tl & I[bj + I_TLO], so = si ^ I[bj + I_STATE];
+    // Shared topics exactly, as scorePassing computes them (table lookups are cheaper than a looser bound that
+    // lets more pairs through). Two towns without topics give 0/0 = NaN, and a NaN bound lets the pair through.
+    let inter = T[il & 2047] + T[2048 + ((il >>> 11) & 2047)] + T[4096 + (il >>> 22)];
+    if (wide) {
+      // Topics 32–63 (the same branch on every pair costs next to nothing; most runs have fewer topics).
+      const ih = th & I[bj + I_THI];
+      abHit |= cah & I[bj + I_EHI];
+      baHit |= I[bj + I_CHI] & xh;
+      inter += T[6144 + (ih & 2047)] + T[8192 + ((ih >>> 11) & 2047)] + T[10240 + (ih >>> 22)];
+    }
     const fAb = (abHit | -abHit) >>> 31, fBa = (baHit | -baHit) >>> 31, fO = (so | -so) >>> 31;
     const size = 1 - Math.abs(lp - F[fj + F_LNP]) / sizeSpan;
     // A direction's complement is at most what answering all of the town's challenges would give.
     const a = fAb * capI, b = fBa * F[fj + F_CAP];
-    // Shared topics exactly, as scorePassing computes them (table lookups are cheaper than a looser bound that
-    // lets more pairs through). Two towns without topics give 0/0 = NaN, and a NaN bound lets the pair through.
-    const inter = T[il & 2047] + T[2048 + ((il >>> 11) & 2047)] + T[4096 + (il >>> 22)] + T[6144 + (ih & 2047)] + T[8192 + ((ih >>> 11) & 2047)] + T[10240 + (ih >>> 22)];
     const union = own + F[fj + F_OWN] - inter;
     // The lower of the two thresholds (exactly: fixed-point values and their sums are exact doubles).
     const mI = Q[i] * SCALE, mJ = Q[j] * SCALE;

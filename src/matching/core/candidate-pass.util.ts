@@ -228,7 +228,10 @@ interface PassState {
 /**
  * Pairs per call of scanRow. Short calls, so V8 optimises scanRow as a whole function instead of running a
  * long row in on-stack-replacement code, in which the loop-invariant locals are not constants and the
- * weights are unboxed again on every pair (measured: 1.5 to 2 times slower).
+ * weights are unboxed again on every pair (measured: 1.5 to 2 times slower). For the same reason scanRow gets
+ * its arrays as arguments rather than reading them from P: optimised code that relies on what it has seen in an
+ * object's fields is thrown away when a later run creates new objects, and until V8 optimises scanRow again the
+ * calls run in that slower code.
  */
 const ROW_CHUNK = 256;
 
@@ -237,9 +240,9 @@ const ROW_CHUNK = 256;
  * the few that pass (scorePassing).
  */
 function scanRows(P: PassState, from: number, to: number): void {
-  const n = P.f.n;
+  const { n, ints, floats, idf, W, near, wide } = P.f;
   for (let i = from; i < to; i++) {
-    for (let j = i + 1; j < n; j += ROW_CHUNK) scanRow(P, i, j, j + ROW_CHUNK < n ? j + ROW_CHUNK : n);
+    for (let j = i + 1; j < n; j += ROW_CHUNK) scanRow(P, ints, floats, idf, W, P.floors, near, wide, i, j, j + ROW_CHUNK < n ? j + ROW_CHUNK : n);
   }
 }
 
@@ -252,8 +255,7 @@ function scanRows(P: PassState, from: number, to: number): void {
  * rarely taken paths live in scorePassing); the weights come from a Float64Array, so they stay unboxed doubles.
  * Each term is ≥ the pair's true component; the rounding differences are far below the 1e-9 margin.
  */
-function scanRow(P: PassState, i: number, jFrom: number, jTo: number): void {
-  const I = P.f.ints, F = P.f.floats, T = P.f.idf, W = P.f.W, Q = P.floors, near = P.f.near, wide = P.f.wide;
+function scanRow(P: PassState, I: Int32Array, F: Float64Array, T: Float64Array, W: Float64Array, Q: Int32Array, near: boolean, wide: boolean, i: number, jFrom: number, jTo: number): void {
   const wS = W[0], wC = W[1], wZ = W[2], wSit = W[3], wO = W[4], wDmax = W[6], sizeSpan = W[8];
   // The layout again as literal locals: module-level consts are re-checked (temporal dead zone) at every use
   // in optimised code. The property tests compare with scorePair, so a mismatch would not go unnoticed.

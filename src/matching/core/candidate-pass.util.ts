@@ -3,7 +3,7 @@ import { density, DENSITY_SPAN, effectivePopulation, haversineKm, ScoringContext
 
 /**
  * Candidate lists: for every town its best `m` partners by score (ties towards the lower index), with the
- * excluded pairs left out. Row slices [from, to) of the pair triangle can run on separate threads and be merged.
+ * excluded pairs left out; town i's list at [i·m, i·m + count[i]), in no particular order.
  */
 export interface Candidates {
   partner: Int32Array;
@@ -18,9 +18,9 @@ export const MAX_TOPICS = 64;
  * Everything the pair loop reads, built once per run from the towns and the weights; only typed arrays and
  * numbers, so it can be posted to worker threads as it is.
  * Per-town numbers are packed into one Int32Array and one Float64Array with a fixed stride per town.
- * Why packed: TurboFan re-checks a typed array's map and bounds on every access and does not hoist those checks
- * out of the loop, so with a dozen separate arrays the checks cost more than the arithmetic (measured: the
- * pass ran about twice as long). Fields are the constants below.
+ * Why packed: TurboFan re-checks a typed array's map and bounds on its accesses and does not hoist those checks
+ * out of the loop; with a dozen separate arrays the pass took about a quarter longer. Fields are the constants
+ * below.
  */
 export interface PreparedPass {
   n: number;
@@ -41,9 +41,8 @@ export interface PreparedPass {
   unmet: Float64Array;
   K: number;
   /**
-   * Urgency (1..3, 0: no challenge) of town i's challenge on topic b: two bits at ((b mod 16)·2) of urg[i·4 + ⌊b/16⌋].
-   * Compact (16 bytes a town) because the exact complement reads it for random partners: a table of 64 entries
-   * per town did not fit the cache and made those reads the most expensive step of the pass.
+   * Urgency (1..3, 0: no challenge) of town i's challenge on topic b: two bits at ((b mod 16)·2) of urg[i·4 + ⌊b/16⌋]
+   * (16 bytes a town rather than a 64-entry table: less to post to helper threads).
    */
   urg: Int32Array;
   /** What a matched challenge adds to the unmet-table index, by urgency: [0, K², K, 1]. */
@@ -249,8 +248,8 @@ function scanRows(P: PassState, from: number, to: number): void {
 /**
  * The hot loop over j in [jFrom, jTo): an upper bound of the pair's score (every similarity ≤ 1) against the
  * lower of the two towns' thresholds; most pairs cannot enter either top-m list and stop here.
- * Written for V8: no branches but the one that decides (on this data a mispredicted branch costs more than the
- * bound; the 0/1 flags come from the bit masks as (x | −x) >>> 31, min and max from |x − y|); only operations
+ * Written for V8: the only data-dependent branch is the one that decides (0/1 flags from the bit masks as
+ * (x | −x) >>> 31, min and max through |x − y|; `wide` and `near` go the same way on every pair); only operations
  * that run for every pair, so the optimised code has complete type feedback and is not thrown away later (the
  * rarely taken paths live in scorePassing); the weights come from a Float64Array, so they stay unboxed doubles.
  * Each term is ≥ the pair's true component; the rounding differences are far below the 1e-9 margin.

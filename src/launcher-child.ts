@@ -6,6 +6,8 @@ if (process.send) {
   process.once('disconnect', () => {
     console.error('Kleinstadt-Tandem: the launcher has gone away; stopping this process.');
     process.kill(process.pid, 'SIGTERM');
-    setTimeout(() => process.exit(1), 10_000).unref();
+    // In the embedded mode the database went down with the launcher, so a graceful close may wait on dead
+    // connections: give it 5 s, then leave (jobs claim their rows, so one cut short simply runs again).
+    setTimeout(() => process.exit(1), 5_000).unref();
   });
 }

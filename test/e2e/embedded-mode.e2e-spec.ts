@@ -149,7 +149,8 @@ describe('embedded default mode (no PostgreSQL or Redis configured)', () => {
     current.proc.kill('SIGKILL');
     await current.exited;
     const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
-    for (let i = 0; i < 100 && children.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
+    // The children give a graceful stop 5 s before they exit anyway (launcher-child.ts); allow for a loaded machine.
+    for (let i = 0; i < 200 && children.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
     expect(children.filter(alive)).toEqual([]);
 
     const next = launch(dataDir, port);

@@ -62,9 +62,18 @@ const F_LNP = 0, F_LND = 1, F_OWN = 2, F_CAP = 3, F_LAT = 4, F_LON = 5, F_DEG = 
 
 function buildFeatures(ctx: ScoringContext, towns: readonly MatchTown[], orig: Int32Array): PreparedPass {
   const n = towns.length;
-  const topics = [...new Set(towns.flatMap((t) => [...t.topics, ...t.challenges.map((c) => c.topic), ...t.experiences.map((e) => e.topic)]))];
+  // Plain loops, no per-town arrays or maps: this runs on the main thread before any helper can start.
+  const bit = new Map<string, number>();
+  const addTopic = (topic: string) => {
+    if (!bit.has(topic)) bit.set(topic, bit.size);
+  };
+  for (const t of towns) {
+    for (const topic of t.topics) addTopic(topic);
+    for (const c of t.challenges) addTopic(c.topic);
+    for (const e of t.experiences) addTopic(e.topic);
+  }
+  const topics = [...bit.keys()];
   if (topics.length > MAX_TOPICS) throw new Error(`the candidate pass supports up to ${MAX_TOPICS} topics, got ${topics.length}`);
-  const bit = new Map(topics.map((t, i) => [t, i]));
   const idf = new Float64Array(6 * 2048);
   for (let chunk = 0; chunk < 6; chunk++) {
     const tab = chunk * 2048;
@@ -76,30 +85,32 @@ function buildFeatures(ctx: ScoringContext, towns: readonly MatchTown[], orig: I
       idf[tab + v] = idf[tab + (v ^ low)] + (b < topics.length && (chunk % 3 < 2 || b - offset < 10) ? ctx.idf.get(topics[b]) ?? 0 : 0);
     }
   }
-  const ints = new Int32Array(n * IS), floats = new Float64Array(n * FS);
+  const ints = new Int32Array(n * IS), floats = new Float64Array(n * FS), urg = new Int32Array(n * 4);
   const w = ctx.weights;
   const near = ctx.raw.distancePreference === 'near' && w.distance > 0;
   const W = Float64Array.of(w.sharedTopics, w.complement, w.size, w.situation, w.otherState, w.distance, near ? w.distance : 0, ctx.raw.nearKm, SIZE_SPAN, DENSITY_SPAN);
-  const f: PreparedPass = { n, orig, W, near, wide: topics.length > 32, ints, floats, idf, K: 0, unmet: new Float64Array(0), urg: new Int32Array(n * 4), steps: new Int32Array(4) };
-  const stateIdx = new Map<string, number>();
-  let maxChallenges = 0;
-  const setBit = (i: number, loField: number, topic: string) => {
-    const b = bit.get(topic)!;
+  const setBit = (i: number, loField: number, b: number) => {
     if (b < 32) ints[i * IS + loField] |= 1 << b;
     else ints[i * IS + loField + 1] |= 1 << (b - 32);
   };
-  const urgencies: [number, number][][] = [];
-  towns.forEach((t, i) => {
-    for (const topic of t.topics) setBit(i, I_TLO, topic);
-    for (const e of t.experiences) setBit(i, I_ELO, e.topic);
-    const urg = new Map<string, number>();
-    for (const c of t.challenges) urg.set(c.topic, Math.max(urg.get(c.topic) ?? 0, urgencyOf(c.urgency)));
-    maxChallenges = Math.max(maxChallenges, urg.size);
-    urgencies.push([...urg].map(([topic, u]) => [bit.get(topic)!, u]));
-    for (const topic of urg.keys()) setBit(i, I_CLO, topic);
+  const stateIdx = new Map<string, number>();
+  let maxChallenges = 0;
+  for (let i = 0; i < n; i++) {
+    const t = towns[i];
+    for (const topic of t.topics) setBit(i, I_TLO, bit.get(topic)!);
+    for (const e of t.experiences) setBit(i, I_ELO, bit.get(e.topic)!);
+    // A topic's challenge counts once, at its highest urgency.
+    let challenges = 0;
+    for (const c of t.challenges) {
+      const b = bit.get(c.topic)!, u = urgencyOf(c.urgency), word = i * 4 + (b >>> 4), shift = (b & 15) * 2;
+      const had = (urg[word] >>> shift) & 3;
+      if (had === 0) challenges++;
+      if (u > had) urg[word] = (urg[word] & ~(3 << shift)) | (u << shift);
+      setBit(i, I_CLO, b);
+    }
+    maxChallenges = Math.max(maxChallenges, challenges);
     const b = i * IS, fb = i * FS;
-    const own = idfSum(idf, ints[b + I_TLO], ints[b + I_THI]);
-    floats[fb + F_OWN] = own;
+    floats[fb + F_OWN] = idfSum(idf, ints[b + I_TLO], ints[b + I_THI]);
     floats[fb + F_LNP] = Math.log(effectivePopulation(t));
     floats[fb + F_LND] = Math.log(density(t));
     ints[b + I_STATE] = stateIdx.get(t.stateCode) ?? (stateIdx.set(t.stateCode, stateIdx.size), stateIdx.size - 1);
@@ -111,20 +122,16 @@ function buildFeatures(ctx: ScoringContext, towns: readonly MatchTown[], orig: I
       // haversineKm's radius, a hair smaller so that rounding cannot push the bound below the computed distance.
       if (near) floats[fb + F_NORTH] = (t.lat * (Math.PI / 180) * 6371 * (1 - 1e-9)) / ctx.raw.nearKm;
     }
-  });
-  const K = (f.K = maxChallenges + 1);
-  f.unmet = new Float64Array(K * K * K);
-  for (let a = 0; a < K; a++) for (let b = 0; b < K; b++) for (let c = 0; c < K; c++) f.unmet[(a * K + b) * K + c] = unmetShare(a, b, c);
-  f.steps.set([0, K * K, K, 1]);
-  urgencies.forEach((list, i) => {
+  }
+  const K = maxChallenges + 1;
+  const unmet = new Float64Array(K * K * K);
+  for (let a = 0; a < K; a++) for (let b = 0; b < K; b++) for (let c = 0; c < K; c++) unmet[(a * K + b) * K + c] = unmetShare(a, b, c);
+  for (let i = 0; i < n; i++) {
     const c = [0, 0, 0, 0];
-    for (const [b, u] of list) {
-      f.urg[i * 4 + (b >>> 4)] |= u << ((b & 15) * 2);
-      c[u]++;
-    }
+    for (let word = i * 4; word < i * 4 + 4; word++) for (let x = urg[word]; x !== 0; x >>>= 2) c[x & 3]++;
     floats[i * FS + F_CAP] = 1 - unmetShare(c[1], c[2], c[3]);
-  });
-  return f;
+  }
+  return { n, orig, W, near, wide: topics.length > 32, ints, floats, idf, unmet, K, urg, steps: Int32Array.of(0, K * K, K, 1) };
 }
 
 const idfSum = (tab: Float64Array, lo: number, hi: number) =>

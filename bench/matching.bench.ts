@@ -65,7 +65,10 @@ async function main() {
   const t0 = performance.now();
   const sugg = await suggestPartnersParallel(ctx, all, { k: 10, exposureCap: 20 });
   const topk = (performance.now() - t0) / 1000;
-  const [, topkOneThread] = time(() => suggestPartners(ctx, all, { k: 10, exposureCap: 20 }));
+  const [oneThread, topkOneThread] = time(() => suggestPartners(ctx, all, { k: 10, exposureCap: 20 }));
+  // The threaded pass must give exactly what one thread gives (it is not covered by the jest run, which loads TypeScript).
+  const key = (r: typeof sugg) => r.suggestions.map((x) => `${x.townId}>${x.partnerId}:${x.score}`).join('|');
+  if (key(sugg) !== key(oneThread)) throw new Error('threaded and one-thread suggestions differ');
   console.log(`top-10 for all ${all.length}:  baseline ${baseline.toFixed(2)} s (per-pair loop, measured on ${sample.length} towns × all partners, extrapolated)  |  engine ${topk.toFixed(2)} s with the candidate pass on ${availableParallelism()} threads (${topkOneThread.toFixed(2)} s on one thread)  |  ${(baseline / topk).toFixed(1)}× faster  (${sugg.suggestions.length} suggestions, ${sugg.uncovered.length} uncovered)`);
 
   const ctxSmall = buildContext(small, DEFAULT_WEIGHTS);

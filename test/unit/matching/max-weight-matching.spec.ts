@@ -1,15 +1,7 @@
 import { maxWeightMatchingIndices } from '../../../src/matching/core/max-weight-matching.util';
 import { referenceMaxWeightMatching } from '../../utils/reference-max-weight-matching';
+import { mulberry32 } from '../../../src/matching/core/prng.util';
 
-function mulberry32(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Random sparse graph: n vertices, each with about `degree` neighbours, weights from a small range (many ties). */
 function sparseGraph(seed: number, n: number, degree: number, distinct: number): [number, number, number][] {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { maxWeightMatchingIndices } from '../../../src/matching/core/max-weight-matching.util';
 import { tandemRound, WeightedEdge } from '../../../src/matching/core/tandem-round.util';
+import { mulberry32 } from '../../../src/matching/core/prng.util';
 
 /** Exhaustive optimum: try every subset of edges that respects the capacities. */
 function bruteForce(edges: [number, number, number][], capacity: Record<string, number> = {}): number {
@@ -25,15 +26,6 @@ function bruteForce(edges: [number, number, number][], capacity: Record<string, 
   return best;
 }
 
-function mulberry32(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomGraph(seed: number, maxN = 10, integer = true): [number, number, number][] {
   const rnd = mulberry32(seed);

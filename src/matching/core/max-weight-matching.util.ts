@@ -16,12 +16,14 @@ const walkFrom = (i: number, length: number): [number, number, number] => (i & 1
  * Weights must be integers (callers scale), which keeps every dual variable an exact integer:
  * floating-point slack is how known ports came to loop forever. A step guard throws instead of looping.
  *
- * One change to the reference: it rebuilds the alternating forest from every free vertex in each of its
- * ~n/2 stages, rescanning most edges each time (≈ n·m work: minutes for 10,000 towns). Here the forest is
- * kept: every free vertex stays the root of its own tree, and an augmentation dissolves only the two trees
- * it joined (as Blossom V and LEMON do). Their vertices become unlabelled and the least-slack bookkeeping
- * that pointed at them is recomputed locally (see dissolve). test/utils/reference-max-weight-matching.ts
- * keeps the stage-by-stage port as the test oracle.
+ * Two changes to the reference, for speed (the same optimum; 10,773 towns: 37 s → under 3 s):
+ * - It rebuilds the alternating forest from every free vertex in each of its ~n/2 stages, rescanning most
+ *   edges each time (≈ n·m work). Here the forest is kept: every free vertex stays the root of its own tree,
+ *   and an augmentation dissolves only the two trees it joined (as Blossom V and LEMON do). Their vertices
+ *   become unlabelled and the least-slack bookkeeping that pointed at them is repaired locally (dissolve).
+ * - Its dual step loops over all vertices and blossoms; with the forest kept there are tens of thousands of
+ *   such steps, so duals here move lazily with one clock and the least-slack candidates sit in heaps.
+ * test/utils/reference-max-weight-matching.ts keeps the stage-by-stage port as the test oracle.
  *
  * Input: vertices 0..n-1, edges [i, j, w]. Output: mate[v] = partner or -1.
  */

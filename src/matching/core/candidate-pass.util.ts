@@ -137,8 +137,8 @@ function buildFeatures(ctx: ScoringContext, towns: readonly MatchTown[], orig: I
 const idfSum = (tab: Float64Array, lo: number, hi: number) =>
   tab[lo & 2047] + tab[2048 + ((lo >>> 11) & 2047)] + tab[4096 + (lo >>> 22)] + tab[6144 + (hi & 2047)] + tab[8192 + ((hi >>> 11) & 2047)] + tab[10240 + (hi >>> 22)];
 
-export function candidateLists(ctx: ScoringContext, towns: readonly MatchTown[], m: number, excluded: Set<number>, rows = { from: 0, to: towns.length }): Candidates {
-  return scanPass(preparePass(ctx, towns), m, excluded, rows);
+export function candidateLists(ctx: ScoringContext, towns: readonly MatchTown[], m: number, excluded: Set<number>): Candidates {
+  return scanPass(preparePass(ctx, towns), m, excluded, { from: 0, to: towns.length });
 }
 
 /** The towns' numbers in row order (see rowOrder), for scanPass. */

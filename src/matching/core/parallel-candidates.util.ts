@@ -2,8 +2,8 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { MatchTown } from './matching-input.types';
 import { ScoringContext } from './score.util';
-import { preparePass, scanPass, sharedPass } from './candidate-pass.util';
-import { assignSuggestions, Candidates, candidateLists, emptyCandidates, planSuggestions, SuggestionResult, SuggestionRules } from './suggestions.util';
+import { Candidates, candidateLists, preparePass, scanPass, sharedPass } from './candidate-pass.util';
+import { assignSuggestions, emptyCandidates, planSuggestions, SuggestionResult, SuggestionRules } from './suggestions.util';
 
 /**
  * The candidate pass on several threads: this thread and threads − 1 worker threads claim blocks of rows from

@@ -94,19 +94,9 @@ function complementDirection(a: TownFacts, b: TownFacts): number {
   }
   return 1 - unmetShare(c1, c2, c3);
 }
-// Hand-rolled: Intl formatting dominated the cost of explaining 100,000 suggestions.
-const fmt = (n: number) => thousands(String(Math.round(n)));
-/** German thousands separator ("12.345"); the regular expression only for what is not a plain integer (never for populations). */
-function thousands(digits: string): string {
-  const start = digits.charCodeAt(0) === 45 ? 1 : 0; // '-'
-  for (let i = start; i < digits.length; i++) {
-    const c = digits.charCodeAt(i);
-    if (c < 48 || c > 57) return digits.replace(/\B(?=(\d{3})+(?!\d))/g, '.');
-  }
-  let out = digits.slice(0, start + ((digits.length - start) % 3 || 3));
-  for (let i = out.length; i < digits.length; i += 3) out += '.' + digits.slice(i, i + 3);
-  return out;
-}
+// Reason texts are cached per distinct number (textsOf), so the formatter runs only for new values.
+const GERMAN_NUMBER = new Intl.NumberFormat('de-DE', { maximumFractionDigits: 0 });
+const fmt = (n: number) => GERMAN_NUMBER.format(Math.round(n));
 /** Rounded to two significant digits (the number that "ca." texts show). */
 const rough = (n: number) => {
   const digits = Math.max(0, Math.floor(Math.log10(n)) - 1);

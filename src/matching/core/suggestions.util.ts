@@ -2,8 +2,6 @@ import { MatchTown, ScoreComponent } from './matching-input.types';
 import { Candidates, candidateLists } from './candidate-pass.util';
 import { ScoringContext, scorePair } from './score.util';
 
-export { candidateLists } from './candidate-pass.util';
-export type { Candidates } from './candidate-pass.util';
 
 export interface SuggestionRules {
   k: number;

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { MatchTown } from '../../../src/matching/core/matching-input.types';
 import { buildContext, scorePair } from '../../../src/matching/core/score.util';
-import { preparePass, scanPass, sharedPass } from '../../../src/matching/core/candidate-pass.util';
-import { baselineTopK, candidateLists, suggestPartners } from '../../../src/matching/core/suggestions.util';
+import { candidateLists, preparePass, scanPass, sharedPass } from '../../../src/matching/core/candidate-pass.util';
+import { baselineTopK, suggestPartners } from '../../../src/matching/core/suggestions.util';
 import { DEFAULT_WEIGHTS } from '../../../src/matching/core/weights';
 import { townsArb } from './town.factory';
 

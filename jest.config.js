@@ -1,4 +1,6 @@
 // Two projects: fast pure-logic unit tests and slower end-to-end tests against real services.
+// One id per suite run, inherited by the workers: test databases and queue prefixes carry it (test/utils/test-env.ts).
+process.env.KT_TEST_RUN ??= `${Date.now().toString(36)}${process.pid.toString(36)}`;
 const transform = { '^.+\\.ts$': ['@swc/jest'] };
 module.exports = {
   testTimeout: 60000,
@@ -15,6 +17,7 @@ module.exports = {
       transform,
       testEnvironment: 'node',
       globalSetup: '<rootDir>/test/utils/global-setup.ts',
+      globalTeardown: '<rootDir>/test/utils/global-teardown.ts',
     },
   ],
 };

@@ -1,8 +1,10 @@
+import { Queue } from 'bullmq';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { openDataSource } from '../../src/database/data-source';
 import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, seedDemo } from '../../src/database/seeds/demo-seed';
 import { bootApp, TestApp } from '../utils/boot-app';
+import { TEST_REDIS_URL } from '../utils/test-env';
 
 describe('matching through the queue (real PostgreSQL and Redis, seeded demo towns)', () => {
   let t: TestApp;
@@ -98,8 +100,7 @@ describe('matching through the queue (real PostgreSQL and Redis, seeded demo tow
     const profile = { topics: ['leerstand'], challenges: [], experiences: [], description: 'Kreisstadt an der Oder. (Demodaten)', capacity: 1 };
     await mayor.put(`/api/towns/${seelowId}/profile`).send(profile).expect(200);
     await mayor.put(`/api/towns/${seelowId}/profile`).send(profile).expect(200);
-    const { Queue } = await import('bullmq');
-    const q = new Queue('matching', { connection: { host: '127.0.0.1', port: 6379 }, prefix: process.env.QUEUE_PREFIX });
+    const q = new Queue('matching', { connection: { url: TEST_REDIS_URL }, prefix: process.env.QUEUE_PREFIX });
     const delayed = await q.getDelayed();
     await q.close();
     expect(delayed.filter((j) => j.name === 'recompute-matches' && j.data.trigger === 'profile')).toHaveLength(1);

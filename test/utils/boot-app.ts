@@ -10,7 +10,7 @@ import { setupApp } from '../../src/app.setup';
 import { WorkerModule } from '../../src/worker.module';
 import { SmtpCatcher } from './smtp-catcher';
 import { createTestDatabase } from './test-database';
-import { TEST_REDIS_URL } from './test-env';
+import { TEST_REDIS_URL, TEST_RUN_ID } from './test-env';
 
 export interface TestApp {
   url: string;
@@ -41,7 +41,7 @@ export async function bootApp(name: string, env: Record<string, string> = {}): P
     DATABASE_URL: databaseUrl,
     REDIS_URL: TEST_REDIS_URL,
     SMTP_URL: smtp.url,
-    QUEUE_PREFIX: `kt_test_${name}_${process.pid}`,
+    QUEUE_PREFIX: `kt_test_${TEST_RUN_ID}_${name}`,
     PORT: String(port),
     APP_URL: `http://127.0.0.1:${port}`,
     LOG_LEVEL: 'warn',

@@ -1,7 +1,15 @@
 // Where the real test servers live (loopback), overridable for other machines.
 export const TEST_PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const TEMPLATE_DB = 'kt_test_template';
+
+/**
+ * One id per suite run (set in jest.config.js, inherited by the workers): databases and BullMQ prefixes carry it,
+ * so two runs on one machine never touch each other's. It starts with the run's start time in base 36, so a later
+ * run can tell and drop what a crashed run left behind.
+ */
+export const TEST_RUN_ID = process.env.KT_TEST_RUN ?? `${Date.now().toString(36)}${process.pid.toString(36)}`;
+export const TEST_DB_PREFIX = `kt_test_${TEST_RUN_ID}_`;
+export const TEMPLATE_DB = `${TEST_DB_PREFIX}template`;
 
 export function dbUrl(database: string): string {
   const u = new URL(TEST_PG_ADMIN_URL);

@@ -8,8 +8,10 @@ export interface WorkshopOptions {
   /** No two towns of one Bundesland in a group (default true). */
   distinctStates: boolean;
   seed: number;
-  /** Local-search passes over all moves, swaps and group dissolutions (0: greedy start and placement only). */
+  /** Local-search passes over all moves, swaps and group dissolutions (0: the starts and placement only). */
   maxPasses?: number;
+  /** Starts to search from (the greedy one, then randomised ones); default 8 up to 100 towns, 3 up to 300, else 1. */
+  restarts?: number;
 }
 
 export const DEFAULT_WORKSHOP_OPTIONS: WorkshopOptions = { minSize: 4, maxSize: 6, distinctStates: true, seed: 1 };
@@ -111,7 +113,7 @@ class Grouping {
 /**
  * Transfer-workshop groups for one theme: towns that work on it, groups of minSize..maxSize, every group with
  * at least one experienced town, distinct states by default, maximising the summed in-group pair scores.
- * Greedy start (experienced towns as seeds, best marginal gain first), then local search that moves a town to
+ * Greedy start (experienced towns as seeds, best marginal gain first) and randomised starts, each followed by local search that moves a town to
  * another group, swaps two towns (also with an unplaced one), dissolves a group into the others (fewer, larger
  * groups have more pairs) and opens a new group from unplaced towns: the number of groups is free.
  * Placement comes first: no town is left out while it fits into a group or the unplaced towns can form one;
@@ -128,16 +130,52 @@ export function workshopGroups(ctx: ScoringContext, towns: readonly MatchTown[],
   const stateIdx = new Map<string, number>();
   const st = Int32Array.from(cand, (t) => stateIdx.get(t.stateCode) ?? (stateIdx.set(t.stateCode, stateIdx.size), stateIdx.size - 1));
   const exp = Uint8Array.from(cand, (t) => (experienced(t, theme) ? 1 : 0));
-  const G = new Grouping(n, w, st, Math.max(1, stateIdx.size), exp, o, Math.max(1, Math.floor(n / o.minSize)));
+  const slots = Math.max(1, Math.floor(n / o.minSize));
+  // Several starts (the greedy one, then randomised ones with a random number of groups), each searched to a
+  // local optimum; the best counts. Fewer for large themes, where one search already takes a while.
+  const restarts = o.restarts ?? (n <= 100 ? 8 : n <= 300 ? 3 : 1);
+  let G: Grouping | null = null, best = -Infinity;
+  for (let r = 0; r < Math.max(1, restarts); r++) {
+    // Own PRNGs per start and for its search, so a start does not depend on how far earlier searches went.
+    const startRnd = mulberry32((o.seed * 7919 + r * 104729) | 0), searchRnd = mulberry32((o.seed * 6007 + r * 15485863 + 1) | 0);
+    const H = new Grouping(n, w, st, Math.max(1, stateIdx.size), exp, o, slots);
+    if (r === 0) greedyStart(H, rnd);
+    else randomStart(H, startRnd);
+    // Groups that could not reach minSize give their towns back; placement below finds them a place.
+    for (let g = 0; g < H.slots; g++) if (H.size(g) > 0 && !H.valid(g)) for (const i of [...H.members[g]]) H.remove(i);
+    place(H, searchRnd);
+    const passes = o.maxPasses ?? 20;
+    for (let pass = 0; pass < passes; pass++) {
+      let improved = false;
+      for (const i of shuffle(cand.map((_, x) => x), searchRnd)) if (improveTown(H, i)) improved = true;
+      for (const g of shuffle(Array.from({ length: H.slots }, (_, x) => x), searchRnd)) if (H.size(g) > 0 && dissolve(H, g)) improved = true;
+      if (place(H, searchRnd)) improved = true;
+      if (!improved) break;
+    }
+    let objective = 0;
+    for (let g = 0; g < H.slots; g++) objective += H.total(g);
+    if (objective > best + EPS) [best, G] = [objective, H];
+  }
+  if (!G) throw new Error('unreachable: at least one start');
 
-  // Greedy start: as many groups as seeds allow, filled by best marginal gain, small groups first.
-  const jitter = Float64Array.from(cand, () => rnd() * 1e-9);
+  const groups: WorkshopGroup[] = [];
+  for (let g = 0; g < G.slots; g++) if (G.size(g) > 0) groups.push({ townIds: [...G.members[g]].sort((a, b) => a - b).map((i) => cand[i].id), score: G.total(g) });
+  groups.sort((a, b) => b.score - a.score || (a.townIds[0] < b.townIds[0] ? -1 : 1));
+  const unplaced = cand.map((_, i) => i).filter((i) => G.groupOf[i] < 0);
+  const leftOut = unplaced.map((i) => ({ townId: cand[i].id, reason: leftOutReason(G, cand, i, unplaced, stateIdx.size) }));
+  return { groups, leftOut };
+}
+
+/** The greedy start: as many groups as seeds allow (strongest experienced towns), filled by best marginal gain, small groups first. */
+function greedyStart(G: Grouping, rnd: () => number): void {
+  const { n, w, exp, o } = G;
+  const jitter = Float64Array.from({ length: n }, () => rnd() * 1e-9);
   const strength = (i: number) => {
     let s = jitter[i];
     for (let j = 0; j < n; j++) s += w[i * n + j];
     return s;
   };
-  const seeds = cand.map((_, i) => i).filter((i) => exp[i]).sort((a, b) => strength(b) - strength(a) || a - b);
+  const seeds = Array.from({ length: n }, (_, i) => i).filter((i) => exp[i]).sort((a, b) => strength(b) - strength(a) || a - b);
   for (const s of seeds.slice(0, G.slots)) G.add(s, G.freeSlot());
   for (;;) {
     let best = -1, bestG = -1, bestGain = -Infinity;
@@ -146,35 +184,29 @@ export function workshopGroups(ctx: ScoringContext, towns: readonly MatchTown[],
       for (let g = 0; g < G.slots; g++) {
         if (G.size(g) === 0 || !G.fits(g, i)) continue;
         const v = G.affinity(i, g) + (G.size(g) < o.minSize ? 10 : 0) + jitter[i];
-        if (v > bestGain) {
-          bestGain = v;
-          best = i;
-          bestG = g;
-        }
+        if (v > bestGain) [bestGain, best, bestG] = [v, i, g];
       }
     }
     if (best < 0) break;
     G.add(best, bestG);
   }
-  // Groups that could not reach minSize give their towns back; placement below finds them a place.
-  for (let g = 0; g < G.slots; g++) if (G.size(g) > 0 && !G.valid(g)) for (const i of [...G.members[g]]) G.remove(i);
-  place(G, rnd);
+}
 
-  const passes = o.maxPasses ?? 20;
-  for (let pass = 0; pass < passes; pass++) {
-    let improved = false;
-    for (const i of shuffle(cand.map((_, x) => x), rnd)) if (improveTown(G, i)) improved = true;
-    for (const g of shuffle(Array.from({ length: G.slots }, (_, x) => x), rnd)) if (G.size(g) > 0 && dissolve(G, g)) improved = true;
-    if (place(G, rnd)) improved = true;
-    if (!improved) break;
+/** A randomised start: a random number of groups around random experienced seeds, the other towns in random order where they add most. */
+function randomStart(G: Grouping, rnd: () => number): void {
+  const order = shuffle(Array.from({ length: G.n }, (_, i) => i), rnd);
+  const seeds = order.filter((i) => G.exp[i]);
+  const count = 1 + Math.floor(rnd() * Math.min(seeds.length, G.slots));
+  for (const s of seeds.slice(0, count)) G.add(s, G.freeSlot());
+  for (const i of order) {
+    if (G.groupOf[i] >= 0) continue;
+    let best = -1, bestV = -Infinity;
+    for (let g = 0; g < G.slots; g++) {
+      if (G.size(g) === 0 || !G.fits(g, i)) continue;
+      if (G.affinity(i, g) > bestV) [bestV, best] = [G.affinity(i, g), g];
+    }
+    if (best >= 0) G.add(i, best);
   }
-
-  const groups: WorkshopGroup[] = [];
-  for (let g = 0; g < G.slots; g++) if (G.size(g) > 0) groups.push({ townIds: [...G.members[g]].sort((a, b) => a - b).map((i) => cand[i].id), score: G.total(g) });
-  groups.sort((a, b) => b.score - a.score || (a.townIds[0] < b.townIds[0] ? -1 : 1));
-  const unplaced = cand.map((_, i) => i).filter((i) => G.groupOf[i] < 0);
-  const leftOut = unplaced.map((i) => ({ townId: cand[i].id, reason: leftOutReason(G, cand, i, unplaced, stateIdx.size) }));
-  return { groups, leftOut };
 }
 
 /** Town i's best improving move or swap, applied; true if one was found. */

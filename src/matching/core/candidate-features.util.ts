@@ -45,7 +45,9 @@ export interface PreparedPass {
 }
 
 const IS = 8;
-const I_TLO = 0, I_THI = 1, I_ELO = 2, I_EHI = 3, I_CLO = 4, I_CHI = 5, I_STATE = 6, I_GEO = 7; // GEO: 1 with coordinates
+// Int32 layout per town: topics lo/hi 0–1, experiences lo/hi 2–3, challenges lo/hi 4–5 (setBit writes a high
+// word at its low field + 1), state 6, GEO 7 (1 with coordinates). The scan repeats it as literal locals.
+const I_TLO = 0, I_THI = 1, I_ELO = 2, I_CLO = 4, I_STATE = 6, I_GEO = 7;
 const FS = 8;
 /**
  * F_CAP: 1 − unmetShare of all the town's challenges, the most one complement direction can reach.

@@ -12,6 +12,7 @@ import { MatchingModule } from './matching/matching.module';
 import { OutboxModule } from './mail/outbox.module';
 import { MunicipalitiesModule } from './municipalities/municipalities.module';
 import { QueueModule } from './queue/queue.module';
+import { TandemsModule } from './tandems/tandems.module';
 import { loggerOptions } from './common/logger.options';
 
 @Module({
@@ -24,6 +25,7 @@ import { loggerOptions } from './common/logger.options';
     AuthModule,
     AdminModule,
     MatchingModule,
+    TandemsModule,
     HealthModule,
     OutboxModule.whenEnabled(),
   ],

@@ -88,7 +88,7 @@ export class TandemsViewModel {
     const topicNames = await this.repo.topicNames();
     return {
       ...card,
-      reasons: reasonLine(r.components as ScoreComponent[]),
+      ...(await this.reasonsFor(viewer, r)),
       score: r.score,
       towns: [facts.find((f) => f.id === r.townA)!, facts.find((f) => f.id === r.townB)!],
       resultTopicNames: (card.result?.topics ?? []).map((t) => topicNames[t] ?? t),
@@ -109,6 +109,7 @@ export class TandemsViewModel {
     return rows.reverse().map((r) => ({
       ...this.card(r, viewer),
       reasons: reasonLine(r.components as ScoreComponent[]),
+      reasonsFrom: r.nameA,
       towns: [facts.find((f) => f.id === r.townA)!, facts.find((f) => f.id === r.townB)!],
     }));
   }
@@ -121,13 +122,23 @@ export class TandemsViewModel {
     return { partner: facts, topics: await this.repo.pairTopics(viewer.townId, partnerId), reasons: suggestion ? reasonLine(suggestion.components as ScoreComponent[]) : '' };
   }
 
+  /** Reason texts speak to one town ("Ihr Thema …"): the partner reads its own side, the office reads town A's, named. */
+  private async reasonsFor(viewer: SessionUser, r: TandemListRow): Promise<{ reasons: string; reasonsFrom: string | null }> {
+    const actor = actorOf(viewer, r);
+    if (actor === 'partner') {
+      const own = await this.repo.suggestionComponents(r.townB, r.townA);
+      return { reasons: own ? reasonLine(own.components as ScoreComponent[]) : '', reasonsFrom: null };
+    }
+    return { reasons: reasonLine(r.components as ScoreComponent[]), reasonsFrom: actor === 'office' ? r.nameA : null };
+  }
+
   private timelineEntry(e: TimelineRow) {
     const who = e.actorKind === 'system' ? 'System' : e.actorKind === 'office' ? `Geschäftsstelle${e.actorName ? ` (${e.actorName})` : ''}`
       : [e.actorName, e.townName].filter(Boolean).join(', ');
     return {
       at: e.at, action: e.action.replace(/^tandem\./, ''), label: TIMELINE_LABEL[e.action] ?? e.action, from: e.from, to: e.to,
       fromLabel: e.from ? STATE_DE[e.from as TandemState] : null, toLabel: e.to ? STATE_DE[e.to as TandemState] ?? e.to : null,
-      actor: e.actorKind, who, reason: e.reason,
+      actor: e.actorKind, who, reason: e.reason, reasonLabel: ['tandem.requested', 'tandem.accept'].includes(e.action) ? 'Nachricht' : 'Begründung',
     };
   }
 }

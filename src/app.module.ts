@@ -12,6 +12,7 @@ import { MatchingModule } from './matching/matching.module';
 import { OutboxModule } from './mail/outbox.module';
 import { MunicipalitiesModule } from './municipalities/municipalities.module';
 import { QueueModule } from './queue/queue.module';
+import { QueueBoardModule } from './queue/queue-board.module';
 import { TandemsModule } from './tandems/tandems.module';
 import { loggerOptions } from './common/logger.options';
 
@@ -28,6 +29,7 @@ import { loggerOptions } from './common/logger.options';
     TandemsModule,
     HealthModule,
     OutboxModule.whenEnabled(),
+    QueueBoardModule.register(),
   ],
   providers: [
     { provide: APP_GUARD, useClass: RolesGuard },

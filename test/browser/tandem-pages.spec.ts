@@ -1,5 +1,6 @@
 import type { ParsedMail } from 'mailparser';
 import { Browser, Page } from 'playwright-core';
+import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { openDataSource } from '../../src/database/data-source';
 import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, seedDemo } from '../../src/database/seeds/demo-seed';
@@ -158,5 +159,21 @@ describe('tandem pages in headless Chromium, with axe, at desktop width and 390 
     await townPage.getByRole('button', { name: 'Ablehnen' }).click();
     await expect(townPage.getByRole('status').first().textContent()).resolves.toContain('Sie haben abgelehnt.');
     expect((await ds.query(`SELECT state FROM tandem WHERE id = $1`, [id]))[0].state).toBe('declined');
+  });
+
+  it('Bull Board at /admin/queues: the office sees the queues, a mayor is refused, a visitor must log in', async () => {
+    const anon = await request(t.url).get('/admin/queues').expect(303);
+    expect(anon.headers.location).toBe('/anmelden?next=%2Fadmin%2Fqueues');
+    const mayor = request.agent(t.url);
+    await mayor.post('/api/auth/login').send({ email: DEMO_MAYOR_EMAIL, password: logins[1].password }).expect(200);
+    expect((await mayor.get('/admin/queues').expect(403)).text).toContain('Sie haben keine Berechtigung für diese Seite.');
+    await mayor.get('/admin/queues/api/queues').expect(403);
+
+    const page = await newPage();
+    await page.goto(`${t.url}/admin/queues`);
+    await login(page, DEMO_OFFICE_EMAIL, logins[0].password!);
+    expect(new URL(page.url()).pathname).toBe('/admin/queues');
+    for (const q of ['mail', 'matching', 'tandems']) await page.getByText(q, { exact: true }).first().waitFor({ timeout: 20_000 });
+    await screenshot(page, '40-queue-board');
   });
 });

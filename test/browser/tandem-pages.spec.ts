@@ -145,6 +145,19 @@ describe('tandem pages in headless Chromium, with axe, at desktop width and 390 
     expect(rows).toBe((await ds.query(`SELECT count(*)::int AS n FROM tandem WHERE state = 'proposed'`))[0].n);
     await check(officePage, '38-office-all-tandems');
 
+    // "Kein Interesse" on a suggestion card: the card's town is hidden for 12 months, no tandem, no mail.
+    const mayor = await newPage();
+    await mayor.goto(`${t.url}/vorschlaege`);
+    await login(mayor, DEMO_MAYOR_EMAIL, logins[1].password!);
+    const card = mayor.locator('li.suggestion').nth(1);
+    const name = (await card.locator('h2').textContent())!.replace(/\s*\(.*\)\s*$/, '').trim();
+    const mails = t.smtp.mails.length;
+    await card.getByRole('button', { name: `Kein Interesse an ${name}` }).click();
+    await expect(mayor.getByRole('status').first().textContent()).resolves.toContain('in den nächsten zwölf Monaten nicht mehr angezeigt');
+    const [dismissed] = await ds.query(`SELECT count(*)::int AS n FROM pair_history h JOIN town t ON t.id IN (h.town_a, h.town_b) JOIN municipality m ON m.ags = t.ags WHERE h.kind = 'declined' AND m.name = $1`, [name]);
+    expect(dismissed.n).toBe(1);
+    expect(t.smtp.mails.length).toBe(mails);
+
     // A town of the first proposal declines: without a reason the server says so in German, then with one.
     const a = await contactOf(t, ds, row.townA, 'bgm@browser-vorschlag.test');
     const townPage = await newPage();

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { openDataSource } from '../../src/database/data-source';
 import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, seedDemo } from '../../src/database/seeds/demo-seed';
+import { TandemsService } from '../../src/tandems/tandems.service';
 import { bootApp, TestApp } from '../utils/boot-app';
 import { computeMatching, contactOf, eventually } from '../factories/tandems.factory';
 
@@ -171,6 +172,10 @@ describe('tandems from suggestion to result, and office proposals (real PostgreS
     const first = await a.agent.post(`/api/tandems/${id}/accept`).send({}).expect(200);
     expect(first.body).toMatchObject({ state: 'proposed', acceptedByTownA: true, acceptedByTownB: false, waitingFor: `Antwort von ${p.nameB}` });
     expect((await a.agent.post(`/api/tandems/${id}/accept`).send({}).expect(409)).body.message).toBe('Your town has already accepted this proposal');
+    // What the weekly digest reads: B must still answer, A waits for B.
+    const tandems = t.app.get(TandemsService);
+    expect((await tandems.openForTown(p.townB)).map((x) => [x.id, x.state, x.waitingForTown])).toEqual([[id, 'proposed', true]]);
+    expect((await tandems.openForTown(p.townA)).map((x) => [x.id, x.state, x.waitingForTown, x.nameB])).toEqual([[id, 'proposed', false, p.nameB]]);
     const second = await b.agent.post(`/api/tandems/${id}/accept`).send({}).expect(200);
     expect(second.body.state).toBe('active');
     const toA = await settledMailsTo(a.email);
@@ -192,5 +197,15 @@ describe('tandems from suggestion to result, and office proposals (real PostgreS
     const list = (await office.get('/api/tandems?state=proposed').expect(200)).body;
     expect(list).toHaveLength(n);
     await office.get('/api/tandems?state=kaputt').expect(400);
+  });
+
+  it('documents the tandem API in the OpenAPI document', async () => {
+    const doc = (await request(t.url).get('/api/docs-json').expect(200)).body;
+    for (const path of ['/api/tandems', '/api/tandems/{id}', '/api/tandems/{id}/accept', '/api/tandems/{id}/decline', '/api/tandems/{id}/withdraw',
+      '/api/tandems/{id}/approve', '/api/tandems/{id}/reject', '/api/tandems/{id}/start', '/api/tandems/{id}/conclude', '/api/tandems/{id}/cancel',
+      '/api/tandems/proposals', '/api/tandems/proposals/round', '/api/tandems/dismissals']) {
+      expect({ path, documented: !!doc.paths[path] }).toEqual({ path, documented: true });
+    }
+    expect(doc.paths['/api/tandems'].post.tags).toEqual(['tandems']);
   });
 });

@@ -5,7 +5,7 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
-import { asList } from '../common/form.util';
+import { asList, asText } from '../common/form.util';
 import { TandemsService } from './tandems.service';
 import { ACTION_LABEL, STATE_FILTERS, TandemsViewModel } from './tandems.view-model';
 import { TANDEM_ACTIONS, TandemAction } from './tandem-transitions.util';
@@ -89,14 +89,14 @@ export class TandemsPagesController {
   @Post('tandems/:id/schritt')
   @Roles()
   async step(@Param('id', ParseUUIDPipe) id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
-    const action = String(body.action ?? '') as TandemAction;
+    const action = asText(body.action) as TandemAction;
     if (!PAGE_ACTIONS.includes(action)) return this.detail(id, undefined, user, res, ['Bitte wählen Sie einen Schritt aus.'], 400, body);
     try {
       const reasonField = body[`reason_${action}`] ?? body.reason;
       await this.tandems.act(user, id, action, {
-        reason: reasonField == null ? undefined : String(reasonField),
-        message: body.message == null ? undefined : String(body.message),
-        result: action === 'conclude' ? { tried: String(body.tried ?? ''), learnt: String(body.learnt ?? ''), topics: asList(body.topics) } : undefined,
+        reason: reasonField == null ? undefined : asText(reasonField),
+        message: body.message == null ? undefined : asText(body.message),
+        result: action === 'conclude' ? { tried: asText(body.tried), learnt: asText(body.learnt), topics: asList(body.topics) } : undefined,
       });
       return res.redirect(303, `/tandems/${id}?erledigt=${action}`);
     } catch (err) {

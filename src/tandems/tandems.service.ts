@@ -1,6 +1,6 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AuditRepository } from '../admin/audit.repository';
+import { AuditRepository } from '../audit/audit.repository';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -245,7 +245,7 @@ export class TandemsService {
       await this.afterCommit(mails);
       return { townA: p.townA, townB: p.townB, tandemId: id };
     } catch (err) {
-      if (!(err instanceof DomainError) || err.getStatus() !== HttpStatus.CONFLICT) throw err;
+      if (!(err instanceof DomainError) || err.getStatus() !== 409) throw err;
       const body = err.getResponse() as { message: string };
       return { townA: p.townA, townB: p.townB, skipped: body.message, skippedDe: err.messageDe };
     }

@@ -26,7 +26,7 @@ describe('tandem mail templates', () => {
     expect(m.subject).toBe(subject);
     expect(m.text.startsWith('Guten Tag Anna Beispiel,')).toBe(true);
     for (const t of texts) expect(m.text).toContain(t);
-    expect(m.text).not.toMatch(/undefined|null|\{\{|  \./);
+    expect(m.text).not.toMatch(/undefined|null|\{\{| {2}\./);
     expect(m.html).toContain('lang="de"');
     expect(m.html).toContain('Kleinstadt-Tandem der Kleinstadtakademie');
     expect(m.html).toContain('href="http://app.test/tandems/1234"');

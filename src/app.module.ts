@@ -15,12 +15,14 @@ import { QueueModule } from './queue/queue.module';
 import { QueueBoardModule } from './queue/queue-board.module';
 import { TandemsModule } from './tandems/tandems.module';
 import { loggerOptions } from './common/logger.options';
+import { SecurityModule } from './security/security.module';
 
 @Module({
   imports: [
     ConfigModule,
     LoggerModule.forRoot(loggerOptions()),
     DatabaseModule,
+    SecurityModule,
     QueueModule,
     MunicipalitiesModule,
     AuthModule,

@@ -11,6 +11,7 @@ import { TandemsService } from './tandems.service';
 @Module({
   imports: [AuditModule, MailModule],
   providers: [TandemsService, TandemRepository, TandemRemindersCronJob, MatchingService, MatchingRepository],
-  exports: [TandemsService],
+  // The digest (worker side) reads openForTown from either.
+  exports: [TandemsService, TandemRepository],
 })
 export class TandemsWorkerModule {}

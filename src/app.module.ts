@@ -8,6 +8,7 @@ import { HttpExceptionFilter } from './common/http-exception.filter';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { LegalModule } from './legal/legal.module';
 import { MatchingModule } from './matching/matching.module';
 import { OutboxModule } from './mail/outbox.module';
 import { MunicipalitiesModule } from './municipalities/municipalities.module';
@@ -25,6 +26,7 @@ import { loggerOptions } from './common/logger.options';
     AdminModule,
     MatchingModule,
     HealthModule,
+    LegalModule,
     OutboxModule.whenEnabled(),
   ],
   providers: [

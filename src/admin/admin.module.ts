@@ -8,11 +8,12 @@ import { AdminController } from './admin.controller';
 import { AuditLog } from './audit-log.entity';
 import { AuditModule } from './audit.module';
 import { VerificationPagesController } from './verification.pages.controller';
+import { RegistrationsViewModel } from './registrations.view-model';
 import { VerificationService } from './verification.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([AuditLog]), AuthModule, MunicipalitiesModule, MailModule, AuditModule, MatchingModule],
   controllers: [AdminController, VerificationPagesController],
-  providers: [VerificationService],
+  providers: [VerificationService, RegistrationsViewModel],
 })
 export class AdminModule {}

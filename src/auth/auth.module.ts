@@ -11,6 +11,7 @@ import { AuthPagesController } from './auth.pages.controller';
 import { AuthService } from './auth.service';
 import { EmailToken } from './email-token.entity';
 import { LocalStrategy } from './local.strategy';
+import { RegistrationThrottlerGuard } from './registration-throttler.guard';
 import { RegistrationService } from './registration.service';
 import { SessionSerializer } from './session.serializer';
 import { UserAccount } from './user-account.entity';
@@ -30,7 +31,7 @@ import { UserRepository } from './user.repository';
     MailModule,
   ],
   controllers: [AuthController, AuthPagesController],
-  providers: [AuthService, RegistrationService, UserRepository, LocalStrategy, SessionSerializer],
+  providers: [AuthService, RegistrationService, UserRepository, LocalStrategy, SessionSerializer, RegistrationThrottlerGuard],
   exports: [UserRepository, AuthService],
 })
 export class AuthModule {}

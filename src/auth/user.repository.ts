@@ -21,6 +21,44 @@ export class UserRepository {
       .getOne();
   }
 
+  async findWithHashById(id: string): Promise<UserAccount | null> {
+    return this.ds.getRepository(UserAccount).createQueryBuilder('u').addSelect('u.passwordHash').where('u.id = :id', { id }).getOne();
+  }
+
+  async findIdByEmail(email: string, manager: EntityManager = this.ds.manager): Promise<string | null> {
+    const rows = await manager.query(`SELECT id FROM user_account WHERE lower(email) = lower($1)`, [email]);
+    return rows[0]?.id ?? null;
+  }
+
+  /** The status of the user's town (null for office accounts): a contact of a rejected application is out. */
+  async townStatusOf(userId: string, manager: EntityManager = this.ds.manager): Promise<string | null> {
+    const rows = await manager.query(`SELECT t.status FROM user_account u JOIN town t ON t.id = u.town_id WHERE u.id = $1`, [userId]);
+    return rows[0]?.status ?? null;
+  }
+
+  /**
+   * Deletes applications nobody confirmed before the link ran out (town, contact and tokens), so the address
+   * can register again; with an email, only the application of that address. Returns how many went.
+   */
+  async purgeExpiredRegistrations(manager: EntityManager = this.ds.manager, email?: string): Promise<number> {
+    const rows = await manager.query(
+      `DELETE FROM town t WHERE t.status = 'pending'
+         AND NOT EXISTS (SELECT 1 FROM user_account u WHERE u.town_id = t.id AND u.email_confirmed_at IS NOT NULL)
+         AND NOT EXISTS (SELECT 1 FROM user_account u JOIN email_token e ON e.user_id = u.id
+                          WHERE u.town_id = t.id AND e.purpose = 'confirm-email' AND e.used_at IS NULL AND e.expires_at > now())
+         AND ($1::text IS NULL OR EXISTS (SELECT 1 FROM user_account u WHERE u.town_id = t.id AND lower(u.email) = lower($1)))
+       RETURNING t.id`,
+      [email ?? null],
+    );
+    return rows.length;
+  }
+
+  /** Ends every session of these users (connect-pg-simple keeps passport's user id in the JSON). */
+  async endSessions(manager: EntityManager, userIds: string[]): Promise<void> {
+    if (!userIds.length) return;
+    await manager.query(`DELETE FROM http_session WHERE sess -> 'passport' ->> 'user' = ANY($1::text[])`, [userIds]);
+  }
+
   async emailExists(email: string, manager: EntityManager = this.ds.manager): Promise<boolean> {
     const rows = await manager.query(`SELECT 1 FROM user_account WHERE lower(email) = lower($1)`, [email]);
     return rows.length > 0;

@@ -17,7 +17,10 @@ export interface AppConfig {
   dataDir: string;
   logLevel: string;
   loginRateLimit: number;
+  registrationRateLimit: number;
   confirmTokenHours: number;
+  resetTokenMinutes: number;
+  legalFiles: { impressum: string | null; privacy: string | null };
 }
 
 export function toAppConfig(env: EnvironmentVariables): AppConfig {
@@ -39,7 +42,10 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     dataDir: env.DATA_DIR,
     logLevel: env.LOG_LEVEL,
     loginRateLimit: env.LOGIN_RATE_LIMIT,
+    registrationRateLimit: env.REGISTRATION_RATE_LIMIT,
     confirmTokenHours: env.CONFIRM_TOKEN_HOURS,
+    resetTokenMinutes: env.RESET_TOKEN_MINUTES,
+    legalFiles: { impressum: env.IMPRESSUM_FILE || null, privacy: env.DATENSCHUTZ_FILE || null },
   };
 }
 

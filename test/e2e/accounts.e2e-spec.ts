@@ -5,6 +5,7 @@ import { createOfficeUser, insertMunicipalities, TEST_TOWNS } from '../factories
 import { bootApp, TestApp } from '../utils/boot-app';
 
 const [OLBERNHAU, BRUNSBUETTEL, RUETHEN] = TEST_TOWNS;
+const SEELOW = { ags: '12064448', name: 'Seelow', stateCode: '12', stateName: 'Brandenburg', population: 5378, postcode: '15306' };
 const OFFICE_PASSWORD = 'Geschaeftsstelle-Pw-99';
 
 describe('registration without squatting or enumeration; rejected registrants are out (real PostgreSQL, Redis, SMTP)', () => {
@@ -13,7 +14,7 @@ describe('registration without squatting or enumeration; rejected registrants ar
 
   beforeAll(async () => {
     t = await bootApp('accounts');
-    await insertMunicipalities(t.db, TEST_TOWNS);
+    await insertMunicipalities(t.db, [...TEST_TOWNS, SEELOW]);
     await createOfficeUser(t.db, 'office@akademie.test', await hashPassword(OFFICE_PASSWORD));
     office = request.agent(t.url);
     await office.post('/api/auth/login').send({ email: 'office@akademie.test', password: OFFICE_PASSWORD }).expect(200);
@@ -132,5 +133,29 @@ describe('registration without squatting or enumeration; rejected registrants ar
     // Today: "bereits registriert" for good.
     const other = await registerConfirmAndLogin(t, BRUNSBUETTEL.ags, 'bm@brunsbuettel.test');
     await office.post(`/api/admin/towns/${other.townId}/verify`).send({}).expect(200);
+  });
+
+  it('a town pauses suggestions and requests (the opted_out flag matching reads), sees it on its page, and resumes', async () => {
+    const town = await registerConfirmAndLogin(t, RUETHEN.ags, 'pause@ruethen.test');
+    await office.post(`/api/admin/towns/${town.townId}/verify`).send({}).expect(200);
+    expect((await town.agent.get(`/api/towns/${town.townId}`).expect(200)).body.paused).toBe(false);
+
+    const paused = await town.agent.put(`/api/towns/${town.townId}/pause`).send({ paused: true }).expect(200);
+    expect(paused.body.paused).toBe(true);
+    expect((await t.db.query(`SELECT opted_out FROM town WHERE id = $1`, [town.townId])).rows[0].opted_out).toBe(true);
+    const page = await town.agent.get('/meine-kommune').expect(200);
+    expect(page.text).toContain('Pausiert.');
+    expect(page.text).toContain('Fortsetzen');
+
+    // Another town cannot pause it; nonsense is a 400 and changes nothing.
+    const other = await registerConfirmAndLogin(t, SEELOW.ags, 'fremd@example.test');
+    await other.agent.put(`/api/towns/${town.townId}/pause`).send({ paused: false }).expect(403);
+    await town.agent.put(`/api/towns/${town.townId}/pause`).send({ paused: 'vielleicht' }).expect(400);
+    expect((await t.db.query(`SELECT opted_out FROM town WHERE id = $1`, [town.townId])).rows[0].opted_out).toBe(true);
+
+    await town.agent.put(`/api/towns/${town.townId}/pause`).send({ paused: false }).expect(200);
+    expect((await town.agent.get('/meine-kommune').expect(200)).text).not.toContain('Pausiert.');
+    const trail = await office.get(`/api/admin/audit/towns/${town.townId}`).expect(200);
+    expect(trail.body.map((a: { action: string }) => a.action)).toEqual(expect.arrayContaining(['town.paused', 'town.resumed']));
   });
 });

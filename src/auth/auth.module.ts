@@ -6,6 +6,9 @@ import { AuditModule } from '../admin/audit.module';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailModule } from '../mail/mail.module';
 import { MunicipalitiesModule } from '../municipalities/municipalities.module';
+import { AccountController } from './account.controller';
+import { AccountPagesController } from './account.pages.controller';
+import { AccountService } from './account.service';
 import { AuthController } from './auth.controller';
 import { AuthPagesController } from './auth.pages.controller';
 import { AuthService } from './auth.service';
@@ -30,8 +33,8 @@ import { UserRepository } from './user.repository';
     AuditModule,
     MailModule,
   ],
-  controllers: [AuthController, AuthPagesController],
-  providers: [AuthService, RegistrationService, UserRepository, LocalStrategy, SessionSerializer, RegistrationThrottlerGuard],
+  controllers: [AuthController, AuthPagesController, AccountController, AccountPagesController],
+  providers: [AuthService, RegistrationService, AccountService, UserRepository, LocalStrategy, SessionSerializer, RegistrationThrottlerGuard],
   exports: [UserRepository, AuthService],
 })
 export class AuthModule {}

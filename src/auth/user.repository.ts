@@ -85,4 +85,22 @@ export class UserRepository {
     await manager.query(`UPDATE email_token SET used_at = now() WHERE id = $1`, [tokenId]);
     await manager.query(`UPDATE user_account SET email_confirmed_at = coalesce(email_confirmed_at, now()) WHERE id = $1`, [userId]);
   }
+
+  async setPasswordHash(manager: EntityManager, userId: string, passwordHash: string): Promise<void> {
+    await manager.query(`UPDATE user_account SET password_hash = $2 WHERE id = $1`, [userId, passwordHash]);
+  }
+
+  async setEmail(manager: EntityManager, userId: string, email: string): Promise<void> {
+    await manager.query(`UPDATE user_account SET email = $2, email_confirmed_at = now() WHERE id = $1`, [userId, email]);
+  }
+
+  /** Following a reset link proves the mailbox, like the confirmation link does. */
+  async markTokenUsed(manager: EntityManager, tokenId: string, userId: string): Promise<void> {
+    await this.useToken(manager, tokenId, userId);
+  }
+
+  /** Earlier links of the same purpose stop working when a new one is sent or one is used. */
+  async revokeTokens(manager: EntityManager, userId: string, purpose: string): Promise<void> {
+    await manager.query(`UPDATE email_token SET used_at = now() WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL`, [userId, purpose]);
+  }
 }

@@ -25,7 +25,7 @@ describe('registration without squatting or enumeration; rejected registrants ar
     request(t.url).post('/api/auth/register').send({ ags, email, password: STRONG_PASSWORD, displayName, contactFunction: 'mayor', privacyAccepted: true });
   const mailTo = (email: string, match: (text: string) => boolean) =>
     t.smtp.waitFor((m) => [m.to].flat().some((a) => a?.text === email) && match(m.text ?? ''));
-  const confirmLink = async (email: string) => /bestaetigen\?token=([\w-]+)/.exec((await mailTo(email, (x) => x.includes('bestaetigen?token='))).text!)![1];
+  const confirmLink = async (email: string) => /\/bestaetigen\?token=([\w-]+)/.exec((await mailTo(email, (x) => x.includes('/bestaetigen?token='))).text!)![1];
   const count = async (sql: string, params: unknown[] = []) => Number((await t.db.query(sql, params)).rows[0].count);
   const pendingFor = async (ags: string) =>
     ((await office.get('/api/admin/registrations').expect(200)).body as Array<{ ags: string; townId: string; contacts: { email: string }[]; competingTownIds: string[] }>)
@@ -53,7 +53,7 @@ describe('registration without squatting or enumeration; rejected registrants ar
 
   it('puts no typed display name into a mail to an unconfirmed address', async () => {
     await register(RUETHEN.ags, 'opfer@example.test', 'Ihr Konto ist gesperrt').expect(201);
-    const mail = await mailTo('opfer@example.test', (x) => x.includes('bestaetigen?token='));
+    const mail = await mailTo('opfer@example.test', (x) => x.includes('/bestaetigen?token='));
     expect(mail.text).not.toContain('gesperrt');
     expect(mail.html).not.toContain('gesperrt');
   });

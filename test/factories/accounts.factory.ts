@@ -7,8 +7,8 @@ export const STRONG_PASSWORD = 'Sicheres-Passwort-2024';
 export async function registerConfirmAndLogin(t: TestApp, ags: string, email: string, displayName = 'Test Person') {
   await request(t.url).post('/api/auth/register')
     .send({ ags, email, password: STRONG_PASSWORD, displayName, contactFunction: 'mayor', privacyAccepted: true }).expect(201);
-  const mail = await t.smtp.waitFor((m) => (m.text ?? '').includes('bestaetigen?token=') && [m.to].flat().some((x) => x?.text.includes(email)));
-  const token = /bestaetigen\?token=([\w-]+)/.exec(mail.text!)![1];
+  const mail = await t.smtp.waitFor((m) => (m.text ?? '').includes('/bestaetigen?token=') && [m.to].flat().some((x) => x?.text.includes(email)));
+  const token = /\/bestaetigen\?token=([\w-]+)/.exec(mail.text!)![1];
   await request(t.url).post('/api/auth/confirm').send({ token }).expect(200);
   const agent = request.agent(t.url);
   // The registration answer names no ids (it must not differ for known addresses); the login does.

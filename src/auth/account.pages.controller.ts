@@ -4,7 +4,8 @@ import type { Request, Response } from 'express';
 import { DomainError } from '../common/domain-error';
 import { AccountService } from './account.service';
 import { CurrentUser } from './current-user.decorator';
-import { logIn } from './login.util';
+import { logIn, logOut } from './login.util';
+import { PersonalDataService } from './personal-data.service';
 import { RegistrationThrottlerGuard } from './registration-throttler.guard';
 import { Roles } from './roles.guard';
 import type { SessionUser } from './session-user';
@@ -20,7 +21,7 @@ const ACCOUNT_DONE: Record<string, string> = {
 @ApiExcludeController()
 @Controller()
 export class AccountPagesController {
-  constructor(private readonly account: AccountService) {}
+  constructor(private readonly account: AccountService, private readonly personal: PersonalDataService) {}
 
   @Get('passwort-vergessen')
   forgotForm(@Res() res: Response) {
@@ -90,6 +91,29 @@ export class AccountPagesController {
       if (!(err instanceof DomainError)) throw err;
       return res.status(err.getStatus()).render('account', { title: 'Ihr Konto', account: user, newEmail, errors: [err.messageDe] });
     }
+  }
+
+  @Get('konto/daten')
+  @Roles()
+  async download(@CurrentUser() user: SessionUser, @Res() res: Response) {
+    res.setHeader('Content-Disposition', 'attachment; filename="kleinstadt-tandem-daten.json"');
+    res.json(await this.personal.export(user));
+  }
+
+  @Post('konto/loeschen')
+  @Roles()
+  async deleteAccount(@CurrentUser() user: SessionUser, @Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
+    if (body.confirm !== 'ja') {
+      return res.status(400).render('account', { title: 'Ihr Konto', account: user, errors: ['Bitte bestätigen Sie, dass Sie Ihr Konto löschen möchten.'] });
+    }
+    try {
+      await this.personal.deleteAccount(user, str(body.currentPassword).slice(0, 200));
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      return res.status(err.getStatus()).render('account', { title: 'Ihr Konto', account: user, errors: [err.messageDe] });
+    }
+    await logOut(req).catch(() => undefined);
+    return res.render('account-deleted', { title: 'Konto gelöscht', user: undefined, isOffice: false });
   }
 
   // Confirmed by a button, not by opening the link: mail scanners that open links must not change the address.

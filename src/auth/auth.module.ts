@@ -10,6 +10,9 @@ import { AccountController } from './account.controller';
 import { AccountPagesController } from './account.pages.controller';
 import { AccountService } from './account.service';
 import { AuthController } from './auth.controller';
+import { PersonalDataController } from './personal-data.controller';
+import { PersonalDataRepository } from './personal-data.repository';
+import { PersonalDataService } from './personal-data.service';
 import { AuthPagesController } from './auth.pages.controller';
 import { AuthService } from './auth.service';
 import { EmailToken } from './email-token.entity';
@@ -33,8 +36,8 @@ import { UserRepository } from './user.repository';
     AuditModule,
     MailModule,
   ],
-  controllers: [AuthController, AuthPagesController, AccountController, AccountPagesController],
-  providers: [AuthService, RegistrationService, AccountService, UserRepository, LocalStrategy, SessionSerializer, RegistrationThrottlerGuard],
+  controllers: [AuthController, AuthPagesController, AccountController, AccountPagesController, PersonalDataController],
+  providers: [AuthService, RegistrationService, AccountService, PersonalDataService, PersonalDataRepository, UserRepository, LocalStrategy, SessionSerializer, RegistrationThrottlerGuard],
   exports: [UserRepository, AuthService],
 })
 export class AuthModule {}

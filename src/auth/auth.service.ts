@@ -30,7 +30,7 @@ export class AuthService {
   /** Re-read on every request: a contact whose application was rejected no longer has a session. */
   async load(id: string): Promise<SessionUser | null> {
     const user = await this.users.findById(id);
-    if (!user) return null;
+    if (!user || user.deletedAt) return null;
     if (user.townId && (await this.users.townStatusOf(user.id)) === 'rejected') return null;
     return toSessionUser(user);
   }

@@ -63,7 +63,7 @@ export class RegistrationService {
       }
       const townId = await this.towns.create(m, dto.ags);
       const user = await this.users.create(m, {
-        email, passwordHash, role: 'town_contact', displayName, townId, contactFunction: dto.contactFunction, privacyAcceptedAt: new Date(),
+        email, passwordHash, role: 'town_contact', displayName, townId, contactFunction: dto.contactFunction, privacyAcceptedAt: new Date(), mainContact: true,
       });
       const expiresAt = new Date(Date.now() + this.config.confirmTokenHours * 3600_000);
       const tokenRow = await this.users.createToken(m, { userId: user.id, purpose: CONFIRM_PURPOSE, tokenHash: token.hash, expiresAt });

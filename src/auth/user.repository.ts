@@ -69,7 +69,13 @@ export class UserRepository {
   }
 
   findContactsOfTown(townId: string, manager: EntityManager = this.ds.manager): Promise<UserAccount[]> {
-    return manager.getRepository(UserAccount).find({ where: { townId }, order: { createdAt: 'ASC' } });
+    return manager.getRepository(UserAccount).find({ where: { townId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /** Makes this contact the town's main contact (the one unique per town), in the caller's transaction. */
+  async setMainContact(manager: EntityManager, townId: string, userId: string): Promise<void> {
+    await manager.query(`UPDATE user_account SET main_contact = false WHERE town_id = $1 AND main_contact AND id <> $2`, [townId, userId]);
+    await manager.query(`UPDATE user_account SET main_contact = true WHERE id = $1 AND town_id = $2`, [userId, townId]);
   }
 
   createToken(manager: EntityManager, token: Partial<EmailToken>): Promise<EmailToken> {

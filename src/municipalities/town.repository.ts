@@ -60,6 +60,10 @@ export class TownRepository {
     return rows.map((r: { id: string }) => r.id);
   }
 
+  async delete(manager: EntityManager, id: string): Promise<void> {
+    await manager.query(`DELETE FROM town WHERE id = $1`, [id]);
+  }
+
   async setPaused(manager: EntityManager, id: string, paused: boolean): Promise<void> {
     await manager.query(`UPDATE town SET opted_out = $2 WHERE id = $1`, [id, paused]);
   }

@@ -20,6 +20,10 @@ import { LocalStrategy } from './local.strategy';
 import { RegistrationThrottlerGuard } from './registration-throttler.guard';
 import { RegistrationService } from './registration.service';
 import { SessionSerializer } from './session.serializer';
+import { TownContactsController } from './town-contacts.controller';
+import { TownContactsPagesController } from './town-contacts.pages.controller';
+import { TownContactsService } from './town-contacts.service';
+import { TownContactsViewModel } from './town-contacts.view-model';
 import { UserAccount } from './user-account.entity';
 import { UserRepository } from './user.repository';
 
@@ -36,8 +40,8 @@ import { UserRepository } from './user.repository';
     AuditModule,
     MailModule,
   ],
-  controllers: [AuthController, AuthPagesController, AccountController, AccountPagesController, PersonalDataController],
-  providers: [AuthService, RegistrationService, AccountService, PersonalDataService, PersonalDataRepository, UserRepository, LocalStrategy, SessionSerializer, RegistrationThrottlerGuard],
+  controllers: [AuthController, AuthPagesController, AccountController, AccountPagesController, PersonalDataController, TownContactsController, TownContactsPagesController],
+  providers: [AuthService, RegistrationService, AccountService, PersonalDataService, PersonalDataRepository, TownContactsService, TownContactsViewModel, UserRepository, LocalStrategy, SessionSerializer, RegistrationThrottlerGuard],
   exports: [UserRepository, AuthService],
 })
 export class AuthModule {}

@@ -48,6 +48,7 @@ export class PersonalDataService {
     await this.towns.transaction(async (m) => {
       const town = await this.towns.findByIdForUpdate(m, townId);
       const others = (await this.users.findContactsOfTown(townId, m)).filter((c) => c.id !== user.id);
+      const activeOthers = others.filter((c) => c.emailConfirmedAt);
       await this.users.endSessions(m, [user.id]);
       if (town && town.status !== 'verified' && !others.length) {
         await this.audit.write(m, { actorId: null, action: 'town.application_withdrawn', subjectType: 'town', subjectId: townId });
@@ -55,14 +56,13 @@ export class PersonalDataService {
         await this.towns.delete(m, townId);
         return;
       }
-      if (!others.length) {
+      if (!activeOthers.length) {
         throw new DomainError(HttpStatus.CONFLICT, 'last_contact', 'The last contact of a town cannot delete the account; invite a successor first',
           'Sie sind die letzte Ansprechperson Ihrer Kommune. Bitte laden Sie zuerst eine Nachfolge ein (Kontakte) oder wenden Sie sich an die Geschäftsstelle.');
       }
       const me = (await this.users.findById(user.id))!;
       if (me.mainContact) {
-        const successor = others.find((c) => c.emailConfirmedAt) ?? others[0];
-        await this.users.setMainContact(m, townId, successor.id);
+        await this.users.setMainContact(m, townId, activeOthers[0].id);
       }
       await this.audit.write(m, { actorId: user.id, action: 'user.deleted', subjectType: 'town', subjectId: townId });
       await this.data.anonymise(m, user.id);

@@ -109,4 +109,10 @@ export class UserRepository {
   async revokeTokens(manager: EntityManager, userId: string, purpose: string): Promise<void> {
     await manager.query(`UPDATE email_token SET used_at = now() WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL`, [userId, purpose]);
   }
+
+  /** An unused, unexpired token (read only; use findTokenForUpdate to consume it). */
+  async findLiveToken(tokenHash: string, purpose: string): Promise<EmailToken | null> {
+    const t = await this.ds.getRepository(EmailToken).findOneBy({ tokenHash, purpose });
+    return t && !t.usedAt && t.expiresAt.getTime() > Date.now() ? t : null;
+  }
 }

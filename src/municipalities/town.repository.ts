@@ -60,6 +60,16 @@ export class TownRepository {
     return rows.map((r: { id: string }) => r.id);
   }
 
+  /** Verified towns for the office's contact management, by name, with their main contact and number of contacts. */
+  listVerifiedWithContacts(): Promise<Array<{ id: string; name: string; stateName: string; mainContact: string | null; contacts: number }>> {
+    return this.ds.query(
+      `SELECT t.id, m.name, m.state_name AS "stateName",
+              (SELECT u.display_name FROM user_account u WHERE u.town_id = t.id AND u.main_contact) AS "mainContact",
+              (SELECT count(*)::int FROM user_account u WHERE u.town_id = t.id) AS contacts
+       FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.status = 'verified' ORDER BY m.name, t.id`,
+    );
+  }
+
   async delete(manager: EntityManager, id: string): Promise<void> {
     await manager.query(`DELETE FROM town WHERE id = $1`, [id]);
   }

@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { AuditRepository } from '../admin/audit.repository';
+import { AuditRepository } from '../audit/audit.repository';
 import { DomainError } from '../common/domain-error';
 import { TownRepository } from '../municipalities/town.repository';
 import { verifyPassword } from './password.util';

@@ -1,9 +1,8 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { AuditRepository } from '../admin/audit.repository';
-import { DomainError } from '../common/domain-error';
+import { AuditRepository } from '../audit/audit.repository';
+import { DomainError, townNotFound } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailService } from '../mail/mail.service';
-import { notFound } from '../municipalities/towns.service';
 import { TownRepository } from '../municipalities/town.repository';
 import { sanitiseDisplayName } from './display-name.util';
 import { hashPassword, passwordWeakness } from './password.util';
@@ -70,7 +69,7 @@ export class TownContactsService {
     const token = newToken();
     const deliveryId = await this.towns.transaction(async (m) => {
       const town = await this.towns.findByIdForUpdate(m, townId);
-      if (!town) throw notFound();
+      if (!town) throw townNotFound();
       if (town.status !== 'verified') {
         throw new DomainError(HttpStatus.CONFLICT, 'town_not_verified', 'Colleagues can be invited once the office has verified the town',
           'Weitere Ansprechpersonen können Sie einladen, sobald die Geschäftsstelle Ihre Kommune bestätigt hat.');
@@ -136,7 +135,7 @@ export class TownContactsService {
     if (!isOffice(actor)) throw forbidden();
     const deliveryId = await this.towns.transaction(async (m) => {
       const town = await this.towns.findByIdForUpdate(m, townId);
-      if (!town) throw notFound();
+      if (!town) throw townNotFound();
       const contact = (await this.users.findContactsOfTown(townId, m)).find((c) => c.id === userId);
       if (!contact) {
         throw new DomainError(HttpStatus.NOT_FOUND, 'contact_not_found', 'No such contact of this town', 'Diese Ansprechperson gehört nicht zu der Kommune.');
@@ -161,7 +160,7 @@ export class TownContactsService {
     if (actor.townId !== townId && !isOffice(actor)) throw forbidden();
     await this.towns.transaction(async (m) => {
       const town = await this.towns.findByIdForUpdate(m, townId);
-      if (!town) throw notFound();
+      if (!town) throw townNotFound();
       const contacts = await this.users.findContactsOfTown(townId, m);
       const contact = contacts.find((c) => c.id === userId);
       if (!contact) {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { notFound } from '../municipalities/towns.service';
+import { townNotFound } from '../common/domain-error';
 import { TownRepository } from '../municipalities/town.repository';
 import { isOffice, type SessionUser } from './session-user';
 import { TownContactsService, type TownContact } from './town-contacts.service';
@@ -31,7 +31,7 @@ export class TownContactsViewModel {
     viewer: SessionUser, townId: string, opts: { done?: string; errors?: string[]; form?: TownContactsPage['form'] },
   ): Promise<TownContactsPage> {
     const town = await this.towns.findById(townId);
-    if (!town) throw notFound();
+    if (!town) throw townNotFound();
     const list = await this.contacts.list(viewer, townId);
     const office = isOffice(viewer);
     return {

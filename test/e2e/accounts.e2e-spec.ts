@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { ExpiredRegistrationsCronJob } from '../../src/auth/expired-registrations.cron.job';
 import { hashPassword } from '../../src/auth/password.util';
 import { registerConfirmAndLogin, STRONG_PASSWORD } from '../factories/accounts.factory';
 import { createOfficeUser, insertMunicipalities, TEST_TOWNS } from '../factories/directory.factory';
@@ -117,6 +118,18 @@ describe('registration without squatting or enumeration; rejected registrants ar
     expect(latest.text).toContain('bestaetigen?token=');
     expect(latest.text).not.toContain(token);
     expect(await count(`SELECT count(*) FROM user_account WHERE email = 'vergessen@brunsbuettel.test'`)).toBe(1);
+  });
+
+  it('the worker deletes expired unconfirmed applications hourly, and nothing else', async () => {
+    await register(BRUNSBUETTEL.ags, 'nie-bestaetigt@example.test').expect(201);
+    await register(BRUNSBUETTEL.ags, 'noch-gueltig@example.test').expect(201);
+    await t.db.query(`UPDATE email_token SET expires_at = now() - interval '1 minute'
+      WHERE user_id = (SELECT id FROM user_account WHERE email = 'nie-bestaetigt@example.test')`);
+    const towns = Number((await t.db.query(`SELECT count(*) FROM town`)).rows[0].count);
+    await t.worker.get(ExpiredRegistrationsCronJob).purge();
+    const left = (await t.db.query(`SELECT email FROM user_account WHERE email IN ('nie-bestaetigt@example.test', 'noch-gueltig@example.test')`)).rows;
+    expect(left).toEqual([{ email: 'noch-gueltig@example.test' }]);
+    expect(Number((await t.db.query(`SELECT count(*) FROM town`)).rows[0].count)).toBe(towns - 1);
   });
 
   it('a rejected registrant is out: the old confirmation link fails, no login, and the town is free again', async () => {

@@ -5,7 +5,7 @@ import { AccountService } from './account.service';
 import { ChangeEmailDto, ChangePasswordDto, ResetPasswordDto, ResetRequestDto, TokenDto } from './account.dto';
 import { CurrentUser } from './current-user.decorator';
 import { logIn } from './login.util';
-import { RegistrationThrottlerGuard } from './registration-throttler.guard';
+import { RegistrationRateLimitGuard } from './registration-rate-limit.guard';
 import { Roles } from './roles.guard';
 import type { SessionUser } from './session-user';
 
@@ -16,7 +16,7 @@ export class AccountController {
 
   @Post('password-reset')
   @HttpCode(202)
-  @UseGuards(RegistrationThrottlerGuard)
+  @UseGuards(RegistrationRateLimitGuard)
   @ApiOperation({ summary: 'Send a password reset link (same answer whether or not the address has an account; rate limited)' })
   async requestReset(@Body() dto: ResetRequestDto) {
     await this.account.requestReset(dto.email);

@@ -6,7 +6,7 @@ import { AccountService } from './account.service';
 import { CurrentUser } from './current-user.decorator';
 import { logIn, logOut } from './login.util';
 import { PersonalDataService } from './personal-data.service';
-import { RegistrationThrottlerGuard } from './registration-throttler.guard';
+import { RegistrationRateLimitGuard } from './registration-rate-limit.guard';
 import { Roles } from './roles.guard';
 import type { SessionUser } from './session-user';
 
@@ -29,7 +29,7 @@ export class AccountPagesController {
   }
 
   @Post('passwort-vergessen')
-  @UseGuards(RegistrationThrottlerGuard)
+  @UseGuards(RegistrationRateLimitGuard)
   async forgot(@Body() body: Record<string, unknown>, @Res() res: Response) {
     const email = str(body.email).trim();
     if (!EMAIL.test(email) || email.length > 254) {

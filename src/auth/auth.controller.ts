@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request } from 'express';
+import { LoginRateLimitGuard } from '../security/login-rate-limit.guard';
 import { CurrentUser } from './current-user.decorator';
 import { LocalAuthGuard } from './local-auth.guard';
 import { logOut } from './login.util';
 import { ConfirmDto, LoginDto, RegisterDto } from './register.dto';
-import { RegistrationThrottlerGuard } from './registration-throttler.guard';
+import { RegistrationRateLimitGuard } from './registration-rate-limit.guard';
 import { RegistrationService } from './registration.service';
 import { Roles } from './roles.guard';
 import type { SessionUser } from './session-user';
@@ -17,7 +17,7 @@ export class AuthController {
   constructor(private readonly registration: RegistrationService) {}
 
   @Post('register')
-  @UseGuards(RegistrationThrottlerGuard)
+  @UseGuards(RegistrationRateLimitGuard)
   @ApiOperation({
     summary: 'Register a town (by AGS) and its first contact; sends a confirmation email (rate limited per client)',
     description: 'The answer is the same whether or not the email already has an account; the owner of the address learns which by mail.',
@@ -37,8 +37,8 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(200)
-  @UseGuards(ThrottlerGuard, LocalAuthGuard)
-  @ApiOperation({ summary: 'Log in; sets the session cookie (rate limited)' })
+  @UseGuards(LoginRateLimitGuard, LocalAuthGuard)
+  @ApiOperation({ summary: 'Log in with email and password in the JSON body; sets the session cookie (rate limited per client and per account)' })
   login(@Body() _dto: LoginDto, @CurrentUser() user: SessionUser) {
     return user;
   }

@@ -16,8 +16,7 @@ import { PersonalDataService } from './personal-data.service';
 import { AuthPagesController } from './auth.pages.controller';
 import { AuthService } from './auth.service';
 import { EmailToken } from './email-token.entity';
-import { LocalStrategy } from './local.strategy';
-import { RegistrationThrottlerGuard } from './registration-throttler.guard';
+import { RegistrationRateLimitGuard } from './registration-rate-limit.guard';
 import { RegistrationService } from './registration.service';
 import { SessionSerializer } from './session.serializer';
 import { TownContactsController } from './town-contacts.controller';
@@ -41,7 +40,7 @@ import { UserRepository } from './user.repository';
     MailModule,
   ],
   controllers: [AuthController, AuthPagesController, AccountController, AccountPagesController, PersonalDataController, TownContactsController, TownContactsPagesController],
-  providers: [AuthService, RegistrationService, AccountService, PersonalDataService, PersonalDataRepository, TownContactsService, TownContactsViewModel, UserRepository, LocalStrategy, SessionSerializer, RegistrationThrottlerGuard],
+  providers: [AuthService, RegistrationService, AccountService, PersonalDataService, PersonalDataRepository, TownContactsService, TownContactsViewModel, UserRepository, SessionSerializer, RegistrationRateLimitGuard],
   exports: [UserRepository, AuthService],
 })
 export class AuthModule {}

@@ -1,5 +1,5 @@
-import { EnvironmentVariables } from './env.validation';
-import { LOCAL_DEFAULTS } from './runtime-mode';
+import { EnvironmentVariables, parseTrustProxy } from './env.validation';
+import { LOCAL_DEFAULTS, shouldSeedDemo } from './runtime-mode';
 
 // Typed, resolved settings used by the modules; they never read process.env themselves.
 export interface AppConfig {
@@ -18,6 +18,9 @@ export interface AppConfig {
   logLevel: string;
   loginRateLimit: number;
   registrationRateLimit: number;
+  loginAccountRateLimit: number;
+  trustProxy: false | number | string[];
+  seedDemo: boolean;
   confirmTokenHours: number;
   resetTokenMinutes: number;
   legalFiles: { impressum: string | null; privacy: string | null };
@@ -43,6 +46,10 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     logLevel: env.LOG_LEVEL,
     loginRateLimit: env.LOGIN_RATE_LIMIT,
     registrationRateLimit: env.REGISTRATION_RATE_LIMIT,
+    loginAccountRateLimit: env.LOGIN_ACCOUNT_RATE_LIMIT,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY) ?? false,
+    // Demo data only where nobody keeps real data by default (embedded), or when asked for.
+    seedDemo: shouldSeedDemo(embedded ? 'embedded' : 'servers', env.SEED_DEMO),
     confirmTokenHours: env.CONFIRM_TOKEN_HOURS,
     resetTokenMinutes: env.RESET_TOKEN_MINUTES,
     legalFiles: { impressum: env.IMPRESSUM_FILE || null, privacy: env.DATENSCHUTZ_FILE || null },

@@ -8,7 +8,7 @@ import { createOfficeUser, insertMunicipalities, TEST_TOWNS } from '../factories
 import { launchBrowser, screenshot, seriousA11yViolations } from '../utils/browser';
 import { bootApp, TestApp } from '../utils/boot-app';
 
-const [OLBERNHAU, , RUETHEN] = TEST_TOWNS;
+const [OLBERNHAU] = TEST_TOWNS;
 const OFFICE = { email: 'office@akademie.test', password: 'Office-Passwort-123' };
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };

@@ -3,6 +3,7 @@ import { hashPassword } from '../../src/auth/password.util';
 import { STRONG_PASSWORD } from '../factories/accounts.factory';
 import { insertMunicipalities, TEST_TOWNS } from '../factories/directory.factory';
 import { bootApp, TestApp } from '../utils/boot-app';
+import { formToken } from '../utils/csrf';
 
 const LIMIT = 70;
 
@@ -47,8 +48,10 @@ describe('registration abuse: cheap checks first, a limit per client', () => {
     expect(refused.status).toBe(429);
     expect(Number((await t.db.query(`SELECT count(*) FROM user_account WHERE email = 'zu-viel@example.test'`)).rows[0].count)).toBe(0);
     // The page route shares the counter (one key for both routes), so switching routes gains nothing.
-    const page = await request(t.url).post('/registrieren').type('form')
-      .send({ ags: TEST_TOWNS[1].ags, email: 'zu-viel@example.test', password: STRONG_PASSWORD, displayName: 'Anna Beispiel', contactFunction: 'mayor', privacyAccepted: 'ja' });
+    const browser = request.agent(t.url);
+    const _csrf = await formToken(browser);
+    const page = await browser.post('/registrieren').type('form')
+      .send({ _csrf, ags: TEST_TOWNS[1].ags, email: 'zu-viel@example.test', password: STRONG_PASSWORD, displayName: 'Anna Beispiel', contactFunction: 'mayor', privacyAccepted: 'ja' });
     expect(page.status).toBe(429);
     expect(Number((await t.db.query(`SELECT count(*) FROM user_account WHERE email = 'zu-viel@example.test'`)).rows[0].count)).toBe(0);
   });

@@ -16,8 +16,7 @@ describe('matching pages in headless Chromium, with axe', () => {
     await page.goto(`${t.url}/anmelden`);
     await page.getByLabel('E-Mail-Adresse').fill(email);
     await page.getByLabel('Passwort').fill(password);
-    await page.getByRole('button', { name: 'Anmelden' }).click();
-    await page.waitForLoadState('networkidle');
+    await Promise.all([page.waitForURL((u) => u.pathname !== '/anmelden'), page.getByRole('button', { name: 'Anmelden' }).click()]);
   }
 
   async function check(page: Page, name: string) {

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createOfficeUser } from '../src/auth/office-user';
-import { toAppConfig } from '../src/config/app-config';
-import { validateEnv } from '../src/config/env.validation';
+import { appConfig } from '../src/config/app-config';
 import { openDataSource, runMigrations } from '../src/database/data-source';
 
 const USAGE = 'Usage: npm run create:office-user -- --email anna@akademie.de --name "Anna Beispiel" [--role admin]';
@@ -15,8 +14,8 @@ async function main() {
   }
   if (!values.email || !values.name) throw new Error(`--email and --name are required. ${USAGE}`);
   if (values.role !== 'office' && values.role !== 'admin') throw new Error(`--role must be office or admin, not '${values.role}'`);
-  const fromEnv = process.env.OFFICE_PASSWORD;
-  const config = toAppConfig(validateEnv(process.env));
+  const config = appConfig();
+  const fromEnv = config.officePassword;
   await runMigrations(config.databaseUrl);
   const ds = await openDataSource(config.databaseUrl);
   try {

@@ -1,7 +1,6 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { toAppConfig } from '../src/config/app-config';
-import { validateEnv } from '../src/config/env.validation';
+import { appConfig } from '../src/config/app-config';
 import { openDataSource, runMigrations } from '../src/database/data-source';
 import { importDirectory } from '../src/municipalities/directory/directory-import';
 import { parseDestatis, readWorkbook } from '../src/municipalities/directory/destatis-parser.util';
@@ -27,7 +26,7 @@ async function main() {
   console.log(`Read ${records.length} municipalities from ${file} in ${parsedIn.toFixed(1)} s`);
   console.log(`  of which ${small} small towns with 5,000–19,999 inhabitants`);
 
-  const config = toAppConfig(validateEnv(process.env));
+  const config = appConfig();
   await runMigrations(config.databaseUrl);
   const ds = await openDataSource(config.databaseUrl);
   try {

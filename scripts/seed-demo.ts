@@ -1,13 +1,12 @@
-import { toAppConfig } from '../src/config/app-config';
-import { validateEnv } from '../src/config/env.validation';
+import { appConfig } from '../src/config/app-config';
 import { openDataSource, runMigrations } from '../src/database/data-source';
 import { DEMO_SOURCE_NOTE, formatLogins, seedDemo } from '../src/database/seeds/demo-seed';
 
 async function main() {
   const unknown = process.argv.slice(2).filter((a) => a !== '--' && a !== '--reset-passwords');
   if (unknown.length) throw new Error(`Unknown argument ${unknown.join(' ')}. Usage: npm run seed:demo [-- --reset-passwords]`);
-  const resetPasswords = process.argv.includes('--reset-passwords') || process.env.RESET_DEMO_PASSWORDS === 'true';
-  const config = toAppConfig(validateEnv(process.env));
+  const config = appConfig();
+  const resetPasswords = process.argv.includes('--reset-passwords') || config.resetDemoPasswords;
   const applied = await runMigrations(config.databaseUrl);
   if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
   const ds = await openDataSource(config.databaseUrl);

@@ -1,10 +1,11 @@
 import { Params } from 'nestjs-pino';
+import type { AppConfig } from '../config/app-config';
 
-// JSON logs for operators; quiet in tests. Session cookies and passwords never reach the log.
-export function loggerOptions(): Params {
+// JSON logs for operators; quiet in tests (the level comes from the config). Session cookies and passwords never reach the log.
+export function loggerOptions(config: AppConfig): Params {
   return {
     pinoHttp: {
-      level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'warn' : 'info'),
+      level: config.logLevel,
       redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
       autoLogging: { ignore: (req) => req.url === '/health' || (req.url ?? '').startsWith('/static') },
     },

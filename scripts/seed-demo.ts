@@ -1,6 +1,7 @@
 import { appConfig } from '../src/config/app-config';
-import { openDataSource, runMigrations } from '../src/database/data-source';
-import { DEMO_SOURCE_NOTE, formatLogins, seedDemo } from '../src/database/seeds/demo-seed';
+import { withCommands } from '../src/commands/run-command';
+import { runMigrations } from '../src/database/data-source';
+import { DEMO_SOURCE_NOTE, DemoSeedService, formatLogins } from '../src/database/seeds/demo-seed.service';
 
 async function main() {
   const unknown = process.argv.slice(2).filter((a) => a !== '--' && a !== '--reset-passwords');
@@ -9,18 +10,15 @@ async function main() {
   const resetPasswords = process.argv.includes('--reset-passwords') || config.resetDemoPasswords;
   const applied = await runMigrations(config.databaseUrl);
   if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
-  const ds = await openDataSource(config.databaseUrl);
-  try {
-    const s = await seedDemo(ds, { resetPasswords, log: (line) => console.log(line) });
+  await withCommands(async (app) => {
+    const s = await app.get(DemoSeedService).seed({ resetPasswords, log: (line) => console.log(line) });
     console.log('');
     console.log('=== DEMODATEN / DEMO DATA – not for production use ===');
     console.log(`Pilotstädte neu angelegt / pilot towns created: ${s.townsCreated} (the fixture holds 28, each marked "(Demodaten)")`);
     console.log(`Gemeinden aus der Fixture ergänzt / directory rows added from the fixture: ${s.municipalitiesAdded}`);
     console.log(`Demo-Logins:\n${formatLogins(s.logins)}`);
     console.log(DEMO_SOURCE_NOTE);
-  } finally {
-    await ds.destroy();
-  }
+  });
 }
 
 main().catch((err) => {

@@ -3,8 +3,9 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { appConfig } from './config/app-config';
 import { chooseRuntimeMode } from './config/runtime-mode';
-import { openDataSource, runMigrations } from './database/data-source';
-import { formatLogins, seedDemo } from './database/seeds/demo-seed';
+import { withCommands } from './commands/run-command';
+import { runMigrations } from './database/data-source';
+import { DemoSeedService, formatLogins } from './database/seeds/demo-seed.service';
 import { lockDataDir } from './embedded/data-dir-lock';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded/embedded-postgres';
 
@@ -51,15 +52,12 @@ async function main() {
     const applied = await runMigrations(env.DATABASE_URL!);
     if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
     if (config.seedDemo) {
-      const ds = await openDataSource(env.DATABASE_URL!);
-      try {
-        const s = await seedDemo(ds, { resetPasswords: config.resetDemoPasswords });
-        if (s.townsCreated) console.log(`DEMO DATA: ${s.townsCreated} pilot towns seeded (clearly marked as demo data).`);
-        demoLogins = `Demo-Logins:\n${formatLogins(s.logins)}`;
-        console.log(demoLogins);
-      } finally {
-        await ds.destroy();
-      }
+      // The seed runs in a command context on the database the children will use.
+      process.env.DATABASE_URL = env.DATABASE_URL;
+      const s = await withCommands((app) => app.get(DemoSeedService).seed({ resetPasswords: config.resetDemoPasswords }));
+      if (s.townsCreated) console.log(`DEMO DATA: ${s.townsCreated} pilot towns seeded (clearly marked as demo data).`);
+      demoLogins = `Demo-Logins:\n${formatLogins(s.logins)}`;
+      console.log(demoLogins);
     }
   } catch (err) {
     console.error(`Start-up failed: ${(err as Error).message}`);

@@ -24,6 +24,19 @@ export class TownRepository {
     return (await manager.query(`SELECT 1 FROM town WHERE ags = $1`, [ags])).length > 0;
   }
 
+  /** A verified demo town; null when a town (demo or real) with this AGS exists already, which is left as it is. */
+  async createDemo(manager: EntityManager, ags: string): Promise<string | null> {
+    const rows = await manager.query(
+      `INSERT INTO town (ags, status, is_demo, decided_at) VALUES ($1, 'verified', true, now()) ON CONFLICT (ags) DO NOTHING RETURNING id`,
+      [ags],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  async findDemoIdByAgs(manager: EntityManager, ags: string): Promise<string | null> {
+    return (await manager.query(`SELECT id FROM town WHERE ags = $1 AND is_demo`, [ags]))[0]?.id ?? null;
+  }
+
   async create(manager: EntityManager, ags: string): Promise<string> {
     const rows = await manager.query(`INSERT INTO town (ags) VALUES ($1) RETURNING id`, [ags]);
     return rows[0].id;

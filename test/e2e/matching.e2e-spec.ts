@@ -2,7 +2,8 @@ import { Queue } from 'bullmq';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { openDataSource } from '../../src/database/data-source';
-import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, seedDemo } from '../../src/database/seeds/demo-seed';
+import { withCommands } from '../../src/commands/run-command';
+import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, DemoSeedService } from '../../src/database/seeds/demo-seed.service';
 import { bootApp, TestApp } from '../utils/boot-app';
 import { waitFor } from '../utils/wait-for';
 import { TEST_REDIS_URL } from '../utils/test-env';
@@ -23,7 +24,7 @@ describe('matching through the queue (real PostgreSQL and Redis, seeded demo tow
   beforeAll(async () => {
     t = await bootApp('matching');
     ds = await openDataSource(t.databaseUrl);
-    const seed = await seedDemo(ds);
+    const seed = await withCommands((c) => c.get(DemoSeedService).seed());
     office = request.agent(t.url);
     await office.post('/api/auth/login').send({ email: DEMO_OFFICE_EMAIL, password: seed.logins[0].password }).expect(200);
     mayor = request.agent(t.url);

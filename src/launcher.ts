@@ -1,21 +1,23 @@
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { withCommands } from './commands/run-command';
 import { appConfig } from './config/app-config';
 import { chooseRuntimeMode } from './config/runtime-mode';
-import { withCommands } from './commands/run-command';
 import { runMigrations } from './database/data-source';
 import { DemoSeedService, formatLogins } from './database/seeds/demo-seed.service';
 import { lockDataDir } from './embedded/data-dir-lock';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded/embedded-postgres';
 
-// The start command: chooses the mode once, migrates, seeds the demo data, then runs web + worker as children.
+// The start command: chooses the mode once, migrates, seeds the demo data (embedded default, or SEED_DEMO=true),
+// then runs web + worker as children.
 async function main() {
   const startedAt = Date.now();
   const mode = chooseRuntimeMode(process.env);
   // The children inherit this environment (plus the mode, and the embedded database's address).
-  const env: NodeJS.ProcessEnv = { ...process.env, KT_MODE: mode };
-  const config = appConfig(); // validated here too, so a wrong variable stops the start before anything runs
+  process.env.KT_MODE = mode;
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  const config = appConfig(); // validated here too (a wrong variable stops the start before anything runs); knows the mode
   let embedded: EmbeddedPostgres | undefined;
   let unlock: (() => void) | undefined;
 

@@ -1,5 +1,5 @@
-import { EnvironmentVariables, validateEnv } from './env.validation';
-import { LOCAL_DEFAULTS } from './runtime-mode';
+import { EnvironmentVariables, parseTrustProxy, validateEnv } from './env.validation';
+import { LOCAL_DEFAULTS, shouldSeedDemo } from './runtime-mode';
 
 // Typed, resolved settings used by the modules; they never read process.env themselves.
 export interface AppConfig {
@@ -18,8 +18,10 @@ export interface AppConfig {
   dataDir: string;
   logLevel: string;
   loginRateLimit: number;
-  confirmTokenHours: number;
+  loginAccountRateLimit: number;
+  trustProxy: false | number | string[];
   seedDemo: boolean;
+  confirmTokenHours: number;
   resetDemoPasswords: boolean;
   embeddedPgPort: number | undefined;
   officePassword: string | undefined;
@@ -45,8 +47,11 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     dataDir: env.DATA_DIR,
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
     loginRateLimit: env.LOGIN_RATE_LIMIT,
+    loginAccountRateLimit: env.LOGIN_ACCOUNT_RATE_LIMIT,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY) ?? false,
+    // Demo data only where nobody keeps real data by default (embedded), or when asked for.
+    seedDemo: shouldSeedDemo(embedded ? 'embedded' : 'servers', env.SEED_DEMO),
     confirmTokenHours: env.CONFIRM_TOKEN_HOURS,
-    seedDemo: env.SEED_DEMO === 'true',
     resetDemoPasswords: env.RESET_DEMO_PASSWORDS === 'true',
     embeddedPgPort: env.EMBEDDED_PG_PORT,
     officePassword: env.OFFICE_PASSWORD,

@@ -258,7 +258,7 @@ class BlossomMatcher {
 
   /** Least-slack edge from v to an S-vertex outside v's top-level blossom: [edge, slack, remote endpoint]. */
   private leastSlackToS(v: number): [number, number, number] {
-    const { nbStart, nbV, nbEnd, nbW2, inblossom, label } = this;
+    const { nbStart, nbV, nbEnd, nbW2, inblossom, label, dualvar, sgn, stamp, clock } = this;
     const bv = inblossom[v];
     let best = -1, bestSlack = Infinity, bestP = -1;
     const dv = this.dual(v);
@@ -266,7 +266,7 @@ class BlossomMatcher {
       const x = nbV[q];
       const bx = inblossom[x];
       if (bx === bv || label[bx] !== 1) continue;
-      const ks = dv + this.dual(x) - nbW2[q];
+      const ks = dv + dualvar[x] + sgn[x] * (clock - stamp[x]) - nbW2[q]; // dual(x), inlined
       if (ks < bestSlack) {
         bestSlack = ks;
         best = nbEnd[q] >> 1;
@@ -705,7 +705,9 @@ class BlossomMatcher {
    * which both trees are dissolved and the scan stops. A non-tight edge may become a least-slack candidate.
    */
   private scan(v: number): void {
-    const { nbStart, nbV, nbEnd, nbW2, inblossom, allowedge, label, labelend, bestedge, treeOf } = this;
+    const { nbStart, nbV, nbEnd, nbW2, inblossom, allowedge, label, labelend, bestedge, treeOf, dualvar, sgn, stamp } = this;
+    // The clock moves only in dualStep, never during a scan (setSign keeps dual() unchanged when it settles).
+    const clock = this.clock;
     const qEnd = nbStart[v + 1];
     // The guard counts this vertex's edges at once instead of one call per edge in the hottest loop.
     this.steps += qEnd - nbStart[v];
@@ -718,7 +720,7 @@ class BlossomMatcher {
       const k = p >> 1;
       let kslack = 0;
       if (!allowedge[k]) {
-        kslack = dv + this.dual(w) - nbW2[q];
+        kslack = dv + dualvar[w] + sgn[w] * (clock - stamp[w]) - nbW2[q]; // dual(w), inlined
         if (kslack <= 0) allowedge[k] = 1;
       }
       if (allowedge[k]) {

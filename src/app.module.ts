@@ -9,6 +9,7 @@ import { APP_CONFIG } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { LegalModule } from './legal/legal.module';
 import { MatchingModule } from './matching/matching.module';
 import { OutboxModule } from './mail/outbox.module';
 import { MunicipalitiesModule } from './municipalities/municipalities.module';
@@ -31,6 +32,7 @@ import { SecurityModule } from './security/security.module';
     MatchingModule,
     TandemsModule,
     HealthModule,
+    LegalModule,
     OutboxModule.whenEnabled(),
     QueueBoardModule.register(),
   ],

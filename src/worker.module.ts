@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
+import { AccountsWorkerModule } from './auth/accounts-worker.module';
 import { loggerOptions } from './common/logger.options';
 import { APP_CONFIG } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -21,6 +22,7 @@ import { TandemsWorkerModule } from './tandems/tandems-worker.module';
     MailWorkerModule,
     MatchingWorkerModule,
     TandemsWorkerModule,
+    AccountsWorkerModule,
   ],
 })
 export class WorkerModule {}

@@ -19,6 +19,7 @@ export interface AppConfig {
   dataDir: string;
   logLevel: string;
   loginRateLimit: number;
+  registrationRateLimit: number;
   loginAccountRateLimit: number;
   trustProxy: false | number | string[];
   seedDemo: boolean;
@@ -26,6 +27,8 @@ export interface AppConfig {
   resetDemoPasswords: boolean;
   embeddedPgPort: number | undefined;
   officePassword: string | undefined;
+  resetTokenMinutes: number;
+  legalFiles: { impressum: string | null; privacy: string | null };
 }
 
 export function toAppConfig(env: EnvironmentVariables): AppConfig {
@@ -49,6 +52,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     dataDir: env.DATA_DIR,
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
     loginRateLimit: env.LOGIN_RATE_LIMIT,
+    registrationRateLimit: env.REGISTRATION_RATE_LIMIT,
     loginAccountRateLimit: env.LOGIN_ACCOUNT_RATE_LIMIT,
     trustProxy: parseTrustProxy(env.TRUST_PROXY) ?? false,
     // Demo data only where nobody keeps real data by default (embedded), or when asked for.
@@ -57,6 +61,8 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     resetDemoPasswords: env.RESET_DEMO_PASSWORDS === 'true',
     embeddedPgPort: env.EMBEDDED_PG_PORT,
     officePassword: env.OFFICE_PASSWORD,
+    resetTokenMinutes: env.RESET_TOKEN_MINUTES,
+    legalFiles: { impressum: env.IMPRESSUM_FILE || null, privacy: env.DATENSCHUTZ_FILE || null },
   };
 }
 

@@ -34,7 +34,7 @@ async function main() {
   const sugg = await suggestPartnersParallel(ctx, all, { k: 10, exposureCap: 20 });
   const topk = (performance.now() - t0) / 1000;
   const [oneThread, topkOneThread] = time(() => suggestPartners(ctx, all, { k: 10, exposureCap: 20 }));
-  // The threaded pass must give exactly what one thread gives (it is not covered by the jest run, which loads TypeScript).
+  // The threaded pass must give exactly what one thread gives (test/e2e/threaded-candidates.e2e-spec.ts checks it on a smaller input).
   const key = (r: typeof sugg) => r.suggestions.map((x) => `${x.townId}>${x.partnerId}:${x.score}`).join('|');
   if (key(sugg) !== key(oneThread)) throw new Error('threaded and one-thread suggestions differ');
   console.log(`top-10 for all ${all.length}:  baseline ${baseline.toFixed(2)} s (per-pair loop, measured on ${sample.length} towns × all partners, extrapolated)  |  engine ${topk.toFixed(2)} s with the candidate pass on ${availableParallelism()} threads (${topkOneThread.toFixed(2)} s on one thread)  |  ${(baseline / topk).toFixed(1)}× faster  (${sugg.suggestions.length} suggestions, ${sugg.uncovered.length} uncovered)`);

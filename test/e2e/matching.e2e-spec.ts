@@ -2,8 +2,10 @@ import { Queue } from 'bullmq';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { openDataSource } from '../../src/database/data-source';
-import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, seedDemo } from '../../src/database/seeds/demo-seed';
+import { withCommands } from '../../src/commands/run-command';
+import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, DemoSeedService } from '../../src/database/seeds/demo-seed.service';
 import { bootApp, TestApp } from '../utils/boot-app';
+import { waitFor } from '../utils/wait-for';
 import { TEST_REDIS_URL } from '../utils/test-env';
 
 describe('matching through the queue (real PostgreSQL and Redis, seeded demo towns)', () => {
@@ -13,19 +15,16 @@ describe('matching through the queue (real PostgreSQL and Redis, seeded demo tow
   let mayor: ReturnType<typeof request.agent>;
   let seelowId: string;
 
-  const waitDone = async (runId: string) => {
-    for (let i = 0; i < 150; i++) {
+  const waitDone = (runId: string) =>
+    waitFor(async () => {
       const r = await office.get(`/api/matching/runs/${runId}`).expect(200);
-      if (r.body.status !== 'running') return r.body;
-      await new Promise((res) => setTimeout(res, 100));
-    }
-    throw new Error('run did not finish');
-  };
+      return r.body.status !== 'running' && r.body;
+    }, { timeoutMs: 60_000, intervalMs: 100, what: `matching run ${runId} to finish` });
 
   beforeAll(async () => {
     t = await bootApp('matching');
     ds = await openDataSource(t.databaseUrl);
-    const seed = await seedDemo(ds);
+    const seed = await withCommands((c) => c.get(DemoSeedService).seed());
     office = request.agent(t.url);
     await office.post('/api/auth/login').send({ email: DEMO_OFFICE_EMAIL, password: seed.logins[0].password }).expect(200);
     mayor = request.agent(t.url);

@@ -29,6 +29,8 @@ describe('pair score', () => {
         // A component adds to the score exactly when it has a German reason.
         expect({ key: c.key, counts: c.value > 0, reason: c.reason !== '' }).toEqual({ key: c.key, counts: c.value > 0, reason: c.value > 0 });
       }
+      // A component that adds nothing gives no reason.
+      expect(ab.components.filter((c) => c.value === 0 && c.reason !== '').map((c) => c.key)).toEqual([]);
     }), { numRuns: 400 });
   });
 
@@ -89,8 +91,17 @@ describe('pair score', () => {
     fc.assert(fc.property(townArb('a'), townArb('b'), (a, b) => {
       const empty = { ...a, topics: [], challenges: [], experiences: [] };
       const r = scorePair(buildContext([empty, b], DEFAULT_WEIGHTS), empty, b);
-      expect(r.components.find((c) => c.key === 'complement')!.value).toBe(0);
-      expect(r.components.find((c) => c.key === 'situation')!.value).toBeGreaterThanOrEqual(0);
+      const full = scorePair(buildContext([a, b], DEFAULT_WEIGHTS), a, b);
+      const value = (s: typeof r, key: string) => s.components.find((c) => c.key === key)!.value;
+      expect(value(r, 'complement')).toBe(0);
+      expect(value(r, 'sharedTopics')).toBe(0);
+      // Size and situation do not depend on the profile: the empty one scores on them exactly as the full one does.
+      expect(value(r, 'size')).toBe(value(full, 'size'));
+      expect(value(r, 'situation')).toBe(value(full, 'situation'));
+      const situation = r.components.find((c) => c.key === 'situation')!;
+      expect(situation.weight).toBeGreaterThan(0);
+      expect(situation.value).toBeCloseTo(situation.weight * situation.similarity, 12);
+      expect(r.score).toBeCloseTo(value(r, 'size') + value(r, 'situation') + value(r, 'otherState') + value(r, 'distance'), 12);
     }), { numRuns: 100 });
   });
 });

@@ -1,0 +1,52 @@
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { Browser } from 'playwright-core';
+import { hashPassword } from '../../src/auth/password.util';
+import { createOfficeUser } from '../factories/directory.factory';
+import { launchBrowser } from '../utils/browser';
+import { bootApp, TestApp } from '../utils/boot-app';
+
+const ATTACKER = { email: 'angreifer@akademie.test', password: 'Angreifer-Passwort-1' };
+
+/** Login CSRF (issue 9, item 3) as the audit did it: another site's page logs the visitor in as the attacker. */
+describe('login CSRF from another origin in Chromium', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let evil: Server;
+  let evilUrl: string;
+
+  beforeAll(async () => {
+    t = await bootApp('sec_browser_csrf');
+    await createOfficeUser(t.db, ATTACKER.email, await hashPassword(ATTACKER.password));
+    const form = `<form method="post" action="${t.url}/anmelden"><input name="email" value="${ATTACKER.email}"><input name="password" value="${ATTACKER.password}"></form>`;
+    const pages: Record<string, string> = {
+      // A sandboxed iframe sends `Origin: null`.
+      '/sandboxed': `<!doctype html><iframe sandbox="allow-forms allow-scripts" srcdoc='${form}<script>document.forms[0].submit()</script>'></iframe>`,
+      '/direct': `<!doctype html>${form}<script>document.forms[0].submit()</script>`,
+    };
+    evil = createServer((req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(pages[req.url ?? ''] ?? ''));
+    await new Promise<void>((r) => evil.listen(0, '127.0.0.1', r));
+    evilUrl = `http://127.0.0.1:${(evil.address() as AddressInfo).port}`;
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((r) => evil?.close(r));
+    await t?.close();
+  });
+
+  it.each(['/sandboxed', '/direct'])('a form auto-submitted from %s on another origin logs nobody in', async (path) => {
+    const context = await browser.newContext({ locale: 'de-DE' });
+    const page = await context.newPage();
+    const answer = page.waitForResponse((r) => r.url() === `${t.url}/anmelden` && r.request().method() === 'POST', { timeout: 30_000 });
+    await page.goto(`${evilUrl}${path}`);
+    const res = await answer;
+    expect(res.status()).toBe(403);
+    const sessions = await t.db.query(`SELECT count(*)::int AS n FROM http_session WHERE sess::text LIKE '%passport%'`);
+    expect(sessions.rows[0].n).toBe(0);
+    // The victim's browser is not signed in on the service.
+    await page.goto(`${t.url}/`);
+    expect(await page.getByRole('button', { name: 'Abmelden' }).count()).toBe(0);
+    await context.close();
+  });
+});

@@ -28,7 +28,7 @@ export interface RawResponse {
   body: string;
 }
 
-/** The page forms (not in the OpenAPI document); route parameters as a fixed UUID. */
+/** The page forms (not in the OpenAPI document; keep in step with the page controllers); parameters as a fixed UUID. */
 export const PAGE_WRITE_ROUTES: Route[] = [
   { method: 'post', path: '/anmelden' },
   { method: 'post', path: '/abmelden' },
@@ -38,6 +38,10 @@ export const PAGE_WRITE_ROUTES: Route[] = [
   { method: 'post', path: '/geschaeftsstelle/registrierungen/00000000-0000-4000-8000-000000000000/entscheidung' },
   { method: 'post', path: '/geschaeftsstelle/matching' },
   { method: 'post', path: '/geschaeftsstelle/matching/gewichte' },
+  { method: 'post', path: '/tandems/anfragen/00000000-0000-4000-8000-000000000000' },
+  { method: 'post', path: '/tandems/kein-interesse/00000000-0000-4000-8000-000000000000' },
+  { method: 'post', path: '/tandems/00000000-0000-4000-8000-000000000000/schritt' },
+  { method: 'post', path: '/geschaeftsstelle/tandems/vorschlaege' },
 ];
 
 // Field names the routes read; mutations put hostile values into them.

@@ -42,6 +42,17 @@ export const PAGE_WRITE_ROUTES: Route[] = [
   { method: 'post', path: '/tandems/kein-interesse/00000000-0000-4000-8000-000000000000' },
   { method: 'post', path: '/tandems/00000000-0000-4000-8000-000000000000/schritt' },
   { method: 'post', path: '/geschaeftsstelle/tandems/vorschlaege' },
+  { method: 'post', path: '/meine-kommune/pause' },
+  { method: 'post', path: '/meine-kommune/kontakte' },
+  { method: 'post', path: '/meine-kommune/kontakte/00000000-0000-4000-8000-000000000000/entfernen' },
+  { method: 'post', path: '/einladung' },
+  { method: 'post', path: '/geschaeftsstelle/kommunen/00000000-0000-4000-8000-000000000000/kontakte/00000000-0000-4000-8000-000000000000/hauptkontakt' },
+  { method: 'post', path: '/passwort-vergessen' },
+  { method: 'post', path: '/passwort-neu' },
+  { method: 'post', path: '/konto/passwort' },
+  { method: 'post', path: '/konto/email' },
+  { method: 'post', path: '/konto/loeschen' },
+  { method: 'post', path: '/email-bestaetigen' },
 ];
 
 // Field names the routes read; mutations put hostile values into them.

@@ -23,7 +23,7 @@ export class MunicipalityRepository {
     const literal = term.replace(/[%_\\]/g, '\\$&');
     const rows = await this.ds.getRepository(Municipality)
       .createQueryBuilder('m')
-      .addSelect('EXISTS (SELECT 1 FROM town t WHERE t.ags = m.ags)', 'registered')
+      .addSelect("EXISTS (SELECT 1 FROM town t WHERE t.ags = m.ags AND t.status = 'verified')", 'registered')
       .where(byPostcode ? 'm.postcode LIKE :prefix' : `(lower(m.name) LIKE :prefix ESCAPE '\\' OR lower(m.name) LIKE :contains ESCAPE '\\')`, {
         prefix: `${literal}%`,
         contains: `%${literal}%`,

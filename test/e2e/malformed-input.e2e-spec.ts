@@ -68,10 +68,11 @@ const CASES: Record<string, Row[]> = {
 describe('malformed input gives 4xx, never 5xx, and changes nothing (issue 9, item 5)', () => {
   let t: TestApp;
   let extra: Record<string, string>;
+  let a: Awaited<ReturnType<typeof registerConfirmAndLogin>>;
   beforeAll(async () => {
     t = await bootApp('sec_malformed', { LOGIN_RATE_LIMIT: '1000' });
     await insertMunicipalities(t.db, TEST_TOWNS);
-    const a = await registerConfirmAndLogin(t, TEST_TOWNS[0].ags, 'a@olbernhau.test');
+    a = await registerConfirmAndLogin(t, TEST_TOWNS[0].ags, 'a@olbernhau.test');
     expect((await a.agent.get('/api/auth/me').expect(200)).body.townId).toBe(a.townId);
     // The raw requests carry the contact's session and a valid CSRF token, so the checks behind login and token are
     // reached too (a malformed request must be refused for what it is, not only for a missing token).
@@ -96,6 +97,9 @@ describe('malformed input gives 4xx, never 5xx, and changes nothing (issue 9, it
   it('well-formed input still works (umlauts, emoji, % and _ as text)', async () => {
     const res = await request(t.url).get('/api/municipalities').query({ q: 'Rüt' }).expect(200);
     expect(res.body[0].name).toBe('Rüthen');
-    await request(t.url).post('/api/auth/register').send({ ...REG, displayName: 'Jörg 👍 100% _ok_' }).expect(201);
+    const text = 'Jörg 👍 100% _ok_ ∑ \u00a0—';
+    const saved = await a.agent.put(`/api/towns/${a.townId}/profile`)
+      .send({ topics: [], challenges: [], experiences: [], description: text, capacity: 1 }).expect(200);
+    expect(saved.body.description).toBe(text);
   });
 });

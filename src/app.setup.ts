@@ -14,6 +14,7 @@ import { TEMPLATES_DIR } from './common/paths';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { registerViewHelpers } from './common/view-helpers';
 import { useBodyParsers } from './security/body-parsing';
+import { contentTypeCheck, ensureBody } from './security/content-type.middleware';
 import { csrfProtection } from './security/csrf.middleware';
 import { inputSanity } from './security/input-sanity.middleware';
 import { noStoreForPrivate } from './security/no-store.middleware';
@@ -32,7 +33,9 @@ export function setupApp(app: NestExpressApplication): { close: () => Promise<vo
   }));
   // Order matters: cheap refusals first, then the parsers (ours, with limits), then one check of everything decoded.
   app.use(originCheck(config.appUrl));
+  app.use(contentTypeCheck);
   useBodyParsers(app);
+  app.use(ensureBody);
   app.use(inputSanity);
 
   const sessionPool = new Pool({ connectionString: config.databaseUrl, max: 4 });

@@ -1,6 +1,9 @@
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { toAppConfig } from './config/app-config';
+import { validateEnv } from './config/env.validation';
+import { localUrlHost, networkWarning } from './config/listen-host';
 import { chooseRuntimeMode } from './config/runtime-mode';
 import { openDataSource, runMigrations } from './database/data-source';
 import { formatLogins, seedDemo } from './database/seeds/demo-seed';
@@ -12,6 +15,8 @@ async function main() {
   const startedAt = Date.now();
   const mode = chooseRuntimeMode(process.env);
   const env: NodeJS.ProcessEnv = { ...process.env, KT_MODE: mode };
+  // Validated here too, so a wrong setting stops the start before anything runs; web and worker validate again.
+  const config = toAppConfig(validateEnv(env));
   let embedded: EmbeddedPostgres | undefined;
   let unlock: (() => void) | undefined;
 
@@ -78,14 +83,18 @@ async function main() {
     });
     children.push(child);
   }
-  const appUrl = (process.env.APP_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, '');
-  console.log(`Kleinstadt-Tandem starts on ${appUrl} …`);
+  const appUrl = (process.env.APP_URL ?? `http://localhost:${config.port}`).replace(/\/$/, '');
+  const listening = `listening on ${config.host}:${config.port}${config.loopbackOnly ? ' (this machine only)' : ''}`;
+  const warning = networkWarning(config.host, config.mailTransport.kind === 'outbox');
+  console.log(`Kleinstadt-Tandem starts on ${appUrl}, ${listening} …`);
+  if (warning) console.warn(warning);
   // Say where to go once the web process answers, with the logins again (the children's start-up logs bury them).
-  if (await waitUntilHealthy(Number(process.env.PORT ?? 3000), () => stopping)) {
+  if (await waitUntilHealthy(localUrlHost(config.host), config.port, () => stopping)) {
     const lines = [
       '',
       `Kleinstadt-Tandem is ready (${mode === 'embedded' ? 'embedded mode' : 'servers mode'}, ${((Date.now() - startedAt) / 1000).toFixed(1)} s): ${appUrl}`,
-      ...(mode === 'embedded' ? [`Postausgang (emails are kept here, not sent): ${appUrl}/outbox`] : []),
+      ...(mode === 'embedded' ? [`Postausgang (emails are kept here, not sent${config.loopbackOnly ? '' : '; Geschäftsstelle login required'}): ${appUrl}/outbox`] : []),
+      `Web process ${listening}.`,
       ...(demoLogins ? [demoLogins] : []),
       'Stop with Ctrl+C.',
       '',
@@ -94,9 +103,7 @@ async function main() {
   }
 }
 
-async function waitUntilHealthy(port: number, gaveUp: () => boolean, timeoutMs = 120_000): Promise<boolean> {
-  const bound = process.env.HOST;
-  const host = !bound || bound === '0.0.0.0' || bound === '::' ? '127.0.0.1' : bound.includes(':') ? `[${bound}]` : bound;
+async function waitUntilHealthy(host: string, port: number, gaveUp: () => boolean, timeoutMs = 120_000): Promise<boolean> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until && !gaveUp()) {
     const ok = await fetch(`http://${host}:${port}/health`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);

@@ -7,7 +7,7 @@ import { localUrlHost, networkWarning } from './config/listen-host';
 import { chooseRuntimeMode } from './config/runtime-mode';
 import { openDataSource, runMigrations } from './database/data-source';
 import { formatLogins, seedDemo } from './database/seeds/demo-seed';
-import { lockDataDir } from './embedded/data-dir-lock';
+import { lockDataDir, writeInstanceInfo } from './embedded/data-dir-lock';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded/embedded-postgres';
 
 // The start command: chooses the mode once, migrates, seeds the demo data, then runs web + worker as children.
@@ -30,6 +30,7 @@ async function main() {
       throw new Error(`The embedded PostgreSQL in ${join(dataDir, 'pglite')} did not start: ${(err as Error).message}`);
     }
     env.DATABASE_URL = embedded.url;
+    writeInstanceInfo(dataDir, { pid: process.pid, databaseUrl: embedded.url }); // for `npm run db:dump` while running
     delete env.REDIS_URL;
     console.log(`Embedded mode: PGlite in ${join(dataDir, 'pglite')}, BullMQ on PostgreSQL, email to the local outbox.`);
   }

@@ -163,10 +163,17 @@ describe('embedded default mode (no PostgreSQL or Redis configured)', () => {
     expect(first.output()).not.toMatch(/bind message supplies|prepared statement|malformed array literal/);
   });
 
-  it('refuses a second instance on the same data folder, and an unusable data folder', async () => {
+  it('refuses a second instance on the same data folder, a copy of the folder taken while it runs, and an unusable data folder', async () => {
     const second = launch(dataDir, await freePort());
     expect(await second.exited).not.toBe(0);
     expect(second.output()).toMatch(/Another Kleinstadt-Tandem instance \(PID \d+\) is already running on the data folder/);
+
+    // A copy of the data folder taken while the service runs would start on possibly inconsistent files: refused.
+    const copy = join(mkdtempSync(join(tmpdir(), 'kt-copy-')), 'data');
+    execFileSync('cp', ['-a', dataDir, copy]);
+    const fromCopy = launch(copy, await freePort());
+    expect(await fromCopy.exited).not.toBe(0);
+    expect(fromCopy.output()).toMatch(/was copied while Kleinstadt-Tandem was running on it .*`npm run db:dump -- backup\.sql`/);
 
     const file = join(tmpdir(), `kt-not-a-dir-${process.pid}`);
     writeFileSync(file, 'x');

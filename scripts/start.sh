@@ -5,8 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The service and its build only: production dependencies (the TypeScript compiler and the type packages the build
+# needs are among them). The test tools (jest, Chromium driver, SMTP server, …) come with scripts/test.sh.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  npm ci --omit=dev --no-audit --no-fund
+  touch node_modules/.kt-lean-install # tells scripts/test.sh to install the rest
 fi
 marker=dist/src/launcher.js
 if [ ! -f "$marker" ] || [ package-lock.json -nt "$marker" ] || [ tsconfig.json -nt "$marker" ] || [ tsconfig.build.json -nt "$marker" ] \

@@ -45,7 +45,7 @@ async function main() {
       };
     } catch (err) {
       unlock();
-      throw new Error(`The embedded database in ${join(dataDir, 'pglite')} did not open: ${(err as Error).message}`);
+      throw new Error(`The embedded database in ${join(dataDir, 'pglite')} did not open: ${(err as Error).message}`, { cause: err });
     }
   }
 

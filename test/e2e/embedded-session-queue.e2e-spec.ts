@@ -90,14 +90,14 @@ describe('embedded PostgreSQL: one session shared by many connections', () => {
     const pathBefore = (await other.query('SHOW search_path')).rows[0].search_path;
     const chunks: string[] = [];
     let writeDuringDump: Promise<unknown> | undefined;
-    await writeSqlDump(dumper, async (c) => {
+    await writeSqlDump(dumper, (c) => {
       chunks.push(c);
       // A write by another connection while the dump's transaction is open waits for it, so it is not in the dump.
       writeDuringDump ??= other.query(`INSERT INTO note VALUES (99, 'later')`);
     }, { excludeSchemas: ['bullmq'] });
     await writeDuringDump;
     const sql = chunks.join('');
-    expect(sql).toMatch(/CREATE TABLE "public"\."note" \(\n    "id" integer NOT NULL,\n    "text" text\n\);/);
+    expect(sql).toMatch(/CREATE TABLE "public"\."note" \(\n {4}"id" integer NOT NULL,\n {4}"text" text\n\);/);
     expect(sql).toMatch(/COPY "public"\."note" \("id", "text"\) FROM stdin;\n(?:\d+\t[a-z]+\n)+\\\.\n/);
     expect(sql).not.toContain('later');
     expect((await other.query('SHOW search_path')).rows[0].search_path).toBe(pathBefore); // SET LOCAL only

@@ -2,6 +2,7 @@
 export const QUEUES = {
   mail: 'mail',
   matching: 'matching',
+  tandems: 'tandems',
 } as const;
 
 export const JOBS = {
@@ -9,6 +10,7 @@ export const JOBS = {
   recomputeMatches: 'recompute-matches',
   tandemRound: 'tandem-round',
   workshopProposal: 'workshop-proposal',
+  tandemReminders: 'tandem-reminders',
 } as const;
 
 export const DEFAULT_JOB_OPTIONS = {

@@ -63,7 +63,15 @@ async function stop(l: Launched | undefined) {
 const logins = (output: string) =>
   Object.fromEntries([...output.matchAll(/^\s*(.+?): (\S+@\S+) \/ (\S+)$/gm)].map((m) => [m[1], { email: m[2], password: m[3] }]));
 
-/** What a schema is made of, as the server reports it (check expressions left out: PostgreSQL re-words `IN (…)` on reload). */
+/**
+ * PostgreSQL re-words `x IN ('a', 'b')` when it reads back its own output (`= ANY ((ARRAY['a'::varchar, …])::text[])`
+ * becomes `= ANY (ARRAY[('a'::varchar)::text, …])`), as it does after any pg_dump: both read as the list of values.
+ */
+const sameAnyList = (def: string) =>
+  def.replace(/ANY \(\(ARRAY\[([^\]]*)\]\)::text\[\]\)|ANY \(ARRAY\[([^\]]*)\]\)/g, (_m, a?: string, b?: string) =>
+    `ANY (${[...(a ?? b ?? '').matchAll(/'([^']*)'/g)].map((v) => v[1]).join(', ')})`);
+
+/** What a schema is made of, as the server reports it. */
 async function schemaOf(url: string): Promise<string[]> {
   const c = new Client({ connectionString: url });
   await c.connect();
@@ -71,12 +79,12 @@ async function schemaOf(url: string): Promise<string[]> {
     const { rows } = await c.query<{ x: string }>(`
       SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || coalesce(column_default, '') AS x
         FROM information_schema.columns WHERE table_schema = 'public'
-      UNION ALL SELECT conrelid::regclass::text || ' ' || conname || ' ' || contype::text || CASE WHEN contype <> 'c' THEN ' ' || pg_get_constraintdef(oid) ELSE '' END
+      UNION ALL SELECT conrelid::regclass::text || ' ' || conname || ' ' || contype::text || ' ' || pg_get_constraintdef(oid)
         FROM pg_constraint WHERE connamespace = 'public'::regnamespace
       UNION ALL SELECT indexdef FROM pg_indexes WHERE schemaname = 'public'
       UNION ALL SELECT 'type ' || typname FROM pg_type WHERE typnamespace = 'public'::regnamespace AND typtype = 'e'
       ORDER BY 1`);
-    return rows.map((r) => r.x);
+    return rows.map((r) => sameAnyList(r.x));
   } finally {
     await c.end();
   }

@@ -245,7 +245,7 @@ describe('embedded mode opened to the network with HOST=0.0.0.0', () => {
     // A registration puts a confirmation link into the outbox: exactly what a stranger must not read.
     const [town] = (await request(url).get('/api/municipalities').query({ q: 'Olbernhau' }).expect(200)).body;
     await request(url).post('/api/auth/register')
-      .send({ ags: town.ags, email: 'bm@olbernhau.test', password: PASSWORD, displayName: 'Jörg Klaus', contactFunction: 'mayor' }).expect(201);
+      .send({ ags: town.ags, email: 'bm@olbernhau.test', password: PASSWORD, displayName: 'Jörg Klaus', contactFunction: 'mayor', privacyAccepted: true }).expect(201);
 
     const anonymous = await request(url).get('/outbox');
     expect(anonymous.status).toBe(303);

@@ -118,7 +118,7 @@ describe('from the embedded mode to servers: dump, restore, start', () => {
 
     const [olbernhau] = (await request(url).get('/api/municipalities').query({ q: 'Olbernhau' }).expect(200)).body;
     const reg = await request(url).post('/api/auth/register')
-      .send({ ags: olbernhau.ags, email: 'bm@olbernhau.test', password: PASSWORD, displayName: 'Jörg Klaus', contactFunction: 'mayor' }).expect(201);
+      .send({ ags: olbernhau.ags, email: 'bm@olbernhau.test', password: PASSWORD, displayName: 'Jörg Klaus', contactFunction: 'mayor', privacyAccepted: true }).expect(201);
 
     const instance = JSON.parse(readFileSync(join(dataDir, 'kleinstadt-tandem.instance.json'), 'utf8'));
     const src = new Client({ connectionString: instance.databaseUrl });

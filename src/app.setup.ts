@@ -11,6 +11,7 @@ import passport from 'passport';
 import { Pool } from 'pg';
 import { isOffice, type SessionUser } from './auth/session-user';
 import { TEMPLATES_DIR } from './common/paths';
+import { canOpenOutbox } from './mail/outbox-access.guard';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { registerViewHelpers } from './common/view-helpers';
 import { useBodyParsers } from './security/body-parsing';
@@ -62,7 +63,7 @@ export function setupApp(app: NestExpressApplication): { close: () => Promise<vo
     const user = req.user as SessionUser | undefined;
     res.locals.user = user;
     res.locals.isOffice = isOffice(user);
-    res.locals.outboxEnabled = config.mailTransport.kind === 'outbox';
+    res.locals.outboxEnabled = canOpenOutbox(config, user); // linked only where it can be opened
     next();
   });
 

@@ -7,6 +7,7 @@ import { RolesGuard } from './auth/roles.guard';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { DigestsModule } from './digests/digests.module';
 import { HealthModule } from './health/health.module';
 import { MatchingModule } from './matching/matching.module';
 import { OutboxModule } from './mail/outbox.module';
@@ -24,6 +25,7 @@ import { loggerOptions } from './common/logger.options';
     AuthModule,
     AdminModule,
     MatchingModule,
+    DigestsModule,
     HealthModule,
     OutboxModule.whenEnabled(),
   ],

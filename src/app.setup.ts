@@ -64,11 +64,17 @@ export function setupApp(app: NestExpressApplication): { close: () => Promise<vo
   return { close: () => sessionPool.end() };
 }
 
+/**
+ * POST routes authorised by a signed link instead of a session: RFC 8058 one-click unsubscribe is posted by mail
+ * clients (no session, no token, any origin). Cross-site and CSRF checks must let them through.
+ */
+export const SIGNED_LINK_POST_PATHS = ['/abbestellen'];
+
 /** Defence in depth beside SameSite=Lax: a state-changing request from another origin is refused. */
 function rejectCrossSiteForms(config: AppConfig) {
   const own = new URL(config.appUrl).host;
   return (req: Request, res: Response, next: NextFunction) => {
-    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
+    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || SIGNED_LINK_POST_PATHS.includes(req.path)) return next();
     const origin = req.headers.origin;
     if (origin && origin !== 'null') {
       const host = new URL(origin).host;

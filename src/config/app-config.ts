@@ -18,6 +18,8 @@ export interface AppConfig {
   logLevel: string;
   loginRateLimit: number;
   confirmTokenHours: number;
+  digest: { cron: string; timeZone: string; unsubscribeSecret: string };
+  mailClaimTimeoutSeconds: number;
 }
 
 export function toAppConfig(env: EnvironmentVariables): AppConfig {
@@ -40,6 +42,12 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     logLevel: env.LOG_LEVEL,
     loginRateLimit: env.LOGIN_RATE_LIMIT,
     confirmTokenHours: env.CONFIRM_TOKEN_HOURS,
+    digest: {
+      cron: env.DIGEST_CRON,
+      timeZone: env.DIGEST_TZ,
+      unsubscribeSecret: env.DIGEST_UNSUBSCRIBE_SECRET ?? env.SESSION_SECRET ?? 'development-only-session-secret-not-for-production',
+    },
+    mailClaimTimeoutSeconds: env.MAIL_CLAIM_TIMEOUT_SECONDS,
   };
 }
 

@@ -45,6 +45,20 @@ export class EnvironmentVariables {
 
   @Type(() => Number) @IsInt() @Min(1) @Max(24 * 14)
   CONFIRM_TOKEN_HOURS: number = 48;
+
+  // Weekly digest: when it runs (five-field cron, read in DIGEST_TZ) and the secret that signs unsubscribe links.
+  @IsString() @Matches(/^\S+( \S+){4}$/, { message: 'DIGEST_CRON must be a five-field cron pattern such as "0 7 * * 1" (Monday 07:00)' })
+  DIGEST_CRON = '0 7 * * 1';
+
+  @IsString() @Matches(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, { message: 'DIGEST_TZ must be an IANA time zone such as Europe/Berlin' })
+  DIGEST_TZ = 'Europe/Berlin';
+
+  @IsOptional() @IsString() @MinLength(32, { message: 'DIGEST_UNSUBSCRIBE_SECRET must be at least 32 characters long (default: SESSION_SECRET)' })
+  DIGEST_UNSUBSCRIBE_SECRET?: string;
+
+  // A delivery left 'sending' by a crashed worker is taken again after this long (the window where one can go out twice).
+  @Type(() => Number) @IsInt() @Min(5) @Max(24 * 3600)
+  MAIL_CLAIM_TIMEOUT_SECONDS: number = 600;
 }
 
 export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
@@ -54,8 +68,20 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
     messages.push('SESSION_SECRET: required when NODE_ENV=production (at least 32 random characters)');
   }
+  if (!messages.some((m) => m.startsWith('DIGEST_TZ')) && !isTimeZone(env.DIGEST_TZ)) {
+    messages.push(`DIGEST_TZ: unknown time zone "${env.DIGEST_TZ}" (use an IANA name such as Europe/Berlin)`);
+  }
   if (messages.length) {
     throw new Error(`Invalid configuration:\n  - ${messages.join('\n  - ')}`);
   }
   return env;
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('de-DE', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -2,6 +2,7 @@
 export const QUEUES = {
   mail: 'mail',
   matching: 'matching',
+  digest: 'digest',
 } as const;
 
 export const JOBS = {
@@ -9,6 +10,8 @@ export const JOBS = {
   recomputeMatches: 'recompute-matches',
   tandemRound: 'tandem-round',
   workshopProposal: 'workshop-proposal',
+  digestRun: 'digest-run',
+  sendDigest: 'send-digest',
 } as const;
 
 export const DEFAULT_JOB_OPTIONS = {

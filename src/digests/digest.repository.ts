@@ -77,6 +77,10 @@ export class DigestRepository {
     );
   }
 
+  async runExists(period: string): Promise<boolean> {
+    return (await this.ds.query(`SELECT 1 FROM digest_run WHERE period = $1`, [period])).length > 0;
+  }
+
   async lastMailedPeriod(userId: string, period: string): Promise<string | null> {
     const rows = await this.ds.query(`SELECT max(period) AS p FROM digest_recipient WHERE user_id = $1 AND outcome = 'mailed' AND period < $2`, [userId, period]);
     return rows[0]?.p ?? null;

@@ -13,6 +13,9 @@ import { DigestRepository, RecipientState } from './digest.repository';
 
 export type SendOutcome = 'mailed' | 'skipped' | 'already-done';
 const FAN_OUT_CHUNK = 500;
+const FIRST_LOOKBACK_MS = 7 * 86_400_000;
+// Sorts after every real ISO week: the preview reads the whole history.
+const AFTER_ALL_WEEKS = '9999-W99';
 
 @Injectable()
 export class DigestsService {
@@ -92,7 +95,9 @@ export class DigestsService {
   }
 
   private async compose(state: RecipientState): Promise<ComposedDigest | null> {
-    const recipient = { userId: state.userId, townId: state.townId, townName: state.townName, since: new Date(state.lastMailedAt ?? state.createdAt) };
+    // News since the last digest; a first digest looks back one week (not to the contact's registration).
+    const since = state.lastMailedAt ? new Date(state.lastMailedAt) : new Date(Math.max(new Date(state.createdAt).getTime(), Date.now() - FIRST_LOOKBACK_MS));
+    const recipient = { userId: state.userId, townId: state.townId, townName: state.townName, since };
     const sections = [];
     for (const p of this.providers) {
       const s = await p.collect(recipient);
@@ -115,13 +120,15 @@ export class DigestsService {
 
   /** What each contact of a town would get in the coming week (nothing is written). */
   async preview(townId: string): Promise<{ period: string; contacts: { displayName: string; email: string; frequency: DigestFrequency; due: boolean; digest: ReturnType<DigestsService['mailContext']> | null; skipReason: string | null }[] }> {
-    const period = this.periodAt(new Date(Date.now() + 7 * 86_400_000));
+    // The next digest: this week's, unless this week's run exists already, then next week's.
+    const thisWeek = this.periodAt(new Date());
+    const period = (await this.repo.runExists(thisWeek)) ? this.periodAt(new Date(Date.now() + 7 * 86_400_000)) : thisWeek;
     const contacts = await this.repo.contactsOfTown(townId);
     if (!contacts.length) throw new DomainError(HttpStatus.NOT_FOUND, 'town_not_found', 'Town not found', 'Diese Kommune hat keine Ansprechperson.');
     const out = [];
     for (const c of contacts) {
-      const state = (await this.repo.recipientState(c.id, period))!;
-      const lastMailed = await this.repo.lastMailedPeriod(c.id, period);
+      const state = (await this.repo.recipientState(c.id, AFTER_ALL_WEEKS))!;
+      const lastMailed = await this.repo.lastMailedPeriod(c.id, AFTER_ALL_WEEKS);
       const due = isDue(state.frequency, lastMailed, period);
       const skip = state.frequency === 'off' ? SKIP_REASONS.off : !state.townVerified ? SKIP_REASONS.notVerified : null;
       const digest = skip ? null : await this.compose(state);

@@ -17,7 +17,7 @@ const TOPICS = ['innenstadt', 'leerstand', 'einzelhandel', 'wohnen', 'coworking'
   'klimaanpassung', 'erneuerbare-energien', 'demografie', 'junge-menschen', 'fachkraefte', 'beteiligung', 'oeffentlicher-raum',
   'kultur-bildung', 'daseinsvorsorge', 'stadt-land', 'finanzen', 'integration', 'tourismus', 'resilienz'];
 
-function syntheticProfiles(records: Awaited<ReturnType<typeof parseDestatis>>, seed: number): MatchTown[] {
+export function syntheticProfiles(records: Awaited<ReturnType<typeof parseDestatis>>, seed: number): MatchTown[] {
   const rnd = mulberry32(seed);
   // Zipf-like popularity: Leerstand, Digitalisierung, Überalterung, Mobilität first (the 2022 survey's top four).
   const order = ['leerstand', 'digitale-verwaltung', 'demografie', 'mobilitaet', ...TOPICS.filter((t) => !['leerstand', 'digitale-verwaltung', 'demografie', 'mobilitaet'].includes(t))];
@@ -90,7 +90,10 @@ async function main() {
   }));
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+// Run only as a script: the digest benchmark imports syntheticProfiles from here.
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -102,6 +102,16 @@ async function seed(databaseUrl: string) {
   }
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+const cpuSeconds = (pid: number) => {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
+};
+
 const peakRssMb = (pid: number) => {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
@@ -138,6 +148,8 @@ async function main() {
     await until(async () => (await queue.getJobSchedulers()).length > 0, 60_000, 'worker ready (weekly scheduler upserted)');
 
     // The run, from trigger to the last message accepted by the SMTP server.
+    const pgPids = async () => (await db.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [dbName])).rows.map((r) => r.pid as number);
+    const cpu0 = { worker: cpuSeconds(worker.pid!), sink: cpuSeconds(sink.pid!), pg: (await pgPids()).map((p) => [p, cpuSeconds(p)] as const) };
     const start = Date.now();
     const [run] = (await db.query(`INSERT INTO digest_run (period, trigger) VALUES ($1, 'bench') RETURNING id`, [PERIOD])).rows;
     await queue.add('digest-run', { runId: run.id, period: PERIOD }, { jobId: `bench-run-${PERIOD}` });
@@ -154,6 +166,13 @@ async function main() {
     const { count, lastAt } = await ask<{ count: number; lastAt: number }>(sink, 'stats', 'count');
     const seconds = (lastAt - start) / 1000;
     const workerPeak = peakRssMb(worker.pid!);
+    const pgBefore = new Map(cpu0.pg);
+    const pgCpu = (await pgPids()).reduce((sum, p) => sum + cpuSeconds(p) - (pgBefore.get(p) ?? 0), 0);
+    const cpu = { worker: cpuSeconds(worker.pid!) - cpu0.worker, sink: cpuSeconds(sink.pid!) - cpu0.sink, pg: pgCpu };
+    const phases = (await db.query(`SELECT extract(epoch FROM (SELECT max(created_at) FROM digest_recipient) - (SELECT started_at FROM digest_run WHERE id = $1))::float AS decided,
+      extract(epoch FROM (SELECT min(created_at) FROM digest_recipient) - (SELECT started_at FROM digest_run WHERE id = $1))::float AS first_decided,
+      extract(epoch FROM (SELECT fanned_out_at FROM digest_run WHERE id = $1) - (SELECT started_at FROM digest_run WHERE id = $1))::float AS fanned_out`, [run.id])).rows[0];
+    console.log(`phases after the trigger: fan-out done ${phases.fanned_out.toFixed(2)} s, first digest row ${phases.first_decided.toFixed(2)} s, last digest row ${phases.decided.toFixed(2)} s, last message accepted ${seconds.toFixed(2)} s`);
     const skipped = (await db.query(`SELECT count(*)::int AS n FROM digest_recipient WHERE outcome = 'skipped'`)).rows[0].n;
     const sentRows = (await db.query(`SELECT count(*)::int AS n FROM mail_delivery WHERE status = 'sent'`)).rows[0].n;
     await until(async () => (await db.query(`SELECT count(*)::int AS n FROM mail_delivery WHERE status = 'sent'`)).rows[0].n === count, 60_000, 'rows marked sent');
@@ -161,6 +180,8 @@ async function main() {
     await new Promise((r) => worker!.once('exit', r));
     worker = undefined;
 
+    const sinkBare0 = cpuSeconds(sink.pid!);
+    const self0 = process.cpuUsage();
     // The bare loop: the same messages, rendered beforehand, through one pooled nodemailer transport.
     const rows = (await db.query(`SELECT id, recipient, template, context, headers FROM mail_delivery WHERE template = 'digest' ORDER BY created_at`)).rows;
     const renderer = new MailRenderer();
@@ -171,6 +192,7 @@ async function main() {
     await Promise.all(messages.map((m) => bare.sendMail({ from: 'Kleinstadt-Tandem <no-reply@kleinstadt-tandem.local>', ...m })));
     const bareSeconds = (performance.now() - b0) / 1000;
     bare.close();
+    const bareCpu = { sink: cpuSeconds(sink.pid!) - sinkBare0, client: (process.cpuUsage(self0).user + process.cpuUsage(self0).system) / 1e6 };
     const bareCount = (await ask<{ count: number }>(sink, 'stats', 'count')).count;
     if (bareCount !== messages.length) throw new Error(`bare loop: ${bareCount} of ${messages.length} accepted`);
 
@@ -185,6 +207,8 @@ async function main() {
     console.log(`| bare nodemailer pooled loop, same messages, same server | ${bareSeconds.toFixed(2)} s, ${bareMps.toFixed(0)} messages/s |`);
     console.log(`| ratio service / bare | ${(mps / bareMps).toFixed(2)} (target ≥ 0.5) |`);
     console.log(`| worker peak RSS | ${workerPeak.toFixed(0)} MB |`);
+    console.log(`| CPU seconds, service run | worker ${cpu.worker.toFixed(1)}, PostgreSQL backends ${cpu.pg.toFixed(1)}, SMTP server ${cpu.sink.toFixed(1)} (Redis not counted: shared) |`);
+    console.log(`| CPU seconds, bare loop | client ${bareCpu.client.toFixed(1)}, SMTP server ${bareCpu.sink.toFixed(1)} |`);
     console.log(`| rows marked sent at the end | ${sentRows} → ${count} |`);
     console.log(JSON.stringify({
       messages: count, seconds: +seconds.toFixed(3), messages_per_second: +mps.toFixed(1), bare_messages_per_second: +bareMps.toFixed(1),
@@ -196,7 +220,8 @@ async function main() {
     await queue.close();
     await db.end().catch(() => undefined);
     sink.send({ cmd: 'stop' });
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    if (process.env.BENCH_KEEP_DB !== '1') await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    else console.log(`kept database ${dbName}`);
     await admin.end();
   }
 }

@@ -138,7 +138,9 @@ async function main() {
     console.log(`seeded ${towns} towns (5,000–19,999 inhabitants, synthetic profiles seed 42) with 2 contacts each in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     await db.connect();
 
-    worker = spawn(process.execPath, [WORKER], {
+    // BENCH_WORKER_PROF=dir writes a V8 CPU profile of the worker there (to find where its time goes).
+    const prof = process.env.BENCH_WORKER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_WORKER_PROF}`] : [];
+    worker = spawn(process.execPath, [...prof, WORKER], {
       env: {
         PATH: process.env.PATH, NODE_ENV: 'production', SESSION_SECRET: 'bench-only-secret-bench-only-secret-0123456789', KT_MODE: 'servers',
         DATABASE_URL: databaseUrl, REDIS_URL, SMTP_URL: `smtp://127.0.0.1:${port}`, QUEUE_PREFIX: prefix, APP_URL: 'https://tandem.example', LOG_LEVEL: 'warn',

@@ -75,9 +75,15 @@ export const SKIP_REASONS = {
 
 // ---- ISO weeks ----
 
+// Building an Intl formatter is expensive (it showed up in the digest benchmark's profile): one per time zone.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar date (y, m, d) of an instant in a time zone. */
 function localDate(at: Date, timeZone: string): { y: number; m: number; d: number } {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
+  if (timeZone === 'UTC') return { y: at.getUTCFullYear(), m: at.getUTCMonth() + 1, d: at.getUTCDate() };
+  let f = formatters.get(timeZone);
+  if (!f) formatters.set(timeZone, (f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  const parts = f.formatToParts(at);
   const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
   return { y: get('year'), m: get('month'), d: get('day') };
 }
@@ -123,7 +129,7 @@ export const weeksBetween = (from: string, to: string) => Math.round((mondayOf(t
 export function periodLabel(period: string): string {
   const mon = mondayOf(period);
   const sun = new Date(mon.getTime() + 6 * 86_400_000);
-  const f = (d: Date, withYear: boolean) => d.toLocaleDateString('de-DE', { timeZone: 'UTC', day: 'numeric', month: 'numeric', ...(withYear ? { year: 'numeric' } : {}) });
+  const f = (d: Date, withYear: boolean) => `${d.getUTCDate()}.${d.getUTCMonth() + 1}.${withYear ? d.getUTCFullYear() : ''}`;
   const p = parseIsoWeek(period)!;
   return `KW ${p.week}/${p.year} (${f(mon, false)}–${f(sun, true)})`;
 }

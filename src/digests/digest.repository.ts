@@ -106,17 +106,13 @@ export class DigestRepository {
    * Claims the (contact, week) slot. Returns false when a row exists already: then this digest was decided before
    * (or by a concurrent job, which this insert waited for) and nothing more may happen.
    */
-  async claimSlot(m: EntityManager, r: { runId: string; userId: string; townId: string; period: string; outcome: 'mailed' | 'skipped'; skipReason: string | null; items: string[] }): Promise<string | null> {
+  async claimSlot(m: EntityManager, r: { runId: string; userId: string; townId: string; period: string; outcome: 'mailed' | 'skipped'; skipReason: string | null; items: string[]; deliveryId: string | null }): Promise<string | null> {
     const rows = await m.query(
-      `INSERT INTO digest_recipient (run_id, user_id, town_id, period, outcome, skip_reason, items) VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO digest_recipient (run_id, user_id, town_id, period, outcome, skip_reason, items, delivery_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (user_id, period) DO NOTHING RETURNING id`,
-      [r.runId, r.userId, r.townId, r.period, r.outcome, r.skipReason, r.items],
+      [r.runId, r.userId, r.townId, r.period, r.outcome, r.skipReason, r.items, r.deliveryId],
     );
     return rows[0]?.id ?? null;
-  }
-
-  async attachDelivery(m: EntityManager, slotId: string, deliveryId: string): Promise<void> {
-    await m.query(`UPDATE digest_recipient SET delivery_id = $2 WHERE id = $1`, [slotId, deliveryId]);
   }
 
   /** The town's suggestions in the current suggestions run, with the partner's facts and scored components. */
@@ -132,17 +128,23 @@ export class DigestRepository {
     );
   }
 
-  /** Towns verified since `since` that share at least one topic with this town, with the shared topics' names. */
+  /**
+   * Towns verified since `since` that share at least one topic with this town, with the shared topics' names.
+   * Starts from the few recently verified towns (partial index on decided_at), then looks up their topics by key.
+   */
   async newlyVerifiedOnTopics(townId: string, since: Date, limit = 20): Promise<{ id: string; name: string; stateName: string; population: number; topics: string[] }[]> {
     return this.ds.query(
-      `SELECT t.id, m.name, m.state_name AS "stateName", m.population, array_agg(DISTINCT tp.name ORDER BY tp.name) AS topics
-       FROM town t JOIN municipality m ON m.ags = t.ags
-       JOIN town_topic tt ON tt.town_id = t.id
-       JOIN town_topic mine ON mine.topic_slug = tt.topic_slug AND mine.town_id = $1
+      `WITH recent AS (
+         SELECT t.id, t.ags, t.decided_at FROM town t
+         WHERE t.status = 'verified' AND t.decided_at > $2 AND NOT t.opted_out AND t.id <> $1
+       )
+       SELECT r.id, m.name, m.state_name AS "stateName", m.population, array_agg(tp.name ORDER BY tp.name) AS topics
+       FROM recent r
+       JOIN town_topic tt ON tt.town_id = r.id AND tt.topic_slug IN (SELECT topic_slug FROM town_topic WHERE town_id = $1)
        JOIN topic tp ON tp.slug = tt.topic_slug
-       WHERE t.status = 'verified' AND NOT t.opted_out AND t.id <> $1 AND t.decided_at > $2
-       GROUP BY t.id, m.name, m.state_name, m.population
-       ORDER BY max(t.decided_at) DESC, m.name LIMIT $3`,
+       JOIN municipality m ON m.ags = r.ags
+       GROUP BY r.id, r.decided_at, m.name, m.state_name, m.population
+       ORDER BY r.decided_at DESC, m.name LIMIT $3`,
       [townId, since, limit],
     );
   }

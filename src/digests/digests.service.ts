@@ -6,10 +6,12 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailService } from '../mail/mail.service';
 import { JOBS, QUEUES } from '../queue/queue-names';
 import {
-  composeDigest, ComposedDigest, DigestFrequency, DIGEST_FREQUENCIES, isDue, isoWeekOf, parseIsoWeek, periodLabel, SKIP_REASONS, unsubscribeUrl,
+  composeDigest, ComposedDigest, DigestFrequency, DigestSection, DIGEST_FREQUENCIES, isDue, isoWeekOf, parseIsoWeek, periodLabel, SKIP_REASONS, unsubscribeUrl,
 } from './digest-content.util';
 import { DIGEST_SECTION_PROVIDERS, type DigestSectionProvider } from './digest-section.provider';
 import { DigestRepository, RecipientState } from './digest.repository';
+
+class SlotTaken extends Error {}
 
 export type SendOutcome = 'mailed' | 'skipped' | 'already-done';
 const FAN_OUT_CHUNK = 500;
@@ -72,11 +74,10 @@ export class DigestsService {
     const skip = state.frequency === 'off' ? SKIP_REASONS.off : !state.townVerified ? SKIP_REASONS.notVerified : null;
     const digest = skip ? null : await this.compose(state);
     const deliveryId = await this.repo.transaction(async (m) => {
-      const slot = await this.repo.claimSlot(m, {
-        runId, userId, townId: state.townId, period, outcome: digest ? 'mailed' : 'skipped',
-        skipReason: digest ? null : (skip ?? SKIP_REASONS.nothingNew), items: digest?.itemKeys ?? [],
-      });
-      if (!slot || !digest) return slot ? 'skipped' : null;
+      const slot = { runId, userId, townId: state.townId, period, items: digest?.itemKeys ?? [] };
+      if (!digest) {
+        return (await this.repo.claimSlot(m, { ...slot, outcome: 'skipped', skipReason: skip ?? SKIP_REASONS.nothingNew, deliveryId: null })) ? 'skipped' : null;
+      }
       const unsubscribe = unsubscribeUrl(this.config.appUrl, this.config.digest.unsubscribeSecret, userId);
       const id = await this.mail.record({
         dedupeKey: `digest:${userId}:${period}`,
@@ -85,8 +86,13 @@ export class DigestsService {
         context: this.mailContext(state, digest, period, unsubscribe),
         headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
       }, m);
-      await this.repo.attachDelivery(m, slot, id);
+      // The slot decides: when another job holds this (contact, week) already, this transaction is rolled back
+      // (the delivery row above with it) and nothing is dispatched.
+      if (!(await this.repo.claimSlot(m, { ...slot, outcome: 'mailed', skipReason: null, deliveryId: id }))) throw new SlotTaken();
       return id;
+    }).catch((err) => {
+      if (err instanceof SlotTaken) return null;
+      throw err;
     });
     if (deliveryId === null) return 'already-done';
     if (deliveryId === 'skipped') return 'skipped';
@@ -98,12 +104,9 @@ export class DigestsService {
     // News since the last digest; a first digest looks back one week (not to the contact's registration).
     const since = state.lastMailedAt ? new Date(state.lastMailedAt) : new Date(Math.max(new Date(state.createdAt).getTime(), Date.now() - FIRST_LOOKBACK_MS));
     const recipient = { userId: state.userId, townId: state.townId, townName: state.townName, since };
-    const sections = [];
-    for (const p of this.providers) {
-      const s = await p.collect(recipient);
-      if (s?.items.length) sections.push(s);
-    }
-    return composeDigest(sections, new Set(state.mailedItems), state.townName);
+    // Providers are independent reads: run side by side (a run is bound by round trips, not by CPU).
+    const sections = (await Promise.all(this.providers.map((p) => p.collect(recipient)))).filter((s) => !!s?.items.length);
+    return composeDigest(sections as DigestSection[], new Set(state.mailedItems), state.townName);
   }
 
   private mailContext(state: RecipientState, digest: ComposedDigest, period: string, unsubscribe: string) {

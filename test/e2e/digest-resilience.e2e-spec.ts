@@ -161,7 +161,7 @@ describe('digest: Redis restarted in the middle of a run', () => {
 
   it('completes after Redis is back; nothing lost, nothing twice', async () => {
     await t.worker.get(DigestsService).startRun('2026-W49', 'office');
-    await pollUntil(async () => t.smtp.mails.length >= 5, 60_000, 'first digests sent');
+    await pollUntil(() => Promise.resolve(t.smtp.mails.length >= 5), 60_000, 'first digests sent');
     await relay.down();
     const during = t.smtp.mails.length;
     // Redis stays away for a few seconds while web and worker keep trying (ioredis queues their commands).

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { isSignedLinkPost, refuse, STATE_CHANGING } from './refuse.util';
+import { refuse, STATE_CHANGING } from './refuse.util';
 
 const DE = 'Diese Anfrage kam nicht von einer Seite von Kleinstadt-Tandem und wurde abgelehnt.';
 
@@ -11,7 +11,7 @@ const DE = 'Diese Anfrage kam nicht von einer Seite von Kleinstadt-Tandem und wu
 export function originCheck(appUrl: string) {
   const own = new URL(appUrl).host;
   return (req: Request, res: Response, next: NextFunction) => {
-    if (!STATE_CHANGING.has(req.method) || isSignedLinkPost(req)) return next();
+    if (!STATE_CHANGING.has(req.method)) return next();
     if (req.headers['sec-fetch-site'] === 'cross-site') {
       return refuse(req, res, 403, 'cross_site', 'Cross-site request refused', DE);
     }

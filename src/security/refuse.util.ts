@@ -22,6 +22,7 @@ export const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * POSTs authorised by a signed link instead of a session: RFC 8058 one-click unsubscribe is posted by mail
- * providers (no session, no CSRF token, any or no origin), so the origin and CSRF checks let it through.
+ * providers' servers (no session, no CSRF token, no Origin header), so the CSRF check lets it through. A browser
+ * posting it from a foreign origin is still refused by the origin check.
  */
 export const isSignedLinkPost = (req: Request) => req.method === 'POST' && req.path === '/abbestellen';

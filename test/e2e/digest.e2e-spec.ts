@@ -121,8 +121,10 @@ describe('weekly digest: content, skips, rhythm, unsubscribe, office page', () =
     await request(t.url).get('/abbestellen?u=kaputt').expect(400);
     expect((await t.db.query(`SELECT digest_frequency FROM user_account WHERE id = $1`, [contact.id])).rows[0].digest_frequency).toBe('weekly');
 
-    // RFC 8058: a POST with this body, no cookie, no token, from the mail provider's servers (any origin).
-    const res = await request(t.url).post(path).set('Origin', 'https://mail.provider.example').type('form').send('List-Unsubscribe=One-Click').expect(200);
+    // A browser on a foreign site cannot do it for them (the origin check stays), …
+    await request(t.url).post(path).set('Origin', 'https://evil.example').type('form').send('List-Unsubscribe=One-Click').expect(403);
+    // … but RFC 8058's POST from the mail provider's servers (this body, no cookie, no token, no Origin) works.
+    const res = await request(t.url).post(path).type('form').send('List-Unsubscribe=One-Click').expect(200);
     expect(res.text).toContain('nicht mehr');
     expect((await t.db.query(`SELECT digest_frequency FROM user_account WHERE id = $1`, [contact.id])).rows[0].digest_frequency).toBe('off');
 

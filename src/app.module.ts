@@ -13,6 +13,8 @@ import { MatchingModule } from './matching/matching.module';
 import { OutboxModule } from './mail/outbox.module';
 import { MunicipalitiesModule } from './municipalities/municipalities.module';
 import { QueueModule } from './queue/queue.module';
+import { QueueBoardModule } from './queue/queue-board.module';
+import { TandemsModule } from './tandems/tandems.module';
 import { loggerOptions } from './common/logger.options';
 import { SecurityModule } from './security/security.module';
 
@@ -28,8 +30,10 @@ import { SecurityModule } from './security/security.module';
     AdminModule,
     MatchingModule,
     DigestsModule,
+    TandemsModule,
     HealthModule,
     OutboxModule.whenEnabled(),
+    QueueBoardModule.register(),
   ],
   providers: [
     { provide: APP_GUARD, useClass: RolesGuard },

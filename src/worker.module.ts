@@ -8,9 +8,10 @@ import { DigestsWorkerModule } from './digests/digests-worker.module';
 import { MailWorkerModule } from './mail/mail-worker.module';
 import { MatchingWorkerModule } from './matching/matching-worker.module';
 import { QueueModule } from './queue/queue.module';
+import { TandemsWorkerModule } from './tandems/tandems-worker.module';
 
 // The worker: BullMQ processors and timed jobs, no HTTP.
 @Module({
-  imports: [ConfigModule, LoggerModule.forRoot(loggerOptions()), DatabaseModule, QueueModule, ScheduleModule.forRoot(), MailWorkerModule, MatchingWorkerModule, DigestsWorkerModule],
+  imports: [ConfigModule, LoggerModule.forRoot(loggerOptions()), DatabaseModule, QueueModule, ScheduleModule.forRoot(), MailWorkerModule, MatchingWorkerModule, TandemsWorkerModule, DigestsWorkerModule],
 })
 export class WorkerModule {}

@@ -51,6 +51,8 @@ export function composeDigest(sections: readonly DigestSection[], alreadyMailed:
 const SUMMARIES: Record<string, [string, string]> = {
   suggestions: ['ein neuer Partnervorschlag', '# neue Partnervorschläge'],
   'new-towns': ['eine neue Kommune zu Ihren Themen', '# neue Kommunen zu Ihren Themen'],
+  'tandem-requests': ['eine Tandem-Anfrage wartet auf Ihre Antwort', '# Tandem-Anfragen warten auf Ihre Antwort'],
+  'tandem-states': ['Neues zu einem Ihrer Tandems', 'Neues zu # Ihrer Tandems'],
 };
 
 function summaryFor(key: string, n: number, fallback: string): string {

@@ -8,10 +8,12 @@ import { DigestsPagesController } from './digests.pages.controller';
 import { DigestsService } from './digests.service';
 import { NewTownsSectionProvider } from './new-towns-section.provider';
 import { SuggestionsSectionProvider } from './suggestions-section.provider';
+import { OwnTandemsSectionProvider, TandemRequestsSectionProvider } from './tandem-sections.provider';
+import { TandemsModule } from '../tandems/tandems.module';
 
-// The digest's sections, in the order the email shows them. A module that adds one (tandem requests, workshop
-// invitations) provides a DigestSectionProvider and lists it here.
-const SECTION_PROVIDERS = [SuggestionsSectionProvider, NewTownsSectionProvider];
+// The digest's sections, in the order the email shows them: what waits for an answer first. A module that adds one
+// (workshop invitations, once they exist) provides a DigestSectionProvider and lists it here.
+const SECTION_PROVIDERS = [TandemRequestsSectionProvider, SuggestionsSectionProvider, NewTownsSectionProvider, OwnTandemsSectionProvider];
 
 export const digestProviders = [
   DigestRepository,
@@ -21,7 +23,7 @@ export const digestProviders = [
 ];
 
 @Module({
-  imports: [TypeOrmModule.forFeature([DigestRun, DigestRecipientRow]), MailModule],
+  imports: [TypeOrmModule.forFeature([DigestRun, DigestRecipientRow]), MailModule, TandemsModule],
   controllers: [DigestsPagesController],
   providers: digestProviders,
   exports: [DigestsService],

@@ -13,6 +13,7 @@ export class MailDelivery {
   @Column({ type: 'jsonb' }) headers: Record<string, string>;
   @Column({ type: 'varchar' }) status: DeliveryStatus;
   @Column({ type: 'smallint' }) attempts: number;
+  @Column({ type: 'varchar', nullable: true }) replyTo: string | null;
   @Column({ type: 'varchar', nullable: true }) subject: string | null;
   @Column({ type: 'varchar', nullable: true }) messageId: string | null;
   @Column({ type: 'text', nullable: true }) lastError: string | null;

@@ -10,6 +10,8 @@ export interface NewDelivery {
   context: Record<string, unknown>;
   /** Extra message headers (e.g. List-Unsubscribe); most emails need none. */
   headers?: Record<string, string>;
+  /** Reply-To header (e.g. the Geschäftsstelle); the sender stays MAIL_FROM. */
+  replyTo?: string | null;
 }
 
 @Injectable()
@@ -19,9 +21,9 @@ export class MailDeliveryRepository {
   /** Inserts the promise to send; an existing dedupe key wins, so re-running a caller adds no second email. */
   async insert(d: NewDelivery, manager: EntityManager = this.ds.manager): Promise<string> {
     const rows = await manager.query(
-      `INSERT INTO mail_delivery (dedupe_key, recipient, template, context, headers) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO mail_delivery (dedupe_key, recipient, template, context, reply_to, headers) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (dedupe_key) DO UPDATE SET dedupe_key = EXCLUDED.dedupe_key RETURNING id`,
-      [d.dedupeKey, d.recipient, d.template, JSON.stringify(d.context), JSON.stringify(d.headers ?? {})],
+      [d.dedupeKey, d.recipient, d.template, JSON.stringify(d.context), d.replyTo ?? null, JSON.stringify(d.headers ?? {})],
     );
     return rows[0].id;
   }
@@ -32,7 +34,7 @@ export class MailDeliveryRepository {
     const [rows] = await this.ds.query(
       `UPDATE mail_delivery SET status = 'sending', claimed_at = now(), attempts = attempts + 1
        WHERE id = $1 AND (status IN ('queued', 'failed') OR (status = 'sending' AND claimed_at < now() - make_interval(secs => $2)))
-       RETURNING id, dedupe_key AS "dedupeKey", recipient, template, context, headers, status, attempts`,
+       RETURNING id, dedupe_key AS "dedupeKey", recipient, template, context, headers, reply_to AS "replyTo", status, attempts`,
       [id, staleAfterSeconds],
     );
     return rows[0] ?? null;

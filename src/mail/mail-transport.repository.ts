@@ -9,6 +9,7 @@ export interface OutgoingMail extends RenderedMail {
   to: string;
   headers: Record<string, string>;
   messageId?: string;
+  replyTo?: string | null;
 }
 
 // The only place that talks SMTP (or, in the embedded mode, writes the local outbox).
@@ -30,6 +31,7 @@ export class MailTransportRepository implements OnModuleDestroy {
     const info = await this.transporter.sendMail({
       from: this.config.mailFrom,
       to: mail.to,
+      replyTo: mail.replyTo ?? undefined,
       subject: mail.subject,
       html: mail.html,
       text: mail.text,

@@ -47,6 +47,7 @@ export class MailService {
         to: d.recipient,
         // The same Message-ID on a repeated send (crash after the server accepted it) lets mail systems drop the copy.
         messageId: `<${d.id}@${this.config.appUrl.replace(/^https?:\/\//, '').replace(/[:/].*$/, '')}>`,
+        replyTo: d.replyTo,
         headers: { ...(d.headers ?? {}), 'X-KT-Delivery-Id': d.id, 'Auto-Submitted': 'auto-generated' },
       });
       await this.deliveries.markSent(d.id, rendered.subject, messageId);

@@ -2,6 +2,7 @@
 export const QUEUES = {
   mail: 'mail',
   matching: 'matching',
+  tandems: 'tandems',
   digest: 'digest',
 } as const;
 
@@ -10,6 +11,7 @@ export const JOBS = {
   recomputeMatches: 'recompute-matches',
   tandemRound: 'tandem-round',
   workshopProposal: 'workshop-proposal',
+  tandemReminders: 'tandem-reminders',
   digestRun: 'digest-run',
   sendDigest: 'send-digest',
 } as const;

@@ -5,6 +5,7 @@ import type { Queue } from 'bullmq';
 import { DigestsService } from '../../src/digests/digests.service';
 import { WeeklyDigestCronJob } from '../../src/digests/weekly-digest.cron.job';
 import { QUEUES } from '../../src/queue/queue-names';
+import { TandemsService } from '../../src/tandems/tandems.service';
 import { computeSuggestions, pollUntil, runState, seedTowns, SeededTown, waitForRunDone } from '../factories/digest.factory';
 import { createOfficeUser } from '../factories/directory.factory';
 import { bootApp, TestApp } from '../utils/boot-app';
@@ -191,6 +192,25 @@ describe('weekly digest: content, skips, rhythm, unsubscribe, office page', () =
     await waitForRunDone(t.db, '2026-W49');
     expect(t.smtp.mails.length).toBe(before);
     await request(t.url).get('/geschaeftsstelle/uebersicht').expect((r) => expect([302, 303, 401, 403]).toContain(r.status));
+  });
+
+  it('tandem sections: a request waiting for the town\'s answer, and the state of the requesting town\'s own request', async () => {
+    const [from, to] = [towns[4], towns[6]];
+    const requester = { id: from.contacts[0].id, email: from.contacts[0].email, role: 'town_contact' as const, displayName: 'Frau Bürgermeisterin Jäger', townId: from.id };
+    await t.app.get(TandemsService).request(requester, to.id, { message: 'Wir würden gern von Ihnen lernen.' });
+    await digests.startRun('2027-W02', 'office');
+    await waitForRunDone(t.db, '2027-W02');
+    const waiting = mailsTo(to.contacts[0].email).at(-1)!;
+    expect(waiting.subject).toContain('eine Tandem-Anfrage wartet auf Ihre Antwort');
+    expect(waiting.text).toContain('Warten auf Ihre Antwort');
+    expect(waiting.text).toContain(`${from.name} (`);
+    expect(waiting.text).toContain('Anfrage an Ihre Kommune');
+    const own = mailsTo(from.contacts[0].email).at(-1)!;
+    expect(own.subject).toContain('Neues zu einem Ihrer Tandems');
+    expect(own.text).toContain('Stand Ihrer offenen Tandems');
+    expect(own.text).toContain(`${to.name} (`);
+    expect(own.text).toContain('Stand: angefragt');
+    expect(own.html).toContain('Stand Ihrer offenen Tandems');
   });
 
   it('the weekly schedule exists once in BullMQ, Monday 07:00 Europe/Berlin, however often workers start', async () => {

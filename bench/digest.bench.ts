@@ -186,7 +186,7 @@ async function main() {
     const self0 = process.cpuUsage();
     // The bare loop: the same messages, rendered beforehand, through one pooled nodemailer transport.
     const rows = (await db.query(`SELECT id, recipient, template, context, headers FROM mail_delivery WHERE template = 'digest' ORDER BY created_at`)).rows;
-    const renderer = new MailRenderer();
+    const renderer = new MailRenderer(undefined, 'https://tandem.example'); // the worker's APP_URL: same links, same bytes
     const messages = rows.map((r) => ({ ...renderer.render(r.template, r.context), to: r.recipient, headers: r.headers, messageId: `<${r.id}@tandem.example>` }));
     await ask(sink, 'reset', 'reset');
     const bare = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, pool: true, maxConnections: 5, maxMessages: 1000 });

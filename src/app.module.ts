@@ -9,6 +9,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DigestsModule } from './digests/digests.module';
 import { HealthModule } from './health/health.module';
+import { LegalModule } from './legal/legal.module';
 import { MatchingModule } from './matching/matching.module';
 import { OutboxModule } from './mail/outbox.module';
 import { MunicipalitiesModule } from './municipalities/municipalities.module';
@@ -32,6 +33,7 @@ import { SecurityModule } from './security/security.module';
     DigestsModule,
     TandemsModule,
     HealthModule,
+    LegalModule,
     OutboxModule.whenEnabled(),
     QueueBoardModule.register(),
   ],

@@ -153,7 +153,7 @@ export class DigestRepository {
     const rows = await this.ds.query(
       `SELECT r.id, r.period, r.trigger, r.status, r.recipients, r.not_due AS "notDue", r.started_at AS "startedAt", r.fanned_out_at AS "fannedOutAt",
               count(*) FILTER (WHERE md.status = 'sent')::int AS sent,
-              count(*) FILTER (WHERE d.outcome = 'skipped')::int AS skipped,
+              count(*) FILTER (WHERE d.outcome = 'skipped' OR md.status = 'cancelled')::int AS skipped, -- cancelled: the contact deleted their account
               count(*) FILTER (WHERE md.status = 'failed')::int AS failed,
               count(*) FILTER (WHERE d.outcome = 'mailed' AND (md.status IS NULL OR md.status IN ('queued', 'sending')))::int AS "inFlight"
        FROM digest_run r LEFT JOIN digest_recipient d ON d.run_id = r.id LEFT JOIN mail_delivery md ON md.id = d.delivery_id

@@ -11,14 +11,16 @@ import { MailTransportRepository } from './mail-transport.repository';
 @Injectable()
 export class MailService {
   private readonly logger = new Logger(MailService.name);
-  private readonly renderer = new MailRenderer();
+  private readonly renderer: MailRenderer;
 
   constructor(
     private readonly deliveries: MailDeliveryRepository,
     private readonly transport: MailTransportRepository,
     @InjectQueue(QUEUES.mail) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.renderer = new MailRenderer(undefined, config.appUrl);
+  }
 
   /** Records the promise inside the caller's transaction; call dispatch() with the id after commit. */
   record(d: NewDelivery, manager?: EntityManager): Promise<string> {

@@ -4,7 +4,7 @@ import { JOBS, QUEUES } from '../queue/queue-names';
 import { workerOptions } from '../queue/worker-options';
 import { MailService } from './mail.service';
 
-@Processor(QUEUES.mail, workerOptions({ concurrency: 8 }))
+@Processor(QUEUES.mail, workerOptions({ concurrency: 4 }))
 export class DeliverMailJob extends WorkerHost {
   constructor(private readonly mail: MailService) {
     super();

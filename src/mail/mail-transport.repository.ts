@@ -23,7 +23,7 @@ export class MailTransportRepository implements OnModuleDestroy {
   ) {
     this.transporter =
       config.mailTransport.kind === 'smtp'
-        ? nodemailer.createTransport(pooled(config.mailTransport.url))
+        ? nodemailer.createTransport(config.mailTransport.url)
         : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   }
 

@@ -8,6 +8,7 @@ import { HttpExceptionFilter } from './common/http-exception.filter';
 import { APP_CONFIG } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { DigestsModule } from './digests/digests.module';
 import { HealthModule } from './health/health.module';
 import { LegalModule } from './legal/legal.module';
 import { MatchingModule } from './matching/matching.module';
@@ -30,6 +31,7 @@ import { SecurityModule } from './security/security.module';
     AuthModule,
     AdminModule,
     MatchingModule,
+    DigestsModule,
     TandemsModule,
     HealthModule,
     LegalModule,

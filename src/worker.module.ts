@@ -6,6 +6,7 @@ import { loggerOptions } from './common/logger.options';
 import { APP_CONFIG } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { DigestsWorkerModule } from './digests/digests-worker.module';
 import { MailWorkerModule } from './mail/mail-worker.module';
 import { MatchingWorkerModule } from './matching/matching-worker.module';
 import { QueueModule } from './queue/queue.module';
@@ -23,6 +24,7 @@ import { TandemsWorkerModule } from './tandems/tandems-worker.module';
     MatchingWorkerModule,
     TandemsWorkerModule,
     AccountsWorkerModule,
+    DigestsWorkerModule,
   ],
 })
 export class WorkerModule {}

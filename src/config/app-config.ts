@@ -32,6 +32,8 @@ export interface AppConfig {
   officePassword: string | undefined;
   resetTokenMinutes: number;
   legalFiles: { impressum: string | null; privacy: string | null };
+  digest: { cron: string; timeZone: string; unsubscribeSecret: string };
+  mailClaimTimeoutSeconds: number;
 }
 
 export function toAppConfig(env: EnvironmentVariables): AppConfig {
@@ -68,6 +70,12 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     officePassword: env.OFFICE_PASSWORD,
     resetTokenMinutes: env.RESET_TOKEN_MINUTES,
     legalFiles: { impressum: env.IMPRESSUM_FILE || null, privacy: env.DATENSCHUTZ_FILE || null },
+    digest: {
+      cron: env.DIGEST_CRON,
+      timeZone: env.DIGEST_TZ,
+      unsubscribeSecret: env.DIGEST_UNSUBSCRIBE_SECRET ?? env.SESSION_SECRET ?? 'development-only-session-secret-not-for-production',
+    },
+    mailClaimTimeoutSeconds: env.MAIL_CLAIM_TIMEOUT_SECONDS,
   };
 }
 

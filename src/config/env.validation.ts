@@ -106,6 +106,20 @@ export class EnvironmentVariables {
 
   @IsOptional() @IsString()
   DATENSCHUTZ_FILE?: string;
+
+  // Weekly digest: when it runs (five-field cron, read in DIGEST_TZ) and the secret that signs unsubscribe links.
+  @IsString() @Matches(/^\S+( \S+){4}$/, { message: 'DIGEST_CRON must be a five-field cron pattern such as "0 7 * * 1" (Monday 07:00)' })
+  DIGEST_CRON = '0 7 * * 1';
+
+  @IsString() @Matches(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, { message: 'DIGEST_TZ must be an IANA time zone such as Europe/Berlin' })
+  DIGEST_TZ = 'Europe/Berlin';
+
+  @IsOptional() @IsString() @MinLength(32, { message: 'DIGEST_UNSUBSCRIBE_SECRET must be at least 32 characters long (default: SESSION_SECRET)' })
+  DIGEST_UNSUBSCRIBE_SECRET?: string;
+
+  // A delivery left 'sending' by a crashed worker is taken again after this long (the window where one can go out twice).
+  @Type(() => Number) @IsInt() @Min(5) @Max(24 * 3600)
+  MAIL_CLAIM_TIMEOUT_SECONDS: number = 600;
 }
 
 export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
@@ -118,10 +132,22 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   if (parseTrustProxy(env.TRUST_PROXY) === undefined) {
     messages.push('TRUST_PROXY: must be false, a number of proxy hops (1-10), or a comma-separated list of proxy addresses/CIDRs (e.g. 10.0.0.0/8, loopback); "true" would trust any client-sent X-Forwarded-For');
   }
+  if (!messages.some((m) => m.startsWith('DIGEST_TZ')) && !isTimeZone(env.DIGEST_TZ)) {
+    messages.push(`DIGEST_TZ: unknown time zone "${env.DIGEST_TZ}" (use an IANA name such as Europe/Berlin)`);
+  }
   if (messages.length) {
     throw new Error(`Invalid configuration:\n  - ${messages.join('\n  - ')}`);
   }
   return env;
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('de-DE', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);

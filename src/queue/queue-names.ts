@@ -3,6 +3,7 @@ export const QUEUES = {
   mail: 'mail',
   matching: 'matching',
   tandems: 'tandems',
+  digest: 'digest',
 } as const;
 
 export const JOBS = {
@@ -11,6 +12,8 @@ export const JOBS = {
   tandemRound: 'tandem-round',
   workshopProposal: 'workshop-proposal',
   tandemReminders: 'tandem-reminders',
+  digestRun: 'digest-run',
+  sendDigest: 'send-digest',
 } as const;
 
 export const DEFAULT_JOB_OPTIONS = {

@@ -16,8 +16,9 @@ export class SmtpCatcher {
   });
   port = 0;
 
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+  /** Port 0 picks a free one; a given port lets a test bring "the same" server back after stopping it. */
+  async start(port = 0): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
     this.port = (this.server.server.address() as AddressInfo).port;
     return this;
   }

@@ -5,12 +5,15 @@ import { MailModule } from '../mail/mail.module';
 import { MatchingModule } from '../matching/matching.module';
 import { MunicipalitiesModule } from '../municipalities/municipalities.module';
 import { AdminController } from './admin.controller';
+import { OfficeOverviewViewModel } from './office-overview.view-model';
+import { OfficePagesController } from './office.pages.controller';
+import { OfficeRepository } from './office.repository';
 import { VerificationPagesController } from './verification.pages.controller';
 import { VerificationService } from './verification.service';
 
 @Module({
   imports: [AuthModule, MunicipalitiesModule, MailModule, AuditModule, MatchingModule],
-  controllers: [AdminController, VerificationPagesController],
-  providers: [VerificationService],
+  controllers: [AdminController, VerificationPagesController, OfficePagesController],
+  providers: [VerificationService, OfficeRepository, OfficeOverviewViewModel],
 })
 export class AdminModule {}

@@ -1,0 +1,52 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Roles } from '../auth/roles.guard';
+import { townNotFound } from '../common/domain-error';
+import { OfficeOverviewViewModel } from './office-overview.view-model';
+
+const sendCsv = (res: Response, name: string, csv: string) => {
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', `attachment; filename="${name}-${new Date().toISOString().slice(0, 10)}.csv"`);
+  res.send(csv);
+};
+
+/** The Geschäftsstelle's workspace: start page, towns, audit trail, exports. Office and admin only. */
+@ApiExcludeController()
+@Roles('office', 'admin')
+@Controller('geschaeftsstelle')
+export class OfficePagesController {
+  constructor(private readonly vm: OfficeOverviewViewModel) {}
+
+  @Get()
+  async home(@Res() res: Response) {
+    return res.render('office-home', { title: 'Geschäftsstelle', ...(await this.vm.overview()) });
+  }
+
+  @Get('kommunen')
+  async towns(@Query() query: Record<string, unknown>, @Res() res: Response) {
+    return res.render('office-towns', { title: 'Kommunen', ...(await this.vm.townList(await this.vm.parseTownFilter(query))) });
+  }
+
+  @Get('kommunen/export.csv')
+  async townsCsv(@Query() query: Record<string, unknown>, @Res() res: Response) {
+    return sendCsv(res, 'kommunen', await this.vm.townsCsv(await this.vm.parseTownFilter(query)));
+  }
+
+  @Get('kommunen/:id')
+  async town(@Param('id', ParseUUIDPipe) id: string, @Res() res: Response) {
+    const town = await this.vm.town(id);
+    if (!town) throw townNotFound();
+    return res.render('office-town', { title: town.name, town });
+  }
+
+  @Get('tandems/export.csv')
+  async tandemsCsv(@Res() res: Response) {
+    return sendCsv(res, 'tandems', await this.vm.tandemsCsv());
+  }
+
+  @Get('protokoll')
+  async audit(@Query() query: Record<string, unknown>, @Res() res: Response) {
+    return res.render('office-audit', { title: 'Protokoll', ...(await this.vm.auditTrail(await this.vm.parseAuditFilter(query))) });
+  }
+}

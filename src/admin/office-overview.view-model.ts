@@ -44,7 +44,7 @@ export class OfficeOverviewViewModel {
       todo: { ...todo, failedList: failed.map((f) => ({ ...f, subject: f.subject ?? 'E-Mail ohne Betreff' })) },
       network: {
         total: towns.length,
-        sizeClasses: SIZE_CLASSES.map((c, i) => ({ key: c.key, label: c.label, total: sizeTotals[i] })),
+        sizeClasses: SIZE_CLASSES.map((c, i) => ({ key: c.key, label: c.label, short: c.short, total: sizeTotals[i] })),
         states: stateRows,
         chart: barChartSvg('Bestätigte Kommunen je Bundesland', [{ name: 'Kommunen', color: '#1f5f8b' }],
           stateRows.map((r) => ({ label: r.stateName, values: [r.total] }))),
@@ -126,7 +126,7 @@ export class OfficeOverviewViewModel {
       statusLabel: TOWN_STATUS_DE[t.status] ?? 'unbekannt',
       sizeLabel: sizeClassOf(t.population).label,
       visibility: Object.entries(PROFILE_FIELD_DE).map(([field, label]) => ({ label, value: VISIBILITY_DE[visibility?.[field] ?? 'network'] ?? 'für das Netzwerk' })),
-      contacts: t.contacts.map((c: { contactFunction: string | null }) => ({ ...c, functionLabel: c.contactFunction ? FUNCTION_DE[c.contactFunction] ?? 'Kontakt' : 'Kontakt' })),
+      contacts: t.contacts.map((c: { contactFunction: string | null }) => ({ ...c, roleLabel: c.contactFunction ? FUNCTION_DE[c.contactFunction] ?? 'Kontakt' : 'Kontakt' })),
       tandems: t.tandems.map((x: { state: TandemState }) => ({ ...x, stateLabel: STATE_DE[x.state] ?? 'unbekannt' })),
       audit: audit.map((a) => this.auditItem(a)),
     };

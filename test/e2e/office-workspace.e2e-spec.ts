@@ -199,7 +199,7 @@ describe('the office workspace: overview figures, towns, audit trail, CSV export
     expect(town.description.length).toBeGreaterThan(10);
     expect(html).toContain(town.description.slice(0, 40).replace(/&/g, '&amp;'));
     expect(html).toContain('Beschreibung: nur Geschäftsstelle');
-    expect(html).toContain('Bürgermeister Seelow (Demo)');
+    expect(html).toContain('Bürgermeister Seelow (Demo) (Bürgermeisterin / Bürgermeister)');
     const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM tandem WHERE town_a = $1 OR town_b = $1`, [seelowId]);
     expect((html.match(/<li><a href="\/tandems\//g) ?? []).length).toBe(n);
     expect(html).toContain('Tandem angefragt');

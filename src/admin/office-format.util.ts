@@ -84,14 +84,14 @@ export interface BarRow {
  * shrinks on phones. The numbers themselves sit in the table beside it, which screen readers use instead.
  */
 export function barChartSvg(title: string, series: BarSeries[], rows: BarRow[]): string {
-  const labelW = 230;
-  const barW = 300;
+  const labelW = 180;
+  const barW = 190;
   const barH = 14;
   const gap = 6;
   const rowH = series.length * barH + gap + 4;
   const legendH = series.length > 1 ? 24 : 0;
   const height = legendH + rows.length * rowH + 4;
-  const width = labelW + barW + 50;
+  const width = labelW + barW + 40;
   const max = Math.max(1, ...rows.flatMap((r) => r.values));
   const id = `chart-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
   const summary = rows.map((r) => `${r.label}: ${r.values.map((v, i) => (series.length > 1 ? `${series[i].name} ${v}` : `${v}`)).join(', ')}`).join('; ');
@@ -101,12 +101,12 @@ export function barChartSvg(title: string, series: BarSeries[], rows: BarRow[]):
   ];
   series.forEach((s, i) => {
     if (series.length < 2) return;
-    const x = labelW + i * 150;
+    const x = labelW + i * 110;
     parts.push(`<rect x="${x}" y="4" width="12" height="12" fill="${s.color}"/><text x="${x + 16}" y="14" font-size="12" fill="#1b1f24">${esc(s.name)}</text>`);
   });
   rows.forEach((r, ri) => {
     const y = legendH + ri * rowH;
-    const short = r.label.length > 34 ? `${r.label.slice(0, 33)}…` : r.label;
+    const short = r.label.length > 28 ? `${r.label.slice(0, 27)}…` : r.label;
     parts.push(`<text x="${labelW - 6}" y="${y + (series.length * barH) / 2 + 4}" font-size="12" text-anchor="end" fill="#1b1f24">${esc(short)}</text>`);
     r.values.forEach((v, si) => {
       const w = Math.round((v / max) * barW);

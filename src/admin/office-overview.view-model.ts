@@ -12,6 +12,8 @@ const PROFILE_FIELD_DE: Record<string, string> = { description: 'Beschreibung', 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
+/** "2026-03" → "März 2026". */
+const monthLabel = (ym: string) => new Date(`${ym}-15T12:00:00Z`).toLocaleDateString('de-DE', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 const bad = (en: string, de: string, field: string) => new DomainError(HttpStatus.BAD_REQUEST, 'invalid_filter', en, de, field);
 const one = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
 
@@ -21,9 +23,11 @@ export class OfficeOverviewViewModel {
   constructor(private readonly repo: OfficeRepository) {}
 
   async overview() {
-    const [todo, failed, towns, topics, tandems] = await Promise.all([
+    const [todo, failed, towns, topics, tandems, perMonth] = await Promise.all([
       this.repo.todoCounts(), this.repo.failedMails(), this.repo.verifiedTownsByState(), this.repo.topicDemandSupply(), this.repo.tandemsByState(),
+      this.repo.tandemsPerMonth(),
     ]);
+    const months = perMonth.map((r) => ({ ...r, label: monthLabel(r.month) }));
 
     const byState = new Map<string, { stateName: string; counts: number[]; total: number }>();
     for (const t of towns) {
@@ -58,6 +62,8 @@ export class OfficeOverviewViewModel {
       tandems: {
         total: tandems.reduce((s, r) => s + r.n, 0),
         rows: tandemRows,
+        months,
+        monthChart: barChartSvg('Neue Tandems je Monat', [{ name: 'Tandems', color: '#1f5f8b' }], months.map((m) => ({ label: m.label, values: [m.n] }))),
         chart: barChartSvg('Tandems nach Stand', [{ name: 'Tandems', color: '#1f5f8b' }],
           tandemRows.filter((r) => r.n > 0).map((r) => ({ label: r.label, values: [r.n] }))),
       },

@@ -65,6 +65,16 @@ export class OfficeRepository {
     return this.ds.query(`SELECT state, count(*)::int AS n FROM tandem GROUP BY state`);
   }
 
+  /** New tandems (requests and proposals) per calendar month in Berlin, for the last `months` months including this one. */
+  tandemsPerMonth(months = 12): Promise<{ month: string; n: number }[]> {
+    return this.ds.query(
+      `WITH m AS (SELECT generate_series(date_trunc('month', now() AT TIME ZONE 'Europe/Berlin') - ($1::int - 1) * interval '1 month',
+                                         date_trunc('month', now() AT TIME ZONE 'Europe/Berlin'), interval '1 month') AS month)
+       SELECT to_char(m.month, 'YYYY-MM') AS month,
+         (SELECT count(*)::int FROM tandem t WHERE date_trunc('month', t.created_at AT TIME ZONE 'Europe/Berlin') = m.month) AS n
+       FROM m ORDER BY m.month`, [months]);
+  }
+
   states(): Promise<{ code: string; name: string }[]> {
     return this.ds.query(`SELECT DISTINCT state_code AS code, state_name AS name FROM municipality ORDER BY state_code`);
   }

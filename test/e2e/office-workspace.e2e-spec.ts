@@ -121,8 +121,17 @@ describe('the office workspace: overview figures, towns, audit trail, CSV export
     expect(tandems.sort((a, b) => a.state.localeCompare(b.state))).toEqual([{ state: 'accepted', n: 1 }, { state: 'requested', n: 1 }]);
     for (const s of tandems) expect(cell(html, new RegExp(`data-tandem-state="${s.state}"><th scope="row">[^<]+</th><td data-label="Anzahl">(\\d+)<`))).toBe(s.n);
     expect(cell(html, /data-figure="tandems-total">([\d.]+)</)).toBe(2);
+    // New tandems month by month (Berlin months), the last twelve.
+    const months: { month: string; n: number }[] = await ds.query(`SELECT to_char(created_at AT TIME ZONE 'Europe/Berlin', 'YYYY-MM') AS month, count(*)::int AS n FROM tandem GROUP BY 1`);
+    const monthRows = [...html.matchAll(/<tr data-month="(\d{4}-\d{2})"><th scope="row">([^<]+)<\/th><td data-label="neue Tandems">(\d+)</g)];
+    expect(monthRows).toHaveLength(12);
+    const thisMonth = new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Berlin' }).slice(0, 7);
+    expect(monthRows[11][1]).toBe(thisMonth);
+    expect(monthRows[11][2]).toBe(new Date().toLocaleDateString('de-DE', { month: 'long', year: 'numeric', timeZone: 'Europe/Berlin' }));
+    for (const r of monthRows) expect({ month: r[1], n: Number(r[3]) }).toEqual({ month: r[1], n: months.find((m) => m.month === r[1])?.n ?? 0 });
+    expect(monthRows.reduce((s, r) => s + Number(r[3]), 0)).toBe(2);
     // Charts: accessible SVG with a title, next to their tables; no raw state codes as text.
-    expect(html.match(/<svg [^>]*role="img" aria-labelledby=/g)).toHaveLength(3);
+    expect(html.match(/<svg [^>]*role="img" aria-labelledby=/g)).toHaveLength(4);
     expect(html).toContain('<title id="chart-best-tigte-kommunen-je-bundesland-t">Bestätigte Kommunen je Bundesland</title>');
     expect(html).not.toMatch(/>\s*(accepted|requested|verified|pending)\s*</);
   });

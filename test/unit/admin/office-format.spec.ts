@@ -38,8 +38,8 @@ describe('office format helpers', () => {
     expect(svg).toMatch(/^<svg [^>]*role="img" aria-labelledby="chart-kommunen-je-land-t chart-kommunen-je-land-d"/);
     expect(svg).toContain('<title id="chart-kommunen-je-land-t">Kommunen &lt;je&gt; Land</title>');
     expect(svg).toContain('Baden-Württemberg &amp; Co: A 10, B 5; Sachsen: A 0, B 2');
-    // The first rect at x=230 is the legend swatch of series A; then the bars, row by row.
-    const widths = [...svg.matchAll(/<rect x="230" y="\d+" width="(\d+)"/g)].map((m) => Number(m[1])).slice(1);
-    expect(widths).toEqual([300, 150, 0, 60]);
+    // The first rect at x=180 is the legend swatch of series A; then the bars, row by row.
+    const widths = [...svg.matchAll(/<rect x="180" y="\d+" width="(\d+)"/g)].map((m) => Number(m[1])).slice(1);
+    expect(widths).toEqual([190, 95, 0, 38]);
   });
 });

@@ -57,14 +57,15 @@ export function auditActionLabel(action: string): string {
 export const AUDIT_SUBJECT_DE: Record<string, string> = { town: 'Kommune', tandem: 'Tandem', user: 'Zugang' };
 
 /** One CSV field for German Excel: `;` separated, quoted where needed, formula starts defused. */
-function csvField(v: unknown): string {
+export type CsvValue = string | number | boolean | Date | null | undefined;
+function csvField(v: CsvValue): string {
   let s = v === null || v === undefined ? '' : v instanceof Date ? v.toISOString().slice(0, 10) : String(v);
   if (/^[=+\-@\t\r]/.test(s) && !/^-?\d+([.,]\d+)?$/.test(s)) s = `'${s}`;
   return /[";\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** UTF-8 with BOM (so Excel shows umlauts), `;` between fields, CRLF between lines. */
-export function toCsv(header: string[], rows: unknown[][]): string {
+export function toCsv(header: string[], rows: CsvValue[][]): string {
   return '\uFEFF' + [header, ...rows].map((r) => r.map(csvField).join(';')).join('\r\n') + '\r\n';
 }
 

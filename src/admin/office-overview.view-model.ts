@@ -138,7 +138,7 @@ export class OfficeOverviewViewModel {
     };
   }
 
-  async parseAuditFilter(query: Record<string, unknown>): Promise<AuditFilter & { raw: Record<string, string> }> {
+  parseAuditFilter(query: Record<string, unknown>): AuditFilter & { raw: Record<string, string> } {
     const raw = { kommune: one(query.kommune), akteur: one(query.akteur), aktion: one(query.aktion), von: one(query.von), bis: one(query.bis) };
     if (raw.kommune && !UUID.test(raw.kommune)) throw bad('Unknown town', 'Diese Kommune gibt es nicht.', 'kommune');
     if (raw.akteur && !UUID.test(raw.akteur)) throw bad('Unknown actor', 'Diese Person gibt es nicht.', 'akteur');

@@ -47,6 +47,6 @@ export class OfficePagesController {
 
   @Get('protokoll')
   async audit(@Query() query: Record<string, unknown>, @Res() res: Response) {
-    return res.render('office-audit', { title: 'Protokoll', ...(await this.vm.auditTrail(await this.vm.parseAuditFilter(query))) });
+    return res.render('office-audit', { title: 'Protokoll', ...(await this.vm.auditTrail(this.vm.parseAuditFilter(query))) });
   }
 }

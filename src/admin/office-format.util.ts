@@ -29,6 +29,7 @@ const AUDIT_DE: Record<string, string> = {
   'town.verified': 'Registrierung bestätigt',
   'town.rejected': 'Registrierung abgelehnt',
   'town.profile_updated': 'Profil geändert',
+  'town.note_added': 'Notiz der Geschäftsstelle hinzugefügt',
   'user.email_confirmed': 'E-Mail-Adresse bestätigt',
   'suggestion.dismissed': 'Vorschlag ausgeblendet',
   'tandem.requested': 'Tandem angefragt',

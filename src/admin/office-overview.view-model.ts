@@ -1,5 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { DomainError } from '../common/domain-error';
+import { DomainError, townNotFound } from '../common/domain-error';
+import { asText } from '../common/form.util';
 import { STATE_DE, TANDEM_STATES, type TandemState } from '../tandems/tandem-transitions.util';
 import { ORIGIN_DE } from '../tandems/tandems.view-model';
 import {
@@ -9,6 +10,7 @@ import { AuditFilter, OfficeRepository, TownFilter } from './office.repository';
 
 const FUNCTION_DE: Record<string, string> = { mayor: 'Bürgermeisterin / Bürgermeister', deputy: 'Stellvertretung', staff: 'Verwaltung' };
 const PROFILE_FIELD_DE: Record<string, string> = { description: 'Beschreibung', topics: 'Themen', challenges: 'Herausforderungen', experiences: 'Erfahrungen' };
+export const NOTE_MAX = 2000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -136,6 +138,14 @@ export class OfficeOverviewViewModel {
       tandems: t.tandems.map((x: { state: TandemState }) => ({ ...x, stateLabel: STATE_DE[x.state] ?? 'unbekannt' })),
       audit: audit.map((a) => this.auditItem(a)),
     };
+  }
+
+  /** Checks and stores an internal note; German message for empty or too long text, 404 for an unknown town. */
+  async addNote(townId: string, authorId: string, raw: unknown): Promise<void> {
+    const text = asText(raw).trim();
+    if (!text) throw bad('Note is empty', 'Bitte schreiben Sie eine Notiz.', 'text');
+    if (text.length > NOTE_MAX) throw bad('Note too long', `Die Notiz ist zu lang (${text.length} Zeichen, höchstens ${NOTE_MAX}).`, 'text');
+    if (!(await this.repo.addNote(townId, authorId, text))) throw townNotFound();
   }
 
   parseAuditFilter(query: Record<string, unknown>): AuditFilter & { raw: Record<string, string> } {

@@ -1,8 +1,10 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';
-import { townNotFound } from '../common/domain-error';
+import type { SessionUser } from '../auth/session-user';
+import { DomainError, townNotFound } from '../common/domain-error';
 import { OfficeOverviewViewModel } from './office-overview.view-model';
 
 const sendCsv = (res: Response, name: string, csv: string) => {
@@ -34,10 +36,22 @@ export class OfficePagesController {
   }
 
   @Get('kommunen/:id')
-  async town(@Param('id', ParseUUIDPipe) id: string, @Res() res: Response) {
+  async town(@Param('id', ParseUUIDPipe) id: string, @Query('notiz') saved: string | undefined, @Res() res: Response,
+    errors: string[] = [], status = 200, draft = '') {
     const town = await this.vm.town(id);
     if (!town) throw townNotFound();
-    return res.render('office-town', { title: town.name, town });
+    return res.status(status).render('office-town', { title: town.name, town, errors, draft, saved: saved === 'gespeichert' });
+  }
+
+  @Post('kommunen/:id/notizen')
+  async addNote(@Param('id', ParseUUIDPipe) id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    try {
+      await this.vm.addNote(id, user.id, body.text);
+      return res.redirect(303, `/geschaeftsstelle/kommunen/${id}?notiz=gespeichert#notizen-h`);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.getStatus() !== 400) throw err;
+      return this.town(id, undefined, res, [err.messageDe], 400, typeof body.text === 'string' ? body.text : '');
+    }
   }
 
   @Get('tandems/export.csv')

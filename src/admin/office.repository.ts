@@ -123,7 +123,7 @@ export class OfficeRepository {
          m.latitude, m.longitude
        FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.id = $1`, [id]);
     if (!row) return null;
-    const [topics, challenges, experiences, contacts, tandems] = await Promise.all([
+    const [topics, challenges, experiences, contacts, tandems, notes] = await Promise.all([
       this.ds.query(`SELECT tp.name FROM town_topic x JOIN topic tp ON tp.slug = x.topic_slug WHERE x.town_id = $1 ORDER BY tp.sort_order`, [id]),
       this.ds.query(`SELECT tp.name AS topic, c.text, c.urgency FROM town_challenge c JOIN topic tp ON tp.slug = c.topic_slug WHERE c.town_id = $1 ORDER BY c.urgency DESC, tp.sort_order`, [id]),
       this.ds.query(`SELECT tp.name AS topic, e.tried, e.outcome FROM town_experience e JOIN topic tp ON tp.slug = e.topic_slug WHERE e.town_id = $1 ORDER BY tp.sort_order`, [id]),
@@ -134,8 +134,21 @@ export class OfficeRepository {
         LEFT JOIN topic tp ON tp.slug = t.topic_slug
         JOIN town pt ON pt.id = CASE WHEN t.town_a = $1 THEN t.town_b ELSE t.town_a END JOIN municipality pm ON pm.ags = pt.ags
         WHERE t.town_a = $1 OR t.town_b = $1 ORDER BY t.state_changed_at DESC`, [id]),
+      this.ds.query(`SELECT n.text, n.created_at AS "createdAt", u.display_name AS "authorName" FROM office_note n
+        LEFT JOIN user_account u ON u.id = n.author_id WHERE n.town_id = $1 ORDER BY n.created_at DESC, n.id`, [id]),
     ]);
-    return { ...row, topics: topics.map((t: { name: string }) => t.name), challenges, experiences, contacts, tandems };
+    return { ...row, topics: topics.map((t: { name: string }) => t.name), challenges, experiences, contacts, tandems, notes };
+  }
+
+  /** Adds an internal note and its audit row in one transaction; false when the town does not exist. */
+  async addNote(townId: string, authorId: string, text: string): Promise<boolean> {
+    return this.ds.transaction(async (m) => {
+      const [town] = await m.query(`SELECT id FROM town WHERE id = $1`, [townId]);
+      if (!town) return false;
+      await m.query(`INSERT INTO office_note (town_id, author_id, text) VALUES ($1, $2, $3)`, [townId, authorId, text]);
+      await m.query(`INSERT INTO audit_log (actor_id, action, subject_type, subject_id, data) VALUES ($1, 'town.note_added', 'town', $2, '{}'::jsonb)`, [authorId, townId]);
+      return true;
+    });
   }
 
   /** Audit rows, newest first, with the actor's name and the town (or the tandem's towns) they concern. */

@@ -81,10 +81,15 @@ describe('office workspace pages in headless Chromium, with axe, at desktop widt
     await expect(page.getByRole('heading', { name: 'Protokoll' }).isVisible()).resolves.toBe(true);
     await expect(page.getByText('Tandem angenommen').isVisible()).resolves.toBe(true);
     await check(page, '63-office-town');
+    await page.getByLabel('Neue Notiz').fill('Rückruf im März vereinbart.');
+    await page.getByRole('button', { name: 'Notiz speichern' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Die Notiz wurde gespeichert.' }).isVisible()).resolves.toBe(true);
+    await expect(page.locator('ul.notes li').first().textContent()).resolves.toContain('Rückruf im März vereinbart.');
+    await check(page, '63b-office-town-note');
 
     await page.getByRole('link', { name: 'Im Protokoll filtern' }).click();
     await page.waitForURL(/\/geschaeftsstelle\/protokoll\?kommune=/);
-    await expect(page.locator('[data-figure="audit-count"]').textContent()).resolves.toBe('2');
+    await expect(page.locator('[data-figure="audit-count"]').textContent()).resolves.toBe('3');
     await check(page, '64-office-audit');
     await page.getByLabel('Was').selectOption({ label: 'Tandem angenommen' });
     await page.getByRole('button', { name: 'Filtern' }).click();

@@ -5,6 +5,7 @@ import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, seedDemo } from '../../src/databas
 import { registerConfirmAndLogin } from '../factories/accounts.factory';
 import { computeMatching, contactOf } from '../factories/tandems.factory';
 import { bootApp, TestApp } from '../utils/boot-app';
+import { formToken } from '../utils/csrf';
 
 type Agent = ReturnType<typeof request.agent>;
 const BRUNSBUETTEL_AGS = '01051011';
@@ -239,5 +240,30 @@ describe('the office workspace: overview figures, towns, audit trail, CSV export
     for (const bad of ['von=2024-13-45', 'bis=morgen', 'kommune=42', 'akteur=x', 'aktion=drop.table', 'von=2025-02-01&bis=2025-01-01']) {
       await office.get(`/geschaeftsstelle/protokoll?${bad}`).expect(400);
     }
+  });
+
+  it('the office keeps internal notes on a town (CSRF-protected form, German messages, audit row); towns cannot add any', async () => {
+    const page = `/geschaeftsstelle/kommunen/${seelowId}`;
+    const token = await formToken(office, page);
+    const empty = await office.post(`${page}/notizen`).type('form').send({ _csrf: token, text: '   ' }).expect(400);
+    expect(empty.text).toContain('Bitte schreiben Sie eine Notiz.');
+    const long = await office.post(`${page}/notizen`).type('form').send({ _csrf: token, text: 'ä'.repeat(2001) }).expect(400);
+    expect(long.text).toContain('Die Notiz ist zu lang (2001 Zeichen, höchstens 2000).');
+    expect(long.text).toContain('ä'.repeat(2001)); // the draft stays in the form
+    expect(await ds.query(`SELECT count(*)::int AS n FROM office_note`)).toEqual([{ n: 0 }]);
+
+    const saved = await office.post(`${page}/notizen`).type('form').send({ _csrf: token, text: 'Rückruf im März vereinbart <b>wichtig</b>' }).expect(303);
+    expect(saved.headers.location).toBe(`${page}?notiz=gespeichert#notizen-h`);
+    const html = (await office.get(`${page}?notiz=gespeichert`).expect(200)).text;
+    expect(html).toContain('Die Notiz wurde gespeichert.');
+    expect(html).toContain('Rückruf im März vereinbart &lt;b&gt;wichtig&lt;/b&gt;');
+    expect(html).toContain('<strong>Notiz der Geschäftsstelle hinzugefügt</strong>');
+    expect(await ds.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'town.note_added' AND subject_id = $1`, [seelowId])).toEqual([{ n: 1 }]);
+
+    await office.post('/geschaeftsstelle/kommunen/00000000-0000-4000-8000-000000000000/notizen').type('form').send({ _csrf: token, text: 'x' }).expect(404);
+    const contactToken = await formToken(contact, '/meine-kommune');
+    await contact.post(`${page}/notizen`).type('form').send({ _csrf: contactToken, text: 'Von einer Kommune' }).expect(403);
+    await request(t.url).post(`${page}/notizen`).type('form').send({ text: 'anonym' }).expect((r) => expect([303, 403]).toContain(r.status));
+    expect(await ds.query(`SELECT count(*)::int AS n FROM office_note`)).toEqual([{ n: 1 }]);
   });
 });

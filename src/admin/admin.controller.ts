@@ -5,6 +5,7 @@ import { AuditRepository } from '../audit/audit.repository';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';
 import type { SessionUser } from '../auth/session-user';
+import { RegistrationsViewModel, type RegistrationItem } from './registrations.view-model';
 import { VerificationService } from './verification.service';
 
 class DecisionDto {
@@ -16,22 +17,20 @@ class DecisionDto {
 @Roles('office', 'admin')
 @Controller('api/admin')
 export class AdminController {
-  constructor(private readonly verification: VerificationService, private readonly audit: AuditRepository) {}
+  constructor(
+    private readonly verification: VerificationService,
+    private readonly registrations: RegistrationsViewModel,
+    private readonly audit: AuditRepository,
+  ) {}
 
   @Get('registrations')
-  @ApiOperation({ summary: 'Pending registrations with the directory facts and the contacts' })
-  async pending() {
-    const towns = await this.verification.listPending();
-    return towns.map((t) => ({
-      townId: t.id, ags: t.ags, registeredAt: t.createdAt, contacts: t.contacts,
-      directory: {
-        name: t.municipality.name, stateName: t.municipality.stateName, districtName: t.municipality.districtName,
-        associationName: t.municipality.associationName, population: t.municipality.population, postcode: t.municipality.postcode,
-      },
-    }));
+  @ApiOperation({ summary: 'Pending registrations with the directory facts, the contacts and competing applications for the same town' })
+  pending(): Promise<RegistrationItem[]> {
+    return this.registrations.items();
   }
 
   @Post('towns/:id/verify')
+  @ApiOperation({ summary: 'Verify an application; competing applications for the same town are rejected (with a mail)' })
   @HttpCode(200)
   async verify(@Param('id', ParseUUIDPipe) id: string, @Body() dto: DecisionDto, @CurrentUser() user: SessionUser) {
     await this.verification.decide(user, id, 'verify', dto.reason);

@@ -9,11 +9,12 @@ import { OfficeOverviewViewModel } from './office-overview.view-model';
 import { OfficePagesController } from './office.pages.controller';
 import { OfficeRepository } from './office.repository';
 import { VerificationPagesController } from './verification.pages.controller';
+import { RegistrationsViewModel } from './registrations.view-model';
 import { VerificationService } from './verification.service';
 
 @Module({
   imports: [AuthModule, MunicipalitiesModule, MailModule, AuditModule, MatchingModule],
   controllers: [AdminController, VerificationPagesController, OfficePagesController],
-  providers: [VerificationService, OfficeRepository, OfficeOverviewViewModel],
+  providers: [VerificationService, RegistrationsViewModel, OfficeRepository, OfficeOverviewViewModel],
 })
 export class AdminModule {}

@@ -30,7 +30,18 @@ const AUDIT_DE: Record<string, string> = {
   'town.rejected': 'Registrierung abgelehnt',
   'town.profile_updated': 'Profil geändert',
   'town.note_added': 'Notiz der Geschäftsstelle hinzugefügt',
+  'town.application_withdrawn': 'Registrierung zurückgezogen',
   'user.email_confirmed': 'E-Mail-Adresse bestätigt',
+  'user.email_change_requested': 'Änderung der E-Mail-Adresse angefordert',
+  'user.email_changed': 'E-Mail-Adresse geändert',
+  'user.password_changed': 'Passwort geändert',
+  'user.password_reset_requested': 'Neues Passwort angefordert',
+  'user.password_reset': 'Passwort zurückgesetzt',
+  'user.deleted': 'Zugang gelöscht',
+  'contact.invited': 'Ansprechperson eingeladen',
+  'contact.joined': 'Einladung angenommen',
+  'contact.main_changed': 'Hauptansprechperson geändert',
+  'contact.removed': 'Ansprechperson entfernt',
   'suggestion.dismissed': 'Vorschlag ausgeblendet',
   'tandem.requested': 'Tandem angefragt',
   'tandem.proposed': 'Tandem von der Geschäftsstelle vorgeschlagen',
@@ -52,7 +63,7 @@ export const AUDIT_ACTIONS = Object.entries(AUDIT_DE).map(([value, label]) => ({
 export function auditActionLabel(action: string): string {
   if (AUDIT_DE[action]) return AUDIT_DE[action];
   const area = action.split('.')[0];
-  return area === 'tandem' ? 'Änderung an einem Tandem' : area === 'town' ? 'Änderung an einer Kommune' : area === 'user' ? 'Änderung an einem Zugang' : 'Sonstige Änderung';
+  return area === 'tandem' ? 'Änderung an einem Tandem' : area === 'town' ? 'Änderung an einer Kommune' : area === 'user' || area === 'contact' ? 'Änderung an einem Zugang' : 'Sonstige Änderung';
 }
 
 export const AUDIT_SUBJECT_DE: Record<string, string> = { town: 'Kommune', tandem: 'Tandem', user: 'Zugang' };

@@ -127,8 +127,9 @@ export class OfficeRepository {
       this.ds.query(`SELECT tp.name FROM town_topic x JOIN topic tp ON tp.slug = x.topic_slug WHERE x.town_id = $1 ORDER BY tp.sort_order`, [id]),
       this.ds.query(`SELECT tp.name AS topic, c.text, c.urgency FROM town_challenge c JOIN topic tp ON tp.slug = c.topic_slug WHERE c.town_id = $1 ORDER BY c.urgency DESC, tp.sort_order`, [id]),
       this.ds.query(`SELECT tp.name AS topic, e.tried, e.outcome FROM town_experience e JOIN topic tp ON tp.slug = e.topic_slug WHERE e.town_id = $1 ORDER BY tp.sort_order`, [id]),
-      this.ds.query(`SELECT display_name AS "displayName", email, contact_function AS "contactFunction", email_confirmed_at AS "emailConfirmedAt", created_at AS "createdAt"
-        FROM user_account WHERE town_id = $1 ORDER BY created_at`, [id]),
+      this.ds.query(`SELECT display_name AS "displayName", email, contact_function AS "contactFunction", email_confirmed_at AS "emailConfirmedAt",
+          main_contact AS "mainContact", created_at AS "createdAt"
+        FROM user_account WHERE town_id = $1 ORDER BY main_contact DESC, created_at`, [id]),
       this.ds.query(`SELECT t.id, t.state, t.state_changed_at AS "stateChangedAt", tp.name AS "topicName",
           pm.name AS "partnerName" FROM tandem t
         LEFT JOIN topic tp ON tp.slug = t.topic_slug

@@ -2,6 +2,7 @@ import { Foundation1732400000000 } from '../../migrations/1732400000000-Foundati
 import { Matching1732500000000 } from '../../migrations/1732500000000-Matching';
 import { Tandems1733100000000 } from '../../migrations/1733100000000-Tandems';
 import { RateLimitCounter1733200000000 } from '../../migrations/1733200000000-RateLimitCounter';
+import { AccountLifecycle1733300000000 } from '../../migrations/1733300000000-AccountLifecycle';
 import { OfficeNotes1733800000000 } from '../../migrations/1733800000000-OfficeNotes';
 
 // Explicit list (no glob) so the same migrations load under tsc output and inside jest.
@@ -10,5 +11,6 @@ export const MIGRATIONS = [
   Matching1732500000000,
   Tandems1733100000000,
   RateLimitCounter1733200000000,
+  AccountLifecycle1733300000000,
   OfficeNotes1733800000000,
 ];

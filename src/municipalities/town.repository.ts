@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { Town, TownStatus } from './town.entity';
+
+export interface PendingContact {
+  email: string;
+  displayName: string;
+  contactFunction: string | null;
+  emailConfirmedAt: Date | null;
+  createdAt: Date;
+}
 
 export interface ProfileWrite {
   description: string;
@@ -20,8 +28,34 @@ export class TownRepository {
     return this.ds.transaction(work);
   }
 
-  async existsForAgs(ags: string, manager: EntityManager = this.ds.manager): Promise<boolean> {
-    return (await manager.query(`SELECT 1 FROM town WHERE ags = $1`, [ags])).length > 0;
+  /** Only a verified town holds its AGS; pending applications may compete, rejected ones are history. */
+  async verifiedExistsForAgs(ags: string, manager: EntityManager = this.ds.manager, exceptId?: string): Promise<boolean> {
+    const rows = await manager.query(`SELECT 1 FROM town WHERE ags = $1 AND status = 'verified' AND id IS DISTINCT FROM $2`, [ags, exceptId ?? null]);
+    return rows.length > 0;
+  }
+
+  /** Other pending applications for the same AGS (they lose when one is verified). */
+  async pendingCompetitorIds(manager: EntityManager, ags: string, exceptId: string): Promise<string[]> {
+    const rows = await manager.query(`SELECT id FROM town WHERE ags = $1 AND status = 'pending' AND id <> $2 ORDER BY id FOR UPDATE`, [ags, exceptId]);
+    return rows.map((r: { id: string }) => r.id);
+  }
+
+  /** Verified towns for the office's contact management, by name, with their main contact and number of contacts. */
+  listVerifiedWithContacts(): Promise<Array<{ id: string; name: string; stateName: string; mainContact: string | null; contacts: number }>> {
+    return this.ds.query(
+      `SELECT t.id, m.name, m.state_name AS "stateName",
+              (SELECT u.display_name FROM user_account u WHERE u.town_id = t.id AND u.main_contact) AS "mainContact",
+              (SELECT count(*)::int FROM user_account u WHERE u.town_id = t.id) AS contacts
+       FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.status = 'verified' ORDER BY m.name, t.id`,
+    );
+  }
+
+  async delete(manager: EntityManager, id: string): Promise<void> {
+    await manager.query(`DELETE FROM town WHERE id = $1`, [id]);
+  }
+
+  async setPaused(manager: EntityManager, id: string, paused: boolean): Promise<void> {
+    await manager.query(`UPDATE town SET opted_out = $2 WHERE id = $1`, [id, paused]);
   }
 
   async create(manager: EntityManager, ags: string): Promise<string> {
@@ -65,9 +99,19 @@ export class TownRepository {
     }
   }
 
-  /** Registrations waiting for the Geschäftsstelle, oldest first, with the contacts who registered. */
-  async listByStatus(status: TownStatus): Promise<Array<Town & { contacts: { email: string; displayName: string; contactFunction: string | null; emailConfirmedAt: Date | null; createdAt: Date }[] }>> {
-    const towns = await this.ds.getRepository(Town).find({ where: { status }, order: { createdAt: 'ASC' } });
+  /**
+   * Applications waiting for the Geschäftsstelle, oldest first, with the contacts who registered. One whose
+   * confirmation link ran out unconfirmed has expired and is left out (it is purged on the next occasion).
+   */
+  async listPendingApplications(): Promise<Array<Town & { contacts: PendingContact[] }>> {
+    const live: { id: string }[] = await this.ds.query(
+      `SELECT t.id FROM town t WHERE t.status = 'pending'
+         AND (EXISTS (SELECT 1 FROM user_account u WHERE u.town_id = t.id AND u.email_confirmed_at IS NOT NULL)
+           OR EXISTS (SELECT 1 FROM user_account u JOIN email_token e ON e.user_id = u.id
+                       WHERE u.town_id = t.id AND e.purpose = 'confirm-email' AND e.used_at IS NULL AND e.expires_at > now()))`,
+    );
+    if (!live.length) return [];
+    const towns = await this.ds.getRepository(Town).find({ where: { id: In(live.map((r) => r.id)) }, order: { createdAt: 'ASC' } });
     if (!towns.length) return [];
     const contacts = await this.ds.query(
       `SELECT town_id, email, display_name, contact_function, email_confirmed_at, created_at FROM user_account

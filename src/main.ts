@@ -12,7 +12,7 @@ async function bootstrap() {
   const { close } = setupApp(app);
   app.enableShutdownHooks();
   const config = app.get<AppConfig>(APP_CONFIG);
-  await app.listen(config.port, process.env.HOST ?? '0.0.0.0');
+  await app.listen(config.port, config.host);
   app.get(Logger).log(`Kleinstadt-Tandem web listening on ${config.appUrl} (mode: ${config.mode})`);
   process.once('beforeExit', () => void close());
 }

@@ -1,4 +1,4 @@
-import { EnvironmentVariables, parseTrustProxy } from './env.validation';
+import { EnvironmentVariables, parseTrustProxy, validateEnv } from './env.validation';
 import { LOCAL_DEFAULTS, shouldSeedDemo } from './runtime-mode';
 
 // Typed, resolved settings used by the modules; they never read process.env themselves.
@@ -6,6 +6,7 @@ export interface AppConfig {
   mode: 'servers' | 'embedded';
   production: boolean;
   port: number;
+  host: string;
   appUrl: string;
   databaseUrl: string;
   redisUrl: string | null;
@@ -23,6 +24,9 @@ export interface AppConfig {
   trustProxy: false | number | string[];
   seedDemo: boolean;
   confirmTokenHours: number;
+  resetDemoPasswords: boolean;
+  embeddedPgPort: number | undefined;
+  officePassword: string | undefined;
   resetTokenMinutes: number;
   legalFiles: { impressum: string | null; privacy: string | null };
 }
@@ -34,7 +38,8 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     mode: embedded ? 'embedded' : 'servers',
     production: env.NODE_ENV === 'production',
     port: env.PORT,
-    appUrl: env.APP_URL.replace(/\/$/, ''),
+    host: env.HOST,
+    appUrl: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
     databaseUrl: env.DATABASE_URL ?? LOCAL_DEFAULTS.DATABASE_URL,
     redisUrl: embedded ? null : (env.REDIS_URL ?? LOCAL_DEFAULTS.REDIS_URL),
     queueBackend: embedded ? 'postgres' : 'redis',
@@ -45,7 +50,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     // Outside production a fixed development secret is acceptable; production requires one (validated).
     sessionSecret: env.SESSION_SECRET ?? 'development-only-session-secret-not-for-production',
     dataDir: env.DATA_DIR,
-    logLevel: env.LOG_LEVEL,
+    logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
     loginRateLimit: env.LOGIN_RATE_LIMIT,
     registrationRateLimit: env.REGISTRATION_RATE_LIMIT,
     loginAccountRateLimit: env.LOGIN_ACCOUNT_RATE_LIMIT,
@@ -53,9 +58,25 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     // Demo data only where nobody keeps real data by default (embedded), or when asked for.
     seedDemo: shouldSeedDemo(embedded ? 'embedded' : 'servers', env.SEED_DEMO),
     confirmTokenHours: env.CONFIRM_TOKEN_HOURS,
+    resetDemoPasswords: env.RESET_DEMO_PASSWORDS === 'true',
+    embeddedPgPort: env.EMBEDDED_PG_PORT,
+    officePassword: env.OFFICE_PASSWORD,
     resetTokenMinutes: env.RESET_TOKEN_MINUTES,
     legalFiles: { impressum: env.IMPRESSUM_FILE || null, privacy: env.DATENSCHUTZ_FILE || null },
   };
+}
+
+let cached: { key: string; config: AppConfig } | undefined;
+
+/**
+ * The settings of this process, read from process.env and validated once (again only if the environment changed,
+ * as between the test files' apps). For code that runs before Nest's container exists: entry points, scripts, and
+ * decorator arguments evaluated at import; everything inside Nest injects APP_CONFIG instead.
+ */
+export function appConfig(): AppConfig {
+  const key = JSON.stringify(process.env);
+  if (cached?.key !== key) cached = { key, config: toAppConfig(validateEnv(process.env)) };
+  return cached.config;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -11,8 +11,12 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(1) @Max(65535)
   PORT: number = 3000;
 
-  @IsString() @Matches(/^https?:\/\/[^\s/]+(:\d+)?(\/.*)?$/, { message: 'APP_URL must be an absolute http(s) URL such as http://localhost:3000' })
-  APP_URL = 'http://localhost:3000';
+  /** Defaults to http://localhost:<PORT>. */
+  @IsOptional() @IsString() @Matches(/^https?:\/\/[^\s/]+(:\d+)?(\/.*)?$/, { message: 'APP_URL must be an absolute http(s) URL such as http://localhost:3000' })
+  APP_URL?: string;
+
+  @IsString() @Matches(/^[\w.:-]+$/, { message: 'HOST must be an address to listen on, such as 0.0.0.0, 127.0.0.1 or ::' })
+  HOST = '0.0.0.0';
 
   @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must look like postgres://user:password@host:5432/database' })
   DATABASE_URL?: string;
@@ -43,8 +47,9 @@ export class EnvironmentVariables {
   @IsOptional() @IsIn(['servers', 'embedded'])
   KT_MODE: 'servers' | 'embedded' = 'servers';
 
+  /** Defaults to info (warn under NODE_ENV=test). */
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-  LOG_LEVEL = 'info';
+  LOG_LEVEL?: string;
 
   @Type(() => Number) @IsInt() @Min(1) @Max(1000)
   LOGIN_RATE_LIMIT: number = 10;
@@ -67,6 +72,17 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(1) @Max(24 * 14)
   CONFIRM_TOKEN_HOURS: number = 48;
 
+  // Start command and seed:demo: new passwords for the demo logins.
+  @IsIn(['true', 'false'], { message: 'RESET_DEMO_PASSWORDS must be true or false' })
+  RESET_DEMO_PASSWORDS = 'false';
+
+  /** Embedded mode: the loopback port of the embedded PostgreSQL (a free one when unset). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  EMBEDDED_PG_PORT?: number;
+
+  /** create:office-user only: the new account's password instead of a generated one (≥ 12 characters, checked there). */
+  @IsOptional() @IsString()
+  OFFICE_PASSWORD?: string;
   @Type(() => Number) @IsInt() @Min(5) @Max(24 * 60)
   RESET_TOKEN_MINUTES: number = 30;
 

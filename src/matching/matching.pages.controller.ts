@@ -58,6 +58,7 @@ export class MatchingPagesController {
       weights: WEIGHT_FIELDS.map(([key, label]) => ({ key, label, value: weights[key] })),
       nearPreferred: weights.distancePreference === 'near',
       nearKm: weights.nearKm,
+      requireTopicalBasis: weights.requireTopicalBasis !== false,
       weightsSaved: saved === '1',
       topics: topics.map((t) => ({ ...t, selected: t.slug === (ws?.theme ?? chosenTheme) })),
       round: roundResult,
@@ -92,6 +93,8 @@ export class MatchingPagesController {
     const patch: Record<string, unknown> = Object.fromEntries(WEIGHT_FIELDS.map(([key]) => [key, body[key] === undefined || body[key] === '' ? NaN : Number(String(body[key]).replace(',', '.'))]));
     patch.distancePreference = body.distancePreference === 'near' ? 'near' : 'none';
     patch.nearKm = Number(body.nearKm);
+    // A checkbox sends nothing when unticked.
+    patch.requireTopicalBasis = body.requireTopicalBasis === '1';
     try {
       await this.matching.setWeights(user, patch);
       return res.redirect(303, '/geschaeftsstelle/matching?gewichte=1');

@@ -13,6 +13,8 @@ export interface TownRow {
   stateName: string;
   population: number;
   associationPopulation: number | null;
+  associationName: string | null;
+  associationType: number | null;
   areaKm2: number;
   degurba: number | null;
   latitude: number | null;
@@ -49,7 +51,8 @@ export class MatchingRepository {
   async eligibleTowns(): Promise<TownRow[]> {
     return this.ds.query(`
       SELECT t.id, m.name, t.capacity, m.state_code AS "stateCode", m.state_name AS "stateName", m.population,
-             m.association_population AS "associationPopulation", m.area_km2::float AS "areaKm2", m.degurba, m.latitude, m.longitude,
+             m.association_population AS "associationPopulation",
+             m.association_name AS "associationName", m.association_type AS "associationType", m.area_km2::float AS "areaKm2", m.degurba, m.latitude, m.longitude,
              coalesce((SELECT array_agg(tt.topic_slug ORDER BY tt.topic_slug) FROM town_topic tt WHERE tt.town_id = t.id), '{}') AS topics,
              coalesce((SELECT json_agg(json_build_object('topic', c.topic_slug, 'urgency', c.urgency) ORDER BY c.topic_slug, c.id)
                        FROM town_challenge c WHERE c.town_id = t.id), '[]') AS challenges,
@@ -139,21 +142,22 @@ export class MatchingRepository {
     });
   }
 
-  async insertSuggestions(m: EntityManager, runId: string, rows: { townId: string; partnerId: string; rank: number; score: number; components: unknown }[]): Promise<void> {
+  async insertSuggestions(m: EntityManager, runId: string, rows: { townId: string; partnerId: string; rank: number; score: number; components: unknown; topic: string | null }[]): Promise<void> {
     for (let i = 0; i < rows.length; i += 2000) {
       const chunk = rows.slice(i, i + 2000);
       await m.query(
-        `INSERT INTO matching_suggestion (run_id, town_id, partner_id, rank, score, components)
-         SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::smallint[], $5::float8[], $6::jsonb[])`,
-        [runId, chunk.map((r) => r.townId), chunk.map((r) => r.partnerId), chunk.map((r) => r.rank), chunk.map((r) => r.score), chunk.map((r) => JSON.stringify(r.components))],
+        `INSERT INTO matching_suggestion (run_id, town_id, partner_id, rank, score, components, topic)
+         SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::smallint[], $5::float8[], $6::jsonb[], $7::varchar[])`,
+        [runId, chunk.map((r) => r.townId), chunk.map((r) => r.partnerId), chunk.map((r) => r.rank), chunk.map((r) => r.score), chunk.map((r) => JSON.stringify(r.components)),
+          chunk.map((r) => r.topic)],
       );
     }
   }
 
-  async insertRoundPairs(m: EntityManager, runId: string, rows: { townA: string; townB: string; score: number; components: unknown }[]): Promise<void> {
+  async insertRoundPairs(m: EntityManager, runId: string, rows: { townA: string; townB: string; score: number; components: unknown; topic: string | null }[]): Promise<void> {
     for (const r of rows) {
-      await m.query(`INSERT INTO tandem_round_pair (run_id, town_a, town_b, score, components) VALUES ($1, $2, $3, $4, $5)`,
-        [runId, r.townA, r.townB, r.score, JSON.stringify(r.components)]);
+      await m.query(`INSERT INTO tandem_round_pair (run_id, town_a, town_b, score, components, topic) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [runId, r.townA, r.townB, r.score, JSON.stringify(r.components), r.topic]);
     }
   }
 
@@ -166,7 +170,7 @@ export class MatchingRepository {
   /** The town's suggestions from the current suggestions run, with the partner's directory facts. */
   async suggestionsFor(townId: string) {
     return this.ds.query(`
-      SELECT s.rank, s.score, s.components, s.partner_id AS "partnerId", m.name, m.state_name AS "stateName", m.population,
+      SELECT s.rank, s.score, s.components, s.topic, s.partner_id AS "partnerId", m.name, m.state_name AS "stateName", m.population,
              m.area_km2::float AS "areaKm2", m.district_name AS "districtName", r.id AS "runId", r.finished_at AS "computedAt"
       FROM matching_run r
       JOIN matching_suggestion s ON s.run_id = r.id AND s.town_id = $1
@@ -177,7 +181,7 @@ export class MatchingRepository {
 
   async roundPairs(runId: string) {
     return this.ds.query(`
-      SELECT p.score, p.components, p.town_a AS "townA", p.town_b AS "townB", ma.name AS "nameA", ma.state_name AS "stateA",
+      SELECT p.score, p.components, p.topic, p.town_a AS "townA", p.town_b AS "townB", ma.name AS "nameA", ma.state_name AS "stateA",
              mb.name AS "nameB", mb.state_name AS "stateB"
       FROM tandem_round_pair p
       JOIN town ta ON ta.id = p.town_a JOIN municipality ma ON ma.ags = ta.ags

@@ -8,7 +8,7 @@ import { JOBS, QUEUES } from '../queue/queue-names';
 import { MatchTown } from './core/matching-input.types';
 import { buildContext, reasonLine, scorePair } from './core/score.util';
 import { suggestPartnersParallel } from './core/parallel-candidates.util';
-import { candidateGraph, excludedPairKeys, profileIsEmpty } from './core/suggestions.util';
+import { candidateGraph, excludedPairKeys, freeCapacity, profileIsEmpty } from './core/suggestions.util';
 import { tandemRound } from './core/tandem-round.util';
 import { DEFAULT_WEIGHTS, MatchWeights, validateWeights } from './core/weights';
 import { DEFAULT_WORKSHOP_OPTIONS, workshopGroups } from './core/workshop-groups.util';
@@ -23,7 +23,7 @@ export const RECOMPUTE_DEBOUNCE_MS = 60_000;
 
 const toMatchTown = (t: TownRow): MatchTown => ({
   id: t.id, name: t.name, stateCode: t.stateCode, stateName: t.stateName, population: t.population, associationPopulation: t.associationPopulation,
-  areaKm2: t.areaKm2, degurba: t.degurba, lat: t.latitude, lon: t.longitude, topics: t.topics, challenges: t.challenges, experiences: t.experiences,
+  associationName: t.associationName, associationType: t.associationType, areaKm2: t.areaKm2, degurba: t.degurba, lat: t.latitude, lon: t.longitude, topics: t.topics, challenges: t.challenges, experiences: t.experiences,
   capacity: t.capacity,
 });
 
@@ -102,21 +102,22 @@ export class MatchingService {
       const fingerprint = createHash('sha256').update(JSON.stringify({ towns, history, weights, seed: run.seed, theme: run.theme })).digest('hex');
 
       if (run.kind === 'suggestions') {
-        const r = await suggestPartnersParallel(ctx, towns, { k: SUGGESTIONS_K, exposureCap: EXPOSURE_CAP, tandemPairs, declinedPairs, cooldownMonths: COOLDOWN_MONTHS });
+        const r = await suggestPartnersParallel(ctx, towns, {
+          k: SUGGESTIONS_K, exposureCap: EXPOSURE_CAP, tandemPairs, declinedPairs, cooldownMonths: COOLDOWN_MONTHS, freeCapacity: freeCapacity(towns, tandemPairs),
+        });
         await this.repo.completeRun(runId, 'suggestions', {
-          fingerprint, summary: { towns: towns.length, suggestions: r.suggestions.length, profileEmpty: r.profileEmpty.length, uncovered: r.uncovered },
+          fingerprint, summary: { towns: towns.length, suggestions: r.suggestions.length, profileEmpty: r.profileEmpty.length, uncovered: r.uncovered, full: r.full.length },
         }, (m) => this.repo.insertSuggestions(m, runId, r.suggestions));
       } else if (run.kind === 'tandem_round') {
-        const inTandem = new Map<string, number>();
-        for (const [a, b] of tandemPairs) for (const id of [a, b]) inTandem.set(id, (inTandem.get(id) ?? 0) + 1);
-        const free = Object.fromEntries(towns.map((t) => [t.id, Math.max(0, t.capacity - (inTandem.get(t.id) ?? 0))]));
+        const free = freeCapacity(towns, tandemPairs);
         const excluded = excludedPairKeys(towns, { tandemPairs, declinedPairs, cooldownMonths: COOLDOWN_MONTHS });
         const edges = candidateGraph(ctx, towns, ROUND_CANDIDATES, excluded);
         const result = tandemRound(edges, free);
         const byId = new Map(towns.map((t) => [t.id, t]));
         const pairs = result.pairs.map(([a, b]) => {
-          const s = scorePair(ctx, byId.get(String(a))!, byId.get(String(b))!);
-          return { townA: String(a), townB: String(b), score: s.score, components: s.components };
+          // With the office's third-person texts: the round is read by the Geschäftsstelle.
+          const s = scorePair(ctx, byId.get(String(a))!, byId.get(String(b))!, true);
+          return { townA: String(a), townB: String(b), score: s.score, components: s.components, topic: s.topic };
         });
         const matched = new Set(pairs.flatMap((p) => [p.townA, p.townB]));
         const hasCandidate = new Set(edges.flatMap(([a, b]) => [a, b]));
@@ -150,13 +151,18 @@ export class MatchingService {
     }
     const rows = await this.repo.suggestionsFor(townId);
     const own = (await this.repo.eligibleTowns()).find((t) => t.id === townId);
+    const tandems = own ? (await this.repo.pairHistory()).filter((h) => h.kind === 'tandem').map((h) => [h.townA, h.townB] as const) : [];
+    const names = rows.length ? await this.repo.topicNames() : {};
     return {
       townId,
       computedAt: rows[0]?.computedAt ?? null,
       profileEmpty: own ? profileIsEmpty(toMatchTown(own)) : false,
-      suggestions: rows.map((r: { rank: number; score: number; components: never[]; partnerId: string; name: string; stateName: string; population: number; areaKm2: number; districtName: string | null; runId: string }) => ({
+      /** No free tandem capacity: the town is suggested to nobody (its page says so). */
+      full: own ? freeCapacity([toMatchTown(own)], tandems)[own.id] === 0 : false,
+      suggestions: rows.map((r: { rank: number; score: number; components: never[]; topic: string | null; partnerId: string; name: string; stateName: string; population: number; areaKm2: number; districtName: string | null; runId: string }) => ({
         rank: r.rank, score: r.score, partner: { id: r.partnerId, name: r.name, stateName: r.stateName, population: r.population, areaKm2: r.areaKm2, districtName: r.districtName },
         reasons: reasonLine(r.components), components: r.components, runId: r.runId,
+        topic: r.topic ? { slug: r.topic, name: names[r.topic] ?? r.topic } : null,
       })),
     };
   }
@@ -169,7 +175,8 @@ export class MatchingService {
     if (run.status !== 'done') return base;
     if (run.kind === 'tandem_round') {
       const pairs = await this.repo.roundPairs(run.id);
-      return { ...base, pairs: pairs.map((p: { components: never[] }) => ({ ...p, reasons: reasonLine(p.components) })) };
+      const names = await this.repo.topicNames();
+      return { ...base, pairs: pairs.map((p: { components: never[]; topic: string | null }) => ({ ...p, topicName: p.topic ? names[p.topic] ?? p.topic : null, reasons: reasonLine(p.components, 'office') })) };
     }
     if (run.kind === 'workshops') return { ...base, groups: await this.repo.workshopGroups(run.id) };
     return base;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
 import request from 'supertest';
+import { waitFor } from '../utils/wait-for';
 
 // Runs the real start path (dist/src/launcher.js, built by the test command) with no PostgreSQL or Redis configured.
 const LAUNCHER = resolve(__dirname, '../../dist/src/launcher.js');
@@ -88,23 +89,17 @@ describe('embedded default mode (no PostgreSQL or Redis configured)', () => {
       .send({ ags: olbernhau.ags, email: 'bm@olbernhau.test', password: PASSWORD, displayName: 'Jörg Klaus', contactFunction: 'mayor', privacyAccepted: true })
       .expect(201);
 
-    let link: string | undefined;
-    for (let i = 0; i < 100 && !link; i++) {
-      const list = await request(url).get('/outbox').expect(200);
-      const id = /href="\/outbox\/([0-9a-f-]{36})"/.exec(list.text)?.[1];
-      if (id) {
-        const msg = await request(url).get(`/outbox/${id}`).expect(200);
-        expect(msg.text).toContain('Bitte bestätigen Sie Ihre E-Mail-Adresse');
-        // The link in the text version is a real link; the HTML version opens its links in the whole window.
-        link = /<a href="(http:\/\/127\.0\.0\.1:\d+\/bestaetigen\?token=[\w-]+)">/.exec(msg.text.replace(/&#x3D;/g, '='))?.[1];
-        const html = await request(url).get(`/outbox/${id}/html`).expect(200).expect('content-security-policy', /sandbox/);
-        expect(html.text).toMatch(/<head[^>]*><base target="_top">/);
-        expect(html.text.replace(/&#x3D;/g, '=')).toContain(link);
-      } else {
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
+    const id = await waitFor(async () => /href="\/outbox\/([0-9a-f-]{36})"/.exec((await request(url).get('/outbox').expect(200)).text)?.[1], {
+      timeoutMs: 30_000, intervalMs: 200, what: 'the confirmation email in the outbox',
+    });
+    const msg = await request(url).get(`/outbox/${id}`).expect(200);
+    expect(msg.text).toContain('Bitte bestätigen Sie Ihre E-Mail-Adresse');
+    // The link in the text version is a real link; the HTML version opens its links in the whole window.
+    const link = /<a href="(http:\/\/127\.0\.0\.1:\d+\/bestaetigen\?token=[\w-]+)">/.exec(msg.text.replace(/&#x3D;/g, '='))?.[1];
     expect(link).toBeTruthy();
+    const html = await request(url).get(`/outbox/${id}/html`).expect(200).expect('content-security-policy', /sandbox/);
+    expect(html.text).toMatch(/<head[^>]*><base target="_top">/);
+    expect(html.text.replace(/&#x3D;/g, '=')).toContain(link);
     const token = new URL(link!).searchParams.get('token');
     await request(url).post('/api/auth/confirm').send({ token }).expect(200);
 
@@ -157,8 +152,7 @@ describe('embedded default mode (no PostgreSQL or Redis configured)', () => {
     await current.exited;
     const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
     // The children give a graceful stop 5 s before they exit anyway (launcher-child.ts); allow for a loaded machine.
-    for (let i = 0; i < 200 && children.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(children.filter(alive)).toEqual([]);
+    await waitFor(() => !children.some(alive), { timeoutMs: 30_000, intervalMs: 100, what: `web and worker (${children.join(', ')}) to exit` });
 
     const next = launch(dataDir, port);
     running.push(next);

@@ -63,12 +63,18 @@ describe('embedded PostgreSQL: one session shared by many connections', () => {
     const b = await connect();
     await a.query('BEGIN');
     await a.query('INSERT INTO note VALUES ($1, $2)', [1, 'committed']);
+    const { rows: [inA] } = await a.query('SELECT now() AS t');
     let bDone = false;
-    const rb = b.query('SELECT count(*)::int AS n FROM note').then((r) => ((bDone = true), r.rows[0].n));
+    const rb = b.query('SELECT count(*)::int AS n, now() AS t FROM note').then((r) => ((bDone = true), r.rows[0]));
+    // Give B's query time to reach the server while A's transaction is open (the evidence is B's now(), below).
     await sleep(100);
-    expect(bDone).toBe(false); // B does not run inside A's transaction
+    expect(bDone).toBe(false);
     await a.query('COMMIT');
-    expect(await rb).toBe(1);
+    const after = await rb;
+    expect(after.n).toBe(1);
+    // now() is the start of the current transaction: had B run inside A's (on the one shared session), it would
+    // read A's start time; it reads a later one, so it ran in a transaction of its own, after A's commit.
+    expect(after.t.getTime()).toBeGreaterThan(inA.t.getTime());
 
     const c = await connect();
     await c.query('BEGIN');

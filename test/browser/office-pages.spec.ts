@@ -2,7 +2,8 @@ import { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { openDataSource } from '../../src/database/data-source';
-import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, seedDemo } from '../../src/database/seeds/demo-seed';
+import { withCommands } from '../../src/commands/run-command';
+import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, DemoSeedService } from '../../src/database/seeds/demo-seed.service';
 import { computeMatching, contactOf } from '../factories/tandems.factory';
 import { launchBrowser, screenshot, seriousA11yViolations } from '../utils/browser';
 import { bootApp, TestApp } from '../utils/boot-app';
@@ -35,7 +36,7 @@ describe('office workspace pages in headless Chromium, with axe, at desktop widt
   beforeAll(async () => {
     t = await bootApp('officepages');
     ds = await openDataSource(t.databaseUrl);
-    logins = (await seedDemo(ds)).logins;
+    logins = (await withCommands((c) => c.get(DemoSeedService).seed())).logins;
     await computeMatching(t, ['suggestions']);
     // One tandem waiting for approval, so the overview, the town page and the audit trail have something to show.
     const seelow = request.agent(t.url);

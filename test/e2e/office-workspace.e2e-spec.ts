@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { openDataSource } from '../../src/database/data-source';
-import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, seedDemo } from '../../src/database/seeds/demo-seed';
+import { withCommands } from '../../src/commands/run-command';
+import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, DemoSeedService } from '../../src/database/seeds/demo-seed.service';
 import { registerConfirmAndLogin } from '../factories/accounts.factory';
 import { computeMatching, contactOf } from '../factories/tandems.factory';
 import { bootApp, TestApp } from '../utils/boot-app';
@@ -33,7 +34,7 @@ describe('the office workspace: overview figures, towns, audit trail, CSV export
   beforeAll(async () => {
     t = await bootApp('office');
     ds = await openDataSource(t.databaseUrl);
-    const seed = await seedDemo(ds);
+    const seed = await withCommands((c) => c.get(DemoSeedService).seed());
     await computeMatching(t, ['suggestions']);
     office = request.agent(t.url);
     await office.post('/api/auth/login').send({ email: DEMO_OFFICE_EMAIL, password: seed.logins[0].password }).expect(200);

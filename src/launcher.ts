@@ -3,10 +3,11 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { withCommands } from './commands/run-command';
 import { appConfig } from './config/app-config';
+import { localUrlHost, networkWarning } from './config/listen-host';
 import { chooseRuntimeMode } from './config/runtime-mode';
 import { runMigrations } from './database/data-source';
 import { DemoSeedService, formatLogins } from './database/seeds/demo-seed.service';
-import { lockDataDir } from './embedded/data-dir-lock';
+import { lockDataDir, writeInstanceInfo } from './embedded/data-dir-lock';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded/embedded-postgres';
 
 // The start command: chooses the mode once, migrates, seeds the demo data (embedded default, or SEED_DEMO=true),
@@ -31,6 +32,7 @@ async function main() {
       throw new Error(`The embedded PostgreSQL in ${join(dataDir, 'pglite')} did not start: ${(err as Error).message}`, { cause: err });
     }
     env.DATABASE_URL = embedded.url;
+    writeInstanceInfo(dataDir, { pid: process.pid, databaseUrl: embedded.url }); // for `npm run db:dump` while running
     delete env.REDIS_URL;
     console.log(`Embedded mode: PGlite in ${join(dataDir, 'pglite')}, BullMQ on PostgreSQL, email to the local outbox.`);
   }
@@ -82,13 +84,17 @@ async function main() {
     children.push(child);
   }
   const appUrl = config.appUrl;
-  console.log(`Kleinstadt-Tandem starts on ${appUrl} …`);
+  const listening = `listening on ${config.host}:${config.port}${config.loopbackOnly ? ' (this machine only)' : ''}`;
+  const warning = networkWarning(config.host, config.mailTransport.kind === 'outbox');
+  console.log(`Kleinstadt-Tandem starts on ${appUrl}, ${listening} …`);
+  if (warning) console.warn(warning);
   // Say where to go once the web process answers, with the logins again (the children's start-up logs bury them).
-  if (await waitUntilHealthy(config.port, config.host, () => stopping)) {
+  if (await waitUntilHealthy(localUrlHost(config.host), config.port, () => stopping)) {
     const lines = [
       '',
       `Kleinstadt-Tandem is ready (${mode === 'embedded' ? 'embedded mode' : 'servers mode'}, ${((Date.now() - startedAt) / 1000).toFixed(1)} s): ${appUrl}`,
-      ...(mode === 'embedded' ? [`Postausgang (emails are kept here, not sent): ${appUrl}/outbox`] : []),
+      ...(mode === 'embedded' ? [`Postausgang (emails are kept here, not sent${config.loopbackOnly ? '' : '; Geschäftsstelle login required'}): ${appUrl}/outbox`] : []),
+      `Web process ${listening}.`,
       ...(demoLogins ? [demoLogins] : []),
       'Stop with Ctrl+C.',
       '',
@@ -97,8 +103,7 @@ async function main() {
   }
 }
 
-async function waitUntilHealthy(port: number, bound: string, gaveUp: () => boolean, timeoutMs = 120_000): Promise<boolean> {
-  const host = bound === '0.0.0.0' || bound === '::' ? '127.0.0.1' : bound.includes(':') ? `[${bound}]` : bound;
+async function waitUntilHealthy(host: string, port: number, gaveUp: () => boolean, timeoutMs = 120_000): Promise<boolean> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until && !gaveUp()) {
     const ok = await fetch(`http://${host}:${port}/health`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);

@@ -1,4 +1,5 @@
 import { EnvironmentVariables, parseTrustProxy, validateEnv } from './env.validation';
+import { isLoopbackHost, listenHost } from './listen-host';
 import { LOCAL_DEFAULTS, shouldSeedDemo } from './runtime-mode';
 
 // Typed, resolved settings used by the modules; they never read process.env themselves.
@@ -6,7 +7,9 @@ export interface AppConfig {
   mode: 'servers' | 'embedded';
   production: boolean;
   port: number;
+  /** Address the web process listens on, and whether only this machine can reach it. */
   host: string;
+  loopbackOnly: boolean;
   appUrl: string;
   databaseUrl: string;
   redisUrl: string | null;
@@ -33,12 +36,14 @@ export interface AppConfig {
 
 export function toAppConfig(env: EnvironmentVariables): AppConfig {
   const embedded = env.KT_MODE === 'embedded';
+  const host = listenHost(env.HOST, embedded ? 'embedded' : 'servers');
   const smtp = env.SMTP_URL ?? (embedded ? 'outbox' : LOCAL_DEFAULTS.SMTP_URL);
   return {
     mode: embedded ? 'embedded' : 'servers',
     production: env.NODE_ENV === 'production',
     port: env.PORT,
-    host: env.HOST,
+    host,
+    loopbackOnly: isLoopbackHost(host),
     appUrl: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
     databaseUrl: env.DATABASE_URL ?? LOCAL_DEFAULTS.DATABASE_URL,
     redisUrl: embedded ? null : (env.REDIS_URL ?? LOCAL_DEFAULTS.REDIS_URL),

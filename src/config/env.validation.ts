@@ -1,7 +1,20 @@
 import 'reflect-metadata';
 import { isIP } from 'node:net';
 import { plainToInstance, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, Validate, ValidatorConstraint, ValidatorConstraintInterface, validateSync,
+} from 'class-validator';
+import { isValidHost } from './listen-host';
+
+@ValidatorConstraint({ name: 'isListenHost' })
+class IsListenHost implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && isValidHost(value.trim());
+  }
+  defaultMessage(): string {
+    return 'HOST must be an IP address to listen on, e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (every network)';
+  }
+}
 
 // Every setting comes from the environment; this is the single list, checked once at start-up.
 export class EnvironmentVariables {
@@ -15,8 +28,9 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @Matches(/^https?:\/\/[^\s/]+(:\d+)?(\/.*)?$/, { message: 'APP_URL must be an absolute http(s) URL such as http://localhost:3000' })
   APP_URL?: string;
 
-  @IsString() @Matches(/^[\w.:-]+$/, { message: 'HOST must be an address to listen on, such as 0.0.0.0, 127.0.0.1 or ::' })
-  HOST = '0.0.0.0';
+  // Address the web process listens on; default 127.0.0.1 in the embedded mode, 0.0.0.0 on servers (listen-host.ts).
+  @IsOptional() @IsString() @Validate(IsListenHost)
+  HOST?: string;
 
   @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must look like postgres://user:password@host:5432/database' })
   DATABASE_URL?: string;

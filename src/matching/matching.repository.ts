@@ -22,6 +22,8 @@ export interface TownRow {
   topics: string[];
   challenges: { topic: string; urgency: number }[];
   experiences: { topic: string }[];
+  /** Field visibility as the town set it (missing fields: network). */
+  visibility: Record<string, string> | null;
 }
 
 export interface RunRow {
@@ -50,7 +52,7 @@ export class MatchingRepository {
 
   async eligibleTowns(): Promise<TownRow[]> {
     return this.ds.query(`
-      SELECT t.id, m.name, t.capacity, m.state_code AS "stateCode", m.state_name AS "stateName", m.population,
+      SELECT t.id, m.name, t.capacity, t.visibility, m.state_code AS "stateCode", m.state_name AS "stateName", m.population,
              m.association_population AS "associationPopulation",
              m.association_name AS "associationName", m.association_type AS "associationType", m.area_km2::float AS "areaKm2", m.degurba, m.latitude, m.longitude,
              coalesce((SELECT array_agg(tt.topic_slug ORDER BY tt.topic_slug) FROM town_topic tt WHERE tt.town_id = t.id), '{}') AS topics,

@@ -6,6 +6,7 @@ import { isOffice, type SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
 import { JOBS, QUEUES } from '../queue/queue-names';
 import { MatchTown } from './core/matching-input.types';
+import { REASON_FIELDS, withVisibleReasons } from './core/reason-visibility.util';
 import { buildContext, reasonLine, scorePair } from './core/score.util';
 import { suggestPartnersParallel } from './core/parallel-candidates.util';
 import { candidateGraph, excludedPairKeys, freeCapacity, profileIsEmpty } from './core/suggestions.util';
@@ -26,6 +27,11 @@ const toMatchTown = (t: TownRow): MatchTown => ({
   associationName: t.associationName, associationType: t.associationType, areaKm2: t.areaKm2, degurba: t.degurba, lat: t.latitude, lon: t.longitude, topics: t.topics, challenges: t.challenges, experiences: t.experiences,
   capacity: t.capacity,
 });
+
+/** Per town, the reason-relevant fields it keeps for the office. */
+const officeOnlyFields = (rows: TownRow[]) => new Map(rows
+  .map((t) => [t.id, new Set(REASON_FIELDS.filter((f) => t.visibility?.[f] === 'office'))] as const)
+  .filter(([, hidden]) => hidden.size > 0));
 
 @Injectable()
 export class MatchingService {
@@ -105,9 +111,11 @@ export class MatchingService {
         const r = await suggestPartnersParallel(ctx, towns, {
           k: SUGGESTIONS_K, exposureCap: EXPOSURE_CAP, tandemPairs, declinedPairs, cooldownMonths: COOLDOWN_MONTHS, freeCapacity: freeCapacity(towns, tandemPairs),
         });
+        // Stored reasons are read by the towns themselves: none may disclose a partner's office-only field.
+        const suggestions = withVisibleReasons(ctx, towns, r.suggestions, officeOnlyFields(rows));
         await this.repo.completeRun(runId, 'suggestions', {
           fingerprint, summary: { towns: towns.length, suggestions: r.suggestions.length, profileEmpty: r.profileEmpty.length, uncovered: r.uncovered, full: r.full.length },
-        }, (m) => this.repo.insertSuggestions(m, runId, r.suggestions));
+        }, (m) => this.repo.insertSuggestions(m, runId, suggestions));
       } else if (run.kind === 'tandem_round') {
         const free = freeCapacity(towns, tandemPairs);
         const excluded = excludedPairKeys(towns, { tandemPairs, declinedPairs, cooldownMonths: COOLDOWN_MONTHS });

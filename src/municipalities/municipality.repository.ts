@@ -66,14 +66,16 @@ export class MunicipalityRepository {
   async search(q: string, limit: number): Promise<DirectoryHit[]> {
     const term = q.trim().toLowerCase();
     const byPostcode = /^\d{2,5}$/.test(term);
+    // % and _ typed by the user are literal characters, not wildcards.
+    const literal = term.replace(/[%_\\]/g, '\\$&');
     const rows = await this.ds.getRepository(Municipality)
       .createQueryBuilder('m')
       .addSelect("EXISTS (SELECT 1 FROM town t WHERE t.ags = m.ags AND t.status = 'verified')", 'registered')
-      .where(byPostcode ? 'm.postcode LIKE :prefix' : '(lower(m.name) LIKE :prefix OR lower(m.name) LIKE :contains)', {
-        prefix: `${term}%`,
-        contains: `%${term.replace(/[%_\\]/g, '\\$&')}%`,
+      .where(byPostcode ? 'm.postcode LIKE :prefix' : `(lower(m.name) LIKE :prefix ESCAPE '\\' OR lower(m.name) LIKE :contains ESCAPE '\\')`, {
+        prefix: `${literal}%`,
+        contains: `%${literal}%`,
       })
-      .orderBy(byPostcode ? 'm.postcode' : `CASE WHEN lower(m.name) LIKE :prefix THEN 0 ELSE 1 END`)
+      .orderBy(byPostcode ? 'm.postcode' : `CASE WHEN lower(m.name) LIKE :prefix ESCAPE '\\' THEN 0 ELSE 1 END`)
       .addOrderBy('m.population', 'DESC')
       .limit(limit)
       .getRawAndEntities();

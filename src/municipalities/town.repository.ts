@@ -85,6 +85,10 @@ export class TownRepository {
     });
   }
 
+  async statusOf(id: string): Promise<TownStatus | null> {
+    return (await this.ds.query(`SELECT status FROM town WHERE id = $1`, [id]))[0]?.status ?? null;
+  }
+
   findByIdForUpdate(manager: EntityManager, id: string): Promise<Town | null> {
     return manager.getRepository(Town).findOne({ where: { id }, lock: { mode: 'pessimistic_write', tables: ['town'] } });
   }

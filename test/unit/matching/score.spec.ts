@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { buildContext, reasonLine, scorePair } from '../../../src/matching/core/score.util';
+import { buildContext, reasonLine, scorePair, SITUATION_MIN } from '../../../src/matching/core/score.util';
 import { DEFAULT_WEIGHTS, MatchWeights, validateWeights } from '../../../src/matching/core/weights';
 import { MatchTown } from '../../../src/matching/core/matching-input.types';
 import { townArb, townsArb } from './town.factory';
@@ -100,7 +100,8 @@ describe('pair score', () => {
       expect(value(r, 'situation')).toBe(value(full, 'situation'));
       const situation = r.components.find((c) => c.key === 'situation')!;
       expect(situation.weight).toBeGreaterThan(0);
-      expect(situation.value).toBeCloseTo(situation.weight * situation.similarity, 12);
+      // Situation counts only where a true sentence exists (similarity from SITUATION_MIN on).
+      expect(situation.value).toBeCloseTo(situation.similarity >= SITUATION_MIN ? situation.weight * situation.similarity : 0, 12);
       expect(r.score).toBeCloseTo(value(r, 'size') + value(r, 'situation') + value(r, 'otherState') + value(r, 'distance'), 12);
     }), { numRuns: 100 });
   });

@@ -5,13 +5,16 @@ import { MailModule } from '../mail/mail.module';
 import { MatchingModule } from '../matching/matching.module';
 import { MunicipalitiesModule } from '../municipalities/municipalities.module';
 import { AdminController } from './admin.controller';
+import { OfficeOverviewViewModel } from './office-overview.view-model';
+import { OfficePagesController } from './office.pages.controller';
+import { OfficeRepository } from './office.repository';
 import { VerificationPagesController } from './verification.pages.controller';
 import { RegistrationsViewModel } from './registrations.view-model';
 import { VerificationService } from './verification.service';
 
 @Module({
   imports: [AuthModule, MunicipalitiesModule, MailModule, AuditModule, MatchingModule],
-  controllers: [AdminController, VerificationPagesController],
-  providers: [VerificationService, RegistrationsViewModel],
+  controllers: [AdminController, VerificationPagesController, OfficePagesController],
+  providers: [VerificationService, RegistrationsViewModel, OfficeRepository, OfficeOverviewViewModel],
 })
 export class AdminModule {}

@@ -76,11 +76,8 @@ export class TownContactsPagesController {
     }
   }
 
-  @Get('geschaeftsstelle/kommunen')
-  @Roles('office', 'admin')
-  async officeTowns(@Res() res: Response) {
-    return res.render('office-towns', await this.views.officeTowns());
-  }
+  // The office's list of towns (/geschaeftsstelle/kommunen) lives in src/admin/office.pages.controller.ts; its town
+  // page links here to manage the contacts.
 
   @Get('geschaeftsstelle/kommunen/:id/kontakte')
   @Roles('office', 'admin')

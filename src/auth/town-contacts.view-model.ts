@@ -47,7 +47,4 @@ export class TownContactsViewModel {
     };
   }
 
-  async officeTowns() {
-    return { title: 'Kommunen und Ansprechpersonen', towns: await this.towns.listVerifiedWithContacts() };
-  }
 }

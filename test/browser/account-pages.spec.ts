@@ -155,7 +155,12 @@ describe('account pages in headless Chromium at 390 px and desktop, with axe', (
     await page.getByRole('link', { name: 'Kommunen' }).click();
     await page.waitForURL('**/geschaeftsstelle/kommunen');
     await check('office-towns');
+    // The office's town list (issue 13) shows every registration; the verified Olbernhau's page links to its contacts.
+    await page.getByLabel('Status').selectOption({ label: 'bestätigt' });
+    await page.getByRole('button', { name: 'Filtern' }).click();
+    await page.waitForURL(/status=verified/);
     await page.getByRole('link', { name: 'Olbernhau' }).click();
+    await page.getByRole('link', { name: 'Ansprechpersonen verwalten' }).click();
     await page.getByRole('button', { name: 'Petra Neu zur Hauptansprechperson machen' }).click();
     await expect(page.getByRole('status').textContent()).resolves.toContain('Die Hauptansprechperson wurde geändert');
     await check('office-contacts');

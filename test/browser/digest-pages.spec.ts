@@ -72,7 +72,7 @@ describe('digest pages in headless Chromium, with axe', () => {
   it('the office sends a week, sees the counts and previews a town', async () => {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'de-DE' })).newPage();
     await login(page, DEMO_OFFICE_EMAIL, logins[0].password!);
-    await page.getByRole('link', { name: 'Übersicht', exact: true }).click();
+    await page.getByRole('link', { name: 'Wochenübersicht', exact: true }).click();
     await page.waitForURL('**/geschaeftsstelle/uebersicht');
     await page.getByLabel('Kalenderwoche').fill('2026-W49');
     await page.getByRole('button', { name: 'Übersicht für diese Woche senden' }).click();

@@ -1,0 +1,206 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { SIZE_CLASSES } from './office-format.util';
+
+export interface TownFilter {
+  q?: string;
+  stateCode?: string;
+  sizeClass?: string;
+  topic?: string;
+  status?: string;
+  optedOut?: boolean;
+}
+
+export interface TownListRow {
+  id: string; ags: string; name: string; stateName: string; districtName: string | null; population: number;
+  status: string; isDemo: boolean; optedOut: boolean; createdAt: Date; contacts: number;
+  topics: string[] | null; challenges: string[] | null; experiences: string[] | null;
+}
+
+export interface AuditFilter {
+  townId?: string;
+  actorId?: string;
+  action?: string;
+  from?: string; // YYYY-MM-DD, inclusive (Europe/Berlin)
+  to?: string; // YYYY-MM-DD, inclusive
+}
+
+/** SQL for the office's overview, lists, town pages, audit trail and exports. Read-only. */
+@Injectable()
+export class OfficeRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  async todoCounts(): Promise<{ pendingTowns: number; tandemsToApprove: number; failedMails: number }> {
+    const [r] = await this.ds.query(`SELECT
+      (SELECT count(*)::int FROM town WHERE status = 'pending') AS "pendingTowns",
+      (SELECT count(*)::int FROM tandem WHERE state = 'accepted') AS "tandemsToApprove",
+      (SELECT count(*)::int FROM mail_delivery WHERE status = 'failed') AS "failedMails"`);
+    return r;
+  }
+
+  failedMails(limit = 10): Promise<{ id: string; recipient: string; subject: string | null; template: string; lastError: string | null; createdAt: Date }[]> {
+    return this.ds.query(
+      `SELECT id, recipient, subject, template, last_error AS "lastError", created_at AS "createdAt" FROM mail_delivery
+       WHERE status = 'failed' ORDER BY created_at DESC LIMIT $1`, [limit]);
+  }
+
+  /** Verified towns per state and population, for the table by Bundesland and size class. */
+  verifiedTownsByState(): Promise<{ stateCode: string; stateName: string; population: number }[]> {
+    return this.ds.query(
+      `SELECT m.state_code AS "stateCode", m.state_name AS "stateName", m.population FROM town t JOIN municipality m ON m.ags = t.ags
+       WHERE t.status = 'verified' ORDER BY m.state_code`);
+  }
+
+  /** Per topic: how many verified towns name it as a challenge, and how many as an experience. */
+  topicDemandSupply(): Promise<{ slug: string; name: string; challenge: number; experience: number }[]> {
+    return this.ds.query(
+      `SELECT tp.slug, tp.name,
+         (SELECT count(DISTINCT c.town_id)::int FROM town_challenge c JOIN town t ON t.id = c.town_id AND t.status = 'verified' WHERE c.topic_slug = tp.slug) AS challenge,
+         (SELECT count(DISTINCT e.town_id)::int FROM town_experience e JOIN town t ON t.id = e.town_id AND t.status = 'verified' WHERE e.topic_slug = tp.slug) AS experience
+       FROM topic tp ORDER BY tp.sort_order, tp.name`);
+  }
+
+  tandemsByState(): Promise<{ state: string; n: number }[]> {
+    return this.ds.query(`SELECT state, count(*)::int AS n FROM tandem GROUP BY state`);
+  }
+
+  /** New tandems (requests and proposals) per calendar month in Berlin, for the last `months` months including this one. */
+  tandemsPerMonth(months = 12): Promise<{ month: string; n: number }[]> {
+    return this.ds.query(
+      `WITH m AS (SELECT generate_series(date_trunc('month', now() AT TIME ZONE 'Europe/Berlin') - ($1::int - 1) * interval '1 month',
+                                         date_trunc('month', now() AT TIME ZONE 'Europe/Berlin'), interval '1 month') AS month)
+       SELECT to_char(m.month, 'YYYY-MM') AS month,
+         (SELECT count(*)::int FROM tandem t WHERE date_trunc('month', t.created_at AT TIME ZONE 'Europe/Berlin') = m.month) AS n
+       FROM m ORDER BY m.month`, [months]);
+  }
+
+  states(): Promise<{ code: string; name: string }[]> {
+    return this.ds.query(`SELECT DISTINCT state_code AS code, state_name AS name FROM municipality ORDER BY state_code`);
+  }
+
+  topics(): Promise<{ slug: string; name: string }[]> {
+    return this.ds.query(`SELECT slug, name FROM topic ORDER BY sort_order, name`);
+  }
+
+  listTowns(f: TownFilter, limit = 1000): Promise<TownListRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const p = (v: unknown) => `$${params.push(v)}`;
+    if (f.q) {
+      const like = p(`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      where.push(`(m.name ILIKE ${like} OR m.district_name ILIKE ${like} OR t.ags LIKE ${like})`);
+    }
+    if (f.stateCode) where.push(`m.state_code = ${p(f.stateCode)}`);
+    const size = SIZE_CLASSES.find((c) => c.key === f.sizeClass);
+    if (size) where.push(`m.population >= ${p(size.min)}` + (size.max === null ? '' : ` AND m.population < ${p(size.max)}`));
+    if (f.topic) {
+      const s = p(f.topic);
+      where.push(`(EXISTS (SELECT 1 FROM town_topic x WHERE x.town_id = t.id AND x.topic_slug = ${s})
+        OR EXISTS (SELECT 1 FROM town_challenge x WHERE x.town_id = t.id AND x.topic_slug = ${s})
+        OR EXISTS (SELECT 1 FROM town_experience x WHERE x.town_id = t.id AND x.topic_slug = ${s}))`);
+    }
+    if (f.status) where.push(`t.status = ${p(f.status)}::town_status`);
+    if (f.optedOut !== undefined) where.push(`t.opted_out = ${p(f.optedOut)}`);
+    return this.ds.query(
+      `SELECT t.id, t.ags, m.name, m.state_name AS "stateName", m.district_name AS "districtName", m.population, t.status::text AS status,
+         t.is_demo AS "isDemo", t.opted_out AS "optedOut", t.created_at AS "createdAt",
+         (SELECT count(*)::int FROM user_account u WHERE u.town_id = t.id) AS contacts,
+         (SELECT array_agg(tp.name ORDER BY tp.sort_order) FROM town_topic x JOIN topic tp ON tp.slug = x.topic_slug WHERE x.town_id = t.id) AS topics,
+         (SELECT array_agg(DISTINCT tp.name) FROM town_challenge x JOIN topic tp ON tp.slug = x.topic_slug WHERE x.town_id = t.id) AS challenges,
+         (SELECT array_agg(DISTINCT tp.name) FROM town_experience x JOIN topic tp ON tp.slug = x.topic_slug WHERE x.town_id = t.id) AS experiences
+       FROM town t JOIN municipality m ON m.ags = t.ags
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY m.name, t.ags LIMIT ${p(limit)}`, params);
+  }
+
+  async town(id: string) {
+    const [row] = await this.ds.query(
+      `SELECT t.id, t.ags, t.status::text AS status, t.is_demo AS "isDemo", t.description, t.capacity, t.opted_out AS "optedOut", t.visibility,
+         t.rejection_reason AS "rejectionReason", t.decided_at AS "decidedAt", t.profile_updated_at AS "profileUpdatedAt", t.created_at AS "createdAt",
+         m.name, m.state_name AS "stateName", m.district_name AS "districtName", m.association_name AS "associationName",
+         m.association_population AS "associationPopulation", m.population, m.area_km2::float AS "areaKm2", m.postcode, m.degurba,
+         m.latitude, m.longitude
+       FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.id = $1`, [id]);
+    if (!row) return null;
+    const [topics, challenges, experiences, contacts, tandems, notes] = await Promise.all([
+      this.ds.query(`SELECT tp.name FROM town_topic x JOIN topic tp ON tp.slug = x.topic_slug WHERE x.town_id = $1 ORDER BY tp.sort_order`, [id]),
+      this.ds.query(`SELECT tp.name AS topic, c.text, c.urgency FROM town_challenge c JOIN topic tp ON tp.slug = c.topic_slug WHERE c.town_id = $1 ORDER BY c.urgency DESC, tp.sort_order`, [id]),
+      this.ds.query(`SELECT tp.name AS topic, e.tried, e.outcome FROM town_experience e JOIN topic tp ON tp.slug = e.topic_slug WHERE e.town_id = $1 ORDER BY tp.sort_order`, [id]),
+      this.ds.query(`SELECT display_name AS "displayName", email, contact_function AS "contactFunction", email_confirmed_at AS "emailConfirmedAt",
+          main_contact AS "mainContact", created_at AS "createdAt"
+        FROM user_account WHERE town_id = $1 ORDER BY main_contact DESC, created_at`, [id]),
+      this.ds.query(`SELECT t.id, t.state, t.state_changed_at AS "stateChangedAt", tp.name AS "topicName",
+          pm.name AS "partnerName" FROM tandem t
+        LEFT JOIN topic tp ON tp.slug = t.topic_slug
+        JOIN town pt ON pt.id = CASE WHEN t.town_a = $1 THEN t.town_b ELSE t.town_a END JOIN municipality pm ON pm.ags = pt.ags
+        WHERE t.town_a = $1 OR t.town_b = $1 ORDER BY t.state_changed_at DESC`, [id]),
+      this.ds.query(`SELECT n.text, n.created_at AS "createdAt", u.display_name AS "authorName" FROM office_note n
+        LEFT JOIN user_account u ON u.id = n.author_id WHERE n.town_id = $1 ORDER BY n.created_at DESC, n.id`, [id]),
+    ]);
+    return { ...row, topics: topics.map((t: { name: string }) => t.name), challenges, experiences, contacts, tandems, notes };
+  }
+
+  /** Adds an internal note and its audit row in one transaction; false when the town does not exist. */
+  async addNote(townId: string, authorId: string, text: string): Promise<boolean> {
+    return this.ds.transaction(async (m) => {
+      const [town] = await m.query(`SELECT id FROM town WHERE id = $1`, [townId]);
+      if (!town) return false;
+      await m.query(`INSERT INTO office_note (town_id, author_id, text) VALUES ($1, $2, $3)`, [townId, authorId, text]);
+      await m.query(`INSERT INTO audit_log (actor_id, action, subject_type, subject_id, data) VALUES ($1, 'town.note_added', 'town', $2, '{}'::jsonb)`, [authorId, townId]);
+      return true;
+    });
+  }
+
+  /** Audit rows, newest first, with the actor's name and the town (or the tandem's towns) they concern. */
+  audit(f: AuditFilter, limit = 200): Promise<{ id: string; action: string; subjectType: string; subjectId: string; reason: string | null;
+    createdAt: Date; actorName: string | null; actorRole: string | null; townId: string | null; townName: string | null; tandemTowns: string | null }[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const p = (v: unknown) => `$${params.push(v)}`;
+    if (f.townId) {
+      const t = p(f.townId);
+      where.push(`((a.subject_type = 'town' AND a.subject_id = ${t}::text)
+        OR (a.subject_type = 'tandem' AND a.subject_id IN (SELECT id::text FROM tandem WHERE town_a = ${t}::uuid OR town_b = ${t}::uuid)))`);
+    }
+    if (f.actorId) where.push(`a.actor_id = ${p(f.actorId)}::uuid`);
+    if (f.action) where.push(`a.action = ${p(f.action)}`);
+    if (f.from) where.push(`a.created_at >= (${p(f.from)}::date)::timestamp AT TIME ZONE 'Europe/Berlin'`);
+    if (f.to) where.push(`a.created_at < (${p(f.to)}::date + 1)::timestamp AT TIME ZONE 'Europe/Berlin'`);
+    return this.ds.query(
+      `SELECT a.id, a.action, a.subject_type AS "subjectType", a.subject_id AS "subjectId", a.reason, a.created_at AS "createdAt",
+         u.display_name AS "actorName", u.role::text AS "actorRole",
+         tw.id AS "townId", tm.name AS "townName",
+         (SELECT ma.name || ' – ' || mb.name FROM tandem td JOIN town ta ON ta.id = td.town_a JOIN municipality ma ON ma.ags = ta.ags
+            JOIN town tb ON tb.id = td.town_b JOIN municipality mb ON mb.ags = tb.ags WHERE a.subject_type = 'tandem' AND td.id::text = a.subject_id) AS "tandemTowns"
+       FROM audit_log a
+       LEFT JOIN user_account u ON u.id = a.actor_id
+       LEFT JOIN town tw ON a.subject_type = 'town' AND tw.id::text = a.subject_id
+       LEFT JOIN municipality tm ON tm.ags = tw.ags
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY a.created_at DESC, a.id DESC LIMIT ${p(limit)}`, params);
+  }
+
+  /** The choices for the audit filter: towns and people that appear in the log. */
+  auditTowns(): Promise<{ id: string; name: string }[]> {
+    return this.ds.query(
+      `SELECT DISTINCT t.id, m.name FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.id::text IN (
+         SELECT subject_id FROM audit_log WHERE subject_type = 'town'
+         UNION SELECT td.town_a::text FROM tandem td JOIN audit_log a ON a.subject_type = 'tandem' AND a.subject_id = td.id::text
+         UNION SELECT td.town_b::text FROM tandem td JOIN audit_log a ON a.subject_type = 'tandem' AND a.subject_id = td.id::text)
+       ORDER BY m.name`);
+  }
+
+  auditActors(): Promise<{ id: string; name: string }[]> {
+    return this.ds.query(`SELECT u.id, u.display_name AS name FROM user_account u WHERE u.id IN (SELECT actor_id FROM audit_log WHERE actor_id IS NOT NULL) ORDER BY u.display_name`);
+  }
+
+  tandemsForExport(): Promise<{ townA: string; townB: string; stateA: string; stateB: string; topic: string | null; origin: string; state: string; createdAt: Date; stateChangedAt: Date }[]> {
+    return this.ds.query(
+      `SELECT ma.name AS "townA", mb.name AS "townB", ma.state_name AS "stateA", mb.state_name AS "stateB", tp.name AS topic,
+         t.origin, t.state, t.created_at AS "createdAt", t.state_changed_at AS "stateChangedAt"
+       FROM tandem t JOIN town ta ON ta.id = t.town_a JOIN municipality ma ON ma.ags = ta.ags
+       JOIN town tb ON tb.id = t.town_b JOIN municipality mb ON mb.ags = tb.ags LEFT JOIN topic tp ON tp.slug = t.topic_slug
+       ORDER BY t.created_at, t.id`);
+  }
+}

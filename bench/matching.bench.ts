@@ -1,8 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { MatchTown } from '../src/matching/core/matching-input.types';
-import { mulberry32 } from '../src/matching/core/prng.util';
 import { buildContext } from '../src/matching/core/score.util';
 import { suggestPartnersParallel } from '../src/matching/core/parallel-candidates.util';
 import { baselineTopK, candidateGraph, suggestPartners } from '../src/matching/core/suggestions.util';
@@ -10,40 +8,10 @@ import { tandemRound } from '../src/matching/core/tandem-round.util';
 import { DEFAULT_WEIGHTS } from '../src/matching/core/weights';
 import { workshopGroups } from '../src/matching/core/workshop-groups.util';
 import { parseDestatis, readWorkbook } from '../src/municipalities/directory/destatis-parser.util';
+import { syntheticProfiles } from './synthetic-profiles.util';
 
 // npm run bench:matching — all German municipalities with seeded synthetic profiles; prints ratios side by side.
 const XLSX = process.env.DESTATIS_XLSX ?? resolve(__dirname, '../../../shared/data/destatis/31122023_Auszug_GV.xlsx');
-const TOPICS = ['innenstadt', 'leerstand', 'einzelhandel', 'wohnen', 'coworking', 'digitale-verwaltung', 'mobilitaet', 'klimaschutz',
-  'klimaanpassung', 'erneuerbare-energien', 'demografie', 'junge-menschen', 'fachkraefte', 'beteiligung', 'oeffentlicher-raum',
-  'kultur-bildung', 'daseinsvorsorge', 'stadt-land', 'finanzen', 'integration', 'tourismus', 'resilienz'];
-
-function syntheticProfiles(records: Awaited<ReturnType<typeof parseDestatis>>, seed: number): MatchTown[] {
-  const rnd = mulberry32(seed);
-  // Zipf-like popularity: Leerstand, Digitalisierung, Überalterung, Mobilität first (the 2022 survey's top four).
-  const order = ['leerstand', 'digitale-verwaltung', 'demografie', 'mobilitaet', ...TOPICS.filter((t) => !['leerstand', 'digitale-verwaltung', 'demografie', 'mobilitaet'].includes(t))];
-  const weights = order.map((_, i) => 1 / (i + 1));
-  const total = weights.reduce((a, b) => a + b, 0);
-  const draw = () => {
-    let x = rnd() * total;
-    for (let i = 0; i < order.length; i++) if ((x -= weights[i]) <= 0) return order[i];
-    return order[order.length - 1];
-  };
-  const some = (min: number, max: number) => {
-    const n = min + Math.floor(rnd() * (max - min + 1));
-    const s = new Set<string>();
-    for (let guard = 0; s.size < n && guard < 50; guard++) s.add(draw());
-    return [...s];
-  };
-  return records.map((r) => ({
-    id: r.ags, name: r.name, stateCode: r.stateCode, stateName: r.stateName, population: r.population, associationPopulation: r.associationPopulation,
-    areaKm2: r.areaKm2, degurba: r.degurba, lat: r.latitude, lon: r.longitude,
-    topics: some(2, 6),
-    challenges: some(1, 3).map((topic) => ({ topic, urgency: 1 + Math.floor(rnd() * 3) })),
-    experiences: some(0, 3).map((topic) => ({ topic })),
-    capacity: 1,
-  }));
-}
-
 const time = <T>(fn: () => T): [T, number] => {
   const t = performance.now();
   const r = fn();

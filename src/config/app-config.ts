@@ -18,6 +18,8 @@ export interface AppConfig {
   logLevel: string;
   loginRateLimit: number;
   confirmTokenHours: number;
+  /** Finished runs kept per kind besides the current ones (older ones are pruned). */
+  matchingKeepRuns: number;
 }
 
 export function toAppConfig(env: EnvironmentVariables): AppConfig {
@@ -40,6 +42,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     logLevel: env.LOG_LEVEL,
     loginRateLimit: env.LOGIN_RATE_LIMIT,
     confirmTokenHours: env.CONFIRM_TOKEN_HOURS,
+    matchingKeepRuns: env.MATCHING_KEEP_RUNS,
   };
 }
 

@@ -45,6 +45,10 @@ export class EnvironmentVariables {
 
   @Type(() => Number) @IsInt() @Min(1) @Max(24 * 14)
   CONFIRM_TOKEN_HOURS: number = 48;
+
+  // Finished matching runs kept per kind besides the current ones; older ones are deleted in the background.
+  @Type(() => Number) @IsInt() @Min(0) @Max(100)
+  MATCHING_KEEP_RUNS: number = 3;
 }
 
 export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {

@@ -9,6 +9,7 @@ export const JOBS = {
   recomputeMatches: 'recompute-matches',
   tandemRound: 'tandem-round',
   workshopProposal: 'workshop-proposal',
+  pruneRuns: 'prune-runs',
 } as const;
 
 export const DEFAULT_JOB_OPTIONS = {

@@ -173,14 +173,20 @@ export class MatchingRepository {
     }
   }
 
-  /** The town's suggestions from the current suggestions run, with the partner's directory facts (index lookups only). */
+  /**
+   * The town's suggestions from the current suggestions run, with the partner's directory facts. The partner is a
+   * LATERAL lookup (its LIMIT keeps the planner from turning it into a hash join over every town): index lookups only.
+   */
   async suggestionsFor(townId: string): Promise<SuggestionRow[]> {
     return this.ds.query(`
-      SELECT s.rank, s.score, s.components, s.partner_id AS "partnerId", m.name, m.state_name AS "stateName", m.population,
-             m.area_km2::float AS "areaKm2", m.district_name AS "districtName", r.id AS "runId", r.finished_at AS "computedAt"
+      SELECT s.rank, s.score, s.components, s.partner_id AS "partnerId", p.name, p."stateName", p.population, p."areaKm2", p."districtName",
+             r.id AS "runId", r.finished_at AS "computedAt"
       FROM matching_run r
       JOIN matching_suggestion s ON s.run_id = r.id AND s.town_id = $1
-      JOIN town t ON t.id = s.partner_id JOIN municipality m ON m.ags = t.ags
+      CROSS JOIN LATERAL (
+        SELECT m.name, m.state_name AS "stateName", m.population, m.area_km2::float AS "areaKm2", m.district_name AS "districtName"
+        FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.id = s.partner_id LIMIT 1
+      ) p
       WHERE r.kind = 'suggestions' AND r.is_current
       ORDER BY s.rank`, [townId]);
   }

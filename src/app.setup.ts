@@ -1,13 +1,13 @@
 import { Logger, ValidationPipe } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import connectPgSimple from 'connect-pg-simple';
 import { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
 import { join } from 'node:path';
 import passport from 'passport';
 import { Pool } from 'pg';
+import { createSessionStore } from './auth/session-store';
 import { isOffice, type SessionUser } from './auth/session-user';
 import { TEMPLATES_DIR } from './common/paths';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
@@ -22,11 +22,10 @@ export function setupApp(app: NestExpressApplication): { close: () => Promise<vo
   const sessionPool = new Pool({ connectionString: config.databaseUrl, max: 4 });
   // An idle client dropped by the server (restart, failover) must not crash the process; the pool reconnects.
   sessionPool.on('error', (err) => new Logger('SessionStore').warn(`Session store connection lost: ${err.message}`));
-  const PgStore = connectPgSimple(session);
   app.use(
     session({
       name: 'kt.sid',
-      store: new PgStore({ pool: sessionPool, tableName: 'http_session', createTableIfMissing: false }),
+      store: createSessionStore(sessionPool),
       secret: config.sessionSecret,
       resave: false,
       saveUninitialized: false,

@@ -11,7 +11,7 @@ async function main() {
   try {
     ({ values } = parseArgs({ options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string', default: 'office' } } }));
   } catch (err) {
-    throw new Error(`${(err as Error).message}. ${USAGE}`);
+    throw new Error(`${(err as Error).message}. ${USAGE}`, { cause: err });
   }
   if (!values.email || !values.name) throw new Error(`--email and --name are required. ${USAGE}`);
   if (values.role !== 'office' && values.role !== 'admin') throw new Error(`--role must be office or admin, not '${values.role}'`);

@@ -7,6 +7,9 @@ bash scripts/ensure-services.sh
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
+# Lint (type-aware) and a type check of everything, tests and bench included, before any test runs.
+npm run -s lint
+npm run -s typecheck
 npm run -s build
 npx jest --selectProjects unit
 # --forceExit: BullMQ/ioredis sockets can linger a moment after the last file closes its app.

@@ -22,7 +22,7 @@ async function main() {
       embedded = await startEmbeddedPostgres(dataDir, process.env.EMBEDDED_PG_PORT ? Number(process.env.EMBEDDED_PG_PORT) : undefined);
     } catch (err) {
       unlock();
-      throw new Error(`The embedded PostgreSQL in ${join(dataDir, 'pglite')} did not start: ${(err as Error).message}`);
+      throw new Error(`The embedded PostgreSQL in ${join(dataDir, 'pglite')} did not start: ${(err as Error).message}`, { cause: err });
     }
     env.DATABASE_URL = embedded.url;
     delete env.REDIS_URL;
@@ -35,7 +35,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-    await Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => { c.once('exit', r); setTimeout(r, 8000); }))));
+    await Promise.all(children.filter((c) => c.exitCode === null).map((c) => new Promise((r) => { c.once('exit', r); setTimeout(r, 8000); })));
     await embedded?.stop();
     unlock?.();
     process.exit(code);

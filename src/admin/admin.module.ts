@@ -1,17 +1,15 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { MailModule } from '../mail/mail.module';
 import { MatchingModule } from '../matching/matching.module';
 import { MunicipalitiesModule } from '../municipalities/municipalities.module';
 import { AdminController } from './admin.controller';
-import { AuditLog } from './audit-log.entity';
-import { AuditModule } from './audit.module';
 import { VerificationPagesController } from './verification.pages.controller';
 import { VerificationService } from './verification.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AuditLog]), AuthModule, MunicipalitiesModule, MailModule, AuditModule, MatchingModule],
+  imports: [AuthModule, MunicipalitiesModule, MailModule, AuditModule, MatchingModule],
   controllers: [AdminController, VerificationPagesController],
   providers: [VerificationService],
 })

@@ -1,13 +1,12 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { AuditRepository } from '../audit/audit.repository';
 import type { SessionUser } from '../auth/session-user';
 import { UserRepository } from '../auth/user.repository';
-import { DomainError } from '../common/domain-error';
+import { DomainError, townNotFound } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailService } from '../mail/mail.service';
 import { MatchingService } from '../matching/matching.service';
-import { notFound } from '../municipalities/towns.service';
 import { TownRepository } from '../municipalities/town.repository';
-import { AuditRepository } from './audit.repository';
 
 export type Decision = 'verify' | 'reject';
 
@@ -35,7 +34,7 @@ export class VerificationService {
     }
     const deliveryIds = await this.towns.transaction(async (m) => {
       const town = await this.towns.findByIdForUpdate(m, townId);
-      if (!town) throw notFound();
+      if (!town) throw townNotFound();
       if (town.status !== 'pending') {
         throw new DomainError(HttpStatus.CONFLICT, 'already_decided', `This registration was already decided (${town.status})`,
           'Über diese Registrierung wurde bereits entschieden.');

@@ -13,7 +13,8 @@ export class LocalAuthGuard extends AuthGuard('local') {
 
   // Keep our DomainError (English for the API, German for pages) instead of a bare 401.
   handleRequest<T>(err: unknown, user: T): T {
-    if (err) throw err;
+    if (err instanceof Error) throw err;
+    if (err) throw new Error('login failed');
     if (!user) {
       throw new DomainError(HttpStatus.BAD_REQUEST, 'missing_credentials', 'email and password are required',
         'Bitte geben Sie E-Mail-Adresse und Passwort ein.');

@@ -1,4 +1,4 @@
-import { HttpException } from '@nestjs/common';
+import { HttpException, HttpStatus } from '@nestjs/common';
 
 // One error type for rule violations: English for the API, German for the pages, and a stable code.
 export class DomainError extends HttpException {
@@ -12,3 +12,7 @@ export class DomainError extends HttpException {
     super({ statusCode: status, error: code, message }, status);
   }
 }
+
+// Shared by municipalities and admin (both answer for a missing town the same way).
+export const townNotFound = () =>
+  new DomainError(HttpStatus.NOT_FOUND, 'town_not_found', 'Town not found', 'Diese Kommune wurde nicht gefunden.');

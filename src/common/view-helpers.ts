@@ -12,7 +12,7 @@ export function registerViewHelpers(pagesDir: string): void {
   hbs.registerPartials(join(pagesDir, 'partials'));
   hbs.registerHelper('eq', (a: unknown, b: unknown) => String(a) === String(b));
   hbs.registerHelper('inc', (i: number) => i + 1);
-  hbs.registerHelper('num', (n: unknown) => (typeof n === 'number' ? n.toLocaleString('de-DE') : n == null ? '–' : String(n)));
+  hbs.registerHelper('num', (n: unknown) => (typeof n === 'number' ? n.toLocaleString('de-DE') : typeof n === 'string' ? n : '–'));
   hbs.registerHelper('date', (d: unknown) =>
     d ? new Date(d as string).toLocaleString('de-DE', { timeZone: 'Europe/Berlin', dateStyle: 'medium', timeStyle: 'short' }) : '–');
   hbs.registerHelper('fixed', (n: unknown) => (typeof n === 'number' ? n.toLocaleString('de-DE', { maximumFractionDigits: 2, minimumFractionDigits: 2 }) : '–'));

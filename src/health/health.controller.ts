@@ -36,7 +36,7 @@ export class HealthController implements OnModuleDestroy {
     this.redis ??= new Redis(this.config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
     try {
       if (this.redis.status === 'wait' || this.redis.status === 'end') await this.redis.connect().catch(() => undefined);
-      const pong = await Promise.race([this.redis.ping(), new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), 2000))]);
+      const pong: string = await Promise.race([this.redis.ping(), new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), 2000))]);
       return pong === 'PONG' ? check.up() : check.down({ message: `unexpected reply ${pong}` });
     } catch (err) {
       return check.down({ message: (err as Error).message });

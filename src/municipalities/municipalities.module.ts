@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MatchingModule } from '../matching/matching.module';
-import { AuditModule } from '../admin/audit.module';
+import { AuditModule } from '../audit/audit.module';
 import { MunicipalitiesController } from './municipalities.controller';
 import { MunicipalityRepository } from './municipality.repository';
 import { TopicRepository } from './topic.repository';

@@ -5,7 +5,7 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';
 import type { SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
-import { asList, validateForm } from '../common/form.util';
+import { asList, asText, validateForm } from '../common/form.util';
 import { TopicRepository } from './topic.repository';
 import { PROFILE_FIELDS } from './town.entity';
 import { TownProfileDto } from './town-profile.dto';
@@ -36,9 +36,9 @@ function formToProfile(body: Record<string, unknown>) {
     topics: asList(body.topics),
     challenges: cT.map((topic, i) => ({ topic, text: (cX[i] ?? '').trim(), urgency: Number(cU[i] ?? 2) })).filter((c) => c.topic || c.text),
     experiences: eT.map((topic, i) => ({ topic, tried: (eR[i] ?? '').trim(), outcome: (eO[i] ?? '').trim() })).filter((e) => e.topic || e.tried),
-    description: String(body.description ?? ''),
+    description: asText(body.description),
     capacity: body.capacity === '' || body.capacity == null ? NaN : Number(body.capacity),
-    visibility: Object.fromEntries(PROFILE_FIELDS.map((f) => [f, String(body[`visibility_${f}`] ?? 'network')])),
+    visibility: Object.fromEntries(PROFILE_FIELDS.map((f) => [f, asText(body[`visibility_${f}`] ?? 'network')])),
   };
 }
 
@@ -74,7 +74,7 @@ export class TownProfilePagesController {
     return res.status(400).render('profile', await this.viewModel(town, plain, { errors }));
   }
 
-  private async viewModel(town: TownView, form: ReturnType<typeof formToProfile> | Record<string, any>, extra: Record<string, unknown>) {
+  private async viewModel(town: TownView, form: ReturnType<typeof formToProfile>, extra: Record<string, unknown>) {
     const all = await this.topics.listActive();
     const selected = new Set<string>(form.topics);
     const pad = <T>(rows: T[], empty: T) => [...rows, ...Array.from({ length: Math.max(ROWS - rows.length, 1) }, () => empty)];
@@ -83,9 +83,9 @@ export class TownProfilePagesController {
       town,
       form,
       topics: all.map((t) => ({ slug: t.slug, name: t.name, selected: selected.has(t.slug) })),
-      challengeRows: pad(form.challenges as { topic: string; text: string; urgency: number }[], { topic: '', text: '', urgency: 2 }),
-      experienceRows: pad(form.experiences as { topic: string; tried: string; outcome: string }[], { topic: '', tried: '', outcome: '' }),
-      visibilityRows: PROFILE_FIELDS.map((f) => ({ field: f, label: VISIBILITY_LABELS[f], value: (form.visibility as Record<string, string>)[f] ?? 'network' })),
+      challengeRows: pad(form.challenges, { topic: '', text: '', urgency: 2 }),
+      experienceRows: pad(form.experiences, { topic: '', tried: '', outcome: '' }),
+      visibilityRows: PROFILE_FIELDS.map((f) => ({ field: f, label: VISIBILITY_LABELS[f], value: form.visibility[f] ?? 'network' })),
       ...extra,
     };
   }

@@ -3,26 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Town, TownStatus } from './town.entity';
 
-/** Also used by the demo seed, which runs without Nest. */
-export async function writeTownProfile(manager: EntityManager, id: string, p: ProfileWrite): Promise<void> {
-  await manager.query(
-    `UPDATE town SET description = $2, capacity = $3, visibility = $4, profile_updated_at = now() WHERE id = $1`,
-    [id, p.description, p.capacity, JSON.stringify(p.visibility)],
-  );
-  await manager.query(`DELETE FROM town_topic WHERE town_id = $1`, [id]);
-  await manager.query(`DELETE FROM town_challenge WHERE town_id = $1`, [id]);
-  await manager.query(`DELETE FROM town_experience WHERE town_id = $1`, [id]);
-  if (p.topics.length) {
-    await manager.query(`INSERT INTO town_topic (town_id, topic_slug) SELECT $1, unnest($2::varchar[])`, [id, p.topics]);
-  }
-  for (const c of p.challenges) {
-    await manager.query(`INSERT INTO town_challenge (town_id, topic_slug, text, urgency) VALUES ($1, $2, $3, $4)`, [id, c.topicSlug, c.text, c.urgency]);
-  }
-  for (const e of p.experiences) {
-    await manager.query(`INSERT INTO town_experience (town_id, topic_slug, tried, outcome) VALUES ($1, $2, $3, $4)`, [id, e.topicSlug, e.tried, e.outcome]);
-  }
-}
-
 export interface TownContact {
   email: string;
   displayName: string;
@@ -74,8 +54,23 @@ export class TownRepository {
   }
 
   /** Replaces the whole profile in the caller's transaction (profiles are small; replace beats diffing). */
-  writeProfile(manager: EntityManager, id: string, p: ProfileWrite): Promise<void> {
-    return writeTownProfile(manager, id, p);
+  async writeProfile(manager: EntityManager, id: string, p: ProfileWrite): Promise<void> {
+    await manager.query(
+      `UPDATE town SET description = $2, capacity = $3, visibility = $4, profile_updated_at = now() WHERE id = $1`,
+      [id, p.description, p.capacity, JSON.stringify(p.visibility)],
+    );
+    await manager.query(`DELETE FROM town_topic WHERE town_id = $1`, [id]);
+    await manager.query(`DELETE FROM town_challenge WHERE town_id = $1`, [id]);
+    await manager.query(`DELETE FROM town_experience WHERE town_id = $1`, [id]);
+    if (p.topics.length) {
+      await manager.query(`INSERT INTO town_topic (town_id, topic_slug) SELECT $1, unnest($2::varchar[])`, [id, p.topics]);
+    }
+    for (const c of p.challenges) {
+      await manager.query(`INSERT INTO town_challenge (town_id, topic_slug, text, urgency) VALUES ($1, $2, $3, $4)`, [id, c.topicSlug, c.text, c.urgency]);
+    }
+    for (const e of p.experiences) {
+      await manager.query(`INSERT INTO town_experience (town_id, topic_slug, tried, outcome) VALUES ($1, $2, $3, $4)`, [id, e.topicSlug, e.tried, e.outcome]);
+    }
   }
 
   /** Registrations waiting for the Geschäftsstelle, oldest first, with the contacts who registered (two indexed queries). */

@@ -1,7 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { AuditRepository } from '../admin/audit.repository';
+import { AuditRepository } from '../audit/audit.repository';
 import { isOffice, type SessionUser } from '../auth/session-user';
-import { DomainError } from '../common/domain-error';
+import { DomainError, townNotFound } from '../common/domain-error';
 import { MatchingService } from '../matching/matching.service';
 import { TopicRepository } from './topic.repository';
 import { PROFILE_FIELDS, ProfileField, Town, Visibility } from './town.entity';
@@ -9,9 +9,6 @@ import { TownProfileDto } from './town-profile.dto';
 import { TownRepository } from './town.repository';
 
 const DEFAULT_VISIBILITY: Record<ProfileField, Visibility> = { description: 'network', topics: 'network', challenges: 'network', experiences: 'network' };
-
-export const notFound = () =>
-  new DomainError(HttpStatus.NOT_FOUND, 'town_not_found', 'Town not found', 'Diese Kommune wurde nicht gefunden.');
 
 /** A town as one viewer may see it: fields above the viewer's clearance are left out. */
 export interface TownView {
@@ -47,10 +44,10 @@ export class TownsService {
 
   async view(viewer: SessionUser | undefined, townId: string): Promise<TownView> {
     const town = await this.towns.findById(townId);
-    if (!town) throw notFound();
+    if (!town) throw townNotFound();
     const own = viewer?.townId === town.id;
     // Unverified towns do not exist for other towns (and the public).
-    if (town.status !== 'verified' && !own && !isOffice(viewer)) throw notFound();
+    if (town.status !== 'verified' && !own && !isOffice(viewer)) throw townNotFound();
     const clearance: Visibility[] = own || isOffice(viewer) ? ['public', 'network', 'office'] : viewer ? ['public', 'network'] : ['public'];
     const visibility = { ...DEFAULT_VISIBILITY, ...town.visibility };
     const shows = (f: ProfileField) => clearance.includes(visibility[f]);
@@ -82,7 +79,7 @@ export class TownsService {
     }
     await this.towns.transaction(async (m) => {
       const town = await this.towns.findByIdForUpdate(m, townId);
-      if (!town) throw notFound();
+      if (!town) throw townNotFound();
       await this.towns.writeProfile(m, townId, {
         description: dto.description.trim(),
         capacity: dto.capacity,

@@ -204,7 +204,7 @@ export function referenceMaxWeightMatching(nvertex: number, edgeList: ReadonlyAr
           for (let q = nbStart[leaf]; q < nbStart[leaf + 1]; q++) l.push(nbEnd[q] >> 1);
           lists.push(l);
         }
-      } else lists.push(blossombestedges[sub]!);
+      } else lists.push(blossombestedges[sub]);
       for (const l of lists) {
         for (const kk of l) {
           guard();
@@ -312,7 +312,7 @@ export function referenceMaxWeightMatching(nvertex: number, edgeList: ReadonlyAr
     }
     blossomchilds[b] = childs.slice(i).concat(childs.slice(0, i));
     blossomendps[b] = endps.slice(i).concat(endps.slice(0, i));
-    blossombase[b] = blossombase[blossomchilds[b]![0]];
+    blossombase[b] = blossombase[blossomchilds[b][0]];
   };
 
   const augmentMatching = (k: number) => {

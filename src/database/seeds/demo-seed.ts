@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { hashPassword } from '../../auth/password.util';
 import { DirectoryRecord } from '../../municipalities/directory/destatis-parser.util';
-import { writeTownProfile } from '../../municipalities/town.repository';
+import { TownRepository } from '../../municipalities/town.repository';
 import fixture from './demo-towns.fixture.json';
 
 interface FixtureProfile {
@@ -83,7 +83,7 @@ export async function seedDemo(ds: DataSource, opts: SeedOptions = {}): Promise<
       );
       if (!res[0]) continue;
       townsCreated++;
-      await writeTownProfile(m, res[0].id, {
+      await new TownRepository(ds).writeProfile(m, res[0].id, {
         description: profile.description, capacity: profile.capacity, visibility: {}, topics: profile.topics,
         challenges: profile.challenges.map((c) => ({ topicSlug: c.topic, text: c.text, urgency: c.urgency })),
         experiences: profile.experiences.map((e) => ({ topicSlug: e.topic, tried: e.tried, outcome: e.outcome })),

@@ -284,7 +284,7 @@ export function maxWeightMatchingIndices(nvertex: number, edgeList: ReadonlyArra
           for (let q = nbStart[leaf]; q < nbStart[leaf + 1]; q++) l.push(nbEnd[q] >> 1);
           lists.push(l);
         }
-      } else lists.push(blossombestedges[sub]!);
+      } else lists.push(blossombestedges[sub]);
       for (const l of lists) {
         for (const kk of l) {
           guard();
@@ -399,7 +399,7 @@ export function maxWeightMatchingIndices(nvertex: number, edgeList: ReadonlyArra
     }
     blossomchilds[b] = childs.slice(i).concat(childs.slice(0, i));
     blossomendps[b] = endps.slice(i).concat(endps.slice(0, i));
-    blossombase[b] = blossombase[blossomchilds[b]![0]];
+    blossombase[b] = blossombase[blossomchilds[b][0]];
   };
 
   const augmentMatching = (k: number) => {
@@ -537,7 +537,7 @@ export function maxWeightMatchingIndices(nvertex: number, edgeList: ReadonlyArra
           if (e !== -1 && (be === -1 || ks < slack(be))) be = e;
         }
       } else {
-        const kept = blossombestedges[b]!.filter((k) => {
+        const kept = blossombestedges[b].filter((k) => {
           const bi = inblossom[ei[k]], bj = inblossom[ej[k]];
           return bi !== bj && label[bi] === 1 && label[bj] === 1;
         });

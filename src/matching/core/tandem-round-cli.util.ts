@@ -6,7 +6,7 @@ export function runTandemRoundCli(jsonText: string): string {
   try {
     input = JSON.parse(jsonText);
   } catch (err) {
-    throw new Error(`input is not valid JSON: ${(err as Error).message}`);
+    throw new Error(`input is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   if (!input || typeof input !== 'object' || !Array.isArray((input as { edges?: unknown }).edges)) {
     throw new Error('input must be an object with "edges": [[a, b, weight], …]');

@@ -76,7 +76,7 @@ export function tandemRound(edges: ReadonlyArray<WeightedEdge>, capacity: Record
     });
   }
   const pairs = chosen
-    .map((e) => (e.a < e.b ? [e.a, e.b] : [e.b, e.a]) as [string, string])
+    .map((e) => (e.a < e.b ? [e.a, e.b] : [e.b, e.a]))
     .sort((x, y) => (x[0] === y[0] ? (x[1] < y[1] ? -1 : 1) : x[0] < y[0] ? -1 : 1));
   const weight = chosen.reduce((s, e) => s + e.w, 0);
   return { weight, pairs: pairs.map(([a, b]) => [ids.get(a)!, ids.get(b)!]) };

@@ -44,7 +44,7 @@ export function validateWeights(w: Partial<Record<string, unknown>>): string[] {
   }
   if (w.nearKm !== undefined && (typeof w.nearKm !== 'number' || !(w.nearKm >= 10 && w.nearKm <= 1000))) errors.push('nearKm must be between 10 and 1000');
   if (!errors.length) {
-    const merged = { ...DEFAULT_WEIGHTS, ...w } as MatchWeights;
+    const merged = { ...DEFAULT_WEIGHTS, ...w };
     if (activeWeightSum(merged) <= 0) errors.push('at least one weight must be greater than 0');
   }
   return errors;

@@ -63,9 +63,12 @@ export function cleanName(raw: string, kreisKey?: string): string {
 const text = (v: ExcelJS.CellValue | undefined): string => {
   if (v == null) return '';
   if (typeof v === 'object' && 'richText' in v) return v.richText.map((t) => t.text).join('').trim();
-  if (typeof v === 'object' && 'result' in v) return String(v.result ?? '').trim();
-  return String(v).trim();
+  if (typeof v === 'object' && 'result' in v) return scalar(v.result).trim();
+  return scalar(v).trim();
 };
+// Formula errors and other non-scalar cells read as empty (never as "[object Object]").
+const scalar = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : v instanceof Date ? v.toISOString() : '';
 const num = (s: string): number | null => {
   const t = s.replace(/\s/g, '').replace(',', '.');
   if (t === '') return null;

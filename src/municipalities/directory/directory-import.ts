@@ -41,7 +41,10 @@ export async function importDirectory(ds: DataSource, records: DirectoryRecord[]
         [...arrays, source],
       );
       // xmax is 0 only for a freshly inserted row version; unchanged rows are filtered by the WHERE and not returned.
-      for (const row of res as Array<{ inserted: boolean }>) row.inserted ? inserted++ : updated++;
+      for (const row of res as Array<{ inserted: boolean }>) {
+        if (row.inserted) inserted++;
+        else updated++;
+      }
     }
     return { total: records.length, inserted, updated, unchanged: records.length - inserted - updated };
   });

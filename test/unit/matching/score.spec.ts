@@ -72,7 +72,7 @@ describe('pair score', () => {
     expect(validateWeights({ complement: 0.5 })).toEqual([]);
     expect(validateWeights({ complement: 2, size: -1, colour: 1 })).toEqual(['unknown weight "colour"', 'complement must be a number between 0 and 1', 'size must be a number between 0 and 1']);
     expect(validateWeights({ complement: 0, sharedTopics: 0, size: 0, situation: 0, otherState: 0, distance: 1 })).toEqual(['at least one weight must be greater than 0']);
-    expect(validateWeights({ distancePreference: 'far' as never })).toEqual(['distancePreference must be "near" or "none"']);
+    expect(validateWeights({ distancePreference: 'far' })).toEqual(['distancePreference must be "near" or "none"']);
   });
 
   it('uses the Gemeindeverband population for size where the town belongs to one', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { maxWeightMatchingIndices } from '../../../src/matching/core/max-weight-matching.util';
-import { tandemRound, WeightedEdge } from '../../../src/matching/core/tandem-round.util';
+import { NodeId, tandemRound, WeightedEdge } from '../../../src/matching/core/tandem-round.util';
 import { mulberry32 } from '../../../src/matching/core/prng.util';
 
 /** Exhaustive optimum: try every subset of edges that respects the capacities. */
@@ -44,7 +44,7 @@ function randomGraph(seed: number, maxN = 10, integer = true): [number, number, 
   return edges;
 }
 
-function checkValid(pairs: [unknown, unknown][], edges: [number, number, number][], capacity: Record<string, number> = {}) {
+function checkValid(pairs: ReadonlyArray<readonly [NodeId, NodeId]>, edges: [number, number, number][], capacity: Record<string, number> = {}) {
   const load = new Map<string, number>();
   const seen = new Set<string>();
   for (const [a, b] of pairs) {
@@ -62,7 +62,7 @@ describe('tandem round: exact maximum-weight matching', () => {
     for (let seed = 1; seed <= 600; seed++) {
       const edges = randomGraph(seed, 10, true);
       const r = tandemRound(edges);
-      checkValid(r.pairs as [unknown, unknown][], edges);
+      checkValid(r.pairs, edges);
       expect({ seed, weight: r.weight }).toEqual({ seed, weight: bruteForce(edges) });
     }
   });
@@ -82,7 +82,7 @@ describe('tandem round: exact maximum-weight matching', () => {
       const capacity: Record<string, number> = {};
       for (let v = 0; v < 7; v++) capacity[v] = Math.floor(rnd() * 4);
       const r = tandemRound(edges, capacity);
-      checkValid(r.pairs as [unknown, unknown][], edges, capacity);
+      checkValid(r.pairs, edges, capacity);
       expect({ seed, weight: r.weight }).toEqual({ seed, weight: bruteForce(edges, capacity) });
     }
   });
@@ -91,9 +91,9 @@ describe('tandem round: exact maximum-weight matching', () => {
     fc.assert(fc.property(
       fc.array(fc.tuple(fc.integer({ min: 0, max: 11 }), fc.integer({ min: 0, max: 11 }), fc.integer({ min: -3, max: 20 })), { maxLength: 40 }),
       (raw) => {
-        const edges = raw.filter(([a, b]) => a !== b) as [number, number, number][];
+        const edges = raw.filter(([a, b]) => a !== b);
         const r = tandemRound(edges);
-        checkValid(r.pairs as [unknown, unknown][], edges);
+        checkValid(r.pairs, edges);
         const used = new Set<number>();
         let greedy = 0;
         for (const [a, b, w] of [...edges].sort((x, y) => y[2] - x[2])) {

@@ -21,14 +21,7 @@ export class AdminController {
   @Get('registrations')
   @ApiOperation({ summary: 'Pending registrations with the directory facts and the contacts' })
   async pending() {
-    const towns = await this.verification.listPending();
-    return towns.map((t) => ({
-      townId: t.id, ags: t.ags, registeredAt: t.createdAt, contacts: t.contacts,
-      directory: {
-        name: t.municipality.name, stateName: t.municipality.stateName, districtName: t.municipality.districtName,
-        associationName: t.municipality.associationName, population: t.municipality.population, postcode: t.municipality.postcode,
-      },
-    }));
+    return (await this.verification.pendingRegistrations()).items;
   }
 
   @Post('towns/:id/verify')

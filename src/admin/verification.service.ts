@@ -21,8 +21,9 @@ export class VerificationService {
     private readonly matching: MatchingService,
   ) {}
 
-  listPending() {
-    return this.towns.listByStatus('pending');
+  /** Pending registrations, oldest first; a page of them, or all (`limit` null). */
+  pendingRegistrations(limit: number | null = null, offset = 0) {
+    return this.towns.pendingRegistrations(limit, offset);
   }
 
   /** One decision per registration: status, audit row and an email to every contact, in one transaction. */

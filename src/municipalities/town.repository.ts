@@ -11,6 +11,15 @@ export interface TownContact {
   createdAt: Date;
 }
 
+/** A registration waiting for the Geschäftsstelle: directory facts and the contacts who registered. */
+export interface PendingRegistration {
+  townId: string;
+  ags: string;
+  registeredAt: Date;
+  directory: { name: string; stateName: string; districtName: string | null; associationName: string | null; population: number; postcode: string | null };
+  contacts: TownContact[];
+}
+
 export interface ProfileWrite {
   description: string;
   capacity: number;
@@ -86,5 +95,24 @@ export class TownRepository {
     const byTown = new Map<string, TownContact[]>();
     for (const { townId, ...c } of rows) byTown.set(townId, [...(byTown.get(townId) ?? []), c]);
     return towns.map((t) => Object.assign(t, { contacts: byTown.get(t.id) ?? [] }));
+  }
+
+  /** Pending registrations, oldest first, one page of them (`limit` null = all) and how many there are: one query each. */
+  async pendingRegistrations(limit: number | null, offset = 0): Promise<{ total: number; items: PendingRegistration[] }> {
+    const [items, count] = await Promise.all([
+      this.ds.query(
+        `SELECT t.id AS "townId", t.ags, t.created_at AS "registeredAt",
+                json_build_object('name', m.name, 'stateName', m.state_name, 'districtName', m.district_name,
+                                  'associationName', m.association_name, 'population', m.population, 'postcode', m.postcode) AS directory,
+                coalesce((SELECT json_agg(json_build_object('email', u.email, 'displayName', u.display_name, 'contactFunction', u.contact_function,
+                                                            'emailConfirmedAt', u.email_confirmed_at, 'createdAt', u.created_at) ORDER BY u.created_at)
+                          FROM user_account u WHERE u.town_id = t.id), '[]') AS contacts
+         FROM town t JOIN municipality m ON m.ags = t.ags
+         WHERE t.status = 'pending' ORDER BY t.created_at, t.id LIMIT $1 OFFSET $2`,
+        [limit, offset],
+      ) as Promise<PendingRegistration[]>,
+      this.ds.query(`SELECT count(*)::int AS n FROM town WHERE status = 'pending'`) as Promise<{ n: number }[]>,
+    ]);
+    return { total: count[0].n, items };
   }
 }

@@ -20,8 +20,8 @@ export interface RoundSummary {
   candidatePairs: number;
   pairs: number;
   totalScore: number;
-  /** Runs stored before the codes carry a German sentence here instead. */
-  unmatched: { townId: string; name?: string; reason: UnmatchedReason | string }[];
+  /** An UnmatchedReason; runs stored before the codes carry a German sentence here instead. */
+  unmatched: { townId: string; name?: string; reason: string }[];
 }
 
 export interface WorkshopsSummary {

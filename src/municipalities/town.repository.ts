@@ -100,7 +100,7 @@ export class TownRepository {
   /** Pending registrations, oldest first, one page of them (`limit` null = all) and how many there are: one query each. */
   async pendingRegistrations(limit: number | null, offset = 0): Promise<{ total: number; items: PendingRegistration[] }> {
     const [items, count] = await Promise.all([
-      this.ds.query(
+      this.ds.query<PendingRegistration[]>(
         `SELECT t.id AS "townId", t.ags, t.created_at AS "registeredAt",
                 json_build_object('name', m.name, 'stateName', m.state_name, 'districtName', m.district_name,
                                   'associationName', m.association_name, 'population', m.population, 'postcode', m.postcode) AS directory,
@@ -110,8 +110,8 @@ export class TownRepository {
          FROM town t JOIN municipality m ON m.ags = t.ags
          WHERE t.status = 'pending' ORDER BY t.created_at, t.id LIMIT $1 OFFSET $2`,
         [limit, offset],
-      ) as Promise<PendingRegistration[]>,
-      this.ds.query(`SELECT count(*)::int AS n FROM town WHERE status = 'pending'`) as Promise<{ n: number }[]>,
+      ),
+      this.ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM town WHERE status = 'pending'`),
     ]);
     return { total: count[0].n, items };
   }

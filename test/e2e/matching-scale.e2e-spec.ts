@@ -65,7 +65,7 @@ describe('matching at network scale: one town read by index, old runs pruned in 
   it(`reads a town's suggestions with index lookups: a handful of queries and rows, not the ${TOWNS} towns`, async () => {
     const ds = t.app.get(DataSource);
     const seen: { sql: string; params: unknown[] }[] = [];
-    const logQuery = ds.logger.logQuery;
+    const logQuery = ds.logger.logQuery.bind(ds.logger);
     ds.logger.logQuery = (sql: string, params?: unknown[]) => void seen.push({ sql, params: params ?? [] });
     let body: { suggestions: { partner: { id: string } }[]; profileEmpty: boolean };
     try {

@@ -44,7 +44,7 @@ export class MatchingRunner {
   private async input(run: RunRow): Promise<RunInput> {
     const [rows, history, names] = await Promise.all([this.repo.eligibleTowns(), this.repo.pairHistory(), this.repo.topicNames()]);
     const towns = rows.map(toMatchTown);
-    const weights = { ...DEFAULT_WEIGHTS, ...run.weights } as MatchWeights;
+    const weights: MatchWeights = { ...DEFAULT_WEIGHTS, ...run.weights };
     return {
       towns,
       ctx: buildContext(towns, weights, names),

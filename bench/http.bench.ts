@@ -1,7 +1,7 @@
 import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -121,10 +121,23 @@ async function seed(ds: DataSource, records: DirectoryRecord[]): Promise<Seeded>
 }
 
 function startNode(script: string, name: string, env: Record<string, string>): ChildProcess {
-  const log = openSync(join(LOG_DIR, `${name}.log`), 'w');
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
+  // Logs go to a pipe as under a container runtime (a file here would make every request's log line a
+  // synchronous disk write on a shared disk); the last 256 kB are kept and written out when the process ends.
+  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let tail: Buffer[] = [];
+  let size = 0;
+  const keep = (chunk: Buffer) => {
+    tail.push(chunk);
+    size += chunk.length;
+    while (size > 256 * 1024 && tail.length > 1) size -= tail.shift()!.length;
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const logFile = join(LOG_DIR, `${name}.log`);
   child.on('exit', (code, signal) => {
-    if (!stopping.has(child)) console.error(`${name} exited early (${code ?? signal}); log: ${join(LOG_DIR, `${name}.log`)}`);
+    writeFileSync(logFile, Buffer.concat(tail));
+    tail = [];
+    if (!stopping.has(child)) console.error(`${name} exited early (${code ?? signal}); log: ${logFile}`);
   });
   return child;
 }

@@ -1,6 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiCookieAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiCookieAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import type { Response } from 'express';
 import { AuditRepository } from '../audit/audit.repository';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';
@@ -11,6 +13,12 @@ class DecisionDto {
   @ApiProperty({ required: false, maxLength: 1000 }) @IsOptional() @IsString() @MaxLength(1000) reason?: string;
 }
 
+// The oldest pending registrations first, a page at a time: an answer never grows with the backlog.
+class PageQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  @ApiPropertyOptional({ minimum: 0, default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+}
+
 @ApiTags('geschaeftsstelle')
 @ApiCookieAuth()
 @Roles('office', 'admin')
@@ -19,9 +27,11 @@ export class AdminController {
   constructor(private readonly verification: VerificationService, private readonly audit: AuditRepository) {}
 
   @Get('registrations')
-  @ApiOperation({ summary: 'Pending registrations with the directory facts and the contacts' })
-  async pending() {
-    return (await this.verification.pendingRegistrations()).items;
+  @ApiOperation({ summary: 'Pending registrations with the directory facts and the contacts, oldest first (X-Total-Count: all pending)' })
+  async pending(@Query() page: PageQuery, @Res({ passthrough: true }) res: Response) {
+    const { total, items } = await this.verification.pendingRegistrations(page.limit ?? 50, page.offset ?? 0);
+    res.setHeader('X-Total-Count', String(total));
+    return items;
   }
 
   @Post('towns/:id/verify')

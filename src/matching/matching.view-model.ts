@@ -29,9 +29,9 @@ export type RoundPairView = RoundPairRow & { reasons: string };
 export type RunView = Omit<RunRow, 'params'> & { pairs?: RoundPairView[]; groups?: WorkshopGroupRow[] };
 
 /** Rows of the round shown per page of the office page (the API has the whole round). */
-export const ROUND_PAGE_SIZE = 100;
+export const ROUND_PAGE_SIZE = 25;
 /** Workshop groups and left-out towns shown on the office page. */
-export const PAGE_LIST_LIMIT = 60;
+export const PAGE_LIST_LIMIT = 20;
 
 const UNMATCHED_DE: Record<UnmatchedReason, string> = {
   no_capacity: 'keine freie Tandem-Kapazität',

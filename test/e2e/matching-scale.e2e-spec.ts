@@ -5,6 +5,7 @@ import { MatchingRepository } from '../../src/matching/matching.repository';
 import type { RunKind } from '../../src/matching/matching.read-models';
 import { MatchingService } from '../../src/matching/matching.service';
 import { MatchingRunner } from '../../src/matching/runs/matching-runner.service';
+import { ROUND_PAGE_SIZE } from '../../src/matching/matching.view-model';
 import { createOfficeUser } from '../factories/directory.factory';
 import { insertNetwork } from '../factories/network.factory';
 import { bootApp, TestApp } from '../utils/boot-app';
@@ -91,13 +92,13 @@ describe('matching at network scale: one town read by index, old runs pruned in 
   it('the office page shows the round one page at a time', async () => {
     const roundId = await run('tandem_round');
     const pairs = (await t.db.query(`SELECT count(*)::int AS n FROM tandem_round_pair WHERE run_id = $1`, [roundId])).rows[0].n;
-    expect(pairs).toBeGreaterThan(100);
+    expect(pairs).toBeGreaterThan(2 * ROUND_PAGE_SIZE);
     const first = await office.get('/geschaeftsstelle/matching').expect(200);
-    expect(first.text.match(/<tr><td>Teststadt/g)).toHaveLength(100);
-    expect(first.text).toContain(`Tandems 1–100 von ${pairs.toLocaleString('de-DE')}`);
-    const last = Math.ceil(pairs / 100);
+    expect(first.text.match(/<tr><td>Teststadt/g)).toHaveLength(ROUND_PAGE_SIZE);
+    expect(first.text).toContain(`Tandems 1–${ROUND_PAGE_SIZE} von ${pairs}`);
+    const last = Math.ceil(pairs / ROUND_PAGE_SIZE);
     const end = await office.get(`/geschaeftsstelle/matching?seite=${last}`).expect(200);
-    expect(end.text.match(/<tr><td>Teststadt/g)).toHaveLength(pairs - (last - 1) * 100);
+    expect(end.text.match(/<tr><td>Teststadt/g)).toHaveLength(pairs - (last - 1) * ROUND_PAGE_SIZE);
     // The API still has the whole round.
     expect((await office.get(`/api/matching/runs/${roundId}`).expect(200)).body.pairs).toHaveLength(pairs);
   });
@@ -131,4 +132,24 @@ describe('matching at network scale: one town read by index, old runs pruned in 
     // The page reads the current round still.
     await office.get('/geschaeftsstelle/matching').expect(200);
   }, 300_000);
+
+  it('pending registrations come a page at a time, oldest first (API and page)', async () => {
+    await t.db.query(`UPDATE town SET status = 'pending', created_at = now() - (n || ' minutes')::interval
+                      FROM unnest($1::uuid[]) WITH ORDINALITY AS u(id, n) WHERE town.id = u.id`, [towns.slice(-45)]);
+    const first = await office.get('/api/admin/registrations?limit=20').expect(200);
+    expect(first.headers['x-total-count']).toBe('45');
+    expect(first.body).toHaveLength(20);
+    expect(first.body[0].townId).toBe(towns[towns.length - 1]); // the oldest
+    expect((await office.get('/api/admin/registrations').expect(200)).body).toHaveLength(45);
+    expect((await office.get('/api/admin/registrations?limit=20&offset=40').expect(200)).body).toHaveLength(5);
+    await office.get('/api/admin/registrations?limit=5000').expect(400);
+    await office.get('/api/admin/registrations?offset=-1').expect(400);
+
+    const page = await office.get('/geschaeftsstelle/registrierungen').expect(200);
+    expect(page.text.match(/<section class="card registration"/g)).toHaveLength(20);
+    expect(page.text).toContain('Seite 1 von 3');
+    const beyond = await office.get('/geschaeftsstelle/registrierungen?seite=9').expect(200);
+    expect(beyond.text.match(/<section class="card registration"/g)).toHaveLength(5);
+    expect(beyond.text).toContain('Seite 3 von 3');
+  });
 });

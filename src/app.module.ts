@@ -13,12 +13,14 @@ import { OutboxModule } from './mail/outbox.module';
 import { MunicipalitiesModule } from './municipalities/municipalities.module';
 import { QueueModule } from './queue/queue.module';
 import { loggerOptions } from './common/logger.options';
+import { SecurityModule } from './security/security.module';
 
 @Module({
   imports: [
     ConfigModule,
     LoggerModule.forRoot(loggerOptions()),
     DatabaseModule,
+    SecurityModule,
     QueueModule,
     MunicipalitiesModule,
     AuthModule,

@@ -1,6 +1,7 @@
 import { Logger, ValidationPipe } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
 import { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
@@ -12,12 +13,27 @@ import { isOffice, type SessionUser } from './auth/session-user';
 import { TEMPLATES_DIR } from './common/paths';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { registerViewHelpers } from './common/view-helpers';
+import { useBodyParsers } from './security/body-parsing';
+import { csrfProtection } from './security/csrf.middleware';
+import { inputSanity } from './security/input-sanity.middleware';
+import { noStoreForPrivate } from './security/no-store.middleware';
+import { originCheck } from './security/origin-check.middleware';
 
 /** Everything the HTTP app needs besides its modules; shared by main.ts and the e2e tests. */
 export function setupApp(app: NestExpressApplication): { close: () => Promise<void> } {
   const config = app.get<AppConfig>(APP_CONFIG);
-  app.set('trust proxy', 1);
-  app.use(helmet({ contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } } }));
+  // X-Forwarded-For decides req.ip (and so the login rate limit) only for the proxies TRUST_PROXY names.
+  app.set('trust proxy', config.trustProxy);
+  // Referrer-Policy same-origin (not helmet's no-referrer): under no-referrer Chromium sends `Origin: null` even on
+  // our own form posts, and the origin check below refuses null. Other sites still get no referrer.
+  app.use(helmet({
+    contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } },
+    referrerPolicy: { policy: 'same-origin' },
+  }));
+  // Order matters: cheap refusals first, then the parsers (ours, with limits), then one check of everything decoded.
+  app.use(originCheck(config.appUrl));
+  useBodyParsers(app);
+  app.use(inputSanity);
 
   const sessionPool = new Pool({ connectionString: config.databaseUrl, max: 4 });
   // An idle client dropped by the server (restart, failover) must not crash the process; the pool reconnects.
@@ -35,7 +51,9 @@ export function setupApp(app: NestExpressApplication): { close: () => Promise<vo
   );
   app.use(passport.initialize());
   app.use(passport.session());
-  app.use(rejectCrossSiteForms(config));
+  app.use(noStoreForPrivate);
+  app.use(cookieParser());
+  app.use(csrfProtection(config.sessionSecret, config.appUrl.startsWith('https://')));
   app.use((req: Request, res: Response, next: NextFunction) => {
     const user = req.user as SessionUser | undefined;
     res.locals.user = user;
@@ -61,21 +79,4 @@ export function setupApp(app: NestExpressApplication): { close: () => Promise<vo
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'api/docs-json' });
 
   return { close: () => sessionPool.end() };
-}
-
-/** Defence in depth beside SameSite=Lax: a state-changing request from another origin is refused. */
-function rejectCrossSiteForms(config: AppConfig) {
-  const own = new URL(config.appUrl).host;
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
-    const origin = req.headers.origin;
-    if (origin && origin !== 'null') {
-      const host = new URL(origin).host;
-      if (host !== own && host !== req.headers.host) {
-        res.status(403).json({ statusCode: 403, message: 'Cross-site request refused' });
-        return;
-      }
-    }
-    next();
-  };
 }

@@ -1,13 +1,14 @@
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { chooseRuntimeMode } from './config/runtime-mode';
+import { chooseRuntimeMode, shouldSeedDemo } from './config/runtime-mode';
 import { openDataSource, runMigrations } from './database/data-source';
 import { formatLogins, seedDemo } from './database/seeds/demo-seed';
 import { lockDataDir } from './embedded/data-dir-lock';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded/embedded-postgres';
 
-// The start command: chooses the mode once, migrates, seeds the demo data, then runs web + worker as children.
+// The start command: chooses the mode once, migrates, seeds the demo data (embedded default, or SEED_DEMO=true),
+// then runs web + worker as children.
 async function main() {
   const startedAt = Date.now();
   const mode = chooseRuntimeMode(process.env);
@@ -47,7 +48,7 @@ async function main() {
   try {
     const applied = await runMigrations(env.DATABASE_URL!);
     if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
-    if (process.env.SEED_DEMO !== 'false') {
+    if (shouldSeedDemo(mode, process.env.SEED_DEMO)) {
       const ds = await openDataSource(env.DATABASE_URL!);
       try {
         const s = await seedDemo(ds, { resetPasswords: process.env.RESET_DEMO_PASSWORDS === 'true' });

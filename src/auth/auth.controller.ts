@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request } from 'express';
+import { LoginRateLimitGuard } from '../security/login-rate-limit.guard';
 import { CurrentUser } from './current-user.decorator';
 import { LocalAuthGuard } from './local-auth.guard';
 import { logOut } from './login.util';
@@ -32,8 +32,8 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(200)
-  @UseGuards(ThrottlerGuard, LocalAuthGuard)
-  @ApiOperation({ summary: 'Log in; sets the session cookie (rate limited)' })
+  @UseGuards(LoginRateLimitGuard, LocalAuthGuard)
+  @ApiOperation({ summary: 'Log in with email and password in the JSON body; sets the session cookie (rate limited per client and per account)' })
   login(@Body() _dto: LoginDto, @CurrentUser() user: SessionUser) {
     return user;
   }

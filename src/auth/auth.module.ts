@@ -10,7 +10,6 @@ import { AuthController } from './auth.controller';
 import { AuthPagesController } from './auth.pages.controller';
 import { AuthService } from './auth.service';
 import { EmailToken } from './email-token.entity';
-import { LocalStrategy } from './local.strategy';
 import { RegistrationService } from './registration.service';
 import { SessionSerializer } from './session.serializer';
 import { UserAccount } from './user-account.entity';
@@ -30,7 +29,7 @@ import { UserRepository } from './user.repository';
     MailModule,
   ],
   controllers: [AuthController, AuthPagesController],
-  providers: [AuthService, RegistrationService, UserRepository, LocalStrategy, SessionSerializer],
+  providers: [AuthService, RegistrationService, UserRepository, SessionSerializer],
   exports: [UserRepository, AuthService],
 })
 export class AuthModule {}

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Post, Query, Render, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { DomainError } from '../common/domain-error';
 import { validateForm } from '../common/form.util';
 import { MunicipalityRepository } from '../municipalities/municipality.repository';
+import { LoginRateLimitGuard } from '../security/login-rate-limit.guard';
 import { AuthService } from './auth.service';
+import { credentialsFromBody } from './local-auth.guard';
 import { logIn, logOut } from './login.util';
 import { RegisterDto } from './register.dto';
 import { RegistrationService } from './registration.service';
@@ -87,10 +88,11 @@ export class AuthPagesController {
   }
 
   @Post('anmelden')
-  @UseGuards(ThrottlerGuard)
+  @UseGuards(LoginRateLimitGuard)
   async login(@Body() body: Record<string, string>, @Req() req: Request, @Res() res: Response) {
     try {
-      const user = await this.auth.validate(String(body.email ?? ''), String(body.password ?? ''));
+      const { email, password } = credentialsFromBody(body);
+      const user = await this.auth.validate(email, password);
       await logIn(req, user);
       const home = user.townId ? '/meine-kommune' : '/geschaeftsstelle/registrierungen';
       return res.redirect(303, safeNext(body.next) || home);

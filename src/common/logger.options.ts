@@ -1,11 +1,29 @@
 import { Params } from 'nestjs-pino';
 
-// JSON logs for operators; quiet in tests. Session cookies and passwords never reach the log.
+// Routes whose query string may carry credentials or tokens (a mistaken client, a confirmation link).
+const AUTH_PATHS = /^\/(api\/auth\b|anmelden|abmelden|registrieren|bestaetigen)/;
+
+interface LoggedRequest {
+  url?: string;
+  query?: unknown;
+  [key: string]: unknown;
+}
+
+/** Keeps the path of auth routes in the log but not their query string (nor its parsed form). */
+export function redactAuthQuery(req: LoggedRequest): LoggedRequest {
+  const url = req.url ?? '';
+  const q = url.indexOf('?');
+  if (q < 0 || !AUTH_PATHS.test(url)) return req;
+  return { ...req, url: `${url.slice(0, q)}?[redacted]`, query: '[redacted]' };
+}
+
+// JSON logs for operators; quiet in tests. Session cookies, passwords and auth query strings never reach the log.
 export function loggerOptions(): Params {
   return {
     pinoHttp: {
       level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'warn' : 'info'),
       redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+      serializers: { req: redactAuthQuery },
       autoLogging: { ignore: (req) => req.url === '/health' || (req.url ?? '').startsWith('/static') },
     },
   };

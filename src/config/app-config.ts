@@ -1,5 +1,5 @@
-import { EnvironmentVariables } from './env.validation';
-import { LOCAL_DEFAULTS } from './runtime-mode';
+import { EnvironmentVariables, parseTrustProxy } from './env.validation';
+import { LOCAL_DEFAULTS, shouldSeedDemo } from './runtime-mode';
 
 // Typed, resolved settings used by the modules; they never read process.env themselves.
 export interface AppConfig {
@@ -17,6 +17,9 @@ export interface AppConfig {
   dataDir: string;
   logLevel: string;
   loginRateLimit: number;
+  loginAccountRateLimit: number;
+  trustProxy: false | number | string[];
+  seedDemo: boolean;
   confirmTokenHours: number;
   /** Finished runs kept per kind besides the current ones (older ones are pruned). */
   matchingKeepRuns: number;
@@ -41,6 +44,10 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     dataDir: env.DATA_DIR,
     logLevel: env.LOG_LEVEL,
     loginRateLimit: env.LOGIN_RATE_LIMIT,
+    loginAccountRateLimit: env.LOGIN_ACCOUNT_RATE_LIMIT,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY) ?? false,
+    // Demo data only where nobody keeps real data by default (embedded), or when asked for.
+    seedDemo: shouldSeedDemo(embedded ? 'embedded' : 'servers', env.SEED_DEMO),
     confirmTokenHours: env.CONFIRM_TOKEN_HOURS,
     matchingKeepRuns: env.MATCHING_KEEP_RUNS,
   };

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { isIP } from 'node:net';
 import { plainToInstance, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
@@ -19,7 +20,8 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must look like redis://host:6379' })
   REDIS_URL?: string;
 
-  @IsOptional() @Matches(/^(smtps?:\/\/.+|outbox|log)$/, { message: 'SMTP_URL must look like smtp://user:pass@host:587 (or "outbox")' })
+  // Only what the mail transport can send through: smtp(s):// or the local outbox (nothing else, e.g. "log", passes).
+  @IsOptional() @Matches(/^(smtps?:\/\/[^\s]+|outbox)$/, { message: 'SMTP_URL must be smtp://user:pass@host:587, smtps://… or "outbox" (other schemes such as "log" are not supported)' })
   SMTP_URL?: string;
 
   @IsString() @Matches(/^.+@.+$/, { message: 'MAIL_FROM must contain an email address, e.g. "Kleinstadt-Tandem <tandem@example.org>"' })
@@ -43,6 +45,18 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(1) @Max(1000)
   LOGIN_RATE_LIMIT: number = 10;
 
+  // Per account (email), across all client addresses, within 15 minutes: slows a guess spread over many addresses.
+  @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  LOGIN_ACCOUNT_RATE_LIMIT: number = 20;
+
+  // Which proxies may set X-Forwarded-For: off (default), a hop count, or a list of proxy addresses/CIDRs.
+  @IsOptional() @IsString()
+  TRUST_PROXY = 'false';
+
+  // Demo towns and logins: seeded by the launcher in embedded mode by default; in servers mode only when true.
+  @IsOptional() @IsIn(['true', 'false', ''], { message: 'SEED_DEMO must be true or false' })
+  SEED_DEMO?: string;
+
   @Type(() => Number) @IsInt() @Min(1) @Max(24 * 14)
   CONFIRM_TOKEN_HOURS: number = 48;
 
@@ -58,8 +72,31 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
     messages.push('SESSION_SECRET: required when NODE_ENV=production (at least 32 random characters)');
   }
+  if (parseTrustProxy(env.TRUST_PROXY) === undefined) {
+    messages.push('TRUST_PROXY: must be false, a number of proxy hops (1-10), or a comma-separated list of proxy addresses/CIDRs (e.g. 10.0.0.0/8, loopback); "true" would trust any client-sent X-Forwarded-For');
+  }
   if (messages.length) {
     throw new Error(`Invalid configuration:\n  - ${messages.join('\n  - ')}`);
   }
   return env;
+}
+
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** Express's "trust proxy" value from TRUST_PROXY; undefined when the text is not acceptable. */
+export function parseTrustProxy(raw: string | undefined): false | number | string[] | undefined {
+  const v = (raw ?? '').trim().toLowerCase();
+  if (v === '' || v === 'false' || v === '0' || v === 'off') return false;
+  if (/^\d+$/.test(v)) return Number(v) >= 1 && Number(v) <= 10 ? Number(v) : undefined;
+  const parts = v.split(',').map((p) => p.trim()).filter(Boolean);
+  const ok = parts.length > 0 && parts.every((p) => NAMED_RANGES.has(p) || isAddressOrCidr(p));
+  return ok ? parts : undefined;
+}
+
+function isAddressOrCidr(p: string): boolean {
+  const [addr, bits, extra] = p.split('/');
+  const family = isIP(addr);
+  if (!family || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 }

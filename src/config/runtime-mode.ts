@@ -18,3 +18,8 @@ export function chooseRuntimeMode(env: NodeJS.ProcessEnv): RuntimeMode {
   }
   return hasDb ? 'servers' : 'embedded';
 }
+
+/** Demo towns and logins: by default only in embedded mode (a try-out); servers mode seeds only with SEED_DEMO=true. */
+export function shouldSeedDemo(mode: RuntimeMode, seedDemo: string | undefined): boolean {
+  return seedDemo ? seedDemo === 'true' : mode === 'embedded';
+}

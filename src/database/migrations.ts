@@ -1,6 +1,12 @@
 import { Foundation1732400000000 } from '../../migrations/1732400000000-Foundation';
 import { Matching1732500000000 } from '../../migrations/1732500000000-Matching';
+import { RateLimitCounter1733200000000 } from '../../migrations/1733200000000-RateLimitCounter';
 import { ReadPathIndexes1733500000000 } from '../../migrations/1733500000000-ReadPathIndexes';
 
 // Explicit list (no glob) so the same migrations load under tsc output and inside jest.
-export const MIGRATIONS = [Foundation1732400000000, Matching1732500000000, ReadPathIndexes1733500000000];
+export const MIGRATIONS = [
+  Foundation1732400000000,
+  Matching1732500000000,
+  RateLimitCounter1733200000000,
+  ReadPathIndexes1733500000000,
+];

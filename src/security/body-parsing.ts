@@ -1,0 +1,43 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+import { refuse } from './refuse.util';
+
+export const BODY_LIMIT = '100kb';
+export const FORM_FIELD_LIMIT = 500;
+export const FORM_DEPTH_LIMIT = 5;
+
+/**
+ * The body parsers, registered here (before the CSRF check, which reads the form token) instead of by Nest at init;
+ * Nest sees them by name and adds no second pair. Their errors become clear 4xx answers, never a 500.
+ */
+export function useBodyParsers(app: NestExpressApplication): void {
+  app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.useBodyParser('urlencoded', { extended: true, limit: BODY_LIMIT, parameterLimit: FORM_FIELD_LIMIT, depth: FORM_DEPTH_LIMIT });
+  app.use(bodyParserErrors);
+}
+
+interface ParserError {
+  type?: string;
+  status?: number;
+}
+
+const BY_TYPE: Record<string, [number, string, string]> = {
+  'entity.too.large': [413, 'The request body is too large', 'Die übermittelten Daten sind zu umfangreich.'],
+  'charset.unsupported': [415, 'Unsupported charset; send UTF-8', 'Die Zeichenkodierung der Anfrage wird nicht unterstützt.'],
+  'encoding.unsupported': [415, 'Unsupported content encoding', 'Die Kodierung der Anfrage wird nicht unterstützt.'],
+  'parameters.too.many': [400, `Too many form fields (at most ${FORM_FIELD_LIMIT})`, 'Das Formular enthält zu viele Felder.'],
+  'querystring.parse.rangeError': [400, 'Form fields are nested too deeply', 'Das Formular ist ungültig aufgebaut.'],
+  'entity.parse.failed': [400, 'The request body is not valid JSON', 'Die Anfrage ist ungültig.'],
+  'entity.verify.failed': [400, 'The request body was refused', 'Die Anfrage ist ungültig.'],
+  'request.size.invalid': [400, 'The request body does not match its Content-Length', 'Die Anfrage ist ungültig.'],
+  'request.aborted': [400, 'The request was aborted', 'Die Anfrage wurde abgebrochen.'],
+};
+
+/** Express error middleware right after the parsers: maps body-parser's errors; passes anything else on. */
+function bodyParserErrors(err: unknown, req: Request, res: Response, next: NextFunction): void {
+  const e = err as ParserError | null;
+  if (!e || typeof e !== 'object' || typeof e.status !== 'number') return next(err);
+  const fallback: [number, string, string] = [e.status >= 400 && e.status < 500 ? e.status : 400, 'Malformed request body', 'Die Anfrage ist ungültig.'];
+  const [status, message, messageDe] = (e.type && BY_TYPE[e.type]) || fallback;
+  refuse(req, res, status, 'malformed_body', message, messageDe);
+}

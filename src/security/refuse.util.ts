@@ -1,0 +1,21 @@
+import type { Request, Response } from 'express';
+
+// Answers a refused request before (or beside) Nest's exception filter: English JSON for the API,
+// the German error page for pages. Used by the plain Express middleware in this folder.
+export function refuse(req: Request, res: Response, status: number, code: string, message: string, messageDe: string): void {
+  if (res.headersSent) return;
+  res.setHeader('Cache-Control', 'no-store');
+  if (isApiPath(req)) {
+    res.status(status).json({ statusCode: status, error: code, message });
+    return;
+  }
+  res.status(status).render('error', { title: 'Fehler', status, message: messageDe, user: req.user }, (err, html) => {
+    // The page itself failed (should not happen): still a clear answer, never a 500.
+    if (err) res.status(status).type('text/plain; charset=utf-8').send(messageDe);
+    else res.send(html);
+  });
+}
+
+export const isApiPath = (req: Request) => req.path.startsWith('/api') || req.path === '/health';
+
+export const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -46,12 +46,14 @@ export class TownRepository {
     return rows[0].id;
   }
 
-  findById(id: string, manager: EntityManager = this.ds.manager): Promise<Town | null> {
-    return manager.getRepository(Town).findOne({
+  // find, not findOne: findOne's LIMIT makes TypeORM run a second DISTINCT query over the same joins first.
+  async findById(id: string, manager: EntityManager = this.ds.manager): Promise<Town | null> {
+    const [town] = await manager.getRepository(Town).find({
       where: { id },
       relations: { topics: true, challenges: true, experiences: true },
       order: { topics: { sortOrder: 'ASC' } },
     });
+    return town ?? null;
   }
 
   findByIdForUpdate(manager: EntityManager, id: string): Promise<Town | null> {

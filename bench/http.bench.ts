@@ -56,9 +56,12 @@ async function admin<T>(work: (c: Client) => Promise<T>): Promise<T> {
 }
 
 interface Seeded {
-  mayors: { email: string; townId: string }[];
+  mayors: { email: string; townId: string; tandemId: string | null }[];
   office: string[];
+  tandems: boolean;
 }
+
+const TANDEM_STATES = ['requested', 'accepted', 'approved', 'active', 'concluded', 'proposed', 'declined', 'withdrawn', 'rejected', 'expired', 'cancelled'];
 
 /** 2,280 verified small towns with synthetic profiles and a contact each, 200 pending registrations, office staff. */
 async function seed(ds: DataSource, records: DirectoryRecord[]): Promise<Seeded> {
@@ -112,11 +115,26 @@ async function seed(ds: DataSource, records: DirectoryRecord[]): Promise<Seeded>
       `INSERT INTO user_account (email, password_hash, role, display_name, email_confirmed_at) SELECT e, $2, 'office', 'Geschäftsstelle', now() FROM unnest($1::varchar[]) AS e`,
       [office, hash],
     );
+    // Tandems (where the feature exists): neighbouring towns paired, every state in turn, so each town has one.
+    const tandems = Boolean((await m.query(`SELECT to_regclass('tandem') AS t`))[0].t);
+    const tandemOf = new Map<string, string>();
+    if (tandems) {
+      const pairs = Array.from({ length: Math.floor(towns.length / 2) }, (_, i) => [towns[2 * i].id, towns[2 * i + 1].id, TANDEM_STATES[i % TANDEM_STATES.length]]);
+      const rows: { id: string; a: string; b: string }[] = await m.query(
+        `INSERT INTO tandem (town_a, town_b, topic_slug, origin, state, request_message, accepted_a_at, accepted_b_at, result_tried, result_learnt)
+         SELECT a, b, 'leerstand', CASE WHEN s = 'proposed' THEN 'office_proposal' ELSE 'request' END, s, 'Wir möchten uns zum Leerstand austauschen.',
+                CASE WHEN s IN ('accepted', 'approved', 'active', 'concluded') THEN now() END, CASE WHEN s IN ('accepted', 'approved', 'active', 'concluded') THEN now() END,
+                CASE WHEN s = 'concluded' THEN 'Ein gemeinsamer Workshop.' END, CASE WHEN s = 'concluded' THEN 'Früh beteiligen.' END
+         FROM unnest($1::uuid[], $2::uuid[], $3::varchar[]) AS u(a, b, s) RETURNING id, town_a AS a, town_b AS b`,
+        [pairs.map((p) => p[0]), pairs.map((p) => p[1]), pairs.map((p) => p[2])],
+      );
+      for (const r of rows) for (const t of [r.a, r.b]) tandemOf.set(t, r.id);
+    }
     // Mayors spread over the whole list (not only the first AGS prefixes).
     const mayors = Array.from({ length: MAYORS }, (_, i) => towns[Math.floor((i * towns.length) / MAYORS)]).map((t) => ({
-      email: `kontakt-${t.ags}@bench.invalid`, townId: t.id,
+      email: `kontakt-${t.ags}@bench.invalid`, townId: t.id, tandemId: tandemOf.get(t.id) ?? null,
     }));
-    return { mayors, office };
+    return { mayors, office, tandems };
   });
 }
 
@@ -265,7 +283,7 @@ async function main() {
     const records = parseDestatis(await readWorkbook(XLSX));
     const ds = await openDataSource(databaseUrl);
     const seeded = await seed(ds, records).finally(() => ds.destroy());
-    console.log(`seeded ${DATABASE}: ${records.length} municipalities, 2,280 verified small towns with synthetic profiles, ${PENDING} pending registrations (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    console.log(`seeded ${DATABASE}: ${records.length} municipalities, 2,280 verified small towns with synthetic profiles, ${PENDING} pending registrations${seeded.tandems ? ', 1,140 tandems in every state' : ''} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 
     const [webPort, barePort] = [await freePort(), await freePort()];
     const base = `http://127.0.0.1:${webPort}`;
@@ -323,6 +341,12 @@ async function main() {
       { name: 'GET /geschaeftsstelle/registrierungen', pick: staff('/geschaeftsstelle/registrierungen') },
       { name: 'GET /api/admin/registrations', pick: staff('/api/admin/registrations') },
       { name: 'GET /geschaeftsstelle/matching', pick: staff('/geschaeftsstelle/matching') },
+      ...(seeded.tandems ? [
+        { name: 'GET /tandems', pick: mayor(() => '/tandems') },
+        { name: 'GET /tandems/:id', pick: (i: number) => ({ path: `/tandems/${seeded.mayors[i % mayors.length].tandemId}`, cookie: mayors[i % mayors.length] }) },
+        { name: 'GET /geschaeftsstelle/tandems', pick: staff('/geschaeftsstelle/tandems') },
+        { name: 'GET /geschaeftsstelle/tandems/freigaben', pick: staff('/geschaeftsstelle/tandems/freigaben') },
+      ] : []),
     ];
     for (const r of routes) {
       const { path, cookie } = r.pick(0);

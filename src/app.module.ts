@@ -12,6 +12,8 @@ import { MatchingModule } from './matching/matching.module';
 import { OutboxModule } from './mail/outbox.module';
 import { MunicipalitiesModule } from './municipalities/municipalities.module';
 import { QueueModule } from './queue/queue.module';
+import { QueueBoardModule } from './queue/queue-board.module';
+import { TandemsModule } from './tandems/tandems.module';
 import { loggerOptions } from './common/logger.options';
 import { SecurityModule } from './security/security.module';
 
@@ -26,8 +28,10 @@ import { SecurityModule } from './security/security.module';
     AuthModule,
     AdminModule,
     MatchingModule,
+    TandemsModule,
     HealthModule,
     OutboxModule.whenEnabled(),
+    QueueBoardModule.register(),
   ],
   providers: [
     { provide: APP_GUARD, useClass: RolesGuard },

@@ -7,9 +7,10 @@ import { DatabaseModule } from './database/database.module';
 import { MailWorkerModule } from './mail/mail-worker.module';
 import { MatchingWorkerModule } from './matching/matching-worker.module';
 import { QueueModule } from './queue/queue.module';
+import { TandemsWorkerModule } from './tandems/tandems-worker.module';
 
 // The worker: BullMQ processors and timed jobs, no HTTP.
 @Module({
-  imports: [ConfigModule, LoggerModule.forRoot(loggerOptions()), DatabaseModule, QueueModule, ScheduleModule.forRoot(), MailWorkerModule, MatchingWorkerModule],
+  imports: [ConfigModule, LoggerModule.forRoot(loggerOptions()), DatabaseModule, QueueModule, ScheduleModule.forRoot(), MailWorkerModule, MatchingWorkerModule, TandemsWorkerModule],
 })
 export class WorkerModule {}

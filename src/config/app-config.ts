@@ -13,6 +13,7 @@ export interface AppConfig {
   queuePrefix: string;
   mailTransport: { kind: 'smtp'; url: string } | { kind: 'outbox' };
   mailFrom: string;
+  mailReplyTo: string;
   sessionSecret: string;
   dataDir: string;
   logLevel: string;
@@ -39,6 +40,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     queuePrefix: env.QUEUE_PREFIX,
     mailTransport: smtp === 'outbox' ? { kind: 'outbox' } : { kind: 'smtp', url: smtp },
     mailFrom: env.MAIL_FROM,
+    mailReplyTo: env.MAIL_REPLY_TO,
     // Outside production a fixed development secret is acceptable; production requires one (validated).
     sessionSecret: env.SESSION_SECRET ?? 'development-only-session-secret-not-for-production',
     dataDir: env.DATA_DIR,

@@ -27,6 +27,10 @@ export class EnvironmentVariables {
   @IsString() @Matches(/^.+@.+$/, { message: 'MAIL_FROM must contain an email address, e.g. "Kleinstadt-Tandem <tandem@example.org>"' })
   MAIL_FROM = 'Kleinstadt-Tandem <no-reply@kleinstadt-tandem.local>';
 
+  // The Geschäftsstelle's mailbox: Reply-To of tandem mails (people answer a person, not a no-reply sender).
+  @IsString() @Matches(/^.+@.+$/, { message: 'MAIL_REPLY_TO must contain an email address, e.g. "Geschäftsstelle <tandem@kleinstadtakademie.de>"' })
+  MAIL_REPLY_TO = 'Geschäftsstelle Kleinstadt-Tandem <geschaeftsstelle@kleinstadt-tandem.local>';
+
   @IsOptional() @IsString() @MinLength(32, { message: 'SESSION_SECRET must be at least 32 characters long' })
   SESSION_SECRET?: string;
 

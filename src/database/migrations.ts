@@ -1,5 +1,6 @@
 import { Foundation1732400000000 } from '../../migrations/1732400000000-Foundation';
 import { Matching1732500000000 } from '../../migrations/1732500000000-Matching';
+import { Tandems1733100000000 } from '../../migrations/1733100000000-Tandems';
 import { RateLimitCounter1733200000000 } from '../../migrations/1733200000000-RateLimitCounter';
 import { ReadPathIndexes1733500000000 } from '../../migrations/1733500000000-ReadPathIndexes';
 
@@ -7,6 +8,7 @@ import { ReadPathIndexes1733500000000 } from '../../migrations/1733500000000-Rea
 export const MIGRATIONS = [
   Foundation1732400000000,
   Matching1732500000000,
+  Tandems1733100000000,
   RateLimitCounter1733200000000,
   ReadPathIndexes1733500000000,
 ];

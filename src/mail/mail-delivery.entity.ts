@@ -12,6 +12,7 @@ export class MailDelivery {
   @Column({ type: 'jsonb' }) context: Record<string, unknown>;
   @Column({ type: 'varchar' }) status: DeliveryStatus;
   @Column({ type: 'smallint' }) attempts: number;
+  @Column({ type: 'varchar', nullable: true }) replyTo: string | null;
   @Column({ type: 'varchar', nullable: true }) subject: string | null;
   @Column({ type: 'varchar', nullable: true }) messageId: string | null;
   @Column({ type: 'text', nullable: true }) lastError: string | null;

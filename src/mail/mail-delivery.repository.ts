@@ -8,6 +8,8 @@ export interface NewDelivery {
   recipient: string;
   template: string;
   context: Record<string, unknown>;
+  /** Reply-To header (e.g. the Geschäftsstelle); the sender stays MAIL_FROM. */
+  replyTo?: string | null;
 }
 
 @Injectable()
@@ -17,9 +19,9 @@ export class MailDeliveryRepository {
   /** Inserts the promise to send; an existing dedupe key wins, so re-running a caller adds no second email. */
   async insert(d: NewDelivery, manager: EntityManager = this.ds.manager): Promise<string> {
     const rows = await manager.query(
-      `INSERT INTO mail_delivery (dedupe_key, recipient, template, context) VALUES ($1, $2, $3, $4)
+      `INSERT INTO mail_delivery (dedupe_key, recipient, template, context, reply_to) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (dedupe_key) DO UPDATE SET dedupe_key = EXCLUDED.dedupe_key RETURNING id`,
-      [d.dedupeKey, d.recipient, d.template, JSON.stringify(d.context)],
+      [d.dedupeKey, d.recipient, d.template, JSON.stringify(d.context), d.replyTo ?? null],
     );
     return rows[0].id;
   }

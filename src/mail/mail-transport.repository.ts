@@ -8,6 +8,7 @@ import { RenderedMail } from './mail-renderer';
 export interface OutgoingMail extends RenderedMail {
   to: string;
   headers: Record<string, string>;
+  replyTo?: string | null;
 }
 
 // The only place that talks SMTP (or, in the embedded mode, writes the local outbox).
@@ -29,6 +30,7 @@ export class MailTransportRepository implements OnModuleDestroy {
     const info = await this.transporter.sendMail({
       from: this.config.mailFrom,
       to: mail.to,
+      replyTo: mail.replyTo ?? undefined,
       subject: mail.subject,
       html: mail.html,
       text: mail.text,

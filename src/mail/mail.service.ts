@@ -43,6 +43,7 @@ export class MailService {
       const messageId = await this.transport.send({
         ...rendered,
         to: d.recipient,
+        replyTo: d.replyTo,
         headers: { 'X-KT-Delivery-Id': d.id, 'Auto-Submitted': 'auto-generated' },
       });
       await this.deliveries.markSent(d.id, rendered.subject, messageId);

@@ -2,6 +2,7 @@
 export const QUEUES = {
   mail: 'mail',
   matching: 'matching',
+  tandems: 'tandems',
 } as const;
 
 export const JOBS = {
@@ -10,6 +11,7 @@ export const JOBS = {
   tandemRound: 'tandem-round',
   workshopProposal: 'workshop-proposal',
   pruneRuns: 'prune-runs',
+  tandemReminders: 'tandem-reminders',
 } as const;
 
 export const DEFAULT_JOB_OPTIONS = {

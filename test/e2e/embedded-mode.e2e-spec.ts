@@ -112,6 +112,12 @@ describe('embedded default mode (no PostgreSQL or Redis configured)', () => {
     await agent.put(`/api/towns/${reg.body.townId}/profile`).send({
       topics: ['leerstand'], challenges: [{ topic: 'leerstand', text: 'Leere Läden im Zentrum', urgency: 3 }], experiences: [], description: 'Bergstadt.', capacity: 1,
     }).expect(200);
+    // Bull Board reads Redis only: in this mode the office gets a page that says so (a mayor is refused first).
+    await agent.get('/admin/queues').expect(403);
+    const officePassword = /Geschäftsstelle: \S+ \/ (Demo-[\w-]+)/.exec(first.output())![1];
+    const office = request.agent(url);
+    await office.post('/api/auth/login').send({ email: 'geschaeftsstelle@demo.kleinstadt-tandem.de', password: officePassword }).expect(200);
+    expect((await office.get('/admin/queues').expect(503)).text).toContain('im eingebauten Modus (ohne Redis) nicht zur Verfügung');
     // Many connections share PGlite's one session: none of them may see another one's statement.
     expect(first.output()).not.toMatch(/bind message supplies|prepared statement|malformed array literal/);
   });

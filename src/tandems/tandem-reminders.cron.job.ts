@@ -1,0 +1,34 @@
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Job, Queue } from 'bullmq';
+import { JOBS, QUEUES } from '../queue/queue-names';
+import { workerOptions } from '../queue/worker-options';
+import { TandemsService } from './tandems.service';
+
+export const REMINDER_SCHEDULER_ID = 'tandem-reminders';
+export const REMINDER_EVERY_MS = 3600_000;
+
+// Reminders (7 and 14 days) and expiry (30 days) once an hour. The scheduler is upserted under a fixed id at
+// worker start, so any number of deploys and workers keep exactly one; dedupe keys make repeated runs harmless.
+@Processor(QUEUES.tandems, workerOptions({ concurrency: 1 }))
+export class TandemRemindersCronJob extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(TandemRemindersCronJob.name);
+
+  constructor(private readonly tandems: TandemsService, @InjectQueue(QUEUES.tandems) private readonly queue: Queue) {
+    super();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      await this.queue.upsertJobScheduler(REMINDER_SCHEDULER_ID, { every: REMINDER_EVERY_MS }, { name: JOBS.tandemReminders, data: {}, opts: { attempts: 3 } });
+    } catch (err) {
+      this.logger.warn(`Could not set up the tandem reminder scheduler (${(err as Error).message})`);
+    }
+  }
+
+  /** `data.now` lets a test (or an operator) run the job for another point in time. */
+  async process(job: Job<{ now?: string }>): Promise<{ expired: number; reminders: number }> {
+    if (job.name !== JOBS.tandemReminders) throw new Error(`Unknown job ${job.name} on queue ${QUEUES.tandems}`);
+    return this.tandems.runReminders(job.data?.now ? new Date(job.data.now) : new Date());
+  }
+}

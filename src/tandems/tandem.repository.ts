@@ -1,0 +1,274 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { LIVE_STATES, OPEN_STATES, TandemOrigin, TandemState } from './tandem-transitions.util';
+
+export interface TandemRow {
+  id: string;
+  townA: string;
+  townB: string;
+  topicSlug: string | null;
+  origin: TandemOrigin;
+  state: TandemState;
+  requestMessage: string;
+  answerMessage: string;
+  acceptedAAt: Date | null;
+  acceptedBAt: Date | null;
+  runId: string | null;
+  score: number | null;
+  components: unknown[];
+  resultTried: string | null;
+  resultLearnt: string | null;
+  resultTopics: string[] | null;
+  createdAt: Date;
+  stateChangedAt: Date;
+}
+
+/** A tandem with the names a page or mail shows. */
+export interface TandemListRow extends TandemRow {
+  nameA: string;
+  stateA: string;
+  nameB: string;
+  stateB: string;
+  topicName: string | null;
+}
+
+export interface LockedTown {
+  id: string;
+  name: string;
+  status: string;
+  optedOut: boolean;
+  capacity: number;
+}
+
+export interface Contact {
+  id: string;
+  email: string;
+  displayName: string;
+}
+
+export interface TimelineRow {
+  at: Date;
+  action: string;
+  from: string | null;
+  to: string | null;
+  actorKind: string | null;
+  actorName: string | null;
+  townName: string | null;
+  reason: string | null;
+}
+
+export interface TownFacts {
+  id: string;
+  name: string;
+  stateName: string;
+  districtName: string | null;
+  population: number;
+  areaKm2: number;
+  description: string;
+  capacity: number;
+  topics: string[];
+  challenges: { topic: string; text: string; urgency: number }[];
+  experiences: { topic: string; tried: string; outcome: string }[];
+}
+
+const COLUMNS = `t.id, t.town_a AS "townA", t.town_b AS "townB", t.topic_slug AS "topicSlug", t.origin, t.state,
+  t.request_message AS "requestMessage", t.answer_message AS "answerMessage", t.accepted_a_at AS "acceptedAAt",
+  t.accepted_b_at AS "acceptedBAt", t.run_id AS "runId", t.score, t.components, t.result_tried AS "resultTried",
+  t.result_learnt AS "resultLearnt", t.result_topics AS "resultTopics", t.created_at AS "createdAt", t.state_changed_at AS "stateChangedAt"`;
+
+const LIST_FROM = `SELECT ${COLUMNS}, ma.name AS "nameA", ma.state_name AS "stateA", mb.name AS "nameB", mb.state_name AS "stateB",
+    tp.name AS "topicName"
+  FROM tandem t
+  JOIN town ta ON ta.id = t.town_a JOIN municipality ma ON ma.ags = ta.ags
+  JOIN town tb ON tb.id = t.town_b JOIN municipality mb ON mb.ags = tb.ags
+  LEFT JOIN topic tp ON tp.slug = t.topic_slug`;
+
+/** pair_history stores a pair once, smaller id first (CHECK town_a < town_b). */
+const ordered = (a: string, b: string) => (a < b ? [a, b] : [b, a]);
+
+@Injectable()
+export class TandemRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.ds.transaction(work);
+  }
+
+  /** Locks the towns in id order (two requests over the same towns cannot deadlock) so capacity counts stay true. */
+  async lockTowns(m: EntityManager, ids: string[]): Promise<LockedTown[]> {
+    return m.query(
+      `SELECT t.id, m.name, t.status::text AS status, t.opted_out AS "optedOut", t.capacity
+       FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.id = ANY($1::uuid[]) ORDER BY t.id FOR UPDATE OF t`,
+      [ids],
+    );
+  }
+
+  async liveCount(m: EntityManager, townId: string): Promise<number> {
+    const [r] = await m.query(`SELECT count(*)::int AS n FROM tandem WHERE (town_a = $1 OR town_b = $1) AND state = ANY($2)`, [townId, LIVE_STATES]);
+    return r.n;
+  }
+
+  async livePairExists(m: EntityManager, a: string, b: string): Promise<boolean> {
+    const rows = await m.query(
+      `SELECT 1 FROM tandem WHERE least(town_a, town_b) = least($1::uuid, $2::uuid) AND greatest(town_a, town_b) = greatest($1::uuid, $2::uuid)
+       AND state = ANY($3)`,
+      [a, b, LIVE_STATES],
+    );
+    return rows.length > 0;
+  }
+
+  async declinedSince(m: EntityManager, a: string, b: string, since: Date): Promise<boolean> {
+    const [x, y] = ordered(a, b);
+    const rows = await m.query(`SELECT 1 FROM pair_history WHERE town_a = $1 AND town_b = $2 AND kind = 'declined' AND at >= $3`, [x, y, since]);
+    return rows.length > 0;
+  }
+
+  async insert(m: EntityManager, t: { townA: string; townB: string; topicSlug: string | null; origin: TandemOrigin; state: TandemState;
+    requestMessage: string; runId?: string | null; score?: number | null; components?: unknown[]; createdBy: string | null; now: Date }): Promise<string> {
+    const [r] = await m.query(
+      `INSERT INTO tandem (town_a, town_b, topic_slug, origin, state, request_message, run_id, score, components, created_by, created_at, state_changed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,
+      [t.townA, t.townB, t.topicSlug, t.origin, t.state, t.requestMessage, t.runId ?? null, t.score ?? null, JSON.stringify(t.components ?? []), t.createdBy, t.now],
+    );
+    return r.id;
+  }
+
+  async findForUpdate(m: EntityManager, id: string): Promise<TandemRow | null> {
+    const rows = await m.query(`SELECT ${COLUMNS} FROM tandem t WHERE t.id = $1 FOR UPDATE`, [id]);
+    return rows[0] ?? null;
+  }
+
+  async update(m: EntityManager, id: string, patch: {
+    state: TandemState; stateChanged: boolean; now: Date; answerMessage?: string; acceptedAAt?: Date; acceptedBAt?: Date;
+    resultTried?: string; resultLearnt?: string; resultTopics?: string[];
+  }): Promise<void> {
+    await m.query(
+      `UPDATE tandem SET state = $2,
+         state_changed_at = CASE WHEN $3 THEN $4 ELSE state_changed_at END,
+         answer_message = coalesce($5, answer_message),
+         accepted_a_at = coalesce(accepted_a_at, $6), accepted_b_at = coalesce(accepted_b_at, $7),
+         result_tried = coalesce($8, result_tried), result_learnt = coalesce($9, result_learnt), result_topics = coalesce($10, result_topics)
+       WHERE id = $1`,
+      [id, patch.state, patch.stateChanged, patch.now, patch.answerMessage ?? null, patch.acceptedAAt ?? null, patch.acceptedBAt ?? null,
+        patch.resultTried ?? null, patch.resultLearnt ?? null, patch.resultTopics ?? null],
+    );
+  }
+
+  /** What matching's hard rules read: 'declined' (12-month cool-down) or 'tandem' (out for good). */
+  async writePairHistory(m: EntityManager, a: string, b: string, kind: 'tandem' | 'declined', at: Date): Promise<void> {
+    const [x, y] = ordered(a, b);
+    if (kind === 'tandem') {
+      const rows = await m.query(`SELECT 1 FROM pair_history WHERE town_a = $1 AND town_b = $2 AND kind = 'tandem'`, [x, y]);
+      if (rows.length) return;
+    }
+    await m.query(`INSERT INTO pair_history (town_a, town_b, kind, at) VALUES ($1, $2, $3, $4)`, [x, y, kind, at]);
+  }
+
+  async findById(id: string): Promise<TandemListRow | null> {
+    const rows = await this.ds.query(`${LIST_FROM} WHERE t.id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  async listForTown(townId: string): Promise<TandemListRow[]> {
+    return this.ds.query(`${LIST_FROM} WHERE t.town_a = $1 OR t.town_b = $1 ORDER BY t.state_changed_at DESC`, [townId]);
+  }
+
+  async listAll(states: TandemState[] | null, limit = 500): Promise<TandemListRow[]> {
+    return this.ds.query(`${LIST_FROM} WHERE ($1::varchar[] IS NULL OR t.state = ANY($1)) ORDER BY t.state_changed_at DESC LIMIT $2`, [states, limit]);
+  }
+
+  /**
+   * For the weekly digest: the town's open tandems (requested, accepted, approved, proposed) and active ones, with names.
+   * `waitingForTown` marks those where this town must answer (a request to it, or a proposal it has not accepted yet).
+   */
+  async openForTown(townId: string): Promise<Array<TandemListRow & { waitingForTown: boolean }>> {
+    return this.ds.query(
+      `${LIST_FROM.replace('tp.name AS "topicName"', `tp.name AS "topicName",
+         ((t.state = 'requested' AND t.town_b = $1) OR (t.state = 'proposed' AND ((t.town_a = $1 AND t.accepted_a_at IS NULL)
+          OR (t.town_b = $1 AND t.accepted_b_at IS NULL)))) AS "waitingForTown"`)}
+       WHERE (t.town_a = $1 OR t.town_b = $1) AND t.state = ANY($2) ORDER BY t.state_changed_at`,
+      [townId, [...OPEN_STATES, 'active']],
+    );
+  }
+
+  /** Tandems waiting for someone since before `before`, oldest first (reminders and expiry). */
+  async waitingSince(states: TandemState[], before: Date, limit = 1000): Promise<{ id: string }[]> {
+    return this.ds.query(`SELECT id FROM tandem WHERE state = ANY($1) AND state_changed_at <= $2 ORDER BY state_changed_at LIMIT $3`, [states, before, limit]);
+  }
+
+  /** Contacts who confirmed their address: any of them acts and is written to for the town. */
+  async contactsOfTown(m: EntityManager, townId: string): Promise<Contact[]> {
+    return m.query(
+      `SELECT id, email, display_name AS "displayName" FROM user_account WHERE town_id = $1 AND email_confirmed_at IS NOT NULL ORDER BY created_at`,
+      [townId],
+    );
+  }
+
+  async officeUsers(m: EntityManager): Promise<Contact[]> {
+    return m.query(`SELECT id, email, display_name AS "displayName" FROM user_account WHERE role IN ('office', 'admin') ORDER BY created_at`);
+  }
+
+  /** The pair's score components from the current suggestions run, from `viewer`'s side (its reasons say "Ihr …"). */
+  async suggestionComponents(viewer: string, partner: string, m: EntityManager = this.ds.manager): Promise<{ score: number; components: unknown[]; runId: string } | null> {
+    const rows = await m.query(
+      `SELECT s.score, s.components, s.run_id AS "runId" FROM matching_run r JOIN matching_suggestion s ON s.run_id = r.id
+       WHERE r.kind = 'suggestions' AND r.is_current AND s.town_id = $1 AND s.partner_id = $2`,
+      [viewer, partner],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Topics either town named (profile topics, challenges, experiences); shared ones first. */
+  async pairTopics(a: string, b: string): Promise<{ slug: string; name: string; shared: boolean }[]> {
+    return this.ds.query(
+      `WITH tt AS (
+         SELECT town_id, topic_slug FROM town_topic WHERE town_id IN ($1, $2)
+         UNION SELECT town_id, topic_slug FROM town_challenge WHERE town_id IN ($1, $2)
+         UNION SELECT town_id, topic_slug FROM town_experience WHERE town_id IN ($1, $2))
+       SELECT tp.slug, tp.name, count(DISTINCT tt.town_id) = 2 AS shared
+       FROM tt JOIN topic tp ON tp.slug = tt.topic_slug WHERE tp.active
+       GROUP BY tp.slug, tp.name, tp.sort_order ORDER BY count(DISTINCT tt.town_id) DESC, tp.sort_order`,
+      [a, b],
+    );
+  }
+
+  async topicNames(): Promise<Record<string, string>> {
+    const rows: { slug: string; name: string }[] = await this.ds.query(`SELECT slug, name FROM topic WHERE active ORDER BY sort_order`);
+    return Object.fromEntries(rows.map((r) => [r.slug, r.name]));
+  }
+
+  /** The current tandem round's pairs (run id, towns, score, components), best first. */
+  async currentRoundPairs(): Promise<{ runId: string; townA: string; townB: string; score: number; components: unknown[] }[]> {
+    return this.ds.query(
+      `SELECT p.run_id AS "runId", p.town_a AS "townA", p.town_b AS "townB", p.score, p.components
+       FROM matching_run r JOIN tandem_round_pair p ON p.run_id = r.id
+       WHERE r.kind = 'tandem_round' AND r.is_current ORDER BY p.score DESC`,
+    );
+  }
+
+  async townFacts(ids: string[]): Promise<TownFacts[]> {
+    return this.ds.query(
+      `SELECT t.id, m.name, m.state_name AS "stateName", m.district_name AS "districtName", m.population, m.area_km2::float AS "areaKm2",
+         t.description, t.capacity,
+         coalesce((SELECT array_agg(tp.name ORDER BY tp.sort_order) FROM town_topic x JOIN topic tp ON tp.slug = x.topic_slug WHERE x.town_id = t.id), '{}') AS topics,
+         coalesce((SELECT json_agg(json_build_object('topic', tp.name, 'text', c.text, 'urgency', c.urgency) ORDER BY c.urgency DESC, tp.sort_order)
+           FROM town_challenge c JOIN topic tp ON tp.slug = c.topic_slug WHERE c.town_id = t.id), '[]') AS challenges,
+         coalesce((SELECT json_agg(json_build_object('topic', tp.name, 'tried', e.tried, 'outcome', e.outcome) ORDER BY tp.sort_order)
+           FROM town_experience e JOIN topic tp ON tp.slug = e.topic_slug WHERE e.town_id = t.id), '[]') AS experiences
+       FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.id = ANY($1::uuid[])`,
+      [ids],
+    );
+  }
+
+  /** The audit rows of one tandem, oldest first, with who acted. */
+  async timeline(id: string): Promise<TimelineRow[]> {
+    return this.ds.query(
+      `SELECT a.created_at AS at, a.action, a.data->>'from' AS "from", a.data->>'to' AS "to", a.data->>'actor' AS "actorKind",
+         u.display_name AS "actorName", a.data->>'townName' AS "townName", a.reason
+       FROM audit_log a LEFT JOIN user_account u ON u.id = a.actor_id
+       WHERE a.subject_type = 'tandem' AND a.subject_id = $1 ORDER BY a.created_at, a.id`,
+      [id],
+    );
+  }
+}

@@ -1,0 +1,133 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { Roles } from '../auth/roles.guard';
+import { isOffice, type SessionUser } from '../auth/session-user';
+import { AnswerDto, ConcludeDto, ListQueryDto, PartnerDto, ProposeDto, ReasonDto, RequestTandemDto } from './tandems.dto';
+import { TandemsService } from './tandems.service';
+import { TandemsViewModel } from './tandems.view-model';
+import { TandemAction } from './tandem-transitions.util';
+
+// Same rules as the pages: every step goes through TandemsService; a step the table forbids answers 409 saying why.
+@ApiTags('tandems')
+@ApiCookieAuth()
+@Controller('api/tandems')
+export class TandemsController {
+  constructor(private readonly tandems: TandemsService, private readonly vm: TandemsViewModel) {}
+
+  @Post()
+  @Roles('town_contact')
+  @ApiOperation({ summary: 'Ask a suggested town for a tandem (409: self, not verified/opted out, at capacity, pair already open)' })
+  async request(@Body() dto: RequestTandemDto, @CurrentUser() user: SessionUser) {
+    const id = await this.tandems.request(user, dto.partnerTownId, { topic: dto.topic, message: dto.message });
+    return this.vm.detail(user, id);
+  }
+
+  @Post('dismissals')
+  @HttpCode(204)
+  @Roles('town_contact')
+  @ApiOperation({ summary: '"Kein Interesse": hide a suggested town for 12 months (no tandem, no email)' })
+  async dismiss(@Body() dto: PartnerDto, @CurrentUser() user: SessionUser) {
+    await this.tandems.dismissSuggestion(user, dto.partnerTownId);
+  }
+
+  @Get()
+  @Roles()
+  @ApiOperation({ summary: "Own town's tandems grouped (incoming, outgoing, active, past); for the office all tandems, optionally by state" })
+  list(@Query() q: ListQueryDto, @CurrentUser() user: SessionUser) {
+    if (isOffice(user)) return this.vm.officeList(user, q.state);
+    return this.vm.mine(user);
+  }
+
+  @Get(':id')
+  @Roles()
+  @ApiOperation({ summary: 'One tandem with both towns, match reasons, allowed actions and the audit timeline (404 if not yours)' })
+  get(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+    return this.vm.detail(user, id);
+  }
+
+  @Post('proposals')
+  @Roles('office', 'admin')
+  @ApiOperation({ summary: 'Send one pair of the current tandem round to both towns as the office proposal' })
+  async propose(@Body() dto: ProposeDto, @CurrentUser() user: SessionUser) {
+    return this.vm.detail(user, await this.tandems.propose(user, dto.townA, dto.townB));
+  }
+
+  @Post('proposals/round')
+  @HttpCode(200)
+  @Roles('office', 'admin')
+  @ApiOperation({ summary: 'Send every pair of the current tandem round; pairs that break a rule by now are skipped with the reason' })
+  async proposeRound(@CurrentUser() user: SessionUser) {
+    const outcomes = await this.tandems.proposeRound(user);
+    return { sent: outcomes.filter((o) => o.tandemId).length, outcomes: outcomes.map(({ skippedDe: _de, ...o }) => o) };
+  }
+
+  @Post(':id/accept')
+  @HttpCode(200)
+  @Roles()
+  @ApiOperation({ summary: 'Partner accepts a request, or a town accepts an office proposal' })
+  accept(@Param('id', ParseUUIDPipe) id: string, @Body() dto: AnswerDto, @CurrentUser() user: SessionUser) {
+    return this.step(user, id, 'accept', { message: dto.message });
+  }
+
+  @Post(':id/decline')
+  @HttpCode(200)
+  @Roles()
+  @ApiOperation({ summary: 'Partner declines a request, or a town declines an office proposal (reason required)' })
+  decline(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
+    return this.step(user, id, 'decline', { reason: dto.reason });
+  }
+
+  @Post(':id/withdraw')
+  @HttpCode(200)
+  @Roles()
+  @ApiOperation({ summary: 'Requester withdraws a request (office: a proposal); reason required' })
+  withdraw(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
+    return this.step(user, id, 'withdraw', { reason: dto.reason });
+  }
+
+  @Post(':id/approve')
+  @HttpCode(200)
+  @Roles('office', 'admin')
+  @ApiOperation({ summary: 'Office approves an accepted request' })
+  approve(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
+    return this.step(user, id, 'approve', { reason: dto.reason });
+  }
+
+  @Post(':id/reject')
+  @HttpCode(200)
+  @Roles('office', 'admin')
+  @ApiOperation({ summary: 'Office rejects a request (reason required)' })
+  reject(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
+    return this.step(user, id, 'reject', { reason: dto.reason });
+  }
+
+  @Post(':id/start')
+  @HttpCode(200)
+  @Roles()
+  @ApiOperation({ summary: 'An approved tandem starts (either town or the office)' })
+  start(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+    return this.step(user, id, 'start', {});
+  }
+
+  @Post(':id/conclude')
+  @HttpCode(200)
+  @Roles()
+  @ApiOperation({ summary: 'Conclude an active tandem with a short result' })
+  conclude(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ConcludeDto, @CurrentUser() user: SessionUser) {
+    return this.step(user, id, 'conclude', { result: { tried: dto.tried, learnt: dto.learnt, topics: dto.topics } });
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Roles()
+  @ApiOperation({ summary: 'End an approved or active tandem early (reason required)' })
+  cancel(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
+    return this.step(user, id, 'cancel', { reason: dto.reason });
+  }
+
+  private async step(user: SessionUser, id: string, action: TandemAction, input: Parameters<TandemsService['act']>[3]) {
+    await this.tandems.act(user, id, action, input);
+    return this.vm.detail(user, id);
+  }
+}

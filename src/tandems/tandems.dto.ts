@@ -1,0 +1,40 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
+import { REASON_MAX_LENGTH, TANDEM_STATES } from './tandem-transitions.util';
+import { RESULT_MAX_LENGTH } from './tandems.service';
+
+// Lengths are checked by the service (same message for API and pages), so a long text answers 400 saying how long.
+export class RequestTandemDto {
+  @ApiProperty({ format: 'uuid', description: 'The suggested town to ask' }) @IsUUID() partnerTownId: string;
+  @ApiPropertyOptional({ example: 'leerstand', description: "Topic slug from either town's profile" })
+  @IsOptional() @Matches(/^[a-z0-9-]{1,60}$/, { message: 'topic must be a topic slug' }) topic?: string;
+  @ApiPropertyOptional({ maxLength: REASON_MAX_LENGTH }) @IsOptional() @IsString() message?: string;
+}
+
+export class PartnerDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() partnerTownId: string;
+}
+
+export class AnswerDto {
+  @ApiPropertyOptional({ maxLength: REASON_MAX_LENGTH, description: 'A short message to the other town' }) @IsOptional() @IsString() message?: string;
+}
+
+export class ReasonDto {
+  @ApiProperty({ maxLength: REASON_MAX_LENGTH, description: 'Why (at least 3 characters)' }) @IsOptional() @IsString() reason?: string;
+}
+
+export class ConcludeDto {
+  @ApiProperty({ maxLength: RESULT_MAX_LENGTH, description: 'What was tried' }) @IsOptional() @IsString() tried?: string;
+  @ApiProperty({ maxLength: RESULT_MAX_LENGTH, description: 'What was learnt' }) @IsOptional() @IsString() learnt?: string;
+  @ApiPropertyOptional({ type: [String], description: 'Topic slugs the tandem worked on' })
+  @IsOptional() @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) topics?: string[];
+}
+
+export class ProposeDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() townA: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() townB: string;
+}
+
+export class ListQueryDto {
+  @ApiPropertyOptional({ enum: TANDEM_STATES, description: 'Office only: filter by state' }) @IsOptional() @IsIn(TANDEM_STATES) state?: string;
+}

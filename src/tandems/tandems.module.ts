@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
+import { MailModule } from '../mail/mail.module';
+import { MatchingModule } from '../matching/matching.module';
+import { Tandem } from './tandem.entity';
+import { TandemRepository } from './tandem.repository';
+import { TandemsController } from './tandems.controller';
+import { TandemsPagesController } from './tandems.pages.controller';
+import { TandemsService } from './tandems.service';
+import { TandemsViewModel } from './tandems.view-model';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Tandem]), AuditModule, MailModule, MatchingModule],
+  controllers: [TandemsController, TandemsPagesController],
+  providers: [TandemsService, TandemRepository, TandemsViewModel],
+  exports: [TandemsService, TandemRepository],
+})
+export class TandemsModule {}

@@ -1,0 +1,141 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { Roles } from '../auth/roles.guard';
+import { isOffice, type SessionUser } from '../auth/session-user';
+import { DomainError } from '../common/domain-error';
+import { asList, asText } from '../common/form.util';
+import { TandemsService } from './tandems.service';
+import { ACTION_LABEL, STATE_FILTERS, TandemsViewModel } from './tandems.view-model';
+import { TANDEM_ACTIONS, TandemAction } from './tandem-transitions.util';
+
+const DONE: Record<string, string> = {
+  requested: 'Ihre Anfrage wurde gesendet. Die angefragte Kommune wurde per E-Mail informiert.',
+  proposed: 'Der Vorschlag wurde an beide Kommunen versendet.',
+  accept: 'Sie haben angenommen. Die Beteiligten wurden per E-Mail informiert.',
+  decline: 'Sie haben abgelehnt. Die Beteiligten wurden per E-Mail informiert.',
+  withdraw: 'Zurückgezogen. Die Beteiligten wurden per E-Mail informiert.',
+  approve: 'Das Tandem ist freigegeben. Beide Kommunen wurden per E-Mail informiert.',
+  reject: 'Das Tandem wurde zurückgewiesen. Beide Kommunen wurden per E-Mail informiert.',
+  start: 'Das Tandem ist jetzt aktiv.',
+  conclude: 'Das Tandem ist abgeschlossen. Vielen Dank für Ihr Ergebnis.',
+  cancel: 'Das Tandem wurde vorzeitig beendet.',
+};
+const PAGE_ACTIONS: readonly TandemAction[] = TANDEM_ACTIONS.filter((a) => a !== 'expire');
+
+// Thin: rules in TandemsService, what a page shows in TandemsViewModel (shared with the API).
+@ApiExcludeController()
+@Controller()
+export class TandemsPagesController {
+  constructor(private readonly tandems: TandemsService, private readonly vm: TandemsViewModel) {}
+
+  @Get('tandems')
+  @Roles()
+  async mine(@CurrentUser() user: SessionUser, @Query('ausgeblendet') hidden: string | undefined, @Res() res: Response) {
+    if (isOffice(user)) return res.redirect(303, '/geschaeftsstelle/tandems');
+    const groups = await this.vm.mine(user);
+    return res.render('tandems-mine', { title: 'Meine Tandems', ...groups, dismissed: hidden === '1', empty: !Object.values(groups).some((g) => g.length) });
+  }
+
+  @Get('tandems/anfragen/:partnerId')
+  @Roles('town_contact')
+  async requestForm(@Param('partnerId', ParseUUIDPipe) partnerId: string, @CurrentUser() user: SessionUser, @Res() res: Response,
+    form: Record<string, string> = {}, errors: string[] = [], status = 200) {
+    const data = await this.vm.requestForm(user, partnerId);
+    if (!data) throw new DomainError(404, 'town_not_found', 'Town not found', 'Diese Kommune wurde nicht gefunden.');
+    const topics = data.topics.map((t) => ({ ...t, selected: t.slug === form.topic }));
+    return res.status(status).render('tandem-request', { title: `Tandem mit ${data.partner.name} anfragen`, ...data, topics, form, errors });
+  }
+
+  @Post('tandems/anfragen/:partnerId')
+  @Roles('town_contact')
+  async request(@Param('partnerId', ParseUUIDPipe) partnerId: string, @Body() body: Record<string, string>, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    try {
+      const id = await this.tandems.request(user, partnerId, { topic: body.topic, message: body.message });
+      return res.redirect(303, `/tandems/${id}?erledigt=requested`);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      return this.requestForm(partnerId, user, res, { topic: body.topic, message: body.message }, [err.messageDe], err.getStatus());
+    }
+  }
+
+  @Post('tandems/kein-interesse/:partnerId')
+  @Roles('town_contact')
+  async dismiss(@Param('partnerId', ParseUUIDPipe) partnerId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    await this.tandems.dismissSuggestion(user, partnerId);
+    return res.redirect(303, '/tandems?ausgeblendet=1');
+  }
+
+  /** The answer page: what the tandem is, who waits for whom, the steps the viewer may take, and the timeline. */
+  @Get('tandems/:id')
+  @Roles()
+  async detail(@Param('id', ParseUUIDPipe) id: string, @Query('erledigt') done: string | undefined, @CurrentUser() user: SessionUser,
+    @Res() res: Response, errors: string[] = [], status = 200, form: Record<string, unknown> = {}) {
+    const t = await this.vm.detail(user, id);
+    const title = t.partnerName ? `Tandem mit ${t.partnerName}` : `Tandem ${t.townA.name} – ${t.townB.name}`;
+    const resultTopics = asList(form.topics);
+    return res.status(status).render('tandem-detail', {
+      title, t, done: DONE[done ?? ''], errors, form,
+      topicChoices: t.topicChoices.map((c) => ({ ...c, checked: resultTopics.includes(c.slug) })),
+      simpleActions: t.actions.filter((a) => !a.needsReason && a.action !== 'conclude' && a.action !== 'accept'),
+      canAccept: t.allowedActions.includes('accept'),
+      reasonActions: t.actions.filter((a) => a.needsReason),
+      canConclude: t.allowedActions.includes('conclude'),
+      isOfficeView: isOffice(user),
+    });
+  }
+
+  @Post('tandems/:id/schritt')
+  @Roles()
+  async step(@Param('id', ParseUUIDPipe) id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const action = asText(body.action) as TandemAction;
+    if (!PAGE_ACTIONS.includes(action)) return this.detail(id, undefined, user, res, ['Bitte wählen Sie einen Schritt aus.'], 400, body);
+    try {
+      const reasonField = body[`reason_${action}`] ?? body.reason;
+      await this.tandems.act(user, id, action, {
+        reason: reasonField == null ? undefined : asText(reasonField),
+        message: body.message == null ? undefined : asText(body.message),
+        result: action === 'conclude' ? { tried: asText(body.tried), learnt: asText(body.learnt), topics: asList(body.topics) } : undefined,
+      });
+      return res.redirect(303, `/tandems/${id}?erledigt=${action}`);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;
+      return this.detail(id, undefined, user, res, [`${ACTION_LABEL[action]}: ${err.messageDe}`], err.getStatus(), body);
+    }
+  }
+
+  @Get('geschaeftsstelle/tandems')
+  @Roles('office', 'admin')
+  async officeList(@Query('zustand') state: string | undefined, @Query('versendet') sent: string | undefined, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const items = await this.vm.officeList(user, state);
+    return res.render('office-tandems', {
+      title: 'Alle Tandems', items, filters: STATE_FILTERS.map((f) => ({ ...f, selected: f.value === state })),
+      sent: sent != null ? Number(sent) || 0 : null,
+    });
+  }
+
+  @Get('geschaeftsstelle/tandems/freigaben')
+  @Roles('office', 'admin')
+  async approvals(@CurrentUser() user: SessionUser, @Res() res: Response) {
+    return res.render('office-tandem-approvals', { title: 'Tandems zur Freigabe', items: await this.vm.approvalQueue(user) });
+  }
+
+  /** "Vorschläge versenden" on the round page: one pair (townA, townB) or, with scope=round, the whole round. */
+  @Post('geschaeftsstelle/tandems/vorschlaege')
+  @Roles('office', 'admin')
+  async propose(@Body() body: Record<string, string>, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    try {
+      if (body.scope === 'round') {
+        const out = await this.tandems.proposeRound(user);
+        const sent = out.filter((o) => o.tandemId).length;
+        return res.redirect(303, `/geschaeftsstelle/tandems?zustand=proposed&versendet=${sent}`);
+      }
+      const id = await this.tandems.propose(user, String(body.townA ?? ''), String(body.townB ?? ''));
+      return res.redirect(303, `/tandems/${id}?erledigt=proposed`);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      return res.status(err.getStatus()).render('error', { title: 'Vorschlag nicht versendet', status: err.getStatus(), message: err.messageDe });
+    }
+  }
+}

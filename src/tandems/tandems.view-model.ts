@@ -1,0 +1,155 @@
+import { Injectable } from '@nestjs/common';
+import type { SessionUser } from '../auth/session-user';
+import { reasonLine } from '../matching/core/score.util';
+import type { ScoreComponent } from '../matching/core/matching-input.types';
+import { TandemListRow, TandemRepository, TimelineRow } from './tandem.repository';
+import { actorOf, tandemNotFound } from './tandems.service';
+import { allowedActions, FINAL_STATES, STATE_DE, TANDEM_STATES, TandemAction, TandemActor, TandemState } from './tandem-transitions.util';
+
+export const ACTION_LABEL: Record<TandemAction, string> = {
+  accept: 'Annehmen', decline: 'Ablehnen', withdraw: 'Zurückziehen', approve: 'Freigeben', reject: 'Zurückweisen',
+  start: 'Tandem beginnen', conclude: 'Abschließen', cancel: 'Vorzeitig beenden', expire: 'Ablaufen lassen',
+};
+const TIMELINE_LABEL: Record<string, string> = {
+  'tandem.requested': 'Tandem angefragt', 'tandem.proposed': 'Vorschlag der Geschäftsstelle versendet', 'tandem.accept': 'angenommen',
+  'tandem.decline': 'abgelehnt', 'tandem.withdraw': 'zurückgezogen', 'tandem.approve': 'von der Geschäftsstelle freigegeben',
+  'tandem.reject': 'von der Geschäftsstelle zurückgewiesen', 'tandem.start': 'Tandem begonnen', 'tandem.conclude': 'abgeschlossen',
+  'tandem.cancel': 'vorzeitig beendet', 'tandem.expire': 'abgelaufen (keine Antwort innerhalb von 30 Tagen)',
+};
+export const ORIGIN_DE = { request: 'Anfrage einer Kommune', office_proposal: 'Vorschlag der Geschäftsstelle' } as const;
+/** The filter choices on the office's list, in lifecycle order. */
+export const STATE_FILTERS = TANDEM_STATES.map((s) => ({ value: s, label: STATE_DE[s] }));
+
+export interface TandemCard {
+  id: string;
+  state: TandemState;
+  stateLabel: string;
+  origin: TandemListRow['origin'];
+  originLabel: string;
+  townA: { id: string; name: string; stateName: string };
+  townB: { id: string; name: string; stateName: string };
+  /** From the viewer's town: the other town (null for the office). */
+  partnerName: string | null;
+  topic: string | null;
+  topicName: string | null;
+  requestMessage: string;
+  answerMessage: string;
+  createdAt: Date;
+  stateChangedAt: Date;
+  waitingFor: string | null;
+  acceptedByTownA: boolean;
+  acceptedByTownB: boolean;
+  result: { tried: string; learnt: string; topics: string[] } | null;
+  /** What the viewer may do now (steps of the transition table). */
+  allowedActions: TandemAction[];
+  actions: { action: TandemAction; label: string; needsReason: boolean }[];
+}
+
+/** What the tandem pages and the API show: one builder, so both say the same. */
+@Injectable()
+export class TandemsViewModel {
+  constructor(private readonly repo: TandemRepository) {}
+
+  card(r: TandemListRow, viewer: SessionUser): TandemCard {
+    const actor = actorOf(viewer, r);
+    let allowed = allowedActions(r.state, actor);
+    // A town that accepted a proposal waits for the other; it may still decline.
+    if (r.state === 'proposed' && ((actor === 'requester' && r.acceptedAAt) || (actor === 'partner' && r.acceptedBAt))) allowed = allowed.filter((a) => a !== 'accept');
+    return {
+      id: r.id, state: r.state, stateLabel: STATE_DE[r.state], origin: r.origin, originLabel: ORIGIN_DE[r.origin],
+      townA: { id: r.townA, name: r.nameA, stateName: r.stateA }, townB: { id: r.townB, name: r.nameB, stateName: r.stateB },
+      partnerName: actor === 'requester' ? r.nameB : actor === 'partner' ? r.nameA : null,
+      topic: r.topicSlug, topicName: r.topicName, requestMessage: r.requestMessage, answerMessage: r.answerMessage,
+      createdAt: r.createdAt, stateChangedAt: r.stateChangedAt, waitingFor: waitingFor(r, actor),
+      acceptedByTownA: !!r.acceptedAAt, acceptedByTownB: !!r.acceptedBAt,
+      result: r.resultTried ? { tried: r.resultTried, learnt: r.resultLearnt ?? '', topics: r.resultTopics ?? [] } : null,
+      allowedActions: allowed,
+      actions: allowed.map((a) => ({ action: a, label: ACTION_LABEL[a], needsReason: ['decline', 'withdraw', 'reject', 'cancel'].includes(a) })),
+    };
+  }
+
+  /** "Meine Tandems": incoming (waiting for this town), outgoing (waiting for others), running, past. */
+  async mine(viewer: SessionUser) {
+    const rows = await this.repo.listForTown(viewer.townId!);
+    const cards = rows.map((r) => this.card(r, viewer));
+    const own = (c: TandemCard) => (c.townA.id === viewer.townId ? 'A' : 'B');
+    const incoming = cards.filter((c) => (c.state === 'requested' && own(c) === 'B') || (c.state === 'proposed' && c.allowedActions.includes('accept')));
+    const running = cards.filter((c) => c.state === 'approved' || c.state === 'active');
+    const past = cards.filter((c) => FINAL_STATES.includes(c.state));
+    const outgoing = cards.filter((c) => !incoming.includes(c) && !running.includes(c) && !past.includes(c));
+    return { incoming, outgoing, active: running, past };
+  }
+
+  async detail(viewer: SessionUser, id: string) {
+    const r = await this.repo.findById(id);
+    if (!r) throw tandemNotFound();
+    const card = this.card(r, viewer); // throws "not found" for someone else's tandem
+    const [timeline, facts, pairTopics] = await Promise.all([this.repo.timeline(id), this.repo.townFacts([r.townA, r.townB]), this.repo.pairTopics(r.townA, r.townB)]);
+    const topicNames = await this.repo.topicNames();
+    return {
+      ...card,
+      ...(await this.reasonsFor(viewer, r)),
+      score: r.score,
+      towns: [facts.find((f) => f.id === r.townA)!, facts.find((f) => f.id === r.townB)!],
+      resultTopicNames: (card.result?.topics ?? []).map((t) => topicNames[t] ?? t),
+      topicChoices: pairTopics.length ? pairTopics : Object.entries(topicNames).map(([slug, name]) => ({ slug, name, shared: false })),
+      timeline: timeline.map((e) => this.timelineEntry(e)),
+    };
+  }
+
+  async officeList(viewer: SessionUser, state: string | undefined) {
+    const valid = TANDEM_STATES.includes(state as TandemState) ? [state as TandemState] : null;
+    return (await this.repo.listAll(valid)).map((r) => this.card(r, viewer));
+  }
+
+  /** Accepted requests waiting for the office, with both towns side by side. */
+  async approvalQueue(viewer: SessionUser) {
+    const rows = await this.repo.listAll(['accepted']);
+    const facts = await this.repo.townFacts(rows.flatMap((r) => [r.townA, r.townB]));
+    return rows.reverse().map((r) => ({
+      ...this.card(r, viewer),
+      reasons: reasonLine(r.components as ScoreComponent[]),
+      reasonsFrom: r.nameA,
+      towns: [facts.find((f) => f.id === r.townA)!, facts.find((f) => f.id === r.townB)!],
+    }));
+  }
+
+  /** For the request form: the partner, the pair's topics and why the matcher suggested it. */
+  async requestForm(viewer: SessionUser, partnerId: string) {
+    const [facts] = await this.repo.townFacts([partnerId]);
+    if (!facts || !viewer.townId) return null;
+    const suggestion = await this.repo.suggestionComponents(viewer.townId, partnerId);
+    return { partner: facts, topics: await this.repo.pairTopics(viewer.townId, partnerId), reasons: suggestion ? reasonLine(suggestion.components as ScoreComponent[]) : '' };
+  }
+
+  /** Reason texts speak to one town ("Ihr Thema …"): the partner reads its own side, the office reads town A's, named. */
+  private async reasonsFor(viewer: SessionUser, r: TandemListRow): Promise<{ reasons: string; reasonsFrom: string | null }> {
+    const actor = actorOf(viewer, r);
+    if (actor === 'partner') {
+      const own = await this.repo.suggestionComponents(r.townB, r.townA);
+      return { reasons: own ? reasonLine(own.components as ScoreComponent[]) : '', reasonsFrom: null };
+    }
+    return { reasons: reasonLine(r.components as ScoreComponent[]), reasonsFrom: actor === 'office' ? r.nameA : null };
+  }
+
+  private timelineEntry(e: TimelineRow) {
+    const who = e.actorKind === 'system' ? 'System' : e.actorKind === 'office' ? `Geschäftsstelle${e.actorName ? ` (${e.actorName})` : ''}`
+      : [e.actorName, e.townName].filter(Boolean).join(', ');
+    return {
+      at: e.at, action: e.action.replace(/^tandem\./, ''), label: TIMELINE_LABEL[e.action] ?? e.action, from: e.from, to: e.to,
+      fromLabel: e.from ? STATE_DE[e.from as TandemState] : null, toLabel: e.to ? STATE_DE[e.to as TandemState] ?? e.to : null,
+      actor: e.actorKind, who, reason: e.reason, reasonLabel: ['tandem.requested', 'tandem.accept'].includes(e.action) ? 'Nachricht' : 'Begründung',
+    };
+  }
+}
+
+function waitingFor(r: TandemListRow, actor: TandemActor): string | null {
+  const you = (side: 'A' | 'B') => (actor === (side === 'A' ? 'requester' : 'partner') ? 'Ihre Kommune' : side === 'A' ? r.nameA : r.nameB);
+  switch (r.state) {
+    case 'requested': return `Antwort von ${you('B')}`;
+    case 'accepted': return 'Freigabe durch die Geschäftsstelle';
+    case 'approved': return 'Start des Tandems';
+    case 'proposed': return [!r.acceptedAAt && you('A'), !r.acceptedBAt && you('B')].filter(Boolean).map((n) => `Antwort von ${n}`).join(' und ');
+    default: return null;
+  }
+}

@@ -1,0 +1,49 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { hashPassword } from '../../src/auth/password.util';
+import { MatchingService } from '../../src/matching/matching.service';
+import { MatchingRunner } from '../../src/matching/runs/matching-runner.service';
+import { TestApp } from '../utils/boot-app';
+import { STRONG_PASSWORD } from './accounts.factory';
+
+let hash: string | null = null;
+
+/** A confirmed contact of an existing (demo) town, logged in through the API. */
+export async function contactOf(t: TestApp, ds: DataSource, townId: string, email: string, name = 'Test Kontakt') {
+  hash ??= await hashPassword(STRONG_PASSWORD);
+  const [u] = await ds.query(
+    `INSERT INTO user_account (email, password_hash, role, display_name, town_id, contact_function, email_confirmed_at)
+     VALUES ($1, $2, 'town_contact', $3, $4, 'mayor', now()) RETURNING id`,
+    [email, hash, name, townId],
+  );
+  const agent = request.agent(t.url);
+  await agent.post('/api/auth/login').send({ email, password: STRONG_PASSWORD }).expect(200);
+  return { agent, userId: u.id as string, email, townId };
+}
+
+export async function townIdByName(ds: DataSource, name: string): Promise<string> {
+  const [r] = await ds.query(`SELECT t.id FROM town t JOIN municipality m ON m.ags = t.ags WHERE m.name = $1`, [name]);
+  if (!r) throw new Error(`No town named ${name}`);
+  return r.id;
+}
+
+/** Suggestions (and optionally the tandem round) computed in the worker's service directly; the queue path has its own test. */
+export async function computeMatching(t: TestApp, kinds: ('suggestions' | 'tandem_round')[] = ['suggestions']): Promise<void> {
+  const matching = t.worker.get(MatchingService);
+  const runner = t.worker.get(MatchingRunner);
+  for (const kind of kinds) {
+    const id = await matching.startRunRow(kind, 'test');
+    await runner.execute(id);
+  }
+}
+
+/** Polls until `check` returns a value (not undefined); fails with `what` after the deadline. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -104,8 +104,8 @@ describe('matching at network scale: one town read by index, old runs pruned in 
   });
 
   it('keeps the current run and the newest MATCHING_KEEP_RUNS=1 others per kind, deleting the rest in batches', async () => {
-    const repo = t.worker.get(MatchingRepository);
-    const deletes = jest.spyOn(repo, 'deleteRunRows');
+    // On the prototype: other worker modules (tandems) hold their own MatchingRepository instance.
+    const deletes = jest.spyOn(MatchingRepository.prototype, 'deleteRunRows');
     const current = async (kind: RunKind) => (await t.db.query(`SELECT id FROM matching_run WHERE kind = $1 AND is_current`, [kind])).rows.map((r) => r.id);
     const suggestions = [...(await current('suggestions'))];
     for (let i = 0; i < 3; i++) suggestions.push(await run('suggestions'));
@@ -129,6 +129,7 @@ describe('matching at network scale: one town read by index, old runs pruned in 
     // ~5,000 rows per old suggestions run went in several bounded statements (2,000 rows each), not one.
     const batchesOfFirst = deletes.mock.calls.filter(([table, runId]) => table === 'matching_suggestion' && runId === suggestions[0]).length;
     expect(batchesOfFirst).toBeGreaterThan(2);
+    deletes.mockRestore();
     // The page reads the current round still.
     await office.get('/geschaeftsstelle/matching').expect(200);
   }, 300_000);

@@ -38,10 +38,11 @@ export function setupApp(app: NestExpressApplication): { close: () => Promise<vo
   const sessionPool = new Pool({ connectionString: config.databaseUrl, max: 4 });
   // An idle client dropped by the server (restart, failover) must not crash the process; the pool reconnects.
   sessionPool.on('error', (err) => new Logger('SessionStore').warn(`Session store connection lost: ${err.message}`));
+  const sessionStore = createSessionStore(sessionPool);
   app.use(
     session({
       name: 'kt.sid',
-      store: createSessionStore(sessionPool),
+      store: sessionStore,
       secret: config.sessionSecret,
       resave: false,
       saveUninitialized: false,
@@ -78,5 +79,11 @@ export function setupApp(app: NestExpressApplication): { close: () => Promise<vo
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'api/docs-json' });
 
-  return { close: () => sessionPool.end() };
+  // The store's prune timer stops first, so no prune runs on an ended pool.
+  return {
+    close: async () => {
+      await sessionStore.close();
+      await sessionPool.end();
+    },
+  };
 }

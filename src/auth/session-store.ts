@@ -14,7 +14,7 @@ type Callback<T = unknown> = (err: Error | null, value?: T) => void;
  * every response writes only when the stored expiry is more than five minutes old: otherwise each page view costs
  * a committed UPDATE (a WAL flush) that the response waits for.
  */
-export function createSessionStore(pool: Pool): session.Store {
+export function createSessionStore(pool: Pool): session.Store & { close(): void | Promise<void> } {
   const PgStore = connectPgSimple(session);
   const storedExpiry = new Map<string, number>();
 

@@ -8,6 +8,7 @@ import { HttpExceptionFilter } from './common/http-exception.filter';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { LegalModule } from './legal/legal.module';
 import { MatchingModule } from './matching/matching.module';
 import { OutboxModule } from './mail/outbox.module';
 import { MunicipalitiesModule } from './municipalities/municipalities.module';
@@ -30,6 +31,7 @@ import { SecurityModule } from './security/security.module';
     MatchingModule,
     TandemsModule,
     HealthModule,
+    LegalModule,
     OutboxModule.whenEnabled(),
     QueueBoardModule.register(),
   ],

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
+import { AccountsWorkerModule } from './auth/accounts-worker.module';
 import { loggerOptions } from './common/logger.options';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -11,6 +12,6 @@ import { TandemsWorkerModule } from './tandems/tandems-worker.module';
 
 // The worker: BullMQ processors and timed jobs, no HTTP.
 @Module({
-  imports: [ConfigModule, LoggerModule.forRoot(loggerOptions()), DatabaseModule, QueueModule, ScheduleModule.forRoot(), MailWorkerModule, MatchingWorkerModule, TandemsWorkerModule],
+  imports: [ConfigModule, LoggerModule.forRoot(loggerOptions()), DatabaseModule, QueueModule, ScheduleModule.forRoot(), MailWorkerModule, MatchingWorkerModule, TandemsWorkerModule, AccountsWorkerModule],
 })
 export class WorkerModule {}

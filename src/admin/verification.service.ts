@@ -1,4 +1,5 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { AuditRepository } from '../audit/audit.repository';
 import type { SessionUser } from '../auth/session-user';
 import { UserRepository } from '../auth/user.repository';
@@ -21,12 +22,10 @@ export class VerificationService {
     private readonly matching: MatchingService,
   ) {}
 
-  /** Pending registrations, oldest first; a page of them, or all (`limit` null). */
-  pendingRegistrations(limit: number | null = null, offset = 0) {
-    return this.towns.pendingRegistrations(limit, offset);
-  }
-
-  /** One decision per registration: status, audit row and an email to every contact, in one transaction. */
+  /**
+   * One decision per application: status, audit row and an email to every contact, in one transaction.
+   * Verifying one application rejects the competing ones for the same town; a rejected contact's sessions end.
+   */
   async decide(actor: SessionUser, townId: string, decision: Decision, reason: string | undefined): Promise<void> {
     const why = reason?.trim() || null;
     if (decision === 'reject' && (!why || why.length < 5)) {
@@ -40,28 +39,57 @@ export class VerificationService {
         throw new DomainError(HttpStatus.CONFLICT, 'already_decided', `This registration was already decided (${town.status})`,
           'Über diese Registrierung wurde bereits entschieden.');
       }
+      const townName = (await this.towns.findById(townId, m))!.municipality.name;
       const contacts = await this.users.findContactsOfTown(townId, m);
-      if (decision === 'verify' && !contacts.some((c) => c.emailConfirmedAt)) {
+      if (decision === 'reject') {
+        return this.rejectApplication(m, actor, townId, townName, why!, 'town.rejected');
+      }
+      if (!contacts.some((c) => c.emailConfirmedAt)) {
         throw new DomainError(HttpStatus.CONFLICT, 'email_not_confirmed', 'No contact of this town has confirmed their email yet',
           'Die Ansprechperson hat ihre E-Mail-Adresse noch nicht bestätigt. Bitte warten Sie mit der Freischaltung.');
       }
-      await this.towns.setStatus(m, townId, decision === 'verify' ? 'verified' : 'rejected', decision === 'reject' ? why : null);
-      await this.audit.write(m, {
-        actorId: actor.id, action: decision === 'verify' ? 'town.verified' : 'town.rejected', subjectType: 'town', subjectId: townId, reason: why,
-      });
-      const townName = (await this.towns.findById(townId, m))!.municipality.name;
+      if (await this.towns.verifiedExistsForAgs(town.ags, m, townId)) {
+        throw new DomainError(HttpStatus.CONFLICT, 'town_already_verified', 'Another registration of this town is already verified',
+          `Für ${townName} ist bereits eine andere Registrierung bestätigt.`);
+      }
+      await this.towns.setStatus(m, townId, 'verified', null);
+      await this.audit.write(m, { actorId: actor.id, action: 'town.verified', subjectType: 'town', subjectId: townId, reason: why });
       const ids: string[] = [];
       for (const c of contacts) {
         ids.push(await this.mail.record({
           dedupeKey: `town-decision:${townId}:${c.id}`,
           recipient: c.email,
-          template: decision === 'verify' ? 'town-verified' : 'town-rejected',
-          context: { displayName: c.displayName, townName, reason: why, profileUrl: `${this.config.appUrl}/meine-kommune` },
+          template: 'town-verified',
+          context: { displayName: c.displayName, townName, profileUrl: `${this.config.appUrl}/meine-kommune` },
         }, m));
+      }
+      const competitorReason = `Für ${townName} hat die Geschäftsstelle eine andere Registrierung bestätigt.`;
+      for (const other of await this.towns.pendingCompetitorIds(m, town.ags, townId)) {
+        ids.push(...(await this.rejectApplication(m, actor, other, townName, competitorReason, 'town.rejected_competing', townId)));
       }
       return ids;
     });
     await this.mail.dispatch(deliveryIds);
     if (decision === 'verify') await this.matching.requestRecompute('verified');
+  }
+
+  private async rejectApplication(
+    m: EntityManager, actor: SessionUser, townId: string, townName: string, reason: string, action: string, supersededBy?: string,
+  ): Promise<string[]> {
+    await this.towns.setStatus(m, townId, 'rejected', reason);
+    await this.audit.write(m, { actorId: actor.id, action, subjectType: 'town', subjectId: townId, reason, data: supersededBy ? { supersededBy } : {} });
+    const contacts = await this.users.findContactsOfTown(townId, m);
+    await this.users.endSessions(m, contacts.map((c) => c.id));
+    const ids: string[] = [];
+    for (const c of contacts) {
+      ids.push(await this.mail.record({
+        dedupeKey: `town-decision:${townId}:${c.id}`,
+        recipient: c.email,
+        template: 'town-rejected',
+        // An address nobody confirmed gets no text the registrant typed.
+        context: { displayName: c.emailConfirmedAt ? c.displayName : null, townName, reason },
+      }, m));
+    }
+    return ids;
   }
 }

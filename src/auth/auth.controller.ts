@@ -6,6 +6,7 @@ import { CurrentUser } from './current-user.decorator';
 import { LocalAuthGuard } from './local-auth.guard';
 import { logOut } from './login.util';
 import { ConfirmDto, LoginDto, RegisterDto } from './register.dto';
+import { RegistrationRateLimitGuard } from './registration-rate-limit.guard';
 import { RegistrationService } from './registration.service';
 import { Roles } from './roles.guard';
 import type { SessionUser } from './session-user';
@@ -16,10 +17,14 @@ export class AuthController {
   constructor(private readonly registration: RegistrationService) {}
 
   @Post('register')
-  @ApiOperation({ summary: 'Register a town (by AGS) and its first contact; sends a confirmation email' })
+  @UseGuards(RegistrationRateLimitGuard)
+  @ApiOperation({
+    summary: 'Register a town (by AGS) and its first contact; sends a confirmation email (rate limited per client)',
+    description: 'The answer is the same whether or not the email already has an account; the owner of the address learns which by mail.',
+  })
   async register(@Body() dto: RegisterDto) {
-    const r = await this.registration.register(dto);
-    return { ...r, status: 'pending', message: 'Registered. Please confirm the email address via the link we sent.' };
+    await this.registration.register(dto);
+    return { status: 'pending', message: 'Please check your mailbox: we sent the next step to this address.' };
   }
 
   @Post('confirm')

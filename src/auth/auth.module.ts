@@ -6,12 +6,23 @@ import { AuditModule } from '../audit/audit.module';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailModule } from '../mail/mail.module';
 import { MunicipalitiesModule } from '../municipalities/municipalities.module';
+import { AccountController } from './account.controller';
+import { AccountPagesController } from './account.pages.controller';
+import { AccountService } from './account.service';
 import { AuthController } from './auth.controller';
+import { PersonalDataController } from './personal-data.controller';
+import { PersonalDataRepository } from './personal-data.repository';
+import { PersonalDataService } from './personal-data.service';
 import { AuthPagesController } from './auth.pages.controller';
 import { AuthService } from './auth.service';
 import { EmailToken } from './email-token.entity';
+import { RegistrationRateLimitGuard } from './registration-rate-limit.guard';
 import { RegistrationService } from './registration.service';
 import { SessionSerializer } from './session.serializer';
+import { TownContactsController } from './town-contacts.controller';
+import { TownContactsPagesController } from './town-contacts.pages.controller';
+import { TownContactsService } from './town-contacts.service';
+import { TownContactsViewModel } from './town-contacts.view-model';
 import { UserAccount } from './user-account.entity';
 import { UserRepository } from './user.repository';
 
@@ -28,8 +39,8 @@ import { UserRepository } from './user.repository';
     AuditModule,
     MailModule,
   ],
-  controllers: [AuthController, AuthPagesController],
-  providers: [AuthService, RegistrationService, UserRepository, SessionSerializer],
+  controllers: [AuthController, AuthPagesController, AccountController, AccountPagesController, PersonalDataController, TownContactsController, TownContactsPagesController],
+  providers: [AuthService, RegistrationService, AccountService, PersonalDataService, PersonalDataRepository, TownContactsService, TownContactsViewModel, UserRepository, SessionSerializer, RegistrationRateLimitGuard],
   exports: [UserRepository, AuthService],
 })
 export class AuthModule {}

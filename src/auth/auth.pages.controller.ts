@@ -9,13 +9,15 @@ import { AuthService } from './auth.service';
 import { credentialsFromBody } from './local-auth.guard';
 import { logIn, logOut } from './login.util';
 import { RegisterDto } from './register.dto';
+import { RegistrationRateLimitGuard } from './registration-rate-limit.guard';
 import { RegistrationService } from './registration.service';
 
 const REGISTER_GERMAN: Record<string, string> = {
   ags: 'Bitte wählen Sie Ihre Kommune aus der Trefferliste aus.',
   email: 'Bitte geben Sie eine gültige E-Mail-Adresse an.',
   password: 'Bitte geben Sie ein Passwort an (höchstens 200 Zeichen).',
-  displayName: 'Bitte geben Sie Ihren Namen an (2 bis 120 Zeichen).',
+  displayName: 'Bitte geben Sie Ihren Namen an (2 bis 80 Zeichen).',
+  privacyAccepted: 'Bitte bestätigen Sie, dass Sie die Datenschutzerklärung gelesen haben.',
   contactFunction: 'Bitte wählen Sie Ihre Funktion aus.',
 };
 
@@ -43,8 +45,12 @@ export class AuthPagesController {
   }
 
   @Post('registrieren')
+  @UseGuards(RegistrationRateLimitGuard)
   async register(@Body() body: Record<string, string>, @Res() res: Response) {
-    const plain = { ags: body.ags ?? '', email: (body.email ?? '').trim(), password: body.password ?? '', displayName: body.displayName ?? '', contactFunction: body.contactFunction };
+    const plain = {
+      ags: body.ags ?? '', email: String(body.email ?? '').trim(), password: body.password ?? '', displayName: body.displayName ?? '',
+      contactFunction: body.contactFunction, privacyAccepted: body.privacyAccepted === 'ja',
+    };
     const { dto, errors } = await validateForm(RegisterDto, plain, REGISTER_GERMAN);
     if (!errors.length) {
       try {

@@ -5,7 +5,6 @@ import { hashPassword, verifyPassword } from './password.util';
 import type { SessionUser } from './session-user';
 import { UserRepository } from './user.repository';
 
-
 @Injectable()
 export class AuthService {
   // Verified against when the email is unknown, so response time does not reveal which emails exist.
@@ -24,14 +23,22 @@ export class AuthService {
       throw new DomainError(HttpStatus.FORBIDDEN, 'email_not_confirmed', 'Please confirm your email address first',
         'Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse über den Link in unserer E-Mail.');
     }
+    if (user.townId && (await this.users.townStatusOf(user.id)) === 'rejected') throw registrationRejected();
     return toSessionUser(user);
   }
 
+  /** Re-read on every request: a contact whose application was rejected no longer has a session. */
   async load(id: string): Promise<SessionUser | null> {
     const user = await this.users.findById(id);
-    return user ? toSessionUser(user) : null;
+    if (!user || user.deletedAt) return null;
+    if (user.townId && (await this.users.townStatusOf(user.id)) === 'rejected') return null;
+    return toSessionUser(user);
   }
 }
+
+const registrationRejected = () =>
+  new DomainError(HttpStatus.FORBIDDEN, 'registration_rejected', 'The registration of this town was rejected; the account cannot sign in',
+    'Die Registrierung Ihrer Kommune wurde von der Geschäftsstelle abgelehnt. Eine Anmeldung ist nicht möglich.');
 
 const toSessionUser = (u: { id: string; email: string; role: SessionUser['role']; displayName: string; townId: string | null }): SessionUser => ({
   id: u.id, email: u.email, role: u.role, displayName: u.displayName, townId: u.townId,

@@ -9,5 +9,6 @@ export class EmailToken {
   @Column({ type: 'char', length: 64 }) tokenHash: string;
   @Column({ type: 'timestamptz' }) expiresAt: Date;
   @Column({ type: 'timestamptz', nullable: true }) usedAt: Date | null;
+  @Column({ type: 'varchar', nullable: true }) newEmail: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { Equals, IsEmail, IsIn, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { DISPLAY_NAME_MAX, DISPLAY_NAME_MIN } from './display-name.util';
 import { PASSWORD_MAX } from './password.util';
 
 export class RegisterDto {
@@ -17,14 +18,18 @@ export class RegisterDto {
   @MaxLength(PASSWORD_MAX)
   password: string;
 
-  @ApiProperty({ example: 'Jörg Klaus' })
+  @ApiProperty({ example: 'Jörg Klaus', description: 'letters, spaces and . - \' only (no addresses or links)' })
   @IsString()
-  @Length(2, 120, { message: 'displayName must be 2 to 120 characters long' })
+  @Length(DISPLAY_NAME_MIN, DISPLAY_NAME_MAX, { message: `displayName must be ${DISPLAY_NAME_MIN} to ${DISPLAY_NAME_MAX} characters long` })
   displayName: string;
 
   @ApiProperty({ enum: ['mayor', 'deputy', 'staff'] })
   @IsIn(['mayor', 'deputy', 'staff'], { message: 'contactFunction must be one of mayor, deputy, staff' })
   contactFunction: 'mayor' | 'deputy' | 'staff';
+
+  @ApiProperty({ description: 'must be true: the registrant has read the privacy notice (/datenschutz)' })
+  @Equals(true, { message: 'privacyAccepted must be true (consent to the privacy notice at /datenschutz)' })
+  privacyAccepted: boolean;
 }
 
 export class ConfirmDto {

@@ -5,6 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailService } from '../mail/mail.service';
 import { MunicipalityRepository } from '../municipalities/municipality.repository';
 import { TownRepository } from '../municipalities/town.repository';
+import { sanitiseDisplayName } from './display-name.util';
 import { hashPassword, passwordWeakness } from './password.util';
 import { RegisterDto } from './register.dto';
 import { hashToken, newToken } from './token.util';
@@ -23,55 +24,66 @@ export class RegistrationService {
     private readonly mail: MailService,
   ) {}
 
-  /** Creates a pending town, its first contact and the confirmation email, all or nothing. */
-  async register(dto: RegisterDto): Promise<{ userId: string; townId: string }> {
+  /**
+   * Creates a pending application (town row + first contact + confirmation email), all or nothing.
+   * Cheap checks run before argon2. An address that already has an account gets the same answer as a new one;
+   * only its owner learns the truth, by mail. Another pending application for the same town does not block.
+   */
+  async register(dto: RegisterDto): Promise<void> {
     const email = dto.email.trim();
+    const displayName = sanitiseDisplayName(dto.displayName);
+    if (!displayName) {
+      throw new DomainError(HttpStatus.BAD_REQUEST, 'invalid_display_name',
+        'displayName must be 2 to 80 characters: letters, spaces and . - \' only, no addresses or links',
+        'Bitte geben Sie Ihren Namen an (2 bis 80 Zeichen, nur Buchstaben, Leerzeichen und . - \').', 'displayName');
+    }
     const weak = passwordWeakness(dto.password, email);
     if (weak) throw new DomainError(HttpStatus.BAD_REQUEST, 'weak_password', weak, germanWeakness(), 'password');
+    const municipality = await this.municipalities.findByAgs(dto.ags);
+    if (!municipality) {
+      throw new DomainError(HttpStatus.NOT_FOUND, 'unknown_ags', `No municipality with AGS ${dto.ags} in the official directory`,
+        'Diese Kommune steht nicht im amtlichen Gemeindeverzeichnis. Bitte wählen Sie sie aus der Suche aus.', 'ags');
+    }
+    // Which towns are verified is public (they appear in the network), so saying so reveals nothing about accounts.
+    if (await this.towns.verifiedExistsForAgs(dto.ags)) throw townTaken(municipality.name);
+
     const passwordHash = await hashPassword(dto.password);
     const token = newToken();
-
-    const result = await this.towns.transaction(async (m) => {
-      const municipality = await this.municipalities.findByAgs(dto.ags, m);
-      if (!municipality) {
-        throw new DomainError(HttpStatus.NOT_FOUND, 'unknown_ags', `No municipality with AGS ${dto.ags} in the official directory`,
-          'Diese Kommune steht nicht im amtlichen Gemeindeverzeichnis. Bitte wählen Sie sie aus der Suche aus.', 'ags');
-      }
-      if (await this.towns.existsForAgs(dto.ags, m)) {
-        throw new DomainError(HttpStatus.CONFLICT, 'town_already_registered', `${municipality.name} is already registered`,
-          `${municipality.name} ist bereits registriert. Bitte wenden Sie sich an die Geschäftsstelle, wenn Sie als weitere Ansprechperson hinzukommen möchten.`, 'ags');
-      }
-      if (await this.users.emailExists(email, m)) {
-        throw new DomainError(HttpStatus.CONFLICT, 'email_taken', 'An account with this email already exists',
-          'Für diese E-Mail-Adresse besteht bereits ein Konto. Bitte melden Sie sich an.', 'email');
+    const deliveryId = await this.towns.transaction(async (m) => {
+      await this.users.purgeExpiredRegistrations(m, email);
+      const existing = await this.users.findIdByEmail(email, m);
+      if (existing) {
+        // One notice per account and day, however often someone tries the address.
+        return this.mail.record({
+          dedupeKey: `account-exists:${existing}:${new Date().toISOString().slice(0, 10)}`,
+          recipient: email,
+          template: 'account-exists',
+          context: { loginUrl: `${this.config.appUrl}/anmelden`, resetUrl: `${this.config.appUrl}/passwort-vergessen` },
+        }, m);
       }
       const townId = await this.towns.create(m, dto.ags);
       const user = await this.users.create(m, {
-        email, passwordHash, role: 'town_contact', displayName: dto.displayName.trim(), townId, contactFunction: dto.contactFunction,
+        email, passwordHash, role: 'town_contact', displayName, townId, contactFunction: dto.contactFunction, privacyAcceptedAt: new Date(), mainContact: true,
       });
       const expiresAt = new Date(Date.now() + this.config.confirmTokenHours * 3600_000);
       const tokenRow = await this.users.createToken(m, { userId: user.id, purpose: CONFIRM_PURPOSE, tokenHash: token.hash, expiresAt });
       await this.audit.write(m, { actorId: user.id, action: 'town.registered', subjectType: 'town', subjectId: townId, data: { ags: dto.ags } });
-      const deliveryId = await this.mail.record({
+      // The address is not confirmed yet: the mail carries no text the registrant typed (no phishing vehicle).
+      return this.mail.record({
         dedupeKey: `confirm-email:${tokenRow.id}`,
         recipient: email,
         template: 'confirm-email',
         context: {
-          displayName: user.displayName, townName: municipality.name, stateName: municipality.stateName,
+          townName: municipality.name, stateName: municipality.stateName,
           confirmUrl: `${this.config.appUrl}/bestaetigen?token=${token.raw}`, validHours: this.config.confirmTokenHours,
         },
       }, m);
-      return { userId: user.id, townId, deliveryId };
     }).catch((err) => {
-      // Two simultaneous registrations of one town or email: the unique index decides, the loser gets the same message.
-      if (err?.code === '23505') {
-        throw new DomainError(HttpStatus.CONFLICT, 'already_registered', 'The town or email is already registered',
-          'Diese Kommune oder E-Mail-Adresse ist bereits registriert.');
-      }
+      // Two simultaneous registrations with one email: the unique index decides; the loser's answer looks the same.
+      if (err?.code === '23505') return null;
       throw err;
     });
-    await this.mail.dispatch([result.deliveryId]);
-    return { userId: result.userId, townId: result.townId };
+    if (deliveryId) await this.mail.dispatch([deliveryId]);
   }
 
   async confirm(rawToken: string): Promise<{ userId: string }> {
@@ -81,13 +93,17 @@ export class RegistrationService {
         throw new DomainError(HttpStatus.BAD_REQUEST, 'invalid_token', 'The confirmation link is invalid',
           'Dieser Bestätigungslink ist ungültig. Bitte prüfen Sie, ob Sie den Link vollständig kopiert haben.');
       }
+      if ((await this.users.townStatusOf(token.userId, m)) === 'rejected') {
+        throw new DomainError(HttpStatus.GONE, 'registration_rejected', 'This registration was rejected; the link is no longer valid',
+          'Diese Registrierung wurde von der Geschäftsstelle abgelehnt. Der Link ist nicht mehr gültig.');
+      }
       if (token.usedAt) {
         throw new DomainError(HttpStatus.GONE, 'token_used', 'The confirmation link has already been used',
           'Dieser Bestätigungslink wurde bereits verwendet. Sie können sich direkt anmelden.');
       }
       if (token.expiresAt.getTime() < Date.now()) {
         throw new DomainError(HttpStatus.GONE, 'token_expired', 'The confirmation link has expired',
-          'Dieser Bestätigungslink ist abgelaufen. Bitte wenden Sie sich an die Geschäftsstelle.');
+          'Dieser Bestätigungslink ist abgelaufen. Bitte registrieren Sie sich erneut.');
       }
       await this.users.useToken(m, token.id, token.userId);
       await this.audit.write(m, { actorId: token.userId, action: 'user.email_confirmed', subjectType: 'user', subjectId: token.userId });
@@ -95,6 +111,10 @@ export class RegistrationService {
     });
   }
 }
+
+export const townTaken = (name: string) =>
+  new DomainError(HttpStatus.CONFLICT, 'town_already_registered', `${name} is already registered`,
+    `${name} ist bereits registriert. Bitte wenden Sie sich an die Geschäftsstelle, wenn Sie als weitere Ansprechperson hinzukommen möchten.`, 'ags');
 
 function germanWeakness(): string {
   return 'Das Passwort ist zu schwach: mindestens 10 Zeichen mit drei der vier Arten Kleinbuchstaben, Großbuchstaben, Ziffern und Sonderzeichen, und nicht die E-Mail-Adresse.';

@@ -13,5 +13,8 @@ export class UserAccount {
   @Column({ type: 'uuid', nullable: true }) townId: string | null;
   @Column({ type: 'varchar', nullable: true }) contactFunction: ContactFunction | null;
   @Column({ type: 'timestamptz', nullable: true }) emailConfirmedAt: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) privacyAcceptedAt: Date | null;
+  @Column({ default: false }) mainContact: boolean;
+  @Column({ type: 'timestamptz', nullable: true }) deletedAt: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }

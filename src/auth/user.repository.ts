@@ -21,6 +21,44 @@ export class UserRepository {
       .getOne();
   }
 
+  async findWithHashById(id: string): Promise<UserAccount | null> {
+    return this.ds.getRepository(UserAccount).createQueryBuilder('u').addSelect('u.passwordHash').where('u.id = :id', { id }).getOne();
+  }
+
+  async findIdByEmail(email: string, manager: EntityManager = this.ds.manager): Promise<string | null> {
+    const rows = await manager.query(`SELECT id FROM user_account WHERE lower(email) = lower($1)`, [email]);
+    return rows[0]?.id ?? null;
+  }
+
+  /** The status of the user's town (null for office accounts): a contact of a rejected application is out. */
+  async townStatusOf(userId: string, manager: EntityManager = this.ds.manager): Promise<string | null> {
+    const rows = await manager.query(`SELECT t.status FROM user_account u JOIN town t ON t.id = u.town_id WHERE u.id = $1`, [userId]);
+    return rows[0]?.status ?? null;
+  }
+
+  /**
+   * Deletes applications nobody confirmed before the link ran out (town, contact and tokens), so the address
+   * can register again; with an email, only the application of that address. Returns how many went.
+   */
+  async purgeExpiredRegistrations(manager: EntityManager = this.ds.manager, email?: string): Promise<number> {
+    const rows = await manager.query(
+      `DELETE FROM town t WHERE t.status = 'pending'
+         AND NOT EXISTS (SELECT 1 FROM user_account u WHERE u.town_id = t.id AND u.email_confirmed_at IS NOT NULL)
+         AND NOT EXISTS (SELECT 1 FROM user_account u JOIN email_token e ON e.user_id = u.id
+                          WHERE u.town_id = t.id AND e.purpose = 'confirm-email' AND e.used_at IS NULL AND e.expires_at > now())
+         AND ($1::text IS NULL OR EXISTS (SELECT 1 FROM user_account u WHERE u.town_id = t.id AND lower(u.email) = lower($1)))
+       RETURNING t.id`,
+      [email ?? null],
+    );
+    return rows.length;
+  }
+
+  /** Ends every session of these users (connect-pg-simple keeps passport's user id in the JSON). */
+  async endSessions(manager: EntityManager, userIds: string[]): Promise<void> {
+    if (!userIds.length) return;
+    await manager.query(`DELETE FROM http_session WHERE sess -> 'passport' ->> 'user' = ANY($1::text[])`, [userIds]);
+  }
+
   async emailExists(email: string, manager: EntityManager = this.ds.manager): Promise<boolean> {
     const rows = await manager.query(`SELECT 1 FROM user_account WHERE lower(email) = lower($1)`, [email]);
     return rows.length > 0;
@@ -31,7 +69,13 @@ export class UserRepository {
   }
 
   findContactsOfTown(townId: string, manager: EntityManager = this.ds.manager): Promise<UserAccount[]> {
-    return manager.getRepository(UserAccount).find({ where: { townId }, order: { createdAt: 'ASC' } });
+    return manager.getRepository(UserAccount).find({ where: { townId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /** Makes this contact the town's main contact (the one unique per town), in the caller's transaction. */
+  async setMainContact(manager: EntityManager, townId: string, userId: string): Promise<void> {
+    await manager.query(`UPDATE user_account SET main_contact = false WHERE town_id = $1 AND main_contact AND id <> $2`, [townId, userId]);
+    await manager.query(`UPDATE user_account SET main_contact = true WHERE id = $1 AND town_id = $2`, [userId, townId]);
   }
 
   createToken(manager: EntityManager, token: Partial<EmailToken>): Promise<EmailToken> {
@@ -46,5 +90,29 @@ export class UserRepository {
   async useToken(manager: EntityManager, tokenId: string, userId: string): Promise<void> {
     await manager.query(`UPDATE email_token SET used_at = now() WHERE id = $1`, [tokenId]);
     await manager.query(`UPDATE user_account SET email_confirmed_at = coalesce(email_confirmed_at, now()) WHERE id = $1`, [userId]);
+  }
+
+  async setPasswordHash(manager: EntityManager, userId: string, passwordHash: string): Promise<void> {
+    await manager.query(`UPDATE user_account SET password_hash = $2 WHERE id = $1`, [userId, passwordHash]);
+  }
+
+  async setEmail(manager: EntityManager, userId: string, email: string): Promise<void> {
+    await manager.query(`UPDATE user_account SET email = $2, email_confirmed_at = now() WHERE id = $1`, [userId, email]);
+  }
+
+  /** Following a reset link proves the mailbox, like the confirmation link does. */
+  async markTokenUsed(manager: EntityManager, tokenId: string, userId: string): Promise<void> {
+    await this.useToken(manager, tokenId, userId);
+  }
+
+  /** Earlier links of the same purpose stop working when a new one is sent or one is used. */
+  async revokeTokens(manager: EntityManager, userId: string, purpose: string): Promise<void> {
+    await manager.query(`UPDATE email_token SET used_at = now() WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL`, [userId, purpose]);
+  }
+
+  /** An unused, unexpired token (read only; use findTokenForUpdate to consume it). */
+  async findLiveToken(tokenHash: string, purpose: string): Promise<EmailToken | null> {
+    const t = await this.ds.getRepository(EmailToken).findOneBy({ tokenHash, purpose });
+    return t && !t.usedAt && t.expiresAt.getTime() > Date.now() ? t : null;
   }
 }

@@ -18,12 +18,15 @@ export interface AppConfig {
   dataDir: string;
   logLevel: string;
   loginRateLimit: number;
+  registrationRateLimit: number;
   loginAccountRateLimit: number;
   trustProxy: false | number | string[];
   seedDemo: boolean;
   confirmTokenHours: number;
   /** Finished runs kept per kind besides the current ones (older ones are pruned). */
   matchingKeepRuns: number;
+  resetTokenMinutes: number;
+  legalFiles: { impressum: string | null; privacy: string | null };
 }
 
 export function toAppConfig(env: EnvironmentVariables): AppConfig {
@@ -46,12 +49,15 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     dataDir: env.DATA_DIR,
     logLevel: env.LOG_LEVEL,
     loginRateLimit: env.LOGIN_RATE_LIMIT,
+    registrationRateLimit: env.REGISTRATION_RATE_LIMIT,
     loginAccountRateLimit: env.LOGIN_ACCOUNT_RATE_LIMIT,
     trustProxy: parseTrustProxy(env.TRUST_PROXY) ?? false,
     // Demo data only where nobody keeps real data by default (embedded), or when asked for.
     seedDemo: shouldSeedDemo(embedded ? 'embedded' : 'servers', env.SEED_DEMO),
     confirmTokenHours: env.CONFIRM_TOKEN_HOURS,
     matchingKeepRuns: env.MATCHING_KEEP_RUNS,
+    resetTokenMinutes: env.RESET_TOKEN_MINUTES,
+    legalFiles: { impressum: env.IMPRESSUM_FILE || null, privacy: env.DATENSCHUTZ_FILE || null },
   };
 }
 

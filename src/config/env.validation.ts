@@ -49,6 +49,9 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(1) @Max(1000)
   LOGIN_RATE_LIMIT: number = 10;
 
+  @Type(() => Number) @IsInt() @Min(1) @Max(10000)
+  REGISTRATION_RATE_LIMIT: number = 20;
+
   // Per account (email), across all client addresses, within 15 minutes: slows a guess spread over many addresses.
   @Type(() => Number) @IsInt() @Min(1) @Max(1000)
   LOGIN_ACCOUNT_RATE_LIMIT: number = 20;
@@ -67,6 +70,15 @@ export class EnvironmentVariables {
   // Finished matching runs kept per kind besides the current ones; older ones are deleted in the background.
   @Type(() => Number) @IsInt() @Min(0) @Max(100)
   MATCHING_KEEP_RUNS: number = 3;
+  @Type(() => Number) @IsInt() @Min(5) @Max(24 * 60)
+  RESET_TOKEN_MINUTES: number = 30;
+
+  // Operator texts for the legal pages (plain text files; paragraphs separated by blank lines).
+  @IsOptional() @IsString()
+  IMPRESSUM_FILE?: string;
+
+  @IsOptional() @IsString()
+  DATENSCHUTZ_FILE?: string;
 }
 
 export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {

@@ -3,6 +3,7 @@ import { Matching1732500000000 } from '../../migrations/1732500000000-Matching';
 import { Tandems1733100000000 } from '../../migrations/1733100000000-Tandems';
 import { RateLimitCounter1733200000000 } from '../../migrations/1733200000000-RateLimitCounter';
 import { ReadPathIndexes1733500000000 } from '../../migrations/1733500000000-ReadPathIndexes';
+import { AccountLifecycle1733300000000 } from '../../migrations/1733300000000-AccountLifecycle';
 
 // Explicit list (no glob) so the same migrations load under tsc output and inside jest.
 export const MIGRATIONS = [
@@ -10,5 +11,6 @@ export const MIGRATIONS = [
   Matching1732500000000,
   Tandems1733100000000,
   RateLimitCounter1733200000000,
+  AccountLifecycle1733300000000,
   ReadPathIndexes1733500000000,
 ];

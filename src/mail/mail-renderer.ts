@@ -15,7 +15,8 @@ export class MailRenderer {
   private readonly cache = new Map<string, { subject: HandlebarsTemplateDelegate; html: HandlebarsTemplateDelegate; text: HandlebarsTemplateDelegate }>();
   private readonly layout: HandlebarsTemplateDelegate;
 
-  constructor(private readonly dir = join(TEMPLATES_DIR, 'mail')) {
+  /** appUrl: every mail's footer links to the operator's Impressum and privacy notice there. */
+  constructor(private readonly dir = join(TEMPLATES_DIR, 'mail'), private readonly appUrl = 'http://localhost:3000') {
     this.layout = this.hbs.compile(readFileSync(join(dir, 'layouts', 'base.html.hbs'), 'utf8'));
   }
 
@@ -28,6 +29,8 @@ export class MailRenderer {
       this.cache.set(template, t);
     }
     const subject = t.subject(context).trim();
-    return { subject, html: this.layout({ subject, body: t.html(context) }), text: t.text(context) };
+    const links = { impressumUrl: `${this.appUrl}/impressum`, privacyUrl: `${this.appUrl}/datenschutz` };
+    const text = `${t.text(context).trimEnd()}\n\n--\nImpressum: ${links.impressumUrl}\nDatenschutz: ${links.privacyUrl}\n`;
+    return { subject, html: this.layout({ subject, body: t.html(context), ...links }), text };
   }
 }

@@ -1,7 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { JOBS, QUEUES } from '../queue/queue-names';
 import { MailDeliveryRepository, NewDelivery } from './mail-delivery.repository';
 import { MailRenderer } from './mail-renderer';
@@ -10,13 +11,16 @@ import { MailTransportRepository } from './mail-transport.repository';
 @Injectable()
 export class MailService {
   private readonly logger = new Logger(MailService.name);
-  private readonly renderer = new MailRenderer();
+  private readonly renderer: MailRenderer;
 
   constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly deliveries: MailDeliveryRepository,
     private readonly transport: MailTransportRepository,
     @InjectQueue(QUEUES.mail) private readonly queue: Queue,
-  ) {}
+  ) {
+    this.renderer = new MailRenderer(undefined, config.appUrl);
+  }
 
   /** Records the promise inside the caller's transaction; call dispatch() with the id after commit. */
   record(d: NewDelivery, manager?: EntityManager): Promise<string> {

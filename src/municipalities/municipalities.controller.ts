@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Put, Query } from '@nestjs/common';
-import { ApiCookieAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, Length } from 'class-validator';
+import { ApiCookieAuth, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';
 import type { SessionUser } from '../auth/session-user';
@@ -8,6 +8,12 @@ import { MunicipalityRepository } from './municipality.repository';
 import { TopicRepository } from './topic.repository';
 import { TownProfileDto } from './town-profile.dto';
 import { TownsService } from './towns.service';
+
+class PauseDto {
+  @ApiProperty({ description: 'true pauses suggestions and requests for the town, false resumes them' })
+  @IsBoolean({ message: 'paused must be true or false' })
+  paused: boolean;
+}
 
 class SearchQuery {
   @IsString() @Length(2, 80, { message: 'q must be 2 to 80 characters (a name or a postcode)' }) q: string;
@@ -54,5 +60,13 @@ export class MunicipalitiesController {
   @ApiOperation({ summary: "Replace the town's profile (contacts of that town only)" })
   update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: TownProfileDto, @CurrentUser() user: SessionUser) {
     return this.towns.updateProfile(user, id, dto);
+  }
+
+  @Put('towns/:id/pause')
+  @Roles('town_contact')
+  @ApiCookieAuth()
+  @ApiOperation({ summary: 'Pause or resume suggestions and requests for the town (contacts of that town only)' })
+  pause(@Param('id', ParseUUIDPipe) id: string, @Body() dto: PauseDto, @CurrentUser() user: SessionUser) {
+    return this.towns.setPaused(user, id, dto.paused);
   }
 }

@@ -21,7 +21,7 @@ export class MunicipalityRepository {
     const byPostcode = /^\d{2,5}$/.test(term);
     const rows = await this.ds.getRepository(Municipality)
       .createQueryBuilder('m')
-      .addSelect('EXISTS (SELECT 1 FROM town t WHERE t.ags = m.ags)', 'registered')
+      .addSelect("EXISTS (SELECT 1 FROM town t WHERE t.ags = m.ags AND t.status = 'verified')", 'registered')
       .where(byPostcode ? 'm.postcode LIKE :prefix' : '(lower(m.name) LIKE :prefix OR lower(m.name) LIKE :contains)', {
         prefix: `${term}%`,
         contains: `%${term.replace(/[%_\\]/g, '\\$&')}%`,

@@ -24,6 +24,10 @@ const PROFILE_GERMAN: Record<string, string> = {
   capacity: 'Bitte geben Sie eine Zahl von 0 bis 5 für die Tandems an.',
   _default: 'Bitte prüfen Sie Ihre Angaben.',
 };
+const PAUSE_DONE: Record<string, string> = {
+  an: 'Ihre Kommune ist jetzt pausiert.',
+  aus: 'Ihre Kommune nimmt wieder am Matching teil.',
+};
 const VISIBILITY_LABELS: Record<string, string> = {
   description: 'Beschreibung', topics: 'Themen', challenges: 'Herausforderungen', experiences: 'Erfahrungen',
 };
@@ -49,12 +53,20 @@ export class TownProfilePagesController {
   constructor(private readonly towns: TownsService, private readonly topics: TopicRepository) {}
 
   @Get()
-  async show(@CurrentUser() user: SessionUser, @Query('gespeichert') saved: string | undefined, @Res() res: Response) {
+  async show(@CurrentUser() user: SessionUser, @Query('gespeichert') saved: string | undefined, @Query('pause') pause: string | undefined, @Res() res: Response) {
     const town = await this.towns.view(user, user.townId!);
     return res.render('profile', await this.viewModel(town, {
       topics: town.topics!.map((t) => t.slug), challenges: town.challenges!, experiences: town.experiences!,
       description: town.description!, capacity: town.capacity, visibility: town.visibility,
-    }, { saved: saved === '1' }));
+    }, { saved: saved === '1', pauseDone: PAUSE_DONE[pause ?? ''] }));
+  }
+
+  @Post('pause')
+  async pause(@CurrentUser() user: SessionUser, @Body() body: Record<string, unknown>, @Res() res: Response) {
+    const paused = body.paused === 'ja' ? true : body.paused === 'nein' ? false : null;
+    if (paused === null) throw new DomainError(400, 'bad_pause', 'paused must be ja or nein', 'Bitte wählen Sie „Pausieren“ oder „Fortsetzen“.');
+    await this.towns.setPaused(user, user.townId!, paused);
+    return res.redirect(303, `/meine-kommune?pause=${paused ? 'an' : 'aus'}`);
   }
 
   @Post()

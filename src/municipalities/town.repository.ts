@@ -1,23 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { Town, TownStatus } from './town.entity';
 
-export interface TownContact {
+export interface PendingContact {
   email: string;
   displayName: string;
   contactFunction: string | null;
   emailConfirmedAt: Date | null;
   createdAt: Date;
-}
-
-/** A registration waiting for the Geschäftsstelle: directory facts and the contacts who registered. */
-export interface PendingRegistration {
-  townId: string;
-  ags: string;
-  registeredAt: Date;
-  directory: { name: string; stateName: string; districtName: string | null; associationName: string | null; population: number; postcode: string | null };
-  contacts: TownContact[];
 }
 
 export interface ProfileWrite {
@@ -37,8 +28,34 @@ export class TownRepository {
     return this.ds.transaction(work);
   }
 
-  async existsForAgs(ags: string, manager: EntityManager = this.ds.manager): Promise<boolean> {
-    return (await manager.query(`SELECT 1 FROM town WHERE ags = $1`, [ags])).length > 0;
+  /** Only a verified town holds its AGS; pending applications may compete, rejected ones are history. */
+  async verifiedExistsForAgs(ags: string, manager: EntityManager = this.ds.manager, exceptId?: string): Promise<boolean> {
+    const rows = await manager.query(`SELECT 1 FROM town WHERE ags = $1 AND status = 'verified' AND id IS DISTINCT FROM $2`, [ags, exceptId ?? null]);
+    return rows.length > 0;
+  }
+
+  /** Other pending applications for the same AGS (they lose when one is verified). */
+  async pendingCompetitorIds(manager: EntityManager, ags: string, exceptId: string): Promise<string[]> {
+    const rows = await manager.query(`SELECT id FROM town WHERE ags = $1 AND status = 'pending' AND id <> $2 ORDER BY id FOR UPDATE`, [ags, exceptId]);
+    return rows.map((r: { id: string }) => r.id);
+  }
+
+  /** Verified towns for the office's contact management, by name, with their main contact and number of contacts. */
+  listVerifiedWithContacts(): Promise<Array<{ id: string; name: string; stateName: string; mainContact: string | null; contacts: number }>> {
+    return this.ds.query(
+      `SELECT t.id, m.name, m.state_name AS "stateName",
+              (SELECT u.display_name FROM user_account u WHERE u.town_id = t.id AND u.main_contact) AS "mainContact",
+              (SELECT count(*)::int FROM user_account u WHERE u.town_id = t.id) AS contacts
+       FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.status = 'verified' ORDER BY m.name, t.id`,
+    );
+  }
+
+  async delete(manager: EntityManager, id: string): Promise<void> {
+    await manager.query(`DELETE FROM town WHERE id = $1`, [id]);
+  }
+
+  async setPaused(manager: EntityManager, id: string, paused: boolean): Promise<void> {
+    await manager.query(`UPDATE town SET opted_out = $2 WHERE id = $1`, [id, paused]);
   }
 
   async create(manager: EntityManager, ags: string): Promise<string> {
@@ -46,14 +63,12 @@ export class TownRepository {
     return rows[0].id;
   }
 
-  // find, not findOne: findOne's LIMIT makes TypeORM run a second DISTINCT query over the same joins first.
-  async findById(id: string, manager: EntityManager = this.ds.manager): Promise<Town | null> {
-    const [town] = await manager.getRepository(Town).find({
+  findById(id: string, manager: EntityManager = this.ds.manager): Promise<Town | null> {
+    return manager.getRepository(Town).findOne({
       where: { id },
       relations: { topics: true, challenges: true, experiences: true },
       order: { topics: { sortOrder: 'ASC' } },
     });
-    return town ?? null;
   }
 
   findByIdForUpdate(manager: EntityManager, id: string): Promise<Town | null> {
@@ -84,37 +99,31 @@ export class TownRepository {
     }
   }
 
-  /** Registrations waiting for the Geschäftsstelle, oldest first, with the contacts who registered (two indexed queries). */
-  async listByStatus(status: TownStatus): Promise<Array<Town & { contacts: TownContact[] }>> {
-    const towns = await this.ds.getRepository(Town).find({ where: { status }, order: { createdAt: 'ASC' } });
+  /**
+   * Applications waiting for the Geschäftsstelle, oldest first, with the contacts who registered. One whose
+   * confirmation link ran out unconfirmed has expired and is left out (it is purged on the next occasion).
+   */
+  async listPendingApplications(): Promise<Array<Town & { contacts: PendingContact[] }>> {
+    const live: { id: string }[] = await this.ds.query(
+      `SELECT t.id FROM town t WHERE t.status = 'pending'
+         AND (EXISTS (SELECT 1 FROM user_account u WHERE u.town_id = t.id AND u.email_confirmed_at IS NOT NULL)
+           OR EXISTS (SELECT 1 FROM user_account u JOIN email_token e ON e.user_id = u.id
+                       WHERE u.town_id = t.id AND e.purpose = 'confirm-email' AND e.used_at IS NULL AND e.expires_at > now()))`,
+    );
+    if (!live.length) return [];
+    const towns = await this.ds.getRepository(Town).find({ where: { id: In(live.map((r) => r.id)) }, order: { createdAt: 'ASC' } });
     if (!towns.length) return [];
-    const rows: Array<TownContact & { townId: string }> = await this.ds.query(
-      `SELECT town_id AS "townId", email, display_name AS "displayName", contact_function AS "contactFunction",
-              email_confirmed_at AS "emailConfirmedAt", created_at AS "createdAt"
-       FROM user_account WHERE town_id = ANY($1) ORDER BY created_at`,
+    const contacts = await this.ds.query(
+      `SELECT town_id, email, display_name, contact_function, email_confirmed_at, created_at FROM user_account
+       WHERE town_id = ANY($1) ORDER BY created_at`,
       [towns.map((t) => t.id)],
     );
-    const byTown = new Map<string, TownContact[]>();
-    for (const { townId, ...c } of rows) byTown.set(townId, [...(byTown.get(townId) ?? []), c]);
-    return towns.map((t) => Object.assign(t, { contacts: byTown.get(t.id) ?? [] }));
-  }
-
-  /** Pending registrations, oldest first, one page of them (`limit` null = all) and how many there are: one query each. */
-  async pendingRegistrations(limit: number | null, offset = 0): Promise<{ total: number; items: PendingRegistration[] }> {
-    const [items, count] = await Promise.all([
-      this.ds.query<PendingRegistration[]>(
-        `SELECT t.id AS "townId", t.ags, t.created_at AS "registeredAt",
-                json_build_object('name', m.name, 'stateName', m.state_name, 'districtName', m.district_name,
-                                  'associationName', m.association_name, 'population', m.population, 'postcode', m.postcode) AS directory,
-                coalesce((SELECT json_agg(json_build_object('email', u.email, 'displayName', u.display_name, 'contactFunction', u.contact_function,
-                                                            'emailConfirmedAt', u.email_confirmed_at, 'createdAt', u.created_at) ORDER BY u.created_at)
-                          FROM user_account u WHERE u.town_id = t.id), '[]') AS contacts
-         FROM town t JOIN municipality m ON m.ags = t.ags
-         WHERE t.status = 'pending' ORDER BY t.created_at, t.id LIMIT $1 OFFSET $2`,
-        [limit, offset],
-      ),
-      this.ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM town WHERE status = 'pending'`),
-    ]);
-    return { total: count[0].n, items };
+    return towns.map((t) =>
+      Object.assign(t, {
+        contacts: contacts
+          .filter((c: { town_id: string }) => c.town_id === t.id)
+          .map((c: Record<string, never>) => ({ email: c.email, displayName: c.display_name, contactFunction: c.contact_function, emailConfirmedAt: c.email_confirmed_at, createdAt: c.created_at })),
+      }),
+    );
   }
 }

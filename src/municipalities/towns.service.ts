@@ -25,6 +25,8 @@ export interface TownView {
   status: Town['status'];
   isDemo: boolean;
   capacity: number;
+  /** Paused by the town: no suggestions for or with it, no new requests (matching reads town.opted_out). */
+  paused: boolean;
   visibility: Record<ProfileField, Visibility>;
   description?: string;
   topics?: { slug: string; name: string }[];
@@ -55,13 +57,31 @@ export class TownsService {
     return {
       id: town.id, ags: town.ags, name: m.name, stateName: m.stateName, districtName: m.districtName, associationName: m.associationName,
       population: m.population, areaKm2: m.areaKm2, latitude: m.latitude, longitude: m.longitude,
-      status: town.status, isDemo: town.isDemo, capacity: town.capacity, visibility,
+      status: town.status, isDemo: town.isDemo, capacity: town.capacity, paused: town.optedOut, visibility,
       description: shows('description') ? town.description : undefined,
       topics: shows('topics') ? town.topics.map((t) => ({ slug: t.slug, name: t.name })) : undefined,
       challenges: shows('challenges') ? town.challenges.map((c) => ({ topic: c.topicSlug, text: c.text, urgency: c.urgency })) : undefined,
       experiences: shows('experiences') ? town.experiences.map((e) => ({ topic: e.topicSlug, tried: e.tried, outcome: e.outcome })) : undefined,
       hiddenFields: PROFILE_FIELDS.filter((f) => !shows(f)),
     };
+  }
+
+  /** Pause or resume suggestions and requests; only a contact of the town itself may. */
+  async setPaused(actor: SessionUser, townId: string, paused: boolean): Promise<TownView> {
+    if (actor.townId !== townId) {
+      throw new DomainError(HttpStatus.FORBIDDEN, 'not_your_town', 'You can only pause or resume your own town',
+        'Sie können nur Ihre eigene Kommune pausieren oder fortsetzen.');
+    }
+    const changed = await this.towns.transaction(async (m) => {
+      const town = await this.towns.findByIdForUpdate(m, townId);
+      if (!town) throw townNotFound();
+      if (town.optedOut === paused) return false;
+      await this.towns.setPaused(m, townId, paused);
+      await this.audit.write(m, { actorId: actor.id, action: paused ? 'town.paused' : 'town.resumed', subjectType: 'town', subjectId: townId });
+      return true;
+    });
+    if (changed) await this.matching.requestRecompute(paused ? 'paused' : 'resumed');
+    return this.view(actor, townId);
   }
 
   /** Only a contact of the town itself edits its profile; unknown topics reject the whole update. */

@@ -69,6 +69,7 @@ describe('German pages in headless Chromium (phone-sized, office on desktop), wi
     await page.getByLabel('Ihre Funktion').selectOption('mayor');
     await page.getByLabel('Dienstliche E-Mail-Adresse').fill(MAYOR);
     await page.getByLabel('Passwort').fill('schwach');
+    await page.getByLabel(/Datenschutzerklärung gelesen/).check();
     await page.getByRole('button', { name: 'Registrieren' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain('Das Passwort ist zu schwach');
     expect(await count(`SELECT count(*) FROM town`)).toBe(0);

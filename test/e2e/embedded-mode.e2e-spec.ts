@@ -84,8 +84,9 @@ describe('embedded default mode (no PostgreSQL or Redis configured)', () => {
 
     const [olbernhau] = (await request(url).get('/api/municipalities').query({ q: 'Olbernhau' }).expect(200)).body;
     expect(olbernhau).toMatchObject({ name: 'Olbernhau', stateName: 'Sachsen', registered: false });
-    const reg = await request(url).post('/api/auth/register')
-      .send({ ags: olbernhau.ags, email: 'bm@olbernhau.test', password: PASSWORD, displayName: 'Jörg Klaus', contactFunction: 'mayor' }).expect(201);
+    await request(url).post('/api/auth/register')
+      .send({ ags: olbernhau.ags, email: 'bm@olbernhau.test', password: PASSWORD, displayName: 'Jörg Klaus', contactFunction: 'mayor', privacyAccepted: true })
+      .expect(201);
 
     let link: string | undefined;
     for (let i = 0; i < 100 && !link; i++) {
@@ -108,8 +109,8 @@ describe('embedded default mode (no PostgreSQL or Redis configured)', () => {
     await request(url).post('/api/auth/confirm').send({ token }).expect(200);
 
     const agent = request.agent(url);
-    await agent.post('/api/auth/login').send({ email: 'bm@olbernhau.test', password: PASSWORD }).expect(200);
-    await agent.put(`/api/towns/${reg.body.townId}/profile`).send({
+    const login = await agent.post('/api/auth/login').send({ email: 'bm@olbernhau.test', password: PASSWORD }).expect(200);
+    await agent.put(`/api/towns/${login.body.townId}/profile`).send({
       topics: ['leerstand'], challenges: [{ topic: 'leerstand', text: 'Leere Läden im Zentrum', urgency: 3 }], experiences: [], description: 'Bergstadt.', capacity: 1,
     }).expect(200);
     // Bull Board reads Redis only: in this mode the office gets a page that says so (a mayor is refused first).

@@ -24,14 +24,16 @@ describe('registration → email → confirmation → profile → verification (
     expect(search.body[0]).toMatchObject({ ags: '14521450', name: 'Olbernhau', stateName: 'Sachsen', registered: false });
 
     const reg = await request(t.url).post('/api/auth/register').send({
-      ags: '14521450', email: 'buergermeister@olbernhau.test', password: PASSWORD, displayName: 'Jörg Klaus', contactFunction: 'mayor',
+      ags: '14521450', email: 'buergermeister@olbernhau.test', password: PASSWORD, displayName: 'Jörg Klaus', contactFunction: 'mayor', privacyAccepted: true,
     }).expect(201);
+    expect(reg.body).toEqual({ status: 'pending', message: expect.any(String) });
     expect(reg.body.status).toBe('pending');
 
     const mail = await t.smtp.waitFor((m) => m.subject?.includes('bestätigen') ?? false);
     expect(mail.to && !Array.isArray(mail.to) ? mail.to.text : '').toBe('buergermeister@olbernhau.test');
     expect(mail.subject).toBe('Bitte bestätigen Sie Ihre E-Mail-Adresse für Kleinstadt-Tandem');
-    expect(mail.text).toContain('Guten Tag Jörg Klaus');
+    expect(mail.text).toContain('Guten Tag,');
+    expect(mail.text).not.toContain('Jörg Klaus');
     expect(mail.text).toContain('Olbernhau (Sachsen)');
     expect(mail.html).toContain('E-Mail-Adresse bestätigen');
     expect(mail.headers.get('x-kt-delivery-id')).toBeTruthy();
@@ -73,7 +75,7 @@ describe('registration → email → confirmation → profile → verification (
     await office.post('/api/auth/login').send({ email: 'office@akademie.test', password: OFFICE_PASSWORD }).expect(200);
     const pending = await office.get('/api/admin/registrations').expect(200);
     expect(pending.body).toHaveLength(1);
-    expect(pending.body[0]).toMatchObject({ townId, ags: '14521450', directory: { name: 'Olbernhau', population: 10966 } });
+    expect(pending.body[0]).toMatchObject({ townId, ags: '14521450', directory: { name: 'Olbernhau', population: 10966 }, competingTownIds: [] });
     expect(pending.body[0].contacts[0]).toMatchObject({ email: 'buergermeister@olbernhau.test', contactFunction: 'mayor' });
 
     // The mayor cannot verify their own town.

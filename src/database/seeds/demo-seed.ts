@@ -78,7 +78,8 @@ export async function seedDemo(ds: DataSource, opts: SeedOptions = {}): Promise<
       if (!profile) continue; // the unregistered towns stay free for a visitor to register
       // An existing town with this AGS (demo or a real registration) is left as it is.
       const res = await m.query(
-        `INSERT INTO town (ags, status, is_demo, decided_at) VALUES ($1, 'verified', true, now()) ON CONFLICT (ags) DO NOTHING RETURNING id`,
+        `INSERT INTO town (ags, status, is_demo, decided_at) VALUES ($1, 'verified', true, now())
+         ON CONFLICT (ags) WHERE status = 'verified' DO NOTHING RETURNING id`,
         [municipality.ags],
       );
       if (!res[0]) continue;

@@ -1,0 +1,179 @@
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { AuditRepository } from '../audit/audit.repository';
+import { DomainError, townNotFound } from '../common/domain-error';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MailService } from '../mail/mail.service';
+import { TownRepository } from '../municipalities/town.repository';
+import { sanitiseDisplayName } from './display-name.util';
+import { hashPassword, passwordWeakness } from './password.util';
+import { PersonalDataRepository } from './personal-data.repository';
+import { isOffice, type SessionUser } from './session-user';
+import { hashToken, newToken } from './token.util';
+import type { ContactFunction } from './user-account.entity';
+import { UserRepository } from './user.repository';
+
+export const INVITATION_PURPOSE = 'invitation';
+const INVITATION_DAYS = 7;
+
+export interface TownContact {
+  id: string;
+  displayName: string;
+  email: string;
+  contactFunction: ContactFunction | null;
+  mainContact: boolean;
+  /** false while an invitation has not been accepted yet */
+  active: boolean;
+}
+
+export interface InviteInput {
+  email: string;
+  displayName: string;
+  contactFunction: ContactFunction;
+}
+
+const forbidden = () =>
+  new DomainError(HttpStatus.FORBIDDEN, 'not_your_town', 'Only contacts of this town and the office manage its contacts',
+    'Die Kontakte einer Kommune verwalten nur ihre Ansprechpersonen und die Geschäftsstelle.');
+const lastContact = () =>
+  new DomainError(HttpStatus.CONFLICT, 'last_contact', 'The last contact of a town cannot be removed',
+    'Die letzte Ansprechperson einer Kommune kann nicht entfernt werden. Bitte laden Sie zuerst eine Nachfolge ein.');
+
+/** Several contacts per town: invitations by mail, the office's handover of the main contact, removal. */
+@Injectable()
+export class TownContactsService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly users: UserRepository,
+    private readonly towns: TownRepository,
+    private readonly personal: PersonalDataRepository,
+    private readonly audit: AuditRepository,
+    private readonly mail: MailService,
+  ) {}
+
+  async list(viewer: SessionUser, townId: string): Promise<TownContact[]> {
+    if (viewer.townId !== townId && !isOffice(viewer)) throw forbidden();
+    return (await this.users.findContactsOfTown(townId)).map((c) => ({
+      id: c.id, displayName: c.displayName, email: c.email, contactFunction: c.contactFunction, mainContact: c.mainContact, active: !!c.emailConfirmedAt,
+    }));
+  }
+
+  /** A contact of a verified town invites a colleague; the invitation link sets the password. */
+  async invite(actor: SessionUser, townId: string, input: InviteInput): Promise<void> {
+    if (actor.townId !== townId) throw forbidden();
+    const displayName = sanitiseDisplayName(input.displayName);
+    if (!displayName) {
+      throw new DomainError(HttpStatus.BAD_REQUEST, 'invalid_display_name', 'displayName must be 2 to 80 characters: letters, spaces and . - \' only',
+        'Bitte geben Sie den Namen an (2 bis 80 Zeichen, nur Buchstaben, Leerzeichen und . - \').', 'displayName');
+    }
+    const email = input.email.trim();
+    const token = newToken();
+    const deliveryId = await this.towns.transaction(async (m) => {
+      const town = await this.towns.findByIdForUpdate(m, townId);
+      if (!town) throw townNotFound();
+      if (town.status !== 'verified') {
+        throw new DomainError(HttpStatus.CONFLICT, 'town_not_verified', 'Colleagues can be invited once the office has verified the town',
+          'Weitere Ansprechpersonen können Sie einladen, sobald die Geschäftsstelle Ihre Kommune bestätigt hat.');
+      }
+      await this.users.purgeExpiredRegistrations(m, email);
+      if (await this.users.findIdByEmail(email, m)) {
+        throw new DomainError(HttpStatus.CONFLICT, 'email_taken', 'This address already belongs to an account',
+          'Für diese E-Mail-Adresse besteht bereits ein Konto. Bitte wenden Sie sich an die Geschäftsstelle.', 'email');
+      }
+      const user = await this.users.create(m, {
+        email, passwordHash: '!', role: 'town_contact', displayName, townId, contactFunction: input.contactFunction, mainContact: false,
+      });
+      const row = await this.users.createToken(m, {
+        userId: user.id, purpose: INVITATION_PURPOSE, tokenHash: token.hash, expiresAt: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
+      });
+      await this.audit.write(m, { actorId: actor.id, action: 'contact.invited', subjectType: 'town', subjectId: townId, data: { userId: user.id } });
+      return this.mail.record({
+        dedupeKey: `contact-invitation:${row.id}`, recipient: email, template: 'contact-invitation',
+        context: {
+          displayName, inviterName: actor.displayName, townName: town.municipality.name,
+          acceptUrl: `${this.config.appUrl}/einladung?token=${token.raw}`, validDays: INVITATION_DAYS,
+        },
+      }, m);
+    }).catch((err) => {
+      if (err?.code === '23505') {
+        throw new DomainError(HttpStatus.CONFLICT, 'email_taken', 'This address already belongs to an account',
+          'Für diese E-Mail-Adresse besteht bereits ein Konto. Bitte wenden Sie sich an die Geschäftsstelle.', 'email');
+      }
+      throw err;
+    });
+    await this.mail.dispatch([deliveryId]);
+  }
+
+  async invitationFor(rawToken: string): Promise<{ displayName: string; townName: string } | null> {
+    const token = await this.users.findLiveToken(hashToken(rawToken), INVITATION_PURPOSE);
+    if (!token) return null;
+    const user = await this.users.findById(token.userId);
+    const town = user?.townId ? await this.towns.findById(user.townId) : null;
+    return user && town ? { displayName: user.displayName, townName: town.municipality.name } : null;
+  }
+
+  async acceptInvitation(rawToken: string, password: string): Promise<void> {
+    await this.towns.transaction(async (m) => {
+      const token = await this.users.findTokenForUpdate(m, hashToken(rawToken), INVITATION_PURPOSE);
+      if (!token || token.usedAt || token.expiresAt.getTime() < Date.now()) {
+        throw new DomainError(HttpStatus.BAD_REQUEST, 'invalid_token', 'The invitation link is invalid, used or expired',
+          'Dieser Einladungslink ist ungültig, abgelaufen oder wurde bereits verwendet. Bitte bitten Sie um eine neue Einladung.');
+      }
+      const user = (await this.users.findById(token.userId))!;
+      const weak = passwordWeakness(password, user.email);
+      if (weak) {
+        throw new DomainError(HttpStatus.BAD_REQUEST, 'weak_password', weak,
+          'Das Passwort ist zu schwach: mindestens 10 Zeichen mit drei der vier Arten Kleinbuchstaben, Großbuchstaben, Ziffern und Sonderzeichen, und nicht die E-Mail-Adresse.', 'password');
+      }
+      await this.users.setPasswordHash(m, user.id, await hashPassword(password));
+      await this.users.markTokenUsed(m, token.id, user.id);
+      await this.audit.write(m, { actorId: user.id, action: 'contact.joined', subjectType: 'town', subjectId: user.townId! });
+    });
+  }
+
+  /** The office hands the main contact over, e.g. to the successor after an election. */
+  async setMain(actor: SessionUser, townId: string, userId: string): Promise<void> {
+    if (!isOffice(actor)) throw forbidden();
+    const deliveryId = await this.towns.transaction(async (m) => {
+      const town = await this.towns.findByIdForUpdate(m, townId);
+      if (!town) throw townNotFound();
+      const contact = (await this.users.findContactsOfTown(townId, m)).find((c) => c.id === userId);
+      if (!contact) {
+        throw new DomainError(HttpStatus.NOT_FOUND, 'contact_not_found', 'No such contact of this town', 'Diese Ansprechperson gehört nicht zu der Kommune.');
+      }
+      if (!contact.emailConfirmedAt) {
+        throw new DomainError(HttpStatus.CONFLICT, 'contact_not_active', 'The contact has not accepted the invitation yet',
+          'Diese Person hat ihre Einladung noch nicht angenommen.');
+      }
+      if (contact.mainContact) return null;
+      await this.users.setMainContact(m, townId, userId);
+      await this.audit.write(m, { actorId: actor.id, action: 'contact.main_changed', subjectType: 'town', subjectId: townId, data: { userId } });
+      return this.mail.record({
+        dedupeKey: `main-contact:${townId}:${userId}:${Date.now()}`, recipient: contact.email, template: 'main-contact',
+        context: { displayName: contact.displayName, townName: town.municipality.name, profileUrl: `${this.config.appUrl}/meine-kommune` },
+      }, m);
+    });
+    if (deliveryId) await this.mail.dispatch([deliveryId]);
+  }
+
+  /** A colleague or the office removes a contact; never the last one, and the main contact only after a handover. */
+  async remove(actor: SessionUser, townId: string, userId: string): Promise<void> {
+    if (actor.townId !== townId && !isOffice(actor)) throw forbidden();
+    await this.towns.transaction(async (m) => {
+      const town = await this.towns.findByIdForUpdate(m, townId);
+      if (!town) throw townNotFound();
+      const contacts = await this.users.findContactsOfTown(townId, m);
+      const contact = contacts.find((c) => c.id === userId);
+      if (!contact) {
+        throw new DomainError(HttpStatus.NOT_FOUND, 'contact_not_found', 'No such contact of this town', 'Diese Ansprechperson gehört nicht zu der Kommune.');
+      }
+      if (contact.emailConfirmedAt && !contacts.some((c) => c.id !== userId && c.emailConfirmedAt)) throw lastContact();
+      if (contact.mainContact) {
+        throw new DomainError(HttpStatus.CONFLICT, 'main_contact', 'Hand the main contact over before removing it',
+          'Die Hauptansprechperson kann erst entfernt werden, wenn die Geschäftsstelle eine andere Person dazu bestimmt hat.');
+      }
+      await this.users.endSessions(m, [userId]);
+      await this.audit.write(m, { actorId: actor.id, action: 'contact.removed', subjectType: 'town', subjectId: townId });
+      await this.personal.anonymise(m, userId);
+    });
+  }
+}

@@ -10,9 +10,10 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { hashPassword } from '../src/auth/password.util';
 import { openDataSource, runMigrations } from '../src/database/data-source';
-import { importDirectory } from '../src/municipalities/directory/directory-import';
+import { withCommands } from '../src/commands/run-command';
+import { DirectoryImportService } from '../src/municipalities/directory/directory-import.service';
 import { DirectoryRecord, parseDestatis, readWorkbook } from '../src/municipalities/directory/destatis-parser.util';
-import { syntheticProfiles } from './synthetic-profiles.util';
+import { syntheticProfiles } from './synthetic-profiles';
 
 // npm run bench:http — the web process as in production (node dist/src/main.js, servers mode) over the 2,280 small
 // towns of the Destatis file, every route a mayor or the office uses under 100 connections, beside a bare Nest
@@ -65,7 +66,8 @@ const TANDEM_STATES = ['requested', 'accepted', 'approved', 'active', 'concluded
 
 /** 2,280 verified small towns with synthetic profiles and a contact each, 200 pending registrations, office staff. */
 async function seed(ds: DataSource, records: DirectoryRecord[]): Promise<Seeded> {
-  await importDirectory(ds, records);
+  // The directory import as the import command runs it (a command context on the bench's database, set in main).
+  await withCommands((c) => c.get(DirectoryImportService).import(records, 'bench'));
   const topics: { slug: string; name: string }[] = await ds.query(`SELECT slug, name FROM topic`);
   const topicName = new Map(topics.map((t) => [t.slug, t.name]));
   const small = records.filter((r) => r.population >= 5000 && r.population < 20000);
@@ -281,6 +283,7 @@ async function main() {
   try {
     await runMigrations(databaseUrl);
     const records = parseDestatis(await readWorkbook(XLSX));
+    Object.assign(process.env, { DATABASE_URL: databaseUrl, REDIS_URL });
     const ds = await openDataSource(databaseUrl);
     const seeded = await seed(ds, records).finally(() => ds.destroy());
     console.log(`seeded ${DATABASE}: ${records.length} municipalities, 2,280 verified small towns with synthetic profiles, ${PENDING} pending registrations${seeded.tandems ? ', 1,140 tandems in every state' : ''} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);

@@ -8,7 +8,7 @@ import { tandemRound } from '../src/matching/core/tandem-round.util';
 import { DEFAULT_WEIGHTS } from '../src/matching/core/weights';
 import { workshopGroups } from '../src/matching/core/workshop-groups.util';
 import { parseDestatis, readWorkbook } from '../src/municipalities/directory/destatis-parser.util';
-import { syntheticProfiles } from './synthetic-profiles.util';
+import { syntheticProfiles } from './synthetic-profiles';
 
 // npm run bench:matching — all German municipalities with seeded synthetic profiles; prints ratios side by side.
 const XLSX = process.env.DESTATIS_XLSX ?? resolve(__dirname, '../../../shared/data/destatis/31122023_Auszug_GV.xlsx');
@@ -34,10 +34,16 @@ async function main() {
   const sugg = await suggestPartnersParallel(ctx, all, { k: 10, exposureCap: 20 });
   const topk = (performance.now() - t0) / 1000;
   const [oneThread, topkOneThread] = time(() => suggestPartners(ctx, all, { k: 10, exposureCap: 20 }));
-  // The threaded pass must give exactly what one thread gives (it is not covered by the jest run, which loads TypeScript).
+  // The threaded pass must give exactly what one thread gives (test/e2e/threaded-candidates.e2e-spec.ts checks it on a smaller input).
   const key = (r: typeof sugg) => r.suggestions.map((x) => `${x.townId}>${x.partnerId}:${x.score}`).join('|');
   if (key(sugg) !== key(oneThread)) throw new Error('threaded and one-thread suggestions differ');
   console.log(`top-10 for all ${all.length}:  baseline ${baseline.toFixed(2)} s (per-pair loop, measured on ${sample.length} towns × all partners, extrapolated)  |  engine ${topk.toFixed(2)} s with the candidate pass on ${availableParallelism()} threads (${topkOneThread.toFixed(2)} s on one thread)  |  ${(baseline / topk).toFixed(1)}× faster  (${sugg.suggestions.length} suggestions, ${sugg.uncovered.length} uncovered)`);
+
+  // Coverage (issue 11): lists shorter than k, e.g. Dermbach (AGS 16063015), which got 8 before every list was filled.
+  const perTown = new Map<string, number>();
+  for (const s of sugg.suggestions) perTown.set(s.townId, (perTown.get(s.townId) ?? 0) + 1);
+  const short = all.filter((t) => (perTown.get(t.id) ?? 0) < 10).length;
+  console.log(`lists: Dermbach (16063015) ${perTown.get('16063015') ?? 0} suggestions; ${short} of ${all.length} towns with fewer than 10`);
 
   const ctxSmall = buildContext(small, DEFAULT_WEIGHTS);
   const edgesSmall = candidateGraph(ctxSmall, small, 20);
@@ -54,7 +60,7 @@ async function main() {
   console.log(`peak RSS: ${peak.toFixed(0)} MB`);
   console.log(JSON.stringify({
     towns: all.length, topk_seconds: +topk.toFixed(3), topk_one_thread_seconds: +topkOneThread.toFixed(3), baseline_seconds: +baseline.toFixed(3), speedup: +(baseline / topk).toFixed(1),
-    round_2280_seconds: +round2280.toFixed(3), round_10773_seconds: +round10773.toFixed(3), workshop_seconds: +workshopSec.toFixed(3), peak_rss_mb: Math.round(peak),
+    round_2280_seconds: +round2280.toFixed(3), round_10773_seconds: +round10773.toFixed(3), dermbach_suggestions: perTown.get('16063015') ?? 0, short_lists: short, workshop_seconds: +workshopSec.toFixed(3), peak_rss_mb: Math.round(peak),
   }));
 }
 

@@ -1,9 +1,9 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { toAppConfig } from '../src/config/app-config';
-import { validateEnv } from '../src/config/env.validation';
-import { openDataSource, runMigrations } from '../src/database/data-source';
-import { importDirectory } from '../src/municipalities/directory/directory-import';
+import { appConfig } from '../src/config/app-config';
+import { withCommands } from '../src/commands/run-command';
+import { runMigrations } from '../src/database/data-source';
+import { DirectoryImportService } from '../src/municipalities/directory/directory-import.service';
 import { parseDestatis, readWorkbook } from '../src/municipalities/directory/destatis-parser.util';
 
 const USAGE = 'Usage: npm run import:destatis -- <path-to-31122023_Auszug_GV.xlsx>';
@@ -27,17 +27,14 @@ async function main() {
   console.log(`Read ${records.length} municipalities from ${file} in ${parsedIn.toFixed(1)} s`);
   console.log(`  of which ${small} small towns with 5,000–19,999 inhabitants`);
 
-  const config = toAppConfig(validateEnv(process.env));
+  const config = appConfig();
   await runMigrations(config.databaseUrl);
-  const ds = await openDataSource(config.databaseUrl);
-  try {
-    const c = await importDirectory(ds, records);
+  await withCommands(async (app) => {
+    const c = await app.get(DirectoryImportService).import(records);
     console.log(`Imported: ${c.inserted} inserted, ${c.updated} updated, ${c.unchanged} unchanged`);
     console.log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     console.log('Quelle: Statistisches Bundesamt (Destatis), Gemeindeverzeichnis-Informationssystem GV-ISys');
-  } finally {
-    await ds.destroy();
-  }
+  });
 }
 
 main().catch((err) => {

@@ -1,9 +1,8 @@
-import { validateEnv } from '../src/config/env.validation';
-import { toAppConfig } from '../src/config/app-config';
+import { appConfig } from '../src/config/app-config';
 import { runMigrations } from '../src/database/data-source';
 
 async function main() {
-  const config = toAppConfig(validateEnv(process.env));
+  const config = appConfig();
   const applied = await runMigrations(config.databaseUrl);
   console.log(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date.');
 }

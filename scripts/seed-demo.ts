@@ -1,27 +1,24 @@
-import { toAppConfig } from '../src/config/app-config';
-import { validateEnv } from '../src/config/env.validation';
-import { openDataSource, runMigrations } from '../src/database/data-source';
-import { DEMO_SOURCE_NOTE, formatLogins, seedDemo } from '../src/database/seeds/demo-seed';
+import { appConfig } from '../src/config/app-config';
+import { withCommands } from '../src/commands/run-command';
+import { runMigrations } from '../src/database/data-source';
+import { DEMO_SOURCE_NOTE, DemoSeedService, formatLogins } from '../src/database/seeds/demo-seed.service';
 
 async function main() {
   const unknown = process.argv.slice(2).filter((a) => a !== '--' && a !== '--reset-passwords');
   if (unknown.length) throw new Error(`Unknown argument ${unknown.join(' ')}. Usage: npm run seed:demo [-- --reset-passwords]`);
-  const resetPasswords = process.argv.includes('--reset-passwords') || process.env.RESET_DEMO_PASSWORDS === 'true';
-  const config = toAppConfig(validateEnv(process.env));
+  const config = appConfig();
+  const resetPasswords = process.argv.includes('--reset-passwords') || config.resetDemoPasswords;
   const applied = await runMigrations(config.databaseUrl);
   if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
-  const ds = await openDataSource(config.databaseUrl);
-  try {
-    const s = await seedDemo(ds, { resetPasswords, log: (line) => console.log(line) });
+  await withCommands(async (app) => {
+    const s = await app.get(DemoSeedService).seed({ resetPasswords, log: (line) => console.log(line) });
     console.log('');
     console.log('=== DEMODATEN / DEMO DATA – not for production use ===');
     console.log(`Pilotstädte neu angelegt / pilot towns created: ${s.townsCreated} (the fixture holds 28, each marked "(Demodaten)")`);
     console.log(`Gemeinden aus der Fixture ergänzt / directory rows added from the fixture: ${s.municipalitiesAdded}`);
     console.log(`Demo-Logins:\n${formatLogins(s.logins)}`);
     console.log(DEMO_SOURCE_NOTE);
-  } finally {
-    await ds.destroy();
-  }
+  });
 }
 
 main().catch((err) => {

@@ -4,7 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/ensure-services.sh
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# Everything, test tools included (also after scripts/start.sh installed only what the service needs).
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ] || [ -e node_modules/.kt-lean-install ]; then
   npm ci --no-audit --no-fund
 fi
 # Lint (type-aware) and a type check of everything, tests and bench included, before any test runs.

@@ -5,8 +5,10 @@ import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { RolesGuard } from './auth/roles.guard';
 import { HttpExceptionFilter } from './common/http-exception.filter';
+import { APP_CONFIG } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { DigestsModule } from './digests/digests.module';
 import { HealthModule } from './health/health.module';
 import { LegalModule } from './legal/legal.module';
 import { MatchingModule } from './matching/matching.module';
@@ -21,7 +23,7 @@ import { SecurityModule } from './security/security.module';
 @Module({
   imports: [
     ConfigModule,
-    LoggerModule.forRoot(loggerOptions()),
+    LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: loggerOptions }),
     DatabaseModule,
     SecurityModule,
     QueueModule,
@@ -29,6 +31,7 @@ import { SecurityModule } from './security/security.module';
     AuthModule,
     AdminModule,
     MatchingModule,
+    DigestsModule,
     TandemsModule,
     HealthModule,
     LegalModule,

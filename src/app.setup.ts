@@ -11,9 +11,11 @@ import { Pool } from 'pg';
 import { createSessionStore } from './auth/session-store';
 import { isOffice, type SessionUser } from './auth/session-user';
 import { TEMPLATES_DIR } from './common/paths';
+import { canOpenOutbox } from './mail/outbox-access.guard';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { registerViewHelpers } from './common/view-helpers';
 import { useBodyParsers } from './security/body-parsing';
+import { contentTypeCheck, ensureBody } from './security/content-type.middleware';
 import { csrfProtection } from './security/csrf.middleware';
 import { inputSanity } from './security/input-sanity.middleware';
 import { noStoreForPrivate } from './security/no-store.middleware';
@@ -32,7 +34,9 @@ export function setupApp(app: NestExpressApplication): { close: () => Promise<vo
   }));
   // Order matters: cheap refusals first, then the parsers (ours, with limits), then one check of everything decoded.
   app.use(originCheck(config.appUrl));
+  app.use(contentTypeCheck);
   useBodyParsers(app);
+  app.use(ensureBody);
   app.use(inputSanity);
 
   const sessionPool = new Pool({ connectionString: config.databaseUrl, max: 4 });
@@ -59,7 +63,7 @@ export function setupApp(app: NestExpressApplication): { close: () => Promise<vo
     const user = req.user as SessionUser | undefined;
     res.locals.user = user;
     res.locals.isOffice = isOffice(user);
-    res.locals.outboxEnabled = config.mailTransport.kind === 'outbox';
+    res.locals.outboxEnabled = canOpenOutbox(config, user); // linked only where it can be opened
     next();
   });
 

@@ -1,10 +1,13 @@
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { chooseRuntimeMode, shouldSeedDemo } from './config/runtime-mode';
-import { openDataSource, runMigrations } from './database/data-source';
-import { formatLogins, seedDemo } from './database/seeds/demo-seed';
-import { lockDataDir } from './embedded/data-dir-lock';
+import { withCommands } from './commands/run-command';
+import { appConfig } from './config/app-config';
+import { localUrlHost, networkWarning } from './config/listen-host';
+import { chooseRuntimeMode } from './config/runtime-mode';
+import { runMigrations } from './database/data-source';
+import { DemoSeedService, formatLogins } from './database/seeds/demo-seed.service';
+import { lockDataDir, writeInstanceInfo } from './embedded/data-dir-lock';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded/embedded-postgres';
 
 // The start command: chooses the mode once, migrates, seeds the demo data (embedded default, or SEED_DEMO=true),
@@ -12,20 +15,24 @@ import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded/embedded-pos
 async function main() {
   const startedAt = Date.now();
   const mode = chooseRuntimeMode(process.env);
-  const env: NodeJS.ProcessEnv = { ...process.env, KT_MODE: mode };
+  // The children inherit this environment (plus the mode, and the embedded database's address).
+  process.env.KT_MODE = mode;
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  const config = appConfig(); // validated here too (a wrong variable stops the start before anything runs); knows the mode
   let embedded: EmbeddedPostgres | undefined;
   let unlock: (() => void) | undefined;
 
   if (mode === 'embedded') {
-    const dataDir = resolve(process.env.DATA_DIR ?? './data');
+    const dataDir = resolve(config.dataDir);
     unlock = lockDataDir(dataDir);
     try {
-      embedded = await startEmbeddedPostgres(dataDir, process.env.EMBEDDED_PG_PORT ? Number(process.env.EMBEDDED_PG_PORT) : undefined);
+      embedded = await startEmbeddedPostgres(dataDir, config.embeddedPgPort);
     } catch (err) {
       unlock();
       throw new Error(`The embedded PostgreSQL in ${join(dataDir, 'pglite')} did not start: ${(err as Error).message}`, { cause: err });
     }
     env.DATABASE_URL = embedded.url;
+    writeInstanceInfo(dataDir, { pid: process.pid, databaseUrl: embedded.url }); // for `npm run db:dump` while running
     delete env.REDIS_URL;
     console.log(`Embedded mode: PGlite in ${join(dataDir, 'pglite')}, BullMQ on PostgreSQL, email to the local outbox.`);
   }
@@ -48,16 +55,13 @@ async function main() {
   try {
     const applied = await runMigrations(env.DATABASE_URL!);
     if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
-    if (shouldSeedDemo(mode, process.env.SEED_DEMO)) {
-      const ds = await openDataSource(env.DATABASE_URL!);
-      try {
-        const s = await seedDemo(ds, { resetPasswords: process.env.RESET_DEMO_PASSWORDS === 'true' });
-        if (s.townsCreated) console.log(`DEMO DATA: ${s.townsCreated} pilot towns seeded (clearly marked as demo data).`);
-        demoLogins = `Demo-Logins:\n${formatLogins(s.logins)}`;
-        console.log(demoLogins);
-      } finally {
-        await ds.destroy();
-      }
+    if (config.seedDemo) {
+      // The seed runs in a command context on the database the children will use.
+      process.env.DATABASE_URL = env.DATABASE_URL;
+      const s = await withCommands((app) => app.get(DemoSeedService).seed({ resetPasswords: config.resetDemoPasswords }));
+      if (s.townsCreated) console.log(`DEMO DATA: ${s.townsCreated} pilot towns seeded (clearly marked as demo data).`);
+      demoLogins = `Demo-Logins:\n${formatLogins(s.logins)}`;
+      console.log(demoLogins);
     }
   } catch (err) {
     console.error(`Start-up failed: ${(err as Error).message}`);
@@ -79,14 +83,18 @@ async function main() {
     });
     children.push(child);
   }
-  const appUrl = (process.env.APP_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, '');
-  console.log(`Kleinstadt-Tandem starts on ${appUrl} …`);
+  const appUrl = config.appUrl;
+  const listening = `listening on ${config.host}:${config.port}${config.loopbackOnly ? ' (this machine only)' : ''}`;
+  const warning = networkWarning(config.host, config.mailTransport.kind === 'outbox');
+  console.log(`Kleinstadt-Tandem starts on ${appUrl}, ${listening} …`);
+  if (warning) console.warn(warning);
   // Say where to go once the web process answers, with the logins again (the children's start-up logs bury them).
-  if (await waitUntilHealthy(Number(process.env.PORT ?? 3000), () => stopping)) {
+  if (await waitUntilHealthy(localUrlHost(config.host), config.port, () => stopping)) {
     const lines = [
       '',
       `Kleinstadt-Tandem is ready (${mode === 'embedded' ? 'embedded mode' : 'servers mode'}, ${((Date.now() - startedAt) / 1000).toFixed(1)} s): ${appUrl}`,
-      ...(mode === 'embedded' ? [`Postausgang (emails are kept here, not sent): ${appUrl}/outbox`] : []),
+      ...(mode === 'embedded' ? [`Postausgang (emails are kept here, not sent${config.loopbackOnly ? '' : '; Geschäftsstelle login required'}): ${appUrl}/outbox`] : []),
+      `Web process ${listening}.`,
       ...(demoLogins ? [demoLogins] : []),
       'Stop with Ctrl+C.',
       '',
@@ -95,9 +103,7 @@ async function main() {
   }
 }
 
-async function waitUntilHealthy(port: number, gaveUp: () => boolean, timeoutMs = 120_000): Promise<boolean> {
-  const bound = process.env.HOST;
-  const host = !bound || bound === '0.0.0.0' || bound === '::' ? '127.0.0.1' : bound.includes(':') ? `[${bound}]` : bound;
+async function waitUntilHealthy(host: string, port: number, gaveUp: () => boolean, timeoutMs = 120_000): Promise<boolean> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until && !gaveUp()) {
     const ok = await fetch(`http://${host}:${port}/health`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);

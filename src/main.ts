@@ -12,8 +12,9 @@ async function bootstrap() {
   const { close } = setupApp(app);
   app.enableShutdownHooks();
   const config = app.get<AppConfig>(APP_CONFIG);
-  await app.listen(config.port, process.env.HOST ?? '0.0.0.0');
-  app.get(Logger).log(`Kleinstadt-Tandem web listening on ${config.appUrl} (mode: ${config.mode})`);
+  // Embedded mode: loopback unless HOST says otherwise (config/listen-host.ts); the launcher prints any warning.
+  await app.listen(config.port, config.host);
+  app.get(Logger).log(`Kleinstadt-Tandem web listening on ${config.host}:${config.port}${config.loopbackOnly ? ' (this machine only)' : ''}, public URL ${config.appUrl} (mode: ${config.mode})`);
   process.once('beforeExit', () => void close());
 }
 

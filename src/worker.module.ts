@@ -3,8 +3,10 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountsWorkerModule } from './auth/accounts-worker.module';
 import { loggerOptions } from './common/logger.options';
+import { APP_CONFIG } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { DigestsWorkerModule } from './digests/digests-worker.module';
 import { MailWorkerModule } from './mail/mail-worker.module';
 import { MatchingWorkerModule } from './matching/matching-worker.module';
 import { QueueModule } from './queue/queue.module';
@@ -12,6 +14,17 @@ import { TandemsWorkerModule } from './tandems/tandems-worker.module';
 
 // The worker: BullMQ processors and timed jobs, no HTTP.
 @Module({
-  imports: [ConfigModule, LoggerModule.forRoot(loggerOptions()), DatabaseModule, QueueModule, ScheduleModule.forRoot(), MailWorkerModule, MatchingWorkerModule, TandemsWorkerModule, AccountsWorkerModule],
+  imports: [
+    ConfigModule,
+    LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: loggerOptions }),
+    DatabaseModule,
+    QueueModule,
+    ScheduleModule.forRoot(),
+    MailWorkerModule,
+    MatchingWorkerModule,
+    TandemsWorkerModule,
+    AccountsWorkerModule,
+    DigestsWorkerModule,
+  ],
 })
 export class WorkerModule {}

@@ -30,7 +30,7 @@ import { UserRepository } from './user.repository';
   imports: [
     TypeOrmModule.forFeature([UserAccount, EmailToken]),
     PassportModule.register({ session: true }),
-    // Used only on the login routes (ThrottlerGuard there), keyed by client IP.
+    // In-process counters; login uses LoginRateLimitGuard (PostgreSQL, shared by all web processes) instead.
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({ throttlers: [{ name: 'login', ttl: 60_000, limit: config.loginRateLimit }] }),

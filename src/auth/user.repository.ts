@@ -21,10 +21,15 @@ export class UserRepository {
       .getOne();
   }
 
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.ds.transaction(work);
+  }
+
   async findWithHashById(id: string): Promise<UserAccount | null> {
     return this.ds.getRepository(UserAccount).createQueryBuilder('u').addSelect('u.passwordHash').where('u.id = :id', { id }).getOne();
   }
 
+  /** Emails are unique regardless of case. */
   async findIdByEmail(email: string, manager: EntityManager = this.ds.manager): Promise<string | null> {
     const rows = await manager.query(`SELECT id FROM user_account WHERE lower(email) = lower($1)`, [email]);
     return rows[0]?.id ?? null;
@@ -60,8 +65,20 @@ export class UserRepository {
   }
 
   async emailExists(email: string, manager: EntityManager = this.ds.manager): Promise<boolean> {
-    const rows = await manager.query(`SELECT 1 FROM user_account WHERE lower(email) = lower($1)`, [email]);
-    return rows.length > 0;
+    return (await this.findIdByEmail(email, manager)) !== null;
+  }
+
+  /** An account whose email needs no confirmation (created by the office's command line or the demo seed). */
+  async insertConfirmed(
+    manager: EntityManager,
+    u: { email: string; passwordHash: string; role: UserAccount['role']; displayName: string; townId?: string | null; contactFunction?: string | null },
+  ): Promise<string> {
+    const [row] = await manager.query(
+      `INSERT INTO user_account (email, password_hash, role, display_name, town_id, contact_function, email_confirmed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, now()) RETURNING id`,
+      [u.email, u.passwordHash, u.role, u.displayName, u.townId ?? null, u.contactFunction ?? null],
+    );
+    return row.id;
   }
 
   create(manager: EntityManager, user: Partial<UserAccount>): Promise<UserAccount> {

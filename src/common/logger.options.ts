@@ -1,4 +1,5 @@
 import { Params } from 'nestjs-pino';
+import type { AppConfig } from '../config/app-config';
 
 // Routes whose query string may carry credentials or tokens (a mistaken client, a confirmation link).
 const AUTH_PATHS = /^\/(api\/auth\b|anmelden|abmelden|registrieren|bestaetigen)/;
@@ -17,11 +18,12 @@ export function redactAuthQuery(req: LoggedRequest): LoggedRequest {
   return { ...req, url: `${url.slice(0, q)}?[redacted]`, query: '[redacted]' };
 }
 
-// JSON logs for operators; quiet in tests. Session cookies, passwords and auth query strings never reach the log.
-export function loggerOptions(): Params {
+// JSON logs for operators; quiet in tests (the level comes from the config). Session cookies, passwords and auth
+// query strings never reach the log.
+export function loggerOptions(config: AppConfig): Params {
   return {
     pinoHttp: {
-      level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'warn' : 'info'),
+      level: config.logLevel,
       redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
       serializers: { req: redactAuthQuery },
       autoLogging: { ignore: (req) => req.url === '/health' || (req.url ?? '').startsWith('/static') },

@@ -1,4 +1,5 @@
-import { EnvironmentVariables, parseTrustProxy } from './env.validation';
+import { EnvironmentVariables, parseTrustProxy, validateEnv } from './env.validation';
+import { isLoopbackHost, listenHost } from './listen-host';
 import { LOCAL_DEFAULTS, shouldSeedDemo } from './runtime-mode';
 
 // Typed, resolved settings used by the modules; they never read process.env themselves.
@@ -6,6 +7,9 @@ export interface AppConfig {
   mode: 'servers' | 'embedded';
   production: boolean;
   port: number;
+  /** Address the web process listens on, and whether only this machine can reach it. */
+  host: string;
+  loopbackOnly: boolean;
   appUrl: string;
   databaseUrl: string;
   redisUrl: string | null;
@@ -25,18 +29,26 @@ export interface AppConfig {
   confirmTokenHours: number;
   /** Finished runs kept per kind besides the current ones (older ones are pruned). */
   matchingKeepRuns: number;
+  resetDemoPasswords: boolean;
+  embeddedPgPort: number | undefined;
+  officePassword: string | undefined;
   resetTokenMinutes: number;
   legalFiles: { impressum: string | null; privacy: string | null };
+  digest: { cron: string; timeZone: string; unsubscribeSecret: string };
+  mailClaimTimeoutSeconds: number;
 }
 
 export function toAppConfig(env: EnvironmentVariables): AppConfig {
   const embedded = env.KT_MODE === 'embedded';
+  const host = listenHost(env.HOST, embedded ? 'embedded' : 'servers');
   const smtp = env.SMTP_URL ?? (embedded ? 'outbox' : LOCAL_DEFAULTS.SMTP_URL);
   return {
     mode: embedded ? 'embedded' : 'servers',
     production: env.NODE_ENV === 'production',
     port: env.PORT,
-    appUrl: env.APP_URL.replace(/\/$/, ''),
+    host,
+    loopbackOnly: isLoopbackHost(host),
+    appUrl: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
     databaseUrl: env.DATABASE_URL ?? LOCAL_DEFAULTS.DATABASE_URL,
     redisUrl: embedded ? null : (env.REDIS_URL ?? LOCAL_DEFAULTS.REDIS_URL),
     queueBackend: embedded ? 'postgres' : 'redis',
@@ -47,7 +59,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     // Outside production a fixed development secret is acceptable; production requires one (validated).
     sessionSecret: env.SESSION_SECRET ?? 'development-only-session-secret-not-for-production',
     dataDir: env.DATA_DIR,
-    logLevel: env.LOG_LEVEL,
+    logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
     loginRateLimit: env.LOGIN_RATE_LIMIT,
     registrationRateLimit: env.REGISTRATION_RATE_LIMIT,
     loginAccountRateLimit: env.LOGIN_ACCOUNT_RATE_LIMIT,
@@ -56,9 +68,31 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     seedDemo: shouldSeedDemo(embedded ? 'embedded' : 'servers', env.SEED_DEMO),
     confirmTokenHours: env.CONFIRM_TOKEN_HOURS,
     matchingKeepRuns: env.MATCHING_KEEP_RUNS,
+    resetDemoPasswords: env.RESET_DEMO_PASSWORDS === 'true',
+    embeddedPgPort: env.EMBEDDED_PG_PORT,
+    officePassword: env.OFFICE_PASSWORD,
     resetTokenMinutes: env.RESET_TOKEN_MINUTES,
     legalFiles: { impressum: env.IMPRESSUM_FILE || null, privacy: env.DATENSCHUTZ_FILE || null },
+    digest: {
+      cron: env.DIGEST_CRON,
+      timeZone: env.DIGEST_TZ,
+      unsubscribeSecret: env.DIGEST_UNSUBSCRIBE_SECRET ?? env.SESSION_SECRET ?? 'development-only-session-secret-not-for-production',
+    },
+    mailClaimTimeoutSeconds: env.MAIL_CLAIM_TIMEOUT_SECONDS,
   };
+}
+
+let cached: { key: string; config: AppConfig } | undefined;
+
+/**
+ * The settings of this process, read from process.env and validated once (again only if the environment changed,
+ * as between the test files' apps). For code that runs before Nest's container exists: entry points, scripts, and
+ * decorator arguments evaluated at import; everything inside Nest injects APP_CONFIG instead.
+ */
+export function appConfig(): AppConfig {
+  const key = JSON.stringify(process.env);
+  if (cached?.key !== key) cached = { key, config: toAppConfig(validateEnv(process.env)) };
+  return cached.config;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,7 +1,20 @@
 import 'reflect-metadata';
 import { isIP } from 'node:net';
 import { plainToInstance, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, Validate, ValidatorConstraint, ValidatorConstraintInterface, validateSync,
+} from 'class-validator';
+import { isValidHost } from './listen-host';
+
+@ValidatorConstraint({ name: 'isListenHost' })
+class IsListenHost implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && isValidHost(value.trim());
+  }
+  defaultMessage(): string {
+    return 'HOST must be an IP address to listen on, e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (every network)';
+  }
+}
 
 // Every setting comes from the environment; this is the single list, checked once at start-up.
 export class EnvironmentVariables {
@@ -11,8 +24,13 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(1) @Max(65535)
   PORT: number = 3000;
 
-  @IsString() @Matches(/^https?:\/\/[^\s/]+(:\d+)?(\/.*)?$/, { message: 'APP_URL must be an absolute http(s) URL such as http://localhost:3000' })
-  APP_URL = 'http://localhost:3000';
+  /** Defaults to http://localhost:<PORT>. */
+  @IsOptional() @IsString() @Matches(/^https?:\/\/[^\s/]+(:\d+)?(\/.*)?$/, { message: 'APP_URL must be an absolute http(s) URL such as http://localhost:3000' })
+  APP_URL?: string;
+
+  // Address the web process listens on; default 127.0.0.1 in the embedded mode, 0.0.0.0 on servers (listen-host.ts).
+  @IsOptional() @IsString() @Validate(IsListenHost)
+  HOST?: string;
 
   @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must look like postgres://user:password@host:5432/database' })
   DATABASE_URL?: string;
@@ -43,8 +61,9 @@ export class EnvironmentVariables {
   @IsOptional() @IsIn(['servers', 'embedded'])
   KT_MODE: 'servers' | 'embedded' = 'servers';
 
+  /** Defaults to info (warn under NODE_ENV=test). */
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-  LOG_LEVEL = 'info';
+  LOG_LEVEL?: string;
 
   @Type(() => Number) @IsInt() @Min(1) @Max(1000)
   LOGIN_RATE_LIMIT: number = 10;
@@ -70,6 +89,17 @@ export class EnvironmentVariables {
   // Finished matching runs kept per kind besides the current ones; older ones are deleted in the background.
   @Type(() => Number) @IsInt() @Min(0) @Max(100)
   MATCHING_KEEP_RUNS: number = 3;
+  // Start command and seed:demo: new passwords for the demo logins.
+  @IsIn(['true', 'false'], { message: 'RESET_DEMO_PASSWORDS must be true or false' })
+  RESET_DEMO_PASSWORDS = 'false';
+
+  /** Embedded mode: the loopback port of the embedded PostgreSQL (a free one when unset). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  EMBEDDED_PG_PORT?: number;
+
+  /** create:office-user only: the new account's password instead of a generated one (≥ 12 characters, checked there). */
+  @IsOptional() @IsString()
+  OFFICE_PASSWORD?: string;
   @Type(() => Number) @IsInt() @Min(5) @Max(24 * 60)
   RESET_TOKEN_MINUTES: number = 30;
 
@@ -79,6 +109,20 @@ export class EnvironmentVariables {
 
   @IsOptional() @IsString()
   DATENSCHUTZ_FILE?: string;
+
+  // Weekly digest: when it runs (five-field cron, read in DIGEST_TZ) and the secret that signs unsubscribe links.
+  @IsString() @Matches(/^\S+( \S+){4}$/, { message: 'DIGEST_CRON must be a five-field cron pattern such as "0 7 * * 1" (Monday 07:00)' })
+  DIGEST_CRON = '0 7 * * 1';
+
+  @IsString() @Matches(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, { message: 'DIGEST_TZ must be an IANA time zone such as Europe/Berlin' })
+  DIGEST_TZ = 'Europe/Berlin';
+
+  @IsOptional() @IsString() @MinLength(32, { message: 'DIGEST_UNSUBSCRIBE_SECRET must be at least 32 characters long (default: SESSION_SECRET)' })
+  DIGEST_UNSUBSCRIBE_SECRET?: string;
+
+  // A delivery left 'sending' by a crashed worker is taken again after this long (the window where one can go out twice).
+  @Type(() => Number) @IsInt() @Min(5) @Max(24 * 3600)
+  MAIL_CLAIM_TIMEOUT_SECONDS: number = 600;
 }
 
 export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
@@ -91,10 +135,22 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   if (parseTrustProxy(env.TRUST_PROXY) === undefined) {
     messages.push('TRUST_PROXY: must be false, a number of proxy hops (1-10), or a comma-separated list of proxy addresses/CIDRs (e.g. 10.0.0.0/8, loopback); "true" would trust any client-sent X-Forwarded-For');
   }
+  if (!messages.some((m) => m.startsWith('DIGEST_TZ')) && !isTimeZone(env.DIGEST_TZ)) {
+    messages.push(`DIGEST_TZ: unknown time zone "${env.DIGEST_TZ}" (use an IANA name such as Europe/Berlin)`);
+  }
   if (messages.length) {
     throw new Error(`Invalid configuration:\n  - ${messages.join('\n  - ')}`);
   }
   return env;
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('de-DE', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);

@@ -4,6 +4,8 @@ import { Tandems1733100000000 } from '../../migrations/1733100000000-Tandems';
 import { RateLimitCounter1733200000000 } from '../../migrations/1733200000000-RateLimitCounter';
 import { ReadPathIndexes1733500000000 } from '../../migrations/1733500000000-ReadPathIndexes';
 import { AccountLifecycle1733300000000 } from '../../migrations/1733300000000-AccountLifecycle';
+import { MatchingPairTopic1733700000000 } from '../../migrations/1733700000000-MatchingPairTopic';
+import { Digests1733600000000 } from '../../migrations/1733600000000-Digests';
 
 // Explicit list (no glob) so the same migrations load under tsc output and inside jest.
 export const MIGRATIONS = [
@@ -13,4 +15,6 @@ export const MIGRATIONS = [
   RateLimitCounter1733200000000,
   AccountLifecycle1733300000000,
   ReadPathIndexes1733500000000,
+  Digests1733600000000,
+  MatchingPairTopic1733700000000,
 ];

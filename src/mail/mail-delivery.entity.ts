@@ -10,6 +10,7 @@ export class MailDelivery {
   @Column() recipient: string;
   @Column() template: string;
   @Column({ type: 'jsonb' }) context: Record<string, unknown>;
+  @Column({ type: 'jsonb' }) headers: Record<string, string>;
   @Column({ type: 'varchar' }) status: DeliveryStatus;
   @Column({ type: 'smallint' }) attempts: number;
   @Column({ type: 'varchar', nullable: true }) replyTo: string | null;

@@ -8,6 +8,8 @@ export interface NewDelivery {
   recipient: string;
   template: string;
   context: Record<string, unknown>;
+  /** Extra message headers (e.g. List-Unsubscribe); most emails need none. */
+  headers?: Record<string, string>;
   /** Reply-To header (e.g. the Geschäftsstelle); the sender stays MAIL_FROM. */
   replyTo?: string | null;
 }
@@ -19,24 +21,23 @@ export class MailDeliveryRepository {
   /** Inserts the promise to send; an existing dedupe key wins, so re-running a caller adds no second email. */
   async insert(d: NewDelivery, manager: EntityManager = this.ds.manager): Promise<string> {
     const rows = await manager.query(
-      `INSERT INTO mail_delivery (dedupe_key, recipient, template, context, reply_to) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO mail_delivery (dedupe_key, recipient, template, context, reply_to, headers) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (dedupe_key) DO UPDATE SET dedupe_key = EXCLUDED.dedupe_key RETURNING id`,
-      [d.dedupeKey, d.recipient, d.template, JSON.stringify(d.context), d.replyTo ?? null],
+      [d.dedupeKey, d.recipient, d.template, JSON.stringify(d.context), d.replyTo ?? null, JSON.stringify(d.headers ?? {})],
     );
     return rows[0].id;
   }
 
   /** Atomically takes a delivery for sending; null when it is sent or another worker holds it. */
-  async claim(id: string): Promise<MailDelivery | null> {
-    // TypeORM returns [rows, affectedCount] for UPDATE … RETURNING on PostgreSQL.
+  async claim(id: string, staleAfterSeconds = 600): Promise<MailDelivery | null> {
+    // TypeORM returns [rows, affectedCount] for UPDATE … RETURNING on PostgreSQL; one statement claims and reads.
     const [rows] = await this.ds.query(
       `UPDATE mail_delivery SET status = 'sending', claimed_at = now(), attempts = attempts + 1
-       WHERE id = $1 AND (status IN ('queued', 'failed') OR (status = 'sending' AND claimed_at < now() - interval '10 minutes'))
-       RETURNING id`,
-      [id],
+       WHERE id = $1 AND (status IN ('queued', 'failed') OR (status = 'sending' AND claimed_at < now() - make_interval(secs => $2)))
+       RETURNING id, dedupe_key AS "dedupeKey", recipient, template, context, headers, reply_to AS "replyTo", status, attempts`,
+      [id, staleAfterSeconds],
     );
-    if (!rows[0]) return null;
-    return this.ds.getRepository(MailDelivery).findOneByOrFail({ id });
+    return rows[0] ?? null;
   }
 
   async markSent(id: string, subject: string, messageId: string): Promise<void> {
@@ -52,13 +53,13 @@ export class MailDeliveryRepository {
   }
 
   /** Deliveries whose job may have been lost (queue unreachable at the time, or a crashed worker). */
-  async findStranded(olderThanSeconds: number, limit = 500): Promise<string[]> {
+  async findStranded(olderThanSeconds: number, limit = 500, staleAfterSeconds = 600): Promise<string[]> {
     const rows = await this.ds.query(
       `SELECT id FROM mail_delivery
        WHERE (status = 'queued' AND created_at < now() - make_interval(secs => $1))
-          OR (status = 'sending' AND claimed_at < now() - interval '10 minutes')
+          OR (status = 'sending' AND claimed_at < now() - make_interval(secs => $3))
        ORDER BY created_at LIMIT $2`,
-      [olderThanSeconds, limit],
+      [olderThanSeconds, limit, staleAfterSeconds],
     );
     return rows.map((r: { id: string }) => r.id);
   }

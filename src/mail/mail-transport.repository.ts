@@ -8,6 +8,7 @@ import { RenderedMail } from './mail-renderer';
 export interface OutgoingMail extends RenderedMail {
   to: string;
   headers: Record<string, string>;
+  messageId?: string;
   replyTo?: string | null;
 }
 
@@ -35,6 +36,7 @@ export class MailTransportRepository implements OnModuleDestroy {
       html: mail.html,
       text: mail.text,
       headers: mail.headers,
+      messageId: mail.messageId,
     });
     if (this.config.mailTransport.kind === 'outbox') {
       await this.ds.query(
@@ -48,4 +50,10 @@ export class MailTransportRepository implements OnModuleDestroy {
   onModuleDestroy() {
     this.transporter.close();
   }
+}
+
+/** Keeps SMTP connections open between messages (a digest run sends thousands); the URL may set its own pool options. */
+export function pooled(url: string): string {
+  if (/[?&]pool=/.test(url)) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}pool=true&maxConnections=5&maxMessages=1000`;
 }

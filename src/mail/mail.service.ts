@@ -14,10 +14,10 @@ export class MailService {
   private readonly renderer: MailRenderer;
 
   constructor(
-    @Inject(APP_CONFIG) config: AppConfig,
     private readonly deliveries: MailDeliveryRepository,
     private readonly transport: MailTransportRepository,
     @InjectQueue(QUEUES.mail) private readonly queue: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.renderer = new MailRenderer(undefined, config.appUrl);
   }
@@ -29,26 +29,28 @@ export class MailService {
 
   /** Hands deliveries to the queue. A failure here loses nothing: the sweeper re-dispatches queued rows. */
   async dispatch(ids: string[]): Promise<void> {
-    for (const id of ids) {
-      try {
-        await this.queue.add(JOBS.deliverMail, { deliveryId: id }, { jobId: `mail-${id}` });
-      } catch (err) {
-        this.logger.warn(`Could not queue mail delivery ${id} (${(err as Error).message}); the sweeper will retry.`);
-      }
+    if (!ids.length) return;
+    try {
+      // One round trip for many ids (a digest run dispatches thousands); the job ids keep it idempotent.
+      await this.queue.addBulk(ids.map((id) => ({ name: JOBS.deliverMail, data: { deliveryId: id }, opts: { jobId: `mail-${id}` } })));
+    } catch (err) {
+      this.logger.warn(`Could not queue ${ids.length} mail deliveries (${(err as Error).message}); the sweeper will retry.`);
     }
   }
 
   /** The job body: render and send once. A second run of the same job finds the row sent and does nothing. */
   async deliver(deliveryId: string): Promise<'sent' | 'skipped'> {
-    const d = await this.deliveries.claim(deliveryId);
+    const d = await this.deliveries.claim(deliveryId, this.config.mailClaimTimeoutSeconds);
     if (!d) return 'skipped';
     try {
       const rendered = this.renderer.render(d.template, d.context);
       const messageId = await this.transport.send({
         ...rendered,
         to: d.recipient,
+        // The same Message-ID on a repeated send (crash after the server accepted it) lets mail systems drop the copy.
+        messageId: `<${d.id}@${this.config.appUrl.replace(/^https?:\/\//, '').replace(/[:/].*$/, '')}>`,
         replyTo: d.replyTo,
-        headers: { 'X-KT-Delivery-Id': d.id, 'Auto-Submitted': 'auto-generated' },
+        headers: { ...(d.headers ?? {}), 'X-KT-Delivery-Id': d.id, 'Auto-Submitted': 'auto-generated' },
       });
       await this.deliveries.markSent(d.id, rendered.subject, messageId);
       return 'sent';
@@ -59,7 +61,7 @@ export class MailService {
   }
 
   async redispatchStranded(): Promise<number> {
-    const ids = await this.deliveries.findStranded(60);
+    const ids = await this.deliveries.findStranded(60, 500, this.config.mailClaimTimeoutSeconds);
     if (ids.length) {
       // A fresh job id: the original job may still exist as failed/completed in the queue.
       for (const id of ids) {

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { toAppConfig } from '../config/app-config';
-import { validateEnv } from '../config/env.validation';
+import { appConfig } from '../config/app-config';
+import { OutboxAccessGuard } from './outbox-access.guard';
 import { OutboxPagesController } from './outbox.pages.controller';
 import { OutboxRepository } from './outbox.repository';
 
@@ -8,7 +8,7 @@ import { OutboxRepository } from './outbox.repository';
 export class OutboxModule {
   /** The outbox pages exist only when mail goes to the local outbox (embedded mode). */
   static whenEnabled(): DynamicModule {
-    const enabled = toAppConfig(validateEnv(process.env)).mailTransport.kind === 'outbox';
-    return enabled ? { module: OutboxModule, controllers: [OutboxPagesController], providers: [OutboxRepository] } : { module: OutboxModule };
+    const enabled = appConfig().mailTransport.kind === 'outbox';
+    return enabled ? { module: OutboxModule, controllers: [OutboxPagesController], providers: [OutboxRepository, OutboxAccessGuard] } : { module: OutboxModule };
   }
 }

@@ -1,6 +1,7 @@
-import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Render, Res } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Render, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { OutboxAccessGuard } from './outbox-access.guard';
 import { OutboxRepository } from './outbox.repository';
 
 /** The text version in pieces, so its links render as real links (the template escapes every piece). */
@@ -22,8 +23,9 @@ export function withTopTarget(html: string): string {
   return /<head[^>]*>/i.test(html) ? html.replace(/<head[^>]*>/i, (head) => head + base) : base + html;
 }
 
-// Only mounted in the embedded mode (see OutboxModule): the local stand-in for a mailbox.
+// Only mounted in the embedded mode (see OutboxModule): the local stand-in for a mailbox; who may open it: the guard.
 @ApiExcludeController()
+@UseGuards(OutboxAccessGuard)
 @Controller('outbox')
 export class OutboxPagesController {
   constructor(private readonly outbox: OutboxRepository) {}

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsNumber, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, Matches, Max, Min } from 'class-validator';
 
 export class StartRunDto {
   @ApiProperty({ enum: ['suggestions', 'tandem_round'] })
@@ -25,4 +25,6 @@ export class WeightsDto {
   @ApiPropertyOptional({ minimum: 0, maximum: 1 }) @IsOptional() @IsNumber() distance?: number;
   @ApiPropertyOptional({ enum: ['near', 'none'] }) @IsOptional() @IsIn(['near', 'none']) distancePreference?: 'near' | 'none';
   @ApiPropertyOptional({ minimum: 10, maximum: 1000 }) @IsOptional() @IsNumber() nearKm?: number;
+  @ApiPropertyOptional({ default: true, description: 'Only pairs with a shared topic or a challenge meeting an experience (suggestions and rounds)' })
+  @IsOptional() @IsBoolean({ message: 'requireTopicalBasis must be true or false' }) requireTopicalBasis?: boolean;
 }

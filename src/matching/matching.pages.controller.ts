@@ -55,6 +55,8 @@ export class MatchingPagesController {
     const patch: Record<string, unknown> = Object.fromEntries(WEIGHT_KEYS.map((key) => [key, body[key] === undefined || body[key] === '' ? NaN : Number(String(body[key]).replace(',', '.'))]));
     patch.distancePreference = body.distancePreference === 'near' ? 'near' : 'none';
     patch.nearKm = Number(body.nearKm);
+    // A checkbox sends nothing when unticked.
+    patch.requireTopicalBasis = body.requireTopicalBasis === '1';
     try {
       await this.matching.setWeights(user, patch);
       return res.redirect(303, '/geschaeftsstelle/matching?gewichte=1');

@@ -13,6 +13,8 @@ export interface SuggestionsSummary {
   suggestions: number;
   profileEmpty: number;
   uncovered: string[];
+  /** Towns without free tandem capacity (suggested to nobody); missing in runs stored before it was counted. */
+  full?: number;
 }
 
 export interface RoundSummary {
@@ -54,6 +56,10 @@ export interface SuggestionRow {
   rank: number;
   score: number;
   components: ScoreComponent[];
+  /** The pair's possible tandem topic (slug), if any. */
+  topic: string | null;
+  /** The topic's display name (null without a topic). */
+  topicName: string | null;
   partnerId: string;
   name: string;
   stateName: string;
@@ -67,6 +73,7 @@ export interface SuggestionRow {
 export interface RoundPairRow {
   score: number;
   components: ScoreComponent[];
+  topic: string | null;
   townA: string;
   townB: string;
   nameA: string;

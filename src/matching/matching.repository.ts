@@ -13,6 +13,8 @@ export interface TownRow {
   stateName: string;
   population: number;
   associationPopulation: number | null;
+  associationName: string | null;
+  associationType: number | null;
   areaKm2: number;
   degurba: number | null;
   latitude: number | null;
@@ -20,17 +22,20 @@ export interface TownRow {
   topics: string[];
   challenges: { topic: string; urgency: number }[];
   experiences: { topic: string }[];
+  /** Field visibility as the town set it (missing fields: network). */
+  visibility: Record<string, string> | null;
 }
 
 export const toMatchTown = (t: TownRow): MatchTown => ({
   id: t.id, name: t.name, stateCode: t.stateCode, stateName: t.stateName, population: t.population, associationPopulation: t.associationPopulation,
-  areaKm2: t.areaKm2, degurba: t.degurba, lat: t.latitude, lon: t.longitude, topics: t.topics, challenges: t.challenges, experiences: t.experiences,
-  capacity: t.capacity,
+  associationName: t.associationName, associationType: t.associationType, areaKm2: t.areaKm2, degurba: t.degurba, lat: t.latitude, lon: t.longitude,
+  topics: t.topics, challenges: t.challenges, experiences: t.experiences, capacity: t.capacity,
 });
 
 const ELIGIBLE_TOWNS = `
-  SELECT t.id, m.name, t.capacity, m.state_code AS "stateCode", m.state_name AS "stateName", m.population,
-         m.association_population AS "associationPopulation", m.area_km2::float AS "areaKm2", m.degurba, m.latitude, m.longitude,
+  SELECT t.id, m.name, t.capacity, t.visibility, m.state_code AS "stateCode", m.state_name AS "stateName", m.population,
+         m.association_population AS "associationPopulation",
+         m.association_name AS "associationName", m.association_type AS "associationType", m.area_km2::float AS "areaKm2", m.degurba, m.latitude, m.longitude,
          coalesce((SELECT array_agg(tt.topic_slug ORDER BY tt.topic_slug) FROM town_topic tt WHERE tt.town_id = t.id), '{}') AS topics,
          coalesce((SELECT json_agg(json_build_object('topic', c.topic_slug, 'urgency', c.urgency) ORDER BY c.topic_slug, c.id)
                    FROM town_challenge c WHERE c.town_id = t.id), '[]') AS challenges,
@@ -54,9 +59,14 @@ export class MatchingRepository {
     return this.ds.query(`${ELIGIBLE_TOWNS} ORDER BY t.id`);
   }
 
-  /** One town as the matcher sees it; null when it is not eligible (not verified, opted out). */
-  async eligibleTown(townId: string): Promise<TownRow | null> {
-    const rows: TownRow[] = await this.ds.query(`${ELIGIBLE_TOWNS} AND t.id = $1`, [townId]);
+  /**
+   * One town as the matcher sees it, with its tandems so far (for its free capacity); null when it is not eligible
+   * (not verified, opted out).
+   */
+  async eligibleTown(townId: string): Promise<(TownRow & { tandems: number }) | null> {
+    const rows: (TownRow & { tandems: number })[] = await this.ds.query(`
+      SELECT e.*, (SELECT count(*)::int FROM pair_history h WHERE h.kind = 'tandem' AND (h.town_a = e.id OR h.town_b = e.id)) AS tandems
+      FROM (${ELIGIBLE_TOWNS} AND t.id = $1) e`, [townId]);
     return rows[0] ?? null;
   }
 
@@ -139,24 +149,26 @@ export class MatchingRepository {
     });
   }
 
-  async insertSuggestions(m: EntityManager, runId: string, rows: { townId: string; partnerId: string; rank: number; score: number; components: unknown }[]): Promise<void> {
+  async insertSuggestions(m: EntityManager, runId: string, rows: { townId: string; partnerId: string; rank: number; score: number; components: unknown; topic: string | null }[]): Promise<void> {
     for (let i = 0; i < rows.length; i += BATCH) {
       const chunk = rows.slice(i, i + BATCH);
       await m.query(
-        `INSERT INTO matching_suggestion (run_id, town_id, partner_id, rank, score, components)
-         SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::smallint[], $5::float8[], $6::jsonb[])`,
-        [runId, chunk.map((r) => r.townId), chunk.map((r) => r.partnerId), chunk.map((r) => r.rank), chunk.map((r) => r.score), chunk.map((r) => JSON.stringify(r.components))],
+        `INSERT INTO matching_suggestion (run_id, town_id, partner_id, rank, score, components, topic)
+         SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::smallint[], $5::float8[], $6::jsonb[], $7::varchar[])`,
+        [runId, chunk.map((r) => r.townId), chunk.map((r) => r.partnerId), chunk.map((r) => r.rank), chunk.map((r) => r.score), chunk.map((r) => JSON.stringify(r.components)),
+          chunk.map((r) => r.topic)],
       );
     }
   }
 
-  async insertRoundPairs(m: EntityManager, runId: string, rows: { townA: string; townB: string; score: number; components: unknown }[]): Promise<void> {
+  async insertRoundPairs(m: EntityManager, runId: string, rows: { townA: string; townB: string; score: number; components: unknown; topic: string | null }[]): Promise<void> {
     for (let i = 0; i < rows.length; i += BATCH) {
       const chunk = rows.slice(i, i + BATCH);
       await m.query(
-        `INSERT INTO tandem_round_pair (run_id, town_a, town_b, score, components)
-         SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::float8[], $5::jsonb[])`,
-        [runId, chunk.map((r) => r.townA), chunk.map((r) => r.townB), chunk.map((r) => r.score), chunk.map((r) => JSON.stringify(r.components))],
+        `INSERT INTO tandem_round_pair (run_id, town_a, town_b, score, components, topic)
+         SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::float8[], $5::jsonb[], $6::varchar[])`,
+        [runId, chunk.map((r) => r.townA), chunk.map((r) => r.townB), chunk.map((r) => r.score), chunk.map((r) => JSON.stringify(r.components)),
+          chunk.map((r) => r.topic)],
       );
     }
   }
@@ -179,10 +191,11 @@ export class MatchingRepository {
    */
   async suggestionsFor(townId: string): Promise<SuggestionRow[]> {
     return this.ds.query(`
-      SELECT s.rank, s.score, s.components, s.partner_id AS "partnerId", p.name, p."stateName", p.population, p."areaKm2", p."districtName",
-             r.id AS "runId", r.finished_at AS "computedAt"
+      SELECT s.rank, s.score, s.components, s.topic, tp.name AS "topicName", s.partner_id AS "partnerId", p.name, p."stateName", p.population,
+             p."areaKm2", p."districtName", r.id AS "runId", r.finished_at AS "computedAt"
       FROM matching_run r
       JOIN matching_suggestion s ON s.run_id = r.id AND s.town_id = $1
+      LEFT JOIN topic tp ON tp.slug = s.topic
       CROSS JOIN LATERAL (
         SELECT m.name, m.state_name AS "stateName", m.population, m.area_km2::float AS "areaKm2", m.district_name AS "districtName"
         FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.id = s.partner_id LIMIT 1
@@ -194,7 +207,7 @@ export class MatchingRepository {
   /** A round's pairs, best first; `limit`/`offset` give one page of them. */
   async roundPairs(runId: string, limit: number | null = null, offset = 0): Promise<RoundPairRow[]> {
     return this.ds.query(`
-      SELECT p.score, p.components, p.town_a AS "townA", p.town_b AS "townB", ma.name AS "nameA", ma.state_name AS "stateA",
+      SELECT p.score, p.components, p.topic, p.town_a AS "townA", p.town_b AS "townB", ma.name AS "nameA", ma.state_name AS "stateA",
              mb.name AS "nameB", mb.state_name AS "stateB"
       FROM tandem_round_pair p
       JOIN town ta ON ta.id = p.town_a JOIN municipality ma ON ma.ags = ta.ags

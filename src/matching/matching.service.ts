@@ -31,7 +31,7 @@ export class MatchingService {
   ) {}
 
   async weights(): Promise<MatchWeights> {
-    return { ...DEFAULT_WEIGHTS, ...((await this.repo.loadWeights()) ?? {}) } as MatchWeights;
+    return { ...DEFAULT_WEIGHTS, ...((await this.repo.loadWeights()) ?? {}) };
   }
 
   async setWeights(actor: SessionUser, patch: Record<string, unknown>): Promise<MatchWeights> {
@@ -39,7 +39,7 @@ export class MatchingService {
     if (errors.length) {
       throw new DomainError(HttpStatus.BAD_REQUEST, 'invalid_weights', errors.join('; '), `Ungültige Gewichte: ${errors.join('; ')}`);
     }
-    const merged = { ...(await this.weights()), ...patch } as MatchWeights;
+    const merged = { ...(await this.weights()), ...patch };
     await this.repo.saveWeights(merged, actor.id);
     return merged;
   }

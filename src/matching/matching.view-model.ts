@@ -16,16 +16,20 @@ export interface SuggestionView {
   reasons: string;
   components: ScoreComponent[];
   runId: string;
+  /** The pair's possible tandem topic. */
+  topic: { slug: string; name: string } | null;
 }
 
 export interface TownSuggestionsView {
   townId: string;
   computedAt: Date | null;
   profileEmpty: boolean;
+  /** No free tandem capacity: the town is suggested to nobody (its page says so). */
+  full: boolean;
   suggestions: SuggestionView[];
 }
 
-export type RoundPairView = RoundPairRow & { reasons: string };
+export type RoundPairView = RoundPairRow & { reasons: string; topicName: string | null };
 export type RunView = Omit<RunRow, 'params'> & { pairs?: RoundPairView[]; groups?: WorkshopGroupRow[] };
 
 /** Rows of the round shown per page of the office page (the API has the whole round). */
@@ -78,10 +82,12 @@ export class MatchingViewModel {
       townId,
       computedAt: rows[0]?.computedAt ?? null,
       profileEmpty: own ? profileIsEmpty(toMatchTown(own)) : false,
+      full: own ? own.capacity - own.tandems <= 0 : false,
       suggestions: rows.map((r) => ({
         rank: r.rank, score: r.score,
         partner: { id: r.partnerId, name: r.name, stateName: r.stateName, population: r.population, areaKm2: r.areaKm2, districtName: r.districtName },
         reasons: reasonLine(r.components), components: r.components, runId: r.runId,
+        topic: r.topic ? { slug: r.topic, name: r.topicName ?? r.topic } : null,
       })),
     };
   }
@@ -97,7 +103,10 @@ export class MatchingViewModel {
     if (!run) throw new DomainError(HttpStatus.NOT_FOUND, 'run_not_found', 'Run not found', 'Diese Berechnung gibt es nicht.');
     const base = runBase(run);
     if (run.status !== 'done') return base;
-    if (run.kind === 'tandem_round') return { ...base, pairs: withReasons(await this.repo.roundPairs(run.id)) };
+    if (run.kind === 'tandem_round') {
+      const [pairs, names] = await Promise.all([this.repo.roundPairs(run.id), this.repo.topicNames()]);
+      return { ...base, pairs: withReasons(pairs, names) };
+    }
     if (run.kind === 'workshops') return { ...base, groups: await this.repo.workshopGroups(run.id) };
     return base;
   }
@@ -115,10 +124,11 @@ export class MatchingViewModel {
       weights: WEIGHT_FIELDS.map(([key, label]) => ({ key, label, value: weights[key] })),
       nearPreferred: weights.distancePreference === 'near',
       nearKm: weights.nearKm,
+      requireTopicalBasis: weights.requireTopicalBasis !== false,
       weightsSaved: q.weightsSaved ?? false,
       topics: Object.entries(names).map(([slug, name]) => ({ slug, name, selected: slug === (ws?.theme ?? chosenTheme) }))
         .sort((a, b) => a.name.localeCompare(b.name, 'de')),
-      round: round ? await this.roundSection(round, page, chosenTheme) : null,
+      round: round ? await this.roundSection(round, page, chosenTheme, names) : null,
       workshop: ws ? await this.workshopSection(ws, names) : null,
       runs,
       started: q.started ?? false,
@@ -126,11 +136,11 @@ export class MatchingViewModel {
     };
   }
 
-  private async roundSection(run: RunRow, page: number, theme: string | undefined) {
+  private async roundSection(run: RunRow, page: number, theme: string | undefined, names: Record<string, string>) {
     const summary = run.summary as RoundSummary;
     const pages = Math.max(1, Math.ceil((summary.pairs ?? 0) / ROUND_PAGE_SIZE));
     const current = Math.min(page, pages);
-    const pairs = withReasons(await this.repo.roundPairs(run.id, ROUND_PAGE_SIZE, (current - 1) * ROUND_PAGE_SIZE));
+    const pairs = withReasons(await this.repo.roundPairs(run.id, ROUND_PAGE_SIZE, (current - 1) * ROUND_PAGE_SIZE), names);
     const unmatched = (summary.unmatched ?? []).map((u) => ({ name: u.name, reason: UNMATCHED_DE[u.reason as UnmatchedReason] ?? u.reason }));
     return {
       ...runBase(run),
@@ -171,4 +181,6 @@ const runBase = (run: RunRow): RunView => ({
 const pageHref = (page: number, theme: string | undefined) =>
   `/geschaeftsstelle/matching?seite=${page}${theme ? `&thema=${encodeURIComponent(theme)}` : ''}`;
 
-const withReasons = (pairs: RoundPairRow[]): RoundPairView[] => pairs.map((p) => ({ ...p, reasons: reasonLine(p.components) }));
+// The round is read by the Geschäftsstelle: third-person reasons.
+const withReasons = (pairs: RoundPairRow[], names: Record<string, string>): RoundPairView[] =>
+  pairs.map((p) => ({ ...p, topicName: p.topic ? names[p.topic] ?? p.topic : null, reasons: reasonLine(p.components, 'office') }));

@@ -58,6 +58,20 @@ export class TownRepository {
     await manager.query(`UPDATE town SET opted_out = $2 WHERE id = $1`, [id, paused]);
   }
 
+  /** A verified demo town; null when a town (demo or real) with this AGS exists already, which is left as it is. */
+  async createDemo(manager: EntityManager, ags: string): Promise<string | null> {
+    const rows = await manager.query(
+      `INSERT INTO town (ags, status, is_demo, decided_at) VALUES ($1, 'verified', true, now())
+       ON CONFLICT (ags) WHERE status = 'verified' DO NOTHING RETURNING id`,
+      [ags],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  async findDemoIdByAgs(manager: EntityManager, ags: string): Promise<string | null> {
+    return (await manager.query(`SELECT id FROM town WHERE ags = $1 AND is_demo`, [ags]))[0]?.id ?? null;
+  }
+
   async create(manager: EntityManager, ags: string): Promise<string> {
     const rows = await manager.query(`INSERT INTO town (ags) VALUES ($1) RETURNING id`, [ags]);
     return rows[0].id;
@@ -69,6 +83,10 @@ export class TownRepository {
       relations: { topics: true, challenges: true, experiences: true },
       order: { topics: { sortOrder: 'ASC' } },
     });
+  }
+
+  async statusOf(id: string): Promise<TownStatus | null> {
+    return (await this.ds.query(`SELECT status FROM town WHERE id = $1`, [id]))[0]?.status ?? null;
   }
 
   findByIdForUpdate(manager: EntityManager, id: string): Promise<Town | null> {

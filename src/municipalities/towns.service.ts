@@ -50,7 +50,7 @@ export class TownsService {
     const own = viewer?.townId === town.id;
     // Unverified towns do not exist for other towns (and the public).
     if (town.status !== 'verified' && !own && !isOffice(viewer)) throw townNotFound();
-    const clearance: Visibility[] = own || isOffice(viewer) ? ['public', 'network', 'office'] : viewer ? ['public', 'network'] : ['public'];
+    const clearance: Visibility[] = own || isOffice(viewer) ? ['public', 'network', 'office'] : (await this.inNetwork(viewer)) ? ['public', 'network'] : ['public'];
     const visibility = { ...DEFAULT_VISIBILITY, ...town.visibility };
     const shows = (f: ProfileField) => clearance.includes(visibility[f]);
     const m = town.municipality;
@@ -64,6 +64,11 @@ export class TownsService {
       experiences: shows('experiences') ? town.experiences.map((e) => ({ topic: e.topicSlug, tried: e.tried, outcome: e.outcome })) : undefined,
       hiddenFields: PROFILE_FIELDS.filter((f) => !shows(f)),
     };
+  }
+
+  /** Network fields are for the network: contacts of verified towns (pending or rejected ones see what the public sees). */
+  private async inNetwork(viewer: SessionUser | undefined): Promise<boolean> {
+    return !!viewer?.townId && (await this.towns.statusOf(viewer.townId)) === 'verified';
   }
 
   /** Pause or resume suggestions and requests; only a contact of the town itself may. */

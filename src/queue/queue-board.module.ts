@@ -6,8 +6,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { Roles } from '../auth/roles.guard';
 import { isOffice, type SessionUser } from '../auth/session-user';
-import { toAppConfig } from '../config/app-config';
-import { validateEnv } from '../config/env.validation';
+import { appConfig } from '../config/app-config';
 import { QUEUES } from './queue-names';
 
 export const QUEUE_BOARD_ROUTE = '/admin/queues';
@@ -41,7 +40,7 @@ class QueueBoardUnavailablePagesController {
 @Module({})
 export class QueueBoardModule {
   static register(): DynamicModule {
-    if (toAppConfig(validateEnv(process.env)).queueBackend === 'postgres') {
+    if (appConfig().queueBackend === 'postgres') {
       return { module: QueueBoardModule, controllers: [QueueBoardUnavailablePagesController] };
     }
     return {

@@ -3,6 +3,7 @@ export const QUEUES = {
   mail: 'mail',
   matching: 'matching',
   tandems: 'tandems',
+  digest: 'digest',
 } as const;
 
 export const JOBS = {
@@ -12,6 +13,8 @@ export const JOBS = {
   workshopProposal: 'workshop-proposal',
   pruneRuns: 'prune-runs',
   tandemReminders: 'tandem-reminders',
+  digestRun: 'digest-run',
+  sendDigest: 'send-digest',
 } as const;
 
 export const DEFAULT_JOB_OPTIONS = {

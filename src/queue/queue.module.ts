@@ -35,7 +35,7 @@ export function bullConnection(config: AppConfig) {
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({ ...bullConnection(config), defaultJobOptions: DEFAULT_JOB_OPTIONS }),
     }),
-    BullModule.registerQueue({ name: QUEUES.mail }, { name: QUEUES.matching }, { name: QUEUES.tandems }),
+    BullModule.registerQueue({ name: QUEUES.mail }, { name: QUEUES.matching }, { name: QUEUES.tandems }, { name: QUEUES.digest }),
   ],
   exports: [BullModule],
 })

@@ -1,13 +1,14 @@
 import type { WorkerOptions } from 'bullmq';
+import { appConfig, type AppConfig } from '../config/app-config';
 
 /**
  * Options for a @Processor. In the embedded mode BullMQ runs on PostgreSQL (PGlite), where a NOTIFY from the
  * web process never reaches the worker's LISTEN (one shared session): the worker finds new jobs by polling,
  * every `drainDelay` seconds (BullMQ's default is 5). Decorators are evaluated when the file is imported, before
- * Nest's config exists, so this reads KT_MODE, which the launcher sets for its children.
+ * Nest's container exists, so this asks the config directly (KT_MODE, which the launcher sets for its children).
  */
 export const EMBEDDED_DRAIN_DELAY_SECONDS = 1;
 
-export function workerOptions<T extends Partial<WorkerOptions>>(options: T, env: NodeJS.ProcessEnv = process.env): T {
-  return env.KT_MODE === 'embedded' ? { ...options, drainDelay: EMBEDDED_DRAIN_DELAY_SECONDS } : options;
+export function workerOptions<T extends Partial<WorkerOptions>>(options: T, mode: AppConfig['mode'] = appConfig().mode): T {
+  return mode === 'embedded' ? { ...options, drainDelay: EMBEDDED_DRAIN_DELAY_SECONDS } : options;
 }

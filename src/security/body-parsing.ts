@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
+import { hasBadPercentEncoding } from './input-sanity.util';
 import { refuse } from './refuse.util';
 
 export const BODY_LIMIT = '100kb';
@@ -12,7 +13,13 @@ export const FORM_DEPTH_LIMIT = 5;
  */
 export function useBodyParsers(app: NestExpressApplication): void {
   app.useBodyParser('json', { limit: BODY_LIMIT });
-  app.useBodyParser('urlencoded', { extended: true, limit: BODY_LIMIT, parameterLimit: FORM_FIELD_LIMIT, depth: FORM_DEPTH_LIMIT });
+  app.useBodyParser('urlencoded', {
+    extended: true, limit: BODY_LIMIT, parameterLimit: FORM_FIELD_LIMIT, depth: FORM_DEPTH_LIMIT,
+    // qs keeps undecodable escapes as literal text; refuse them (mapped to 400 below, type entity.verify.failed).
+    verify: (_req: unknown, _res: unknown, buf: Buffer) => {
+      if (hasBadPercentEncoding(buf.toString('latin1'))) throw new Error('Malformed percent-encoding in the form body');
+    },
+  });
   app.use(bodyParserErrors);
 }
 
@@ -28,7 +35,7 @@ const BY_TYPE: Record<string, [number, string, string]> = {
   'parameters.too.many': [400, `Too many form fields (at most ${FORM_FIELD_LIMIT})`, 'Das Formular enthält zu viele Felder.'],
   'querystring.parse.rangeError': [400, 'Form fields are nested too deeply', 'Das Formular ist ungültig aufgebaut.'],
   'entity.parse.failed': [400, 'The request body is not valid JSON', 'Die Anfrage ist ungültig.'],
-  'entity.verify.failed': [400, 'The request body was refused', 'Die Anfrage ist ungültig.'],
+  'entity.verify.failed': [400, 'Malformed percent-encoding in the form body', 'Das Formular enthält ungültig kodierte Zeichen.'],
   'request.size.invalid': [400, 'The request body does not match its Content-Length', 'Die Anfrage ist ungültig.'],
   'request.aborted': [400, 'The request was aborted', 'Die Anfrage wurde abgebrochen.'],
 };

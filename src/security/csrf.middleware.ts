@@ -1,6 +1,6 @@
 import { doubleCsrf } from 'csrf-csrf';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { isApiPath, refuse, STATE_CHANGING } from './refuse.util';
+import { isApiPath, isSignedLinkPost, refuse, STATE_CHANGING } from './refuse.util';
 
 export const CSRF_FIELD = '_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -45,6 +45,7 @@ export function csrfProtection(secret: string, secureCookie: boolean): RequestHa
 }
 
 function needsToken(req: Request): boolean {
+  if (isSignedLinkPost(req)) return false;
   if (!isApiPath(req)) return true;
   const empty = req.headers['transfer-encoding'] === undefined && (req.headers['content-length'] ?? '0') === '0';
   return !empty && !req.is(['application/json', 'application/*+json']);

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { findInputProblem, pathProblem, queryProblem } from './input-sanity.util';
+import { findInputProblem, hasBadPercentEncoding, pathProblem, queryProblem } from './input-sanity.util';
 import { refuse } from './refuse.util';
 
 const MESSAGES: Record<string, [string, string]> = {
@@ -14,8 +14,11 @@ const MESSAGES: Record<string, [string, string]> = {
 
 /** One global check on every request's path, query and parsed body, before any route or database sees them. */
 export function inputSanity(req: Request, res: Response, next: NextFunction): void {
-  const rawPath = req.originalUrl.split('?')[0];
+  const q = req.originalUrl.indexOf('?');
+  const rawPath = q < 0 ? req.originalUrl : req.originalUrl.slice(0, q);
   let problem: string | null = pathProblem(rawPath);
+  // The query parser silently turns undecodable escapes into U+FFFD; say so instead.
+  if (!problem && q >= 0 && hasBadPercentEncoding(req.originalUrl.slice(q + 1))) problem = 'encoding';
   if (!problem) {
     try {
       problem = queryProblem(req.query);

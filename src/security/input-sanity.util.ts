@@ -69,3 +69,16 @@ export function pathProblem(rawPath: string): 'encoding' | InputProblem | null {
   }
   return stringProblem(decoded);
 }
+
+/** True when a raw query string or form body has a percent-escape that is not valid UTF-8 (`%zz`, `%E0%A4%A`, `%ED%A0%80`). */
+export function hasBadPercentEncoding(raw: string): boolean {
+  if (!raw.includes('%')) return false;
+  for (const part of raw.split(/[&=]/)) {
+    try {
+      decodeURIComponent(part);
+    } catch {
+      return true;
+    }
+  }
+  return false;
+}

@@ -236,7 +236,8 @@ export class TandemsService {
         });
         await this.writeAudit(m, id, user.id, 'office', null, 'proposed', null, null);
         const t = (await this.repo.findForUpdate(m, id))!;
-        const reasons = reasonLine(p.components as ScoreComponent[]);
+        // Both towns get the same text: the third-person variant naming both (the town variant speaks from A's side).
+        const reasons = reasonLine(p.components as ScoreComponent[], 'office');
         const mails = [
           ...(await this.recordForTown(m, t, 'A', 'tandem-proposed', 'proposed', { reasons })),
           ...(await this.recordForTown(m, t, 'B', 'tandem-proposed', 'proposed', { reasons })),

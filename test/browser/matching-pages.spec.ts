@@ -1,7 +1,8 @@
 import { Browser, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { openDataSource } from '../../src/database/data-source';
-import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, seedDemo } from '../../src/database/seeds/demo-seed';
+import { withCommands } from '../../src/commands/run-command';
+import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, DemoSeedService } from '../../src/database/seeds/demo-seed.service';
 import { MatchingService } from '../../src/matching/matching.service';
 import { MatchingRunner } from '../../src/matching/runs/matching-runner.service';
 import { launchBrowser, screenshot, seriousA11yViolations } from '../utils/browser';
@@ -17,8 +18,7 @@ describe('matching pages in headless Chromium, with axe', () => {
     await page.goto(`${t.url}/anmelden`);
     await page.getByLabel('E-Mail-Adresse').fill(email);
     await page.getByLabel('Passwort').fill(password);
-    await page.getByRole('button', { name: 'Anmelden' }).click();
-    await page.waitForLoadState('networkidle');
+    await Promise.all([page.waitForURL((u) => u.pathname !== '/anmelden'), page.getByRole('button', { name: 'Anmelden' }).click()]);
   }
 
   async function check(page: Page, name: string) {
@@ -29,7 +29,7 @@ describe('matching pages in headless Chromium, with axe', () => {
   beforeAll(async () => {
     t = await bootApp('matchingpages');
     ds = await openDataSource(t.databaseUrl);
-    logins = (await seedDemo(ds)).logins;
+    logins = (await withCommands((c) => c.get(DemoSeedService).seed())).logins;
     // Computed in the worker's service directly: the queue path is covered by the matching e2e test.
     const matching = t.worker.get(MatchingService);
     const runner = t.worker.get(MatchingRunner);

@@ -3,7 +3,8 @@ import { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { openDataSource } from '../../src/database/data-source';
-import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, seedDemo } from '../../src/database/seeds/demo-seed';
+import { withCommands } from '../../src/commands/run-command';
+import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, DemoSeedService } from '../../src/database/seeds/demo-seed.service';
 import { STRONG_PASSWORD } from '../factories/accounts.factory';
 import { computeMatching, contactOf } from '../factories/tandems.factory';
 import { launchBrowser, screenshot, seriousA11yViolations } from '../utils/browser';
@@ -41,7 +42,7 @@ describe('tandem pages in headless Chromium, with axe, at desktop width and 390 
   beforeAll(async () => {
     t = await bootApp('tandempages');
     ds = await openDataSource(t.databaseUrl);
-    logins = (await seedDemo(ds)).logins;
+    logins = (await withCommands((c) => c.get(DemoSeedService).seed())).logins;
     await computeMatching(t, ['suggestions', 'tandem_round']);
     browser = await launchBrowser();
   });

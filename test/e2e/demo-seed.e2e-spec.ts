@@ -1,11 +1,13 @@
 import { resolve } from 'node:path';
 import { DataSource } from 'typeorm';
-import { createOfficeUser } from '../../src/auth/office-user';
+import { INestApplicationContext } from '@nestjs/common';
+import { OfficeUsersService } from '../../src/auth/office-users.service';
 import { verifyPassword } from '../../src/auth/password.util';
 import { openDataSource } from '../../src/database/data-source';
-import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, DEMO_SOURCE_NOTE, DEMO_TOWNS, seedDemo } from '../../src/database/seeds/demo-seed';
-import { importDirectory } from '../../src/municipalities/directory/directory-import';
+import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, DEMO_SOURCE_NOTE, DEMO_TOWNS, DemoSeedService } from '../../src/database/seeds/demo-seed.service';
+import { DirectoryImportService } from '../../src/municipalities/directory/directory-import.service';
 import { DirectoryRecord, parseDestatis, readWorkbook } from '../../src/municipalities/directory/destatis-parser.util';
+import { openTestCommands } from '../utils/commands';
 import { createTestDatabase } from '../utils/test-database';
 
 const DESTATIS_XLSX = resolve(__dirname, '../../../shared/data/destatis/31122023_Auszug_GV.xlsx');
@@ -16,6 +18,8 @@ const PILOT_TOWNS = ['Seelow', 'Bad Soden-Salmünster', 'Penkun', 'Stadtroda', '
 
 describe('demo seed and office bootstrap', () => {
   let ds: DataSource;
+  let app: INestApplicationContext;
+  const seedDemo = (opts?: Parameters<DemoSeedService['seed']>[0]) => app.get(DemoSeedService).seed(opts);
   let official: Map<string, DirectoryRecord>;
   const counts = async () => (await ds.query(`SELECT
       (SELECT count(*)::int FROM town WHERE is_demo AND status = 'verified') AS towns,
@@ -26,10 +30,15 @@ describe('demo seed and office bootstrap', () => {
       (SELECT count(*)::int FROM town_experience) AS experiences`))[0];
 
   beforeAll(async () => {
-    ds = await openDataSource(await createTestDatabase('demoseed'));
+    const url = await createTestDatabase('demoseed');
+    ds = await openDataSource(url);
+    app = await openTestCommands(url);
     official = new Map(parseDestatis(await readWorkbook(DESTATIS_XLSX)).map((r) => [r.ags, r]));
   });
-  afterAll(() => ds?.destroy());
+  afterAll(async () => {
+    await app?.close();
+    await ds?.destroy();
+  });
 
   it('carries the real facts of the official directory, with the Destatis attribution', () => {
     for (const t of DEMO_TOWNS) expect(t.municipality).toEqual(official.get(t.municipality.ags));
@@ -61,7 +70,7 @@ describe('demo seed and office bootstrap', () => {
 
   it('seeds 28 verified demo towns and two logins; a second run gives the same counts', async () => {
     const lines: string[] = [];
-    const first = await seedDemo(ds, { log: (l) => lines.push(l) });
+    const first = await seedDemo({ log: (l) => lines.push(l) });
     expect(first).toMatchObject({ municipalitiesAdded: DEMO_TOWNS.length, townsCreated: 28 });
     expect(first.logins.map((l) => l.email)).toEqual([DEMO_OFFICE_EMAIL, DEMO_MAYOR_EMAIL]);
     expect(first.logins.every((l) => l.password && /^Demo(-[A-Za-z2-9]{4}){4}$/.test(l.password))).toBe(true);
@@ -70,7 +79,7 @@ describe('demo seed and office bootstrap', () => {
     expect(afterFirst).toMatchObject({ towns: 28, logins: 2 });
     expect(afterFirst.fixture_rows).toBeGreaterThanOrEqual(38);
 
-    const second = await seedDemo(ds);
+    const second = await seedDemo();
     expect(second).toMatchObject({ municipalitiesAdded: 0, townsCreated: 0 });
     expect(second.logins.map((l) => l.password)).toEqual([null, null]);
     expect(await counts()).toEqual(afterFirst);
@@ -89,7 +98,7 @@ describe('demo seed and office bootstrap', () => {
   });
 
   it('resets the demo passwords on request', async () => {
-    const reset = await seedDemo(ds, { resetPasswords: true });
+    const reset = await seedDemo({ resetPasswords: true });
     expect(reset.townsCreated).toBe(0);
     const [mayor] = await ds.query(`SELECT password_hash FROM user_account WHERE email = $1`, [DEMO_MAYOR_EMAIL]);
     await expect(verifyPassword(mayor.password_hash, reset.logins[1].password!)).resolves.toBe(true);
@@ -97,20 +106,20 @@ describe('demo seed and office bootstrap', () => {
 
   it('lets a real import take over the fixture rows without touching the demo towns', async () => {
     const fixtureRecords = DEMO_TOWNS.map((t) => official.get(t.municipality.ags)!);
-    expect(await importDirectory(ds, fixtureRecords)).toMatchObject({ inserted: 0, updated: DEMO_TOWNS.length });
+    expect(await app.get(DirectoryImportService).import(fixtureRecords)).toMatchObject({ inserted: 0, updated: DEMO_TOWNS.length });
     expect((await counts()).fixture_rows).toBe(0);
     expect((await counts()).towns).toBe(28);
-    expect((await seedDemo(ds)).municipalitiesAdded).toBe(0);
+    expect((await seedDemo()).municipalitiesAdded).toBe(0);
   });
 
   it('creates an office account once and refuses duplicates and bad input', async () => {
-    const r = await createOfficeUser(ds, { email: 'anna@akademie.test', name: 'Anna Beispiel', role: 'office' });
+    const r = await app.get(OfficeUsersService).create({ email: 'anna@akademie.test', name: 'Anna Beispiel', role: 'office' });
     expect(r.password.length).toBeGreaterThanOrEqual(20);
     const [row] = await ds.query(`SELECT role, display_name, email_confirmed_at IS NOT NULL AS confirmed FROM user_account WHERE id = $1`, [r.id]);
     expect(row).toEqual({ role: 'office', display_name: 'Anna Beispiel', confirmed: true });
-    await expect(createOfficeUser(ds, { email: 'ANNA@akademie.test', name: 'Anna', role: 'office' })).rejects.toThrow(/already exists/);
-    await expect(createOfficeUser(ds, { email: 'kein-email', name: 'X', role: 'office' })).rejects.toThrow(/valid email/);
-    await expect(createOfficeUser(ds, { email: 'b@akademie.test', name: 'B', role: 'admin', password: 'kurz' })).rejects.toThrow(/12 characters/);
+    await expect(app.get(OfficeUsersService).create({ email: 'ANNA@akademie.test', name: 'Anna', role: 'office' })).rejects.toThrow(/already exists/);
+    await expect(app.get(OfficeUsersService).create({ email: 'kein-email', name: 'X', role: 'office' })).rejects.toThrow(/valid email/);
+    await expect(app.get(OfficeUsersService).create({ email: 'b@akademie.test', name: 'B', role: 'admin', password: 'kurz' })).rejects.toThrow(/12 characters/);
     const audit = await ds.query(`SELECT action, subject_type, actor_id FROM audit_log WHERE subject_id = $1`, [r.id]);
     expect(audit).toEqual([{ action: 'office_user.created', subject_type: 'user', actor_id: null }]);
     const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM user_account WHERE lower(email) = 'anna@akademie.test'`);

@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { openDataSource } from '../../src/database/data-source';
-import { importDirectory, importDirectoryFile } from '../../src/municipalities/directory/directory-import';
+import { INestApplicationContext } from '@nestjs/common';
+import { DirectoryImportService } from '../../src/municipalities/directory/directory-import.service';
 import { DirectoryRecord, parseDestatis, readWorkbook } from '../../src/municipalities/directory/destatis-parser.util';
+import { openTestCommands } from '../utils/commands';
 import { createTestDatabase } from '../utils/test-database';
 
 // The official extract is read from the shared folder, never copied into the repository.
@@ -13,6 +15,7 @@ const DESTATIS_XLSX = resolve(__dirname, '../../../shared/data/destatis/31122023
 
 describe('Destatis directory import (real file, real PostgreSQL)', () => {
   let ds: DataSource;
+  let app: INestApplicationContext;
   let records: DirectoryRecord[];
   let parseSeconds: number;
   const tmpFiles: string[] = [];
@@ -20,19 +23,22 @@ describe('Destatis directory import (real file, real PostgreSQL)', () => {
   const snapshot = async () => (await ds.query(`SELECT md5(string_agg(m::text, ',' ORDER BY ags)) AS h FROM municipality m`))[0].h as string;
 
   beforeAll(async () => {
-    ds = await openDataSource(await createTestDatabase('directory'));
+    const url = await createTestDatabase('directory');
+    ds = await openDataSource(url);
+    app = await openTestCommands(url);
     const started = Date.now();
     records = parseDestatis(await readWorkbook(DESTATIS_XLSX)); // parsed once, reused by every test
     parseSeconds = (Date.now() - started) / 1000;
   });
   afterAll(async () => {
     await Promise.all(tmpFiles.map((f) => rm(f, { force: true })));
+    await app?.close();
     await ds?.destroy();
   });
 
   it('imports every municipality once, with the official facts, well within 30 s', async () => {
     const started = Date.now();
-    const first = await importDirectory(ds, records);
+    const first = await app.get(DirectoryImportService).import(records);
     const importSeconds = (Date.now() - started) / 1000;
     console.log(`Destatis extract: parsed in ${parseSeconds.toFixed(1)} s, imported in ${importSeconds.toFixed(1)} s`);
     expect(parseSeconds + importSeconds).toBeLessThan(30);
@@ -60,14 +66,14 @@ describe('Destatis directory import (real file, real PostgreSQL)', () => {
 
   it('is idempotent: a second run inserts nothing and changes nothing', async () => {
     const before = await snapshot();
-    expect(await importDirectory(ds, records)).toEqual({ total: 10773, inserted: 0, updated: 0, unchanged: 10773 });
+    expect(await app.get(DirectoryImportService).import(records)).toEqual({ total: 10773, inserted: 0, updated: 0, unchanged: 10773 });
     expect(await count()).toBe(10773);
     expect(await snapshot()).toBe(before);
   });
 
   it('updates changed facts in place', async () => {
     await ds.query(`UPDATE municipality SET population = 1, source = 'fixture' WHERE ags = '13075107'`);
-    expect(await importDirectory(ds, records)).toEqual({ total: 10773, inserted: 0, updated: 1, unchanged: 10772 });
+    expect(await app.get(DirectoryImportService).import(records)).toEqual({ total: 10773, inserted: 0, updated: 1, unchanged: 10772 });
     expect((await ds.query(`SELECT population, source FROM municipality WHERE ags = '13075107'`))[0]).toEqual({ population: 1756, source: 'destatis' });
   });
 
@@ -82,7 +88,7 @@ describe('Destatis directory import (real file, real PostgreSQL)', () => {
     const broken = join(tmpdir(), `kt-broken-${process.pid}.xlsx`);
     tmpFiles.push(broken);
     await wb.xlsx.writeFile(broken);
-    await expect(importDirectoryFile(ds, broken)).rejects.toThrow("Malformed AGS '130751x7' at row 3 (Kaputt, Stadt)");
+    await expect(app.get(DirectoryImportService).importFile(broken)).rejects.toThrow("Malformed AGS '130751x7' at row 3 (Kaputt, Stadt)");
     expect(await snapshot()).toBe(before);
   });
 
@@ -91,7 +97,7 @@ describe('Destatis directory import (real file, real PostgreSQL)', () => {
     // The first batches would write changes; the last one hits a value the column refuses.
     const changed = records.map((r) => ({ ...r, population: r.population + 1 }));
     changed[10000] = { ...changed[10000], postcode: 'x'.repeat(50) };
-    await expect(importDirectory(ds, changed)).rejects.toThrow();
+    await expect(app.get(DirectoryImportService).import(changed)).rejects.toThrow();
     expect(await count()).toBe(10773);
     expect(await snapshot()).toBe(before);
   });
@@ -102,13 +108,13 @@ describe('Destatis directory import (real file, real PostgreSQL)', () => {
     const otherFile = join(tmpdir(), `kt-other-${process.pid}.xlsx`);
     tmpFiles.push(otherFile);
     await other.xlsx.writeFile(otherFile);
-    await expect(importDirectoryFile(ds, otherFile)).rejects.toThrow(
+    await expect(app.get(DirectoryImportService).importFile(otherFile)).rejects.toThrow(
       "Not a Destatis GV-ISys municipality extract: sheet 'Onlineprodukt_Gemeinden…' not found (sheets: Tabelle1)",
     );
     const csv = join(tmpdir(), `kt-not-xlsx-${process.pid}.xlsx`);
     tmpFiles.push(csv);
     await writeFile(csv, 'Name;Einwohner\nPenkun;1756\n');
-    await expect(importDirectoryFile(ds, csv)).rejects.toThrow(/Not a readable xlsx file/);
+    await expect(app.get(DirectoryImportService).importFile(csv)).rejects.toThrow(/Not a readable xlsx file/);
     expect(await count()).toBe(10773);
   });
 });

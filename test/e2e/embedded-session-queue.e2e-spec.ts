@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { writeSqlDump } from '../../src/embedded/sql-dump';
 
 // Many pg connections share PGlite's one session through pglite-socket: one client's batch must stay together.
 // PGlite loads its WASM with a dynamic import that jest cannot run, so the embedded server (from dist/, built by
@@ -63,12 +64,18 @@ describe('embedded PostgreSQL: one session shared by many connections', () => {
     const b = await connect();
     await a.query('BEGIN');
     await a.query('INSERT INTO note VALUES ($1, $2)', [1, 'committed']);
+    const { rows: [inA] } = await a.query('SELECT now() AS t');
     let bDone = false;
-    const rb = b.query('SELECT count(*)::int AS n FROM note').then((r) => ((bDone = true), r.rows[0].n));
+    const rb = b.query('SELECT count(*)::int AS n, now() AS t FROM note').then((r) => ((bDone = true), r.rows[0]));
+    // Give B's query time to reach the server while A's transaction is open (the evidence is B's now(), below).
     await sleep(100);
-    expect(bDone).toBe(false); // B does not run inside A's transaction
+    expect(bDone).toBe(false);
     await a.query('COMMIT');
-    expect(await rb).toBe(1);
+    const after = await rb;
+    expect(after.n).toBe(1);
+    // now() is the start of the current transaction: had B run inside A's (on the one shared session), it would
+    // read A's start time; it reads a later one, so it ran in a transaction of its own, after A's commit.
+    expect(after.t.getTime()).toBeGreaterThan(inA.t.getTime());
 
     const c = await connect();
     await c.query('BEGIN');
@@ -81,5 +88,25 @@ describe('embedded PostgreSQL: one session shared by many connections', () => {
     await b.query('INSERT INTO note VALUES ($1, $2)', [3, 'after']);
     await b.query('COMMIT');
     expect((await a.query('SELECT array_agg(id ORDER BY id) AS ids FROM note')).rows[0].ids).toEqual([1, 3]);
+  });
+
+  it('dumps through the shared session without leaving its settings behind, from one snapshot', async () => {
+    const dumper = await connect();
+    const other = await connect();
+    const pathBefore = (await other.query('SHOW search_path')).rows[0].search_path;
+    const chunks: string[] = [];
+    let writeDuringDump: Promise<unknown> | undefined;
+    await writeSqlDump(dumper, (c) => {
+      chunks.push(c);
+      // A write by another connection while the dump's transaction is open waits for it, so it is not in the dump.
+      writeDuringDump ??= other.query(`INSERT INTO note VALUES (99, 'later')`);
+    }, { excludeSchemas: ['bullmq'] });
+    await writeDuringDump;
+    const sql = chunks.join('');
+    expect(sql).toMatch(/CREATE TABLE "public"\."note" \(\n {4}"id" integer NOT NULL,\n {4}"text" text\n\);/);
+    expect(sql).toMatch(/COPY "public"\."note" \("id", "text"\) FROM stdin;\n(?:\d+\t[a-z]+\n)+\\\.\n/);
+    expect(sql).not.toContain('later');
+    expect((await other.query('SHOW search_path')).rows[0].search_path).toBe(pathBefore); // SET LOCAL only
+    expect((await other.query('SELECT text FROM note WHERE id = 99')).rows).toEqual([{ text: 'later' }]);
   });
 });

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { MailService } from '../../src/mail/mail.service';
 import { TEST_PG_ADMIN_URL, TEST_REDIS_URL } from '../utils/test-env';
 import { bootApp, TestApp } from '../utils/boot-app';
+import { waitFor } from '../utils/wait-for';
 
 describe('health and OpenAPI', () => {
   let t: TestApp;
@@ -102,12 +103,7 @@ describe('health when Redis goes away', () => {
     expect(res.body.error.redis.status).toBe('down');
     expect(res.body.info.postgres.status).toBe('up');
     await relay.up();
-    let status = 0;
-    for (let tries = 0; tries < 40 && status !== 200; tries++) {
-      status = (await request(t.url).get('/health')).status;
-      if (status !== 200) await new Promise((r) => setTimeout(r, 250));
-    }
-    expect(status).toBe(200);
+    await waitFor(async () => (await request(t.url).get('/health')).status === 200, { timeoutMs: 30_000, intervalMs: 250, what: '/health to answer 200 again' });
     // A promise made during the outage (a row whose job could not be queued) is kept once Redis is back.
     await t.db.query(
       `INSERT INTO mail_delivery (dedupe_key, recipient, template, context, created_at)

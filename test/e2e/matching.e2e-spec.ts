@@ -2,8 +2,10 @@ import { Queue } from 'bullmq';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { openDataSource } from '../../src/database/data-source';
-import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, seedDemo } from '../../src/database/seeds/demo-seed';
+import { withCommands } from '../../src/commands/run-command';
+import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, DemoSeedService } from '../../src/database/seeds/demo-seed.service';
 import { bootApp, TestApp } from '../utils/boot-app';
+import { waitFor } from '../utils/wait-for';
 import { TEST_REDIS_URL } from '../utils/test-env';
 
 describe('matching through the queue (real PostgreSQL and Redis, seeded demo towns)', () => {
@@ -13,19 +15,16 @@ describe('matching through the queue (real PostgreSQL and Redis, seeded demo tow
   let mayor: ReturnType<typeof request.agent>;
   let seelowId: string;
 
-  const waitDone = async (runId: string) => {
-    for (let i = 0; i < 150; i++) {
+  const waitDone = (runId: string) =>
+    waitFor(async () => {
       const r = await office.get(`/api/matching/runs/${runId}`).expect(200);
-      if (r.body.status !== 'running') return r.body;
-      await new Promise((res) => setTimeout(res, 100));
-    }
-    throw new Error('run did not finish');
-  };
+      return r.body.status !== 'running' && r.body;
+    }, { timeoutMs: 60_000, intervalMs: 100, what: `matching run ${runId} to finish` });
 
   beforeAll(async () => {
     t = await bootApp('matching');
     ds = await openDataSource(t.databaseUrl);
-    const seed = await seedDemo(ds);
+    const seed = await withCommands((c) => c.get(DemoSeedService).seed());
     office = request.agent(t.url);
     await office.post('/api/auth/login').send({ email: DEMO_OFFICE_EMAIL, password: seed.logins[0].password }).expect(200);
     mayor = request.agent(t.url);
@@ -94,6 +93,38 @@ describe('matching through the queue (real PostgreSQL and Redis, seeded demo tow
     await mayor.post('/api/matching/runs').send({ kind: 'tandem_round' }).expect(403);
     const w = await office.put('/api/matching/weights').send({ otherState: 0.3 }).expect(200);
     expect(w.body).toMatchObject({ otherState: 0.3, complement: 0.35 });
+  });
+
+  it('names each pair\'s topic, explains the round to the office in the third person, and keeps a full town out of others\' lists (issue 11)', async () => {
+    const round = await waitDone((await office.post('/api/matching/runs').send({ kind: 'tandem_round' }).expect(202)).body.runId);
+    for (const p of round.pairs) {
+      expect(p.topic).toEqual(expect.any(String));
+      expect(p.reasons).not.toMatch(/\bIhr|\bIhre|\bderen\b/);
+      expect(p.reasons.includes(p.nameA) || p.reasons.includes(p.nameB)).toBe(true);
+    }
+    const page = await office.get('/geschaeftsstelle/matching').expect(200);
+    expect(page.text).toContain('Tandem-Thema');
+    expect(page.text).not.toMatch(/Ihr Thema/);
+
+    await ds.query(`UPDATE town SET capacity = 0 WHERE id = $1`, [seelowId]);
+    try {
+      await waitDone((await office.post('/api/matching/runs').send({ kind: 'suggestions' }).expect(202)).body.runId);
+      const [listed] = await ds.query(`SELECT count(*)::int AS n FROM matching_suggestion s JOIN matching_run r ON r.id = s.run_id WHERE r.is_current AND s.partner_id = $1`, [seelowId]);
+      expect(listed.n).toBe(0);
+      const own = await mayor.get(`/api/towns/${seelowId}/suggestions`).expect(200);
+      expect(own.body.full).toBe(true);
+      for (const x of own.body.suggestions) expect(x.topic).toEqual({ slug: expect.any(String), name: expect.any(String) });
+      const html = await mayor.get('/vorschlaege').expect(200);
+      expect(html.text).toContain('keine freie Tandem-Kapazität');
+    } finally {
+      await ds.query(`UPDATE town SET capacity = 1 WHERE id = $1`, [seelowId]);
+    }
+
+    await office.put('/api/matching/weights').send({ requireTopicalBasis: 'ja' }).expect(400);
+    const off = await office.put('/api/matching/weights').send({ requireTopicalBasis: false }).expect(200);
+    expect(off.body.requireTopicalBasis).toBe(false);
+    const on = await office.put('/api/matching/weights').send({ requireTopicalBasis: true }).expect(200);
+    expect(on.body.requireTopicalBasis).toBe(true);
   });
 
   it('a profile change schedules one debounced recomputation', async () => {

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { hashPassword } from '../../src/auth/password.util';
 import { MailService } from '../../src/mail/mail.service';
 import { bootApp, TestApp } from '../utils/boot-app';
+import { waitFor } from '../utils/wait-for';
 import { createOfficeUser, insertMunicipalities, TEST_TOWNS } from '../factories/directory.factory';
 
 const PASSWORD = 'Sicheres-Passwort-2024';
@@ -101,12 +102,10 @@ describe('registration → email → confirmation → profile → verification (
 
     // Exactly one email per promise, even if a job runs again.
     // The worker marks a row sent just after the SMTP server accepted it, so the row may trail the mail briefly.
-    let statuses: string[] = [];
-    for (let tries = 0; tries < 100; tries++) {
-      statuses = (await t.db.query(`SELECT status FROM mail_delivery ORDER BY created_at`)).rows.map((r) => r.status);
-      if (statuses.every((s) => s === 'sent')) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const statuses = await waitFor(async () => {
+      const s: string[] = (await t.db.query(`SELECT status FROM mail_delivery ORDER BY created_at`)).rows.map((r) => r.status);
+      return s.every((x) => x === 'sent') && s;
+    }, { what: 'every mail_delivery row to be marked sent' });
     expect(statuses).toEqual(['sent', 'sent']);
   });
 
@@ -114,8 +113,9 @@ describe('registration → email → confirmation → profile → verification (
     const mail = t.worker.get(MailService);
     const before = t.smtp.mails.length;
     const { rows } = await t.db.query(`SELECT id FROM mail_delivery WHERE template = 'confirm-email'`);
+    // deliver() resolves only after the SMTP server has accepted (and the catcher parsed) a mail it sends, so
+    // the count right after it is the evidence: no waiting needed.
     await expect(mail.deliver(rows[0].id)).resolves.toBe('skipped');
-    await new Promise((r) => setTimeout(r, 300));
     expect(t.smtp.mails.length).toBe(before);
   });
 
@@ -130,12 +130,9 @@ describe('registration → email → confirmation → profile → verification (
     await expect(mail.redispatchStranded()).resolves.toBeGreaterThanOrEqual(1);
     const m = await t.smtp.waitFor((x) => [x.to].flat().some((a) => a?.text === 'spaet@olbernhau.test'));
     expect(m.text).toContain('Guten Tag Frau Spät');
-    let status = '';
-    for (let tries = 0; tries < 100 && status !== 'sent'; tries++) {
-      status = (await t.db.query(`SELECT status FROM mail_delivery WHERE id = $1`, [row.id])).rows[0].status;
-      if (status !== 'sent') await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(status).toBe('sent');
+    await waitFor(async () => (await t.db.query(`SELECT status FROM mail_delivery WHERE id = $1`, [row.id])).rows[0].status === 'sent', {
+      what: 'the re-dispatched delivery row to be marked sent',
+    });
     await expect(mail.redispatchStranded()).resolves.toBe(0);
   });
 });

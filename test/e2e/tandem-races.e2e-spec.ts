@@ -3,7 +3,8 @@ import type { ParsedMail } from 'mailparser';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { openDataSource } from '../../src/database/data-source';
-import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, seedDemo } from '../../src/database/seeds/demo-seed';
+import { withCommands } from '../../src/commands/run-command';
+import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, DemoSeedService } from '../../src/database/seeds/demo-seed.service';
 import { MailService } from '../../src/mail/mail.service';
 import { REMINDER_SCHEDULER_ID, TandemRemindersCronJob } from '../../src/tandems/tandem-reminders.cron.job';
 import { TandemsService } from '../../src/tandems/tandems.service';
@@ -37,7 +38,7 @@ describe('tandem races, bad input, reminders and expiry (parallel requests again
   beforeAll(async () => {
     t = await bootApp('tandemraces');
     ds = await openDataSource(t.databaseUrl);
-    const seed = await seedDemo(ds);
+    const seed = await withCommands((c) => c.get(DemoSeedService).seed());
     await computeMatching(t);
     office = request.agent(t.url);
     await office.post('/api/auth/login').send({ email: DEMO_OFFICE_EMAIL, password: seed.logins[0].password }).expect(200);

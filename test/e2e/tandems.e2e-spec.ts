@@ -2,7 +2,8 @@ import type { ParsedMail } from 'mailparser';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { openDataSource } from '../../src/database/data-source';
-import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, seedDemo } from '../../src/database/seeds/demo-seed';
+import { withCommands } from '../../src/commands/run-command';
+import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, DemoSeedService } from '../../src/database/seeds/demo-seed.service';
 import { TandemsService } from '../../src/tandems/tandems.service';
 import { bootApp, TestApp } from '../utils/boot-app';
 import { computeMatching, contactOf, eventually } from '../factories/tandems.factory';
@@ -30,7 +31,7 @@ describe('tandems from suggestion to result, and office proposals (real PostgreS
   beforeAll(async () => {
     t = await bootApp('tandems');
     ds = await openDataSource(t.databaseUrl);
-    const seed = await seedDemo(ds);
+    const seed = await withCommands((c) => c.get(DemoSeedService).seed());
     await computeMatching(t, ['suggestions', 'tandem_round']);
     office = request.agent(t.url);
     await office.post('/api/auth/login').send({ email: DEMO_OFFICE_EMAIL, password: seed.logins[0].password }).expect(200);

@@ -11,6 +11,7 @@ import { WorkerModule } from '../../src/worker.module';
 import { SmtpCatcher } from './smtp-catcher';
 import { createTestDatabase } from './test-database';
 import { TEST_REDIS_URL, TEST_RUN_ID } from './test-env';
+import { waitFor } from './wait-for';
 
 export interface TestApp {
   url: string;
@@ -57,11 +58,10 @@ export async function bootApp(name: string, env: Record<string, string> = {}): P
   db.on('error', () => undefined); // tests that cut connections on purpose
   await db.connect();
   // The worker starts a first suggestions run on an empty installation; let it finish so tests start from rest.
-  for (let i = 0; i < 200; i++) {
-    const { rows } = await db.query(`SELECT count(*)::int AS n FROM matching_run WHERE status = 'running'`);
-    if (rows[0].n === 0) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitFor(async () => (await db.query(`SELECT count(*)::int AS n FROM matching_run WHERE status = 'running'`)).rows[0].n === 0, {
+    timeoutMs: 60_000,
+    what: `the first matching run of ${name} to finish`,
+  });
   return {
     url: `http://127.0.0.1:${port}`, app, worker, smtp, db, databaseUrl,
     async close() {

@@ -1,6 +1,7 @@
 import { ParsedMail, simpleParser } from 'mailparser';
 import { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { waitFor } from './wait-for';
 
 /** A real SMTP server in the test process; every message is parsed and kept for assertions. */
 export class SmtpCatcher {
@@ -15,8 +16,9 @@ export class SmtpCatcher {
   });
   port = 0;
 
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+  /** Port 0 picks a free one; a given port lets a test bring "the same" server back after stopping it. */
+  async start(port = 0): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
     this.port = (this.server.server.address() as AddressInfo).port;
     return this;
   }
@@ -25,14 +27,14 @@ export class SmtpCatcher {
     return `smtp://127.0.0.1:${this.port}`;
   }
 
-  async waitFor(match: (m: ParsedMail) => boolean, timeoutMs = 15_000): Promise<ParsedMail> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.mails.find(match);
-      if (found) return found;
-      if (Date.now() > until) throw new Error(`No matching mail within ${timeoutMs} ms; got: ${this.mails.map((m) => m.subject).join(' | ')}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+  /** The first mail that matches; throws (listing the subjects that did arrive) when none comes in time. */
+  waitFor(match: (m: ParsedMail) => boolean, timeoutMs = 30_000): Promise<ParsedMail> {
+    return waitFor(() => this.mails.find(match), {
+      timeoutMs,
+      what: 'a matching mail',
+    }).catch((err: Error) => {
+      throw new Error(`${err.message}; received by then: ${this.mails.map((m) => m.subject).join(' | ') || 'none'}`);
+    });
   }
 
   to(address: string) {

@@ -1,5 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { PreparedPass, scanPass, SharedPass } from './candidate-pass.util';
+import { PreparedPass } from './candidate-features.util';
+import { SharedPass } from './candidate-lists.util';
+import { scanPass } from './candidate-pass.util';
 
 // A helper thread of the candidate pass (see parallel-candidates.util.ts): scans the rows it can claim into the
 // shared lists, then says so; the Atomics.add makes its writes visible to the thread that reads the lists.

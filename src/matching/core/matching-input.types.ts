@@ -7,6 +7,9 @@ export interface MatchTown {
   population: number;
   /** Gemeindeverband population; size comparisons use it where the town belongs to one. */
   associationPopulation?: number | null;
+  /** The Gemeindeverband's name and Destatis type (51 Amt, 52 Samtgemeinde, 53 Verbandsgemeinde, …), for the reason texts. */
+  associationName?: string | null;
+  associationType?: number | null;
   areaKm2: number;
   /** DEGURBA: 1 dense, 2 intermediate, 3 thinly populated. */
   degurba?: number | null;
@@ -26,8 +29,13 @@ export interface ScoreComponent {
   similarity: number;
   /** weight × similarity: the components of a pair sum to its score. */
   value: number;
-  /** German reason from the viewer's perspective ("Ihr Thema …"); empty when the component contributes nothing. */
+  /** German reason from the viewer's perspective ("Ihr Thema …"); empty exactly when the component contributes nothing. */
   reason: string;
+  /**
+   * The same reason in the third person naming both towns, for the office's pages (tandem round, workshops);
+   * only filled where the caller asks for it (scorePair's `office` flag), '' where the component contributes nothing.
+   */
+  reasonOffice?: string;
 }
 
 export type ComponentKey = 'complement' | 'sharedTopics' | 'size' | 'situation' | 'otherState' | 'distance';

@@ -2,7 +2,9 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { MatchTown } from './matching-input.types';
 import { ScoringContext } from './score.util';
-import { Candidates, candidateLists, preparePass, scanPass, sharedPass } from './candidate-pass.util';
+import { preparePass } from './candidate-features.util';
+import { Candidates, sharedPass } from './candidate-lists.util';
+import { candidateLists, scanPass } from './candidate-pass.util';
 import { assignSuggestions, emptyCandidates, planSuggestions, SuggestionResult, SuggestionRules } from './suggestions.util';
 
 /**

@@ -44,6 +44,12 @@ export function haversineKm(lat1: number, lon1: number, lat2: number, lon2: numb
 }
 
 export const sizeSimilarity = (lnA: number, lnB: number) => Math.max(0, 1 - Math.abs(lnA - lnB) / SIZE_SPAN);
+/**
+ * Situation counts only from this similarity on: below it no German sentence is true of the pair ("ähnliche Lage"
+ * with densities 10× apart or DEGURBA 1 vs 3 would not be), and a component without a reason adds nothing.
+ * At or above it either both towns share their DEGURBA class or their densities are within about 2.5× of each other.
+ */
+export const SITUATION_MIN = 0.6;
 export function situationSimilarity(degA: number, degB: number, lnDensA: number, lnDensB: number): number {
   const dens = 1 - Math.min(1, Math.abs(lnDensA - lnDensB) / DENSITY_SPAN);
   return degA > 0 && degB > 0 ? (dens + (1 - Math.abs(degA - degB) / 2)) / 2 : dens;
@@ -63,6 +69,8 @@ interface TownFacts {
   population: number;
   lnPopulation: number;
   lnDensity: number;
+  /** "Penkun gehört zum Amt Löcknitz-Penkun, zusammen 10.615 Einwohner" where the Verband's population is used, else ''. */
+  association: string;
 }
 // Towns are treated as immutable while a run scores them.
 const factsCache = new WeakMap<MatchTown, TownFacts>();
@@ -74,11 +82,53 @@ function factsOf(t: MatchTown): TownFacts {
     const population = effectivePopulation(t);
     s = {
       topics: new Set(t.topics), challenged: [...urgency.keys()], urgency: [...urgency.values()], experience: new Set(t.experiences.map((e) => e.topic)),
-      population, lnPopulation: Math.log(population), lnDensity: Math.log(density(t)),
+      population, lnPopulation: Math.log(population), lnDensity: Math.log(density(t)), association: associationText(t),
     };
     factsCache.set(t, s);
   }
   return s;
+}
+
+// Destatis Gemeindeverband types, with the article the sentence needs.
+const ASSOCIATION_DE: Record<number, string> = {
+  51: 'zum Amt', 52: 'zur Samtgemeinde', 53: 'zur Verbandsgemeinde', 54: 'zur Verwaltungsgemeinschaft', 55: 'zur Kirchspielslandgemeinde',
+  56: 'zum Verwaltungsverband', 57: 'zur Verbandsgemeinde', 58: 'zur Verwaltungsgemeinschaft',
+};
+function associationText(t: MatchTown): string {
+  if (t.associationPopulation == null || t.associationPopulation === t.population) return '';
+  const name = t.name ?? 'Die Kommune';
+  const together = `zusammen ${fmt(t.associationPopulation)} Einwohner`;
+  if (!t.associationName) return `${name} zählt mit ihrem Gemeindeverband ${together}`;
+  return `${name} gehört ${ASSOCIATION_DE[t.associationType ?? 0] ?? 'zum Gemeindeverband'} ${t.associationName}, ${together}`;
+}
+
+/** A shared topic, or one town's challenge meeting the other's experience: what a tandem works on. */
+export function hasTopicalBasis(a: MatchTown, b: MatchTown): boolean {
+  const A = factsOf(a), B = factsOf(b);
+  for (const t of A.topics) if (B.topics.has(t)) return true;
+  for (const t of A.challenged) if (B.experience.has(t)) return true;
+  for (const t of B.challenged) if (A.experience.has(t)) return true;
+  return false;
+}
+
+/**
+ * The topic the pair would work on (a slug), or null without a topical basis: a challenge that the other's
+ * experience answers (most urgent first, then the rarer topic), else the rarest shared topic.
+ */
+export function pairTopic(ctx: ScoringContext, a: MatchTown, b: MatchTown): string | null {
+  const A = factsOf(a), B = factsOf(b);
+  let best: string | null = null, bestRank = -1;
+  const consider = (topic: string, rank: number) => {
+    if (rank > bestRank || (rank === bestRank && best !== null && topic < best)) {
+      best = topic;
+      bestRank = rank;
+    }
+  };
+  const idf = (t: string) => Math.min(9, ctx.idf.get(t) ?? 0);
+  for (let x = 0; x < A.challenged.length; x++) if (B.experience.has(A.challenged[x])) consider(A.challenged[x], 100 + 10 * A.urgency[x] + idf(A.challenged[x]));
+  for (let x = 0; x < B.challenged.length; x++) if (A.experience.has(B.challenged[x])) consider(B.challenged[x], 100 + 10 * B.urgency[x] + idf(B.challenged[x]));
+  if (best === null) for (const t of A.topics) if (B.topics.has(t)) consider(t, idf(t));
+  return best;
 }
 
 /** One direction of complement: how well `b`'s experience answers `a`'s challenges, in [0, 1). */
@@ -99,7 +149,7 @@ const GERMAN_NUMBER = new Intl.NumberFormat('de-DE', { maximumFractionDigits: 0 
 const fmt = (n: number) => GERMAN_NUMBER.format(Math.round(n));
 /** Rounded to two significant digits (the number that "ca." texts show). */
 const rough = (n: number) => {
-  const digits = Math.max(0, Math.floor(Math.log10(n)) - 1);
+  const digits = Math.max(0, Math.floor(Math.log10(Math.max(1, n))) - 1);
   return Math.round(n / 10 ** digits) * 10 ** digits;
 };
 const DEGURBA_DE = ['', 'dicht besiedelt', 'mittlere Besiedlungsdichte', 'gering besiedelt'];
@@ -109,24 +159,32 @@ const SAME_SITUATION_DE = DEGURBA_DE.map((d) => `ähnliche Lage (beide ${d})`);
  * The reason texts of one scoring context, each built once and then shared. They repeat a lot (the same topic,
  * state, rounded population, distance); built anew for each of ~100,000 suggestions they left millions of small
  * strings that the garbage collector copied out of the young generation, most of the time spent explaining
- * suggestions.
+ * suggestions. The office's third-person texts name towns and are only built for the few pairs it reads.
  */
 interface Texts {
   mine: Map<string, string>;
   theirs: Map<string, string>;
   shared: Map<string, string>;
-  both: Map<number, string>;
   sizes: Map<number, Map<number, string>>;
+  densities: Map<number, Map<number, string>>;
   states: Map<string, string>;
   km: Map<number, string>;
 }
 const textsCache = new WeakMap<ScoringContext, Texts>();
 function textsOf(ctx: ScoringContext): Texts {
   let t = textsCache.get(ctx);
-  if (!t) textsCache.set(ctx, (t = { mine: new Map(), theirs: new Map(), shared: new Map(), both: new Map(), sizes: new Map(), states: new Map(), km: new Map() }));
+  if (!t) textsCache.set(ctx, (t = { mine: new Map(), theirs: new Map(), shared: new Map(), sizes: new Map(), densities: new Map(), states: new Map(), km: new Map() }));
   return t;
 }
 const topicName = (ctx: ScoringContext, t: string) => ctx.topicNames[t] ?? t;
+/** A two-level cache for texts keyed by two numbers. */
+function cached2(m: Map<number, Map<number, string>>, a: number, b: number, make: () => string): string {
+  let row = m.get(a);
+  if (!row) m.set(a, (row = new Map()));
+  let text = row.get(b);
+  if (text === undefined) row.set(b, (text = make()));
+  return text;
+}
 
 /** "Ihr Thema X ↔ deren Erfahrung mit X · …" for `a`'s challenges that `b`'s experience answers, appended to `text`. */
 function answeredText(ctx: ScoringContext, text: string, a: TownFacts, b: TownFacts, mine: boolean): string {
@@ -143,33 +201,72 @@ function answeredText(ctx: ScoringContext, text: string, a: TownFacts, b: TownFa
   return text;
 }
 
-function sharedText(ctx: ScoringContext, a: TownFacts, b: TownFacts): string {
+/** The office's variant: "Herausforderung von A: X ↔ Erfahrung von B", appended to `text`. */
+function answeredOffice(ctx: ScoringContext, text: string, a: TownFacts, b: TownFacts, nameA: string, nameB: string): string {
+  for (const t of a.challenged) {
+    if (!b.experience.has(t)) continue;
+    const line = `${nameA} hat die Herausforderung ${topicName(ctx, t)} ↔ ${nameB} hat Erfahrung damit`;
+    text = text ? text + ' · ' + line : line;
+  }
+  return text;
+}
+
+function sharedList(ctx: ScoringContext, a: TownFacts, b: TownFacts): string {
   let list = '', first = true;
   for (const t of a.topics) {
     if (!b.topics.has(t)) continue;
     list = first ? topicName(ctx, t) : list + ', ' + topicName(ctx, t);
     first = false;
   }
+  return list;
+}
+
+function sharedText(ctx: ScoringContext, a: TownFacts, b: TownFacts): string {
+  const list = sharedList(ctx, a, b);
   const texts = textsOf(ctx).shared;
   let text = texts.get(list);
   if (text === undefined) texts.set(list, (text = `Gemeinsame Themen: ${list}`));
   return text;
 }
 
-function sizeText(ctx: ScoringContext, pa: number, pb: number, similarity: number): string {
-  const texts = textsOf(ctx);
-  if (similarity >= 0.6) {
-    const both = rough((pa + pb) / 2);
-    let text = texts.both.get(both);
-    if (text === undefined) texts.both.set(both, (text = `Beide ca. ${fmt(both)} Einwohner`));
-    return text;
-  }
+/**
+ * Words that fit the ratio of the two (effective) populations: "Beide ca. …" only when both round to the same
+ * number, "ähnlich groß" up to 1.5×, else the ratio itself ("Größenverhältnis etwa 1:3"). The size component
+ * counts up to 4× (SIZE_SPAN), so every pair with a size contribution gets one of these.
+ */
+function sizeWords(pa: number, pb: number): string {
   const ra = rough(pa), rb = rough(pb);
-  let row = texts.sizes.get(ra);
-  if (!row) texts.sizes.set(ra, (row = new Map()));
-  let text = row.get(rb);
-  if (text === undefined) row.set(rb, (text = `vergleichbare Größe (${fmt(ra)} und ${fmt(rb)} Einwohner)`));
-  return text;
+  if (ra === rb) return `Beide ca. ${fmt(ra)} Einwohner`;
+  const ratio = Math.max(pa, pb) / Math.min(pa, pb);
+  const numbers = `ca. ${fmt(ra)} und ${fmt(rb)} Einwohner`;
+  return ratio < 1.5 ? `ähnlich groß (${numbers})` : `Größenverhältnis etwa 1:${Math.round(ratio)} (${numbers})`;
+}
+
+function sizeText(ctx: ScoringContext, a: TownFacts, b: TownFacts): string {
+  const texts = textsOf(ctx);
+  const text = cached2(texts.sizes, rough(a.population), rough(b.population), () => sizeWords(a.population, b.population));
+  // The Verband's population is named as such, never as the town's own.
+  if (!a.association && !b.association) return text;
+  return text + (a.association ? '; ' + a.association : '') + (b.association ? '; ' + b.association : '');
+}
+
+function sizeOffice(a: TownFacts, b: TownFacts, nameA: string, nameB: string): string {
+  const ra = rough(a.population), rb = rough(b.population);
+  const ratio = Math.max(a.population, b.population) / Math.min(a.population, b.population);
+  const numbers = `${nameA} ca. ${fmt(ra)}, ${nameB} ca. ${fmt(rb)} Einwohner`;
+  const text = ra === rb ? `${nameA} und ${nameB} beide ca. ${fmt(ra)} Einwohner`
+    : ratio < 1.5 ? `ähnlich groß (${numbers})` : `Größenverhältnis etwa 1:${Math.round(ratio)} (${numbers})`;
+  return text + (a.association ? '; ' + a.association : '') + (b.association ? '; ' + b.association : '');
+}
+
+function situationText(ctx: ScoringContext, da: number, db: number, densA: number, densB: number): string {
+  if (da > 0 && da === db) return SAME_SITUATION_DE[da] ?? `ähnliche Lage (beide ${DEGURBA_DE[da]})`;
+  return cached2(textsOf(ctx).densities, rough(densA), rough(densB), () => `ähnliche Siedlungsdichte (ca. ${fmt(rough(densA))} und ${fmt(rough(densB))} Einwohner je km²)`);
+}
+
+function situationOffice(da: number, db: number, densA: number, densB: number, nameA: string, nameB: string): string {
+  if (da > 0 && da === db) return `ähnliche Lage (${nameA} und ${nameB} beide ${DEGURBA_DE[da] ?? ''})`;
+  return `ähnliche Siedlungsdichte (${nameA} ca. ${fmt(rough(densA))}, ${nameB} ca. ${fmt(rough(densB))} Einwohner je km²)`;
 }
 
 function stateText(ctx: ScoringContext, stateName: string): string {
@@ -187,16 +284,15 @@ function distanceText(ctx: ScoringContext, km: number): string {
   return text;
 }
 
-/**
- * The explainable pair score, from `viewer`'s perspective for the texts; the numbers are symmetric.
- * Score = Σ component.value, each value = normalised weight × similarity, so the score lies in [0, 1].
- * Runs once per final suggestion (about 100,000 per run): no intermediate objects, and a reason text is
- * only looked up where its component counts (value > 0; the others carry ''), see Texts.
- */
-export function scorePair(ctx: ScoringContext, viewer: MatchTown, other: MatchTown): { score: number; components: ScoreComponent[] } {
-  const W = ctx.weights;
-  const A = factsOf(viewer), B = factsOf(other);
+/** The numbers of one pair, computed by pairValues into one reused object (no allocation per pair). */
+interface PairValues {
+  sharedS: number; sharedV: number; complementS: number; complementV: number; sizeS: number; sizeV: number;
+  situationS: number; situationV: number; otherStateS: number; otherStateV: number; distS: number; distV: number; km: number; score: number;
+}
+const scratch: PairValues = { sharedS: 0, sharedV: 0, complementS: 0, complementV: 0, sizeS: 0, sizeV: 0, situationS: 0, situationV: 0, otherStateS: 0, otherStateV: 0, distS: 0, distV: 0, km: 0, score: 0 };
 
+function pairValues(ctx: ScoringContext, viewer: MatchTown, other: MatchTown, A: TownFacts, B: TownFacts, v: PairValues): PairValues {
+  const W = ctx.weights;
   // Shared topics: IDF-weighted Jaccard.
   let inter = 0, union = 0;
   for (const t of A.topics) {
@@ -205,57 +301,83 @@ export function scorePair(ctx: ScoringContext, viewer: MatchTown, other: MatchTo
     if (B.topics.has(t)) inter += w;
   }
   for (const t of B.topics) if (!A.topics.has(t)) union += ctx.idf.get(t) ?? 0;
-  const sharedS = union > 0 ? inter / union : 0;
-  const sharedV = W.sharedTopics * sharedS;
+  v.sharedS = union > 0 ? inter / union : 0;
+  v.sharedV = W.sharedTopics * v.sharedS;
 
-  const complementS = complementSimilarity(complementDirection(A, B), complementDirection(B, A));
-  const complementV = W.complement * complementS;
+  v.complementS = complementSimilarity(complementDirection(A, B), complementDirection(B, A));
+  v.complementV = W.complement * v.complementS;
 
-  const pa = A.population, pb = B.population;
-  const sizeS = sizeSimilarity(A.lnPopulation, B.lnPopulation);
-  const sizeV = W.size * sizeS;
+  v.sizeS = sizeSimilarity(A.lnPopulation, B.lnPopulation);
+  v.sizeV = W.size * v.sizeS;
 
-  const da = viewer.degurba ?? 0, db = other.degurba ?? 0;
-  const situationS = situationSimilarity(da, db, A.lnDensity, B.lnDensity);
-  const situationV = W.situation * situationS;
+  v.situationS = situationSimilarity(viewer.degurba ?? 0, other.degurba ?? 0, A.lnDensity, B.lnDensity);
+  v.situationV = v.situationS >= SITUATION_MIN ? W.situation * v.situationS : 0;
 
-  const otherState = viewer.stateCode !== other.stateCode;
-  const otherStateS = otherState ? 1 : 0;
-  const otherStateV = W.otherState * otherStateS;
+  v.otherStateS = viewer.stateCode !== other.stateCode ? 1 : 0;
+  v.otherStateV = W.otherState * v.otherStateS;
 
-  let distS = 0, km = 0;
+  v.distS = 0;
+  v.km = 0;
   if (ctx.raw.distancePreference === 'near' && viewer.lat != null && viewer.lon != null && other.lat != null && other.lon != null) {
-    km = haversineKm(viewer.lat, viewer.lon, other.lat, other.lon);
-    distS = Math.max(0, 1 - km / ctx.raw.nearKm);
+    v.km = haversineKm(viewer.lat, viewer.lon, other.lat, other.lon);
+    v.distS = Math.max(0, 1 - v.km / ctx.raw.nearKm);
   }
-  const distV = W.distance * distS;
+  v.distV = W.distance * v.distS;
+  // Summed in COMPONENT_KEYS order, as the fast candidate pass does: both give the same number.
+  v.score = 0 + v.complementV + v.sharedV + v.sizeV + v.situationV + v.otherStateV + v.distV;
+  return v;
+}
 
+/** The pair's score alone (bit-identical to scorePair's), without building reasons: for scans over many partners. */
+export function pairScore(ctx: ScoringContext, a: MatchTown, b: MatchTown): number {
+  return pairValues(ctx, a, b, factsOf(a), factsOf(b), scratch).score;
+}
+
+/**
+ * The explainable pair score, from `viewer`'s perspective for the texts; the numbers are symmetric.
+ * Score = Σ component.value, each value = normalised weight × similarity, so the score lies in [0, 1].
+ * Every component with a value > 0 carries a German reason, the others carry '' (a component without a true
+ * sentence, like situation below SITUATION_MIN, adds nothing). With `office`, each component also carries the
+ * third-person text naming both towns (reasonOffice). `topic` is what the pair would work on (pairTopic).
+ * Runs once per final suggestion (about 100,000 per run): texts are looked up where their component counts, see Texts.
+ */
+export function scorePair(ctx: ScoringContext, viewer: MatchTown, other: MatchTown, office = false): { score: number; components: ScoreComponent[]; topic: string | null } {
+  const W = ctx.weights;
+  const A = factsOf(viewer), B = factsOf(other);
+  const v = pairValues(ctx, viewer, other, A, B, scratch);
+  const { complementS, complementV, sharedS, sharedV, sizeS, sizeV, situationS, situationV, otherStateS, otherStateV, distS, distV, km, score } = v;
+  const da = viewer.degurba ?? 0, db = other.degurba ?? 0;
   const components: ScoreComponent[] = [
     {
       key: 'complement', weight: W.complement, similarity: complementS, value: complementV,
       reason: complementV > 0 ? answeredText(ctx, answeredText(ctx, '', A, B, true), B, A, false) : '',
     },
-    {
-      key: 'sharedTopics', weight: W.sharedTopics, similarity: sharedS, value: sharedV,
-      reason: sharedV > 0 ? sharedText(ctx, A, B) : '',
-    },
-    {
-      key: 'size', weight: W.size, similarity: sizeS, value: sizeV,
-      reason: sizeV > 0 ? sizeText(ctx, pa, pb, sizeS) : '',
-    },
+    { key: 'sharedTopics', weight: W.sharedTopics, similarity: sharedS, value: sharedV, reason: sharedV > 0 ? sharedText(ctx, A, B) : '' },
+    { key: 'size', weight: W.size, similarity: sizeS, value: sizeV, reason: sizeV > 0 ? sizeText(ctx, A, B) : '' },
     {
       key: 'situation', weight: W.situation, similarity: situationS, value: situationV,
-      reason: situationV > 0 && situationS >= 0.6 ? (da > 0 && da === db ? SAME_SITUATION_DE[da] ?? `ähnliche Lage (beide ${DEGURBA_DE[da]})` : 'ähnliche Siedlungsdichte') : '',
+      reason: situationV > 0 ? situationText(ctx, da, db, density(viewer), density(other)) : '',
     },
     { key: 'otherState', weight: W.otherState, similarity: otherStateS, value: otherStateV, reason: otherStateV > 0 ? stateText(ctx, other.stateName) : '' },
     { key: 'distance', weight: W.distance, similarity: distS, value: distV, reason: distV > 0 ? distanceText(ctx, km) : '' },
   ];
-  // Summed in COMPONENT_KEYS order, as the fast candidate pass does: both give the same number.
-  const score = 0 + complementV + sharedV + sizeV + situationV + otherStateV + distV;
-  return { score, components };
+  if (office) {
+    const na = viewer.name ?? 'Kommune A', nb = other.name ?? 'Kommune B';
+    const texts: Record<string, string> = {
+      complement: complementV > 0 ? answeredOffice(ctx, answeredOffice(ctx, '', A, B, na, nb), B, A, nb, na) : '',
+      sharedTopics: sharedV > 0 ? `Gemeinsame Themen von ${na} und ${nb}: ${sharedList(ctx, A, B)}` : '',
+      size: sizeV > 0 ? sizeOffice(A, B, na, nb) : '',
+      situation: situationV > 0 ? situationOffice(da, db, density(viewer), density(other), na, nb) : '',
+      otherState: otherStateV > 0 ? `verschiedene Bundesländer (${na}: ${viewer.stateName}, ${nb}: ${other.stateName})` : '',
+      distance: distV > 0 ? `gut erreichbar (${na} – ${nb} ca. ${fmt(Math.round(km / 10) * 10)} km)` : '',
+    };
+    for (const c of components) c.reasonOffice = texts[c.key];
+  }
+  return { score, components, topic: pairTopic(ctx, viewer, other) };
 }
 
-/** "Beide ca. 10.000 Einwohner · anderes Bundesland (Hessen) · …", strongest contribution first. */
-export function reasonLine(components: ScoreComponent[]): string {
-  return [...components].filter((c) => c.reason).sort((x, y) => y.value - x.value).map((c) => c.reason).join(' · ');
+/** "Beide ca. 10.000 Einwohner · anderes Bundesland (Hessen) · …", strongest contribution first; the office's variant where asked for. */
+export function reasonLine(components: ScoreComponent[], perspective: 'town' | 'office' = 'town'): string {
+  const text = (c: ScoreComponent) => (perspective === 'office' ? c.reasonOffice ?? c.reason : c.reason);
+  return [...components].filter((c) => text(c)).sort((x, y) => y.value - x.value).map(text).join(' · ');
 }

@@ -1,12 +1,20 @@
 import { MatchTown, ScoreComponent } from './matching-input.types';
-import { Candidates, candidateLists } from './candidate-pass.util';
-import { ScoringContext, scorePair } from './score.util';
-
+import { Candidates } from './candidate-lists.util';
+import { candidateLists } from './candidate-pass.util';
+import { hasTopicalBasis, pairScore, ScoringContext, scorePair } from './score.util';
 
 export interface SuggestionRules {
   k: number;
   /** A town appears in at most this many other towns' lists per run. */
   exposureCap: number;
+  /**
+   * Tandems each town can still take on (its capacity minus its tandems; see freeCapacity). A town with none is
+   * suggested to nobody; one with f free places to at most min(exposureCap, f × exposurePerFreePlace) towns.
+   * Default: each town's capacity.
+   */
+  freeCapacity?: Record<string, number>;
+  /** Lists per free tandem place (default exposureCap: any free place allows the full exposure). */
+  exposurePerFreePlace?: number;
   /** Pairs that already form a tandem: never suggested. */
   tandemPairs?: Iterable<readonly [string, string]>;
   /** Declined pairs with the decline date: not suggested within the cool-down. */
@@ -21,6 +29,8 @@ export interface Suggestion {
   rank: number;
   score: number;
   components: ScoreComponent[];
+  /** The topic the pair would work on (a slug; null only without a topical basis, when the office allows that). */
+  topic: string | null;
 }
 
 export interface SuggestionResult {
@@ -29,6 +39,24 @@ export interface SuggestionResult {
   profileEmpty: string[];
   /** Towns left without any suggestion (no allowed partner under the rules). */
   uncovered: string[];
+  /** Towns with no free tandem capacity: suggested to nobody. */
+  full: string[];
+}
+
+/** Tandems a town can still take on: its capacity minus the tandems it is in (never below 0). */
+export function freeCapacity(towns: readonly MatchTown[], tandemPairs: Iterable<readonly [string, string]> = []): Record<string, number> {
+  const inTandem = new Map<string, number>();
+  for (const [a, b] of tandemPairs) for (const id of [a, b]) inTandem.set(id, (inTandem.get(id) ?? 0) + 1);
+  return Object.fromEntries(towns.map((t) => [t.id, Math.max(0, t.capacity - (inTandem.get(t.id) ?? 0))]));
+}
+
+/** How many lists each town may appear in (see SuggestionRules.freeCapacity). */
+export function exposureLimits(towns: readonly MatchTown[], rules: SuggestionRules): Int32Array {
+  const perPlace = rules.exposurePerFreePlace ?? rules.exposureCap;
+  return Int32Array.from(towns, (t) => {
+    const free = rules.freeCapacity?.[t.id] ?? Math.max(0, t.capacity);
+    return free <= 0 ? 0 : Math.min(rules.exposureCap, free * perPlace);
+  });
 }
 
 export const profileIsEmpty = (t: MatchTown) => !t.topics.length && !t.challenges.length && !t.experiences.length;
@@ -52,9 +80,11 @@ function excludedPairs(towns: readonly MatchTown[], rules: SuggestionRules): Set
 }
 
 /**
- * Top-k suggestions per town under the hard rules and the exposure cap. Round-robin over ranks so every
- * town gets its best still-available partner before anyone gets a second; a town whose candidates are
- * all at the cap falls back to a scan of all towns, so every town with an allowed partner is covered.
+ * Top-k suggestions per town under the hard rules (no tandem pair, no recent decline, a topical basis unless the
+ * office turned that rule off), the exposure cap and each partner's free capacity. Round-robin over ranks so every
+ * town gets its best still-available partner before anyone gets a second; a town whose candidates are all taken
+ * falls back to a scan of all towns (at rank 0, so coverage comes first), and every list still short after the
+ * round-robin is filled from such a scan: a list ends shorter than k only when no allowed partner is left.
  */
 export function suggestPartners(ctx: ScoringContext, towns: readonly MatchTown[], rules: SuggestionRules): SuggestionResult {
   const { k, m, excluded } = planSuggestions(towns, rules);
@@ -91,11 +121,16 @@ export function assignSuggestions(ctx: ScoringContext, towns: readonly MatchTown
     }
   }
   const exposure = new Int32Array(n);
+  const limit = exposureLimits(towns, rules);
   const chosen = new Int32Array(n * Math.max(k, 1)), chosenCount = new Int32Array(n);
   const cursor = new Int32Array(n);
   const taken = (i: number, j: number) => {
     for (let x = i * k; x < i * k + chosenCount[i]; x++) if (chosen[x] === j) return true;
     return false;
+  };
+  const choose = (i: number, j: number) => {
+    chosen[i * k + chosenCount[i]++] = j;
+    exposure[j]++;
   };
   for (let rank = 0; rank < k; rank++) {
     for (let i = 0; i < n; i++) {
@@ -103,56 +138,69 @@ export function assignSuggestions(ctx: ScoringContext, towns: readonly MatchTown
       let picked = -1;
       while (i * m + cursor[i] < end) {
         const j = partner[i * m + cursor[i]++];
-        if (exposure[j] < rules.exposureCap && !taken(i, j)) {
+        if (exposure[j] < limit[j] && !taken(i, j)) {
           picked = j;
           break;
         }
       }
-      if (picked < 0 && rank === 0) picked = bestUncapped(ctx, towns, i, exposure, rules.exposureCap, excluded);
-      if (picked >= 0) {
-        chosen[i * k + chosenCount[i]++] = picked;
-        exposure[picked]++;
-      }
+      if (picked >= 0) choose(i, picked);
+      else if (rank === 0) for (const j of bestAvailable(ctx, towns, i, 1, exposure, limit, excluded, taken)) choose(i, j);
     }
+  }
+  // Lists still short: their candidates went to others or were used up; the best partners still available.
+  for (let i = 0; i < n; i++) {
+    if (chosenCount[i] < k) for (const j of bestAvailable(ctx, towns, i, k - chosenCount[i], exposure, limit, excluded, taken)) choose(i, j);
   }
   const suggestions: Suggestion[] = [];
   const uncovered: string[] = [];
   for (let i = 0; i < n; i++) {
     const c = chosenCount[i];
     if (c === 0 && n > 1) uncovered.push(towns[i].id);
-    const scored: { j: number; score: number; components: ScoreComponent[] }[] = [];
+    const scored: { j: number; score: number; components: ScoreComponent[]; topic: string | null }[] = [];
     for (let x = 0; x < c; x++) {
       const j = chosen[i * k + x];
       const r = scorePair(ctx, towns[i], towns[j]);
-      scored.push({ j, score: r.score, components: r.components });
+      scored.push({ j, score: r.score, components: r.components, topic: r.topic });
     }
     scored.sort((x, y) => y.score - x.score || x.j - y.j);
     for (let r = 0; r < scored.length; r++) {
-      suggestions.push({ townId: towns[i].id, partnerId: towns[scored[r].j].id, rank: r + 1, score: scored[r].score, components: scored[r].components });
+      suggestions.push({ townId: towns[i].id, partnerId: towns[scored[r].j].id, rank: r + 1, score: scored[r].score, components: scored[r].components, topic: scored[r].topic });
     }
   }
-  return { suggestions, profileEmpty: towns.filter(profileIsEmpty).map((t) => t.id), uncovered };
+  return { suggestions, profileEmpty: towns.filter(profileIsEmpty).map((t) => t.id), uncovered, full: towns.filter((_, i) => limit[i] === 0).map((t) => t.id) };
 }
 
-function bestUncapped(ctx: ScoringContext, towns: readonly MatchTown[], i: number, exposure: Int32Array, cap: number, excluded: Set<number>): number {
+/**
+ * The best `count` partners of town i among all towns that are allowed (not excluded, a topical basis where the
+ * rule is on), below their exposure limit and not yet in i's list; best first (score, then lower index).
+ */
+function bestAvailable(ctx: ScoringContext, towns: readonly MatchTown[], i: number, count: number, exposure: Int32Array, limit: Int32Array, excluded: Set<number>, taken: (i: number, j: number) => boolean): number[] {
   const n = towns.length;
-  let best = -1, bestScore = -1;
+  const basis = ctx.raw.requireTopicalBasis !== false;
+  const best: { j: number; s: number }[] = [];
+  if (count <= 0) return [];
   for (let j = 0; j < n; j++) {
-    if (j === i || exposure[j] >= cap || excluded.has(i < j ? i * n + j : j * n + i)) continue;
-    const s = scorePair(ctx, towns[i], towns[j]).score;
-    if (s > bestScore) {
-      bestScore = s;
-      best = j;
-    }
+    if (j === i || exposure[j] >= limit[j] || excluded.has(i < j ? i * n + j : j * n + i) || taken(i, j)) continue;
+    if (basis && !hasTopicalBasis(towns[i], towns[j])) continue;
+    const s = pairScore(ctx, towns[i], towns[j]);
+    if (best.length === count && s <= best[count - 1].s) continue;
+    // Insertion into a short sorted list (count ≤ k); equal scores keep the lower index first.
+    let x = best.length < count ? best.length : count - 1;
+    if (best.length < count) best.push({ j, s });
+    for (; x > 0 && best[x - 1].s < s; x--) best[x] = best[x - 1];
+    best[x] = { j, s };
   }
-  return best;
+  return best.map((b) => b.j);
 }
 
-/** The plain first version: score every pair with the explainable function, sort, take k (no cap). For the benchmark. */
+/** The plain first version: score every allowed pair with the explainable function, sort, take k (no cap). For the benchmark. */
 export function baselineTopK(ctx: ScoringContext, towns: readonly MatchTown[], k: number, only?: number[]): { townId: string; partners: { id: string; score: number }[] }[] {
   return (only ?? towns.map((_, i) => i)).map((i) => {
     const scored: { id: string; score: number }[] = [];
-    for (let j = 0; j < towns.length; j++) if (j !== i) scored.push({ id: towns[j].id, score: scorePair(ctx, towns[i], towns[j]).score });
+    const basis = ctx.raw.requireTopicalBasis !== false;
+    for (let j = 0; j < towns.length; j++) {
+      if (j !== i && (!basis || hasTopicalBasis(towns[i], towns[j]))) scored.push({ id: towns[j].id, score: scorePair(ctx, towns[i], towns[j]).score });
+    }
     scored.sort((a, b) => b.score - a.score);
     return { townId: towns[i].id, partners: scored.slice(0, k) };
   });

@@ -12,6 +12,11 @@ export interface MatchWeights {
   distancePreference: 'near' | 'none';
   /** Distance at which the 'near' preference reaches zero. */
   nearKm: number;
+  /**
+   * A tandem is "two towns, one shared topic": when true (the default), only pairs with a topical basis (a shared
+   * topic, or one town's challenge meeting the other's experience) are suggested or paired in a round.
+   */
+  requireTopicalBasis: boolean;
 }
 
 // Complement (challenge ↔ experience) weighs most, as the report's mayors ask for it first.
@@ -24,6 +29,7 @@ export const DEFAULT_WEIGHTS: MatchWeights = {
   distance: 0.05,
   distancePreference: 'none',
   nearKm: 250,
+  requireTopicalBasis: true,
 };
 
 export const COMPONENT_KEYS: ComponentKey[] = ['complement', 'sharedTopics', 'size', 'situation', 'otherState', 'distance'];
@@ -32,7 +38,7 @@ export const COMPONENT_KEYS: ComponentKey[] = ['complement', 'sharedTopics', 'si
 export function validateWeights(w: Partial<Record<string, unknown>>): string[] {
   const errors: string[] = [];
   for (const key of Object.keys(w)) {
-    if (![...COMPONENT_KEYS, 'distancePreference', 'nearKm'].includes(key)) errors.push(`unknown weight "${key}"`);
+    if (![...COMPONENT_KEYS, 'distancePreference', 'nearKm', 'requireTopicalBasis'].includes(key)) errors.push(`unknown weight "${key}"`);
   }
   for (const key of COMPONENT_KEYS) {
     const v = w[key];
@@ -42,6 +48,7 @@ export function validateWeights(w: Partial<Record<string, unknown>>): string[] {
   if (w.distancePreference !== undefined && w.distancePreference !== 'near' && w.distancePreference !== 'none') {
     errors.push('distancePreference must be "near" or "none"');
   }
+  if (w.requireTopicalBasis !== undefined && typeof w.requireTopicalBasis !== 'boolean') errors.push('requireTopicalBasis must be true or false');
   if (w.nearKm !== undefined && (typeof w.nearKm !== 'number' || !(w.nearKm >= 10 && w.nearKm <= 1000))) errors.push('nearKm must be between 10 and 1000');
   if (!errors.length) {
     const merged = { ...DEFAULT_WEIGHTS, ...w };

@@ -3,10 +3,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { createHash } from 'node:crypto';
 import { JOBS, QUEUES } from '../../queue/queue-names';
+import { REASON_FIELDS, type ReasonField } from '../core/reason-visibility.util';
 import { buildContext } from '../core/score.util';
 import { DEFAULT_WEIGHTS, MatchWeights } from '../core/weights';
 import type { RunKind, RunRow } from '../matching.read-models';
-import { MatchingRepository, toMatchTown } from '../matching.repository';
+import { MatchingRepository, toMatchTown, type TownRow } from '../matching.repository';
 import type { RunHandler, RunInput } from './run-handler';
 import { SuggestionsRunHandler } from './suggestions-run.handler';
 import { TandemRoundRunHandler } from './tandem-round-run.handler';
@@ -50,6 +51,7 @@ export class MatchingRunner {
       ctx: buildContext(towns, weights, names),
       tandemPairs: history.filter((h) => h.kind === 'tandem').map((h) => [h.townA, h.townB] as const),
       declinedPairs: history.filter((h) => h.kind === 'declined').map((h) => ({ a: h.townA, b: h.townB, at: new Date(h.at) })),
+      officeOnly: officeOnlyFields(rows),
       fingerprint: createHash('sha256').update(JSON.stringify({ towns, history, weights, seed: run.seed, theme: run.theme })).digest('hex'),
     };
   }
@@ -64,3 +66,8 @@ export class MatchingRunner {
     }
   }
 }
+
+/** Per town, the reason-relevant fields it keeps for the office. */
+const officeOnlyFields = (rows: TownRow[]): Map<string, Set<ReasonField>> => new Map(rows
+  .map((t) => [t.id, new Set(REASON_FIELDS.filter((f) => t.visibility?.[f] === 'office'))] as const)
+  .filter(([, hidden]) => hidden.size > 0));

@@ -1,4 +1,5 @@
 import type { MatchTown } from '../core/matching-input.types';
+import type { ReasonField } from '../core/reason-visibility.util';
 import type { ScoringContext } from '../core/score.util';
 import type { RunKind, RunRow } from '../matching.read-models';
 
@@ -8,6 +9,8 @@ export interface RunInput {
   ctx: ScoringContext;
   tandemPairs: (readonly [string, string])[];
   declinedPairs: { a: string; b: string; at: Date }[];
+  /** Per town, the reason-relevant fields it keeps for the office (towns without any are absent). */
+  officeOnly: ReadonlyMap<string, ReadonlySet<ReasonField>>;
   /** Hash of everything the result depends on; stored with the run. */
   fingerprint: string;
 }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { suggestPartnersParallel } from '../core/parallel-candidates.util';
+import { withVisibleReasons } from '../core/reason-visibility.util';
+import { freeCapacity } from '../core/suggestions.util';
 import { MatchingRepository } from '../matching.repository';
 import type { RunRow, SuggestionsSummary } from '../matching.read-models';
 import { COOLDOWN_MONTHS, EXPOSURE_CAP, SUGGESTIONS_K } from '../matching-rules';
@@ -12,9 +14,15 @@ export class SuggestionsRunHandler implements RunHandler {
 
   constructor(private readonly repo: MatchingRepository) {}
 
-  async handle(run: RunRow, { ctx, towns, tandemPairs, declinedPairs, fingerprint }: RunInput): Promise<void> {
-    const r = await suggestPartnersParallel(ctx, towns, { k: SUGGESTIONS_K, exposureCap: EXPOSURE_CAP, tandemPairs, declinedPairs, cooldownMonths: COOLDOWN_MONTHS });
-    const summary: SuggestionsSummary = { towns: towns.length, suggestions: r.suggestions.length, profileEmpty: r.profileEmpty.length, uncovered: r.uncovered };
-    await this.repo.completeRun(run.id, 'suggestions', { fingerprint, summary }, (m) => this.repo.insertSuggestions(m, run.id, r.suggestions));
+  async handle(run: RunRow, { ctx, towns, tandemPairs, declinedPairs, officeOnly, fingerprint }: RunInput): Promise<void> {
+    const r = await suggestPartnersParallel(ctx, towns, {
+      k: SUGGESTIONS_K, exposureCap: EXPOSURE_CAP, tandemPairs, declinedPairs, cooldownMonths: COOLDOWN_MONTHS, freeCapacity: freeCapacity(towns, tandemPairs),
+    });
+    // Stored reasons are read by the towns themselves: none may disclose a partner's office-only field.
+    const suggestions = withVisibleReasons(ctx, towns, r.suggestions, officeOnly);
+    const summary: SuggestionsSummary = {
+      towns: towns.length, suggestions: r.suggestions.length, profileEmpty: r.profileEmpty.length, uncovered: r.uncovered, full: r.full.length,
+    };
+    await this.repo.completeRun(run.id, 'suggestions', { fingerprint, summary }, (m) => this.repo.insertSuggestions(m, run.id, suggestions));
   }
 }

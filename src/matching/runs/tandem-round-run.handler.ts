@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { scorePair } from '../core/score.util';
-import { candidateGraph, excludedPairKeys } from '../core/suggestions.util';
+import { candidateGraph, excludedPairKeys, freeCapacity } from '../core/suggestions.util';
 import { tandemRound } from '../core/tandem-round.util';
 import { MatchingRepository } from '../matching.repository';
 import type { RoundSummary, RunRow, UnmatchedReason } from '../matching.read-models';
@@ -15,16 +15,15 @@ export class TandemRoundRunHandler implements RunHandler {
   constructor(private readonly repo: MatchingRepository) {}
 
   async handle(run: RunRow, { ctx, towns, tandemPairs, declinedPairs, fingerprint }: RunInput): Promise<void> {
-    const inTandem = new Map<string, number>();
-    for (const [a, b] of tandemPairs) for (const id of [a, b]) inTandem.set(id, (inTandem.get(id) ?? 0) + 1);
-    const free = Object.fromEntries(towns.map((t) => [t.id, Math.max(0, t.capacity - (inTandem.get(t.id) ?? 0))]));
+    const free = freeCapacity(towns, tandemPairs);
     const excluded = excludedPairKeys(towns, { tandemPairs, declinedPairs, cooldownMonths: COOLDOWN_MONTHS });
     const edges = candidateGraph(ctx, towns, ROUND_CANDIDATES, excluded);
     const result = tandemRound(edges, free);
     const byId = new Map(towns.map((t) => [t.id, t]));
     const pairs = result.pairs.map(([a, b]) => {
-      const s = scorePair(ctx, byId.get(String(a))!, byId.get(String(b))!);
-      return { townA: String(a), townB: String(b), score: s.score, components: s.components };
+      // With the office's third-person texts: the round is read by the Geschäftsstelle.
+      const s = scorePair(ctx, byId.get(String(a))!, byId.get(String(b))!, true);
+      return { townA: String(a), townB: String(b), score: s.score, components: s.components, topic: s.topic };
     });
     const matched = new Set(pairs.flatMap((p) => [p.townA, p.townB]));
     const hasCandidate = new Set(edges.flatMap(([a, b]) => [String(a), String(b)]));

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { buildContext, reasonLine, scorePair } from '../../../src/matching/core/score.util';
+import { buildContext, reasonLine, scorePair, SITUATION_MIN } from '../../../src/matching/core/score.util';
 import { DEFAULT_WEIGHTS, MatchWeights, validateWeights } from '../../../src/matching/core/weights';
 import { MatchTown } from '../../../src/matching/core/matching-input.types';
 import { townArb, townsArb } from './town.factory';
@@ -8,7 +8,7 @@ const weightsArb: fc.Arbitrary<MatchWeights> = fc.record({
   complement: fc.double({ min: 0, max: 1, noNaN: true }), sharedTopics: fc.double({ min: 0, max: 1, noNaN: true }),
   size: fc.double({ min: 0, max: 1, noNaN: true }), situation: fc.double({ min: 0, max: 1, noNaN: true }),
   otherState: fc.double({ min: 0.01, max: 1, noNaN: true }), distance: fc.double({ min: 0, max: 1, noNaN: true }),
-  distancePreference: fc.constantFrom('near' as const, 'none' as const), nearKm: fc.integer({ min: 50, max: 600 }),
+  distancePreference: fc.constantFrom('near' as const, 'none' as const), nearKm: fc.integer({ min: 50, max: 600 }), requireTopicalBasis: fc.boolean(),
 });
 
 const NAMES = { leerstand: 'Leerstand', coworking: 'Digitale Arbeitswelten & Co-Working', mobilitaet: 'Mobilität' };
@@ -26,8 +26,11 @@ describe('pair score', () => {
       for (const c of ab.components) {
         expect(c.similarity).toBeGreaterThanOrEqual(0);
         expect(c.similarity).toBeLessThanOrEqual(1);
-        if (c.value === 0) expect(c.reason).toBe('');
+        // A component adds to the score exactly when it has a German reason.
+        expect({ key: c.key, counts: c.value > 0, reason: c.reason !== '' }).toEqual({ key: c.key, counts: c.value > 0, reason: c.value > 0 });
       }
+      // A component that adds nothing gives no reason.
+      expect(ab.components.filter((c) => c.value === 0 && c.reason !== '').map((c) => c.key)).toEqual([]);
     }), { numRuns: 400 });
   });
 
@@ -40,7 +43,7 @@ describe('pair score', () => {
     const good = scorePair(ctx, us, them);
     const line = reasonLine(good.components);
     expect(line).toContain('Ihr Thema Leerstand ↔ deren Erfahrung mit Leerstand');
-    expect(line).toContain('Beide ca. 10.000 Einwohner');
+    expect(line).toContain('ähnlich groß (ca. 10.000 und 9.900 Einwohner)');
     expect(line).toContain('anderes Bundesland (Hessen)');
     expect(line.split(' · ')[0]).toBe('Ihr Thema Leerstand ↔ deren Erfahrung mit Leerstand'); // complement weighs most
     expect(reasonLine(scorePair(ctx, them, us).components)).toContain('deren Thema Leerstand ↔ Ihre Erfahrung mit Leerstand');
@@ -54,9 +57,9 @@ describe('pair score', () => {
     const c: MatchTown = { ...base, id: 'c', stateCode: '02', stateName: 'Hamburg', population: 450_000, lat: 53.55, lon: 10 };
     const ctx = buildContext([a, b, c], { ...DEFAULT_WEIGHTS, distancePreference: 'near', nearKm: 1000 });
     const reasons = (x: MatchTown, y: MatchTown) => scorePair(ctx, x, y).components.map((r) => r.reason);
-    expect(reasons(a, b)).toContain('Beide ca. 1.300.000 Einwohner');
+    expect(reasons(a, b)).toContain('ähnlich groß (ca. 1.200.000 und 1.300.000 Einwohner)');
     expect(reasons(a, b)).toContain('gut erreichbar (ca. 260 km)');
-    expect(reasons(a, c)).toContain('vergleichbare Größe (1.200.000 und 450.000 Einwohner)');
+    expect(reasons(a, c)).toContain('Größenverhältnis etwa 1:3 (ca. 1.200.000 und 450.000 Einwohner)');
   });
 
   it('counts a rare shared topic more than a common one', () => {
@@ -88,8 +91,18 @@ describe('pair score', () => {
     fc.assert(fc.property(townArb('a'), townArb('b'), (a, b) => {
       const empty = { ...a, topics: [], challenges: [], experiences: [] };
       const r = scorePair(buildContext([empty, b], DEFAULT_WEIGHTS), empty, b);
-      expect(r.components.find((c) => c.key === 'complement')!.value).toBe(0);
-      expect(r.components.find((c) => c.key === 'situation')!.value).toBeGreaterThanOrEqual(0);
+      const full = scorePair(buildContext([a, b], DEFAULT_WEIGHTS), a, b);
+      const value = (s: typeof r, key: string) => s.components.find((c) => c.key === key)!.value;
+      expect(value(r, 'complement')).toBe(0);
+      expect(value(r, 'sharedTopics')).toBe(0);
+      // Size and situation do not depend on the profile: the empty one scores on them exactly as the full one does.
+      expect(value(r, 'size')).toBe(value(full, 'size'));
+      expect(value(r, 'situation')).toBe(value(full, 'situation'));
+      const situation = r.components.find((c) => c.key === 'situation')!;
+      expect(situation.weight).toBeGreaterThan(0);
+      // Situation counts only where a true sentence exists (similarity from SITUATION_MIN on).
+      expect(situation.value).toBeCloseTo(situation.similarity >= SITUATION_MIN ? situation.weight * situation.similarity : 0, 12);
+      expect(r.score).toBeCloseTo(value(r, 'size') + value(r, 'situation') + value(r, 'otherState') + value(r, 'distance'), 12);
     }), { numRuns: 100 });
   });
 });

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { MatchTown } from '../../../src/matching/core/matching-input.types';
-import { buildContext, scorePair } from '../../../src/matching/core/score.util';
-import { candidateLists, preparePass, scanPass, sharedPass } from '../../../src/matching/core/candidate-pass.util';
+import { buildContext, hasTopicalBasis, scorePair } from '../../../src/matching/core/score.util';
+import { preparePass } from '../../../src/matching/core/candidate-features.util';
+import { sharedPass } from '../../../src/matching/core/candidate-lists.util';
+import { candidateLists, scanPass } from '../../../src/matching/core/candidate-pass.util';
 import { baselineTopK, suggestPartners } from '../../../src/matching/core/suggestions.util';
 import { DEFAULT_WEIGHTS } from '../../../src/matching/core/weights';
 import { townsArb } from './town.factory';
@@ -10,8 +12,10 @@ const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
 
 describe('suggestions', () => {
   it('property: the fast engine ranks exactly like the plain per-pair loop (no cap, no exclusions)', () => {
-    fc.assert(fc.property(townsArb(2, 14), fc.constantFrom('near' as const, 'none' as const), (towns, pref) => {
-      const ctx = buildContext(towns, { ...DEFAULT_WEIGHTS, distancePreference: pref });
+    fc.assert(fc.property(townsArb(2, 14), fc.constantFrom('near' as const, 'none' as const), fc.boolean(), (ts, pref, basis) => {
+      // Every town with a free tandem place (capacity 0 keeps a town out of others' lists, see suggestion-rules.spec).
+      const towns = ts.map((t) => ({ ...t, capacity: 1 }));
+      const ctx = buildContext(towns, { ...DEFAULT_WEIGHTS, distancePreference: pref, requireTopicalBasis: basis });
       const k = 3;
       const fast = suggestPartners(ctx, towns, { k, exposureCap: 1000 });
       const slow = baselineTopK(ctx, towns, k);
@@ -26,8 +30,10 @@ describe('suggestions', () => {
   });
 
   it('property: hard rules hold, the exposure cap holds, and every town with an allowed partner is covered', () => {
-    fc.assert(fc.property(townsArb(3, 25), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 1e6 }), (towns, k, seed) => {
-      const ctx = buildContext(towns, DEFAULT_WEIGHTS);
+    fc.assert(fc.property(townsArb(3, 25), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 1e6 }), (ts, k, seed) => {
+      // Capacity and the topical basis have their own properties (suggestion-rules.spec); here every pair is allowed.
+      const towns = ts.map((t) => ({ ...t, capacity: 1 }));
+      const ctx = buildContext(towns, { ...DEFAULT_WEIGHTS, requireTopicalBasis: false });
       const ids = towns.map((t) => t.id);
       const tandem: [string, string][] = [[ids[0], ids[1]]];
       const now = new Date('2026-11-24T00:00:00Z');
@@ -66,15 +72,20 @@ describe('suggestions', () => {
     const towns = [star, ...others];
     const r = suggestPartners(buildContext(towns, DEFAULT_WEIGHTS), towns, { k: 2, exposureCap: 3 });
     expect(r.suggestions.filter((s) => s.partnerId === 'star')).toHaveLength(3);
+    for (const s of r.suggestions) expect(s.topic).toBe('leerstand');
     for (const t of others) expect(r.suggestions.some((s) => s.townId === t.id)).toBe(true);
   });
 
-  it('flags empty profiles and still suggests partners for them', () => {
+  it('flags empty profiles: without a topic no tandem is suggested, unless the office turned the topical-basis rule off', () => {
     const t = (id: string, topics: string[]): MatchTown => ({ id, stateCode: id === 'a' ? '01' : '05', stateName: 'X', population: 10000, areaKm2: 60, topics, challenges: [], experiences: [], capacity: 1 });
     const towns = [t('a', []), t('b', ['leerstand']), t('c', ['wohnen'])];
-    const r = suggestPartners(buildContext(towns, DEFAULT_WEIGHTS), towns, { k: 2, exposureCap: 5 });
-    expect(r.profileEmpty).toEqual(['a']);
-    expect(r.suggestions.filter((s) => s.townId === 'a')).toHaveLength(2);
+    const strict = suggestPartners(buildContext(towns, DEFAULT_WEIGHTS), towns, { k: 2, exposureCap: 5 });
+    expect(strict.profileEmpty).toEqual(['a']);
+    expect(strict.suggestions.filter((s) => s.townId === 'a')).toHaveLength(0);
+    expect(strict.uncovered).toEqual(['a', 'b', 'c']);
+    const loose = suggestPartners(buildContext(towns, { ...DEFAULT_WEIGHTS, requireTopicalBasis: false }), towns, { k: 2, exposureCap: 5 });
+    expect(loose.suggestions.filter((s) => s.townId === 'a')).toHaveLength(2);
+    expect(loose.suggestions.every((s) => s.topic === null)).toBe(true);
   });
 });
 
@@ -94,15 +105,15 @@ describe('candidate pass', () => {
   });
 
   it('property: with the bounds pruning (m well below n), each list is exactly the best m by scorePair, with or without distance', () => {
-    fc.assert(fc.property(townsArb(12, 60), fc.integer({ min: 1, max: 5 }), fc.constantFrom('near' as const, 'none' as const), fc.integer({ min: 50, max: 600 }), fc.nat(), (towns, m, pref, nearKm, exSeed) => {
-      const ctx = buildContext(towns, { ...DEFAULT_WEIGHTS, distancePreference: pref, nearKm });
+    fc.assert(fc.property(townsArb(12, 60), fc.integer({ min: 1, max: 5 }), fc.constantFrom('near' as const, 'none' as const), fc.integer({ min: 50, max: 600 }), fc.nat(), fc.boolean(), (towns, m, pref, nearKm, exSeed, basis) => {
+      const ctx = buildContext(towns, { ...DEFAULT_WEIGHTS, distancePreference: pref, nearKm, requireTopicalBasis: basis });
       const n = towns.length;
       const key = (i: number, j: number) => Math.min(i, j) * n + Math.max(i, j);
       const excluded = new Set<number>();
       for (let x = 0; x < exSeed % 6; x++) excluded.add(key((exSeed * (x + 3)) % n, (exSeed * (x + 7) + 1 + x) % n));
       const c = candidateLists(ctx, towns, m, excluded);
       for (let i = 0; i < n; i++) {
-        const exact = towns.map((t, j) => ({ j, s: j === i || excluded.has(key(i, j)) ? -1 : scorePair(ctx, towns[i], t).score }))
+        const exact = towns.map((t, j) => ({ j, s: j === i || excluded.has(key(i, j)) || (basis && !hasTopicalBasis(towns[i], t)) ? -1 : scorePair(ctx, towns[i], t).score }))
           .filter((x) => x.s >= 0).sort((x, y) => y.s - x.s || x.j - y.j).slice(0, m).map((x) => [x.s, x.j]);
         const list = Array.from({ length: c.count[i] }, (_, x) => [c.score[i * m + x], c.partner[i * m + x]]).sort((x, y) => y[0] - x[0] || x[1] - y[1]);
         expect(list).toEqual(exact);

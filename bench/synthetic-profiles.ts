@@ -1,13 +1,13 @@
 import { MatchTown } from '../src/matching/core/matching-input.types';
 import { mulberry32 } from '../src/matching/core/prng.util';
-import { DirectoryRecord } from '../src/municipalities/directory/destatis-parser.util';
+import { parseDestatis } from '../src/municipalities/directory/destatis-parser.util';
 
-// Seeded synthetic profiles for real directory rows; shared by the matching and the HTTP benchmark.
+// The benchmarks' input: every municipality of the Destatis directory with a seeded synthetic profile.
 export const TOPICS = ['innenstadt', 'leerstand', 'einzelhandel', 'wohnen', 'coworking', 'digitale-verwaltung', 'mobilitaet', 'klimaschutz',
   'klimaanpassung', 'erneuerbare-energien', 'demografie', 'junge-menschen', 'fachkraefte', 'beteiligung', 'oeffentlicher-raum',
   'kultur-bildung', 'daseinsvorsorge', 'stadt-land', 'finanzen', 'integration', 'tourismus', 'resilienz'];
 
-export function syntheticProfiles(records: DirectoryRecord[], seed: number): MatchTown[] {
+export function syntheticProfiles(records: Awaited<ReturnType<typeof parseDestatis>>, seed: number): MatchTown[] {
   const rnd = mulberry32(seed);
   // Zipf-like popularity: Leerstand, Digitalisierung, Überalterung, Mobilität first (the 2022 survey's top four).
   const order = ['leerstand', 'digitale-verwaltung', 'demografie', 'mobilitaet', ...TOPICS.filter((t) => !['leerstand', 'digitale-verwaltung', 'demografie', 'mobilitaet'].includes(t))];
@@ -33,3 +33,4 @@ export function syntheticProfiles(records: DirectoryRecord[], seed: number): Mat
     capacity: 1,
   }));
 }
+

@@ -1,0 +1,35 @@
+import { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+
+// A local SMTP server in its own process for bench:digest: accepts everything, keeps nothing, counts messages
+// and remembers when the last one was accepted. Talks to the parent over IPC (fork).
+let count = 0;
+let lastAt = 0;
+const server = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ['STARTTLS'],
+  logger: false,
+  maxClients: 100,
+  onData(stream, _session, callback) {
+    stream.on('data', () => undefined);
+    stream.on('end', () => {
+      count++;
+      lastAt = Date.now();
+      callback();
+    });
+  },
+});
+
+server.listen(0, '127.0.0.1', () => {
+  process.send!({ port: (server.server.address() as AddressInfo).port });
+});
+
+process.on('message', (msg: { cmd: string }) => {
+  if (msg.cmd === 'stats') process.send!({ count, lastAt });
+  if (msg.cmd === 'reset') {
+    count = 0;
+    lastAt = 0;
+    process.send!({ reset: true });
+  }
+  if (msg.cmd === 'stop') server.close(() => process.exit(0));
+});

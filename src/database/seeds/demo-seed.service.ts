@@ -1,0 +1,128 @@
+import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { hashPassword } from '../../auth/password.util';
+import { UserRepository } from '../../auth/user.repository';
+import { DirectoryRecord } from '../../municipalities/directory/destatis-parser.util';
+import { MunicipalityRepository } from '../../municipalities/municipality.repository';
+import { TownRepository } from '../../municipalities/town.repository';
+import fixture from './demo-towns.fixture.json';
+
+interface FixtureProfile {
+  alliance: number;
+  description: string;
+  topics: string[];
+  challenges: { topic: string; text: string; urgency: number }[];
+  experiences: { topic: string; tried: string; outcome: string }[];
+  capacity: number;
+}
+export interface FixtureTown {
+  municipality: DirectoryRecord;
+  profile?: FixtureProfile;
+}
+
+export const DEMO_TOWNS = fixture.towns as FixtureTown[];
+export const DEMO_SOURCE_NOTE: string = fixture._source;
+export const DEMO_OFFICE_EMAIL = 'geschaeftsstelle@demo.kleinstadt-tandem.de';
+export const DEMO_MAYOR_EMAIL = 'buergermeister@seelow.demo.kleinstadt-tandem.de';
+const SEELOW_AGS = '12064448';
+
+export interface DemoLogin {
+  role: 'office' | 'town_contact';
+  email: string;
+  /** Only when created (or reset) in this run; otherwise it was printed at first seeding. */
+  password: string | null;
+}
+export interface SeedSummary {
+  municipalitiesAdded: number;
+  townsCreated: number;
+  logins: DemoLogin[];
+}
+export interface SeedOptions {
+  /** Give the two demo logins new passwords (and return them). */
+  resetPasswords?: boolean;
+  /** Progress lines, e.g. console.log; silent by default. */
+  log?: (line: string) => void;
+}
+
+// Readable but strong: four groups of four letters/digits (≈ 93 bits) from an alphabet without look-alikes (0/O, 1/l/I).
+const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+export function newDemoPassword(): string {
+  // 256 % 57 != 0, so reject the top bytes to keep every character equally likely.
+  const limit = 256 - (256 % ALPHABET.length);
+  const chars: string[] = [];
+  while (chars.length < 16) for (const b of randomBytes(32)) if (b < limit && chars.length < 16) chars.push(ALPHABET[b % ALPHABET.length]);
+  return `Demo-${chars.join('').match(/.{4}/g)!.join('-')}`;
+}
+
+/**
+ * Idempotent, in one transaction: the fixture's directory rows (only where the AGS is missing, so a real import
+ * wins), the 28 pilot towns as verified demo towns with their profiles, and two demo logins.
+ */
+@Injectable()
+export class DemoSeedService {
+  constructor(
+    private readonly municipalities: MunicipalityRepository,
+    private readonly towns: TownRepository,
+    private readonly users: UserRepository,
+  ) {}
+
+  seed(opts: SeedOptions = {}): Promise<SeedSummary> {
+    const log = opts.log ?? (() => undefined);
+    return this.towns.transaction(async (m) => {
+      const { inserted: municipalitiesAdded } = await this.municipalities.upsert(m, DEMO_TOWNS.map((t) => t.municipality), 'fixture', 'keep');
+      log(`Demo: ${municipalitiesAdded} of ${DEMO_TOWNS.length} fixture municipalities added to the directory (the others were there already).`);
+
+      let townsCreated = 0;
+      for (const { municipality, profile } of DEMO_TOWNS) {
+        if (!profile) continue; // the unregistered towns stay free for a visitor to register
+        // An existing town with this AGS (demo or a real registration) is left as it is.
+        const id = await this.towns.createDemo(m, municipality.ags);
+        if (!id) continue;
+        townsCreated++;
+        await this.towns.writeProfile(m, id, {
+          description: profile.description, capacity: profile.capacity, visibility: {}, topics: profile.topics,
+          challenges: profile.challenges.map((c) => ({ topicSlug: c.topic, text: c.text, urgency: c.urgency })),
+          experiences: profile.experiences.map((e) => ({ topicSlug: e.topic, tried: e.tried, outcome: e.outcome })),
+        });
+      }
+      log(`Demo: ${townsCreated} pilot towns created as verified demo towns.`);
+
+      // The demo mayor belongs to the demo Seelow only, never to a real registration of Seelow.
+      const seelow = await this.towns.findDemoIdByAgs(m, SEELOW_AGS);
+      const logins = [await this.ensureLogin(m, { role: 'office', email: DEMO_OFFICE_EMAIL, name: 'Geschäftsstelle (Demo)', townId: null }, opts.resetPasswords)];
+      if (seelow) {
+        logins.push(await this.ensureLogin(m, { role: 'town_contact', email: DEMO_MAYOR_EMAIL, name: 'Bürgermeister Seelow (Demo)', townId: seelow }, opts.resetPasswords));
+      } else {
+        log('Demo: Seelow is registered as a real town, so no demo mayor login was created.');
+      }
+      for (const l of logins) log(`Demo: login ${l.email} ${l.password ? (opts.resetPasswords ? 'password reset' : 'created') : 'exists'}.`);
+      return { municipalitiesAdded, townsCreated, logins };
+    });
+  }
+
+  private async ensureLogin(
+    m: EntityManager,
+    u: { role: DemoLogin['role']; email: string; name: string; townId: string | null },
+    reset = false,
+  ): Promise<DemoLogin> {
+    const existing = await this.users.findIdByEmail(u.email, m);
+    if (existing && !reset) return { role: u.role, email: u.email, password: null };
+    const plain = newDemoPassword();
+    const passwordHash = await hashPassword(plain); // argon2id
+    if (existing) {
+      await this.users.setPasswordHash(m, existing, passwordHash);
+      return { role: u.role, email: u.email, password: plain };
+    }
+    await this.users.insertConfirmed(m, {
+      email: u.email, passwordHash, role: u.role, displayName: u.name, townId: u.townId, contactFunction: u.role === 'town_contact' ? 'mayor' : null,
+    });
+    return { role: u.role, email: u.email, password: plain };
+  }
+}
+
+export function formatLogins(logins: DemoLogin[]): string {
+  return logins
+    .map((l) => `  ${l.role === 'office' ? 'Geschäftsstelle' : 'Bürgermeister Seelow'}: ${l.email} / ${l.password ?? '(Passwort wurde beim ersten Seeding ausgegeben / printed at first seeding; neu setzen: --reset-passwords oder RESET_DEMO_PASSWORDS=true)'}`)
+    .join('\n');
+}

@@ -1,0 +1,22 @@
+import type { DigestSection } from './digest-content.util';
+
+/** What a section provider knows about the recipient when it builds its part of the digest. */
+export interface DigestRecipient {
+  userId: string;
+  townId: string;
+  townName: string;
+  /** Start of "new": when the last digest went to this contact (or when the contact was created). */
+  since: Date;
+}
+
+/**
+ * One block of the digest (suggestions, newly verified towns; tandem requests and workshop invitations once those
+ * modules exist). Register an implementation in DIGEST_SECTION_PROVIDERS (digests.module.ts); order = list order.
+ * Return null or an empty item list when there is nothing; items already mailed are dropped by composeDigest.
+ */
+export interface DigestSectionProvider {
+  readonly key: string;
+  collect(recipient: DigestRecipient): Promise<DigestSection | null>;
+}
+
+export const DIGEST_SECTION_PROVIDERS = Symbol('DIGEST_SECTION_PROVIDERS');

@@ -1,0 +1,192 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { DigestFrequency } from './digest-content.util';
+
+export interface FanOutCandidate {
+  userId: string;
+  frequency: DigestFrequency;
+  lastMailedPeriod: string | null;
+}
+
+export interface RecipientState {
+  userId: string;
+  email: string;
+  displayName: string;
+  frequency: DigestFrequency;
+  townId: string;
+  townName: string;
+  townVerified: boolean;
+  createdAt: Date;
+  lastMailedAt: Date | null;
+  mailedItems: string[];
+  doneThisPeriod: boolean;
+}
+
+export interface RunWithCounts {
+  id: string;
+  period: string;
+  trigger: string;
+  status: 'fanning_out' | 'fanned_out';
+  recipients: number;
+  notDue: number;
+  startedAt: Date;
+  fannedOutAt: Date | null;
+  sent: number;
+  skipped: number;
+  failed: number;
+  inFlight: number;
+}
+
+@Injectable()
+export class DigestRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  transaction<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.ds.transaction(fn);
+  }
+
+  /** The run row of a week, created on first use; a second trigger for the same week gets the same row. */
+  async upsertRun(period: string, trigger: string, startedBy: string | null): Promise<string> {
+    const rows = await this.ds.query(
+      `INSERT INTO digest_run (period, trigger, started_by) VALUES ($1, $2, $3)
+       ON CONFLICT (period) DO UPDATE SET period = EXCLUDED.period RETURNING id`,
+      [period, trigger, startedBy],
+    );
+    return rows[0].id;
+  }
+
+  async markFannedOut(runId: string, recipients: number, notDue: number): Promise<void> {
+    await this.ds.query(`UPDATE digest_run SET status = 'fanned_out', recipients = $2, not_due = $3, fanned_out_at = now() WHERE id = $1`, [runId, recipients, notDue]);
+  }
+
+  /** Runs whose fan-out never finished (a worker died in it), to start again. */
+  async unfinishedRuns(olderThanSeconds: number): Promise<{ id: string; period: string }[]> {
+    return this.ds.query(`SELECT id, period FROM digest_run WHERE status = 'fanning_out' AND started_at < now() - make_interval(secs => $1)`, [olderThanSeconds]);
+  }
+
+  /** Contacts who may get a digest: confirmed address, verified town, not switched off; with their last mailed week before this one. */
+  async fanOutCandidates(period: string): Promise<FanOutCandidate[]> {
+    return this.ds.query(
+      `SELECT u.id AS "userId", u.digest_frequency AS frequency,
+              (SELECT max(d.period) FROM digest_recipient d WHERE d.user_id = u.id AND d.outcome = 'mailed' AND d.period < $1) AS "lastMailedPeriod"
+       FROM user_account u JOIN town t ON t.id = u.town_id
+       WHERE u.role = 'town_contact' AND u.email_confirmed_at IS NOT NULL AND t.status = 'verified' AND u.digest_frequency <> 'off'
+       ORDER BY u.id`,
+      [period],
+    );
+  }
+
+  async runExists(period: string): Promise<boolean> {
+    return (await this.ds.query(`SELECT 1 FROM digest_run WHERE period = $1`, [period])).length > 0;
+  }
+
+  async lastMailedPeriod(userId: string, period: string): Promise<string | null> {
+    const rows = await this.ds.query(`SELECT max(period) AS p FROM digest_recipient WHERE user_id = $1 AND outcome = 'mailed' AND period < $2`, [userId, period]);
+    return rows[0]?.p ?? null;
+  }
+
+  /** Everything the per-recipient job needs about the contact, in one query. */
+  async recipientState(userId: string, period: string): Promise<RecipientState | null> {
+    const rows = await this.ds.query(
+      `SELECT u.id AS "userId", u.email, u.display_name AS "displayName", u.digest_frequency AS frequency, u.town_id AS "townId",
+              m.name AS "townName", (t.status = 'verified') AS "townVerified", u.created_at AS "createdAt",
+              (SELECT max(d.created_at) FROM digest_recipient d WHERE d.user_id = u.id AND d.outcome = 'mailed' AND d.period < $2) AS "lastMailedAt",
+              coalesce((SELECT array_agg(i) FROM digest_recipient d CROSS JOIN unnest(d.items) AS i
+                        WHERE d.user_id = u.id AND d.outcome = 'mailed' AND d.period < $2), '{}') AS "mailedItems",
+              EXISTS (SELECT 1 FROM digest_recipient d WHERE d.user_id = u.id AND d.period = $2) AS "doneThisPeriod"
+       FROM user_account u JOIN town t ON t.id = u.town_id JOIN municipality m ON m.ags = t.ags
+       WHERE u.id = $1 AND u.role = 'town_contact'`,
+      [userId, period],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Claims the (contact, week) slot. Returns false when a row exists already: then this digest was decided before
+   * (or by a concurrent job, which this insert waited for) and nothing more may happen.
+   */
+  async claimSlot(m: EntityManager, r: { runId: string; userId: string; townId: string; period: string; outcome: 'mailed' | 'skipped'; skipReason: string | null; items: string[]; deliveryId: string | null }): Promise<string | null> {
+    const rows = await m.query(
+      `INSERT INTO digest_recipient (run_id, user_id, town_id, period, outcome, skip_reason, items, delivery_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (user_id, period) DO NOTHING RETURNING id`,
+      [r.runId, r.userId, r.townId, r.period, r.outcome, r.skipReason, r.items, r.deliveryId],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /** The town's suggestions in the current suggestions run, with the partner's facts and scored components. */
+  async currentSuggestions(townId: string): Promise<{ partnerId: string; name: string; stateName: string; population: number; components: never[] }[]> {
+    return this.ds.query(
+      `SELECT s.partner_id AS "partnerId", m.name, m.state_name AS "stateName", m.population, s.components
+       FROM matching_run r
+       JOIN matching_suggestion s ON s.run_id = r.id AND s.town_id = $1
+       JOIN town t ON t.id = s.partner_id JOIN municipality m ON m.ags = t.ags
+       WHERE r.kind = 'suggestions' AND r.is_current AND t.status = 'verified'
+       ORDER BY s.rank`,
+      [townId],
+    );
+  }
+
+  /**
+   * Towns verified since `since` that share at least one topic with this town, with the shared topics' names.
+   * Starts from the few recently verified towns (partial index on decided_at), then looks up their topics by key.
+   */
+  async newlyVerifiedOnTopics(townId: string, since: Date, limit = 20): Promise<{ id: string; name: string; stateName: string; population: number; topics: string[] }[]> {
+    return this.ds.query(
+      `WITH recent AS (
+         SELECT t.id, t.ags, t.decided_at FROM town t
+         WHERE t.status = 'verified' AND t.decided_at > $2 AND NOT t.opted_out AND t.id <> $1
+       )
+       SELECT r.id, m.name, m.state_name AS "stateName", m.population, array_agg(tp.name ORDER BY tp.name) AS topics
+       FROM recent r
+       JOIN town_topic tt ON tt.town_id = r.id AND tt.topic_slug IN (SELECT topic_slug FROM town_topic WHERE town_id = $1)
+       JOIN topic tp ON tp.slug = tt.topic_slug
+       JOIN municipality m ON m.ags = r.ags
+       GROUP BY r.id, r.decided_at, m.name, m.state_name, m.population
+       ORDER BY r.decided_at DESC, m.name LIMIT $3`,
+      [townId, since, limit],
+    );
+  }
+
+  async runsWithCounts(limit = 20): Promise<RunWithCounts[]> {
+    const rows = await this.ds.query(
+      `SELECT r.id, r.period, r.trigger, r.status, r.recipients, r.not_due AS "notDue", r.started_at AS "startedAt", r.fanned_out_at AS "fannedOutAt",
+              count(*) FILTER (WHERE md.status = 'sent')::int AS sent,
+              count(*) FILTER (WHERE d.outcome = 'skipped' OR md.status = 'cancelled')::int AS skipped, -- cancelled: the contact deleted their account
+              count(*) FILTER (WHERE md.status = 'failed')::int AS failed,
+              count(*) FILTER (WHERE d.outcome = 'mailed' AND (md.status IS NULL OR md.status IN ('queued', 'sending')))::int AS "inFlight"
+       FROM digest_run r LEFT JOIN digest_recipient d ON d.run_id = r.id LEFT JOIN mail_delivery md ON md.id = d.delivery_id
+       GROUP BY r.id ORDER BY r.period DESC LIMIT $1`,
+      [limit],
+    );
+    return rows;
+  }
+
+  async recipientsOfRun(runId: string, limit = 200): Promise<{ townName: string; displayName: string; outcome: string; skipReason: string | null; mailStatus: string | null }[]> {
+    return this.ds.query(
+      `SELECT m.name AS "townName", u.display_name AS "displayName", d.outcome, d.skip_reason AS "skipReason", md.status AS "mailStatus"
+       FROM digest_recipient d JOIN user_account u ON u.id = d.user_id JOIN town t ON t.id = d.town_id JOIN municipality m ON m.ags = t.ags
+       LEFT JOIN mail_delivery md ON md.id = d.delivery_id WHERE d.run_id = $1 ORDER BY m.name, u.display_name LIMIT $2`,
+      [runId, limit],
+    );
+  }
+
+  async verifiedTowns(): Promise<{ id: string; name: string; stateName: string }[]> {
+    return this.ds.query(`SELECT t.id, m.name, m.state_name AS "stateName" FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.status = 'verified' ORDER BY m.name, m.state_name`);
+  }
+
+  async contactsOfTown(townId: string): Promise<{ id: string }[]> {
+    return this.ds.query(`SELECT id FROM user_account WHERE town_id = $1 AND role = 'town_contact' ORDER BY created_at`, [townId]);
+  }
+
+  async frequencyOf(userId: string): Promise<DigestFrequency | null> {
+    const rows = await this.ds.query(`SELECT digest_frequency AS f FROM user_account WHERE id = $1 AND role = 'town_contact'`, [userId]);
+    return rows[0]?.f ?? null;
+  }
+
+  async setFrequency(userId: string, frequency: DigestFrequency): Promise<boolean> {
+    const [, affected] = await this.ds.query(`UPDATE user_account SET digest_frequency = $2 WHERE id = $1 AND role = 'town_contact'`, [userId, frequency]);
+    return affected > 0;
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MailModule } from '../mail/mail.module';
+import { TandemsWorkerModule } from '../tandems/tandems-worker.module';
+import { DigestRecipientRow, DigestRun } from './digest-run.entity';
+import { digestProviders } from './digests.module';
+import { SendDigestJob } from './send-digest.job';
+import { WeeklyDigestCronJob } from './weekly-digest.cron.job';
+
+// Worker side: the weekly scheduler and the digest queue's processor.
+@Module({
+  imports: [TypeOrmModule.forFeature([DigestRun, DigestRecipientRow]), MailModule, TandemsWorkerModule],
+  providers: [...digestProviders, SendDigestJob, WeeklyDigestCronJob],
+})
+export class DigestsWorkerModule {}

@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MailModule } from '../mail/mail.module';
+import { DigestRecipientRow, DigestRun } from './digest-run.entity';
+import { DIGEST_SECTION_PROVIDERS, DigestSectionProvider } from './digest-section.provider';
+import { DigestRepository } from './digest.repository';
+import { DigestsPagesController } from './digests.pages.controller';
+import { DigestsService } from './digests.service';
+import { NewTownsSectionProvider } from './new-towns-section.provider';
+import { SuggestionsSectionProvider } from './suggestions-section.provider';
+import { OwnTandemsSectionProvider, TandemRequestsSectionProvider } from './tandem-sections.provider';
+import { TandemsModule } from '../tandems/tandems.module';
+
+// The digest's sections, in the order the email shows them: what waits for an answer first. A module that adds one
+// (workshop invitations, once they exist) provides a DigestSectionProvider and lists it here.
+const SECTION_PROVIDERS = [TandemRequestsSectionProvider, SuggestionsSectionProvider, NewTownsSectionProvider, OwnTandemsSectionProvider];
+
+export const digestProviders = [
+  DigestRepository,
+  DigestsService,
+  ...SECTION_PROVIDERS,
+  { provide: DIGEST_SECTION_PROVIDERS, useFactory: (...ps: DigestSectionProvider[]) => ps, inject: SECTION_PROVIDERS },
+];
+
+@Module({
+  imports: [TypeOrmModule.forFeature([DigestRun, DigestRecipientRow]), MailModule, TandemsModule],
+  controllers: [DigestsPagesController],
+  providers: digestProviders,
+  exports: [DigestsService],
+})
+export class DigestsModule {}

@@ -1,0 +1,31 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { reasonLine } from '../matching/core/score.util';
+import type { DigestSection } from './digest-content.util';
+import type { DigestRecipient, DigestSectionProvider } from './digest-section.provider';
+import { DigestRepository } from './digest.repository';
+
+/** New suggested partners, with the same German reasons the suggestions page shows. */
+@Injectable()
+export class SuggestionsSectionProvider implements DigestSectionProvider {
+  readonly key = 'suggestions';
+  constructor(private readonly repo: DigestRepository, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  async collect(r: DigestRecipient): Promise<DigestSection | null> {
+    const rows = await this.repo.currentSuggestions(r.townId);
+    if (!rows.length) return null;
+    return {
+      key: this.key,
+      title: 'Neue Partnervorschläge',
+      intro: 'Diese Kommunen passen nach den Angaben in den Profilen gut zu Ihrer Kommune:',
+      summary: `${rows.length} neue Partnervorschläge`,
+      items: rows.map((s) => ({
+        key: `suggestion:${s.partnerId}`,
+        title: `${s.name} (${s.stateName})`,
+        detail: `${s.population.toLocaleString('de-DE')} Einwohner`,
+        reasons: reasonLine(s.components),
+      })),
+      link: { url: `${this.config.appUrl}/vorschlaege`, text: 'Vorschläge ansehen und ein Tandem anfragen' },
+    };
+  }
+}

@@ -1,0 +1,55 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { OPEN_STATES, STATE_DE } from '../tandems/tandem-transitions.util';
+import { TandemsService } from '../tandems/tandems.service';
+import type { DigestItem, DigestSection } from './digest-content.util';
+import type { DigestRecipient, DigestSectionProvider } from './digest-section.provider';
+
+type OpenTandem = Awaited<ReturnType<TandemsService['openForTown']>>[number];
+
+const partnerOf = (t: OpenTandem, townId: string) => (t.townA === townId ? `${t.nameB} (${t.stateB})` : `${t.nameA} (${t.stateA})`);
+
+function item(t: OpenTandem, townId: string, prefix: string, detail: string): DigestItem {
+  // The key carries the state: the same tandem is news again once its state changes.
+  return { key: `${prefix}:${t.id}:${t.state}`, title: partnerOf(t, townId), detail, reasons: t.topicName ? `Thema: ${t.topicName}` : undefined };
+}
+
+/** Requests and proposals waiting for this town's answer (from the tandems module). */
+@Injectable()
+export class TandemRequestsSectionProvider implements DigestSectionProvider {
+  readonly key = 'tandem-requests';
+  constructor(private readonly tandems: TandemsService, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  async collect(r: DigestRecipient): Promise<DigestSection | null> {
+    const waiting = (await this.tandems.openForTown(r.townId)).filter((t) => t.waitingForTown);
+    if (!waiting.length) return null;
+    return {
+      key: this.key,
+      title: 'Warten auf Ihre Antwort',
+      intro: 'Diese Tandems warten darauf, dass Ihre Kommune zusagt oder absagt:',
+      summary: `${waiting.length} Tandem-Anfragen warten auf Ihre Antwort`,
+      items: waiting.map((t) => item(t, r.townId, 'tandem-waiting', t.origin === 'office_proposal' ? 'Vorschlag der Geschäftsstelle' : 'Anfrage an Ihre Kommune')),
+      link: { url: `${this.config.appUrl}/tandems`, text: 'Zu Ihren Tandems' },
+    };
+  }
+}
+
+/** The state of the town's own open tandems (requests it sent, proposals it accepted), when it changed. */
+@Injectable()
+export class OwnTandemsSectionProvider implements DigestSectionProvider {
+  readonly key = 'tandem-states';
+  constructor(private readonly tandems: TandemsService, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  async collect(r: DigestRecipient): Promise<DigestSection | null> {
+    const own = (await this.tandems.openForTown(r.townId)).filter((t) => !t.waitingForTown && OPEN_STATES.includes(t.state));
+    if (!own.length) return null;
+    return {
+      key: this.key,
+      title: 'Stand Ihrer offenen Tandems',
+      intro: 'So steht es um die Tandems Ihrer Kommune, die noch nicht begonnen haben:',
+      summary: `Neues zu ${own.length} Ihrer Tandems`,
+      items: own.map((t) => item(t, r.townId, 'tandem-state', `Stand: ${STATE_DE[t.state]}`)),
+      link: { url: `${this.config.appUrl}/tandems`, text: 'Zu Ihren Tandems' },
+    };
+  }
+}

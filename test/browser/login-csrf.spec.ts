@@ -1,0 +1,58 @@
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { Browser } from 'playwright-core';
+import { hashPassword } from '../../src/auth/password.util';
+import { createOfficeUser } from '../factories/directory.factory';
+import { launchBrowser } from '../utils/browser';
+import { bootApp, TestApp } from '../utils/boot-app';
+
+const ATTACKER = { email: 'angreifer@akademie.test', password: 'Angreifer-Passwort-1' };
+
+/** Login CSRF (issue 9, item 3) as the audit did it: another site's page logs the visitor in as the attacker. */
+describe('login CSRF from another origin in Chromium', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let evil: Server;
+  let evilUrl: string;
+
+  beforeAll(async () => {
+    t = await bootApp('sec_browser_csrf');
+    await createOfficeUser(t.db, ATTACKER.email, await hashPassword(ATTACKER.password));
+    // The answer replaces the whole page (target _top), so it can be read: inside a frame our X-Frame-Options would hide it.
+    const form = `<form method="post" action="${t.url}/anmelden" target="_top"><input name="email" value="${ATTACKER.email}"><input name="password" value="${ATTACKER.password}"></form>`;
+    const pages: Record<string, string> = {
+      // A sandboxed iframe sends `Origin: null`.
+      '/sandboxed': `<!doctype html><iframe sandbox="allow-forms allow-scripts allow-top-navigation" srcdoc='${form}<script>document.forms[0].submit()</script>'></iframe>`,
+      '/direct': `<!doctype html>${form}<script>document.forms[0].submit()</script>`,
+    };
+    evil = createServer((req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(pages[req.url ?? ''] ?? ''));
+    await new Promise<void>((r) => evil.listen(0, '127.0.0.1', r));
+    evilUrl = `http://127.0.0.1:${(evil.address() as AddressInfo).port}`;
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((r) => evil?.close(r));
+    await t?.close();
+  });
+
+  it.each(['/sandboxed', '/direct'])('a form auto-submitted from %s on another origin logs nobody in', async (path) => {
+    const context = await browser.newContext({ locale: 'de-DE' });
+    const page = await context.newPage();
+    await page.goto(`${evilUrl}${path}`);
+    // The form posts itself and the service's answer becomes the page.
+    let shown = '';
+    for (const until = Date.now() + 60_000; Date.now() < until && !shown; ) {
+      const html = page.url() === `${t.url}/anmelden` ? await page.content().catch(() => '') : '';
+      if (html.includes('role="alert"')) shown = html;
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(shown).toMatch(/wurde abgelehnt|stammt nicht von dieser Seite/);
+    const sessions = await t.db.query(`SELECT count(*)::int AS n FROM http_session WHERE sess::text LIKE '%passport%'`);
+    expect(sessions.rows[0].n).toBe(0);
+    // The victim's browser is not signed in on the service.
+    await page.goto(`${t.url}/`);
+    expect(await page.getByRole('button', { name: 'Abmelden' }).count()).toBe(0);
+    await context.close();
+  });
+});

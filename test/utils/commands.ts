@@ -1,0 +1,8 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { openCommands } from '../../src/commands/run-command';
+
+/** The command-line tools' Nest context (seed, import, office accounts) on a test database. */
+export function openTestCommands(databaseUrl: string): Promise<INestApplicationContext> {
+  Object.assign(process.env, { NODE_ENV: 'test', DATABASE_URL: databaseUrl });
+  return openCommands();
+}

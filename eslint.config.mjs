@@ -23,16 +23,6 @@ export default tseslint.config(
     },
   },
   {
-    // TEMPORARY (issue 14): these files are being rewritten in parallel branches; their few findings are fixed there,
-    // and this block goes once those land.
-    files: ['src/matching/matching.service.ts', 'src/matching/matching.pages.controller.ts', 'src/matching/core/candidate-pass.util.ts'],
-    rules: {
-      '@typescript-eslint/no-unnecessary-type-assertion': 'off',
-      '@typescript-eslint/no-explicit-any': 'off',
-      '@typescript-eslint/no-unused-vars': 'off',
-    },
-  },
-  {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {

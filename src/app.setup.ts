@@ -1,7 +1,6 @@
 import { Logger, ValidationPipe } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import connectPgSimple from 'connect-pg-simple';
 import cookieParser from 'cookie-parser';
 import { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
@@ -9,6 +8,7 @@ import helmet from 'helmet';
 import { join } from 'node:path';
 import passport from 'passport';
 import { Pool } from 'pg';
+import { createSessionStore } from './auth/session-store';
 import { isOffice, type SessionUser } from './auth/session-user';
 import { TEMPLATES_DIR } from './common/paths';
 import { canOpenOutbox } from './mail/outbox-access.guard';
@@ -42,11 +42,11 @@ export function setupApp(app: NestExpressApplication): { close: () => Promise<vo
   const sessionPool = new Pool({ connectionString: config.databaseUrl, max: 4 });
   // An idle client dropped by the server (restart, failover) must not crash the process; the pool reconnects.
   sessionPool.on('error', (err) => new Logger('SessionStore').warn(`Session store connection lost: ${err.message}`));
-  const PgStore = connectPgSimple(session);
+  const sessionStore = createSessionStore(sessionPool);
   app.use(
     session({
       name: 'kt.sid',
-      store: new PgStore({ pool: sessionPool, tableName: 'http_session', createTableIfMissing: false }),
+      store: sessionStore,
       secret: config.sessionSecret,
       resave: false,
       saveUninitialized: false,
@@ -83,5 +83,11 @@ export function setupApp(app: NestExpressApplication): { close: () => Promise<vo
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'api/docs-json' });
 
-  return { close: () => sessionPool.end() };
+  // The store's prune timer stops first, so no prune runs on an ended pool.
+  return {
+    close: async () => {
+      await sessionStore.close();
+      await sessionPool.end();
+    },
+  };
 }

@@ -27,6 +27,8 @@ export interface AppConfig {
   trustProxy: false | number | string[];
   seedDemo: boolean;
   confirmTokenHours: number;
+  /** Finished runs kept per kind besides the current ones (older ones are pruned). */
+  matchingKeepRuns: number;
   resetDemoPasswords: boolean;
   embeddedPgPort: number | undefined;
   officePassword: string | undefined;
@@ -65,6 +67,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     // Demo data only where nobody keeps real data by default (embedded), or when asked for.
     seedDemo: shouldSeedDemo(embedded ? 'embedded' : 'servers', env.SEED_DEMO),
     confirmTokenHours: env.CONFIRM_TOKEN_HOURS,
+    matchingKeepRuns: env.MATCHING_KEEP_RUNS,
     resetDemoPasswords: env.RESET_DEMO_PASSWORDS === 'true',
     embeddedPgPort: env.EMBEDDED_PG_PORT,
     officePassword: env.OFFICE_PASSWORD,

@@ -86,6 +86,9 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(1) @Max(24 * 14)
   CONFIRM_TOKEN_HOURS: number = 48;
 
+  // Finished matching runs kept per kind besides the current ones; older ones are deleted in the background.
+  @Type(() => Number) @IsInt() @Min(0) @Max(100)
+  MATCHING_KEEP_RUNS: number = 3;
   // Start command and seed:demo: new passwords for the demo logins.
   @IsIn(['true', 'false'], { message: 'RESET_DEMO_PASSWORDS must be true or false' })
   RESET_DEMO_PASSWORDS = 'false';

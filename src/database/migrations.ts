@@ -3,6 +3,7 @@ import { Matching1732500000000 } from '../../migrations/1732500000000-Matching';
 import { Tandems1733100000000 } from '../../migrations/1733100000000-Tandems';
 import { RateLimitCounter1733200000000 } from '../../migrations/1733200000000-RateLimitCounter';
 import { AccountLifecycle1733300000000 } from '../../migrations/1733300000000-AccountLifecycle';
+import { ReadPathIndexes1733500000000 } from '../../migrations/1733500000000-ReadPathIndexes';
 import { Digests1733600000000 } from '../../migrations/1733600000000-Digests';
 import { MatchingPairTopic1733700000000 } from '../../migrations/1733700000000-MatchingPairTopic';
 import { OfficeNotes1733800000000 } from '../../migrations/1733800000000-OfficeNotes';
@@ -14,6 +15,7 @@ export const MIGRATIONS = [
   Tandems1733100000000,
   RateLimitCounter1733200000000,
   AccountLifecycle1733300000000,
+  ReadPathIndexes1733500000000,
   Digests1733600000000,
   MatchingPairTopic1733700000000,
   OfficeNotes1733800000000,

@@ -4,7 +4,17 @@ import { MatchingRepository } from './matching.repository';
 import { MatchingService } from './matching.service';
 import { NightlyMatchingCronJob } from './nightly-matching.cron.job';
 import { RecomputeMatchesJob } from './recompute-matches.job';
+import { MatchingRunner } from './runs/matching-runner.service';
+import { RunPruningService } from './runs/run-pruning.service';
+import { SuggestionsRunHandler } from './runs/suggestions-run.handler';
+import { TandemRoundRunHandler } from './runs/tandem-round-run.handler';
+import { WorkshopsRunHandler } from './runs/workshops-run.handler';
 
-// Worker side: the queue processor and the nightly trigger.
-@Module({ providers: [MatchingService, MatchingRepository, RecomputeMatchesJob, NightlyMatchingCronJob, InitialSuggestionsService] })
+// Worker side: the queue processor (runs and pruning), one handler per run kind, and the nightly trigger.
+@Module({
+  providers: [
+    MatchingService, MatchingRepository, MatchingRunner, SuggestionsRunHandler, TandemRoundRunHandler, WorkshopsRunHandler, RunPruningService,
+    RecomputeMatchesJob, NightlyMatchingCronJob, InitialSuggestionsService,
+  ],
+})
 export class MatchingWorkerModule {}

@@ -5,18 +5,19 @@ import { Roles } from '../auth/roles.guard';
 import type { SessionUser } from '../auth/session-user';
 import { StartRunDto, StartWorkshopDto, WeightsDto } from './matching.dto';
 import { MatchingService } from './matching.service';
+import { MatchingViewModel } from './matching.view-model';
 
 @ApiTags('matching')
 @ApiCookieAuth()
 @Controller('api')
 export class MatchingController {
-  constructor(private readonly matching: MatchingService) {}
+  constructor(private readonly matching: MatchingService, private readonly views: MatchingViewModel) {}
 
   @Get('towns/:id/suggestions')
   @Roles()
   @ApiOperation({ summary: "A town's suggested partners with score, components and German reasons (own town or office)" })
   suggestions(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
-    return this.matching.suggestionsFor(user, id);
+    return this.views.townSuggestions(user, id);
   }
 
   @Get('matching/weights')
@@ -62,6 +63,6 @@ export class MatchingController {
   @Roles('office', 'admin')
   @ApiOperation({ summary: "A run's inputs (weights, seed, fingerprint) and results" })
   run(@Param('id', ParseUUIDPipe) id: string) {
-    return this.matching.runResult(id);
+    return this.views.run(id);
   }
 }

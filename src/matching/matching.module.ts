@@ -3,10 +3,11 @@ import { MatchingController } from './matching.controller';
 import { MatchingPagesController } from './matching.pages.controller';
 import { MatchingRepository } from './matching.repository';
 import { MatchingService } from './matching.service';
+import { MatchingViewModel } from './matching.view-model';
 
 @Module({
   controllers: [MatchingController, MatchingPagesController],
-  providers: [MatchingService, MatchingRepository],
+  providers: [MatchingService, MatchingRepository, MatchingViewModel],
   exports: [MatchingService],
 })
 export class MatchingModule {}

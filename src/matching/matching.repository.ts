@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-
-export type RunKind = 'suggestions' | 'tandem_round' | 'workshops';
+import type { MatchTown } from './core/matching-input.types';
+import type { RoundPairRow, RunKind, RunRow, RunSummary, SuggestionRow, WorkshopGroupRow } from './matching.read-models';
 
 /** A verified, not opted-out town with what the matcher reads (directory facts + profile). */
 export interface TownRow {
@@ -26,43 +26,48 @@ export interface TownRow {
   visibility: Record<string, string> | null;
 }
 
-export interface RunRow {
-  id: string;
-  kind: RunKind;
-  status: 'running' | 'done' | 'failed';
-  trigger: string;
-  theme: string | null;
-  fingerprint: string | null;
-  weights: Record<string, unknown>;
-  params: Record<string, unknown>;
-  seed: number;
-  summary: Record<string, unknown>;
-  error: string | null;
-  isCurrent: boolean;
-  startedAt: Date;
-  finishedAt: Date | null;
-}
+export const toMatchTown = (t: TownRow): MatchTown => ({
+  id: t.id, name: t.name, stateCode: t.stateCode, stateName: t.stateName, population: t.population, associationPopulation: t.associationPopulation,
+  associationName: t.associationName, associationType: t.associationType, areaKm2: t.areaKm2, degurba: t.degurba, lat: t.latitude, lon: t.longitude,
+  topics: t.topics, challenges: t.challenges, experiences: t.experiences, capacity: t.capacity,
+});
+
+const ELIGIBLE_TOWNS = `
+  SELECT t.id, m.name, t.capacity, t.visibility, m.state_code AS "stateCode", m.state_name AS "stateName", m.population,
+         m.association_population AS "associationPopulation",
+         m.association_name AS "associationName", m.association_type AS "associationType", m.area_km2::float AS "areaKm2", m.degurba, m.latitude, m.longitude,
+         coalesce((SELECT array_agg(tt.topic_slug ORDER BY tt.topic_slug) FROM town_topic tt WHERE tt.town_id = t.id), '{}') AS topics,
+         coalesce((SELECT json_agg(json_build_object('topic', c.topic_slug, 'urgency', c.urgency) ORDER BY c.topic_slug, c.id)
+                   FROM town_challenge c WHERE c.town_id = t.id), '[]') AS challenges,
+         coalesce((SELECT json_agg(json_build_object('topic', e.topic_slug) ORDER BY e.topic_slug, e.id)
+                   FROM town_experience e WHERE e.town_id = t.id), '[]') AS experiences
+  FROM town t JOIN municipality m ON m.ags = t.ags
+  WHERE t.status = 'verified' AND NOT t.opted_out`;
 
 const RUN_COLUMNS = `id, kind, status, trigger, theme, fingerprint, weights, params, seed, summary, error,
   is_current AS "isCurrent", started_at AS "startedAt", finished_at AS "finishedAt"`;
+
+// Rows per statement when writing results or deleting old runs: bounded statements, short locks.
+const BATCH = 2000;
 
 @Injectable()
 export class MatchingRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
+  /** Every town the matcher reads: the worker's input, never on a request path. */
   async eligibleTowns(): Promise<TownRow[]> {
-    return this.ds.query(`
-      SELECT t.id, m.name, t.capacity, t.visibility, m.state_code AS "stateCode", m.state_name AS "stateName", m.population,
-             m.association_population AS "associationPopulation",
-             m.association_name AS "associationName", m.association_type AS "associationType", m.area_km2::float AS "areaKm2", m.degurba, m.latitude, m.longitude,
-             coalesce((SELECT array_agg(tt.topic_slug ORDER BY tt.topic_slug) FROM town_topic tt WHERE tt.town_id = t.id), '{}') AS topics,
-             coalesce((SELECT json_agg(json_build_object('topic', c.topic_slug, 'urgency', c.urgency) ORDER BY c.topic_slug, c.id)
-                       FROM town_challenge c WHERE c.town_id = t.id), '[]') AS challenges,
-             coalesce((SELECT json_agg(json_build_object('topic', e.topic_slug) ORDER BY e.topic_slug, e.id)
-                       FROM town_experience e WHERE e.town_id = t.id), '[]') AS experiences
-      FROM town t JOIN municipality m ON m.ags = t.ags
-      WHERE t.status = 'verified' AND NOT t.opted_out
-      ORDER BY t.id`);
+    return this.ds.query(`${ELIGIBLE_TOWNS} ORDER BY t.id`);
+  }
+
+  /**
+   * One town as the matcher sees it, with its tandems so far (for its free capacity); null when it is not eligible
+   * (not verified, opted out).
+   */
+  async eligibleTown(townId: string): Promise<(TownRow & { tandems: number }) | null> {
+    const rows: (TownRow & { tandems: number })[] = await this.ds.query(`
+      SELECT e.*, (SELECT count(*)::int FROM pair_history h WHERE h.kind = 'tandem' AND (h.town_a = e.id OR h.town_b = e.id)) AS tandems
+      FROM (${ELIGIBLE_TOWNS} AND t.id = $1) e`, [townId]);
+    return rows[0] ?? null;
   }
 
   /** Pairs that hard rules exclude: existing tandems (any time) and declines (with their date, for the cool-down). */
@@ -84,7 +89,7 @@ export class MatchingRepository {
     return rows[0]?.weights ?? null;
   }
 
-  async saveWeights(weights: Record<string, unknown>, actorId: string): Promise<void> {
+  async saveWeights(weights: object, actorId: string): Promise<void> {
     await this.ds.query(
       `INSERT INTO matching_settings (id, weights, updated_by, updated_at) VALUES (1, $1, $2, now())
        ON CONFLICT (id) DO UPDATE SET weights = EXCLUDED.weights, updated_by = EXCLUDED.updated_by, updated_at = now()`,
@@ -105,12 +110,12 @@ export class MatchingRepository {
   }
 
   async findRun(id: string): Promise<RunRow | null> {
-    const rows = await this.ds.query(`SELECT ${RUN_COLUMNS} FROM matching_run WHERE id = $1`, [id]);
+    const rows: RunRow[] = await this.ds.query(`SELECT ${RUN_COLUMNS} FROM matching_run WHERE id = $1`, [id]);
     return rows[0] ?? null;
   }
 
   async currentRun(kind: RunKind, theme?: string): Promise<RunRow | null> {
-    const rows = await this.ds.query(
+    const rows: RunRow[] = await this.ds.query(
       `SELECT ${RUN_COLUMNS} FROM matching_run WHERE kind = $1 AND is_current AND ($2::varchar IS NULL OR theme = $2)
        ORDER BY finished_at DESC LIMIT 1`,
       [kind, theme ?? null],
@@ -130,7 +135,7 @@ export class MatchingRepository {
    * Stores a finished run's results and makes it current in ONE transaction: readers see the previous
    * run or this one, never a mix.
    */
-  async completeRun(id: string, kind: RunKind, done: { fingerprint: string; summary: object; theme?: string | null }, write: (m: EntityManager) => Promise<void>): Promise<void> {
+  async completeRun(id: string, kind: RunKind, done: { fingerprint: string; summary: RunSummary; theme?: string | null }, write: (m: EntityManager) => Promise<void>): Promise<void> {
     await this.ds.transaction(async (m) => {
       await write(m);
       await m.query(
@@ -145,8 +150,8 @@ export class MatchingRepository {
   }
 
   async insertSuggestions(m: EntityManager, runId: string, rows: { townId: string; partnerId: string; rank: number; score: number; components: unknown; topic: string | null }[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += 2000) {
-      const chunk = rows.slice(i, i + 2000);
+    for (let i = 0; i < rows.length; i += BATCH) {
+      const chunk = rows.slice(i, i + BATCH);
       await m.query(
         `INSERT INTO matching_suggestion (run_id, town_id, partner_id, rank, score, components, topic)
          SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::smallint[], $5::float8[], $6::jsonb[], $7::varchar[])`,
@@ -157,53 +162,97 @@ export class MatchingRepository {
   }
 
   async insertRoundPairs(m: EntityManager, runId: string, rows: { townA: string; townB: string; score: number; components: unknown; topic: string | null }[]): Promise<void> {
-    for (const r of rows) {
-      await m.query(`INSERT INTO tandem_round_pair (run_id, town_a, town_b, score, components, topic) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [runId, r.townA, r.townB, r.score, JSON.stringify(r.components), r.topic]);
+    for (let i = 0; i < rows.length; i += BATCH) {
+      const chunk = rows.slice(i, i + BATCH);
+      await m.query(
+        `INSERT INTO tandem_round_pair (run_id, town_a, town_b, score, components, topic)
+         SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::float8[], $5::jsonb[], $6::varchar[])`,
+        [runId, chunk.map((r) => r.townA), chunk.map((r) => r.townB), chunk.map((r) => r.score), chunk.map((r) => JSON.stringify(r.components)),
+          chunk.map((r) => r.topic)],
+      );
     }
   }
 
   async insertWorkshopGroups(m: EntityManager, runId: string, rows: { groupNo: number; townIds: string[]; score: number }[]): Promise<void> {
-    for (const r of rows) {
-      await m.query(`INSERT INTO workshop_proposal (run_id, group_no, town_ids, score) VALUES ($1, $2, $3, $4)`, [runId, r.groupNo, r.townIds, r.score]);
+    for (let i = 0; i < rows.length; i += BATCH) {
+      const chunk = rows.slice(i, i + BATCH);
+      // unnest flattens a 2-D array, so each group's towns travel as one JSON array and are cast back.
+      await m.query(
+        `INSERT INTO workshop_proposal (run_id, group_no, town_ids, score)
+         SELECT $1, g, ARRAY(SELECT jsonb_array_elements_text(ids))::uuid[], s FROM unnest($2::smallint[], $3::jsonb[], $4::float8[]) AS u(g, ids, s)`,
+        [runId, chunk.map((r) => r.groupNo), chunk.map((r) => JSON.stringify(r.townIds)), chunk.map((r) => r.score)],
+      );
     }
   }
 
-  /** The town's suggestions from the current suggestions run, with the partner's directory facts. */
-  async suggestionsFor(townId: string) {
+  /**
+   * The town's suggestions from the current suggestions run, with the partner's directory facts. The partner is a
+   * LATERAL lookup (its LIMIT keeps the planner from turning it into a hash join over every town): index lookups only.
+   */
+  async suggestionsFor(townId: string): Promise<SuggestionRow[]> {
     return this.ds.query(`
-      SELECT s.rank, s.score, s.components, s.topic, s.partner_id AS "partnerId", m.name, m.state_name AS "stateName", m.population,
-             m.area_km2::float AS "areaKm2", m.district_name AS "districtName", r.id AS "runId", r.finished_at AS "computedAt"
+      SELECT s.rank, s.score, s.components, s.topic, tp.name AS "topicName", s.partner_id AS "partnerId", p.name, p."stateName", p.population,
+             p."areaKm2", p."districtName", r.id AS "runId", r.finished_at AS "computedAt"
       FROM matching_run r
       JOIN matching_suggestion s ON s.run_id = r.id AND s.town_id = $1
-      JOIN town t ON t.id = s.partner_id JOIN municipality m ON m.ags = t.ags
+      LEFT JOIN topic tp ON tp.slug = s.topic
+      CROSS JOIN LATERAL (
+        SELECT m.name, m.state_name AS "stateName", m.population, m.area_km2::float AS "areaKm2", m.district_name AS "districtName"
+        FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.id = s.partner_id LIMIT 1
+      ) p
       WHERE r.kind = 'suggestions' AND r.is_current
       ORDER BY s.rank`, [townId]);
   }
 
-  async roundPairs(runId: string) {
+  /** A round's pairs, best first; `limit`/`offset` give one page of them. */
+  async roundPairs(runId: string, limit: number | null = null, offset = 0): Promise<RoundPairRow[]> {
     return this.ds.query(`
       SELECT p.score, p.components, p.topic, p.town_a AS "townA", p.town_b AS "townB", ma.name AS "nameA", ma.state_name AS "stateA",
              mb.name AS "nameB", mb.state_name AS "stateB"
       FROM tandem_round_pair p
       JOIN town ta ON ta.id = p.town_a JOIN municipality ma ON ma.ags = ta.ags
       JOIN town tb ON tb.id = p.town_b JOIN municipality mb ON mb.ags = tb.ags
-      WHERE p.run_id = $1 ORDER BY p.score DESC`, [runId]);
+      WHERE p.run_id = $1 ORDER BY p.score DESC, p.town_a, p.town_b LIMIT $2 OFFSET $3`, [runId, limit, offset]);
   }
 
-  async workshopGroups(runId: string) {
+  /** A proposal's groups in order; `limit` bounds what a page shows. */
+  async workshopGroups(runId: string, limit: number | null = null): Promise<WorkshopGroupRow[]> {
     return this.ds.query(`
       SELECT w.group_no AS "groupNo", w.score,
-             json_agg(json_build_object('id', t.id, 'name', m.name, 'stateName', m.state_name, 'population', m.population,
-                                        'latitude', m.latitude, 'longitude', m.longitude) ORDER BY m.name) AS towns
-      FROM workshop_proposal w CROSS JOIN unnest(w.town_ids) AS u(town_id)
-      JOIN town t ON t.id = u.town_id JOIN municipality m ON m.ags = t.ags
-      WHERE w.run_id = $1 GROUP BY w.group_no, w.score ORDER BY w.group_no`, [runId]);
+             (SELECT json_agg(json_build_object('id', t.id, 'name', m.name, 'stateName', m.state_name, 'population', m.population,
+                                                'latitude', m.latitude, 'longitude', m.longitude) ORDER BY m.name)
+              FROM unnest(w.town_ids) AS u(town_id) JOIN town t ON t.id = u.town_id JOIN municipality m ON m.ags = t.ags) AS towns
+      FROM workshop_proposal w
+      WHERE w.run_id = $1 ORDER BY w.group_no LIMIT $2`, [runId, limit]);
   }
 
-  async townNames(ids: string[]): Promise<Record<string, { name: string; stateName: string }>> {
-    if (!ids.length) return {};
-    const rows = await this.ds.query(`SELECT t.id, m.name, m.state_name AS "stateName" FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.id = ANY($1)`, [ids]);
-    return Object.fromEntries(rows.map((r: { id: string; name: string; stateName: string }) => [r.id, { name: r.name, stateName: r.stateName }]));
+  /**
+   * Finished runs beyond the newest `keep` per kind that are not current (a workshop run stays current for its
+   * theme), oldest first. Running runs are never touched.
+   */
+  async prunableRuns(keep: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.ds.query(`
+      SELECT id FROM (
+        SELECT id, started_at, row_number() OVER (PARTITION BY kind ORDER BY started_at DESC) AS n
+        FROM matching_run WHERE status <> 'running' AND NOT is_current
+      ) r WHERE n > $1 ORDER BY started_at`, [keep]);
+    return rows.map((r) => r.id);
+  }
+
+  /** Deletes up to `batch` result rows of one run from one table; returns how many went (0 = none left). */
+  async deleteRunRows(table: 'matching_suggestion' | 'tandem_round_pair' | 'workshop_proposal', runId: string, batch = BATCH): Promise<number> {
+    const rows: { n: number }[] = await this.ds.query(
+      `WITH gone AS (
+         DELETE FROM ${table} WHERE ctid = ANY(ARRAY(SELECT ctid FROM ${table} WHERE run_id = $1 LIMIT $2)) RETURNING 1
+       ) SELECT count(*)::int AS n FROM gone`,
+      [runId, batch],
+    );
+    return rows[0].n;
+  }
+
+  /** Removes the run row itself once its results are gone; a run that became current meanwhile stays. */
+  async deleteRun(runId: string): Promise<boolean> {
+    const rows = await this.ds.query(`DELETE FROM matching_run WHERE id = $1 AND NOT is_current AND status <> 'running' RETURNING id`, [runId]);
+    return rows.length > 0;
   }
 }

@@ -2,16 +2,22 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { JOBS, QUEUES } from '../queue/queue-names';
 import { MatchingService } from './matching.service';
+import { MatchingRunner } from './runs/matching-runner.service';
+import { RunPruningService } from './runs/run-pruning.service';
 
-// One processor for the matching queue: every job carries a run id (or, when debounced, creates its run first).
+const RUN_JOBS: string[] = [JOBS.recomputeMatches, JOBS.tandemRound, JOBS.workshopProposal];
+
+// One processor for the matching queue: every run job carries a run id (or, when debounced, creates its run first);
+// the prune job deletes old runs after a run finished, on the same queue so it never races a run's write.
 @Processor(QUEUES.matching, { concurrency: 1 })
 export class RecomputeMatchesJob extends WorkerHost {
-  constructor(private readonly matching: MatchingService) {
+  constructor(private readonly matching: MatchingService, private readonly runner: MatchingRunner, private readonly pruning: RunPruningService) {
     super();
   }
 
-  async process(job: Job<{ runId?: string; trigger?: string }>): Promise<string> {
-    if (![JOBS.recomputeMatches, JOBS.tandemRound, JOBS.workshopProposal].includes(job.name as never)) {
+  async process(job: Job<{ runId?: string; trigger?: string }>): Promise<string | { runs: number; rows: number }> {
+    if (job.name === JOBS.pruneRuns) return this.pruning.prune();
+    if (!RUN_JOBS.includes(job.name)) {
       throw new Error(`Unknown job ${job.name} on queue ${QUEUES.matching}`);
     }
     let runId = job.data.runId;
@@ -20,7 +26,7 @@ export class RecomputeMatchesJob extends WorkerHost {
       // so the newer profiles that triggered this job are not lost.
       runId = await this.matching.startRunRow('suggestions', job.data.trigger ?? 'debounced');
     }
-    await this.matching.execute(runId);
+    await this.runner.execute(runId);
     return runId;
   }
 }

@@ -11,6 +11,7 @@ export const JOBS = {
   recomputeMatches: 'recompute-matches',
   tandemRound: 'tandem-round',
   workshopProposal: 'workshop-proposal',
+  pruneRuns: 'prune-runs',
   tandemReminders: 'tandem-reminders',
   digestRun: 'digest-run',
   sendDigest: 'send-digest',

@@ -7,7 +7,8 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailService } from '../mail/mail.service';
 import { reasonLine } from '../matching/core/score.util';
 import type { ScoreComponent } from '../matching/core/matching-input.types';
-import { COOLDOWN_MONTHS, MatchingService } from '../matching/matching.service';
+import { COOLDOWN_MONTHS } from '../matching/matching-rules';
+import { MatchingService } from '../matching/matching.service';
 import { Contact, LockedTown, TandemRepository, TandemRow } from './tandem.repository';
 import {
   initialState, nextState, REASON_MAX_LENGTH, REASON_REQUIRED, STATE_DE, TandemAction, TandemActor, TandemState, TandemTransitionError,

@@ -5,6 +5,7 @@ import { withCommands } from '../../src/commands/run-command';
 import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, DemoSeedService } from '../../src/database/seeds/demo-seed.service';
 import { unsubscribeUrl } from '../../src/digests/digest-content.util';
 import { MatchingService } from '../../src/matching/matching.service';
+import { MatchingRunner } from '../../src/matching/runs/matching-runner.service';
 import { waitForRunDone } from '../factories/digest.factory';
 import { launchBrowser, screenshot, seriousA11yViolations } from '../utils/browser';
 import { bootApp, TestApp } from '../utils/boot-app';
@@ -35,7 +36,7 @@ describe('digest pages in headless Chromium, with axe', () => {
     ds = await openDataSource(t.databaseUrl);
     logins = (await withCommands((c) => c.get(DemoSeedService).seed())).logins;
     const matching = t.worker.get(MatchingService);
-    await matching.execute(await matching.startRunRow('suggestions', 'test'));
+    await t.worker.get(MatchingRunner).execute(await matching.startRunRow('suggestions', 'test'));
     browser = await launchBrowser();
   });
   afterAll(async () => {

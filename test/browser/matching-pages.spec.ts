@@ -4,6 +4,7 @@ import { openDataSource } from '../../src/database/data-source';
 import { withCommands } from '../../src/commands/run-command';
 import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, DemoSeedService } from '../../src/database/seeds/demo-seed.service';
 import { MatchingService } from '../../src/matching/matching.service';
+import { MatchingRunner } from '../../src/matching/runs/matching-runner.service';
 import { launchBrowser, screenshot, seriousA11yViolations } from '../utils/browser';
 import { bootApp, TestApp } from '../utils/boot-app';
 
@@ -31,9 +32,10 @@ describe('matching pages in headless Chromium, with axe', () => {
     logins = (await withCommands((c) => c.get(DemoSeedService).seed())).logins;
     // Computed in the worker's service directly: the queue path is covered by the matching e2e test.
     const matching = t.worker.get(MatchingService);
+    const runner = t.worker.get(MatchingRunner);
     for (const [kind, opts] of [['suggestions', {}], ['tandem_round', {}], ['workshops', { theme: 'leerstand', seed: 3 }]] as const) {
       const id = await matching.startRunRow(kind, 'test', opts);
-      await matching.execute(id);
+      await runner.execute(id);
     }
     browser = await launchBrowser();
   });

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { hashPassword } from '../../src/auth/password.util';
 import { MatchingService } from '../../src/matching/matching.service';
+import { MatchingRunner } from '../../src/matching/runs/matching-runner.service';
 import { TestApp } from '../utils/boot-app';
 import { STRONG_PASSWORD } from './accounts.factory';
 
@@ -29,9 +30,10 @@ export async function townIdByName(ds: DataSource, name: string): Promise<string
 /** Suggestions (and optionally the tandem round) computed in the worker's service directly; the queue path has its own test. */
 export async function computeMatching(t: TestApp, kinds: ('suggestions' | 'tandem_round')[] = ['suggestions']): Promise<void> {
   const matching = t.worker.get(MatchingService);
+  const runner = t.worker.get(MatchingRunner);
   for (const kind of kinds) {
     const id = await matching.startRunRow(kind, 'test');
-    await matching.execute(id);
+    await runner.execute(id);
   }
 }
 

@@ -1,0 +1,31 @@
+import 'reflect-metadata';
+import { Controller, Get, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { readFileSync } from 'node:fs';
+
+// The baseline of bench/http.bench.ts: a bare Nest handler (no session, no database, no logging) that returns
+// the same JSON the suggestions API answered, so every route is measured against what HTTP + Nest cost alone.
+const body: unknown = JSON.parse(readFileSync(process.env.BARE_JSON_FILE!, 'utf8'));
+
+@Controller()
+class BareController {
+  @Get('bare')
+  bare() {
+    return body;
+  }
+}
+
+@Module({ controllers: [BareController] })
+class BareModule {}
+
+async function main() {
+  const app = await NestFactory.create<NestExpressApplication>(BareModule, { logger: ['error'] });
+  await app.listen(Number(process.env.PORT), '127.0.0.1');
+  console.log('bare handler listening');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

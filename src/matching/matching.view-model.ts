@@ -1,0 +1,186 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { isOffice, type SessionUser } from '../auth/session-user';
+import { DomainError } from '../common/domain-error';
+import type { ComponentKey, ScoreComponent } from './core/matching-input.types';
+import { reasonLine } from './core/score.util';
+import { profileIsEmpty } from './core/suggestions.util';
+import type { RoundPairRow, RoundSummary, RunRow, UnmatchedReason, WorkshopGroupRow, WorkshopsSummary } from './matching.read-models';
+import { MatchingRepository, toMatchTown } from './matching.repository';
+import { MatchingService } from './matching.service';
+
+/** One suggested partner as the API returns it and the page shows it. */
+export interface SuggestionView {
+  rank: number;
+  score: number;
+  partner: { id: string; name: string; stateName: string; population: number; areaKm2: number; districtName: string | null };
+  reasons: string;
+  components: ScoreComponent[];
+  runId: string;
+  /** The pair's possible tandem topic. */
+  topic: { slug: string; name: string } | null;
+}
+
+export interface TownSuggestionsView {
+  townId: string;
+  computedAt: Date | null;
+  profileEmpty: boolean;
+  /** No free tandem capacity: the town is suggested to nobody (its page says so). */
+  full: boolean;
+  suggestions: SuggestionView[];
+}
+
+export type RoundPairView = RoundPairRow & { reasons: string; topicName: string | null };
+export type RunView = Omit<RunRow, 'params'> & { pairs?: RoundPairView[]; groups?: WorkshopGroupRow[] };
+
+/** Rows of the round shown per page of the office page (the API has the whole round). */
+export const ROUND_PAGE_SIZE = 25;
+/** Workshop groups and left-out towns shown on the office page. */
+export const PAGE_LIST_LIMIT = 20;
+
+const UNMATCHED_DE: Record<UnmatchedReason, string> = {
+  no_capacity: 'keine freie Tandem-Kapazität',
+  no_allowed_partner: 'kein zulässiger Partner (Regeln)',
+  outscored: 'andere Paare ergaben zusammen eine höhere Gesamtpunktzahl',
+};
+
+const WEIGHT_FIELDS: Array<[ComponentKey, string]> = [
+  ['complement', 'Herausforderung trifft Erfahrung'],
+  ['sharedTopics', 'Gemeinsame Themen'],
+  ['size', 'Vergleichbare Größe'],
+  ['situation', 'Vergleichbare Lage'],
+  ['otherState', 'Anderes Bundesland'],
+  ['distance', 'Nähe (nur bei Vorliebe „nah“)'],
+];
+export const WEIGHT_KEYS = WEIGHT_FIELDS.map(([key]) => key);
+
+const PALETTE = ['#1f5f8b', '#a4262c', '#1e7b34', '#8a4b08', '#6b2c91', '#00636b', '#7a5c00', '#3d3d3d'];
+// Germany's bounding box → a 300×400 SVG (plain equirectangular; enough to see the spread across states).
+const toSvg = (lat: number, lon: number) => ({ x: ((lon - 5.8) / (15.1 - 5.8)) * 280 + 10, y: ((55.1 - lat) / (55.1 - 47.2)) * 380 + 10 });
+
+export interface OfficeMatchingQuery {
+  theme?: string;
+  page?: number;
+  started?: boolean;
+  weightsSaved?: boolean;
+  errors?: string[];
+}
+
+/** Read side of matching, shared by the API and the pages; every method reads only what its answer shows. */
+@Injectable()
+export class MatchingViewModel {
+  constructor(private readonly repo: MatchingRepository, private readonly matching: MatchingService) {}
+
+  /** A town's current suggestions with partner facts and German reasons. Own town or the office only. */
+  async townSuggestions(viewer: SessionUser, townId: string): Promise<TownSuggestionsView> {
+    if (viewer.townId !== townId && !isOffice(viewer)) {
+      throw new DomainError(HttpStatus.FORBIDDEN, 'not_your_town', 'You can only see the suggestions of your own town',
+        'Sie können nur die Vorschläge Ihrer eigenen Kommune sehen.');
+    }
+    // Two index lookups: this town's rows of the current run, and this town's own profile (for the hint).
+    const [rows, own] = await Promise.all([this.repo.suggestionsFor(townId), this.repo.eligibleTown(townId)]);
+    return {
+      townId,
+      computedAt: rows[0]?.computedAt ?? null,
+      profileEmpty: own ? profileIsEmpty(toMatchTown(own)) : false,
+      full: own ? own.capacity - own.tandems <= 0 : false,
+      suggestions: rows.map((r) => ({
+        rank: r.rank, score: r.score,
+        partner: { id: r.partnerId, name: r.name, stateName: r.stateName, population: r.population, areaKm2: r.areaKm2, districtName: r.districtName },
+        reasons: reasonLine(r.components), components: r.components, runId: r.runId,
+        topic: r.topic ? { slug: r.topic, name: r.topicName ?? r.topic } : null,
+      })),
+    };
+  }
+
+  async suggestionsPage(viewer: SessionUser) {
+    const data = await this.townSuggestions(viewer, viewer.townId!);
+    return { title: 'Vorschläge', ...data, cards: data.suggestions.map((s) => ({ ...s, percent: Math.round(s.score * 100) })) };
+  }
+
+  /** A run's inputs and, when done, its whole result (the API). */
+  async run(runId: string): Promise<RunView> {
+    const run = await this.repo.findRun(runId);
+    if (!run) throw new DomainError(HttpStatus.NOT_FOUND, 'run_not_found', 'Run not found', 'Diese Berechnung gibt es nicht.');
+    const base = runBase(run);
+    if (run.status !== 'done') return base;
+    if (run.kind === 'tandem_round') {
+      const [pairs, names] = await Promise.all([this.repo.roundPairs(run.id), this.repo.topicNames()]);
+      return { ...base, pairs: withReasons(pairs, names) };
+    }
+    if (run.kind === 'workshops') return { ...base, groups: await this.repo.workshopGroups(run.id) };
+    return base;
+  }
+
+  /** The office's page: current round (one page of it), the workshop proposal for a theme, weights, recent runs. */
+  async officePage(q: OfficeMatchingQuery) {
+    const [names, round, runs, weights] = await Promise.all([
+      this.repo.topicNames(), this.matching.currentRun('tandem_round'), this.matching.latestRuns(8), this.matching.weights(),
+    ]);
+    const chosenTheme = q.theme && names[q.theme] ? q.theme : undefined;
+    const ws = await this.matching.currentRun('workshops', chosenTheme);
+    const page = Math.max(1, Math.floor(q.page ?? 1));
+    return {
+      title: 'Tandemrunde und Transferwerkstätten',
+      weights: WEIGHT_FIELDS.map(([key, label]) => ({ key, label, value: weights[key] })),
+      nearPreferred: weights.distancePreference === 'near',
+      nearKm: weights.nearKm,
+      requireTopicalBasis: weights.requireTopicalBasis !== false,
+      weightsSaved: q.weightsSaved ?? false,
+      topics: Object.entries(names).map(([slug, name]) => ({ slug, name, selected: slug === (ws?.theme ?? chosenTheme) }))
+        .sort((a, b) => a.name.localeCompare(b.name, 'de')),
+      round: round ? await this.roundSection(round, page, chosenTheme, names) : null,
+      workshop: ws ? await this.workshopSection(ws, names) : null,
+      runs,
+      started: q.started ?? false,
+      errors: q.errors ?? [],
+    };
+  }
+
+  private async roundSection(run: RunRow, page: number, theme: string | undefined, names: Record<string, string>) {
+    const summary = run.summary as RoundSummary;
+    const pages = Math.max(1, Math.ceil((summary.pairs ?? 0) / ROUND_PAGE_SIZE));
+    const current = Math.min(page, pages);
+    const pairs = withReasons(await this.repo.roundPairs(run.id, ROUND_PAGE_SIZE, (current - 1) * ROUND_PAGE_SIZE), names);
+    const unmatched = (summary.unmatched ?? []).map((u) => ({ name: u.name, reason: UNMATCHED_DE[u.reason as UnmatchedReason] ?? u.reason }));
+    return {
+      ...runBase(run),
+      pairs,
+      unmatched: unmatched.slice(0, PAGE_LIST_LIMIT),
+      unmatchedMore: Math.max(0, unmatched.length - PAGE_LIST_LIMIT),
+      paging: pages > 1 ? {
+        page: current, pages, from: (current - 1) * ROUND_PAGE_SIZE + 1, to: (current - 1) * ROUND_PAGE_SIZE + pairs.length,
+        prevHref: current > 1 ? pageHref(current - 1, theme) : null, nextHref: current < pages ? pageHref(current + 1, theme) : null,
+      } : null,
+    };
+  }
+
+  private async workshopSection(run: RunRow, names: Record<string, string>) {
+    const summary = run.summary as WorkshopsSummary;
+    const groups = (await this.repo.workshopGroups(run.id, PAGE_LIST_LIMIT)).map((g, gi) => ({
+      ...g,
+      colour: PALETTE[gi % PALETTE.length],
+      points: g.towns.filter((t) => t.latitude != null && t.longitude != null).map((t) => ({ ...toSvg(t.latitude!, t.longitude!), name: t.name })),
+    }));
+    const leftOut = summary.leftOut ?? [];
+    return {
+      ...runBase(run),
+      themeName: (run.theme && names[run.theme]) ?? run.theme,
+      groups,
+      groupsMore: Math.max(0, (summary.groups ?? 0) - groups.length),
+      leftOut: leftOut.slice(0, PAGE_LIST_LIMIT),
+      leftOutMore: Math.max(0, leftOut.length - PAGE_LIST_LIMIT),
+    };
+  }
+}
+
+const runBase = (run: RunRow): RunView => ({
+  id: run.id, kind: run.kind, status: run.status, trigger: run.trigger, theme: run.theme, seed: run.seed, weights: run.weights,
+  fingerprint: run.fingerprint, summary: run.summary, error: run.error, isCurrent: run.isCurrent, startedAt: run.startedAt, finishedAt: run.finishedAt,
+});
+
+const pageHref = (page: number, theme: string | undefined) =>
+  `/geschaeftsstelle/matching?seite=${page}${theme ? `&thema=${encodeURIComponent(theme)}` : ''}`;
+
+// The round is read by the Geschäftsstelle: third-person reasons.
+const withReasons = (pairs: RoundPairRow[], names: Record<string, string>): RoundPairView[] =>
+  pairs.map((p) => ({ ...p, topicName: p.topic ? names[p.topic] ?? p.topic : null, reasons: reasonLine(p.components, 'office') }));

@@ -1,0 +1,73 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { createHash } from 'node:crypto';
+import { JOBS, QUEUES } from '../../queue/queue-names';
+import { REASON_FIELDS, type ReasonField } from '../core/reason-visibility.util';
+import { buildContext } from '../core/score.util';
+import { DEFAULT_WEIGHTS, MatchWeights } from '../core/weights';
+import type { RunKind, RunRow } from '../matching.read-models';
+import { MatchingRepository, toMatchTown, type TownRow } from '../matching.repository';
+import type { RunHandler, RunInput } from './run-handler';
+import { SuggestionsRunHandler } from './suggestions-run.handler';
+import { TandemRoundRunHandler } from './tandem-round-run.handler';
+import { WorkshopsRunHandler } from './workshops-run.handler';
+
+/** Worker side: loads the input once, hands the run to its kind's handler, then schedules pruning of old runs. */
+@Injectable()
+export class MatchingRunner {
+  private readonly logger = new Logger(MatchingRunner.name);
+  private readonly handlers: Record<RunKind, RunHandler>;
+
+  constructor(
+    private readonly repo: MatchingRepository,
+    @InjectQueue(QUEUES.matching) private readonly queue: Queue,
+    suggestions: SuggestionsRunHandler,
+    round: TandemRoundRunHandler,
+    workshops: WorkshopsRunHandler,
+  ) {
+    this.handlers = { suggestions, tandem_round: round, workshops };
+  }
+
+  /** The job body. A run that is no longer 'running' (done, failed, or a re-delivered job) is left alone. */
+  async execute(runId: string): Promise<void> {
+    const run = await this.repo.findRun(runId);
+    if (!run || run.status !== 'running') return;
+    try {
+      await this.handlers[run.kind].handle(run, await this.input(run));
+    } catch (err) {
+      await this.repo.failRun(runId, (err as Error).message);
+      throw err;
+    }
+    await this.schedulePruning();
+  }
+
+  private async input(run: RunRow): Promise<RunInput> {
+    const [rows, history, names] = await Promise.all([this.repo.eligibleTowns(), this.repo.pairHistory(), this.repo.topicNames()]);
+    const towns = rows.map(toMatchTown);
+    const weights: MatchWeights = { ...DEFAULT_WEIGHTS, ...run.weights };
+    return {
+      towns,
+      ctx: buildContext(towns, weights, names),
+      tandemPairs: history.filter((h) => h.kind === 'tandem').map((h) => [h.townA, h.townB] as const),
+      declinedPairs: history.filter((h) => h.kind === 'declined').map((h) => ({ a: h.townA, b: h.townB, at: new Date(h.at) })),
+      officeOnly: officeOnlyFields(rows),
+      fingerprint: createHash('sha256').update(JSON.stringify({ towns, history, weights, seed: run.seed, theme: run.theme })).digest('hex'),
+    };
+  }
+
+  /** After every run; it runs on this queue, so it never races a run's write. Cheap when there is nothing to prune. */
+  private async schedulePruning(): Promise<void> {
+    try {
+      await this.queue.add(JOBS.pruneRuns, {}, { attempts: 3 });
+    } catch (err) {
+      // The next run schedules it again; a finished run must not be reported as failed for this.
+      this.logger.warn(`Could not schedule pruning (${(err as Error).message})`);
+    }
+  }
+}
+
+/** Per town, the reason-relevant fields it keeps for the office. */
+const officeOnlyFields = (rows: TownRow[]): Map<string, Set<ReasonField>> => new Map(rows
+  .map((t) => [t.id, new Set(REASON_FIELDS.filter((f) => t.visibility?.[f] === 'office'))] as const)
+  .filter(([, hidden]) => hidden.size > 0));

@@ -1,0 +1,22 @@
+import type { MatchTown } from '../core/matching-input.types';
+import type { ReasonField } from '../core/reason-visibility.util';
+import type { ScoringContext } from '../core/score.util';
+import type { RunKind, RunRow } from '../matching.read-models';
+
+/** What every run kind computes from: the eligible towns, the scoring context and the pair history. */
+export interface RunInput {
+  towns: MatchTown[];
+  ctx: ScoringContext;
+  tandemPairs: (readonly [string, string])[];
+  declinedPairs: { a: string; b: string; at: Date }[];
+  /** Per town, the reason-relevant fields it keeps for the office (towns without any are absent). */
+  officeOnly: ReadonlyMap<string, ReadonlySet<ReasonField>>;
+  /** Hash of everything the result depends on; stored with the run. */
+  fingerprint: string;
+}
+
+/** One handler per run kind: computes its result and stores it (and makes the run current) in one transaction. */
+export interface RunHandler {
+  readonly kind: RunKind;
+  handle(run: RunRow, input: RunInput): Promise<void>;
+}

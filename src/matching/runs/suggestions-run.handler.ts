@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { suggestPartnersParallel } from '../core/parallel-candidates.util';
+import { withVisibleReasons } from '../core/reason-visibility.util';
+import { freeCapacity } from '../core/suggestions.util';
+import { MatchingRepository } from '../matching.repository';
+import type { RunRow, SuggestionsSummary } from '../matching.read-models';
+import { COOLDOWN_MONTHS, EXPOSURE_CAP, SUGGESTIONS_K } from '../matching-rules';
+import type { RunHandler, RunInput } from './run-handler';
+
+/** Top-k suggestions for every town, stored as one run. */
+@Injectable()
+export class SuggestionsRunHandler implements RunHandler {
+  readonly kind = 'suggestions' as const;
+
+  constructor(private readonly repo: MatchingRepository) {}
+
+  async handle(run: RunRow, { ctx, towns, tandemPairs, declinedPairs, officeOnly, fingerprint }: RunInput): Promise<void> {
+    const r = await suggestPartnersParallel(ctx, towns, {
+      k: SUGGESTIONS_K, exposureCap: EXPOSURE_CAP, tandemPairs, declinedPairs, cooldownMonths: COOLDOWN_MONTHS, freeCapacity: freeCapacity(towns, tandemPairs),
+    });
+    // Stored reasons are read by the towns themselves: none may disclose a partner's office-only field.
+    const suggestions = withVisibleReasons(ctx, towns, r.suggestions, officeOnly);
+    const summary: SuggestionsSummary = {
+      towns: towns.length, suggestions: r.suggestions.length, profileEmpty: r.profileEmpty.length, uncovered: r.uncovered, full: r.full.length,
+    };
+    await this.repo.completeRun(run.id, 'suggestions', { fingerprint, summary }, (m) => this.repo.insertSuggestions(m, run.id, suggestions));
+  }
+}

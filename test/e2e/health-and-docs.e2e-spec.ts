@@ -1,8 +1,8 @@
-import { AddressInfo, createServer, connect, Server, Socket } from 'node:net';
 import { Client } from 'pg';
 import request from 'supertest';
 import { MailService } from '../../src/mail/mail.service';
-import { TEST_PG_ADMIN_URL, TEST_REDIS_URL } from '../utils/test-env';
+import { RedisRelay } from '../utils/redis-relay';
+import { TEST_PG_ADMIN_URL } from '../utils/test-env';
 import { bootApp, TestApp } from '../utils/boot-app';
 import { waitFor } from '../utils/wait-for';
 
@@ -54,35 +54,6 @@ describe('health and OpenAPI', () => {
     await request(t.url).get('/api/docs').expect(200).expect('content-type', /html/);
   });
 });
-
-/** A TCP relay in front of the real Redis that can be cut and restored, so one app sees Redis go away. */
-class RedisRelay {
-  private server?: Server;
-  private sockets = new Set<Socket>();
-  port = 0;
-
-  async up(): Promise<void> {
-    const target = new URL(TEST_REDIS_URL);
-    this.server = createServer((client) => {
-      const upstream = connect(Number(target.port || 6379), target.hostname);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('error', () => undefined);
-        s.on('close', () => this.sockets.delete(s));
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-  }
-
-  async down(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
-  }
-}
 
 describe('health when Redis goes away', () => {
   const relay = new RedisRelay();

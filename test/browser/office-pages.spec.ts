@@ -1,11 +1,11 @@
-import { Browser, Page } from 'playwright-core';
+import { Browser } from 'playwright-core';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { openDataSource } from '../../src/database/data-source';
 import { withCommands } from '../../src/commands/run-command';
 import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, DemoSeedService } from '../../src/database/seeds/demo-seed.service';
 import { computeMatching, contactOf } from '../factories/tandems.factory';
-import { launchBrowser, screenshot, seriousA11yViolations } from '../utils/browser';
+import { browserLogin, checkAtBothWidths, launchBrowser } from '../utils/browser';
 import { bootApp, TestApp } from '../utils/boot-app';
 
 describe('office workspace pages in headless Chromium, with axe, at desktop width and 390 px', () => {
@@ -14,24 +14,8 @@ describe('office workspace pages in headless Chromium, with axe, at desktop widt
   let browser: Browser;
   let logins: { email: string; password: string | null }[];
 
-  async function login(page: Page, email: string, password: string) {
-    await page.getByLabel('E-Mail-Adresse').fill(email);
-    await page.getByLabel('Passwort').fill(password);
-    await page.getByRole('button', { name: 'Anmelden' }).click();
-    await page.waitForLoadState('networkidle');
-  }
-
-  /** axe at desktop width and at 390 px, and nothing wider than the phone screen. */
-  async function check(page: Page, name: string) {
-    const desktop = page.viewportSize()!;
-    await screenshot(page, `${name}-desktop`);
-    expect({ page: name, violations: await seriousA11yViolations(page) }).toEqual({ page: name, violations: [] });
-    await page.setViewportSize({ width: 390, height: 844 });
-    await screenshot(page, `${name}-phone`);
-    expect({ page: `${name} (390 px)`, violations: await seriousA11yViolations(page) }).toEqual({ page: `${name} (390 px)`, violations: [] });
-    expect({ page: name, scrollWidth: await page.evaluate(() => document.documentElement.scrollWidth) }).toEqual({ page: name, scrollWidth: 390 });
-    await page.setViewportSize(desktop);
-  }
+  const login = browserLogin;
+  const check = checkAtBothWidths;
 
   beforeAll(async () => {
     t = await bootApp('officepages');

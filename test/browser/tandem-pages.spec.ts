@@ -1,5 +1,5 @@
 import type { ParsedMail } from 'mailparser';
-import { Browser, Page } from 'playwright-core';
+import { Browser } from 'playwright-core';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { openDataSource } from '../../src/database/data-source';
@@ -7,7 +7,7 @@ import { withCommands } from '../../src/commands/run-command';
 import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, DemoSeedService } from '../../src/database/seeds/demo-seed.service';
 import { STRONG_PASSWORD } from '../factories/accounts.factory';
 import { computeMatching, contactOf } from '../factories/tandems.factory';
-import { launchBrowser, screenshot, seriousA11yViolations } from '../utils/browser';
+import { browserLogin, checkAtBothWidths, launchBrowser, screenshot } from '../utils/browser';
 import { bootApp, TestApp } from '../utils/boot-app';
 
 const addresses = (m: ParsedMail) => [m.to].flat().flatMap((x) => x?.value.map((v) => v.address) ?? []);
@@ -18,24 +18,8 @@ describe('tandem pages in headless Chromium, with axe, at desktop width and 390 
   let browser: Browser;
   let logins: { email: string; password: string | null }[];
 
-  async function login(page: Page, email: string, password: string) {
-    await page.getByLabel('E-Mail-Adresse').fill(email);
-    await page.getByLabel('Passwort').fill(password);
-    await page.getByRole('button', { name: 'Anmelden' }).click();
-    await page.waitForLoadState('networkidle');
-  }
-
-  /** axe at the current width and at 390 px, and nothing wider than the phone screen. */
-  async function check(page: Page, name: string) {
-    const desktop = page.viewportSize()!;
-    await screenshot(page, `${name}-desktop`);
-    expect({ page: name, violations: await seriousA11yViolations(page) }).toEqual({ page: name, violations: [] });
-    await page.setViewportSize({ width: 390, height: 844 });
-    await screenshot(page, `${name}-phone`);
-    expect({ page: `${name} (390 px)`, violations: await seriousA11yViolations(page) }).toEqual({ page: `${name} (390 px)`, violations: [] });
-    expect({ page: name, scrollWidth: await page.evaluate(() => document.documentElement.scrollWidth) }).toEqual({ page: name, scrollWidth: 390 });
-    await page.setViewportSize(desktop);
-  }
+  const login = browserLogin;
+  const check = checkAtBothWidths;
 
   const newPage = async () => (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'de-DE' })).newPage();
 

@@ -58,3 +58,23 @@ export const describeViolation = (v: A11yViolation) => `${v.impact} ${v.id}: ${v
 export async function seriousA11yViolations(page: Page): Promise<string[]> {
   return (await checkA11y(page, '')).filter(isSerious).map(describeViolation);
 }
+
+/** Logs in on the login form the page shows and waits until the redirect has left the login page. */
+export async function browserLogin(page: Page, email: string, password: string): Promise<void> {
+  await page.getByLabel('E-Mail-Adresse').fill(email);
+  await page.getByLabel('Passwort').fill(password);
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await page.waitForURL((url) => url.pathname !== '/anmelden');
+}
+
+/** axe at the current width and at 390 px (with screenshots), and nothing wider than the phone screen. */
+export async function checkAtBothWidths(page: Page, name: string): Promise<void> {
+  const desktop = page.viewportSize()!;
+  await screenshot(page, `${name}-desktop`);
+  expect({ page: name, violations: await seriousA11yViolations(page) }).toEqual({ page: name, violations: [] });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, `${name}-phone`);
+  expect({ page: `${name} (390 px)`, violations: await seriousA11yViolations(page) }).toEqual({ page: `${name} (390 px)`, violations: [] });
+  expect({ page: name, scrollWidth: await page.evaluate(() => document.documentElement.scrollWidth) }).toEqual({ page: name, scrollWidth: 390 });
+  await page.setViewportSize(desktop);
+}

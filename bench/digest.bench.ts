@@ -71,12 +71,20 @@ async function seed(databaseUrl: string) {
       const idOf = new Map(towns.map((t) => [t.ags, t.id]));
       const col = <T>(rows: T[][], j: number) => rows.map((r) => r[j]);
       const topics = profiles.flatMap((p) => p.topics.map((t) => [idOf.get(p.id)!, t]));
-      await m.query(`INSERT INTO town_topic (town_id, topic_slug) SELECT * FROM unnest($1::uuid[], $2::varchar[])`, [col(topics, 0), col(topics, 1)]);
+      await m.query(`INSERT INTO town_topic (town_id, topic_slug) SELECT * FROM unnest($1::uuid[], $2::varchar[])`, [
+        col(topics, 0),
+        col(topics, 1),
+      ]);
       const ch = profiles.flatMap((p) => p.challenges.map((c) => [idOf.get(p.id)!, c.topic, c.urgency] as [string, string, number]));
-      await m.query(`INSERT INTO town_challenge (town_id, topic_slug, text, urgency) SELECT a, b, 'Herausforderung', c FROM unnest($1::uuid[], $2::varchar[], $3::smallint[]) AS u(a, b, c)`,
-        [col(ch, 0), col(ch, 1), col(ch, 2)]);
+      await m.query(
+        `INSERT INTO town_challenge (town_id, topic_slug, text, urgency) SELECT a, b, 'Herausforderung', c FROM unnest($1::uuid[], $2::varchar[], $3::smallint[]) AS u(a, b, c)`,
+        [col(ch, 0), col(ch, 1), col(ch, 2)],
+      );
       const ex = profiles.flatMap((p) => p.experiences.map((e) => [idOf.get(p.id)!, e.topic]));
-      await m.query(`INSERT INTO town_experience (town_id, topic_slug, tried) SELECT a, b, 'Erprobt' FROM unnest($1::uuid[], $2::varchar[]) AS u(a, b)`, [col(ex, 0), col(ex, 1)]);
+      await m.query(
+        `INSERT INTO town_experience (town_id, topic_slug, tried) SELECT a, b, 'Erprobt' FROM unnest($1::uuid[], $2::varchar[]) AS u(a, b)`,
+        [col(ex, 0), col(ex, 1)],
+      );
       const ids = towns.map((t) => t.id);
       await m.query(
         `INSERT INTO user_account (email, password_hash, role, display_name, town_id, contact_function, email_confirmed_at, created_at)
@@ -86,15 +94,28 @@ async function seed(databaseUrl: string) {
         [ids],
       );
       // The current suggestions, as the matching run stores them (top 10, exposure cap 20).
-      const ctx = buildContext(profiles, DEFAULT_WEIGHTS, Object.fromEntries((await m.query(`SELECT slug, name FROM topic`)).map((r: { slug: string; name: string }) => [r.slug, r.name])));
+      const ctx = buildContext(
+        profiles,
+        DEFAULT_WEIGHTS,
+        Object.fromEntries((await m.query(`SELECT slug, name FROM topic`)).map((r: { slug: string; name: string }) => [r.slug, r.name])),
+      );
       const sugg = suggestPartners(ctx, profiles, { k: 10, exposureCap: 20 });
-      const [run] = await m.query(`INSERT INTO matching_run (kind, status, trigger, weights, seed, is_current, finished_at) VALUES ('suggestions', 'done', 'bench', '{}', 1, true, now()) RETURNING id`);
+      const [run] = await m.query(
+        `INSERT INTO matching_run (kind, status, trigger, weights, seed, is_current, finished_at) VALUES ('suggestions', 'done', 'bench', '{}', 1, true, now()) RETURNING id`,
+      );
       for (let i = 0; i < sugg.suggestions.length; i += 5000) {
         const c = sugg.suggestions.slice(i, i + 5000);
         await m.query(
           `INSERT INTO matching_suggestion (run_id, town_id, partner_id, rank, score, components)
            SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::smallint[], $5::float8[], $6::jsonb[])`,
-          [run.id, c.map((s) => idOf.get(s.townId)), c.map((s) => idOf.get(s.partnerId)), c.map((s) => s.rank), c.map((s) => s.score), c.map((s) => JSON.stringify(s.components))],
+          [
+            run.id,
+            c.map((s) => idOf.get(s.townId)),
+            c.map((s) => idOf.get(s.partnerId)),
+            c.map((s) => s.rank),
+            c.map((s) => s.score),
+            c.map((s) => JSON.stringify(s.components)),
+          ],
         );
       }
     });
@@ -129,7 +150,10 @@ async function main() {
   const databaseUrl = dbUrl(dbName);
   const prefix = `kt_bench_${process.pid}`;
   const redis = new URL(REDIS_URL);
-  const queue = new Queue('digest', { connection: { host: redis.hostname, port: Number(redis.port || 6379), maxRetriesPerRequest: null }, prefix });
+  const queue = new Queue('digest', {
+    connection: { host: redis.hostname, port: Number(redis.port || 6379), maxRetriesPerRequest: null },
+    prefix,
+  });
   const sink = fork(SINK, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let worker: ChildProcess | undefined;
   const db = new Client({ connectionString: databaseUrl });
@@ -138,49 +162,86 @@ async function main() {
     await runMigrations(databaseUrl);
     const t0 = performance.now();
     const { towns } = await seed(databaseUrl);
-    console.log(`seeded ${towns} towns (5,000–19,999 inhabitants, synthetic profiles seed 42) with 2 contacts each in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `seeded ${towns} towns (5,000–19,999 inhabitants, synthetic profiles seed 42) with 2 contacts each in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
     await db.connect();
 
     // BENCH_WORKER_PROF=dir writes a V8 CPU profile of the worker there (to find where its time goes).
     const prof = process.env.BENCH_WORKER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_WORKER_PROF}`] : [];
     worker = spawn(process.execPath, [...prof, WORKER], {
       env: {
-        PATH: process.env.PATH, NODE_ENV: 'production', SESSION_SECRET: 'bench-only-secret-bench-only-secret-0123456789', KT_MODE: 'servers',
-        DATABASE_URL: databaseUrl, REDIS_URL, SMTP_URL: `smtp://127.0.0.1:${port}`, QUEUE_PREFIX: prefix, APP_URL: 'https://tandem.example', LOG_LEVEL: 'warn',
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        SESSION_SECRET: 'bench-only-secret-bench-only-secret-0123456789',
+        KT_MODE: 'servers',
+        DATABASE_URL: databaseUrl,
+        REDIS_URL,
+        SMTP_URL: `smtp://127.0.0.1:${port}`,
+        QUEUE_PREFIX: prefix,
+        APP_URL: 'https://tandem.example',
+        LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     await until(async () => (await queue.getJobSchedulers()).length > 0, 60_000, 'worker ready (weekly scheduler upserted)');
 
     // The run, from trigger to the last message accepted by the SMTP server.
-    const pgPids = async () => (await db.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [dbName])).rows.map((r) => r.pid as number);
-    const cpu0 = { worker: cpuSeconds(worker.pid!), sink: cpuSeconds(sink.pid!), pg: (await pgPids()).map((p) => [p, cpuSeconds(p)] as const) };
+    const pgPids = async () =>
+      (await db.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [dbName])).rows.map(
+        (r) => r.pid as number,
+      );
+    const cpu0 = {
+      worker: cpuSeconds(worker.pid!),
+      sink: cpuSeconds(sink.pid!),
+      pg: (await pgPids()).map((p) => [p, cpuSeconds(p)] as const),
+    };
     const start = Date.now();
     const [run] = (await db.query(`INSERT INTO digest_run (period, trigger) VALUES ($1, 'bench') RETURNING id`, [PERIOD])).rows;
     await queue.add('digest-run', { runId: run.id, period: PERIOD }, { jobId: `bench-run-${PERIOD}` });
     let expected = -1;
-    await until(async () => {
-      if (expected < 0) {
-        const r = (await db.query(`SELECT r.status, r.recipients, count(d.id)::int AS decided, count(*) FILTER (WHERE d.outcome = 'mailed')::int AS mailed
-          FROM digest_run r LEFT JOIN digest_recipient d ON d.run_id = r.id WHERE r.id = $1 GROUP BY r.id`, [run.id])).rows[0];
-        if (r.status === 'fanned_out' && r.decided === r.recipients) expected = r.mailed;
-      }
-      if (expected < 0) return false;
-      return (await ask<{ count: number }>(sink, 'stats', 'count')).count >= expected;
-    }, 600_000, 'all digests accepted by the SMTP server');
+    await until(
+      async () => {
+        if (expected < 0) {
+          const r = (
+            await db.query(
+              `SELECT r.status, r.recipients, count(d.id)::int AS decided, count(*) FILTER (WHERE d.outcome = 'mailed')::int AS mailed
+          FROM digest_run r LEFT JOIN digest_recipient d ON d.run_id = r.id WHERE r.id = $1 GROUP BY r.id`,
+              [run.id],
+            )
+          ).rows[0];
+          if (r.status === 'fanned_out' && r.decided === r.recipients) expected = r.mailed;
+        }
+        if (expected < 0) return false;
+        return (await ask<{ count: number }>(sink, 'stats', 'count')).count >= expected;
+      },
+      600_000,
+      'all digests accepted by the SMTP server',
+    );
     const { count, lastAt } = await ask<{ count: number; lastAt: number }>(sink, 'stats', 'count');
     const seconds = (lastAt - start) / 1000;
     const workerPeak = peakRssMb(worker.pid!);
     const pgBefore = new Map(cpu0.pg);
     const pgCpu = (await pgPids()).reduce((sum, p) => sum + cpuSeconds(p) - (pgBefore.get(p) ?? 0), 0);
     const cpu = { worker: cpuSeconds(worker.pid!) - cpu0.worker, sink: cpuSeconds(sink.pid!) - cpu0.sink, pg: pgCpu };
-    const phases = (await db.query(`SELECT extract(epoch FROM (SELECT max(created_at) FROM digest_recipient) - (SELECT started_at FROM digest_run WHERE id = $1))::float AS decided,
+    const phases = (
+      await db.query(
+        `SELECT extract(epoch FROM (SELECT max(created_at) FROM digest_recipient) - (SELECT started_at FROM digest_run WHERE id = $1))::float AS decided,
       extract(epoch FROM (SELECT min(created_at) FROM digest_recipient) - (SELECT started_at FROM digest_run WHERE id = $1))::float AS first_decided,
-      extract(epoch FROM (SELECT fanned_out_at FROM digest_run WHERE id = $1) - (SELECT started_at FROM digest_run WHERE id = $1))::float AS fanned_out`, [run.id])).rows[0];
-    console.log(`phases after the trigger: fan-out done ${phases.fanned_out.toFixed(2)} s, first digest row ${phases.first_decided.toFixed(2)} s, last digest row ${phases.decided.toFixed(2)} s, last message accepted ${seconds.toFixed(2)} s`);
+      extract(epoch FROM (SELECT fanned_out_at FROM digest_run WHERE id = $1) - (SELECT started_at FROM digest_run WHERE id = $1))::float AS fanned_out`,
+        [run.id],
+      )
+    ).rows[0];
+    console.log(
+      `phases after the trigger: fan-out done ${phases.fanned_out.toFixed(2)} s, first digest row ${phases.first_decided.toFixed(2)} s, last digest row ${phases.decided.toFixed(2)} s, last message accepted ${seconds.toFixed(2)} s`,
+    );
     const skipped = (await db.query(`SELECT count(*)::int AS n FROM digest_recipient WHERE outcome = 'skipped'`)).rows[0].n;
     const sentRows = (await db.query(`SELECT count(*)::int AS n FROM mail_delivery WHERE status = 'sent'`)).rows[0].n;
-    await until(async () => (await db.query(`SELECT count(*)::int AS n FROM mail_delivery WHERE status = 'sent'`)).rows[0].n === count, 60_000, 'rows marked sent');
+    await until(
+      async () => (await db.query(`SELECT count(*)::int AS n FROM mail_delivery WHERE status = 'sent'`)).rows[0].n === count,
+      60_000,
+      'rows marked sent',
+    );
     worker.kill('SIGTERM');
     await new Promise((r) => worker!.once('exit', r));
     worker = undefined;
@@ -188,16 +249,26 @@ async function main() {
     const sinkBare0 = cpuSeconds(sink.pid!);
     const self0 = process.cpuUsage();
     // The bare loop: the same messages, rendered beforehand, through one pooled nodemailer transport.
-    const rows = (await db.query(`SELECT id, recipient, template, context, headers FROM mail_delivery WHERE template = 'digest' ORDER BY created_at`)).rows;
+    const rows = (
+      await db.query(`SELECT id, recipient, template, context, headers FROM mail_delivery WHERE template = 'digest' ORDER BY created_at`)
+    ).rows;
     const renderer = new MailRenderer(undefined, 'https://tandem.example'); // the worker's APP_URL: same links, same bytes
-    const messages = rows.map((r) => ({ ...renderer.render(r.template, r.context), to: r.recipient, headers: r.headers, messageId: `<${r.id}@tandem.example>` }));
+    const messages = rows.map((r) => ({
+      ...renderer.render(r.template, r.context),
+      to: r.recipient,
+      headers: r.headers,
+      messageId: `<${r.id}@tandem.example>`,
+    }));
     await ask(sink, 'reset', 'reset');
     const bare = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, pool: true, maxConnections: 5, maxMessages: 1000 });
     const b0 = performance.now();
     await Promise.all(messages.map((m) => bare.sendMail({ from: 'Kleinstadt-Tandem <no-reply@kleinstadt-tandem.local>', ...m })));
     const bareSeconds = (performance.now() - b0) / 1000;
     bare.close();
-    const bareCpu = { sink: cpuSeconds(sink.pid!) - sinkBare0, client: (process.cpuUsage(self0).user + process.cpuUsage(self0).system) / 1e6 };
+    const bareCpu = {
+      sink: cpuSeconds(sink.pid!) - sinkBare0,
+      client: (process.cpuUsage(self0).user + process.cpuUsage(self0).system) / 1e6,
+    };
     const bareCount = (await ask<{ count: number }>(sink, 'stats', 'count')).count;
     if (bareCount !== messages.length) throw new Error(`bare loop: ${bareCount} of ${messages.length} accepted`);
 
@@ -209,16 +280,26 @@ async function main() {
     console.log(`| recipients (2 per town) | ${count + skipped} (${count} digests, ${skipped} skipped: nothing new) |`);
     console.log(`| full run, trigger → last message accepted | ${seconds.toFixed(2)} s (target ≤ 30 s) |`);
     console.log(`| service throughput | ${mps.toFixed(0)} messages/s |`);
-    console.log(`| bare nodemailer pooled loop, same messages, same server | ${bareSeconds.toFixed(2)} s, ${bareMps.toFixed(0)} messages/s |`);
+    console.log(
+      `| bare nodemailer pooled loop, same messages, same server | ${bareSeconds.toFixed(2)} s, ${bareMps.toFixed(0)} messages/s |`,
+    );
     console.log(`| ratio service / bare | ${(mps / bareMps).toFixed(2)} (target ≥ 0.5) |`);
     console.log(`| worker peak RSS | ${workerPeak.toFixed(0)} MB |`);
-    console.log(`| CPU seconds, service run | worker ${cpu.worker.toFixed(1)}, PostgreSQL backends ${cpu.pg.toFixed(1)}, SMTP server ${cpu.sink.toFixed(1)} (Redis not counted: shared) |`);
+    console.log(
+      `| CPU seconds, service run | worker ${cpu.worker.toFixed(1)}, PostgreSQL backends ${cpu.pg.toFixed(1)}, SMTP server ${cpu.sink.toFixed(1)} (Redis not counted: shared) |`,
+    );
     console.log(`| CPU seconds, bare loop | client ${bareCpu.client.toFixed(1)}, SMTP server ${bareCpu.sink.toFixed(1)} |`);
     console.log(`| rows marked sent at the end | ${sentRows} → ${count} |`);
-    console.log(JSON.stringify({
-      messages: count, seconds: +seconds.toFixed(3), messages_per_second: +mps.toFixed(1), bare_messages_per_second: +bareMps.toFixed(1),
-      ratio: +(mps / bareMps).toFixed(3), worker_peak_rss_mb: Math.round(workerPeak),
-    }));
+    console.log(
+      JSON.stringify({
+        messages: count,
+        seconds: +seconds.toFixed(3),
+        messages_per_second: +mps.toFixed(1),
+        bare_messages_per_second: +bareMps.toFixed(1),
+        ratio: +(mps / bareMps).toFixed(3),
+        worker_peak_rss_mb: Math.round(workerPeak),
+      }),
+    );
   } finally {
     worker?.kill('SIGKILL');
     await queue.obliterate({ force: true }).catch(() => undefined);

@@ -62,7 +62,19 @@ interface Seeded {
   tandems: boolean;
 }
 
-const TANDEM_STATES = ['requested', 'accepted', 'approved', 'active', 'concluded', 'proposed', 'declined', 'withdrawn', 'rejected', 'expired', 'cancelled'];
+const TANDEM_STATES = [
+  'requested',
+  'accepted',
+  'approved',
+  'active',
+  'concluded',
+  'proposed',
+  'declined',
+  'withdrawn',
+  'rejected',
+  'expired',
+  'cancelled',
+];
 
 /** 2,280 verified small towns with synthetic profiles and a contact each, 200 pending registrations, office staff. */
 async function seed(ds: DataSource, records: DirectoryRecord[]): Promise<Seeded> {
@@ -85,18 +97,32 @@ async function seed(ds: DataSource, records: DirectoryRecord[]): Promise<Seeded>
       [profiles.map((p) => p.id)],
     );
     const idOf = new Map(towns.map((t) => [t.ags, t.id]));
-    const flat = <T>(pick: (p: (typeof profiles)[number]) => T[]) => profiles.flatMap((p) => pick(p).map((x) => [idOf.get(p.id)!, x] as const));
+    const flat = <T>(pick: (p: (typeof profiles)[number]) => T[]) =>
+      profiles.flatMap((p) => pick(p).map((x) => [idOf.get(p.id)!, x] as const));
     const tt = flat((p) => p.topics);
-    await m.query(`INSERT INTO town_topic (town_id, topic_slug) SELECT * FROM unnest($1::uuid[], $2::varchar[])`, [tt.map((x) => x[0]), tt.map((x) => x[1])]);
+    await m.query(`INSERT INTO town_topic (town_id, topic_slug) SELECT * FROM unnest($1::uuid[], $2::varchar[])`, [
+      tt.map((x) => x[0]),
+      tt.map((x) => x[1]),
+    ]);
     const ch = flat((p) => p.challenges);
     await m.query(
       `INSERT INTO town_challenge (town_id, topic_slug, text, urgency) SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::smallint[])`,
-      [ch.map((x) => x[0]), ch.map((x) => x[1].topic), ch.map((x) => `Wir suchen Wege im Handlungsfeld „${topicName.get(x[1].topic)}“.`), ch.map((x) => x[1].urgency)],
+      [
+        ch.map((x) => x[0]),
+        ch.map((x) => x[1].topic),
+        ch.map((x) => `Wir suchen Wege im Handlungsfeld „${topicName.get(x[1].topic)}“.`),
+        ch.map((x) => x[1].urgency),
+      ],
     );
     const ex = flat((p) => p.experiences);
     await m.query(
       `INSERT INTO town_experience (town_id, topic_slug, tried, outcome) SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[])`,
-      [ex.map((x) => x[0]), ex.map((x) => x[1].topic), ex.map((x) => `Ein erprobter Ansatz im Handlungsfeld „${topicName.get(x[1].topic)}“.`), ex.map(() => 'Gute Erfahrungen.')],
+      [
+        ex.map((x) => x[0]),
+        ex.map((x) => x[1].topic),
+        ex.map((x) => `Ein erprobter Ansatz im Handlungsfeld „${topicName.get(x[1].topic)}“.`),
+        ex.map(() => 'Gute Erfahrungen.'),
+      ],
     );
     // Pending registrations: smaller places spread over the directory, each with the contact who registered it.
     const others = records.filter((r) => r.population < 5000);
@@ -121,7 +147,11 @@ async function seed(ds: DataSource, records: DirectoryRecord[]): Promise<Seeded>
     const tandems = Boolean((await m.query(`SELECT to_regclass('tandem') AS t`))[0].t);
     const tandemOf = new Map<string, string>();
     if (tandems) {
-      const pairs = Array.from({ length: Math.floor(towns.length / 2) }, (_, i) => [towns[2 * i].id, towns[2 * i + 1].id, TANDEM_STATES[i % TANDEM_STATES.length]]);
+      const pairs = Array.from({ length: Math.floor(towns.length / 2) }, (_, i) => [
+        towns[2 * i].id,
+        towns[2 * i + 1].id,
+        TANDEM_STATES[i % TANDEM_STATES.length],
+      ]);
       const rows: { id: string; a: string; b: string }[] = await m.query(
         `INSERT INTO tandem (town_a, town_b, topic_slug, origin, state, request_message, accepted_a_at, accepted_b_at, result_tried, result_learnt)
          SELECT a, b, 'leerstand', CASE WHEN s = 'proposed' THEN 'office_proposal' ELSE 'request' END, s, 'Wir möchten uns zum Leerstand austauschen.',
@@ -134,7 +164,9 @@ async function seed(ds: DataSource, records: DirectoryRecord[]): Promise<Seeded>
     }
     // Mayors spread over the whole list (not only the first AGS prefixes).
     const mayors = Array.from({ length: MAYORS }, (_, i) => towns[Math.floor((i * towns.length) / MAYORS)]).map((t) => ({
-      email: `kontakt-${t.ags}@bench.invalid`, townId: t.id, tandemId: tandemOf.get(t.id) ?? null,
+      email: `kontakt-${t.ags}@bench.invalid`,
+      townId: t.id,
+      tandemId: tandemOf.get(t.id) ?? null,
     }));
     return { mayors, office, tandems };
   });
@@ -184,16 +216,26 @@ async function until<T>(what: string, deadlineMs: number, probe: () => Promise<T
 }
 
 async function login(base: string, email: string): Promise<string> {
-  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
   if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('kt.sid='));
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .find((c) => c.startsWith('kt.sid='));
   if (!cookie) throw new Error('login set no session cookie');
   return cookie;
 }
 
 async function waitRun(base: string, cookie: string, runId: string): Promise<void> {
   await until(`run ${runId}`, 15 * 60_000, async () => {
-    const r = (await (await fetch(`${base}/api/matching/runs/${runId}`, { headers: { cookie } })).json()) as { status: string; error?: string };
+    const r = (await (await fetch(`${base}/api/matching/runs/${runId}`, { headers: { cookie } })).json()) as {
+      status: string;
+      error?: string;
+    };
     if (r.status === 'failed') throw new Error(`run ${runId} failed: ${r.error}`);
     return r.status === 'done';
   });
@@ -219,13 +261,15 @@ async function load(base: string, route: Route, seconds: number): Promise<Measur
     duration: seconds,
     timeout: 10,
     // Each request is the next person's (autocannon keeps no per-connection state), so all sessions take turns.
-    requests: [{
-      method: 'GET',
-      setupRequest: (req: Record<string, unknown>) => {
-        const who = route.pick(next++);
-        return { ...req, path: who.path, headers: who.cookie ? { cookie: who.cookie } : {} };
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (req: Record<string, unknown>) => {
+          const who = route.pick(next++);
+          return { ...req, path: who.path, headers: who.cookie ? { cookie: who.cookie } : {} };
+        },
       },
-    }],
+    ],
   });
   return {
     rps: Math.round(result.requests.average),
@@ -286,13 +330,23 @@ async function main() {
     Object.assign(process.env, { DATABASE_URL: databaseUrl, REDIS_URL });
     const ds = await openDataSource(databaseUrl);
     const seeded = await seed(ds, records).finally(() => ds.destroy());
-    console.log(`seeded ${DATABASE}: ${records.length} municipalities, 2,280 verified small towns with synthetic profiles, ${PENDING} pending registrations${seeded.tandems ? ', 1,140 tandems in every state' : ''} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    console.log(
+      `seeded ${DATABASE}: ${records.length} municipalities, 2,280 verified small towns with synthetic profiles, ${PENDING} pending registrations${seeded.tandems ? ', 1,140 tandems in every state' : ''} (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
+    );
 
     const [webPort, barePort] = [await freePort(), await freePort()];
     const base = `http://127.0.0.1:${webPort}`;
     const env = {
-      NODE_ENV: 'production', KT_MODE: 'servers', DATABASE_URL: databaseUrl, REDIS_URL, QUEUE_PREFIX, PORT: String(webPort), HOST: '127.0.0.1',
-      APP_URL: base, SESSION_SECRET: randomBytes(32).toString('hex'), SMTP_URL: 'smtp://127.0.0.1:1',
+      NODE_ENV: 'production',
+      KT_MODE: 'servers',
+      DATABASE_URL: databaseUrl,
+      REDIS_URL,
+      QUEUE_PREFIX,
+      PORT: String(webPort),
+      HOST: '127.0.0.1',
+      APP_URL: base,
+      SESSION_SECRET: randomBytes(32).toString('hex'),
+      SMTP_URL: 'smtp://127.0.0.1:1',
       // The only setting that differs from production: 100 mayors log in from one address here.
       LOGIN_RATE_LIMIT: '1000',
     };
@@ -305,16 +359,26 @@ async function main() {
     await until('the web process', 120_000, async () => (await fetch(`${base}/health`)).ok);
     const office = await Promise.all(seeded.office.map((e) => login(base, e)));
     const started: string[] = [];
-    for (const body of [{ path: 'runs', kind: 'tandem_round' }, { path: 'workshops', theme: 'leerstand', seed: 7 }]) {
+    for (const body of [
+      { path: 'runs', kind: 'tandem_round' },
+      { path: 'workshops', theme: 'leerstand', seed: 7 },
+    ]) {
       const { path, ...payload } = body;
-      const r = await fetch(`${base}/api/matching/${path}`, { method: 'POST', headers: { cookie: office[0], 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+      const r = await fetch(`${base}/api/matching/${path}`, {
+        method: 'POST',
+        headers: { cookie: office[0], 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+      });
       if (r.status !== 202) throw new Error(`start ${path}: ${r.status} ${await r.text()}`);
       started.push(((await r.json()) as { runId: string }).runId);
     }
     const probe = new Client({ connectionString: databaseUrl });
     await probe.connect();
-    await until('the suggestions run', 15 * 60_000, async () =>
-      (await probe.query(`SELECT 1 FROM matching_run WHERE kind = 'suggestions' AND is_current`)).rowCount);
+    await until(
+      'the suggestions run',
+      15 * 60_000,
+      async () => (await probe.query(`SELECT 1 FROM matching_run WHERE kind = 'suggestions' AND is_current`)).rowCount,
+    );
     await probe.end();
     for (const id of started) await waitRun(base, office[0], id);
     await stop(worker);
@@ -322,11 +386,14 @@ async function main() {
     for (let i = 0; i < seeded.mayors.length; i += 4) {
       mayors.push(...(await Promise.all(seeded.mayors.slice(i, i + 4).map((m) => login(base, m.email)))));
     }
-    console.log(`runs done, ${mayors.length} mayors and ${office.length} office staff signed in (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    console.log(
+      `runs done, ${mayors.length} mayors and ${office.length} office staff signed in (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
+    );
 
     const sample = await fetch(`${base}/api/towns/${seeded.mayors[0].townId}/suggestions`, { headers: { cookie: mayors[0] } });
     const json = await sample.text();
-    if (sample.status !== 200 || JSON.parse(json).suggestions.length === 0) throw new Error(`no suggestions to serve: ${sample.status} ${json.slice(0, 200)}`);
+    if (sample.status !== 200 || JSON.parse(json).suggestions.length === 0)
+      throw new Error(`no suggestions to serve: ${sample.status} ${json.slice(0, 200)}`);
     const jsonFile = join(LOG_DIR, 'suggestions.json');
     writeFileSync(jsonFile, json);
     const bare = startNode(resolve(__dirname, 'bare-handler.server.js'), 'bare', { PORT: String(barePort), BARE_JSON_FILE: jsonFile });
@@ -334,7 +401,10 @@ async function main() {
     const bareBase = `http://127.0.0.1:${barePort}`;
     await until('the bare handler', 60_000, async () => (await fetch(`${bareBase}/bare`)).ok);
 
-    const mayor = (path: (townId: string) => string) => (i: number) => ({ path: path(seeded.mayors[i % mayors.length].townId), cookie: mayors[i % mayors.length] });
+    const mayor = (path: (townId: string) => string) => (i: number) => ({
+      path: path(seeded.mayors[i % mayors.length].townId),
+      cookie: mayors[i % mayors.length],
+    });
     const staff = (path: string) => (i: number) => ({ path, cookie: office[i % office.length] });
     const routes: Route[] = [
       { name: 'GET /api/towns/:id/suggestions', pick: mayor((id) => `/api/towns/${id}/suggestions`) },
@@ -344,12 +414,17 @@ async function main() {
       { name: 'GET /geschaeftsstelle/registrierungen', pick: staff('/geschaeftsstelle/registrierungen') },
       { name: 'GET /api/admin/registrations', pick: staff('/api/admin/registrations') },
       { name: 'GET /geschaeftsstelle/matching', pick: staff('/geschaeftsstelle/matching') },
-      ...(seeded.tandems ? [
-        { name: 'GET /tandems', pick: mayor(() => '/tandems') },
-        { name: 'GET /tandems/:id', pick: (i: number) => ({ path: `/tandems/${seeded.mayors[i % mayors.length].tandemId}`, cookie: mayors[i % mayors.length] }) },
-        { name: 'GET /geschaeftsstelle/tandems', pick: staff('/geschaeftsstelle/tandems') },
-        { name: 'GET /geschaeftsstelle/tandems/freigaben', pick: staff('/geschaeftsstelle/tandems/freigaben') },
-      ] : []),
+      ...(seeded.tandems
+        ? [
+            { name: 'GET /tandems', pick: mayor(() => '/tandems') },
+            {
+              name: 'GET /tandems/:id',
+              pick: (i: number) => ({ path: `/tandems/${seeded.mayors[i % mayors.length].tandemId}`, cookie: mayors[i % mayors.length] }),
+            },
+            { name: 'GET /geschaeftsstelle/tandems', pick: staff('/geschaeftsstelle/tandems') },
+            { name: 'GET /geschaeftsstelle/tandems/freigaben', pick: staff('/geschaeftsstelle/tandems/freigaben') },
+          ]
+        : []),
     ];
     for (const r of routes) {
       const { path, cookie } = r.pick(0);
@@ -371,7 +446,14 @@ async function main() {
     const webPeak = peakRssMb(web.pid!);
 
     const rows = [
-      [`${bareRoute.name} (first / last)`, `${bareFirst.rps} / ${bareLast.rps}`, `${bareFirst.p50_ms} / ${bareLast.p50_ms}`, `${bareFirst.p99_ms} / ${bareLast.p99_ms}`, `${bareFirst.errors + bareLast.errors}`, '1.00'],
+      [
+        `${bareRoute.name} (first / last)`,
+        `${bareFirst.rps} / ${bareLast.rps}`,
+        `${bareFirst.p50_ms} / ${bareLast.p50_ms}`,
+        `${bareFirst.p99_ms} / ${bareLast.p99_ms}`,
+        `${bareFirst.errors + bareLast.errors}`,
+        '1.00',
+      ],
       ...routes.map((r) => {
         const m = measured[r.name];
         return [r.name, String(m.rps), String(m.p50_ms), String(m.p99_ms), String(m.errors), (m.rps / bareRps).toFixed(2)];
@@ -380,26 +462,33 @@ async function main() {
     const head = ['route', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'ratio'];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-    console.log(`\n${CONNECTIONS} connections, ${SECONDS} s per route after 1 s warm-up; ${MAYORS} mayor sessions, ${OFFICE_STAFF} office sessions`);
+    console.log(
+      `\n${CONNECTIONS} connections, ${SECONDS} s per route after 1 s warm-up; ${MAYORS} mayor sessions, ${OFFICE_STAFF} office sessions`,
+    );
     console.log(line(head));
     console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
     for (const r of rows) console.log(line(r));
     console.log(`web process peak RSS: ${webPeak} MB`);
 
-    const out = Object.fromEntries(routes.map((r) => [r.name, { ...measured[r.name], ratio: +(measured[r.name].rps / bareRps).toFixed(3) }]));
+    const out = Object.fromEntries(
+      routes.map((r) => [r.name, { ...measured[r.name], ratio: +(measured[r.name].rps / bareRps).toFixed(3) }]),
+    );
     const all = Object.values(out);
-    console.log(JSON.stringify({
-      routes: out,
-      bare_rps: Math.round(bareRps),
-      worst_ratio: Math.min(...all.map((m) => m.ratio)),
-      worst_p99_ms: Math.max(...all.map((m) => m.p99_ms)),
-      bare_p99_ms: bareP99,
-      web_peak_rss_mb: webPeak,
-    }));
+    console.log(
+      JSON.stringify({
+        routes: out,
+        bare_rps: Math.round(bareRps),
+        worst_ratio: Math.min(...all.map((m) => m.ratio)),
+        worst_p99_ms: Math.max(...all.map((m) => m.p99_ms)),
+        bare_p99_ms: bareP99,
+        web_peak_rss_mb: webPeak,
+      }),
+    );
   } finally {
     for (const c of children.reverse()) await stop(c);
     await clearQueueKeys().catch(() => undefined);
-    if (!process.env.BENCH_KEEP_DB) await admin((c) => c.query(`DROP DATABASE IF EXISTS "${DATABASE}" WITH (FORCE)`)).catch(() => undefined);
+    if (!process.env.BENCH_KEEP_DB)
+      await admin((c) => c.query(`DROP DATABASE IF EXISTS "${DATABASE}" WITH (FORCE)`)).catch(() => undefined);
   }
 }
 

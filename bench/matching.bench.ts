@@ -37,7 +37,9 @@ async function main() {
   // The threaded pass must give exactly what one thread gives (test/e2e/threaded-candidates.e2e-spec.ts checks it on a smaller input).
   const key = (r: typeof sugg) => r.suggestions.map((x) => `${x.townId}>${x.partnerId}:${x.score}`).join('|');
   if (key(sugg) !== key(oneThread)) throw new Error('threaded and one-thread suggestions differ');
-  console.log(`top-10 for all ${all.length}:  baseline ${baseline.toFixed(2)} s (per-pair loop, measured on ${sample.length} towns × all partners, extrapolated)  |  engine ${topk.toFixed(2)} s with the candidate pass on ${availableParallelism()} threads (${topkOneThread.toFixed(2)} s on one thread)  |  ${(baseline / topk).toFixed(1)}× faster  (${sugg.suggestions.length} suggestions, ${sugg.uncovered.length} uncovered)`);
+  console.log(
+    `top-10 for all ${all.length}:  baseline ${baseline.toFixed(2)} s (per-pair loop, measured on ${sample.length} towns × all partners, extrapolated)  |  engine ${topk.toFixed(2)} s with the candidate pass on ${availableParallelism()} threads (${topkOneThread.toFixed(2)} s on one thread)  |  ${(baseline / topk).toFixed(1)}× faster  (${sugg.suggestions.length} suggestions, ${sugg.uncovered.length} uncovered)`,
+  );
 
   // Coverage (issue 11): lists shorter than k, e.g. Dermbach (AGS 16063015), which got 8 before every list was filled.
   const perTown = new Map<string, number>();
@@ -48,20 +50,37 @@ async function main() {
   const ctxSmall = buildContext(small, DEFAULT_WEIGHTS);
   const edgesSmall = candidateGraph(ctxSmall, small, 20);
   const [roundSmall, round2280] = time(() => tandemRound(edgesSmall));
-  console.log(`tandem round, ${small.length} small towns, top-20 graph (${edgesSmall.length} pairs): ${round2280.toFixed(2)} s, ${roundSmall.pairs.length} tandems, total ${roundSmall.weight.toFixed(2)}`);
+  console.log(
+    `tandem round, ${small.length} small towns, top-20 graph (${edgesSmall.length} pairs): ${round2280.toFixed(2)} s, ${roundSmall.pairs.length} tandems, total ${roundSmall.weight.toFixed(2)}`,
+  );
   const edgesAll = candidateGraph(ctx, all, 20);
   const [roundAll, round10773] = time(() => tandemRound(edgesAll));
-  console.log(`tandem round, all ${all.length}, top-20 graph (${edgesAll.length} pairs): ${round10773.toFixed(2)} s, ${roundAll.pairs.length} tandems  |  ${(round10773 / round2280).toFixed(1)}× the 2,280 time for ${(all.length / small.length).toFixed(1)}× the towns`);
+  console.log(
+    `tandem round, all ${all.length}, top-20 graph (${edgesAll.length} pairs): ${round10773.toFixed(2)} s, ${roundAll.pairs.length} tandems  |  ${(round10773 / round2280).toFixed(1)}× the 2,280 time for ${(all.length / small.length).toFixed(1)}× the towns`,
+  );
 
   const [ws, workshopSec] = time(() => workshopGroups(ctxSmall, small, 'coworking', { seed: 7 }));
-  console.log(`workshop groups, theme coworking over ${small.length} small towns: ${workshopSec.toFixed(2)} s, ${ws.groups.length} groups, ${ws.leftOut.length} left out`);
+  console.log(
+    `workshop groups, theme coworking over ${small.length} small towns: ${workshopSec.toFixed(2)} s, ${ws.groups.length} groups, ${ws.leftOut.length} left out`,
+  );
 
   const peak = process.resourceUsage().maxRSS / 1024;
   console.log(`peak RSS: ${peak.toFixed(0)} MB`);
-  console.log(JSON.stringify({
-    towns: all.length, topk_seconds: +topk.toFixed(3), topk_one_thread_seconds: +topkOneThread.toFixed(3), baseline_seconds: +baseline.toFixed(3), speedup: +(baseline / topk).toFixed(1),
-    round_2280_seconds: +round2280.toFixed(3), round_10773_seconds: +round10773.toFixed(3), dermbach_suggestions: perTown.get('16063015') ?? 0, short_lists: short, workshop_seconds: +workshopSec.toFixed(3), peak_rss_mb: Math.round(peak),
-  }));
+  console.log(
+    JSON.stringify({
+      towns: all.length,
+      topk_seconds: +topk.toFixed(3),
+      topk_one_thread_seconds: +topkOneThread.toFixed(3),
+      baseline_seconds: +baseline.toFixed(3),
+      speedup: +(baseline / topk).toFixed(1),
+      round_2280_seconds: +round2280.toFixed(3),
+      round_10773_seconds: +round10773.toFixed(3),
+      dermbach_suggestions: perTown.get('16063015') ?? 0,
+      short_lists: short,
+      workshop_seconds: +workshopSec.toFixed(3),
+      peak_rss_mb: Math.round(peak),
+    }),
+  );
 }
 
 main().catch((err) => {

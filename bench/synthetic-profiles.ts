@@ -3,14 +3,41 @@ import { mulberry32 } from '../src/matching/core/prng.util';
 import { parseDestatis } from '../src/municipalities/directory/destatis-parser.util';
 
 // The benchmarks' input: every municipality of the Destatis directory with a seeded synthetic profile.
-export const TOPICS = ['innenstadt', 'leerstand', 'einzelhandel', 'wohnen', 'coworking', 'digitale-verwaltung', 'mobilitaet', 'klimaschutz',
-  'klimaanpassung', 'erneuerbare-energien', 'demografie', 'junge-menschen', 'fachkraefte', 'beteiligung', 'oeffentlicher-raum',
-  'kultur-bildung', 'daseinsvorsorge', 'stadt-land', 'finanzen', 'integration', 'tourismus', 'resilienz'];
+export const TOPICS = [
+  'innenstadt',
+  'leerstand',
+  'einzelhandel',
+  'wohnen',
+  'coworking',
+  'digitale-verwaltung',
+  'mobilitaet',
+  'klimaschutz',
+  'klimaanpassung',
+  'erneuerbare-energien',
+  'demografie',
+  'junge-menschen',
+  'fachkraefte',
+  'beteiligung',
+  'oeffentlicher-raum',
+  'kultur-bildung',
+  'daseinsvorsorge',
+  'stadt-land',
+  'finanzen',
+  'integration',
+  'tourismus',
+  'resilienz',
+];
 
 export function syntheticProfiles(records: Awaited<ReturnType<typeof parseDestatis>>, seed: number): MatchTown[] {
   const rnd = mulberry32(seed);
   // Zipf-like popularity: Leerstand, Digitalisierung, Überalterung, Mobilität first (the 2022 survey's top four).
-  const order = ['leerstand', 'digitale-verwaltung', 'demografie', 'mobilitaet', ...TOPICS.filter((t) => !['leerstand', 'digitale-verwaltung', 'demografie', 'mobilitaet'].includes(t))];
+  const order = [
+    'leerstand',
+    'digitale-verwaltung',
+    'demografie',
+    'mobilitaet',
+    ...TOPICS.filter((t) => !['leerstand', 'digitale-verwaltung', 'demografie', 'mobilitaet'].includes(t)),
+  ];
   const weights = order.map((_, i) => 1 / (i + 1));
   const total = weights.reduce((a, b) => a + b, 0);
   const draw = () => {
@@ -25,12 +52,19 @@ export function syntheticProfiles(records: Awaited<ReturnType<typeof parseDestat
     return [...s];
   };
   return records.map((r) => ({
-    id: r.ags, name: r.name, stateCode: r.stateCode, stateName: r.stateName, population: r.population, associationPopulation: r.associationPopulation,
-    areaKm2: r.areaKm2, degurba: r.degurba, lat: r.latitude, lon: r.longitude,
+    id: r.ags,
+    name: r.name,
+    stateCode: r.stateCode,
+    stateName: r.stateName,
+    population: r.population,
+    associationPopulation: r.associationPopulation,
+    areaKm2: r.areaKm2,
+    degurba: r.degurba,
+    lat: r.latitude,
+    lon: r.longitude,
     topics: some(2, 6),
     challenges: some(1, 3).map((topic) => ({ topic, urgency: 1 + Math.floor(rnd() * 3) })),
     experiences: some(0, 3).map((topic) => ({ topic })),
     capacity: 1,
   }));
 }
-

@@ -180,8 +180,20 @@ export class Foundation1732400000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['http_session', 'outbox_message', 'mail_delivery', 'audit_log', 'email_token', 'user_account', 'town_experience',
-      'town_challenge', 'town_topic', 'town', 'topic', 'municipality']) {
+    for (const t of [
+      'http_session',
+      'outbox_message',
+      'mail_delivery',
+      'audit_log',
+      'email_token',
+      'user_account',
+      'town_experience',
+      'town_challenge',
+      'town_topic',
+      'town',
+      'topic',
+      'municipality',
+    ]) {
       await q.query(`DROP TABLE IF EXISTS ${t}`);
     }
     await q.query(`DROP TYPE IF EXISTS user_role`);

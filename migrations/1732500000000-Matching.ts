@@ -74,7 +74,14 @@ export class Matching1732500000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['workshop_proposal', 'tandem_round_pair', 'matching_suggestion', 'matching_run', 'pair_history', 'matching_settings']) {
+    for (const t of [
+      'workshop_proposal',
+      'tandem_round_pair',
+      'matching_suggestion',
+      'matching_run',
+      'pair_history',
+      'matching_settings',
+    ]) {
       await q.query(`DROP TABLE IF EXISTS ${t}`);
     }
   }

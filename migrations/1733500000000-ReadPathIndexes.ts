@@ -17,7 +17,13 @@ export class ReadPathIndexes1733500000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const i of ['matching_run_started_idx', 'matching_run_kind_started_idx', 'tandem_round_pair_score_idx', 'town_status_created_idx', 'user_account_town_idx']) {
+    for (const i of [
+      'matching_run_started_idx',
+      'matching_run_kind_started_idx',
+      'tandem_round_pair_score_idx',
+      'town_status_created_idx',
+      'user_account_town_idx',
+    ]) {
       await q.query(`DROP INDEX IF EXISTS ${i}`);
     }
   }

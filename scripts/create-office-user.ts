@@ -9,7 +9,9 @@ const USAGE = 'Usage: npm run create:office-user -- --email anna@akademie.de --n
 async function main() {
   let values: { email?: string; name?: string; role?: string };
   try {
-    ({ values } = parseArgs({ options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string', default: 'office' } } }));
+    ({ values } = parseArgs({
+      options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string', default: 'office' } },
+    }));
   } catch (err) {
     throw new Error(`${(err as Error).message}. ${USAGE}`, { cause: err });
   }

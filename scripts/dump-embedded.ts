@@ -25,8 +25,10 @@ const HANDOVER = [
 
 async function main() {
   const target = process.argv[2];
-  if (!target || target.startsWith('-')) throw new Error('Usage: npm run db:dump -- <file.sql>   (DATA_DIR selects the data folder, default ./data)');
-  if (process.env.DATABASE_URL) throw new Error('DATABASE_URL is set: this command dumps the embedded database. For a PostgreSQL server use its pg_dump.');
+  if (!target || target.startsWith('-'))
+    throw new Error('Usage: npm run db:dump -- <file.sql>   (DATA_DIR selects the data folder, default ./data)');
+  if (process.env.DATABASE_URL)
+    throw new Error('DATABASE_URL is set: this command dumps the embedded database. For a PostgreSQL server use its pg_dump.');
   const dataDir = resolve(process.env.DATA_DIR ?? './data');
   const out = resolve(target);
   const partial = `${out}.partial`;
@@ -67,7 +69,9 @@ async function main() {
     file.end();
     await once(file, 'finish');
     renameSync(partial, out); // a reader never sees half a dump
-    console.log(`Wrote ${out}: ${result.tables} tables, ${result.rows} rows (PostgreSQL ${result.serverVersion}${running ? ', read from the running service' : ''}).`);
+    console.log(
+      `Wrote ${out}: ${result.tables} tables, ${result.rows} rows (PostgreSQL ${result.serverVersion}${running ? ', read from the running service' : ''}).`,
+    );
     console.log('Restore into an empty database:  psql -v ON_ERROR_STOP=1 -f <file> postgres://user@host:5432/database');
   } catch (err) {
     file.destroy();

@@ -46,7 +46,10 @@ export const PAGE_WRITE_ROUTES: Route[] = [
   { method: 'post', path: '/meine-kommune/kontakte' },
   { method: 'post', path: '/meine-kommune/kontakte/00000000-0000-4000-8000-000000000000/entfernen' },
   { method: 'post', path: '/einladung' },
-  { method: 'post', path: '/geschaeftsstelle/kommunen/00000000-0000-4000-8000-000000000000/kontakte/00000000-0000-4000-8000-000000000000/hauptkontakt' },
+  {
+    method: 'post',
+    path: '/geschaeftsstelle/kommunen/00000000-0000-4000-8000-000000000000/kontakte/00000000-0000-4000-8000-000000000000/hauptkontakt',
+  },
   { method: 'post', path: '/passwort-vergessen' },
   { method: 'post', path: '/passwort-neu' },
   { method: 'post', path: '/konto/passwort' },
@@ -56,16 +59,74 @@ export const PAGE_WRITE_ROUTES: Route[] = [
 ];
 
 // Field names the routes read; mutations put hostile values into them.
-const FIELDS = ['email', 'password', 'ags', 'displayName', 'contactFunction', 'token', 'reason', 'decision', 'action', 'topics',
-  'challenges', 'experiences', 'description', 'capacity', 'visibility', 'kind', 'theme', 'complement', 'next', 'suche', 'q',
-  'challengeTopic', 'challengeText', 'experienceTried', 'distancePreference', 'nearKm'];
+const FIELDS = [
+  'email',
+  'password',
+  'ags',
+  'displayName',
+  'contactFunction',
+  'token',
+  'reason',
+  'decision',
+  'action',
+  'topics',
+  'challenges',
+  'experiences',
+  'description',
+  'capacity',
+  'visibility',
+  'kind',
+  'theme',
+  'complement',
+  'next',
+  'suche',
+  'q',
+  'challengeTopic',
+  'challengeText',
+  'experienceTried',
+  'distancePreference',
+  'nearKm',
+];
 const BASE: Record<string, unknown> = {
-  email: 'fuzz@example.test', password: 'Fuzz-Passwort-2024', ags: '14521450', displayName: 'Fuzz Test', contactFunction: 'mayor',
-  token: 'x'.repeat(43), reason: 'Begründung', decision: 'verify', topics: ['leerstand'], challenges: [], experiences: [],
-  description: 'Kurz.', capacity: 1, kind: 'suggestions', theme: 'leerstand',
+  email: 'fuzz@example.test',
+  password: 'Fuzz-Passwort-2024',
+  ags: '14521450',
+  displayName: 'Fuzz Test',
+  contactFunction: 'mayor',
+  token: 'x'.repeat(43),
+  reason: 'Begründung',
+  decision: 'verify',
+  topics: ['leerstand'],
+  challenges: [],
+  experiences: [],
+  description: 'Kurz.',
+  capacity: 1,
+  kind: 'suggestions',
+  theme: 'leerstand',
 };
-const HOSTILE_VALUES: unknown[] = [5, -1, 1e308, true, null, [], {}, ['a', 'b'], { $ne: 1 }, { toString: 1 }, 'a\u0000b', '\ud800',
-  'x'.repeat(5000), '', ' ', '%', '<script>', "' OR 1=1 --", '\u202e', '𝔘𝔫𝔦𝔠𝔬𝔡𝔢', [[[[[['deep']]]]]]];
+const HOSTILE_VALUES: unknown[] = [
+  5,
+  -1,
+  1e308,
+  true,
+  null,
+  [],
+  {},
+  ['a', 'b'],
+  { $ne: 1 },
+  { toString: 1 },
+  'a\u0000b',
+  '\ud800',
+  'x'.repeat(5000),
+  '',
+  ' ',
+  '%',
+  '<script>',
+  "' OR 1=1 --",
+  '\u202e',
+  '𝔘𝔫𝔦𝔠𝔬𝔡𝔢',
+  [[[[[['deep']]]]]],
+];
 const ORIGINS = ['null', 'evil', 'http://x:99999', 'http://[::1', 'https://evil.example', 'file://', 'http://', ' ', 'http://a b'];
 const BAD_PERCENT = ['%', '%zz', '%E0%A4%A', '%ED%A0%80', '%C0%AF', '%00', '%FF%FE'];
 const PROTO_KEYS = ['toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
@@ -81,46 +142,143 @@ const FORM_H = { 'content-type': 'application/x-www-form-urlencoded' };
 
 /** One generator per class of malformed input (the six causes of the audit, and their neighbours). */
 export const CLASSES: Record<string, Gen> = {
-  'body-too-large': (r, route) => ({ path: route.path, headers: pick(r, [JSON_H, FORM_H]), body: Buffer.from(r() < 0.5 ? JSON.stringify({ description: 'x'.repeat(200_000) }) : `description=${'x'.repeat(200_000)}`) }),
-  'unknown-charset': (r, route) => ({ path: route.path, headers: { 'content-type': `${pick(r, ['application/json', 'application/x-www-form-urlencoded'])}; charset=${pick(r, ['koi8-x', 'utf-7', 'x-unknown', 'latin-9'])}` }, body: json(BASE) }),
-  'unknown-encoding': (_r, route) => ({ path: route.path, headers: { ...JSON_H, 'content-encoding': 'br, zstd, x-evil' }, body: json(BASE) }),
-  'too-many-fields': (r, route) => ({ path: route.path, headers: FORM_H, body: form(Array.from({ length: 600 + Math.floor(r() * 2000) }, (_, i) => [`f${i}`, '1'])) }),
-  'too-deep-fields': (r, route) => ({ path: route.path, headers: FORM_H, body: form([[`${pick(r, FIELDS)}${'[a]'.repeat(6 + Math.floor(r() * 40))}`, '1']]) }),
+  'body-too-large': (r, route) => ({
+    path: route.path,
+    headers: pick(r, [JSON_H, FORM_H]),
+    body: Buffer.from(r() < 0.5 ? JSON.stringify({ description: 'x'.repeat(200_000) }) : `description=${'x'.repeat(200_000)}`),
+  }),
+  'unknown-charset': (r, route) => ({
+    path: route.path,
+    headers: {
+      'content-type': `${pick(r, ['application/json', 'application/x-www-form-urlencoded'])}; charset=${pick(r, ['koi8-x', 'utf-7', 'x-unknown', 'latin-9'])}`,
+    },
+    body: json(BASE),
+  }),
+  'unknown-encoding': (_r, route) => ({
+    path: route.path,
+    headers: { ...JSON_H, 'content-encoding': 'br, zstd, x-evil' },
+    body: json(BASE),
+  }),
+  'too-many-fields': (r, route) => ({
+    path: route.path,
+    headers: FORM_H,
+    body: form(Array.from({ length: 600 + Math.floor(r() * 2000) }, (_, i) => [`f${i}`, '1'])),
+  }),
+  'too-deep-fields': (r, route) => ({
+    path: route.path,
+    headers: FORM_H,
+    body: form([[`${pick(r, FIELDS)}${'[a]'.repeat(6 + Math.floor(r() * 40))}`, '1']]),
+  }),
   'malformed-origin': (r, route) => ({ path: route.path, headers: { ...JSON_H, origin: pick(r, ORIGINS) }, body: json(BASE) }),
-  'nul-in-body': (r, route) => ({ path: route.path, headers: pick(r, [JSON_H, FORM_H]), body: r() < 0.5 ? json({ ...BASE, [pick(r, FIELDS)]: 'a\u0000b' }) : form([[pick(r, FIELDS), 'a%00b']]) }),
+  'nul-in-body': (r, route) => ({
+    path: route.path,
+    headers: pick(r, [JSON_H, FORM_H]),
+    body: r() < 0.5 ? json({ ...BASE, [pick(r, FIELDS)]: 'a\u0000b' }) : form([[pick(r, FIELDS), 'a%00b']]),
+  }),
   'nul-in-query': (r, route) => ({ path: `${route.path}?${pick(r, FIELDS)}=a%00b`, headers: JSON_H, body: json(BASE) }),
   'nul-in-path': (_r, route) => ({ path: `${route.path}%00`, headers: JSON_H, body: json(BASE) }),
-  'type-confusion': (r, route) => ({ path: route.path, headers: JSON_H, body: json({ ...BASE, [pick(r, FIELDS)]: pick(r, HOSTILE_VALUES) }) }),
-  'json-scalar-body': (r, route) => ({ path: route.path, headers: JSON_H, body: Buffer.from(pick(r, ['5', 'null', '"x"', 'true', '[]', '[1,2]', '{}'])) }),
+  'type-confusion': (r, route) => ({
+    path: route.path,
+    headers: JSON_H,
+    body: json({ ...BASE, [pick(r, FIELDS)]: pick(r, HOSTILE_VALUES) }),
+  }),
+  'json-scalar-body': (r, route) => ({
+    path: route.path,
+    headers: JSON_H,
+    body: Buffer.from(pick(r, ['5', 'null', '"x"', 'true', '[]', '[1,2]', '{}'])),
+  }),
   'repeated-keys': (r, route) => {
     const k = pick(r, FIELDS);
     return r() < 0.5
       ? { path: `${route.path}?${k}=a&${k}=b`, headers: JSON_H, body: json(BASE) }
-      : { path: route.path, headers: FORM_H, body: form([[k, 'a'], [k, 'b'], [`${k}[]`, 'c'], [`${k}[x]`, 'd']]) };
+      : {
+          path: route.path,
+          headers: FORM_H,
+          body: form([
+            [k, 'a'],
+            [k, 'b'],
+            [`${k}[]`, 'c'],
+            [`${k}[x]`, 'd'],
+          ]),
+        };
   },
   'prototype-keys': (r, route) => {
     const k = pick(r, PROTO_KEYS);
     return r() < 0.5
       ? { path: route.path, headers: JSON_H, body: Buffer.from(`{"${k}":1,"email":"a@b.de","nested":{"${k}":{"x":1}}}`) }
-      : { path: `${route.path}?${k}=1`, headers: FORM_H, body: form([[k, '1'], [`${k}[a]`, '2']]) };
+      : {
+          path: `${route.path}?${k}=1`,
+          headers: FORM_H,
+          body: form([
+            [k, '1'],
+            [`${k}[a]`, '2'],
+          ]),
+        };
   },
   'deep-nesting': (r, route) => {
     const n = pick(r, [50, 500, 5000, 20000]);
-    return { path: route.path, headers: JSON_H, body: Buffer.from(r() < 0.5 ? '['.repeat(n) : `{"topics":${'['.repeat(n)}${']'.repeat(n)}}`) };
+    return {
+      path: route.path,
+      headers: JSON_H,
+      body: Buffer.from(r() < 0.5 ? '['.repeat(n) : `{"topics":${'['.repeat(n)}${']'.repeat(n)}}`),
+    };
   },
-  'lone-surrogate': (r, route) => ({ path: route.path, headers: pick(r, [JSON_H, FORM_H]), body: r() < 0.5 ? Buffer.from(`{"${pick(r, FIELDS)}":"\\ud800","email":"\\udfff@x.de"}`) : form([[pick(r, FIELDS), '%ED%A0%80']]) }),
+  'lone-surrogate': (r, route) => ({
+    path: route.path,
+    headers: pick(r, [JSON_H, FORM_H]),
+    body: r() < 0.5 ? Buffer.from(`{"${pick(r, FIELDS)}":"\\ud800","email":"\\udfff@x.de"}`) : form([[pick(r, FIELDS), '%ED%A0%80']]),
+  }),
   'bad-percent-encoding': (r, route) => {
     const bad = pick(r, BAD_PERCENT);
     const where = Math.floor(r() * 3);
     if (where === 0) return { path: `${route.path}${bad}`, headers: JSON_H, body: json(BASE) };
     if (where === 1) return { path: `${route.path}?${pick(r, FIELDS)}=${bad}`, headers: JSON_H, body: json(BASE) };
-    return { path: route.path, headers: FORM_H, body: form([[pick(r, FIELDS), bad], [bad, 'x']]) };
+    return {
+      path: route.path,
+      headers: FORM_H,
+      body: form([
+        [pick(r, FIELDS), bad],
+        [bad, 'x'],
+      ]),
+    };
   },
-  'invalid-utf8-bytes': (r, route) => ({ path: route.path, headers: pick(r, [JSON_H, FORM_H]), body: Buffer.concat([Buffer.from('{"email":"'), Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0xed, 0xa0, 0x80]), Buffer.from('"}')]) }),
-  'broken-json': (r, route) => ({ path: route.path, headers: JSON_H, body: Buffer.from(pick(r, ['{', '{"email":', '{"a":1,}', "{'a':1}", '\u0000', '{"a":NaN}', '{"a":1e999999}', ''])) }),
-  'wrong-content-type': (r, route) => ({ path: route.path, headers: { 'content-type': pick(r, ['text/plain', 'multipart/form-data; boundary=x', 'multipart/form-data', 'application/xml', 'application/json-patch+json', '*/*', ';;;', 'application/x-www-form-urlencoded; charset=']) }, body: json(BASE) }),
-  'long-values': (r, route) => ({ path: route.path, headers: JSON_H, body: json({ ...BASE, [pick(r, FIELDS)]: 'ä'.repeat(1000 + Math.floor(r() * 20000)) }) }),
-  'method-override': (r, route) => ({ path: route.path, method: pick(r, ['POST', 'PUT', 'PATCH', 'DELETE']), headers: { ...JSON_H, 'x-http-method-override': 'GET' }, body: json({ ...BASE, [pick(r, FIELDS)]: pick(r, HOSTILE_VALUES) }) }),
+  'invalid-utf8-bytes': (r, route) => ({
+    path: route.path,
+    headers: pick(r, [JSON_H, FORM_H]),
+    body: Buffer.concat([Buffer.from('{"email":"'), Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0xed, 0xa0, 0x80]), Buffer.from('"}')]),
+  }),
+  'broken-json': (r, route) => ({
+    path: route.path,
+    headers: JSON_H,
+    body: Buffer.from(pick(r, ['{', '{"email":', '{"a":1,}', "{'a':1}", '\u0000', '{"a":NaN}', '{"a":1e999999}', ''])),
+  }),
+  'wrong-content-type': (r, route) => ({
+    path: route.path,
+    headers: {
+      'content-type': pick(r, [
+        'text/plain',
+        'multipart/form-data; boundary=x',
+        'multipart/form-data',
+        'application/xml',
+        'application/json-patch+json',
+        '*/*',
+        ';;;',
+        'application/x-www-form-urlencoded; charset=',
+      ]),
+    },
+    body: json(BASE),
+  }),
+  'long-values': (r, route) => ({
+    path: route.path,
+    headers: JSON_H,
+    body: json({ ...BASE, [pick(r, FIELDS)]: 'ä'.repeat(1000 + Math.floor(r() * 20000)) }),
+  }),
+  'method-override': (r, route) => ({
+    path: route.path,
+    method: pick(r, ['POST', 'PUT', 'PATCH', 'DELETE']),
+    headers: { ...JSON_H, 'x-http-method-override': 'GET' },
+    body: json({ ...BASE, [pick(r, FIELDS)]: pick(r, HOSTILE_VALUES) }),
+  }),
 };
 
 /** `count` malformed requests, reproducible from `seed`, cycling over classes and routes. */
@@ -148,7 +306,9 @@ export function sendRaw(baseUrl: string, req: Omit<RawRequest, 'cls'>, extraHead
       res.on('error', reject);
     });
     // The server may answer (413) and close before the whole body is sent: that is an answer, not an error.
-    rq.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' || err.code === 'ECONNRESET' ? resolve({ status: 0, body: err.code }) : reject(err)));
+    rq.on('error', (err: NodeJS.ErrnoException) =>
+      err.code === 'EPIPE' || err.code === 'ECONNRESET' ? resolve({ status: 0, body: err.code }) : reject(err),
+    );
     rq.end(req.body);
   });
 }
@@ -167,7 +327,12 @@ export interface FuzzResult {
 }
 
 /** Sends the requests with a few in flight at once; every answer >= 500 is kept with its request. */
-export async function fuzz(baseUrl: string, routes: Route[], count: number, opts: { seed?: number; identity?: FuzzIdentity; concurrency?: number } = {}): Promise<FuzzResult> {
+export async function fuzz(
+  baseUrl: string,
+  routes: Route[],
+  count: number,
+  opts: { seed?: number; identity?: FuzzIdentity; concurrency?: number } = {},
+): Promise<FuzzResult> {
   const result: FuzzResult = { sent: 0, byClass: {}, serverErrors: [] };
   const it = malformedRequests(routes, count, opts.seed ?? 1);
   const id = opts.identity;
@@ -176,7 +341,8 @@ export async function fuzz(baseUrl: string, routes: Route[], count: number, opts
       const req = next.value;
       let body = req.body;
       // With a token, form bodies pass the CSRF check and reach the handlers' own validation.
-      if (id?.csrfToken && body && /urlencoded/.test(req.headers['content-type'] ?? '')) body = Buffer.concat([Buffer.from(`_csrf=${enc(id.csrfToken)}&`), body]);
+      if (id?.csrfToken && body && /urlencoded/.test(req.headers['content-type'] ?? ''))
+        body = Buffer.concat([Buffer.from(`_csrf=${enc(id.csrfToken)}&`), body]);
       const extra: Record<string, string> = {};
       if (id?.cookie) extra.cookie = id.cookie;
       if (id?.csrfToken) extra['x-csrf-token'] = id.csrfToken;
@@ -185,7 +351,8 @@ export async function fuzz(baseUrl: string, routes: Route[], count: number, opts
       const c = (result.byClass[req.cls] ??= { sent: 0, byStatus: {} });
       c.sent++;
       c.byStatus[res.status] = (c.byStatus[res.status] ?? 0) + 1;
-      if (res.status >= 500) result.serverErrors.push({ cls: req.cls, method: req.method, path: req.path, status: res.status, body: res.body.slice(0, 300) });
+      if (res.status >= 500)
+        result.serverErrors.push({ cls: req.cls, method: req.method, path: req.path, status: res.status, body: res.body.slice(0, 300) });
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency ?? 4 }, worker));
@@ -222,7 +389,8 @@ export async function signedInIdentity(baseUrl: string, email: string, password:
   };
   const loginToken = await tokenOf('/anmelden');
   const res = await fetch(`${baseUrl}/anmelden`, {
-    method: 'POST', redirect: 'manual',
+    method: 'POST',
+    redirect: 'manual',
     headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ _csrf: loginToken, email, password }).toString(),
   });
@@ -235,8 +403,12 @@ export async function signedInIdentity(baseUrl: string, email: string, password:
 export const LOGOUT = /\/(abmelden|api\/auth\/logout)$/;
 
 function summary(label: string, r: FuzzResult): string {
-  const lines = Object.entries(r.byClass).map(([cls, c]) =>
-    `${cls.padEnd(22)} ${String(c.sent).padStart(6)}  ${Object.entries(c.byStatus).map(([s, n]) => `${s}×${n}`).join(' ')}`);
+  const lines = Object.entries(r.byClass).map(
+    ([cls, c]) =>
+      `${cls.padEnd(22)} ${String(c.sent).padStart(6)}  ${Object.entries(c.byStatus)
+        .map(([s, n]) => `${s}×${n}`)
+        .join(' ')}`,
+  );
   return [`${label}: ${r.sent} requests, ${r.serverErrors.length} answers >= 500`, ...lines].join('\n');
 }
 
@@ -249,7 +421,8 @@ async function main(): Promise<void> {
   const seed = Number(args.get('seed') ?? 1);
   const routes = [...(await apiWriteRoutes(baseUrl)), ...PAGE_WRITE_ROUTES];
   const identities: Array<FuzzIdentity | undefined> = [undefined];
-  if (args.get('email') && args.get('password')) identities.push(await signedInIdentity(baseUrl, args.get('email')!, args.get('password')!));
+  if (args.get('email') && args.get('password'))
+    identities.push(await signedInIdentity(baseUrl, args.get('email')!, args.get('password')!));
   const started = Date.now();
   let sent = 0;
   const errors: FuzzResult['serverErrors'] = [];

@@ -10,6 +10,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 # Lint (type-aware) and a type check of everything, tests and bench included, before any test runs.
 npm run -s lint
+npm run -s format:check
 npm run -s typecheck
 npm run -s build
 npx jest --selectProjects unit

@@ -28,10 +28,12 @@ export function setupApp(app: NestExpressApplication): { close: () => Promise<vo
   app.set('trust proxy', config.trustProxy);
   // Referrer-Policy same-origin (not helmet's no-referrer): under no-referrer Chromium sends `Origin: null` even on
   // our own form posts, and the origin check below refuses null. Other sites still get no referrer.
-  app.use(helmet({
-    contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } },
-    referrerPolicy: { policy: 'same-origin' },
-  }));
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'] } },
+      referrerPolicy: { policy: 'same-origin' },
+    }),
+  );
   // Order matters: cheap refusals first, then the parsers (ours, with limits), then one check of everything decoded.
   app.use(originCheck(config.appUrl));
   app.use(contentTypeCheck);

@@ -43,7 +43,17 @@ async function main() {
     if (stopping) return;
     stopping = true;
     for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-    await Promise.all(children.filter((c) => c.exitCode === null).map((c) => new Promise((r) => { c.once('exit', r); setTimeout(r, 8000); })));
+    await Promise.all(
+      children
+        .filter((c) => c.exitCode === null)
+        .map(
+          (c) =>
+            new Promise((r) => {
+              c.once('exit', r);
+              setTimeout(r, 8000);
+            }),
+        ),
+    );
     await embedded?.stop();
     unlock?.();
     process.exit(code);
@@ -93,7 +103,9 @@ async function main() {
     const lines = [
       '',
       `Kleinstadt-Tandem is ready (${mode === 'embedded' ? 'embedded mode' : 'servers mode'}, ${((Date.now() - startedAt) / 1000).toFixed(1)} s): ${appUrl}`,
-      ...(mode === 'embedded' ? [`Postausgang (emails are kept here, not sent${config.loopbackOnly ? '' : '; Geschäftsstelle login required'}): ${appUrl}/outbox`] : []),
+      ...(mode === 'embedded'
+        ? [`Postausgang (emails are kept here, not sent${config.loopbackOnly ? '' : '; Geschäftsstelle login required'}): ${appUrl}/outbox`]
+        : []),
       `Web process ${listening}.`,
       ...(demoLogins ? [demoLogins] : []),
       'Stop with Ctrl+C.',
@@ -106,7 +118,10 @@ async function main() {
 async function waitUntilHealthy(host: string, port: number, gaveUp: () => boolean, timeoutMs = 120_000): Promise<boolean> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until && !gaveUp()) {
-    const ok = await fetch(`http://${host}:${port}/health`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://${host}:${port}/health`, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return true;
     await new Promise((r) => setTimeout(r, 250));
   }

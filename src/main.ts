@@ -14,7 +14,11 @@ async function bootstrap() {
   const config = app.get<AppConfig>(APP_CONFIG);
   // Embedded mode: loopback unless HOST says otherwise (config/listen-host.ts); the launcher prints any warning.
   await app.listen(config.port, config.host);
-  app.get(Logger).log(`Kleinstadt-Tandem web listening on ${config.host}:${config.port}${config.loopbackOnly ? ' (this machine only)' : ''}, public URL ${config.appUrl} (mode: ${config.mode})`);
+  app
+    .get(Logger)
+    .log(
+      `Kleinstadt-Tandem web listening on ${config.host}:${config.port}${config.loopbackOnly ? ' (this machine only)' : ''}, public URL ${config.appUrl} (mode: ${config.mode})`,
+    );
   process.once('beforeExit', () => void close());
 }
 

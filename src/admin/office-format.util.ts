@@ -63,7 +63,13 @@ export const AUDIT_ACTIONS = Object.entries(AUDIT_DE).map(([value, label]) => ({
 export function auditActionLabel(action: string): string {
   if (AUDIT_DE[action]) return AUDIT_DE[action];
   const area = action.split('.')[0];
-  return area === 'tandem' ? 'Änderung an einem Tandem' : area === 'town' ? 'Änderung an einer Kommune' : area === 'user' || area === 'contact' ? 'Änderung an einem Zugang' : 'Sonstige Änderung';
+  return area === 'tandem'
+    ? 'Änderung an einem Tandem'
+    : area === 'town'
+      ? 'Änderung an einer Kommune'
+      : area === 'user' || area === 'contact'
+        ? 'Änderung an einem Zugang'
+        : 'Sonstige Änderung';
 }
 
 export const AUDIT_SUBJECT_DE: Record<string, string> = { town: 'Kommune', tandem: 'Tandem', user: 'Zugang' };
@@ -107,7 +113,9 @@ export function barChartSvg(title: string, series: BarSeries[], rows: BarRow[]):
   const width = labelW + barW + 40;
   const max = Math.max(1, ...rows.flatMap((r) => r.values));
   const id = `chart-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
-  const summary = rows.map((r) => `${r.label}: ${r.values.map((v, i) => (series.length > 1 ? `${series[i].name} ${v}` : `${v}`)).join(', ')}`).join('; ');
+  const summary = rows
+    .map((r) => `${r.label}: ${r.values.map((v, i) => (series.length > 1 ? `${series[i].name} ${v}` : `${v}`)).join(', ')}`)
+    .join('; ');
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${id}-t ${id}-d">`,
     `<title id="${id}-t">${esc(title)}</title><desc id="${id}-d">${esc(summary)}</desc>`,
@@ -115,12 +123,16 @@ export function barChartSvg(title: string, series: BarSeries[], rows: BarRow[]):
   series.forEach((s, i) => {
     if (series.length < 2) return;
     const x = labelW + i * 110;
-    parts.push(`<rect x="${x}" y="4" width="12" height="12" fill="${s.color}"/><text x="${x + 16}" y="14" font-size="12" fill="#1b1f24">${esc(s.name)}</text>`);
+    parts.push(
+      `<rect x="${x}" y="4" width="12" height="12" fill="${s.color}"/><text x="${x + 16}" y="14" font-size="12" fill="#1b1f24">${esc(s.name)}</text>`,
+    );
   });
   rows.forEach((r, ri) => {
     const y = legendH + ri * rowH;
     const short = r.label.length > 28 ? `${r.label.slice(0, 27)}…` : r.label;
-    parts.push(`<text x="${labelW - 6}" y="${y + (series.length * barH) / 2 + 4}" font-size="12" text-anchor="end" fill="#1b1f24">${esc(short)}</text>`);
+    parts.push(
+      `<text x="${labelW - 6}" y="${y + (series.length * barH) / 2 + 4}" font-size="12" text-anchor="end" fill="#1b1f24">${esc(short)}</text>`,
+    );
     r.values.forEach((v, si) => {
       const w = Math.round((v / max) * barW);
       const by = y + si * barH;

@@ -4,18 +4,32 @@ import { asText } from '../common/form.util';
 import { STATE_DE, TANDEM_STATES, type TandemState } from '../tandems/tandem-transitions.util';
 import { ORIGIN_DE } from '../tandems/tandems.view-model';
 import {
-  AUDIT_ACTIONS, AUDIT_SUBJECT_DE, auditActionLabel, barChartSvg, SIZE_CLASSES, sizeClassOf, toCsv, TOWN_STATUS_DE, VISIBILITY_DE,
+  AUDIT_ACTIONS,
+  AUDIT_SUBJECT_DE,
+  auditActionLabel,
+  barChartSvg,
+  SIZE_CLASSES,
+  sizeClassOf,
+  toCsv,
+  TOWN_STATUS_DE,
+  VISIBILITY_DE,
 } from './office-format.util';
 import { AuditFilter, OfficeRepository, TownFilter } from './office.repository';
 
 const FUNCTION_DE: Record<string, string> = { mayor: 'Bürgermeisterin / Bürgermeister', deputy: 'Stellvertretung', staff: 'Verwaltung' };
-const PROFILE_FIELD_DE: Record<string, string> = { description: 'Beschreibung', topics: 'Themen', challenges: 'Herausforderungen', experiences: 'Erfahrungen' };
+const PROFILE_FIELD_DE: Record<string, string> = {
+  description: 'Beschreibung',
+  topics: 'Themen',
+  challenges: 'Herausforderungen',
+  experiences: 'Erfahrungen',
+};
 export const NOTE_MAX = 2000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** "2026-03" → "März 2026". */
-const monthLabel = (ym: string) => new Date(`${ym}-15T12:00:00Z`).toLocaleDateString('de-DE', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+const monthLabel = (ym: string) =>
+  new Date(`${ym}-15T12:00:00Z`).toLocaleDateString('de-DE', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 const bad = (en: string, de: string, field: string) => new DomainError(HttpStatus.BAD_REQUEST, 'invalid_filter', en, de, field);
 const one = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
 
@@ -26,7 +40,11 @@ export class OfficeOverviewViewModel {
 
   async overview() {
     const [todo, failed, towns, topics, tandems, perMonth] = await Promise.all([
-      this.repo.todoCounts(), this.repo.failedMails(), this.repo.verifiedTownsByState(), this.repo.topicDemandSupply(), this.repo.tandemsByState(),
+      this.repo.todoCounts(),
+      this.repo.failedMails(),
+      this.repo.verifiedTownsByState(),
+      this.repo.topicDemandSupply(),
+      this.repo.tandemsByState(),
       this.repo.tandemsPerMonth(),
     ]);
     const months = perMonth.map((r) => ({ ...r, label: monthLabel(r.month) }));
@@ -41,7 +59,8 @@ export class OfficeOverviewViewModel {
     const stateRows = [...byState.entries()].map(([code, r]) => ({ code, ...r }));
     const sizeTotals = SIZE_CLASSES.map((_, i) => stateRows.reduce((s, r) => s + r.counts[i], 0));
 
-    const namedTopics = topics.filter((t) => t.challenge + t.experience > 0)
+    const namedTopics = topics
+      .filter((t) => t.challenge + t.experience > 0)
       .sort((a, b) => b.challenge + b.experience - (a.challenge + a.experience) || a.name.localeCompare(b.name, 'de'));
     const tandemCounts = new Map(tandems.map((r) => [r.state, r.n]));
     const tandemRows = TANDEM_STATES.map((s) => ({ state: s, label: STATE_DE[s], n: tandemCounts.get(s) ?? 0 }));
@@ -52,38 +71,68 @@ export class OfficeOverviewViewModel {
         total: towns.length,
         sizeClasses: SIZE_CLASSES.map((c, i) => ({ key: c.key, label: c.label, short: c.short, total: sizeTotals[i] })),
         states: stateRows,
-        chart: barChartSvg('Bestätigte Kommunen je Bundesland', [{ name: 'Kommunen', color: '#1f5f8b' }],
-          stateRows.map((r) => ({ label: r.stateName, values: [r.total] }))),
+        chart: barChartSvg(
+          'Bestätigte Kommunen je Bundesland',
+          [{ name: 'Kommunen', color: '#1f5f8b' }],
+          stateRows.map((r) => ({ label: r.stateName, values: [r.total] })),
+        ),
       },
       topics: {
         rows: namedTopics.map((t) => ({ ...t, gap: t.challenge > 0 && t.experience === 0 })),
-        chart: barChartSvg('Themen als Herausforderung und als Erfahrung',
-          [{ name: 'Herausforderung', color: '#a4262c' }, { name: 'Erfahrung', color: '#1e7b34' }],
-          namedTopics.slice(0, 12).map((t) => ({ label: t.name, values: [t.challenge, t.experience] }))),
+        chart: barChartSvg(
+          'Themen als Herausforderung und als Erfahrung',
+          [
+            { name: 'Herausforderung', color: '#a4262c' },
+            { name: 'Erfahrung', color: '#1e7b34' },
+          ],
+          namedTopics.slice(0, 12).map((t) => ({ label: t.name, values: [t.challenge, t.experience] })),
+        ),
       },
       tandems: {
         total: tandems.reduce((s, r) => s + r.n, 0),
         rows: tandemRows,
         months,
-        monthChart: barChartSvg('Neue Tandems je Monat', [{ name: 'Tandems', color: '#1f5f8b' }], months.map((m) => ({ label: m.label, values: [m.n] }))),
-        chart: barChartSvg('Tandems nach Stand', [{ name: 'Tandems', color: '#1f5f8b' }],
-          tandemRows.filter((r) => r.n > 0).map((r) => ({ label: r.label, values: [r.n] }))),
+        monthChart: barChartSvg(
+          'Neue Tandems je Monat',
+          [{ name: 'Tandems', color: '#1f5f8b' }],
+          months.map((m) => ({ label: m.label, values: [m.n] })),
+        ),
+        chart: barChartSvg(
+          'Tandems nach Stand',
+          [{ name: 'Tandems', color: '#1f5f8b' }],
+          tandemRows.filter((r) => r.n > 0).map((r) => ({ label: r.label, values: [r.n] })),
+        ),
       },
     };
   }
 
   /** Reads the list filters from a query string; anything malformed is a 400 with a German message, never a 5xx. */
   async parseTownFilter(query: Record<string, unknown>): Promise<TownFilter & { raw: Record<string, string> }> {
-    const raw = { q: one(query.q), land: one(query.land), groesse: one(query.groesse), thema: one(query.thema), status: one(query.status), abgemeldet: one(query.abgemeldet) };
+    const raw = {
+      q: one(query.q),
+      land: one(query.land),
+      groesse: one(query.groesse),
+      thema: one(query.thema),
+      status: one(query.status),
+      abgemeldet: one(query.abgemeldet),
+    };
     if (raw.q.length > 100) throw bad('Search text too long', 'Der Suchtext ist zu lang (höchstens 100 Zeichen).', 'q');
     if (raw.land && !/^\d{2}$/.test(raw.land)) throw bad('Unknown state', 'Dieses Bundesland gibt es nicht.', 'land');
-    if (raw.groesse && !SIZE_CLASSES.some((c) => c.key === raw.groesse)) throw bad('Unknown size class', 'Diese Größenklasse gibt es nicht.', 'groesse');
-    if (raw.thema && !(await this.repo.topics()).some((t) => t.slug === raw.thema)) throw bad('Unknown topic', 'Dieses Thema gibt es nicht.', 'thema');
+    if (raw.groesse && !SIZE_CLASSES.some((c) => c.key === raw.groesse))
+      throw bad('Unknown size class', 'Diese Größenklasse gibt es nicht.', 'groesse');
+    if (raw.thema && !(await this.repo.topics()).some((t) => t.slug === raw.thema))
+      throw bad('Unknown topic', 'Dieses Thema gibt es nicht.', 'thema');
     if (raw.status && !TOWN_STATUS_DE[raw.status]) throw bad('Unknown status', 'Diesen Status gibt es nicht.', 'status');
-    if (raw.abgemeldet && !['ja', 'nein'].includes(raw.abgemeldet)) throw bad('Unknown opt-out filter', 'Bitte wählen Sie „ja“ oder „nein“.', 'abgemeldet');
+    if (raw.abgemeldet && !['ja', 'nein'].includes(raw.abgemeldet))
+      throw bad('Unknown opt-out filter', 'Bitte wählen Sie „ja“ oder „nein“.', 'abgemeldet');
     return {
-      raw, q: raw.q || undefined, stateCode: raw.land || undefined, sizeClass: raw.groesse || undefined, topic: raw.thema || undefined,
-      status: raw.status || undefined, optedOut: raw.abgemeldet ? raw.abgemeldet === 'ja' : undefined,
+      raw,
+      q: raw.q || undefined,
+      stateCode: raw.land || undefined,
+      sizeClass: raw.groesse || undefined,
+      topic: raw.thema || undefined,
+      status: raw.status || undefined,
+      optedOut: raw.abgemeldet ? raw.abgemeldet === 'ja' : undefined,
     };
   }
 
@@ -94,11 +143,29 @@ export class OfficeOverviewViewModel {
       filter: filter.raw,
       exportQuery: new URLSearchParams(Object.entries(filter.raw).filter(([, v]) => v)).toString(),
       options: {
-        states: opts(states.map((s) => ({ value: s.code, label: s.name })), filter.raw.land),
-        sizes: opts(SIZE_CLASSES.map((c) => ({ value: c.key, label: c.label })), filter.raw.groesse),
-        topics: opts(topics.map((t) => ({ value: t.slug, label: t.name })), filter.raw.thema),
-        statuses: opts(Object.entries(TOWN_STATUS_DE).map(([value, label]) => ({ value, label })), filter.raw.status),
-        optedOut: opts([{ value: 'ja', label: 'ja, keine Vorschläge' }, { value: 'nein', label: 'nein' }], filter.raw.abgemeldet),
+        states: opts(
+          states.map((s) => ({ value: s.code, label: s.name })),
+          filter.raw.land,
+        ),
+        sizes: opts(
+          SIZE_CLASSES.map((c) => ({ value: c.key, label: c.label })),
+          filter.raw.groesse,
+        ),
+        topics: opts(
+          topics.map((t) => ({ value: t.slug, label: t.name })),
+          filter.raw.thema,
+        ),
+        statuses: opts(
+          Object.entries(TOWN_STATUS_DE).map(([value, label]) => ({ value, label })),
+          filter.raw.status,
+        ),
+        optedOut: opts(
+          [
+            { value: 'ja', label: 'ja, keine Vorschläge' },
+            { value: 'nein', label: 'nein' },
+          ],
+          filter.raw.abgemeldet,
+        ),
       },
       towns: rows.map((r) => ({ ...r, sizeLabel: sizeClassOf(r.population).label, statusLabel: TOWN_STATUS_DE[r.status] ?? 'unbekannt' })),
     };
@@ -107,10 +174,38 @@ export class OfficeOverviewViewModel {
   async townsCsv(filter: TownFilter): Promise<string> {
     const rows = await this.repo.listTowns(filter, 100000);
     return toCsv(
-      ['AGS', 'Kommune', 'Bundesland', 'Kreis', 'Einwohner', 'Größenklasse', 'Status', 'Demo', 'Keine Vorschläge', 'Themen', 'Herausforderungen', 'Erfahrungen', 'Kontakte', 'Registriert am'],
-      rows.map((r) => [r.ags, r.name, r.stateName, r.districtName, r.population, sizeClassOf(r.population).label, TOWN_STATUS_DE[r.status] ?? '',
-        r.isDemo ? 'ja' : 'nein', r.optedOut ? 'ja' : 'nein', (r.topics ?? []).join(', '), (r.challenges ?? []).join(', '), (r.experiences ?? []).join(', '),
-        r.contacts, r.createdAt]),
+      [
+        'AGS',
+        'Kommune',
+        'Bundesland',
+        'Kreis',
+        'Einwohner',
+        'Größenklasse',
+        'Status',
+        'Demo',
+        'Keine Vorschläge',
+        'Themen',
+        'Herausforderungen',
+        'Erfahrungen',
+        'Kontakte',
+        'Registriert am',
+      ],
+      rows.map((r) => [
+        r.ags,
+        r.name,
+        r.stateName,
+        r.districtName,
+        r.population,
+        sizeClassOf(r.population).label,
+        TOWN_STATUS_DE[r.status] ?? '',
+        r.isDemo ? 'ja' : 'nein',
+        r.optedOut ? 'ja' : 'nein',
+        (r.topics ?? []).join(', '),
+        (r.challenges ?? []).join(', '),
+        (r.experiences ?? []).join(', '),
+        r.contacts,
+        r.createdAt,
+      ]),
     );
   }
 
@@ -118,8 +213,17 @@ export class OfficeOverviewViewModel {
     const rows = await this.repo.tandemsForExport();
     return toCsv(
       ['Kommune A', 'Bundesland A', 'Kommune B', 'Bundesland B', 'Thema', 'Herkunft', 'Stand', 'Angelegt am', 'Letzte Änderung'],
-      rows.map((r) => [r.townA, r.stateA, r.townB, r.stateB, r.topic ?? '', ORIGIN_DE[r.origin as keyof typeof ORIGIN_DE] ?? '', STATE_DE[r.state as TandemState] ?? '',
-        r.createdAt, r.stateChangedAt]),
+      rows.map((r) => [
+        r.townA,
+        r.stateA,
+        r.townB,
+        r.stateB,
+        r.topic ?? '',
+        ORIGIN_DE[r.origin as keyof typeof ORIGIN_DE] ?? '',
+        STATE_DE[r.state as TandemState] ?? '',
+        r.createdAt,
+        r.stateChangedAt,
+      ]),
     );
   }
 
@@ -133,8 +237,14 @@ export class OfficeOverviewViewModel {
       ...t,
       statusLabel: TOWN_STATUS_DE[t.status] ?? 'unbekannt',
       sizeLabel: sizeClassOf(t.population).label,
-      visibility: Object.entries(PROFILE_FIELD_DE).map(([field, label]) => ({ label, value: VISIBILITY_DE[visibility?.[field] ?? 'network'] ?? 'für das Netzwerk' })),
-      contacts: t.contacts.map((c: { contactFunction: string | null }) => ({ ...c, roleLabel: c.contactFunction ? FUNCTION_DE[c.contactFunction] ?? 'Kontakt' : 'Kontakt' })),
+      visibility: Object.entries(PROFILE_FIELD_DE).map(([field, label]) => ({
+        label,
+        value: VISIBILITY_DE[visibility?.[field] ?? 'network'] ?? 'für das Netzwerk',
+      })),
+      contacts: t.contacts.map((c: { contactFunction: string | null }) => ({
+        ...c,
+        roleLabel: c.contactFunction ? (FUNCTION_DE[c.contactFunction] ?? 'Kontakt') : 'Kontakt',
+      })),
       tandems: t.tandems.map((x: { state: TandemState }) => ({ ...x, stateLabel: STATE_DE[x.state] ?? 'unbekannt' })),
       audit: audit.map((a) => this.auditItem(a)),
     };
@@ -144,23 +254,44 @@ export class OfficeOverviewViewModel {
   async addNote(townId: string, authorId: string, raw: unknown): Promise<void> {
     const text = asText(raw).trim();
     if (!text) throw bad('Note is empty', 'Bitte schreiben Sie eine Notiz.', 'text');
-    if (text.length > NOTE_MAX) throw bad('Note too long', `Die Notiz ist zu lang (${text.length} Zeichen, höchstens ${NOTE_MAX}).`, 'text');
+    if (text.length > NOTE_MAX)
+      throw bad('Note too long', `Die Notiz ist zu lang (${text.length} Zeichen, höchstens ${NOTE_MAX}).`, 'text');
     if (!(await this.repo.addNote(townId, authorId, text))) throw townNotFound();
   }
 
   parseAuditFilter(query: Record<string, unknown>): AuditFilter & { raw: Record<string, string> } {
-    const raw = { kommune: one(query.kommune), akteur: one(query.akteur), aktion: one(query.aktion), von: one(query.von), bis: one(query.bis) };
+    const raw = {
+      kommune: one(query.kommune),
+      akteur: one(query.akteur),
+      aktion: one(query.aktion),
+      von: one(query.von),
+      bis: one(query.bis),
+    };
     if (raw.kommune && !UUID.test(raw.kommune)) throw bad('Unknown town', 'Diese Kommune gibt es nicht.', 'kommune');
     if (raw.akteur && !UUID.test(raw.akteur)) throw bad('Unknown actor', 'Diese Person gibt es nicht.', 'akteur');
-    if (raw.aktion && !AUDIT_ACTIONS.some((a) => a.value === raw.aktion)) throw bad('Unknown action', 'Diese Aktion gibt es nicht.', 'aktion');
-    for (const [k, label] of [['von', 'Von'], ['bis', 'Bis']] as const) {
+    if (raw.aktion && !AUDIT_ACTIONS.some((a) => a.value === raw.aktion))
+      throw bad('Unknown action', 'Diese Aktion gibt es nicht.', 'aktion');
+    for (const [k, label] of [
+      ['von', 'Von'],
+      ['bis', 'Bis'],
+    ] as const) {
       const v = raw[k];
-      if (v && (!DAY.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v)) {
+      if (
+        v &&
+        (!DAY.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v)
+      ) {
         throw bad(`Invalid date in ${k}`, `Bitte geben Sie bei „${label}“ ein gültiges Datum an.`, k);
       }
     }
     if (raw.von && raw.bis && raw.von > raw.bis) throw bad('from after to', '„Von“ liegt nach „Bis“.', 'von');
-    return { raw, townId: raw.kommune || undefined, actorId: raw.akteur || undefined, action: raw.aktion || undefined, from: raw.von || undefined, to: raw.bis || undefined };
+    return {
+      raw,
+      townId: raw.kommune || undefined,
+      actorId: raw.akteur || undefined,
+      action: raw.aktion || undefined,
+      from: raw.von || undefined,
+      to: raw.bis || undefined,
+    };
   }
 
   async auditTrail(filter: AuditFilter & { raw: Record<string, string> }) {
@@ -169,8 +300,14 @@ export class OfficeOverviewViewModel {
     return {
       filter: filter.raw,
       options: {
-        towns: opts(towns.map((t) => ({ value: t.id, label: t.name })), filter.raw.kommune),
-        actors: opts(actors.map((a) => ({ value: a.id, label: a.name })), filter.raw.akteur),
+        towns: opts(
+          towns.map((t) => ({ value: t.id, label: t.name })),
+          filter.raw.kommune,
+        ),
+        actors: opts(
+          actors.map((a) => ({ value: a.id, label: a.name })),
+          filter.raw.akteur,
+        ),
         actions: opts(AUDIT_ACTIONS, filter.raw.aktion),
       },
       entries: rows.map((a) => this.auditItem(a)),
@@ -181,9 +318,22 @@ export class OfficeOverviewViewModel {
   private auditItem(a: Awaited<ReturnType<OfficeRepository['audit']>>[number]) {
     const actor = a.actorName ?? (a.actorRole ? null : 'System');
     return {
-      createdAt: a.createdAt, label: auditActionLabel(a.action), reason: a.reason, actor: actor ?? 'unbekannt',
-      subject: a.subjectType === 'tandem' ? `Tandem ${a.tandemTowns ?? ''}`.trim() : a.subjectType === 'town' ? a.townName ?? 'Kommune' : AUDIT_SUBJECT_DE[a.subjectType] ?? 'Eintrag',
-      link: a.subjectType === 'tandem' ? `/tandems/${a.subjectId}` : a.subjectType === 'town' && a.townId ? `/geschaeftsstelle/kommunen/${a.townId}` : null,
+      createdAt: a.createdAt,
+      label: auditActionLabel(a.action),
+      reason: a.reason,
+      actor: actor ?? 'unbekannt',
+      subject:
+        a.subjectType === 'tandem'
+          ? `Tandem ${a.tandemTowns ?? ''}`.trim()
+          : a.subjectType === 'town'
+            ? (a.townName ?? 'Kommune')
+            : (AUDIT_SUBJECT_DE[a.subjectType] ?? 'Eintrag'),
+      link:
+        a.subjectType === 'tandem'
+          ? `/tandems/${a.subjectId}`
+          : a.subjectType === 'town' && a.townId
+            ? `/geschaeftsstelle/kommunen/${a.townId}`
+            : null,
     };
   }
 }

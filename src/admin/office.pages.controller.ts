@@ -36,15 +36,26 @@ export class OfficePagesController {
   }
 
   @Get('kommunen/:id')
-  async town(@Param('id', ParseUUIDPipe) id: string, @Query('notiz') saved: string | undefined, @Res() res: Response,
-    errors: string[] = [], status = 200, draft = '') {
+  async town(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query('notiz') saved: string | undefined,
+    @Res() res: Response,
+    errors: string[] = [],
+    status = 200,
+    draft = '',
+  ) {
     const town = await this.vm.town(id);
     if (!town) throw townNotFound();
     return res.status(status).render('office-town', { title: town.name, town, errors, draft, saved: saved === 'gespeichert' });
   }
 
   @Post('kommunen/:id/notizen')
-  async addNote(@Param('id', ParseUUIDPipe) id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async addNote(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: Record<string, unknown>,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     try {
       await this.vm.addNote(id, user.id, body.text);
       return res.redirect(303, `/geschaeftsstelle/kommunen/${id}?notiz=gespeichert#notizen-h`);

@@ -13,9 +13,20 @@ export interface TownFilter {
 }
 
 export interface TownListRow {
-  id: string; ags: string; name: string; stateName: string; districtName: string | null; population: number;
-  status: string; isDemo: boolean; optedOut: boolean; createdAt: Date; contacts: number;
-  topics: string[] | null; challenges: string[] | null; experiences: string[] | null;
+  id: string;
+  ags: string;
+  name: string;
+  stateName: string;
+  districtName: string | null;
+  population: number;
+  status: string;
+  isDemo: boolean;
+  optedOut: boolean;
+  createdAt: Date;
+  contacts: number;
+  topics: string[] | null;
+  challenges: string[] | null;
+  experiences: string[] | null;
 }
 
 export interface AuditFilter {
@@ -39,17 +50,22 @@ export class OfficeRepository {
     return r;
   }
 
-  failedMails(limit = 10): Promise<{ id: string; recipient: string; subject: string | null; template: string; lastError: string | null; createdAt: Date }[]> {
+  failedMails(
+    limit = 10,
+  ): Promise<{ id: string; recipient: string; subject: string | null; template: string; lastError: string | null; createdAt: Date }[]> {
     return this.ds.query(
       `SELECT id, recipient, subject, template, last_error AS "lastError", created_at AS "createdAt" FROM mail_delivery
-       WHERE status = 'failed' ORDER BY created_at DESC LIMIT $1`, [limit]);
+       WHERE status = 'failed' ORDER BY created_at DESC LIMIT $1`,
+      [limit],
+    );
   }
 
   /** Verified towns per state and population, for the table by Bundesland and size class. */
   verifiedTownsByState(): Promise<{ stateCode: string; stateName: string; population: number }[]> {
     return this.ds.query(
       `SELECT m.state_code AS "stateCode", m.state_name AS "stateName", m.population FROM town t JOIN municipality m ON m.ags = t.ags
-       WHERE t.status = 'verified' ORDER BY m.state_code`);
+       WHERE t.status = 'verified' ORDER BY m.state_code`,
+    );
   }
 
   /** Per topic: how many verified towns name it as a challenge, and how many as an experience. */
@@ -58,7 +74,8 @@ export class OfficeRepository {
       `SELECT tp.slug, tp.name,
          (SELECT count(DISTINCT c.town_id)::int FROM town_challenge c JOIN town t ON t.id = c.town_id AND t.status = 'verified' WHERE c.topic_slug = tp.slug) AS challenge,
          (SELECT count(DISTINCT e.town_id)::int FROM town_experience e JOIN town t ON t.id = e.town_id AND t.status = 'verified' WHERE e.topic_slug = tp.slug) AS experience
-       FROM topic tp ORDER BY tp.sort_order, tp.name`);
+       FROM topic tp ORDER BY tp.sort_order, tp.name`,
+    );
   }
 
   tandemsByState(): Promise<{ state: string; n: number }[]> {
@@ -72,7 +89,9 @@ export class OfficeRepository {
                                          date_trunc('month', now() AT TIME ZONE 'Europe/Berlin'), interval '1 month') AS month)
        SELECT to_char(m.month, 'YYYY-MM') AS month,
          (SELECT count(*)::int FROM tandem t WHERE date_trunc('month', t.created_at AT TIME ZONE 'Europe/Berlin') = m.month) AS n
-       FROM m ORDER BY m.month`, [months]);
+       FROM m ORDER BY m.month`,
+      [months],
+    );
   }
 
   states(): Promise<{ code: string; name: string }[]> {
@@ -111,7 +130,9 @@ export class OfficeRepository {
          (SELECT array_agg(DISTINCT tp.name) FROM town_experience x JOIN topic tp ON tp.slug = x.topic_slug WHERE x.town_id = t.id) AS experiences
        FROM town t JOIN municipality m ON m.ags = t.ags
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY m.name, t.ags LIMIT ${p(limit)}`, params);
+       ORDER BY m.name, t.ags LIMIT ${p(limit)}`,
+      params,
+    );
   }
 
   async town(id: string) {
@@ -121,22 +142,42 @@ export class OfficeRepository {
          m.name, m.state_name AS "stateName", m.district_name AS "districtName", m.association_name AS "associationName",
          m.association_population AS "associationPopulation", m.population, m.area_km2::float AS "areaKm2", m.postcode, m.degurba,
          m.latitude, m.longitude
-       FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.id = $1`, [id]);
+       FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.id = $1`,
+      [id],
+    );
     if (!row) return null;
     const [topics, challenges, experiences, contacts, tandems, notes] = await Promise.all([
-      this.ds.query(`SELECT tp.name FROM town_topic x JOIN topic tp ON tp.slug = x.topic_slug WHERE x.town_id = $1 ORDER BY tp.sort_order`, [id]),
-      this.ds.query(`SELECT tp.name AS topic, c.text, c.urgency FROM town_challenge c JOIN topic tp ON tp.slug = c.topic_slug WHERE c.town_id = $1 ORDER BY c.urgency DESC, tp.sort_order`, [id]),
-      this.ds.query(`SELECT tp.name AS topic, e.tried, e.outcome FROM town_experience e JOIN topic tp ON tp.slug = e.topic_slug WHERE e.town_id = $1 ORDER BY tp.sort_order`, [id]),
-      this.ds.query(`SELECT display_name AS "displayName", email, contact_function AS "contactFunction", email_confirmed_at AS "emailConfirmedAt",
+      this.ds.query(
+        `SELECT tp.name FROM town_topic x JOIN topic tp ON tp.slug = x.topic_slug WHERE x.town_id = $1 ORDER BY tp.sort_order`,
+        [id],
+      ),
+      this.ds.query(
+        `SELECT tp.name AS topic, c.text, c.urgency FROM town_challenge c JOIN topic tp ON tp.slug = c.topic_slug WHERE c.town_id = $1 ORDER BY c.urgency DESC, tp.sort_order`,
+        [id],
+      ),
+      this.ds.query(
+        `SELECT tp.name AS topic, e.tried, e.outcome FROM town_experience e JOIN topic tp ON tp.slug = e.topic_slug WHERE e.town_id = $1 ORDER BY tp.sort_order`,
+        [id],
+      ),
+      this.ds.query(
+        `SELECT display_name AS "displayName", email, contact_function AS "contactFunction", email_confirmed_at AS "emailConfirmedAt",
           main_contact AS "mainContact", created_at AS "createdAt"
-        FROM user_account WHERE town_id = $1 ORDER BY main_contact DESC, created_at`, [id]),
-      this.ds.query(`SELECT t.id, t.state, t.state_changed_at AS "stateChangedAt", tp.name AS "topicName",
+        FROM user_account WHERE town_id = $1 ORDER BY main_contact DESC, created_at`,
+        [id],
+      ),
+      this.ds.query(
+        `SELECT t.id, t.state, t.state_changed_at AS "stateChangedAt", tp.name AS "topicName",
           pm.name AS "partnerName" FROM tandem t
         LEFT JOIN topic tp ON tp.slug = t.topic_slug
         JOIN town pt ON pt.id = CASE WHEN t.town_a = $1 THEN t.town_b ELSE t.town_a END JOIN municipality pm ON pm.ags = pt.ags
-        WHERE t.town_a = $1 OR t.town_b = $1 ORDER BY t.state_changed_at DESC`, [id]),
-      this.ds.query(`SELECT n.text, n.created_at AS "createdAt", u.display_name AS "authorName" FROM office_note n
-        LEFT JOIN user_account u ON u.id = n.author_id WHERE n.town_id = $1 ORDER BY n.created_at DESC, n.id`, [id]),
+        WHERE t.town_a = $1 OR t.town_b = $1 ORDER BY t.state_changed_at DESC`,
+        [id],
+      ),
+      this.ds.query(
+        `SELECT n.text, n.created_at AS "createdAt", u.display_name AS "authorName" FROM office_note n
+        LEFT JOIN user_account u ON u.id = n.author_id WHERE n.town_id = $1 ORDER BY n.created_at DESC, n.id`,
+        [id],
+      ),
     ]);
     return { ...row, topics: topics.map((t: { name: string }) => t.name), challenges, experiences, contacts, tandems, notes };
   }
@@ -147,14 +188,33 @@ export class OfficeRepository {
       const [town] = await m.query(`SELECT id FROM town WHERE id = $1`, [townId]);
       if (!town) return false;
       await m.query(`INSERT INTO office_note (town_id, author_id, text) VALUES ($1, $2, $3)`, [townId, authorId, text]);
-      await m.query(`INSERT INTO audit_log (actor_id, action, subject_type, subject_id, data) VALUES ($1, 'town.note_added', 'town', $2, '{}'::jsonb)`, [authorId, townId]);
+      await m.query(
+        `INSERT INTO audit_log (actor_id, action, subject_type, subject_id, data) VALUES ($1, 'town.note_added', 'town', $2, '{}'::jsonb)`,
+        [authorId, townId],
+      );
       return true;
     });
   }
 
   /** Audit rows, newest first, with the actor's name and the town (or the tandem's towns) they concern. */
-  audit(f: AuditFilter, limit = 200): Promise<{ id: string; action: string; subjectType: string; subjectId: string; reason: string | null;
-    createdAt: Date; actorName: string | null; actorRole: string | null; townId: string | null; townName: string | null; tandemTowns: string | null }[]> {
+  audit(
+    f: AuditFilter,
+    limit = 200,
+  ): Promise<
+    {
+      id: string;
+      action: string;
+      subjectType: string;
+      subjectId: string;
+      reason: string | null;
+      createdAt: Date;
+      actorName: string | null;
+      actorRole: string | null;
+      townId: string | null;
+      townName: string | null;
+      tandemTowns: string | null;
+    }[]
+  > {
     const where: string[] = [];
     const params: unknown[] = [];
     const p = (v: unknown) => `$${params.push(v)}`;
@@ -178,7 +238,9 @@ export class OfficeRepository {
        LEFT JOIN town tw ON a.subject_type = 'town' AND tw.id::text = a.subject_id
        LEFT JOIN municipality tm ON tm.ags = tw.ags
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY a.created_at DESC, a.id DESC LIMIT ${p(limit)}`, params);
+       ORDER BY a.created_at DESC, a.id DESC LIMIT ${p(limit)}`,
+      params,
+    );
   }
 
   /** The choices for the audit filter: towns and people that appear in the log. */
@@ -188,19 +250,35 @@ export class OfficeRepository {
          SELECT subject_id FROM audit_log WHERE subject_type = 'town'
          UNION SELECT td.town_a::text FROM tandem td JOIN audit_log a ON a.subject_type = 'tandem' AND a.subject_id = td.id::text
          UNION SELECT td.town_b::text FROM tandem td JOIN audit_log a ON a.subject_type = 'tandem' AND a.subject_id = td.id::text)
-       ORDER BY m.name`);
+       ORDER BY m.name`,
+    );
   }
 
   auditActors(): Promise<{ id: string; name: string }[]> {
-    return this.ds.query(`SELECT u.id, u.display_name AS name FROM user_account u WHERE u.id IN (SELECT actor_id FROM audit_log WHERE actor_id IS NOT NULL) ORDER BY u.display_name`);
+    return this.ds.query(
+      `SELECT u.id, u.display_name AS name FROM user_account u WHERE u.id IN (SELECT actor_id FROM audit_log WHERE actor_id IS NOT NULL) ORDER BY u.display_name`,
+    );
   }
 
-  tandemsForExport(): Promise<{ townA: string; townB: string; stateA: string; stateB: string; topic: string | null; origin: string; state: string; createdAt: Date; stateChangedAt: Date }[]> {
+  tandemsForExport(): Promise<
+    {
+      townA: string;
+      townB: string;
+      stateA: string;
+      stateB: string;
+      topic: string | null;
+      origin: string;
+      state: string;
+      createdAt: Date;
+      stateChangedAt: Date;
+    }[]
+  > {
     return this.ds.query(
       `SELECT ma.name AS "townA", mb.name AS "townB", ma.state_name AS "stateA", mb.state_name AS "stateB", tp.name AS topic,
          t.origin, t.state, t.created_at AS "createdAt", t.state_changed_at AS "stateChangedAt"
        FROM tandem t JOIN town ta ON ta.id = t.town_a JOIN municipality ma ON ma.ags = ta.ags
        JOIN town tb ON tb.id = t.town_b JOIN municipality mb ON mb.ags = tb.ags LEFT JOIN topic tp ON tp.slug = t.topic_slug
-       ORDER BY t.created_at, t.id`);
+       ORDER BY t.created_at, t.id`,
+    );
   }
 }

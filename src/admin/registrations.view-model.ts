@@ -49,10 +49,17 @@ export class RegistrationsViewModel {
     const byAgs = new Map<string, string[]>();
     for (const t of towns) byAgs.set(t.ags, [...(byAgs.get(t.ags) ?? []), t.id]);
     return towns.map((t) => ({
-      townId: t.id, ags: t.ags, registeredAt: t.createdAt, contacts: t.contacts,
+      townId: t.id,
+      ags: t.ags,
+      registeredAt: t.createdAt,
+      contacts: t.contacts,
       directory: {
-        name: t.municipality.name, stateName: t.municipality.stateName, districtName: t.municipality.districtName,
-        associationName: t.municipality.associationName, population: t.municipality.population, postcode: t.municipality.postcode,
+        name: t.municipality.name,
+        stateName: t.municipality.stateName,
+        districtName: t.municipality.districtName,
+        associationName: t.municipality.associationName,
+        population: t.municipality.population,
+        postcode: t.municipality.postcode,
       },
       competingTownIds: byAgs.get(t.ags)!.filter((id) => id !== t.id),
     }));

@@ -12,7 +12,10 @@ import { VerificationService } from './verification.service';
 @Roles('office', 'admin')
 @Controller('geschaeftsstelle/registrierungen')
 export class VerificationPagesController {
-  constructor(private readonly verification: VerificationService, private readonly registrations: RegistrationsViewModel) {}
+  constructor(
+    private readonly verification: VerificationService,
+    private readonly registrations: RegistrationsViewModel,
+  ) {}
 
   @Get()
   async list(@Query('erledigt') done: string | undefined, @Res() res: Response) {
@@ -28,7 +31,9 @@ export class VerificationPagesController {
   ) {
     const decision = body.decision === 'reject' ? 'reject' : body.decision === 'verify' ? 'verify' : null;
     if (!decision) {
-      return res.status(400).render('office-registrations', await this.registrations.page(undefined, ['Bitte wählen Sie „Bestätigen“ oder „Ablehnen“.']));
+      return res
+        .status(400)
+        .render('office-registrations', await this.registrations.page(undefined, ['Bitte wählen Sie „Bestätigen“ oder „Ablehnen“.']));
     }
     try {
       await this.verification.decide(user, id, decision, typeof body.reason === 'string' ? body.reason : undefined);

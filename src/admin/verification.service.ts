@@ -29,15 +29,24 @@ export class VerificationService {
   async decide(actor: SessionUser, townId: string, decision: Decision, reason: string | undefined): Promise<void> {
     const why = reason?.trim() || null;
     if (decision === 'reject' && (!why || why.length < 5)) {
-      throw new DomainError(HttpStatus.BAD_REQUEST, 'reason_required', 'A rejection needs a reason (at least 5 characters)',
-        'Bitte geben Sie eine Begründung für die Ablehnung an (mindestens 5 Zeichen).', 'reason');
+      throw new DomainError(
+        HttpStatus.BAD_REQUEST,
+        'reason_required',
+        'A rejection needs a reason (at least 5 characters)',
+        'Bitte geben Sie eine Begründung für die Ablehnung an (mindestens 5 Zeichen).',
+        'reason',
+      );
     }
     const deliveryIds = await this.towns.transaction(async (m) => {
       const town = await this.towns.findByIdForUpdate(m, townId);
       if (!town) throw townNotFound();
       if (town.status !== 'pending') {
-        throw new DomainError(HttpStatus.CONFLICT, 'already_decided', `This registration was already decided (${town.status})`,
-          'Über diese Registrierung wurde bereits entschieden.');
+        throw new DomainError(
+          HttpStatus.CONFLICT,
+          'already_decided',
+          `This registration was already decided (${town.status})`,
+          'Über diese Registrierung wurde bereits entschieden.',
+        );
       }
       const townName = (await this.towns.findById(townId, m))!.municipality.name;
       const contacts = await this.users.findContactsOfTown(townId, m);
@@ -45,23 +54,36 @@ export class VerificationService {
         return this.rejectApplication(m, actor, townId, townName, why!, 'town.rejected');
       }
       if (!contacts.some((c) => c.emailConfirmedAt)) {
-        throw new DomainError(HttpStatus.CONFLICT, 'email_not_confirmed', 'No contact of this town has confirmed their email yet',
-          'Die Ansprechperson hat ihre E-Mail-Adresse noch nicht bestätigt. Bitte warten Sie mit der Freischaltung.');
+        throw new DomainError(
+          HttpStatus.CONFLICT,
+          'email_not_confirmed',
+          'No contact of this town has confirmed their email yet',
+          'Die Ansprechperson hat ihre E-Mail-Adresse noch nicht bestätigt. Bitte warten Sie mit der Freischaltung.',
+        );
       }
       if (await this.towns.verifiedExistsForAgs(town.ags, m, townId)) {
-        throw new DomainError(HttpStatus.CONFLICT, 'town_already_verified', 'Another registration of this town is already verified',
-          `Für ${townName} ist bereits eine andere Registrierung bestätigt.`);
+        throw new DomainError(
+          HttpStatus.CONFLICT,
+          'town_already_verified',
+          'Another registration of this town is already verified',
+          `Für ${townName} ist bereits eine andere Registrierung bestätigt.`,
+        );
       }
       await this.towns.setStatus(m, townId, 'verified', null);
       await this.audit.write(m, { actorId: actor.id, action: 'town.verified', subjectType: 'town', subjectId: townId, reason: why });
       const ids: string[] = [];
       for (const c of contacts) {
-        ids.push(await this.mail.record({
-          dedupeKey: `town-decision:${townId}:${c.id}`,
-          recipient: c.email,
-          template: 'town-verified',
-          context: { displayName: c.displayName, townName, profileUrl: `${this.config.appUrl}/meine-kommune` },
-        }, m));
+        ids.push(
+          await this.mail.record(
+            {
+              dedupeKey: `town-decision:${townId}:${c.id}`,
+              recipient: c.email,
+              template: 'town-verified',
+              context: { displayName: c.displayName, townName, profileUrl: `${this.config.appUrl}/meine-kommune` },
+            },
+            m,
+          ),
+        );
       }
       const competitorReason = `Für ${townName} hat die Geschäftsstelle eine andere Registrierung bestätigt.`;
       for (const other of await this.towns.pendingCompetitorIds(m, town.ags, townId)) {
@@ -74,21 +96,42 @@ export class VerificationService {
   }
 
   private async rejectApplication(
-    m: EntityManager, actor: SessionUser, townId: string, townName: string, reason: string, action: string, supersededBy?: string,
+    m: EntityManager,
+    actor: SessionUser,
+    townId: string,
+    townName: string,
+    reason: string,
+    action: string,
+    supersededBy?: string,
   ): Promise<string[]> {
     await this.towns.setStatus(m, townId, 'rejected', reason);
-    await this.audit.write(m, { actorId: actor.id, action, subjectType: 'town', subjectId: townId, reason, data: supersededBy ? { supersededBy } : {} });
+    await this.audit.write(m, {
+      actorId: actor.id,
+      action,
+      subjectType: 'town',
+      subjectId: townId,
+      reason,
+      data: supersededBy ? { supersededBy } : {},
+    });
     const contacts = await this.users.findContactsOfTown(townId, m);
-    await this.users.endSessions(m, contacts.map((c) => c.id));
+    await this.users.endSessions(
+      m,
+      contacts.map((c) => c.id),
+    );
     const ids: string[] = [];
     for (const c of contacts) {
-      ids.push(await this.mail.record({
-        dedupeKey: `town-decision:${townId}:${c.id}`,
-        recipient: c.email,
-        template: 'town-rejected',
-        // An address nobody confirmed gets no text the registrant typed.
-        context: { displayName: c.emailConfirmedAt ? c.displayName : null, townName, reason },
-      }, m));
+      ids.push(
+        await this.mail.record(
+          {
+            dedupeKey: `town-decision:${townId}:${c.id}`,
+            recipient: c.email,
+            template: 'town-rejected',
+            // An address nobody confirmed gets no text the registrant typed.
+            context: { displayName: c.emailConfirmedAt ? c.displayName : null, townName, reason },
+          },
+          m,
+        ),
+      );
     }
     return ids;
   }

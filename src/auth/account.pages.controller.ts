@@ -21,7 +21,10 @@ const ACCOUNT_DONE: Record<string, string> = {
 @ApiExcludeController()
 @Controller()
 export class AccountPagesController {
-  constructor(private readonly account: AccountService, private readonly personal: PersonalDataService) {}
+  constructor(
+    private readonly account: AccountService,
+    private readonly personal: PersonalDataService,
+  ) {}
 
   @Get('passwort-vergessen')
   forgotForm(@Res() res: Response) {
@@ -33,7 +36,9 @@ export class AccountPagesController {
   async forgot(@Body() body: Record<string, unknown>, @Res() res: Response) {
     const email = str(body.email).trim();
     if (!EMAIL.test(email) || email.length > 254) {
-      return res.status(400).render('password-forgot', { title: 'Passwort vergessen', email, errors: ['Bitte geben Sie eine gültige E-Mail-Adresse an.'] });
+      return res
+        .status(400)
+        .render('password-forgot', { title: 'Passwort vergessen', email, errors: ['Bitte geben Sie eine gültige E-Mail-Adresse an.'] });
     }
     await this.account.requestReset(email);
     return res.render('password-forgot', { title: 'Passwort vergessen', sent: true });
@@ -82,7 +87,14 @@ export class AccountPagesController {
   async changeEmail(@CurrentUser() user: SessionUser, @Body() body: Record<string, unknown>, @Res() res: Response) {
     const newEmail = str(body.newEmail).trim();
     if (!EMAIL.test(newEmail) || newEmail.length > 254) {
-      return res.status(400).render('account', { title: 'Ihr Konto', account: user, newEmail, errors: ['Bitte geben Sie eine gültige neue E-Mail-Adresse an.'] });
+      return res
+        .status(400)
+        .render('account', {
+          title: 'Ihr Konto',
+          account: user,
+          newEmail,
+          errors: ['Bitte geben Sie eine gültige neue E-Mail-Adresse an.'],
+        });
     }
     try {
       await this.account.requestEmailChange(user, str(body.currentPassword).slice(0, 200), newEmail);
@@ -104,7 +116,9 @@ export class AccountPagesController {
   @Roles()
   async deleteAccount(@CurrentUser() user: SessionUser, @Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
     if (body.confirm !== 'ja') {
-      return res.status(400).render('account', { title: 'Ihr Konto', account: user, errors: ['Bitte bestätigen Sie, dass Sie Ihr Konto löschen möchten.'] });
+      return res
+        .status(400)
+        .render('account', { title: 'Ihr Konto', account: user, errors: ['Bitte bestätigen Sie, dass Sie Ihr Konto löschen möchten.'] });
     }
     try {
       await this.personal.deleteAccount(user, str(body.currentPassword).slice(0, 200));
@@ -119,7 +133,8 @@ export class AccountPagesController {
   // Confirmed by a button, not by opening the link: mail scanners that open links must not change the address.
   @Get('email-bestaetigen')
   emailForm(@Query('token') token: string | undefined, @Res() res: Response) {
-    if (!token) return res.status(400).render('email-confirm', { title: 'Neue E-Mail-Adresse bestätigen', errors: ['Der Link ist unvollständig.'] });
+    if (!token)
+      return res.status(400).render('email-confirm', { title: 'Neue E-Mail-Adresse bestätigen', errors: ['Der Link ist unvollständig.'] });
     return res.render('email-confirm', { title: 'Neue E-Mail-Adresse bestätigen', token });
   }
 

@@ -16,14 +16,28 @@ export const EMAIL_CHANGE_PURPOSE = 'email-change';
 const EMAIL_CHANGE_HOURS = 24;
 
 const invalidLink = () =>
-  new DomainError(HttpStatus.BAD_REQUEST, 'invalid_token', 'The link is invalid, used or expired',
-    'Dieser Link ist ungültig, abgelaufen oder wurde bereits verwendet. Bitte fordern Sie einen neuen an.');
+  new DomainError(
+    HttpStatus.BAD_REQUEST,
+    'invalid_token',
+    'The link is invalid, used or expired',
+    'Dieser Link ist ungültig, abgelaufen oder wurde bereits verwendet. Bitte fordern Sie einen neuen an.',
+  );
 const weakPassword = (reason: string) =>
-  new DomainError(HttpStatus.BAD_REQUEST, 'weak_password', reason,
-    'Das Passwort ist zu schwach: mindestens 10 Zeichen mit drei der vier Arten Kleinbuchstaben, Großbuchstaben, Ziffern und Sonderzeichen, und nicht die E-Mail-Adresse.', 'password');
+  new DomainError(
+    HttpStatus.BAD_REQUEST,
+    'weak_password',
+    reason,
+    'Das Passwort ist zu schwach: mindestens 10 Zeichen mit drei der vier Arten Kleinbuchstaben, Großbuchstaben, Ziffern und Sonderzeichen, und nicht die E-Mail-Adresse.',
+    'password',
+  );
 const wrongPassword = () =>
-  new DomainError(HttpStatus.BAD_REQUEST, 'wrong_password', 'The current password is wrong',
-    'Das aktuelle Passwort ist falsch.', 'currentPassword');
+  new DomainError(
+    HttpStatus.BAD_REQUEST,
+    'wrong_password',
+    'The current password is wrong',
+    'Das aktuelle Passwort ist falsch.',
+    'currentPassword',
+  );
 
 /** Password reset by mail, change of password and of email address; every change ends the user's sessions. */
 @Injectable()
@@ -44,13 +58,21 @@ export class AccountService {
     const deliveryId = await this.towns.transaction(async (m) => {
       await this.users.revokeTokens(m, user.id, RESET_PURPOSE);
       const row = await this.users.createToken(m, {
-        userId: user.id, purpose: RESET_PURPOSE, tokenHash: token.hash, expiresAt: new Date(Date.now() + this.config.resetTokenMinutes * 60_000),
+        userId: user.id,
+        purpose: RESET_PURPOSE,
+        tokenHash: token.hash,
+        expiresAt: new Date(Date.now() + this.config.resetTokenMinutes * 60_000),
       });
       await this.audit.write(m, { actorId: null, action: 'user.password_reset_requested', subjectType: 'user', subjectId: user.id });
-      return this.mail.record({
-        dedupeKey: `password-reset:${row.id}`, recipient: user.email, template: 'password-reset',
-        context: { resetUrl: `${this.config.appUrl}/passwort-neu?token=${token.raw}`, validMinutes: this.config.resetTokenMinutes },
-      }, m);
+      return this.mail.record(
+        {
+          dedupeKey: `password-reset:${row.id}`,
+          recipient: user.email,
+          template: 'password-reset',
+          context: { resetUrl: `${this.config.appUrl}/passwort-neu?token=${token.raw}`, validMinutes: this.config.resetTokenMinutes },
+        },
+        m,
+      );
     });
     await this.mail.dispatch([deliveryId]);
   }
@@ -95,53 +117,81 @@ export class AccountService {
     if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) throw wrongPassword();
     const email = newEmail.trim();
     if (email.toLowerCase() === user.email.toLowerCase()) {
-      throw new DomainError(HttpStatus.BAD_REQUEST, 'same_email', 'This is already your email address',
-        'Das ist bereits Ihre E-Mail-Adresse.', 'newEmail');
+      throw new DomainError(
+        HttpStatus.BAD_REQUEST,
+        'same_email',
+        'This is already your email address',
+        'Das ist bereits Ihre E-Mail-Adresse.',
+        'newEmail',
+      );
     }
     const token = newToken();
     const ids = await this.towns.transaction(async (m) => {
       await this.users.revokeTokens(m, user.id, EMAIL_CHANGE_PURPOSE);
       const row = await this.users.createToken(m, {
-        userId: user.id, purpose: EMAIL_CHANGE_PURPOSE, tokenHash: token.hash, newEmail: email,
+        userId: user.id,
+        purpose: EMAIL_CHANGE_PURPOSE,
+        tokenHash: token.hash,
+        newEmail: email,
         expiresAt: new Date(Date.now() + EMAIL_CHANGE_HOURS * 3600_000),
       });
       await this.audit.write(m, { actorId: user.id, action: 'user.email_change_requested', subjectType: 'user', subjectId: user.id });
       return [
-        await this.mail.record({
-          dedupeKey: `email-change:${row.id}`, recipient: email, template: 'email-change',
-          context: { confirmUrl: `${this.config.appUrl}/email-bestaetigen?token=${token.raw}`, validHours: EMAIL_CHANGE_HOURS },
-        }, m),
-        await this.mail.record({
-          dedupeKey: `email-change-notice:${row.id}`, recipient: user.email, template: 'email-change-notice',
-          context: { newEmail: email, loginUrl: `${this.config.appUrl}/anmelden` },
-        }, m),
+        await this.mail.record(
+          {
+            dedupeKey: `email-change:${row.id}`,
+            recipient: email,
+            template: 'email-change',
+            context: { confirmUrl: `${this.config.appUrl}/email-bestaetigen?token=${token.raw}`, validHours: EMAIL_CHANGE_HOURS },
+          },
+          m,
+        ),
+        await this.mail.record(
+          {
+            dedupeKey: `email-change-notice:${row.id}`,
+            recipient: user.email,
+            template: 'email-change-notice',
+            context: { newEmail: email, loginUrl: `${this.config.appUrl}/anmelden` },
+          },
+          m,
+        ),
       ];
     });
     await this.mail.dispatch(ids);
   }
 
   async confirmEmailChange(rawToken: string): Promise<{ email: string }> {
-    return this.towns.transaction(async (m) => {
-      const token = await this.liveToken(m, rawToken, EMAIL_CHANGE_PURPOSE);
-      const email = token.newEmail!;
-      const owner = await this.users.findIdByEmail(email, m);
-      if (owner && owner !== token.userId) {
-        throw new DomainError(HttpStatus.CONFLICT, 'email_unavailable', 'This address cannot be used for your account',
-          'Diese E-Mail-Adresse kann für Ihr Konto nicht verwendet werden. Bitte wenden Sie sich an die Geschäftsstelle.');
-      }
-      await this.users.setEmail(m, token.userId, email);
-      await this.users.revokeTokens(m, token.userId, EMAIL_CHANGE_PURPOSE);
-      await this.users.revokeTokens(m, token.userId, RESET_PURPOSE);
-      await this.users.endSessions(m, [token.userId]);
-      await this.audit.write(m, { actorId: token.userId, action: 'user.email_changed', subjectType: 'user', subjectId: token.userId });
-      return { email };
-    }).catch((err) => {
-      if (err?.code === '23505') {
-        throw new DomainError(HttpStatus.CONFLICT, 'email_unavailable', 'This address cannot be used for your account',
-          'Diese E-Mail-Adresse kann für Ihr Konto nicht verwendet werden. Bitte wenden Sie sich an die Geschäftsstelle.');
-      }
-      throw err;
-    });
+    return this.towns
+      .transaction(async (m) => {
+        const token = await this.liveToken(m, rawToken, EMAIL_CHANGE_PURPOSE);
+        const email = token.newEmail!;
+        const owner = await this.users.findIdByEmail(email, m);
+        if (owner && owner !== token.userId) {
+          throw new DomainError(
+            HttpStatus.CONFLICT,
+            'email_unavailable',
+            'This address cannot be used for your account',
+            'Diese E-Mail-Adresse kann für Ihr Konto nicht verwendet werden. Bitte wenden Sie sich an die Geschäftsstelle.',
+          );
+        }
+        await this.users.setEmail(m, token.userId, email);
+        await this.users.revokeTokens(m, token.userId, EMAIL_CHANGE_PURPOSE);
+        await this.users.revokeTokens(m, token.userId, RESET_PURPOSE);
+        await this.users.endSessions(m, [token.userId]);
+        await this.audit.write(m, { actorId: token.userId, action: 'user.email_changed', subjectType: 'user', subjectId: token.userId });
+        return { email };
+      })
+      .catch((err) => {
+        if (err?.code === '23505') {
+          throw new DomainError(
+            HttpStatus.CONFLICT,
+            'email_unavailable',
+            'This address cannot be used for your account',
+            'Diese E-Mail-Adresse kann für Ihr Konto nicht verwendet werden. Bitte wenden Sie sich an die Geschäftsstelle.',
+          );
+        }
+        throw err;
+      });
   }
 
   private async liveToken(m: EntityManager, rawToken: string, purpose: string): Promise<EmailToken> {
@@ -152,9 +202,14 @@ export class AccountService {
   }
 
   private passwordChangedNotice(m: EntityManager, userId: string, email: string, key: string): Promise<string> {
-    return this.mail.record({
-      dedupeKey: `password-changed:${userId}:${key}`, recipient: email, template: 'password-changed',
-      context: { forgotUrl: `${this.config.appUrl}/passwort-vergessen` },
-    }, m);
+    return this.mail.record(
+      {
+        dedupeKey: `password-changed:${userId}:${key}`,
+        recipient: email,
+        template: 'password-changed',
+        context: { forgotUrl: `${this.config.appUrl}/passwort-vergessen` },
+      },
+      m,
+    );
   }
 }

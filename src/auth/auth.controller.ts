@@ -38,7 +38,9 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @UseGuards(LoginRateLimitGuard, LocalAuthGuard)
-  @ApiOperation({ summary: 'Log in with email and password in the JSON body; sets the session cookie (rate limited per client and per account)' })
+  @ApiOperation({
+    summary: 'Log in with email and password in the JSON body; sets the session cookie (rate limited per client and per account)',
+  })
   login(@Body() _dto: LoginDto, @CurrentUser() user: SessionUser) {
     return user;
   }

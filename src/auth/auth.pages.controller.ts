@@ -41,15 +41,23 @@ export class AuthPagesController {
 
   @Get('registrieren')
   async registerForm(@Query('suche') search: string | undefined, @Res() res: Response) {
-    return res.render('register', { title: 'Kommune registrieren', ...(await this.searchState(search)), form: { contactFunction: 'mayor' } });
+    return res.render('register', {
+      title: 'Kommune registrieren',
+      ...(await this.searchState(search)),
+      form: { contactFunction: 'mayor' },
+    });
   }
 
   @Post('registrieren')
   @UseGuards(RegistrationRateLimitGuard)
   async register(@Body() body: Record<string, string>, @Res() res: Response) {
     const plain = {
-      ags: body.ags ?? '', email: String(body.email ?? '').trim(), password: body.password ?? '', displayName: body.displayName ?? '',
-      contactFunction: body.contactFunction, privacyAccepted: body.privacyAccepted === 'ja',
+      ags: body.ags ?? '',
+      email: String(body.email ?? '').trim(),
+      password: body.password ?? '',
+      displayName: body.displayName ?? '',
+      contactFunction: body.contactFunction,
+      privacyAccepted: body.privacyAccepted === 'ja',
     };
     const { dto, errors } = await validateForm(RegisterDto, plain, REGISTER_GERMAN);
     if (!errors.length) {
@@ -62,7 +70,9 @@ export class AuthPagesController {
       }
     }
     const form = { ...plain, password: '' };
-    return res.status(400).render('register', { title: 'Kommune registrieren', ...(await this.searchState(body.suche, body.ags)), form, errors });
+    return res
+      .status(400)
+      .render('register', { title: 'Kommune registrieren', ...(await this.searchState(body.suche, body.ags)), form, errors });
   }
 
   @Get('registriert')
@@ -73,7 +83,8 @@ export class AuthPagesController {
 
   @Get('bestaetigen')
   confirmPage(@Query('token') token: string | undefined, @Res() res: Response) {
-    if (!token) return res.status(400).render('confirm', { title: 'E-Mail-Adresse bestätigen', errors: ['Der Bestätigungslink ist unvollständig.'] });
+    if (!token)
+      return res.status(400).render('confirm', { title: 'E-Mail-Adresse bestätigen', errors: ['Der Bestätigungslink ist unvollständig.'] });
     return res.render('confirm', { title: 'E-Mail-Adresse bestätigen', token });
   }
 
@@ -104,7 +115,9 @@ export class AuthPagesController {
       return res.redirect(303, safeNext(body.next) || home);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      return res.status(err.getStatus()).render('login', { title: 'Anmelden', email: body.email, next: safeNext(body.next), errors: [err.messageDe] });
+      return res
+        .status(err.getStatus())
+        .render('login', { title: 'Anmelden', email: body.email, next: safeNext(body.next), errors: [err.messageDe] });
     }
   }
 

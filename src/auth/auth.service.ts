@@ -16,12 +16,20 @@ export class AuthService {
     const user = await this.users.findWithHashByEmail(email.trim());
     const ok = await verifyPassword(user?.passwordHash ?? (await this.dummyHash), password);
     if (!user || !ok) {
-      throw new DomainError(HttpStatus.UNAUTHORIZED, 'invalid_credentials', 'Email or password is wrong',
-        'E-Mail-Adresse oder Passwort ist falsch.');
+      throw new DomainError(
+        HttpStatus.UNAUTHORIZED,
+        'invalid_credentials',
+        'Email or password is wrong',
+        'E-Mail-Adresse oder Passwort ist falsch.',
+      );
     }
     if (!user.emailConfirmedAt) {
-      throw new DomainError(HttpStatus.FORBIDDEN, 'email_not_confirmed', 'Please confirm your email address first',
-        'Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse über den Link in unserer E-Mail.');
+      throw new DomainError(
+        HttpStatus.FORBIDDEN,
+        'email_not_confirmed',
+        'Please confirm your email address first',
+        'Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse über den Link in unserer E-Mail.',
+      );
     }
     if (user.townId && (await this.users.townStatusOf(user.id)) === 'rejected') throw registrationRejected();
     return toSessionUser(user);
@@ -37,9 +45,23 @@ export class AuthService {
 }
 
 const registrationRejected = () =>
-  new DomainError(HttpStatus.FORBIDDEN, 'registration_rejected', 'The registration of this town was rejected; the account cannot sign in',
-    'Die Registrierung Ihrer Kommune wurde von der Geschäftsstelle abgelehnt. Eine Anmeldung ist nicht möglich.');
+  new DomainError(
+    HttpStatus.FORBIDDEN,
+    'registration_rejected',
+    'The registration of this town was rejected; the account cannot sign in',
+    'Die Registrierung Ihrer Kommune wurde von der Geschäftsstelle abgelehnt. Eine Anmeldung ist nicht möglich.',
+  );
 
-const toSessionUser = (u: { id: string; email: string; role: SessionUser['role']; displayName: string; townId: string | null }): SessionUser => ({
-  id: u.id, email: u.email, role: u.role, displayName: u.displayName, townId: u.townId,
+const toSessionUser = (u: {
+  id: string;
+  email: string;
+  role: SessionUser['role'];
+  displayName: string;
+  townId: string | null;
+}): SessionUser => ({
+  id: u.id,
+  email: u.email,
+  role: u.role,
+  displayName: u.displayName,
+  townId: u.townId,
 });

@@ -13,10 +13,20 @@ import { PASSWORD_MAX } from './password.util';
 export function credentialsFromBody(body: unknown): { email: string; password: string } {
   const b = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
   const { email, password } = b;
-  if (typeof email !== 'string' || typeof password !== 'string' || !email.trim() || !password
-    || email.length > 254 || password.length > PASSWORD_MAX) {
-    throw new DomainError(HttpStatus.BAD_REQUEST, 'missing_credentials', 'email and password are required in the request body, as strings',
-      'Bitte geben Sie E-Mail-Adresse und Passwort ein.');
+  if (
+    typeof email !== 'string' ||
+    typeof password !== 'string' ||
+    !email.trim() ||
+    !password ||
+    email.length > 254 ||
+    password.length > PASSWORD_MAX
+  ) {
+    throw new DomainError(
+      HttpStatus.BAD_REQUEST,
+      'missing_credentials',
+      'email and password are required in the request body, as strings',
+      'Bitte geben Sie E-Mail-Adresse und Passwort ein.',
+    );
   }
   return { email: email.trim(), password };
 }

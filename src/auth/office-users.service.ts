@@ -29,7 +29,13 @@ export class OfficeUsersService {
     return this.users.transaction(async (m) => {
       if (await this.users.emailExists(email, m)) throw new Error(`An account with the email ${email} already exists`);
       const id = await this.users.insertConfirmed(m, { email, passwordHash, role: input.role, displayName: input.name.trim() });
-      await this.audit.write(m, { actorId: null, action: 'office_user.created', subjectType: 'user', subjectId: id, data: { role: input.role, via: 'command line' } });
+      await this.audit.write(m, {
+        actorId: null,
+        action: 'office_user.created',
+        subjectType: 'user',
+        subjectId: id,
+        data: { role: input.role, via: 'command line' },
+      });
       return { id, password };
     });
   }

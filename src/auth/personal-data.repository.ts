@@ -13,7 +13,9 @@ export class PersonalDataRepository {
     const rows = await this.ds.query(
       `SELECT id, email, display_name AS "displayName", role, contact_function AS "contactFunction", main_contact AS "mainContact",
               email_confirmed_at AS "emailConfirmedAt", privacy_accepted_at AS "privacyAcceptedAt", created_at AS "createdAt"
-       FROM user_account WHERE id = $1`, [userId]);
+       FROM user_account WHERE id = $1`,
+      [userId],
+    );
     return rows[0] ?? null;
   }
 
@@ -25,7 +27,9 @@ export class PersonalDataRepository {
               coalesce((SELECT json_agg(json_build_object('topic', tp.name) ORDER BY tp.sort_order) FROM town_topic tt JOIN topic tp ON tp.slug = tt.topic_slug WHERE tt.town_id = t.id), '[]') AS topics,
               coalesce((SELECT json_agg(json_build_object('topic', c.topic_slug, 'text', c.text, 'urgency', c.urgency)) FROM town_challenge c WHERE c.town_id = t.id), '[]') AS challenges,
               coalesce((SELECT json_agg(json_build_object('topic', e.topic_slug, 'tried', e.tried, 'outcome', e.outcome)) FROM town_experience e WHERE e.town_id = t.id), '[]') AS experiences
-       FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.id = $1`, [townId]);
+       FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.id = $1`,
+      [townId],
+    );
     return rows[0] ?? null;
   }
 
@@ -33,7 +37,9 @@ export class PersonalDataRepository {
   colleagues(townId: string, userId: string): Promise<Record<string, unknown>[]> {
     return this.ds.query(
       `SELECT display_name AS "displayName", contact_function AS "contactFunction", main_contact AS "mainContact"
-       FROM user_account WHERE town_id = $1 AND id <> $2 ORDER BY created_at`, [townId, userId]);
+       FROM user_account WHERE town_id = $1 AND id <> $2 ORDER BY created_at`,
+      [townId, userId],
+    );
   }
 
   auditTrail(userId: string, townId: string | null): Promise<Record<string, unknown>[]> {
@@ -42,14 +48,18 @@ export class PersonalDataRepository {
               CASE WHEN a.actor_id = $1 THEN 'Sie' WHEN a.actor_id IS NULL THEN 'System' ELSE coalesce(u.display_name, 'Geschäftsstelle') END AS "by"
        FROM audit_log a LEFT JOIN user_account u ON u.id = a.actor_id
        WHERE a.actor_id = $1 OR (a.subject_type = 'user' AND a.subject_id = $1::text) OR (a.subject_type = 'town' AND a.subject_id = $2::text)
-       ORDER BY a.created_at, a.id`, [userId, townId]);
+       ORDER BY a.created_at, a.id`,
+      [userId, townId],
+    );
   }
 
   /** Mails sent to the address: what and when, not the stored context (it carries live link tokens). */
   mails(email: string): Promise<Record<string, unknown>[]> {
     return this.ds.query(
       `SELECT template, subject, status, created_at AS "createdAt", sent_at AS "sentAt" FROM mail_delivery
-       WHERE lower(recipient) = lower($1) ORDER BY created_at`, [email]);
+       WHERE lower(recipient) = lower($1) ORDER BY created_at`,
+      [email],
+    );
   }
 
   suggestions(townId: string): Promise<Record<string, unknown>[]> {
@@ -57,7 +67,9 @@ export class PersonalDataRepository {
       `SELECT s.rank, m.name AS "partner", round(s.score::numeric, 3)::float AS score
        FROM matching_suggestion s JOIN matching_run r ON r.id = s.run_id JOIN town t ON t.id = s.partner_id JOIN municipality m ON m.ags = t.ags
        WHERE s.town_id = $1 AND r.id = (SELECT id FROM matching_run WHERE kind = 'suggestions' AND status = 'done' ORDER BY finished_at DESC NULLS LAST LIMIT 1)
-       ORDER BY s.rank`, [townId]);
+       ORDER BY s.rank`,
+      [townId],
+    );
   }
 
   /**
@@ -67,12 +79,18 @@ export class PersonalDataRepository {
   async anonymise(m: EntityManager, userId: string): Promise<void> {
     const [{ email }] = await m.query(`SELECT email FROM user_account WHERE id = $1`, [userId]);
     const placeholder = `geloescht-${userId}@konto.invalid`;
-    await m.query(`UPDATE mail_delivery SET status = 'cancelled' WHERE lower(recipient) = lower($1) AND status IN ('queued', 'failed')`, [email]);
-    await m.query(`UPDATE mail_delivery SET recipient = $2, context = '{}'::jsonb WHERE lower(recipient) = lower($1)`, [email, placeholder]);
+    await m.query(`UPDATE mail_delivery SET status = 'cancelled' WHERE lower(recipient) = lower($1) AND status IN ('queued', 'failed')`, [
+      email,
+    ]);
+    await m.query(`UPDATE mail_delivery SET recipient = $2, context = '{}'::jsonb WHERE lower(recipient) = lower($1)`, [
+      email,
+      placeholder,
+    ]);
     await m.query(`DELETE FROM email_token WHERE user_id = $1`, [userId]);
     await m.query(
       `UPDATE user_account SET email = $2, display_name = $3, password_hash = '!', town_id = NULL, contact_function = NULL,
          main_contact = false, email_confirmed_at = NULL, privacy_accepted_at = NULL, deleted_at = now() WHERE id = $1`,
-      [userId, placeholder, FORMER_CONTACT]);
+      [userId, placeholder, FORMER_CONTACT],
+    );
   }
 }

@@ -37,12 +37,22 @@ export class PersonalDataService {
    */
   async deleteAccount(user: SessionUser, currentPassword: string): Promise<void> {
     if (user.role !== 'town_contact' || !user.townId) {
-      throw new DomainError(HttpStatus.FORBIDDEN, 'office_account', 'Office accounts are removed by an administrator',
-        'Konten der Geschäftsstelle entfernt eine Administratorin oder ein Administrator.');
+      throw new DomainError(
+        HttpStatus.FORBIDDEN,
+        'office_account',
+        'Office accounts are removed by an administrator',
+        'Konten der Geschäftsstelle entfernt eine Administratorin oder ein Administrator.',
+      );
     }
     const withHash = await this.users.findWithHashById(user.id);
     if (!withHash || !(await verifyPassword(withHash.passwordHash, currentPassword))) {
-      throw new DomainError(HttpStatus.BAD_REQUEST, 'wrong_password', 'The current password is wrong', 'Das Passwort ist falsch.', 'currentPassword');
+      throw new DomainError(
+        HttpStatus.BAD_REQUEST,
+        'wrong_password',
+        'The current password is wrong',
+        'Das Passwort ist falsch.',
+        'currentPassword',
+      );
     }
     const townId = user.townId;
     await this.towns.transaction(async (m) => {
@@ -57,8 +67,12 @@ export class PersonalDataService {
         return;
       }
       if (!activeOthers.length) {
-        throw new DomainError(HttpStatus.CONFLICT, 'last_contact', 'The last contact of a town cannot delete the account; invite a successor first',
-          'Sie sind die letzte Ansprechperson Ihrer Kommune. Bitte laden Sie zuerst eine Nachfolge ein (Kontakte) oder wenden Sie sich an die Geschäftsstelle.');
+        throw new DomainError(
+          HttpStatus.CONFLICT,
+          'last_contact',
+          'The last contact of a town cannot delete the account; invite a successor first',
+          'Sie sind die letzte Ansprechperson Ihrer Kommune. Bitte laden Sie zuerst eine Nachfolge ein (Kontakte) oder wenden Sie sich an die Geschäftsstelle.',
+        );
       }
       const me = (await this.users.findById(user.id))!;
       if (me.mainContact) {

@@ -18,7 +18,7 @@ export class RegisterDto {
   @MaxLength(PASSWORD_MAX)
   password: string;
 
-  @ApiProperty({ example: 'Jörg Klaus', description: 'letters, spaces and . - \' only (no addresses or links)' })
+  @ApiProperty({ example: 'Jörg Klaus', description: "letters, spaces and . - ' only (no addresses or links)" })
   @IsString()
   @Length(DISPLAY_NAME_MIN, DISPLAY_NAME_MAX, { message: `displayName must be ${DISPLAY_NAME_MIN} to ${DISPLAY_NAME_MAX} characters long` })
   displayName: string;

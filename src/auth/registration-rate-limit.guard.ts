@@ -22,7 +22,11 @@ export class RegistrationRateLimitGuard implements CanActivate {
     const [hit] = await this.counters.hit([{ key: `registration:ip:${req.ip ?? 'unknown'}`, windowSeconds: WINDOW_SECONDS }]);
     if (hit.hits <= this.config.registrationRateLimit) return true;
     context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(hit.secondsLeft));
-    throw new DomainError(HttpStatus.TOO_MANY_REQUESTS, 'too_many_registrations', 'Too many registrations from this address; please try again later',
-      'Zu viele Registrierungen von diesem Anschluss. Bitte versuchen Sie es später erneut.');
+    throw new DomainError(
+      HttpStatus.TOO_MANY_REQUESTS,
+      'too_many_registrations',
+      'Too many registrations from this address; please try again later',
+      'Zu viele Registrierungen von diesem Anschluss. Bitte versuchen Sie es später erneut.',
+    );
   }
 }

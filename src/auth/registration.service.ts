@@ -33,56 +33,88 @@ export class RegistrationService {
     const email = dto.email.trim();
     const displayName = sanitiseDisplayName(dto.displayName);
     if (!displayName) {
-      throw new DomainError(HttpStatus.BAD_REQUEST, 'invalid_display_name',
-        'displayName must be 2 to 80 characters: letters, spaces and . - \' only, no addresses or links',
-        'Bitte geben Sie Ihren Namen an (2 bis 80 Zeichen, nur Buchstaben, Leerzeichen und . - \').', 'displayName');
+      throw new DomainError(
+        HttpStatus.BAD_REQUEST,
+        'invalid_display_name',
+        "displayName must be 2 to 80 characters: letters, spaces and . - ' only, no addresses or links",
+        "Bitte geben Sie Ihren Namen an (2 bis 80 Zeichen, nur Buchstaben, Leerzeichen und . - ').",
+        'displayName',
+      );
     }
     const weak = passwordWeakness(dto.password, email);
     if (weak) throw new DomainError(HttpStatus.BAD_REQUEST, 'weak_password', weak, germanWeakness(), 'password');
     const municipality = await this.municipalities.findByAgs(dto.ags);
     if (!municipality) {
-      throw new DomainError(HttpStatus.NOT_FOUND, 'unknown_ags', `No municipality with AGS ${dto.ags} in the official directory`,
-        'Diese Kommune steht nicht im amtlichen Gemeindeverzeichnis. Bitte wählen Sie sie aus der Suche aus.', 'ags');
+      throw new DomainError(
+        HttpStatus.NOT_FOUND,
+        'unknown_ags',
+        `No municipality with AGS ${dto.ags} in the official directory`,
+        'Diese Kommune steht nicht im amtlichen Gemeindeverzeichnis. Bitte wählen Sie sie aus der Suche aus.',
+        'ags',
+      );
     }
     // Which towns are verified is public (they appear in the network), so saying so reveals nothing about accounts.
     if (await this.towns.verifiedExistsForAgs(dto.ags)) throw townTaken(municipality.name);
 
     const passwordHash = await hashPassword(dto.password);
     const token = newToken();
-    const deliveryId = await this.towns.transaction(async (m) => {
-      await this.users.purgeExpiredRegistrations(m, email);
-      const existing = await this.users.findIdByEmail(email, m);
-      if (existing) {
-        // One notice per account and day, however often someone tries the address.
-        return this.mail.record({
-          dedupeKey: `account-exists:${existing}:${new Date().toISOString().slice(0, 10)}`,
-          recipient: email,
-          template: 'account-exists',
-          context: { loginUrl: `${this.config.appUrl}/anmelden`, resetUrl: `${this.config.appUrl}/passwort-vergessen` },
-        }, m);
-      }
-      const townId = await this.towns.create(m, dto.ags);
-      const user = await this.users.create(m, {
-        email, passwordHash, role: 'town_contact', displayName, townId, contactFunction: dto.contactFunction, privacyAcceptedAt: new Date(), mainContact: true,
+    const deliveryId = await this.towns
+      .transaction(async (m) => {
+        await this.users.purgeExpiredRegistrations(m, email);
+        const existing = await this.users.findIdByEmail(email, m);
+        if (existing) {
+          // One notice per account and day, however often someone tries the address.
+          return this.mail.record(
+            {
+              dedupeKey: `account-exists:${existing}:${new Date().toISOString().slice(0, 10)}`,
+              recipient: email,
+              template: 'account-exists',
+              context: { loginUrl: `${this.config.appUrl}/anmelden`, resetUrl: `${this.config.appUrl}/passwort-vergessen` },
+            },
+            m,
+          );
+        }
+        const townId = await this.towns.create(m, dto.ags);
+        const user = await this.users.create(m, {
+          email,
+          passwordHash,
+          role: 'town_contact',
+          displayName,
+          townId,
+          contactFunction: dto.contactFunction,
+          privacyAcceptedAt: new Date(),
+          mainContact: true,
+        });
+        const expiresAt = new Date(Date.now() + this.config.confirmTokenHours * 3600_000);
+        const tokenRow = await this.users.createToken(m, { userId: user.id, purpose: CONFIRM_PURPOSE, tokenHash: token.hash, expiresAt });
+        await this.audit.write(m, {
+          actorId: user.id,
+          action: 'town.registered',
+          subjectType: 'town',
+          subjectId: townId,
+          data: { ags: dto.ags },
+        });
+        // The address is not confirmed yet: the mail carries no text the registrant typed (no phishing vehicle).
+        return this.mail.record(
+          {
+            dedupeKey: `confirm-email:${tokenRow.id}`,
+            recipient: email,
+            template: 'confirm-email',
+            context: {
+              townName: municipality.name,
+              stateName: municipality.stateName,
+              confirmUrl: `${this.config.appUrl}/bestaetigen?token=${token.raw}`,
+              validHours: this.config.confirmTokenHours,
+            },
+          },
+          m,
+        );
+      })
+      .catch((err) => {
+        // Two simultaneous registrations with one email: the unique index decides; the loser's answer looks the same.
+        if (err?.code === '23505') return null;
+        throw err;
       });
-      const expiresAt = new Date(Date.now() + this.config.confirmTokenHours * 3600_000);
-      const tokenRow = await this.users.createToken(m, { userId: user.id, purpose: CONFIRM_PURPOSE, tokenHash: token.hash, expiresAt });
-      await this.audit.write(m, { actorId: user.id, action: 'town.registered', subjectType: 'town', subjectId: townId, data: { ags: dto.ags } });
-      // The address is not confirmed yet: the mail carries no text the registrant typed (no phishing vehicle).
-      return this.mail.record({
-        dedupeKey: `confirm-email:${tokenRow.id}`,
-        recipient: email,
-        template: 'confirm-email',
-        context: {
-          townName: municipality.name, stateName: municipality.stateName,
-          confirmUrl: `${this.config.appUrl}/bestaetigen?token=${token.raw}`, validHours: this.config.confirmTokenHours,
-        },
-      }, m);
-    }).catch((err) => {
-      // Two simultaneous registrations with one email: the unique index decides; the loser's answer looks the same.
-      if (err?.code === '23505') return null;
-      throw err;
-    });
     if (deliveryId) await this.mail.dispatch([deliveryId]);
   }
 
@@ -90,20 +122,36 @@ export class RegistrationService {
     return this.towns.transaction(async (m) => {
       const token = await this.users.findTokenForUpdate(m, hashToken(rawToken), CONFIRM_PURPOSE);
       if (!token) {
-        throw new DomainError(HttpStatus.BAD_REQUEST, 'invalid_token', 'The confirmation link is invalid',
-          'Dieser Bestätigungslink ist ungültig. Bitte prüfen Sie, ob Sie den Link vollständig kopiert haben.');
+        throw new DomainError(
+          HttpStatus.BAD_REQUEST,
+          'invalid_token',
+          'The confirmation link is invalid',
+          'Dieser Bestätigungslink ist ungültig. Bitte prüfen Sie, ob Sie den Link vollständig kopiert haben.',
+        );
       }
       if ((await this.users.townStatusOf(token.userId, m)) === 'rejected') {
-        throw new DomainError(HttpStatus.GONE, 'registration_rejected', 'This registration was rejected; the link is no longer valid',
-          'Diese Registrierung wurde von der Geschäftsstelle abgelehnt. Der Link ist nicht mehr gültig.');
+        throw new DomainError(
+          HttpStatus.GONE,
+          'registration_rejected',
+          'This registration was rejected; the link is no longer valid',
+          'Diese Registrierung wurde von der Geschäftsstelle abgelehnt. Der Link ist nicht mehr gültig.',
+        );
       }
       if (token.usedAt) {
-        throw new DomainError(HttpStatus.GONE, 'token_used', 'The confirmation link has already been used',
-          'Dieser Bestätigungslink wurde bereits verwendet. Sie können sich direkt anmelden.');
+        throw new DomainError(
+          HttpStatus.GONE,
+          'token_used',
+          'The confirmation link has already been used',
+          'Dieser Bestätigungslink wurde bereits verwendet. Sie können sich direkt anmelden.',
+        );
       }
       if (token.expiresAt.getTime() < Date.now()) {
-        throw new DomainError(HttpStatus.GONE, 'token_expired', 'The confirmation link has expired',
-          'Dieser Bestätigungslink ist abgelaufen. Bitte registrieren Sie sich erneut.');
+        throw new DomainError(
+          HttpStatus.GONE,
+          'token_expired',
+          'The confirmation link has expired',
+          'Dieser Bestätigungslink ist abgelaufen. Bitte registrieren Sie sich erneut.',
+        );
       }
       await this.users.useToken(m, token.id, token.userId);
       await this.audit.write(m, { actorId: token.userId, action: 'user.email_confirmed', subjectType: 'user', subjectId: token.userId });
@@ -113,8 +161,13 @@ export class RegistrationService {
 }
 
 export const townTaken = (name: string) =>
-  new DomainError(HttpStatus.CONFLICT, 'town_already_registered', `${name} is already registered`,
-    `${name} ist bereits registriert. Bitte wenden Sie sich an die Geschäftsstelle, wenn Sie als weitere Ansprechperson hinzukommen möchten.`, 'ags');
+  new DomainError(
+    HttpStatus.CONFLICT,
+    'town_already_registered',
+    `${name} is already registered`,
+    `${name} ist bereits registriert. Bitte wenden Sie sich an die Geschäftsstelle, wenn Sie als weitere Ansprechperson hinzukommen möchten.`,
+    'ags',
+  );
 
 function germanWeakness(): string {
   return 'Das Passwort ist zu schwach: mindestens 10 Zeichen mit drei der vier Arten Kleinbuchstaben, Großbuchstaben, Ziffern und Sonderzeichen, und nicht die E-Mail-Adresse.';

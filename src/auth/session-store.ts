@@ -20,15 +20,21 @@ export function createSessionStore(pool: Pool): session.Store & { close(): void 
 
   class ThrottledTouchStore extends PgStore {
     override get(sid: string, fn: Callback<session.SessionData | null>): void {
-      const self = this as unknown as { query(sql: string, params: unknown[], fn: Callback<{ sess: session.SessionData; expireMs: number }>): void };
+      const self = this as unknown as {
+        query(sql: string, params: unknown[], fn: Callback<{ sess: session.SessionData; expireMs: number }>): void;
+      };
       // expire is a timestamp without time zone written through the session's TimeZone: read it back the same way.
-      self.query(`SELECT sess, extract(epoch FROM expire::timestamptz) * 1000 AS "expireMs" FROM http_session WHERE sid = $1 AND expire >= now()`, [sid], (err, row) => {
-        if (err) return fn(err);
-        if (!row) return fn(null, null);
-        if (storedExpiry.size >= MAX_PENDING) storedExpiry.clear();
-        storedExpiry.set(sid, Number(row.expireMs));
-        fn(null, row.sess);
-      });
+      self.query(
+        `SELECT sess, extract(epoch FROM expire::timestamptz) * 1000 AS "expireMs" FROM http_session WHERE sid = $1 AND expire >= now()`,
+        [sid],
+        (err, row) => {
+          if (err) return fn(err);
+          if (!row) return fn(null, null);
+          if (storedExpiry.size >= MAX_PENDING) storedExpiry.clear();
+          storedExpiry.set(sid, Number(row.expireMs));
+          fn(null, row.sess);
+        },
+      );
     }
 
     override touch(sid: string, sess: session.SessionData, fn?: (err?: unknown) => void): void {

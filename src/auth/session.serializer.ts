@@ -15,6 +15,9 @@ export class SessionSerializer extends PassportSerializer {
   }
 
   deserializeUser(id: string, done: (err: unknown, user?: SessionUser | false) => void) {
-    this.auth.load(id).then((u) => done(null, u ?? false), (err) => done(err));
+    this.auth.load(id).then(
+      (u) => done(null, u ?? false),
+      (err) => done(err),
+    );
   }
 }

@@ -15,7 +15,10 @@ const FUNCTIONS = ['mayor', 'deputy', 'staff'] as const;
 @ApiExcludeController()
 @Controller()
 export class TownContactsPagesController {
-  constructor(private readonly contacts: TownContactsService, private readonly views: TownContactsViewModel) {}
+  constructor(
+    private readonly contacts: TownContactsService,
+    private readonly views: TownContactsViewModel,
+  ) {}
 
   @Get('meine-kommune/kontakte')
   @Roles('town_contact')
@@ -28,11 +31,16 @@ export class TownContactsPagesController {
   async invite(@CurrentUser() user: SessionUser, @Body() body: Record<string, unknown>, @Res() res: Response) {
     const form = { email: str(body.email).trim(), displayName: str(body.displayName), contactFunction: str(body.contactFunction) };
     const errors: string[] = [];
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email) || form.email.length > 254) errors.push('Bitte geben Sie eine gültige E-Mail-Adresse an.');
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email) || form.email.length > 254)
+      errors.push('Bitte geben Sie eine gültige E-Mail-Adresse an.');
     if (!FUNCTIONS.includes(form.contactFunction as never)) errors.push('Bitte wählen Sie die Funktion aus.');
     if (!errors.length) {
       try {
-        await this.contacts.invite(user, user.townId!, form as { email: string; displayName: string; contactFunction: 'mayor' | 'deputy' | 'staff' });
+        await this.contacts.invite(
+          user,
+          user.townId!,
+          form as { email: string; displayName: string; contactFunction: 'mayor' | 'deputy' | 'staff' },
+        );
         return res.redirect(303, '/meine-kommune/kontakte?erledigt=eingeladen');
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
@@ -50,7 +58,9 @@ export class TownContactsPagesController {
       return res.redirect(303, '/meine-kommune/kontakte?erledigt=entfernt');
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      return res.status(err.getStatus()).render('town-contacts', await this.views.townPage(user, user.townId!, { errors: [err.messageDe] }));
+      return res
+        .status(err.getStatus())
+        .render('town-contacts', await this.views.townPage(user, user.townId!, { errors: [err.messageDe] }));
     }
   }
 
@@ -58,7 +68,12 @@ export class TownContactsPagesController {
   async invitation(@Query('token') token: string | undefined, @Res() res: Response) {
     const invitation = token ? await this.contacts.invitationFor(token) : null;
     if (!invitation) {
-      return res.status(400).render('invitation', { title: 'Einladung', errors: ['Dieser Einladungslink ist ungültig, abgelaufen oder wurde bereits verwendet.'] });
+      return res
+        .status(400)
+        .render('invitation', {
+          title: 'Einladung',
+          errors: ['Dieser Einladungslink ist ungültig, abgelaufen oder wurde bereits verwendet.'],
+        });
     }
     return res.render('invitation', { title: 'Einladung annehmen', token, invitation });
   }
@@ -72,7 +87,9 @@ export class TownContactsPagesController {
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       const invitation = err.code === 'weak_password' ? await this.contacts.invitationFor(token) : null;
-      return res.status(err.getStatus()).render('invitation', { title: 'Einladung annehmen', token: invitation ? token : undefined, invitation, errors: [err.messageDe] });
+      return res
+        .status(err.getStatus())
+        .render('invitation', { title: 'Einladung annehmen', token: invitation ? token : undefined, invitation, errors: [err.messageDe] });
     }
   }
 
@@ -81,7 +98,12 @@ export class TownContactsPagesController {
 
   @Get('geschaeftsstelle/kommunen/:id/kontakte')
   @Roles('office', 'admin')
-  async officeContacts(@CurrentUser() user: SessionUser, @Param('id', ParseUUIDPipe) id: string, @Query('erledigt') done: string | undefined, @Res() res: Response) {
+  async officeContacts(
+    @CurrentUser() user: SessionUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query('erledigt') done: string | undefined,
+    @Res() res: Response,
+  ) {
     return res.render('town-contacts', await this.views.townPage(user, id, { done }));
   }
 

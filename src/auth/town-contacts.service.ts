@@ -32,11 +32,19 @@ export interface InviteInput {
 }
 
 const forbidden = () =>
-  new DomainError(HttpStatus.FORBIDDEN, 'not_your_town', 'Only contacts of this town and the office manage its contacts',
-    'Die Kontakte einer Kommune verwalten nur ihre Ansprechpersonen und die Geschäftsstelle.');
+  new DomainError(
+    HttpStatus.FORBIDDEN,
+    'not_your_town',
+    'Only contacts of this town and the office manage its contacts',
+    'Die Kontakte einer Kommune verwalten nur ihre Ansprechpersonen und die Geschäftsstelle.',
+  );
 const lastContact = () =>
-  new DomainError(HttpStatus.CONFLICT, 'last_contact', 'The last contact of a town cannot be removed',
-    'Die letzte Ansprechperson einer Kommune kann nicht entfernt werden. Bitte laden Sie zuerst eine Nachfolge ein.');
+  new DomainError(
+    HttpStatus.CONFLICT,
+    'last_contact',
+    'The last contact of a town cannot be removed',
+    'Die letzte Ansprechperson einer Kommune kann nicht entfernt werden. Bitte laden Sie zuerst eine Nachfolge ein.',
+  );
 
 /** Several contacts per town: invitations by mail, the office's handover of the main contact, removal. */
 @Injectable()
@@ -53,7 +61,12 @@ export class TownContactsService {
   async list(viewer: SessionUser, townId: string): Promise<TownContact[]> {
     if (viewer.townId !== townId && !isOffice(viewer)) throw forbidden();
     return (await this.users.findContactsOfTown(townId)).map((c) => ({
-      id: c.id, displayName: c.displayName, email: c.email, contactFunction: c.contactFunction, mainContact: c.mainContact, active: !!c.emailConfirmedAt,
+      id: c.id,
+      displayName: c.displayName,
+      email: c.email,
+      contactFunction: c.contactFunction,
+      mainContact: c.mainContact,
+      active: !!c.emailConfirmedAt,
     }));
   }
 
@@ -62,44 +75,88 @@ export class TownContactsService {
     if (actor.townId !== townId) throw forbidden();
     const displayName = sanitiseDisplayName(input.displayName);
     if (!displayName) {
-      throw new DomainError(HttpStatus.BAD_REQUEST, 'invalid_display_name', 'displayName must be 2 to 80 characters: letters, spaces and . - \' only',
-        'Bitte geben Sie den Namen an (2 bis 80 Zeichen, nur Buchstaben, Leerzeichen und . - \').', 'displayName');
+      throw new DomainError(
+        HttpStatus.BAD_REQUEST,
+        'invalid_display_name',
+        "displayName must be 2 to 80 characters: letters, spaces and . - ' only",
+        "Bitte geben Sie den Namen an (2 bis 80 Zeichen, nur Buchstaben, Leerzeichen und . - ').",
+        'displayName',
+      );
     }
     const email = input.email.trim();
     const token = newToken();
-    const deliveryId = await this.towns.transaction(async (m) => {
-      const town = await this.towns.findByIdForUpdate(m, townId);
-      if (!town) throw townNotFound();
-      if (town.status !== 'verified') {
-        throw new DomainError(HttpStatus.CONFLICT, 'town_not_verified', 'Colleagues can be invited once the office has verified the town',
-          'Weitere Ansprechpersonen können Sie einladen, sobald die Geschäftsstelle Ihre Kommune bestätigt hat.');
-      }
-      await this.users.purgeExpiredRegistrations(m, email);
-      if (await this.users.findIdByEmail(email, m)) {
-        throw new DomainError(HttpStatus.CONFLICT, 'email_taken', 'This address already belongs to an account',
-          'Für diese E-Mail-Adresse besteht bereits ein Konto. Bitte wenden Sie sich an die Geschäftsstelle.', 'email');
-      }
-      const user = await this.users.create(m, {
-        email, passwordHash: '!', role: 'town_contact', displayName, townId, contactFunction: input.contactFunction, mainContact: false,
+    const deliveryId = await this.towns
+      .transaction(async (m) => {
+        const town = await this.towns.findByIdForUpdate(m, townId);
+        if (!town) throw townNotFound();
+        if (town.status !== 'verified') {
+          throw new DomainError(
+            HttpStatus.CONFLICT,
+            'town_not_verified',
+            'Colleagues can be invited once the office has verified the town',
+            'Weitere Ansprechpersonen können Sie einladen, sobald die Geschäftsstelle Ihre Kommune bestätigt hat.',
+          );
+        }
+        await this.users.purgeExpiredRegistrations(m, email);
+        if (await this.users.findIdByEmail(email, m)) {
+          throw new DomainError(
+            HttpStatus.CONFLICT,
+            'email_taken',
+            'This address already belongs to an account',
+            'Für diese E-Mail-Adresse besteht bereits ein Konto. Bitte wenden Sie sich an die Geschäftsstelle.',
+            'email',
+          );
+        }
+        const user = await this.users.create(m, {
+          email,
+          passwordHash: '!',
+          role: 'town_contact',
+          displayName,
+          townId,
+          contactFunction: input.contactFunction,
+          mainContact: false,
+        });
+        const row = await this.users.createToken(m, {
+          userId: user.id,
+          purpose: INVITATION_PURPOSE,
+          tokenHash: token.hash,
+          expiresAt: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
+        });
+        await this.audit.write(m, {
+          actorId: actor.id,
+          action: 'contact.invited',
+          subjectType: 'town',
+          subjectId: townId,
+          data: { userId: user.id },
+        });
+        return this.mail.record(
+          {
+            dedupeKey: `contact-invitation:${row.id}`,
+            recipient: email,
+            template: 'contact-invitation',
+            context: {
+              displayName,
+              inviterName: actor.displayName,
+              townName: town.municipality.name,
+              acceptUrl: `${this.config.appUrl}/einladung?token=${token.raw}`,
+              validDays: INVITATION_DAYS,
+            },
+          },
+          m,
+        );
+      })
+      .catch((err) => {
+        if (err?.code === '23505') {
+          throw new DomainError(
+            HttpStatus.CONFLICT,
+            'email_taken',
+            'This address already belongs to an account',
+            'Für diese E-Mail-Adresse besteht bereits ein Konto. Bitte wenden Sie sich an die Geschäftsstelle.',
+            'email',
+          );
+        }
+        throw err;
       });
-      const row = await this.users.createToken(m, {
-        userId: user.id, purpose: INVITATION_PURPOSE, tokenHash: token.hash, expiresAt: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
-      });
-      await this.audit.write(m, { actorId: actor.id, action: 'contact.invited', subjectType: 'town', subjectId: townId, data: { userId: user.id } });
-      return this.mail.record({
-        dedupeKey: `contact-invitation:${row.id}`, recipient: email, template: 'contact-invitation',
-        context: {
-          displayName, inviterName: actor.displayName, townName: town.municipality.name,
-          acceptUrl: `${this.config.appUrl}/einladung?token=${token.raw}`, validDays: INVITATION_DAYS,
-        },
-      }, m);
-    }).catch((err) => {
-      if (err?.code === '23505') {
-        throw new DomainError(HttpStatus.CONFLICT, 'email_taken', 'This address already belongs to an account',
-          'Für diese E-Mail-Adresse besteht bereits ein Konto. Bitte wenden Sie sich an die Geschäftsstelle.', 'email');
-      }
-      throw err;
-    });
     await this.mail.dispatch([deliveryId]);
   }
 
@@ -115,14 +172,23 @@ export class TownContactsService {
     await this.towns.transaction(async (m) => {
       const token = await this.users.findTokenForUpdate(m, hashToken(rawToken), INVITATION_PURPOSE);
       if (!token || token.usedAt || token.expiresAt.getTime() < Date.now()) {
-        throw new DomainError(HttpStatus.BAD_REQUEST, 'invalid_token', 'The invitation link is invalid, used or expired',
-          'Dieser Einladungslink ist ungültig, abgelaufen oder wurde bereits verwendet. Bitte bitten Sie um eine neue Einladung.');
+        throw new DomainError(
+          HttpStatus.BAD_REQUEST,
+          'invalid_token',
+          'The invitation link is invalid, used or expired',
+          'Dieser Einladungslink ist ungültig, abgelaufen oder wurde bereits verwendet. Bitte bitten Sie um eine neue Einladung.',
+        );
       }
       const user = (await this.users.findById(token.userId))!;
       const weak = passwordWeakness(password, user.email);
       if (weak) {
-        throw new DomainError(HttpStatus.BAD_REQUEST, 'weak_password', weak,
-          'Das Passwort ist zu schwach: mindestens 10 Zeichen mit drei der vier Arten Kleinbuchstaben, Großbuchstaben, Ziffern und Sonderzeichen, und nicht die E-Mail-Adresse.', 'password');
+        throw new DomainError(
+          HttpStatus.BAD_REQUEST,
+          'weak_password',
+          weak,
+          'Das Passwort ist zu schwach: mindestens 10 Zeichen mit drei der vier Arten Kleinbuchstaben, Großbuchstaben, Ziffern und Sonderzeichen, und nicht die E-Mail-Adresse.',
+          'password',
+        );
       }
       await this.users.setPasswordHash(m, user.id, await hashPassword(password));
       await this.users.markTokenUsed(m, token.id, user.id);
@@ -138,19 +204,43 @@ export class TownContactsService {
       if (!town) throw townNotFound();
       const contact = (await this.users.findContactsOfTown(townId, m)).find((c) => c.id === userId);
       if (!contact) {
-        throw new DomainError(HttpStatus.NOT_FOUND, 'contact_not_found', 'No such contact of this town', 'Diese Ansprechperson gehört nicht zu der Kommune.');
+        throw new DomainError(
+          HttpStatus.NOT_FOUND,
+          'contact_not_found',
+          'No such contact of this town',
+          'Diese Ansprechperson gehört nicht zu der Kommune.',
+        );
       }
       if (!contact.emailConfirmedAt) {
-        throw new DomainError(HttpStatus.CONFLICT, 'contact_not_active', 'The contact has not accepted the invitation yet',
-          'Diese Person hat ihre Einladung noch nicht angenommen.');
+        throw new DomainError(
+          HttpStatus.CONFLICT,
+          'contact_not_active',
+          'The contact has not accepted the invitation yet',
+          'Diese Person hat ihre Einladung noch nicht angenommen.',
+        );
       }
       if (contact.mainContact) return null;
       await this.users.setMainContact(m, townId, userId);
-      await this.audit.write(m, { actorId: actor.id, action: 'contact.main_changed', subjectType: 'town', subjectId: townId, data: { userId } });
-      return this.mail.record({
-        dedupeKey: `main-contact:${townId}:${userId}:${Date.now()}`, recipient: contact.email, template: 'main-contact',
-        context: { displayName: contact.displayName, townName: town.municipality.name, profileUrl: `${this.config.appUrl}/meine-kommune` },
-      }, m);
+      await this.audit.write(m, {
+        actorId: actor.id,
+        action: 'contact.main_changed',
+        subjectType: 'town',
+        subjectId: townId,
+        data: { userId },
+      });
+      return this.mail.record(
+        {
+          dedupeKey: `main-contact:${townId}:${userId}:${Date.now()}`,
+          recipient: contact.email,
+          template: 'main-contact',
+          context: {
+            displayName: contact.displayName,
+            townName: town.municipality.name,
+            profileUrl: `${this.config.appUrl}/meine-kommune`,
+          },
+        },
+        m,
+      );
     });
     if (deliveryId) await this.mail.dispatch([deliveryId]);
   }
@@ -164,12 +254,21 @@ export class TownContactsService {
       const contacts = await this.users.findContactsOfTown(townId, m);
       const contact = contacts.find((c) => c.id === userId);
       if (!contact) {
-        throw new DomainError(HttpStatus.NOT_FOUND, 'contact_not_found', 'No such contact of this town', 'Diese Ansprechperson gehört nicht zu der Kommune.');
+        throw new DomainError(
+          HttpStatus.NOT_FOUND,
+          'contact_not_found',
+          'No such contact of this town',
+          'Diese Ansprechperson gehört nicht zu der Kommune.',
+        );
       }
       if (contact.emailConfirmedAt && !contacts.some((c) => c.id !== userId && c.emailConfirmedAt)) throw lastContact();
       if (contact.mainContact) {
-        throw new DomainError(HttpStatus.CONFLICT, 'main_contact', 'Hand the main contact over before removing it',
-          'Die Hauptansprechperson kann erst entfernt werden, wenn die Geschäftsstelle eine andere Person dazu bestimmt hat.');
+        throw new DomainError(
+          HttpStatus.CONFLICT,
+          'main_contact',
+          'Hand the main contact over before removing it',
+          'Die Hauptansprechperson kann erst entfernt werden, wenn die Geschäftsstelle eine andere Person dazu bestimmt hat.',
+        );
       }
       await this.users.endSessions(m, [userId]);
       await this.audit.write(m, { actorId: actor.id, action: 'contact.removed', subjectType: 'town', subjectId: townId });

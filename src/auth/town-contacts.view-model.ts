@@ -25,10 +25,15 @@ export interface TownContactsPage {
 /** What the contacts pages show, for the town's own page and the office's page alike. */
 @Injectable()
 export class TownContactsViewModel {
-  constructor(private readonly contacts: TownContactsService, private readonly towns: TownRepository) {}
+  constructor(
+    private readonly contacts: TownContactsService,
+    private readonly towns: TownRepository,
+  ) {}
 
   async townPage(
-    viewer: SessionUser, townId: string, opts: { done?: string; errors?: string[]; form?: TownContactsPage['form'] },
+    viewer: SessionUser,
+    townId: string,
+    opts: { done?: string; errors?: string[]; form?: TownContactsPage['form'] },
   ): Promise<TownContactsPage> {
     const town = await this.towns.findById(townId);
     if (!town) throw townNotFound();
@@ -46,5 +51,4 @@ export class TownContactsViewModel {
       errors: opts.errors ?? [],
     };
   }
-
 }

@@ -71,7 +71,14 @@ export class UserRepository {
   /** An account whose email needs no confirmation (created by the office's command line or the demo seed). */
   async insertConfirmed(
     manager: EntityManager,
-    u: { email: string; passwordHash: string; role: UserAccount['role']; displayName: string; townId?: string | null; contactFunction?: string | null },
+    u: {
+      email: string;
+      passwordHash: string;
+      role: UserAccount['role'];
+      displayName: string;
+      townId?: string | null;
+      contactFunction?: string | null;
+    },
   ): Promise<string> {
     const [row] = await manager.query(
       `INSERT INTO user_account (email, password_hash, role, display_name, town_id, contact_function, email_confirmed_at)
@@ -124,7 +131,10 @@ export class UserRepository {
 
   /** Earlier links of the same purpose stop working when a new one is sent or one is used. */
   async revokeTokens(manager: EntityManager, userId: string, purpose: string): Promise<void> {
-    await manager.query(`UPDATE email_token SET used_at = now() WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL`, [userId, purpose]);
+    await manager.query(`UPDATE email_token SET used_at = now() WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL`, [
+      userId,
+      purpose,
+    ]);
   }
 
   /** An unused, unexpired token (read only; use findTokenForUpdate to consume it). */

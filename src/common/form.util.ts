@@ -2,7 +2,8 @@ import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
 
 /** A form field as text; a nested object (`a[b]=c` in the body) is not text and counts as empty. */
-export const asText = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '');
+export const asText = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
 
 /** A form field that may arrive once (string) or repeated (array). */
 export const asList = (v: unknown): string[] => (v == null ? [] : Array.isArray(v) ? v.map(asText) : [asText(v)]);

@@ -14,8 +14,11 @@ export function registerViewHelpers(pagesDir: string): void {
   hbs.registerHelper('inc', (i: number) => i + 1);
   hbs.registerHelper('num', (n: unknown) => (typeof n === 'number' ? n.toLocaleString('de-DE') : typeof n === 'string' ? n : '–'));
   hbs.registerHelper('date', (d: unknown) =>
-    d ? new Date(d as string).toLocaleString('de-DE', { timeZone: 'Europe/Berlin', dateStyle: 'medium', timeStyle: 'short' }) : '–');
-  hbs.registerHelper('fixed', (n: unknown) => (typeof n === 'number' ? n.toLocaleString('de-DE', { maximumFractionDigits: 2, minimumFractionDigits: 2 }) : '–'));
+    d ? new Date(d as string).toLocaleString('de-DE', { timeZone: 'Europe/Berlin', dateStyle: 'medium', timeStyle: 'short' }) : '–',
+  );
+  hbs.registerHelper('fixed', (n: unknown) =>
+    typeof n === 'number' ? n.toLocaleString('de-DE', { maximumFractionDigits: 2, minimumFractionDigits: 2 }) : '–',
+  );
   hbs.registerHelper('runKind', (k: string) => RUN_KINDS[k] ?? k);
   hbs.registerHelper('runStatus', (s: string) => RUN_STATUS[s] ?? s);
   hbs.registerHelper('functionLabel', (f: string) => FUNCTIONS[f] ?? f ?? '–');

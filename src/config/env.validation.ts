@@ -2,7 +2,18 @@ import 'reflect-metadata';
 import { isIP } from 'node:net';
 import { plainToInstance, Type } from 'class-transformer';
 import {
-  IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, Validate, ValidatorConstraint, ValidatorConstraintInterface, validateSync,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  Validate,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+  validateSync,
 } from 'class-validator';
 import { isValidHost } from './listen-host';
 
@@ -18,110 +29,164 @@ class IsListenHost implements ValidatorConstraintInterface {
 
 // Every setting comes from the environment; this is the single list, checked once at start-up.
 export class EnvironmentVariables {
-  @IsOptional() @IsIn(['development', 'production', 'test'])
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   PORT: number = 3000;
 
   /** Defaults to http://localhost:<PORT>. */
-  @IsOptional() @IsString() @Matches(/^https?:\/\/[^\s/]+(:\d+)?(\/.*)?$/, { message: 'APP_URL must be an absolute http(s) URL such as http://localhost:3000' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^https?:\/\/[^\s/]+(:\d+)?(\/.*)?$/, { message: 'APP_URL must be an absolute http(s) URL such as http://localhost:3000' })
   APP_URL?: string;
 
   // Address the web process listens on; default 127.0.0.1 in the embedded mode, 0.0.0.0 on servers (listen-host.ts).
-  @IsOptional() @IsString() @Validate(IsListenHost)
+  @IsOptional()
+  @IsString()
+  @Validate(IsListenHost)
   HOST?: string;
 
-  @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must look like postgres://user:password@host:5432/database' })
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must look like postgres://user:password@host:5432/database' })
   DATABASE_URL?: string;
 
-  @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must look like redis://host:6379' })
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must look like redis://host:6379' })
   REDIS_URL?: string;
 
   // Only what the mail transport can send through: smtp(s):// or the local outbox (nothing else, e.g. "log", passes).
-  @IsOptional() @Matches(/^(smtps?:\/\/[^\s]+|outbox)$/, { message: 'SMTP_URL must be smtp://user:pass@host:587, smtps://… or "outbox" (other schemes such as "log" are not supported)' })
+  @IsOptional()
+  @Matches(/^(smtps?:\/\/[^\s]+|outbox)$/, {
+    message: 'SMTP_URL must be smtp://user:pass@host:587, smtps://… or "outbox" (other schemes such as "log" are not supported)',
+  })
   SMTP_URL?: string;
 
-  @IsString() @Matches(/^.+@.+$/, { message: 'MAIL_FROM must contain an email address, e.g. "Kleinstadt-Tandem <tandem@example.org>"' })
+  @IsString()
+  @Matches(/^.+@.+$/, { message: 'MAIL_FROM must contain an email address, e.g. "Kleinstadt-Tandem <tandem@example.org>"' })
   MAIL_FROM = 'Kleinstadt-Tandem <no-reply@kleinstadt-tandem.local>';
 
   // The Geschäftsstelle's mailbox: Reply-To of tandem mails (people answer a person, not a no-reply sender).
-  @IsString() @Matches(/^.+@.+$/, { message: 'MAIL_REPLY_TO must contain an email address, e.g. "Geschäftsstelle <tandem@kleinstadtakademie.de>"' })
+  @IsString()
+  @Matches(/^.+@.+$/, { message: 'MAIL_REPLY_TO must contain an email address, e.g. "Geschäftsstelle <tandem@kleinstadtakademie.de>"' })
   MAIL_REPLY_TO = 'Geschäftsstelle Kleinstadt-Tandem <geschaeftsstelle@kleinstadt-tandem.local>';
 
-  @IsOptional() @IsString() @MinLength(32, { message: 'SESSION_SECRET must be at least 32 characters long' })
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'SESSION_SECRET must be at least 32 characters long' })
   SESSION_SECRET?: string;
 
   @IsString() DATA_DIR = './data';
 
-  @IsString() @Matches(/^[a-z0-9_-]{1,40}$/, { message: 'QUEUE_PREFIX may contain a-z, 0-9, _ and - (max 40)' })
+  @IsString()
+  @Matches(/^[a-z0-9_-]{1,40}$/, { message: 'QUEUE_PREFIX may contain a-z, 0-9, _ and - (max 40)' })
   QUEUE_PREFIX = 'kt';
 
   // Set by the launcher only: 'embedded' runs on PGlite + BullMQ's PostgreSQL backend + a local outbox.
-  @IsOptional() @IsIn(['servers', 'embedded'])
+  @IsOptional()
+  @IsIn(['servers', 'embedded'])
   KT_MODE: 'servers' | 'embedded' = 'servers';
 
   /** Defaults to info (warn under NODE_ENV=test). */
-  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   LOGIN_RATE_LIMIT: number = 10;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(10000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
   REGISTRATION_RATE_LIMIT: number = 20;
 
   // Per account (email), across all client addresses, within 15 minutes: slows a guess spread over many addresses.
-  @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   LOGIN_ACCOUNT_RATE_LIMIT: number = 20;
 
   // Which proxies may set X-Forwarded-For: off (default), a hop count, or a list of proxy addresses/CIDRs.
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   TRUST_PROXY = 'false';
 
   // Demo towns and logins: seeded by the launcher in embedded mode by default; in servers mode only when true.
-  @IsOptional() @IsIn(['true', 'false', ''], { message: 'SEED_DEMO must be true or false' })
+  @IsOptional()
+  @IsIn(['true', 'false', ''], { message: 'SEED_DEMO must be true or false' })
   SEED_DEMO?: string;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(24 * 14)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 14)
   CONFIRM_TOKEN_HOURS: number = 48;
 
   // Finished matching runs kept per kind besides the current ones; older ones are deleted in the background.
-  @Type(() => Number) @IsInt() @Min(0) @Max(100)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(100)
   MATCHING_KEEP_RUNS: number = 3;
   // Start command and seed:demo: new passwords for the demo logins.
   @IsIn(['true', 'false'], { message: 'RESET_DEMO_PASSWORDS must be true or false' })
   RESET_DEMO_PASSWORDS = 'false';
 
   /** Embedded mode: the loopback port of the embedded PostgreSQL (a free one when unset). */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   EMBEDDED_PG_PORT?: number;
 
   /** create:office-user only: the new account's password instead of a generated one (≥ 12 characters, checked there). */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   OFFICE_PASSWORD?: string;
-  @Type(() => Number) @IsInt() @Min(5) @Max(24 * 60)
+  @Type(() => Number)
+  @IsInt()
+  @Min(5)
+  @Max(24 * 60)
   RESET_TOKEN_MINUTES: number = 30;
 
   // Operator texts for the legal pages (plain text files; paragraphs separated by blank lines).
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   IMPRESSUM_FILE?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   DATENSCHUTZ_FILE?: string;
 
   // Weekly digest: when it runs (five-field cron, read in DIGEST_TZ) and the secret that signs unsubscribe links.
-  @IsString() @Matches(/^\S+( \S+){4}$/, { message: 'DIGEST_CRON must be a five-field cron pattern such as "0 7 * * 1" (Monday 07:00)' })
+  @IsString()
+  @Matches(/^\S+( \S+){4}$/, { message: 'DIGEST_CRON must be a five-field cron pattern such as "0 7 * * 1" (Monday 07:00)' })
   DIGEST_CRON = '0 7 * * 1';
 
-  @IsString() @Matches(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, { message: 'DIGEST_TZ must be an IANA time zone such as Europe/Berlin' })
+  @IsString()
+  @Matches(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, { message: 'DIGEST_TZ must be an IANA time zone such as Europe/Berlin' })
   DIGEST_TZ = 'Europe/Berlin';
 
-  @IsOptional() @IsString() @MinLength(32, { message: 'DIGEST_UNSUBSCRIBE_SECRET must be at least 32 characters long (default: SESSION_SECRET)' })
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'DIGEST_UNSUBSCRIBE_SECRET must be at least 32 characters long (default: SESSION_SECRET)' })
   DIGEST_UNSUBSCRIBE_SECRET?: string;
 
   // A delivery left 'sending' by a crashed worker is taken again after this long (the window where one can go out twice).
-  @Type(() => Number) @IsInt() @Min(5) @Max(24 * 3600)
+  @Type(() => Number)
+  @IsInt()
+  @Min(5)
+  @Max(24 * 3600)
   MAIL_CLAIM_TIMEOUT_SECONDS: number = 600;
 }
 
@@ -133,7 +198,9 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
     messages.push('SESSION_SECRET: required when NODE_ENV=production (at least 32 random characters)');
   }
   if (parseTrustProxy(env.TRUST_PROXY) === undefined) {
-    messages.push('TRUST_PROXY: must be false, a number of proxy hops (1-10), or a comma-separated list of proxy addresses/CIDRs (e.g. 10.0.0.0/8, loopback); "true" would trust any client-sent X-Forwarded-For');
+    messages.push(
+      'TRUST_PROXY: must be false, a number of proxy hops (1-10), or a comma-separated list of proxy addresses/CIDRs (e.g. 10.0.0.0/8, loopback); "true" would trust any client-sent X-Forwarded-For',
+    );
   }
   if (!messages.some((m) => m.startsWith('DIGEST_TZ')) && !isTimeZone(env.DIGEST_TZ)) {
     messages.push(`DIGEST_TZ: unknown time zone "${env.DIGEST_TZ}" (use an IANA name such as Europe/Berlin)`);
@@ -160,7 +227,10 @@ export function parseTrustProxy(raw: string | undefined): false | number | strin
   const v = (raw ?? '').trim().toLowerCase();
   if (v === '' || v === 'false' || v === '0' || v === 'off') return false;
   if (/^\d+$/.test(v)) return Number(v) >= 1 && Number(v) <= 10 ? Number(v) : undefined;
-  const parts = v.split(',').map((p) => p.trim()).filter(Boolean);
+  const parts = v
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const ok = parts.length > 0 && parts.every((p) => NAMED_RANGES.has(p) || isAddressOrCidr(p));
   return ok ? parts : undefined;
 }

@@ -38,14 +38,22 @@ export interface ComposedDigest {
 }
 
 /** Drops items that an earlier digest already carried and sections left empty; null when nothing is new. */
-export function composeDigest(sections: readonly DigestSection[], alreadyMailed: ReadonlySet<string>, townName: string): ComposedDigest | null {
+export function composeDigest(
+  sections: readonly DigestSection[],
+  alreadyMailed: ReadonlySet<string>,
+  townName: string,
+): ComposedDigest | null {
   const kept: DigestSection[] = [];
   for (const s of sections) {
     const items = s.items.filter((i) => !alreadyMailed.has(i.key));
     if (items.length) kept.push({ ...s, items, summary: summaryFor(s.key, items.length, s.summary) });
   }
   if (!kept.length) return null;
-  return { sections: kept, itemKeys: kept.flatMap((s) => s.items.map((i) => i.key)), subject: `Neu für ${townName}: ${joinGerman(kept.map((s) => s.summary))}` };
+  return {
+    sections: kept,
+    itemKeys: kept.flatMap((s) => s.items.map((i) => i.key)),
+    subject: `Neu für ${townName}: ${joinGerman(kept.map((s) => s.summary))}`,
+  };
 }
 
 const SUMMARIES: Record<string, [string, string]> = {
@@ -125,7 +133,8 @@ export function mondayOf(period: string): Date {
   return new Date(monday1.getTime() + (p.week - 1) * 7 * 86_400_000);
 }
 
-export const weeksBetween = (from: string, to: string) => Math.round((mondayOf(to).getTime() - mondayOf(from).getTime()) / (7 * 86_400_000));
+export const weeksBetween = (from: string, to: string) =>
+  Math.round((mondayOf(to).getTime() - mondayOf(from).getTime()) / (7 * 86_400_000));
 
 /** "KW 49/2026 (30.11.–6.12.)" for pages and the email. */
 export function periodLabel(period: string): string {

@@ -57,12 +57,19 @@ export class DigestRepository {
   }
 
   async markFannedOut(runId: string, recipients: number, notDue: number): Promise<void> {
-    await this.ds.query(`UPDATE digest_run SET status = 'fanned_out', recipients = $2, not_due = $3, fanned_out_at = now() WHERE id = $1`, [runId, recipients, notDue]);
+    await this.ds.query(`UPDATE digest_run SET status = 'fanned_out', recipients = $2, not_due = $3, fanned_out_at = now() WHERE id = $1`, [
+      runId,
+      recipients,
+      notDue,
+    ]);
   }
 
   /** Runs whose fan-out never finished (a worker died in it), to start again. */
   async unfinishedRuns(olderThanSeconds: number): Promise<{ id: string; period: string }[]> {
-    return this.ds.query(`SELECT id, period FROM digest_run WHERE status = 'fanning_out' AND started_at < now() - make_interval(secs => $1)`, [olderThanSeconds]);
+    return this.ds.query(
+      `SELECT id, period FROM digest_run WHERE status = 'fanning_out' AND started_at < now() - make_interval(secs => $1)`,
+      [olderThanSeconds],
+    );
   }
 
   /** Contacts who may get a digest: confirmed address, verified town, not switched off; with their last mailed week before this one. */
@@ -82,7 +89,10 @@ export class DigestRepository {
   }
 
   async lastMailedPeriod(userId: string, period: string): Promise<string | null> {
-    const rows = await this.ds.query(`SELECT max(period) AS p FROM digest_recipient WHERE user_id = $1 AND outcome = 'mailed' AND period < $2`, [userId, period]);
+    const rows = await this.ds.query(
+      `SELECT max(period) AS p FROM digest_recipient WHERE user_id = $1 AND outcome = 'mailed' AND period < $2`,
+      [userId, period],
+    );
     return rows[0]?.p ?? null;
   }
 
@@ -106,7 +116,19 @@ export class DigestRepository {
    * Claims the (contact, week) slot. Returns false when a row exists already: then this digest was decided before
    * (or by a concurrent job, which this insert waited for) and nothing more may happen.
    */
-  async claimSlot(m: EntityManager, r: { runId: string; userId: string; townId: string; period: string; outcome: 'mailed' | 'skipped'; skipReason: string | null; items: string[]; deliveryId: string | null }): Promise<string | null> {
+  async claimSlot(
+    m: EntityManager,
+    r: {
+      runId: string;
+      userId: string;
+      townId: string;
+      period: string;
+      outcome: 'mailed' | 'skipped';
+      skipReason: string | null;
+      items: string[];
+      deliveryId: string | null;
+    },
+  ): Promise<string | null> {
     const rows = await m.query(
       `INSERT INTO digest_recipient (run_id, user_id, town_id, period, outcome, skip_reason, items, delivery_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (user_id, period) DO NOTHING RETURNING id`,
@@ -116,7 +138,9 @@ export class DigestRepository {
   }
 
   /** The town's suggestions in the current suggestions run, with the partner's facts and scored components. */
-  async currentSuggestions(townId: string): Promise<{ partnerId: string; name: string; stateName: string; population: number; components: never[] }[]> {
+  async currentSuggestions(
+    townId: string,
+  ): Promise<{ partnerId: string; name: string; stateName: string; population: number; components: never[] }[]> {
     return this.ds.query(
       `SELECT s.partner_id AS "partnerId", m.name, m.state_name AS "stateName", m.population, s.components
        FROM matching_run r
@@ -132,7 +156,11 @@ export class DigestRepository {
    * Towns verified since `since` that share at least one topic with this town, with the shared topics' names.
    * Starts from the few recently verified towns (partial index on decided_at), then looks up their topics by key.
    */
-  async newlyVerifiedOnTopics(townId: string, since: Date, limit = 20): Promise<{ id: string; name: string; stateName: string; population: number; topics: string[] }[]> {
+  async newlyVerifiedOnTopics(
+    townId: string,
+    since: Date,
+    limit = 20,
+  ): Promise<{ id: string; name: string; stateName: string; population: number; topics: string[] }[]> {
     return this.ds.query(
       `WITH recent AS (
          SELECT t.id, t.ags, t.decided_at FROM town t
@@ -163,7 +191,10 @@ export class DigestRepository {
     return rows;
   }
 
-  async recipientsOfRun(runId: string, limit = 200): Promise<{ townName: string; displayName: string; outcome: string; skipReason: string | null; mailStatus: string | null }[]> {
+  async recipientsOfRun(
+    runId: string,
+    limit = 200,
+  ): Promise<{ townName: string; displayName: string; outcome: string; skipReason: string | null; mailStatus: string | null }[]> {
     return this.ds.query(
       `SELECT m.name AS "townName", u.display_name AS "displayName", d.outcome, d.skip_reason AS "skipReason", md.status AS "mailStatus"
        FROM digest_recipient d JOIN user_account u ON u.id = d.user_id JOIN town t ON t.id = d.town_id JOIN municipality m ON m.ags = t.ags
@@ -173,7 +204,9 @@ export class DigestRepository {
   }
 
   async verifiedTowns(): Promise<{ id: string; name: string; stateName: string }[]> {
-    return this.ds.query(`SELECT t.id, m.name, m.state_name AS "stateName" FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.status = 'verified' ORDER BY m.name, m.state_name`);
+    return this.ds.query(
+      `SELECT t.id, m.name, m.state_name AS "stateName" FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.status = 'verified' ORDER BY m.name, m.state_name`,
+    );
   }
 
   async contactsOfTown(townId: string): Promise<{ id: string }[]> {
@@ -186,7 +219,10 @@ export class DigestRepository {
   }
 
   async setFrequency(userId: string, frequency: DigestFrequency): Promise<boolean> {
-    const [, affected] = await this.ds.query(`UPDATE user_account SET digest_frequency = $2 WHERE id = $1 AND role = 'town_contact'`, [userId, frequency]);
+    const [, affected] = await this.ds.query(`UPDATE user_account SET digest_frequency = $2 WHERE id = $1 AND role = 'town_contact'`, [
+      userId,
+      frequency,
+    ]);
     return affected > 0;
   }
 }

@@ -6,7 +6,15 @@ import { Roles } from '../auth/roles.guard';
 import type { SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { DIGEST_FREQUENCIES, FREQUENCY_LABELS, isoWeekOf, parseIsoWeek, periodLabel, verifyUnsubscribe, type DigestFrequency } from './digest-content.util';
+import {
+  DIGEST_FREQUENCIES,
+  FREQUENCY_LABELS,
+  isoWeekOf,
+  parseIsoWeek,
+  periodLabel,
+  verifyUnsubscribe,
+  type DigestFrequency,
+} from './digest-content.util';
 import { DigestsService } from './digests.service';
 
 const TRIGGERS: Record<string, string> = { schedule: 'zeitgesteuert', office: 'Geschäftsstelle' };
@@ -15,7 +23,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 @ApiExcludeController()
 @Controller()
 export class DigestsPagesController {
-  constructor(private readonly digests: DigestsService, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    private readonly digests: DigestsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   // ---- the contact's own setting ----
 
@@ -71,7 +82,13 @@ export class DigestsPagesController {
 
   @Get('geschaeftsstelle/uebersicht')
   @Roles('office', 'admin')
-  async office(@Query('kommune') townId: string | undefined, @Query('gestartet') started: string | undefined, @Res() res: Response, errors: string[] = [], status = 200) {
+  async office(
+    @Query('kommune') townId: string | undefined,
+    @Query('gestartet') started: string | undefined,
+    @Res() res: Response,
+    errors: string[] = [],
+    status = 200,
+  ) {
     const [runs, towns] = await Promise.all([this.digests.runs(), this.digests.verifiedTowns()]);
     let preview = null;
     if (townId !== undefined) {
@@ -81,7 +98,10 @@ export class DigestsPagesController {
       } else {
         try {
           const p = await this.digests.preview(townId);
-          preview = { label: periodLabel(p.period), contacts: p.contacts.map((c) => ({ ...c, frequencyLabel: FREQUENCY_LABELS[c.frequency] })) };
+          preview = {
+            label: periodLabel(p.period),
+            contacts: p.contacts.map((c) => ({ ...c, frequencyLabel: FREQUENCY_LABELS[c.frequency] })),
+          };
         } catch (err) {
           if (!(err instanceof DomainError)) throw err;
           errors = [...errors, err.messageDe];
@@ -95,7 +115,10 @@ export class DigestsPagesController {
       errors,
       started: !!startedWeek,
       startedLabel: startedWeek ? periodLabel(startedWeek) : '',
-      scheduleLabel: this.config.digest.cron === '0 7 * * 1' ? `montags 7:00 Uhr (${this.config.digest.timeZone})` : `nach Zeitplan „${this.config.digest.cron}“ (${this.config.digest.timeZone})`,
+      scheduleLabel:
+        this.config.digest.cron === '0 7 * * 1'
+          ? `montags 7:00 Uhr (${this.config.digest.timeZone})`
+          : `nach Zeitplan „${this.config.digest.cron}“ (${this.config.digest.timeZone})`,
       currentWeek: isoWeekOf(new Date(), this.config.digest.timeZone),
       runs: runs.map((r) => ({
         ...r,

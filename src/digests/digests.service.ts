@@ -6,7 +6,17 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailService } from '../mail/mail.service';
 import { JOBS, QUEUES } from '../queue/queue-names';
 import {
-  composeDigest, ComposedDigest, DigestFrequency, DigestSection, DIGEST_FREQUENCIES, isDue, isoWeekOf, parseIsoWeek, periodLabel, SKIP_REASONS, unsubscribeUrl,
+  composeDigest,
+  ComposedDigest,
+  DigestFrequency,
+  DigestSection,
+  DIGEST_FREQUENCIES,
+  isDue,
+  isoWeekOf,
+  parseIsoWeek,
+  periodLabel,
+  SKIP_REASONS,
+  unsubscribeUrl,
 } from './digest-content.util';
 import { DIGEST_SECTION_PROVIDERS, type DigestSectionProvider } from './digest-section.provider';
 import { DigestRepository, RecipientState } from './digest.repository';
@@ -52,11 +62,13 @@ export class DigestsService {
     const candidates = await this.repo.fanOutCandidates(period);
     const due = candidates.filter((c) => isDue(c.frequency, c.lastMailedPeriod, period));
     for (let i = 0; i < due.length; i += FAN_OUT_CHUNK) {
-      await this.queue.addBulk(due.slice(i, i + FAN_OUT_CHUNK).map((c) => ({
-        name: JOBS.sendDigest,
-        data: { runId, userId: c.userId, period },
-        opts: { jobId: `digest-${c.userId}-${period}` },
-      })));
+      await this.queue.addBulk(
+        due.slice(i, i + FAN_OUT_CHUNK).map((c) => ({
+          name: JOBS.sendDigest,
+          data: { runId, userId: c.userId, period },
+          opts: { jobId: `digest-${c.userId}-${period}` },
+        })),
+      );
     }
     await this.repo.markFannedOut(runId, due.length, candidates.length - due.length);
     this.logger.log(`Digest ${period}: ${due.length} recipients queued, ${candidates.length - due.length} not due this week`);
@@ -73,27 +85,39 @@ export class DigestsService {
     if (state.doneThisPeriod) return 'already-done';
     const skip = state.frequency === 'off' ? SKIP_REASONS.off : !state.townVerified ? SKIP_REASONS.notVerified : null;
     const digest = skip ? null : await this.compose(state);
-    const deliveryId = await this.repo.transaction(async (m) => {
-      const slot = { runId, userId, townId: state.townId, period, items: digest?.itemKeys ?? [] };
-      if (!digest) {
-        return (await this.repo.claimSlot(m, { ...slot, outcome: 'skipped', skipReason: skip ?? SKIP_REASONS.nothingNew, deliveryId: null })) ? 'skipped' : null;
-      }
-      const unsubscribe = unsubscribeUrl(this.config.appUrl, this.config.digest.unsubscribeSecret, userId);
-      const id = await this.mail.record({
-        dedupeKey: `digest:${userId}:${period}`,
-        recipient: state.email,
-        template: 'digest',
-        context: this.mailContext(state, digest, period, unsubscribe),
-        headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-      }, m);
-      // The slot decides: when another job holds this (contact, week) already, this transaction is rolled back
-      // (the delivery row above with it) and nothing is dispatched.
-      if (!(await this.repo.claimSlot(m, { ...slot, outcome: 'mailed', skipReason: null, deliveryId: id }))) throw new SlotTaken();
-      return id;
-    }).catch((err) => {
-      if (err instanceof SlotTaken) return null;
-      throw err;
-    });
+    const deliveryId = await this.repo
+      .transaction(async (m) => {
+        const slot = { runId, userId, townId: state.townId, period, items: digest?.itemKeys ?? [] };
+        if (!digest) {
+          return (await this.repo.claimSlot(m, {
+            ...slot,
+            outcome: 'skipped',
+            skipReason: skip ?? SKIP_REASONS.nothingNew,
+            deliveryId: null,
+          }))
+            ? 'skipped'
+            : null;
+        }
+        const unsubscribe = unsubscribeUrl(this.config.appUrl, this.config.digest.unsubscribeSecret, userId);
+        const id = await this.mail.record(
+          {
+            dedupeKey: `digest:${userId}:${period}`,
+            recipient: state.email,
+            template: 'digest',
+            context: this.mailContext(state, digest, period, unsubscribe),
+            headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+          },
+          m,
+        );
+        // The slot decides: when another job holds this (contact, week) already, this transaction is rolled back
+        // (the delivery row above with it) and nothing is dispatched.
+        if (!(await this.repo.claimSlot(m, { ...slot, outcome: 'mailed', skipReason: null, deliveryId: id }))) throw new SlotTaken();
+        return id;
+      })
+      .catch((err) => {
+        if (err instanceof SlotTaken) return null;
+        throw err;
+      });
     if (deliveryId === null) return 'already-done';
     if (deliveryId === 'skipped') return 'skipped';
     await this.mail.dispatch([deliveryId]);
@@ -102,7 +126,9 @@ export class DigestsService {
 
   private async compose(state: RecipientState): Promise<ComposedDigest | null> {
     // News since the last digest; a first digest looks back one week (not to the contact's registration).
-    const since = state.lastMailedAt ? new Date(state.lastMailedAt) : new Date(Math.max(new Date(state.createdAt).getTime(), Date.now() - FIRST_LOOKBACK_MS));
+    const since = state.lastMailedAt
+      ? new Date(state.lastMailedAt)
+      : new Date(Math.max(new Date(state.createdAt).getTime(), Date.now() - FIRST_LOOKBACK_MS));
     const recipient = { userId: state.userId, townId: state.townId, townName: state.townName, since };
     // Providers are independent reads: run side by side (a run is bound by round trips, not by CPU).
     const sections = (await Promise.all(this.providers.map((p) => p.collect(recipient)))).filter((s) => !!s?.items.length);
@@ -122,12 +148,25 @@ export class DigestsService {
   }
 
   /** What each contact of a town would get in the coming week (nothing is written). */
-  async preview(townId: string): Promise<{ period: string; contacts: { displayName: string; email: string; frequency: DigestFrequency; due: boolean; digest: ReturnType<DigestsService['mailContext']> | null; skipReason: string | null }[] }> {
+  async preview(
+    townId: string,
+  ): Promise<{
+    period: string;
+    contacts: {
+      displayName: string;
+      email: string;
+      frequency: DigestFrequency;
+      due: boolean;
+      digest: ReturnType<DigestsService['mailContext']> | null;
+      skipReason: string | null;
+    }[];
+  }> {
     // The next digest: this week's, unless this week's run exists already, then next week's.
     const thisWeek = this.periodAt(new Date());
     const period = (await this.repo.runExists(thisWeek)) ? this.periodAt(new Date(Date.now() + 7 * 86_400_000)) : thisWeek;
     const contacts = await this.repo.contactsOfTown(townId);
-    if (!contacts.length) throw new DomainError(HttpStatus.NOT_FOUND, 'town_not_found', 'Town not found', 'Diese Kommune hat keine Ansprechperson.');
+    if (!contacts.length)
+      throw new DomainError(HttpStatus.NOT_FOUND, 'town_not_found', 'Town not found', 'Diese Kommune hat keine Ansprechperson.');
     const out = [];
     for (const c of contacts) {
       const state = (await this.repo.recipientState(c.id, AFTER_ALL_WEEKS))!;
@@ -136,8 +175,13 @@ export class DigestsService {
       const skip = state.frequency === 'off' ? SKIP_REASONS.off : !state.townVerified ? SKIP_REASONS.notVerified : null;
       const digest = skip ? null : await this.compose(state);
       out.push({
-        displayName: state.displayName, email: state.email, frequency: state.frequency, due,
-        digest: digest ? this.mailContext(state, digest, period, unsubscribeUrl(this.config.appUrl, this.config.digest.unsubscribeSecret, c.id)) : null,
+        displayName: state.displayName,
+        email: state.email,
+        frequency: state.frequency,
+        due,
+        digest: digest
+          ? this.mailContext(state, digest, period, unsubscribeUrl(this.config.appUrl, this.config.digest.unsubscribeSecret, c.id))
+          : null,
         skipReason: digest ? null : (skip ?? SKIP_REASONS.nothingNew),
       });
     }
@@ -158,8 +202,12 @@ export class DigestsService {
 
   async setFrequency(userId: string, value: unknown): Promise<DigestFrequency> {
     if (!DIGEST_FREQUENCIES.includes(value as DigestFrequency)) {
-      throw new DomainError(HttpStatus.BAD_REQUEST, 'invalid_frequency', 'frequency must be weekly, biweekly, monthly or off',
-        'Bitte wählen Sie, wie oft Sie die Übersicht erhalten möchten.');
+      throw new DomainError(
+        HttpStatus.BAD_REQUEST,
+        'invalid_frequency',
+        'frequency must be weekly, biweekly, monthly or off',
+        'Bitte wählen Sie, wie oft Sie die Übersicht erhalten möchten.',
+      );
     }
     await this.repo.setFrequency(userId, value as DigestFrequency);
     return value as DigestFrequency;
@@ -168,7 +216,12 @@ export class DigestsService {
   /** Re-queues fan-outs that a dead worker left unfinished (the run job may have been given up by the queue). */
   async resumeUnfinishedRuns(olderThanSeconds: number): Promise<number> {
     const runs = await this.repo.unfinishedRuns(olderThanSeconds);
-    for (const r of runs) await this.queue.add(JOBS.digestRun, { runId: r.id, period: r.period }, { jobId: `digest-run-${r.period}-resume-${Date.now()}`, attempts: 6 });
+    for (const r of runs)
+      await this.queue.add(
+        JOBS.digestRun,
+        { runId: r.id, period: r.period },
+        { jobId: `digest-run-${r.period}-resume-${Date.now()}`, attempts: 6 },
+      );
     return runs.length;
   }
 }

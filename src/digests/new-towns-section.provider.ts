@@ -8,7 +8,10 @@ import { DigestRepository } from './digest.repository';
 @Injectable()
 export class NewTownsSectionProvider implements DigestSectionProvider {
   readonly key = 'new-towns';
-  constructor(private readonly repo: DigestRepository, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    private readonly repo: DigestRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async collect(r: DigestRecipient): Promise<DigestSection | null> {
     const rows = await this.repo.newlyVerifiedOnTopics(r.townId, r.since);

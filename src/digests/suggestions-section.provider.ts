@@ -9,7 +9,10 @@ import { DigestRepository } from './digest.repository';
 @Injectable()
 export class SuggestionsSectionProvider implements DigestSectionProvider {
   readonly key = 'suggestions';
-  constructor(private readonly repo: DigestRepository, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    private readonly repo: DigestRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async collect(r: DigestRecipient): Promise<DigestSection | null> {
     const rows = await this.repo.currentSuggestions(r.townId);

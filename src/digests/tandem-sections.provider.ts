@@ -11,14 +11,22 @@ const partnerOf = (t: OpenTandem, townId: string) => (t.townA === townId ? `${t.
 
 function item(t: OpenTandem, townId: string, prefix: string, detail: string): DigestItem {
   // The key carries the state: the same tandem is news again once its state changes.
-  return { key: `${prefix}:${t.id}:${t.state}`, title: partnerOf(t, townId), detail, reasons: t.topicName ? `Thema: ${t.topicName}` : undefined };
+  return {
+    key: `${prefix}:${t.id}:${t.state}`,
+    title: partnerOf(t, townId),
+    detail,
+    reasons: t.topicName ? `Thema: ${t.topicName}` : undefined,
+  };
 }
 
 /** Requests and proposals waiting for this town's answer (from the tandems module). */
 @Injectable()
 export class TandemRequestsSectionProvider implements DigestSectionProvider {
   readonly key = 'tandem-requests';
-  constructor(private readonly tandems: TandemsService, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    private readonly tandems: TandemsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async collect(r: DigestRecipient): Promise<DigestSection | null> {
     const waiting = (await this.tandems.openForTown(r.townId)).filter((t) => t.waitingForTown);
@@ -28,7 +36,9 @@ export class TandemRequestsSectionProvider implements DigestSectionProvider {
       title: 'Warten auf Ihre Antwort',
       intro: 'Diese Tandems warten darauf, dass Ihre Kommune zusagt oder absagt:',
       summary: `${waiting.length} Tandem-Anfragen warten auf Ihre Antwort`,
-      items: waiting.map((t) => item(t, r.townId, 'tandem-waiting', t.origin === 'office_proposal' ? 'Vorschlag der Geschäftsstelle' : 'Anfrage an Ihre Kommune')),
+      items: waiting.map((t) =>
+        item(t, r.townId, 'tandem-waiting', t.origin === 'office_proposal' ? 'Vorschlag der Geschäftsstelle' : 'Anfrage an Ihre Kommune'),
+      ),
       link: { url: `${this.config.appUrl}/tandems`, text: 'Zu Ihren Tandems' },
     };
   }
@@ -38,7 +48,10 @@ export class TandemRequestsSectionProvider implements DigestSectionProvider {
 @Injectable()
 export class OwnTandemsSectionProvider implements DigestSectionProvider {
   readonly key = 'tandem-states';
-  constructor(private readonly tandems: TandemsService, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    private readonly tandems: TandemsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async collect(r: DigestRecipient): Promise<DigestSection | null> {
     const own = (await this.tandems.openForTown(r.townId)).filter((t) => !t.waitingForTown && OPEN_STATES.includes(t.state));

@@ -61,7 +61,8 @@ export function lockDataDir(dir: string): () => void {
         rmSync(lock, { force: true });
       };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new DataDirError(`Cannot lock the data folder ${dir}: ${(err as Error).message}`);
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new DataDirError(`Cannot lock the data folder ${dir}: ${(err as Error).message}`);
       const owner = readLock(lock);
       if (owner?.dir && owner.dir !== me) {
         throw new DataDirError(
@@ -71,7 +72,9 @@ export function lockDataDir(dir: string): () => void {
         );
       }
       if (owner && owner.pid !== process.pid && alive(owner.pid)) {
-        throw new DataDirError(`Another Kleinstadt-Tandem instance (PID ${owner.pid}) is already running on the data folder ${dir}. Stop it first or set DATA_DIR to another folder.`);
+        throw new DataDirError(
+          `Another Kleinstadt-Tandem instance (PID ${owner.pid}) is already running on the data folder ${dir}. Stop it first or set DATA_DIR to another folder.`,
+        );
       }
       rmSync(lock, { force: true }); // stale lock of a process that is gone
     }

@@ -48,9 +48,12 @@ export async function writeSqlDump(client: Client, write: Write, opts: SqlDumpOp
       SET LOCAL IntervalStyle = 'postgres'; SET LOCAL bytea_output = 'hex'`);
     const [{ server_version: serverVersion }] = await q<{ server_version: string }>('SHOW server_version');
     const excluded = ['pg_catalog', 'information_schema', 'pg_toast', ...opts.excludeSchemas];
-    const schemas = (await q<{ nspname: string }>(
-      `SELECT nspname FROM pg_namespace WHERE NOT (nspname = ANY($1)) AND nspname NOT LIKE 'pg\\_%' ORDER BY nspname`, [excluded],
-    )).map((r) => r.nspname);
+    const schemas = (
+      await q<{ nspname: string }>(
+        `SELECT nspname FROM pg_namespace WHERE NOT (nspname = ANY($1)) AND nspname NOT LIKE 'pg\\_%' ORDER BY nspname`,
+        [excluded],
+      )
+    ).map((r) => r.nspname);
     const inDump = `n.nspname = ANY($1::text[])`;
     // Objects that belong to an extension are created by CREATE EXTENSION, not dumped one by one.
     const notFromExtension = (classOid: string, col: string) =>
@@ -58,14 +61,23 @@ export async function writeSqlDump(client: Client, write: Write, opts: SqlDumpOp
 
     await refuseUnsupported(q, schemas);
 
-    await write([
-      ...(opts.header ?? []).map((l) => `-- ${l}`),
-      `-- Source: PostgreSQL ${serverVersion}. Plain SQL; restore with: psql -v ON_ERROR_STOP=1 -f <file> <database URL>`,
-      '',
-      "SET statement_timeout = 0;", "SET lock_timeout = 0;", "SET client_encoding = 'UTF8';", 'SET standard_conforming_strings = on;',
-      "SELECT pg_catalog.set_config('search_path', '', false);", 'SET check_function_bodies = false;', 'SET client_min_messages = warning;',
-      '', 'BEGIN;', '',
-    ].join('\n') + '\n');
+    await write(
+      [
+        ...(opts.header ?? []).map((l) => `-- ${l}`),
+        `-- Source: PostgreSQL ${serverVersion}. Plain SQL; restore with: psql -v ON_ERROR_STOP=1 -f <file> <database URL>`,
+        '',
+        'SET statement_timeout = 0;',
+        'SET lock_timeout = 0;',
+        "SET client_encoding = 'UTF8';",
+        'SET standard_conforming_strings = on;',
+        "SELECT pg_catalog.set_config('search_path', '', false);",
+        'SET check_function_bodies = false;',
+        'SET client_min_messages = warning;',
+        '',
+        'BEGIN;',
+        '',
+      ].join('\n') + '\n',
+    );
 
     for (const s of schemas) if (s !== 'public') await write(`CREATE SCHEMA IF NOT EXISTS ${ident(s)};\n`);
     for (const e of await q<{ extname: string; nspname: string }>(
@@ -77,20 +89,33 @@ export async function writeSqlDump(client: Client, write: Write, opts: SqlDumpOp
     for (const t of await q<{ nspname: string; typname: string; labels: string[] }>(
       `SELECT n.nspname, t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder)::text[] AS labels
        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid
-       WHERE ${inDump} AND ${notFromExtension('pg_type', 't.oid')} GROUP BY n.nspname, t.typname, t.oid ORDER BY t.oid`, [schemas],
+       WHERE ${inDump} AND ${notFromExtension('pg_type', 't.oid')} GROUP BY n.nspname, t.typname, t.oid ORDER BY t.oid`,
+      [schemas],
     )) {
       await write(`CREATE TYPE ${qname(t.nspname, t.typname)} AS ENUM (${t.labels.map(literal).join(', ')});\n`);
     }
 
     for (const f of await q<{ def: string }>(
       `SELECT pg_get_functiondef(p.oid) AS def FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-       WHERE ${inDump} AND ${notFromExtension('pg_proc', 'p.oid')} ORDER BY p.oid`, [schemas],
+       WHERE ${inDump} AND ${notFromExtension('pg_proc', 'p.oid')} ORDER BY p.oid`,
+      [schemas],
     )) {
       await write(`${f.def.trim()};\n`);
     }
 
     // Sequences of serial columns and standalone ones; identity sequences come with their column.
-    const sequences = await q<{ nspname: string; relname: string; type: string; start: string; inc: string; min: string; max: string; cache: string; cycle: boolean; owner: string | null }>(
+    const sequences = await q<{
+      nspname: string;
+      relname: string;
+      type: string;
+      start: string;
+      inc: string;
+      min: string;
+      max: string;
+      cache: string;
+      cycle: boolean;
+      owner: string | null;
+    }>(
       `SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL) AS type, s.seqstart AS start, s.seqincrement AS inc,
               s.seqmin AS min, s.seqmax AS max, s.seqcache AS cache, s.seqcycle AS cycle,
               (SELECT quote_ident(tn.nspname) || '.' || quote_ident(tc.relname) || '.' || quote_ident(a.attname)
@@ -100,26 +125,39 @@ export async function writeSqlDump(client: Client, write: Write, opts: SqlDumpOp
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_sequence s ON s.seqrelid = c.oid
        WHERE c.relkind = 'S' AND ${inDump}
          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('i', 'e'))
-       ORDER BY c.oid`, [schemas],
+       ORDER BY c.oid`,
+      [schemas],
     );
     for (const s of sequences) {
-      await write(`CREATE SEQUENCE ${qname(s.nspname, s.relname)} AS ${s.type} START WITH ${s.start} INCREMENT BY ${s.inc} MINVALUE ${s.min} MAXVALUE ${s.max} CACHE ${s.cache}${s.cycle ? ' CYCLE' : ''};\n`);
+      await write(
+        `CREATE SEQUENCE ${qname(s.nspname, s.relname)} AS ${s.type} START WITH ${s.start} INCREMENT BY ${s.inc} MINVALUE ${s.min} MAXVALUE ${s.max} CACHE ${s.cache}${s.cycle ? ' CYCLE' : ''};\n`,
+      );
     }
 
     const tables = await q<{ oid: number; nspname: string; relname: string }>(
       `SELECT c.oid, n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE c.relkind = 'r' AND ${inDump} AND ${notFromExtension('pg_class', 'c.oid')} ORDER BY c.oid`, [schemas],
+       WHERE c.relkind = 'r' AND ${inDump} AND ${notFromExtension('pg_class', 'c.oid')} ORDER BY c.oid`,
+      [schemas],
     );
     const columnsOf = new Map<number, { name: string; generated: boolean }[]>();
     const identities: { table: string; column: string }[] = [];
     for (const t of tables) {
-      const cols = await q<{ attname: string; type: string; notnull: boolean; identity: string; generated: string; def: string | null; collation: string | null }>(
+      const cols = await q<{
+        attname: string;
+        type: string;
+        notnull: boolean;
+        identity: string;
+        generated: string;
+        def: string | null;
+        collation: string | null;
+      }>(
         `SELECT a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull, a.attidentity AS identity,
                 a.attgenerated AS generated, pg_get_expr(ad.adbin, ad.adrelid) AS def,
                 CASE WHEN a.attcollation <> ty.typcollation THEN (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname)
                   FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = a.attcollation) END AS collation
          FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-         WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`, [t.oid],
+         WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
+        [t.oid],
       );
       const lines = cols.map((c) => {
         let line = `    ${ident(c.attname)} ${c.type}`;
@@ -133,7 +171,10 @@ export async function writeSqlDump(client: Client, write: Write, opts: SqlDumpOp
         return line;
       });
       await write(`\nCREATE TABLE ${qname(t.nspname, t.relname)} (\n${lines.join(',\n')}\n);\n`);
-      columnsOf.set(t.oid, cols.map((c) => ({ name: c.attname, generated: c.generated !== '' })));
+      columnsOf.set(
+        t.oid,
+        cols.map((c) => ({ name: c.attname, generated: c.generated !== '' })),
+      );
     }
     for (const s of sequences) if (s.owner) await write(`ALTER SEQUENCE ${qname(s.nspname, s.relname)} OWNED BY ${s.owner};\n`);
 
@@ -161,13 +202,17 @@ export async function writeSqlDump(client: Client, write: Write, opts: SqlDumpOp
 
     await write('\n');
     for (const s of sequences) {
-      const [v] = await q<{ last_value: string; is_called: boolean }>(`SELECT last_value::text, is_called FROM ${qname(s.nspname, s.relname)}`);
+      const [v] = await q<{ last_value: string; is_called: boolean }>(
+        `SELECT last_value::text, is_called FROM ${qname(s.nspname, s.relname)}`,
+      );
       await write(`SELECT pg_catalog.setval(${literal(qname(s.nspname, s.relname))}, ${v.last_value}, ${v.is_called});\n`);
     }
     for (const i of identities) {
       const [seq] = await q<{ seq: string }>(`SELECT pg_get_serial_sequence($1, $2) AS seq`, [i.table, i.column]);
       const [v] = await q<{ last_value: string; is_called: boolean }>(`SELECT last_value::text, is_called FROM ${seq.seq}`);
-      await write(`SELECT pg_catalog.setval(pg_get_serial_sequence(${literal(i.table)}, ${literal(i.column)}), ${v.last_value}, ${v.is_called});\n`);
+      await write(
+        `SELECT pg_catalog.setval(pg_get_serial_sequence(${literal(i.table)}, ${literal(i.column)}), ${v.last_value}, ${v.is_called});\n`,
+      );
     }
 
     // Constraints after the data (faster, and foreign keys need their targets' keys): keys and checks first.
@@ -175,7 +220,8 @@ export async function writeSqlDump(client: Client, write: Write, opts: SqlDumpOp
       `SELECT n.nspname, c.relname, k.conname, pg_get_constraintdef(k.oid) AS def
        FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
        WHERE ${inDump} AND c.relkind = 'r' AND k.contype IN ('p', 'u', 'x', 'c', 'f')
-       ORDER BY (k.contype = 'f'), k.oid`, [schemas],
+       ORDER BY (k.contype = 'f'), k.oid`,
+      [schemas],
     );
     await write('\n');
     for (const k of constraints) {
@@ -184,19 +230,22 @@ export async function writeSqlDump(client: Client, write: Write, opts: SqlDumpOp
     for (const i of await q<{ def: string }>(
       `SELECT pg_get_indexdef(i.indexrelid) AS def FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
        WHERE ${inDump} AND c.relkind = 'r' AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))
-       ORDER BY i.indexrelid`, [schemas],
+       ORDER BY i.indexrelid`,
+      [schemas],
     )) {
       await write(`${i.def};\n`);
     }
     for (const v of await q<{ nspname: string; relname: string; def: string }>(
       `SELECT n.nspname, c.relname, pg_get_viewdef(c.oid) AS def FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE c.relkind = 'v' AND ${inDump} AND ${notFromExtension('pg_class', 'c.oid')} ORDER BY c.oid`, [schemas],
+       WHERE c.relkind = 'v' AND ${inDump} AND ${notFromExtension('pg_class', 'c.oid')} ORDER BY c.oid`,
+      [schemas],
     )) {
       await write(`CREATE VIEW ${qname(v.nspname, v.relname)} AS\n${v.def.trim().replace(/;$/, '')};\n`);
     }
     for (const t of await q<{ def: string }>(
       `SELECT pg_get_triggerdef(tg.oid) AS def FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE ${inDump} AND NOT tg.tgisinternal ORDER BY tg.oid`, [schemas],
+       WHERE ${inDump} AND NOT tg.tgisinternal ORDER BY tg.oid`,
+      [schemas],
     )) {
       await write(`${t.def};\n`);
     }
@@ -233,6 +282,8 @@ async function refuseUnsupported(q: <T>(sql: string, params?: unknown[]) => Prom
     [schemas],
   );
   if (found.length) {
-    throw new Error(`The dump does not yet cover: ${found.map((f) => f.what).join(', ')}. Extend src/embedded/sql-dump.ts before relying on it.`);
+    throw new Error(
+      `The dump does not yet cover: ${found.map((f) => f.what).join(', ')}. Extend src/embedded/sql-dump.ts before relying on it.`,
+    );
   }
 }

@@ -25,7 +25,10 @@ export class HealthController implements OnModuleDestroy {
     return this.health.check([
       () => this.db.pingCheck('postgres', { timeout: 2000 }),
       () => this.queueStore(),
-      () => this.indicator.check('mode').up({ mode: this.config.mode, queueBackend: this.config.queueBackend, mail: this.config.mailTransport.kind }),
+      () =>
+        this.indicator
+          .check('mode')
+          .up({ mode: this.config.mode, queueBackend: this.config.queueBackend, mail: this.config.mailTransport.kind }),
     ]);
   }
 
@@ -33,10 +36,18 @@ export class HealthController implements OnModuleDestroy {
     // Embedded mode has no Redis: the queue lives in PostgreSQL, so report it under its own name.
     if (!this.config.redisUrl) return this.indicator.check('queue').up({ backend: 'postgres' });
     const check = this.indicator.check('redis');
-    this.redis ??= new Redis(this.config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
+    this.redis ??= new Redis(this.config.redisUrl, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      connectTimeout: 2000,
+    });
     try {
       if (this.redis.status === 'wait' || this.redis.status === 'end') await this.redis.connect().catch(() => undefined);
-      const pong: string = await Promise.race([this.redis.ping(), new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), 2000))]);
+      const pong: string = await Promise.race([
+        this.redis.ping(),
+        new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timeout')), 2000)),
+      ]);
       return pong === 'PONG' ? check.up() : check.down({ message: `unexpected reply ${pong}` });
     } catch (err) {
       return check.down({ message: (err as Error).message });

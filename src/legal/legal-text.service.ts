@@ -25,7 +25,11 @@ export class LegalTextService {
     if (file) {
       try {
         // Read per request so the operator can correct the text without a restart.
-        const paragraphs = readFileSync(file, 'utf8').replace(/\r\n/g, '\n').split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+        const paragraphs = readFileSync(file, 'utf8')
+          .replace(/\r\n/g, '\n')
+          .split(/\n\s*\n/)
+          .map((p) => p.trim())
+          .filter(Boolean);
         if (paragraphs.length) return { title: TITLES[page], paragraphs, placeholder: false };
       } catch (err) {
         this.logger.warn(`${SETTING[page]} (${file}) could not be read: ${(err as Error).message}`);

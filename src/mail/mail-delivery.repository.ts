@@ -41,11 +41,10 @@ export class MailDeliveryRepository {
   }
 
   async markSent(id: string, subject: string, messageId: string): Promise<void> {
-    await this.ds.query(`UPDATE mail_delivery SET status = 'sent', subject = $2, message_id = $3, sent_at = now(), last_error = NULL WHERE id = $1`, [
-      id,
-      subject,
-      messageId,
-    ]);
+    await this.ds.query(
+      `UPDATE mail_delivery SET status = 'sent', subject = $2, message_id = $3, sent_at = now(), last_error = NULL WHERE id = $1`,
+      [id, subject, messageId],
+    );
   }
 
   async markFailed(id: string, error: string): Promise<void> {

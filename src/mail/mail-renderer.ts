@@ -12,11 +12,17 @@ export interface RenderedMail {
 // Each mail template is three files: <name>.subject.hbs, <name>.html.hbs, <name>.txt.hbs (German).
 export class MailRenderer {
   private readonly hbs = Handlebars.create();
-  private readonly cache = new Map<string, { subject: HandlebarsTemplateDelegate; html: HandlebarsTemplateDelegate; text: HandlebarsTemplateDelegate }>();
+  private readonly cache = new Map<
+    string,
+    { subject: HandlebarsTemplateDelegate; html: HandlebarsTemplateDelegate; text: HandlebarsTemplateDelegate }
+  >();
   private readonly layout: HandlebarsTemplateDelegate;
 
   /** appUrl: every mail's footer links to the operator's Impressum and privacy notice there. */
-  constructor(private readonly dir = join(TEMPLATES_DIR, 'mail'), private readonly appUrl = 'http://localhost:3000') {
+  constructor(
+    private readonly dir = join(TEMPLATES_DIR, 'mail'),
+    private readonly appUrl = 'http://localhost:3000',
+  ) {
     this.layout = this.hbs.compile(readFileSync(join(dir, 'layouts', 'base.html.hbs'), 'utf8'));
   }
 
@@ -25,7 +31,11 @@ export class MailRenderer {
     let t = this.cache.get(template);
     if (!t) {
       const load = (suffix: string) => this.hbs.compile(readFileSync(join(this.dir, `${template}.${suffix}`), 'utf8'));
-      t = { subject: load('subject.hbs'), html: load('html.hbs'), text: this.hbs.compile(readFileSync(join(this.dir, `${template}.txt.hbs`), 'utf8'), { noEscape: true }) };
+      t = {
+        subject: load('subject.hbs'),
+        html: load('html.hbs'),
+        text: this.hbs.compile(readFileSync(join(this.dir, `${template}.txt.hbs`), 'utf8'), { noEscape: true }),
+      };
       this.cache.set(template, t);
     }
     const subject = t.subject(context).trim();

@@ -9,6 +9,8 @@ export class OutboxModule {
   /** The outbox pages exist only when mail goes to the local outbox (embedded mode). */
   static whenEnabled(): DynamicModule {
     const enabled = appConfig().mailTransport.kind === 'outbox';
-    return enabled ? { module: OutboxModule, controllers: [OutboxPagesController], providers: [OutboxRepository, OutboxAccessGuard] } : { module: OutboxModule };
+    return enabled
+      ? { module: OutboxModule, controllers: [OutboxPagesController], providers: [OutboxRepository, OutboxAccessGuard] }
+      : { module: OutboxModule };
   }
 }

@@ -49,7 +49,10 @@ export class OutboxPagesController {
   async html(@Param('id', ParseUUIDPipe) id: string, @Res() res: Response) {
     const message = await this.outbox.find(id);
     if (!message) throw new NotFoundException('Message not found');
-    res.setHeader('Content-Security-Policy', "sandbox allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation; default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+    res.setHeader(
+      'Content-Security-Policy',
+      "sandbox allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation; default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+    );
     res.type('html').send(withTopTarget(message.html));
   }
 }

@@ -13,8 +13,16 @@ import { WorkshopsRunHandler } from './runs/workshops-run.handler';
 // Worker side: the queue processor (runs and pruning), one handler per run kind, and the nightly trigger.
 @Module({
   providers: [
-    MatchingService, MatchingRepository, MatchingRunner, SuggestionsRunHandler, TandemRoundRunHandler, WorkshopsRunHandler, RunPruningService,
-    RecomputeMatchesJob, NightlyMatchingCronJob, InitialSuggestionsService,
+    MatchingService,
+    MatchingRepository,
+    MatchingRunner,
+    SuggestionsRunHandler,
+    TandemRoundRunHandler,
+    WorkshopsRunHandler,
+    RunPruningService,
+    RecomputeMatchesJob,
+    NightlyMatchingCronJob,
+    InitialSuggestionsService,
   ],
 })
 export class MatchingWorkerModule {}

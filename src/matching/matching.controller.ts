@@ -11,7 +11,10 @@ import { MatchingViewModel } from './matching.view-model';
 @ApiCookieAuth()
 @Controller('api')
 export class MatchingController {
-  constructor(private readonly matching: MatchingService, private readonly views: MatchingViewModel) {}
+  constructor(
+    private readonly matching: MatchingService,
+    private readonly views: MatchingViewModel,
+  ) {}
 
   @Get('towns/:id/suggestions')
   @Roles()
@@ -49,7 +52,13 @@ export class MatchingController {
   async workshops(@Body() dto: StartWorkshopDto, @CurrentUser() user: SessionUser) {
     const params = { minSize: dto.minSize ?? 4, maxSize: dto.maxSize ?? 6 };
     if (params.maxSize < params.minSize) params.maxSize = params.minSize;
-    const runId = await this.matching.startRun('workshops', { trigger: 'office', actorId: user.id, theme: dto.theme, seed: dto.seed, params });
+    const runId = await this.matching.startRun('workshops', {
+      trigger: 'office',
+      actorId: user.id,
+      theme: dto.theme,
+      seed: dto.seed,
+      params,
+    });
     return { runId, status: 'running' };
   }
 

@@ -25,6 +25,11 @@ export class WeightsDto {
   @ApiPropertyOptional({ minimum: 0, maximum: 1 }) @IsOptional() @IsNumber() distance?: number;
   @ApiPropertyOptional({ enum: ['near', 'none'] }) @IsOptional() @IsIn(['near', 'none']) distancePreference?: 'near' | 'none';
   @ApiPropertyOptional({ minimum: 10, maximum: 1000 }) @IsOptional() @IsNumber() nearKm?: number;
-  @ApiPropertyOptional({ default: true, description: 'Only pairs with a shared topic or a challenge meeting an experience (suggestions and rounds)' })
-  @IsOptional() @IsBoolean({ message: 'requireTopicalBasis must be true or false' }) requireTopicalBasis?: boolean;
+  @ApiPropertyOptional({
+    default: true,
+    description: 'Only pairs with a shared topic or a challenge meeting an experience (suggestions and rounds)',
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'requireTopicalBasis must be true or false' })
+  requireTopicalBasis?: boolean;
 }

@@ -8,14 +8,18 @@ import { DomainError } from '../common/domain-error';
 import { MatchingService } from './matching.service';
 import { MatchingViewModel, WEIGHT_KEYS } from './matching.view-model';
 
-const WEIGHTS_INVALID_DE = 'Bitte geben Sie für jedes Gewicht eine Zahl zwischen 0 und 1 an (mindestens eines größer als 0) und eine Entfernung zwischen 10 und 1.000 km.';
+const WEIGHTS_INVALID_DE =
+  'Bitte geben Sie für jedes Gewicht eine Zahl zwischen 0 und 1 an (mindestens eines größer als 0) und eine Entfernung zwischen 10 und 1.000 km.';
 
 type FormBody = Record<string, string | undefined>;
 
 @ApiExcludeController()
 @Controller()
 export class MatchingPagesController {
-  constructor(private readonly matching: MatchingService, private readonly views: MatchingViewModel) {}
+  constructor(
+    private readonly matching: MatchingService,
+    private readonly views: MatchingViewModel,
+  ) {}
 
   @Get('vorschlaege')
   @Roles('town_contact')
@@ -25,8 +29,13 @@ export class MatchingPagesController {
 
   @Get('geschaeftsstelle/matching')
   @Roles('office', 'admin')
-  async office(@Query('thema') theme: string | undefined, @Query('gestartet') started: string | undefined,
-    @Query('gewichte') saved: string | undefined, @Query('seite') page: string | undefined, @Res() res: Response) {
+  async office(
+    @Query('thema') theme: string | undefined,
+    @Query('gestartet') started: string | undefined,
+    @Query('gewichte') saved: string | undefined,
+    @Query('seite') page: string | undefined,
+    @Res() res: Response,
+  ) {
     const model = await this.views.officePage({ theme, page: Number(page) || 1, started: started === '1', weightsSaved: saved === '1' });
     return res.render('office-matching', model);
   }
@@ -36,7 +45,12 @@ export class MatchingPagesController {
   async start(@Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
     try {
       if (body.action === 'workshops') {
-        await this.matching.startRun('workshops', { trigger: 'office', actorId: user.id, theme: body.theme, params: { minSize: 4, maxSize: 6 } });
+        await this.matching.startRun('workshops', {
+          trigger: 'office',
+          actorId: user.id,
+          theme: body.theme,
+          params: { minSize: 4, maxSize: 6 },
+        });
         return res.redirect(303, `/geschaeftsstelle/matching?gestartet=1&thema=${encodeURIComponent(body.theme ?? '')}`);
       }
       const kind = body.action === 'tandem_round' ? 'tandem_round' : 'suggestions';
@@ -52,7 +66,9 @@ export class MatchingPagesController {
   @Post('geschaeftsstelle/matching/gewichte')
   @Roles('office', 'admin')
   async saveWeights(@Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
-    const patch: Record<string, unknown> = Object.fromEntries(WEIGHT_KEYS.map((key) => [key, body[key] === undefined || body[key] === '' ? NaN : Number(String(body[key]).replace(',', '.'))]));
+    const patch: Record<string, unknown> = Object.fromEntries(
+      WEIGHT_KEYS.map((key) => [key, body[key] === undefined || body[key] === '' ? NaN : Number(String(body[key]).replace(',', '.'))]),
+    );
     patch.distancePreference = body.distancePreference === 'near' ? 'near' : 'none';
     patch.nearKm = Number(body.nearKm);
     // A checkbox sends nothing when unticked.

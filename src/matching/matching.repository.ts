@@ -27,9 +27,22 @@ export interface TownRow {
 }
 
 export const toMatchTown = (t: TownRow): MatchTown => ({
-  id: t.id, name: t.name, stateCode: t.stateCode, stateName: t.stateName, population: t.population, associationPopulation: t.associationPopulation,
-  associationName: t.associationName, associationType: t.associationType, areaKm2: t.areaKm2, degurba: t.degurba, lat: t.latitude, lon: t.longitude,
-  topics: t.topics, challenges: t.challenges, experiences: t.experiences, capacity: t.capacity,
+  id: t.id,
+  name: t.name,
+  stateCode: t.stateCode,
+  stateName: t.stateName,
+  population: t.population,
+  associationPopulation: t.associationPopulation,
+  associationName: t.associationName,
+  associationType: t.associationType,
+  areaKm2: t.areaKm2,
+  degurba: t.degurba,
+  lat: t.latitude,
+  lon: t.longitude,
+  topics: t.topics,
+  challenges: t.challenges,
+  experiences: t.experiences,
+  capacity: t.capacity,
 });
 
 const ELIGIBLE_TOWNS = `
@@ -64,9 +77,12 @@ export class MatchingRepository {
    * (not verified, opted out).
    */
   async eligibleTown(townId: string): Promise<(TownRow & { tandems: number }) | null> {
-    const rows: (TownRow & { tandems: number })[] = await this.ds.query(`
+    const rows: (TownRow & { tandems: number })[] = await this.ds.query(
+      `
       SELECT e.*, (SELECT count(*)::int FROM pair_history h WHERE h.kind = 'tandem' AND (h.town_a = e.id OR h.town_b = e.id)) AS tandems
-      FROM (${ELIGIBLE_TOWNS} AND t.id = $1) e`, [townId]);
+      FROM (${ELIGIBLE_TOWNS} AND t.id = $1) e`,
+      [townId],
+    );
     return rows[0] ?? null;
   }
 
@@ -98,10 +114,21 @@ export class MatchingRepository {
   }
 
   /** Inserts a running run; the partial unique index makes a second concurrent run of the same kind fail (23505). */
-  async startRun(r: { kind: RunKind; trigger: string; theme?: string | null; weights: object; params: object; seed: number; startedBy?: string | null }): Promise<string> {
+  async startRun(r: {
+    kind: RunKind;
+    trigger: string;
+    theme?: string | null;
+    weights: object;
+    params: object;
+    seed: number;
+    startedBy?: string | null;
+  }): Promise<string> {
     // A run left 'running' by a crashed worker must not block the kind forever.
-    await this.ds.query(`UPDATE matching_run SET status = 'failed', error = 'abandoned (worker stopped)', finished_at = now()
-      WHERE kind = $1 AND status = 'running' AND started_at < now() - interval '30 minutes'`, [r.kind]);
+    await this.ds.query(
+      `UPDATE matching_run SET status = 'failed', error = 'abandoned (worker stopped)', finished_at = now()
+      WHERE kind = $1 AND status = 'running' AND started_at < now() - interval '30 minutes'`,
+      [r.kind],
+    );
     const rows = await this.ds.query(
       `INSERT INTO matching_run (kind, trigger, theme, weights, params, seed, started_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
       [r.kind, r.trigger, r.theme ?? null, JSON.stringify(r.weights), JSON.stringify(r.params), r.seed, r.startedBy ?? null],
@@ -128,14 +155,22 @@ export class MatchingRepository {
   }
 
   async failRun(id: string, error: string): Promise<void> {
-    await this.ds.query(`UPDATE matching_run SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status = 'running'`, [id, error.slice(0, 2000)]);
+    await this.ds.query(`UPDATE matching_run SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status = 'running'`, [
+      id,
+      error.slice(0, 2000),
+    ]);
   }
 
   /**
    * Stores a finished run's results and makes it current in ONE transaction: readers see the previous
    * run or this one, never a mix.
    */
-  async completeRun(id: string, kind: RunKind, done: { fingerprint: string; summary: RunSummary; theme?: string | null }, write: (m: EntityManager) => Promise<void>): Promise<void> {
+  async completeRun(
+    id: string,
+    kind: RunKind,
+    done: { fingerprint: string; summary: RunSummary; theme?: string | null },
+    write: (m: EntityManager) => Promise<void>,
+  ): Promise<void> {
     await this.ds.transaction(async (m) => {
       await write(m);
       await m.query(
@@ -149,31 +184,56 @@ export class MatchingRepository {
     });
   }
 
-  async insertSuggestions(m: EntityManager, runId: string, rows: { townId: string; partnerId: string; rank: number; score: number; components: unknown; topic: string | null }[]): Promise<void> {
+  async insertSuggestions(
+    m: EntityManager,
+    runId: string,
+    rows: { townId: string; partnerId: string; rank: number; score: number; components: unknown; topic: string | null }[],
+  ): Promise<void> {
     for (let i = 0; i < rows.length; i += BATCH) {
       const chunk = rows.slice(i, i + BATCH);
       await m.query(
         `INSERT INTO matching_suggestion (run_id, town_id, partner_id, rank, score, components, topic)
          SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::smallint[], $5::float8[], $6::jsonb[], $7::varchar[])`,
-        [runId, chunk.map((r) => r.townId), chunk.map((r) => r.partnerId), chunk.map((r) => r.rank), chunk.map((r) => r.score), chunk.map((r) => JSON.stringify(r.components)),
-          chunk.map((r) => r.topic)],
+        [
+          runId,
+          chunk.map((r) => r.townId),
+          chunk.map((r) => r.partnerId),
+          chunk.map((r) => r.rank),
+          chunk.map((r) => r.score),
+          chunk.map((r) => JSON.stringify(r.components)),
+          chunk.map((r) => r.topic),
+        ],
       );
     }
   }
 
-  async insertRoundPairs(m: EntityManager, runId: string, rows: { townA: string; townB: string; score: number; components: unknown; topic: string | null }[]): Promise<void> {
+  async insertRoundPairs(
+    m: EntityManager,
+    runId: string,
+    rows: { townA: string; townB: string; score: number; components: unknown; topic: string | null }[],
+  ): Promise<void> {
     for (let i = 0; i < rows.length; i += BATCH) {
       const chunk = rows.slice(i, i + BATCH);
       await m.query(
         `INSERT INTO tandem_round_pair (run_id, town_a, town_b, score, components, topic)
          SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::float8[], $5::jsonb[], $6::varchar[])`,
-        [runId, chunk.map((r) => r.townA), chunk.map((r) => r.townB), chunk.map((r) => r.score), chunk.map((r) => JSON.stringify(r.components)),
-          chunk.map((r) => r.topic)],
+        [
+          runId,
+          chunk.map((r) => r.townA),
+          chunk.map((r) => r.townB),
+          chunk.map((r) => r.score),
+          chunk.map((r) => JSON.stringify(r.components)),
+          chunk.map((r) => r.topic),
+        ],
       );
     }
   }
 
-  async insertWorkshopGroups(m: EntityManager, runId: string, rows: { groupNo: number; townIds: string[]; score: number }[]): Promise<void> {
+  async insertWorkshopGroups(
+    m: EntityManager,
+    runId: string,
+    rows: { groupNo: number; townIds: string[]; score: number }[],
+  ): Promise<void> {
     for (let i = 0; i < rows.length; i += BATCH) {
       const chunk = rows.slice(i, i + BATCH);
       // unnest flattens a 2-D array, so each group's towns travel as one JSON array and are cast back.
@@ -190,7 +250,8 @@ export class MatchingRepository {
    * LATERAL lookup (its LIMIT keeps the planner from turning it into a hash join over every town): index lookups only.
    */
   async suggestionsFor(townId: string): Promise<SuggestionRow[]> {
-    return this.ds.query(`
+    return this.ds.query(
+      `
       SELECT s.rank, s.score, s.components, s.topic, tp.name AS "topicName", s.partner_id AS "partnerId", p.name, p."stateName", p.population,
              p."areaKm2", p."districtName", r.id AS "runId", r.finished_at AS "computedAt"
       FROM matching_run r
@@ -201,29 +262,37 @@ export class MatchingRepository {
         FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.id = s.partner_id LIMIT 1
       ) p
       WHERE r.kind = 'suggestions' AND r.is_current
-      ORDER BY s.rank`, [townId]);
+      ORDER BY s.rank`,
+      [townId],
+    );
   }
 
   /** A round's pairs, best first; `limit`/`offset` give one page of them. */
   async roundPairs(runId: string, limit: number | null = null, offset = 0): Promise<RoundPairRow[]> {
-    return this.ds.query(`
+    return this.ds.query(
+      `
       SELECT p.score, p.components, p.topic, p.town_a AS "townA", p.town_b AS "townB", ma.name AS "nameA", ma.state_name AS "stateA",
              mb.name AS "nameB", mb.state_name AS "stateB"
       FROM tandem_round_pair p
       JOIN town ta ON ta.id = p.town_a JOIN municipality ma ON ma.ags = ta.ags
       JOIN town tb ON tb.id = p.town_b JOIN municipality mb ON mb.ags = tb.ags
-      WHERE p.run_id = $1 ORDER BY p.score DESC, p.town_a, p.town_b LIMIT $2 OFFSET $3`, [runId, limit, offset]);
+      WHERE p.run_id = $1 ORDER BY p.score DESC, p.town_a, p.town_b LIMIT $2 OFFSET $3`,
+      [runId, limit, offset],
+    );
   }
 
   /** A proposal's groups in order; `limit` bounds what a page shows. */
   async workshopGroups(runId: string, limit: number | null = null): Promise<WorkshopGroupRow[]> {
-    return this.ds.query(`
+    return this.ds.query(
+      `
       SELECT w.group_no AS "groupNo", w.score,
              (SELECT json_agg(json_build_object('id', t.id, 'name', m.name, 'stateName', m.state_name, 'population', m.population,
                                                 'latitude', m.latitude, 'longitude', m.longitude) ORDER BY m.name)
               FROM unnest(w.town_ids) AS u(town_id) JOIN town t ON t.id = u.town_id JOIN municipality m ON m.ags = t.ags) AS towns
       FROM workshop_proposal w
-      WHERE w.run_id = $1 ORDER BY w.group_no LIMIT $2`, [runId, limit]);
+      WHERE w.run_id = $1 ORDER BY w.group_no LIMIT $2`,
+      [runId, limit],
+    );
   }
 
   /**
@@ -231,16 +300,23 @@ export class MatchingRepository {
    * theme), oldest first. Running runs are never touched.
    */
   async prunableRuns(keep: number): Promise<string[]> {
-    const rows: { id: string }[] = await this.ds.query(`
+    const rows: { id: string }[] = await this.ds.query(
+      `
       SELECT id FROM (
         SELECT id, started_at, row_number() OVER (PARTITION BY kind ORDER BY started_at DESC) AS n
         FROM matching_run WHERE status <> 'running' AND NOT is_current
-      ) r WHERE n > $1 ORDER BY started_at`, [keep]);
+      ) r WHERE n > $1 ORDER BY started_at`,
+      [keep],
+    );
     return rows.map((r) => r.id);
   }
 
   /** Deletes up to `batch` result rows of one run from one table; returns how many went (0 = none left). */
-  async deleteRunRows(table: 'matching_suggestion' | 'tandem_round_pair' | 'workshop_proposal', runId: string, batch = BATCH): Promise<number> {
+  async deleteRunRows(
+    table: 'matching_suggestion' | 'tandem_round_pair' | 'workshop_proposal',
+    runId: string,
+    batch = BATCH,
+  ): Promise<number> {
     const rows: { n: number }[] = await this.ds.query(
       `WITH gone AS (
          DELETE FROM ${table} WHERE ctid = ANY(ARRAY(SELECT ctid FROM ${table} WHERE run_id = $1 LIMIT $2)) RETURNING 1
@@ -252,7 +328,9 @@ export class MatchingRepository {
 
   /** Removes the run row itself once its results are gone; a run that became current meanwhile stays. */
   async deleteRun(runId: string): Promise<boolean> {
-    const rows = await this.ds.query(`DELETE FROM matching_run WHERE id = $1 AND NOT is_current AND status <> 'running' RETURNING id`, [runId]);
+    const rows = await this.ds.query(`DELETE FROM matching_run WHERE id = $1 AND NOT is_current AND status <> 'running' RETURNING id`, [
+      runId,
+    ]);
     return rows.length > 0;
   }
 }

@@ -10,7 +10,11 @@ import { RECOMPUTE_DEBOUNCE_MS } from './matching-rules';
 import type { RunKind, RunRow } from './matching.read-models';
 import { MatchingRepository } from './matching.repository';
 
-const JOB_OF: Record<RunKind, string> = { suggestions: JOBS.recomputeMatches, tandem_round: JOBS.tandemRound, workshops: JOBS.workshopProposal };
+const JOB_OF: Record<RunKind, string> = {
+  suggestions: JOBS.recomputeMatches,
+  tandem_round: JOBS.tandemRound,
+  workshops: JOBS.workshopProposal,
+};
 
 export interface StartRunOptions {
   trigger: string;
@@ -48,7 +52,12 @@ export class MatchingService {
   async startRun(kind: RunKind, opts: StartRunOptions): Promise<string> {
     if (kind === 'workshops') {
       if (!opts.theme || !(await this.repo.topicExists(opts.theme))) {
-        throw new DomainError(HttpStatus.BAD_REQUEST, 'unknown_theme', `Unknown theme: ${opts.theme ?? '(none)'}`, 'Dieses Thema gibt es nicht.');
+        throw new DomainError(
+          HttpStatus.BAD_REQUEST,
+          'unknown_theme',
+          `Unknown theme: ${opts.theme ?? '(none)'}`,
+          'Dieses Thema gibt es nicht.',
+        );
       }
     }
     const runId = await this.startRunRow(kind, opts.trigger, opts);
@@ -59,11 +68,23 @@ export class MatchingService {
   async startRunRow(kind: RunKind, trigger: string, opts: Omit<StartRunOptions, 'trigger'> = {}): Promise<string> {
     const seed = opts.seed ?? randomInt(1, 2 ** 31 - 1);
     try {
-      return await this.repo.startRun({ kind, trigger, theme: opts.theme ?? null, weights: await this.weights(), params: opts.params ?? {}, seed, startedBy: opts.actorId });
+      return await this.repo.startRun({
+        kind,
+        trigger,
+        theme: opts.theme ?? null,
+        weights: await this.weights(),
+        params: opts.params ?? {},
+        seed,
+        startedBy: opts.actorId,
+      });
     } catch (err) {
       if ((err as { code?: string }).code === '23505') {
-        throw new DomainError(HttpStatus.CONFLICT, 'run_in_progress', `A ${kind} run is already in progress`,
-          'Es läuft bereits eine Berechnung dieser Art. Bitte warten Sie, bis sie abgeschlossen ist.');
+        throw new DomainError(
+          HttpStatus.CONFLICT,
+          'run_in_progress',
+          `A ${kind} run is already in progress`,
+          'Es läuft bereits eine Berechnung dieser Art. Bitte warten Sie, bis sie abgeschlossen ist.',
+        );
       }
       throw err;
     }
@@ -72,9 +93,15 @@ export class MatchingService {
   /** Debounced: many profile edits in a minute lead to one recomputation (BullMQ deduplication on a fixed id). */
   async requestRecompute(trigger: string): Promise<void> {
     try {
-      await this.queue.add(JOBS.recomputeMatches, { trigger }, {
-        delay: RECOMPUTE_DEBOUNCE_MS, deduplication: { id: 'recompute-suggestions', ttl: RECOMPUTE_DEBOUNCE_MS }, attempts: 3,
-      });
+      await this.queue.add(
+        JOBS.recomputeMatches,
+        { trigger },
+        {
+          delay: RECOMPUTE_DEBOUNCE_MS,
+          deduplication: { id: 'recompute-suggestions', ttl: RECOMPUTE_DEBOUNCE_MS },
+          attempts: 3,
+        },
+      );
     } catch (err) {
       // The nightly run catches up; a profile save must not fail because the queue is briefly away.
       this.logger.warn(`Could not schedule a recomputation (${(err as Error).message})`);

@@ -68,13 +68,20 @@ export interface OfficeMatchingQuery {
 /** Read side of matching, shared by the API and the pages; every method reads only what its answer shows. */
 @Injectable()
 export class MatchingViewModel {
-  constructor(private readonly repo: MatchingRepository, private readonly matching: MatchingService) {}
+  constructor(
+    private readonly repo: MatchingRepository,
+    private readonly matching: MatchingService,
+  ) {}
 
   /** A town's current suggestions with partner facts and German reasons. Own town or the office only. */
   async townSuggestions(viewer: SessionUser, townId: string): Promise<TownSuggestionsView> {
     if (viewer.townId !== townId && !isOffice(viewer)) {
-      throw new DomainError(HttpStatus.FORBIDDEN, 'not_your_town', 'You can only see the suggestions of your own town',
-        'Sie können nur die Vorschläge Ihrer eigenen Kommune sehen.');
+      throw new DomainError(
+        HttpStatus.FORBIDDEN,
+        'not_your_town',
+        'You can only see the suggestions of your own town',
+        'Sie können nur die Vorschläge Ihrer eigenen Kommune sehen.',
+      );
     }
     // Two index lookups: this town's rows of the current run, and this town's own profile (for the hint).
     const [rows, own] = await Promise.all([this.repo.suggestionsFor(townId), this.repo.eligibleTown(townId)]);
@@ -84,9 +91,19 @@ export class MatchingViewModel {
       profileEmpty: own ? profileIsEmpty(toMatchTown(own)) : false,
       full: own ? own.capacity - own.tandems <= 0 : false,
       suggestions: rows.map((r) => ({
-        rank: r.rank, score: r.score,
-        partner: { id: r.partnerId, name: r.name, stateName: r.stateName, population: r.population, areaKm2: r.areaKm2, districtName: r.districtName },
-        reasons: reasonLine(r.components), components: r.components, runId: r.runId,
+        rank: r.rank,
+        score: r.score,
+        partner: {
+          id: r.partnerId,
+          name: r.name,
+          stateName: r.stateName,
+          population: r.population,
+          areaKm2: r.areaKm2,
+          districtName: r.districtName,
+        },
+        reasons: reasonLine(r.components),
+        components: r.components,
+        runId: r.runId,
         topic: r.topic ? { slug: r.topic, name: r.topicName ?? r.topic } : null,
       })),
     };
@@ -114,7 +131,10 @@ export class MatchingViewModel {
   /** The office's page: current round (one page of it), the workshop proposal for a theme, weights, recent runs. */
   async officePage(q: OfficeMatchingQuery) {
     const [names, round, runs, weights] = await Promise.all([
-      this.repo.topicNames(), this.matching.currentRun('tandem_round'), this.matching.latestRuns(8), this.matching.weights(),
+      this.repo.topicNames(),
+      this.matching.currentRun('tandem_round'),
+      this.matching.latestRuns(8),
+      this.matching.weights(),
     ]);
     const chosenTheme = q.theme && names[q.theme] ? q.theme : undefined;
     const ws = await this.matching.currentRun('workshops', chosenTheme);
@@ -126,7 +146,8 @@ export class MatchingViewModel {
       nearKm: weights.nearKm,
       requireTopicalBasis: weights.requireTopicalBasis !== false,
       weightsSaved: q.weightsSaved ?? false,
-      topics: Object.entries(names).map(([slug, name]) => ({ slug, name, selected: slug === (ws?.theme ?? chosenTheme) }))
+      topics: Object.entries(names)
+        .map(([slug, name]) => ({ slug, name, selected: slug === (ws?.theme ?? chosenTheme) }))
         .sort((a, b) => a.name.localeCompare(b.name, 'de')),
       round: round ? await this.roundSection(round, page, chosenTheme, names) : null,
       workshop: ws ? await this.workshopSection(ws, names) : null,
@@ -141,16 +162,26 @@ export class MatchingViewModel {
     const pages = Math.max(1, Math.ceil((summary.pairs ?? 0) / ROUND_PAGE_SIZE));
     const current = Math.min(page, pages);
     const pairs = withReasons(await this.repo.roundPairs(run.id, ROUND_PAGE_SIZE, (current - 1) * ROUND_PAGE_SIZE), names);
-    const unmatched = (summary.unmatched ?? []).map((u) => ({ name: u.name, reason: UNMATCHED_DE[u.reason as UnmatchedReason] ?? u.reason }));
+    const unmatched = (summary.unmatched ?? []).map((u) => ({
+      name: u.name,
+      reason: UNMATCHED_DE[u.reason as UnmatchedReason] ?? u.reason,
+    }));
     return {
       ...runBase(run),
       pairs,
       unmatched: unmatched.slice(0, PAGE_LIST_LIMIT),
       unmatchedMore: Math.max(0, unmatched.length - PAGE_LIST_LIMIT),
-      paging: pages > 1 ? {
-        page: current, pages, from: (current - 1) * ROUND_PAGE_SIZE + 1, to: (current - 1) * ROUND_PAGE_SIZE + pairs.length,
-        prevHref: current > 1 ? pageHref(current - 1, theme) : null, nextHref: current < pages ? pageHref(current + 1, theme) : null,
-      } : null,
+      paging:
+        pages > 1
+          ? {
+              page: current,
+              pages,
+              from: (current - 1) * ROUND_PAGE_SIZE + 1,
+              to: (current - 1) * ROUND_PAGE_SIZE + pairs.length,
+              prevHref: current > 1 ? pageHref(current - 1, theme) : null,
+              nextHref: current < pages ? pageHref(current + 1, theme) : null,
+            }
+          : null,
     };
   }
 
@@ -159,7 +190,9 @@ export class MatchingViewModel {
     const groups = (await this.repo.workshopGroups(run.id, PAGE_LIST_LIMIT)).map((g, gi) => ({
       ...g,
       colour: PALETTE[gi % PALETTE.length],
-      points: g.towns.filter((t) => t.latitude != null && t.longitude != null).map((t) => ({ ...toSvg(t.latitude!, t.longitude!), name: t.name })),
+      points: g.towns
+        .filter((t) => t.latitude != null && t.longitude != null)
+        .map((t) => ({ ...toSvg(t.latitude!, t.longitude!), name: t.name })),
     }));
     const leftOut = summary.leftOut ?? [];
     return {
@@ -174,8 +207,19 @@ export class MatchingViewModel {
 }
 
 const runBase = (run: RunRow): RunView => ({
-  id: run.id, kind: run.kind, status: run.status, trigger: run.trigger, theme: run.theme, seed: run.seed, weights: run.weights,
-  fingerprint: run.fingerprint, summary: run.summary, error: run.error, isCurrent: run.isCurrent, startedAt: run.startedAt, finishedAt: run.finishedAt,
+  id: run.id,
+  kind: run.kind,
+  status: run.status,
+  trigger: run.trigger,
+  theme: run.theme,
+  seed: run.seed,
+  weights: run.weights,
+  fingerprint: run.fingerprint,
+  summary: run.summary,
+  error: run.error,
+  isCurrent: run.isCurrent,
+  startedAt: run.startedAt,
+  finishedAt: run.finishedAt,
 });
 
 const pageHref = (page: number, theme: string | undefined) =>
@@ -183,4 +227,4 @@ const pageHref = (page: number, theme: string | undefined) =>
 
 // The round is read by the Geschäftsstelle: third-person reasons.
 const withReasons = (pairs: RoundPairRow[], names: Record<string, string>): RoundPairView[] =>
-  pairs.map((p) => ({ ...p, topicName: p.topic ? names[p.topic] ?? p.topic : null, reasons: reasonLine(p.components, 'office') }));
+  pairs.map((p) => ({ ...p, topicName: p.topic ? (names[p.topic] ?? p.topic) : null, reasons: reasonLine(p.components, 'office') }));

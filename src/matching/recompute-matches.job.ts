@@ -11,7 +11,11 @@ const RUN_JOBS: string[] = [JOBS.recomputeMatches, JOBS.tandemRound, JOBS.worksh
 // the prune job deletes old runs after a run finished, on the same queue so it never races a run's write.
 @Processor(QUEUES.matching, { concurrency: 1 })
 export class RecomputeMatchesJob extends WorkerHost {
-  constructor(private readonly matching: MatchingService, private readonly runner: MatchingRunner, private readonly pruning: RunPruningService) {
+  constructor(
+    private readonly matching: MatchingService,
+    private readonly runner: MatchingRunner,
+    private readonly pruning: RunPruningService,
+  ) {
     super();
   }
 

@@ -36,9 +36,17 @@ export class MunicipalitiesController {
     const limit = Math.min(Math.max(Number(query.limit) || 10, 1), 50);
     const hits = await this.municipalities.search(query.q, limit);
     return hits.map((m) => ({
-      ags: m.ags, name: m.name, stateName: m.stateName, districtName: m.districtName, postcode: m.postcode,
-      population: m.population, areaKm2: m.areaKm2, latitude: m.latitude, longitude: m.longitude,
-      associationName: m.associationName, registered: m.registered,
+      ags: m.ags,
+      name: m.name,
+      stateName: m.stateName,
+      districtName: m.districtName,
+      postcode: m.postcode,
+      population: m.population,
+      areaKm2: m.areaKm2,
+      latitude: m.latitude,
+      longitude: m.longitude,
+      associationName: m.associationName,
+      registered: m.registered,
     }));
   }
 

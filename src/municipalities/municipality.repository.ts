@@ -4,12 +4,63 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { DirectoryRecord } from './directory/destatis-parser.util';
 import { Municipality } from './municipality.entity';
 
-const COLS = ['ags', 'ars', 'name', 'name_raw', 'type_code', 'state_code', 'state_name', 'district_name', 'association_name',
-  'association_type', 'association_population', 'population', 'area_km2', 'latitude', 'longitude', 'postcode', 'degurba'] as const;
-const TYPES = ['char(8)', 'char(12)', 'varchar', 'varchar', 'smallint', 'char(2)', 'varchar', 'varchar', 'varchar',
-  'smallint', 'integer', 'integer', 'numeric', 'float8', 'float8', 'varchar', 'smallint'];
-const FIELDS: ReadonlyArray<keyof DirectoryRecord> = ['ags', 'ars', 'name', 'nameRaw', 'typeCode', 'stateCode', 'stateName', 'districtName',
-  'associationName', 'associationType', 'associationPopulation', 'population', 'areaKm2', 'latitude', 'longitude', 'postcode', 'degurba'];
+const COLS = [
+  'ags',
+  'ars',
+  'name',
+  'name_raw',
+  'type_code',
+  'state_code',
+  'state_name',
+  'district_name',
+  'association_name',
+  'association_type',
+  'association_population',
+  'population',
+  'area_km2',
+  'latitude',
+  'longitude',
+  'postcode',
+  'degurba',
+] as const;
+const TYPES = [
+  'char(8)',
+  'char(12)',
+  'varchar',
+  'varchar',
+  'smallint',
+  'char(2)',
+  'varchar',
+  'varchar',
+  'varchar',
+  'smallint',
+  'integer',
+  'integer',
+  'numeric',
+  'float8',
+  'float8',
+  'varchar',
+  'smallint',
+];
+const FIELDS: ReadonlyArray<keyof DirectoryRecord> = [
+  'ags',
+  'ars',
+  'name',
+  'nameRaw',
+  'typeCode',
+  'stateCode',
+  'stateName',
+  'districtName',
+  'associationName',
+  'associationType',
+  'associationPopulation',
+  'population',
+  'areaKm2',
+  'latitude',
+  'longitude',
+  'postcode',
+  'degurba',
+];
 
 // Each batch is one statement with one array parameter per column (unnest), so 10,773 rows take six round trips.
 const BATCH = 2000;
@@ -30,15 +81,25 @@ export class MunicipalityRepository {
    * Writes directory records in the caller's transaction. 'update': the official import (changed rows are updated,
    * unchanged ones not touched); 'keep': the demo fixture (only missing AGS are added, so a real import wins).
    */
-  async upsert(manager: EntityManager, records: readonly DirectoryRecord[], source: string, onConflict: 'update' | 'keep'): Promise<{ inserted: number; updated: number }> {
+  async upsert(
+    manager: EntityManager,
+    records: readonly DirectoryRecord[],
+    source: string,
+    onConflict: 'update' | 'keep',
+  ): Promise<{ inserted: number; updated: number }> {
     let inserted = 0;
     let updated = 0;
     const unnest = TYPES.map((t, j) => `$${j + 1}::${t}[]`).join(', ');
-    const updates = COLS.filter((c) => c !== 'ags').map((c) => `${c} = EXCLUDED.${c}`).join(', ');
-    const differs = COLS.filter((c) => c !== 'ags').map((c) => `municipality.${c} IS DISTINCT FROM EXCLUDED.${c}`).join(' OR ');
-    const conflict = onConflict === 'keep'
-      ? 'DO NOTHING'
-      : `DO UPDATE SET ${updates}, source = EXCLUDED.source, updated_at = now()
+    const updates = COLS.filter((c) => c !== 'ags')
+      .map((c) => `${c} = EXCLUDED.${c}`)
+      .join(', ');
+    const differs = COLS.filter((c) => c !== 'ags')
+      .map((c) => `municipality.${c} IS DISTINCT FROM EXCLUDED.${c}`)
+      .join(' OR ');
+    const conflict =
+      onConflict === 'keep'
+        ? 'DO NOTHING'
+        : `DO UPDATE SET ${updates}, source = EXCLUDED.source, updated_at = now()
          WHERE ${differs} OR municipality.source IS DISTINCT FROM EXCLUDED.source`;
     for (let i = 0; i < records.length; i += BATCH) {
       const chunk = records.slice(i, i + BATCH);
@@ -68,13 +129,17 @@ export class MunicipalityRepository {
     const byPostcode = /^\d{2,5}$/.test(term);
     // % and _ typed by the user are literal characters, not wildcards.
     const literal = term.replace(/[%_\\]/g, '\\$&');
-    const rows = await this.ds.getRepository(Municipality)
+    const rows = await this.ds
+      .getRepository(Municipality)
       .createQueryBuilder('m')
       .addSelect("EXISTS (SELECT 1 FROM town t WHERE t.ags = m.ags AND t.status = 'verified')", 'registered')
-      .where(byPostcode ? 'm.postcode LIKE :prefix' : `(lower(m.name) LIKE :prefix ESCAPE '\\' OR lower(m.name) LIKE :contains ESCAPE '\\')`, {
-        prefix: `${literal}%`,
-        contains: `%${literal}%`,
-      })
+      .where(
+        byPostcode ? 'm.postcode LIKE :prefix' : `(lower(m.name) LIKE :prefix ESCAPE '\\' OR lower(m.name) LIKE :contains ESCAPE '\\')`,
+        {
+          prefix: `${literal}%`,
+          contains: `%${literal}%`,
+        },
+      )
       .orderBy(byPostcode ? 'm.postcode' : `CASE WHEN lower(m.name) LIKE :prefix ESCAPE '\\' THEN 0 ELSE 1 END`)
       .addOrderBy('m.population', 'DESC')
       .limit(limit)

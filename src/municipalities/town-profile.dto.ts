@@ -1,7 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested,
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
 } from 'class-validator';
 
 export const VISIBILITIES = ['public', 'network', 'office'] as const;
@@ -28,24 +40,37 @@ export class VisibilityDto {
 
 export class TownProfileDto {
   @ApiProperty({ type: [String], example: ['leerstand', 'mobilitaet'] })
-  @IsArray() @ArrayMaxSize(22) @Matches(SLUG, { each: true, message: 'topics must be topic slugs' })
+  @IsArray()
+  @ArrayMaxSize(22)
+  @Matches(SLUG, { each: true, message: 'topics must be topic slugs' })
   topics: string[];
 
   @ApiProperty({ type: [ChallengeDto] })
-  @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => ChallengeDto)
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => ChallengeDto)
   challenges: ChallengeDto[];
 
   @ApiProperty({ type: [ExperienceDto] })
-  @IsArray() @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => ExperienceDto)
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => ExperienceDto)
   experiences: ExperienceDto[];
 
   @ApiProperty({ maxLength: 3000 }) @IsString() @MaxLength(3000) description: string;
 
   @ApiProperty({ minimum: 0, maximum: 5, description: 'How many tandems the town can take at once' })
-  @IsInt() @Min(0) @Max(5)
+  @IsInt()
+  @Min(0)
+  @Max(5)
   capacity: number;
 
   @ApiPropertyOptional({ type: VisibilityDto })
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => VisibilityDto)
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => VisibilityDto)
   visibility?: VisibilityDto;
 }

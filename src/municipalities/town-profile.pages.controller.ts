@@ -29,17 +29,26 @@ const PAUSE_DONE: Record<string, string> = {
   aus: 'Ihre Kommune nimmt wieder am Matching teil.',
 };
 const VISIBILITY_LABELS: Record<string, string> = {
-  description: 'Beschreibung', topics: 'Themen', challenges: 'Herausforderungen', experiences: 'Erfahrungen',
+  description: 'Beschreibung',
+  topics: 'Themen',
+  challenges: 'Herausforderungen',
+  experiences: 'Erfahrungen',
 };
 
 /** Turns the flat HTML form into the API's profile shape; rows without topic and text are dropped. */
 function formToProfile(body: Record<string, unknown>) {
-  const cT = asList(body.challengeTopic), cX = asList(body.challengeText), cU = asList(body.challengeUrgency);
-  const eT = asList(body.experienceTopic), eR = asList(body.experienceTried), eO = asList(body.experienceOutcome);
+  const cT = asList(body.challengeTopic),
+    cX = asList(body.challengeText),
+    cU = asList(body.challengeUrgency);
+  const eT = asList(body.experienceTopic),
+    eR = asList(body.experienceTried),
+    eO = asList(body.experienceOutcome);
   return {
     topics: asList(body.topics),
     challenges: cT.map((topic, i) => ({ topic, text: (cX[i] ?? '').trim(), urgency: Number(cU[i] ?? 2) })).filter((c) => c.topic || c.text),
-    experiences: eT.map((topic, i) => ({ topic, tried: (eR[i] ?? '').trim(), outcome: (eO[i] ?? '').trim() })).filter((e) => e.topic || e.tried),
+    experiences: eT
+      .map((topic, i) => ({ topic, tried: (eR[i] ?? '').trim(), outcome: (eO[i] ?? '').trim() }))
+      .filter((e) => e.topic || e.tried),
     description: asText(body.description),
     capacity: body.capacity === '' || body.capacity == null ? NaN : Number(body.capacity),
     visibility: Object.fromEntries(PROFILE_FIELDS.map((f) => [f, asText(body[`visibility_${f}`] ?? 'network')])),
@@ -50,21 +59,41 @@ function formToProfile(body: Record<string, unknown>) {
 @Roles('town_contact')
 @Controller('meine-kommune')
 export class TownProfilePagesController {
-  constructor(private readonly towns: TownsService, private readonly topics: TopicRepository) {}
+  constructor(
+    private readonly towns: TownsService,
+    private readonly topics: TopicRepository,
+  ) {}
 
   @Get()
-  async show(@CurrentUser() user: SessionUser, @Query('gespeichert') saved: string | undefined, @Query('pause') pause: string | undefined, @Res() res: Response) {
+  async show(
+    @CurrentUser() user: SessionUser,
+    @Query('gespeichert') saved: string | undefined,
+    @Query('pause') pause: string | undefined,
+    @Res() res: Response,
+  ) {
     const town = await this.towns.view(user, user.townId!);
-    return res.render('profile', await this.viewModel(town, {
-      topics: town.topics!.map((t) => t.slug), challenges: town.challenges!, experiences: town.experiences!,
-      description: town.description!, capacity: town.capacity, visibility: town.visibility,
-    }, { saved: saved === '1', pauseDone: PAUSE_DONE[pause ?? ''] }));
+    return res.render(
+      'profile',
+      await this.viewModel(
+        town,
+        {
+          topics: town.topics!.map((t) => t.slug),
+          challenges: town.challenges!,
+          experiences: town.experiences!,
+          description: town.description!,
+          capacity: town.capacity,
+          visibility: town.visibility,
+        },
+        { saved: saved === '1', pauseDone: PAUSE_DONE[pause ?? ''] },
+      ),
+    );
   }
 
   @Post('pause')
   async pause(@CurrentUser() user: SessionUser, @Body() body: Record<string, unknown>, @Res() res: Response) {
     const paused = body.paused === 'ja' ? true : body.paused === 'nein' ? false : null;
-    if (paused === null) throw new DomainError(400, 'bad_pause', 'paused must be ja or nein', 'Bitte wählen Sie „Pausieren“ oder „Fortsetzen“.');
+    if (paused === null)
+      throw new DomainError(400, 'bad_pause', 'paused must be ja or nein', 'Bitte wählen Sie „Pausieren“ oder „Fortsetzen“.');
     await this.towns.setPaused(user, user.townId!, paused);
     return res.redirect(303, `/meine-kommune?pause=${paused ? 'an' : 'aus'}`);
   }

@@ -1,4 +1,15 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, JoinTable, ManyToMany, ManyToOne, OneToMany, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  JoinColumn,
+  JoinTable,
+  ManyToMany,
+  ManyToOne,
+  OneToMany,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
 import { Municipality } from './municipality.entity';
 import { Topic } from './topic.entity';
 import { TownChallenge } from './town-challenge.entity';
@@ -26,7 +37,11 @@ export class Town {
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 
   @ManyToMany(() => Topic)
-  @JoinTable({ name: 'town_topic', joinColumn: { name: 'town_id' }, inverseJoinColumn: { name: 'topic_slug', referencedColumnName: 'slug' } })
+  @JoinTable({
+    name: 'town_topic',
+    joinColumn: { name: 'town_id' },
+    inverseJoinColumn: { name: 'topic_slug', referencedColumnName: 'slug' },
+  })
   topics: Topic[];
   @OneToMany(() => TownChallenge, (c) => c.town, { cascade: true }) challenges: Relation<TownChallenge[]>;
   @OneToMany(() => TownExperience, (e) => e.town, { cascade: true }) experiences: Relation<TownExperience[]>;

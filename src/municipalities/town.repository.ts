@@ -30,18 +30,26 @@ export class TownRepository {
 
   /** Only a verified town holds its AGS; pending applications may compete, rejected ones are history. */
   async verifiedExistsForAgs(ags: string, manager: EntityManager = this.ds.manager, exceptId?: string): Promise<boolean> {
-    const rows = await manager.query(`SELECT 1 FROM town WHERE ags = $1 AND status = 'verified' AND id IS DISTINCT FROM $2`, [ags, exceptId ?? null]);
+    const rows = await manager.query(`SELECT 1 FROM town WHERE ags = $1 AND status = 'verified' AND id IS DISTINCT FROM $2`, [
+      ags,
+      exceptId ?? null,
+    ]);
     return rows.length > 0;
   }
 
   /** Other pending applications for the same AGS (they lose when one is verified). */
   async pendingCompetitorIds(manager: EntityManager, ags: string, exceptId: string): Promise<string[]> {
-    const rows = await manager.query(`SELECT id FROM town WHERE ags = $1 AND status = 'pending' AND id <> $2 ORDER BY id FOR UPDATE`, [ags, exceptId]);
+    const rows = await manager.query(`SELECT id FROM town WHERE ags = $1 AND status = 'pending' AND id <> $2 ORDER BY id FOR UPDATE`, [
+      ags,
+      exceptId,
+    ]);
     return rows.map((r: { id: string }) => r.id);
   }
 
   /** Verified towns for the office's contact management, by name, with their main contact and number of contacts. */
-  listVerifiedWithContacts(): Promise<Array<{ id: string; name: string; stateName: string; mainContact: string | null; contacts: number }>> {
+  listVerifiedWithContacts(): Promise<
+    Array<{ id: string; name: string; stateName: string; mainContact: string | null; contacts: number }>
+  > {
     return this.ds.query(
       `SELECT t.id, m.name, m.state_name AS "stateName",
               (SELECT u.display_name FROM user_account u WHERE u.town_id = t.id AND u.main_contact) AS "mainContact",
@@ -99,10 +107,12 @@ export class TownRepository {
 
   /** Replaces the whole profile in the caller's transaction (profiles are small; replace beats diffing). */
   async writeProfile(manager: EntityManager, id: string, p: ProfileWrite): Promise<void> {
-    await manager.query(
-      `UPDATE town SET description = $2, capacity = $3, visibility = $4, profile_updated_at = now() WHERE id = $1`,
-      [id, p.description, p.capacity, JSON.stringify(p.visibility)],
-    );
+    await manager.query(`UPDATE town SET description = $2, capacity = $3, visibility = $4, profile_updated_at = now() WHERE id = $1`, [
+      id,
+      p.description,
+      p.capacity,
+      JSON.stringify(p.visibility),
+    ]);
     await manager.query(`DELETE FROM town_topic WHERE town_id = $1`, [id]);
     await manager.query(`DELETE FROM town_challenge WHERE town_id = $1`, [id]);
     await manager.query(`DELETE FROM town_experience WHERE town_id = $1`, [id]);
@@ -110,10 +120,20 @@ export class TownRepository {
       await manager.query(`INSERT INTO town_topic (town_id, topic_slug) SELECT $1, unnest($2::varchar[])`, [id, p.topics]);
     }
     for (const c of p.challenges) {
-      await manager.query(`INSERT INTO town_challenge (town_id, topic_slug, text, urgency) VALUES ($1, $2, $3, $4)`, [id, c.topicSlug, c.text, c.urgency]);
+      await manager.query(`INSERT INTO town_challenge (town_id, topic_slug, text, urgency) VALUES ($1, $2, $3, $4)`, [
+        id,
+        c.topicSlug,
+        c.text,
+        c.urgency,
+      ]);
     }
     for (const e of p.experiences) {
-      await manager.query(`INSERT INTO town_experience (town_id, topic_slug, tried, outcome) VALUES ($1, $2, $3, $4)`, [id, e.topicSlug, e.tried, e.outcome]);
+      await manager.query(`INSERT INTO town_experience (town_id, topic_slug, tried, outcome) VALUES ($1, $2, $3, $4)`, [
+        id,
+        e.topicSlug,
+        e.tried,
+        e.outcome,
+      ]);
     }
   }
 
@@ -140,7 +160,13 @@ export class TownRepository {
       Object.assign(t, {
         contacts: contacts
           .filter((c: { town_id: string }) => c.town_id === t.id)
-          .map((c: Record<string, never>) => ({ email: c.email, displayName: c.display_name, contactFunction: c.contact_function, emailConfirmedAt: c.email_confirmed_at, createdAt: c.created_at })),
+          .map((c: Record<string, never>) => ({
+            email: c.email,
+            displayName: c.display_name,
+            contactFunction: c.contact_function,
+            emailConfirmedAt: c.email_confirmed_at,
+            createdAt: c.created_at,
+          })),
       }),
     );
   }

@@ -8,7 +8,12 @@ import { PROFILE_FIELDS, ProfileField, Town, Visibility } from './town.entity';
 import { TownProfileDto } from './town-profile.dto';
 import { TownRepository } from './town.repository';
 
-const DEFAULT_VISIBILITY: Record<ProfileField, Visibility> = { description: 'network', topics: 'network', challenges: 'network', experiences: 'network' };
+const DEFAULT_VISIBILITY: Record<ProfileField, Visibility> = {
+  description: 'network',
+  topics: 'network',
+  challenges: 'network',
+  experiences: 'network',
+};
 
 /** A town as one viewer may see it: fields above the viewer's clearance are left out. */
 export interface TownView {
@@ -50,18 +55,33 @@ export class TownsService {
     const own = viewer?.townId === town.id;
     // Unverified towns do not exist for other towns (and the public).
     if (town.status !== 'verified' && !own && !isOffice(viewer)) throw townNotFound();
-    const clearance: Visibility[] = own || isOffice(viewer) ? ['public', 'network', 'office'] : (await this.inNetwork(viewer)) ? ['public', 'network'] : ['public'];
+    const clearance: Visibility[] =
+      own || isOffice(viewer) ? ['public', 'network', 'office'] : (await this.inNetwork(viewer)) ? ['public', 'network'] : ['public'];
     const visibility = { ...DEFAULT_VISIBILITY, ...town.visibility };
     const shows = (f: ProfileField) => clearance.includes(visibility[f]);
     const m = town.municipality;
     return {
-      id: town.id, ags: town.ags, name: m.name, stateName: m.stateName, districtName: m.districtName, associationName: m.associationName,
-      population: m.population, areaKm2: m.areaKm2, latitude: m.latitude, longitude: m.longitude,
-      status: town.status, isDemo: town.isDemo, capacity: town.capacity, paused: town.optedOut, visibility,
+      id: town.id,
+      ags: town.ags,
+      name: m.name,
+      stateName: m.stateName,
+      districtName: m.districtName,
+      associationName: m.associationName,
+      population: m.population,
+      areaKm2: m.areaKm2,
+      latitude: m.latitude,
+      longitude: m.longitude,
+      status: town.status,
+      isDemo: town.isDemo,
+      capacity: town.capacity,
+      paused: town.optedOut,
+      visibility,
       description: shows('description') ? town.description : undefined,
       topics: shows('topics') ? town.topics.map((t) => ({ slug: t.slug, name: t.name })) : undefined,
       challenges: shows('challenges') ? town.challenges.map((c) => ({ topic: c.topicSlug, text: c.text, urgency: c.urgency })) : undefined,
-      experiences: shows('experiences') ? town.experiences.map((e) => ({ topic: e.topicSlug, tried: e.tried, outcome: e.outcome })) : undefined,
+      experiences: shows('experiences')
+        ? town.experiences.map((e) => ({ topic: e.topicSlug, tried: e.tried, outcome: e.outcome }))
+        : undefined,
       hiddenFields: PROFILE_FIELDS.filter((f) => !shows(f)),
     };
   }
@@ -74,15 +94,24 @@ export class TownsService {
   /** Pause or resume suggestions and requests; only a contact of the town itself may. */
   async setPaused(actor: SessionUser, townId: string, paused: boolean): Promise<TownView> {
     if (actor.townId !== townId) {
-      throw new DomainError(HttpStatus.FORBIDDEN, 'not_your_town', 'You can only pause or resume your own town',
-        'Sie können nur Ihre eigene Kommune pausieren oder fortsetzen.');
+      throw new DomainError(
+        HttpStatus.FORBIDDEN,
+        'not_your_town',
+        'You can only pause or resume your own town',
+        'Sie können nur Ihre eigene Kommune pausieren oder fortsetzen.',
+      );
     }
     const changed = await this.towns.transaction(async (m) => {
       const town = await this.towns.findByIdForUpdate(m, townId);
       if (!town) throw townNotFound();
       if (town.optedOut === paused) return false;
       await this.towns.setPaused(m, townId, paused);
-      await this.audit.write(m, { actorId: actor.id, action: paused ? 'town.paused' : 'town.resumed', subjectType: 'town', subjectId: townId });
+      await this.audit.write(m, {
+        actorId: actor.id,
+        action: paused ? 'town.paused' : 'town.resumed',
+        subjectType: 'town',
+        subjectId: townId,
+      });
       return true;
     });
     if (changed) await this.matching.requestRecompute(paused ? 'paused' : 'resumed');
@@ -92,15 +121,24 @@ export class TownsService {
   /** Only a contact of the town itself edits its profile; unknown topics reject the whole update. */
   async updateProfile(actor: SessionUser, townId: string, dto: TownProfileDto): Promise<TownView> {
     if (actor.townId !== townId) {
-      throw new DomainError(HttpStatus.FORBIDDEN, 'not_your_town', 'You can only edit the profile of your own town',
-        'Sie können nur das Profil Ihrer eigenen Kommune bearbeiten.');
+      throw new DomainError(
+        HttpStatus.FORBIDDEN,
+        'not_your_town',
+        'You can only edit the profile of your own town',
+        'Sie können nur das Profil Ihrer eigenen Kommune bearbeiten.',
+      );
     }
     const known = new Set((await this.topics.listActive()).map((t) => t.slug));
     const used = [...dto.topics, ...dto.challenges.map((c) => c.topic), ...dto.experiences.map((e) => e.topic)];
     const unknown = [...new Set(used.filter((s) => !known.has(s)))];
     if (unknown.length) {
-      throw new DomainError(HttpStatus.BAD_REQUEST, 'unknown_topic', `Unknown topic: ${unknown.join(', ')}`,
-        'Bitte wählen Sie nur Themen aus der Liste aus.', 'topics');
+      throw new DomainError(
+        HttpStatus.BAD_REQUEST,
+        'unknown_topic',
+        `Unknown topic: ${unknown.join(', ')}`,
+        'Bitte wählen Sie nur Themen aus der Liste aus.',
+        'topics',
+      );
     }
     await this.towns.transaction(async (m) => {
       const town = await this.towns.findByIdForUpdate(m, townId);

@@ -31,8 +31,10 @@ class QueueBoardUnavailablePagesController {
   @Roles('office', 'admin')
   page(@Res() res: Response) {
     return res.status(503).render('error', {
-      title: 'Warteschlangen', status: 503,
-      message: 'Die Übersicht der Warteschlangen steht im eingebauten Modus (ohne Redis) nicht zur Verfügung. Sie erscheint, sobald der Dienst mit PostgreSQL und Redis läuft (DATABASE_URL und REDIS_URL gesetzt). E-Mails sehen Sie im Postausgang.',
+      title: 'Warteschlangen',
+      status: 503,
+      message:
+        'Die Übersicht der Warteschlangen steht im eingebauten Modus (ohne Redis) nicht zur Verfügung. Sie erscheint, sobald der Dienst mit PostgreSQL und Redis läuft (DATABASE_URL und REDIS_URL gesetzt). E-Mails sehen Sie im Postausgang.',
     });
   }
 }
@@ -46,7 +48,12 @@ export class QueueBoardModule {
     return {
       module: QueueBoardModule,
       imports: [
-        BullBoardModule.forRoot({ route: QUEUE_BOARD_ROUTE, adapter: ExpressAdapter, middleware: officeOnly, boardOptions: { uiConfig: { boardTitle: 'Warteschlangen' } } }),
+        BullBoardModule.forRoot({
+          route: QUEUE_BOARD_ROUTE,
+          adapter: ExpressAdapter,
+          middleware: officeOnly,
+          boardOptions: { uiConfig: { boardTitle: 'Warteschlangen' } },
+        }),
         BullBoardModule.forFeature(...Object.values(QUEUES).map((name) => ({ name, adapter: BullMQAdapter }))),
       ],
     };

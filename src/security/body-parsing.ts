@@ -14,7 +14,10 @@ export const FORM_DEPTH_LIMIT = 5;
 export function useBodyParsers(app: NestExpressApplication): void {
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', {
-    extended: true, limit: BODY_LIMIT, parameterLimit: FORM_FIELD_LIMIT, depth: FORM_DEPTH_LIMIT,
+    extended: true,
+    limit: BODY_LIMIT,
+    parameterLimit: FORM_FIELD_LIMIT,
+    depth: FORM_DEPTH_LIMIT,
     // qs keeps undecodable escapes as literal text; refuse them (mapped to 400 below, type entity.verify.failed).
     verify: (_req: unknown, _res: unknown, buf: Buffer) => {
       if (hasBadPercentEncoding(buf.toString('latin1'))) throw new Error('Malformed percent-encoding in the form body');
@@ -44,7 +47,11 @@ const BY_TYPE: Record<string, [number, string, string]> = {
 function bodyParserErrors(err: unknown, req: Request, res: Response, next: NextFunction): void {
   const e = err as ParserError | null;
   if (!e || typeof e !== 'object' || typeof e.status !== 'number') return next(err);
-  const fallback: [number, string, string] = [e.status >= 400 && e.status < 500 ? e.status : 400, 'Malformed request body', 'Die Anfrage ist ungültig.'];
+  const fallback: [number, string, string] = [
+    e.status >= 400 && e.status < 500 ? e.status : 400,
+    'Malformed request body',
+    'Die Anfrage ist ungültig.',
+  ];
   const [status, message, messageDe] = (e.type && BY_TYPE[e.type]) || fallback;
   refuse(req, res, status, 'malformed_body', message, messageDe);
 }

@@ -13,9 +13,14 @@ export function contentTypeCheck(req: Request, res: Response, next: NextFunction
   if (!STATE_CHANGING.has(req.method)) return next();
   const empty = req.headers['transfer-encoding'] === undefined && (req.headers['content-length'] ?? '0') === '0';
   if (!empty && !req.is(isApiPath(req) ? API_TYPES : PAGE_TYPES)) {
-    return refuse(req, res, 415, 'unsupported_media_type',
+    return refuse(
+      req,
+      res,
+      415,
+      'unsupported_media_type',
       isApiPath(req) ? 'Send the request body as application/json' : 'Forms must be sent as application/x-www-form-urlencoded',
-      'Die Anfrage hat ein Format, das hier nicht angenommen wird.');
+      'Die Anfrage hat ein Format, das hier nicht angenommen wird.',
+    );
   }
   next();
 }

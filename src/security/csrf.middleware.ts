@@ -36,8 +36,14 @@ export function csrfProtection(secret: string, secureCookie: boolean): RequestHa
     Object.defineProperty(res.locals, 'csrfToken', { enumerable: true, configurable: true, get: () => generateCsrfToken(req, res) });
     if (!STATE_CHANGING.has(req.method) || !needsToken(req)) return next();
     if (!validateRequest(req)) {
-      return refuse(req, res, 403, 'csrf_token_invalid', 'Missing or invalid CSRF token (send JSON, or the X-CSRF-Token header)',
-        'Das Formular ist abgelaufen oder stammt nicht von dieser Seite. Bitte laden Sie die Seite neu und senden Sie es erneut.');
+      return refuse(
+        req,
+        res,
+        403,
+        'csrf_token_invalid',
+        'Missing or invalid CSRF token (send JSON, or the X-CSRF-Token header)',
+        'Das Formular ist abgelaufen oder stammt nicht von dieser Seite. Bitte laden Sie die Seite neu und senden Sie es erneut.',
+      );
     }
     if (req.body && typeof req.body === 'object') delete (req.body as Record<string, unknown>)[CSRF_FIELD];
     next();

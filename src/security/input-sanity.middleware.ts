@@ -9,7 +9,10 @@ const MESSAGES: Record<string, [string, string]> = {
   depth: ['Input is nested too deeply', 'Die Anfrage ist ungültig aufgebaut.'],
   size: ['Input has too many elements', 'Die Anfrage enthält zu viele Angaben.'],
   key: ['Input contains a reserved field name', 'Die Anfrage enthält ein unzulässiges Feld.'],
-  repeated: ['Each query parameter may appear once, as plain text', 'Die Adresse enthält einen Suchparameter mehrfach oder in unzulässiger Form.'],
+  repeated: [
+    'Each query parameter may appear once, as plain text',
+    'Die Adresse enthält einen Suchparameter mehrfach oder in unzulässiger Form.',
+  ],
 };
 
 /** One global check on every request's path, query and parsed body, before any route or database sees them. */

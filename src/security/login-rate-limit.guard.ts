@@ -34,8 +34,15 @@ export class LoginRateLimitGuard implements CanActivate {
     }
     const over = (await this.counters.hit(keys)).filter((h) => h.hits > limits.get(h.key)!);
     if (!over.length) return true;
-    context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(Math.max(...over.map((h) => h.secondsLeft))));
-    throw new DomainError(HttpStatus.TOO_MANY_REQUESTS, 'too_many_login_attempts', 'Too many login attempts; please wait and try again later',
-      'Zu viele Anmeldeversuche. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut.');
+    context
+      .switchToHttp()
+      .getResponse<Response>()
+      .setHeader('Retry-After', String(Math.max(...over.map((h) => h.secondsLeft))));
+    throw new DomainError(
+      HttpStatus.TOO_MANY_REQUESTS,
+      'too_many_login_attempts',
+      'Too many login attempts; please wait and try again later',
+      'Zu viele Anmeldeversuche. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut.',
+    );
   }
 }

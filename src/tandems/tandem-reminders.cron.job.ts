@@ -14,13 +14,20 @@ export const REMINDER_EVERY_MS = 3600_000;
 export class TandemRemindersCronJob extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(TandemRemindersCronJob.name);
 
-  constructor(private readonly tandems: TandemsService, @InjectQueue(QUEUES.tandems) private readonly queue: Queue) {
+  constructor(
+    private readonly tandems: TandemsService,
+    @InjectQueue(QUEUES.tandems) private readonly queue: Queue,
+  ) {
     super();
   }
 
   async onApplicationBootstrap(): Promise<void> {
     try {
-      await this.queue.upsertJobScheduler(REMINDER_SCHEDULER_ID, { every: REMINDER_EVERY_MS }, { name: JOBS.tandemReminders, data: {}, opts: { attempts: 3 } });
+      await this.queue.upsertJobScheduler(
+        REMINDER_SCHEDULER_ID,
+        { every: REMINDER_EVERY_MS },
+        { name: JOBS.tandemReminders, data: {}, opts: { attempts: 3 } },
+      );
     } catch (err) {
       this.logger.warn(`Could not set up the tandem reminder scheduler (${(err as Error).message})`);
     }

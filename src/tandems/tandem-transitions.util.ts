@@ -2,8 +2,17 @@
 // no Nest or database imports, so it can be tested state by state.
 
 export const TANDEM_STATES = [
-  'requested', 'accepted', 'approved', 'active', 'concluded', 'proposed',
-  'declined', 'withdrawn', 'rejected', 'expired', 'cancelled',
+  'requested',
+  'accepted',
+  'approved',
+  'active',
+  'concluded',
+  'proposed',
+  'declined',
+  'withdrawn',
+  'rejected',
+  'expired',
+  'cancelled',
 ] as const;
 export type TandemState = (typeof TANDEM_STATES)[number];
 
@@ -61,26 +70,63 @@ const TABLE: Partial<Record<TandemState, Partial<Record<TandemAction, Rule>>>> =
 };
 
 const ACTION_EN: Record<TandemAction, string> = {
-  accept: 'accept', decline: 'decline', withdraw: 'withdraw', approve: 'approve', reject: 'reject', start: 'start',
-  conclude: 'conclude', cancel: 'cancel', expire: 'expire',
+  accept: 'accept',
+  decline: 'decline',
+  withdraw: 'withdraw',
+  approve: 'approve',
+  reject: 'reject',
+  start: 'start',
+  conclude: 'conclude',
+  cancel: 'cancel',
+  expire: 'expire',
 };
 // Participles for "kann nicht (mehr) … werden".
 const ACTION_DE_PARTICIPLE: Record<TandemAction, string> = {
-  accept: 'angenommen', decline: 'abgelehnt', withdraw: 'zurückgezogen', approve: 'genehmigt', reject: 'zurückgewiesen',
-  start: 'begonnen', conclude: 'abgeschlossen', cancel: 'vorzeitig beendet', expire: 'als abgelaufen markiert',
+  accept: 'angenommen',
+  decline: 'abgelehnt',
+  withdraw: 'zurückgezogen',
+  approve: 'genehmigt',
+  reject: 'zurückgewiesen',
+  start: 'begonnen',
+  conclude: 'abgeschlossen',
+  cancel: 'vorzeitig beendet',
+  expire: 'als abgelaufen markiert',
 };
 const ACTION_DE: Record<TandemAction, string> = {
-  accept: 'annehmen', decline: 'ablehnen', withdraw: 'zurückziehen', approve: 'genehmigen', reject: 'zurückweisen',
-  start: 'beginnen', conclude: 'abschließen', cancel: 'vorzeitig beenden', expire: 'ablaufen lassen',
+  accept: 'annehmen',
+  decline: 'ablehnen',
+  withdraw: 'zurückziehen',
+  approve: 'genehmigen',
+  reject: 'zurückweisen',
+  start: 'beginnen',
+  conclude: 'abschließen',
+  cancel: 'vorzeitig beenden',
+  expire: 'ablaufen lassen',
 };
 export const STATE_DE: Record<TandemState, string> = {
-  requested: 'angefragt', accepted: 'angenommen, wartet auf Freigabe', approved: 'freigegeben', active: 'aktiv',
-  concluded: 'abgeschlossen', proposed: 'Vorschlag der Geschäftsstelle', declined: 'abgelehnt', withdrawn: 'zurückgezogen',
-  rejected: 'von der Geschäftsstelle zurückgewiesen', expired: 'abgelaufen', cancelled: 'vorzeitig beendet',
+  requested: 'angefragt',
+  accepted: 'angenommen, wartet auf Freigabe',
+  approved: 'freigegeben',
+  active: 'aktiv',
+  concluded: 'abgeschlossen',
+  proposed: 'Vorschlag der Geschäftsstelle',
+  declined: 'abgelehnt',
+  withdrawn: 'zurückgezogen',
+  rejected: 'von der Geschäftsstelle zurückgewiesen',
+  expired: 'abgelaufen',
+  cancelled: 'vorzeitig beendet',
 };
-const ACTOR_EN: Record<TandemActor, string> = { requester: 'the requesting town', partner: 'the partner town', office: 'the office', system: 'the system' };
+const ACTOR_EN: Record<TandemActor, string> = {
+  requester: 'the requesting town',
+  partner: 'the partner town',
+  office: 'the office',
+  system: 'the system',
+};
 const ACTOR_DE: Record<TandemActor, string> = {
-  requester: 'die anfragende Kommune', partner: 'die angefragte Kommune', office: 'die Geschäftsstelle', system: 'das System',
+  requester: 'die anfragende Kommune',
+  partner: 'die angefragte Kommune',
+  office: 'die Geschäftsstelle',
+  system: 'das System',
 };
 
 /** An illegal step: why, in English (API) and German (pages). Changes nothing. */
@@ -109,7 +155,9 @@ export function nextState(state: TandemState, action: TandemAction, actor: Tande
   if (!rule) {
     const final = FINAL_STATES.includes(state);
     throw new TandemTransitionError(
-      state, action, actor,
+      state,
+      action,
+      actor,
       final
         ? `This tandem is already ${state}; it cannot be ${pastEn(action)} any more`
         : `A tandem that is ${state} cannot be ${pastEn(action)}`,
@@ -120,7 +168,9 @@ export function nextState(state: TandemState, action: TandemAction, actor: Tande
   }
   if (!rule.actors.includes(actor)) {
     throw new TandemTransitionError(
-      state, action, actor,
+      state,
+      action,
+      actor,
       `Only ${rule.actors.map((a) => ACTOR_EN[a]).join(' or ')} may ${ACTION_EN[action]} a tandem that is ${state}, not ${ACTOR_EN[actor]}`,
       `Nur ${rule.actors.map((a) => ACTOR_DE[a]).join(' oder ')} kann ein Tandem im Zustand „${STATE_DE[state]}“ ${ACTION_DE[action]}.`,
     );
@@ -138,7 +188,14 @@ export function allowedActions(state: TandemState, actor: TandemActor): TandemAc
 export const initialState = (origin: TandemOrigin): TandemState => (origin === 'request' ? 'requested' : 'proposed');
 
 const PAST: Record<TandemAction, string> = {
-  accept: 'accepted', decline: 'declined', withdraw: 'withdrawn', approve: 'approved', reject: 'rejected', start: 'started',
-  conclude: 'concluded', cancel: 'cancelled', expire: 'expired',
+  accept: 'accepted',
+  decline: 'declined',
+  withdraw: 'withdrawn',
+  approve: 'approved',
+  reject: 'rejected',
+  start: 'started',
+  conclude: 'concluded',
+  cancel: 'cancelled',
+  expire: 'expired',
 };
 const pastEn = (a: TandemAction) => PAST[a];

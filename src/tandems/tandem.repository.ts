@@ -105,7 +105,10 @@ export class TandemRepository {
   }
 
   async liveCount(m: EntityManager, townId: string): Promise<number> {
-    const [r] = await m.query(`SELECT count(*)::int AS n FROM tandem WHERE (town_a = $1 OR town_b = $1) AND state = ANY($2)`, [townId, LIVE_STATES]);
+    const [r] = await m.query(`SELECT count(*)::int AS n FROM tandem WHERE (town_a = $1 OR town_b = $1) AND state = ANY($2)`, [
+      townId,
+      LIVE_STATES,
+    ]);
     return r.n;
   }
 
@@ -120,16 +123,46 @@ export class TandemRepository {
 
   async declinedSince(m: EntityManager, a: string, b: string, since: Date): Promise<boolean> {
     const [x, y] = ordered(a, b);
-    const rows = await m.query(`SELECT 1 FROM pair_history WHERE town_a = $1 AND town_b = $2 AND kind = 'declined' AND at >= $3`, [x, y, since]);
+    const rows = await m.query(`SELECT 1 FROM pair_history WHERE town_a = $1 AND town_b = $2 AND kind = 'declined' AND at >= $3`, [
+      x,
+      y,
+      since,
+    ]);
     return rows.length > 0;
   }
 
-  async insert(m: EntityManager, t: { townA: string; townB: string; topicSlug: string | null; origin: TandemOrigin; state: TandemState;
-    requestMessage: string; runId?: string | null; score?: number | null; components?: unknown[]; createdBy: string | null; now: Date }): Promise<string> {
+  async insert(
+    m: EntityManager,
+    t: {
+      townA: string;
+      townB: string;
+      topicSlug: string | null;
+      origin: TandemOrigin;
+      state: TandemState;
+      requestMessage: string;
+      runId?: string | null;
+      score?: number | null;
+      components?: unknown[];
+      createdBy: string | null;
+      now: Date;
+    },
+  ): Promise<string> {
     const [r] = await m.query(
       `INSERT INTO tandem (town_a, town_b, topic_slug, origin, state, request_message, run_id, score, components, created_by, created_at, state_changed_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,
-      [t.townA, t.townB, t.topicSlug, t.origin, t.state, t.requestMessage, t.runId ?? null, t.score ?? null, JSON.stringify(t.components ?? []), t.createdBy, t.now],
+      [
+        t.townA,
+        t.townB,
+        t.topicSlug,
+        t.origin,
+        t.state,
+        t.requestMessage,
+        t.runId ?? null,
+        t.score ?? null,
+        JSON.stringify(t.components ?? []),
+        t.createdBy,
+        t.now,
+      ],
     );
     return r.id;
   }
@@ -139,10 +172,21 @@ export class TandemRepository {
     return rows[0] ?? null;
   }
 
-  async update(m: EntityManager, id: string, patch: {
-    state: TandemState; stateChanged: boolean; now: Date; answerMessage?: string; acceptedAAt?: Date; acceptedBAt?: Date;
-    resultTried?: string; resultLearnt?: string; resultTopics?: string[];
-  }): Promise<void> {
+  async update(
+    m: EntityManager,
+    id: string,
+    patch: {
+      state: TandemState;
+      stateChanged: boolean;
+      now: Date;
+      answerMessage?: string;
+      acceptedAAt?: Date;
+      acceptedBAt?: Date;
+      resultTried?: string;
+      resultLearnt?: string;
+      resultTopics?: string[];
+    },
+  ): Promise<void> {
     await m.query(
       `UPDATE tandem SET state = $2,
          state_changed_at = CASE WHEN $3 THEN $4 ELSE state_changed_at END,
@@ -150,8 +194,18 @@ export class TandemRepository {
          accepted_a_at = coalesce(accepted_a_at, $6), accepted_b_at = coalesce(accepted_b_at, $7),
          result_tried = coalesce($8, result_tried), result_learnt = coalesce($9, result_learnt), result_topics = coalesce($10, result_topics)
        WHERE id = $1`,
-      [id, patch.state, patch.stateChanged, patch.now, patch.answerMessage ?? null, patch.acceptedAAt ?? null, patch.acceptedBAt ?? null,
-        patch.resultTried ?? null, patch.resultLearnt ?? null, patch.resultTopics ?? null],
+      [
+        id,
+        patch.state,
+        patch.stateChanged,
+        patch.now,
+        patch.answerMessage ?? null,
+        patch.acceptedAAt ?? null,
+        patch.acceptedBAt ?? null,
+        patch.resultTried ?? null,
+        patch.resultLearnt ?? null,
+        patch.resultTopics ?? null,
+      ],
     );
   }
 
@@ -175,7 +229,10 @@ export class TandemRepository {
   }
 
   async listAll(states: TandemState[] | null, limit = 500): Promise<TandemListRow[]> {
-    return this.ds.query(`${LIST_FROM} WHERE ($1::varchar[] IS NULL OR t.state = ANY($1)) ORDER BY t.state_changed_at DESC LIMIT $2`, [states, limit]);
+    return this.ds.query(`${LIST_FROM} WHERE ($1::varchar[] IS NULL OR t.state = ANY($1)) ORDER BY t.state_changed_at DESC LIMIT $2`, [
+      states,
+      limit,
+    ]);
   }
 
   /**
@@ -184,9 +241,12 @@ export class TandemRepository {
    */
   async openForTown(townId: string): Promise<Array<TandemListRow & { waitingForTown: boolean }>> {
     return this.ds.query(
-      `${LIST_FROM.replace('tp.name AS "topicName"', `tp.name AS "topicName",
+      `${LIST_FROM.replace(
+        'tp.name AS "topicName"',
+        `tp.name AS "topicName",
          ((t.state = 'requested' AND t.town_b = $1) OR (t.state = 'proposed' AND ((t.town_a = $1 AND t.accepted_a_at IS NULL)
-          OR (t.town_b = $1 AND t.accepted_b_at IS NULL)))) AS "waitingForTown"`)}
+          OR (t.town_b = $1 AND t.accepted_b_at IS NULL)))) AS "waitingForTown"`,
+      )}
        WHERE (t.town_a = $1 OR t.town_b = $1) AND t.state = ANY($2) ORDER BY t.state_changed_at`,
       [townId, [...OPEN_STATES, 'active']],
     );
@@ -194,7 +254,11 @@ export class TandemRepository {
 
   /** Tandems waiting for someone since before `before`, oldest first (reminders and expiry). */
   async waitingSince(states: TandemState[], before: Date, limit = 1000): Promise<{ id: string }[]> {
-    return this.ds.query(`SELECT id FROM tandem WHERE state = ANY($1) AND state_changed_at <= $2 ORDER BY state_changed_at LIMIT $3`, [states, before, limit]);
+    return this.ds.query(`SELECT id FROM tandem WHERE state = ANY($1) AND state_changed_at <= $2 ORDER BY state_changed_at LIMIT $3`, [
+      states,
+      before,
+      limit,
+    ]);
   }
 
   /** Contacts who confirmed their address: any of them acts and is written to for the town. */
@@ -206,11 +270,17 @@ export class TandemRepository {
   }
 
   async officeUsers(m: EntityManager): Promise<Contact[]> {
-    return m.query(`SELECT id, email, display_name AS "displayName" FROM user_account WHERE role IN ('office', 'admin') ORDER BY created_at`);
+    return m.query(
+      `SELECT id, email, display_name AS "displayName" FROM user_account WHERE role IN ('office', 'admin') ORDER BY created_at`,
+    );
   }
 
   /** The pair's score components from the current suggestions run, from `viewer`'s side (its reasons say "Ihr …"). */
-  async suggestionComponents(viewer: string, partner: string, m: EntityManager = this.ds.manager): Promise<{ score: number; components: unknown[]; runId: string } | null> {
+  async suggestionComponents(
+    viewer: string,
+    partner: string,
+    m: EntityManager = this.ds.manager,
+  ): Promise<{ score: number; components: unknown[]; runId: string } | null> {
     const rows = await m.query(
       `SELECT s.score, s.components, s.run_id AS "runId" FROM matching_run r JOIN matching_suggestion s ON s.run_id = r.id
        WHERE r.kind = 'suggestions' AND r.is_current AND s.town_id = $1 AND s.partner_id = $2`,

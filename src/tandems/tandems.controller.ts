@@ -13,7 +13,10 @@ import { TandemAction } from './tandem-transitions.util';
 @ApiCookieAuth()
 @Controller('api/tandems')
 export class TandemsController {
-  constructor(private readonly tandems: TandemsService, private readonly vm: TandemsViewModel) {}
+  constructor(
+    private readonly tandems: TandemsService,
+    private readonly vm: TandemsViewModel,
+  ) {}
 
   @Post()
   @Roles('town_contact')
@@ -33,7 +36,9 @@ export class TandemsController {
 
   @Get()
   @Roles()
-  @ApiOperation({ summary: "Own town's tandems grouped (incoming, outgoing, active, past); for the office all tandems, optionally by state" })
+  @ApiOperation({
+    summary: "Own town's tandems grouped (incoming, outgoing, active, past); for the office all tandems, optionally by state",
+  })
   list(@Query() q: ListQueryDto, @CurrentUser() user: SessionUser) {
     if (isOffice(user)) return this.vm.officeList(user, q.state);
     return this.vm.mine(user);

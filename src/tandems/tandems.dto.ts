@@ -7,7 +7,9 @@ import { RESULT_MAX_LENGTH } from './tandems.service';
 export class RequestTandemDto {
   @ApiProperty({ format: 'uuid', description: 'The suggested town to ask' }) @IsUUID() partnerTownId: string;
   @ApiPropertyOptional({ example: 'leerstand', description: "Topic slug from either town's profile" })
-  @IsOptional() @Matches(/^[a-z0-9-]{1,60}$/, { message: 'topic must be a topic slug' }) topic?: string;
+  @IsOptional()
+  @Matches(/^[a-z0-9-]{1,60}$/, { message: 'topic must be a topic slug' })
+  topic?: string;
   @ApiPropertyOptional({ maxLength: REASON_MAX_LENGTH }) @IsOptional() @IsString() message?: string;
 }
 
@@ -16,7 +18,10 @@ export class PartnerDto {
 }
 
 export class AnswerDto {
-  @ApiPropertyOptional({ maxLength: REASON_MAX_LENGTH, description: 'A short message to the other town' }) @IsOptional() @IsString() message?: string;
+  @ApiPropertyOptional({ maxLength: REASON_MAX_LENGTH, description: 'A short message to the other town' })
+  @IsOptional()
+  @IsString()
+  message?: string;
 }
 
 export class ReasonDto {
@@ -27,7 +32,11 @@ export class ConcludeDto {
   @ApiProperty({ maxLength: RESULT_MAX_LENGTH, description: 'What was tried' }) @IsOptional() @IsString() tried?: string;
   @ApiProperty({ maxLength: RESULT_MAX_LENGTH, description: 'What was learnt' }) @IsOptional() @IsString() learnt?: string;
   @ApiPropertyOptional({ type: [String], description: 'Topic slugs the tandem worked on' })
-  @IsOptional() @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) topics?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  topics?: string[];
 }
 
 export class ProposeDto {
@@ -36,5 +45,8 @@ export class ProposeDto {
 }
 
 export class ListQueryDto {
-  @ApiPropertyOptional({ enum: TANDEM_STATES, description: 'Office only: filter by state' }) @IsOptional() @IsIn(TANDEM_STATES) state?: string;
+  @ApiPropertyOptional({ enum: TANDEM_STATES, description: 'Office only: filter by state' })
+  @IsOptional()
+  @IsIn(TANDEM_STATES)
+  state?: string;
 }

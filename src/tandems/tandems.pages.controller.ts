@@ -28,29 +28,50 @@ const PAGE_ACTIONS: readonly TandemAction[] = TANDEM_ACTIONS.filter((a) => a !==
 @ApiExcludeController()
 @Controller()
 export class TandemsPagesController {
-  constructor(private readonly tandems: TandemsService, private readonly vm: TandemsViewModel) {}
+  constructor(
+    private readonly tandems: TandemsService,
+    private readonly vm: TandemsViewModel,
+  ) {}
 
   @Get('tandems')
   @Roles()
   async mine(@CurrentUser() user: SessionUser, @Query('ausgeblendet') hidden: string | undefined, @Res() res: Response) {
     if (isOffice(user)) return res.redirect(303, '/geschaeftsstelle/tandems');
     const groups = await this.vm.mine(user);
-    return res.render('tandems-mine', { title: 'Meine Tandems', ...groups, dismissed: hidden === '1', empty: !Object.values(groups).some((g) => g.length) });
+    return res.render('tandems-mine', {
+      title: 'Meine Tandems',
+      ...groups,
+      dismissed: hidden === '1',
+      empty: !Object.values(groups).some((g) => g.length),
+    });
   }
 
   @Get('tandems/anfragen/:partnerId')
   @Roles('town_contact')
-  async requestForm(@Param('partnerId', ParseUUIDPipe) partnerId: string, @CurrentUser() user: SessionUser, @Res() res: Response,
-    form: Record<string, string> = {}, errors: string[] = [], status = 200) {
+  async requestForm(
+    @Param('partnerId', ParseUUIDPipe) partnerId: string,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+    form: Record<string, string> = {},
+    errors: string[] = [],
+    status = 200,
+  ) {
     const data = await this.vm.requestForm(user, partnerId);
     if (!data) throw new DomainError(404, 'town_not_found', 'Town not found', 'Diese Kommune wurde nicht gefunden.');
     const topics = data.topics.map((t) => ({ ...t, selected: t.slug === form.topic }));
-    return res.status(status).render('tandem-request', { title: `Tandem mit ${data.partner.name} anfragen`, ...data, topics, form, errors });
+    return res
+      .status(status)
+      .render('tandem-request', { title: `Tandem mit ${data.partner.name} anfragen`, ...data, topics, form, errors });
   }
 
   @Post('tandems/anfragen/:partnerId')
   @Roles('town_contact')
-  async request(@Param('partnerId', ParseUUIDPipe) partnerId: string, @Body() body: Record<string, string>, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async request(
+    @Param('partnerId', ParseUUIDPipe) partnerId: string,
+    @Body() body: Record<string, string>,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     try {
       const id = await this.tandems.request(user, partnerId, { topic: body.topic, message: body.message });
       return res.redirect(303, `/tandems/${id}?erledigt=requested`);
@@ -70,13 +91,24 @@ export class TandemsPagesController {
   /** The answer page: what the tandem is, who waits for whom, the steps the viewer may take, and the timeline. */
   @Get('tandems/:id')
   @Roles()
-  async detail(@Param('id', ParseUUIDPipe) id: string, @Query('erledigt') done: string | undefined, @CurrentUser() user: SessionUser,
-    @Res() res: Response, errors: string[] = [], status = 200, form: Record<string, unknown> = {}) {
+  async detail(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query('erledigt') done: string | undefined,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+    errors: string[] = [],
+    status = 200,
+    form: Record<string, unknown> = {},
+  ) {
     const t = await this.vm.detail(user, id);
     const title = t.partnerName ? `Tandem mit ${t.partnerName}` : `Tandem ${t.townA.name} – ${t.townB.name}`;
     const resultTopics = asList(form.topics);
     return res.status(status).render('tandem-detail', {
-      title, t, done: DONE[done ?? ''], errors, form,
+      title,
+      t,
+      done: DONE[done ?? ''],
+      errors,
+      form,
       topicChoices: t.topicChoices.map((c) => ({ ...c, checked: resultTopics.includes(c.slug) })),
       simpleActions: t.actions.filter((a) => !a.needsReason && a.action !== 'conclude' && a.action !== 'accept'),
       canAccept: t.allowedActions.includes('accept'),
@@ -88,7 +120,12 @@ export class TandemsPagesController {
 
   @Post('tandems/:id/schritt')
   @Roles()
-  async step(@Param('id', ParseUUIDPipe) id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async step(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: Record<string, unknown>,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const action = asText(body.action) as TandemAction;
     if (!PAGE_ACTIONS.includes(action)) return this.detail(id, undefined, user, res, ['Bitte wählen Sie einen Schritt aus.'], 400, body);
     try {
@@ -107,10 +144,17 @@ export class TandemsPagesController {
 
   @Get('geschaeftsstelle/tandems')
   @Roles('office', 'admin')
-  async officeList(@Query('zustand') state: string | undefined, @Query('versendet') sent: string | undefined, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async officeList(
+    @Query('zustand') state: string | undefined,
+    @Query('versendet') sent: string | undefined,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
     const items = await this.vm.officeList(user, state);
     return res.render('office-tandems', {
-      title: 'Alle Tandems', items, filters: STATE_FILTERS.map((f) => ({ ...f, selected: f.value === state })),
+      title: 'Alle Tandems',
+      items,
+      filters: STATE_FILTERS.map((f) => ({ ...f, selected: f.value === state })),
       sent: sent != null ? Number(sent) || 0 : null,
     });
   }
@@ -135,7 +179,9 @@ export class TandemsPagesController {
       return res.redirect(303, `/tandems/${id}?erledigt=proposed`);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      return res.status(err.getStatus()).render('error', { title: 'Vorschlag nicht versendet', status: err.getStatus(), message: err.messageDe });
+      return res
+        .status(err.getStatus())
+        .render('error', { title: 'Vorschlag nicht versendet', status: err.getStatus(), message: err.messageDe });
     }
   }
 }

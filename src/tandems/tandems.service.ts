@@ -11,7 +11,15 @@ import { COOLDOWN_MONTHS } from '../matching/matching-rules';
 import { MatchingService } from '../matching/matching.service';
 import { Contact, LockedTown, TandemRepository, TandemRow } from './tandem.repository';
 import {
-  initialState, nextState, REASON_MAX_LENGTH, REASON_REQUIRED, STATE_DE, TandemAction, TandemActor, TandemState, TandemTransitionError,
+  initialState,
+  nextState,
+  REASON_MAX_LENGTH,
+  REASON_REQUIRED,
+  STATE_DE,
+  TandemAction,
+  TandemActor,
+  TandemState,
+  TandemTransitionError,
 } from './tandem-transitions.util';
 
 export const REMINDER_DAYS = [7, 14] as const;
@@ -36,7 +44,12 @@ export interface ProposalOutcome {
 const conflict = (code: string, en: string, de: string) => new DomainError(HttpStatus.CONFLICT, code, en, de);
 const badRequest = (code: string, en: string, de: string, field?: string) => new DomainError(HttpStatus.BAD_REQUEST, code, en, de, field);
 export const tandemNotFound = () =>
-  new DomainError(HttpStatus.NOT_FOUND, 'tandem_not_found', 'Tandem not found', 'Dieses Tandem gibt es nicht, oder es gehört nicht zu Ihrer Kommune.');
+  new DomainError(
+    HttpStatus.NOT_FOUND,
+    'tandem_not_found',
+    'Tandem not found',
+    'Dieses Tandem gibt es nicht, oder es gehört nicht zu Ihrer Kommune.',
+  );
 
 /** Which side of the tandem `user` acts for; someone else's tandem is "not found" (its existence is not revealed). */
 export function actorOf(user: SessionUser, t: Pick<TandemRow, 'townA' | 'townB'>): TandemActor {
@@ -48,7 +61,8 @@ export function actorOf(user: SessionUser, t: Pick<TandemRow, 'townA' | 'townB'>
 
 /** Mail texts per new state, for the update mail both towns receive. */
 const UPDATE_TEXT: Partial<Record<TandemState, string>> = {
-  approved: 'Die Geschäftsstelle hat das Tandem freigegeben. Sie können jetzt gemeinsam beginnen; bitte vermerken Sie den Start auf der Tandemseite.',
+  approved:
+    'Die Geschäftsstelle hat das Tandem freigegeben. Sie können jetzt gemeinsam beginnen; bitte vermerken Sie den Start auf der Tandemseite.',
   rejected: 'Die Geschäftsstelle hat das Tandem nicht freigegeben.',
   active: 'Das Tandem ist jetzt aktiv. Wir wünschen Ihnen einen guten Austausch.',
   concluded: 'Das Tandem wurde abgeschlossen. Vielen Dank für Ihre Erfahrungen, die anderen Kommunen weiterhelfen.',
@@ -80,24 +94,49 @@ export class TandemsService {
   }
 
   /** "Tandem anfragen": the user's town asks `partnerId` to work on `topic`. */
-  async request(user: SessionUser, partnerId: string, input: { topic?: string | null; message?: string }, now = new Date()): Promise<string> {
+  async request(
+    user: SessionUser,
+    partnerId: string,
+    input: { topic?: string | null; message?: string },
+    now = new Date(),
+  ): Promise<string> {
     if (!user.townId) {
-      throw new DomainError(HttpStatus.FORBIDDEN, 'not_a_town_contact', 'Only a town contact can ask for a tandem', 'Nur Ansprechpersonen einer Kommune können ein Tandem anfragen.');
+      throw new DomainError(
+        HttpStatus.FORBIDDEN,
+        'not_a_town_contact',
+        'Only a town contact can ask for a tandem',
+        'Nur Ansprechpersonen einer Kommune können ein Tandem anfragen.',
+      );
     }
     const own = user.townId;
     const message = this.text(input.message, REASON_MAX_LENGTH, 'message', 'The message', 'Die Nachricht');
-    if (partnerId === own) throw conflict('self', 'A town cannot form a tandem with itself', 'Ihre Kommune kann kein Tandem mit sich selbst bilden.');
+    if (partnerId === own)
+      throw conflict('self', 'A town cannot form a tandem with itself', 'Ihre Kommune kann kein Tandem mit sich selbst bilden.');
     const topics = await this.repo.pairTopics(own, partnerId);
     const topic = input.topic?.trim() || null;
     if (topic && !topics.some((t) => t.slug === topic)) {
-      throw badRequest('unknown_topic', 'Choose a topic that one of the two towns named in its profile', 'Bitte wählen Sie ein Thema aus den Profilen der beiden Kommunen.', 'topic');
+      throw badRequest(
+        'unknown_topic',
+        'Choose a topic that one of the two towns named in its profile',
+        'Bitte wählen Sie ein Thema aus den Profilen der beiden Kommunen.',
+        'topic',
+      );
     }
     const { id, mails } = await this.repo.transaction(async (m) => {
       const towns = await this.checkPair(m, own, partnerId, now);
       const suggestion = await this.repo.suggestionComponents(own, partnerId, m);
       const id = await this.insertLive(m, {
-        townA: own, townB: partnerId, topicSlug: topic, origin: 'request', state: initialState('request'), requestMessage: message,
-        runId: suggestion?.runId ?? null, score: suggestion?.score ?? null, components: suggestion?.components ?? [], createdBy: user.id, now,
+        townA: own,
+        townB: partnerId,
+        topicSlug: topic,
+        origin: 'request',
+        state: initialState('request'),
+        requestMessage: message,
+        runId: suggestion?.runId ?? null,
+        score: suggestion?.score ?? null,
+        components: suggestion?.components ?? [],
+        createdBy: user.id,
+        now,
       });
       await this.writeAudit(m, id, user.id, 'requester', null, 'requested', message || null, towns.get(own)!.name);
       const t = (await this.repo.findForUpdate(m, id))!;
@@ -112,38 +151,67 @@ export class TandemsService {
 
   /** "Kein Interesse" on a suggestion: no tandem, no mail; the pair rests for the cool-down like a decline. */
   async dismissSuggestion(user: SessionUser, partnerId: string, now = new Date()): Promise<void> {
-    if (!user.townId) throw new DomainError(HttpStatus.FORBIDDEN, 'not_a_town_contact', 'Only a town contact can dismiss a suggestion', 'Nur Ansprechpersonen einer Kommune können Vorschläge ausblenden.');
-    if (partnerId === user.townId) throw conflict('self', 'A town cannot dismiss itself', 'Ihre eigene Kommune steht nicht in den Vorschlägen.');
+    if (!user.townId)
+      throw new DomainError(
+        HttpStatus.FORBIDDEN,
+        'not_a_town_contact',
+        'Only a town contact can dismiss a suggestion',
+        'Nur Ansprechpersonen einer Kommune können Vorschläge ausblenden.',
+      );
+    if (partnerId === user.townId)
+      throw conflict('self', 'A town cannot dismiss itself', 'Ihre eigene Kommune steht nicht in den Vorschlägen.');
     await this.repo.transaction(async (m) => {
       const towns = await this.repo.lockTowns(m, [user.townId!, partnerId]);
-      if (towns.length !== 2) throw new DomainError(HttpStatus.NOT_FOUND, 'town_not_found', 'Town not found', 'Diese Kommune wurde nicht gefunden.');
+      if (towns.length !== 2)
+        throw new DomainError(HttpStatus.NOT_FOUND, 'town_not_found', 'Town not found', 'Diese Kommune wurde nicht gefunden.');
       if (await this.repo.declinedSince(m, user.townId!, partnerId, this.cooldownStart(now))) return;
       await this.repo.writePairHistory(m, user.townId!, partnerId, 'declined', now);
-      await this.audit.write(m, { actorId: user.id, action: 'suggestion.dismissed', subjectType: 'town', subjectId: user.townId!, data: { partnerId } });
+      await this.audit.write(m, {
+        actorId: user.id,
+        action: 'suggestion.dismissed',
+        subjectType: 'town',
+        subjectId: user.townId!,
+        data: { partnerId },
+      });
     });
     await this.matching.requestRecompute('tandem');
   }
 
   /** One step on an existing tandem by a signed-in user (town contact or office). */
   async act(user: SessionUser, id: string, action: TandemAction, input: ActInput = {}, now = new Date()): Promise<TandemState> {
-    if (action === 'expire') throw conflict('system_only', 'Only the system lets a tandem expire', 'Nur das System lässt ein Tandem ablaufen.');
+    if (action === 'expire')
+      throw conflict('system_only', 'Only the system lets a tandem expire', 'Nur das System lässt ein Tandem ablaufen.');
     const reason = this.text(input.reason, REASON_MAX_LENGTH, 'reason', 'The reason', 'Die Begründung');
     const message = this.text(input.message, REASON_MAX_LENGTH, 'message', 'The message', 'Die Nachricht');
     if (REASON_REQUIRED.includes(action) && reason.length < 3) {
-      throw badRequest('reason_required', 'Please give a reason (at least 3 characters)', 'Bitte geben Sie eine kurze Begründung an (mindestens 3 Zeichen).', 'reason');
+      throw badRequest(
+        'reason_required',
+        'Please give a reason (at least 3 characters)',
+        'Bitte geben Sie eine kurze Begründung an (mindestens 3 Zeichen).',
+        'reason',
+      );
     }
     let result: ActInput['result'];
     if (action === 'conclude') {
       const tried = this.text(input.result?.tried, RESULT_MAX_LENGTH, 'tried', 'What was tried', 'Was Sie ausprobiert haben');
       const learnt = this.text(input.result?.learnt, RESULT_MAX_LENGTH, 'learnt', 'What was learnt', 'Was Sie gelernt haben');
       if (tried.length < 3 || learnt.length < 3) {
-        throw badRequest('result_required', 'A concluded tandem needs a short result: what was tried and what was learnt',
-          'Bitte beschreiben Sie kurz, was Sie ausprobiert und was Sie gelernt haben.', 'result');
+        throw badRequest(
+          'result_required',
+          'A concluded tandem needs a short result: what was tried and what was learnt',
+          'Bitte beschreiben Sie kurz, was Sie ausprobiert und was Sie gelernt haben.',
+          'result',
+        );
       }
       const topics = [...new Set((input.result?.topics ?? []).map(String))];
       const known = await this.repo.topicNames();
       if (topics.some((t) => !known[t]) || topics.length > 10) {
-        throw badRequest('unknown_topic', 'Result topics must be known topics (at most 10)', 'Bitte wählen Sie die Themen aus der Liste.', 'topics');
+        throw badRequest(
+          'unknown_topic',
+          'Result topics must be known topics (at most 10)',
+          'Bitte wählen Sie die Themen aus der Liste.',
+          'topics',
+        );
       }
       result = { tried, learnt, topics };
     }
@@ -159,9 +227,15 @@ export class TandemsService {
 
   /** The office sends one pair of the current tandem round to both towns as its proposal. */
   async propose(user: SessionUser, townA: string, townB: string, now = new Date()): Promise<string> {
-    const pair = (await this.repo.currentRoundPairs()).find((p) => (p.townA === townA && p.townB === townB) || (p.townA === townB && p.townB === townA));
+    const pair = (await this.repo.currentRoundPairs()).find(
+      (p) => (p.townA === townA && p.townB === townB) || (p.townA === townB && p.townB === townA),
+    );
     if (!pair) {
-      throw conflict('not_in_round', 'This pair is not part of the current tandem round', 'Dieses Paar gehört nicht zur aktuellen Tandemrunde.');
+      throw conflict(
+        'not_in_round',
+        'This pair is not part of the current tandem round',
+        'Dieses Paar gehört nicht zur aktuellen Tandemrunde.',
+      );
     }
     const out = await this.proposePair(user, pair, now);
     if (out.skipped) throw conflict('proposal_refused', out.skipped, out.skippedDe!);
@@ -187,7 +261,8 @@ export class TandemsService {
       try {
         const mails = await this.repo.transaction(async (m) => {
           const t = await this.repo.findForUpdate(m, id);
-          if (!t || !['requested', 'proposed'].includes(t.state) || t.stateChangedAt.getTime() > now.getTime() - EXPIRY_DAYS * DAY_MS) return null;
+          if (!t || !['requested', 'proposed'].includes(t.state) || t.stateChangedAt.getTime() > now.getTime() - EXPIRY_DAYS * DAY_MS)
+            return null;
           return (await this.transition(m, t, 'expire', 'system', null, {}, now)).mails;
         });
         if (mails) {
@@ -199,7 +274,10 @@ export class TandemsService {
       }
     }
     let reminders = 0;
-    for (const { id } of await this.repo.waitingSince(['requested', 'proposed', 'accepted'], new Date(now.getTime() - REMINDER_DAYS[0] * DAY_MS))) {
+    for (const { id } of await this.repo.waitingSince(
+      ['requested', 'proposed', 'accepted'],
+      new Date(now.getTime() - REMINDER_DAYS[0] * DAY_MS),
+    )) {
       const mails = await this.repo.transaction(async (m) => {
         const t = await this.repo.findForUpdate(m, id);
         if (!t || !['requested', 'proposed', 'accepted'].includes(t.state)) return [];
@@ -224,15 +302,28 @@ export class TandemsService {
 
   // ---- internals -------------------------------------------------------------------------------------------
 
-  private async proposePair(user: SessionUser, p: { runId: string; townA: string; townB: string; score: number; components: unknown[] }, now: Date): Promise<ProposalOutcome> {
+  private async proposePair(
+    user: SessionUser,
+    p: { runId: string; townA: string; townB: string; score: number; components: unknown[] },
+    now: Date,
+  ): Promise<ProposalOutcome> {
     try {
       const topics = await this.repo.pairTopics(p.townA, p.townB);
       const topic = topics.find((t) => t.shared)?.slug ?? null;
       const { id, mails } = await this.repo.transaction(async (m) => {
         await this.checkPair(m, p.townA, p.townB, now);
         const id = await this.insertLive(m, {
-          townA: p.townA, townB: p.townB, topicSlug: topic, origin: 'office_proposal', state: initialState('office_proposal'), requestMessage: '',
-          runId: p.runId, score: p.score, components: p.components, createdBy: user.id, now,
+          townA: p.townA,
+          townB: p.townB,
+          topicSlug: topic,
+          origin: 'office_proposal',
+          state: initialState('office_proposal'),
+          requestMessage: '',
+          runId: p.runId,
+          score: p.score,
+          components: p.components,
+          createdBy: user.id,
+          now,
         });
         await this.writeAudit(m, id, user.id, 'office', null, 'proposed', null, null);
         const t = (await this.repo.findForUpdate(m, id))!;
@@ -256,27 +347,46 @@ export class TandemsService {
   /** The rules for a new tandem, checked with both town rows locked (so two requests cannot both take the last slot). */
   private async checkPair(m: EntityManager, a: string, b: string, now: Date): Promise<Map<string, LockedTown>> {
     const towns = new Map((await this.repo.lockTowns(m, [a, b])).map((t) => [t.id, t]));
-    if (!towns.has(b) || !towns.has(a)) throw new DomainError(HttpStatus.NOT_FOUND, 'town_not_found', 'Town not found', 'Diese Kommune wurde nicht gefunden.');
+    if (!towns.has(b) || !towns.has(a))
+      throw new DomainError(HttpStatus.NOT_FOUND, 'town_not_found', 'Town not found', 'Diese Kommune wurde nicht gefunden.');
     for (const t of [towns.get(a)!, towns.get(b)!]) {
       if (t.status !== 'verified') {
-        throw conflict('town_not_verified', `${t.name} is not verified by the office yet`, `${t.name} ist von der Geschäftsstelle noch nicht bestätigt.`);
+        throw conflict(
+          'town_not_verified',
+          `${t.name} is not verified by the office yet`,
+          `${t.name} ist von der Geschäftsstelle noch nicht bestätigt.`,
+        );
       }
       if (t.optedOut) {
-        throw conflict('town_opted_out', `${t.name} does not take part in tandems at the moment`, `${t.name} nimmt derzeit nicht an Tandems teil.`);
+        throw conflict(
+          'town_opted_out',
+          `${t.name} does not take part in tandems at the moment`,
+          `${t.name} nimmt derzeit nicht an Tandems teil.`,
+        );
       }
     }
     if (await this.repo.livePairExists(m, a, b)) {
-      throw conflict('pair_has_tandem', 'These two towns already have an open or active tandem', 'Diese beiden Kommunen haben bereits ein offenes oder aktives Tandem.');
+      throw conflict(
+        'pair_has_tandem',
+        'These two towns already have an open or active tandem',
+        'Diese beiden Kommunen haben bereits ein offenes oder aktives Tandem.',
+      );
     }
     if (await this.repo.declinedSince(m, a, b, this.cooldownStart(now))) {
-      throw conflict('pair_declined', `This pair was declined within the last ${COOLDOWN_MONTHS} months`,
-        `Dieses Paar wurde in den letzten ${COOLDOWN_MONTHS} Monaten abgelehnt.`);
+      throw conflict(
+        'pair_declined',
+        `This pair was declined within the last ${COOLDOWN_MONTHS} months`,
+        `Dieses Paar wurde in den letzten ${COOLDOWN_MONTHS} Monaten abgelehnt.`,
+      );
     }
     for (const t of [towns.get(a)!, towns.get(b)!]) {
       const live = await this.repo.liveCount(m, t.id);
       if (live >= t.capacity) {
-        throw conflict('at_capacity', `${t.name} has no free tandem capacity (${live} of ${t.capacity} open or active)`,
-          `${t.name} hat keine freie Tandem-Kapazität (${live} von ${t.capacity} offen oder aktiv).`);
+        throw conflict(
+          'at_capacity',
+          `${t.name} has no free tandem capacity (${live} of ${t.capacity} open or active)`,
+          `${t.name} hat keine freie Tandem-Kapazität (${live} von ${t.capacity} offen oder aktiv).`,
+        );
       }
     }
     return towns;
@@ -288,15 +398,26 @@ export class TandemsService {
     } catch (err) {
       // The partial unique index: another transaction created a live tandem for this pair a moment earlier.
       if ((err as { code?: string }).code === '23505') {
-        throw conflict('pair_has_tandem', 'These two towns already have an open or active tandem', 'Diese beiden Kommunen haben bereits ein offenes oder aktives Tandem.');
+        throw conflict(
+          'pair_has_tandem',
+          'These two towns already have an open or active tandem',
+          'Diese beiden Kommunen haben bereits ein offenes oder aktives Tandem.',
+        );
       }
       throw err;
     }
   }
 
   /** The step itself: new state, audit row, pair history and the promised mails, all in the caller's transaction. */
-  private async transition(m: EntityManager, t: TandemRow, action: TandemAction, actor: TandemActor, actorId: string | null,
-    input: { reason?: string; message?: string; result?: ActInput['result'] }, now: Date): Promise<{ state: TandemState; mails: string[] }> {
+  private async transition(
+    m: EntityManager,
+    t: TandemRow,
+    action: TandemAction,
+    actor: TandemActor,
+    actorId: string | null,
+    input: { reason?: string; message?: string; result?: ActInput['result'] },
+    now: Date,
+  ): Promise<{ state: TandemState; mails: string[] }> {
     const ownSide = actor === 'requester' ? 'A' : actor === 'partner' ? 'B' : null;
     const otherTownAccepted = ownSide === 'A' ? !!t.acceptedBAt : ownSide === 'B' ? !!t.acceptedAAt : false;
     let to: TandemState;
@@ -307,18 +428,29 @@ export class TandemsService {
       throw err;
     }
     if (t.state === 'proposed' && action === 'accept' && ((ownSide === 'A' && t.acceptedAAt) || (ownSide === 'B' && t.acceptedBAt))) {
-      throw conflict('already_accepted', 'Your town has already accepted this proposal', 'Ihre Kommune hat diesen Vorschlag bereits angenommen.');
+      throw conflict(
+        'already_accepted',
+        'Your town has already accepted this proposal',
+        'Ihre Kommune hat diesen Vorschlag bereits angenommen.',
+      );
     }
     const reason = input.reason || null;
     await this.repo.update(m, t.id, {
-      state: to, stateChanged: to !== t.state, now,
-      answerMessage: t.origin === 'request' && actor === 'partner' && (action === 'accept' || action === 'decline') ? (input.message || reason || '') : undefined,
+      state: to,
+      stateChanged: to !== t.state,
+      now,
+      answerMessage:
+        t.origin === 'request' && actor === 'partner' && (action === 'accept' || action === 'decline')
+          ? input.message || reason || ''
+          : undefined,
       acceptedAAt: action === 'accept' && ownSide === 'A' ? now : undefined,
       acceptedBAt: action === 'accept' && ownSide === 'B' ? now : undefined,
-      resultTried: input.result?.tried, resultLearnt: input.result?.learnt, resultTopics: input.result?.topics,
+      resultTried: input.result?.tried,
+      resultLearnt: input.result?.learnt,
+      resultTopics: input.result?.topics,
     });
     const names = await this.repo.townFacts([t.townA, t.townB]);
-    const actingTown = ownSide ? names.find((n) => n.id === (ownSide === 'A' ? t.townA : t.townB))?.name ?? null : null;
+    const actingTown = ownSide ? (names.find((n) => n.id === (ownSide === 'A' ? t.townA : t.townB))?.name ?? null) : null;
     await this.writeAudit(m, t.id, actorId, actor, t.state, to, reason ?? (input.message || null), actingTown, action);
     if (to === 'declined') await this.repo.writePairHistory(m, t.townA, t.townB, 'declined', now);
     if (to === 'active') await this.repo.writePairHistory(m, t.townA, t.townB, 'tandem', now);
@@ -331,49 +463,97 @@ export class TandemsService {
       if (to === 'accepted') mails.push(...(await this.recordForOffice(m, after, 'tandem-approval-needed', 'approval-needed', ctx)));
     } else if (to !== t.state) {
       const text = UPDATE_TEXT[to] ?? '';
-      for (const side of ['A', 'B'] as const) mails.push(...(await this.recordForTown(m, after, side, 'tandem-update', to, { ...ctx, text })));
+      for (const side of ['A', 'B'] as const)
+        mails.push(...(await this.recordForTown(m, after, side, 'tandem-update', to, { ...ctx, text })));
     }
     return { state: to, mails };
   }
 
-  private async writeAudit(m: EntityManager, id: string, actorId: string | null, actor: TandemActor, from: TandemState | null, to: string,
-    reason: string | null, townName: string | null, action?: TandemAction): Promise<void> {
+  private async writeAudit(
+    m: EntityManager,
+    id: string,
+    actorId: string | null,
+    actor: TandemActor,
+    from: TandemState | null,
+    to: string,
+    reason: string | null,
+    townName: string | null,
+    action?: TandemAction,
+  ): Promise<void> {
     await this.audit.write(m, {
-      actorId, action: `tandem.${action ?? to}`, subjectType: 'tandem', subjectId: id, reason,
+      actorId,
+      action: `tandem.${action ?? to}`,
+      subjectType: 'tandem',
+      subjectId: id,
+      reason,
       data: { from, to, actor, townName },
     });
   }
 
-  private async recordForTown(m: EntityManager, t: TandemRow, side: 'A' | 'B', template: string, event: string, extra: Record<string, unknown>): Promise<string[]> {
+  private async recordForTown(
+    m: EntityManager,
+    t: TandemRow,
+    side: 'A' | 'B',
+    template: string,
+    event: string,
+    extra: Record<string, unknown>,
+  ): Promise<string[]> {
     const townId = side === 'A' ? t.townA : t.townB;
     const contacts = await this.repo.contactsOfTown(m, townId);
     return this.recordMany(m, t, contacts, template, event, { ...extra, side });
   }
 
-  private async recordForOffice(m: EntityManager, t: TandemRow, template: string, event: string, extra: Record<string, unknown>): Promise<string[]> {
+  private async recordForOffice(
+    m: EntityManager,
+    t: TandemRow,
+    template: string,
+    event: string,
+    extra: Record<string, unknown>,
+  ): Promise<string[]> {
     return this.recordMany(m, t, await this.repo.officeUsers(m), template, event, { ...extra, forOffice: true });
   }
 
-  private async recordMany(m: EntityManager, t: TandemRow, recipients: Contact[], template: string, event: string, extra: Record<string, unknown>): Promise<string[]> {
+  private async recordMany(
+    m: EntityManager,
+    t: TandemRow,
+    recipients: Contact[],
+    template: string,
+    event: string,
+    extra: Record<string, unknown>,
+  ): Promise<string[]> {
     if (!recipients.length) return [];
     const facts = await this.repo.townFacts([t.townA, t.townB]);
     const a = facts.find((f) => f.id === t.townA)!;
     const b = facts.find((f) => f.id === t.townB)!;
-    const topicName = t.topicSlug ? (await this.repo.topicNames())[t.topicSlug] ?? null : null;
+    const topicName = t.topicSlug ? ((await this.repo.topicNames())[t.topicSlug] ?? null) : null;
     const side = extra.side as 'A' | 'B' | undefined;
     const ids: string[] = [];
     for (const r of recipients) {
-      ids.push(await this.mail.record({
-        dedupeKey: `tandem:${t.id}:${event}:${r.id}`,
-        recipient: r.email,
-        template,
-        replyTo: this.config.mailReplyTo,
-        context: {
-          displayName: r.displayName, ownTown: side === 'B' ? b.name : side === 'A' ? a.name : null, otherTown: side === 'B' ? a.name : side === 'A' ? b.name : null,
-          townA: a.name, townB: b.name, topicName, stateLabel: STATE_DE[t.state], origin: t.origin, link: this.link(t.id),
-          requestMessage: t.requestMessage, proposal: t.origin === 'office_proposal', ...extra,
-        },
-      }, m));
+      ids.push(
+        await this.mail.record(
+          {
+            dedupeKey: `tandem:${t.id}:${event}:${r.id}`,
+            recipient: r.email,
+            template,
+            replyTo: this.config.mailReplyTo,
+            context: {
+              displayName: r.displayName,
+              ownTown: side === 'B' ? b.name : side === 'A' ? a.name : null,
+              otherTown: side === 'B' ? a.name : side === 'A' ? b.name : null,
+              townA: a.name,
+              townB: b.name,
+              topicName,
+              stateLabel: STATE_DE[t.state],
+              origin: t.origin,
+              link: this.link(t.id),
+              requestMessage: t.requestMessage,
+              proposal: t.origin === 'office_proposal',
+              ...extra,
+            },
+          },
+          m,
+        ),
+      );
     }
     return ids;
   }
@@ -395,7 +575,12 @@ export class TandemsService {
     if (typeof v !== 'string') throw badRequest('invalid_text', `${en} must be text`, `${de} muss Text sein.`, field);
     const s = v.trim();
     if (s.length > max) {
-      throw badRequest('too_long', `${en} is too long (${s.length} characters, at most ${max})`, `${de} ist zu lang (${s.length} Zeichen, höchstens ${max}).`, field);
+      throw badRequest(
+        'too_long',
+        `${en} is too long (${s.length} characters, at most ${max})`,
+        `${de} ist zu lang (${s.length} Zeichen, höchstens ${max}).`,
+        field,
+      );
     }
     return s;
   }

@@ -7,14 +7,28 @@ import { actorOf, tandemNotFound } from './tandems.service';
 import { allowedActions, FINAL_STATES, STATE_DE, TANDEM_STATES, TandemAction, TandemActor, TandemState } from './tandem-transitions.util';
 
 export const ACTION_LABEL: Record<TandemAction, string> = {
-  accept: 'Annehmen', decline: 'Ablehnen', withdraw: 'Zurückziehen', approve: 'Freigeben', reject: 'Zurückweisen',
-  start: 'Tandem beginnen', conclude: 'Abschließen', cancel: 'Vorzeitig beenden', expire: 'Ablaufen lassen',
+  accept: 'Annehmen',
+  decline: 'Ablehnen',
+  withdraw: 'Zurückziehen',
+  approve: 'Freigeben',
+  reject: 'Zurückweisen',
+  start: 'Tandem beginnen',
+  conclude: 'Abschließen',
+  cancel: 'Vorzeitig beenden',
+  expire: 'Ablaufen lassen',
 };
 const TIMELINE_LABEL: Record<string, string> = {
-  'tandem.requested': 'Tandem angefragt', 'tandem.proposed': 'Vorschlag der Geschäftsstelle versendet', 'tandem.accept': 'angenommen',
-  'tandem.decline': 'abgelehnt', 'tandem.withdraw': 'zurückgezogen', 'tandem.approve': 'von der Geschäftsstelle freigegeben',
-  'tandem.reject': 'von der Geschäftsstelle zurückgewiesen', 'tandem.start': 'Tandem begonnen', 'tandem.conclude': 'abgeschlossen',
-  'tandem.cancel': 'vorzeitig beendet', 'tandem.expire': 'abgelaufen (keine Antwort innerhalb von 30 Tagen)',
+  'tandem.requested': 'Tandem angefragt',
+  'tandem.proposed': 'Vorschlag der Geschäftsstelle versendet',
+  'tandem.accept': 'angenommen',
+  'tandem.decline': 'abgelehnt',
+  'tandem.withdraw': 'zurückgezogen',
+  'tandem.approve': 'von der Geschäftsstelle freigegeben',
+  'tandem.reject': 'von der Geschäftsstelle zurückgewiesen',
+  'tandem.start': 'Tandem begonnen',
+  'tandem.conclude': 'abgeschlossen',
+  'tandem.cancel': 'vorzeitig beendet',
+  'tandem.expire': 'abgelaufen (keine Antwort innerhalb von 30 Tagen)',
 };
 export const ORIGIN_DE = { request: 'Anfrage einer Kommune', office_proposal: 'Vorschlag der Geschäftsstelle' } as const;
 /** The filter choices on the office's list, in lifecycle order. */
@@ -54,17 +68,33 @@ export class TandemsViewModel {
     const actor = actorOf(viewer, r);
     let allowed = allowedActions(r.state, actor);
     // A town that accepted a proposal waits for the other; it may still decline.
-    if (r.state === 'proposed' && ((actor === 'requester' && r.acceptedAAt) || (actor === 'partner' && r.acceptedBAt))) allowed = allowed.filter((a) => a !== 'accept');
+    if (r.state === 'proposed' && ((actor === 'requester' && r.acceptedAAt) || (actor === 'partner' && r.acceptedBAt)))
+      allowed = allowed.filter((a) => a !== 'accept');
     return {
-      id: r.id, state: r.state, stateLabel: STATE_DE[r.state], origin: r.origin, originLabel: ORIGIN_DE[r.origin],
-      townA: { id: r.townA, name: r.nameA, stateName: r.stateA }, townB: { id: r.townB, name: r.nameB, stateName: r.stateB },
+      id: r.id,
+      state: r.state,
+      stateLabel: STATE_DE[r.state],
+      origin: r.origin,
+      originLabel: ORIGIN_DE[r.origin],
+      townA: { id: r.townA, name: r.nameA, stateName: r.stateA },
+      townB: { id: r.townB, name: r.nameB, stateName: r.stateB },
       partnerName: actor === 'requester' ? r.nameB : actor === 'partner' ? r.nameA : null,
-      topic: r.topicSlug, topicName: r.topicName, requestMessage: r.requestMessage, answerMessage: r.answerMessage,
-      createdAt: r.createdAt, stateChangedAt: r.stateChangedAt, waitingFor: waitingFor(r, actor),
-      acceptedByTownA: !!r.acceptedAAt, acceptedByTownB: !!r.acceptedBAt,
+      topic: r.topicSlug,
+      topicName: r.topicName,
+      requestMessage: r.requestMessage,
+      answerMessage: r.answerMessage,
+      createdAt: r.createdAt,
+      stateChangedAt: r.stateChangedAt,
+      waitingFor: waitingFor(r, actor),
+      acceptedByTownA: !!r.acceptedAAt,
+      acceptedByTownB: !!r.acceptedBAt,
       result: r.resultTried ? { tried: r.resultTried, learnt: r.resultLearnt ?? '', topics: r.resultTopics ?? [] } : null,
       allowedActions: allowed,
-      actions: allowed.map((a) => ({ action: a, label: ACTION_LABEL[a], needsReason: ['decline', 'withdraw', 'reject', 'cancel'].includes(a) })),
+      actions: allowed.map((a) => ({
+        action: a,
+        label: ACTION_LABEL[a],
+        needsReason: ['decline', 'withdraw', 'reject', 'cancel'].includes(a),
+      })),
     };
   }
 
@@ -73,7 +103,9 @@ export class TandemsViewModel {
     const rows = await this.repo.listForTown(viewer.townId!);
     const cards = rows.map((r) => this.card(r, viewer));
     const own = (c: TandemCard) => (c.townA.id === viewer.townId ? 'A' : 'B');
-    const incoming = cards.filter((c) => (c.state === 'requested' && own(c) === 'B') || (c.state === 'proposed' && c.allowedActions.includes('accept')));
+    const incoming = cards.filter(
+      (c) => (c.state === 'requested' && own(c) === 'B') || (c.state === 'proposed' && c.allowedActions.includes('accept')),
+    );
     const running = cards.filter((c) => c.state === 'approved' || c.state === 'active');
     const past = cards.filter((c) => FINAL_STATES.includes(c.state));
     const outgoing = cards.filter((c) => !incoming.includes(c) && !running.includes(c) && !past.includes(c));
@@ -84,7 +116,11 @@ export class TandemsViewModel {
     const r = await this.repo.findById(id);
     if (!r) throw tandemNotFound();
     const card = this.card(r, viewer); // throws "not found" for someone else's tandem
-    const [timeline, facts, pairTopics] = await Promise.all([this.repo.timeline(id), this.repo.townFacts([r.townA, r.townB]), this.repo.pairTopics(r.townA, r.townB)]);
+    const [timeline, facts, pairTopics] = await Promise.all([
+      this.repo.timeline(id),
+      this.repo.townFacts([r.townA, r.townB]),
+      this.repo.pairTopics(r.townA, r.townB),
+    ]);
     const topicNames = await this.repo.topicNames();
     return {
       ...card,
@@ -119,7 +155,11 @@ export class TandemsViewModel {
     const [facts] = await this.repo.townFacts([partnerId]);
     if (!facts || !viewer.townId) return null;
     const suggestion = await this.repo.suggestionComponents(viewer.townId, partnerId);
-    return { partner: facts, topics: await this.repo.pairTopics(viewer.townId, partnerId), reasons: suggestion ? reasonLine(suggestion.components as ScoreComponent[]) : '' };
+    return {
+      partner: facts,
+      topics: await this.repo.pairTopics(viewer.townId, partnerId),
+      reasons: suggestion ? reasonLine(suggestion.components as ScoreComponent[]) : '',
+    };
   }
 
   /** Reason texts speak to one town ("Ihr Thema …"): the partner reads its own side, the office reads town A's, named. */
@@ -133,12 +173,24 @@ export class TandemsViewModel {
   }
 
   private timelineEntry(e: TimelineRow) {
-    const who = e.actorKind === 'system' ? 'System' : e.actorKind === 'office' ? `Geschäftsstelle${e.actorName ? ` (${e.actorName})` : ''}`
-      : [e.actorName, e.townName].filter(Boolean).join(', ');
+    const who =
+      e.actorKind === 'system'
+        ? 'System'
+        : e.actorKind === 'office'
+          ? `Geschäftsstelle${e.actorName ? ` (${e.actorName})` : ''}`
+          : [e.actorName, e.townName].filter(Boolean).join(', ');
     return {
-      at: e.at, action: e.action.replace(/^tandem\./, ''), label: TIMELINE_LABEL[e.action] ?? e.action, from: e.from, to: e.to,
-      fromLabel: e.from ? STATE_DE[e.from as TandemState] : null, toLabel: e.to ? STATE_DE[e.to as TandemState] ?? e.to : null,
-      actor: e.actorKind, who, reason: e.reason, reasonLabel: ['tandem.requested', 'tandem.accept'].includes(e.action) ? 'Nachricht' : 'Begründung',
+      at: e.at,
+      action: e.action.replace(/^tandem\./, ''),
+      label: TIMELINE_LABEL[e.action] ?? e.action,
+      from: e.from,
+      to: e.to,
+      fromLabel: e.from ? STATE_DE[e.from as TandemState] : null,
+      toLabel: e.to ? (STATE_DE[e.to as TandemState] ?? e.to) : null,
+      actor: e.actorKind,
+      who,
+      reason: e.reason,
+      reasonLabel: ['tandem.requested', 'tandem.accept'].includes(e.action) ? 'Nachricht' : 'Begründung',
     };
   }
 }
@@ -146,10 +198,18 @@ export class TandemsViewModel {
 function waitingFor(r: TandemListRow, actor: TandemActor): string | null {
   const you = (side: 'A' | 'B') => (actor === (side === 'A' ? 'requester' : 'partner') ? 'Ihre Kommune' : side === 'A' ? r.nameA : r.nameB);
   switch (r.state) {
-    case 'requested': return `Antwort von ${you('B')}`;
-    case 'accepted': return 'Freigabe durch die Geschäftsstelle';
-    case 'approved': return 'Start des Tandems';
-    case 'proposed': return [!r.acceptedAAt && you('A'), !r.acceptedBAt && you('B')].filter(Boolean).map((n) => `Antwort von ${n}`).join(' und ');
-    default: return null;
+    case 'requested':
+      return `Antwort von ${you('B')}`;
+    case 'accepted':
+      return 'Freigabe durch die Geschäftsstelle';
+    case 'approved':
+      return 'Start des Tandems';
+    case 'proposed':
+      return [!r.acceptedAAt && you('A'), !r.acceptedBAt && you('B')]
+        .filter(Boolean)
+        .map((n) => `Antwort von ${n}`)
+        .join(' und ');
+    default:
+      return null;
   }
 }

@@ -23,10 +23,16 @@ describe('account pages in headless Chromium at 390 px and desktop, with axe', (
 
   /** Every page is checked at both widths: no serious or critical WCAG 2 A/AA violation. */
   async function check(name: string) {
-    for (const [label, size] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
+    for (const [label, size] of [
+      ['phone', PHONE],
+      ['desktop', DESKTOP],
+    ] as const) {
       await page.setViewportSize(size);
       await screenshot(page, `accounts-${name}-${label}`);
-      expect({ page: `${name} (${label})`, violations: await seriousA11yViolations(page) }).toEqual({ page: `${name} (${label})`, violations: [] });
+      expect({ page: `${name} (${label})`, violations: await seriousA11yViolations(page) }).toEqual({
+        page: `${name} (${label})`,
+        violations: [],
+      });
     }
     await page.setViewportSize(PHONE);
   }
@@ -52,7 +58,10 @@ describe('account pages in headless Chromium at 390 px and desktop, with axe', (
 
   beforeAll(async () => {
     const legal = mkdtempSync(join(tmpdir(), 'kt-legal-'));
-    writeFileSync(join(legal, 'impressum.txt'), 'Kleinstadtakademie – Geschäftsstelle\nMusterstraße 1, 10115 Berlin\n\nVertreten durch: Anna Beispiel');
+    writeFileSync(
+      join(legal, 'impressum.txt'),
+      'Kleinstadtakademie – Geschäftsstelle\nMusterstraße 1, 10115 Berlin\n\nVertreten durch: Anna Beispiel',
+    );
     t = await bootApp('accountpages', { IMPRESSUM_FILE: join(legal, 'impressum.txt'), LOGIN_RATE_LIMIT: '200' });
     await insertMunicipalities(t.db, TEST_TOWNS);
     await createOfficeUser(t.db, OFFICE.email, await hashPassword(OFFICE.password));
@@ -73,7 +82,9 @@ describe('account pages in headless Chromium at 390 px and desktop, with axe', (
     await page.goto(t.url);
     await page.getByRole('navigation', { name: 'Rechtliches' }).getByRole('link', { name: 'Impressum' }).click();
     await page.waitForURL('**/impressum');
-    await expect(page.locator('main').textContent()).resolves.toMatch(/Impressum[\s\S]*Kleinstadtakademie – Geschäftsstelle[\s\S]*Vertreten durch: Anna Beispiel/);
+    await expect(page.locator('main').textContent()).resolves.toMatch(
+      /Impressum[\s\S]*Kleinstadtakademie – Geschäftsstelle[\s\S]*Vertreten durch: Anna Beispiel/,
+    );
     await check('impressum');
     await page.getByRole('navigation', { name: 'Rechtliches' }).getByRole('link', { name: 'Datenschutzerklärung' }).click();
     await page.waitForURL('**/datenschutz');
@@ -88,7 +99,9 @@ describe('account pages in headless Chromium at 390 px and desktop, with axe', (
     await page.getByLabel('Dienstliche E-Mail-Adresse').fill('bm@ruethen.test');
     await page.getByLabel('Passwort').fill(STRONG_PASSWORD);
     await page.getByRole('button', { name: 'Registrieren' }).click();
-    await expect(page.getByRole('alert').textContent()).resolves.toContain('Bitte bestätigen Sie, dass Sie die Datenschutzerklärung gelesen haben.');
+    await expect(page.getByRole('alert').textContent()).resolves.toContain(
+      'Bitte bestätigen Sie, dass Sie die Datenschutzerklärung gelesen haben.',
+    );
     expect(await status(`SELECT 1 FROM user_account WHERE email = 'bm@ruethen.test'`)).toEqual([]);
     expect(await page.getByRole('link', { name: 'Datenschutzerklärung' }).first().getAttribute('href')).toBe('/datenschutz');
     await check('register-consent-missing');
@@ -97,19 +110,32 @@ describe('account pages in headless Chromium at 390 px and desktop, with axe', (
     await page.getByLabel(/Datenschutzerklärung gelesen/).check();
     await page.getByRole('button', { name: 'Registrieren' }).click();
     await page.waitForURL('**/registriert');
-    expect((await status(`SELECT privacy_accepted_at IS NOT NULL AS ok FROM user_account WHERE email = 'bm@ruethen.test'`))[0].ok).toBe(true);
+    expect((await status(`SELECT privacy_accepted_at IS NOT NULL AS ok FROM user_account WHERE email = 'bm@ruethen.test'`))[0].ok).toBe(
+      true,
+    );
   });
 
   it('the office sees competing applications side by side and verifies one; the other is rejected', async () => {
     await logIn(OFFICE.email, OFFICE.password);
     await page.goto(`${t.url}/geschaeftsstelle/registrierungen`);
     const region = page.getByRole('region', { name: /Olbernhau/ });
-    await expect(region.textContent()).resolves.toMatch(/2 Bewerbungen für diese Kommune[\s\S]*Bewerbung 1 von 2[\s\S]*Jörg Klaus[\s\S]*Bewerbung 2 von 2[\s\S]*Rita Rival/);
+    await expect(region.textContent()).resolves.toMatch(
+      /2 Bewerbungen für diese Kommune[\s\S]*Bewerbung 1 von 2[\s\S]*Jörg Klaus[\s\S]*Bewerbung 2 von 2[\s\S]*Rita Rival/,
+    );
     await check('office-competing');
-    await region.getByRole('article', { name: /Bewerbung 1 von 2/ }).getByRole('button', { name: 'Bestätigen' }).click();
+    await region
+      .getByRole('article', { name: /Bewerbung 1 von 2/ })
+      .getByRole('button', { name: 'Bestätigen' })
+      .click();
     await expect(page.getByRole('status').textContent()).resolves.toContain('Die Registrierung wurde bestätigt');
-    expect(await status(`SELECT u.email, t.status FROM town t JOIN user_account u ON u.town_id = t.id WHERE t.ags = $1 ORDER BY u.email`, [OLBERNHAU.ags]))
-      .toEqual([{ email: 'bm@olbernhau.test', status: 'verified' }, { email: 'rival@example.test', status: 'rejected' }]);
+    expect(
+      await status(`SELECT u.email, t.status FROM town t JOIN user_account u ON u.town_id = t.id WHERE t.ags = $1 ORDER BY u.email`, [
+        OLBERNHAU.ags,
+      ]),
+    ).toEqual([
+      { email: 'bm@olbernhau.test', status: 'verified' },
+      { email: 'rival@example.test', status: 'rejected' },
+    ]);
     await logOut();
     // The rejected applicant is out.
     await page.goto(`${t.url}/anmelden`);
@@ -143,7 +169,9 @@ describe('account pages in headless Chromium at 390 px and desktop, with axe', (
     await logOut();
 
     await page.goto(await linkIn('stv@olbernhau.test', '/einladung?token='));
-    await expect(page.locator('main').textContent()).resolves.toContain('Guten Tag Petra Neu, Sie wurden als Ansprechperson für Olbernhau eingeladen');
+    await expect(page.locator('main').textContent()).resolves.toContain(
+      'Guten Tag Petra Neu, Sie wurden als Ansprechperson für Olbernhau eingeladen',
+    );
     await check('invitation');
     await page.getByLabel('Passwort').fill(COLLEAGUE_PASSWORD);
     await page.getByRole('button', { name: 'Einladung annehmen' }).click();
@@ -164,8 +192,12 @@ describe('account pages in headless Chromium at 390 px and desktop, with axe', (
     await page.getByRole('button', { name: 'Petra Neu zur Hauptansprechperson machen' }).click();
     await expect(page.getByRole('status').textContent()).resolves.toContain('Die Hauptansprechperson wurde geändert');
     await check('office-contacts');
-    expect(await status(`SELECT u.email FROM user_account u JOIN town t ON t.id = u.town_id WHERE u.main_contact AND t.ags = $1 AND t.status = 'verified'`, [OLBERNHAU.ags]))
-      .toEqual([{ email: 'stv@olbernhau.test' }]);
+    expect(
+      await status(
+        `SELECT u.email FROM user_account u JOIN town t ON t.id = u.town_id WHERE u.main_contact AND t.ags = $1 AND t.status = 'verified'`,
+        [OLBERNHAU.ags],
+      ),
+    ).toEqual([{ email: 'stv@olbernhau.test' }]);
     await logOut();
   });
 
@@ -197,7 +229,11 @@ describe('account pages in headless Chromium at 390 px and desktop, with axe', (
     await page.getByRole('button', { name: 'Konto löschen' }).click();
     await expect(page.getByRole('status').textContent()).resolves.toContain('Ihr Konto wurde gelöscht');
     await check('account-deleted');
-    expect(await status(`SELECT display_name FROM user_account WHERE deleted_at IS NOT NULL`)).toEqual([{ display_name: 'ehemaliger Kontakt' }]);
-    expect(await status(`SELECT email FROM user_account WHERE town_id IS NOT NULL AND email LIKE '%olbernhau%' ORDER BY email`)).toEqual([{ email: 'stv@olbernhau.test' }]);
+    expect(await status(`SELECT display_name FROM user_account WHERE deleted_at IS NOT NULL`)).toEqual([
+      { display_name: 'ehemaliger Kontakt' },
+    ]);
+    expect(await status(`SELECT email FROM user_account WHERE town_id IS NOT NULL AND email LIKE '%olbernhau%' ORDER BY email`)).toEqual([
+      { email: 'stv@olbernhau.test' },
+    ]);
   });
 });

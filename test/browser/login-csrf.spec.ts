@@ -42,7 +42,7 @@ describe('login CSRF from another origin in Chromium', () => {
     await page.goto(`${evilUrl}${path}`);
     // The form posts itself and the service's answer becomes the page.
     let shown = '';
-    for (const until = Date.now() + 60_000; Date.now() < until && !shown; ) {
+    for (const until = Date.now() + 60_000; Date.now() < until && !shown;) {
       const html = page.url() === `${t.url}/anmelden` ? await page.content().catch(() => '') : '';
       if (html.includes('role="alert"')) shown = html;
       else await new Promise((r) => setTimeout(r, 100));

@@ -33,7 +33,11 @@ describe('matching pages in headless Chromium, with axe', () => {
     // Computed in the worker's service directly: the queue path is covered by the matching e2e test.
     const matching = t.worker.get(MatchingService);
     const runner = t.worker.get(MatchingRunner);
-    for (const [kind, opts] of [['suggestions', {}], ['tandem_round', {}], ['workshops', { theme: 'leerstand', seed: 3 }]] as const) {
+    for (const [kind, opts] of [
+      ['suggestions', {}],
+      ['tandem_round', {}],
+      ['workshops', { theme: 'leerstand', seed: 3 }],
+    ] as const) {
       const id = await matching.startRunRow(kind, 'test', opts);
       await runner.execute(id);
     }
@@ -71,7 +75,9 @@ describe('matching pages in headless Chromium, with axe', () => {
     // The browser already refuses 2 (max=1); switch that off to check the server's own validation.
     await page.evaluate(() => document.querySelector<HTMLFormElement>('form.weights')!.setAttribute('novalidate', ''));
     await page.getByRole('button', { name: 'Gewichte speichern' }).click();
-    await expect(page.getByRole('alert').textContent()).resolves.toContain('Bitte geben Sie für jedes Gewicht eine Zahl zwischen 0 und 1 an');
+    await expect(page.getByRole('alert').textContent()).resolves.toContain(
+      'Bitte geben Sie für jedes Gewicht eine Zahl zwischen 0 und 1 an',
+    );
     expect((await ds.query(`SELECT count(*)::int AS n FROM matching_settings`))[0].n).toBe(0);
     await page.getByLabel('Anderes Bundesland').fill('0.3');
     await page.getByRole('button', { name: 'Gewichte speichern' }).click();

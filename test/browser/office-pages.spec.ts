@@ -24,10 +24,12 @@ describe('office workspace pages in headless Chromium, with axe, at desktop widt
     await computeMatching(t, ['suggestions']);
     // One tandem waiting for approval, so the overview, the town page and the audit trail have something to show.
     const seelow = request.agent(t.url);
-    const seelowId = (await seelow.post('/api/auth/login').send({ email: DEMO_MAYOR_EMAIL, password: logins[1].password }).expect(200)).body.townId;
+    const seelowId = (await seelow.post('/api/auth/login').send({ email: DEMO_MAYOR_EMAIL, password: logins[1].password }).expect(200)).body
+      .townId;
     const partner = (await seelow.get(`/api/towns/${seelowId}/suggestions`).expect(200)).body.suggestions[0].partner;
     const pc = await contactOf(t, ds, partner.id, 'bgm@partner-office-browser.test', 'Petra Partner');
-    const id = (await seelow.post('/api/tandems').send({ partnerTownId: partner.id, message: 'Gern würden wir lernen.' }).expect(201)).body.id;
+    const id = (await seelow.post('/api/tandems').send({ partnerTownId: partner.id, message: 'Gern würden wir lernen.' }).expect(201)).body
+      .id;
     await pc.agent.post(`/api/tandems/${id}/accept`).send({}).expect(200);
     browser = await launchBrowser();
   });

@@ -43,7 +43,8 @@ describe('German pages in headless Chromium (phone-sized, office on desktop), wi
     page = await context.newPage();
   });
   afterAll(async () => {
-    if (lesser.length) console.info(`axe, moderate/minor (not failing):\n${lesser.map((v) => `${v.page}: ${describeViolation(v)}`).join('\n')}`);
+    if (lesser.length)
+      console.info(`axe, moderate/minor (not failing):\n${lesser.map((v) => `${v.page}: ${describeViolation(v)}`).join('\n')}`);
     await context?.close();
     await browser?.close();
     await t?.close();
@@ -60,7 +61,9 @@ describe('German pages in headless Chromium (phone-sized, office on desktop), wi
     await page.getByLabel('Name oder Postleitzahl Ihrer Kommune').fill('Olbernhau');
     await page.getByRole('button', { name: 'Suchen' }).click();
     await page.waitForURL('**/registrieren?suche=Olbernhau');
-    await expect(page.getByRole('group', { name: 'Ihre Kommune' }).textContent()).resolves.toMatch(/Olbernhau[\s\S]*10\.966 Einwohner[\s\S]*PLZ 09526/);
+    await expect(page.getByRole('group', { name: 'Ihre Kommune' }).textContent()).resolves.toMatch(
+      /Olbernhau[\s\S]*10\.966 Einwohner[\s\S]*PLZ 09526/,
+    );
     await check('02-register-search');
 
     // A weak password: German message on the page, nothing stored.
@@ -155,7 +158,10 @@ describe('German pages in headless Chromium (phone-sized, office on desktop), wi
     expect((await t.db.query(`SELECT status FROM town`)).rows).toEqual([{ status: 'pending' }]);
     await check('11-office-reject-without-reason');
 
-    await page.getByRole('region', { name: /Olbernhau/ }).getByRole('button', { name: 'Bestätigen' }).click();
+    await page
+      .getByRole('region', { name: /Olbernhau/ })
+      .getByRole('button', { name: 'Bestätigen' })
+      .click();
     await expect(page.getByRole('status').textContent()).resolves.toContain('Die Registrierung wurde bestätigt');
     await expect(page.getByText('Zurzeit liegen keine offenen Registrierungen vor.').isVisible()).resolves.toBe(true);
     await check('12-office-done');

@@ -115,7 +115,9 @@ describe('tandem pages in headless Chromium, with axe, at desktop width and 390 
     const button = officePage.getByRole('button', { name: /^Vorschlag versenden an / }).first();
     const label = (await button.textContent())!;
     await button.click();
-    await expect(officePage.getByRole('status').first().textContent()).resolves.toContain('Der Vorschlag wurde an beide Kommunen versendet.');
+    await expect(officePage.getByRole('status').first().textContent()).resolves.toContain(
+      'Der Vorschlag wurde an beide Kommunen versendet.',
+    );
     const id = /\/tandems\/([0-9a-f-]{36})/.exec(officePage.url())![1];
     const [row] = await ds.query(`SELECT town_a AS "townA", state FROM tandem WHERE id = $1`, [id]);
     expect(row.state).toBe('proposed');
@@ -139,7 +141,10 @@ describe('tandem pages in headless Chromium, with axe, at desktop width and 390 
     const mails = t.smtp.mails.length;
     await card.getByRole('button', { name: `Kein Interesse an ${name}` }).click();
     await expect(mayor.getByRole('status').first().textContent()).resolves.toContain('in den nächsten zwölf Monaten nicht mehr angezeigt');
-    const [dismissed] = await ds.query(`SELECT count(*)::int AS n FROM pair_history h JOIN town t ON t.id IN (h.town_a, h.town_b) JOIN municipality m ON m.ags = t.ags WHERE h.kind = 'declined' AND m.name = $1`, [name]);
+    const [dismissed] = await ds.query(
+      `SELECT count(*)::int AS n FROM pair_history h JOIN town t ON t.id IN (h.town_a, h.town_b) JOIN municipality m ON m.ags = t.ags WHERE h.kind = 'declined' AND m.name = $1`,
+      [name],
+    );
     expect(dismissed.n).toBe(1);
     expect(t.smtp.mails.length).toBe(mails);
 

@@ -18,7 +18,8 @@ describe('password reset, change of password and of email address (mails read fr
   const mailTo = (email: string, match: (text: string) => boolean) =>
     t.smtp.waitFor((m) => [m.to].flat().some((a) => a?.text === email) && match(m.text ?? ''));
   const login = (email: string, password: string) => request(t.url).post('/api/auth/login').send({ email, password });
-  const deliveriesTo = async (email: string) => Number((await t.db.query(`SELECT count(*) FROM mail_delivery WHERE recipient = $1`, [email])).rows[0].count);
+  const deliveriesTo = async (email: string) =>
+    Number((await t.db.query(`SELECT count(*) FROM mail_delivery WHERE recipient = $1`, [email])).rows[0].count);
 
   it('resets a forgotten password by a single-use, short-lived link and ends every session', async () => {
     const { agent: laptop } = await registerConfirmAndLogin(t, TEST_TOWNS[0].ags, 'bm@olbernhau.test');
@@ -53,15 +54,23 @@ describe('password reset, change of password and of email address (mails read fr
     const deadline = Date.now() + 15_000;
     let links: string[] = [];
     while (Date.now() < deadline) {
-      links = t.smtp.to('bm@olbernhau.test').map((m) => /passwort-neu\?token=([\w-]+)/.exec(m.text ?? '')?.[1]).filter((x): x is string => !!x);
+      links = t.smtp
+        .to('bm@olbernhau.test')
+        .map((m) => /passwort-neu\?token=([\w-]+)/.exec(m.text ?? '')?.[1])
+        .filter((x): x is string => !!x);
       if (links.length >= 3) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(links).toHaveLength(3);
     const [, older, newer] = links;
     await request(t.url).post('/api/auth/password-reset/confirm').send({ token: older, password: THIRD_PASSWORD }).expect(400);
-    await t.db.query(`UPDATE email_token SET expires_at = now() - interval '1 second' WHERE purpose = 'password-reset' AND used_at IS NULL`);
-    const expired = await request(t.url).post('/api/auth/password-reset/confirm').send({ token: newer, password: THIRD_PASSWORD }).expect(400);
+    await t.db.query(
+      `UPDATE email_token SET expires_at = now() - interval '1 second' WHERE purpose = 'password-reset' AND used_at IS NULL`,
+    );
+    const expired = await request(t.url)
+      .post('/api/auth/password-reset/confirm')
+      .send({ token: newer, password: THIRD_PASSWORD })
+      .expect(400);
     expect(expired.body.error).toBe('invalid_token');
     await login('bm@olbernhau.test', NEW_PASSWORD).expect(200);
   });
@@ -72,7 +81,10 @@ describe('password reset, change of password and of email address (mails read fr
     const elsewhere = request.agent(t.url);
     await elsewhere.post('/api/auth/login').send({ email: 'bm@olbernhau.test', password: NEW_PASSWORD }).expect(200);
 
-    const wrong = await here.post('/api/auth/password').send({ currentPassword: 'Falsch-Passwort-1', newPassword: THIRD_PASSWORD }).expect(400);
+    const wrong = await here
+      .post('/api/auth/password')
+      .send({ currentPassword: 'Falsch-Passwort-1', newPassword: THIRD_PASSWORD })
+      .expect(400);
     expect(wrong.body.error).toBe('wrong_password');
     await request(t.url).post('/api/auth/password').send({ currentPassword: NEW_PASSWORD, newPassword: THIRD_PASSWORD }).expect(401);
     await here.post('/api/auth/password').send({ currentPassword: NEW_PASSWORD, newPassword: THIRD_PASSWORD }).expect(200);

@@ -23,14 +23,23 @@ describe('registration without squatting or enumeration; rejected registrants ar
   afterAll(() => t?.close());
 
   const register = (ags: string, email: string, displayName = 'Anna Beispiel') =>
-    request(t.url).post('/api/auth/register').send({ ags, email, password: STRONG_PASSWORD, displayName, contactFunction: 'mayor', privacyAccepted: true });
+    request(t.url)
+      .post('/api/auth/register')
+      .send({ ags, email, password: STRONG_PASSWORD, displayName, contactFunction: 'mayor', privacyAccepted: true });
   const mailTo = (email: string, match: (text: string) => boolean) =>
     t.smtp.waitFor((m) => [m.to].flat().some((a) => a?.text === email) && match(m.text ?? ''));
-  const confirmLink = async (email: string) => /\/bestaetigen\?token=([\w-]+)/.exec((await mailTo(email, (x) => x.includes('/bestaetigen?token='))).text!)![1];
+  const confirmLink = async (email: string) =>
+    /\/bestaetigen\?token=([\w-]+)/.exec((await mailTo(email, (x) => x.includes('/bestaetigen?token='))).text!)![1];
   const count = async (sql: string, params: unknown[] = []) => Number((await t.db.query(sql, params)).rows[0].count);
   const pendingFor = async (ags: string) =>
-    ((await office.get('/api/admin/registrations').expect(200)).body as Array<{ ags: string; townId: string; contacts: { email: string }[]; competingTownIds: string[] }>)
-      .filter((r) => r.ags === ags);
+    (
+      (await office.get('/api/admin/registrations').expect(200)).body as Array<{
+        ags: string;
+        townId: string;
+        contacts: { email: string }[];
+        competingTownIds: string[];
+      }>
+    ).filter((r) => r.ags === ags);
   const login = (email: string) => request(t.url).post('/api/auth/login').send({ email, password: STRONG_PASSWORD });
 
   it('answers a registration with a known email exactly like a new one; the owner learns it by mail', async () => {
@@ -74,7 +83,10 @@ describe('registration without squatting or enumeration; rejected registrants ar
 
     await office.post(`/api/admin/towns/${real.townId}/verify`).send({ reason: 'Rathaus telefonisch bestätigt' }).expect(200);
     expect(await pendingFor(OLBERNHAU.ags)).toEqual([]);
-    const statuses = await t.db.query(`SELECT t.status, u.email FROM town t JOIN user_account u ON u.town_id = t.id WHERE t.ags = $1 ORDER BY u.email`, [OLBERNHAU.ags]);
+    const statuses = await t.db.query(
+      `SELECT t.status, u.email FROM town t JOIN user_account u ON u.town_id = t.id WHERE t.ags = $1 ORDER BY u.email`,
+      [OLBERNHAU.ags],
+    );
     expect(statuses.rows).toEqual([
       { status: 'verified', email: 'bm@olbernhau.test' },
       { status: 'rejected', email: 'squatter@example.test' },
@@ -89,7 +101,10 @@ describe('registration without squatting or enumeration; rejected registrants ar
 
     // The loser is out at once: the session ends, login and profile edits are refused.
     await rival.agent.get('/api/auth/me').expect(401);
-    await rival.agent.put(`/api/towns/${rival.townId}/profile`).send({ topics: [], challenges: [], experiences: [], description: 'x', capacity: 1 }).expect(401);
+    await rival.agent
+      .put(`/api/towns/${rival.townId}/profile`)
+      .send({ topics: [], challenges: [], experiences: [], description: 'x', capacity: 1 })
+      .expect(401);
     const refused = await login('stv@olbernhau.test').expect(403);
     expect(refused.body.error).toBe('registration_rejected');
     await login('bm@olbernhau.test').expect(200);
@@ -127,7 +142,9 @@ describe('registration without squatting or enumeration; rejected registrants ar
       WHERE user_id = (SELECT id FROM user_account WHERE email = 'nie-bestaetigt@example.test')`);
     const towns = Number((await t.db.query(`SELECT count(*) FROM town`)).rows[0].count);
     await t.worker.get(ExpiredRegistrationsCronJob).purge();
-    const left = (await t.db.query(`SELECT email FROM user_account WHERE email IN ('nie-bestaetigt@example.test', 'noch-gueltig@example.test')`)).rows;
+    const left = (
+      await t.db.query(`SELECT email FROM user_account WHERE email IN ('nie-bestaetigt@example.test', 'noch-gueltig@example.test')`)
+    ).rows;
     expect(left).toEqual([{ email: 'noch-gueltig@example.test' }]);
     expect(Number((await t.db.query(`SELECT count(*) FROM town`)).rows[0].count)).toBe(towns - 1);
   });

@@ -10,7 +10,13 @@ describe('bad input and authorisation (API, English JSON, nothing stored)', () =
   let t: TestApp;
   let a: Awaited<ReturnType<typeof registerConfirmAndLogin>>;
   let b: Awaited<ReturnType<typeof registerConfirmAndLogin>>;
-  const valid = { email: 'neu@example.test', password: STRONG_PASSWORD, displayName: 'Neue Person', contactFunction: 'mayor', privacyAccepted: true };
+  const valid = {
+    email: 'neu@example.test',
+    password: STRONG_PASSWORD,
+    displayName: 'Neue Person',
+    contactFunction: 'mayor',
+    privacyAccepted: true,
+  };
 
   beforeAll(async () => {
     t = await bootApp('badinput', { LOGIN_RATE_LIMIT: '4' });
@@ -44,7 +50,10 @@ describe('bad input and authorisation (API, English JSON, nothing stored)', () =
   });
 
   it('refuses invalid, reused and expired confirmation links', async () => {
-    await request(t.url).post('/api/auth/confirm').send({ token: 'x'.repeat(43) }).expect(400);
+    await request(t.url)
+      .post('/api/auth/confirm')
+      .send({ token: 'x'.repeat(43) })
+      .expect(400);
     await request(t.url).post('/api/auth/confirm').send({ token: a.token }).expect(410);
     await t.db.query(`UPDATE email_token SET used_at = NULL, expires_at = now() - interval '1 minute' WHERE user_id = $1`, [b.userId]);
     const res = await request(t.url).post('/api/auth/confirm').send({ token: b.token }).expect(410);
@@ -52,7 +61,11 @@ describe('bad input and authorisation (API, English JSON, nothing stored)', () =
   });
 
   const profile = {
-    topics: ['leerstand'], challenges: [], experiences: [], description: 'Kurz.', capacity: 1,
+    topics: ['leerstand'],
+    challenges: [],
+    experiences: [],
+    description: 'Kurz.',
+    capacity: 1,
   };
 
   it('a contact of town A cannot change town B', async () => {
@@ -99,7 +112,9 @@ describe('bad input and authorisation (API, English JSON, nothing stored)', () =
     await office.post(`/api/admin/towns/${b.townId}/reject`).send({ reason: 'Keine Rückmeldung aus dem Rathaus' }).expect(200);
     const mail = await t.smtp.waitFor((m) => m.subject === 'Ihre Registrierung von Brunsbüttel wurde nicht bestätigt');
     expect(mail.text).toContain('Begründung: Keine Rückmeldung aus dem Rathaus');
-    const audit = await t.db.query(`SELECT action, reason, actor_id FROM audit_log WHERE subject_id = $1 AND action = 'town.rejected'`, [b.townId]);
+    const audit = await t.db.query(`SELECT action, reason, actor_id FROM audit_log WHERE subject_id = $1 AND action = 'town.rejected'`, [
+      b.townId,
+    ]);
     expect(audit.rows).toHaveLength(1);
     expect(audit.rows[0].actor_id).toBeTruthy();
   });

@@ -31,8 +31,10 @@ describe('several contacts per town, handover by the office, and the contact’s
   const login = (email: string, password: string) => request(t.url).post('/api/auth/login').send({ email, password });
 
   it('a verified contact invites a colleague, who sets a password by the link and acts for the same town', async () => {
-    await mayor.agent.post(`/api/towns/${mayor.townId}/contacts`)
-      .send({ email: 'stv@olbernhau.test', displayName: 'Petra Neu', contactFunction: 'deputy' }).expect(202);
+    await mayor.agent
+      .post(`/api/towns/${mayor.townId}/contacts`)
+      .send({ email: 'stv@olbernhau.test', displayName: 'Petra Neu', contactFunction: 'deputy' })
+      .expect(202);
     const mail = await mailTo('stv@olbernhau.test', (x) => x.includes('einladung?token='));
     expect(mail.subject).toBe('Einladung zu Kleinstadt-Tandem für Olbernhau');
     expect(mail.text).toContain('Jörg Klaus lädt Sie ein');
@@ -48,23 +50,35 @@ describe('several contacts per town, handover by the office, and the contact’s
     const me = await deputy.post('/api/auth/login').send({ email: 'stv@olbernhau.test', password: DEPUTY_PASSWORD }).expect(200);
     expect(me.body.townId).toBe(mayor.townId);
     deputyId = me.body.id;
-    await deputy.put(`/api/towns/${mayor.townId}/profile`).send({ topics: ['leerstand'], challenges: [], experiences: [], description: 'Bergstadt.', capacity: 1 }).expect(200);
+    await deputy
+      .put(`/api/towns/${mayor.townId}/profile`)
+      .send({ topics: ['leerstand'], challenges: [], experiences: [], description: 'Bergstadt.', capacity: 1 })
+      .expect(200);
 
     const list = await deputy.get(`/api/towns/${mayor.townId}/contacts`).expect(200);
-    expect(list.body.map((c: { email: string; mainContact: boolean; active: boolean }) => [c.email, c.mainContact, c.active]))
-      .toEqual([['bm@olbernhau.test', true, true], ['stv@olbernhau.test', false, true]]);
+    expect(list.body.map((c: { email: string; mainContact: boolean; active: boolean }) => [c.email, c.mainContact, c.active])).toEqual([
+      ['bm@olbernhau.test', true, true],
+      ['stv@olbernhau.test', false, true],
+    ]);
   });
 
   it('refuses invitations from pending towns, to known addresses, and listing another town', async () => {
     const pending = await registerConfirmAndLogin(t, BRUNSBUETTEL.ags, 'bm@brunsbuettel.test');
-    const fromPending = await pending.agent.post(`/api/towns/${pending.townId}/contacts`)
-      .send({ email: 'x@brunsbuettel.test', displayName: 'Max Muster', contactFunction: 'staff' }).expect(409);
+    const fromPending = await pending.agent
+      .post(`/api/towns/${pending.townId}/contacts`)
+      .send({ email: 'x@brunsbuettel.test', displayName: 'Max Muster', contactFunction: 'staff' })
+      .expect(409);
     expect(fromPending.body.error).toBe('town_not_verified');
-    const known = await mayor.agent.post(`/api/towns/${mayor.townId}/contacts`)
-      .send({ email: 'BM@brunsbuettel.test', displayName: 'Max Muster', contactFunction: 'staff' }).expect(409);
+    const known = await mayor.agent
+      .post(`/api/towns/${mayor.townId}/contacts`)
+      .send({ email: 'BM@brunsbuettel.test', displayName: 'Max Muster', contactFunction: 'staff' })
+      .expect(409);
     expect(known.body.error).toBe('email_taken');
     await pending.agent.get(`/api/towns/${mayor.townId}/contacts`).expect(403);
-    await pending.agent.post(`/api/towns/${mayor.townId}/contacts`).send({ email: 'y@example.test', displayName: 'Max Muster', contactFunction: 'staff' }).expect(403);
+    await pending.agent
+      .post(`/api/towns/${mayor.townId}/contacts`)
+      .send({ email: 'y@example.test', displayName: 'Max Muster', contactFunction: 'staff' })
+      .expect(403);
   });
 
   it('the office hands the main contact to the successor; the last contact cannot be removed', async () => {
@@ -80,9 +94,13 @@ describe('several contacts per town, handover by the office, and the contact’s
     const former = (await t.db.query(`SELECT email, display_name, town_id FROM user_account WHERE id = $1`, [mayor.userId])).rows[0];
     expect(former).toMatchObject({ display_name: 'ehemaliger Kontakt', town_id: null });
     expect(former.email).not.toContain('olbernhau');
-    expect(Number((await t.db.query(`SELECT count(*) FROM mail_delivery WHERE recipient ILIKE 'bm@olbernhau.test'`)).rows[0].count)).toBe(0);
+    expect(Number((await t.db.query(`SELECT count(*) FROM mail_delivery WHERE recipient ILIKE 'bm@olbernhau.test'`)).rows[0].count)).toBe(
+      0,
+    );
     const trail = await office.get(`/api/admin/audit/towns/${mayor.townId}`).expect(200);
-    expect(trail.body.filter((a: { actorId: string }) => a.actorId === mayor.userId).map((a: { action: string }) => a.action)).toContain('town.registered');
+    expect(trail.body.filter((a: { actorId: string }) => a.actorId === mayor.userId).map((a: { action: string }) => a.action)).toContain(
+      'town.registered',
+    );
     expect((await t.db.query(`SELECT status FROM town WHERE id = $1`, [mayor.townId])).rows[0].status).toBe('verified');
 
     const last = await office.delete(`/api/towns/${mayor.townId}/contacts/${deputyId}`).expect(409);
@@ -96,16 +114,28 @@ describe('several contacts per town, handover by the office, and the contact’s
     const res = await deputy.get('/api/account/export').expect(200);
     expect(res.headers['content-disposition']).toContain('attachment');
     expect(res.body.account).toMatchObject({ email: 'stv@olbernhau.test', displayName: 'Petra Neu', mainContact: true });
-    expect(res.body.town).toMatchObject({ name: 'Olbernhau', status: 'verified', description: 'Bergstadt.', topics: [{ topic: 'Leerstand' }] });
+    expect(res.body.town).toMatchObject({
+      name: 'Olbernhau',
+      status: 'verified',
+      description: 'Bergstadt.',
+      topics: [{ topic: 'Leerstand' }],
+    });
     expect(res.body.otherContactsOfTown).toEqual([]);
-    expect(res.body.history.map((h: { action: string }) => h.action)).toEqual(expect.arrayContaining(['contact.invited', 'contact.joined', 'contact.main_changed', 'town.verified']));
-    expect(res.body.mails.map((m: { template: string }) => m.template)).toEqual(expect.arrayContaining(['contact-invitation', 'main-contact']));
+    expect(res.body.history.map((h: { action: string }) => h.action)).toEqual(
+      expect.arrayContaining(['contact.invited', 'contact.joined', 'contact.main_changed', 'town.verified']),
+    );
+    expect(res.body.mails.map((m: { template: string }) => m.template)).toEqual(
+      expect.arrayContaining(['contact-invitation', 'main-contact']),
+    );
     expect(JSON.stringify(res.body)).not.toMatch(/token=|password_hash|passwordHash/);
     await request(t.url).get('/api/account/export').expect(401);
   });
 
   it('a contact deletes their account: anonymised, no login; a pending application of one person goes entirely', async () => {
-    await deputy.post(`/api/towns/${mayor.townId}/contacts`).send({ email: 'staff@olbernhau.test', displayName: 'Kai Plan', contactFunction: 'staff' }).expect(202);
+    await deputy
+      .post(`/api/towns/${mayor.townId}/contacts`)
+      .send({ email: 'staff@olbernhau.test', displayName: 'Kai Plan', contactFunction: 'staff' })
+      .expect(202);
     const token = /einladung\?token=([\w-]+)/.exec((await mailTo('staff@olbernhau.test', (x) => x.includes('einladung?token='))).text!)![1];
     await request(t.url).post('/api/auth/invitation/accept').send({ token, password: DEPUTY_PASSWORD }).expect(200);
     const staff = request.agent(t.url);
@@ -114,8 +144,9 @@ describe('several contacts per town, handover by the office, and the contact’s
     await staff.post('/api/account/delete').send({ currentPassword: DEPUTY_PASSWORD }).expect(200);
     await staff.get('/api/auth/me').expect(401);
     await login('staff@olbernhau.test', DEPUTY_PASSWORD).expect(401);
-    expect((await t.db.query(`SELECT display_name, deleted_at IS NOT NULL AS deleted FROM user_account WHERE id = $1`, [me.body.id])).rows[0])
-      .toEqual({ display_name: 'ehemaliger Kontakt', deleted: true });
+    expect(
+      (await t.db.query(`SELECT display_name, deleted_at IS NOT NULL AS deleted FROM user_account WHERE id = $1`, [me.body.id])).rows[0],
+    ).toEqual({ display_name: 'ehemaliger Kontakt', deleted: true });
     expect((await deputy.get(`/api/towns/${mayor.townId}/contacts`).expect(200)).body).toHaveLength(1);
 
     const applicant = await registerConfirmAndLogin(t, RUETHEN.ags, 'bm@ruethen.test');

@@ -70,8 +70,15 @@ describe('digest: worker killed with SIGKILL in the middle of a run', () => {
     const url = new URL(TEST_REDIS_URL);
     child = spawn(process.execPath, [WORKER], {
       env: {
-        PATH: process.env.PATH, NODE_ENV: 'test', KT_MODE: 'servers', DATABASE_URL: databaseUrl, REDIS_URL: `redis://${url.host}`,
-        SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, QUEUE_PREFIX: prefix, APP_URL: 'http://127.0.0.1:3999', LOG_LEVEL: 'warn',
+        PATH: process.env.PATH,
+        NODE_ENV: 'test',
+        KT_MODE: 'servers',
+        DATABASE_URL: databaseUrl,
+        REDIS_URL: `redis://${url.host}`,
+        SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+        QUEUE_PREFIX: prefix,
+        APP_URL: 'http://127.0.0.1:3999',
+        LOG_LEVEL: 'warn',
         MAIL_CLAIM_TIMEOUT_SECONDS: '20',
       },
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -103,10 +110,14 @@ describe('digest: worker killed with SIGKILL in the middle of a run', () => {
 
     // Kill while sends are in flight, and only once the accepted ones are marked sent (outside the documented
     // window between "server accepted" and "row marked sent", which no design closes).
-    await pollUntil(async () => {
-      const s = await runState(db, '2026-W49');
-      return smtp.count === 20 && smtp.held > 0 && s?.sent === 20;
-    }, 90_000, '20 digests accepted and marked sent, more in flight');
+    await pollUntil(
+      async () => {
+        const s = await runState(db, '2026-W49');
+        return smtp.count === 20 && smtp.held > 0 && s?.sent === 20;
+      },
+      90_000,
+      '20 digests accepted and marked sent, more in flight',
+    );
     expect((await runState(db, '2026-W49'))!.sent).toBe(20); // 40 digests still to go when the worker dies
     child!.kill('SIGKILL');
     await new Promise((r) => child!.once('exit', r));
@@ -135,10 +146,16 @@ describe('digest: SMTP server refusing connections for a while', () => {
     await t.smtp.stop();
     await t.worker.get(DigestsService).startRun('2026-W49', 'office');
     // Every digest is promised and has failed at least once against the closed port.
-    await pollUntil(async () => {
-      const r = await t.db.query(`SELECT count(*)::int AS n FROM mail_delivery WHERE template = 'digest' AND status = 'failed' AND attempts >= 1`);
-      return r.rows[0].n === 10;
-    }, 60_000, 'all 10 digests failed once while SMTP refuses');
+    await pollUntil(
+      async () => {
+        const r = await t.db.query(
+          `SELECT count(*)::int AS n FROM mail_delivery WHERE template = 'digest' AND status = 'failed' AND attempts >= 1`,
+        );
+        return r.rows[0].n === 10;
+      },
+      60_000,
+      'all 10 digests failed once while SMTP refuses',
+    );
     expect(await runState(t.db, '2026-W49')).toMatchObject({ mailed: 10, sent: 0 });
     t.smtp = await new SmtpCatcher().start(port);
     await waitForRunDone(t.db, '2026-W49', 180_000);

@@ -47,15 +47,22 @@ describe('weekly digest: content, skips, rhythm, unsubscribe, office page', () =
     // The reasons are the ones the suggestions page shows (German, from the scoring components).
     const rows = await t.db.query(
       `SELECT m.name, s.components FROM matching_suggestion s JOIN matching_run r ON r.id = s.run_id AND r.is_current
-       JOIN town tw ON tw.id = s.partner_id JOIN municipality m ON m.ags = tw.ags WHERE s.town_id = $1 ORDER BY s.rank LIMIT 1`, [first.id]);
-    const reasons = rows.rows[0].components.filter((c: { reason?: string }) => c.reason).sort((a: { value: number }, b: { value: number }) => b.value - a.value).map((c: { reason: string }) => c.reason).join(' · ');
+       JOIN town tw ON tw.id = s.partner_id JOIN municipality m ON m.ags = tw.ags WHERE s.town_id = $1 ORDER BY s.rank LIMIT 1`,
+      [first.id],
+    );
+    const reasons = rows.rows[0].components
+      .filter((c: { reason?: string }) => c.reason)
+      .sort((a: { value: number }, b: { value: number }) => b.value - a.value)
+      .map((c: { reason: string }) => c.reason)
+      .join(' · ');
     expect(mail.text).toContain(rows.rows[0].name);
     expect(mail.text).toContain(reasons);
     expect(linkIn(mail.text!, '/vorschlaege')).toBe(`${t.url}/vorschlaege`);
     expect(mail.text).toContain('Vorschläge ansehen und ein Tandem anfragen');
     // RFC 8058 headers point at the signed link that is also in the text.
     const unsubscribe = linkIn(mail.text!, '/abbestellen')!;
-    const header = (key: string) => mail.headerLines.filter((h) => h.key === key).map((h) => h.line.replace(/\r?\n[ \t]+/g, ' ').replace(/: +/, ': '));
+    const header = (key: string) =>
+      mail.headerLines.filter((h) => h.key === key).map((h) => h.line.replace(/\r?\n[ \t]+/g, ' ').replace(/: +/, ': '));
     expect(header('list-unsubscribe')).toEqual([`List-Unsubscribe: <${unsubscribe}>`]);
     expect(header('list-unsubscribe-post')).toEqual(['List-Unsubscribe-Post: List-Unsubscribe=One-Click']);
   });
@@ -66,10 +73,14 @@ describe('weekly digest: content, skips, rhythm, unsubscribe, office page', () =
     await digests.startRun('2026-W49', 'office');
     // Wait until the re-triggered fan-outs and anything they queued have run (the scheduler's next weekly job
     // waits as 'delayed' all the time, so only waiting/active/prioritized jobs count).
-    await pollUntil(async () => {
-      const jobs = await digestQueue().getJobCounts('wait', 'active', 'prioritized');
-      return jobs.wait + jobs.active + jobs.prioritized === 0;
-    }, 30_000, 'digest queue drained');
+    await pollUntil(
+      async () => {
+        const jobs = await digestQueue().getJobCounts('wait', 'active', 'prioritized');
+        return jobs.wait + jobs.active + jobs.prioritized === 0;
+      },
+      30_000,
+      'digest queue drained',
+    );
     expect(await runState(t.db, '2026-W49')).toMatchObject({ recipients: 16, decided: 16, sent: 16 });
     expect(t.smtp.mails.length).toBe(before);
   });
@@ -91,7 +102,9 @@ describe('weekly digest: content, skips, rhythm, unsubscribe, office page', () =
     const s51 = await waitForRunDone(t.db, '2026-W51');
     const sharing = await t.db.query(
       `SELECT DISTINCT u.email FROM user_account u JOIN town_topic tt ON tt.town_id = u.town_id
-       WHERE tt.topic_slug IN ('tourismus', 'leerstand') AND u.town_id <> $1`, [fresh.id]);
+       WHERE tt.topic_slug IN ('tourismus', 'leerstand') AND u.town_id <> $1`,
+      [fresh.id],
+    );
     expect(sharing.rows.length).toBeGreaterThan(0);
     expect(sharing.rows.length).toBeLessThan(16);
     expect(s51.mailed).toBe(sharing.rows.length); // the new town's own contact: nothing new in its first week (no suggestions yet)
@@ -120,20 +133,27 @@ describe('weekly digest: content, skips, rhythm, unsubscribe, office page', () =
     const forged = path.replace(/s=[^&]+/, 's=AAAA');
     await request(t.url).post(forged).type('form').send('List-Unsubscribe=One-Click').expect(400);
     await request(t.url).get('/abbestellen?u=kaputt').expect(400);
-    expect((await t.db.query(`SELECT digest_frequency FROM user_account WHERE id = $1`, [contact.id])).rows[0].digest_frequency).toBe('weekly');
+    expect((await t.db.query(`SELECT digest_frequency FROM user_account WHERE id = $1`, [contact.id])).rows[0].digest_frequency).toBe(
+      'weekly',
+    );
 
     // A browser on a foreign site cannot do it for them (the origin check stays), …
     await request(t.url).post(path).set('Origin', 'https://evil.example').type('form').send('List-Unsubscribe=One-Click').expect(403);
     // … but RFC 8058's POST from the mail provider's servers (this body, no cookie, no token, no Origin) works.
     const res = await request(t.url).post(path).type('form').send('List-Unsubscribe=One-Click').expect(200);
     expect(res.text).toContain('nicht mehr');
-    expect((await t.db.query(`SELECT digest_frequency FROM user_account WHERE id = $1`, [contact.id])).rows[0].digest_frequency).toBe('off');
+    expect((await t.db.query(`SELECT digest_frequency FROM user_account WHERE id = $1`, [contact.id])).rows[0].digest_frequency).toBe(
+      'off',
+    );
 
     // Someone with news who switched off gets nothing: the next run leaves them out.
     await t.db.query(`UPDATE town SET decided_at = now() WHERE id = $1`, [towns[5].id]);
     await digests.startRun('2026-W52', 'office');
     await waitForRunDone(t.db, '2026-W52');
-    expect((await t.db.query(`SELECT count(*)::int AS n FROM digest_recipient WHERE user_id = $1 AND period = '2026-W52'`, [contact.id])).rows[0].n).toBe(0);
+    expect(
+      (await t.db.query(`SELECT count(*)::int AS n FROM digest_recipient WHERE user_id = $1 AND period = '2026-W52'`, [contact.id])).rows[0]
+        .n,
+    ).toBe(0);
     expect(mailsTo(contact.email)).toHaveLength(mailedBefore);
   });
 
@@ -151,21 +171,29 @@ describe('weekly digest: content, skips, rhythm, unsubscribe, office page', () =
     await agent.post('/benachrichtigungen').type('form').send({ frequency: 'taeglich', _csrf: token }).expect(400);
     await agent.post('/benachrichtigungen').type('form').send({ frequency: 'biweekly', _csrf: token }).expect(303);
     expect((await agent.get('/benachrichtigungen?gespeichert=1').expect(200)).text).toMatch(/id="freq-biweekly"[^>]*checked/);
-    await request(t.url).get('/benachrichtigungen').expect((r) => expect([302, 303, 401, 403]).toContain(r.status));
+    await request(t.url)
+      .get('/benachrichtigungen')
+      .expect((r) => expect([302, 303, 401, 403]).toContain(r.status));
 
     // Something new for everyone in 2027-W01; the biweekly contact got one in 2026-W53, one week before.
     await t.db.query(`DELETE FROM digest_recipient WHERE user_id = $1 AND period > '2026-W49'`, [contact.id]);
     await t.db.query(`UPDATE digest_recipient SET period = '2026-W53' WHERE user_id = $1 AND period = '2026-W49'`, [contact.id]);
     const [fresh] = await seedTowns(t.db, 1, { offset: 41, prefix: 'neu', verifiedAgo: '0 seconds' });
-    await t.db.query(`INSERT INTO town_topic (town_id, topic_slug) SELECT $1, topic_slug FROM town_topic WHERE town_id = $2 ON CONFLICT DO NOTHING`, [fresh.id, towns[2].id]);
+    await t.db.query(
+      `INSERT INTO town_topic (town_id, topic_slug) SELECT $1, topic_slug FROM town_topic WHERE town_id = $2 ON CONFLICT DO NOTHING`,
+      [fresh.id, towns[2].id],
+    );
     await digests.startRun('2027-W01', 'office');
     const s = await waitForRunDone(t.db, '2027-W01');
     expect(s.recipients).toBeGreaterThan(0);
     expect((await t.db.query(`SELECT not_due FROM digest_run WHERE period = '2027-W01'`)).rows[0].not_due).toBe(1);
-    expect((await t.db.query(`SELECT count(*)::int AS n FROM digest_recipient WHERE user_id = $1 AND period = '2027-W01'`, [contact.id])).rows[0].n).toBe(0);
+    expect(
+      (await t.db.query(`SELECT count(*)::int AS n FROM digest_recipient WHERE user_id = $1 AND period = '2027-W01'`, [contact.id])).rows[0]
+        .n,
+    ).toBe(0);
   });
 
-  it('the Geschäftsstelle sees runs with counts, previews any town\'s next digest and sends a week on demand (idempotent)', async () => {
+  it("the Geschäftsstelle sees runs with counts, previews any town's next digest and sends a week on demand (idempotent)", async () => {
     await createOfficeUser(t.db, 'office@kleinstadtakademie.test', await hashPassword(PASSWORD));
     const office = request.agent(t.url);
     await office.post('/api/auth/login').send({ email: 'office@kleinstadtakademie.test', password: PASSWORD }).expect(200);
@@ -177,7 +205,10 @@ describe('weekly digest: content, skips, rhythm, unsubscribe, office page', () =
     const quiet = await office.get(`/geschaeftsstelle/uebersicht?kommune=${towns[3].id}`).expect(200);
     expect(quiet.text).toContain('Keine E-Mail: nichts Neues seit der letzten Übersicht.');
     const [fresh] = await seedTowns(t.db, 1, { offset: 42, prefix: 'neu', verifiedAgo: '0 seconds' });
-    await t.db.query(`INSERT INTO town_topic (town_id, topic_slug) SELECT $1, topic_slug FROM town_topic WHERE town_id = $2 ON CONFLICT DO NOTHING`, [fresh.id, towns[3].id]);
+    await t.db.query(
+      `INSERT INTO town_topic (town_id, topic_slug) SELECT $1, topic_slug FROM town_topic WHERE town_id = $2 ON CONFLICT DO NOTHING`,
+      [fresh.id, towns[3].id],
+    );
     const preview = await office.get(`/geschaeftsstelle/uebersicht?kommune=${towns[3].id}`).expect(200);
     expect(preview.text).toContain('Betreff:</strong> Neu für Jüterbog: eine neue Kommune zu Ihren Themen');
     expect(preview.text).toContain(fresh.name);
@@ -188,20 +219,37 @@ describe('weekly digest: content, skips, rhythm, unsubscribe, office page', () =
     const token = await formToken(office, '/geschaeftsstelle/uebersicht');
     await office.post('/geschaeftsstelle/uebersicht').type('form').send({ week: '2026-W99', _csrf: token }).expect(400);
     // Sending KW 49 again: nobody who had it gets it twice (contacts added since then may get their first one).
-    const hadIt = (await t.db.query(`SELECT u.email FROM digest_recipient d JOIN user_account u ON u.id = d.user_id WHERE d.period = '2026-W49'`)).rows.map((r) => r.email as string);
+    const hadIt = (
+      await t.db.query(`SELECT u.email FROM digest_recipient d JOIN user_account u ON u.id = d.user_id WHERE d.period = '2026-W49'`)
+    ).rows.map((r) => r.email as string);
     expect(hadIt.length).toBeGreaterThanOrEqual(15);
     const countsBefore = hadIt.map((e) => mailsTo(e).length);
-    await office.post('/geschaeftsstelle/uebersicht').type('form').send({ week: '2026-W49', _csrf: token }).expect(303).expect('location', '/geschaeftsstelle/uebersicht?gestartet=2026-W49');
+    await office
+      .post('/geschaeftsstelle/uebersicht')
+      .type('form')
+      .send({ week: '2026-W49', _csrf: token })
+      .expect(303)
+      .expect('location', '/geschaeftsstelle/uebersicht?gestartet=2026-W49');
     await waitForRunDone(t.db, '2026-W49');
     expect(hadIt.map((e) => mailsTo(e).length)).toEqual(countsBefore);
-    const perContact = await t.db.query(`SELECT count(*)::int AS n FROM digest_recipient WHERE period = '2026-W49' GROUP BY user_id HAVING count(*) > 1`);
+    const perContact = await t.db.query(
+      `SELECT count(*)::int AS n FROM digest_recipient WHERE period = '2026-W49' GROUP BY user_id HAVING count(*) > 1`,
+    );
     expect(perContact.rows).toEqual([]);
-    await request(t.url).get('/geschaeftsstelle/uebersicht').expect((r) => expect([302, 303, 401, 403]).toContain(r.status));
+    await request(t.url)
+      .get('/geschaeftsstelle/uebersicht')
+      .expect((r) => expect([302, 303, 401, 403]).toContain(r.status));
   });
 
-  it('tandem sections: a request waiting for the town\'s answer, and the state of the requesting town\'s own request', async () => {
+  it("tandem sections: a request waiting for the town's answer, and the state of the requesting town's own request", async () => {
     const [from, to] = [towns[4], towns[6]];
-    const requester = { id: from.contacts[0].id, email: from.contacts[0].email, role: 'town_contact' as const, displayName: 'Frau Bürgermeisterin Jäger', townId: from.id };
+    const requester = {
+      id: from.contacts[0].id,
+      email: from.contacts[0].email,
+      role: 'town_contact' as const,
+      displayName: 'Frau Bürgermeisterin Jäger',
+      townId: from.id,
+    };
     await t.app.get(TandemsService).request(requester, to.id, { message: 'Wir würden gern von Ihnen lernen.' });
     await digests.startRun('2027-W02', 'office');
     await waitForRunDone(t.db, '2027-W02');
@@ -226,7 +274,12 @@ describe('weekly digest: content, skips, rhythm, unsubscribe, office page', () =
     expect(schedulers).toHaveLength(1);
     expect(schedulers[0]).toMatchObject({ key: 'weekly-digest', pattern: '0 7 * * 1', tz: 'Europe/Berlin' });
     const next = new Date(schedulers[0].next!);
-    const berlin = new Intl.DateTimeFormat('de-DE', { timeZone: 'Europe/Berlin', weekday: 'long', hour: '2-digit', minute: '2-digit' }).format(next);
+    const berlin = new Intl.DateTimeFormat('de-DE', {
+      timeZone: 'Europe/Berlin',
+      weekday: 'long',
+      hour: '2-digit',
+      minute: '2-digit',
+    }).format(next);
     expect(berlin).toBe('Montag, 07:00');
   });
 });

@@ -20,7 +20,8 @@ describe('Destatis directory import (real file, real PostgreSQL)', () => {
   let parseSeconds: number;
   const tmpFiles: string[] = [];
   const count = async () => Number((await ds.query(`SELECT count(*) AS n FROM municipality`))[0].n);
-  const snapshot = async () => (await ds.query(`SELECT md5(string_agg(m::text, ',' ORDER BY ags)) AS h FROM municipality m`))[0].h as string;
+  const snapshot = async () =>
+    (await ds.query(`SELECT md5(string_agg(m::text, ',' ORDER BY ags)) AS h FROM municipality m`))[0].h as string;
 
   beforeAll(async () => {
     const url = await createTestDatabase('directory');
@@ -48,9 +49,21 @@ describe('Destatis directory import (real file, real PostgreSQL)', () => {
     expect(small.n).toBe(2280);
     const [penkun] = await ds.query(`SELECT * FROM municipality WHERE name = 'Penkun'`);
     expect(penkun).toMatchObject({
-      ags: '13075107', ars: '130755556107', name_raw: 'Penkun, Stadt', type_code: 63, state_code: '13', state_name: 'Mecklenburg-Vorpommern',
-      district_name: 'Vorpommern-Greifswald', population: 1756, area_km2: '78.87',
-      association_name: 'Löcknitz-Penkun', association_type: 51, association_population: 10615, postcode: '17328', degurba: 3, source: 'destatis',
+      ags: '13075107',
+      ars: '130755556107',
+      name_raw: 'Penkun, Stadt',
+      type_code: 63,
+      state_code: '13',
+      state_name: 'Mecklenburg-Vorpommern',
+      district_name: 'Vorpommern-Greifswald',
+      population: 1756,
+      area_km2: '78.87',
+      association_name: 'Löcknitz-Penkun',
+      association_type: 51,
+      association_population: 10615,
+      postcode: '17328',
+      degurba: 3,
+      source: 'destatis',
     });
     expect(penkun.latitude).toBeCloseTo(53.297789, 5);
     expect(penkun.longitude).toBeCloseTo(14.23566, 5);
@@ -74,7 +87,10 @@ describe('Destatis directory import (real file, real PostgreSQL)', () => {
   it('updates changed facts in place', async () => {
     await ds.query(`UPDATE municipality SET population = 1, source = 'fixture' WHERE ags = '13075107'`);
     expect(await app.get(DirectoryImportService).import(records)).toEqual({ total: 10773, inserted: 0, updated: 1, unchanged: 10772 });
-    expect((await ds.query(`SELECT population, source FROM municipality WHERE ags = '13075107'`))[0]).toEqual({ population: 1756, source: 'destatis' });
+    expect((await ds.query(`SELECT population, source FROM municipality WHERE ags = '13075107'`))[0]).toEqual({
+      population: 1756,
+      source: 'destatis',
+    });
   });
 
   it('changes nothing when the file has a broken row', async () => {

@@ -45,7 +45,9 @@ function decodeAddress(hex: string): string {
   const words = hex.match(/.{8}/g)!.map((w) => Buffer.from(w, 'hex').reverse());
   if (words.length === 1) return [...words[0]].join('.');
   const b = Buffer.concat(words);
-  return Array.from({ length: 8 }, (_, i) => b.readUInt16BE(i * 2).toString(16)).join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
+  return Array.from({ length: 8 }, (_, i) => b.readUInt16BE(i * 2).toString(16))
+    .join(':')
+    .replace(/(^|:)0(:0)+(:|$)/, '::');
 }
 
 /** Socket inodes a process holds open. */
@@ -55,19 +57,31 @@ function socketInodes(pid: number): Set<string> {
     try {
       const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
       if (m) inodes.add(m[1]);
-    } catch { /* closed meanwhile */ }
+    } catch {
+      /* closed meanwhile */
+    }
   }
   return inodes;
 }
 
-const childPids = (pid: number) => execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').map(Number);
+const childPids = (pid: number) =>
+  execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map(Number);
 
 function launch(dataDir: string, port: number, extra: NodeJS.ProcessEnv = {}): Launched {
   const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'development', LOG_LEVEL: 'warn',
-    DATA_DIR: dataDir, PORT: String(port), APP_URL: `http://127.0.0.1:${port}`,
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    APP_URL: `http://127.0.0.1:${port}`,
     // Make sure nothing falls back to the machine's servers: libpq-style variables point at a closed port.
-    PGHOST: '127.0.0.1', PGPORT: '1',
+    PGHOST: '127.0.0.1',
+    PGPORT: '1',
     ...extra,
   };
   const proc = spawn(process.execPath, [LAUNCHER], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -82,7 +96,10 @@ async function waitHealthy(url: string, l: Launched, timeoutMs = 60_000): Promis
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
     if (l.proc.exitCode !== null) throw new Error(`launcher exited early:\n${l.output()}`);
-    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return Date.now() - started;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -132,19 +149,35 @@ describe('embedded default mode (no PostgreSQL or Redis configured)', () => {
 
     const [olbernhau] = (await request(url).get('/api/municipalities').query({ q: 'Olbernhau' }).expect(200)).body;
     expect(olbernhau).toMatchObject({ name: 'Olbernhau', stateName: 'Sachsen', registered: false });
-    await request(url).post('/api/auth/register')
-      .send({ ags: olbernhau.ags, email: 'bm@olbernhau.test', password: PASSWORD, displayName: 'Jörg Klaus', contactFunction: 'mayor', privacyAccepted: true })
+    await request(url)
+      .post('/api/auth/register')
+      .send({
+        ags: olbernhau.ags,
+        email: 'bm@olbernhau.test',
+        password: PASSWORD,
+        displayName: 'Jörg Klaus',
+        contactFunction: 'mayor',
+        privacyAccepted: true,
+      })
       .expect(201);
 
-    const id = await waitFor(async () => /href="\/outbox\/([0-9a-f-]{36})"/.exec((await request(url).get('/outbox').expect(200)).text)?.[1], {
-      timeoutMs: 30_000, intervalMs: 200, what: 'the confirmation email in the outbox',
-    });
+    const id = await waitFor(
+      async () => /href="\/outbox\/([0-9a-f-]{36})"/.exec((await request(url).get('/outbox').expect(200)).text)?.[1],
+      {
+        timeoutMs: 30_000,
+        intervalMs: 200,
+        what: 'the confirmation email in the outbox',
+      },
+    );
     const msg = await request(url).get(`/outbox/${id}`).expect(200);
     expect(msg.text).toContain('Bitte bestätigen Sie Ihre E-Mail-Adresse');
     // The link in the text version is a real link; the HTML version opens its links in the whole window.
     const link = /<a href="(http:\/\/127\.0\.0\.1:\d+\/bestaetigen\?token=[\w-]+)">/.exec(msg.text.replace(/&#x3D;/g, '='))?.[1];
     expect(link).toBeTruthy();
-    const html = await request(url).get(`/outbox/${id}/html`).expect(200).expect('content-security-policy', /sandbox/);
+    const html = await request(url)
+      .get(`/outbox/${id}/html`)
+      .expect(200)
+      .expect('content-security-policy', /sandbox/);
     expect(html.text).toMatch(/<head[^>]*><base target="_top">/);
     expect(html.text.replace(/&#x3D;/g, '=')).toContain(link);
     const token = new URL(link!).searchParams.get('token');
@@ -152,14 +185,24 @@ describe('embedded default mode (no PostgreSQL or Redis configured)', () => {
 
     const agent = request.agent(url);
     const login = await agent.post('/api/auth/login').send({ email: 'bm@olbernhau.test', password: PASSWORD }).expect(200);
-    await agent.put(`/api/towns/${login.body.townId}/profile`).send({
-      topics: ['leerstand'], challenges: [{ topic: 'leerstand', text: 'Leere Läden im Zentrum', urgency: 3 }], experiences: [], description: 'Bergstadt.', capacity: 1,
-    }).expect(200);
+    await agent
+      .put(`/api/towns/${login.body.townId}/profile`)
+      .send({
+        topics: ['leerstand'],
+        challenges: [{ topic: 'leerstand', text: 'Leere Läden im Zentrum', urgency: 3 }],
+        experiences: [],
+        description: 'Bergstadt.',
+        capacity: 1,
+      })
+      .expect(200);
     // Bull Board reads Redis only: in this mode the office gets a page that says so (a mayor is refused first).
     await agent.get('/admin/queues').expect(403);
     const officePassword = /Geschäftsstelle: \S+ \/ (Demo-[\w-]+)/.exec(first.output())![1];
     const office = request.agent(url);
-    await office.post('/api/auth/login').send({ email: 'geschaeftsstelle@demo.kleinstadt-tandem.de', password: officePassword }).expect(200);
+    await office
+      .post('/api/auth/login')
+      .send({ email: 'geschaeftsstelle@demo.kleinstadt-tandem.de', password: officePassword })
+      .expect(200);
     expect((await office.get('/admin/queues').expect(503)).text).toContain('im eingebauten Modus (ohne Redis) nicht zur Verfügung');
     // Many connections share PGlite's one session: none of them may see another one's statement.
     expect(first.output()).not.toMatch(/bind message supplies|prepared statement|malformed array literal/);
@@ -204,9 +247,20 @@ describe('embedded default mode (no PostgreSQL or Redis configured)', () => {
     expect(children).toHaveLength(2);
     current.proc.kill('SIGKILL');
     await current.exited;
-    const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
     // The children give a graceful stop 5 s before they exit anyway (launcher-child.ts); allow for a loaded machine.
-    await waitFor(() => !children.some(alive), { timeoutMs: 30_000, intervalMs: 100, what: `web and worker (${children.join(', ')}) to exit` });
+    await waitFor(() => !children.some(alive), {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+      what: `web and worker (${children.join(', ')}) to exit`,
+    });
 
     const next = launch(dataDir, port);
     running.push(next);
@@ -233,13 +287,25 @@ describe('embedded mode opened to the network with HOST=0.0.0.0', () => {
   it('warns in one line, closes the outbox to anonymous visitors and town accounts, and opens it to the office', async () => {
     const port = Number(new URL(url).port);
     expect(listeningOn(port).map((s) => s.address)).toEqual(['0.0.0.0']);
-    const warnings = launched.output().split('\n').filter((l) => l.startsWith('WARNING: HOST=0.0.0.0 opens the service to the network'));
+    const warnings = launched
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('WARNING: HOST=0.0.0.0 opens the service to the network'));
     expect(warnings).toHaveLength(1);
 
     // A registration puts a confirmation link into the outbox: exactly what a stranger must not read.
     const [town] = (await request(url).get('/api/municipalities').query({ q: 'Olbernhau' }).expect(200)).body;
-    await request(url).post('/api/auth/register')
-      .send({ ags: town.ags, email: 'bm@olbernhau.test', password: PASSWORD, displayName: 'Jörg Klaus', contactFunction: 'mayor', privacyAccepted: true }).expect(201);
+    await request(url)
+      .post('/api/auth/register')
+      .send({
+        ags: town.ags,
+        email: 'bm@olbernhau.test',
+        password: PASSWORD,
+        displayName: 'Jörg Klaus',
+        contactFunction: 'mayor',
+        privacyAccepted: true,
+      })
+      .expect(201);
 
     const anonymous = await request(url).get('/outbox');
     expect(anonymous.status).toBe(303);
@@ -247,7 +313,9 @@ describe('embedded mode opened to the network with HOST=0.0.0.0', () => {
     const home = await request(url).get('/').expect(200);
     expect(home.text).not.toContain('href="/outbox"');
 
-    const logins = Object.fromEntries([...launched.output().matchAll(/^\s*(.+?): (\S+@\S+) \/ (\S+)$/gm)].map((m) => [m[1], { email: m[2], password: m[3] }]));
+    const logins = Object.fromEntries(
+      [...launched.output().matchAll(/^\s*(.+?): (\S+@\S+) \/ (\S+)$/gm)].map((m) => [m[1], { email: m[2], password: m[3] }]),
+    );
     const office = logins['Geschäftsstelle'];
     expect(office).toBeTruthy();
     const townLogin = Object.entries(logins).find(([k]) => k !== 'Geschäftsstelle')?.[1];

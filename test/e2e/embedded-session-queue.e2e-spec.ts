@@ -64,7 +64,9 @@ describe('embedded PostgreSQL: one session shared by many connections', () => {
     const b = await connect();
     await a.query('BEGIN');
     await a.query('INSERT INTO note VALUES ($1, $2)', [1, 'committed']);
-    const { rows: [inA] } = await a.query('SELECT now() AS t');
+    const {
+      rows: [inA],
+    } = await a.query('SELECT now() AS t');
     let bDone = false;
     const rb = b.query('SELECT count(*)::int AS n, now() AS t FROM note').then((r) => ((bDone = true), r.rows[0]));
     // Give B's query time to reach the server while A's transaction is open (the evidence is B's now(), below).
@@ -96,11 +98,15 @@ describe('embedded PostgreSQL: one session shared by many connections', () => {
     const pathBefore = (await other.query('SHOW search_path')).rows[0].search_path;
     const chunks: string[] = [];
     let writeDuringDump: Promise<unknown> | undefined;
-    await writeSqlDump(dumper, (c) => {
-      chunks.push(c);
-      // A write by another connection while the dump's transaction is open waits for it, so it is not in the dump.
-      writeDuringDump ??= other.query(`INSERT INTO note VALUES (99, 'later')`);
-    }, { excludeSchemas: ['bullmq'] });
+    await writeSqlDump(
+      dumper,
+      (c) => {
+        chunks.push(c);
+        // A write by another connection while the dump's transaction is open waits for it, so it is not in the dump.
+        writeDuringDump ??= other.query(`INSERT INTO note VALUES (99, 'later')`);
+      },
+      { excludeSchemas: ['bullmq'] },
+    );
     await writeDuringDump;
     const sql = chunks.join('');
     expect(sql).toMatch(/CREATE TABLE "public"\."note" \(\n {4}"id" integer NOT NULL,\n {4}"text" text\n\);/);

@@ -68,8 +68,10 @@ const logins = (output: string) =>
  * becomes `= ANY (ARRAY[('a'::varchar)::text, …])`), as it does after any pg_dump: both read as the list of values.
  */
 const sameAnyList = (def: string) =>
-  def.replace(/ANY \(\(ARRAY\[([^\]]*)\]\)::text\[\]\)|ANY \(ARRAY\[([^\]]*)\]\)/g, (_m, a?: string, b?: string) =>
-    `ANY (${[...(a ?? b ?? '').matchAll(/'([^']*)'/g)].map((v) => v[1]).join(', ')})`);
+  def.replace(
+    /ANY \(\(ARRAY\[([^\]]*)\]\)::text\[\]\)|ANY \(ARRAY\[([^\]]*)\]\)/g,
+    (_m, a?: string, b?: string) => `ANY (${[...(a ?? b ?? '').matchAll(/'([^']*)'/g)].map((v) => v[1]).join(', ')})`,
+  );
 
 /** What a schema is made of, as the server reports it. */
 async function schemaOf(url: string): Promise<string[]> {
@@ -98,7 +100,9 @@ describe('from the embedded mode to servers: dump, restore, start', () => {
   let embedded: Launched | undefined;
   let servers: Launched | undefined;
 
-  beforeAll(async () => { await smtp.start(); });
+  beforeAll(async () => {
+    await smtp.start();
+  });
   afterAll(async () => {
     await stop(embedded);
     await stop(servers);
@@ -111,26 +115,51 @@ describe('from the embedded mode to servers: dump, restore, start', () => {
     // 1. An embedded instance whose SMTP server is unreachable: the registration's confirmation mail stays pending.
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    embedded = launch({ DATA_DIR: dataDir, PORT: String(port), APP_URL: url, SMTP_URL: `smtp://127.0.0.1:${await freePort()}`, PGHOST: '127.0.0.1', PGPORT: '1' });
+    embedded = launch({
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      APP_URL: url,
+      SMTP_URL: `smtp://127.0.0.1:${await freePort()}`,
+      PGHOST: '127.0.0.1',
+      PGPORT: '1',
+    });
     await until('embedded healthy', () => fetch(`${url}/health`).then((r) => r.ok), 90_000, embedded);
     const office = logins(embedded.output())['Geschäftsstelle'];
     expect(office).toBeTruthy();
 
     const [olbernhau] = (await request(url).get('/api/municipalities').query({ q: 'Olbernhau' }).expect(200)).body;
-    await request(url).post('/api/auth/register')
-      .send({ ags: olbernhau.ags, email: 'bm@olbernhau.test', password: PASSWORD, displayName: 'Jörg Klaus', contactFunction: 'mayor', privacyAccepted: true }).expect(201);
+    await request(url)
+      .post('/api/auth/register')
+      .send({
+        ags: olbernhau.ags,
+        email: 'bm@olbernhau.test',
+        password: PASSWORD,
+        displayName: 'Jörg Klaus',
+        contactFunction: 'mayor',
+        privacyAccepted: true,
+      })
+      .expect(201);
 
     const instance = JSON.parse(readFileSync(join(dataDir, 'kleinstadt-tandem.instance.json'), 'utf8'));
     const src = new Client({ connectionString: instance.databaseUrl });
     await src.connect();
     let towns: { id: string; ags: string; status: string }[];
     try {
-      await until('the confirmation mail has failed once (SMTP unreachable)', async () => {
-        const { rows } = await src.query(`SELECT status, attempts FROM mail_delivery WHERE recipient = 'bm@olbernhau.test'`);
-        return rows[0]?.status === 'failed' && rows[0].attempts >= 1;
-      }, 60_000, embedded);
-      await until('a finished suggestions run', async () =>
-        (await src.query(`SELECT 1 FROM matching_run WHERE kind = 'suggestions' AND status = 'done' AND is_current`)).rowCount, 90_000, embedded);
+      await until(
+        'the confirmation mail has failed once (SMTP unreachable)',
+        async () => {
+          const { rows } = await src.query(`SELECT status, attempts FROM mail_delivery WHERE recipient = 'bm@olbernhau.test'`);
+          return rows[0]?.status === 'failed' && rows[0].attempts >= 1;
+        },
+        60_000,
+        embedded,
+      );
+      await until(
+        'a finished suggestions run',
+        async () => (await src.query(`SELECT 1 FROM matching_run WHERE kind = 'suggestions' AND status = 'done' AND is_current`)).rowCount,
+        90_000,
+        embedded,
+      );
       towns = (await src.query(`SELECT id, ags, status::text FROM town ORDER BY ags`)).rows;
     } finally {
       await src.end();
@@ -169,8 +198,14 @@ describe('from the embedded mode to servers: dump, restore, start', () => {
     const port2 = await freePort();
     const url2 = `http://127.0.0.1:${port2}`;
     servers = launch({
-      DATABASE_URL: dbUrl(database), REDIS_URL: TEST_REDIS_URL, SMTP_URL: smtp.url, QUEUE_PREFIX: `kt_test_${TEST_RUN_ID}_moved`,
-      PORT: String(port2), APP_URL: url2, HOST: '127.0.0.1', SEED_DEMO: 'false',
+      DATABASE_URL: dbUrl(database),
+      REDIS_URL: TEST_REDIS_URL,
+      SMTP_URL: smtp.url,
+      QUEUE_PREFIX: `kt_test_${TEST_RUN_ID}_moved`,
+      PORT: String(port2),
+      APP_URL: url2,
+      HOST: '127.0.0.1',
+      SEED_DEMO: 'false',
     });
     await until('servers mode healthy', () => fetch(`${url2}/health`).then((r) => r.ok), 90_000, servers);
     expect(servers.output()).not.toMatch(/Applied migrations/);
@@ -186,7 +221,10 @@ describe('from the embedded mode to servers: dump, restore, start', () => {
     expect(mail.subject).toMatch(/E-Mail-Adresse/);
     const link = /(http:\/\/127\.0\.0\.1:\d+\/bestaetigen\?token=[\w-]+)/.exec(mail.text ?? '')?.[1];
     expect(link).toBeTruthy();
-    await request(url2).post('/api/auth/confirm').send({ token: new URL(link!).searchParams.get('token') }).expect(200);
+    await request(url2)
+      .post('/api/auth/confirm')
+      .send({ token: new URL(link!).searchParams.get('token') })
+      .expect(200);
     expect(existsSync(`${dumpFile}.partial`)).toBe(false);
   }, 480_000);
 });

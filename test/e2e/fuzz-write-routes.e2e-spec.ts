@@ -23,14 +23,18 @@ describe('fuzzing every write route with malformed requests gives no answer >= 5
     ['anonymous', undefined, undefined],
     ['a town contact', 'bm@olbernhau.test', STRONG_PASSWORD],
     ['the Geschäftsstelle', 'office@akademie.test', 'Office-Passwort-123'],
-  ])('as %s', async (_who, email, password) => {
-    const identity = email ? await signedInIdentity(t.url, email, password) : undefined;
-    const routes = listWriteRoutes(t.app).filter((r) => !identity || !LOGOUT.test(r.path));
-    expect(routes.length).toBeGreaterThanOrEqual(14);
-    const r = await fuzz(t.url, routes, PER_IDENTITY, { seed: email ? email.length : 1, identity });
-    expect(r.sent).toBe(PER_IDENTITY);
-    expect(r.serverErrors).toEqual([]);
-    // Every class was sent and answered (0 = the server closed early on an oversized body, also no 5xx).
-    expect(Object.keys(r.byClass).length).toBeGreaterThanOrEqual(20);
-  }, 300_000);
+  ])(
+    'as %s',
+    async (_who, email, password) => {
+      const identity = email ? await signedInIdentity(t.url, email, password) : undefined;
+      const routes = listWriteRoutes(t.app).filter((r) => !identity || !LOGOUT.test(r.path));
+      expect(routes.length).toBeGreaterThanOrEqual(14);
+      const r = await fuzz(t.url, routes, PER_IDENTITY, { seed: email ? email.length : 1, identity });
+      expect(r.sent).toBe(PER_IDENTITY);
+      expect(r.serverErrors).toEqual([]);
+      // Every class was sent and answered (0 = the server closed early on an oversized body, also no 5xx).
+      expect(Object.keys(r.byClass).length).toBeGreaterThanOrEqual(20);
+    },
+    300_000,
+  );
 });

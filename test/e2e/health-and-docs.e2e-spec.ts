@@ -46,10 +46,19 @@ describe('health and OpenAPI', () => {
   it('serves the OpenAPI document with the documented routes', async () => {
     const res = await request(t.url).get('/api/docs-json').expect(200);
     expect(res.body.info.title).toBe('Kleinstadt-Tandem API');
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining([
-      '/api/auth/register', '/api/auth/confirm', '/api/auth/login', '/api/municipalities', '/api/towns/{id}/profile',
-      '/api/admin/registrations', '/api/admin/towns/{id}/verify', '/api/admin/towns/{id}/reject', '/health',
-    ]));
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/auth/register',
+        '/api/auth/confirm',
+        '/api/auth/login',
+        '/api/municipalities',
+        '/api/towns/{id}/profile',
+        '/api/admin/registrations',
+        '/api/admin/towns/{id}/verify',
+        '/api/admin/towns/{id}/reject',
+        '/health',
+      ]),
+    );
     expect(Object.keys(res.body.paths).some((p) => p.startsWith('/meine-kommune'))).toBe(false);
     await request(t.url).get('/api/docs').expect(200).expect('content-type', /html/);
   });
@@ -74,7 +83,11 @@ describe('health when Redis goes away', () => {
     expect(res.body.error.redis.status).toBe('down');
     expect(res.body.info.postgres.status).toBe('up');
     await relay.up();
-    await waitFor(async () => (await request(t.url).get('/health')).status === 200, { timeoutMs: 30_000, intervalMs: 250, what: '/health to answer 200 again' });
+    await waitFor(async () => (await request(t.url).get('/health')).status === 200, {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+      what: '/health to answer 200 again',
+    });
     // A promise made during the outage (a row whose job could not be queued) is kept once Redis is back.
     await t.db.query(
       `INSERT INTO mail_delivery (dedupe_key, recipient, template, context, created_at)

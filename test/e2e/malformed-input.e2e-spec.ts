@@ -8,7 +8,13 @@ import { bootApp, TestApp } from '../utils/boot-app';
 // (German page) requests, the status expected, and that nothing was stored.
 const JSON_H = { 'content-type': 'application/json' };
 const FORM_H = { 'content-type': 'application/x-www-form-urlencoded' };
-const REG = { ags: '05974040', email: 'neu@example.test', password: 'Sicheres-Passwort-2024', displayName: 'Neue Person', contactFunction: 'mayor' };
+const REG = {
+  ags: '05974040',
+  email: 'neu@example.test',
+  password: 'Sicheres-Passwort-2024',
+  displayName: 'Neue Person',
+  contactFunction: 'mayor',
+};
 const big = 'x'.repeat(150_000);
 
 type Row = [string, string, string, Record<string, string>, string | Buffer | undefined, number];
@@ -17,7 +23,14 @@ const CASES: Record<string, Row[]> = {
   '1 body-parser errors': [
     ['JSON body over the limit', 'POST', '/api/auth/register', JSON_H, JSON.stringify({ ...REG, displayName: big }), 413],
     ['form body over the limit', 'POST', '/registrieren', FORM_H, `displayName=${big}`, 413],
-    ['unknown charset (JSON)', 'POST', '/api/auth/login', { 'content-type': 'application/json; charset=koi8-x' }, '{"email":"a@b.de","password":"x"}', 415],
+    [
+      'unknown charset (JSON)',
+      'POST',
+      '/api/auth/login',
+      { 'content-type': 'application/json; charset=koi8-x' },
+      '{"email":"a@b.de","password":"x"}',
+      415,
+    ],
     ['unknown charset (form)', 'POST', '/anmelden', { 'content-type': 'application/x-www-form-urlencoded; charset=utf-7' }, 'email=a', 415],
     ['too many form fields', 'POST', '/registrieren', FORM_H, Array.from({ length: 1500 }, (_, i) => `f${i}=1`).join('&'), 400],
     ['too deeply nested form fields', 'POST', '/meine-kommune', FORM_H, `topics${'[a]'.repeat(40)}=1`, 400],
@@ -53,10 +66,24 @@ const CASES: Record<string, Row[]> = {
   '5 deep nesting': [
     ['[ × 5000 to register', 'POST', '/api/auth/register', JSON_H, '['.repeat(5000), 400],
     ['[ × 5000 closed', 'POST', '/api/auth/register', JSON_H, '['.repeat(5000) + ']'.repeat(5000), 400],
-    ['deep topics in a profile', 'PUT', '/api/towns/00000000-0000-4000-8000-000000000000/profile', JSON_H, `{"topics":${'['.repeat(3000)}${']'.repeat(3000)}}`, 400],
+    [
+      'deep topics in a profile',
+      'PUT',
+      '/api/towns/00000000-0000-4000-8000-000000000000/profile',
+      JSON_H,
+      `{"topics":${'['.repeat(3000)}${']'.repeat(3000)}}`,
+      400,
+    ],
   ],
   '6 lone surrogates and bad percent-encoding': [
-    ['"\\ud800" in the register body', 'POST', '/api/auth/register', JSON_H, JSON.stringify(REG).replace('Neue Person', 'Neue \\ud800'), 400],
+    [
+      '"\\ud800" in the register body',
+      'POST',
+      '/api/auth/register',
+      JSON_H,
+      JSON.stringify(REG).replace('Neue Person', 'Neue \\ud800'),
+      400,
+    ],
     ['"\\udfff" as login email', 'POST', '/api/auth/login', JSON_H, '{"email":"\\udfff","password":"x"}', 400],
     ['encoded surrogate in a query', 'GET', '/registrieren?suche=%ED%A0%80', {}, undefined, 400],
     ['bad percent-encoding in a path', 'GET', '/api/towns/%E0%A4%A', {}, undefined, 400],
@@ -81,7 +108,12 @@ describe('malformed input gives 4xx, never 5xx, and changes nothing (issue 9, it
   });
   afterAll(() => t?.close());
 
-  const counts = async () => (await t.db.query(`SELECT (SELECT count(*) FROM town) t, (SELECT count(*) FROM user_account) u, (SELECT count(*) FROM mail_delivery) m`)).rows[0];
+  const counts = async () =>
+    (
+      await t.db.query(
+        `SELECT (SELECT count(*) FROM town) t, (SELECT count(*) FROM user_account) u, (SELECT count(*) FROM mail_delivery) m`,
+      )
+    ).rows[0];
 
   describe.each(Object.keys(CASES))('%s', (cls) => {
     it.each(CASES[cls])('%s → %s %s', async (_name, method, path, headers, body, status) => {
@@ -98,8 +130,10 @@ describe('malformed input gives 4xx, never 5xx, and changes nothing (issue 9, it
     const res = await request(t.url).get('/api/municipalities').query({ q: 'Rüt' }).expect(200);
     expect(res.body[0].name).toBe('Rüthen');
     const text = 'Jörg 👍 100% _ok_ ∑ \u00a0—';
-    const saved = await a.agent.put(`/api/towns/${a.townId}/profile`)
-      .send({ topics: [], challenges: [], experiences: [], description: text, capacity: 1 }).expect(200);
+    const saved = await a.agent
+      .put(`/api/towns/${a.townId}/profile`)
+      .send({ topics: [], challenges: [], experiences: [], description: text, capacity: 1 })
+      .expect(200);
     expect(saved.body.description).toBe(text);
   });
 });

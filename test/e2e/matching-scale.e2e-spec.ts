@@ -23,8 +23,9 @@ interface PlanNode {
 }
 /** Rows the executor read from tables and indexes: what each scan returned plus what its filter threw away. */
 const rowsRead = (n: PlanNode): number =>
-  (/Scan/.test(n['Node Type']) ? (n['Actual Rows'] + (n['Rows Removed by Filter'] ?? 0) + (n['Rows Removed by Index Recheck'] ?? 0)) * n['Actual Loops'] : 0) +
-  (n.Plans ?? []).reduce((a, p) => a + rowsRead(p), 0);
+  (/Scan/.test(n['Node Type'])
+    ? (n['Actual Rows'] + (n['Rows Removed by Filter'] ?? 0) + (n['Rows Removed by Index Recheck'] ?? 0)) * n['Actual Loops']
+    : 0) + (n.Plans ?? []).reduce((a, p) => a + rowsRead(p), 0);
 
 describe('matching at network scale: one town read by index, old runs pruned in batches', () => {
   let t: TestApp;
@@ -81,7 +82,7 @@ describe('matching at network scale: one town read by index, old runs pruned in 
     let read = 0;
     for (const q of seen) {
       const { rows } = await t.db.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${q.sql}`, q.params);
-      read += rowsRead(rows[0]["QUERY PLAN"][0].Plan);
+      read += rowsRead(rows[0]['QUERY PLAN'][0].Plan);
     }
     // 10 suggestions with their partners' directory rows, the run row, the own town and its profile: well under 200.
     // Loading the network (the old path) reads every verified town and its profile rows.
@@ -106,11 +107,16 @@ describe('matching at network scale: one town read by index, old runs pruned in 
   it('keeps the current run and the newest MATCHING_KEEP_RUNS=1 others per kind, deleting the rest in batches', async () => {
     // On the prototype: other worker modules (tandems) hold their own MatchingRepository instance.
     const deletes = jest.spyOn(MatchingRepository.prototype, 'deleteRunRows');
-    const current = async (kind: RunKind) => (await t.db.query(`SELECT id FROM matching_run WHERE kind = $1 AND is_current`, [kind])).rows.map((r) => r.id);
+    const current = async (kind: RunKind) =>
+      (await t.db.query(`SELECT id FROM matching_run WHERE kind = $1 AND is_current`, [kind])).rows.map((r) => r.id);
     const suggestions = [...(await current('suggestions'))];
     for (let i = 0; i < 3; i++) suggestions.push(await run('suggestions'));
     const rounds = [...(await current('tandem_round')), await run('tandem_round')];
-    const leerstand = [await run('workshops', { theme: 'leerstand', seed: 1 }), await run('workshops', { theme: 'leerstand', seed: 2 }), await run('workshops', { theme: 'leerstand', seed: 3 })];
+    const leerstand = [
+      await run('workshops', { theme: 'leerstand', seed: 1 }),
+      await run('workshops', { theme: 'leerstand', seed: 2 }),
+      await run('workshops', { theme: 'leerstand', seed: 3 }),
+    ];
     const mobility = await run('workshops', { theme: 'mobilitaet', seed: 1 });
 
     const keep = [suggestions[2], suggestions[3], rounds[0], rounds[1], leerstand[1], leerstand[2], mobility].sort();
@@ -119,7 +125,8 @@ describe('matching at network scale: one town read by index, old runs pruned in 
     while ((await runs()).length > keep.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(await runs()).toEqual(keep);
 
-    const runIdsIn = async (table: string) => (await t.db.query(`SELECT DISTINCT run_id FROM ${table} ORDER BY run_id`)).rows.map((r) => r.run_id);
+    const runIdsIn = async (table: string) =>
+      (await t.db.query(`SELECT DISTINCT run_id FROM ${table} ORDER BY run_id`)).rows.map((r) => r.run_id);
     expect(await runIdsIn('matching_suggestion')).toEqual([suggestions[2], suggestions[3]].sort());
     expect(await runIdsIn('tandem_round_pair')).toEqual([...rounds].sort());
     expect(await runIdsIn('workshop_proposal')).toEqual([leerstand[1], leerstand[2], mobility].sort());
@@ -127,11 +134,12 @@ describe('matching at network scale: one town read by index, old runs pruned in 
     const kept = (await t.db.query(`SELECT count(*)::int AS n FROM matching_suggestion WHERE run_id = $1`, [suggestions[3]])).rows[0].n;
     expect(kept).toBeGreaterThan(TOWNS * 9);
     // ~5,000 rows per old suggestions run went in several bounded statements (2,000 rows each), not one.
-    const batchesOfFirst = deletes.mock.calls.filter(([table, runId]) => table === 'matching_suggestion' && runId === suggestions[0]).length;
+    const batchesOfFirst = deletes.mock.calls.filter(
+      ([table, runId]) => table === 'matching_suggestion' && runId === suggestions[0],
+    ).length;
     expect(batchesOfFirst).toBeGreaterThan(2);
     deletes.mockRestore();
     // The page reads the current round still.
     await office.get('/geschaeftsstelle/matching').expect(200);
   }, 300_000);
-
 });

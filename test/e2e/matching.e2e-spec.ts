@@ -16,10 +16,13 @@ describe('matching through the queue (real PostgreSQL and Redis, seeded demo tow
   let seelowId: string;
 
   const waitDone = (runId: string) =>
-    waitFor(async () => {
-      const r = await office.get(`/api/matching/runs/${runId}`).expect(200);
-      return r.body.status !== 'running' && r.body;
-    }, { timeoutMs: 60_000, intervalMs: 100, what: `matching run ${runId} to finish` });
+    waitFor(
+      async () => {
+        const r = await office.get(`/api/matching/runs/${runId}`).expect(200);
+        return r.body.status !== 'running' && r.body;
+      },
+      { timeoutMs: 60_000, intervalMs: 100, what: `matching run ${runId} to finish` },
+    );
 
   beforeAll(async () => {
     t = await bootApp('matching');
@@ -50,7 +53,9 @@ describe('matching through the queue (real PostgreSQL and Redis, seeded demo tow
     expect(first.reasons.length).toBeGreaterThan(10);
     const sum = first.components.reduce((a: number, c: { value: number }) => a + c.value, 0);
     expect(sum).toBeCloseTo(first.score, 9);
-    expect(s.body.suggestions.map((x: { score: number }) => x.score)).toEqual([...s.body.suggestions.map((x: { score: number }) => x.score)].sort((a, b) => b - a));
+    expect(s.body.suggestions.map((x: { score: number }) => x.score)).toEqual(
+      [...s.body.suggestions.map((x: { score: number }) => x.score)].sort((a, b) => b - a),
+    );
     // Other towns' suggestions are not for this mayor.
     const other = s.body.suggestions[0].partner.id;
     await mayor.get(`/api/towns/${other}/suggestions`).expect(403);
@@ -66,7 +71,9 @@ describe('matching through the queue (real PostgreSQL and Redis, seeded demo tow
     const current = await ds.query(`SELECT id FROM matching_run WHERE kind = 'suggestions' AND is_current`);
     expect(current).toEqual([{ id: run.id }]);
     expect(current[0].id).not.toBe(before[0].id);
-    const [n] = await ds.query(`SELECT count(*)::int AS n FROM matching_suggestion s JOIN matching_run r ON r.id = s.run_id WHERE r.is_current`);
+    const [n] = await ds.query(
+      `SELECT count(*)::int AS n FROM matching_suggestion s JOIN matching_run r ON r.id = s.run_id WHERE r.is_current`,
+    );
     expect(n.n).toBe(280);
   });
 
@@ -75,10 +82,15 @@ describe('matching through the queue (real PostgreSQL and Redis, seeded demo tow
     expect(round.status).toBe('done');
     const used = new Map<string, number>();
     for (const p of round.pairs) for (const id of [p.townA, p.townB]) used.set(id, (used.get(id) ?? 0) + 1);
-    const caps = new Map((await ds.query(`SELECT id, capacity FROM town`)).map((r: { id: string; capacity: number }) => [r.id, r.capacity]));
+    const caps = new Map(
+      (await ds.query(`SELECT id, capacity FROM town`)).map((r: { id: string; capacity: number }) => [r.id, r.capacity]),
+    );
     for (const [id, n] of used) expect(n).toBeLessThanOrEqual(caps.get(id) as number);
     expect(round.pairs.length).toBeGreaterThan(5);
-    expect(round.summary.totalScore).toBeCloseTo(round.pairs.reduce((a: number, p: { score: number }) => a + p.score, 0), 6);
+    expect(round.summary.totalScore).toBeCloseTo(
+      round.pairs.reduce((a: number, p: { score: number }) => a + p.score, 0),
+      6,
+    );
 
     const ws = await waitDone((await office.post('/api/matching/workshops').send({ theme: 'leerstand', seed: 7 }).expect(202)).body.runId);
     expect(ws.status).toBe('done');
@@ -95,7 +107,7 @@ describe('matching through the queue (real PostgreSQL and Redis, seeded demo tow
     expect(w.body).toMatchObject({ otherState: 0.3, complement: 0.35 });
   });
 
-  it('names each pair\'s topic, explains the round to the office in the third person, and keeps a full town out of others\' lists (issue 11)', async () => {
+  it("names each pair's topic, explains the round to the office in the third person, and keeps a full town out of others' lists (issue 11)", async () => {
     const round = await waitDone((await office.post('/api/matching/runs').send({ kind: 'tandem_round' }).expect(202)).body.runId);
     for (const p of round.pairs) {
       expect(p.topic).toEqual(expect.any(String));
@@ -109,7 +121,10 @@ describe('matching through the queue (real PostgreSQL and Redis, seeded demo tow
     await ds.query(`UPDATE town SET capacity = 0 WHERE id = $1`, [seelowId]);
     try {
       await waitDone((await office.post('/api/matching/runs').send({ kind: 'suggestions' }).expect(202)).body.runId);
-      const [listed] = await ds.query(`SELECT count(*)::int AS n FROM matching_suggestion s JOIN matching_run r ON r.id = s.run_id WHERE r.is_current AND s.partner_id = $1`, [seelowId]);
+      const [listed] = await ds.query(
+        `SELECT count(*)::int AS n FROM matching_suggestion s JOIN matching_run r ON r.id = s.run_id WHERE r.is_current AND s.partner_id = $1`,
+        [seelowId],
+      );
       expect(listed.n).toBe(0);
       const own = await mayor.get(`/api/towns/${seelowId}/suggestions`).expect(200);
       expect(own.body.full).toBe(true);
@@ -128,7 +143,13 @@ describe('matching through the queue (real PostgreSQL and Redis, seeded demo tow
   });
 
   it('a profile change schedules one debounced recomputation', async () => {
-    const profile = { topics: ['leerstand'], challenges: [], experiences: [], description: 'Kreisstadt an der Oder. (Demodaten)', capacity: 1 };
+    const profile = {
+      topics: ['leerstand'],
+      challenges: [],
+      experiences: [],
+      description: 'Kreisstadt an der Oder. (Demodaten)',
+      capacity: 1,
+    };
     await mayor.put(`/api/towns/${seelowId}/profile`).send(profile).expect(200);
     await mayor.put(`/api/towns/${seelowId}/profile`).send(profile).expect(200);
     const q = new Queue('matching', { connection: { url: TEST_REDIS_URL }, prefix: process.env.QUEUE_PREFIX });

@@ -17,7 +17,13 @@ const rawBody = (res: request.Response, cb: (err: Error | null, body: Buffer) =>
   res.on('data', (c: Buffer) => chunks.push(c));
   res.on('end', () => cb(null, Buffer.concat(chunks)));
 };
-const parseCsv = (buf: Buffer) => buf.toString('utf8').replace(/^\uFEFF/, '').trimEnd().split('\r\n').map((l) => l.split(';'));
+const parseCsv = (buf: Buffer) =>
+  buf
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimEnd()
+    .split('\r\n')
+    .map((l) => l.split(';'));
 const cell = (html: string, re: RegExp) => {
   const m = re.exec(html);
   if (!m) throw new Error(`Not on the page: ${re}`);
@@ -42,13 +48,17 @@ describe('the office workspace: overview figures, towns, audit trail, CSV export
     contact = (await registerConfirmAndLogin(t, BRUNSBUETTEL_AGS, 'bgm@brunsbuettel.test')).agent;
     // A tandem waiting for approval: Seelow asks its first suggestion, the partner accepts.
     const seelow = request.agent(t.url);
-    seelowId = (await seelow.post('/api/auth/login').send({ email: DEMO_MAYOR_EMAIL, password: seed.logins[1].password }).expect(200)).body.townId;
+    seelowId = (await seelow.post('/api/auth/login').send({ email: DEMO_MAYOR_EMAIL, password: seed.logins[1].password }).expect(200)).body
+      .townId;
     const partner = (await seelow.get(`/api/towns/${seelowId}/suggestions`).expect(200)).body.suggestions[0].partner;
     const pc = await contactOf(t, ds, partner.id, 'bgm@partner-office.test', 'Petra Partner');
-    const id = (await seelow.post('/api/tandems').send({ partnerTownId: partner.id, message: 'Gern würden wir lernen.' }).expect(201)).body.id;
+    const id = (await seelow.post('/api/tandems').send({ partnerTownId: partner.id, message: 'Gern würden wir lernen.' }).expect(201)).body
+      .id;
     await pc.agent.post(`/api/tandems/${id}/accept`).send({}).expect(200);
     // A second request that stays open, between two other towns, and one mail that could not be delivered.
-    const [x, y] = await ds.query(`SELECT id FROM town WHERE status = 'verified' AND id <> ALL($1) ORDER BY ags LIMIT 2`, [[seelowId, partner.id]]);
+    const [x, y] = await ds.query(`SELECT id FROM town WHERE status = 'verified' AND id <> ALL($1) ORDER BY ags LIMIT 2`, [
+      [seelowId, partner.id],
+    ]);
     const xc = await contactOf(t, ds, x.id, 'bgm@dritte.test', 'Dora Dritte');
     const second = await xc.agent.post('/api/tandems').send({ partnerTownId: y.id, message: 'Zweite Anfrage.' });
     expect({ status: second.status, body: second.body }).toMatchObject({ status: 201 });
@@ -61,8 +71,14 @@ describe('the office workspace: overview figures, towns, audit trail, CSV export
   });
 
   it('only office and admin reach the workspace: anonymous visitors go to the login, town contacts get 403', async () => {
-    const paths = ['/geschaeftsstelle', '/geschaeftsstelle/kommunen', `/geschaeftsstelle/kommunen/${seelowId}`, '/geschaeftsstelle/protokoll',
-      '/geschaeftsstelle/kommunen/export.csv', '/geschaeftsstelle/tandems/export.csv'];
+    const paths = [
+      '/geschaeftsstelle',
+      '/geschaeftsstelle/kommunen',
+      `/geschaeftsstelle/kommunen/${seelowId}`,
+      '/geschaeftsstelle/protokoll',
+      '/geschaeftsstelle/kommunen/export.csv',
+      '/geschaeftsstelle/tandems/export.csv',
+    ];
     for (const path of paths) {
       const anon = await request(t.url).get(path).expect(303);
       expect(anon.headers.location).toBe(`/anmelden?next=${encodeURIComponent(path)}`);
@@ -79,8 +95,12 @@ describe('the office workspace: overview figures, towns, audit trail, CSV export
       (SELECT count(*)::int FROM tandem WHERE state = 'accepted') AS approvals,
       (SELECT count(*)::int FROM mail_delivery WHERE status = 'failed') AS failed`);
     expect(todo).toEqual({ pending: 1, approvals: 1, failed: 1 });
-    expect(cell(html, /data-todo="registrations"><span class="big">([\d.]+)<\/span> <a href="\/geschaeftsstelle\/registrierungen">/)).toBe(todo.pending);
-    expect(cell(html, /data-todo="approvals"><span class="big">([\d.]+)<\/span> <a href="\/geschaeftsstelle\/tandems\/freigaben">/)).toBe(todo.approvals);
+    expect(cell(html, /data-todo="registrations"><span class="big">([\d.]+)<\/span> <a href="\/geschaeftsstelle\/registrierungen">/)).toBe(
+      todo.pending,
+    );
+    expect(cell(html, /data-todo="approvals"><span class="big">([\d.]+)<\/span> <a href="\/geschaeftsstelle\/tandems\/freigaben">/)).toBe(
+      todo.approvals,
+    );
     expect(cell(html, /data-todo="failed-mails"><span class="big">([\d.]+)</)).toBe(todo.failed);
     expect(html).toContain('nicht-da@example.test');
 
@@ -112,25 +132,41 @@ describe('the office workspace: overview figures, towns, audit trail, CSV export
     for (const tp of topics) {
       const e = exp.find((x) => x.slug === tp.slug)?.n ?? 0;
       const row = new RegExp(`<tr data-topic="${tp.slug}">(.*?)</tr>`).exec(html);
-      if (tp.c + e === 0) { expect(row).toBeNull(); continue; }
+      if (tp.c + e === 0) {
+        expect(row).toBeNull();
+        continue;
+      }
       shown++;
-      expect({ slug: tp.slug, c: cell(row![1], /data-challenge>(\d+)</), e: cell(row![1], /data-experience>(\d+)</) }).toEqual({ slug: tp.slug, c: tp.c, e });
+      expect({ slug: tp.slug, c: cell(row![1], /data-challenge>(\d+)</), e: cell(row![1], /data-experience>(\d+)</) }).toEqual({
+        slug: tp.slug,
+        c: tp.c,
+        e,
+      });
     }
     expect(shown).toBeGreaterThan(5);
 
     // Tandems by state.
     const tandems: { state: string; n: number }[] = await ds.query(`SELECT state, count(*)::int AS n FROM tandem GROUP BY state`);
-    expect(tandems.sort((a, b) => a.state.localeCompare(b.state))).toEqual([{ state: 'accepted', n: 1 }, { state: 'requested', n: 1 }]);
-    for (const s of tandems) expect(cell(html, new RegExp(`data-tandem-state="${s.state}"><th scope="row">[^<]+</th><td data-label="Anzahl">(\\d+)<`))).toBe(s.n);
+    expect(tandems.sort((a, b) => a.state.localeCompare(b.state))).toEqual([
+      { state: 'accepted', n: 1 },
+      { state: 'requested', n: 1 },
+    ]);
+    for (const s of tandems)
+      expect(cell(html, new RegExp(`data-tandem-state="${s.state}"><th scope="row">[^<]+</th><td data-label="Anzahl">(\\d+)<`))).toBe(s.n);
     expect(cell(html, /data-figure="tandems-total">([\d.]+)</)).toBe(2);
     // New tandems month by month (Berlin months), the last twelve.
-    const months: { month: string; n: number }[] = await ds.query(`SELECT to_char(created_at AT TIME ZONE 'Europe/Berlin', 'YYYY-MM') AS month, count(*)::int AS n FROM tandem GROUP BY 1`);
-    const monthRows = [...html.matchAll(/<tr data-month="(\d{4}-\d{2})"><th scope="row">([^<]+)<\/th><td data-label="neue Tandems">(\d+)</g)];
+    const months: { month: string; n: number }[] = await ds.query(
+      `SELECT to_char(created_at AT TIME ZONE 'Europe/Berlin', 'YYYY-MM') AS month, count(*)::int AS n FROM tandem GROUP BY 1`,
+    );
+    const monthRows = [
+      ...html.matchAll(/<tr data-month="(\d{4}-\d{2})"><th scope="row">([^<]+)<\/th><td data-label="neue Tandems">(\d+)</g),
+    ];
     expect(monthRows).toHaveLength(12);
     const thisMonth = new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Berlin' }).slice(0, 7);
     expect(monthRows[11][1]).toBe(thisMonth);
     expect(monthRows[11][2]).toBe(new Date().toLocaleDateString('de-DE', { month: 'long', year: 'numeric', timeZone: 'Europe/Berlin' }));
-    for (const r of monthRows) expect({ month: r[1], n: Number(r[3]) }).toEqual({ month: r[1], n: months.find((m) => m.month === r[1])?.n ?? 0 });
+    for (const r of monthRows)
+      expect({ month: r[1], n: Number(r[3]) }).toEqual({ month: r[1], n: months.find((m) => m.month === r[1])?.n ?? 0 });
     expect(monthRows.reduce((s, r) => s + Number(r[3]), 0)).toBe(2);
     // Charts: accessible SVG with a title, next to their tables; no raw state codes as text.
     expect(html.match(/<svg [^>]*role="img" aria-labelledby=/g)).toHaveLength(4);
@@ -153,12 +189,19 @@ describe('the office workspace: overview figures, towns, audit trail, CSV export
     const byAgs = new Map(rows.slice(1).map((r) => [r[0], r]));
     for (const d of db) {
       const r = byAgs.get(d.ags)!;
-      expect({ ags: d.ags, name: r[1], population: Number(r[4]), contacts: Number(r[12]) }).toEqual({ ags: d.ags, name: d.name, population: d.population, contacts: d.contacts });
+      expect({ ags: d.ags, name: r[1], population: Number(r[4]), contacts: Number(r[12]) }).toEqual({
+        ags: d.ags,
+        name: d.name,
+        population: d.population,
+        contacts: d.contacts,
+      });
     }
     expect(byAgs.get(BRUNSBUETTEL_AGS)!.slice(1, 3)).toEqual(['Brunsbüttel', 'Schleswig-Holstein']);
     expect(byAgs.get(BRUNSBUETTEL_AGS)![6]).toBe('wartet auf Prüfung');
     const statusCounts = rows.slice(1).reduce<Record<string, number>>((acc, r) => ({ ...acc, [r[6]]: (acc[r[6]] ?? 0) + 1 }), {});
-    const [counts] = await ds.query(`SELECT count(*) FILTER (WHERE status = 'verified')::int AS v, count(*) FILTER (WHERE status = 'pending')::int AS p FROM town`);
+    const [counts] = await ds.query(
+      `SELECT count(*) FILTER (WHERE status = 'verified')::int AS v, count(*) FILTER (WHERE status = 'pending')::int AS p FROM town`,
+    );
     expect(statusCounts).toEqual({ bestätigt: counts.v, 'wartet auf Prüfung': counts.p });
   });
 
@@ -167,17 +210,34 @@ describe('the office workspace: overview figures, towns, audit trail, CSV export
     const buf = res.body as Buffer;
     expect([...buf.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parseCsv(buf);
-    expect(rows[0]).toEqual(['Kommune A', 'Bundesland A', 'Kommune B', 'Bundesland B', 'Thema', 'Herkunft', 'Stand', 'Angelegt am', 'Letzte Änderung']);
+    expect(rows[0]).toEqual([
+      'Kommune A',
+      'Bundesland A',
+      'Kommune B',
+      'Bundesland B',
+      'Thema',
+      'Herkunft',
+      'Stand',
+      'Angelegt am',
+      'Letzte Änderung',
+    ]);
     const [n] = await ds.query(`SELECT count(*)::int AS n FROM tandem`);
     expect(rows.length - 1).toBe(n.n);
-    expect(rows.slice(1).map((r) => r[6]).sort()).toEqual(['angefragt', 'angenommen, wartet auf Freigabe']);
+    expect(
+      rows
+        .slice(1)
+        .map((r) => r[6])
+        .sort(),
+    ).toEqual(['angefragt', 'angenommen, wartet auf Freigabe']);
     expect(rows.slice(1).every((r) => r[5] === 'Anfrage einer Kommune')).toBe(true);
     expect(rows.slice(1).some((r) => r[0] === 'Seelow')).toBe(true);
   });
 
   it('the towns list filters by search, state, size class, topic, status and opt-out, each matching the database', async () => {
-    const count = async (qs: string) => cell((await office.get(`/geschaeftsstelle/kommunen?${qs}`).expect(200)).text, /data-figure="town-count">(\d+)</);
-    const q = async (sql: string, params: unknown[] = []) => (await ds.query(`SELECT count(*)::int AS n FROM town t JOIN municipality m USING (ags) WHERE ${sql}`, params))[0].n;
+    const count = async (qs: string) =>
+      cell((await office.get(`/geschaeftsstelle/kommunen?${qs}`).expect(200)).text, /data-figure="town-count">(\d+)</);
+    const q = async (sql: string, params: unknown[] = []) =>
+      (await ds.query(`SELECT count(*)::int AS n FROM town t JOIN municipality m USING (ags) WHERE ${sql}`, params))[0].n;
     expect(await count('')).toBe(await q('true'));
     expect(await count('q=see')).toBe(await q(`m.name ILIKE '%see%' OR m.district_name ILIKE '%see%'`));
     expect(await count('q=see')).toBeGreaterThan(0);
@@ -189,14 +249,30 @@ describe('the office workspace: overview figures, towns, audit trail, CSV export
     expect(await count('abgemeldet=nein')).toBe(await q('NOT t.opted_out'));
     await ds.query(`UPDATE town SET opted_out = false WHERE id = $1`, [seelowId]);
     const [topic] = await ds.query(`SELECT topic_slug AS slug FROM town_challenge GROUP BY topic_slug ORDER BY count(*) DESC LIMIT 1`);
-    expect(await count(`thema=${topic.slug}`)).toBe(await q(`EXISTS (SELECT 1 FROM town_topic x WHERE x.town_id = t.id AND x.topic_slug = $1)
-      OR EXISTS (SELECT 1 FROM town_challenge x WHERE x.town_id = t.id AND x.topic_slug = $1) OR EXISTS (SELECT 1 FROM town_experience x WHERE x.town_id = t.id AND x.topic_slug = $1)`, [topic.slug]));
-    expect(await count(`land=12&groesse=kleine-kleinstadt&status=verified`)).toBe(await q(`m.state_code = '12' AND m.population BETWEEN 5000 AND 9999 AND t.status = 'verified'`));
+    expect(await count(`thema=${topic.slug}`)).toBe(
+      await q(
+        `EXISTS (SELECT 1 FROM town_topic x WHERE x.town_id = t.id AND x.topic_slug = $1)
+      OR EXISTS (SELECT 1 FROM town_challenge x WHERE x.town_id = t.id AND x.topic_slug = $1) OR EXISTS (SELECT 1 FROM town_experience x WHERE x.town_id = t.id AND x.topic_slug = $1)`,
+        [topic.slug],
+      ),
+    );
+    expect(await count(`land=12&groesse=kleine-kleinstadt&status=verified`)).toBe(
+      await q(`m.state_code = '12' AND m.population BETWEEN 5000 AND 9999 AND t.status = 'verified'`),
+    );
     // The CSV follows the same filter.
-    const csv = parseCsv((await office.get('/geschaeftsstelle/kommunen/export.csv?land=12').buffer(true).parse(rawBody).expect(200)).body as Buffer);
+    const csv = parseCsv(
+      (await office.get('/geschaeftsstelle/kommunen/export.csv?land=12').buffer(true).parse(rawBody).expect(200)).body as Buffer,
+    );
     expect(csv.length - 1).toBe(await q(`m.state_code = '12'`));
     // Malformed filters: a German 400, never a 5xx.
-    for (const bad of ['land=xx', 'groesse=riesig', 'thema=gibt-es-nicht', 'status=weird', 'abgemeldet=vielleicht', `q=${'x'.repeat(101)}`]) {
+    for (const bad of [
+      'land=xx',
+      'groesse=riesig',
+      'thema=gibt-es-nicht',
+      'status=weird',
+      'abgemeldet=vielleicht',
+      `q=${'x'.repeat(101)}`,
+    ]) {
       const res = await office.get(`/geschaeftsstelle/kommunen?${bad}`).expect(400);
       expect(res.text).toMatch(/gibt es nicht|zu lang|„ja“ oder „nein“/);
     }
@@ -224,15 +300,21 @@ describe('the office workspace: overview figures, towns, audit trail, CSV export
       expect(html).not.toMatch(/>\s*(town|tandem|user)\.[a-z_]+\s*</);
       return cell(html, /data-figure="audit-count">(\d+)</);
     };
-    const one = async (sql: string, params: unknown[] = []) => (await ds.query(`SELECT count(*)::int AS n FROM audit_log a WHERE ${sql}`, params))[0].n;
+    const one = async (sql: string, params: unknown[] = []) =>
+      (await ds.query(`SELECT count(*)::int AS n FROM audit_log a WHERE ${sql}`, params))[0].n;
     expect(await count('')).toBe(await one('true'));
     expect(await count('aktion=tandem.requested')).toBe(2);
     expect(await count('aktion=town.registered')).toBe(await one(`action = 'town.registered'`));
     const [mayor] = await ds.query(`SELECT id FROM user_account WHERE email = $1`, [DEMO_MAYOR_EMAIL]);
     expect(await count(`akteur=${mayor.id}`)).toBe(await one('actor_id = $1', [mayor.id]));
     expect(await count(`akteur=${mayor.id}`)).toBe(1);
-    expect(await count(`kommune=${seelowId}`)).toBe(await one(`(subject_type = 'town' AND subject_id = $1::text)
-      OR (subject_type = 'tandem' AND subject_id IN (SELECT id::text FROM tandem WHERE town_a = $1::uuid OR town_b = $1::uuid))`, [seelowId]));
+    expect(await count(`kommune=${seelowId}`)).toBe(
+      await one(
+        `(subject_type = 'town' AND subject_id = $1::text)
+      OR (subject_type = 'tandem' AND subject_id IN (SELECT id::text FROM tandem WHERE town_a = $1::uuid OR town_b = $1::uuid))`,
+        [seelowId],
+      ),
+    );
     const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Berlin' });
     expect(await count(`von=${today}&bis=${today}`)).toBe(await one('true'));
     expect(await count('bis=2000-01-01')).toBe(0);
@@ -248,23 +330,41 @@ describe('the office workspace: overview figures, towns, audit trail, CSV export
     const token = await formToken(office, page);
     const empty = await office.post(`${page}/notizen`).type('form').send({ _csrf: token, text: '   ' }).expect(400);
     expect(empty.text).toContain('Bitte schreiben Sie eine Notiz.');
-    const long = await office.post(`${page}/notizen`).type('form').send({ _csrf: token, text: 'ä'.repeat(2001) }).expect(400);
+    const long = await office
+      .post(`${page}/notizen`)
+      .type('form')
+      .send({ _csrf: token, text: 'ä'.repeat(2001) })
+      .expect(400);
     expect(long.text).toContain('Die Notiz ist zu lang (2001 Zeichen, höchstens 2000).');
     expect(long.text).toContain('ä'.repeat(2001)); // the draft stays in the form
     expect(await ds.query(`SELECT count(*)::int AS n FROM office_note`)).toEqual([{ n: 0 }]);
 
-    const saved = await office.post(`${page}/notizen`).type('form').send({ _csrf: token, text: 'Rückruf im März vereinbart <b>wichtig</b>' }).expect(303);
+    const saved = await office
+      .post(`${page}/notizen`)
+      .type('form')
+      .send({ _csrf: token, text: 'Rückruf im März vereinbart <b>wichtig</b>' })
+      .expect(303);
     expect(saved.headers.location).toBe(`${page}?notiz=gespeichert#notizen-h`);
     const html = (await office.get(`${page}?notiz=gespeichert`).expect(200)).text;
     expect(html).toContain('Die Notiz wurde gespeichert.');
     expect(html).toContain('Rückruf im März vereinbart &lt;b&gt;wichtig&lt;/b&gt;');
     expect(html).toContain('<strong>Notiz der Geschäftsstelle hinzugefügt</strong>');
-    expect(await ds.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'town.note_added' AND subject_id = $1`, [seelowId])).toEqual([{ n: 1 }]);
+    expect(
+      await ds.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'town.note_added' AND subject_id = $1`, [seelowId]),
+    ).toEqual([{ n: 1 }]);
 
-    await office.post('/geschaeftsstelle/kommunen/00000000-0000-4000-8000-000000000000/notizen').type('form').send({ _csrf: token, text: 'x' }).expect(404);
+    await office
+      .post('/geschaeftsstelle/kommunen/00000000-0000-4000-8000-000000000000/notizen')
+      .type('form')
+      .send({ _csrf: token, text: 'x' })
+      .expect(404);
     const contactToken = await formToken(contact, '/meine-kommune');
     await contact.post(`${page}/notizen`).type('form').send({ _csrf: contactToken, text: 'Von einer Kommune' }).expect(403);
-    await request(t.url).post(`${page}/notizen`).type('form').send({ text: 'anonym' }).expect((r) => expect([303, 403]).toContain(r.status));
+    await request(t.url)
+      .post(`${page}/notizen`)
+      .type('form')
+      .send({ text: 'anonym' })
+      .expect((r) => expect([303, 403]).toContain(r.status));
     expect(await ds.query(`SELECT count(*)::int AS n FROM office_note`)).toEqual([{ n: 1 }]);
   });
 });

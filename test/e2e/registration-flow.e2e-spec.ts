@@ -24,9 +24,17 @@ describe('registration → email → confirmation → profile → verification (
     const search = await request(t.url).get('/api/municipalities').query({ q: 'olbern' }).expect(200);
     expect(search.body[0]).toMatchObject({ ags: '14521450', name: 'Olbernhau', stateName: 'Sachsen', registered: false });
 
-    const reg = await request(t.url).post('/api/auth/register').send({
-      ags: '14521450', email: 'buergermeister@olbernhau.test', password: PASSWORD, displayName: 'Jörg Klaus', contactFunction: 'mayor', privacyAccepted: true,
-    }).expect(201);
+    const reg = await request(t.url)
+      .post('/api/auth/register')
+      .send({
+        ags: '14521450',
+        email: 'buergermeister@olbernhau.test',
+        password: PASSWORD,
+        displayName: 'Jörg Klaus',
+        contactFunction: 'mayor',
+        privacyAccepted: true,
+      })
+      .expect(201);
     expect(reg.body).toEqual({ status: 'pending', message: expect.any(String) });
     expect(reg.body.status).toBe('pending');
 
@@ -76,7 +84,12 @@ describe('registration → email → confirmation → profile → verification (
     await office.post('/api/auth/login').send({ email: 'office@akademie.test', password: OFFICE_PASSWORD }).expect(200);
     const pending = await office.get('/api/admin/registrations').expect(200);
     expect(pending.body).toHaveLength(1);
-    expect(pending.body[0]).toMatchObject({ townId, ags: '14521450', directory: { name: 'Olbernhau', population: 10966 }, competingTownIds: [] });
+    expect(pending.body[0]).toMatchObject({
+      townId,
+      ags: '14521450',
+      directory: { name: 'Olbernhau', population: 10966 },
+      competingTownIds: [],
+    });
     expect(pending.body[0].contacts[0]).toMatchObject({ email: 'buergermeister@olbernhau.test', contactFunction: 'mayor' });
 
     // The mayor cannot verify their own town.
@@ -102,10 +115,13 @@ describe('registration → email → confirmation → profile → verification (
 
     // Exactly one email per promise, even if a job runs again.
     // The worker marks a row sent just after the SMTP server accepted it, so the row may trail the mail briefly.
-    const statuses = await waitFor(async () => {
-      const s: string[] = (await t.db.query(`SELECT status FROM mail_delivery ORDER BY created_at`)).rows.map((r) => r.status);
-      return s.every((x) => x === 'sent') && s;
-    }, { what: 'every mail_delivery row to be marked sent' });
+    const statuses = await waitFor(
+      async () => {
+        const s: string[] = (await t.db.query(`SELECT status FROM mail_delivery ORDER BY created_at`)).rows.map((r) => r.status);
+        return s.every((x) => x === 'sent') && s;
+      },
+      { what: 'every mail_delivery row to be marked sent' },
+    );
     expect(statuses).toEqual(['sent', 'sent']);
   });
 
@@ -122,11 +138,13 @@ describe('registration → email → confirmation → profile → verification (
   it('loses no promised email when the queue was unreachable: the sweeper re-dispatches it', async () => {
     const mail = t.app.get(MailService);
     // A delivery promised in an earlier transaction whose job never reached the queue.
-    const [row] = (await t.db.query(
-      `INSERT INTO mail_delivery (dedupe_key, recipient, template, context, created_at)
+    const [row] = (
+      await t.db.query(
+        `INSERT INTO mail_delivery (dedupe_key, recipient, template, context, created_at)
        VALUES ('test:stranded', 'spaet@olbernhau.test', 'town-verified', $1, now() - interval '5 minutes') RETURNING id`,
-      [JSON.stringify({ displayName: 'Frau Spät', townName: 'Olbernhau', profileUrl: `${t.url}/meine-kommune` })],
-    )).rows;
+        [JSON.stringify({ displayName: 'Frau Spät', townName: 'Olbernhau', profileUrl: `${t.url}/meine-kommune` })],
+      )
+    ).rows;
     await expect(mail.redispatchStranded()).resolves.toBeGreaterThanOrEqual(1);
     const m = await t.smtp.waitFor((x) => [x.to].flat().some((a) => a?.text === 'spaet@olbernhau.test'));
     expect(m.text).toContain('Guten Tag Frau Spät');

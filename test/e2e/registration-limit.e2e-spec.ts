@@ -19,8 +19,16 @@ describe('registration abuse: cheap checks first, a limit per client', () => {
 
   const register = (body: Record<string, unknown>) => {
     sent++;
-    return request(t.url).post('/api/auth/register')
-      .send({ email: 'x@example.test', password: STRONG_PASSWORD, displayName: 'Anna Beispiel', contactFunction: 'mayor', privacyAccepted: true, ...body });
+    return request(t.url)
+      .post('/api/auth/register')
+      .send({
+        email: 'x@example.test',
+        password: STRONG_PASSWORD,
+        displayName: 'Anna Beispiel',
+        contactFunction: 'mayor',
+        privacyAccepted: true,
+        ...body,
+      });
   };
 
   it('refuses 64 registrations with an unknown AGS without hashing a password (faster than 16 hashes in the same run)', async () => {
@@ -30,7 +38,9 @@ describe('registration abuse: cheap checks first, a limit per client', () => {
 
     start = Date.now();
     for (let batch = 0; batch < 8; batch++) {
-      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => register({ ags: String(90000000 + batch * 8 + i), email: `u${batch}-${i}@example.test` })));
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => register({ ags: String(90000000 + batch * 8 + i), email: `u${batch}-${i}@example.test` })),
+      );
       for (const a of answers) expect(a.status).toBe(404);
     }
     const unknown64 = Date.now() - start;
@@ -50,8 +60,18 @@ describe('registration abuse: cheap checks first, a limit per client', () => {
     // The page route shares the counter (one key for both routes), so switching routes gains nothing.
     const browser = request.agent(t.url);
     const _csrf = await formToken(browser);
-    const page = await browser.post('/registrieren').type('form')
-      .send({ _csrf, ags: TEST_TOWNS[1].ags, email: 'zu-viel@example.test', password: STRONG_PASSWORD, displayName: 'Anna Beispiel', contactFunction: 'mayor', privacyAccepted: 'ja' });
+    const page = await browser
+      .post('/registrieren')
+      .type('form')
+      .send({
+        _csrf,
+        ags: TEST_TOWNS[1].ags,
+        email: 'zu-viel@example.test',
+        password: STRONG_PASSWORD,
+        displayName: 'Anna Beispiel',
+        contactFunction: 'mayor',
+        privacyAccepted: 'ja',
+      });
     expect(page.status).toBe(429);
     expect(Number((await t.db.query(`SELECT count(*) FROM user_account WHERE email = 'zu-viel@example.test'`)).rows[0].count)).toBe(0);
   });

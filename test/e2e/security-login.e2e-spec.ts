@@ -34,12 +34,20 @@ describe('login rate limit, CSRF tokens and Origin checks (issue 9: items 1, 3, 
 
       const forged = request.agent(t.url);
       await formToken(forged);
-      await forged.post('/anmelden').type('form').send({ _csrf: 'a'.repeat(64) + '.' + 'b'.repeat(64), email: OFFICE.email, password: OFFICE.password }).expect(403);
+      await forged
+        .post('/anmelden')
+        .type('form')
+        .send({ _csrf: 'a'.repeat(64) + '.' + 'b'.repeat(64), email: OFFICE.email, password: OFFICE.password })
+        .expect(403);
 
       const agent = request.agent(t.url);
       const token = await formToken(agent);
-      await agent.post('/anmelden').type('form').send({ _csrf: token, email: OFFICE.email, password: OFFICE.password })
-        .expect(303).expect('location', '/geschaeftsstelle/registrierungen');
+      await agent
+        .post('/anmelden')
+        .type('form')
+        .send({ _csrf: token, email: OFFICE.email, password: OFFICE.password })
+        .expect(303)
+        .expect('location', '/geschaeftsstelle/registrierungen');
       // After login the token is bound to the new session: the old one no longer works, a fresh one does.
       await agent.post('/abmelden').type('form').send({ _csrf: token }).expect(403);
       const fresh = await formToken(agent, '/geschaeftsstelle/registrierungen');
@@ -49,8 +57,12 @@ describe('login rate limit, CSRF tokens and Origin checks (issue 9: items 1, 3, 
       await request(t.url).post('/api/auth/login').type('form').send({ email: OFFICE.email, password: OFFICE.password }).expect(403);
       const api = request.agent(t.url);
       const apiToken = await formToken(api);
-      await api.post('/api/auth/login').type('form').set('X-CSRF-Token', apiToken)
-        .send({ _csrf: apiToken, email: OFFICE.email, password: OFFICE.password }).expect(200);
+      await api
+        .post('/api/auth/login')
+        .type('form')
+        .set('X-CSRF-Token', apiToken)
+        .send({ _csrf: apiToken, email: OFFICE.email, password: OFFICE.password })
+        .expect(200);
       // JSON needs no token (a cross-site page cannot send it without a CORS preflight).
       await request(t.url).post('/api/auth/login').send({ email: OFFICE.email, password: OFFICE.password }).expect(200);
     });
@@ -71,7 +83,11 @@ describe('login rate limit, CSRF tokens and Origin checks (issue 9: items 1, 3, 
       }
       expect(answers).toEqual([]);
       // Our own origin passes the check.
-      await request(t.url).post('/api/auth/login').set('Origin', t.url).send({ email: OFFICE.email, password: OFFICE.password }).expect(200);
+      await request(t.url)
+        .post('/api/auth/login')
+        .set('Origin', t.url)
+        .send({ email: OFFICE.email, password: OFFICE.password })
+        .expect(200);
     });
 
     it('credentials come from the body only: a password in the query string logs nobody in', async () => {
@@ -86,7 +102,11 @@ describe('login rate limit, CSRF tokens and Origin checks (issue 9: items 1, 3, 
       await agent.post(`/api/auth/login?${q}`).send({ email: '', password: '' }).expect(400);
       await agent.get('/api/auth/me').expect(401);
       // Non-string credentials are a 400, not a 500.
-      for (const body of [{ email: 5, password: 'x' }, { email: OFFICE.email, password: ['a'] }, { email: { $ne: 1 }, password: 'x' }]) {
+      for (const body of [
+        { email: 5, password: 'x' },
+        { email: OFFICE.email, password: ['a'] },
+        { email: { $ne: 1 }, password: 'x' },
+      ]) {
         await request(t.url).post('/api/auth/login').send(body).expect(400);
       }
     });
@@ -94,7 +114,9 @@ describe('login rate limit, CSRF tokens and Origin checks (issue 9: items 1, 3, 
     it('100 wrong passwords with a fresh X-Forwarded-For each are limited, and then the right password is refused too', async () => {
       const statuses: number[] = [];
       for (let i = 0; i < 100; i++) {
-        const res = await request(t.url).post('/api/auth/login').set('X-Forwarded-For', freshIp())
+        const res = await request(t.url)
+          .post('/api/auth/login')
+          .set('X-Forwarded-For', freshIp())
           .send({ email: OFFICE.email, password: `Falsch-${i}-Passwort` });
         statuses.push(res.status);
       }
@@ -106,7 +128,11 @@ describe('login rate limit, CSRF tokens and Origin checks (issue 9: items 1, 3, 
       // The page login is limited the same way, with a German message.
       const agent = request.agent(t.url);
       const token = await formToken(agent);
-      const page = await agent.post('/anmelden').type('form').send({ _csrf: token, ...OFFICE }).expect(429);
+      const page = await agent
+        .post('/anmelden')
+        .type('form')
+        .send({ _csrf: token, ...OFFICE })
+        .expect(429);
       expect(page.text).toContain('Zu viele Anmeldeversuche');
       // /health is never limited.
       for (let i = 0; i < 15; i++) await request(t.url).get('/health').expect(200);
@@ -143,7 +169,9 @@ describe('login rate limit, CSRF tokens and Origin checks (issue 9: items 1, 3, 
     it('the client address comes from the proxy, and a guess spread over many addresses is still limited per account', async () => {
       const statuses: number[] = [];
       for (let i = 0; i < 30; i++) {
-        const res = await request(t.url).post('/api/auth/login').set('X-Forwarded-For', freshIp())
+        const res = await request(t.url)
+          .post('/api/auth/login')
+          .set('X-Forwarded-For', freshIp())
           .send({ email: OFFICE.email, password: `Falsch-${i}-Passwort` });
         statuses.push(res.status);
       }
@@ -156,7 +184,14 @@ describe('login rate limit, CSRF tokens and Origin checks (issue 9: items 1, 3, 
       const ip = freshIp();
       const perIp: number[] = [];
       for (let i = 0; i < 11; i++) {
-        perIp.push((await request(t.url).post('/api/auth/login').set('X-Forwarded-For', ip).send({ email: `x${i}@example.test`, password: 'Falsches-Passwort-1' })).status);
+        perIp.push(
+          (
+            await request(t.url)
+              .post('/api/auth/login')
+              .set('X-Forwarded-For', ip)
+              .send({ email: `x${i}@example.test`, password: 'Falsches-Passwort-1' })
+          ).status,
+        );
       }
       expect(perIp).toEqual([...Array(10).fill(401), 429]);
     });
@@ -170,5 +205,11 @@ async function startSecondWeb(): Promise<{ url: string; close: () => Promise<voi
   const { close } = setupApp(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
-  return { url: `http://127.0.0.1:${port}`, close: async () => { await app.close(); await close(); } };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await app.close();
+      await close();
+    },
+  };
 }

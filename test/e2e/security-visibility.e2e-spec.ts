@@ -23,18 +23,28 @@ describe('visibility leaks, caching and directory search (issue 9: items 2 and 8
     office = request.agent(t.url);
     await office.post('/api/auth/login').send(OFFICE).expect(200);
     // Olbernhau: topics and experiences for the network, its challenge for the office only.
-    await olbernhau.agent.put(`/api/towns/${olbernhau.townId}/profile`).send({
-      topics: ['leerstand', 'mobilitaet'], description: 'Bergstadt im Erzgebirge.', capacity: 2,
-      challenges: [{ topic: 'mobilitaet', text: 'Busverbindungen in die Ortsteile fehlen', urgency: 3 }],
-      experiences: [{ topic: 'leerstand', tried: 'Leerstandsmanagement mit Eigentümern', outcome: 'Zwölf Läden belegt' }],
-      visibility: { challenges: 'office' },
-    }).expect(200);
+    await olbernhau.agent
+      .put(`/api/towns/${olbernhau.townId}/profile`)
+      .send({
+        topics: ['leerstand', 'mobilitaet'],
+        description: 'Bergstadt im Erzgebirge.',
+        capacity: 2,
+        challenges: [{ topic: 'mobilitaet', text: 'Busverbindungen in die Ortsteile fehlen', urgency: 3 }],
+        experiences: [{ topic: 'leerstand', tried: 'Leerstandsmanagement mit Eigentümern', outcome: 'Zwölf Läden belegt' }],
+        visibility: { challenges: 'office' },
+      })
+      .expect(200);
     // Rüthen has experience with Mobilität (answers Olbernhau's hidden challenge) and a challenge in Leerstand.
-    await ruethen.agent.put(`/api/towns/${ruethen.townId}/profile`).send({
-      topics: ['leerstand', 'mobilitaet'], description: 'Bergstadt im Sauerland.', capacity: 2,
-      challenges: [{ topic: 'leerstand', text: 'Leere Läden in der Hochstraße', urgency: 2 }],
-      experiences: [{ topic: 'mobilitaet', tried: 'Bürgerbus', outcome: 'Gut angenommen' }],
-    }).expect(200);
+    await ruethen.agent
+      .put(`/api/towns/${ruethen.townId}/profile`)
+      .send({
+        topics: ['leerstand', 'mobilitaet'],
+        description: 'Bergstadt im Sauerland.',
+        capacity: 2,
+        challenges: [{ topic: 'leerstand', text: 'Leere Läden in der Hochstraße', urgency: 2 }],
+        experiences: [{ topic: 'mobilitaet', tried: 'Bürgerbus', outcome: 'Gut angenommen' }],
+      })
+      .expect(200);
     for (const id of [olbernhau.townId, ruethen.townId]) await office.post(`/api/admin/towns/${id}/verify`).send({}).expect(200);
   });
   afterAll(() => t?.close());
@@ -57,7 +67,7 @@ describe('visibility leaks, caching and directory search (issue 9: items 2 and 8
     expect(own.body.challenges).toHaveLength(1);
   });
 
-  it('2b: suggestion reasons do not disclose the partner\'s office-only challenge; the owner still reads its own', async () => {
+  it("2b: suggestion reasons do not disclose the partner's office-only challenge; the owner still reads its own", async () => {
     const start = await office.post('/api/matching/runs').send({ kind: 'suggestions' }).expect(202);
     let status = 'running';
     for (let i = 0; i < 300 && status === 'running'; i++) {

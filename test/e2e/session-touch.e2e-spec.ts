@@ -6,7 +6,8 @@ import { bootApp, TestApp } from '../utils/boot-app';
 describe('session expiry slides without a database write on every request', () => {
   let t: TestApp;
   let agent: ReturnType<typeof request.agent>;
-  const expiry = async () => (await t.db.query(`SELECT extract(epoch FROM expire::timestamptz) * 1000 AS ms FROM http_session`)).rows.map((r) => Number(r.ms));
+  const expiry = async () =>
+    (await t.db.query(`SELECT extract(epoch FROM expire::timestamptz) * 1000 AS ms FROM http_session`)).rows.map((r) => Number(r.ms));
 
   beforeAll(async () => {
     t = await bootApp('sessiontouch');

@@ -32,7 +32,8 @@ describe('tandem races, bad input, reminders and expiry (parallel requests again
       return r.n === 0 && t.smtp.mails.length >= s.n ? true : undefined;
     });
   }
-  const mailsTo = (email: string, subject?: RegExp) => t.smtp.mails.filter((m) => addresses(m).includes(email) && (!subject || subject.test(m.subject ?? '')));
+  const mailsTo = (email: string, subject?: RegExp) =>
+    t.smtp.mails.filter((m) => addresses(m).includes(email) && (!subject || subject.test(m.subject ?? '')));
   const statuses = (rs: { status: number }[]) => rs.map((r) => r.status).sort();
 
   beforeAll(async () => {
@@ -43,7 +44,8 @@ describe('tandem races, bad input, reminders and expiry (parallel requests again
     office = request.agent(t.url);
     await office.post('/api/auth/login').send({ email: DEMO_OFFICE_EMAIL, password: seed.logins[0].password }).expect(200);
     seelow = request.agent(t.url);
-    seelowId = (await seelow.post('/api/auth/login').send({ email: DEMO_MAYOR_EMAIL, password: seed.logins[1].password }).expect(200)).body.townId;
+    seelowId = (await seelow.post('/api/auth/login').send({ email: DEMO_MAYOR_EMAIL, password: seed.logins[1].password }).expect(200)).body
+      .townId;
     // Every town gets room for several tandems, so only the rule a test aims at can refuse.
     await ds.query(`UPDATE town SET capacity = 5`);
     for (const name of ['Penkun', 'Stadtroda', 'Eilenburg', 'Wurzen', 'Großräschen', 'Bad Berleburg']) {
@@ -59,9 +61,14 @@ describe('tandem races, bad input, reminders and expiry (parallel requests again
 
   it('a double click on "Anfrage senden" creates one tandem and one mail', async () => {
     const body = { partnerTownId: towns.Penkun, message: 'Doppelklick' };
-    const rs = await Promise.all([seelow.post('/api/tandems').send(body), seelow.post('/api/tandems').send(body), seelow.post('/api/tandems').send(body)]);
+    const rs = await Promise.all([
+      seelow.post('/api/tandems').send(body),
+      seelow.post('/api/tandems').send(body),
+      seelow.post('/api/tandems').send(body),
+    ]);
     expect(statuses(rs)).toEqual([201, 409, 409]);
-    for (const r of rs.filter((x) => x.status === 409)) expect(r.body.message).toBe('These two towns already have an open or active tandem');
+    for (const r of rs.filter((x) => x.status === 409))
+      expect(r.body.message).toBe('These two towns already have an open or active tandem');
     expect(await ds.query(`SELECT count(*)::int AS n FROM tandem WHERE town_b = $1`, [towns.Penkun])).toEqual([{ n: 1 }]);
     await settled();
     expect(mailsTo(contacts.Penkun.email)).toHaveLength(1);
@@ -95,7 +102,9 @@ describe('tandem races, bad input, reminders and expiry (parallel requests again
     const [row] = await ds.query(`SELECT state FROM tandem WHERE id = $1`, [id]);
     const winner = rs.find((r) => r.status === 200)!;
     expect(winner.body.state).toBe(row.state);
-    expect(rs.find((r) => r.status === 409)!.body.message).toMatch(row.state === 'withdrawn' ? /already withdrawn; it cannot be approved/ : /^A tandem that is approved cannot be withdrawn/);
+    expect(rs.find((r) => r.status === 409)!.body.message).toMatch(
+      row.state === 'withdrawn' ? /already withdrawn; it cannot be approved/ : /^A tandem that is approved cannot be withdrawn/,
+    );
     await settled();
     expect(mailsTo(contacts.Eilenburg.email, /Tandem Eilenburg – Seelow: (zurückgezogen|freigegeben)/)).toHaveLength(1);
   });
@@ -113,28 +122,47 @@ describe('tandem races, bad input, reminders and expiry (parallel requests again
     expect(mailsTo(contacts['Bad Berleburg'].email)).toHaveLength(1);
   });
 
-  it('bad input: self, unverified, opted out, at capacity, too long, someone else\'s tandem — refused, nothing changes', async () => {
+  it("bad input: self, unverified, opted out, at capacity, too long, someone else's tandem — refused, nothing changes", async () => {
     const before = (await ds.query(`SELECT count(*)::int AS n FROM tandem`))[0].n;
     const mailsBefore = (await ds.query(`SELECT count(*)::int AS n FROM mail_delivery`))[0].n;
-    expect((await seelow.post('/api/tandems').send({ partnerTownId: seelowId }).expect(409)).body.message).toBe('A town cannot form a tandem with itself');
+    expect((await seelow.post('/api/tandems').send({ partnerTownId: seelowId }).expect(409)).body.message).toBe(
+      'A town cannot form a tandem with itself',
+    );
 
     const [pending] = await ds.query(`SELECT t.id, m.name FROM town t JOIN municipality m ON m.ags = t.ags WHERE m.name = 'Wurzen'`);
     await ds.query(`UPDATE town SET status = 'pending' WHERE id = $1`, [pending.id]);
-    expect((await seelow.post('/api/tandems').send({ partnerTownId: pending.id }).expect(409)).body.message).toBe('Wurzen is not verified by the office yet');
+    expect((await seelow.post('/api/tandems').send({ partnerTownId: pending.id }).expect(409)).body.message).toBe(
+      'Wurzen is not verified by the office yet',
+    );
     await ds.query(`UPDATE town SET status = 'verified', opted_out = true WHERE id = $1`, [pending.id]);
-    expect((await seelow.post('/api/tandems').send({ partnerTownId: pending.id }).expect(409)).body.message).toBe('Wurzen does not take part in tandems at the moment');
+    expect((await seelow.post('/api/tandems').send({ partnerTownId: pending.id }).expect(409)).body.message).toBe(
+      'Wurzen does not take part in tandems at the moment',
+    );
     await ds.query(`UPDATE town SET opted_out = false WHERE id = $1`, [pending.id]);
 
     // Seelow at capacity: its open tandems fill it.
-    const live = (await ds.query(`SELECT count(*)::int AS n FROM tandem WHERE (town_a = $1 OR town_b = $1) AND state IN ('requested','accepted','approved','proposed','active')`, [seelowId]))[0].n;
+    const live = (
+      await ds.query(
+        `SELECT count(*)::int AS n FROM tandem WHERE (town_a = $1 OR town_b = $1) AND state IN ('requested','accepted','approved','proposed','active')`,
+        [seelowId],
+      )
+    )[0].n;
     await ds.query(`UPDATE town SET capacity = $2 WHERE id = $1`, [seelowId, live]);
-    expect((await seelow.post('/api/tandems').send({ partnerTownId: pending.id }).expect(409)).body.message).toBe(`Seelow has no free tandem capacity (${live} of ${live} open or active)`);
+    expect((await seelow.post('/api/tandems').send({ partnerTownId: pending.id }).expect(409)).body.message).toBe(
+      `Seelow has no free tandem capacity (${live} of ${live} open or active)`,
+    );
     await ds.query(`UPDATE town SET capacity = 5 WHERE id = $1`, [seelowId]);
 
-    const long = await seelow.post('/api/tandems').send({ partnerTownId: pending.id, message: 'x'.repeat(1001) }).expect(400);
+    const long = await seelow
+      .post('/api/tandems')
+      .send({ partnerTownId: pending.id, message: 'x'.repeat(1001) })
+      .expect(400);
     expect(long.body.message).toBe('The message is too long (1001 characters, at most 1000)');
     const [penkun] = await ds.query(`SELECT id FROM tandem WHERE town_b = $1`, [towns.Penkun]);
-    const tooLongReason = await contacts.Penkun.agent.post(`/api/tandems/${penkun.id}/decline`).send({ reason: 'y'.repeat(1001) }).expect(400);
+    const tooLongReason = await contacts.Penkun.agent
+      .post(`/api/tandems/${penkun.id}/decline`)
+      .send({ reason: 'y'.repeat(1001) })
+      .expect(400);
     expect(tooLongReason.body.message).toBe('The reason is too long (1001 characters, at most 1000)');
     await seelow.post('/api/tandems').send({ partnerTownId: 'not-a-uuid' }).expect(400);
     await seelow.post('/api/tandems').send({ partnerTownId: '00000000-0000-4000-8000-000000000000' }).expect(404);
@@ -176,7 +204,8 @@ describe('tandem races, bad input, reminders and expiry (parallel requests again
     const id = (await seelow.post('/api/tandems').send({ partnerTownId: towns.Wurzen, message: 'Erinnerungstest' }).expect(201)).body.id;
     const [{ at }] = await ds.query(`SELECT state_changed_at AS at FROM tandem WHERE id = $1`, [id]);
     const day = (n: number) => new Date(at.getTime() + n * DAY + 60_000);
-    const reminders = () => ds.query(`SELECT dedupe_key AS key FROM mail_delivery WHERE dedupe_key LIKE $1 ORDER BY created_at`, [`tandem:${id}:reminder-%`]);
+    const reminders = () =>
+      ds.query(`SELECT dedupe_key AS key FROM mail_delivery WHERE dedupe_key LIKE $1 ORDER BY created_at`, [`tandem:${id}:reminder-%`]);
 
     await service.runReminders(day(6));
     expect(await reminders()).toEqual([]);
@@ -190,7 +219,9 @@ describe('tandem races, bad input, reminders and expiry (parallel requests again
     await settled();
     const sent = mailsTo(contacts.Wurzen.email, /^Erinnerung: Seelow wartet auf Ihre Antwort$/);
     expect(sent).toHaveLength(2);
-    expect(sent[0].text).toContain('seit 8 Tagen wartet die Tandem-Anfrage mit Seelow auf die Antwort von Wurzen. Ohne Antwort läuft die Anfrage in 22 Tagen ab.');
+    expect(sent[0].text).toContain(
+      'seit 8 Tagen wartet die Tandem-Anfrage mit Seelow auf die Antwort von Wurzen. Ohne Antwort läuft die Anfrage in 22 Tagen ab.',
+    );
     expect(sent[1].text).toContain(`Jetzt antworten: ${t.url}/tandems/${id}`);
 
     // Day 31: expired by the system, both towns told, and the job through the real queue does it only once.

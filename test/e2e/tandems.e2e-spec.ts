@@ -36,7 +36,8 @@ describe('tandems from suggestion to result, and office proposals (real PostgreS
     office = request.agent(t.url);
     await office.post('/api/auth/login').send({ email: DEMO_OFFICE_EMAIL, password: seed.logins[0].password }).expect(200);
     seelow = request.agent(t.url);
-    seelowId = (await seelow.post('/api/auth/login').send({ email: DEMO_MAYOR_EMAIL, password: seed.logins[1].password }).expect(200)).body.townId;
+    seelowId = (await seelow.post('/api/auth/login').send({ email: DEMO_MAYOR_EMAIL, password: seed.logins[1].password }).expect(200)).body
+      .townId;
   });
   afterAll(async () => {
     await ds?.destroy();
@@ -47,11 +48,23 @@ describe('tandems from suggestion to result, and office proposals (real PostgreS
     const suggestions = (await seelow.get(`/api/towns/${seelowId}/suggestions`).expect(200)).body.suggestions;
     const partner = suggestions[0].partner;
     const pc = await contactOf(t, ds, partner.id, 'bgm@partner-eins.test', 'Petra Partner');
-    const [topic] = await ds.query(`SELECT topic_slug AS slug, tp.name FROM town_topic JOIN topic tp ON tp.slug = topic_slug WHERE town_id = $1 LIMIT 1`, [partner.id]);
+    const [topic] = await ds.query(
+      `SELECT topic_slug AS slug, tp.name FROM town_topic JOIN topic tp ON tp.slug = topic_slug WHERE town_id = $1 LIMIT 1`,
+      [partner.id],
+    );
 
-    const created = await seelow.post('/api/tandems').send({ partnerTownId: partner.id, topic: topic.slug, message: 'Wir würden gern von Ihren Erfahrungen lernen.' }).expect(201);
+    const created = await seelow
+      .post('/api/tandems')
+      .send({ partnerTownId: partner.id, topic: topic.slug, message: 'Wir würden gern von Ihren Erfahrungen lernen.' })
+      .expect(201);
     const id = created.body.id;
-    expect(created.body).toMatchObject({ state: 'requested', stateLabel: 'angefragt', partnerName: partner.name, allowedActions: ['withdraw'], topicName: topic.name });
+    expect(created.body).toMatchObject({
+      state: 'requested',
+      stateLabel: 'angefragt',
+      partnerName: partner.name,
+      allowedActions: ['withdraw'],
+      topicName: topic.name,
+    });
 
     // The partner's contact gets the request with reasons, message and a link straight to the answer page.
     const req = await t.smtp.waitFor((m) => addresses(m).includes(pc.email));
@@ -69,25 +82,38 @@ describe('tandems from suggestion to result, and office proposals (real PostgreS
 
     // Only the partner answers; only the office approves.
     expect((await seelow.post(`/api/tandems/${id}/accept`).send({}).expect(409)).body.message).toBe(
-      'Only the partner town may accept a tandem that is requested, not the requesting town');
+      'Only the partner town may accept a tandem that is requested, not the requesting town',
+    );
     await pc.agent.post(`/api/tandems/${id}/accept`).send({ message: 'Sehr gern!' }).expect(200);
     await seelow.post(`/api/tandems/${id}/approve`).send({}).expect(403);
     const approved = await office.post(`/api/tandems/${id}/approve`).send({}).expect(200);
     expect(approved.body).toMatchObject({ state: 'approved', answerMessage: 'Sehr gern!' });
     const started = await pc.agent.post(`/api/tandems/${id}/start`).send({}).expect(200);
     expect(started.body.state).toBe('active');
-    expect(await ds.query(`SELECT kind FROM pair_history WHERE town_a = least($1::uuid, $2::uuid) AND town_b = greatest($1::uuid, $2::uuid)`, [seelowId, partner.id]))
-      .toEqual([{ kind: 'tandem' }]);
+    expect(
+      await ds.query(`SELECT kind FROM pair_history WHERE town_a = least($1::uuid, $2::uuid) AND town_b = greatest($1::uuid, $2::uuid)`, [
+        seelowId,
+        partner.id,
+      ]),
+    ).toEqual([{ kind: 'tandem' }]);
 
     const noResult = await seelow.post(`/api/tandems/${id}/conclude`).send({ tried: '', learnt: '' }).expect(400);
     expect(noResult.body.message).toMatch(/needs a short result/);
-    const done = await seelow.post(`/api/tandems/${id}/conclude`)
-      .send({ tried: 'Leerstandskataster nach dem Vorbild der Partnerstadt', learnt: 'Eigentümer früh ansprechen', topics: [topic.slug] }).expect(200);
-    expect(done.body).toMatchObject({ state: 'concluded', result: { tried: 'Leerstandskataster nach dem Vorbild der Partnerstadt', topics: [topic.slug] }, allowedActions: [] });
+    const done = await seelow
+      .post(`/api/tandems/${id}/conclude`)
+      .send({ tried: 'Leerstandskataster nach dem Vorbild der Partnerstadt', learnt: 'Eigentümer früh ansprechen', topics: [topic.slug] })
+      .expect(200);
+    expect(done.body).toMatchObject({
+      state: 'concluded',
+      result: { tried: 'Leerstandskataster nach dem Vorbild der Partnerstadt', topics: [topic.slug] },
+      allowedActions: [],
+    });
     await seelow.post(`/api/tandems/${id}/cancel`).send({ reason: 'zu spät' }).expect(409);
 
     // The timeline: one audit row per step, with who, from and to.
-    expect(done.body.timeline.map((e: { action: string; from: string | null; to: string; actor: string }) => [e.action, e.from, e.to, e.actor])).toEqual([
+    expect(
+      done.body.timeline.map((e: { action: string; from: string | null; to: string; actor: string }) => [e.action, e.from, e.to, e.actor]),
+    ).toEqual([
       ['requested', null, 'requested', 'requester'],
       ['accept', 'requested', 'accepted', 'partner'],
       ['approve', 'accepted', 'approved', 'office'],
@@ -131,13 +157,19 @@ describe('tandems from suggestion to result, and office proposals (real PostgreS
     const answer = mails.find((m) => m.subject === `${partner.name} hat Ihre Tandem-Anfrage abgelehnt`)!;
     expect(answer.text).toContain('Derzeit keine Kapazität im Rathaus.');
     // Asking again within 12 months is refused; the recomputation drops the pair from both lists.
-    expect((await seelow.post('/api/tandems').send({ partnerTownId: partner.id }).expect(409)).body.message).toBe('This pair was declined within the last 12 months');
+    expect((await seelow.post('/api/tandems').send({ partnerTownId: partner.id }).expect(409)).body.message).toBe(
+      'This pair was declined within the last 12 months',
+    );
     const [job] = await ds.query(`SELECT kind FROM pair_history WHERE kind = 'declined'`);
     expect(job.kind).toBe('declined');
     await computeMatching(t);
-    const after = (await seelow.get(`/api/towns/${seelowId}/suggestions`).expect(200)).body.suggestions.map((s: { partner: { id: string } }) => s.partner.id);
+    const after = (await seelow.get(`/api/towns/${seelowId}/suggestions`).expect(200)).body.suggestions.map(
+      (s: { partner: { id: string } }) => s.partner.id,
+    );
     expect(after).not.toContain(partner.id);
-    const theirs = (await pc.agent.get(`/api/towns/${partner.id}/suggestions`).expect(200)).body.suggestions.map((s: { partner: { id: string } }) => s.partner.id);
+    const theirs = (await pc.agent.get(`/api/towns/${partner.id}/suggestions`).expect(200)).body.suggestions.map(
+      (s: { partner: { id: string } }) => s.partner.id,
+    );
     expect(theirs).not.toContain(seelowId);
 
     // "Kein Interesse": no tandem, no mail, the pair rests as well.
@@ -145,7 +177,11 @@ describe('tandems from suggestion to result, and office proposals (real PostgreS
     const before = t.smtp.mails.length;
     await seelow.post('/api/tandems/dismissals').send({ partnerTownId: other }).expect(204);
     await computeMatching(t);
-    expect((await seelow.get(`/api/towns/${seelowId}/suggestions`).expect(200)).body.suggestions.map((s: { partner: { id: string } }) => s.partner.id)).not.toContain(other);
+    expect(
+      (await seelow.get(`/api/towns/${seelowId}/suggestions`).expect(200)).body.suggestions.map(
+        (s: { partner: { id: string } }) => s.partner.id,
+      ),
+    ).not.toContain(other);
     expect(await ds.query(`SELECT count(*)::int AS n FROM tandem WHERE town_b = $1`, [other])).toEqual([{ n: 0 }]);
     expect(t.smtp.mails.length).toBe(before);
   });
@@ -156,7 +192,8 @@ describe('tandems from suggestion to result, and office proposals (real PostgreS
        FROM matching_run r JOIN tandem_round_pair p ON p.run_id = r.id
        JOIN town ta ON ta.id = p.town_a JOIN municipality ma ON ma.ags = ta.ags JOIN town tb ON tb.id = p.town_b JOIN municipality mb ON mb.ags = tb.ags
        WHERE r.kind = 'tandem_round' AND r.is_current AND NOT EXISTS (SELECT 1 FROM tandem x WHERE x.town_a IN (p.town_a, p.town_b) OR x.town_b IN (p.town_a, p.town_b))
-       ORDER BY p.score DESC`);
+       ORDER BY p.score DESC`,
+    );
     expect(pairs.length).toBeGreaterThan(2);
     const p = pairs[0];
     const a = await contactOf(t, ds, p.townA, 'bgm@vorschlag-a.test');
@@ -168,30 +205,47 @@ describe('tandems from suggestion to result, and office proposals (real PostgreS
     const mailA = await t.smtp.waitFor((m) => addresses(m).includes(a.email));
     expect(mailA.subject).toBe(`Vorschlag der Geschäftsstelle: ein Tandem mit ${p.nameB}`);
     expect(mailA.text).toContain(`Vorschlag ansehen und beantworten: ${t.url}/tandems/${id}`);
-    expect((await t.smtp.waitFor((m) => addresses(m).includes(b.email))).subject).toBe(`Vorschlag der Geschäftsstelle: ein Tandem mit ${p.nameA}`);
+    expect((await t.smtp.waitFor((m) => addresses(m).includes(b.email))).subject).toBe(
+      `Vorschlag der Geschäftsstelle: ein Tandem mit ${p.nameA}`,
+    );
 
     const first = await a.agent.post(`/api/tandems/${id}/accept`).send({}).expect(200);
-    expect(first.body).toMatchObject({ state: 'proposed', acceptedByTownA: true, acceptedByTownB: false, waitingFor: `Antwort von ${p.nameB}` });
-    expect((await a.agent.post(`/api/tandems/${id}/accept`).send({}).expect(409)).body.message).toBe('Your town has already accepted this proposal');
+    expect(first.body).toMatchObject({
+      state: 'proposed',
+      acceptedByTownA: true,
+      acceptedByTownB: false,
+      waitingFor: `Antwort von ${p.nameB}`,
+    });
+    expect((await a.agent.post(`/api/tandems/${id}/accept`).send({}).expect(409)).body.message).toBe(
+      'Your town has already accepted this proposal',
+    );
     // What the weekly digest reads: B must still answer, A waits for B.
     const tandems = t.app.get(TandemsService);
     expect((await tandems.openForTown(p.townB)).map((x) => [x.id, x.state, x.waitingForTown])).toEqual([[id, 'proposed', true]]);
-    expect((await tandems.openForTown(p.townA)).map((x) => [x.id, x.state, x.waitingForTown, x.nameB])).toEqual([[id, 'proposed', false, p.nameB]]);
+    expect((await tandems.openForTown(p.townA)).map((x) => [x.id, x.state, x.waitingForTown, x.nameB])).toEqual([
+      [id, 'proposed', false, p.nameB],
+    ]);
     const second = await b.agent.post(`/api/tandems/${id}/accept`).send({}).expect(200);
     expect(second.body.state).toBe('active');
     const toA = await settledMailsTo(a.email);
-    expect(toA.map((m) => m.subject)).toEqual([`Vorschlag der Geschäftsstelle: ein Tandem mit ${p.nameB}`, `Tandem ${p.nameA} – ${p.nameB}: aktiv`]);
+    expect(toA.map((m) => m.subject)).toEqual([
+      `Vorschlag der Geschäftsstelle: ein Tandem mit ${p.nameB}`,
+      `Tandem ${p.nameA} – ${p.nameB}: aktiv`,
+    ]);
 
     // Sending the same pair again, or a pair outside the round, is refused.
-    expect((await office.post('/api/tandems/proposals').send({ townA: p.townA, townB: p.townB }).expect(409)).body.message)
-      .toBe('These two towns already have an open or active tandem');
+    expect((await office.post('/api/tandems/proposals').send({ townA: p.townA, townB: p.townB }).expect(409)).body.message).toBe(
+      'These two towns already have an open or active tandem',
+    );
     await office.post('/api/tandems/proposals').send({ townA: p.townA, townB: seelowId }).expect(409);
 
     const round = await office.post('/api/tandems/proposals/round').send({}).expect(200);
     const outcomes: { townA: string; townB: string; tandemId?: string; skipped?: string }[] = round.body.outcomes;
     expect(round.body.sent).toBe(outcomes.filter((o) => o.tandemId).length);
     expect(round.body.sent).toBeGreaterThan(0);
-    expect(outcomes.find((o) => o.townA === p.townA && o.townB === p.townB)!.skipped).toMatch(/already have an open or active tandem|no free tandem capacity/);
+    expect(outcomes.find((o) => o.townA === p.townA && o.townB === p.townB)!.skipped).toMatch(
+      /already have an open or active tandem|no free tandem capacity/,
+    );
     const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM tandem WHERE origin = 'office_proposal' AND state = 'proposed'`);
     expect(n).toBe(round.body.sent);
     // The office's list filters by state.
@@ -202,9 +256,21 @@ describe('tandems from suggestion to result, and office proposals (real PostgreS
 
   it('documents the tandem API in the OpenAPI document', async () => {
     const doc = (await request(t.url).get('/api/docs-json').expect(200)).body;
-    for (const path of ['/api/tandems', '/api/tandems/{id}', '/api/tandems/{id}/accept', '/api/tandems/{id}/decline', '/api/tandems/{id}/withdraw',
-      '/api/tandems/{id}/approve', '/api/tandems/{id}/reject', '/api/tandems/{id}/start', '/api/tandems/{id}/conclude', '/api/tandems/{id}/cancel',
-      '/api/tandems/proposals', '/api/tandems/proposals/round', '/api/tandems/dismissals']) {
+    for (const path of [
+      '/api/tandems',
+      '/api/tandems/{id}',
+      '/api/tandems/{id}/accept',
+      '/api/tandems/{id}/decline',
+      '/api/tandems/{id}/withdraw',
+      '/api/tandems/{id}/approve',
+      '/api/tandems/{id}/reject',
+      '/api/tandems/{id}/start',
+      '/api/tandems/{id}/conclude',
+      '/api/tandems/{id}/cancel',
+      '/api/tandems/proposals',
+      '/api/tandems/proposals/round',
+      '/api/tandems/dismissals',
+    ]) {
       expect({ path, documented: !!doc.paths[path] }).toEqual({ path, documented: true });
     }
     expect(doc.paths['/api/tandems'].post.tags).toEqual(['tandems']);

@@ -18,8 +18,21 @@ const load = <T>(file: string) => nodeRequire(join(DIST, file)) as T;
 /** Seeded synthetic towns: enough of them (≥ 2,000) that the pass really goes parallel. */
 function syntheticTowns(n: number, seed: number, mulberry32: typeof Prng.mulberry32): MatchTown[] {
   const rnd = mulberry32(seed);
-  const topics = ['innenstadt', 'leerstand', 'einzelhandel', 'wohnen', 'coworking', 'mobilitaet', 'klimaschutz', 'demografie', 'beteiligung', 'tourismus'];
-  const pick = (max: number) => [...new Set(Array.from({ length: Math.floor(rnd() * (max + 1)) }, () => topics[Math.floor(rnd() ** 2 * topics.length)]))];
+  const topics = [
+    'innenstadt',
+    'leerstand',
+    'einzelhandel',
+    'wohnen',
+    'coworking',
+    'mobilitaet',
+    'klimaschutz',
+    'demografie',
+    'beteiligung',
+    'tourismus',
+  ];
+  const pick = (max: number) => [
+    ...new Set(Array.from({ length: Math.floor(rnd() * (max + 1)) }, () => topics[Math.floor(rnd() ** 2 * topics.length)])),
+  ];
   return Array.from({ length: n }, (_, i) => ({
     id: `t${i}`,
     stateCode: String(1 + Math.floor(rnd() * 16)).padStart(2, '0'),

@@ -3,10 +3,29 @@ import { TestApp } from '../utils/boot-app';
 import { MatchingService } from '../../src/matching/matching.service';
 
 const STATES: Array<[string, string]> = [
-  ['01', 'Schleswig-Holstein'], ['03', 'Niedersachsen'], ['05', 'Nordrhein-Westfalen'], ['06', 'Hessen'], ['08', 'Baden-Württemberg'],
-  ['09', 'Bayern'], ['12', 'Brandenburg'], ['13', 'Mecklenburg-Vorpommern'], ['14', 'Sachsen'], ['16', 'Thüringen'],
+  ['01', 'Schleswig-Holstein'],
+  ['03', 'Niedersachsen'],
+  ['05', 'Nordrhein-Westfalen'],
+  ['06', 'Hessen'],
+  ['08', 'Baden-Württemberg'],
+  ['09', 'Bayern'],
+  ['12', 'Brandenburg'],
+  ['13', 'Mecklenburg-Vorpommern'],
+  ['14', 'Sachsen'],
+  ['16', 'Thüringen'],
 ];
-const NAMES = ['Müllrose', 'Großröhrsdorf', 'Bad Kösen', 'Jüterbog', 'Schöppenstedt', 'Nördlingen', 'Weißenfels', 'Füssen', 'Ölsnitz', 'Görlitz-Süd'];
+const NAMES = [
+  'Müllrose',
+  'Großröhrsdorf',
+  'Bad Kösen',
+  'Jüterbog',
+  'Schöppenstedt',
+  'Nördlingen',
+  'Weißenfels',
+  'Füssen',
+  'Ölsnitz',
+  'Görlitz-Süd',
+];
 const TOPICS = ['leerstand', 'mobilitaet', 'demografie', 'digitale-verwaltung', 'klimaschutz', 'tourismus'];
 
 export interface SeededTown {
@@ -19,7 +38,11 @@ export interface SeededTown {
  * Verified towns with profiles and confirmed contacts, written as the app would (directory row, town, topics,
  * challenges, experiences, contacts). Names carry umlauts on purpose. Verified a month ago unless told otherwise.
  */
-export async function seedTowns(db: Client, n: number, opts: { contactsPerTown?: number; prefix?: string; verifiedAgo?: string; offset?: number } = {}): Promise<SeededTown[]> {
+export async function seedTowns(
+  db: Client,
+  n: number,
+  opts: { contactsPerTown?: number; prefix?: string; verifiedAgo?: string; offset?: number } = {},
+): Promise<SeededTown[]> {
   const out: SeededTown[] = [];
   const per = opts.contactsPerTown ?? 1;
   const offset = opts.offset ?? 0;
@@ -40,8 +63,14 @@ export async function seedTowns(db: Client, n: number, opts: { contactsPerTown?:
     const townId = t.rows[0].id;
     const topics = [TOPICS[i % TOPICS.length], TOPICS[(i + 1) % TOPICS.length], TOPICS[(i * 3 + 2) % TOPICS.length]];
     for (const topic of new Set(topics)) await db.query(`INSERT INTO town_topic (town_id, topic_slug) VALUES ($1, $2)`, [townId, topic]);
-    await db.query(`INSERT INTO town_challenge (town_id, topic_slug, text, urgency) VALUES ($1, $2, 'Leerstand in der Innenstadt', 3)`, [townId, topics[0]]);
-    await db.query(`INSERT INTO town_experience (town_id, topic_slug, tried, outcome) VALUES ($1, $2, 'Bürgerbus', 'läuft')`, [townId, topics[1]]);
+    await db.query(`INSERT INTO town_challenge (town_id, topic_slug, text, urgency) VALUES ($1, $2, 'Leerstand in der Innenstadt', 3)`, [
+      townId,
+      topics[0],
+    ]);
+    await db.query(`INSERT INTO town_experience (town_id, topic_slug, tried, outcome) VALUES ($1, $2, 'Bürgerbus', 'läuft')`, [
+      townId,
+      topics[1],
+    ]);
     const contacts = [];
     for (let c = 0; c < per; c++) {
       const email = `${opts.prefix ?? 'kontakt'}${i}-${c}@stadt.test`;
@@ -60,7 +89,11 @@ export async function seedTowns(db: Client, n: number, opts: { contactsPerTown?:
 /** Runs the real suggestions computation and waits for it. */
 export async function computeSuggestions(t: TestApp): Promise<void> {
   const runId = await t.app.get(MatchingService).startRun('suggestions', { trigger: 'test' });
-  await pollUntil(async () => (await t.db.query(`SELECT status FROM matching_run WHERE id = $1`, [runId])).rows[0]?.status === 'done', 60_000, 'suggestions run');
+  await pollUntil(
+    async () => (await t.db.query(`SELECT status FROM matching_run WHERE id = $1`, [runId])).rows[0]?.status === 'done',
+    60_000,
+    'suggestions run',
+  );
 }
 
 /** Polls a condition until it holds; fails with the label after the deadline. */
@@ -98,9 +131,14 @@ export async function runState(db: Client, period: string): Promise<RunState | n
 /** Waits until every recipient of the week is decided and every promised digest is marked sent. */
 export async function waitForRunDone(db: Client, period: string, timeoutMs = 60_000): Promise<RunState> {
   let last: RunState | null = null;
-  await pollUntil(async () => {
-    last = await runState(db, period);
-    return !!last && last.status === 'fanned_out' && last.decided >= last.recipients && last.unsent === 0;
-  }, timeoutMs, `digest run ${period} done (last state ${JSON.stringify(last)})`, 200);
+  await pollUntil(
+    async () => {
+      last = await runState(db, period);
+      return !!last && last.status === 'fanned_out' && last.decided >= last.recipients && last.unsent === 0;
+    },
+    timeoutMs,
+    `digest run ${period} done (last state ${JSON.stringify(last)})`,
+    200,
+  );
   return last!;
 }

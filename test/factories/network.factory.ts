@@ -20,7 +20,10 @@ export async function insertNetwork(db: Client, n: number): Promise<string[]> {
   const ids = rows.map((r) => r.id as string);
   const pick = (i: number, k: number) => topics[(i * (k + 3) + k * 5) % topics.length];
   const tt = ids.flatMap((id, i) => [...new Set([pick(i, 0), pick(i, 1), pick(i, 2)])].map((slug) => [id, slug]));
-  await db.query(`INSERT INTO town_topic (town_id, topic_slug) SELECT * FROM unnest($1::uuid[], $2::varchar[])`, [tt.map((x) => x[0]), tt.map((x) => x[1])]);
+  await db.query(`INSERT INTO town_topic (town_id, topic_slug) SELECT * FROM unnest($1::uuid[], $2::varchar[])`, [
+    tt.map((x) => x[0]),
+    tt.map((x) => x[1]),
+  ]);
   await db.query(
     `INSERT INTO town_challenge (town_id, topic_slug, text, urgency) SELECT id, slug, 'Eine Herausforderung', 2 FROM unnest($1::uuid[], $2::varchar[]) AS u(id, slug)`,
     [ids, ids.map((_, i) => pick(i, 3))],

@@ -63,7 +63,12 @@ export async function bootApp(name: string, env: Record<string, string> = {}): P
     what: `the first matching run of ${name} to finish`,
   });
   return {
-    url: `http://127.0.0.1:${port}`, app, worker, smtp, db, databaseUrl,
+    url: `http://127.0.0.1:${port}`,
+    app,
+    worker,
+    smtp,
+    db,
+    databaseUrl,
     async close() {
       await worker.close();
       await app.close();

@@ -52,7 +52,8 @@ export function referenceMaxWeightMatching(nvertex: number, edgeList: ReadonlyAr
   const nbW2 = new Float64Array(2 * nedge);
   const fill = degree.slice(0, nvertex);
   for (let k = 0; k < nedge; k++) {
-    const qi = fill[ei[k]]++, qj = fill[ej[k]]++;
+    const qi = fill[ei[k]]++,
+      qj = fill[ej[k]]++;
     nbEnd[qi] = 2 * k + 1;
     nbV[qi] = ej[k];
     nbW2[qi] = 2 * ew[k];
@@ -107,7 +108,9 @@ export function referenceMaxWeightMatching(nvertex: number, edgeList: ReadonlyAr
   };
 
   const assignLabel = (w0: number, t0: number, p0: number) => {
-    let w = w0, t = t0, p = p0;
+    let w = w0,
+      t = t0,
+      p = p0;
     for (;;) {
       guard();
       const b = inblossom[w];
@@ -129,7 +132,8 @@ export function referenceMaxWeightMatching(nvertex: number, edgeList: ReadonlyAr
   const scanBlossom = (v0: number, w0: number): number => {
     const path: number[] = [];
     let base = -1;
-    let v = v0, w = w0;
+    let v = v0,
+      w = w0;
     while (v !== -1 || w !== -1) {
       guard();
       let b = inblossom[v];
@@ -156,7 +160,8 @@ export function referenceMaxWeightMatching(nvertex: number, edgeList: ReadonlyAr
   };
 
   const addBlossom = (base: number, k: number) => {
-    let v = ei[k], w = ej[k];
+    let v = ei[k],
+      w = ej[k];
     const bb = inblossom[base];
     let bv = inblossom[v];
     let bw = inblossom[w];
@@ -316,8 +321,12 @@ export function referenceMaxWeightMatching(nvertex: number, edgeList: ReadonlyAr
   };
 
   const augmentMatching = (k: number) => {
-    for (const [s0, p0] of [[ei[k], 2 * k + 1], [ej[k], 2 * k]]) {
-      let s = s0, p = p0;
+    for (const [s0, p0] of [
+      [ei[k], 2 * k + 1],
+      [ej[k], 2 * k],
+    ]) {
+      let s = s0,
+        p = p0;
       for (;;) {
         guard();
         const bs = inblossom[s];

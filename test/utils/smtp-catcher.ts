@@ -11,7 +11,10 @@ export class SmtpCatcher {
     disabledCommands: ['STARTTLS'],
     logger: false,
     onData: (stream, _session, callback) => {
-      simpleParser(stream).then((m) => { this.mails.push(m); callback(); }, callback);
+      simpleParser(stream).then((m) => {
+        this.mails.push(m);
+        callback();
+      }, callback);
     },
   });
   port = 0;

@@ -18,7 +18,9 @@ export async function waitFor<T>(
       lastError = err; // a probe may fail while the thing it watches starts; only the deadline decides
     }
     if (Date.now() >= until) {
-      const seen = lastError ? `last error: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)}` : `last value: ${JSON.stringify(last)}`;
+      const seen = lastError
+        ? `last error: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)}`
+        : `last value: ${JSON.stringify(last)}`;
       throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (${seen})`);
     }
     await new Promise((r) => setTimeout(r, intervalMs));

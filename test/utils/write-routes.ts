@@ -10,7 +10,9 @@ export const SOME_UUID = '00000000-0000-4000-8000-000000000000';
 
 /** Every state-changing route the running app has (from Express's router), route parameters filled with a UUID. */
 export function listWriteRoutes(app: NestExpressApplication): WriteRoute[] {
-  const router = app.getHttpAdapter().getInstance().router as { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> };
+  const router = app.getHttpAdapter().getInstance().router as {
+    stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }>;
+  };
   const out: WriteRoute[] = [];
   for (const layer of router.stack) {
     if (!layer.route) continue;

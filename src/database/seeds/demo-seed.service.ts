@@ -70,8 +70,15 @@ export class DemoSeedService {
   seed(opts: SeedOptions = {}): Promise<SeedSummary> {
     const log = opts.log ?? (() => undefined);
     return this.towns.transaction(async (m) => {
-      const { inserted: municipalitiesAdded } = await this.municipalities.upsert(m, DEMO_TOWNS.map((t) => t.municipality), 'fixture', 'keep');
-      log(`Demo: ${municipalitiesAdded} of ${DEMO_TOWNS.length} fixture municipalities added to the directory (the others were there already).`);
+      const { inserted: municipalitiesAdded } = await this.municipalities.upsert(
+        m,
+        DEMO_TOWNS.map((t) => t.municipality),
+        'fixture',
+        'keep',
+      );
+      log(
+        `Demo: ${municipalitiesAdded} of ${DEMO_TOWNS.length} fixture municipalities added to the directory (the others were there already).`,
+      );
 
       let townsCreated = 0;
       for (const { municipality, profile } of DEMO_TOWNS) {
@@ -81,7 +88,10 @@ export class DemoSeedService {
         if (!id) continue;
         townsCreated++;
         await this.towns.writeProfile(m, id, {
-          description: profile.description, capacity: profile.capacity, visibility: {}, topics: profile.topics,
+          description: profile.description,
+          capacity: profile.capacity,
+          visibility: {},
+          topics: profile.topics,
           challenges: profile.challenges.map((c) => ({ topicSlug: c.topic, text: c.text, urgency: c.urgency })),
           experiences: profile.experiences.map((e) => ({ topicSlug: e.topic, tried: e.tried, outcome: e.outcome })),
         });
@@ -90,13 +100,26 @@ export class DemoSeedService {
 
       // The demo mayor belongs to the demo Seelow only, never to a real registration of Seelow.
       const seelow = await this.towns.findDemoIdByAgs(m, SEELOW_AGS);
-      const logins = [await this.ensureLogin(m, { role: 'office', email: DEMO_OFFICE_EMAIL, name: 'Geschäftsstelle (Demo)', townId: null }, opts.resetPasswords)];
+      const logins = [
+        await this.ensureLogin(
+          m,
+          { role: 'office', email: DEMO_OFFICE_EMAIL, name: 'Geschäftsstelle (Demo)', townId: null },
+          opts.resetPasswords,
+        ),
+      ];
       if (seelow) {
-        logins.push(await this.ensureLogin(m, { role: 'town_contact', email: DEMO_MAYOR_EMAIL, name: 'Bürgermeister Seelow (Demo)', townId: seelow }, opts.resetPasswords));
+        logins.push(
+          await this.ensureLogin(
+            m,
+            { role: 'town_contact', email: DEMO_MAYOR_EMAIL, name: 'Bürgermeister Seelow (Demo)', townId: seelow },
+            opts.resetPasswords,
+          ),
+        );
       } else {
         log('Demo: Seelow is registered as a real town, so no demo mayor login was created.');
       }
-      for (const l of logins) log(`Demo: login ${l.email} ${l.password ? (opts.resetPasswords ? 'password reset' : 'created') : 'exists'}.`);
+      for (const l of logins)
+        log(`Demo: login ${l.email} ${l.password ? (opts.resetPasswords ? 'password reset' : 'created') : 'exists'}.`);
       return { municipalitiesAdded, townsCreated, logins };
     });
   }
@@ -115,7 +138,12 @@ export class DemoSeedService {
       return { role: u.role, email: u.email, password: plain };
     }
     await this.users.insertConfirmed(m, {
-      email: u.email, passwordHash, role: u.role, displayName: u.name, townId: u.townId, contactFunction: u.role === 'town_contact' ? 'mayor' : null,
+      email: u.email,
+      passwordHash,
+      role: u.role,
+      displayName: u.name,
+      townId: u.townId,
+      contactFunction: u.role === 'town_contact' ? 'mayor' : null,
     });
     return { role: u.role, email: u.email, password: plain };
   }
@@ -123,6 +151,9 @@ export class DemoSeedService {
 
 export function formatLogins(logins: DemoLogin[]): string {
   return logins
-    .map((l) => `  ${l.role === 'office' ? 'Geschäftsstelle' : 'Bürgermeister Seelow'}: ${l.email} / ${l.password ?? '(Passwort wurde beim ersten Seeding ausgegeben / printed at first seeding; neu setzen: --reset-passwords oder RESET_DEMO_PASSWORDS=true)'}`)
+    .map(
+      (l) =>
+        `  ${l.role === 'office' ? 'Geschäftsstelle' : 'Bürgermeister Seelow'}: ${l.email} / ${l.password ?? '(Passwort wurde beim ersten Seeding ausgegeben / printed at first seeding; neu setzen: --reset-passwords oder RESET_DEMO_PASSWORDS=true)'}`,
+    )
     .join('\n');
 }

@@ -47,7 +47,12 @@ export interface PreparedPass {
 const IS = 8;
 // Int32 layout per town: topics lo/hi 0–1, experiences lo/hi 2–3, challenges lo/hi 4–5 (setBit writes a high
 // word at its low field + 1), state 6, GEO 7 (1 with coordinates). The scan repeats it as literal locals.
-const I_TLO = 0, I_THI = 1, I_ELO = 2, I_CLO = 4, I_STATE = 6, I_GEO = 7;
+const I_TLO = 0,
+  I_THI = 1,
+  I_ELO = 2,
+  I_CLO = 4,
+  I_STATE = 6,
+  I_GEO = 7;
 const FS = 8;
 /**
  * F_CAP: 1 − unmetShare of all the town's challenges, the most one complement direction can reach.
@@ -55,7 +60,14 @@ const FS = 8;
  * preference): the great-circle distance is at least the north–south one, so 1 − |F_NORTH_i − F_NORTH_j| bounds the
  * distance similarity.
  */
-const F_LNP = 0, F_LND = 1, F_OWN = 2, F_CAP = 3, F_LAT = 4, F_LON = 5, F_DEG = 6, F_NORTH = 7;
+const F_LNP = 0,
+  F_LND = 1,
+  F_OWN = 2,
+  F_CAP = 3,
+  F_LAT = 4,
+  F_LON = 5,
+  F_DEG = 6,
+  F_NORTH = 7;
 
 export function buildFeatures(ctx: ScoringContext, towns: readonly MatchTown[], orig: Int32Array): PreparedPass {
   const n = towns.length;
@@ -79,13 +91,27 @@ export function buildFeatures(ctx: ScoringContext, towns: readonly MatchTown[], 
       const low = v & -v;
       const b = 31 - Math.clz32(low) + offset;
       // The IDF values are dyadic (see idfOf), so these sums are exact in any order, like the pair function's.
-      idf[tab + v] = idf[tab + (v ^ low)] + (b < topics.length && (chunk % 3 < 2 || b - offset < 10) ? ctx.idf.get(topics[b]) ?? 0 : 0);
+      idf[tab + v] = idf[tab + (v ^ low)] + (b < topics.length && (chunk % 3 < 2 || b - offset < 10) ? (ctx.idf.get(topics[b]) ?? 0) : 0);
     }
   }
-  const ints = new Int32Array(n * IS), floats = new Float64Array(n * FS), urg = new Int32Array(n * 4);
+  const ints = new Int32Array(n * IS),
+    floats = new Float64Array(n * FS),
+    urg = new Int32Array(n * 4);
   const w = ctx.weights;
   const near = ctx.raw.distancePreference === 'near' && w.distance > 0;
-  const W = Float64Array.of(w.sharedTopics, w.complement, w.size, w.situation, w.otherState, w.distance, near ? w.distance : 0, ctx.raw.nearKm, SIZE_SPAN, DENSITY_SPAN, SITUATION_MIN);
+  const W = Float64Array.of(
+    w.sharedTopics,
+    w.complement,
+    w.size,
+    w.situation,
+    w.otherState,
+    w.distance,
+    near ? w.distance : 0,
+    ctx.raw.nearKm,
+    SIZE_SPAN,
+    DENSITY_SPAN,
+    SITUATION_MIN,
+  );
   const setBit = (i: number, loField: number, b: number) => {
     if (b < 32) ints[i * IS + loField] |= 1 << b;
     else ints[i * IS + loField + 1] |= 1 << (b - 32);
@@ -99,14 +125,18 @@ export function buildFeatures(ctx: ScoringContext, towns: readonly MatchTown[], 
     // A topic's challenge counts once, at its highest urgency.
     let challenges = 0;
     for (const c of t.challenges) {
-      const b = bit.get(c.topic)!, u = urgencyOf(c.urgency), word = i * 4 + (b >>> 4), shift = (b & 15) * 2;
+      const b = bit.get(c.topic)!,
+        u = urgencyOf(c.urgency),
+        word = i * 4 + (b >>> 4),
+        shift = (b & 15) * 2;
       const had = (urg[word] >>> shift) & 3;
       if (had === 0) challenges++;
       if (u > had) urg[word] = (urg[word] & ~(3 << shift)) | (u << shift);
       setBit(i, I_CLO, b);
     }
     maxChallenges = Math.max(maxChallenges, challenges);
-    const b = i * IS, fb = i * FS;
+    const b = i * IS,
+      fb = i * FS;
     floats[fb + F_OWN] = idfSum(idf, ints[b + I_TLO], ints[b + I_THI]);
     floats[fb + F_LNP] = Math.log(effectivePopulation(t));
     floats[fb + F_LND] = Math.log(density(t));
@@ -128,16 +158,39 @@ export function buildFeatures(ctx: ScoringContext, towns: readonly MatchTown[], 
     for (let word = i * 4; word < i * 4 + 4; word++) for (let x = urg[word]; x !== 0; x >>>= 2) c[x & 3]++;
     floats[i * FS + F_CAP] = 1 - unmetShare(c[1], c[2], c[3]);
   }
-  return { n, orig, W, near, basis: ctx.raw.requireTopicalBasis !== false, wide: topics.length > 32, ints, floats, idf, unmet, K, urg, steps: Int32Array.of(0, K * K, K, 1) };
+  return {
+    n,
+    orig,
+    W,
+    near,
+    basis: ctx.raw.requireTopicalBasis !== false,
+    wide: topics.length > 32,
+    ints,
+    floats,
+    idf,
+    unmet,
+    K,
+    urg,
+    steps: Int32Array.of(0, K * K, K, 1),
+  };
 }
 
 export const idfSum = (tab: Float64Array, lo: number, hi: number) =>
-  tab[lo & 2047] + tab[2048 + ((lo >>> 11) & 2047)] + tab[4096 + (lo >>> 22)] + tab[6144 + (hi & 2047)] + tab[8192 + ((hi >>> 11) & 2047)] + tab[10240 + (hi >>> 22)];
+  tab[lo & 2047] +
+  tab[2048 + ((lo >>> 11) & 2047)] +
+  tab[4096 + (lo >>> 22)] +
+  tab[6144 + (hi & 2047)] +
+  tab[8192 + ((hi >>> 11) & 2047)] +
+  tab[10240 + (hi >>> 22)];
 
 /** The towns' numbers in row order (see rowOrder), for scanPass. */
 export function preparePass(ctx: ScoringContext, towns: readonly MatchTown[]): PreparedPass {
   const order = rowOrder(towns);
-  return buildFeatures(ctx, order.map((i) => towns[i]), Int32Array.from(order));
+  return buildFeatures(
+    ctx,
+    order.map((i) => towns[i]),
+    Int32Array.from(order),
+  );
 }
 
 /**
@@ -146,13 +199,16 @@ export function preparePass(ctx: ScoringContext, towns: readonly MatchTown[]): P
  * scanRows skips most later pairs. Results do not depend on the order (ties go to the lower original index).
  */
 export function rowOrder(towns: readonly MatchTown[]): number[] {
-  const challenged = new Map<string, number>(), experienced = new Map<string, number>();
+  const challenged = new Map<string, number>(),
+    experienced = new Map<string, number>();
   for (const t of towns) {
     for (const c of t.challenges) challenged.set(c.topic, (challenged.get(c.topic) ?? 0) + 1);
     for (const e of t.experiences) experienced.set(e.topic, (experienced.get(e.topic) ?? 0) + 1);
   }
-  const potential = towns.map((t) =>
-    t.experiences.reduce((s, e) => s + (challenged.get(e.topic) ?? 0), 0) + t.challenges.reduce((s, c) => s + (experienced.get(c.topic) ?? 0), 0));
+  const potential = towns.map(
+    (t) =>
+      t.experiences.reduce((s, e) => s + (challenged.get(e.topic) ?? 0), 0) +
+      t.challenges.reduce((s, c) => s + (experienced.get(c.topic) ?? 0), 0),
+  );
   return towns.map((_, i) => i).sort((a, b) => potential[b] - potential[a] || a - b);
 }
-

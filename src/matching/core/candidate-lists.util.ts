@@ -38,12 +38,25 @@ export function sharedPass(n: number, m: number): SharedPass {
     rows,
     floors: new Int32Array(sab(4 * n)).fill(-FIXED_ONE),
     locks: new Int32Array(sab(4 * n)),
-    out: { partner: new Int32Array(sab(4 * n * m)).fill(-1), score: new Float64Array(sab(8 * n * m)).fill(-1), count: new Int32Array(sab(4 * n)) },
+    out: {
+      partner: new Int32Array(sab(4 * n * m)).fill(-1),
+      score: new Float64Array(sab(8 * n * m)).fill(-1),
+      count: new Int32Array(sab(4 * n)),
+    },
   };
 }
 
 /** Into row t's list (town ot, partner other), under the town's lock when threads share the lists; updates t's threshold. */
-export function push(out: Candidates, m: number, floors: Int32Array, locks: Int32Array | null, t: number, ot: number, other: number, s: number): void {
+export function push(
+  out: Candidates,
+  m: number,
+  floors: Int32Array,
+  locks: Int32Array | null,
+  t: number,
+  ot: number,
+  other: number,
+  s: number,
+): void {
   if (locks !== null) lock(locks, t);
   const threshold = heapPush(out.score, out.partner, out.count, ot * m, m, ot, other, s);
   // Rounded down, so never above the list's m-th best score; -1 (not full) stays -1.
@@ -60,7 +73,16 @@ function lock(locks: Int32Array, t: number): void {
 }
 
 /** Fixed-size min-heap per town at [base, base+m): returns the new threshold (-1 while not full). */
-function heapPush(score: Float64Array, partner: Int32Array, count: Int32Array, base: number, m: number, i: number, j: number, s: number): number {
+function heapPush(
+  score: Float64Array,
+  partner: Int32Array,
+  count: Int32Array,
+  base: number,
+  m: number,
+  i: number,
+  j: number,
+  s: number,
+): number {
   let c = count[i];
   if (c < m) {
     let x = c;
@@ -86,7 +108,8 @@ function heapPush(score: Float64Array, partner: Int32Array, count: Int32Array, b
     if (l >= m) break;
     let c2 = l;
     const r = l + 1;
-    if (r < m && (score[base + r] < score[base + l] || (score[base + r] === score[base + l] && partner[base + r] > partner[base + l]))) c2 = r;
+    if (r < m && (score[base + r] < score[base + l] || (score[base + r] === score[base + l] && partner[base + r] > partner[base + l])))
+      c2 = r;
     const cs = score[base + c2];
     if (!(cs < s || (cs === s && partner[base + c2] > j))) break;
     score[base + x] = cs;

@@ -21,16 +21,24 @@ const ROW_BLOCK = 8;
  * lists), or the rows this thread claims from a SharedPass (returns its shared lists; complete once every thread
  * sharing it has returned).
  */
-export function scanPass(prep: PreparedPass, m: number, excluded: Set<number>, rows: { from: number; to: number } | SharedPass): Candidates {
+export function scanPass(
+  prep: PreparedPass,
+  m: number,
+  excluded: Set<number>,
+  rows: { from: number; to: number } | SharedPass,
+): Candidates {
   const n = prep.n;
   const shared = 'locks' in rows;
-  const out: Candidates = shared ? rows.out : { partner: new Int32Array(n * m).fill(-1), score: new Float64Array(n * m).fill(-1), count: new Int32Array(n) };
+  const out: Candidates = shared
+    ? rows.out
+    : { partner: new Int32Array(n * m).fill(-1), score: new Float64Array(n * m).fill(-1), count: new Int32Array(n) };
   if (n < 2 || m < 1) return out;
   const floors = shared ? rows.floors : new Int32Array(n).fill(-FIXED_ONE);
   const P: PassState = { f: prep, m, excluded, hasExcluded: excluded.size > 0, out, floors, locks: shared ? rows.locks : null };
   if (shared) {
     for (;;) {
-      const from = Atomics.add(rows.rows, 0, ROW_BLOCK), to = Math.min(Atomics.load(rows.rows, 1), from + ROW_BLOCK);
+      const from = Atomics.add(rows.rows, 0, ROW_BLOCK),
+        to = Math.min(Atomics.load(rows.rows, 1), from + ROW_BLOCK);
       if (from >= to) break;
       scanRows(P, from, to);
     }
@@ -39,4 +47,3 @@ export function scanPass(prep: PreparedPass, m: number, excluded: Set<number>, r
   }
   return out;
 }
-

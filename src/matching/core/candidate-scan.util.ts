@@ -32,7 +32,8 @@ const ROW_CHUNK = 256;
 export function scanRows(P: PassState, from: number, to: number): void {
   const { n, ints, floats, idf, W, near, wide } = P.f;
   for (let i = from; i < to; i++) {
-    for (let j = i + 1; j < n; j += ROW_CHUNK) scanRow(P, ints, floats, idf, W, P.floors, near, wide, i, j, j + ROW_CHUNK < n ? j + ROW_CHUNK : n);
+    for (let j = i + 1; j < n; j += ROW_CHUNK)
+      scanRow(P, ints, floats, idf, W, P.floors, near, wide, i, j, j + ROW_CHUNK < n ? j + ROW_CHUNK : n);
   }
 }
 
@@ -45,19 +46,62 @@ export function scanRows(P: PassState, from: number, to: number): void {
  * rarely taken paths live in scorePassing); the weights come from a Float64Array, so they stay unboxed doubles.
  * Each term is ≥ the pair's true component; the rounding differences are far below the 1e-9 margin.
  */
-function scanRow(P: PassState, I: Int32Array, F: Float64Array, T: Float64Array, W: Float64Array, Q: Int32Array, near: boolean, wide: boolean, i: number, jFrom: number, jTo: number): void {
-  const wS = W[0], wC = W[1], wZ = W[2], wSit = W[3], wO = W[4], wDmax = W[6], sizeSpan = W[8];
+function scanRow(
+  P: PassState,
+  I: Int32Array,
+  F: Float64Array,
+  T: Float64Array,
+  W: Float64Array,
+  Q: Int32Array,
+  near: boolean,
+  wide: boolean,
+  i: number,
+  jFrom: number,
+  jTo: number,
+): void {
+  const wS = W[0],
+    wC = W[1],
+    wZ = W[2],
+    wSit = W[3],
+    wO = W[4],
+    wDmax = W[6],
+    sizeSpan = W[8];
   // The layout again as literal locals: module-level consts are re-checked (temporal dead zone) at every use
   // in optimised code. The property tests compare with scorePair, so a mismatch would not go unnoticed.
-  const IS = 8, I_TLO = 0, I_THI = 1, I_ELO = 2, I_EHI = 3, I_CLO = 4, I_CHI = 5, I_STATE = 6;
-  const FS = 8, F_LNP = 0, F_OWN = 2, F_CAP = 3, F_NORTH = 7, SCALE = 1 / 2 ** 30;
-  const bi = i * IS, fi = i * FS;
-  const tl = I[bi + I_TLO], th = I[bi + I_THI], xl = I[bi + I_ELO], xh = I[bi + I_EHI], cal = I[bi + I_CLO], cah = I[bi + I_CHI], si = I[bi + I_STATE];
-  const lp = F[fi + F_LNP], own = F[fi + F_OWN], capI = F[fi + F_CAP], north = F[fi + F_NORTH];
+  const IS = 8,
+    I_TLO = 0,
+    I_THI = 1,
+    I_ELO = 2,
+    I_EHI = 3,
+    I_CLO = 4,
+    I_CHI = 5,
+    I_STATE = 6;
+  const FS = 8,
+    F_LNP = 0,
+    F_OWN = 2,
+    F_CAP = 3,
+    F_NORTH = 7,
+    SCALE = 1 / 2 ** 30;
+  const bi = i * IS,
+    fi = i * FS;
+  const tl = I[bi + I_TLO],
+    th = I[bi + I_THI],
+    xl = I[bi + I_ELO],
+    xh = I[bi + I_EHI],
+    cal = I[bi + I_CLO],
+    cah = I[bi + I_CHI],
+    si = I[bi + I_STATE];
+  const lp = F[fi + F_LNP],
+    own = F[fi + F_OWN],
+    capI = F[fi + F_CAP],
+    north = F[fi + F_NORTH];
   for (let j = jFrom; j < jTo; j++) {
-    const bj = j * IS, fj = j * FS;
-    let abHit = cal & I[bj + I_ELO], baHit = I[bj + I_CLO] & xl;
-    const il = tl & I[bj + I_TLO], so = si ^ I[bj + I_STATE];
+    const bj = j * IS,
+      fj = j * FS;
+    let abHit = cal & I[bj + I_ELO],
+      baHit = I[bj + I_CLO] & xl;
+    const il = tl & I[bj + I_TLO],
+      so = si ^ I[bj + I_STATE];
     // Shared topics exactly, as scorePassing computes them (table lookups are cheaper than a looser bound that
     // lets more pairs through). Two towns without topics give 0/0 = NaN, and a NaN bound lets the pair through.
     let inter = T[il & 2047] + T[2048 + ((il >>> 11) & 2047)] + T[4096 + (il >>> 22)];
@@ -68,13 +112,17 @@ function scanRow(P: PassState, I: Int32Array, F: Float64Array, T: Float64Array, 
       baHit |= I[bj + I_CHI] & xh;
       inter += T[6144 + (ih & 2047)] + T[8192 + ((ih >>> 11) & 2047)] + T[10240 + (ih >>> 22)];
     }
-    const fAb = (abHit | -abHit) >>> 31, fBa = (baHit | -baHit) >>> 31, fO = (so | -so) >>> 31;
+    const fAb = (abHit | -abHit) >>> 31,
+      fBa = (baHit | -baHit) >>> 31,
+      fO = (so | -so) >>> 31;
     const size = 1 - Math.abs(lp - F[fj + F_LNP]) / sizeSpan;
     // A direction's complement is at most what answering all of the town's challenges would give.
-    const a = fAb * capI, b = fBa * F[fj + F_CAP];
+    const a = fAb * capI,
+      b = fBa * F[fj + F_CAP];
     const union = own + F[fj + F_OWN] - inter;
     // The lower of the two thresholds (exactly: fixed-point values and their sums are exact doubles).
-    const mI = Q[i] * SCALE, mJ = Q[j] * SCALE;
+    const mI = Q[i] * SCALE,
+      mJ = Q[j] * SCALE;
     const thr = 0.5 * (mI + mJ - Math.abs(mI - mJ));
     // size: wZ · max(0, size), and (x + |x|)/2 is exact.
     let ub = wSit + wZ * (0.5 * (size + Math.abs(size))) + wO * fO + wC * (0.5 * (a + b) + 0.25 * Math.abs(a - b)) + wS * (inter / union);
@@ -96,18 +144,51 @@ function scanRow(P: PassState, I: Int32Array, F: Float64Array, T: Float64Array, 
 function scorePassing(P: PassState, i: number, j: number): void {
   const { f, excluded, hasExcluded, floors: Q } = P;
   const { n, ints: I, floats: F, idf: T, urg, steps, unmet, W, near, orig } = f;
-  const wS = W[0], wC = W[1], wZ = W[2], wSit = W[3], wO = W[4], wD = W[5], wDmax = W[6], nearKm = W[7], sizeSpan = W[8], densSpan = W[9], sitMin = W[10];
-  const IS = 8, I_TLO = 0, I_THI = 1, I_ELO = 2, I_EHI = 3, I_CLO = 4, I_CHI = 5, I_STATE = 6, I_GEO = 7;
-  const FS = 8, F_LNP = 0, F_LND = 1, F_OWN = 2, F_LAT = 4, F_LON = 5, F_DEG = 6, F_NORTH = 7, SCALE = 1 / 2 ** 30;
-  const bi = i * IS, bj = j * IS, fi = i * FS, fj = j * FS;
-  const abMask = I[bi + I_CLO] & I[bj + I_ELO], abMaskHi = I[bi + I_CHI] & I[bj + I_EHI];
-  const baMask = I[bj + I_CLO] & I[bi + I_ELO], baMaskHi = I[bj + I_CHI] & I[bi + I_EHI];
-  const il = I[bi + I_TLO] & I[bj + I_TLO], ih = I[bi + I_THI] & I[bj + I_THI];
+  const wS = W[0],
+    wC = W[1],
+    wZ = W[2],
+    wSit = W[3],
+    wO = W[4],
+    wD = W[5],
+    wDmax = W[6],
+    nearKm = W[7],
+    sizeSpan = W[8],
+    densSpan = W[9],
+    sitMin = W[10];
+  const IS = 8,
+    I_TLO = 0,
+    I_THI = 1,
+    I_ELO = 2,
+    I_EHI = 3,
+    I_CLO = 4,
+    I_CHI = 5,
+    I_STATE = 6,
+    I_GEO = 7;
+  const FS = 8,
+    F_LNP = 0,
+    F_LND = 1,
+    F_OWN = 2,
+    F_LAT = 4,
+    F_LON = 5,
+    F_DEG = 6,
+    F_NORTH = 7,
+    SCALE = 1 / 2 ** 30;
+  const bi = i * IS,
+    bj = j * IS,
+    fi = i * FS,
+    fj = j * FS;
+  const abMask = I[bi + I_CLO] & I[bj + I_ELO],
+    abMaskHi = I[bi + I_CHI] & I[bj + I_EHI];
+  const baMask = I[bj + I_CLO] & I[bi + I_ELO],
+    baMaskHi = I[bj + I_CHI] & I[bi + I_EHI];
+  const il = I[bi + I_TLO] & I[bj + I_TLO],
+    ih = I[bi + I_THI] & I[bj + I_THI];
   // The topical-basis rule (hasTopicalBasis): no shared topic and no challenge ↔ experience, no candidate.
   if (f.basis && (abMask | abMaskHi | baMask | baMaskHi | il | ih) === 0) return;
   const size = 1 - Math.abs(F[fi + F_LNP] - F[fj + F_LNP]) / sizeSpan;
   const other = I[bi + I_STATE] !== I[bj + I_STATE];
-  const mI = Q[i] * SCALE, mJ = Q[j] * SCALE;
+  const mI = Q[i] * SCALE,
+    mJ = Q[j] * SCALE;
   const thr = mI < mJ ? mI : mJ;
   const dist = 1 - Math.abs(F[fi + F_NORTH] - F[fj + F_NORTH]);
   let rest = wSit;
@@ -116,14 +197,22 @@ function scorePassing(P: PassState, i: number, j: number): void {
   if (other) rest += wO;
   let s = 0;
   if ((abMask | abMaskHi | baMask | baMaskHi) !== 0) {
-    let ab = 0, ba = 0;
+    let ab = 0,
+      ba = 0;
     if ((abMask | abMaskHi) !== 0) ab = 1 - unmet[unmetIndex(urg, i * 4, abMask, abMaskHi, steps)];
     if ((baMask | baMaskHi) !== 0) ba = 1 - unmet[unmetIndex(urg, j * 4, baMask, baMaskHi, steps)];
     s = wC * (0.75 * (ab > ba ? ab : ba) + 0.25 * (ab < ba ? ab : ba));
   }
-  const own = F[fi + F_OWN], oj = F[fj + F_OWN];
+  const own = F[fi + F_OWN],
+    oj = F[fj + F_OWN];
   if ((il | ih) !== 0) {
-    const inter = T[il & 2047] + T[2048 + ((il >>> 11) & 2047)] + T[4096 + (il >>> 22)] + T[6144 + (ih & 2047)] + T[8192 + ((ih >>> 11) & 2047)] + T[10240 + (ih >>> 22)];
+    const inter =
+      T[il & 2047] +
+      T[2048 + ((il >>> 11) & 2047)] +
+      T[4096 + (il >>> 22)] +
+      T[6144 + (ih & 2047)] +
+      T[8192 + ((ih >>> 11) & 2047)] +
+      T[10240 + (ih >>> 22)];
     s += wS * (inter / (own + oj - inter));
   }
   if (s + rest < thr - 1e-9) return;
@@ -132,7 +221,8 @@ function scorePassing(P: PassState, i: number, j: number): void {
   const dd = (F[fi + F_LND] - F[fj + F_LND]) / densSpan;
   const ad = dd < 0 ? -dd : dd;
   const dens = 1 - (ad < 1 ? ad : 1);
-  const di = F[fi + F_DEG], dj = F[fj + F_DEG];
+  const di = F[fi + F_DEG],
+    dj = F[fj + F_DEG];
   let sit = dens;
   if (di > 0 && dj > 0) {
     const dg = di - dj;
@@ -149,7 +239,8 @@ function scorePassing(P: PassState, i: number, j: number): void {
   const beatsI = s >= mI;
   const beatsJ = s >= mJ;
   if (beatsI || beatsJ) {
-    const oi = orig[i], oj2 = orig[j];
+    const oi = orig[i],
+      oj2 = orig[j];
     if (hasExcluded && excluded.has(oi < oj2 ? oi * n + oj2 : oj2 * n + oi)) return;
     if (beatsI) push(P.out, P.m, Q, P.locks, i, oi, oj2, s);
     if (beatsJ) push(P.out, P.m, Q, P.locks, j, oj2, oi, s);
@@ -169,4 +260,3 @@ function unmetIndex(urg: Int32Array, base: number, lo: number, hi: number, steps
   }
   return code;
 }
-

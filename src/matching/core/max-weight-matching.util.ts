@@ -138,7 +138,8 @@ class BlossomMatcher {
     const nbW2 = (this.nbW2 = new Float64Array(2 * nedge));
     const fill = degree.slice(0, n);
     for (let k = 0; k < nedge; k++) {
-      const qi = fill[ei[k]]++, qj = fill[ej[k]]++;
+      const qi = fill[ei[k]]++,
+        qj = fill[ej[k]]++;
       nbEnd[qi] = 2 * k + 1;
       nbV[qi] = ej[k];
       nbW2[qi] = 2 * ew[k];
@@ -260,7 +261,9 @@ class BlossomMatcher {
   private leastSlackToS(v: number): [number, number, number] {
     const { nbStart, nbV, nbEnd, nbW2, inblossom, label, dualvar, sgn, stamp, clock } = this;
     const bv = inblossom[v];
-    let best = -1, bestSlack = Infinity, bestP = -1;
+    let best = -1,
+      bestSlack = Infinity,
+      bestP = -1;
     const dv = this.dual(v);
     for (let q = nbStart[v]; q < nbStart[v + 1]; q++) {
       const x = nbV[q];
@@ -302,7 +305,9 @@ class BlossomMatcher {
    */
   private assignLabel(w0: number, t0: number, p0: number): void {
     const { inblossom, label, labelend, bestedge, treeOf, endpoint, queue, n } = this;
-    let w = w0, t = t0, p = p0;
+    let w = w0,
+      t = t0,
+      p = p0;
     for (;;) {
       this.guard();
       const b = inblossom[w];
@@ -336,7 +341,8 @@ class BlossomMatcher {
     const { inblossom, label, labelend, endpoint } = this;
     const path: number[] = [];
     let base = -1;
-    let v = v0, w = w0;
+    let v = v0,
+      w = w0;
     while (v !== -1 || w !== -1) {
       this.guard();
       let b = inblossom[v];
@@ -368,7 +374,8 @@ class BlossomMatcher {
    */
   private shrinkBlossom(base: number, k: number): void {
     const { inblossom, blossomparent, labelend, endpoint, label, n, ei, ej } = this;
-    let v = ei[k], w = ej[k];
+    let v = ei[k],
+      w = ej[k];
     const bb = inblossom[base];
     let bv = inblossom[v];
     let bw = inblossom[w];
@@ -561,8 +568,12 @@ class BlossomMatcher {
   /** Flips the augmenting path through edge k, from both of its ends back to their roots: two fewer free vertices. */
   private augment(k: number): void {
     const { inblossom, labelend, endpoint, mate, n } = this;
-    for (const [s0, p0] of [[this.ei[k], 2 * k + 1], [this.ej[k], 2 * k]]) {
-      let s = s0, p = p0;
+    for (const [s0, p0] of [
+      [this.ei[k], 2 * k + 1],
+      [this.ej[k], 2 * k],
+    ]) {
+      let s = s0,
+        p = p0;
       for (;;) {
         this.guard();
         const bs = inblossom[s];
@@ -619,7 +630,9 @@ class BlossomMatcher {
       this.setSign(v, 0);
       for (let q = nbStart[v]; q < nbStart[v + 1]; q++) allowedge[nbEnd[q] >> 1] = 0;
     }
-    const fixS: number[] = [], fixV: number[] = [], relink: number[] = [];
+    const fixS: number[] = [],
+      fixV: number[] = [],
+      relink: number[] = [];
     for (const v of D) {
       this.steps += nbStart[v + 1] - nbStart[v];
       this.guard();
@@ -671,7 +684,8 @@ class BlossomMatcher {
         }
       } else {
         const still = kept.filter((k) => {
-          const bi = inblossom[ei[k]], bj = inblossom[ej[k]];
+          const bi = inblossom[ei[k]],
+            bj = inblossom[ej[k]];
           return bi !== bj && label[bi] === 1 && label[bj] === 1;
         });
         this.blossombestedges[b] = still;
@@ -729,7 +743,8 @@ class BlossomMatcher {
           const base = this.scanBlossom(v, w);
           if (base >= 0) this.shrinkBlossom(base, k);
           else {
-            const r1 = treeOf[v], r2 = treeOf[w];
+            const r1 = treeOf[v],
+              r2 = treeOf[w];
             this.augment(k);
             this.dissolve(r1, r2);
             return;
@@ -763,7 +778,8 @@ class BlossomMatcher {
     let deltaedge = -1;
     let deltablossom = -1;
     while (heap2.size) {
-      const v = heap2.topA(), e = heap2.topB();
+      const v = heap2.topA(),
+        e = heap2.topB();
       if (label[inblossom[v]] === 0 && bestedge[v] === e && this.slack(e) + this.clock === heap2.topKey()) break;
       heap2.pop();
     }
@@ -777,9 +793,20 @@ class BlossomMatcher {
       }
     }
     while (heap3.size) {
-      const b = heap3.topA(), e = heap3.topB();
-      const bi = inblossom[ei[e]], bj = inblossom[ej[e]];
-      if (blossomparent[b] === -1 && label[b] === 1 && bestedge[b] === e && bi !== bj && label[bi] === 1 && label[bj] === 1 && this.slack(e) / 2 + this.clock === heap3.topKey()) break;
+      const b = heap3.topA(),
+        e = heap3.topB();
+      const bi = inblossom[ei[e]],
+        bj = inblossom[ej[e]];
+      if (
+        blossomparent[b] === -1 &&
+        label[b] === 1 &&
+        bestedge[b] === e &&
+        bi !== bj &&
+        label[bi] === 1 &&
+        label[bj] === 1 &&
+        this.slack(e) / 2 + this.clock === heap3.topKey()
+      )
+        break;
       heap3.pop();
     }
     if (heap3.size) {

@@ -41,7 +41,9 @@ export class MinHeap {
     const { keys, as, bs } = this;
     const n = --this.size;
     if (n === 0) return;
-    const key = keys[n], a = as[n], b = bs[n];
+    const key = keys[n],
+      a = as[n],
+      b = bs[n];
     let x = 0;
     for (;;) {
       let c = 2 * x + 1;

@@ -15,19 +15,31 @@ import { assignSuggestions, emptyCandidates, planSuggestions, SuggestionResult, 
  * assignSuggestions sorts them). This thread is busy while it scans, as with the one-thread pass. Falls back to
  * one thread where workers cannot load compiled code (e.g. under ts-jest/swc) or the input is small.
  */
-export async function candidateListsParallel(ctx: ScoringContext, towns: readonly MatchTown[], m: number, excluded: Set<number>, threads = availableParallelism()): Promise<Candidates> {
+export async function candidateListsParallel(
+  ctx: ScoringContext,
+  towns: readonly MatchTown[],
+  m: number,
+  excluded: Set<number>,
+  threads = availableParallelism(),
+): Promise<Candidates> {
   const n = towns.length;
   if (threads < 2 || n < 2000 || !__filename.endsWith('.js')) return candidateLists(ctx, towns, m, excluded);
   const prep = preparePass(ctx, towns);
   const pass = sharedPass(n, m);
   const done = new Int32Array(new SharedArrayBuffer(4));
   const keys = [...excluded];
-  const helpers = Array.from({ length: threads - 1 }, () => new Promise<void>((resolve, reject) => {
-    const worker = new Worker(__filename.replace(/parallel-candidates\.util\.js$/, 'candidate.worker.js'), { workerData: { prep, m, excluded: keys, pass, done } });
-    worker.once('message', () => resolve());
-    worker.once('error', reject);
-    worker.once('exit', (code) => code !== 0 && reject(new Error(`candidate worker exited with ${code}`)));
-  }));
+  const helpers = Array.from(
+    { length: threads - 1 },
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const worker = new Worker(__filename.replace(/parallel-candidates\.util\.js$/, 'candidate.worker.js'), {
+          workerData: { prep, m, excluded: keys, pass, done },
+        });
+        worker.once('message', () => resolve());
+        worker.once('error', reject);
+        worker.once('exit', (code) => code !== 0 && reject(new Error(`candidate worker exited with ${code}`)));
+      }),
+  );
   // This thread scans too, from the start, while the helpers boot.
   scanPass(prep, m, excluded, pass);
   await Promise.all(helpers);
@@ -36,7 +48,12 @@ export async function candidateListsParallel(ctx: ScoringContext, towns: readonl
   return pass.out;
 }
 
-export async function suggestPartnersParallel(ctx: ScoringContext, towns: readonly MatchTown[], rules: SuggestionRules, threads?: number): Promise<SuggestionResult> {
+export async function suggestPartnersParallel(
+  ctx: ScoringContext,
+  towns: readonly MatchTown[],
+  rules: SuggestionRules,
+  threads?: number,
+): Promise<SuggestionResult> {
   const { k, m, excluded } = planSuggestions(towns, rules);
   const cand = towns.length > 1 ? await candidateListsParallel(ctx, towns, m, excluded, threads) : emptyCandidates(towns.length);
   return assignSuggestions(ctx, towns, rules, k, m, excluded, cand);

@@ -40,7 +40,8 @@ export function withVisibleReasons<S extends Explained>(
   const byId = new Map(towns.map((t) => [t.id, t]));
   return suggestions.map((s) => {
     const hidden = hiddenByTown.get(s.partnerId);
-    const viewer = byId.get(s.townId), partner = byId.get(s.partnerId);
+    const viewer = byId.get(s.townId),
+      partner = byId.get(s.partnerId);
     if (!hidden?.size || !viewer || !partner) return s;
     const seen = scorePair(ctx, viewer, visiblePartOf(partner, hidden));
     const visible = new Map(seen.components.map((c) => [c.key, c.reason]));

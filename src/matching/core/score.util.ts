@@ -30,7 +30,8 @@ export const URGENCY_FACTOR = [1, 0.7, 0.4, 0.1];
 /** Urgency clamped to 1..3, so odd input cannot break the lookup tables. */
 export const urgencyOf = (u: number) => (u >= 3 ? 3 : u >= 2 ? 2 : 1);
 
-export const unmetShare = (c1: number, c2: number, c3: number) => URGENCY_FACTOR[1] ** c1 * URGENCY_FACTOR[2] ** c2 * URGENCY_FACTOR[3] ** c3;
+export const unmetShare = (c1: number, c2: number, c3: number) =>
+  URGENCY_FACTOR[1] ** c1 * URGENCY_FACTOR[2] ** c2 * URGENCY_FACTOR[3] ** c3;
 export const SIZE_SPAN = Math.log(4); // 4× the population → size similarity 0
 export const DENSITY_SPAN = Math.log(10);
 
@@ -81,8 +82,14 @@ function factsOf(t: MatchTown): TownFacts {
     for (const c of t.challenges) urgency.set(c.topic, Math.max(urgency.get(c.topic) ?? 0, urgencyOf(c.urgency)));
     const population = effectivePopulation(t);
     s = {
-      topics: new Set(t.topics), challenged: [...urgency.keys()], urgency: [...urgency.values()], experience: new Set(t.experiences.map((e) => e.topic)),
-      population, lnPopulation: Math.log(population), lnDensity: Math.log(density(t)), association: associationText(t),
+      topics: new Set(t.topics),
+      challenged: [...urgency.keys()],
+      urgency: [...urgency.values()],
+      experience: new Set(t.experiences.map((e) => e.topic)),
+      population,
+      lnPopulation: Math.log(population),
+      lnDensity: Math.log(density(t)),
+      association: associationText(t),
     };
     factsCache.set(t, s);
   }
@@ -91,8 +98,14 @@ function factsOf(t: MatchTown): TownFacts {
 
 // Destatis Gemeindeverband types, with the article the sentence needs.
 const ASSOCIATION_DE: Record<number, string> = {
-  51: 'zum Amt', 52: 'zur Samtgemeinde', 53: 'zur Verbandsgemeinde', 54: 'zur Verwaltungsgemeinschaft', 55: 'zur Kirchspielslandgemeinde',
-  56: 'zum Verwaltungsverband', 57: 'zur Verbandsgemeinde', 58: 'zur Verwaltungsgemeinschaft',
+  51: 'zum Amt',
+  52: 'zur Samtgemeinde',
+  53: 'zur Verbandsgemeinde',
+  54: 'zur Verwaltungsgemeinschaft',
+  55: 'zur Kirchspielslandgemeinde',
+  56: 'zum Verwaltungsverband',
+  57: 'zur Verbandsgemeinde',
+  58: 'zur Verwaltungsgemeinschaft',
 };
 function associationText(t: MatchTown): string {
   if (t.associationPopulation == null || t.associationPopulation === t.population) return '';
@@ -104,7 +117,8 @@ function associationText(t: MatchTown): string {
 
 /** A shared topic, or one town's challenge meeting the other's experience: what a tandem works on. */
 export function hasTopicalBasis(a: MatchTown, b: MatchTown): boolean {
-  const A = factsOf(a), B = factsOf(b);
+  const A = factsOf(a),
+    B = factsOf(b);
   for (const t of A.topics) if (B.topics.has(t)) return true;
   for (const t of A.challenged) if (B.experience.has(t)) return true;
   for (const t of B.challenged) if (A.experience.has(t)) return true;
@@ -116,8 +130,10 @@ export function hasTopicalBasis(a: MatchTown, b: MatchTown): boolean {
  * experience answers (most urgent first, then the rarer topic), else the rarest shared topic.
  */
 export function pairTopic(ctx: ScoringContext, a: MatchTown, b: MatchTown): string | null {
-  const A = factsOf(a), B = factsOf(b);
-  let best: string | null = null, bestRank = -1;
+  const A = factsOf(a),
+    B = factsOf(b);
+  let best: string | null = null,
+    bestRank = -1;
   const consider = (topic: string, rank: number) => {
     if (rank > bestRank || (rank === bestRank && best !== null && topic < best)) {
       best = topic;
@@ -125,15 +141,19 @@ export function pairTopic(ctx: ScoringContext, a: MatchTown, b: MatchTown): stri
     }
   };
   const idf = (t: string) => Math.min(9, ctx.idf.get(t) ?? 0);
-  for (let x = 0; x < A.challenged.length; x++) if (B.experience.has(A.challenged[x])) consider(A.challenged[x], 100 + 10 * A.urgency[x] + idf(A.challenged[x]));
-  for (let x = 0; x < B.challenged.length; x++) if (A.experience.has(B.challenged[x])) consider(B.challenged[x], 100 + 10 * B.urgency[x] + idf(B.challenged[x]));
+  for (let x = 0; x < A.challenged.length; x++)
+    if (B.experience.has(A.challenged[x])) consider(A.challenged[x], 100 + 10 * A.urgency[x] + idf(A.challenged[x]));
+  for (let x = 0; x < B.challenged.length; x++)
+    if (A.experience.has(B.challenged[x])) consider(B.challenged[x], 100 + 10 * B.urgency[x] + idf(B.challenged[x]));
   if (best === null) for (const t of A.topics) if (B.topics.has(t)) consider(t, idf(t));
   return best;
 }
 
 /** One direction of complement: how well `b`'s experience answers `a`'s challenges, in [0, 1). */
 function complementDirection(a: TownFacts, b: TownFacts): number {
-  let c1 = 0, c2 = 0, c3 = 0;
+  let c1 = 0,
+    c2 = 0,
+    c3 = 0;
   for (let x = 0; x < a.challenged.length; x++) {
     if (b.experience.has(a.challenged[x])) {
       const u = a.urgency[x];
@@ -173,7 +193,19 @@ interface Texts {
 const textsCache = new WeakMap<ScoringContext, Texts>();
 function textsOf(ctx: ScoringContext): Texts {
   let t = textsCache.get(ctx);
-  if (!t) textsCache.set(ctx, (t = { mine: new Map(), theirs: new Map(), shared: new Map(), sizes: new Map(), densities: new Map(), states: new Map(), km: new Map() }));
+  if (!t)
+    textsCache.set(
+      ctx,
+      (t = {
+        mine: new Map(),
+        theirs: new Map(),
+        shared: new Map(),
+        sizes: new Map(),
+        densities: new Map(),
+        states: new Map(),
+        km: new Map(),
+      }),
+    );
   return t;
 }
 const topicName = (ctx: ScoringContext, t: string) => ctx.topicNames[t] ?? t;
@@ -212,7 +244,8 @@ function answeredOffice(ctx: ScoringContext, text: string, a: TownFacts, b: Town
 }
 
 function sharedList(ctx: ScoringContext, a: TownFacts, b: TownFacts): string {
-  let list = '', first = true;
+  let list = '',
+    first = true;
   for (const t of a.topics) {
     if (!b.topics.has(t)) continue;
     list = first ? topicName(ctx, t) : list + ', ' + topicName(ctx, t);
@@ -235,7 +268,8 @@ function sharedText(ctx: ScoringContext, a: TownFacts, b: TownFacts): string {
  * counts up to 4× (SIZE_SPAN), so every pair with a size contribution gets one of these.
  */
 function sizeWords(pa: number, pb: number): string {
-  const ra = rough(pa), rb = rough(pb);
+  const ra = rough(pa),
+    rb = rough(pb);
   if (ra === rb) return `Beide ca. ${fmt(ra)} Einwohner`;
   const ratio = Math.max(pa, pb) / Math.min(pa, pb);
   const numbers = `ca. ${fmt(ra)} und ${fmt(rb)} Einwohner`;
@@ -251,17 +285,27 @@ function sizeText(ctx: ScoringContext, a: TownFacts, b: TownFacts): string {
 }
 
 function sizeOffice(a: TownFacts, b: TownFacts, nameA: string, nameB: string): string {
-  const ra = rough(a.population), rb = rough(b.population);
+  const ra = rough(a.population),
+    rb = rough(b.population);
   const ratio = Math.max(a.population, b.population) / Math.min(a.population, b.population);
   const numbers = `${nameA} ca. ${fmt(ra)}, ${nameB} ca. ${fmt(rb)} Einwohner`;
-  const text = ra === rb ? `${nameA} und ${nameB} beide ca. ${fmt(ra)} Einwohner`
-    : ratio < 1.5 ? `ähnlich groß (${numbers})` : `Größenverhältnis etwa 1:${Math.round(ratio)} (${numbers})`;
+  const text =
+    ra === rb
+      ? `${nameA} und ${nameB} beide ca. ${fmt(ra)} Einwohner`
+      : ratio < 1.5
+        ? `ähnlich groß (${numbers})`
+        : `Größenverhältnis etwa 1:${Math.round(ratio)} (${numbers})`;
   return text + (a.association ? '; ' + a.association : '') + (b.association ? '; ' + b.association : '');
 }
 
 function situationText(ctx: ScoringContext, da: number, db: number, densA: number, densB: number): string {
   if (da > 0 && da === db) return SAME_SITUATION_DE[da] ?? `ähnliche Lage (beide ${DEGURBA_DE[da]})`;
-  return cached2(textsOf(ctx).densities, rough(densA), rough(densB), () => `ähnliche Siedlungsdichte (ca. ${fmt(rough(densA))} und ${fmt(rough(densB))} Einwohner je km²)`);
+  return cached2(
+    textsOf(ctx).densities,
+    rough(densA),
+    rough(densB),
+    () => `ähnliche Siedlungsdichte (ca. ${fmt(rough(densA))} und ${fmt(rough(densB))} Einwohner je km²)`,
+  );
 }
 
 function situationOffice(da: number, db: number, densA: number, densB: number, nameA: string, nameB: string): string {
@@ -286,15 +330,43 @@ function distanceText(ctx: ScoringContext, km: number): string {
 
 /** The numbers of one pair, computed by pairValues into one reused object (no allocation per pair). */
 interface PairValues {
-  sharedS: number; sharedV: number; complementS: number; complementV: number; sizeS: number; sizeV: number;
-  situationS: number; situationV: number; otherStateS: number; otherStateV: number; distS: number; distV: number; km: number; score: number;
+  sharedS: number;
+  sharedV: number;
+  complementS: number;
+  complementV: number;
+  sizeS: number;
+  sizeV: number;
+  situationS: number;
+  situationV: number;
+  otherStateS: number;
+  otherStateV: number;
+  distS: number;
+  distV: number;
+  km: number;
+  score: number;
 }
-const scratch: PairValues = { sharedS: 0, sharedV: 0, complementS: 0, complementV: 0, sizeS: 0, sizeV: 0, situationS: 0, situationV: 0, otherStateS: 0, otherStateV: 0, distS: 0, distV: 0, km: 0, score: 0 };
+const scratch: PairValues = {
+  sharedS: 0,
+  sharedV: 0,
+  complementS: 0,
+  complementV: 0,
+  sizeS: 0,
+  sizeV: 0,
+  situationS: 0,
+  situationV: 0,
+  otherStateS: 0,
+  otherStateV: 0,
+  distS: 0,
+  distV: 0,
+  km: 0,
+  score: 0,
+};
 
 function pairValues(ctx: ScoringContext, viewer: MatchTown, other: MatchTown, A: TownFacts, B: TownFacts, v: PairValues): PairValues {
   const W = ctx.weights;
   // Shared topics: IDF-weighted Jaccard.
-  let inter = 0, union = 0;
+  let inter = 0,
+    union = 0;
   for (const t of A.topics) {
     const w = ctx.idf.get(t) ?? 0;
     union += w;
@@ -341,28 +413,63 @@ export function pairScore(ctx: ScoringContext, a: MatchTown, b: MatchTown): numb
  * third-person text naming both towns (reasonOffice). `topic` is what the pair would work on (pairTopic).
  * Runs once per final suggestion (about 100,000 per run): texts are looked up where their component counts, see Texts.
  */
-export function scorePair(ctx: ScoringContext, viewer: MatchTown, other: MatchTown, office = false): { score: number; components: ScoreComponent[]; topic: string | null } {
+export function scorePair(
+  ctx: ScoringContext,
+  viewer: MatchTown,
+  other: MatchTown,
+  office = false,
+): { score: number; components: ScoreComponent[]; topic: string | null } {
   const W = ctx.weights;
-  const A = factsOf(viewer), B = factsOf(other);
+  const A = factsOf(viewer),
+    B = factsOf(other);
   const v = pairValues(ctx, viewer, other, A, B, scratch);
-  const { complementS, complementV, sharedS, sharedV, sizeS, sizeV, situationS, situationV, otherStateS, otherStateV, distS, distV, km, score } = v;
-  const da = viewer.degurba ?? 0, db = other.degurba ?? 0;
+  const {
+    complementS,
+    complementV,
+    sharedS,
+    sharedV,
+    sizeS,
+    sizeV,
+    situationS,
+    situationV,
+    otherStateS,
+    otherStateV,
+    distS,
+    distV,
+    km,
+    score,
+  } = v;
+  const da = viewer.degurba ?? 0,
+    db = other.degurba ?? 0;
   const components: ScoreComponent[] = [
     {
-      key: 'complement', weight: W.complement, similarity: complementS, value: complementV,
+      key: 'complement',
+      weight: W.complement,
+      similarity: complementS,
+      value: complementV,
       reason: complementV > 0 ? answeredText(ctx, answeredText(ctx, '', A, B, true), B, A, false) : '',
     },
     { key: 'sharedTopics', weight: W.sharedTopics, similarity: sharedS, value: sharedV, reason: sharedV > 0 ? sharedText(ctx, A, B) : '' },
     { key: 'size', weight: W.size, similarity: sizeS, value: sizeV, reason: sizeV > 0 ? sizeText(ctx, A, B) : '' },
     {
-      key: 'situation', weight: W.situation, similarity: situationS, value: situationV,
+      key: 'situation',
+      weight: W.situation,
+      similarity: situationS,
+      value: situationV,
       reason: situationV > 0 ? situationText(ctx, da, db, density(viewer), density(other)) : '',
     },
-    { key: 'otherState', weight: W.otherState, similarity: otherStateS, value: otherStateV, reason: otherStateV > 0 ? stateText(ctx, other.stateName) : '' },
+    {
+      key: 'otherState',
+      weight: W.otherState,
+      similarity: otherStateS,
+      value: otherStateV,
+      reason: otherStateV > 0 ? stateText(ctx, other.stateName) : '',
+    },
     { key: 'distance', weight: W.distance, similarity: distS, value: distV, reason: distV > 0 ? distanceText(ctx, km) : '' },
   ];
   if (office) {
-    const na = viewer.name ?? 'Kommune A', nb = other.name ?? 'Kommune B';
+    const na = viewer.name ?? 'Kommune A',
+      nb = other.name ?? 'Kommune B';
     const texts: Record<string, string> = {
       complement: complementV > 0 ? answeredOffice(ctx, answeredOffice(ctx, '', A, B, na, nb), B, A, nb, na) : '',
       sharedTopics: sharedV > 0 ? `Gemeinsame Themen von ${na} und ${nb}: ${sharedList(ctx, A, B)}` : '',
@@ -378,6 +485,10 @@ export function scorePair(ctx: ScoringContext, viewer: MatchTown, other: MatchTo
 
 /** "Beide ca. 10.000 Einwohner · anderes Bundesland (Hessen) · …", strongest contribution first; the office's variant where asked for. */
 export function reasonLine(components: ScoreComponent[], perspective: 'town' | 'office' = 'town'): string {
-  const text = (c: ScoreComponent) => (perspective === 'office' ? c.reasonOffice ?? c.reason : c.reason);
-  return [...components].filter((c) => text(c)).sort((x, y) => y.value - x.value).map(text).join(' · ');
+  const text = (c: ScoreComponent) => (perspective === 'office' ? (c.reasonOffice ?? c.reason) : c.reason);
+  return [...components]
+    .filter((c) => text(c))
+    .sort((x, y) => y.value - x.value)
+    .map(text)
+    .join(' · ');
 }

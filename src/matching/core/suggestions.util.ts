@@ -67,7 +67,8 @@ function excludedPairs(towns: readonly MatchTown[], rules: SuggestionRules): Set
   const n = towns.length;
   const out = new Set<number>();
   const add = (a: string, b: string) => {
-    const i = index.get(a), j = index.get(b);
+    const i = index.get(a),
+      j = index.get(b);
     if (i === undefined || j === undefined) return;
     out.add(i < j ? i * n + j : j * n + i);
   };
@@ -99,18 +100,32 @@ export function planSuggestions(towns: readonly MatchTown[], rules: SuggestionRu
   return { k, m: Math.min(Math.max(k * 3, k + 10), Math.max(1, n - 1)), excluded: excludedPairs(towns, rules) };
 }
 
-export const emptyCandidates = (n: number): Candidates => ({ partner: new Int32Array(0), score: new Float64Array(0), count: new Int32Array(n) });
+export const emptyCandidates = (n: number): Candidates => ({
+  partner: new Int32Array(0),
+  score: new Float64Array(0),
+  count: new Int32Array(n),
+});
 
 /** Picks the suggestions from the candidate lists under the exposure cap (see suggestPartners). */
-export function assignSuggestions(ctx: ScoringContext, towns: readonly MatchTown[], rules: SuggestionRules, k: number, m: number, excluded: Set<number>, cand: Candidates): SuggestionResult {
+export function assignSuggestions(
+  ctx: ScoringContext,
+  towns: readonly MatchTown[],
+  rules: SuggestionRules,
+  k: number,
+  m: number,
+  excluded: Set<number>,
+  cand: Candidates,
+): SuggestionResult {
   const n = towns.length;
   // Each candidate list best first (score descending, then lower index), sorted in place in flat arrays:
   // insertion sort, as a list holds at most m (30) entries.
-  const partner = Int32Array.from(cand.partner), score = Float64Array.from(cand.score);
+  const partner = Int32Array.from(cand.partner),
+    score = Float64Array.from(cand.score);
   for (let i = 0; i < n; i++) {
     const base = i * m;
     for (let x = base + 1; x < base + cand.count[i]; x++) {
-      const s = score[x], p = partner[x];
+      const s = score[x],
+        p = partner[x];
       let y = x;
       for (; y > base && (score[y - 1] < s || (score[y - 1] === s && partner[y - 1] > p)); y--) {
         score[y] = score[y - 1];
@@ -122,7 +137,8 @@ export function assignSuggestions(ctx: ScoringContext, towns: readonly MatchTown
   }
   const exposure = new Int32Array(n);
   const limit = exposureLimits(towns, rules);
-  const chosen = new Int32Array(n * Math.max(k, 1)), chosenCount = new Int32Array(n);
+  const chosen = new Int32Array(n * Math.max(k, 1)),
+    chosenCount = new Int32Array(n);
   const cursor = new Int32Array(n);
   const taken = (i: number, j: number) => {
     for (let x = i * k; x < i * k + chosenCount[i]; x++) if (chosen[x] === j) return true;
@@ -149,7 +165,8 @@ export function assignSuggestions(ctx: ScoringContext, towns: readonly MatchTown
   }
   // Lists still short: their candidates went to others or were used up; the best partners still available.
   for (let i = 0; i < n; i++) {
-    if (chosenCount[i] < k) for (const j of bestAvailable(ctx, towns, i, k - chosenCount[i], exposure, limit, excluded, taken)) choose(i, j);
+    if (chosenCount[i] < k)
+      for (const j of bestAvailable(ctx, towns, i, k - chosenCount[i], exposure, limit, excluded, taken)) choose(i, j);
   }
   const suggestions: Suggestion[] = [];
   const uncovered: string[] = [];
@@ -164,17 +181,38 @@ export function assignSuggestions(ctx: ScoringContext, towns: readonly MatchTown
     }
     scored.sort((x, y) => y.score - x.score || x.j - y.j);
     for (let r = 0; r < scored.length; r++) {
-      suggestions.push({ townId: towns[i].id, partnerId: towns[scored[r].j].id, rank: r + 1, score: scored[r].score, components: scored[r].components, topic: scored[r].topic });
+      suggestions.push({
+        townId: towns[i].id,
+        partnerId: towns[scored[r].j].id,
+        rank: r + 1,
+        score: scored[r].score,
+        components: scored[r].components,
+        topic: scored[r].topic,
+      });
     }
   }
-  return { suggestions, profileEmpty: towns.filter(profileIsEmpty).map((t) => t.id), uncovered, full: towns.filter((_, i) => limit[i] === 0).map((t) => t.id) };
+  return {
+    suggestions,
+    profileEmpty: towns.filter(profileIsEmpty).map((t) => t.id),
+    uncovered,
+    full: towns.filter((_, i) => limit[i] === 0).map((t) => t.id),
+  };
 }
 
 /**
  * The best `count` partners of town i among all towns that are allowed (not excluded, a topical basis where the
  * rule is on), below their exposure limit and not yet in i's list; best first (score, then lower index).
  */
-function bestAvailable(ctx: ScoringContext, towns: readonly MatchTown[], i: number, count: number, exposure: Int32Array, limit: Int32Array, excluded: Set<number>, taken: (i: number, j: number) => boolean): number[] {
+function bestAvailable(
+  ctx: ScoringContext,
+  towns: readonly MatchTown[],
+  i: number,
+  count: number,
+  exposure: Int32Array,
+  limit: Int32Array,
+  excluded: Set<number>,
+  taken: (i: number, j: number) => boolean,
+): number[] {
   const n = towns.length;
   const basis = ctx.raw.requireTopicalBasis !== false;
   const best: { j: number; s: number }[] = [];
@@ -194,12 +232,18 @@ function bestAvailable(ctx: ScoringContext, towns: readonly MatchTown[], i: numb
 }
 
 /** The plain first version: score every allowed pair with the explainable function, sort, take k (no cap). For the benchmark. */
-export function baselineTopK(ctx: ScoringContext, towns: readonly MatchTown[], k: number, only?: number[]): { townId: string; partners: { id: string; score: number }[] }[] {
+export function baselineTopK(
+  ctx: ScoringContext,
+  towns: readonly MatchTown[],
+  k: number,
+  only?: number[],
+): { townId: string; partners: { id: string; score: number }[] }[] {
   return (only ?? towns.map((_, i) => i)).map((i) => {
     const scored: { id: string; score: number }[] = [];
     const basis = ctx.raw.requireTopicalBasis !== false;
     for (let j = 0; j < towns.length; j++) {
-      if (j !== i && (!basis || hasTopicalBasis(towns[i], towns[j]))) scored.push({ id: towns[j].id, score: scorePair(ctx, towns[i], towns[j]).score });
+      if (j !== i && (!basis || hasTopicalBasis(towns[i], towns[j])))
+        scored.push({ id: towns[j].id, score: scorePair(ctx, towns[i], towns[j]).score });
     }
     scored.sort((a, b) => b.score - a.score);
     return { townId: towns[i].id, partners: scored.slice(0, k) };
@@ -207,7 +251,12 @@ export function baselineTopK(ctx: ScoringContext, towns: readonly MatchTown[], k
 }
 
 /** The tandem round's input: every town's top-m candidates as one undirected edge list (each pair once). */
-export function candidateGraph(ctx: ScoringContext, towns: readonly MatchTown[], m: number, excluded: Set<number> = new Set()): [string, string, number][] {
+export function candidateGraph(
+  ctx: ScoringContext,
+  towns: readonly MatchTown[],
+  m: number,
+  excluded: Set<number> = new Set(),
+): [string, string, number][] {
   const n = towns.length;
   if (n < 2) return [];
   const mm = Math.min(m, n - 1);
@@ -227,6 +276,9 @@ export function candidateGraph(ctx: ScoringContext, towns: readonly MatchTown[],
 }
 
 /** Pair keys (i*n+j, i<j) of excluded pairs, for callers that build their own candidate set. */
-export function excludedPairKeys(towns: readonly MatchTown[], rules: Pick<SuggestionRules, 'tandemPairs' | 'declinedPairs' | 'now' | 'cooldownMonths'>): Set<number> {
+export function excludedPairKeys(
+  towns: readonly MatchTown[],
+  rules: Pick<SuggestionRules, 'tandemPairs' | 'declinedPairs' | 'now' | 'cooldownMonths'>,
+): Set<number> {
   return excludedPairs(towns, { k: 0, exposureCap: 0, ...rules });
 }

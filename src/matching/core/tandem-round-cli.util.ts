@@ -13,7 +13,13 @@ export function runTandemRoundCli(jsonText: string): string {
   }
   const { edges, capacity } = input as { edges: unknown[]; capacity?: unknown };
   edges.forEach((e, i) => {
-    if (!Array.isArray(e) || e.length !== 3 || !['string', 'number'].includes(typeof e[0]) || !['string', 'number'].includes(typeof e[1]) || typeof e[2] !== 'number') {
+    if (
+      !Array.isArray(e) ||
+      e.length !== 3 ||
+      !['string', 'number'].includes(typeof e[0]) ||
+      !['string', 'number'].includes(typeof e[1]) ||
+      typeof e[2] !== 'number'
+    ) {
       throw new Error(`edges[${i}] must be [a, b, weight] with string or number ids and a numeric weight`);
     }
   });

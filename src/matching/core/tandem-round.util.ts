@@ -38,10 +38,12 @@ export function tandemRound(edges: ReadonlyArray<WeightedEdge>, capacity: Record
   const weights = [...best.values()];
   const maxW = weights.reduce((m, w) => Math.max(m, w), 0);
   const scale = weights.every((w) => Number.isInteger(w)) && maxW <= 2 ** 40 ? 1 : Math.min(SCALE, 2 ** 40 / maxW);
-  const list = [...best.entries()].map(([k, w]) => {
-    const [a, b] = k.split('\u0000');
-    return { a, b, w, iw: Math.round(w * scale) };
-  }).filter((e) => e.iw > 0 && cap(e.a) > 0 && cap(e.b) > 0);
+  const list = [...best.entries()]
+    .map(([k, w]) => {
+      const [a, b] = k.split('\u0000');
+      return { a, b, w, iw: Math.round(w * scale) };
+    })
+    .filter((e) => e.iw > 0 && cap(e.a) > 0 && cap(e.b) > 0);
 
   const chosen: typeof list = [];
   if (list.every((e) => cap(e.a) === 1 && cap(e.b) === 1)) {
@@ -58,11 +60,16 @@ export function tandemRound(edges: ReadonlyArray<WeightedEdge>, capacity: Record
     for (const e of list) for (const id of [e.a, e.b]) degree.set(id, (degree.get(id) ?? 0) + 1);
     const copies = new Map<string, number[]>();
     let n = 0;
-    for (const [id, d] of degree) copies.set(id, Array.from({ length: Math.min(cap(id), d) }, () => n++));
+    for (const [id, d] of degree)
+      copies.set(
+        id,
+        Array.from({ length: Math.min(cap(id), d) }, () => n++),
+      );
     const triples: [number, number, number][] = [];
     const gadget: [number, number][] = [];
     for (const e of list) {
-      const eu = n++, ev = n++;
+      const eu = n++,
+        ev = n++;
       gadget.push([eu, ev]);
       for (const c of copies.get(e.a)!) triples.push([c, eu, e.iw]);
       for (const c of copies.get(e.b)!) triples.push([c, ev, e.iw]);

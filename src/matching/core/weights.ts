@@ -48,8 +48,10 @@ export function validateWeights(w: Partial<Record<string, unknown>>): string[] {
   if (w.distancePreference !== undefined && w.distancePreference !== 'near' && w.distancePreference !== 'none') {
     errors.push('distancePreference must be "near" or "none"');
   }
-  if (w.requireTopicalBasis !== undefined && typeof w.requireTopicalBasis !== 'boolean') errors.push('requireTopicalBasis must be true or false');
-  if (w.nearKm !== undefined && (typeof w.nearKm !== 'number' || !(w.nearKm >= 10 && w.nearKm <= 1000))) errors.push('nearKm must be between 10 and 1000');
+  if (w.requireTopicalBasis !== undefined && typeof w.requireTopicalBasis !== 'boolean')
+    errors.push('requireTopicalBasis must be true or false');
+  if (w.nearKm !== undefined && (typeof w.nearKm !== 'number' || !(w.nearKm >= 10 && w.nearKm <= 1000)))
+    errors.push('nearKm must be between 10 and 1000');
   if (!errors.length) {
     const merged = { ...DEFAULT_WEIGHTS, ...w };
     if (activeWeightSum(merged) <= 0) errors.push('at least one weight must be greater than 0');

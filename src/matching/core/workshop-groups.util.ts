@@ -119,7 +119,12 @@ class Grouping {
  * Placement comes first: no town is left out while it fits into a group or the unplaced towns can form one;
  * each left-out town gets the reason that holds for it. Deterministic for a given seed (Fisher–Yates orders).
  */
-export function workshopGroups(ctx: ScoringContext, towns: readonly MatchTown[], theme: string, options: Partial<WorkshopOptions> = {}): WorkshopResult {
+export function workshopGroups(
+  ctx: ScoringContext,
+  towns: readonly MatchTown[],
+  theme: string,
+  options: Partial<WorkshopOptions> = {},
+): WorkshopResult {
   const o = { ...DEFAULT_WORKSHOP_OPTIONS, ...options };
   if (o.minSize < 2 || o.maxSize < o.minSize) throw new Error('group sizes must satisfy 2 ≤ minSize ≤ maxSize');
   const rnd = mulberry32(o.seed);
@@ -134,10 +139,12 @@ export function workshopGroups(ctx: ScoringContext, towns: readonly MatchTown[],
   // Several starts (the greedy one, then randomised ones with a random number of groups), each searched to a
   // local optimum; the best counts. Fewer for large themes, where one search already takes a while.
   const restarts = o.restarts ?? (n <= 100 ? 8 : n <= 300 ? 3 : 1);
-  let G: Grouping | null = null, best = -Infinity;
+  let G: Grouping | null = null,
+    best = -Infinity;
   for (let r = 0; r < Math.max(1, restarts); r++) {
     // Own PRNGs per start and for its search, so a start does not depend on how far earlier searches went.
-    const startRnd = mulberry32((o.seed * 7919 + r * 104729) | 0), searchRnd = mulberry32((o.seed * 6007 + r * 15485863 + 1) | 0);
+    const startRnd = mulberry32((o.seed * 7919 + r * 104729) | 0),
+      searchRnd = mulberry32((o.seed * 6007 + r * 15485863 + 1) | 0);
     const H = new Grouping(n, w, st, Math.max(1, stateIdx.size), exp, o, slots);
     if (r === 0) greedyStart(H, rnd);
     else randomStart(H, startRnd);
@@ -147,8 +154,16 @@ export function workshopGroups(ctx: ScoringContext, towns: readonly MatchTown[],
     const passes = o.maxPasses ?? 20;
     for (let pass = 0; pass < passes; pass++) {
       let improved = false;
-      for (const i of shuffle(cand.map((_, x) => x), searchRnd)) if (improveTown(H, i)) improved = true;
-      for (const g of shuffle(Array.from({ length: H.slots }, (_, x) => x), searchRnd)) if (H.size(g) > 0 && dissolve(H, g)) improved = true;
+      for (const i of shuffle(
+        cand.map((_, x) => x),
+        searchRnd,
+      ))
+        if (improveTown(H, i)) improved = true;
+      for (const g of shuffle(
+        Array.from({ length: H.slots }, (_, x) => x),
+        searchRnd,
+      ))
+        if (H.size(g) > 0 && dissolve(H, g)) improved = true;
       if (place(H, searchRnd)) improved = true;
       if (!improved) break;
     }
@@ -159,7 +174,8 @@ export function workshopGroups(ctx: ScoringContext, towns: readonly MatchTown[],
   if (!G) throw new Error('unreachable: at least one start');
 
   const groups: WorkshopGroup[] = [];
-  for (let g = 0; g < G.slots; g++) if (G.size(g) > 0) groups.push({ townIds: [...G.members[g]].sort((a, b) => a - b).map((i) => cand[i].id), score: G.total(g) });
+  for (let g = 0; g < G.slots; g++)
+    if (G.size(g) > 0) groups.push({ townIds: [...G.members[g]].sort((a, b) => a - b).map((i) => cand[i].id), score: G.total(g) });
   groups.sort((a, b) => b.score - a.score || (a.townIds[0] < b.townIds[0] ? -1 : 1));
   const unplaced = cand.map((_, i) => i).filter((i) => G.groupOf[i] < 0);
   const leftOut = unplaced.map((i) => ({ townId: cand[i].id, reason: leftOutReason(G, cand, i, unplaced, stateIdx.size) }));
@@ -175,10 +191,14 @@ function greedyStart(G: Grouping, rnd: () => number): void {
     for (let j = 0; j < n; j++) s += w[i * n + j];
     return s;
   };
-  const seeds = Array.from({ length: n }, (_, i) => i).filter((i) => exp[i]).sort((a, b) => strength(b) - strength(a) || a - b);
+  const seeds = Array.from({ length: n }, (_, i) => i)
+    .filter((i) => exp[i])
+    .sort((a, b) => strength(b) - strength(a) || a - b);
   for (const s of seeds.slice(0, G.slots)) G.add(s, G.freeSlot());
   for (;;) {
-    let best = -1, bestG = -1, bestGain = -Infinity;
+    let best = -1,
+      bestG = -1,
+      bestGain = -Infinity;
     for (let i = 0; i < n; i++) {
       if (G.groupOf[i] >= 0) continue;
       for (let g = 0; g < G.slots; g++) {
@@ -194,13 +214,17 @@ function greedyStart(G: Grouping, rnd: () => number): void {
 
 /** A randomised start: a random number of groups around random experienced seeds, the other towns in random order where they add most. */
 function randomStart(G: Grouping, rnd: () => number): void {
-  const order = shuffle(Array.from({ length: G.n }, (_, i) => i), rnd);
+  const order = shuffle(
+    Array.from({ length: G.n }, (_, i) => i),
+    rnd,
+  );
   const seeds = order.filter((i) => G.exp[i]);
   const count = 1 + Math.floor(rnd() * Math.min(seeds.length, G.slots));
   for (const s of seeds.slice(0, count)) G.add(s, G.freeSlot());
   for (const i of order) {
     if (G.groupOf[i] >= 0) continue;
-    let best = -1, bestV = -Infinity;
+    let best = -1,
+      bestV = -Infinity;
     for (let g = 0; g < G.slots; g++) {
       if (G.size(g) === 0 || !G.fits(g, i)) continue;
       if (G.affinity(i, g) > bestV) [bestV, best] = [G.affinity(i, g), g];
@@ -214,7 +238,9 @@ function improveTown(G: Grouping, i: number): boolean {
   const A = G.groupOf[i];
   if (A < 0) return false;
   const { n, w } = G;
-  let bestDelta = EPS, kind = 0, target = -1;
+  let bestDelta = EPS,
+    kind = 0,
+    target = -1;
   const leave = G.affinity(i, A);
   if (G.canGive(A, i)) {
     for (let B = 0; B < G.slots; B++) {
@@ -242,7 +268,8 @@ function improveTown(G: Grouping, i: number): boolean {
     G.add(i, target);
     return true;
   }
-  const j = target, B = G.groupOf[j];
+  const j = target,
+    B = G.groupOf[j];
   G.remove(i);
   if (B >= 0) G.remove(j);
   G.add(j, A);
@@ -258,7 +285,8 @@ function dissolve(G: Grouping, g: number): boolean {
   let gain = 0;
   for (const i of members) G.remove(i);
   for (const i of members) {
-    let best = -1, bestV = -Infinity;
+    let best = -1,
+      bestV = -Infinity;
     for (let B = 0; B < G.slots; B++) {
       if (B === g || G.size(B) === 0 || !G.fits(B, i)) continue;
       const v = G.affinity(i, B);
@@ -284,9 +312,13 @@ function place(G: Grouping, rnd: () => number): boolean {
   let changed = false;
   for (let again = true; again;) {
     again = false;
-    const unplaced = shuffle(Array.from({ length: G.n }, (_, i) => i).filter((i) => G.groupOf[i] < 0), rnd);
+    const unplaced = shuffle(
+      Array.from({ length: G.n }, (_, i) => i).filter((i) => G.groupOf[i] < 0),
+      rnd,
+    );
     for (const i of unplaced) {
-      let best = -1, bestV = -Infinity;
+      let best = -1,
+        bestV = -Infinity;
       for (let g = 0; g < G.slots; g++) {
         if (G.size(g) === 0 || !G.fits(g, i)) continue;
         if (G.affinity(i, g) > bestV) [bestV, best] = [G.affinity(i, g), g];
@@ -321,7 +353,8 @@ function openGroup(G: Grouping): boolean {
     take(seed);
     for (const pool of [unplaced, spare]) {
       while (G.size(g) < G.o.maxSize && (pool === unplaced || G.size(g) < G.o.minSize)) {
-        let best = -1, bestV = -Infinity;
+        let best = -1,
+          bestV = -Infinity;
         for (const i of pool) {
           if (G.groupOf[i] === g || !G.stateFree(g, i)) continue;
           if (G.groupOf[i] >= 0 && !G.canGive(G.groupOf[i], i)) continue;
@@ -350,7 +383,8 @@ function leftOutReason(G: Grouping, cand: readonly MatchTown[], i: number, unpla
   const groups = Array.from({ length: G.slots }, (_, g) => g).filter((g) => G.size(g) > 0);
   if (!groups.length) {
     if (expTotal === 0) return 'Keine Kommune mit Erfahrung in diesem Thema: ohne sie entsteht keine Gruppe.';
-    if (n < o.minSize) return `Zu wenige Kommunen für eine Gruppe: ${n} arbeiten an diesem Thema, eine Gruppe braucht mindestens ${o.minSize}.`;
+    if (n < o.minSize)
+      return `Zu wenige Kommunen für eine Gruppe: ${n} arbeiten an diesem Thema, eine Gruppe braucht mindestens ${o.minSize}.`;
     if (o.distinctStates && stateCount < o.minSize) {
       return `Die ${n} Kommunen zu diesem Thema kommen aus nur ${stateCount} Bundesländern; eine Gruppe braucht mindestens ${o.minSize} Kommunen aus verschiedenen Bundesländern.`;
     }
@@ -360,8 +394,10 @@ function leftOutReason(G: Grouping, cand: readonly MatchTown[], i: number, unpla
   const full = groups.every((g) => G.size(g) >= o.maxSize);
   const sameState = groups.every((g) => !G.stateFree(g, i));
   const stateName = cand[i].stateName;
-  const here = full ? `Alle Gruppen sind voll (je ${o.maxSize} Kommunen)`
-    : sameState ? `Jede Gruppe hat bereits eine Kommune aus ${stateName}`
+  const here = full
+    ? `Alle Gruppen sind voll (je ${o.maxSize} Kommunen)`
+    : sameState
+      ? `Jede Gruppe hat bereits eine Kommune aus ${stateName}`
       : `Jede Gruppe ist voll (${o.maxSize} Kommunen) oder hat bereits eine Kommune aus ${stateName}`;
   const why = unplaced.some((x) => G.exp[x])
     ? o.distinctStates

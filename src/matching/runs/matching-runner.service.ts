@@ -52,7 +52,9 @@ export class MatchingRunner {
       tandemPairs: history.filter((h) => h.kind === 'tandem').map((h) => [h.townA, h.townB] as const),
       declinedPairs: history.filter((h) => h.kind === 'declined').map((h) => ({ a: h.townA, b: h.townB, at: new Date(h.at) })),
       officeOnly: officeOnlyFields(rows),
-      fingerprint: createHash('sha256').update(JSON.stringify({ towns, history, weights, seed: run.seed, theme: run.theme })).digest('hex'),
+      fingerprint: createHash('sha256')
+        .update(JSON.stringify({ towns, history, weights, seed: run.seed, theme: run.theme }))
+        .digest('hex'),
     };
   }
 
@@ -68,6 +70,9 @@ export class MatchingRunner {
 }
 
 /** Per town, the reason-relevant fields it keeps for the office. */
-const officeOnlyFields = (rows: TownRow[]): Map<string, Set<ReasonField>> => new Map(rows
-  .map((t) => [t.id, new Set(REASON_FIELDS.filter((f) => t.visibility?.[f] === 'office'))] as const)
-  .filter(([, hidden]) => hidden.size > 0));
+const officeOnlyFields = (rows: TownRow[]): Map<string, Set<ReasonField>> =>
+  new Map(
+    rows
+      .map((t) => [t.id, new Set(REASON_FIELDS.filter((f) => t.visibility?.[f] === 'office'))] as const)
+      .filter(([, hidden]) => hidden.size > 0),
+  );

@@ -12,7 +12,10 @@ const TABLES = ['matching_suggestion', 'tandem_round_pair', 'workshop_proposal']
 export class RunPruningService {
   private readonly logger = new Logger(RunPruningService.name);
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, private readonly repo: MatchingRepository) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly repo: MatchingRepository,
+  ) {}
 
   async prune(batch?: number): Promise<{ runs: number; rows: number }> {
     let runs = 0;

@@ -16,13 +16,24 @@ export class SuggestionsRunHandler implements RunHandler {
 
   async handle(run: RunRow, { ctx, towns, tandemPairs, declinedPairs, officeOnly, fingerprint }: RunInput): Promise<void> {
     const r = await suggestPartnersParallel(ctx, towns, {
-      k: SUGGESTIONS_K, exposureCap: EXPOSURE_CAP, tandemPairs, declinedPairs, cooldownMonths: COOLDOWN_MONTHS, freeCapacity: freeCapacity(towns, tandemPairs),
+      k: SUGGESTIONS_K,
+      exposureCap: EXPOSURE_CAP,
+      tandemPairs,
+      declinedPairs,
+      cooldownMonths: COOLDOWN_MONTHS,
+      freeCapacity: freeCapacity(towns, tandemPairs),
     });
     // Stored reasons are read by the towns themselves: none may disclose a partner's office-only field.
     const suggestions = withVisibleReasons(ctx, towns, r.suggestions, officeOnly);
     const summary: SuggestionsSummary = {
-      towns: towns.length, suggestions: r.suggestions.length, profileEmpty: r.profileEmpty.length, uncovered: r.uncovered, full: r.full.length,
+      towns: towns.length,
+      suggestions: r.suggestions.length,
+      profileEmpty: r.profileEmpty.length,
+      uncovered: r.uncovered,
+      full: r.full.length,
     };
-    await this.repo.completeRun(run.id, 'suggestions', { fingerprint, summary }, (m) => this.repo.insertSuggestions(m, run.id, suggestions));
+    await this.repo.completeRun(run.id, 'suggestions', { fingerprint, summary }, (m) =>
+      this.repo.insertSuggestions(m, run.id, suggestions),
+    );
   }
 }

@@ -27,9 +27,13 @@ export class TandemRoundRunHandler implements RunHandler {
     });
     const matched = new Set(pairs.flatMap((p) => [p.townA, p.townB]));
     const hasCandidate = new Set(edges.flatMap(([a, b]) => [String(a), String(b)]));
-    const why = (id: string): UnmatchedReason => (free[id] === 0 ? 'no_capacity' : !hasCandidate.has(id) ? 'no_allowed_partner' : 'outscored');
+    const why = (id: string): UnmatchedReason =>
+      free[id] === 0 ? 'no_capacity' : !hasCandidate.has(id) ? 'no_allowed_partner' : 'outscored';
     const summary: RoundSummary = {
-      towns: towns.length, candidatePairs: edges.length, pairs: pairs.length, totalScore: result.weight,
+      towns: towns.length,
+      candidatePairs: edges.length,
+      pairs: pairs.length,
+      totalScore: result.weight,
       unmatched: towns.filter((t) => !matched.has(t.id)).map((t) => ({ townId: t.id, name: t.name, reason: why(t.id) })),
     };
     await this.repo.completeRun(run.id, 'tandem_round', { fingerprint, summary }, (m) => this.repo.insertRoundPairs(m, run.id, pairs));

@@ -14,8 +14,17 @@ export class WorkshopsRunHandler implements RunHandler {
   async handle(run: RunRow, { ctx, towns, fingerprint }: RunInput): Promise<void> {
     const r = workshopGroups(ctx, towns, run.theme!, { ...DEFAULT_WORKSHOP_OPTIONS, ...run.params, seed: run.seed });
     const names = new Map(towns.map((t) => [t.id, t.name]));
-    const summary: WorkshopsSummary = { towns: towns.length, groups: r.groups.length, leftOut: r.leftOut.map((l) => ({ ...l, name: names.get(l.townId) })) };
-    await this.repo.completeRun(run.id, 'workshops', { fingerprint, summary, theme: run.theme },
-      (m) => this.repo.insertWorkshopGroups(m, run.id, r.groups.map((g, i) => ({ groupNo: i + 1, townIds: g.townIds, score: g.score }))));
+    const summary: WorkshopsSummary = {
+      towns: towns.length,
+      groups: r.groups.length,
+      leftOut: r.leftOut.map((l) => ({ ...l, name: names.get(l.townId) })),
+    };
+    await this.repo.completeRun(run.id, 'workshops', { fingerprint, summary, theme: run.theme }, (m) =>
+      this.repo.insertWorkshopGroups(
+        m,
+        run.id,
+        r.groups.map((g, i) => ({ groupNo: i + 1, townIds: g.townIds, score: g.score })),
+      ),
+    );
   }
 }

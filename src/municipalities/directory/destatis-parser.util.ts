@@ -26,15 +26,51 @@ export class DirectoryFormatError extends Error {
 }
 
 export const STATES: Record<string, string> = {
-  '01': 'Schleswig-Holstein', '02': 'Hamburg', '03': 'Niedersachsen', '04': 'Bremen', '05': 'Nordrhein-Westfalen',
-  '06': 'Hessen', '07': 'Rheinland-Pfalz', '08': 'Baden-Württemberg', '09': 'Bayern', '10': 'Saarland', '11': 'Berlin',
-  '12': 'Brandenburg', '13': 'Mecklenburg-Vorpommern', '14': 'Sachsen', '15': 'Sachsen-Anhalt', '16': 'Thüringen',
+  '01': 'Schleswig-Holstein',
+  '02': 'Hamburg',
+  '03': 'Niedersachsen',
+  '04': 'Bremen',
+  '05': 'Nordrhein-Westfalen',
+  '06': 'Hessen',
+  '07': 'Rheinland-Pfalz',
+  '08': 'Baden-Württemberg',
+  '09': 'Bayern',
+  '10': 'Saarland',
+  '11': 'Berlin',
+  '12': 'Brandenburg',
+  '13': 'Mecklenburg-Vorpommern',
+  '14': 'Sachsen',
+  '15': 'Sachsen-Anhalt',
+  '16': 'Thüringen',
 };
 
 const SHEET_PREFIX = 'Onlineprodukt_Gemeinden';
 // Column indexes of the official layout (0-based, see shared/data/destatis/README.md).
-const C = { satzart: 0, type: 1, land: 2, rb: 3, kreis: 4, vb: 5, gem: 6, name: 7, area: 8, pop: 9, plz: 13, lon: 14, lat: 15, degurba: 18 };
-const EXPECTED_HEADER: Array<[number, RegExp]> = [[C.satzart, /^Satz-?art$/], [C.land, /^Land$/], [C.rb, /^RB$/], [C.kreis, /^Kreis$/], [C.vb, /^VB$/], [C.gem, /^Gem$/], [C.name, /^Gemeindename$/]];
+const C = {
+  satzart: 0,
+  type: 1,
+  land: 2,
+  rb: 3,
+  kreis: 4,
+  vb: 5,
+  gem: 6,
+  name: 7,
+  area: 8,
+  pop: 9,
+  plz: 13,
+  lon: 14,
+  lat: 15,
+  degurba: 18,
+};
+const EXPECTED_HEADER: Array<[number, RegExp]> = [
+  [C.satzart, /^Satz-?art$/],
+  [C.land, /^Land$/],
+  [C.rb, /^RB$/],
+  [C.kreis, /^Kreis$/],
+  [C.vb, /^VB$/],
+  [C.gem, /^Gem$/],
+  [C.name, /^Gemeindename$/],
+];
 
 // Kreise of the Sorbian settlement area, where the official name carries the Sorbian/Wendish name after a slash.
 const SORBIAN_KREISE = new Set(['12052', '12061', '12066', '12071', '14625', '14626']);
@@ -62,7 +98,11 @@ export function cleanName(raw: string, kreisKey?: string): string {
 
 const text = (v: ExcelJS.CellValue | undefined): string => {
   if (v == null) return '';
-  if (typeof v === 'object' && 'richText' in v) return v.richText.map((t) => t.text).join('').trim();
+  if (typeof v === 'object' && 'richText' in v)
+    return v.richText
+      .map((t) => t.text)
+      .join('')
+      .trim();
   if (typeof v === 'object' && 'result' in v) return scalar(v.result).trim();
   return scalar(v).trim();
 };
@@ -97,7 +137,9 @@ const NOT_GV = 'Not a Destatis GV-ISys municipality extract';
 export function parseDestatis(wb: ExcelJS.Workbook): DirectoryRecord[] {
   const ws = wb.worksheets.find((w) => w.name.startsWith(SHEET_PREFIX));
   if (!ws) {
-    throw new DirectoryFormatError(`${NOT_GV}: sheet '${SHEET_PREFIX}…' not found (sheets: ${wb.worksheets.map((w) => w.name).join(', ') || 'none'})`);
+    throw new DirectoryFormatError(
+      `${NOT_GV}: sheet '${SHEET_PREFIX}…' not found (sheets: ${wb.worksheets.map((w) => w.name).join(', ') || 'none'})`,
+    );
   }
   const rows: Array<{ no: number; c: string[] }> = [];
   ws.eachRow({ includeEmpty: false }, (row, no) => {
@@ -130,20 +172,29 @@ export function parseDestatis(wb: ExcelJS.Workbook): DirectoryRecord[] {
     if (!(type >= 60 && type <= 67)) throw new DirectoryFormatError(`Unknown municipality type '${r[C.type]}' at ${where}`);
     const population = num(r[C.pop]);
     const area = num(r[C.area]);
-    if (population == null || !Number.isInteger(population) || population < 0) throw new DirectoryFormatError(`Population is not a number at ${where}`);
+    if (population == null || !Number.isInteger(population) || population < 0)
+      throw new DirectoryFormatError(`Population is not a number at ${where}`);
     if (area == null || area < 0) throw new DirectoryFormatError(`Area is not a number at ${where}`);
     const assoc = associations.get(kreisKey + r[C.vb]);
     // Type 50 is "verbandsfrei": the municipality is its own level, no Gemeindeverband.
     const inAssociation = !!assoc && assoc.type !== 50;
     const degurba = num(r[C.degurba]);
     records.push({
-      ags, ars, name: cleanName(r[C.name], kreisKey), nameRaw: r[C.name], typeCode: type, stateCode: r[C.land], stateName: STATES[r[C.land]],
+      ags,
+      ars,
+      name: cleanName(r[C.name], kreisKey),
+      nameRaw: r[C.name],
+      typeCode: type,
+      stateCode: r[C.land],
+      stateName: STATES[r[C.land]],
       districtName: districts.get(kreisKey) ?? null,
       associationName: inAssociation ? cleanName(assoc.name) : null,
       associationType: inAssociation ? assoc.type : null,
       associationPopulation: null,
-      population, areaKm2: area,
-      latitude: num(r[C.lat]), longitude: num(r[C.lon]),
+      population,
+      areaKm2: area,
+      latitude: num(r[C.lat]),
+      longitude: num(r[C.lon]),
       postcode: /^\d{5}$/.test(r[C.plz]) ? r[C.plz] : null,
       degurba: degurba && degurba >= 1 && degurba <= 3 ? degurba : null,
     });

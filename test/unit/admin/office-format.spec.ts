@@ -3,15 +3,28 @@ import { auditActionLabel, AUDIT_ACTIONS, barChartSvg, SIZE_CLASSES, sizeClassOf
 describe('office format helpers', () => {
   it('puts every population into exactly one size class, with the BBSR borders at 5,000, 10,000 and 20,000', () => {
     expect([0, 4999, 5000, 9999, 10000, 19999, 20000, 250000].map((p) => sizeClassOf(p).key)).toEqual([
-      'unter-5000', 'unter-5000', 'kleine-kleinstadt', 'kleine-kleinstadt', 'groessere-kleinstadt', 'groessere-kleinstadt', 'ab-20000', 'ab-20000',
+      'unter-5000',
+      'unter-5000',
+      'kleine-kleinstadt',
+      'kleine-kleinstadt',
+      'groessere-kleinstadt',
+      'groessere-kleinstadt',
+      'ab-20000',
+      'ab-20000',
     ]);
     expect(new Set(SIZE_CLASSES.map((c) => c.key)).size).toBe(SIZE_CLASSES.length);
   });
 
   it('writes CSV for German Excel: BOM, `;`, CRLF, quotes where needed, umlauts untouched, formulas defused', () => {
-    const csv = toCsv(['Kommune', 'Notiz', 'Zahl'], [
-      ['Brunsbüttel', 'a;b', 12], ['Großräschen', 'sagt "hallo"\nzweite Zeile', -3], ['=HYPERLINK("x")', null, 1.5], [new Date('2026-03-04T10:00:00Z'), '', 0],
-    ]);
+    const csv = toCsv(
+      ['Kommune', 'Notiz', 'Zahl'],
+      [
+        ['Brunsbüttel', 'a;b', 12],
+        ['Großräschen', 'sagt "hallo"\nzweite Zeile', -3],
+        ['=HYPERLINK("x")', null, 1.5],
+        [new Date('2026-03-04T10:00:00Z'), '', 0],
+      ],
+    );
     expect(csv.startsWith('\uFEFF')).toBe(true);
     expect(Buffer.from(csv, 'utf8').subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     expect(csv.slice(1).split('\r\n')).toEqual([
@@ -32,9 +45,17 @@ describe('office format helpers', () => {
   });
 
   it('draws an accessible SVG bar chart: titled, summarised, bars proportional, text escaped', () => {
-    const svg = barChartSvg('Kommunen <je> Land', [{ name: 'A', color: '#111' }, { name: 'B', color: '#222' }], [
-      { label: 'Baden-Württemberg & Co', values: [10, 5] }, { label: 'Sachsen', values: [0, 2] },
-    ]);
+    const svg = barChartSvg(
+      'Kommunen <je> Land',
+      [
+        { name: 'A', color: '#111' },
+        { name: 'B', color: '#222' },
+      ],
+      [
+        { label: 'Baden-Württemberg & Co', values: [10, 5] },
+        { label: 'Sachsen', values: [0, 2] },
+      ],
+    );
     expect(svg).toMatch(/^<svg [^>]*role="img" aria-labelledby="chart-kommunen-je-land-t chart-kommunen-je-land-d"/);
     expect(svg).toContain('<title id="chart-kommunen-je-land-t">Kommunen &lt;je&gt; Land</title>');
     expect(svg).toContain('Baden-Württemberg &amp; Co: A 10, B 5; Sachsen: A 0, B 2');

@@ -1,14 +1,33 @@
 import {
-  composeDigest, DigestSection, isDue, isoWeekOf, joinGerman, mondayOf, parseIsoWeek, periodLabel, unsubscribeSignature, unsubscribeUrl, verifyUnsubscribe, weeksBetween,
+  composeDigest,
+  DigestSection,
+  isDue,
+  isoWeekOf,
+  joinGerman,
+  mondayOf,
+  parseIsoWeek,
+  periodLabel,
+  unsubscribeSignature,
+  unsubscribeUrl,
+  verifyUnsubscribe,
+  weeksBetween,
 } from '../../../src/digests/digest-content.util';
 
 const section = (key: string, ids: string[]): DigestSection => ({
-  key, title: key, intro: '', summary: `${ids.length} x`, items: ids.map((id) => ({ key: `${key}:${id}`, title: `Stadt ${id}` })),
+  key,
+  title: key,
+  intro: '',
+  summary: `${ids.length} x`,
+  items: ids.map((id) => ({ key: `${key}:${id}`, title: `Stadt ${id}` })),
 });
 
 describe('digest content', () => {
   it('keeps only items no earlier digest carried and drops sections left empty', () => {
-    const d = composeDigest([section('suggestions', ['a', 'b', 'c']), section('new-towns', ['x'])], new Set(['suggestions:a', 'new-towns:x']), 'Rüthen')!;
+    const d = composeDigest(
+      [section('suggestions', ['a', 'b', 'c']), section('new-towns', ['x'])],
+      new Set(['suggestions:a', 'new-towns:x']),
+      'Rüthen',
+    )!;
     expect(d.sections.map((s) => s.key)).toEqual(['suggestions']);
     expect(d.itemKeys).toEqual(['suggestions:b', 'suggestions:c']);
     expect(d.subject).toBe('Neu für Rüthen: 2 neue Partnervorschläge');

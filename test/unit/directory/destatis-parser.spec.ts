@@ -6,16 +6,78 @@ type Row = Array<string | number | null>;
 const HEADER: Row[] = [
   ['Gemeinden in Deutschland nach Fläche, Bevölkerung und Postleitzahl am 31.12.2023 (Jahr)'],
   [],
-  ['Satz-art', 'Text-kenn-zeichen', 'Amtlicher Regionalschlüssel (ARS)', 'Amtlicher Regionalschlüssel (ARS)', 'Amtlicher Regionalschlüssel (ARS)',
-    'Amtlicher Regionalschlüssel (ARS)', 'Amtlicher Regionalschlüssel (ARS)', 'Gemeindename', 'Fläche km2 1)', 'Bevölkerung2)'],
-  ['Satz-art', 'Text-kenn-zeichen', 'Land', 'RB', 'Kreis', 'VB', 'Gem', 'Gemeindename', 'Fläche km2 1)', 'insgesamt', 'männlich', 'weiblich',
-    'je km2', 'Postleit-zahl3)', 'Längengrad', 'Breitengrad', 'Schlüssel', 'Bezeichnung', 'Schlüssel', 'Bezeichnung'],
+  [
+    'Satz-art',
+    'Text-kenn-zeichen',
+    'Amtlicher Regionalschlüssel (ARS)',
+    'Amtlicher Regionalschlüssel (ARS)',
+    'Amtlicher Regionalschlüssel (ARS)',
+    'Amtlicher Regionalschlüssel (ARS)',
+    'Amtlicher Regionalschlüssel (ARS)',
+    'Gemeindename',
+    'Fläche km2 1)',
+    'Bevölkerung2)',
+  ],
+  [
+    'Satz-art',
+    'Text-kenn-zeichen',
+    'Land',
+    'RB',
+    'Kreis',
+    'VB',
+    'Gem',
+    'Gemeindename',
+    'Fläche km2 1)',
+    'insgesamt',
+    'männlich',
+    'weiblich',
+    'je km2',
+    'Postleit-zahl3)',
+    'Längengrad',
+    'Breitengrad',
+    'Schlüssel',
+    'Bezeichnung',
+    'Schlüssel',
+    'Bezeichnung',
+  ],
   ['Satz-art', 'Text-kenn-zeichen', 'Gebietsstand am 31.12.2023 (Jahr)'],
   [],
 ];
 // [satzart, type, land, rb, kreis, vb, gem, name, area, population, m, f, per km², plz, lon, lat, travel key, travel name, degurba, degurba name]
-const muni = (type: string, land: string, rb: string, kreis: string, vb: string, gem: string, name: string, area: number, pop: number, plz = '17328', degurba = '03'): Row =>
-  ['60', type, land, rb, kreis, vb, gem, name, area, pop, null, null, null, plz, '14,23566', '53,297789', 'X', 'Reisegebiet', degurba, 'gering besiedelt'];
+const muni = (
+  type: string,
+  land: string,
+  rb: string,
+  kreis: string,
+  vb: string,
+  gem: string,
+  name: string,
+  area: number,
+  pop: number,
+  plz = '17328',
+  degurba = '03',
+): Row => [
+  '60',
+  type,
+  land,
+  rb,
+  kreis,
+  vb,
+  gem,
+  name,
+  area,
+  pop,
+  null,
+  null,
+  null,
+  plz,
+  '14,23566',
+  '53,297789',
+  'X',
+  'Reisegebiet',
+  degurba,
+  'gering besiedelt',
+];
 const BODY: Row[] = [
   ['10', null, '13', null, null, null, null, 'Mecklenburg-Vorpommern'],
   ['40', '44', '13', '0', '75', null, null, 'Vorpommern-Greifswald'],
@@ -33,7 +95,11 @@ const BODY: Row[] = [
   muni('63', '16', '0', '74', '5050', '094', 'Stadtroda, Stadt', 20, 6684, '07646'),
   muni('64', '16', '0', '74', '5050', '011', 'Bollberg', 3, 450, '07646'),
 ];
-const FOOTER: Row[] = [[], ['1) Fußnote zur Fläche'], ['© Daten (im Auftrag der Herausgebergemeinschaft Statistische Ämter des Bundes und der Länder)']];
+const FOOTER: Row[] = [
+  [],
+  ['1) Fußnote zur Fläche'],
+  ['© Daten (im Auftrag der Herausgebergemeinschaft Statistische Ämter des Bundes und der Länder)'],
+];
 
 function workbook(body: Row[] = BODY, opts: { sheet?: string; header?: Row[] } = {}): ExcelJS.Workbook {
   const wb = new ExcelJS.Workbook();
@@ -75,9 +141,23 @@ describe('parseDestatis', () => {
     expect(records.map((r) => r.ags)).toEqual(['13075079', '13075107', '13075005', '12066112', '16074094', '16074011']);
     const penkun = records.find((r) => r.ags === '13075107')!;
     expect(penkun).toEqual({
-      ags: '13075107', ars: '130755556107', name: 'Penkun', nameRaw: 'Penkun, Stadt', typeCode: 63, stateCode: '13',
-      stateName: 'Mecklenburg-Vorpommern', districtName: 'Vorpommern-Greifswald', associationName: 'Löcknitz-Penkun', associationType: 51,
-      associationPopulation: 4756, population: 1756, areaKm2: 78.87, latitude: 53.297789, longitude: 14.23566, postcode: '17328', degurba: 3,
+      ags: '13075107',
+      ars: '130755556107',
+      name: 'Penkun',
+      nameRaw: 'Penkun, Stadt',
+      typeCode: 63,
+      stateCode: '13',
+      stateName: 'Mecklenburg-Vorpommern',
+      districtName: 'Vorpommern-Greifswald',
+      associationName: 'Löcknitz-Penkun',
+      associationType: 51,
+      associationPopulation: 4756,
+      population: 1756,
+      areaKm2: 78.87,
+      latitude: 53.297789,
+      longitude: 14.23566,
+      postcode: '17328',
+      degurba: 3,
     });
   });
 
@@ -95,8 +175,16 @@ describe('parseDestatis', () => {
   });
 
   it('pads key parts that a spreadsheet turned into numbers', () => {
-    const body: Row[] = [['40', '41', '01', '0', '01', null, null, 'Flensburg, Stadt'], ['60', '61', 1, 0, 1, 0, 0, 'Flensburg, Stadt', 56.73, 92667]];
-    expect(parseDestatis(workbook(body))[0]).toMatchObject({ ags: '01001000', ars: '010010000000', stateName: 'Schleswig-Holstein', postcode: null });
+    const body: Row[] = [
+      ['40', '41', '01', '0', '01', null, null, 'Flensburg, Stadt'],
+      ['60', '61', 1, 0, 1, 0, 0, 'Flensburg, Stadt', 56.73, 92667],
+    ];
+    expect(parseDestatis(workbook(body))[0]).toMatchObject({
+      ags: '01001000',
+      ars: '010010000000',
+      stateName: 'Schleswig-Holstein',
+      postcode: null,
+    });
   });
 
   it('reads the same records back from an xlsx buffer', async () => {
@@ -113,7 +201,9 @@ describe('parseDestatis rejects other files', () => {
   const reject = (wb: ExcelJS.Workbook) => () => parseDestatis(wb);
 
   it('without the municipality sheet', () => {
-    expect(reject(workbook(BODY, { sheet: 'Tabelle1' }))).toThrow(/Not a Destatis GV-ISys municipality extract: sheet 'Onlineprodukt_Gemeinden…' not found/);
+    expect(reject(workbook(BODY, { sheet: 'Tabelle1' }))).toThrow(
+      /Not a Destatis GV-ISys municipality extract: sheet 'Onlineprodukt_Gemeinden…' not found/,
+    );
     expect(reject(workbook(BODY, { sheet: 'Tabelle1' }))).toThrow(DirectoryFormatError);
   });
 
@@ -127,7 +217,11 @@ describe('parseDestatis rejects other files', () => {
   });
 
   it.each([
-    ['a malformed AGS', muni('63', '13', '0', '75', '5556', '1x7', 'Kaputt, Stadt', 10, 100), /Malformed AGS '130751x7' at row 15 \(Kaputt, Stadt\)/],
+    [
+      'a malformed AGS',
+      muni('63', '13', '0', '75', '5556', '1x7', 'Kaputt, Stadt', 10, 100),
+      /Malformed AGS '130751x7' at row 15 \(Kaputt, Stadt\)/,
+    ],
     ['an unknown state', muni('63', '17', '0', '75', '5556', '107', 'Nirgendwo', 10, 100), /Malformed AGS '17075107' at row 15/],
     ['a missing population', muni('63', '13', '0', '75', '5556', '108', 'Leer', 10, '' as never), /Population is not a number at row 15/],
     ['a text population', muni('63', '13', '0', '75', '5556', '108', 'Leer', 10, 'viele' as never), /Population is not a number at row 15/],

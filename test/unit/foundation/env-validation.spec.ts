@@ -36,7 +36,14 @@ describe('environment validation', () => {
 describe('settings outside the web app (start command, scripts)', () => {
   it('validates and types them in the same place', () => {
     const c = toAppConfig(validateEnv({ PORT: '4000', HOST: '127.0.0.1', SEED_DEMO: 'false', EMBEDDED_PG_PORT: '5499', NODE_ENV: 'test' }));
-    expect(c).toMatchObject({ appUrl: 'http://localhost:4000', host: '127.0.0.1', seedDemo: false, resetDemoPasswords: false, embeddedPgPort: 5499, logLevel: 'warn' });
+    expect(c).toMatchObject({
+      appUrl: 'http://localhost:4000',
+      host: '127.0.0.1',
+      seedDemo: false,
+      resetDemoPasswords: false,
+      embeddedPgPort: 5499,
+      logLevel: 'warn',
+    });
     expect(() => validateEnv({ SEED_DEMO: 'no', EMBEDDED_PG_PORT: 'x' })).toThrow(/SEED_DEMO must be true or false[\s\S]*EMBEDDED_PG_PORT/);
   });
 });

@@ -5,7 +5,11 @@ describe('mail templates', () => {
 
   it('renders the German confirmation mail in HTML and text, without any text the registrant typed', () => {
     const m = r.render('confirm-email', {
-      displayName: 'Bitte zahlen Sie', townName: 'Olbernhau', stateName: 'Sachsen', confirmUrl: 'http://x/bestaetigen?token=abc', validHours: 48,
+      displayName: 'Bitte zahlen Sie',
+      townName: 'Olbernhau',
+      stateName: 'Sachsen',
+      confirmUrl: 'http://x/bestaetigen?token=abc',
+      validHours: 48,
     });
     expect(m.subject).toBe('Bitte bestätigen Sie Ihre E-Mail-Adresse für Kleinstadt-Tandem');
     const href = /href="([^"]+)"/.exec(m.html)![1].replace(/&#x3D;/g, '=');

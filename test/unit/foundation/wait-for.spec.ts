@@ -10,8 +10,8 @@ describe('waitFor (the tests’ only way to wait)', () => {
     await expect(waitFor(() => 0, { timeoutMs: 30, intervalMs: 5, what: 'the answer' })).rejects.toThrow(
       /Timed out after 30 ms waiting for the answer \(last value: 0\)/,
     );
-    await expect(waitFor(() => Promise.reject(new Error('ECONNREFUSED')), { timeoutMs: 30, intervalMs: 5, what: 'the server' })).rejects.toThrow(
-      /waiting for the server \(last error: ECONNREFUSED\)/,
-    );
+    await expect(
+      waitFor(() => Promise.reject(new Error('ECONNREFUSED')), { timeoutMs: 30, intervalMs: 5, what: 'the server' }),
+    ).rejects.toThrow(/waiting for the server \(last error: ECONNREFUSED\)/);
   });
 });

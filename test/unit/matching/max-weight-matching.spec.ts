@@ -2,14 +2,14 @@ import { maxWeightMatchingIndices } from '../../../src/matching/core/max-weight-
 import { referenceMaxWeightMatching } from '../../utils/reference-max-weight-matching';
 import { mulberry32 } from '../../../src/matching/core/prng.util';
 
-
 /** Random sparse graph: n vertices, each with about `degree` neighbours, weights from a small range (many ties). */
 function sparseGraph(seed: number, n: number, degree: number, distinct: number): [number, number, number][] {
   const rnd = mulberry32(seed);
   const seen = new Set<number>();
   const edges: [number, number, number][] = [];
   for (let k = 0; k < (n * degree) / 2; k++) {
-    const i = Math.floor(rnd() * n), j = Math.floor(rnd() * n);
+    const i = Math.floor(rnd() * n),
+      j = Math.floor(rnd() * n);
     if (i === j || seen.has(Math.min(i, j) * n + Math.max(i, j))) continue;
     seen.add(Math.min(i, j) * n + Math.max(i, j));
     edges.push([i, j, 1 + Math.floor(rnd() * distinct)]);

@@ -7,16 +7,40 @@ import { townArb } from './town.factory';
 // Issue 11, "Reasons must be true and must say what counted": the pilot-town examples and a property.
 const NAMES = { leerstand: 'Leerstand', wohnen: 'Wohnen & neue Wohnformen', mobilitaet: 'Mobilität' };
 const town = (over: Partial<MatchTown> & Pick<MatchTown, 'id' | 'population'>): MatchTown => ({
-  stateCode: '05', stateName: 'Nordrhein-Westfalen', areaKm2: 60, degurba: 2, topics: ['leerstand'], challenges: [], experiences: [], capacity: 1, ...over,
+  stateCode: '05',
+  stateName: 'Nordrhein-Westfalen',
+  areaKm2: 60,
+  degurba: 2,
+  topics: ['leerstand'],
+  challenges: [],
+  experiences: [],
+  capacity: 1,
+  ...over,
 });
 const badSoden = town({ id: 'bss', name: 'Bad Soden-Salmünster', stateCode: '06', stateName: 'Hessen', population: 13960, areaKm2: 58.59 });
 const penkun = town({
-  id: 'penkun', name: 'Penkun', stateCode: '13', stateName: 'Mecklenburg-Vorpommern', population: 1756, areaKm2: 78.87, degurba: 3,
-  associationName: 'Löcknitz-Penkun', associationType: 51, associationPopulation: 10615,
+  id: 'penkun',
+  name: 'Penkun',
+  stateCode: '13',
+  stateName: 'Mecklenburg-Vorpommern',
+  population: 1756,
+  areaKm2: 78.87,
+  degurba: 3,
+  associationName: 'Löcknitz-Penkun',
+  associationType: 51,
+  associationPopulation: 10615,
 });
 const laucha = town({
-  id: 'laucha', name: 'Laucha an der Unstrut', stateCode: '15', stateName: 'Sachsen-Anhalt', population: 2768, areaKm2: 31.28, degurba: 3,
-  associationName: 'Unstruttal', associationType: 53, associationPopulation: 15098,
+  id: 'laucha',
+  name: 'Laucha an der Unstrut',
+  stateCode: '15',
+  stateName: 'Sachsen-Anhalt',
+  population: 2768,
+  areaKm2: 31.28,
+  degurba: 3,
+  associationName: 'Unstruttal',
+  associationType: 53,
+  associationPopulation: 15098,
 });
 const vlotho = town({ id: 'vlotho', name: 'Vlotho', population: 18403, areaKm2: 76.93 });
 
@@ -24,8 +48,13 @@ describe('reasons (issue 11)', () => {
   const ctx = buildContext([badSoden, penkun, laucha, vlotho], DEFAULT_WEIGHTS, NAMES);
   const size = (a: MatchTown, b: MatchTown) => scorePair(ctx, a, b).components.find((c) => c.key === 'size')!.reason;
 
-  it('never presents the Gemeindeverband population as the town\'s own (Bad Soden-Salmünster – Penkun, Laucha – Vlotho)', () => {
-    for (const [a, b] of [[badSoden, penkun], [penkun, badSoden], [laucha, vlotho], [vlotho, laucha]]) {
+  it("never presents the Gemeindeverband population as the town's own (Bad Soden-Salmünster – Penkun, Laucha – Vlotho)", () => {
+    for (const [a, b] of [
+      [badSoden, penkun],
+      [penkun, badSoden],
+      [laucha, vlotho],
+      [vlotho, laucha],
+    ]) {
       expect(size(a, b)).not.toMatch(/^Beide ca\./);
     }
     expect(size(badSoden, penkun)).toContain('Penkun gehört zum Amt Löcknitz-Penkun, zusammen 10.615 Einwohner');
@@ -36,8 +65,10 @@ describe('reasons (issue 11)', () => {
   });
 
   it('uses size words that fit the ratio: 5,000 and 19,000 are not "vergleichbar"', () => {
-    const a = town({ id: 'a', population: 5000 }), b = town({ id: 'b', population: 19000, stateCode: '06', stateName: 'Hessen' });
-    const c = town({ id: 'c', population: 5200 }), d = town({ id: 'd', population: 10000 });
+    const a = town({ id: 'a', population: 5000 }),
+      b = town({ id: 'b', population: 19000, stateCode: '06', stateName: 'Hessen' });
+    const c = town({ id: 'c', population: 5200 }),
+      d = town({ id: 'd', population: 10000 });
     const x = buildContext([a, b, c, d], DEFAULT_WEIGHTS, NAMES);
     const words = (p: MatchTown, q: MatchTown) => scorePair(x, p, q).components.find((k) => k.key === 'size')!.reason;
     expect(words(a, b)).toBe('Größenverhältnis etwa 1:4 (ca. 5.000 und 19.000 Einwohner)');
@@ -47,7 +78,8 @@ describe('reasons (issue 11)', () => {
   });
 
   it('situation adds nothing where no true sentence exists (densities 1,000 vs 100 per km², DEGURBA 1 vs 2)', () => {
-    const a = town({ id: 'a', population: 10000, areaKm2: 10, degurba: 1 }), b = town({ id: 'b', population: 10000, areaKm2: 100, degurba: 2 });
+    const a = town({ id: 'a', population: 10000, areaKm2: 10, degurba: 1 }),
+      b = town({ id: 'b', population: 10000, areaKm2: 100, degurba: 2 });
     expect(density(a) / density(b)).toBe(10);
     const sit = scorePair(buildContext([a, b], DEFAULT_WEIGHTS), a, b).components.find((c) => c.key === 'situation')!;
     expect(sit.similarity).toBeGreaterThan(0);
@@ -55,9 +87,23 @@ describe('reasons (issue 11)', () => {
     expect(sit.reason).toBe('');
   });
 
-  it('writes the office\'s reasons in the third person, naming both towns', () => {
-    const a = town({ id: 'a', name: 'Großräschen', population: 8298, stateCode: '12', stateName: 'Brandenburg', challenges: [{ topic: 'leerstand', urgency: 3 }] });
-    const b = town({ id: 'b', name: 'Wurzen', population: 16715, stateCode: '14', stateName: 'Sachsen', experiences: [{ topic: 'leerstand' }] });
+  it("writes the office's reasons in the third person, naming both towns", () => {
+    const a = town({
+      id: 'a',
+      name: 'Großräschen',
+      population: 8298,
+      stateCode: '12',
+      stateName: 'Brandenburg',
+      challenges: [{ topic: 'leerstand', urgency: 3 }],
+    });
+    const b = town({
+      id: 'b',
+      name: 'Wurzen',
+      population: 16715,
+      stateCode: '14',
+      stateName: 'Sachsen',
+      experiences: [{ topic: 'leerstand' }],
+    });
     const x = buildContext([a, b], DEFAULT_WEIGHTS, NAMES);
     const r = scorePair(x, a, b, true);
     const office = reasonLine(r.components, 'office');
@@ -71,7 +117,15 @@ describe('reasons (issue 11)', () => {
   });
 
   it('names the topic a pair would work on: an answered challenge first (most urgent), else the rarest shared topic, else none', () => {
-    const a = town({ id: 'a', population: 9000, topics: ['wohnen', 'leerstand'], challenges: [{ topic: 'mobilitaet', urgency: 1 }, { topic: 'wohnen', urgency: 3 }] });
+    const a = town({
+      id: 'a',
+      population: 9000,
+      topics: ['wohnen', 'leerstand'],
+      challenges: [
+        { topic: 'mobilitaet', urgency: 1 },
+        { topic: 'wohnen', urgency: 3 },
+      ],
+    });
     const b = town({ id: 'b', population: 9000, topics: ['leerstand'], experiences: [{ topic: 'mobilitaet' }, { topic: 'wohnen' }] });
     const c = town({ id: 'c', population: 9000, topics: ['leerstand', 'mobilitaet'] });
     const d = town({ id: 'd', population: 9000, topics: ['tourismus'] });
@@ -82,31 +136,49 @@ describe('reasons (issue 11)', () => {
   });
 
   it('property: every component that adds to the score has a German reason in both variants, and one that does not has none', () => {
-    const named = (id: string) => townArb(id).map((t) => ({ ...t, name: `Stadt ${id}`, associationName: t.associationPopulation ? `Verband ${id}` : null, associationType: 51 }));
-    fc.assert(fc.property(named('a'), named('b'), fc.constantFrom('near' as const, 'none' as const), (a, b, pref) => {
-      const x = buildContext([a, b], { ...DEFAULT_WEIGHTS, distancePreference: pref, nearKm: 400 }, NAMES);
-      for (const [p, q] of [[a, b], [b, a]]) {
-        const r = scorePair(x, p, q, true);
-        for (const c of r.components) {
-          expect({ key: c.key, counts: c.value > 0, town: c.reason !== '', office: c.reasonOffice !== '' })
-            .toEqual({ key: c.key, counts: c.value > 0, town: c.value > 0, office: c.value > 0 });
-          if (c.value > 0) {
-            // Third person: both towns named where the sentence is about both, never "Ihr …".
-            expect(c.reasonOffice).not.toMatch(/\bIhr|\bIhre|\bderen\b/);
+    const named = (id: string) =>
+      townArb(id).map((t) => ({
+        ...t,
+        name: `Stadt ${id}`,
+        associationName: t.associationPopulation ? `Verband ${id}` : null,
+        associationType: 51,
+      }));
+    fc.assert(
+      fc.property(named('a'), named('b'), fc.constantFrom('near' as const, 'none' as const), (a, b, pref) => {
+        const x = buildContext([a, b], { ...DEFAULT_WEIGHTS, distancePreference: pref, nearKm: 400 }, NAMES);
+        for (const [p, q] of [
+          [a, b],
+          [b, a],
+        ]) {
+          const r = scorePair(x, p, q, true);
+          for (const c of r.components) {
+            expect({ key: c.key, counts: c.value > 0, town: c.reason !== '', office: c.reasonOffice !== '' }).toEqual({
+              key: c.key,
+              counts: c.value > 0,
+              town: c.value > 0,
+              office: c.value > 0,
+            });
+            if (c.value > 0) {
+              // Third person: both towns named where the sentence is about both, never "Ihr …".
+              expect(c.reasonOffice).not.toMatch(/\bIhr|\bIhre|\bderen\b/);
+            }
+          }
+          const sizeReason = r.components.find((c) => c.key === 'size')!.reason;
+          // Where a Verband's population is used, the reason says so.
+          for (const t of [p, q]) {
+            if (sizeReason && t.associationPopulation != null && t.associationPopulation !== t.population)
+              expect(sizeReason).toContain(`${t.name} gehört zum Amt ${t.associationName}`);
+          }
+          // "Beide ca. N" only where both numbers round to N.
+          const both = /^Beide ca\. ([\d.]+) Einwohner/.exec(sizeReason);
+          if (both) {
+            const pa = p.associationPopulation ?? p.population,
+              pb = q.associationPopulation ?? q.population;
+            expect(Math.max(pa, pb) / Math.min(pa, pb)).toBeLessThan(1.12);
           }
         }
-        const sizeReason = r.components.find((c) => c.key === 'size')!.reason;
-        // Where a Verband's population is used, the reason says so.
-        for (const t of [p, q]) {
-          if (sizeReason && t.associationPopulation != null && t.associationPopulation !== t.population) expect(sizeReason).toContain(`${t.name} gehört zum Amt ${t.associationName}`);
-        }
-        // "Beide ca. N" only where both numbers round to N.
-        const both = /^Beide ca\. ([\d.]+) Einwohner/.exec(sizeReason);
-        if (both) {
-          const pa = p.associationPopulation ?? p.population, pb = q.associationPopulation ?? q.population;
-          expect(Math.max(pa, pb) / Math.min(pa, pb)).toBeLessThan(1.12);
-        }
-      }
-    }), { numRuns: 300 });
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -5,39 +5,68 @@ import { MatchTown } from '../../../src/matching/core/matching-input.types';
 import { townArb, townsArb } from './town.factory';
 
 const weightsArb: fc.Arbitrary<MatchWeights> = fc.record({
-  complement: fc.double({ min: 0, max: 1, noNaN: true }), sharedTopics: fc.double({ min: 0, max: 1, noNaN: true }),
-  size: fc.double({ min: 0, max: 1, noNaN: true }), situation: fc.double({ min: 0, max: 1, noNaN: true }),
-  otherState: fc.double({ min: 0.01, max: 1, noNaN: true }), distance: fc.double({ min: 0, max: 1, noNaN: true }),
-  distancePreference: fc.constantFrom('near' as const, 'none' as const), nearKm: fc.integer({ min: 50, max: 600 }), requireTopicalBasis: fc.boolean(),
+  complement: fc.double({ min: 0, max: 1, noNaN: true }),
+  sharedTopics: fc.double({ min: 0, max: 1, noNaN: true }),
+  size: fc.double({ min: 0, max: 1, noNaN: true }),
+  situation: fc.double({ min: 0, max: 1, noNaN: true }),
+  otherState: fc.double({ min: 0.01, max: 1, noNaN: true }),
+  distance: fc.double({ min: 0, max: 1, noNaN: true }),
+  distancePreference: fc.constantFrom('near' as const, 'none' as const),
+  nearKm: fc.integer({ min: 50, max: 600 }),
+  requireTopicalBasis: fc.boolean(),
 });
 
 const NAMES = { leerstand: 'Leerstand', coworking: 'Digitale Arbeitswelten & Co-Working', mobilitaet: 'Mobilität' };
 
 describe('pair score', () => {
   it('property: symmetric, within [0, 1], components sum to the score', () => {
-    fc.assert(fc.property(townsArb(2, 6), weightsArb, (towns, w) => {
-      const ctx = buildContext(towns, w);
-      const [a, b] = towns;
-      const ab = scorePair(ctx, a, b), ba = scorePair(ctx, b, a);
-      expect(ab.score).toBeCloseTo(ba.score, 12);
-      expect(ab.score).toBeGreaterThanOrEqual(0);
-      expect(ab.score).toBeLessThanOrEqual(1 + 1e-12);
-      expect(ab.components.reduce((s, c) => s + c.value, 0)).toBeCloseTo(ab.score, 12);
-      for (const c of ab.components) {
-        expect(c.similarity).toBeGreaterThanOrEqual(0);
-        expect(c.similarity).toBeLessThanOrEqual(1);
-        // A component adds to the score exactly when it has a German reason.
-        expect({ key: c.key, counts: c.value > 0, reason: c.reason !== '' }).toEqual({ key: c.key, counts: c.value > 0, reason: c.value > 0 });
-      }
-      // A component that adds nothing gives no reason.
-      expect(ab.components.filter((c) => c.value === 0 && c.reason !== '').map((c) => c.key)).toEqual([]);
-    }), { numRuns: 400 });
+    fc.assert(
+      fc.property(townsArb(2, 6), weightsArb, (towns, w) => {
+        const ctx = buildContext(towns, w);
+        const [a, b] = towns;
+        const ab = scorePair(ctx, a, b),
+          ba = scorePair(ctx, b, a);
+        expect(ab.score).toBeCloseTo(ba.score, 12);
+        expect(ab.score).toBeGreaterThanOrEqual(0);
+        expect(ab.score).toBeLessThanOrEqual(1 + 1e-12);
+        expect(ab.components.reduce((s, c) => s + c.value, 0)).toBeCloseTo(ab.score, 12);
+        for (const c of ab.components) {
+          expect(c.similarity).toBeGreaterThanOrEqual(0);
+          expect(c.similarity).toBeLessThanOrEqual(1);
+          // A component adds to the score exactly when it has a German reason.
+          expect({ key: c.key, counts: c.value > 0, reason: c.reason !== '' }).toEqual({
+            key: c.key,
+            counts: c.value > 0,
+            reason: c.value > 0,
+          });
+        }
+        // A component that adds nothing gives no reason.
+        expect(ab.components.filter((c) => c.value === 0 && c.reason !== '').map((c) => c.key)).toEqual([]);
+      }),
+      { numRuns: 400 },
+    );
   });
 
-  it('explains a good match in plain German from the viewer\'s side', () => {
+  it("explains a good match in plain German from the viewer's side", () => {
     const base = { areaKm2: 80, degurba: 3, lat: 50, lon: 10, capacity: 1, experiences: [], challenges: [] };
-    const us: MatchTown = { ...base, id: 'a', stateCode: '14', stateName: 'Sachsen', population: 10100, topics: ['leerstand'], challenges: [{ topic: 'leerstand', urgency: 3 }] };
-    const them: MatchTown = { ...base, id: 'b', stateCode: '06', stateName: 'Hessen', population: 9900, topics: ['leerstand', 'coworking'], experiences: [{ topic: 'leerstand' }] };
+    const us: MatchTown = {
+      ...base,
+      id: 'a',
+      stateCode: '14',
+      stateName: 'Sachsen',
+      population: 10100,
+      topics: ['leerstand'],
+      challenges: [{ topic: 'leerstand', urgency: 3 }],
+    };
+    const them: MatchTown = {
+      ...base,
+      id: 'b',
+      stateCode: '06',
+      stateName: 'Hessen',
+      population: 9900,
+      topics: ['leerstand', 'coworking'],
+      experiences: [{ topic: 'leerstand' }],
+    };
     const other: MatchTown = { ...base, id: 'c', stateCode: '14', stateName: 'Sachsen', population: 35000, topics: ['mobilitaet'] };
     const ctx = buildContext([us, them, other], DEFAULT_WEIGHTS, NAMES);
     const good = scorePair(ctx, us, them);
@@ -63,23 +92,56 @@ describe('pair score', () => {
   });
 
   it('counts a rare shared topic more than a common one', () => {
-    const mk = (id: string, topics: string[]): MatchTown => ({ id, stateCode: '01', stateName: 'X', population: 10000, areaKm2: 50, topics, challenges: [], experiences: [], capacity: 1 });
-    const towns = [mk('a', ['leerstand', 'tourismus']), mk('b', ['leerstand', 'tourismus']), ...Array.from({ length: 20 }, (_, i) => mk(`x${i}`, ['leerstand']))];
+    const mk = (id: string, topics: string[]): MatchTown => ({
+      id,
+      stateCode: '01',
+      stateName: 'X',
+      population: 10000,
+      areaKm2: 50,
+      topics,
+      challenges: [],
+      experiences: [],
+      capacity: 1,
+    });
+    const towns = [
+      mk('a', ['leerstand', 'tourismus']),
+      mk('b', ['leerstand', 'tourismus']),
+      ...Array.from({ length: 20 }, (_, i) => mk(`x${i}`, ['leerstand'])),
+    ];
     const ctx = buildContext(towns, DEFAULT_WEIGHTS);
     const common = scorePair(ctx, mk('p', ['leerstand']), mk('q', ['leerstand', 'tourismus']));
     const rare = scorePair(ctx, mk('p', ['tourismus']), mk('q', ['leerstand', 'tourismus']));
-    expect(rare.components.find((c) => c.key === 'sharedTopics')!.value).toBeGreaterThan(common.components.find((c) => c.key === 'sharedTopics')!.value);
+    expect(rare.components.find((c) => c.key === 'sharedTopics')!.value).toBeGreaterThan(
+      common.components.find((c) => c.key === 'sharedTopics')!.value,
+    );
   });
 
   it('validates weights with clear messages', () => {
     expect(validateWeights({ complement: 0.5 })).toEqual([]);
-    expect(validateWeights({ complement: 2, size: -1, colour: 1 })).toEqual(['unknown weight "colour"', 'complement must be a number between 0 and 1', 'size must be a number between 0 and 1']);
-    expect(validateWeights({ complement: 0, sharedTopics: 0, size: 0, situation: 0, otherState: 0, distance: 1 })).toEqual(['at least one weight must be greater than 0']);
+    expect(validateWeights({ complement: 2, size: -1, colour: 1 })).toEqual([
+      'unknown weight "colour"',
+      'complement must be a number between 0 and 1',
+      'size must be a number between 0 and 1',
+    ]);
+    expect(validateWeights({ complement: 0, sharedTopics: 0, size: 0, situation: 0, otherState: 0, distance: 1 })).toEqual([
+      'at least one weight must be greater than 0',
+    ]);
     expect(validateWeights({ distancePreference: 'far' })).toEqual(['distancePreference must be "near" or "none"']);
   });
 
   it('uses the Gemeindeverband population for size where the town belongs to one', () => {
-    const t = (id: string, population: number, associationPopulation: number | null): MatchTown => ({ id, stateCode: '13', stateName: 'MV', population, associationPopulation, areaKm2: 70, topics: [], challenges: [], experiences: [], capacity: 1 });
+    const t = (id: string, population: number, associationPopulation: number | null): MatchTown => ({
+      id,
+      stateCode: '13',
+      stateName: 'MV',
+      population,
+      associationPopulation,
+      areaKm2: 70,
+      topics: [],
+      challenges: [],
+      experiences: [],
+      capacity: 1,
+    });
     const ctx = buildContext([], DEFAULT_WEIGHTS);
     const penkun = t('penkun', 1756, 10615);
     const size = (x: MatchTown) => scorePair(ctx, penkun, x).components.find((c) => c.key === 'size')!.similarity;
@@ -88,21 +150,24 @@ describe('pair score', () => {
   });
 
   it('property: a town with an empty profile still scores on size and situation', () => {
-    fc.assert(fc.property(townArb('a'), townArb('b'), (a, b) => {
-      const empty = { ...a, topics: [], challenges: [], experiences: [] };
-      const r = scorePair(buildContext([empty, b], DEFAULT_WEIGHTS), empty, b);
-      const full = scorePair(buildContext([a, b], DEFAULT_WEIGHTS), a, b);
-      const value = (s: typeof r, key: string) => s.components.find((c) => c.key === key)!.value;
-      expect(value(r, 'complement')).toBe(0);
-      expect(value(r, 'sharedTopics')).toBe(0);
-      // Size and situation do not depend on the profile: the empty one scores on them exactly as the full one does.
-      expect(value(r, 'size')).toBe(value(full, 'size'));
-      expect(value(r, 'situation')).toBe(value(full, 'situation'));
-      const situation = r.components.find((c) => c.key === 'situation')!;
-      expect(situation.weight).toBeGreaterThan(0);
-      // Situation counts only where a true sentence exists (similarity from SITUATION_MIN on).
-      expect(situation.value).toBeCloseTo(situation.similarity >= SITUATION_MIN ? situation.weight * situation.similarity : 0, 12);
-      expect(r.score).toBeCloseTo(value(r, 'size') + value(r, 'situation') + value(r, 'otherState') + value(r, 'distance'), 12);
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(townArb('a'), townArb('b'), (a, b) => {
+        const empty = { ...a, topics: [], challenges: [], experiences: [] };
+        const r = scorePair(buildContext([empty, b], DEFAULT_WEIGHTS), empty, b);
+        const full = scorePair(buildContext([a, b], DEFAULT_WEIGHTS), a, b);
+        const value = (s: typeof r, key: string) => s.components.find((c) => c.key === key)!.value;
+        expect(value(r, 'complement')).toBe(0);
+        expect(value(r, 'sharedTopics')).toBe(0);
+        // Size and situation do not depend on the profile: the empty one scores on them exactly as the full one does.
+        expect(value(r, 'size')).toBe(value(full, 'size'));
+        expect(value(r, 'situation')).toBe(value(full, 'situation'));
+        const situation = r.components.find((c) => c.key === 'situation')!;
+        expect(situation.weight).toBeGreaterThan(0);
+        // Situation counts only where a true sentence exists (similarity from SITUATION_MIN on).
+        expect(situation.value).toBeCloseTo(situation.similarity >= SITUATION_MIN ? situation.weight * situation.similarity : 0, 12);
+        expect(r.score).toBeCloseTo(value(r, 'size') + value(r, 'situation') + value(r, 'otherState') + value(r, 'distance'), 12);
+      }),
+      { numRuns: 100 },
+    );
   });
 });

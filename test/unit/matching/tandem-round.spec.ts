@@ -13,7 +13,8 @@ function bruteForce(edges: [number, number, number][], capacity: Record<string, 
     if (i === usable.length) return;
     rec(i + 1, sum);
     const [a, b, w] = usable[i];
-    const la = load.get(a) ?? 0, lb = load.get(b) ?? 0;
+    const la = load.get(a) ?? 0,
+      lb = load.get(b) ?? 0;
     if (la < (capacity[a] ?? 1) && lb < (capacity[b] ?? 1)) {
       load.set(a, la + 1);
       load.set(b, lb + 1);
@@ -25,7 +26,6 @@ function bruteForce(edges: [number, number, number][], capacity: Record<string, 
   rec(0, 0);
   return best;
 }
-
 
 function randomGraph(seed: number, maxN = 10, integer = true): [number, number, number][] {
   const rnd = mulberry32(seed);
@@ -44,7 +44,11 @@ function randomGraph(seed: number, maxN = 10, integer = true): [number, number, 
   return edges;
 }
 
-function checkValid(pairs: ReadonlyArray<readonly [NodeId, NodeId]>, edges: [number, number, number][], capacity: Record<string, number> = {}) {
+function checkValid(
+  pairs: ReadonlyArray<readonly [NodeId, NodeId]>,
+  edges: [number, number, number][],
+  capacity: Record<string, number> = {},
+) {
   const load = new Map<string, number>();
   const seen = new Set<string>();
   for (const [a, b] of pairs) {
@@ -88,37 +92,57 @@ describe('tandem round: exact maximum-weight matching', () => {
   });
 
   it('property: never worse than a greedy matching and always a valid matching', () => {
-    fc.assert(fc.property(
-      fc.array(fc.tuple(fc.integer({ min: 0, max: 11 }), fc.integer({ min: 0, max: 11 }), fc.integer({ min: -3, max: 20 })), { maxLength: 40 }),
-      (raw) => {
-        const edges = raw.filter(([a, b]) => a !== b);
-        const r = tandemRound(edges);
-        checkValid(r.pairs, edges);
-        const used = new Set<number>();
-        let greedy = 0;
-        for (const [a, b, w] of [...edges].sort((x, y) => y[2] - x[2])) {
-          if (w > 0 && !used.has(a) && !used.has(b)) {
-            used.add(a);
-            used.add(b);
-            greedy += w;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 11 }), fc.integer({ min: 0, max: 11 }), fc.integer({ min: -3, max: 20 })), {
+          maxLength: 40,
+        }),
+        (raw) => {
+          const edges = raw.filter(([a, b]) => a !== b);
+          const r = tandemRound(edges);
+          checkValid(r.pairs, edges);
+          const used = new Set<number>();
+          let greedy = 0;
+          for (const [a, b, w] of [...edges].sort((x, y) => y[2] - x[2])) {
+            if (w > 0 && !used.has(a) && !used.has(b)) {
+              used.add(a);
+              used.add(b);
+              greedy += w;
+            }
           }
-        }
-        expect(r.weight).toBeGreaterThanOrEqual(greedy);
-      },
-    ), { numRuns: 300 });
+          expect(r.weight).toBeGreaterThanOrEqual(greedy);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('handles empty, disconnected and string-keyed graphs', () => {
     expect(tandemRound([])).toEqual({ weight: 0, pairs: [] });
-    const edges: WeightedEdge[] = [['a', 'b', 2], ['c', 'd', 3], ['e', 'f', 0]];
-    expect(tandemRound(edges)).toEqual({ weight: 5, pairs: [['a', 'b'], ['c', 'd']] });
+    const edges: WeightedEdge[] = [
+      ['a', 'b', 2],
+      ['c', 'd', 3],
+      ['e', 'f', 0],
+    ];
+    expect(tandemRound(edges)).toEqual({
+      weight: 5,
+      pairs: [
+        ['a', 'b'],
+        ['c', 'd'],
+      ],
+    });
     expect(() => tandemRound([['a', 'a', 1]])).toThrow(/itself/);
     expect(() => tandemRound([['a', 'b', Number.NaN]])).toThrow(/finite/);
   });
 
   it('finds the odd-cycle optimum that needs a blossom', () => {
     // Triangle 0-1-2 with a pendant edge: the optimum leaves the heaviest triangle edge out.
-    const m = maxWeightMatchingIndices(4, [[0, 1, 6], [1, 2, 10], [0, 2, 6], [2, 3, 7]]);
+    const m = maxWeightMatchingIndices(4, [
+      [0, 1, 6],
+      [1, 2, 10],
+      [0, 2, 6],
+      [2, 3, 7],
+    ]);
     expect([...m]).toEqual([1, 0, 3, 2]);
   });
 });

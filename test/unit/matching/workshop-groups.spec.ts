@@ -6,10 +6,24 @@ import { mulberry32, shuffle } from '../../../src/matching/core/prng.util';
 import { workshopGroups, WorkshopResult } from '../../../src/matching/core/workshop-groups.util';
 import { townsArb } from './town.factory';
 
-const STATE_NAMES: Record<string, string> = { '01': 'Schleswig-Holstein', '02': 'Hamburg', '04': 'Bremen', '05': 'Nordrhein-Westfalen', '06': 'Hessen' };
+const STATE_NAMES: Record<string, string> = {
+  '01': 'Schleswig-Holstein',
+  '02': 'Hamburg',
+  '04': 'Bremen',
+  '05': 'Nordrhein-Westfalen',
+  '06': 'Hessen',
+};
 const wt = (id: string, stateCode: string, exp: boolean, theme = 'leerstand'): MatchTown => ({
-  id, stateCode, stateName: STATE_NAMES[stateCode] ?? `Land ${stateCode}`, population: 9000, areaKm2: 50, degurba: 2, topics: [theme], challenges: [],
-  experiences: exp ? [{ topic: theme }] : [], capacity: 1,
+  id,
+  stateCode,
+  stateName: STATE_NAMES[stateCode] ?? `Land ${stateCode}`,
+  population: 9000,
+  areaKm2: 50,
+  degurba: 2,
+  topics: [theme],
+  challenges: [],
+  experiences: exp ? [{ topic: theme }] : [],
+  capacity: 1,
 });
 
 /**
@@ -17,7 +31,9 @@ const wt = (id: string, stateCode: string, exp: boolean, theme = 'leerstand'): M
  * exists (no group has room without its state; the left-out towns cannot form a group) and that its reason is true.
  */
 function checkResult(towns: MatchTown[], theme: string, r: WorkshopResult, minSize: number, maxSize: number) {
-  const involved = towns.filter((t) => t.topics.includes(theme) || t.challenges.some((c) => c.topic === theme) || t.experiences.some((e) => e.topic === theme));
+  const involved = towns.filter(
+    (t) => t.topics.includes(theme) || t.challenges.some((c) => c.topic === theme) || t.experiences.some((e) => e.topic === theme),
+  );
   const byId = new Map(towns.map((t) => [t.id, t]));
   const isExp = (t: MatchTown) => t.experiences.some((e) => e.topic === theme);
   const placed = new Set<string>();
@@ -32,9 +48,16 @@ function checkResult(towns: MatchTown[], theme: string, r: WorkshopResult, minSi
       placed.add(id);
     }
   }
-  expect(r.leftOut.map((l) => l.townId).sort()).toEqual(involved.filter((t) => !placed.has(t.id)).map((t) => t.id).sort());
+  expect(r.leftOut.map((l) => l.townId).sort()).toEqual(
+    involved
+      .filter((t) => !placed.has(t.id))
+      .map((t) => t.id)
+      .sort(),
+  );
   const left = r.leftOut.map((l) => byId.get(l.townId)!);
-  const leftCanFormGroup = left.some((e) => isExp(e) && new Set(left.filter((t) => t.stateCode !== e.stateCode).map((t) => t.stateCode)).size >= minSize - 1);
+  const leftCanFormGroup = left.some(
+    (e) => isExp(e) && new Set(left.filter((t) => t.stateCode !== e.stateCode).map((t) => t.stateCode)).size >= minSize - 1,
+  );
   if (left.length) expect(leftCanFormGroup).toBe(false);
   for (const l of r.leftOut) {
     const t = byId.get(l.townId)!;
@@ -65,36 +88,57 @@ function checkResult(towns: MatchTown[], theme: string, r: WorkshopResult, minSi
 
 describe('transfer-workshop groups', () => {
   it('property: sizes, distinct states and an experienced town in every group; deterministic per seed', () => {
-    fc.assert(fc.property(townsArb(0, 30), fc.integer({ min: 1, max: 1000 }), (towns, seed) => {
-      const ctx = buildContext(towns, DEFAULT_WEIGHTS);
-      const r = workshopGroups(ctx, towns, 'leerstand', { seed, minSize: 3, maxSize: 5 });
-      const byId = new Map(towns.map((t) => [t.id, t]));
-      const placed = new Set<string>();
-      for (const g of r.groups) {
-        expect(g.townIds.length).toBeGreaterThanOrEqual(3);
-        expect(g.townIds.length).toBeLessThanOrEqual(5);
-        const ts = g.townIds.map((id) => byId.get(id)!);
-        expect(new Set(ts.map((t) => t.stateCode)).size).toBe(ts.length);
-        expect(ts.some((t) => t.experiences.some((e) => e.topic === 'leerstand'))).toBe(true);
-        for (const id of g.townIds) {
-          expect(placed.has(id)).toBe(false);
-          placed.add(id);
+    fc.assert(
+      fc.property(townsArb(0, 30), fc.integer({ min: 1, max: 1000 }), (towns, seed) => {
+        const ctx = buildContext(towns, DEFAULT_WEIGHTS);
+        const r = workshopGroups(ctx, towns, 'leerstand', { seed, minSize: 3, maxSize: 5 });
+        const byId = new Map(towns.map((t) => [t.id, t]));
+        const placed = new Set<string>();
+        for (const g of r.groups) {
+          expect(g.townIds.length).toBeGreaterThanOrEqual(3);
+          expect(g.townIds.length).toBeLessThanOrEqual(5);
+          const ts = g.townIds.map((id) => byId.get(id)!);
+          expect(new Set(ts.map((t) => t.stateCode)).size).toBe(ts.length);
+          expect(ts.some((t) => t.experiences.some((e) => e.topic === 'leerstand'))).toBe(true);
+          for (const id of g.townIds) {
+            expect(placed.has(id)).toBe(false);
+            placed.add(id);
+          }
         }
-      }
-      for (const l of r.leftOut) expect(l.reason.length).toBeGreaterThan(10);
-      expect(workshopGroups(ctx, towns, 'leerstand', { seed, minSize: 3, maxSize: 5 })).toEqual(r);
-    }), { numRuns: 120 });
+        for (const l of r.leftOut) expect(l.reason.length).toBeGreaterThan(10);
+        expect(workshopGroups(ctx, towns, 'leerstand', { seed, minSize: 3, maxSize: 5 })).toEqual(r);
+      }),
+      { numRuns: 120 },
+    );
   });
 
   it('property: no town is left out while a valid placement exists, and every leave-out reason is true', () => {
-    fc.assert(fc.property(townsArb(0, 40), fc.integer({ min: 1, max: 1000 }), fc.constantFrom([3, 5], [4, 6], [2, 3]), fc.integer({ min: 0, max: 20 }), (towns, seed, [minSize, maxSize], passes) => {
-      const r = workshopGroups(buildContext(towns, DEFAULT_WEIGHTS), towns, 'wohnen', { seed, minSize, maxSize, maxPasses: passes });
-      checkResult(towns, 'wohnen', r, minSize, maxSize);
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(
+        townsArb(0, 40),
+        fc.integer({ min: 1, max: 1000 }),
+        fc.constantFrom([3, 5], [4, 6], [2, 3]),
+        fc.integer({ min: 0, max: 20 }),
+        (towns, seed, [minSize, maxSize], passes) => {
+          const r = workshopGroups(buildContext(towns, DEFAULT_WEIGHTS), towns, 'wohnen', { seed, minSize, maxSize, maxPasses: passes });
+          checkResult(towns, 'wohnen', r, minSize, maxSize);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('places the Hessian town: 8 towns in 01*, 05*, 05, 05, 02, 06, 01, 04 make one group of five (issue 11)', () => {
-    const towns = [wt('a', '01', true), wt('b', '05', true), wt('c', '05', false), wt('d', '05', false), wt('e', '02', false), wt('f', '06', false), wt('g', '01', false), wt('h', '04', false)];
+    const towns = [
+      wt('a', '01', true),
+      wt('b', '05', true),
+      wt('c', '05', false),
+      wt('d', '05', false),
+      wt('e', '02', false),
+      wt('f', '06', false),
+      wt('g', '01', false),
+      wt('h', '04', false),
+    ];
     const r = workshopGroups(buildContext(towns, DEFAULT_WEIGHTS), towns, 'leerstand');
     expect(r.groups).toHaveLength(1);
     expect(r.groups[0].townIds).toHaveLength(5);
@@ -109,7 +153,9 @@ describe('transfer-workshop groups', () => {
     const r = workshopGroups(buildContext(towns, DEFAULT_WEIGHTS), towns, 'leerstand');
     expect(r.groups).toEqual([]);
     for (const l of r.leftOut) {
-      expect(l.reason).toBe('Die 5 Kommunen zu diesem Thema kommen aus nur 2 Bundesländern; eine Gruppe braucht mindestens 4 Kommunen aus verschiedenen Bundesländern.');
+      expect(l.reason).toBe(
+        'Die 5 Kommunen zu diesem Thema kommen aus nur 2 Bundesländern; eine Gruppe braucht mindestens 4 Kommunen aus verschiedenen Bundesländern.',
+      );
     }
   });
 
@@ -121,23 +167,27 @@ describe('transfer-workshop groups', () => {
   });
 
   it('property: the search ends where no single move of a town to another group raises the summed score (moves, not only swaps)', () => {
-    fc.assert(fc.property(townsArb(8, 40), fc.integer({ min: 1, max: 1000 }), (towns, seed) => {
-      const ctx = buildContext(towns, DEFAULT_WEIGHTS);
-      const r = workshopGroups(ctx, towns, 'wohnen', { seed, minSize: 3, maxSize: 5 });
-      const byId = new Map(towns.map((t) => [t.id, t]));
-      const isExp = (id: string) => byId.get(id)!.experiences.some((e) => e.topic === 'wohnen');
-      const gain = (id: string, ids: string[]) => ids.reduce((s, x) => (x === id ? s : s + pairScore(ctx, byId.get(id)!, byId.get(x)!)), 0);
-      for (const A of r.groups) {
-        if (A.townIds.length <= 3) continue;
-        for (const id of A.townIds) {
-          if (!A.townIds.some((x) => x !== id && isExp(x))) continue;
-          for (const B of r.groups) {
-            if (B === A || B.townIds.length >= 5 || B.townIds.some((x) => byId.get(x)!.stateCode === byId.get(id)!.stateCode)) continue;
-            expect(gain(id, B.townIds) - gain(id, A.townIds)).toBeLessThanOrEqual(1e-9);
+    fc.assert(
+      fc.property(townsArb(8, 40), fc.integer({ min: 1, max: 1000 }), (towns, seed) => {
+        const ctx = buildContext(towns, DEFAULT_WEIGHTS);
+        const r = workshopGroups(ctx, towns, 'wohnen', { seed, minSize: 3, maxSize: 5 });
+        const byId = new Map(towns.map((t) => [t.id, t]));
+        const isExp = (id: string) => byId.get(id)!.experiences.some((e) => e.topic === 'wohnen');
+        const gain = (id: string, ids: string[]) =>
+          ids.reduce((s, x) => (x === id ? s : s + pairScore(ctx, byId.get(id)!, byId.get(x)!)), 0);
+        for (const A of r.groups) {
+          if (A.townIds.length <= 3) continue;
+          for (const id of A.townIds) {
+            if (!A.townIds.some((x) => x !== id && isExp(x))) continue;
+            for (const B of r.groups) {
+              if (B === A || B.townIds.length >= 5 || B.townIds.some((x) => byId.get(x)!.stateCode === byId.get(id)!.stateCode)) continue;
+              expect(gain(id, B.townIds) - gain(id, A.townIds)).toBeLessThanOrEqual(1e-9);
+            }
           }
         }
-      }
-    }), { numRuns: 100 });
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('shuffles with Fisher–Yates: a permutation, the same for a seed, every order about equally often', () => {
@@ -155,25 +205,38 @@ describe('transfer-workshop groups', () => {
 
   it('local search never ends below the greedy start', () => {
     let compared = 0;
-    fc.assert(fc.property(townsArb(10, 30), (towns) => {
-      const ctx = buildContext(towns, DEFAULT_WEIGHTS);
-      const greedy = workshopGroups(ctx, towns, 'wohnen', { seed: 3, maxPasses: 0 });
-      const searched = workshopGroups(ctx, towns, 'wohnen', { seed: 3 });
-      const sum = (r: typeof greedy) => r.groups.reduce((s, g) => s + g.score, 0);
-      // A swap is only taken when the changed groups stay valid, so the search never loses a group.
-      expect(searched.groups.length).toBeGreaterThanOrEqual(greedy.groups.length);
-      // With the same groups formed, the total can only have grown (a repaired group adds a group instead).
-      if (greedy.groups.length === searched.groups.length) {
-        compared++;
-        expect(sum(searched)).toBeGreaterThanOrEqual(sum(greedy) - 1e-9);
-      }
-    }), { numRuns: 60 });
+    fc.assert(
+      fc.property(townsArb(10, 30), (towns) => {
+        const ctx = buildContext(towns, DEFAULT_WEIGHTS);
+        const greedy = workshopGroups(ctx, towns, 'wohnen', { seed: 3, maxPasses: 0 });
+        const searched = workshopGroups(ctx, towns, 'wohnen', { seed: 3 });
+        const sum = (r: typeof greedy) => r.groups.reduce((s, g) => s + g.score, 0);
+        // A swap is only taken when the changed groups stay valid, so the search never loses a group.
+        expect(searched.groups.length).toBeGreaterThanOrEqual(greedy.groups.length);
+        // With the same groups formed, the total can only have grown (a repaired group adds a group instead).
+        if (greedy.groups.length === searched.groups.length) {
+          compared++;
+          expect(sum(searched)).toBeGreaterThanOrEqual(sum(greedy) - 1e-9);
+        }
+      }),
+      { numRuns: 60 },
+    );
     // The comparison above must really have run, not been skipped in every case.
     expect(compared).toBeGreaterThan(30);
   });
 
   it('explains why no group forms without experience', () => {
-    const towns = Array.from({ length: 6 }, (_, i) => ({ id: `t${i}`, stateCode: `0${i + 1}`, stateName: `Land ${i}`, population: 9000, areaKm2: 50, topics: ['tourismus'], challenges: [], experiences: [], capacity: 1 }));
+    const towns = Array.from({ length: 6 }, (_, i) => ({
+      id: `t${i}`,
+      stateCode: `0${i + 1}`,
+      stateName: `Land ${i}`,
+      population: 9000,
+      areaKm2: 50,
+      topics: ['tourismus'],
+      challenges: [],
+      experiences: [],
+      capacity: 1,
+    }));
     const r = workshopGroups(buildContext(towns, DEFAULT_WEIGHTS), towns, 'tourismus');
     expect(r.groups).toEqual([]);
     expect(r.leftOut[0].reason).toMatch(/Keine Kommune mit Erfahrung/);

@@ -8,10 +8,25 @@ import { TOPICS, townsArb } from '../matching/town.factory';
 const NAMES = Object.fromEntries(TOPICS.map((t) => [t, `Thema-${t}`]));
 const base = { stateName: 'Sachsen', population: 10000, areaKm2: 50, degurba: 3, lat: 50.6, lon: 13.3, capacity: 2 };
 
-describe('suggestion reasons never disclose a partner\'s office-only fields (issue 9, item 2b)', () => {
+describe("suggestion reasons never disclose a partner's office-only fields (issue 9, item 2b)", () => {
   // The viewer has experience with Mobilität; the partner's challenge Mobilität is office-only.
-  const viewer: MatchTown = { ...base, id: 'v', stateCode: '14', topics: ['leerstand'], challenges: [], experiences: [{ topic: 'mobilitaet' }] };
-  const partner: MatchTown = { ...base, id: 'p', stateCode: '09', stateName: 'Bayern', topics: ['leerstand'], challenges: [{ topic: 'mobilitaet', urgency: 3 }], experiences: [] };
+  const viewer: MatchTown = {
+    ...base,
+    id: 'v',
+    stateCode: '14',
+    topics: ['leerstand'],
+    challenges: [],
+    experiences: [{ topic: 'mobilitaet' }],
+  };
+  const partner: MatchTown = {
+    ...base,
+    id: 'p',
+    stateCode: '09',
+    stateName: 'Bayern',
+    topics: ['leerstand'],
+    challenges: [{ topic: 'mobilitaet', urgency: 3 }],
+    experiences: [],
+  };
   const ctx = buildContext([viewer, partner], DEFAULT_WEIGHTS, NAMES);
   const full = scorePair(ctx, viewer, partner);
   const suggestion = { townId: 'v', partnerId: 'p', score: full.score, components: full.components };
@@ -38,24 +53,25 @@ describe('suggestion reasons never disclose a partner\'s office-only fields (iss
   });
 
   it('property: a reason names only topics the viewer has or the partner shows', () => {
-    fc.assert(fc.property(townsArb(2, 6), fc.subarray([...REASON_FIELDS]), (towns, hiddenFields) => {
-      const c = buildContext(towns, DEFAULT_WEIGHTS, NAMES);
-      const [v, p] = towns;
-      const s = scorePair(c, v, p);
-      const hidden = new Set(hiddenFields);
-      const [r] = withVisibleReasons(c, towns, [{ townId: v.id, partnerId: p.id, components: s.components }], new Map([[p.id, hidden]]));
-      const shown = new Set([
-        ...v.topics, ...v.challenges.map((x) => x.topic), ...v.experiences.map((x) => x.topic),
-      ]);
-      const partnerShows = new Set([
-        ...(hidden.has('topics') ? [] : p.topics),
-        ...(hidden.has('challenges') ? [] : p.challenges.map((x) => x.topic)),
-        ...(hidden.has('experiences') ? [] : p.experiences.map((x) => x.topic)),
-      ]);
-      const named = [...reasonLine(r.components).matchAll(/Thema-(\w+)/g)].map((m) => m[1]);
-      // Every topic named is in the partner's visible fields (a reason about a pair always involves the partner).
-      for (const t of named) expect(partnerShows.has(t) && shown.has(t)).toBe(true);
-      expect(r.components.map((x) => x.value)).toEqual(s.components.map((x) => x.value));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(townsArb(2, 6), fc.subarray([...REASON_FIELDS]), (towns, hiddenFields) => {
+        const c = buildContext(towns, DEFAULT_WEIGHTS, NAMES);
+        const [v, p] = towns;
+        const s = scorePair(c, v, p);
+        const hidden = new Set(hiddenFields);
+        const [r] = withVisibleReasons(c, towns, [{ townId: v.id, partnerId: p.id, components: s.components }], new Map([[p.id, hidden]]));
+        const shown = new Set([...v.topics, ...v.challenges.map((x) => x.topic), ...v.experiences.map((x) => x.topic)]);
+        const partnerShows = new Set([
+          ...(hidden.has('topics') ? [] : p.topics),
+          ...(hidden.has('challenges') ? [] : p.challenges.map((x) => x.topic)),
+          ...(hidden.has('experiences') ? [] : p.experiences.map((x) => x.topic)),
+        ]);
+        const named = [...reasonLine(r.components).matchAll(/Thema-(\w+)/g)].map((m) => m[1]);
+        // Every topic named is in the partner's visible fields (a reason about a pair always involves the partner).
+        for (const t of named) expect(partnerShows.has(t) && shown.has(t)).toBe(true);
+        expect(r.components.map((x) => x.value)).toEqual(s.components.map((x) => x.value));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -19,7 +19,10 @@ describe('security settings (issue 9)', () => {
     for (const bad of ['log', 'http://mail.example.org', 'smtp:/x', 'sendmail']) {
       expect(() => validateEnv({ SMTP_URL: bad })).toThrow(/SMTP_URL must be smtp:\/\/user:pass@host:587, smtps:\/\/… or "outbox"/);
     }
-    expect(toAppConfig(validateEnv({ SMTP_URL: 'smtps://u:p@mail.example.org:465' })).mailTransport).toEqual({ kind: 'smtp', url: 'smtps://u:p@mail.example.org:465' });
+    expect(toAppConfig(validateEnv({ SMTP_URL: 'smtps://u:p@mail.example.org:465' })).mailTransport).toEqual({
+      kind: 'smtp',
+      url: 'smtps://u:p@mail.example.org:465',
+    });
     expect(toAppConfig(validateEnv({ SMTP_URL: 'outbox' })).mailTransport).toEqual({ kind: 'outbox' });
   });
 
@@ -33,7 +36,11 @@ describe('security settings (issue 9)', () => {
   });
 
   it('keeps query strings of auth routes out of the request log', () => {
-    const logged = redactAuthQuery({ method: 'POST', url: '/api/auth/login?email=a@b.de&password=Geheim-123', query: { email: 'a@b.de', password: 'Geheim-123' } });
+    const logged = redactAuthQuery({
+      method: 'POST',
+      url: '/api/auth/login?email=a@b.de&password=Geheim-123',
+      query: { email: 'a@b.de', password: 'Geheim-123' },
+    });
     expect(JSON.stringify(logged)).not.toMatch(/Geheim|a@b\.de/);
     expect(logged.url).toBe('/api/auth/login?[redacted]');
     expect(redactAuthQuery({ url: '/bestaetigen?token=abc' }).url).toBe('/bestaetigen?[redacted]');

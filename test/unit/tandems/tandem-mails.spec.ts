@@ -5,20 +5,80 @@ import { MailRenderer } from '../../../src/mail/mail-renderer';
 describe('tandem mail templates', () => {
   const r = new MailRenderer();
   const base = {
-    displayName: 'Anna Beispiel', ownTown: 'Penkun', otherTown: 'Seelow', townA: 'Seelow', townB: 'Penkun', topicName: 'Leerstand',
-    stateLabel: 'angefragt', origin: 'request', proposal: false, link: 'http://app.test/tandems/1234', requestMessage: 'Hallo <Penkun>',
+    displayName: 'Anna Beispiel',
+    ownTown: 'Penkun',
+    otherTown: 'Seelow',
+    townA: 'Seelow',
+    townB: 'Penkun',
+    topicName: 'Leerstand',
+    stateLabel: 'angefragt',
+    origin: 'request',
+    proposal: false,
+    link: 'http://app.test/tandems/1234',
+    requestMessage: 'Hallo <Penkun>',
   };
   const cases: [string, Record<string, unknown>, string, string[]][] = [
-    ['tandem-requested', { reasons: 'Ihr Thema Leerstand ↔ deren Erfahrung', message: 'Hallo <Penkun>' },
-      'Seelow fragt ein Tandem mit Penkun an', ['Warum das passt: Ihr Thema Leerstand', 'Hallo <Penkun>', 'innerhalb von 30 Tagen', 'Anfrage ansehen und beantworten: http://app.test/tandems/1234']],
-    ['tandem-answered', { accepted: true, message: 'Gern!' }, 'Seelow hat Ihre Tandem-Anfrage angenommen', ['Die Geschäftsstelle prüft das Tandem', 'Gern!']],
-    ['tandem-answered', { accepted: false, reason: 'Keine Zeit' }, 'Seelow hat Ihre Tandem-Anfrage abgelehnt', ['zwölf Monaten', 'Begründung:\nKeine Zeit']],
-    ['tandem-approval-needed', { forOffice: true, message: 'Gern!' }, 'Tandem zur Freigabe: Seelow und Penkun', ['wartet auf die Freigabe', 'Antwort von Penkun: Gern!', 'Tandem prüfen und freigeben: http://app.test/tandems/1234']],
-    ['tandem-proposed', { reasons: 'vergleichbare Größe', proposal: true, origin: 'office_proposal' }, 'Vorschlag der Geschäftsstelle: ein Tandem mit Seelow', ['Sobald beide Kommunen zugestimmt haben', 'Vorschlag ansehen und beantworten: http://app.test/tandems/1234']],
-    ['tandem-update', { stateLabel: 'vorzeitig beendet', text: 'Das Tandem wurde vorzeitig beendet.', reason: 'Neue Prioritäten' }, 'Tandem Penkun – Seelow: vorzeitig beendet', ['Begründung:\nNeue Prioritäten', 'Zum Tandem: http://app.test/tandems/1234']],
-    ['tandem-reminder', { days: 8, expiresInDays: 22 }, 'Erinnerung: Seelow wartet auf Ihre Antwort', ['seit 8 Tagen wartet die Tandem-Anfrage mit Seelow (Thema: Leerstand) auf die Antwort von Penkun. Ohne Antwort läuft die Anfrage in 22 Tagen ab.']],
-    ['tandem-reminder', { days: 15, expiresInDays: 15, proposal: true }, 'Erinnerung: Seelow wartet auf Ihre Antwort', ['wartet der Vorschlag der Geschäftsstelle für ein Tandem mit Seelow', 'läuft der Vorschlag in 15 Tagen ab']],
-    ['tandem-reminder', { days: 7, forOffice: true, expiresInDays: null }, 'Erinnerung: Tandem Seelow – Penkun wartet auf Freigabe', ['wartet seit 7 Tagen auf die Freigabe durch die Geschäftsstelle']],
+    [
+      'tandem-requested',
+      { reasons: 'Ihr Thema Leerstand ↔ deren Erfahrung', message: 'Hallo <Penkun>' },
+      'Seelow fragt ein Tandem mit Penkun an',
+      [
+        'Warum das passt: Ihr Thema Leerstand',
+        'Hallo <Penkun>',
+        'innerhalb von 30 Tagen',
+        'Anfrage ansehen und beantworten: http://app.test/tandems/1234',
+      ],
+    ],
+    [
+      'tandem-answered',
+      { accepted: true, message: 'Gern!' },
+      'Seelow hat Ihre Tandem-Anfrage angenommen',
+      ['Die Geschäftsstelle prüft das Tandem', 'Gern!'],
+    ],
+    [
+      'tandem-answered',
+      { accepted: false, reason: 'Keine Zeit' },
+      'Seelow hat Ihre Tandem-Anfrage abgelehnt',
+      ['zwölf Monaten', 'Begründung:\nKeine Zeit'],
+    ],
+    [
+      'tandem-approval-needed',
+      { forOffice: true, message: 'Gern!' },
+      'Tandem zur Freigabe: Seelow und Penkun',
+      ['wartet auf die Freigabe', 'Antwort von Penkun: Gern!', 'Tandem prüfen und freigeben: http://app.test/tandems/1234'],
+    ],
+    [
+      'tandem-proposed',
+      { reasons: 'vergleichbare Größe', proposal: true, origin: 'office_proposal' },
+      'Vorschlag der Geschäftsstelle: ein Tandem mit Seelow',
+      ['Sobald beide Kommunen zugestimmt haben', 'Vorschlag ansehen und beantworten: http://app.test/tandems/1234'],
+    ],
+    [
+      'tandem-update',
+      { stateLabel: 'vorzeitig beendet', text: 'Das Tandem wurde vorzeitig beendet.', reason: 'Neue Prioritäten' },
+      'Tandem Penkun – Seelow: vorzeitig beendet',
+      ['Begründung:\nNeue Prioritäten', 'Zum Tandem: http://app.test/tandems/1234'],
+    ],
+    [
+      'tandem-reminder',
+      { days: 8, expiresInDays: 22 },
+      'Erinnerung: Seelow wartet auf Ihre Antwort',
+      [
+        'seit 8 Tagen wartet die Tandem-Anfrage mit Seelow (Thema: Leerstand) auf die Antwort von Penkun. Ohne Antwort läuft die Anfrage in 22 Tagen ab.',
+      ],
+    ],
+    [
+      'tandem-reminder',
+      { days: 15, expiresInDays: 15, proposal: true },
+      'Erinnerung: Seelow wartet auf Ihre Antwort',
+      ['wartet der Vorschlag der Geschäftsstelle für ein Tandem mit Seelow', 'läuft der Vorschlag in 15 Tagen ab'],
+    ],
+    [
+      'tandem-reminder',
+      { days: 7, forOffice: true, expiresInDays: null },
+      'Erinnerung: Tandem Seelow – Penkun wartet auf Freigabe',
+      ['wartet seit 7 Tagen auf die Freigabe durch die Geschäftsstelle'],
+    ],
   ];
 
   it.each(cases)('%s renders German subject, text and HTML in the shared layout', (template, extra, subject, texts) => {

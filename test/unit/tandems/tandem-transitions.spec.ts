@@ -1,6 +1,15 @@
 import {
-  allowedActions, FINAL_STATES, initialState, nextState, TANDEM_ACTIONS, TANDEM_ACTORS, TANDEM_STATES, TandemAction, TandemActor,
-  TandemState, TandemTransitionError,
+  allowedActions,
+  FINAL_STATES,
+  initialState,
+  nextState,
+  TANDEM_ACTIONS,
+  TANDEM_ACTORS,
+  TANDEM_STATES,
+  TandemAction,
+  TandemActor,
+  TandemState,
+  TandemTransitionError,
 } from '../../../src/tandems/tandem-transitions.util';
 
 // The expected lifecycle written out independently of the implementation's table: "state action actor → next".
@@ -82,13 +91,21 @@ describe('tandem transition table: every state × action × actor', () => {
   it('final states allow nothing and say so in both languages', () => {
     for (const s of FINAL_STATES) for (const r of TANDEM_ACTORS) expect(allowedActions(s, r)).toEqual([]);
     expect(() => nextState('concluded', 'cancel', 'office')).toThrow('This tandem is already concluded; it cannot be cancelled any more');
-    expect(errorOf(() => nextState('withdrawn', 'approve', 'office')).messageDe).toBe('Dieses Tandem ist bereits zurückgezogen; es kann nicht mehr genehmigt werden.');
-    expect(errorOf(() => nextState('requested', 'conclude', 'requester')).messageDe).toBe('Ein Tandem im Zustand „angefragt“ kann nicht abgeschlossen werden.');
+    expect(errorOf(() => nextState('withdrawn', 'approve', 'office')).messageDe).toBe(
+      'Dieses Tandem ist bereits zurückgezogen; es kann nicht mehr genehmigt werden.',
+    );
+    expect(errorOf(() => nextState('requested', 'conclude', 'requester')).messageDe).toBe(
+      'Ein Tandem im Zustand „angefragt“ kann nicht abgeschlossen werden.',
+    );
   });
 
   it('names who may act when the wrong actor tries', () => {
-    expect(() => nextState('requested', 'accept', 'requester')).toThrow('Only the partner town may accept a tandem that is requested, not the requesting town');
-    expect(errorOf(() => nextState('accepted', 'approve', 'partner')).messageDe).toBe('Nur die Geschäftsstelle kann ein Tandem im Zustand „angenommen, wartet auf Freigabe“ genehmigen.');
+    expect(() => nextState('requested', 'accept', 'requester')).toThrow(
+      'Only the partner town may accept a tandem that is requested, not the requesting town',
+    );
+    expect(errorOf(() => nextState('accepted', 'approve', 'partner')).messageDe).toBe(
+      'Nur die Geschäftsstelle kann ein Tandem im Zustand „angenommen, wartet auf Freigabe“ genehmigen.',
+    );
   });
 
   it('starts requests and proposals in their own states', () => {

@@ -87,14 +87,12 @@ export class AccountPagesController {
   async changeEmail(@CurrentUser() user: SessionUser, @Body() body: Record<string, unknown>, @Res() res: Response) {
     const newEmail = str(body.newEmail).trim();
     if (!EMAIL.test(newEmail) || newEmail.length > 254) {
-      return res
-        .status(400)
-        .render('account', {
-          title: 'Ihr Konto',
-          account: user,
-          newEmail,
-          errors: ['Bitte geben Sie eine gültige neue E-Mail-Adresse an.'],
-        });
+      return res.status(400).render('account', {
+        title: 'Ihr Konto',
+        account: user,
+        newEmail,
+        errors: ['Bitte geben Sie eine gültige neue E-Mail-Adresse an.'],
+      });
     }
     try {
       await this.account.requestEmailChange(user, str(body.currentPassword).slice(0, 200), newEmail);

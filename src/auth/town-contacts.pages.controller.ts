@@ -68,12 +68,10 @@ export class TownContactsPagesController {
   async invitation(@Query('token') token: string | undefined, @Res() res: Response) {
     const invitation = token ? await this.contacts.invitationFor(token) : null;
     if (!invitation) {
-      return res
-        .status(400)
-        .render('invitation', {
-          title: 'Einladung',
-          errors: ['Dieser Einladungslink ist ungültig, abgelaufen oder wurde bereits verwendet.'],
-        });
+      return res.status(400).render('invitation', {
+        title: 'Einladung',
+        errors: ['Dieser Einladungslink ist ungültig, abgelaufen oder wurde bereits verwendet.'],
+      });
     }
     return res.render('invitation', { title: 'Einladung annehmen', token, invitation });
   }

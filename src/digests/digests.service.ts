@@ -148,9 +148,7 @@ export class DigestsService {
   }
 
   /** What each contact of a town would get in the coming week (nothing is written). */
-  async preview(
-    townId: string,
-  ): Promise<{
+  async preview(townId: string): Promise<{
     period: string;
     contacts: {
       displayName: string;

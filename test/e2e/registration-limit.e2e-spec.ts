@@ -60,18 +60,15 @@ describe('registration abuse: cheap checks first, a limit per client', () => {
     // The page route shares the counter (one key for both routes), so switching routes gains nothing.
     const browser = request.agent(t.url);
     const _csrf = await formToken(browser);
-    const page = await browser
-      .post('/registrieren')
-      .type('form')
-      .send({
-        _csrf,
-        ags: TEST_TOWNS[1].ags,
-        email: 'zu-viel@example.test',
-        password: STRONG_PASSWORD,
-        displayName: 'Anna Beispiel',
-        contactFunction: 'mayor',
-        privacyAccepted: 'ja',
-      });
+    const page = await browser.post('/registrieren').type('form').send({
+      _csrf,
+      ags: TEST_TOWNS[1].ags,
+      email: 'zu-viel@example.test',
+      password: STRONG_PASSWORD,
+      displayName: 'Anna Beispiel',
+      contactFunction: 'mayor',
+      privacyAccepted: 'ja',
+    });
     expect(page.status).toBe(429);
     expect(Number((await t.db.query(`SELECT count(*) FROM user_account WHERE email = 'zu-viel@example.test'`)).rows[0].count)).toBe(0);
   });

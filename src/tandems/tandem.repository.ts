@@ -228,6 +228,28 @@ export class TandemRepository {
     return this.ds.query(`${LIST_FROM} WHERE t.town_a = $1 OR t.town_b = $1 ORDER BY t.state_changed_at DESC`, [townId]);
   }
 
+  /**
+   * One page of all tandems (or those in `states`), newest change first (`oldestFirst`: the other way). The page is
+   * cut from the tandem index first; names are joined for its rows only.
+   */
+  async listPage(states: TandemState[] | null, limit: number, offset: number, oldestFirst = false): Promise<TandemListRow[]> {
+    const dir = oldestFirst ? 'ASC' : 'DESC';
+    const page = `(SELECT * FROM tandem ${states ? 'WHERE state = ANY($3)' : ''} ORDER BY state_changed_at ${dir}, id ${dir} LIMIT $1 OFFSET $2) t`;
+    return this.ds.query(`${LIST_FROM.replace('FROM tandem t', `FROM ${page}`)} ORDER BY t.state_changed_at ${dir}, t.id ${dir}`, [
+      limit,
+      offset,
+      ...(states ? [states] : []),
+    ]);
+  }
+
+  async count(states: TandemState[] | null): Promise<number> {
+    const [r] = await this.ds.query(
+      `SELECT count(*)::int AS n FROM tandem ${states ? 'WHERE state = ANY($1)' : ''}`,
+      states ? [states] : [],
+    );
+    return r.n;
+  }
+
   async listAll(states: TandemState[] | null, limit = 500): Promise<TandemListRow[]> {
     return this.ds.query(`${LIST_FROM} WHERE ($1::varchar[] IS NULL OR t.state = ANY($1)) ORDER BY t.state_changed_at DESC LIMIT $2`, [
       states,

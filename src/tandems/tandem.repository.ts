@@ -234,12 +234,17 @@ export class TandemRepository {
    */
   async listPage(states: TandemState[] | null, limit: number, offset: number, oldestFirst = false): Promise<TandemListRow[]> {
     const dir = oldestFirst ? 'ASC' : 'DESC';
-    const page = `(SELECT * FROM tandem ${states ? 'WHERE state = ANY($3)' : ''} ORDER BY state_changed_at ${dir}, id ${dir} LIMIT $1 OFFSET $2) t`;
-    return this.ds.query(`${LIST_FROM.replace('FROM tandem t', `FROM ${page}`)} ORDER BY t.state_changed_at ${dir}, t.id ${dir}`, [
-      limit,
-      offset,
-      ...(states ? [states] : []),
-    ]);
+    // The names as LATERAL lookups (their LIMIT keeps the planner from hashing every town for 25 rows).
+    const name = (side: 'a' | 'b') =>
+      `CROSS JOIN LATERAL (SELECT m.name, m.state_name FROM town x JOIN municipality m ON m.ags = x.ags WHERE x.id = t.town_${side} LIMIT 1) ${side}`;
+    return this.ds.query(
+      `SELECT ${COLUMNS}, a.name AS "nameA", a.state_name AS "stateA", b.name AS "nameB", b.state_name AS "stateB", tp.name AS "topicName"
+       FROM (SELECT * FROM tandem ${states ? 'WHERE state = ANY($3)' : ''} ORDER BY state_changed_at ${dir}, id ${dir} LIMIT $1 OFFSET $2) t
+       ${name('a')} ${name('b')}
+       LEFT JOIN topic tp ON tp.slug = t.topic_slug
+       ORDER BY t.state_changed_at ${dir}, t.id ${dir}`,
+      [limit, offset, ...(states ? [states] : [])],
+    );
   }
 
   async count(states: TandemState[] | null): Promise<number> {

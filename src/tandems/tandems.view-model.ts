@@ -122,15 +122,17 @@ export class TandemsViewModel {
     const r = await this.repo.findById(id);
     if (!r) throw tandemNotFound();
     const card = this.card(r, viewer); // throws "not found" for someone else's tandem
-    const [timeline, facts, pairTopics] = await Promise.all([
+    // Independent reads side by side: the page waits for the slowest one, not for their sum.
+    const [timeline, facts, pairTopics, topicNames, reasons] = await Promise.all([
       this.repo.timeline(id),
       this.repo.townFacts([r.townA, r.townB]),
       this.repo.pairTopics(r.townA, r.townB),
+      this.repo.topicNames(),
+      this.reasonsFor(viewer, r),
     ]);
-    const topicNames = await this.repo.topicNames();
     return {
       ...card,
-      ...(await this.reasonsFor(viewer, r)),
+      ...reasons,
       score: r.score,
       towns: [facts.find((f) => f.id === r.townA)!, facts.find((f) => f.id === r.townB)!],
       resultTopicNames: (card.result?.topics ?? []).map((t) => topicNames[t] ?? t),

@@ -8,6 +8,7 @@ import helmet from 'helmet';
 import { join } from 'node:path';
 import passport from 'passport';
 import { Pool } from 'pg';
+import { sessionCache } from './auth/session-cache';
 import { createSessionStore } from './auth/session-store';
 import { isOffice, type SessionUser } from './auth/session-user';
 import { TEMPLATES_DIR } from './common/paths';
@@ -44,6 +45,8 @@ export function setupApp(app: NestExpressApplication): { close: () => Promise<vo
   const sessionPool = new Pool({ connectionString: config.databaseUrl, max: 4 });
   // An idle client dropped by the server (restart, failover) must not crash the process; the pool reconnects.
   sessionPool.on('error', (err) => new Logger('SessionStore').warn(`Session store connection lost: ${err.message}`));
+  sessionCache.ttlMs = config.sessionCacheMs;
+  sessionCache.clear();
   const sessionStore = createSessionStore(sessionPool);
   app.use(
     session({

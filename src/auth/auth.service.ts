@@ -2,6 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
 import { randomBytes } from 'node:crypto';
 import { hashPassword, verifyPassword } from './password.util';
+import { sessionCache } from './session-cache';
 import type { SessionUser } from './session-user';
 import { UserRepository } from './user.repository';
 
@@ -35,12 +36,19 @@ export class AuthService {
     return toSessionUser(user);
   }
 
-  /** Re-read on every request: a contact whose application was rejected no longer has a session. */
+  /**
+   * Read for every signed-in request (one query, or the process's short-lived cache: see session-cache.ts): a deleted
+   * account or a contact whose application was rejected no longer has a session.
+   */
   async load(id: string): Promise<SessionUser | null> {
-    const user = await this.users.findById(id);
-    if (!user || user.deletedAt) return null;
-    if (user.townId && (await this.users.townStatusOf(user.id)) === 'rejected') return null;
-    return toSessionUser(user);
+    const cached = sessionCache.getUser(id);
+    if (cached) return cached;
+    const user = await this.users.findSessionUser(id);
+    if (!user || user.deleted) return null;
+    if (user.townId && user.townStatus === 'rejected') return null;
+    const loaded = toSessionUser(user);
+    sessionCache.putUser(loaded);
+    return loaded;
   }
 }
 

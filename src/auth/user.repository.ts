@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { EmailToken } from './email-token.entity';
+import { sessionCache } from './session-cache';
+import type { SessionUser } from './session-user';
 import { UserAccount } from './user-account.entity';
 
 @Injectable()
@@ -10,6 +12,17 @@ export class UserRepository {
 
   findById(id: string): Promise<UserAccount | null> {
     return this.ds.getRepository(UserAccount).findOneBy({ id });
+  }
+
+  /** What a signed-in request needs about its user, with the town's status, in one round trip. */
+  async findSessionUser(id: string): Promise<(SessionUser & { deleted: boolean; townStatus: string | null }) | null> {
+    const rows = await this.ds.query(
+      `SELECT u.id, u.email, u.role, u.display_name AS "displayName", u.town_id AS "townId", u.deleted_at IS NOT NULL AS deleted,
+              t.status AS "townStatus"
+       FROM user_account u LEFT JOIN town t ON t.id = u.town_id WHERE u.id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
   }
 
   async findWithHashByEmail(email: string): Promise<UserAccount | null> {
@@ -61,6 +74,8 @@ export class UserRepository {
   /** Ends every session of these users (connect-pg-simple keeps passport's user id in the JSON). */
   async endSessions(manager: EntityManager, userIds: string[]): Promise<void> {
     if (!userIds.length) return;
+    // This process's cached sessions and users go at once (and stay uncached until the change has committed).
+    sessionCache.dropUsers(userIds);
     await manager.query(`DELETE FROM http_session WHERE sess -> 'passport' ->> 'user' = ANY($1::text[])`, [userIds]);
   }
 
@@ -117,10 +132,12 @@ export class UserRepository {
   }
 
   async setPasswordHash(manager: EntityManager, userId: string, passwordHash: string): Promise<void> {
+    sessionCache.dropUsers([userId]);
     await manager.query(`UPDATE user_account SET password_hash = $2 WHERE id = $1`, [userId, passwordHash]);
   }
 
   async setEmail(manager: EntityManager, userId: string, email: string): Promise<void> {
+    sessionCache.dropUsers([userId]);
     await manager.query(`UPDATE user_account SET email = $2, email_confirmed_at = now() WHERE id = $1`, [userId, email]);
   }
 

@@ -29,6 +29,8 @@ export interface AppConfig {
   confirmTokenHours: number;
   /** Finished runs kept per kind besides the current ones (older ones are pruned). */
   matchingKeepRuns: number;
+  /** How long a web process reuses a session and its user (ms, 0 = off): see auth/session-cache.ts. */
+  sessionCacheMs: number;
   resetDemoPasswords: boolean;
   embeddedPgPort: number | undefined;
   officePassword: string | undefined;
@@ -68,6 +70,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     seedDemo: shouldSeedDemo(embedded ? 'embedded' : 'servers', env.SEED_DEMO),
     confirmTokenHours: env.CONFIRM_TOKEN_HOURS,
     matchingKeepRuns: env.MATCHING_KEEP_RUNS,
+    sessionCacheMs: env.SESSION_CACHE_MS ?? (env.NODE_ENV === 'test' ? 0 : 2000),
     resetDemoPasswords: env.RESET_DEMO_PASSWORDS === 'true',
     embeddedPgPort: env.EMBEDDED_PG_PORT,
     officePassword: env.OFFICE_PASSWORD,

@@ -137,6 +137,15 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(100)
   MATCHING_KEEP_RUNS: number = 3;
+
+  // Milliseconds a web process may reuse a session and its user without reading them again (0 = off). Bounds how
+  // late another web process sees a logout; this process sees it at once. Default 2000 (0 under NODE_ENV=test).
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  SESSION_CACHE_MS?: number;
   // Start command and seed:demo: new passwords for the demo logins.
   @IsIn(['true', 'false'], { message: 'RESET_DEMO_PASSWORDS must be true or false' })
   RESET_DEMO_PASSWORDS = 'false';

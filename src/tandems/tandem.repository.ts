@@ -228,6 +228,33 @@ export class TandemRepository {
     return this.ds.query(`${LIST_FROM} WHERE t.town_a = $1 OR t.town_b = $1 ORDER BY t.state_changed_at DESC`, [townId]);
   }
 
+  /**
+   * One page of all tandems (or those in `states`), newest change first (`oldestFirst`: the other way). The page is
+   * cut from the tandem index first; names are joined for its rows only.
+   */
+  async listPage(states: TandemState[] | null, limit: number, offset: number, oldestFirst = false): Promise<TandemListRow[]> {
+    const dir = oldestFirst ? 'ASC' : 'DESC';
+    // The names as LATERAL lookups (their LIMIT keeps the planner from hashing every town for 25 rows).
+    const name = (side: 'a' | 'b') =>
+      `CROSS JOIN LATERAL (SELECT m.name, m.state_name FROM town x JOIN municipality m ON m.ags = x.ags WHERE x.id = t.town_${side} LIMIT 1) ${side}`;
+    return this.ds.query(
+      `SELECT ${COLUMNS}, a.name AS "nameA", a.state_name AS "stateA", b.name AS "nameB", b.state_name AS "stateB", tp.name AS "topicName"
+       FROM (SELECT * FROM tandem ${states ? 'WHERE state = ANY($3)' : ''} ORDER BY state_changed_at ${dir}, id ${dir} LIMIT $1 OFFSET $2) t
+       ${name('a')} ${name('b')}
+       LEFT JOIN topic tp ON tp.slug = t.topic_slug
+       ORDER BY t.state_changed_at ${dir}, t.id ${dir}`,
+      [limit, offset, ...(states ? [states] : [])],
+    );
+  }
+
+  async count(states: TandemState[] | null): Promise<number> {
+    const [r] = await this.ds.query(
+      `SELECT count(*)::int AS n FROM tandem ${states ? 'WHERE state = ANY($1)' : ''}`,
+      states ? [states] : [],
+    );
+    return r.n;
+  }
+
   async listAll(states: TandemState[] | null, limit = 500): Promise<TandemListRow[]> {
     return this.ds.query(`${LIST_FROM} WHERE ($1::varchar[] IS NULL OR t.state = ANY($1)) ORDER BY t.state_changed_at DESC LIMIT $2`, [
       states,

@@ -5,7 +5,7 @@ import { Roles } from '../auth/roles.guard';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { AnswerDto, ConcludeDto, ListQueryDto, PartnerDto, ProposeDto, ReasonDto, RequestTandemDto } from './tandems.dto';
 import { TandemsService } from './tandems.service';
-import { TandemsViewModel } from './tandems.view-model';
+import { OFFICE_PAGE_SIZE, TandemsViewModel } from './tandems.view-model';
 import { TandemAction } from './tandem-transitions.util';
 
 // Same rules as the pages: every step goes through TandemsService; a step the table forbids answers 409 saying why.
@@ -37,10 +37,11 @@ export class TandemsController {
   @Get()
   @Roles()
   @ApiOperation({
-    summary: "Own town's tandems grouped (incoming, outgoing, active, past); for the office all tandems, optionally by state",
+    summary:
+      "Own town's tandems grouped (incoming, outgoing, active, past); for the office one page of all tandems (newest change first, optionally by state): { items, page, pages, limit, total, offset, from, to }",
   })
   list(@Query() q: ListQueryDto, @CurrentUser() user: SessionUser) {
-    if (isOffice(user)) return this.vm.officeList(user, q.state);
+    if (isOffice(user)) return this.vm.officeList(user, q.state, q.page ?? 1, q.limit ?? OFFICE_PAGE_SIZE);
     return this.vm.mine(user);
   }
 

@@ -6,6 +6,7 @@ import { Roles } from '../auth/roles.guard';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
 import { asList, asText } from '../common/form.util';
+import { pager } from '../common/paging.util';
 import { TandemsService } from './tandems.service';
 import { ACTION_LABEL, STATE_FILTERS, TandemsViewModel } from './tandems.view-model';
 import { TANDEM_ACTIONS, TandemAction } from './tandem-transitions.util';
@@ -147,13 +148,16 @@ export class TandemsPagesController {
   async officeList(
     @Query('zustand') state: string | undefined,
     @Query('versendet') sent: string | undefined,
+    @Query('seite') page: string | undefined,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
   ) {
-    const items = await this.vm.officeList(user, state);
+    const list = await this.vm.officeList(user, state, page);
+    const filter = STATE_FILTERS.some((f) => f.value === state) ? `zustand=${state}&` : '';
     return res.render('office-tandems', {
       title: 'Alle Tandems',
-      items,
+      items: list.items,
+      pager: pager(list, (n) => `/geschaeftsstelle/tandems?${filter}seite=${n}`, 'Tandems', 'Seiten der Tandemliste'),
       filters: STATE_FILTERS.map((f) => ({ ...f, selected: f.value === state })),
       sent: sent != null ? Number(sent) || 0 : null,
     });
@@ -161,8 +165,13 @@ export class TandemsPagesController {
 
   @Get('geschaeftsstelle/tandems/freigaben')
   @Roles('office', 'admin')
-  async approvals(@CurrentUser() user: SessionUser, @Res() res: Response) {
-    return res.render('office-tandem-approvals', { title: 'Tandems zur Freigabe', items: await this.vm.approvalQueue(user) });
+  async approvals(@Query('seite') page: string | undefined, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    const queue = await this.vm.approvalQueue(user, page);
+    return res.render('office-tandem-approvals', {
+      title: 'Tandems zur Freigabe',
+      items: queue.items,
+      pager: pager(queue, (n) => `/geschaeftsstelle/tandems/freigaben?seite=${n}`, 'Tandems', 'Seiten der Freigabe-Warteschlange'),
+    });
   }
 
   /** "Vorschläge versenden" on the round page: one pair (townA, townB) or, with scope=round, the whole round. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { SessionUser } from '../auth/session-user';
+import { Page, pageOf } from '../common/paging.util';
 import { reasonLine } from '../matching/core/score.util';
 import type { ScoreComponent } from '../matching/core/matching-input.types';
 import { TandemListRow, TandemRepository, TimelineRow } from './tandem.repository';
@@ -31,6 +32,11 @@ const TIMELINE_LABEL: Record<string, string> = {
   'tandem.expire': 'abgelaufen (keine Antwort innerhalb von 30 Tagen)',
 };
 export const ORIGIN_DE = { request: 'Anfrage einer Kommune', office_proposal: 'Vorschlag der Geschäftsstelle' } as const;
+/** Rows per page of the office's list (the API may ask for up to OFFICE_LIST_MAX_LIMIT). */
+export const OFFICE_PAGE_SIZE = 25;
+export const OFFICE_LIST_MAX_LIMIT = 200;
+/** Approval cards per page (each shows both towns' profiles). */
+export const APPROVALS_PAGE_SIZE = 10;
 /** The filter choices on the office's list, in lifecycle order. */
 export const STATE_FILTERS = TANDEM_STATES.map((s) => ({ value: s, label: STATE_DE[s] }));
 
@@ -116,15 +122,17 @@ export class TandemsViewModel {
     const r = await this.repo.findById(id);
     if (!r) throw tandemNotFound();
     const card = this.card(r, viewer); // throws "not found" for someone else's tandem
-    const [timeline, facts, pairTopics] = await Promise.all([
+    // Independent reads side by side: the page waits for the slowest one, not for their sum.
+    const [timeline, facts, pairTopics, topicNames, reasons] = await Promise.all([
       this.repo.timeline(id),
       this.repo.townFacts([r.townA, r.townB]),
       this.repo.pairTopics(r.townA, r.townB),
+      this.repo.topicNames(),
+      this.reasonsFor(viewer, r),
     ]);
-    const topicNames = await this.repo.topicNames();
     return {
       ...card,
-      ...(await this.reasonsFor(viewer, r)),
+      ...reasons,
       score: r.score,
       towns: [facts.find((f) => f.id === r.townA)!, facts.find((f) => f.id === r.townB)!],
       resultTopicNames: (card.result?.topics ?? []).map((t) => topicNames[t] ?? t),
@@ -133,21 +141,31 @@ export class TandemsViewModel {
     };
   }
 
-  async officeList(viewer: SessionUser, state: string | undefined) {
+  /** One page of all tandems (optionally of one state), newest change first. */
+  async officeList(
+    viewer: SessionUser,
+    state: string | undefined,
+    page: unknown = 1,
+    limit = OFFICE_PAGE_SIZE,
+  ): Promise<{ items: TandemCard[] } & Page> {
     const valid = TANDEM_STATES.includes(state as TandemState) ? [state as TandemState] : null;
-    return (await this.repo.listAll(valid)).map((r) => this.card(r, viewer));
+    const p = pageOf(await this.repo.count(valid), page, limit);
+    const rows = p.total ? await this.repo.listPage(valid, p.limit, p.offset) : [];
+    return { ...p, items: rows.map((r) => this.card(r, viewer)) };
   }
 
-  /** Accepted requests waiting for the office, with both towns side by side. */
-  async approvalQueue(viewer: SessionUser) {
-    const rows = await this.repo.listAll(['accepted']);
-    const facts = await this.repo.townFacts(rows.flatMap((r) => [r.townA, r.townB]));
-    return rows.reverse().map((r) => ({
+  /** Accepted requests waiting for the office, oldest first, one page at a time, with both towns side by side. */
+  async approvalQueue(viewer: SessionUser, page: unknown = 1) {
+    const p = pageOf(await this.repo.count(['accepted']), page, APPROVALS_PAGE_SIZE);
+    const rows = p.total ? await this.repo.listPage(['accepted'], p.limit, p.offset, true) : [];
+    const facts = rows.length ? await this.repo.townFacts(rows.flatMap((r) => [r.townA, r.townB])) : [];
+    const items = rows.map((r) => ({
       ...this.card(r, viewer),
       reasons: reasonLine(r.components as ScoreComponent[]),
       reasonsFrom: r.nameA,
       towns: [facts.find((f) => f.id === r.townA)!, facts.find((f) => f.id === r.townB)!],
     }));
+    return { ...p, items };
   }
 
   /** For the request form: the partner, the pair's topics and why the matcher suggested it. */

@@ -12,7 +12,7 @@ describe('password reset, change of password and of email address (mails read fr
 
   beforeAll(async () => {
     t = await bootApp('account', { LOGIN_RATE_LIMIT: '200' });
-    await insertMunicipalities(t.db, TEST_TOWNS);
+    await insertMunicipalities(t, TEST_TOWNS);
   });
   afterAll(() => t?.close());
 

@@ -16,7 +16,7 @@ describe('registration without squatting or enumeration; rejected registrants ar
 
   beforeAll(async () => {
     t = await bootApp('accounts');
-    await insertMunicipalities(t.db, [...TEST_TOWNS, SEELOW]);
+    await insertMunicipalities(t, [...TEST_TOWNS, SEELOW]);
     await createOfficeUser(t.db, 'office@akademie.test', await hashPassword(OFFICE_PASSWORD));
     office = request.agent(t.url);
     await office.post('/api/auth/login').send({ email: 'office@akademie.test', password: OFFICE_PASSWORD }).expect(200);

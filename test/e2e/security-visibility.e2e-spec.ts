@@ -16,7 +16,7 @@ describe('visibility leaks, caching and directory search (issue 9: items 2 and 8
 
   beforeAll(async () => {
     t = await bootApp('sec_visibility');
-    await insertMunicipalities(t.db, TEST_TOWNS);
+    await insertMunicipalities(t, TEST_TOWNS);
     await createOfficeUser(t.db, OFFICE.email, await hashPassword(OFFICE.password));
     olbernhau = await registerConfirmAndLogin(t, TEST_TOWNS[0].ags, 'bm@olbernhau.test');
     brunsbuettel = await registerConfirmAndLogin(t, TEST_TOWNS[1].ags, 'bm@brunsbuettel.test');

@@ -1,19 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { waitFor } from './wait-for';
 
 // The real start path as a child process (dist/src/launcher.js, built by the test command), for the embedded e2e files.
 export const LAUNCHER = resolve(__dirname, '../../dist/src/launcher.js');
 
-/** A TCP port free on the loopback interface right now. */
-export const freePort = () =>
-  new Promise<number>((r) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => r(p));
-    });
-  });
+export { freePort } from './free-port';
 
 export interface Launched {
   proc: ChildProcess;

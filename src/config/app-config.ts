@@ -38,6 +38,8 @@ export interface AppConfig {
   legalFiles: { impressum: string | null; privacy: string | null };
   digest: { cron: string; timeZone: string; unsubscribeSecret: string };
   mailClaimTimeoutSeconds: number;
+  /** Approved tandems that never start: reminder to both towns, then expiry (days since approval). */
+  tandemStart: { reminderDays: number; expiryDays: number };
 }
 
 export function toAppConfig(env: EnvironmentVariables): AppConfig {
@@ -82,6 +84,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
       unsubscribeSecret: env.DIGEST_UNSUBSCRIBE_SECRET ?? env.SESSION_SECRET ?? 'development-only-session-secret-not-for-production',
     },
     mailClaimTimeoutSeconds: env.MAIL_CLAIM_TIMEOUT_SECONDS,
+    tandemStart: { reminderDays: env.TANDEM_START_REMINDER_DAYS, expiryDays: env.TANDEM_START_EXPIRY_DAYS },
   };
 }
 

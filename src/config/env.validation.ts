@@ -197,6 +197,19 @@ export class EnvironmentVariables {
   @Min(5)
   @Max(24 * 3600)
   MAIL_CLAIM_TIMEOUT_SECONDS: number = 600;
+
+  // An approved tandem that the towns never start: both towns are reminded after this many days, and it expires after
+  // TANDEM_START_EXPIRY_DAYS (must be later than the reminder).
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  TANDEM_START_REMINDER_DAYS: number = 14;
+  @Type(() => Number)
+  @IsInt()
+  @Min(2)
+  @Max(730)
+  TANDEM_START_EXPIRY_DAYS: number = 60;
 }
 
 export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
@@ -213,6 +226,9 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   }
   if (!messages.some((m) => m.startsWith('DIGEST_TZ')) && !isTimeZone(env.DIGEST_TZ)) {
     messages.push(`DIGEST_TZ: unknown time zone "${env.DIGEST_TZ}" (use an IANA name such as Europe/Berlin)`);
+  }
+  if (env.TANDEM_START_EXPIRY_DAYS <= env.TANDEM_START_REMINDER_DAYS) {
+    messages.push('TANDEM_START_EXPIRY_DAYS: must be more than TANDEM_START_REMINDER_DAYS (the reminder comes before the expiry)');
   }
   if (messages.length) {
     throw new Error(`Invalid configuration:\n  - ${messages.join('\n  - ')}`);

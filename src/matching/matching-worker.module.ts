@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TownReadModule } from '../municipalities/town-read.module';
 import { InitialSuggestionsService } from './initial-suggestions.service';
 import { MatchingRepository } from './matching.repository';
 import { MatchingService } from './matching.service';
@@ -12,6 +13,7 @@ import { WorkshopsRunHandler } from './runs/workshops-run.handler';
 
 // Worker side: the queue processor (runs and pruning), one handler per run kind, and the nightly trigger.
 @Module({
+  imports: [TownReadModule],
   providers: [
     MatchingService,
     MatchingRepository,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TownReadModule } from '../municipalities/town-read.module';
 import { MatchingController } from './matching.controller';
 import { MatchingPagesController } from './matching.pages.controller';
 import { MatchingRepository } from './matching.repository';
@@ -6,6 +7,7 @@ import { MatchingService } from './matching.service';
 import { MatchingViewModel } from './matching.view-model';
 
 @Module({
+  imports: [TownReadModule],
   controllers: [MatchingController, MatchingPagesController],
   providers: [MatchingService, MatchingRepository, MatchingViewModel],
   exports: [MatchingService],

@@ -1,30 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { topicJoin, townDirectoryJoin, townFactsLateral, type TownRow } from '../municipalities/town-read.repository';
 import type { MatchTown } from './core/matching-input.types';
 import type { RoundPairRow, RunKind, RunRow, RunSummary, SuggestionRow, WorkshopGroupRow } from './matching.read-models';
 
-/** A verified, not opted-out town with what the matcher reads (directory facts + profile). */
-export interface TownRow {
-  id: string;
-  name: string;
-  capacity: number;
-  stateCode: string;
-  stateName: string;
-  population: number;
-  associationPopulation: number | null;
-  associationName: string | null;
-  associationType: number | null;
-  areaKm2: number;
-  degurba: number | null;
-  latitude: number | null;
-  longitude: number | null;
-  topics: string[];
-  challenges: { topic: string; urgency: number }[];
-  experiences: { topic: string }[];
-  /** Field visibility as the town set it (missing fields: network). */
-  visibility: Record<string, string> | null;
-}
+export type { TownRow } from '../municipalities/town-read.repository';
 
 export const toMatchTown = (t: TownRow): MatchTown => ({
   id: t.id,
@@ -45,18 +26,6 @@ export const toMatchTown = (t: TownRow): MatchTown => ({
   capacity: t.capacity,
 });
 
-const ELIGIBLE_TOWNS = `
-  SELECT t.id, m.name, t.capacity, t.visibility, m.state_code AS "stateCode", m.state_name AS "stateName", m.population,
-         m.association_population AS "associationPopulation",
-         m.association_name AS "associationName", m.association_type AS "associationType", m.area_km2::float AS "areaKm2", m.degurba, m.latitude, m.longitude,
-         coalesce((SELECT array_agg(tt.topic_slug ORDER BY tt.topic_slug) FROM town_topic tt WHERE tt.town_id = t.id), '{}') AS topics,
-         coalesce((SELECT json_agg(json_build_object('topic', c.topic_slug, 'urgency', c.urgency) ORDER BY c.topic_slug, c.id)
-                   FROM town_challenge c WHERE c.town_id = t.id), '[]') AS challenges,
-         coalesce((SELECT json_agg(json_build_object('topic', e.topic_slug) ORDER BY e.topic_slug, e.id)
-                   FROM town_experience e WHERE e.town_id = t.id), '[]') AS experiences
-  FROM town t JOIN municipality m ON m.ags = t.ags
-  WHERE t.status = 'verified' AND NOT t.opted_out`;
-
 const RUN_COLUMNS = `id, kind, status, trigger, theme, fingerprint, weights, params, seed, summary, error,
   is_current AS "isCurrent", started_at AS "startedAt", finished_at AS "finishedAt"`;
 
@@ -67,37 +36,9 @@ const BATCH = 2000;
 export class MatchingRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  /** Every town the matcher reads: the worker's input, never on a request path. */
-  async eligibleTowns(): Promise<TownRow[]> {
-    return this.ds.query(`${ELIGIBLE_TOWNS} ORDER BY t.id`);
-  }
-
-  /**
-   * One town as the matcher sees it, with its tandems so far (for its free capacity); null when it is not eligible
-   * (not verified, opted out).
-   */
-  async eligibleTown(townId: string): Promise<(TownRow & { tandems: number }) | null> {
-    const rows: (TownRow & { tandems: number })[] = await this.ds.query(
-      `
-      SELECT e.*, (SELECT count(*)::int FROM pair_history h WHERE h.kind = 'tandem' AND (h.town_a = e.id OR h.town_b = e.id)) AS tandems
-      FROM (${ELIGIBLE_TOWNS} AND t.id = $1) e`,
-      [townId],
-    );
-    return rows[0] ?? null;
-  }
-
   /** Pairs that hard rules exclude: existing tandems (any time) and declines (with their date, for the cool-down). */
   async pairHistory(): Promise<{ townA: string; townB: string; kind: 'tandem' | 'declined'; at: Date }[]> {
     return this.ds.query(`SELECT town_a AS "townA", town_b AS "townB", kind, at FROM pair_history`);
-  }
-
-  async topicNames(): Promise<Record<string, string>> {
-    const rows: { slug: string; name: string }[] = await this.ds.query(`SELECT slug, name FROM topic`);
-    return Object.fromEntries(rows.map((r) => [r.slug, r.name]));
-  }
-
-  async topicExists(slug: string): Promise<boolean> {
-    return (await this.ds.query(`SELECT 1 FROM topic WHERE slug = $1 AND active`, [slug])).length > 0;
   }
 
   async loadWeights(): Promise<Record<string, unknown> | null> {
@@ -247,7 +188,8 @@ export class MatchingRepository {
 
   /**
    * The town's suggestions from the current suggestions run, with the partner's directory facts. The partner is a
-   * LATERAL lookup (its LIMIT keeps the planner from turning it into a hash join over every town): index lookups only.
+   * LATERAL lookup from the municipalities module (its LIMIT keeps the planner from turning it into a hash join over
+   * every town): index lookups only.
    */
   async suggestionsFor(townId: string): Promise<SuggestionRow[]> {
     return this.ds.query(
@@ -256,11 +198,8 @@ export class MatchingRepository {
              p."areaKm2", p."districtName", r.id AS "runId", r.finished_at AS "computedAt"
       FROM matching_run r
       JOIN matching_suggestion s ON s.run_id = r.id AND s.town_id = $1
-      LEFT JOIN topic tp ON tp.slug = s.topic
-      CROSS JOIN LATERAL (
-        SELECT m.name, m.state_name AS "stateName", m.population, m.area_km2::float AS "areaKm2", m.district_name AS "districtName"
-        FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.id = s.partner_id LIMIT 1
-      ) p
+      ${topicJoin('s.topic', 'tp')}
+      ${townFactsLateral('s.partner_id')} p
       WHERE r.kind = 'suggestions' AND r.is_current
       ORDER BY s.rank`,
       [townId],
@@ -274,8 +213,8 @@ export class MatchingRepository {
       SELECT p.score, p.components, p.topic, p.town_a AS "townA", p.town_b AS "townB", ma.name AS "nameA", ma.state_name AS "stateA",
              mb.name AS "nameB", mb.state_name AS "stateB"
       FROM tandem_round_pair p
-      JOIN town ta ON ta.id = p.town_a JOIN municipality ma ON ma.ags = ta.ags
-      JOIN town tb ON tb.id = p.town_b JOIN municipality mb ON mb.ags = tb.ags
+      ${townDirectoryJoin('p.town_a', 'ta', 'ma')}
+      ${townDirectoryJoin('p.town_b', 'tb', 'mb')}
       WHERE p.run_id = $1 ORDER BY p.score DESC, p.town_a, p.town_b LIMIT $2 OFFSET $3`,
       [runId, limit, offset],
     );
@@ -288,7 +227,7 @@ export class MatchingRepository {
       SELECT w.group_no AS "groupNo", w.score,
              (SELECT json_agg(json_build_object('id', t.id, 'name', m.name, 'stateName', m.state_name, 'population', m.population,
                                                 'latitude', m.latitude, 'longitude', m.longitude) ORDER BY m.name)
-              FROM unnest(w.town_ids) AS u(town_id) JOIN town t ON t.id = u.town_id JOIN municipality m ON m.ags = t.ags) AS towns
+              FROM unnest(w.town_ids) AS u(town_id) ${townDirectoryJoin('u.town_id', 't', 'm')}) AS towns
       FROM workshop_proposal w
       WHERE w.run_id = $1 ORDER BY w.group_no LIMIT $2`,
       [runId, limit],

@@ -4,6 +4,7 @@ import { Queue } from 'bullmq';
 import { randomInt } from 'node:crypto';
 import type { SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
+import { TownReadRepository } from '../municipalities/town-read.repository';
 import { JOBS, QUEUES } from '../queue/queue-names';
 import { DEFAULT_WEIGHTS, MatchWeights, validateWeights } from './core/weights';
 import { RECOMPUTE_DEBOUNCE_MS } from './matching-rules';
@@ -31,6 +32,7 @@ export class MatchingService {
 
   constructor(
     private readonly repo: MatchingRepository,
+    private readonly towns: TownReadRepository,
     @InjectQueue(QUEUES.matching) private readonly queue: Queue,
   ) {}
 
@@ -51,7 +53,7 @@ export class MatchingService {
   /** Creates the run row (refused while one of the same kind runs) and queues the job that carries its id. */
   async startRun(kind: RunKind, opts: StartRunOptions): Promise<string> {
     if (kind === 'workshops') {
-      if (!opts.theme || !(await this.repo.topicExists(opts.theme))) {
+      if (!opts.theme || !(await this.towns.topicExists(opts.theme))) {
         throw new DomainError(
           HttpStatus.BAD_REQUEST,
           'unknown_theme',

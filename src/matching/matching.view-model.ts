@@ -5,6 +5,7 @@ import type { ComponentKey, ScoreComponent } from './core/matching-input.types';
 import { reasonLine } from './core/score.util';
 import { profileIsEmpty } from './core/suggestions.util';
 import type { RoundPairRow, RoundSummary, RunRow, UnmatchedReason, WorkshopGroupRow, WorkshopsSummary } from './matching.read-models';
+import { TownReadRepository } from '../municipalities/town-read.repository';
 import { MatchingRepository, toMatchTown } from './matching.repository';
 import { MatchingService } from './matching.service';
 
@@ -70,6 +71,7 @@ export interface OfficeMatchingQuery {
 export class MatchingViewModel {
   constructor(
     private readonly repo: MatchingRepository,
+    private readonly towns: TownReadRepository,
     private readonly matching: MatchingService,
   ) {}
 
@@ -84,7 +86,7 @@ export class MatchingViewModel {
       );
     }
     // Two index lookups: this town's rows of the current run, and this town's own profile (for the hint).
-    const [rows, own] = await Promise.all([this.repo.suggestionsFor(townId), this.repo.eligibleTown(townId)]);
+    const [rows, own] = await Promise.all([this.repo.suggestionsFor(townId), this.towns.eligibleTown(townId)]);
     return {
       townId,
       computedAt: rows[0]?.computedAt ?? null,
@@ -121,7 +123,7 @@ export class MatchingViewModel {
     const base = runBase(run);
     if (run.status !== 'done') return base;
     if (run.kind === 'tandem_round') {
-      const [pairs, names] = await Promise.all([this.repo.roundPairs(run.id), this.repo.topicNames()]);
+      const [pairs, names] = await Promise.all([this.repo.roundPairs(run.id), this.towns.topicNames()]);
       return { ...base, pairs: withReasons(pairs, names) };
     }
     if (run.kind === 'workshops') return { ...base, groups: await this.repo.workshopGroups(run.id) };
@@ -131,7 +133,7 @@ export class MatchingViewModel {
   /** The office's page: current round (one page of it), the workshop proposal for a theme, weights, recent runs. */
   async officePage(q: OfficeMatchingQuery) {
     const [names, round, runs, weights] = await Promise.all([
-      this.repo.topicNames(),
+      this.towns.topicNames(),
       this.matching.currentRun('tandem_round'),
       this.matching.latestRuns(8),
       this.matching.weights(),

@@ -7,6 +7,7 @@ import { TopicRepository } from './topic.repository';
 import { TownProfilePagesController } from './town-profile.pages.controller';
 import { TownRepository } from './town.repository';
 import { TownsService } from './towns.service';
+import { TownReadModule } from './town-read.module';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Municipality } from './municipality.entity';
 import { Topic } from './topic.entity';
@@ -15,9 +16,14 @@ import { TownChallenge } from './town-challenge.entity';
 import { TownExperience } from './town-experience.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Municipality, Topic, Town, TownChallenge, TownExperience]), AuditModule, MatchingModule],
+  imports: [
+    TypeOrmModule.forFeature([Municipality, Topic, Town, TownChallenge, TownExperience]),
+    AuditModule,
+    MatchingModule,
+    TownReadModule,
+  ],
   controllers: [MunicipalitiesController, TownProfilePagesController],
   providers: [MunicipalityRepository, TopicRepository, TownRepository, TownsService],
-  exports: [MunicipalityRepository, TopicRepository, TownRepository, TownsService],
+  exports: [MunicipalityRepository, TopicRepository, TownRepository, TownsService, TownReadModule],
 })
 export class MunicipalitiesModule {}

@@ -8,7 +8,8 @@ import { TandemsService } from './tandems.service';
 export const REMINDER_SCHEDULER_ID = 'tandem-reminders';
 export const REMINDER_EVERY_MS = 3600_000;
 
-// Reminders (7 and 14 days) and expiry (30 days) once an hour. The scheduler is upserted under a fixed id at
+// Reminders (7 and 14 days; approved but not started: TANDEM_START_REMINDER_DAYS) and expiry (30 days; not started:
+// TANDEM_START_EXPIRY_DAYS) once an hour. The scheduler is upserted under a fixed id at
 // worker start, so any number of deploys and workers keep exactly one; dedupe keys make repeated runs harmless.
 @Processor(QUEUES.tandems, workerOptions({ concurrency: 1 }))
 export class TandemRemindersCronJob extends WorkerHost implements OnApplicationBootstrap {

@@ -55,6 +55,8 @@ const TABLE: Partial<Record<TandemState, Partial<Record<TandemAction, Rule>>>> =
   approved: {
     start: { to: 'active', actors: TOWNS_AND_OFFICE },
     cancel: { to: 'cancelled', actors: TOWNS_AND_OFFICE },
+    // Approved but never started (TANDEM_START_EXPIRY_DAYS): the slot goes back to both towns.
+    expire: { to: 'expired', actors: ['system'] },
   },
   active: {
     conclude: { to: 'concluded', actors: TOWNS_AND_OFFICE },

@@ -3,13 +3,14 @@ import { AuditModule } from '../audit/audit.module';
 import { MailModule } from '../mail/mail.module';
 import { MatchingRepository } from '../matching/matching.repository';
 import { MatchingService } from '../matching/matching.service';
+import { TownReadModule } from '../municipalities/town-read.module';
 import { TandemRemindersCronJob } from './tandem-reminders.cron.job';
 import { TandemRepository } from './tandem.repository';
 import { TandemsService } from './tandems.service';
 
 // Worker side: the reminder/expiry scheduler and its processor.
 @Module({
-  imports: [AuditModule, MailModule],
+  imports: [AuditModule, MailModule, TownReadModule],
   providers: [TandemsService, TandemRepository, TandemRemindersCronJob, MatchingService, MatchingRepository],
   // The digest (worker side) reads openForTown from either.
   exports: [TandemsService, TandemRepository],

@@ -253,26 +253,14 @@ export class TandemsService {
 
   /**
    * The scheduler's job body (hourly): proposals and requests without an answer expire after 30 days; whoever must act
-   * is reminded after 7 and 14 days. Dedupe keys per tandem and reminder make a second run send nothing new.
+   * is reminded after 7 and 14 days. Approved tandems the towns never start get one reminder to both towns after
+   * TANDEM_START_REMINDER_DAYS and expire after TANDEM_START_EXPIRY_DAYS. Dedupe keys per tandem and reminder make a
+   * second run send nothing new.
    */
   async runReminders(now = new Date()): Promise<{ expired: number; reminders: number }> {
-    let expired = 0;
-    for (const { id } of await this.repo.waitingSince(['requested', 'proposed'], new Date(now.getTime() - EXPIRY_DAYS * DAY_MS))) {
-      try {
-        const mails = await this.repo.transaction(async (m) => {
-          const t = await this.repo.findForUpdate(m, id);
-          if (!t || !['requested', 'proposed'].includes(t.state) || t.stateChangedAt.getTime() > now.getTime() - EXPIRY_DAYS * DAY_MS)
-            return null;
-          return (await this.transition(m, t, 'expire', 'system', null, {}, now)).mails;
-        });
-        if (mails) {
-          expired++;
-          await this.afterCommit(mails);
-        }
-      } catch (err) {
-        this.logger.warn(`Could not expire tandem ${id}: ${(err as Error).message}`);
-      }
-    }
+    const start = this.config.tandemStart;
+    let expired = await this.expireWaiting(['requested', 'proposed'], EXPIRY_DAYS, now);
+    expired += await this.expireWaiting(['approved'], start.expiryDays, now);
     let reminders = 0;
     for (const { id } of await this.repo.waitingSince(
       ['requested', 'proposed', 'accepted'],
@@ -297,7 +285,44 @@ export class TandemsService {
       reminders += mails.length;
       await this.mail.dispatch(mails);
     }
+    for (const { id } of await this.repo.waitingSince(['approved'], new Date(now.getTime() - start.reminderDays * DAY_MS))) {
+      const mails = await this.repo.transaction(async (m) => {
+        const t = await this.repo.findForUpdate(m, id);
+        if (!t || t.state !== 'approved') return [];
+        const days = Math.floor((now.getTime() - t.stateChangedAt.getTime()) / DAY_MS);
+        if (days < start.reminderDays) return [];
+        const extra = { days, expiresInDays: Math.max(1, start.expiryDays - days) };
+        return [
+          ...(await this.recordForTown(m, t, 'A', 'tandem-start-reminder', 'start-reminder', extra)),
+          ...(await this.recordForTown(m, t, 'B', 'tandem-start-reminder', 'start-reminder', extra)),
+        ];
+      });
+      reminders += mails.length;
+      await this.mail.dispatch(mails);
+    }
     return { expired, reminders };
+  }
+
+  /** Lets tandems in `states` expire whose state is older than `days`; each in its own transaction. */
+  private async expireWaiting(states: TandemState[], days: number, now: Date): Promise<number> {
+    const before = new Date(now.getTime() - days * DAY_MS);
+    let expired = 0;
+    for (const { id } of await this.repo.waitingSince(states, before)) {
+      try {
+        const mails = await this.repo.transaction(async (m) => {
+          const t = await this.repo.findForUpdate(m, id);
+          if (!t || !states.includes(t.state) || t.stateChangedAt.getTime() > before.getTime()) return null;
+          return (await this.transition(m, t, 'expire', 'system', null, {}, now)).mails;
+        });
+        if (mails) {
+          expired++;
+          await this.afterCommit(mails);
+        }
+      } catch (err) {
+        this.logger.warn(`Could not expire tandem ${id}: ${(err as Error).message}`);
+      }
+    }
+    return expired;
   }
 
   // ---- internals -------------------------------------------------------------------------------------------
@@ -462,7 +487,10 @@ export class TandemsService {
       mails.push(...(await this.recordForTown(m, after, 'A', 'tandem-answered', to, { ...ctx, accepted: to === 'accepted' })));
       if (to === 'accepted') mails.push(...(await this.recordForOffice(m, after, 'tandem-approval-needed', 'approval-needed', ctx)));
     } else if (to !== t.state) {
-      const text = UPDATE_TEXT[to] ?? '';
+      const text =
+        (t.state === 'approved' && to === 'expired'
+          ? `Das Tandem wurde freigegeben, aber innerhalb von ${this.config.tandemStart.expiryDays} Tagen nicht begonnen. Es ist deshalb abgelaufen; Sie können jederzeit ein neues Tandem anfragen.`
+          : UPDATE_TEXT[to]) ?? '';
       for (const side of ['A', 'B'] as const)
         mails.push(...(await this.recordForTown(m, after, side, 'tandem-update', to, { ...ctx, text })));
     }

@@ -63,7 +63,7 @@ describe('account pages in headless Chromium at 390 px and desktop, with axe', (
       'Kleinstadtakademie – Geschäftsstelle\nMusterstraße 1, 10115 Berlin\n\nVertreten durch: Anna Beispiel',
     );
     t = await bootApp('accountpages', { IMPRESSUM_FILE: join(legal, 'impressum.txt'), LOGIN_RATE_LIMIT: '200' });
-    await insertMunicipalities(t.db, TEST_TOWNS);
+    await insertMunicipalities(t, TEST_TOWNS);
     await createOfficeUser(t.db, OFFICE.email, await hashPassword(OFFICE.password));
     // Two people apply for Olbernhau.
     await registerConfirmAndLogin(t, OLBERNHAU.ags, 'bm@olbernhau.test', 'Jörg Klaus');

@@ -7,7 +7,7 @@ import { unsubscribeUrl } from '../../src/digests/digest-content.util';
 import { MatchingService } from '../../src/matching/matching.service';
 import { MatchingRunner } from '../../src/matching/runs/matching-runner.service';
 import { waitForRunDone } from '../factories/digest.factory';
-import { launchBrowser, screenshot, seriousA11yViolations } from '../utils/browser';
+import { browserLogin, launchBrowser, screenshot, seriousA11yViolations } from '../utils/browser';
 import { bootApp, TestApp } from '../utils/boot-app';
 
 describe('digest pages in headless Chromium, with axe', () => {
@@ -18,10 +18,7 @@ describe('digest pages in headless Chromium, with axe', () => {
 
   async function login(page: Page, email: string, password: string) {
     await page.goto(`${t.url}/anmelden`);
-    await page.getByLabel('E-Mail-Adresse').fill(email);
-    await page.getByLabel('Passwort').fill(password);
-    await page.getByRole('button', { name: 'Anmelden' }).click();
-    await page.waitForLoadState('networkidle');
+    await browserLogin(page, email, password);
   }
 
   async function check(page: Page, name: string) {
@@ -64,8 +61,8 @@ describe('digest pages in headless Chromium, with axe', () => {
     await page.goto(unsubscribeUrl(t.url, 'development-only-session-secret-not-for-production', user));
     await check(page, '41-digest-unsubscribe-confirm');
     await page.getByRole('button', { name: 'Ja, Übersicht abbestellen' }).click();
-    await page.waitForLoadState('networkidle');
-    await expect(page.getByRole('status').textContent()).resolves.toContain('nicht mehr');
+    // The answer page: its status line says the digest is off (waits for it, fails after the timeout).
+    await page.getByRole('status').filter({ hasText: 'nicht mehr' }).waitFor();
     await check(page, '42-digest-unsubscribed');
     expect((await ds.query(`SELECT digest_frequency AS f FROM user_account WHERE id = $1`, [user]))[0].f).toBe('off');
   });
@@ -83,7 +80,7 @@ describe('digest pages in headless Chromium, with axe', () => {
     await expect(page.locator('tbody tr').first().textContent()).resolves.toContain('KW 49/2026');
     await page.getByLabel('Kommune').selectOption({ label: 'Seelow (Brandenburg)' });
     await page.getByRole('button', { name: 'Vorschau zeigen' }).click();
-    await page.waitForLoadState('networkidle');
+    await page.getByText('Stand jetzt').first().waitFor();
     await expect(page.getByText('Stand jetzt').count()).resolves.toBe(1);
     await expect(page.locator('article h3').first().textContent()).resolves.toMatch(/\S/);
     await check(page, '43-digest-office');

@@ -5,6 +5,7 @@ import { hashPassword } from '../../src/auth/password.util';
 import { createOfficeUser } from '../factories/directory.factory';
 import { launchBrowser } from '../utils/browser';
 import { bootApp, TestApp } from '../utils/boot-app';
+import { waitFor } from '../utils/wait-for';
 
 const ATTACKER = { email: 'angreifer@akademie.test', password: 'Angreifer-Passwort-1' };
 
@@ -41,12 +42,13 @@ describe('login CSRF from another origin in Chromium', () => {
     const page = await context.newPage();
     await page.goto(`${evilUrl}${path}`);
     // The form posts itself and the service's answer becomes the page.
-    let shown = '';
-    for (const until = Date.now() + 60_000; Date.now() < until && !shown;) {
-      const html = page.url() === `${t.url}/anmelden` ? await page.content().catch(() => '') : '';
-      if (html.includes('role="alert"')) shown = html;
-      else await new Promise((r) => setTimeout(r, 100));
-    }
+    const shown = await waitFor(
+      async () => {
+        const html = page.url() === `${t.url}/anmelden` ? await page.content().catch(() => '') : '';
+        return html.includes('role="alert"') ? html : '';
+      },
+      { timeoutMs: 60_000, intervalMs: 100, what: 'the login page with its alert' },
+    );
     expect(shown).toMatch(/wurde abgelehnt|stammt nicht von dieser Seite/);
     const sessions = await t.db.query(`SELECT count(*)::int AS n FROM http_session WHERE sess::text LIKE '%passport%'`);
     expect(sessions.rows[0].n).toBe(0);

@@ -36,7 +36,7 @@ describe('German pages in headless Chromium (phone-sized, office on desktop), wi
 
   beforeAll(async () => {
     t = await bootApp('browser');
-    await insertMunicipalities(t.db, TEST_TOWNS);
+    await insertMunicipalities(t, TEST_TOWNS);
     await createOfficeUser(t.db, OFFICE.email, await hashPassword(OFFICE.password));
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: PHONE, locale: 'de-DE' });

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { registerConfirmAndLogin, STRONG_PASSWORD } from '../factories/accounts.factory';
 import { insertMunicipalities, TEST_TOWNS } from '../factories/directory.factory';
 import { bootApp, TestApp } from '../utils/boot-app';
+import { waitFor } from '../utils/wait-for';
 
 const NEW_PASSWORD = 'Ganz-Neues-Passwort-7';
 const THIRD_PASSWORD = 'Drittes-Passwort-2025!';
@@ -11,7 +12,7 @@ describe('password reset, change of password and of email address (mails read fr
 
   beforeAll(async () => {
     t = await bootApp('account', { LOGIN_RATE_LIMIT: '200' });
-    await insertMunicipalities(t.db, TEST_TOWNS);
+    await insertMunicipalities(t, TEST_TOWNS);
   });
   afterAll(() => t?.close());
 
@@ -51,16 +52,18 @@ describe('password reset, change of password and of email address (mails read fr
   it('refuses an expired reset link, and a newer link revokes the older one', async () => {
     await request(t.url).post('/api/auth/password-reset').send({ email: 'bm@olbernhau.test' }).expect(202);
     await request(t.url).post('/api/auth/password-reset').send({ email: 'bm@olbernhau.test' }).expect(202);
-    const deadline = Date.now() + 15_000;
-    let links: string[] = [];
-    while (Date.now() < deadline) {
-      links = t.smtp
+    const resetLinks = () =>
+      t.smtp
         .to('bm@olbernhau.test')
         .map((m) => /passwort-neu\?token=([\w-]+)/.exec(m.text ?? '')?.[1])
         .filter((x): x is string => !!x);
-      if (links.length >= 3) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const links = await waitFor(
+      () => {
+        const found = resetLinks();
+        return found.length >= 3 ? found : undefined;
+      },
+      { timeoutMs: 15_000, what: 'three reset mails' },
+    );
     expect(links).toHaveLength(3);
     const [, older, newer] = links;
     await request(t.url).post('/api/auth/password-reset/confirm').send({ token: older, password: THIRD_PASSWORD }).expect(400);

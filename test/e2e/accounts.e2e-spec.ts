@@ -4,6 +4,7 @@ import { hashPassword } from '../../src/auth/password.util';
 import { registerConfirmAndLogin, STRONG_PASSWORD } from '../factories/accounts.factory';
 import { createOfficeUser, insertMunicipalities, TEST_TOWNS } from '../factories/directory.factory';
 import { bootApp, TestApp } from '../utils/boot-app';
+import { waitFor } from '../utils/wait-for';
 
 const [OLBERNHAU, BRUNSBUETTEL, RUETHEN] = TEST_TOWNS;
 const SEELOW = { ags: '12064448', name: 'Seelow', stateCode: '12', stateName: 'Brandenburg', population: 5378, postcode: '15306' };
@@ -15,7 +16,7 @@ describe('registration without squatting or enumeration; rejected registrants ar
 
   beforeAll(async () => {
     t = await bootApp('accounts');
-    await insertMunicipalities(t.db, [...TEST_TOWNS, SEELOW]);
+    await insertMunicipalities(t, [...TEST_TOWNS, SEELOW]);
     await createOfficeUser(t.db, 'office@akademie.test', await hashPassword(OFFICE_PASSWORD));
     office = request.agent(t.url);
     await office.post('/api/auth/login').send({ email: 'office@akademie.test', password: OFFICE_PASSWORD }).expect(200);
@@ -127,8 +128,10 @@ describe('registration without squatting or enumeration; rejected registrants ar
 
     const before = t.smtp.to('vergessen@brunsbuettel.test').length;
     await register(BRUNSBUETTEL.ags, 'vergessen@brunsbuettel.test').expect(201);
-    const deadline = Date.now() + 15_000;
-    while (t.smtp.to('vergessen@brunsbuettel.test').length === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => t.smtp.to('vergessen@brunsbuettel.test').length > before, {
+      timeoutMs: 15_000,
+      what: 'the second confirmation mail',
+    });
     const latest = t.smtp.to('vergessen@brunsbuettel.test').at(-1)!;
     expect(latest.text).toContain('bestaetigen?token=');
     expect(latest.text).not.toContain(token);

@@ -20,7 +20,7 @@ describe('bad input and authorisation (API, English JSON, nothing stored)', () =
 
   beforeAll(async () => {
     t = await bootApp('badinput', { LOGIN_RATE_LIMIT: '4' });
-    await insertMunicipalities(t.db, TEST_TOWNS);
+    await insertMunicipalities(t, TEST_TOWNS);
     a = await registerConfirmAndLogin(t, TEST_TOWNS[0].ags, 'a@olbernhau.test');
     b = await registerConfirmAndLogin(t, TEST_TOWNS[1].ags, 'b@brunsbuettel.test');
   });

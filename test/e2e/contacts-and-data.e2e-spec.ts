@@ -17,7 +17,7 @@ describe('several contacts per town, handover by the office, and the contact’s
 
   beforeAll(async () => {
     t = await bootApp('contacts', { LOGIN_RATE_LIMIT: '200' });
-    await insertMunicipalities(t.db, TEST_TOWNS);
+    await insertMunicipalities(t, TEST_TOWNS);
     await createOfficeUser(t.db, 'office@akademie.test', await hashPassword(OFFICE_PASSWORD));
     office = request.agent(t.url);
     await office.post('/api/auth/login').send({ email: 'office@akademie.test', password: OFFICE_PASSWORD }).expect(200);

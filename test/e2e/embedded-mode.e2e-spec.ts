@@ -1,28 +1,13 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createServer } from 'node:net';
+import { join } from 'node:path';
 import request from 'supertest';
+import { freePort, launch, Launched, stop, waitHealthy } from '../utils/launcher';
 import { waitFor } from '../utils/wait-for';
 
 // Runs the real start path (dist/src/launcher.js, built by the test command) with no PostgreSQL or Redis configured.
-const LAUNCHER = resolve(__dirname, '../../dist/src/launcher.js');
 const PASSWORD = 'Sicheres-Passwort-2024';
-
-const freePort = () =>
-  new Promise<number>((r) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => r(p));
-    });
-  });
-
-interface Launched {
-  proc: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
 
 /** The TCP sockets listening on a port, read from the kernel's tables (no traffic sent anywhere). */
 function listeningOn(port: number): { address: string; inode: string }[] {
@@ -70,12 +55,8 @@ const childPids = (pid: number) =>
     .split('\n')
     .map(Number);
 
-function launch(dataDir: string, port: number, extra: NodeJS.ProcessEnv = {}): Launched {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    NODE_ENV: 'development',
-    LOG_LEVEL: 'warn',
+function launchIn(dataDir: string, port: number, extra: NodeJS.ProcessEnv = {}): Launched {
+  return launch({
     DATA_DIR: dataDir,
     PORT: String(port),
     APP_URL: `http://127.0.0.1:${port}`,
@@ -83,33 +64,7 @@ function launch(dataDir: string, port: number, extra: NodeJS.ProcessEnv = {}): L
     PGHOST: '127.0.0.1',
     PGPORT: '1',
     ...extra,
-  };
-  const proc = spawn(process.execPath, [LAUNCHER], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout.on('data', (d) => (out += d));
-  proc.stderr.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
-  return { proc, output: () => out, exited };
-}
-
-async function waitHealthy(url: string, l: Launched, timeoutMs = 60_000): Promise<number> {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    if (l.proc.exitCode !== null) throw new Error(`launcher exited early:\n${l.output()}`);
-    const ok = await fetch(`${url}/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return Date.now() - started;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`not healthy within ${timeoutMs} ms:\n${l.output()}`);
-}
-
-async function stop(l: Launched) {
-  if (l.proc.exitCode === null) l.proc.kill('SIGTERM');
-  await Promise.race([l.exited, new Promise((r) => setTimeout(r, 15_000))]);
-  if (l.proc.exitCode === null) l.proc.kill('SIGKILL');
+  });
 }
 
 describe('embedded default mode (no PostgreSQL or Redis configured)', () => {
@@ -128,7 +83,7 @@ describe('embedded default mode (no PostgreSQL or Redis configured)', () => {
   });
 
   it('starts cold, reports the mode, and runs register → outbox email → confirm → profile', async () => {
-    first = launch(dataDir, port);
+    first = launchIn(dataDir, port);
     running.push(first);
     const coldStartMs = await waitHealthy(url, first);
     console.log(`embedded cold start to healthy: ${(coldStartMs / 1000).toFixed(1)} s`);
@@ -209,20 +164,20 @@ describe('embedded default mode (no PostgreSQL or Redis configured)', () => {
   });
 
   it('refuses a second instance on the same data folder, a copy of the folder taken while it runs, and an unusable data folder', async () => {
-    const second = launch(dataDir, await freePort());
+    const second = launchIn(dataDir, await freePort());
     expect(await second.exited).not.toBe(0);
     expect(second.output()).toMatch(/Another Kleinstadt-Tandem instance \(PID \d+\) is already running on the data folder/);
 
     // A copy of the data folder taken while the service runs would start on possibly inconsistent files: refused.
     const copy = join(mkdtempSync(join(tmpdir(), 'kt-copy-')), 'data');
     execFileSync('cp', ['-a', dataDir, copy]);
-    const fromCopy = launch(copy, await freePort());
+    const fromCopy = launchIn(copy, await freePort());
     expect(await fromCopy.exited).not.toBe(0);
     expect(fromCopy.output()).toMatch(/was copied while Kleinstadt-Tandem was running on it .*`npm run db:dump -- backup\.sql`/);
 
     const file = join(tmpdir(), `kt-not-a-dir-${process.pid}`);
     writeFileSync(file, 'x');
-    const third = launch(file, await freePort());
+    const third = launchIn(file, await freePort());
     expect(await third.exited).not.toBe(0);
     expect(third.output()).toMatch(/The data folder .* cannot be used/);
     await request(url).get('/health').expect(200); // the first one is untouched
@@ -230,7 +185,7 @@ describe('embedded default mode (no PostgreSQL or Redis configured)', () => {
 
   it('keeps the data across a restart', async () => {
     await stop(first);
-    const again = launch(dataDir, port);
+    const again = launchIn(dataDir, port);
     running.push(again);
     await waitHealthy(url, again);
     expect(again.output()).not.toMatch(/Applied migrations/);
@@ -262,7 +217,7 @@ describe('embedded default mode (no PostgreSQL or Redis configured)', () => {
       what: `web and worker (${children.join(', ')}) to exit`,
     });
 
-    const next = launch(dataDir, port);
+    const next = launchIn(dataDir, port);
     running.push(next);
     await waitHealthy(url, next);
     await request.agent(url).post('/api/auth/login').send({ email: 'bm@olbernhau.test', password: PASSWORD }).expect(200);
@@ -277,7 +232,7 @@ describe('embedded mode opened to the network with HOST=0.0.0.0', () => {
   beforeAll(async () => {
     const port = await freePort();
     url = `http://127.0.0.1:${port}`; // all traffic goes to loopback, even though the socket listens wider
-    launched = launch(dataDir, port, { HOST: '0.0.0.0' });
+    launched = launchIn(dataDir, port, { HOST: '0.0.0.0' });
     await waitHealthy(url, launched);
   });
   afterAll(async () => {
@@ -327,14 +282,15 @@ describe('embedded mode opened to the network with HOST=0.0.0.0', () => {
 
     const agent = request.agent(url);
     await agent.post('/api/auth/login').send(office).expect(200);
-    let id: string | undefined;
-    for (let i = 0; i < 150 && !id; i++) {
-      const list = await agent.get('/outbox').expect(200);
-      expect(list.text).toContain('href="/outbox"'); // the office sees the link in its navigation
-      id = /href="\/outbox\/([0-9a-f-]{36})"/.exec(list.text)?.[1];
-      if (!id) await new Promise((r) => setTimeout(r, 200));
-    }
-    expect(id).toBeTruthy();
+    const list = await waitFor(
+      async () => {
+        const page = await agent.get('/outbox').expect(200);
+        return /href="\/outbox\/[0-9a-f-]{36}"/.test(page.text) ? page.text : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what: 'a message in the outbox' },
+    );
+    expect(list).toContain('href="/outbox"'); // the office sees the link in its navigation
+    const id = /href="\/outbox\/([0-9a-f-]{36})"/.exec(list)![1];
     const msg = await agent.get(`/outbox/${id}`).expect(200);
     expect(msg.text).toContain('Bitte bestätigen Sie Ihre E-Mail-Adresse');
     // The message and its HTML version are closed too, not only the list.

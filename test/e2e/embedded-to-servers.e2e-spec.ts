@@ -1,64 +1,19 @@
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import request from 'supertest';
+import { freePort, launch, Launched, stop, until } from '../utils/launcher';
 import { SmtpCatcher } from '../utils/smtp-catcher';
 import { TEMPLATE_DB, TEST_DB_PREFIX, TEST_PG_ADMIN_URL, TEST_REDIS_URL, TEST_RUN_ID, dbUrl } from '../utils/test-env';
 
 // The move the README describes: embedded instance → `npm run db:dump` → psql into a PostgreSQL server → servers mode.
 const ROOT = resolve(__dirname, '../..');
-const LAUNCHER = join(ROOT, 'dist/src/launcher.js');
 const DUMP = join(ROOT, 'dist/scripts/dump-embedded.js');
 const PASSWORD = 'Sicheres-Passwort-2024';
 const run = promisify(execFile);
-
-const freePort = () =>
-  new Promise<number>((r) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => r(p));
-    });
-  });
-
-interface Launched {
-  proc: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function launch(env: NodeJS.ProcessEnv): Launched {
-  const proc = spawn(process.execPath, [LAUNCHER], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'development', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  proc.stdout.on('data', (d) => (out += d));
-  proc.stderr.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
-  return { proc, output: () => out, exited };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs: number, l?: Launched): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (l && l.proc.exitCode !== null) throw new Error(`launcher exited while waiting for ${what}:\n${l.output()}`);
-    const v = await probe().catch(() => undefined);
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${what}: not within ${timeoutMs} ms${l ? `\n${l.output()}` : ''}`);
-}
-
-async function stop(l: Launched | undefined) {
-  if (!l || l.proc.exitCode !== null) return;
-  l.proc.kill('SIGTERM');
-  await Promise.race([l.exited, new Promise((r) => setTimeout(r, 15_000))]);
-  if (l.proc.exitCode === null) l.proc.kill('SIGKILL');
-}
 
 const logins = (output: string) =>
   Object.fromEntries([...output.matchAll(/^\s*(.+?): (\S+@\S+) \/ (\S+)$/gm)].map((m) => [m[1], { email: m[2], password: m[3] }]));

@@ -12,7 +12,7 @@ describe('fuzzing every write route with malformed requests gives no answer >= 5
   let t: TestApp;
   beforeAll(async () => {
     t = await bootApp('sec_fuzz', { LOGIN_RATE_LIMIT: '1000', LOGIN_ACCOUNT_RATE_LIMIT: '1000' });
-    await insertMunicipalities(t.db, TEST_TOWNS);
+    await insertMunicipalities(t, TEST_TOWNS);
     await createOfficeUser(t.db, 'office@akademie.test', await hashPassword('Office-Passwort-123'));
     const mayor = await registerConfirmAndLogin(t, TEST_TOWNS[0].ags, 'bm@olbernhau.test');
     await t.db.query(`UPDATE town SET status = 'verified' WHERE id = $1`, [mayor.townId]);

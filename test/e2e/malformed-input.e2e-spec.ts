@@ -98,7 +98,7 @@ describe('malformed input gives 4xx, never 5xx, and changes nothing (issue 9, it
   let a: Awaited<ReturnType<typeof registerConfirmAndLogin>>;
   beforeAll(async () => {
     t = await bootApp('sec_malformed', { LOGIN_RATE_LIMIT: '1000' });
-    await insertMunicipalities(t.db, TEST_TOWNS);
+    await insertMunicipalities(t, TEST_TOWNS);
     a = await registerConfirmAndLogin(t, TEST_TOWNS[0].ags, 'a@olbernhau.test');
     expect((await a.agent.get('/api/auth/me').expect(200)).body.townId).toBe(a.townId);
     // The raw requests carry the contact's session and a valid CSRF token, so the checks behind login and token are

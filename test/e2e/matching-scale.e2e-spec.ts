@@ -9,6 +9,7 @@ import { ROUND_PAGE_SIZE } from '../../src/matching/matching.view-model';
 import { createOfficeUser } from '../factories/directory.factory';
 import { insertNetwork } from '../factories/network.factory';
 import { bootApp, TestApp } from '../utils/boot-app';
+import { waitFor } from '../utils/wait-for';
 
 const TOWNS = 500;
 const PASSWORD = 'Sicheres-Passwort-2024';
@@ -121,8 +122,7 @@ describe('matching at network scale: one town read by index, old runs pruned in 
 
     const keep = [suggestions[2], suggestions[3], rounds[0], rounds[1], leerstand[1], leerstand[2], mobility].sort();
     const runs = async () => (await t.db.query(`SELECT id FROM matching_run ORDER BY id`)).rows.map((r) => r.id);
-    const deadline = Date.now() + 120_000;
-    while ((await runs()).length > keep.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await waitFor(async () => (await runs()).length <= keep.length, { timeoutMs: 120_000, intervalMs: 100, what: 'pruning of old runs' });
     expect(await runs()).toEqual(keep);
 
     const runIdsIn = async (table: string) =>

@@ -13,7 +13,7 @@ describe('registration → email → confirmation → profile → verification (
 
   beforeAll(async () => {
     t = await bootApp('registration');
-    await insertMunicipalities(t.db, TEST_TOWNS);
+    await insertMunicipalities(t, TEST_TOWNS);
     await createOfficeUser(t.db, 'office@akademie.test', await hashPassword(OFFICE_PASSWORD));
   });
   afterAll(() => t?.close());

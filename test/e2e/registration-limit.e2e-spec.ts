@@ -13,7 +13,7 @@ describe('registration abuse: cheap checks first, a limit per client', () => {
 
   beforeAll(async () => {
     t = await bootApp('reglimit', { REGISTRATION_RATE_LIMIT: String(LIMIT) });
-    await insertMunicipalities(t.db, TEST_TOWNS);
+    await insertMunicipalities(t, TEST_TOWNS);
   });
   afterAll(() => t?.close());
 

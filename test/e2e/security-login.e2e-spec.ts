@@ -19,7 +19,7 @@ describe('login rate limit, CSRF tokens and Origin checks (issue 9: items 1, 3, 
     let t: TestApp;
     beforeAll(async () => {
       t = await bootApp('sec_login', { TRUST_PROXY: 'false', LOGIN_RATE_LIMIT: '10', LOGIN_ACCOUNT_RATE_LIMIT: '20' });
-      await insertMunicipalities(t.db, TEST_TOWNS);
+      await insertMunicipalities(t, TEST_TOWNS);
       await createOfficeUser(t.db, OFFICE.email, await hashPassword(OFFICE.password));
       await createOfficeUser(t.db, OTHER.email, await hashPassword(OTHER.password));
     });

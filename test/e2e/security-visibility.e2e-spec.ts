@@ -3,6 +3,7 @@ import { hashPassword } from '../../src/auth/password.util';
 import { registerConfirmAndLogin } from '../factories/accounts.factory';
 import { createOfficeUser, insertMunicipalities, TEST_TOWNS } from '../factories/directory.factory';
 import { bootApp, TestApp } from '../utils/boot-app';
+import { waitFor } from '../utils/wait-for';
 
 const OFFICE = { email: 'office@akademie.test', password: 'Office-Passwort-123' };
 
@@ -15,7 +16,7 @@ describe('visibility leaks, caching and directory search (issue 9: items 2 and 8
 
   beforeAll(async () => {
     t = await bootApp('sec_visibility');
-    await insertMunicipalities(t.db, TEST_TOWNS);
+    await insertMunicipalities(t, TEST_TOWNS);
     await createOfficeUser(t.db, OFFICE.email, await hashPassword(OFFICE.password));
     olbernhau = await registerConfirmAndLogin(t, TEST_TOWNS[0].ags, 'bm@olbernhau.test');
     brunsbuettel = await registerConfirmAndLogin(t, TEST_TOWNS[1].ags, 'bm@brunsbuettel.test');
@@ -69,11 +70,13 @@ describe('visibility leaks, caching and directory search (issue 9: items 2 and 8
 
   it("2b: suggestion reasons do not disclose the partner's office-only challenge; the owner still reads its own", async () => {
     const start = await office.post('/api/matching/runs').send({ kind: 'suggestions' }).expect(202);
-    let status = 'running';
-    for (let i = 0; i < 300 && status === 'running'; i++) {
-      status = (await office.get(`/api/matching/runs/${start.body.runId}`).expect(200)).body.status;
-      if (status === 'running') await new Promise((r) => setTimeout(r, 100));
-    }
+    const status = await waitFor(
+      async () => {
+        const s: string = (await office.get(`/api/matching/runs/${start.body.runId}`).expect(200)).body.status;
+        return s !== 'running' && s;
+      },
+      { timeoutMs: 30_000, intervalMs: 100, what: 'the suggestions run to finish' },
+    );
     expect(status).toBe('done');
 
     const forRuethen = await ruethen.agent.get(`/api/towns/${ruethen.townId}/suggestions`).expect(200);

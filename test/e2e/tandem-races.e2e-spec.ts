@@ -251,4 +251,53 @@ describe('tandem races, bad input, reminders and expiry (parallel requests again
     await q.close();
     await events.close();
   });
+
+  it('an approved tandem never started: one reminder to both towns, then expiry (days from the config); once however often it runs', async () => {
+    const service = t.worker.get(TandemsService);
+    const gr = contacts['Großräschen'];
+    const id = (await gr.agent.post('/api/tandems').send({ partnerTownId: towns.Penkun, message: 'Starttest' }).expect(201)).body.id;
+    await contacts.Penkun.agent.post(`/api/tandems/${id}/accept`).send({}).expect(200);
+    expect((await office.post(`/api/tandems/${id}/approve`).send({}).expect(200)).body.state).toBe('approved');
+    const [{ at }] = await ds.query(`SELECT state_changed_at AS at FROM tandem WHERE id = $1`, [id]);
+    const day = (n: number) => new Date(at.getTime() + n * DAY + 60_000);
+    const keys = async () =>
+      (
+        await ds.query(`SELECT dedupe_key AS key FROM mail_delivery WHERE dedupe_key LIKE $1 ORDER BY dedupe_key`, [
+          `tandem:${id}:start-reminder:%`,
+        ])
+      ).map((r: { key: string }) => r.key);
+
+    await service.runReminders(day(13));
+    expect(await keys()).toEqual([]);
+    await service.runReminders(day(14));
+    await service.runReminders(day(14));
+    await service.runReminders(day(30));
+    expect(await keys()).toEqual(
+      [`tandem:${id}:start-reminder:${gr.userId}`, `tandem:${id}:start-reminder:${contacts.Penkun.userId}`].sort(),
+    );
+    await settled();
+    const toGr = mailsTo(gr.email, /^Erinnerung: Tandem mit Penkun noch nicht begonnen$/);
+    expect(toGr).toHaveLength(1);
+    expect(toGr[0].text).toContain(
+      'hat das Tandem von Großräschen mit Penkun vor 14 Tagen freigegeben, es wurde aber noch nicht begonnen.',
+    );
+    expect(toGr[0].text).toContain('Ohne Start läuft das Tandem in 46 Tagen ab.');
+    expect(toGr[0].text).toContain(`Zum Tandem: ${t.url}/tandems/${id}`);
+    expect(mailsTo(contacts.Penkun.email, /^Erinnerung: Tandem mit Großräschen noch nicht begonnen$/)).toHaveLength(1);
+
+    await service.runReminders(day(59));
+    expect((await ds.query(`SELECT state FROM tandem WHERE id = $1`, [id]))[0].state).toBe('approved');
+    await service.runReminders(day(60));
+    await service.runReminders(day(61));
+    expect((await ds.query(`SELECT state FROM tandem WHERE id = $1`, [id]))[0].state).toBe('expired');
+    const detail = (await gr.agent.get(`/api/tandems/${id}`).expect(200)).body;
+    expect(detail.timeline.at(-1)).toMatchObject({ action: 'expire', from: 'approved', to: 'expired', actor: 'system' });
+    await settled();
+    const expiredMails = mailsTo(gr.email, /^Tandem Großräschen – Penkun: abgelaufen$/);
+    expect(expiredMails).toHaveLength(1);
+    expect(expiredMails[0].text).toContain('innerhalb von 60 Tagen nicht begonnen');
+    expect(mailsTo(contacts.Penkun.email, /^Tandem Penkun – Großräschen: abgelaufen$/)).toHaveLength(1);
+    // The slot is free again: the pair may ask anew.
+    await gr.agent.post('/api/tandems').send({ partnerTownId: towns.Penkun }).expect(201);
+  });
 });

@@ -255,6 +255,39 @@ describe('tandems from suggestion to result, and office proposals (real PostgreS
     await office.get('/api/tandems?state=kaputt').expect(400);
   });
 
+  it('a declined office proposal rests the pair for 12 months: pair history, no second proposal, out of the next round', async () => {
+    // A proposal the whole-round send (above) created and nobody has answered yet.
+    const [p] = await ds.query(
+      `SELECT t.id, t.town_a AS "townA", t.town_b AS "townB" FROM tandem t
+       WHERE t.origin = 'office_proposal' AND t.state = 'proposed' AND t.accepted_a_at IS NULL AND t.accepted_b_at IS NULL
+       ORDER BY t.score DESC LIMIT 1`,
+    );
+    expect(p).toBeDefined();
+    const history = () =>
+      ds.query(`SELECT kind FROM pair_history WHERE town_a = least($1::uuid, $2::uuid) AND town_b = greatest($1::uuid, $2::uuid)`, [
+        p.townA,
+        p.townB,
+      ]);
+    expect(await history()).toEqual([]);
+    const b = await contactOf(t, ds, p.townB, 'bgm@vorschlag-abgelehnt.test');
+    const declined = await b.agent.post(`/api/tandems/${p.id}/decline`).send({ reason: 'Das Thema passt gerade nicht.' }).expect(200);
+    expect(declined.body.state).toBe('declined');
+    expect(await history()).toEqual([{ kind: 'declined' }]);
+
+    // The office cannot send the pair again, and the next round leaves it out.
+    expect((await office.post('/api/tandems/proposals').send({ townA: p.townA, townB: p.townB }).expect(409)).body.message).toBe(
+      'This pair was declined within the last 12 months',
+    );
+    await computeMatching(t, ['tandem_round']);
+    const inRound = await ds.query(
+      `SELECT 1 FROM matching_run r JOIN tandem_round_pair x ON x.run_id = r.id
+       WHERE r.kind = 'tandem_round' AND r.is_current AND least(x.town_a, x.town_b) = least($1::uuid, $2::uuid)
+         AND greatest(x.town_a, x.town_b) = greatest($1::uuid, $2::uuid)`,
+      [p.townA, p.townB],
+    );
+    expect(inRound).toEqual([]);
+  });
+
   it('documents the tandem API in the OpenAPI document', async () => {
     const doc = (await request(t.url).get('/api/docs-json').expect(200)).body;
     for (const path of [

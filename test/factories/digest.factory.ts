@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { TestApp } from '../utils/boot-app';
+import { waitFor } from '../utils/wait-for';
 import { MatchingService } from '../../src/matching/matching.service';
 
 const STATES: Array<[string, string]> = [
@@ -96,14 +97,9 @@ export async function computeSuggestions(t: TestApp): Promise<void> {
   );
 }
 
-/** Polls a condition until it holds; fails with the label after the deadline. */
+/** Polls a condition until it holds; fails with the label after the deadline (test/utils/wait-for). */
 export async function pollUntil(cond: () => Promise<boolean>, timeoutMs: number, label: string, everyMs = 100): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    if (await cond()) return;
-    if (Date.now() > until) throw new Error(`Timed out after ${timeoutMs} ms waiting for: ${label}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+  await waitFor(cond, { timeoutMs, intervalMs: everyMs, what: label });
 }
 
 export interface RunState {

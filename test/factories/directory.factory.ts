@@ -1,4 +1,7 @@
 import { Client } from 'pg';
+import type { DirectoryRecord } from '../../src/municipalities/directory/destatis-parser.util';
+import { MunicipalityRepository } from '../../src/municipalities/municipality.repository';
+import type { TestApp } from '../utils/boot-app';
 
 export interface DirectoryRow {
   ags: string;
@@ -9,15 +12,29 @@ export interface DirectoryRow {
   postcode: string;
 }
 
-/** Inserts directory rows the way the importer would (minimal columns), for tests that need a few towns. */
-export async function insertMunicipalities(db: Client, rows: DirectoryRow[]): Promise<void> {
-  for (const r of rows) {
-    await db.query(
-      `INSERT INTO municipality (ags, ars, name, name_raw, type_code, state_code, state_name, district_name, population, area_km2, latitude, longitude, postcode, degurba, source)
-       VALUES ($1, $2, $3::varchar, $3::varchar || ', Stadt', 63, $4, $5, 'Testkreis', $6, 42.5, 50.6, 13.3, $7, 3, 'test')`,
-      [r.ags, `${r.ags.slice(0, 5)}0000${r.ags.slice(5)}`, r.name, r.stateCode, r.stateName, r.population, r.postcode],
-    );
-  }
+/** Adds directory rows through the importer's repository (as the import and seed commands do), for tests that need a few towns. */
+export async function insertMunicipalities(t: Pick<TestApp, 'app'>, rows: DirectoryRow[]): Promise<void> {
+  const repo = t.app.get(MunicipalityRepository);
+  const records: DirectoryRecord[] = rows.map((r) => ({
+    ags: r.ags,
+    ars: `${r.ags.slice(0, 5)}0000${r.ags.slice(5)}`,
+    name: r.name,
+    nameRaw: `${r.name}, Stadt`,
+    typeCode: 63,
+    stateCode: r.stateCode,
+    stateName: r.stateName,
+    districtName: 'Testkreis',
+    associationName: null,
+    associationType: null,
+    associationPopulation: null,
+    population: r.population,
+    areaKm2: 42.5,
+    latitude: 50.6,
+    longitude: 13.3,
+    postcode: r.postcode,
+    degurba: 3,
+  }));
+  await repo.transaction((m) => repo.upsert(m, records, 'test', 'update'));
 }
 
 export const TEST_TOWNS: DirectoryRow[] = [

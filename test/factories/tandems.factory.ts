@@ -4,6 +4,7 @@ import { hashPassword } from '../../src/auth/password.util';
 import { MatchingService } from '../../src/matching/matching.service';
 import { MatchingRunner } from '../../src/matching/runs/matching-runner.service';
 import { TestApp } from '../utils/boot-app';
+import { waitFor } from '../utils/wait-for';
 import { STRONG_PASSWORD } from './accounts.factory';
 
 let hash: string | null = null;
@@ -37,13 +38,14 @@ export async function computeMatching(t: TestApp, kinds: ('suggestions' | 'tande
   }
 }
 
-/** Polls until `check` returns a value (not undefined); fails with `what` after the deadline. */
+/** Polls until `check` returns a value (not undefined); fails with `what` after the deadline (test/utils/wait-for). */
 export async function eventually<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const found = await waitFor(
+    async () => {
+      const v = await check();
+      return v === undefined ? undefined : { v };
+    },
+    { timeoutMs, what },
+  );
+  return found.v;
 }

@@ -2,12 +2,12 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
-import { createServer } from 'node:net';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { AppModule } from '../../src/app.module';
 import { setupApp } from '../../src/app.setup';
 import { WorkerModule } from '../../src/worker.module';
+import { freePort } from './free-port';
 import { SmtpCatcher } from './smtp-catcher';
 import { createTestDatabase } from './test-database';
 import { TEST_REDIS_URL, TEST_RUN_ID } from './test-env';
@@ -22,14 +22,6 @@ export interface TestApp {
   databaseUrl: string;
   close(): Promise<void>;
 }
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 
 /** Boots the real AppModule (HTTP) and WorkerModule (BullMQ) against a fresh database, real Redis and an SMTP catcher. */
 export async function bootApp(name: string, env: Record<string, string> = {}): Promise<TestApp> {

@@ -7,6 +7,7 @@ import { REASON_FIELDS, type ReasonField } from '../core/reason-visibility.util'
 import { buildContext } from '../core/score.util';
 import { DEFAULT_WEIGHTS, MatchWeights } from '../core/weights';
 import type { RunKind, RunRow } from '../matching.read-models';
+import { TownReadRepository } from '../../municipalities/town-read.repository';
 import { MatchingRepository, toMatchTown, type TownRow } from '../matching.repository';
 import type { RunHandler, RunInput } from './run-handler';
 import { SuggestionsRunHandler } from './suggestions-run.handler';
@@ -21,6 +22,7 @@ export class MatchingRunner {
 
   constructor(
     private readonly repo: MatchingRepository,
+    private readonly towns: TownReadRepository,
     @InjectQueue(QUEUES.matching) private readonly queue: Queue,
     suggestions: SuggestionsRunHandler,
     round: TandemRoundRunHandler,
@@ -43,7 +45,7 @@ export class MatchingRunner {
   }
 
   private async input(run: RunRow): Promise<RunInput> {
-    const [rows, history, names] = await Promise.all([this.repo.eligibleTowns(), this.repo.pairHistory(), this.repo.topicNames()]);
+    const [rows, history, names] = await Promise.all([this.towns.eligibleTowns(), this.repo.pairHistory(), this.towns.topicNames()]);
     const towns = rows.map(toMatchTown);
     const weights: MatchWeights = { ...DEFAULT_WEIGHTS, ...run.weights };
     return {

@@ -79,6 +79,16 @@ describe('tandem mail templates', () => {
       'Erinnerung: Tandem Seelow – Penkun wartet auf Freigabe',
       ['wartet seit 7 Tagen auf die Freigabe durch die Geschäftsstelle'],
     ],
+    [
+      'tandem-start-reminder',
+      { days: 14, expiresInDays: 46, stateLabel: 'freigegeben' },
+      'Erinnerung: Tandem mit Seelow noch nicht begonnen',
+      [
+        'hat das Tandem von Penkun mit Seelow (Thema: Leerstand) vor 14 Tagen freigegeben, es wurde aber noch nicht begonnen.',
+        'Ohne Start läuft das Tandem in 46 Tagen ab.',
+        'Zum Tandem: http://app.test/tandems/1234',
+      ],
+    ],
   ];
 
   it.each(cases)('%s renders German subject, text and HTML in the shared layout', (template, extra, subject, texts) => {

@@ -30,6 +30,7 @@ approved start office → active
 approved cancel requester → cancelled
 approved cancel partner → cancelled
 approved cancel office → cancelled
+approved expire system → expired
 active conclude requester → concluded
 active conclude partner → concluded
 active conclude office → concluded
@@ -66,7 +67,7 @@ for (const s of TANDEM_STATES) for (const a of TANDEM_ACTIONS) for (const r of T
 describe('tandem transition table: every state × action × actor', () => {
   it('covers 11 states × 9 actions × 4 actors', () => {
     expect(cases).toHaveLength(11 * 9 * 4);
-    expect(expected.size).toBe(27);
+    expect(expected.size).toBe(28);
   });
 
   it.each(cases)('%s + %s by %s', (state, action, actor) => {

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+/** A verified, not opted-out town with what the matcher reads (directory facts + profile). */
+export interface TownRow {
+  id: string;
+  name: string;
+  capacity: number;
+  stateCode: string;
+  stateName: string;
+  population: number;
+  associationPopulation: number | null;
+  associationName: string | null;
+  associationType: number | null;
+  areaKm2: number;
+  degurba: number | null;
+  latitude: number | null;
+  longitude: number | null;
+  topics: string[];
+  challenges: { topic: string; urgency: number }[];
+  experiences: { topic: string }[];
+  /** Field visibility as the town set it (missing fields: network). */
+  visibility: Record<string, string> | null;
+}
+
+const ELIGIBLE_TOWNS = `
+  SELECT t.id, m.name, t.capacity, t.visibility, m.state_code AS "stateCode", m.state_name AS "stateName", m.population,
+         m.association_population AS "associationPopulation",
+         m.association_name AS "associationName", m.association_type AS "associationType", m.area_km2::float AS "areaKm2", m.degurba, m.latitude, m.longitude,
+         coalesce((SELECT array_agg(tt.topic_slug ORDER BY tt.topic_slug) FROM town_topic tt WHERE tt.town_id = t.id), '{}') AS topics,
+         coalesce((SELECT json_agg(json_build_object('topic', c.topic_slug, 'urgency', c.urgency) ORDER BY c.topic_slug, c.id)
+                   FROM town_challenge c WHERE c.town_id = t.id), '[]') AS challenges,
+         coalesce((SELECT json_agg(json_build_object('topic', e.topic_slug) ORDER BY e.topic_slug, e.id)
+                   FROM town_experience e WHERE e.town_id = t.id), '[]') AS experiences
+  FROM town t JOIN municipality m ON m.ags = t.ags
+  WHERE t.status = 'verified' AND NOT t.opted_out`;
+
+/**
+ * `JOIN town <t> ON <t>.id = <idExpr> JOIN municipality <m> ON …`: a town's directory row by town id, for reads of other
+ * modules' tables that show town names (matching's round pairs and workshop groups). Composed into the caller's one
+ * statement (index lookups, no second round trip); only this module spells out how town and municipality join.
+ */
+export const townDirectoryJoin = (idExpr: string, t: string, m: string): string =>
+  `JOIN town ${t} ON ${t}.id = ${idExpr} JOIN municipality ${m} ON ${m}.ags = ${t}.ags`;
+
+/**
+ * `CROSS JOIN LATERAL (…)` with one town's directory facts (name, stateName, population, areaKm2, districtName) by town
+ * id. Its LIMIT keeps the planner from turning it into a hash join over every town: index lookups only.
+ */
+export const townFactsLateral = (idExpr: string): string => `CROSS JOIN LATERAL (
+        SELECT m.name, m.state_name AS "stateName", m.population, m.area_km2::float AS "areaKm2", m.district_name AS "districtName"
+        FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.id = ${idExpr} LIMIT 1
+      )`;
+
+/** `LEFT JOIN topic <alias> ON <alias>.slug = <slugExpr>`: a topic's name (`<alias>.name`) by slug, in the caller's statement. */
+export const topicJoin = (slugExpr: string, alias: string): string => `LEFT JOIN topic ${alias} ON ${alias}.slug = ${slugExpr}`;
+
+/** What other modules (matching) read of towns, profiles and topics: the municipalities module's tables stay its own. */
+@Injectable()
+export class TownReadRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /** Every town the matcher reads: the worker's input, never on a request path. */
+  async eligibleTowns(): Promise<TownRow[]> {
+    return this.ds.query(`${ELIGIBLE_TOWNS} ORDER BY t.id`);
+  }
+
+  /**
+   * One town as the matcher sees it, with its tandems so far (for its free capacity); null when it is not eligible
+   * (not verified, opted out).
+   */
+  async eligibleTown(townId: string): Promise<(TownRow & { tandems: number }) | null> {
+    const rows: (TownRow & { tandems: number })[] = await this.ds.query(
+      `
+      SELECT e.*, (SELECT count(*)::int FROM pair_history h WHERE h.kind = 'tandem' AND (h.town_a = e.id OR h.town_b = e.id)) AS tandems
+      FROM (${ELIGIBLE_TOWNS} AND t.id = $1) e`,
+      [townId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Every topic's name by slug, retired ones included (older runs may name them). */
+  async topicNames(): Promise<Record<string, string>> {
+    const rows: { slug: string; name: string }[] = await this.ds.query(`SELECT slug, name FROM topic`);
+    return Object.fromEntries(rows.map((r) => [r.slug, r.name]));
+  }
+
+  async topicExists(slug: string): Promise<boolean> {
+    return (await this.ds.query(`SELECT 1 FROM topic WHERE slug = $1 AND active`, [slug])).length > 0;
+  }
+}

@@ -1,5 +1,4 @@
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildContext } from '../src/matching/core/score.util';
 import { suggestPartnersParallel } from '../src/matching/core/parallel-candidates.util';
@@ -7,11 +6,9 @@ import { baselineTopK, candidateGraph, suggestPartners } from '../src/matching/c
 import { tandemRound } from '../src/matching/core/tandem-round.util';
 import { DEFAULT_WEIGHTS } from '../src/matching/core/weights';
 import { workshopGroups } from '../src/matching/core/workshop-groups.util';
-import { parseDestatis, readWorkbook } from '../src/municipalities/directory/destatis-parser.util';
-import { syntheticProfiles } from './synthetic-profiles';
+import { BENCH_SEED, benchmarkTowns } from './synthetic-profiles';
 
 // npm run bench:matching — all German municipalities with seeded synthetic profiles; prints ratios side by side.
-const XLSX = process.env.DESTATIS_XLSX ?? resolve(__dirname, '../../../shared/data/destatis/31122023_Auszug_GV.xlsx');
 const time = <T>(fn: () => T): [T, number] => {
   const t = performance.now();
   const r = fn();
@@ -19,10 +16,12 @@ const time = <T>(fn: () => T): [T, number] => {
 };
 
 async function main() {
-  const records = parseDestatis(await readWorkbook(XLSX));
-  const all = syntheticProfiles(records, 42);
+  // The same input as the suite's test/e2e/matching-benchmark-input.e2e-spec.ts.
+  const all = await benchmarkTowns();
   const small = all.filter((t) => t.population >= 5000 && t.population < 20000);
-  console.log(`towns: ${all.length} municipalities, ${small.length} with 5,000–19,999 inhabitants (synthetic profiles, seed 42)`);
+  console.log(
+    `towns: ${all.length} municipalities, ${small.length} with 5,000–19,999 inhabitants (synthetic profiles, seed ${BENCH_SEED})`,
+  );
 
   const ctx = buildContext(all, DEFAULT_WEIGHTS);
   const sample = Array.from({ length: 300 }, (_, i) => Math.floor((i * all.length) / 300));
@@ -41,7 +40,8 @@ async function main() {
     `top-10 for all ${all.length}:  baseline ${baseline.toFixed(2)} s (per-pair loop, measured on ${sample.length} towns × all partners, extrapolated)  |  engine ${topk.toFixed(2)} s with the candidate pass on ${availableParallelism()} threads (${topkOneThread.toFixed(2)} s on one thread)  |  ${(baseline / topk).toFixed(1)}× faster  (${sugg.suggestions.length} suggestions, ${sugg.uncovered.length} uncovered)`,
   );
 
-  // Coverage (issue 11): lists shorter than k, e.g. Dermbach (AGS 16063015), which got 8 before every list was filled.
+  // Coverage (issue 11): lists shorter than k, e.g. Dermbach (AGS 16063015), which got 8 before every list was filled
+  // (the suite asserts it: test/e2e/matching-benchmark-input.e2e-spec.ts).
   const perTown = new Map<string, number>();
   for (const s of sugg.suggestions) perTown.set(s.townId, (perTown.get(s.townId) ?? 0) + 1);
   const short = all.filter((t) => (perTown.get(t.id) ?? 0) < 10).length;

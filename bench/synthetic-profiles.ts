@@ -1,6 +1,7 @@
+import { resolve } from 'node:path';
 import { MatchTown } from '../src/matching/core/matching-input.types';
 import { mulberry32 } from '../src/matching/core/prng.util';
-import { parseDestatis } from '../src/municipalities/directory/destatis-parser.util';
+import { parseDestatis, readWorkbook } from '../src/municipalities/directory/destatis-parser.util';
 
 // The benchmarks' input: every municipality of the Destatis directory with a seeded synthetic profile.
 export const TOPICS = [
@@ -67,4 +68,20 @@ export function syntheticProfiles(records: Awaited<ReturnType<typeof parseDestat
     experiences: some(0, 3).map((topic) => ({ topic })),
     capacity: 1,
   }));
+}
+
+/** The seed of the benchmarks' profiles (bench:matching, and the suite's test on the same input). */
+export const BENCH_SEED = 42;
+
+/**
+ * The real Destatis directory, next to the repository (../shared/data/destatis, never copied into it); DESTATIS_XLSX
+ * overrides. From bench/ (ts) and dist/bench/ (js) alike: the repository root is where the path has its bench folder.
+ */
+export const BENCH_XLSX =
+  process.env.DESTATIS_XLSX ??
+  resolve(__dirname.replace(/[\\/]dist[\\/]bench$|[\\/]bench$/, ''), '../shared/data/destatis/31122023_Auszug_GV.xlsx');
+
+/** The benchmark input: every municipality of the directory with its seeded synthetic profile. */
+export async function benchmarkTowns(xlsx: string = BENCH_XLSX, seed: number = BENCH_SEED): Promise<MatchTown[]> {
+  return syntheticProfiles(parseDestatis(await readWorkbook(xlsx)), seed);
 }

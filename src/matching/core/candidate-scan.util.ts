@@ -143,50 +143,26 @@ function scanRow(
  */
 function scorePassing(P: PassState, i: number, j: number): void {
   const { f, excluded, hasExcluded, floors: Q } = P;
-  const { n, ints: I, floats: F, idf: T, urg, steps, unmet, W, near, orig } = f;
-  const wS = W[0],
-    wC = W[1],
-    wZ = W[2],
+  const { n, ints: I, floats: F, W, orig } = f;
+  const wZ = W[2],
     wSit = W[3],
     wO = W[4],
-    wD = W[5],
     wDmax = W[6],
-    nearKm = W[7],
-    sizeSpan = W[8],
-    densSpan = W[9],
-    sitMin = W[10];
+    sizeSpan = W[8];
   const IS = 8,
-    I_TLO = 0,
-    I_THI = 1,
-    I_ELO = 2,
-    I_EHI = 3,
-    I_CLO = 4,
-    I_CHI = 5,
-    I_STATE = 6,
-    I_GEO = 7;
+    I_STATE = 6;
   const FS = 8,
     F_LNP = 0,
-    F_LND = 1,
-    F_OWN = 2,
-    F_LAT = 4,
-    F_LON = 5,
-    F_DEG = 6,
     F_NORTH = 7,
     SCALE = 1 / 2 ** 30;
+  let s = topicalScore(f, i, j);
+  // No topical basis while the rule is on: no candidate.
+  if (s < 0) return;
   const bi = i * IS,
     bj = j * IS,
     fi = i * FS,
     fj = j * FS;
-  const abMask = I[bi + I_CLO] & I[bj + I_ELO],
-    abMaskHi = I[bi + I_CHI] & I[bj + I_EHI];
-  const baMask = I[bj + I_CLO] & I[bi + I_ELO],
-    baMaskHi = I[bj + I_CHI] & I[bi + I_EHI];
-  const il = I[bi + I_TLO] & I[bj + I_TLO],
-    ih = I[bi + I_THI] & I[bj + I_THI];
-  // The topical-basis rule (hasTopicalBasis): no shared topic and no challenge ↔ experience, no candidate.
-  if (f.basis && (abMask | abMaskHi | baMask | baMaskHi | il | ih) === 0) return;
   const size = 1 - Math.abs(F[fi + F_LNP] - F[fj + F_LNP]) / sizeSpan;
-  const other = I[bi + I_STATE] !== I[bj + I_STATE];
   const mI = Q[i] * SCALE,
     mJ = Q[j] * SCALE;
   const thr = mI < mJ ? mI : mJ;
@@ -194,7 +170,47 @@ function scorePassing(P: PassState, i: number, j: number): void {
   let rest = wSit;
   if (dist > 0) rest += wDmax * dist;
   if (size > 0) rest += wZ * size;
-  if (other) rest += wO;
+  if (I[bi + I_STATE] !== I[bj + I_STATE]) rest += wO;
+  if (s + rest < thr - 1e-9) return;
+  s = restScore(f, i, j, s);
+  // >=: an equal score can still win on the lower original index (heapPush decides).
+  const beatsI = s >= mI;
+  const beatsJ = s >= mJ;
+  if (beatsI || beatsJ) {
+    const oi = orig[i],
+      oj2 = orig[j];
+    if (hasExcluded && excluded.has(oi < oj2 ? oi * n + oj2 : oj2 * n + oi)) return;
+    if (beatsI) push(P.out, P.m, Q, P.locks, i, oi, oj2, s);
+    if (beatsJ) push(P.out, P.m, Q, P.locks, j, oj2, oi, s);
+  }
+}
+
+/**
+ * Rows i and j: complement plus shared topics, added as scorePair adds them (complement first), or −1 when the
+ * topical-basis rule is on and the pair has none (no shared topic, no challenge ↔ experience; hasTopicalBasis).
+ */
+function topicalScore(f: PreparedPass, i: number, j: number): number {
+  const { ints: I, floats: F, idf: T, urg, steps, unmet, W } = f;
+  const wS = W[0],
+    wC = W[1];
+  const IS = 8,
+    I_TLO = 0,
+    I_THI = 1,
+    I_ELO = 2,
+    I_EHI = 3,
+    I_CLO = 4,
+    I_CHI = 5;
+  const FS = 8,
+    F_OWN = 2;
+  const bi = i * IS,
+    bj = j * IS;
+  const abMask = I[bi + I_CLO] & I[bj + I_ELO],
+    abMaskHi = I[bi + I_CHI] & I[bj + I_EHI];
+  const baMask = I[bj + I_CLO] & I[bi + I_ELO],
+    baMaskHi = I[bj + I_CHI] & I[bi + I_EHI];
+  const il = I[bi + I_TLO] & I[bj + I_TLO],
+    ih = I[bi + I_THI] & I[bj + I_THI];
+  if (f.basis && (abMask | abMaskHi | baMask | baMaskHi | il | ih) === 0) return -1;
   let s = 0;
   if ((abMask | abMaskHi | baMask | baMaskHi) !== 0) {
     let ab = 0,
@@ -203,8 +219,6 @@ function scorePassing(P: PassState, i: number, j: number): void {
     if ((baMask | baMaskHi) !== 0) ba = 1 - unmet[unmetIndex(urg, j * 4, baMask, baMaskHi, steps)];
     s = wC * (0.75 * (ab > ba ? ab : ba) + 0.25 * (ab < ba ? ab : ba));
   }
-  const own = F[fi + F_OWN],
-    oj = F[fj + F_OWN];
   if ((il | ih) !== 0) {
     const inter =
       T[il & 2047] +
@@ -213,10 +227,36 @@ function scorePassing(P: PassState, i: number, j: number): void {
       T[6144 + (ih & 2047)] +
       T[8192 + ((ih >>> 11) & 2047)] +
       T[10240 + (ih >>> 22)];
-    s += wS * (inter / (own + oj - inter));
+    s += wS * (inter / (F[i * FS + F_OWN] + F[j * FS + F_OWN] - inter));
   }
-  if (s + rest < thr - 1e-9) return;
-  // The rest in scorePair's order: size, situation, other state, distance.
+  return s;
+}
+
+/** s (topicalScore) plus size, situation, other state and distance in scorePair's order: the exact score. */
+function restScore(f: PreparedPass, i: number, j: number, s: number): number {
+  const { ints: I, floats: F, W, near } = f;
+  const wZ = W[2],
+    wSit = W[3],
+    wO = W[4],
+    wD = W[5],
+    nearKm = W[7],
+    sizeSpan = W[8],
+    densSpan = W[9],
+    sitMin = W[10];
+  const IS = 8,
+    I_STATE = 6,
+    I_GEO = 7;
+  const FS = 8,
+    F_LNP = 0,
+    F_LND = 1,
+    F_LAT = 4,
+    F_LON = 5,
+    F_DEG = 6;
+  const bi = i * IS,
+    bj = j * IS,
+    fi = i * FS,
+    fj = j * FS;
+  const size = 1 - Math.abs(F[fi + F_LNP] - F[fj + F_LNP]) / sizeSpan;
   if (size > 0) s += wZ * size;
   const dd = (F[fi + F_LND] - F[fj + F_LND]) / densSpan;
   const ad = dd < 0 ? -dd : dd;
@@ -230,21 +270,116 @@ function scorePassing(P: PassState, i: number, j: number): void {
   }
   // Situation counts only from SITUATION_MIN on, as in scorePair.
   if (sit >= sitMin) s += wSit * sit;
-  if (other) s += wO;
+  if (I[bi + I_STATE] !== I[bj + I_STATE]) s += wO;
   if (near && I[bi + I_GEO] !== 0 && I[bj + I_GEO] !== 0) {
     const d = 1 - haversineKm(F[fi + F_LAT], F[fi + F_LON], F[fj + F_LAT], F[fj + F_LON]) / nearKm;
     if (d > 0) s += wD * d;
   }
-  // >=: an equal score can still win on the lower original index (heapPush decides).
-  const beatsI = s >= mI;
-  const beatsJ = s >= mJ;
-  if (beatsI || beatsJ) {
-    const oi = orig[i],
-      oj2 = orig[j];
-    if (hasExcluded && excluded.has(oi < oj2 ? oi * n + oj2 : oj2 * n + oi)) return;
-    if (beatsI) push(P.out, P.m, Q, P.locks, i, oi, oj2, s);
-    if (beatsJ) push(P.out, P.m, Q, P.locks, j, oj2, oi, s);
+  return s;
+}
+
+/**
+ * The best `count` partners of the town at `row` among all rows whose town is not `blocked` (indexed by the
+ * original index: at its exposure limit, already in the list, the town itself), not excluded and, where the rule
+ * is on, with a topical basis; best first by score, then lower original index (as a scan of all towns with
+ * pairScore would pick them: the scores are bit-identical). The same cheap bound as the pass skips the pairs that
+ * cannot beat the count-th best found so far. Writes original indices into `out`, returns how many.
+ */
+export function bestAvailableRow(
+  f: PreparedPass,
+  row: number,
+  count: number,
+  blocked: Uint8Array,
+  excluded: Set<number>,
+  out: Int32Array,
+  outScore: Float64Array,
+): number {
+  const { n, ints: I, floats: F, idf: T, W, near, wide, orig } = f;
+  const wS = W[0],
+    wC = W[1],
+    wZ = W[2],
+    wSit = W[3],
+    wO = W[4],
+    wDmax = W[6],
+    sizeSpan = W[8];
+  const IS = 8,
+    I_TLO = 0,
+    I_THI = 1,
+    I_ELO = 2,
+    I_EHI = 3,
+    I_CLO = 4,
+    I_CHI = 5,
+    I_STATE = 6;
+  const FS = 8,
+    F_LNP = 0,
+    F_OWN = 2,
+    F_CAP = 3,
+    F_NORTH = 7;
+  const hasExcluded = excluded.size > 0;
+  const i = row,
+    oi = orig[i],
+    bi = i * IS,
+    fi = i * FS;
+  const tl = I[bi + I_TLO],
+    th = I[bi + I_THI],
+    xl = I[bi + I_ELO],
+    xh = I[bi + I_EHI],
+    cal = I[bi + I_CLO],
+    cah = I[bi + I_CHI],
+    si = I[bi + I_STATE];
+  const lp = F[fi + F_LNP],
+    own = F[fi + F_OWN],
+    capI = F[fi + F_CAP],
+    north = F[fi + F_NORTH];
+  let found = 0;
+  // The count-th best score so far (−1 until count are found: every pair passes).
+  let thr = -1;
+  if (count <= 0) return 0;
+  for (let j = 0; j < n; j++) {
+    const oj = orig[j];
+    if (blocked[oj] !== 0) continue;
+    const bj = j * IS,
+      fj = j * FS;
+    let abHit = cal & I[bj + I_ELO],
+      baHit = I[bj + I_CLO] & xl;
+    const il = tl & I[bj + I_TLO],
+      so = si ^ I[bj + I_STATE];
+    let inter = T[il & 2047] + T[2048 + ((il >>> 11) & 2047)] + T[4096 + (il >>> 22)];
+    if (wide) {
+      const ih = th & I[bj + I_THI];
+      abHit |= cah & I[bj + I_EHI];
+      baHit |= I[bj + I_CHI] & xh;
+      inter += T[6144 + (ih & 2047)] + T[8192 + ((ih >>> 11) & 2047)] + T[10240 + (ih >>> 22)];
+    }
+    const fAb = (abHit | -abHit) >>> 31,
+      fBa = (baHit | -baHit) >>> 31,
+      fO = (so | -so) >>> 31;
+    const size = 1 - Math.abs(lp - F[fj + F_LNP]) / sizeSpan;
+    const a = fAb * capI,
+      b = fBa * F[fj + F_CAP];
+    const union = own + F[fj + F_OWN] - inter;
+    let ub = wSit + wZ * (0.5 * (size + Math.abs(size))) + wO * fO + wC * (0.5 * (a + b) + 0.25 * Math.abs(a - b)) + wS * (inter / union);
+    if (near) {
+      const dist = 1 - Math.abs(north - F[fj + F_NORTH]);
+      ub += wDmax * (0.5 * (dist + Math.abs(dist)));
+    }
+    if (ub < thr - 1e-9) continue;
+    let s = topicalScore(f, i, j);
+    if (s < 0) continue;
+    s = restScore(f, i, j, s);
+    if (found === count && (s < thr || (s === thr && oj > out[count - 1]))) continue;
+    if (hasExcluded && excluded.has(oi < oj ? oi * n + oj : oj * n + oi)) continue;
+    // Insertion into the short sorted list: score descending, then lower original index.
+    let x = found < count ? found++ : count - 1;
+    for (; x > 0 && (outScore[x - 1] < s || (outScore[x - 1] === s && out[x - 1] > oj)); x--) {
+      out[x] = out[x - 1];
+      outScore[x] = outScore[x - 1];
+    }
+    out[x] = oj;
+    outScore[x] = s;
+    if (found === count) thr = outScore[count - 1];
   }
+  return found;
 }
 
 /** Index into the unmet table for the challenges of the town at urg[base..base+4) answered on the topics of lo (0–31) and hi (32–63). */

@@ -2,9 +2,9 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { MatchTown } from './matching-input.types';
 import { ScoringContext } from './score.util';
-import { preparePass } from './candidate-features.util';
+import { preparePass, PreparedPass } from './candidate-features.util';
 import { Candidates, sharedPass } from './candidate-lists.util';
-import { candidateLists, scanPass } from './candidate-pass.util';
+import { scanPass } from './candidate-pass.util';
 import { assignSuggestions, emptyCandidates, planSuggestions, SuggestionResult, SuggestionRules } from './suggestions.util';
 
 /**
@@ -13,7 +13,8 @@ import { assignSuggestions, emptyCandidates, planSuggestions, SuggestionResult, 
  * itself (a helper that boots late or runs on a busy core just takes fewer rows) and each pair is pruned as well
  * as on one thread. The lists hold the same entries as one thread's (their order inside a town's list may differ;
  * assignSuggestions sorts them). This thread is busy while it scans, as with the one-thread pass. Falls back to
- * one thread where workers cannot load compiled code (e.g. under ts-jest/swc) or the input is small.
+ * one thread where workers cannot load compiled code (e.g. under ts-jest/swc) or the input is small. Returns the
+ * prepared numbers too: assignSuggestions fills short lists with scans on them.
  */
 export async function candidateListsParallel(
   ctx: ScoringContext,
@@ -21,10 +22,10 @@ export async function candidateListsParallel(
   m: number,
   excluded: Set<number>,
   threads = availableParallelism(),
-): Promise<Candidates> {
+): Promise<Candidates & { prep: PreparedPass }> {
   const n = towns.length;
-  if (threads < 2 || n < 2000 || !__filename.endsWith('.js')) return candidateLists(ctx, towns, m, excluded);
   const prep = preparePass(ctx, towns);
+  if (threads < 2 || n < 2000 || !__filename.endsWith('.js')) return { ...scanPass(prep, m, excluded, { from: 0, to: n }), prep };
   const pass = sharedPass(n, m);
   const done = new Int32Array(new SharedArrayBuffer(4));
   const keys = [...excluded];
@@ -45,7 +46,7 @@ export async function candidateListsParallel(
   await Promise.all(helpers);
   // Reads the helpers' Atomics.add: everything they wrote into the lists before it is visible here.
   if (Atomics.load(done, 0) !== threads - 1) throw new Error('candidate pass: a helper thread did not finish');
-  return pass.out;
+  return { ...pass.out, prep };
 }
 
 export async function suggestPartnersParallel(
@@ -55,6 +56,7 @@ export async function suggestPartnersParallel(
   threads?: number,
 ): Promise<SuggestionResult> {
   const { k, m, excluded } = planSuggestions(towns, rules);
-  const cand = towns.length > 1 ? await candidateListsParallel(ctx, towns, m, excluded, threads) : emptyCandidates(towns.length);
-  return assignSuggestions(ctx, towns, rules, k, m, excluded, cand);
+  if (towns.length < 2) return assignSuggestions(ctx, towns, rules, k, m, excluded, emptyCandidates(towns.length));
+  const cand = await candidateListsParallel(ctx, towns, m, excluded, threads);
+  return assignSuggestions(ctx, towns, rules, k, m, excluded, cand, cand.prep);
 }

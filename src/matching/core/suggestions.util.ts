@@ -1,7 +1,9 @@
 import { MatchTown, ScoreComponent } from './matching-input.types';
 import { Candidates } from './candidate-lists.util';
-import { candidateLists } from './candidate-pass.util';
-import { hasTopicalBasis, pairScore, ScoringContext, scorePair } from './score.util';
+import { preparePass, PreparedPass } from './candidate-features.util';
+import { bestAvailableRow } from './candidate-scan.util';
+import { candidateLists, scanPass } from './candidate-pass.util';
+import { hasTopicalBasis, ScoringContext, scorePair } from './score.util';
 
 export interface SuggestionRules {
   k: number;
@@ -89,8 +91,10 @@ function excludedPairs(towns: readonly MatchTown[], rules: SuggestionRules): Set
  */
 export function suggestPartners(ctx: ScoringContext, towns: readonly MatchTown[], rules: SuggestionRules): SuggestionResult {
   const { k, m, excluded } = planSuggestions(towns, rules);
-  const cand = towns.length > 1 ? candidateLists(ctx, towns, m, excluded) : emptyCandidates(towns.length);
-  return assignSuggestions(ctx, towns, rules, k, m, excluded, cand);
+  if (towns.length < 2) return assignSuggestions(ctx, towns, rules, k, m, excluded, emptyCandidates(towns.length));
+  const prep = preparePass(ctx, towns);
+  const cand = scanPass(prep, m, excluded, { from: 0, to: towns.length });
+  return assignSuggestions(ctx, towns, rules, k, m, excluded, cand, prep);
 }
 
 /** Shared set-up: k bounded by the number of towns, candidate list length m, excluded pairs. */
@@ -115,6 +119,7 @@ export function assignSuggestions(
   m: number,
   excluded: Set<number>,
   cand: Candidates,
+  prep?: PreparedPass,
 ): SuggestionResult {
   const n = towns.length;
   // Each candidate list best first (score descending, then lower index), sorted in place in flat arrays:
@@ -140,13 +145,38 @@ export function assignSuggestions(
   const chosen = new Int32Array(n * Math.max(k, 1)),
     chosenCount = new Int32Array(n);
   const cursor = new Int32Array(n);
+  // Per town (original index): FULL once its exposure reaches its limit; MARK while a scan for a town runs on the
+  // town itself and the partners already in its list.
+  const FULL = 1,
+    MARK = 2;
+  const blocked = new Uint8Array(n);
+  for (let j = 0; j < n; j++) if (limit[j] <= 0) blocked[j] = FULL;
   const taken = (i: number, j: number) => {
     for (let x = i * k; x < i * k + chosenCount[i]; x++) if (chosen[x] === j) return true;
     return false;
   };
   const choose = (i: number, j: number) => {
     chosen[i * k + chosenCount[i]++] = j;
-    exposure[j]++;
+    if (++exposure[j] >= limit[j]) blocked[j] |= FULL;
+  };
+  // The scans of all towns for lists that their candidates cannot fill, on the candidate pass's numbers.
+  let pass: PreparedPass | undefined = prep,
+    rowOf: Int32Array | undefined;
+  const found = new Int32Array(Math.max(k, 1)),
+    foundScore = new Float64Array(Math.max(k, 1));
+  const fill = (i: number, count: number) => {
+    if (count <= 0) return;
+    if (pass === undefined) pass = preparePass(ctx, towns);
+    if (rowOf === undefined) {
+      rowOf = new Int32Array(n);
+      for (let r = 0; r < n; r++) rowOf[pass.orig[r]] = r;
+    }
+    blocked[i] |= MARK;
+    for (let x = i * k; x < i * k + chosenCount[i]; x++) blocked[chosen[x]] |= MARK;
+    const c = bestAvailableRow(pass, rowOf[i], count, blocked, excluded, found, foundScore);
+    blocked[i] &= ~MARK;
+    for (let x = i * k; x < i * k + chosenCount[i]; x++) blocked[chosen[x]] &= ~MARK;
+    for (let x = 0; x < c; x++) choose(i, found[x]);
   };
   for (let rank = 0; rank < k; rank++) {
     for (let i = 0; i < n; i++) {
@@ -160,14 +190,11 @@ export function assignSuggestions(
         }
       }
       if (picked >= 0) choose(i, picked);
-      else if (rank === 0) for (const j of bestAvailable(ctx, towns, i, 1, exposure, limit, excluded, taken)) choose(i, j);
+      else if (rank === 0) fill(i, 1);
     }
   }
   // Lists still short: their candidates went to others or were used up; the best partners still available.
-  for (let i = 0; i < n; i++) {
-    if (chosenCount[i] < k)
-      for (const j of bestAvailable(ctx, towns, i, k - chosenCount[i], exposure, limit, excluded, taken)) choose(i, j);
-  }
+  for (let i = 0; i < n; i++) if (chosenCount[i] < k) fill(i, k - chosenCount[i]);
   const suggestions: Suggestion[] = [];
   const uncovered: string[] = [];
   for (let i = 0; i < n; i++) {
@@ -197,38 +224,6 @@ export function assignSuggestions(
     uncovered,
     full: towns.filter((_, i) => limit[i] === 0).map((t) => t.id),
   };
-}
-
-/**
- * The best `count` partners of town i among all towns that are allowed (not excluded, a topical basis where the
- * rule is on), below their exposure limit and not yet in i's list; best first (score, then lower index).
- */
-function bestAvailable(
-  ctx: ScoringContext,
-  towns: readonly MatchTown[],
-  i: number,
-  count: number,
-  exposure: Int32Array,
-  limit: Int32Array,
-  excluded: Set<number>,
-  taken: (i: number, j: number) => boolean,
-): number[] {
-  const n = towns.length;
-  const basis = ctx.raw.requireTopicalBasis !== false;
-  const best: { j: number; s: number }[] = [];
-  if (count <= 0) return [];
-  for (let j = 0; j < n; j++) {
-    if (j === i || exposure[j] >= limit[j] || excluded.has(i < j ? i * n + j : j * n + i) || taken(i, j)) continue;
-    if (basis && !hasTopicalBasis(towns[i], towns[j])) continue;
-    const s = pairScore(ctx, towns[i], towns[j]);
-    if (best.length === count && s <= best[count - 1].s) continue;
-    // Insertion into a short sorted list (count ≤ k); equal scores keep the lower index first.
-    let x = best.length < count ? best.length : count - 1;
-    if (best.length < count) best.push({ j, s });
-    for (; x > 0 && best[x - 1].s < s; x--) best[x] = best[x - 1];
-    best[x] = { j, s };
-  }
-  return best.map((b) => b.j);
 }
 
 /** The plain first version: score every allowed pair with the explainable function, sort, take k (no cap). For the benchmark. */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { MatchTown } from '../../../src/matching/core/matching-input.types';
-import { buildContext, hasTopicalBasis } from '../../../src/matching/core/score.util';
+import { candidateLists } from '../../../src/matching/core/candidate-pass.util';
+import { buildContext, hasTopicalBasis, pairScore } from '../../../src/matching/core/score.util';
 import {
   candidateGraph,
   excludedPairKeys,
@@ -75,7 +76,7 @@ describe('topical basis (issue 11)', () => {
         }
         for (const [a, b] of candidateGraph(ctx, towns, 5)) expect(hasTopicalBasis(byId.get(a)!, byId.get(b)!)).toBe(true);
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 });
@@ -224,7 +225,88 @@ describe('capacity (issue 11)', () => {
         );
         for (const s of r.suggestions) expect(pairKey(s.townId, s.partnerId)).not.toBe(pairKey(s.townId, s.townId));
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('filling short lists (the scan on the candidate pass numbers)', () => {
+  /**
+   * The plain reference for assignSuggestions: the same round-robin over the sorted candidate lists, but every
+   * short list filled by scoring all towns one by one with pairScore and hasTopicalBasis (the code before the fill
+   * ran on the candidate pass's typed arrays).
+   */
+  function reference(ctx: ReturnType<typeof buildContext>, towns: MatchTown[], rules: SuggestionRules): [string, string][] {
+    const n = towns.length;
+    const k = Math.min(rules.k, Math.max(0, n - 1));
+    const m = Math.min(Math.max(k * 3, k + 10), Math.max(1, n - 1));
+    const excluded = excludedPairKeys(towns, rules);
+    const basis = ctx.raw.requireTopicalBasis !== false;
+    const c = candidateLists(ctx, towns, m, excluded);
+    const sorted = towns.map((_, i) =>
+      Array.from({ length: c.count[i] }, (_, x) => ({ j: c.partner[i * m + x], s: c.score[i * m + x] })).sort(
+        (a, b) => b.s - a.s || a.j - b.j,
+      ),
+    );
+    const limit = exposureLimits(towns, rules);
+    const exposure = new Array<number>(n).fill(0);
+    const lists = towns.map(() => [] as number[]);
+    const cursor = new Array<number>(n).fill(0);
+    const choose = (i: number, j: number) => {
+      lists[i].push(j);
+      exposure[j]++;
+    };
+    const best = (i: number, count: number) => {
+      const found: { j: number; s: number }[] = [];
+      for (let j = 0; j < n; j++) {
+        if (j === i || exposure[j] >= limit[j] || lists[i].includes(j) || excluded.has(Math.min(i, j) * n + Math.max(i, j))) continue;
+        if (basis && !hasTopicalBasis(towns[i], towns[j])) continue;
+        found.push({ j, s: pairScore(ctx, towns[i], towns[j]) });
+      }
+      return found
+        .sort((a, b) => b.s - a.s || a.j - b.j)
+        .slice(0, count)
+        .map((f) => f.j);
+    };
+    for (let rank = 0; rank < k; rank++) {
+      for (let i = 0; i < n; i++) {
+        let picked = -1;
+        while (cursor[i] < sorted[i].length) {
+          const j = sorted[i][cursor[i]++].j;
+          if (exposure[j] < limit[j] && !lists[i].includes(j)) {
+            picked = j;
+            break;
+          }
+        }
+        if (picked >= 0) choose(i, picked);
+        else if (rank === 0) for (const j of best(i, 1)) choose(i, j);
+      }
+    }
+    for (let i = 0; i < n; i++) if (lists[i].length < k) for (const j of best(i, k - lists[i].length)) choose(i, j);
+    return lists.flatMap((l, i) => l.map((j) => [towns[i].id, towns[j].id] as [string, string])).sort();
+  }
+
+  it('property: picks exactly the partners the plain scan of all towns picks (tight caps, exclusions, distance, rule on and off)', () => {
+    fc.assert(
+      fc.property(
+        townsArb(2, 40),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.nat(),
+        fc.boolean(),
+        fc.constantFrom('near' as const, 'none' as const),
+        (towns, k, cap, seed, basis, pref) => {
+          const ids = towns.map((t) => t.id);
+          const tandemPairs: [string, string][] = ids.length > 3 ? [[ids[seed % ids.length], ids[(seed + 1) % ids.length]]] : [];
+          const rules: SuggestionRules = { k, exposureCap: cap, tandemPairs, freeCapacity: freeCapacity(towns, tandemPairs) };
+          const ctx = buildContext(towns, { ...DEFAULT_WEIGHTS, requireTopicalBasis: basis, distancePreference: pref, distance: 0.1 });
+          const fast = suggestPartners(ctx, towns, rules)
+            .suggestions.map((s) => [s.townId, s.partnerId] as [string, string])
+            .sort();
+          expect(fast).toEqual(reference(ctx, towns, rules));
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 });

@@ -13,10 +13,12 @@ export interface DigestRecipient {
  * One block of the digest (suggestions, newly verified towns; tandem requests and workshop invitations once those
  * modules exist). Register an implementation in DIGEST_SECTION_PROVIDERS (digests.module.ts); order = list order.
  * Return null or an empty item list when there is nothing; items already mailed are dropped by composeDigest.
+ * `collect` gets a batch of recipients (the digest jobs that run side by side) and answers one section (or null) per
+ * recipient, in the same order: read set-based (one query for the batch), not once per recipient.
  */
 export interface DigestSectionProvider {
   readonly key: string;
-  collect(recipient: DigestRecipient): Promise<DigestSection | null>;
+  collect(recipients: readonly DigestRecipient[]): Promise<(DigestSection | null)[]>;
 }
 
 export const DIGEST_SECTION_PROVIDERS = Symbol('DIGEST_SECTION_PROVIDERS');

@@ -98,7 +98,12 @@ export class DigestRepository {
 
   /** Everything the per-recipient job needs about the contact, in one query. */
   async recipientState(userId: string, period: string): Promise<RecipientState | null> {
-    const rows = await this.ds.query(
+    return (await this.recipientStates([userId], period))[0] ?? null;
+  }
+
+  /** recipientState for many contacts in one query (a batch of digest jobs); contacts that are gone are missing. */
+  async recipientStates(userIds: string[], period: string): Promise<RecipientState[]> {
+    return this.ds.query(
       `SELECT u.id AS "userId", u.email, u.display_name AS "displayName", u.digest_frequency AS frequency, u.town_id AS "townId",
               m.name AS "townName", (t.status = 'verified') AS "townVerified", u.created_at AS "createdAt",
               (SELECT max(d.created_at) FROM digest_recipient d WHERE d.user_id = u.id AND d.outcome = 'mailed' AND d.period < $2) AS "lastMailedAt",
@@ -106,19 +111,19 @@ export class DigestRepository {
                         WHERE d.user_id = u.id AND d.outcome = 'mailed' AND d.period < $2), '{}') AS "mailedItems",
               EXISTS (SELECT 1 FROM digest_recipient d WHERE d.user_id = u.id AND d.period = $2) AS "doneThisPeriod"
        FROM user_account u JOIN town t ON t.id = u.town_id JOIN municipality m ON m.ags = t.ags
-       WHERE u.id = $1 AND u.role = 'town_contact'`,
-      [userId, period],
+       WHERE u.id = ANY($1::uuid[]) AND u.role = 'town_contact'`,
+      [userIds, period],
     );
-    return rows[0] ?? null;
   }
 
   /**
-   * Claims the (contact, week) slot. Returns false when a row exists already: then this digest was decided before
-   * (or by a concurrent job, which this insert waited for) and nothing more may happen.
+   * Claims many (contact, week) slots in the caller's transaction, in one statement (sorted by contact, so two
+   * batches never wait for each other crosswise). Answers the contacts whose slot this call got; a slot that exists
+   * already (decided before, or by a concurrent batch, which this insert waited for) is left alone.
    */
-  async claimSlot(
+  async claimSlots(
     m: EntityManager,
-    r: {
+    rows: {
       runId: string;
       userId: string;
       townId: string;
@@ -126,55 +131,87 @@ export class DigestRepository {
       outcome: 'mailed' | 'skipped';
       skipReason: string | null;
       items: string[];
-      deliveryId: string | null;
-    },
-  ): Promise<string | null> {
-    const rows = await m.query(
-      `INSERT INTO digest_recipient (run_id, user_id, town_id, period, outcome, skip_reason, items, delivery_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (user_id, period) DO NOTHING RETURNING id`,
-      [r.runId, r.userId, r.townId, r.period, r.outcome, r.skipReason, r.items, r.deliveryId],
+    }[],
+  ): Promise<Set<string>> {
+    if (!rows.length) return new Set();
+    const sorted = [...rows].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+    const col = <K extends keyof (typeof rows)[number]>(k: K) => sorted.map((r) => r[k]);
+    const out: { userId: string }[] = await m.query(
+      `INSERT INTO digest_recipient (run_id, user_id, town_id, period, outcome, skip_reason, items)
+       SELECT r, u, t, p, o, s, ARRAY(SELECT jsonb_array_elements_text(i))
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::varchar[], $6::varchar[], $7::jsonb[]) AS x(r, u, t, p, o, s, i)
+       ON CONFLICT (user_id, period) DO NOTHING RETURNING user_id AS "userId"`,
+      [
+        col('runId'),
+        col('userId'),
+        col('townId'),
+        col('period'),
+        col('outcome'),
+        col('skipReason'),
+        sorted.map((r) => JSON.stringify(r.items)),
+      ],
     );
-    return rows[0]?.id ?? null;
+    return new Set(out.map((r) => r.userId));
   }
 
-  /** The town's suggestions in the current suggestions run, with the partner's facts and scored components. */
-  async currentSuggestions(
-    townId: string,
-  ): Promise<{ partnerId: string; name: string; stateName: string; population: number; components: never[] }[]> {
+  /** Links claimed slots to their mail deliveries (same transaction as the claim and the delivery rows). */
+  async attachDeliveries(m: EntityManager, period: string, links: { userId: string; deliveryId: string }[]): Promise<void> {
+    if (!links.length) return;
+    await m.query(
+      `UPDATE digest_recipient d SET delivery_id = x.delivery_id FROM unnest($1::uuid[], $2::uuid[]) AS x(user_id, delivery_id)
+       WHERE d.user_id = x.user_id AND d.period = $3`,
+      [links.map((l) => l.userId), links.map((l) => l.deliveryId), period],
+    );
+  }
+
+  /** The towns' suggestions in the current suggestions run, with the partner's facts and scored components, by rank. */
+  async currentSuggestionsFor(
+    townIds: string[],
+  ): Promise<{ townId: string; partnerId: string; name: string; stateName: string; population: number; components: never[] }[]> {
     return this.ds.query(
-      `SELECT s.partner_id AS "partnerId", m.name, m.state_name AS "stateName", m.population, s.components
+      `SELECT s.town_id AS "townId", s.partner_id AS "partnerId", m.name, m.state_name AS "stateName", m.population, s.components
        FROM matching_run r
-       JOIN matching_suggestion s ON s.run_id = r.id AND s.town_id = $1
+       JOIN matching_suggestion s ON s.run_id = r.id AND s.town_id = ANY($1::uuid[])
        JOIN town t ON t.id = s.partner_id JOIN municipality m ON m.ags = t.ags
        WHERE r.kind = 'suggestions' AND r.is_current AND t.status = 'verified'
-       ORDER BY s.rank`,
-      [townId],
+       ORDER BY s.town_id, s.rank`,
+      [townIds],
     );
   }
 
   /**
-   * Towns verified since `since` that share at least one topic with this town, with the shared topics' names.
-   * Starts from the few recently verified towns (partial index on decided_at), then looks up their topics by key.
+   * Per ask (town, since), in one query for a batch of digests: towns verified since then that share at least one topic
+   * with the town, with the shared topics' names, newest first, at most `limit`. Starts from the few recently verified towns (partial index on decided_at), then looks up their topics by key.
    */
   async newlyVerifiedOnTopics(
-    townId: string,
-    since: Date,
+    asks: { townId: string; since: Date }[],
     limit = 20,
-  ): Promise<{ id: string; name: string; stateName: string; population: number; topics: string[] }[]> {
-    return this.ds.query(
-      `WITH recent AS (
+  ): Promise<{ townId: string; since: Date; id: string; name: string; stateName: string; population: number; topics: string[] }[][]> {
+    if (!asks.length) return [];
+    const rows: { ask: number; id: string; name: string; stateName: string; population: number; topics: string[] }[] = await this.ds.query(
+      `WITH ask AS (SELECT * FROM unnest($1::uuid[], $2::timestamptz[]) WITH ORDINALITY AS a(town_id, since, n)),
+       recent AS (
          SELECT t.id, t.ags, t.decided_at FROM town t
-         WHERE t.status = 'verified' AND t.decided_at > $2 AND NOT t.opted_out AND t.id <> $1
+         WHERE t.status = 'verified' AND t.decided_at > (SELECT min(since) FROM ask) AND NOT t.opted_out
        )
-       SELECT r.id, m.name, m.state_name AS "stateName", m.population, array_agg(tp.name ORDER BY tp.name) AS topics
-       FROM recent r
-       JOIN town_topic tt ON tt.town_id = r.id AND tt.topic_slug IN (SELECT topic_slug FROM town_topic WHERE town_id = $1)
+       SELECT a.n::int AS ask, r.id, m.name, m.state_name AS "stateName", m.population, array_agg(tp.name ORDER BY tp.name) AS topics
+       FROM ask a
+       JOIN recent r ON r.decided_at > a.since AND r.id <> a.town_id
+       JOIN town_topic tt ON tt.town_id = r.id AND tt.topic_slug IN (SELECT topic_slug FROM town_topic WHERE town_id = a.town_id)
        JOIN topic tp ON tp.slug = tt.topic_slug
        JOIN municipality m ON m.ags = r.ags
-       GROUP BY r.id, r.decided_at, m.name, m.state_name, m.population
-       ORDER BY r.decided_at DESC, m.name LIMIT $3`,
-      [townId, since, limit],
+       GROUP BY a.n, r.id, r.decided_at, m.name, m.state_name, m.population
+       ORDER BY a.n, r.decided_at DESC, m.name`,
+      [asks.map((a) => a.townId), asks.map((a) => a.since)],
     );
+    const out = asks.map(
+      () => [] as { townId: string; since: Date; id: string; name: string; stateName: string; population: number; topics: string[] }[],
+    );
+    for (const { ask, ...r } of rows) {
+      const list = out[ask - 1];
+      if (list.length < limit) list.push({ townId: asks[ask - 1].townId, since: asks[ask - 1].since, ...r });
+    }
+    return out;
   }
 
   async runsWithCounts(limit = 20): Promise<RunWithCounts[]> {

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { DomainError } from '../common/domain-error';
+import { MicroBatcher } from '../common/micro-batcher.util';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailService } from '../mail/mail.service';
 import { JOBS, QUEUES } from '../queue/queue-names';
@@ -20,8 +21,6 @@ import {
 } from './digest-content.util';
 import { DIGEST_SECTION_PROVIDERS, type DigestSectionProvider } from './digest-section.provider';
 import { DigestRepository, RecipientState } from './digest.repository';
-
-class SlotTaken extends Error {}
 
 export type SendOutcome = 'mailed' | 'skipped' | 'already-done';
 const FAN_OUT_CHUNK = 500;
@@ -75,64 +74,107 @@ export class DigestsService {
     return { recipients: due.length, notDue: candidates.length - due.length };
   }
 
+  // Digest jobs run side by side (the queue's concurrency); their reads and writes go to PostgreSQL in batches.
+  private readonly sends = new MicroBatcher<{ runId: string; userId: string; period: string }, SendOutcome>((jobs) => this.sendBatch(jobs));
+
   /**
    * The per-contact job. The (contact, week) row and the mail delivery are written in one transaction; the row's
    * unique key means a re-run (crash, retry, second trigger) finds the week decided and sends nothing more.
+   * Concurrent jobs are decided together (sendBatch): the same steps, one statement for all of them.
    */
-  async sendOne(runId: string, userId: string, period: string): Promise<SendOutcome> {
-    const state = await this.repo.recipientState(userId, period);
-    if (!state) return 'already-done'; // contact deleted meanwhile: nothing to send, nothing to record
-    if (state.doneThisPeriod) return 'already-done';
-    const skip = state.frequency === 'off' ? SKIP_REASONS.off : !state.townVerified ? SKIP_REASONS.notVerified : null;
-    const digest = skip ? null : await this.compose(state);
-    const deliveryId = await this.repo
-      .transaction(async (m) => {
-        const slot = { runId, userId, townId: state.townId, period, items: digest?.itemKeys ?? [] };
-        if (!digest) {
-          return (await this.repo.claimSlot(m, {
-            ...slot,
-            outcome: 'skipped',
-            skipReason: skip ?? SKIP_REASONS.nothingNew,
-            deliveryId: null,
-          }))
-            ? 'skipped'
-            : null;
-        }
-        const unsubscribe = unsubscribeUrl(this.config.appUrl, this.config.digest.unsubscribeSecret, userId);
-        const id = await this.mail.record(
-          {
-            dedupeKey: `digest:${userId}:${period}`,
-            recipient: state.email,
-            template: 'digest',
-            context: this.mailContext(state, digest, period, unsubscribe),
-            headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+  sendOne(runId: string, userId: string, period: string): Promise<SendOutcome> {
+    return this.sends.call({ runId, userId, period });
+  }
+
+  private async sendBatch(jobs: { runId: string; userId: string; period: string }[]): Promise<SendOutcome[]> {
+    const outcomes = new Map<string, SendOutcome>();
+    const key = (j: { userId: string; period: string }) => `${j.userId}|${j.period}`;
+    const periods = [...new Set(jobs.map((j) => j.period))];
+    for (const period of periods) {
+      const ofPeriod = jobs.filter((j) => j.period === period);
+      const runOf = new Map(ofPeriod.map((j) => [j.userId, j.runId]));
+      const states = await this.repo.recipientStates([...runOf.keys()], period);
+      // Gone (contact deleted meanwhile) or decided before: nothing to send, nothing to record.
+      for (const userId of runOf.keys()) outcomes.set(key({ userId, period }), 'already-done');
+      const open = states.filter((s) => !s.doneThisPeriod);
+      const skips = open.map((s) => (s.frequency === 'off' ? SKIP_REASONS.off : !s.townVerified ? SKIP_REASONS.notVerified : null));
+      const composed = await this.composeMany(open.filter((_, i) => !skips[i]));
+      const digests = new Map(open.filter((_, i) => !skips[i]).map((s, i) => [s.userId, composed[i]]));
+      const slots = open.map((s, i) => {
+        const digest = digests.get(s.userId) ?? null;
+        return {
+          state: s,
+          digest,
+          slot: {
+            runId: runOf.get(s.userId)!,
+            userId: s.userId,
+            townId: s.townId,
+            period,
+            outcome: digest ? ('mailed' as const) : ('skipped' as const),
+            skipReason: digest ? null : (skips[i] ?? SKIP_REASONS.nothingNew),
+            items: digest?.itemKeys ?? [],
           },
+        };
+      });
+      const deliveryIds = await this.repo.transaction(async (m) => {
+        // The slots decide: one held by another job already (decided before, or by a concurrent batch) is left
+        // alone, and no delivery is written for it.
+        const claimed = await this.repo.claimSlots(
+          m,
+          slots.map((x) => x.slot),
+        );
+        const mailed = slots.filter((x) => x.digest && claimed.has(x.state.userId));
+        const ids = await this.mail.recordMany(
+          mailed.map(({ state, digest }) => {
+            const unsubscribe = unsubscribeUrl(this.config.appUrl, this.config.digest.unsubscribeSecret, state.userId);
+            return {
+              dedupeKey: `digest:${state.userId}:${period}`,
+              recipient: state.email,
+              template: 'digest',
+              context: this.mailContext(state, digest!, period, unsubscribe),
+              headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+            };
+          }),
           m,
         );
-        // The slot decides: when another job holds this (contact, week) already, this transaction is rolled back
-        // (the delivery row above with it) and nothing is dispatched.
-        if (!(await this.repo.claimSlot(m, { ...slot, outcome: 'mailed', skipReason: null, deliveryId: id }))) throw new SlotTaken();
-        return id;
-      })
-      .catch((err) => {
-        if (err instanceof SlotTaken) return null;
-        throw err;
+        await this.repo.attachDeliveries(
+          m,
+          period,
+          mailed.map((x, i) => ({ userId: x.state.userId, deliveryId: ids[i] })),
+        );
+        for (const x of slots)
+          if (claimed.has(x.state.userId)) outcomes.set(key({ userId: x.state.userId, period }), x.digest ? 'mailed' : 'skipped');
+        return ids;
       });
-    if (deliveryId === null) return 'already-done';
-    if (deliveryId === 'skipped') return 'skipped';
-    await this.mail.dispatch([deliveryId]);
-    return 'mailed';
+      await this.mail.dispatch(deliveryIds, { bulk: true });
+    }
+    return jobs.map((j) => outcomes.get(key(j)) ?? 'already-done');
   }
 
   private async compose(state: RecipientState): Promise<ComposedDigest | null> {
+    return (await this.composeMany([state]))[0];
+  }
+
+  private async composeMany(states: RecipientState[]): Promise<(ComposedDigest | null)[]> {
+    if (!states.length) return [];
     // News since the last digest; a first digest looks back one week (not to the contact's registration).
-    const since = state.lastMailedAt
-      ? new Date(state.lastMailedAt)
-      : new Date(Math.max(new Date(state.createdAt).getTime(), Date.now() - FIRST_LOOKBACK_MS));
-    const recipient = { userId: state.userId, townId: state.townId, townName: state.townName, since };
-    // Providers are independent reads: run side by side (a run is bound by round trips, not by CPU).
-    const sections = (await Promise.all(this.providers.map((p) => p.collect(recipient)))).filter((s) => !!s?.items.length);
-    return composeDigest(sections as DigestSection[], new Set(state.mailedItems), state.townName);
+    const recipients = states.map((state) => ({
+      userId: state.userId,
+      townId: state.townId,
+      townName: state.townName,
+      since: state.lastMailedAt
+        ? new Date(state.lastMailedAt)
+        : new Date(Math.max(new Date(state.createdAt).getTime(), Date.now() - FIRST_LOOKBACK_MS)),
+    }));
+    // Providers are independent reads, each one query for the batch: run side by side.
+    const perProvider = await Promise.all(this.providers.map((p) => p.collect(recipients)));
+    return states.map((state, i) =>
+      composeDigest(
+        perProvider.map((sections) => sections[i]).filter((s): s is DigestSection => !!s?.items.length),
+        new Set(state.mailedItems),
+        state.townName,
+      ),
+    );
   }
 
   private mailContext(state: RecipientState, digest: ComposedDigest, period: string, unsubscribe: string) {

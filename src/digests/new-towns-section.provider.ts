@@ -13,9 +13,12 @@ export class NewTownsSectionProvider implements DigestSectionProvider {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async collect(r: DigestRecipient): Promise<DigestSection | null> {
-    const rows = await this.repo.newlyVerifiedOnTopics(r.townId, r.since);
-    if (!rows.length) return null;
+  async collect(recipients: readonly DigestRecipient[]): Promise<(DigestSection | null)[]> {
+    const found = await this.repo.newlyVerifiedOnTopics(recipients.map((r) => ({ townId: r.townId, since: r.since })));
+    return found.map((rows) => (rows.length ? this.section(rows) : null));
+  }
+
+  private section(rows: Awaited<ReturnType<DigestRepository['newlyVerifiedOnTopics']>>[number]): DigestSection {
     return {
       key: this.key,
       title: 'Neu im Netzwerk zu Ihren Themen',

@@ -8,7 +8,7 @@ type DigestJob = Job<{ runId: string; period: string; userId?: string }>;
 
 // The digest queue: a run's fan-out and the per-contact digests. Both are idempotent (state lives in PostgreSQL),
 // so a job cut short by a crash is simply run again; maxStalledCount leaves room for a few worker deaths.
-@Processor(QUEUES.digest, workerOptions({ concurrency: 16, maxStalledCount: 5 }))
+@Processor(QUEUES.digest, workerOptions({ concurrency: 64, maxStalledCount: 5 }))
 export class SendDigestJob extends WorkerHost {
   constructor(private readonly digests: DigestsService) {
     super();

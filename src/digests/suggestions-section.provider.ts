@@ -14,9 +14,20 @@ export class SuggestionsSectionProvider implements DigestSectionProvider {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async collect(r: DigestRecipient): Promise<DigestSection | null> {
-    const rows = await this.repo.currentSuggestions(r.townId);
-    if (!rows.length) return null;
+  async collect(recipients: readonly DigestRecipient[]): Promise<(DigestSection | null)[]> {
+    const byTown = new Map<string, Awaited<ReturnType<DigestRepository['currentSuggestionsFor']>>>();
+    for (const row of await this.repo.currentSuggestionsFor([...new Set(recipients.map((r) => r.townId))])) {
+      const list = byTown.get(row.townId);
+      if (list) list.push(row);
+      else byTown.set(row.townId, [row]);
+    }
+    return recipients.map((r) => {
+      const rows = byTown.get(r.townId);
+      return rows?.length ? this.section(rows) : null;
+    });
+  }
+
+  private section(rows: Awaited<ReturnType<DigestRepository['currentSuggestionsFor']>>): DigestSection {
     return {
       key: this.key,
       title: 'Neue Partnervorschläge',

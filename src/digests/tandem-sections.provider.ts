@@ -7,6 +7,12 @@ import type { DigestRecipient, DigestSectionProvider } from './digest-section.pr
 
 type OpenTandem = Awaited<ReturnType<TandemsService['openForTown']>>[number];
 
+/** The open tandems of each recipient's town, one query for the batch. */
+async function openPerRecipient(tandems: TandemsService, recipients: readonly DigestRecipient[]): Promise<OpenTandem[][]> {
+  const byTown = await tandems.openForTowns([...new Set(recipients.map((r) => r.townId))]);
+  return recipients.map((r) => byTown.get(r.townId) ?? []);
+}
+
 const partnerOf = (t: OpenTandem, townId: string) => (t.townA === townId ? `${t.nameB} (${t.stateB})` : `${t.nameA} (${t.stateA})`);
 
 function item(t: OpenTandem, townId: string, prefix: string, detail: string): DigestItem {
@@ -28,8 +34,13 @@ export class TandemRequestsSectionProvider implements DigestSectionProvider {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async collect(r: DigestRecipient): Promise<DigestSection | null> {
-    const waiting = (await this.tandems.openForTown(r.townId)).filter((t) => t.waitingForTown);
+  async collect(recipients: readonly DigestRecipient[]): Promise<(DigestSection | null)[]> {
+    const open = await openPerRecipient(this.tandems, recipients);
+    return recipients.map((r, i) => this.section(r, open[i]));
+  }
+
+  private section(r: DigestRecipient, open: OpenTandem[]): DigestSection | null {
+    const waiting = open.filter((t) => t.waitingForTown);
     if (!waiting.length) return null;
     return {
       key: this.key,
@@ -53,8 +64,13 @@ export class OwnTandemsSectionProvider implements DigestSectionProvider {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async collect(r: DigestRecipient): Promise<DigestSection | null> {
-    const own = (await this.tandems.openForTown(r.townId)).filter((t) => !t.waitingForTown && OPEN_STATES.includes(t.state));
+  async collect(recipients: readonly DigestRecipient[]): Promise<(DigestSection | null)[]> {
+    const open = await openPerRecipient(this.tandems, recipients);
+    return recipients.map((r, i) => this.section(r, open[i]));
+  }
+
+  private section(r: DigestRecipient, open: OpenTandem[]): DigestSection | null {
+    const own = open.filter((t) => !t.waitingForTown && OPEN_STATES.includes(t.state));
     if (!own.length) return null;
     return {
       key: this.key,

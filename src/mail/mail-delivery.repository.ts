@@ -28,6 +28,26 @@ export class MailDeliveryRepository {
     return rows[0].id;
   }
 
+  /** insert() for many rows in one statement (a batch of digests); answers the ids in input order. */
+  async insertMany(ds: NewDelivery[], manager: EntityManager = this.ds.manager): Promise<string[]> {
+    if (!ds.length) return [];
+    const rows: { id: string; dedupeKey: string }[] = await manager.query(
+      `INSERT INTO mail_delivery (dedupe_key, recipient, template, context, reply_to, headers)
+       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::jsonb[], $5::varchar[], $6::jsonb[])
+       ON CONFLICT (dedupe_key) DO UPDATE SET dedupe_key = EXCLUDED.dedupe_key RETURNING id, dedupe_key AS "dedupeKey"`,
+      [
+        ds.map((d) => d.dedupeKey),
+        ds.map((d) => d.recipient),
+        ds.map((d) => d.template),
+        ds.map((d) => JSON.stringify(d.context)),
+        ds.map((d) => d.replyTo ?? null),
+        ds.map((d) => JSON.stringify(d.headers ?? {})),
+      ],
+    );
+    const byKey = new Map(rows.map((r) => [r.dedupeKey, r.id]));
+    return ds.map((d) => byKey.get(d.dedupeKey)!);
+  }
+
   /** Atomically takes a delivery for sending; null when it is sent or another worker holds it. */
   async claim(id: string, staleAfterSeconds = 600): Promise<MailDelivery | null> {
     // TypeORM returns [rows, affectedCount] for UPDATE … RETURNING on PostgreSQL; one statement claims and reads.
@@ -38,6 +58,27 @@ export class MailDeliveryRepository {
       [id, staleAfterSeconds],
     );
     return rows[0] ?? null;
+  }
+
+  /** claim() for many ids in one statement; the deliveries this call got, by id (missing: sent or held elsewhere). */
+  async claimMany(ids: string[], staleAfterSeconds = 600): Promise<Map<string, MailDelivery>> {
+    const [rows] = await this.ds.query(
+      `UPDATE mail_delivery SET status = 'sending', claimed_at = now(), attempts = attempts + 1
+       WHERE id = ANY($1::uuid[]) AND (status IN ('queued', 'failed') OR (status = 'sending' AND claimed_at < now() - make_interval(secs => $2)))
+       RETURNING id, dedupe_key AS "dedupeKey", recipient, template, context, headers, reply_to AS "replyTo", status, attempts`,
+      [ids, staleAfterSeconds],
+    );
+    return new Map((rows as MailDelivery[]).map((r) => [r.id, r]));
+  }
+
+  /** markSent() for many rows in one statement. */
+  async markSentMany(sent: { id: string; subject: string; messageId: string }[]): Promise<void> {
+    if (!sent.length) return;
+    await this.ds.query(
+      `UPDATE mail_delivery d SET status = 'sent', subject = x.subject, message_id = x.message_id, sent_at = now(), last_error = NULL
+       FROM unnest($1::uuid[], $2::varchar[], $3::varchar[]) AS x(id, subject, message_id) WHERE d.id = x.id`,
+      [sent.map((s) => s.id), sent.map((s) => s.subject), sent.map((s) => s.messageId)],
+    );
   }
 
   async markSent(id: string, subject: string, messageId: string): Promise<void> {

@@ -16,6 +16,7 @@ export interface OutgoingMail extends RenderedMail {
 @Injectable()
 export class MailTransportRepository implements OnModuleDestroy {
   private readonly transporter: Transporter;
+  private pool: Transporter | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -27,8 +28,14 @@ export class MailTransportRepository implements OnModuleDestroy {
         : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   }
 
-  async send(mail: OutgoingMail): Promise<string> {
-    const info = await this.transporter.sendMail({
+  /**
+   * `pooled`: over a few kept-open SMTP connections (bulk mail: the digest). Messages in a pool may overtake each
+   * other, so only mail where that cannot matter (one per recipient and run) takes it; the rest opens a connection
+   * per message, as before.
+   */
+  async send(mail: OutgoingMail, opts: { pooled?: boolean } = {}): Promise<string> {
+    const transporter = opts.pooled && this.config.mailTransport.kind === 'smtp' ? this.pooledTransporter() : this.transporter;
+    const info = await transporter.sendMail({
       from: this.config.mailFrom,
       to: mail.to,
       replyTo: mail.replyTo ?? undefined,
@@ -47,8 +54,15 @@ export class MailTransportRepository implements OnModuleDestroy {
     return info.messageId;
   }
 
+  private pooledTransporter(): Transporter {
+    if (!this.pool && this.config.mailTransport.kind === 'smtp')
+      this.pool = nodemailer.createTransport(pooled(this.config.mailTransport.url));
+    return this.pool!;
+  }
+
   onModuleDestroy() {
     this.transporter.close();
+    this.pool?.close();
   }
 }
 

@@ -2,7 +2,9 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { EntityManager } from 'typeorm';
+import { MicroBatcher } from '../common/micro-batcher.util';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MailDelivery } from './mail-delivery.entity';
 import { JOBS, QUEUES } from '../queue/queue-names';
 import { MailDeliveryRepository, NewDelivery } from './mail-delivery.repository';
 import { MailRenderer } from './mail-renderer';
@@ -17,42 +19,69 @@ export class MailService {
     private readonly deliveries: MailDeliveryRepository,
     private readonly transport: MailTransportRepository,
     @InjectQueue(QUEUES.mail) private readonly queue: Queue,
+    @InjectQueue(QUEUES.mailBulk) private readonly bulkQueue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.renderer = new MailRenderer(undefined, config.appUrl);
   }
+
+  // Bulk deliveries (the digest) run many side by side: their claims and "sent" marks go to PostgreSQL in batches.
+  private readonly claims = new MicroBatcher<string, MailDelivery | null>(async (ids) => {
+    const got = await this.deliveries.claimMany(ids, this.config.mailClaimTimeoutSeconds);
+    return ids.map((id) => got.get(id) ?? null);
+  });
+  private readonly sentMarks = new MicroBatcher<{ id: string; subject: string; messageId: string }, void>(async (sent) => {
+    await this.deliveries.markSentMany(sent);
+    return sent.map(() => undefined);
+  });
 
   /** Records the promise inside the caller's transaction; call dispatch() with the id after commit. */
   record(d: NewDelivery, manager?: EntityManager): Promise<string> {
     return this.deliveries.insert(d, manager);
   }
 
-  /** Hands deliveries to the queue. A failure here loses nothing: the sweeper re-dispatches queued rows. */
-  async dispatch(ids: string[]): Promise<void> {
+  /** record() for many deliveries in one statement, inside the caller's transaction; ids in input order. */
+  recordMany(ds: NewDelivery[], manager?: EntityManager): Promise<string[]> {
+    return this.deliveries.insertMany(ds, manager);
+  }
+
+  /**
+   * Hands deliveries to the queue. A failure here loses nothing: the sweeper re-dispatches queued rows.
+   * `bulk` (the digest: one mail per recipient and week) goes to its own queue, worked many at a time over pooled SMTP
+   * connections; everything else stays on the mail queue, whose few workers and one connection per message keep
+   * several mails to one recipient in the order they were promised.
+   */
+  async dispatch(ids: string[], opts: { bulk?: boolean } = {}): Promise<void> {
     if (!ids.length) return;
     try {
       // One round trip for many ids (a digest run dispatches thousands); the job ids keep it idempotent.
-      await this.queue.addBulk(ids.map((id) => ({ name: JOBS.deliverMail, data: { deliveryId: id }, opts: { jobId: `mail-${id}` } })));
+      await (opts.bulk ? this.bulkQueue : this.queue).addBulk(
+        ids.map((id) => ({ name: JOBS.deliverMail, data: { deliveryId: id }, opts: { jobId: `mail-${id}` } })),
+      );
     } catch (err) {
       this.logger.warn(`Could not queue ${ids.length} mail deliveries (${(err as Error).message}); the sweeper will retry.`);
     }
   }
 
   /** The job body: render and send once. A second run of the same job finds the row sent and does nothing. */
-  async deliver(deliveryId: string): Promise<'sent' | 'skipped'> {
-    const d = await this.deliveries.claim(deliveryId, this.config.mailClaimTimeoutSeconds);
+  async deliver(deliveryId: string, opts: { bulk?: boolean } = {}): Promise<'sent' | 'skipped'> {
+    const d = opts.bulk ? await this.claims.call(deliveryId) : await this.deliveries.claim(deliveryId, this.config.mailClaimTimeoutSeconds);
     if (!d) return 'skipped';
     try {
       const rendered = this.renderer.render(d.template, d.context);
-      const messageId = await this.transport.send({
-        ...rendered,
-        to: d.recipient,
-        // The same Message-ID on a repeated send (crash after the server accepted it) lets mail systems drop the copy.
-        messageId: `<${d.id}@${this.config.appUrl.replace(/^https?:\/\//, '').replace(/[:/].*$/, '')}>`,
-        replyTo: d.replyTo,
-        headers: { ...(d.headers ?? {}), 'X-KT-Delivery-Id': d.id, 'Auto-Submitted': 'auto-generated' },
-      });
-      await this.deliveries.markSent(d.id, rendered.subject, messageId);
+      const messageId = await this.transport.send(
+        {
+          ...rendered,
+          to: d.recipient,
+          // The same Message-ID on a repeated send (crash after the server accepted it) lets mail systems drop the copy.
+          messageId: `<${d.id}@${this.config.appUrl.replace(/^https?:\/\//, '').replace(/[:/].*$/, '')}>`,
+          replyTo: d.replyTo,
+          headers: { ...(d.headers ?? {}), 'X-KT-Delivery-Id': d.id, 'Auto-Submitted': 'auto-generated' },
+        },
+        { pooled: !!opts.bulk },
+      );
+      if (opts.bulk) await this.sentMarks.call({ id: d.id, subject: rendered.subject, messageId });
+      else await this.deliveries.markSent(d.id, rendered.subject, messageId);
       return 'sent';
     } catch (err) {
       await this.deliveries.markFailed(d.id, (err as Error).message);

@@ -1,6 +1,8 @@
 // Queue names are part of the deployed state: never rename one once it has run in production.
 export const QUEUES = {
   mail: 'mail',
+  /** Bulk mail (the digest): same deliveries and job name as `mail`, worked many at a time over pooled SMTP. */
+  mailBulk: 'mail-bulk',
   matching: 'matching',
   tandems: 'tandems',
   digest: 'digest',

@@ -279,6 +279,27 @@ export class TandemRepository {
     );
   }
 
+  /** openForTown for many towns in one query (a batch of digests): the rows per town, in the same order. */
+  async openForTowns(townIds: string[]): Promise<Map<string, Array<TandemListRow & { waitingForTown: boolean }>>> {
+    const rows: Array<TandemListRow & { waitingForTown: boolean; forTown: string }> = await this.ds.query(
+      `${LIST_FROM.replace(
+        'tp.name AS "topicName"',
+        `tp.name AS "topicName", q.town_id AS "forTown",
+         ((t.state = 'requested' AND t.town_b = q.town_id) OR (t.state = 'proposed' AND ((t.town_a = q.town_id AND t.accepted_a_at IS NULL)
+          OR (t.town_b = q.town_id AND t.accepted_b_at IS NULL)))) AS "waitingForTown"`,
+      ).replace('FROM tandem t', 'FROM unnest($1::uuid[]) AS q(town_id) JOIN tandem t ON (t.town_a = q.town_id OR t.town_b = q.town_id)')}
+       WHERE t.state = ANY($2) ORDER BY q.town_id, t.state_changed_at`,
+      [townIds, [...OPEN_STATES, 'active']],
+    );
+    const out = new Map<string, Array<TandemListRow & { waitingForTown: boolean }>>();
+    for (const { forTown, ...r } of rows) {
+      const list = out.get(forTown);
+      if (list) list.push(r);
+      else out.set(forTown, [r]);
+    }
+    return out;
+  }
+
   /** Tandems waiting for someone since before `before`, oldest first (reminders and expiry). */
   async waitingSince(states: TandemState[], before: Date, limit = 1000): Promise<{ id: string }[]> {
     return this.ds.query(`SELECT id FROM tandem WHERE state = ANY($1) AND state_changed_at <= $2 ORDER BY state_changed_at LIMIT $3`, [

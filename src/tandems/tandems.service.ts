@@ -93,6 +93,11 @@ export class TandemsService {
     return this.repo.openForTown(townId);
   }
 
+  /** openForTown for a batch of towns (the digest), one query. */
+  openForTowns(townIds: string[]) {
+    return this.repo.openForTowns(townIds);
+  }
+
   /** "Tandem anfragen": the user's town asks `partnerId` to work on `topic`. */
   async request(
     user: SessionUser,

@@ -1,0 +1,19 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Job } from 'bullmq';
+import { JOBS, QUEUES } from '../queue/queue-names';
+import { workerOptions } from '../queue/worker-options';
+import { MailService } from './mail.service';
+
+// Bulk mail (the digest): the same claim-send-mark as the mail queue, many jobs side by side (their claims and marks
+// batched), over pooled SMTP connections. One mail per recipient and run, so no order between them to keep.
+@Processor(QUEUES.mailBulk, workerOptions({ concurrency: 32 }))
+export class DeliverBulkMailJob extends WorkerHost {
+  constructor(private readonly mail: MailService) {
+    super();
+  }
+
+  async process(job: Job<{ deliveryId: string }>): Promise<string> {
+    if (job.name !== JOBS.deliverMail) throw new Error(`Unknown job ${job.name} on queue ${QUEUES.mailBulk}`);
+    return this.mail.deliver(job.data.deliveryId, { bulk: true });
+  }
+}

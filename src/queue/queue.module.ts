@@ -35,7 +35,13 @@ export function bullConnection(config: AppConfig) {
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({ ...bullConnection(config), defaultJobOptions: DEFAULT_JOB_OPTIONS }),
     }),
-    BullModule.registerQueue({ name: QUEUES.mail }, { name: QUEUES.matching }, { name: QUEUES.tandems }, { name: QUEUES.digest }),
+    BullModule.registerQueue(
+      { name: QUEUES.mail },
+      { name: QUEUES.matching },
+      { name: QUEUES.tandems },
+      { name: QUEUES.digest },
+      { name: QUEUES.workshops },
+    ),
   ],
   exports: [BullModule],
 })

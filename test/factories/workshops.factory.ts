@@ -19,7 +19,7 @@ export function calendarOf(m: ParsedMail) {
   if (!part) return null;
   const raw = part.content.toString('utf8');
   const parsed = ical.sync.parseICS(raw);
-  const event = Object.values(parsed).find((c) => c?.type === 'VEVENT') as ical.VEvent | undefined;
+  const event = Object.values(parsed).find((c): c is ical.VEvent => c?.type === 'VEVENT');
   const tz = Object.values(parsed).find((c) => c?.type === 'VTIMEZONE') as { tzid?: string } | undefined;
   const method = /^METHOD:(\w+)/m.exec(raw)?.[1];
   return {

@@ -228,6 +228,17 @@ export class WorkshopRepository {
     return rows[0] ?? null;
   }
 
+  /** The groups of each theme's current workshops run, for "Als Entwurf übernehmen" on the office list. */
+  async currentProposals(): Promise<{ runId: string; groupNo: number; themeName: string; towns: string }[]> {
+    return this.ds.query(
+      `SELECT r.id AS "runId", w.group_no AS "groupNo", tp.name AS "themeName",
+         (SELECT string_agg(mu.name || ' (' || mu.state_name || ')', ', ' ORDER BY mu.name)
+          FROM unnest(w.town_ids) u(id) JOIN town t ON t.id = u.id JOIN municipality mu ON mu.ags = t.ags) AS towns
+       FROM matching_run r JOIN workshop_proposal w ON w.run_id = r.id JOIN topic tp ON tp.slug = r.theme
+       WHERE r.kind = 'workshops' AND r.is_current ORDER BY tp.sort_order, w.group_no LIMIT 100`,
+    );
+  }
+
   async topicName(slug: string): Promise<string | null> {
     const rows = await this.ds.query(`SELECT name FROM topic WHERE slug = $1 AND active`, [slug]);
     return rows[0]?.name ?? null;

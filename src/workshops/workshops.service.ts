@@ -92,7 +92,7 @@ export class WorkshopsService {
   ) {}
 
   link(id: string, office = false): string {
-    return office ? `${this.config.appUrl}/werkstaetten/${id}` : `${this.config.appUrl}/werkstaetten`;
+    return office ? `${this.config.appUrl}/geschaeftsstelle/werkstaetten/${id}` : `${this.config.appUrl}/werkstaetten`;
   }
 
   /** A draft from one group of the engine's proposal (runId + groupNo), or an empty one for a theme. */

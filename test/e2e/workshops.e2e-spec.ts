@@ -7,6 +7,7 @@ import { WorkshopsService } from '../../src/workshops/workshops.service';
 import { computeMatching, contactOf, eventually } from '../factories/tandems.factory';
 import { calendarOf, computeWorkshops, recipientsOf } from '../factories/workshops.factory';
 import { bootApp, TestApp } from '../utils/boot-app';
+import { formToken } from '../utils/csrf';
 
 type Agent = ReturnType<typeof request.agent>;
 const DAY = 86_400_000;
@@ -352,5 +353,48 @@ describe('transfer workshops from the engine’s group to a documented meeting (
     const town = contacts.get(group[0].id)!;
     await town.agent.post('/api/workshops').send({ theme: 'leerstand' }).expect(403);
     await town.agent.post(`/api/workshops/${id}/publish`).expect(403);
+  });
+  it('pages: the office takes a group over, sees the rules and towns, publishes; the town answers on "Werkstätten" (German, CSRF)', async () => {
+    const list = await office.get('/geschaeftsstelle/werkstaetten').expect(200);
+    expect(list.text).toContain('Vorgeschlagene Gruppen übernehmen');
+    expect(list.text).toContain('Leerstand gemeinsam überwinden');
+    const token = await formToken(office, '/geschaeftsstelle/werkstaetten');
+    const created = await office
+      .post('/geschaeftsstelle/werkstaetten')
+      .type('form')
+      .send({ _csrf: token, runId, groupNo: '1' })
+      .expect(303);
+    const path = created.headers.location.replace(/\?.*$/, '');
+    const editor = await office.get(path).expect(200);
+    expect(editor.text).toContain('Eingeladene Kommunen');
+    for (const g of group) expect(editor.text).toContain(g.name);
+    const t2 = await formToken(office, path);
+    const bad = await office.post(`${path}/schritt`).type('form').send({ _csrf: t2, action: 'publish' }).expect(400);
+    expect(bad.text).toContain('Bitte legen Sie zuerst Datum und Uhrzeit fest.');
+    await office
+      .post(path)
+      .type('form')
+      .send({
+        _csrf: t2,
+        title: 'Werkstatt über die Seite',
+        startsAt: berlinLocal(40),
+        durationMinutes: '120',
+        format: 'online',
+        onlineLink: 'https://konferenz.example/seite',
+      })
+      .expect(303);
+    await office.post(`${path}/schritt`).type('form').send({ _csrf: t2, action: 'publish' }).expect(303);
+    expect((await office.get(path).expect(200)).text).toContain('Stand: eingeladen');
+
+    const town = contacts.get(group[1].id)!;
+    const page = await town.agent.get('/werkstaetten').expect(200);
+    expect(page.text).toContain('Einladungen, die auf Ihre Antwort warten');
+    expect(page.text).toContain('Werkstatt über die Seite');
+    const id = path.split('/').pop();
+    const t3 = await formToken(town.agent, '/werkstaetten');
+    await town.agent.post(`/werkstaetten/${id}/antwort`).type('form').send({ answer: 'accept' }).expect(403);
+    const ok = await town.agent.post(`/werkstaetten/${id}/antwort`).type('form').send({ _csrf: t3, answer: 'accept' }).expect(303);
+    expect(ok.headers.location).toBe('/werkstaetten?erledigt=accept');
+    expect((await town.agent.get(ok.headers.location).expect(200)).text).toContain('Sie haben zugesagt.');
   });
 });

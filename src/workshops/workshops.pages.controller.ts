@@ -7,7 +7,9 @@ import { Roles } from '../auth/roles.guard';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
 import { asList, asText } from '../common/form.util';
+import { renderGermanyMap } from '../maps/germany-map.util';
 import { WORKSHOP_TZ } from './workshop-calendar.util';
+import { INVITATION_STATE_DE } from './workshop-transitions.util';
 import { WorkshopRepository } from './workshop.repository';
 import { WorkshopsService } from './workshops.service';
 import { WORKSHOP_ACTION_LABEL, WorkshopsViewModel } from './workshops.view-model';
@@ -128,9 +130,29 @@ export class WorkshopsPagesController {
     const hasDeclined = w.invitations.some((i) => i.state === 'declined');
     const replacements = ['draft', 'invited', 'confirmed'].includes(w.state) && hasDeclined ? await this.workshops.replacements(id) : [];
     const local = w.startsAt ? DateTime.fromJSDate(new Date(w.startsAt)).setZone(WORKSHOP_TZ).toFormat("yyyy-LL-dd'T'HH:mm") : '';
+    const located = w.invitations.filter((i) => i.state !== 'withdrawn' && i.latitude != null && i.longitude != null);
+    // The table of invited towns on the same page carries the same facts for screen readers.
+    const map = located.length
+      ? renderGermanyMap({
+          title: `Eingeladene Kommunen: ${w.title}`,
+          description: `Karte Deutschlands mit den ${located.length} eingeladenen Kommunen und ihrer Antwort; dieselben Angaben stehen in der Tabelle.`,
+          points: located.map((i) => ({
+            latitude: i.latitude!,
+            longitude: i.longitude!,
+            label: i.name,
+            groupKey: i.state,
+            emphasis: i.state === 'accepted',
+          })),
+          groups: (['accepted', 'invited', 'declined'] as const)
+            .filter((k) => located.some((i) => i.state === k))
+            .map((k) => ({ key: k, label: INVITATION_STATE_DE[k] })),
+          idPrefix: 'ws-map',
+        })
+      : null;
     return res.status(status).render('office-workshop', {
       title: `Werkstatt: ${w.title}`,
       w,
+      map,
       local,
       done: DONE[done ?? ''],
       errors,

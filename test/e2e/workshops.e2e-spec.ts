@@ -368,6 +368,9 @@ describe('transfer workshops from the engine’s group to a documented meeting (
     const editor = await office.get(path).expect(200);
     expect(editor.text).toContain('Eingeladene Kommunen');
     for (const g of group) expect(editor.text).toContain(g.name);
+    // The map of Germany beside the table: one labelled SVG drawn on the server.
+    expect(editor.text).toMatch(/<svg[^>]*role="img"/);
+    expect(editor.text).toContain('Eingeladene Kommunen: ');
     const t2 = await formToken(office, path);
     const bad = await office.post(`${path}/schritt`).type('form').send({ _csrf: t2, action: 'publish' }).expect(400);
     expect(bad.text).toContain('Bitte legen Sie zuerst Datum und Uhrzeit fest.');

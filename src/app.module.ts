@@ -17,6 +17,7 @@ import { MunicipalitiesModule } from './municipalities/municipalities.module';
 import { QueueModule } from './queue/queue.module';
 import { QueueBoardModule } from './queue/queue-board.module';
 import { TandemsModule } from './tandems/tandems.module';
+import { WorkshopsModule } from './workshops/workshops.module';
 import { loggerOptions } from './common/logger.options';
 import { SecurityModule } from './security/security.module';
 
@@ -33,6 +34,7 @@ import { SecurityModule } from './security/security.module';
     MatchingModule,
     DigestsModule,
     TandemsModule,
+    WorkshopsModule,
     HealthModule,
     LegalModule,
     OutboxModule.whenEnabled(),

@@ -11,6 +11,7 @@ import { MailWorkerModule } from './mail/mail-worker.module';
 import { MatchingWorkerModule } from './matching/matching-worker.module';
 import { QueueModule } from './queue/queue.module';
 import { TandemsWorkerModule } from './tandems/tandems-worker.module';
+import { WorkshopsWorkerModule } from './workshops/workshops-worker.module';
 
 // The worker: BullMQ processors and timed jobs, no HTTP.
 @Module({
@@ -25,6 +26,7 @@ import { TandemsWorkerModule } from './tandems/tandems-worker.module';
     TandemsWorkerModule,
     AccountsWorkerModule,
     DigestsWorkerModule,
+    WorkshopsWorkerModule,
   ],
 })
 export class WorkerModule {}

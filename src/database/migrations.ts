@@ -7,6 +7,7 @@ import { ReadPathIndexes1733500000000 } from '../../migrations/1733500000000-Rea
 import { Digests1733600000000 } from '../../migrations/1733600000000-Digests';
 import { MatchingPairTopic1733700000000 } from '../../migrations/1733700000000-MatchingPairTopic';
 import { OfficeNotes1733800000000 } from '../../migrations/1733800000000-OfficeNotes';
+import { Workshops1733900000000 } from '../../migrations/1733900000000-Workshops';
 import { HttpReadIndexes1734300000000 } from '../../migrations/1734300000000-HttpReadIndexes';
 
 // Explicit list (no glob) so the same migrations load under tsc output and inside jest.
@@ -20,5 +21,6 @@ export const MIGRATIONS = [
   Digests1733600000000,
   MatchingPairTopic1733700000000,
   OfficeNotes1733800000000,
+  Workshops1733900000000,
   HttpReadIndexes1734300000000,
 ];

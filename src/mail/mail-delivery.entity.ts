@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { MailAttachment } from './mail-delivery.repository';
 
 export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'failed';
 
@@ -14,6 +15,7 @@ export class MailDelivery {
   @Column({ type: 'varchar' }) status: DeliveryStatus;
   @Column({ type: 'smallint' }) attempts: number;
   @Column({ type: 'varchar', nullable: true }) replyTo: string | null;
+  @Column({ type: 'jsonb' }) attachments: MailAttachment[];
   @Column({ type: 'varchar', nullable: true }) subject: string | null;
   @Column({ type: 'varchar', nullable: true }) messageId: string | null;
   @Column({ type: 'text', nullable: true }) lastError: string | null;

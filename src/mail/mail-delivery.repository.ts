@@ -12,6 +12,16 @@ export interface NewDelivery {
   headers?: Record<string, string>;
   /** Reply-To header (e.g. the Geschäftsstelle); the sender stays MAIL_FROM. */
   replyTo?: string | null;
+  /** Parts stored with the row (e.g. an iCalendar invitation), so the job needs nothing but the row to send. */
+  attachments?: MailAttachment[];
+}
+
+export interface MailAttachment {
+  filename: string;
+  /** 'text/calendar' parts are sent as the message's calendar alternative (nodemailer icalEvent) with `method`. */
+  contentType: string;
+  content: string;
+  method?: string;
 }
 
 @Injectable()
@@ -21,9 +31,17 @@ export class MailDeliveryRepository {
   /** Inserts the promise to send; an existing dedupe key wins, so re-running a caller adds no second email. */
   async insert(d: NewDelivery, manager: EntityManager = this.ds.manager): Promise<string> {
     const rows = await manager.query(
-      `INSERT INTO mail_delivery (dedupe_key, recipient, template, context, reply_to, headers) VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO mail_delivery (dedupe_key, recipient, template, context, reply_to, headers, attachments) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (dedupe_key) DO UPDATE SET dedupe_key = EXCLUDED.dedupe_key RETURNING id`,
-      [d.dedupeKey, d.recipient, d.template, JSON.stringify(d.context), d.replyTo ?? null, JSON.stringify(d.headers ?? {})],
+      [
+        d.dedupeKey,
+        d.recipient,
+        d.template,
+        JSON.stringify(d.context),
+        d.replyTo ?? null,
+        JSON.stringify(d.headers ?? {}),
+        JSON.stringify(d.attachments ?? []),
+      ],
     );
     return rows[0].id;
   }
@@ -54,7 +72,7 @@ export class MailDeliveryRepository {
     const [rows] = await this.ds.query(
       `UPDATE mail_delivery SET status = 'sending', claimed_at = now(), attempts = attempts + 1
        WHERE id = $1 AND (status IN ('queued', 'failed') OR (status = 'sending' AND claimed_at < now() - make_interval(secs => $2)))
-       RETURNING id, dedupe_key AS "dedupeKey", recipient, template, context, headers, reply_to AS "replyTo", status, attempts`,
+       RETURNING id, dedupe_key AS "dedupeKey", recipient, template, context, headers, reply_to AS "replyTo", attachments, status, attempts`,
       [id, staleAfterSeconds],
     );
     return rows[0] ?? null;

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import nodemailer, { Transporter } from 'nodemailer';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import type { MailAttachment } from './mail-delivery.repository';
 import { RenderedMail } from './mail-renderer';
 
 export interface OutgoingMail extends RenderedMail {
@@ -10,6 +11,7 @@ export interface OutgoingMail extends RenderedMail {
   headers: Record<string, string>;
   messageId?: string;
   replyTo?: string | null;
+  attachments?: MailAttachment[];
 }
 
 // The only place that talks SMTP (or, in the embedded mode, writes the local outbox).
@@ -34,6 +36,8 @@ export class MailTransportRepository implements OnModuleDestroy {
    * per message, as before.
    */
   async send(mail: OutgoingMail, opts: { pooled?: boolean } = {}): Promise<string> {
+    const parts = mail.attachments ?? [];
+    const ical = parts.find((a) => a.contentType.startsWith('text/calendar'));
     const transporter = opts.pooled && this.config.mailTransport.kind === 'smtp' ? this.pooledTransporter() : this.transporter;
     const info = await transporter.sendMail({
       from: this.config.mailFrom,
@@ -44,6 +48,9 @@ export class MailTransportRepository implements OnModuleDestroy {
       text: mail.text,
       headers: mail.headers,
       messageId: mail.messageId,
+      // A calendar invitation goes as the alternative part calendar clients read (and as a file to open).
+      icalEvent: ical ? { method: ical.method ?? 'REQUEST', filename: ical.filename, content: ical.content } : undefined,
+      attachments: parts.filter((a) => a !== ical).map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
     });
     if (this.config.mailTransport.kind === 'outbox') {
       await this.ds.query(

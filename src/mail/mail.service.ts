@@ -76,6 +76,7 @@ export class MailService {
           // The same Message-ID on a repeated send (crash after the server accepted it) lets mail systems drop the copy.
           messageId: `<${d.id}@${this.config.appUrl.replace(/^https?:\/\//, '').replace(/[:/].*$/, '')}>`,
           replyTo: d.replyTo,
+          attachments: d.attachments ?? [],
           headers: { ...(d.headers ?? {}), 'X-KT-Delivery-Id': d.id, 'Auto-Submitted': 'auto-generated' },
         },
         { pooled: !!opts.bulk },

@@ -6,6 +6,7 @@ export const QUEUES = {
   matching: 'matching',
   tandems: 'tandems',
   digest: 'digest',
+  workshops: 'workshops',
 } as const;
 
 export const JOBS = {
@@ -17,6 +18,7 @@ export const JOBS = {
   tandemReminders: 'tandem-reminders',
   digestRun: 'digest-run',
   sendDigest: 'send-digest',
+  workshopReminders: 'workshop-reminders',
 } as const;
 
 export const DEFAULT_JOB_OPTIONS = {

@@ -41,6 +41,7 @@ export function bullConnection(config: AppConfig) {
       { name: QUEUES.matching },
       { name: QUEUES.tandems },
       { name: QUEUES.digest },
+      { name: QUEUES.workshops },
     ),
   ],
   exports: [BullModule],

@@ -1,0 +1,41 @@
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Job, Queue } from 'bullmq';
+import { JOBS, QUEUES } from '../queue/queue-names';
+import { workerOptions } from '../queue/worker-options';
+import { WorkshopsService } from './workshops.service';
+
+export const WORKSHOP_REMINDER_SCHEDULER_ID = 'workshop-reminders';
+export const WORKSHOP_REMINDER_EVERY_MS = 3600_000;
+
+// Reminders 7 days and 1 day before a confirmed workshop, checked once an hour. One scheduler under a fixed id
+// (upserted at worker start); a reminder row per workshop and kind makes a repeated run send nothing twice.
+@Processor(QUEUES.workshops, workerOptions({ concurrency: 1 }))
+export class WorkshopRemindersCronJob extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(WorkshopRemindersCronJob.name);
+
+  constructor(
+    private readonly workshops: WorkshopsService,
+    @InjectQueue(QUEUES.workshops) private readonly queue: Queue,
+  ) {
+    super();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      await this.queue.upsertJobScheduler(
+        WORKSHOP_REMINDER_SCHEDULER_ID,
+        { every: WORKSHOP_REMINDER_EVERY_MS },
+        { name: JOBS.workshopReminders, data: {}, opts: { attempts: 3 } },
+      );
+    } catch (err) {
+      this.logger.warn(`Could not set up the workshop reminder scheduler (${(err as Error).message})`);
+    }
+  }
+
+  /** `data.now` lets a test (or an operator) run the job for another point in time. */
+  async process(job: Job<{ now?: string }>): Promise<{ reminders: number }> {
+    if (job.name !== JOBS.workshopReminders) throw new Error(`Unknown job ${job.name} on queue ${QUEUES.workshops}`);
+    return { reminders: await this.workshops.runReminders(job.data?.now ? new Date(job.data.now) : new Date()) };
+  }
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { MailModule } from '../mail/mail.module';
+import { TownReadModule } from '../municipalities/town-read.module';
+import { MatchingRepository } from '../matching/matching.repository';
+import { MatchingService } from '../matching/matching.service';
+import { TandemRepository } from '../tandems/tandem.repository';
+import { WorkshopRemindersCronJob } from './workshop-reminders.cron.job';
+import { WorkshopRepository } from './workshop.repository';
+import { WorkshopsService } from './workshops.service';
+
+// Worker side: the reminder scheduler and its processor.
+@Module({
+  imports: [TownReadModule, AuditModule, MailModule],
+  providers: [WorkshopsService, WorkshopRepository, WorkshopRemindersCronJob, TandemRepository, MatchingService, MatchingRepository],
+})
+export class WorkshopsWorkerModule {}

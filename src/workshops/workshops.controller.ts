@@ -1,0 +1,141 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { Roles } from '../auth/roles.guard';
+import type { SessionUser } from '../auth/session-user';
+import {
+  AnswerWorkshopDto,
+  CancelWorkshopDto,
+  CreateWorkshopDto,
+  DocumentWorkshopDto,
+  InviteTownDto,
+  UpdateWorkshopDto,
+} from './workshops.dto';
+import { WorkshopsService } from './workshops.service';
+import { WorkshopsViewModel } from './workshops.view-model';
+
+// Same rules as the pages: every step goes through WorkshopsService; a refused step answers 4xx saying why.
+@ApiTags('workshops')
+@ApiCookieAuth()
+@Controller('api/workshops')
+export class WorkshopsController {
+  constructor(
+    private readonly workshops: WorkshopsService,
+    private readonly vm: WorkshopsViewModel,
+  ) {}
+
+  @Get()
+  @Roles()
+  @ApiOperation({ summary: 'Office: all workshops. Town contact: invitations to answer, upcoming and past workshops of the own town' })
+  list(@CurrentUser() user: SessionUser) {
+    return this.vm.list(user);
+  }
+
+  @Post()
+  @Roles('office', 'admin')
+  @ApiOperation({ summary: 'A draft from a proposed group (runId + groupNo) or an empty draft for a theme' })
+  async create(@Body() dto: CreateWorkshopDto, @CurrentUser() user: SessionUser) {
+    return this.vm.detail(user, await this.workshops.createDraft(user, dto));
+  }
+
+  @Get(':id')
+  @Roles()
+  @ApiOperation({
+    summary: 'One workshop (office: towns, broken rules, allowed steps, timeline; town: its own invitation). 404 if not yours',
+  })
+  get(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+    return this.vm.detail(user, id);
+  }
+
+  @Patch(':id')
+  @Roles('office', 'admin')
+  @ApiOperation({ summary: 'Title, date (future, Europe/Berlin), duration, format and place; after publishing the towns get an update' })
+  async update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateWorkshopDto, @CurrentUser() user: SessionUser) {
+    await this.workshops.update(user, id, dto);
+    return this.vm.detail(user, id);
+  }
+
+  @Post(':id/publish')
+  @HttpCode(200)
+  @Roles('office', 'admin')
+  @ApiOperation({ summary: 'draft → invited: checks the group rules (409 names the rule and the towns) and sends the invitations' })
+  async publish(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+    await this.workshops.publish(user, id);
+    return this.vm.detail(user, id);
+  }
+
+  @Post(':id/answer')
+  @HttpCode(200)
+  @Roles('town_contact')
+  @ApiOperation({ summary: "Accept or decline the own town's invitation (the same answer twice changes nothing)" })
+  async answer(@Param('id', ParseUUIDPipe) id: string, @Body() dto: AnswerWorkshopDto, @CurrentUser() user: SessionUser) {
+    await this.workshops.answer(user, id, dto.answer, { reason: dto.reason });
+    return this.vm.detail(user, id);
+  }
+
+  @Get(':id/replacements')
+  @Roles('office', 'admin')
+  @ApiOperation({ summary: 'The best towns for a free place, keeping the rules, with German reasons' })
+  async replacements(@Param('id', ParseUUIDPipe) id: string) {
+    return { replacements: await this.workshops.replacements(id) };
+  }
+
+  @Post(':id/invitations')
+  @HttpCode(200)
+  @Roles('office', 'admin')
+  @ApiOperation({ summary: 'Invite one more town (after publishing it gets the invitation as things stand)' })
+  async invite(@Param('id', ParseUUIDPipe) id: string, @Body() dto: InviteTownDto, @CurrentUser() user: SessionUser) {
+    await this.workshops.invite(user, id, dto.townId);
+    return this.vm.detail(user, id);
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  @Roles('office', 'admin')
+  @ApiOperation({ summary: 'Close the invitations: towns can no longer answer' })
+  close(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+    return this.step(user, id, 'close', {});
+  }
+
+  @Post(':id/confirm')
+  @HttpCode(200)
+  @Roles('office', 'admin')
+  @ApiOperation({ summary: 'invited → confirmed: at least four accepted towns keeping the rules; all accepted towns are told' })
+  confirm(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+    return this.step(user, id, 'confirm', {});
+  }
+
+  @Post(':id/held')
+  @HttpCode(200)
+  @Roles('office', 'admin')
+  @ApiOperation({ summary: 'confirmed → held' })
+  held(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+    return this.step(user, id, 'hold', {});
+  }
+
+  @Post(':id/document')
+  @HttpCode(200)
+  @Roles('office', 'admin')
+  @ApiOperation({ summary: 'held → documented: what was presented, what towns will try, topics' })
+  document(@Param('id', ParseUUIDPipe) id: string, @Body() dto: DocumentWorkshopDto, @CurrentUser() user: SessionUser) {
+    return this.step(user, id, 'document', { result: dto });
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Roles('office', 'admin')
+  @ApiOperation({ summary: 'Cancel from draft, invited or confirmed (reason required); towns get a calendar cancellation' })
+  cancel(@Param('id', ParseUUIDPipe) id: string, @Body() dto: CancelWorkshopDto, @CurrentUser() user: SessionUser) {
+    return this.step(user, id, 'cancel', { reason: dto.reason });
+  }
+
+  private async step(
+    user: SessionUser,
+    id: string,
+    action: Parameters<WorkshopsService['act']>[2],
+    input: Parameters<WorkshopsService['act']>[3],
+  ) {
+    await this.workshops.act(user, id, action, input);
+    return this.vm.detail(user, id);
+  }
+}

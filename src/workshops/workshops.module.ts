@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
+import { MailModule } from '../mail/mail.module';
+import { MatchingModule } from '../matching/matching.module';
+import { TownReadModule } from '../municipalities/town-read.module';
+import { TandemRepository } from '../tandems/tandem.repository';
+import { WorkshopInvitation } from './workshop-invitation.entity';
+import { Workshop } from './workshop.entity';
+import { WorkshopRepository } from './workshop.repository';
+import { WorkshopsController } from './workshops.controller';
+import { WorkshopsPagesController } from './workshops.pages.controller';
+import { WorkshopsService } from './workshops.service';
+import { WorkshopsViewModel } from './workshops.view-model';
+
+// Contacts and office recipients come from the tandems' repository; scores and reasons from the matcher's.
+@Module({
+  imports: [TownReadModule, TypeOrmModule.forFeature([Workshop, WorkshopInvitation]), AuditModule, MailModule, MatchingModule],
+  controllers: [WorkshopsController, WorkshopsPagesController],
+  providers: [WorkshopsService, WorkshopRepository, WorkshopsViewModel, TandemRepository],
+  exports: [WorkshopsService, WorkshopRepository],
+})
+export class WorkshopsModule {}

@@ -1,0 +1,236 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { DateTime } from 'luxon';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { Roles } from '../auth/roles.guard';
+import { isOffice, type SessionUser } from '../auth/session-user';
+import { DomainError } from '../common/domain-error';
+import { asList, asText } from '../common/form.util';
+import { renderGermanyMap } from '../maps/germany-map.util';
+import { WORKSHOP_TZ } from './workshop-calendar.util';
+import { INVITATION_STATE_DE } from './workshop-transitions.util';
+import { WorkshopRepository } from './workshop.repository';
+import { WorkshopsService } from './workshops.service';
+import { WORKSHOP_ACTION_LABEL, WorkshopsViewModel } from './workshops.view-model';
+
+const DONE: Record<string, string> = {
+  accept: 'Sie haben zugesagt. Die Geschäftsstelle wurde informiert.',
+  decline: 'Sie haben abgesagt. Die Geschäftsstelle wurde informiert.',
+  saved: 'Gespeichert.',
+  invited: 'Die Kommune wurde eingeladen.',
+  publish: 'Veröffentlicht: Die Einladungen werden versendet.',
+  close: 'Die Einladungen sind geschlossen.',
+  confirm: 'Die Werkstatt ist bestätigt; alle zusagenden Kommunen werden informiert.',
+  hold: 'Die Werkstatt ist als durchgeführt vermerkt.',
+  document: 'Das Ergebnis ist dokumentiert.',
+  cancel: 'Die Werkstatt ist abgesagt; die Kommunen werden informiert.',
+};
+const STEPS = ['publish', 'close', 'confirm', 'hold', 'document', 'cancel'] as const;
+type Step = (typeof STEPS)[number];
+
+// Thin: rules in WorkshopsService, what a page shows in WorkshopsViewModel (shared with the API).
+@ApiExcludeController()
+@Controller()
+export class WorkshopsPagesController {
+  constructor(
+    private readonly workshops: WorkshopsService,
+    private readonly vm: WorkshopsViewModel,
+    private readonly repo: WorkshopRepository,
+  ) {}
+
+  /** The town's "Werkstätten": invitations to answer, upcoming and past workshops with results. */
+  @Get('werkstaetten')
+  @Roles()
+  async mine(
+    @CurrentUser() user: SessionUser,
+    @Query('erledigt') done: string | undefined,
+    @Res() res: Response,
+    errors: string[] = [],
+    status = 200,
+  ) {
+    if (isOffice(user)) return res.redirect(303, '/geschaeftsstelle/werkstaetten');
+    const groups = (await this.vm.list(user)) as Exclude<Awaited<ReturnType<WorkshopsViewModel['list']>>, { workshops: unknown }>;
+    return res.status(status).render('workshops-mine', {
+      title: 'Werkstätten',
+      ...groups,
+      done: DONE[done ?? ''],
+      errors,
+      empty: !groups.toAnswer.length && !groups.upcoming.length && !groups.past.length,
+    });
+  }
+
+  @Post('werkstaetten/:id/antwort')
+  @Roles('town_contact')
+  async answer(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: Record<string, unknown>,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    const answer = asText(body.answer);
+    if (answer !== 'accept' && answer !== 'decline')
+      return this.mine(user, undefined, res, ['Bitte wählen Sie „Zusagen“ oder „Absagen“.'], 400);
+    try {
+      await this.workshops.answer(user, id, answer, { reason: asText(body.reason) });
+      return res.redirect(303, `/werkstaetten?erledigt=${answer}`);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;
+      return this.mine(user, undefined, res, [err.messageDe], err.getStatus());
+    }
+  }
+
+  @Get('geschaeftsstelle/werkstaetten')
+  @Roles('office', 'admin')
+  async officeList(@CurrentUser() user: SessionUser, @Res() res: Response, errors: string[] = [], status = 200) {
+    const { workshops } = (await this.vm.list(user)) as { workshops: ReturnType<WorkshopsViewModel['card']>[] };
+    return res.status(status).render('office-workshops', {
+      title: 'Transferwerkstätten',
+      workshops,
+      topics: await this.repo.topics(),
+      proposals: await this.repo.currentProposals(),
+      errors,
+    });
+  }
+
+  @Post('geschaeftsstelle/werkstaetten')
+  @Roles('office', 'admin')
+  async create(@Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    try {
+      const runId = asText(body.runId);
+      const id = await this.workshops.createDraft(user, {
+        runId: /^[0-9a-f-]{36}$/i.test(runId) ? runId : null,
+        groupNo: Number(asText(body.groupNo)) || null,
+        theme: asText(body.theme) || null,
+      });
+      return res.redirect(303, `/geschaeftsstelle/werkstaetten/${id}?erledigt=saved`);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      return this.officeList(user, res, [err.messageDe], err.getStatus());
+    }
+  }
+
+  /** The editor: facts, each town with its experience or challenge on the theme, broken rules, replacements, steps. */
+  @Get('geschaeftsstelle/werkstaetten/:id')
+  @Roles('office', 'admin')
+  async editor(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query('erledigt') done: string | undefined,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+    errors: string[] = [],
+    status = 200,
+  ) {
+    const w = (await this.vm.detail(user, id)) as Awaited<ReturnType<WorkshopsViewModel['detail']>> & {
+      invitations: ReturnType<WorkshopsViewModel['invitation']>[];
+      violations: { messageDe: string }[];
+      allowedActions: string[];
+      timeline: unknown[];
+    };
+    const hasDeclined = w.invitations.some((i) => i.state === 'declined');
+    const replacements = ['draft', 'invited', 'confirmed'].includes(w.state) && hasDeclined ? await this.workshops.replacements(id) : [];
+    const local = w.startsAt ? DateTime.fromJSDate(new Date(w.startsAt)).setZone(WORKSHOP_TZ).toFormat("yyyy-LL-dd'T'HH:mm") : '';
+    const located = w.invitations.filter((i) => i.state !== 'withdrawn' && i.latitude != null && i.longitude != null);
+    // The table of invited towns on the same page carries the same facts for screen readers.
+    const map = located.length
+      ? renderGermanyMap({
+          title: `Eingeladene Kommunen: ${w.title}`,
+          description: `Karte Deutschlands mit den ${located.length} eingeladenen Kommunen und ihrer Antwort; dieselben Angaben stehen in der Tabelle.`,
+          points: located.map((i) => ({
+            latitude: i.latitude!,
+            longitude: i.longitude!,
+            label: i.name,
+            groupKey: i.state,
+            emphasis: i.state === 'accepted',
+          })),
+          groups: (['accepted', 'invited', 'declined'] as const)
+            .filter((k) => located.some((i) => i.state === k))
+            .map((k) => ({ key: k, label: INVITATION_STATE_DE[k] })),
+          idPrefix: 'ws-map',
+        })
+      : null;
+    return res.status(status).render('office-workshop', {
+      title: `Werkstatt: ${w.title}`,
+      w,
+      map,
+      local,
+      done: DONE[done ?? ''],
+      errors,
+      replacements,
+      editable: w.allowedActions.includes('edit'),
+      hosts: w.invitations.filter((i) => i.state !== 'withdrawn').map((i) => ({ ...i, selected: i.townId === w.hostTownId })),
+      steps: STEPS.filter((s) => w.allowedActions.includes(s) && s !== 'cancel' && s !== 'document').map((s) => ({
+        action: s,
+        label: WORKSHOP_ACTION_LABEL[s],
+      })),
+      canCancel: w.allowedActions.includes('cancel'),
+      canDocument: w.allowedActions.includes('document'),
+      topics: await this.repo.topics(),
+    });
+  }
+
+  @Post('geschaeftsstelle/werkstaetten/:id')
+  @Roles('office', 'admin')
+  async edit(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: Record<string, unknown>,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    return this.run(id, user, res, 'saved', () =>
+      this.workshops.update(user, id, {
+        title: asText(body.title),
+        startsAt: asText(body.startsAt),
+        durationMinutes: asText(body.durationMinutes),
+        format: asText(body.format),
+        hostTownId: asText(body.hostTownId) || null,
+        address: asText(body.address),
+        onlineLink: asText(body.onlineLink),
+      }),
+    );
+  }
+
+  @Post('geschaeftsstelle/werkstaetten/:id/einladen')
+  @Roles('office', 'admin')
+  async invite(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: Record<string, unknown>,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    return this.run(id, user, res, 'invited', () => this.workshops.invite(user, id, asText(body.townId)));
+  }
+
+  @Post('geschaeftsstelle/werkstaetten/:id/schritt')
+  @Roles('office', 'admin')
+  async step(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: Record<string, unknown>,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    const action = asText(body.action) as Step;
+    if (!STEPS.includes(action)) return this.editor(id, undefined, user, res, ['Bitte wählen Sie einen Schritt aus.'], 400);
+    return this.run(id, user, res, action, () =>
+      action === 'publish'
+        ? this.workshops.publish(user, id)
+        : this.workshops.act(user, id, action, {
+            reason: asText(body.reason),
+            result:
+              action === 'document'
+                ? { presented: asText(body.presented), willTry: asText(body.willTry), topics: asList(body.topics) }
+                : undefined,
+          }),
+    );
+  }
+
+  private async run(id: string, user: SessionUser, res: Response, done: string, work: () => Promise<unknown>) {
+    try {
+      await work();
+      return res.redirect(303, `/geschaeftsstelle/werkstaetten/${id}?erledigt=${done}`);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;
+      return this.editor(id, undefined, user, res, [err.messageDe], err.getStatus());
+    }
+  }
+}

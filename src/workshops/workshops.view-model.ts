@@ -1,0 +1,204 @@
+import { Injectable } from '@nestjs/common';
+import { isOffice, type SessionUser } from '../auth/session-user';
+import { checkWorkshopRules } from './workshop-rules.util';
+import {
+  allowedInvitationActions,
+  allowedWorkshopActions,
+  INVITATION_STATE_DE,
+  InvitationState,
+  STATE_DE,
+  WorkshopAction,
+  WorkshopState,
+} from './workshop-transitions.util';
+import { InvitationRow, WorkshopListRow, WorkshopRepository } from './workshop.repository';
+import { formatBerlin, workshopNotFound } from './workshops.service';
+
+export const WORKSHOP_ACTION_LABEL: Partial<Record<WorkshopAction, string>> = {
+  publish: 'Veröffentlichen und einladen',
+  close: 'Einladungen schließen',
+  confirm: 'Werkstatt bestätigen',
+  hold: 'Als durchgeführt vermerken',
+  cancel: 'Werkstatt absagen',
+};
+const TIMELINE_LABEL: Record<string, string> = {
+  'workshop.created': 'Entwurf angelegt',
+  'workshop.edit': 'Angaben geändert',
+  'workshop.invite': 'Kommune eingeladen',
+  'workshop.withdraw_invitation': 'Einladung zurückgenommen',
+  'workshop.publish': 'veröffentlicht, Einladungen versendet',
+  'workshop.accept': 'zugesagt',
+  'workshop.decline': 'abgesagt',
+  'workshop.close': 'Einladungen geschlossen',
+  'workshop.confirm': 'bestätigt',
+  'workshop.hold': 'durchgeführt',
+  'workshop.document': 'Ergebnis dokumentiert',
+  'workshop.cancel': 'abgesagt',
+};
+export const FORMAT_DE = { in_person: 'vor Ort', online: 'online' } as const;
+
+export interface WorkshopCard {
+  id: string;
+  state: WorkshopState;
+  stateLabel: string;
+  title: string;
+  theme: string;
+  themeName: string;
+  startsAt: Date | null;
+  when: string;
+  durationMinutes: number;
+  format: WorkshopListRow['format'];
+  formatLabel: string;
+  hostTownId: string | null;
+  hostTownName: string | null;
+  address: string;
+  onlineLink: string;
+  sequence: number;
+  invitationsClosed: boolean;
+  cancelReason: string | null;
+  result: { presented: string; willTry: string; topics: string[] } | null;
+  counts: { invited: number; accepted: number; declined: number };
+  fromProposal: boolean;
+}
+
+export interface InvitationView {
+  townId: string;
+  name: string;
+  stateName: string;
+  population: number;
+  latitude: number | null;
+  longitude: number | null;
+  state: InvitationState;
+  stateLabel: string;
+  experience: string[];
+  challenge: string[];
+  chosenBecause: string;
+  answerReason: string | null;
+  answeredAt: Date | null;
+  answeredBy: string | null;
+}
+
+/** What the workshop pages and the API show: one builder, so both say the same. */
+@Injectable()
+export class WorkshopsViewModel {
+  constructor(private readonly repo: WorkshopRepository) {}
+
+  card(r: WorkshopListRow): WorkshopCard {
+    return {
+      id: r.id,
+      state: r.state,
+      stateLabel: STATE_DE[r.state],
+      title: r.title,
+      theme: r.themeSlug,
+      themeName: r.themeName,
+      startsAt: r.startsAt,
+      when: r.startsAt ? formatBerlin(r.startsAt) : 'noch offen',
+      durationMinutes: r.durationMinutes,
+      format: r.format,
+      formatLabel: FORMAT_DE[r.format],
+      hostTownId: r.hostTownId,
+      hostTownName: r.hostTownName,
+      address: r.address,
+      onlineLink: r.onlineLink,
+      sequence: r.sequence,
+      invitationsClosed: !!r.invitationsClosedAt,
+      cancelReason: r.cancelReason,
+      result: r.resultPresented ? { presented: r.resultPresented, willTry: r.resultWillTry ?? '', topics: r.resultTopics ?? [] } : null,
+      counts: { invited: r.invited, accepted: r.accepted, declined: r.declined },
+      fromProposal: !!r.runId,
+    };
+  }
+
+  invitation(i: InvitationRow): InvitationView {
+    return {
+      townId: i.townId,
+      name: i.name,
+      stateName: i.stateName,
+      population: i.population,
+      latitude: i.latitude,
+      longitude: i.longitude,
+      state: i.state,
+      stateLabel: INVITATION_STATE_DE[i.state],
+      experience: i.experience,
+      challenge: i.challenge,
+      chosenBecause: i.chosenBecause,
+      answerReason: i.answerReason,
+      answeredAt: i.answeredAt,
+      answeredBy: i.answeredByName,
+    };
+  }
+
+  /** The office: all workshops; a town contact: its invitations to answer, upcoming and past workshops. */
+  async list(user: SessionUser) {
+    if (isOffice(user)) return { workshops: (await this.repo.listAll()).map((r) => this.card(r)) };
+    const rows = user.townId ? await this.repo.listForTown(user.townId) : [];
+    const now = Date.now();
+    const mine = rows.map((r) => ({
+      ...this.card(r),
+      invitationState: r.invitationState,
+      invitationLabel: INVITATION_STATE_DE[r.invitationState],
+      answerReason: r.answerReason,
+      allowedAnswers: allowedInvitationActions(r.invitationState, 'town', {
+        workshopState: r.state,
+        invitationsClosed: !!r.invitationsClosedAt,
+      }),
+    }));
+    const past = (c: (typeof mine)[number]) =>
+      ['held', 'documented', 'cancelled'].includes(c.state) || (c.startsAt ? c.startsAt.getTime() < now : false);
+    return {
+      toAnswer: mine.filter((c) => !past(c) && c.invitationState === 'invited' && c.allowedAnswers.length > 0),
+      upcoming: mine.filter((c) => !past(c) && c.invitationState !== 'invited'),
+      past: mine.filter(past),
+    };
+  }
+
+  /** One workshop. The office sees everything (towns, rules, steps, timeline); an invited town its own invitation. */
+  async detail(user: SessionUser, id: string) {
+    const r = await this.repo.findById(id);
+    if (!r) throw workshopNotFound();
+    const invs = await this.repo.invitations(id);
+    const card = this.card(r);
+    if (!isOffice(user)) {
+      const own = invs.find((i) => i.townId === user.townId && i.state !== 'withdrawn');
+      if (!own || r.state === 'draft') throw workshopNotFound();
+      return {
+        ...card,
+        towns: invs
+          .filter((i) => i.state === 'accepted' || i.townId === own.townId)
+          .map((i) => ({
+            name: i.name,
+            stateName: i.stateName,
+            stateLabel: i.townId === own.townId ? INVITATION_STATE_DE[i.state] : 'zugesagt',
+          })),
+        ownInvitation: this.invitation(own),
+        allowedAnswers: allowedInvitationActions(own.state, 'town', { workshopState: r.state, invitationsClosed: !!r.invitationsClosedAt }),
+      };
+    }
+    const group = invs.filter((i) => i.state === 'invited' || i.state === 'accepted');
+    const ruleTowns = await this.repo.ruleTowns(
+      group.map((i) => i.townId),
+      r.themeSlug,
+    );
+    const violations = checkWorkshopRules(ruleTowns).map((v) => ({
+      code: v.code,
+      towns: v.towns,
+      message: v.message,
+      messageDe: v.messageDe,
+    }));
+    const timeline = (await this.repo.timeline(id)).map((e) => ({
+      at: e.at,
+      action: e.action,
+      label: TIMELINE_LABEL[e.action] ?? e.action,
+      who: e.actorName,
+      townName: e.townName,
+      reason: e.reason,
+    }));
+    const allowedActions = allowedWorkshopActions(r.state, 'office');
+    return {
+      ...card,
+      invitations: invs.map((i) => this.invitation(i)),
+      violations,
+      allowedActions,
+      timeline,
+    };
+  }
+}

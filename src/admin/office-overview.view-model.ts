@@ -15,6 +15,7 @@ import {
   VISIBILITY_DE,
 } from './office-format.util';
 import { AuditFilter, OfficeRepository, TownFilter } from './office.repository';
+import { REPORT_FIRST_YEAR, reportCsv, reportCutoff, reportTables } from './report-figures.util';
 
 const FUNCTION_DE: Record<string, string> = { mayor: 'Bürgermeisterin / Bürgermeister', deputy: 'Stellvertretung', staff: 'Verwaltung' };
 const PROFILE_FIELD_DE: Record<string, string> = {
@@ -225,6 +226,31 @@ export class OfficeOverviewViewModel {
         r.stateChangedAt,
       ]),
     );
+  }
+
+  /** The year the "Berichtszahlen" are asked for: a whole number from 2019 to this year; default this year (Berlin). */
+  parseReportYear(raw: unknown, now = new Date()): number {
+    const thisYear = Number(now.toLocaleDateString('en-CA', { timeZone: 'Europe/Berlin' }).slice(0, 4));
+    const v = one(raw);
+    if (!v) return thisYear;
+    const year = /^\d{4}$/.test(v) ? Number(v) : NaN;
+    if (!(year >= REPORT_FIRST_YEAR && year <= thisYear))
+      throw bad('Unknown year', `Bitte wählen Sie ein Jahr von ${REPORT_FIRST_YEAR} bis ${thisYear}.`, 'jahr');
+    return year;
+  }
+
+  async reportFigures(year: number, now = new Date()) {
+    const cutoff = reportCutoff(year, now);
+    const tables = reportTables(await this.repo.reportFigures(year), cutoff);
+    const thisYear = Number(now.toLocaleDateString('en-CA', { timeZone: 'Europe/Berlin' }).slice(0, 4));
+    const years = [];
+    for (let y = thisYear; y >= REPORT_FIRST_YEAR; y--) years.push({ value: y, selected: y === year });
+    return { year, cutoff, tables, years };
+  }
+
+  async reportCsv(year: number, now = new Date()): Promise<string> {
+    const { cutoff, tables } = await this.reportFigures(year, now);
+    return reportCsv(year, cutoff, tables);
   }
 
   /** Null when there is no such town. */

@@ -70,6 +70,20 @@ export class OfficePagesController {
     return sendCsv(res, 'tandems', await this.vm.tandemsCsv());
   }
 
+  @Get('berichtszahlen')
+  async report(@Query('jahr') year: unknown, @Res() res: Response) {
+    const model = await this.vm.reportFigures(this.vm.parseReportYear(year));
+    return res.render('office-report', { title: `Berichtszahlen ${model.year}`, ...model });
+  }
+
+  @Get('berichtszahlen/export.csv')
+  async reportCsv(@Query('jahr') year: unknown, @Res() res: Response) {
+    const y = this.vm.parseReportYear(year);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="berichtszahlen-${y}.csv"`);
+    return res.send(await this.vm.reportCsv(y));
+  }
+
   @Get('protokoll')
   async audit(@Query() query: Record<string, unknown>, @Res() res: Response) {
     return res.render('office-audit', { title: 'Protokoll', ...(await this.vm.auditTrail(this.vm.parseAuditFilter(query))) });

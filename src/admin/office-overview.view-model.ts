@@ -1,6 +1,8 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DomainError, townNotFound } from '../common/domain-error';
 import { asText } from '../common/form.util';
+import type { SessionUser } from '../auth/session-user';
+import { MatchingViewModel } from '../matching/matching.view-model';
 import { STATE_DE, TANDEM_STATES, type TandemState } from '../tandems/tandem-transitions.util';
 import { ORIGIN_DE } from '../tandems/tandems.view-model';
 import {
@@ -37,7 +39,10 @@ const one = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
 /** Builds what the office's workspace pages (and the CSV exports) show; figures come from OfficeRepository only. */
 @Injectable()
 export class OfficeOverviewViewModel {
-  constructor(private readonly repo: OfficeRepository) {}
+  constructor(
+    private readonly repo: OfficeRepository,
+    private readonly matching: MatchingViewModel,
+  ) {}
 
   async overview() {
     const [todo, failed, towns, topics, tandems, perMonth] = await Promise.all([
@@ -254,11 +259,13 @@ export class OfficeOverviewViewModel {
   }
 
   /** Null when there is no such town. */
-  async town(id: string) {
+  async town(id: string, viewer: SessionUser) {
     const t = await this.repo.town(id);
     if (!t) return null;
     const visibility = t.visibility as Record<string, string>;
-    const audit = await this.repo.audit({ townId: id });
+    // The town's current suggestions through the same read path as its own page and the API, so the reasons are
+    // exactly the ones the town reads (built under the reason-visibility rule); the office sees all profile fields above.
+    const [audit, suggestions] = await Promise.all([this.repo.audit({ townId: id }), this.matching.townSuggestions(viewer, id)]);
     return {
       ...t,
       statusLabel: TOWN_STATUS_DE[t.status] ?? 'unbekannt',
@@ -273,6 +280,18 @@ export class OfficeOverviewViewModel {
       })),
       tandems: t.tandems.map((x: { state: TandemState }) => ({ ...x, stateLabel: STATE_DE[x.state] ?? 'unbekannt' })),
       audit: audit.map((a) => this.auditItem(a)),
+      suggestions: {
+        computedAt: suggestions.computedAt,
+        full: suggestions.full,
+        profileEmpty: suggestions.profileEmpty,
+        items: suggestions.suggestions.map((s) => ({
+          rank: s.rank,
+          partner: s.partner,
+          percent: Math.round(s.score * 100),
+          topicName: s.topic?.name ?? null,
+          reasons: s.reasons,
+        })),
+      },
     };
   }
 

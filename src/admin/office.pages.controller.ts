@@ -39,12 +39,13 @@ export class OfficePagesController {
   async town(
     @Param('id', ParseUUIDPipe) id: string,
     @Query('notiz') saved: string | undefined,
+    @CurrentUser() user: SessionUser,
     @Res() res: Response,
     errors: string[] = [],
     status = 200,
     draft = '',
   ) {
-    const town = await this.vm.town(id);
+    const town = await this.vm.town(id, user);
     if (!town) throw townNotFound();
     return res.status(status).render('office-town', { title: town.name, town, errors, draft, saved: saved === 'gespeichert' });
   }
@@ -61,7 +62,7 @@ export class OfficePagesController {
       return res.redirect(303, `/geschaeftsstelle/kommunen/${id}?notiz=gespeichert#notizen-h`);
     } catch (err) {
       if (!(err instanceof DomainError) || err.getStatus() !== 400) throw err;
-      return this.town(id, undefined, res, [err.messageDe], 400, typeof body.text === 'string' ? body.text : '');
+      return this.town(id, undefined, user, res, [err.messageDe], 400, typeof body.text === 'string' ? body.text : '');
     }
   }
 

@@ -8,6 +8,6 @@ import { MatchingViewModel } from './matching.view-model';
 @Module({
   controllers: [MatchingController, MatchingPagesController],
   providers: [MatchingService, MatchingRepository, MatchingViewModel],
-  exports: [MatchingService],
+  exports: [MatchingService, MatchingViewModel],
 })
 export class MatchingModule {}

@@ -44,11 +44,13 @@ function csvSections(text: string): Map<string, Map<string, number[]>> {
   return sections;
 }
 
-describe('Berichtszahlen: the year figures as a printable page and as CSV (real PostgreSQL, seeded demo data, two years)', () => {
+describe("office workspace: Berichtszahlen (page and CSV, two years) and a town's suggestions (real PostgreSQL, seeded demo data)", () => {
   let t: TestApp;
   let ds: DataSource;
   let office: Agent;
   let contact: Agent;
+  let seelow: Agent;
+  let seelowId: string;
   const thisYear = Number(new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/Berlin' }).slice(0, 4));
   const lastYear = thisYear - 1;
 
@@ -61,9 +63,9 @@ describe('Berichtszahlen: the year figures as a printable page and as CSV (real 
     await office.post('/api/auth/login').send({ email: DEMO_OFFICE_EMAIL, password: seed.logins[0].password }).expect(200);
     contact = (await registerConfirmAndLogin(t, BRUNSBUETTEL_AGS, 'bgm@brunsbuettel-bericht.test')).agent;
     // This year: Seelow asks its first suggestion, the partner accepts.
-    const seelow = request.agent(t.url);
-    const seelowId = (await seelow.post('/api/auth/login').send({ email: DEMO_MAYOR_EMAIL, password: seed.logins[1].password }).expect(200))
-      .body.townId;
+    seelow = request.agent(t.url);
+    seelowId = (await seelow.post('/api/auth/login').send({ email: DEMO_MAYOR_EMAIL, password: seed.logins[1].password }).expect(200)).body
+      .townId;
     const partner = (await seelow.get(`/api/towns/${seelowId}/suggestions`).expect(200)).body.suggestions[0].partner;
     const pc = await contactOf(t, ds, partner.id, 'bgm@partner-bericht.test', 'Petra Partner');
     const id = (await seelow.post('/api/tandems').send({ partnerTownId: partner.id, message: 'Gern.' }).expect(201)).body.id;
@@ -238,5 +240,25 @@ describe('Berichtszahlen: the year figures as a printable page and as CSV (real 
     expect(p.with_tandem).toBe(year === lastYear ? 4 : 2);
     // Printable: the print stylesheet hides the navigation and the year form.
     expect(html).toContain('<div class="no-print">');
+  });
+
+  it("the office's town page lists the town's current suggestions exactly as the town reads them, with Passung N von 100", async () => {
+    const own = (await seelow.get(`/api/towns/${seelowId}/suggestions`).expect(200)).body.suggestions as {
+      score: number;
+      reasons: string;
+      partner: { id: string; name: string };
+    }[];
+    expect(own.length).toBeGreaterThan(2);
+    const html = (await office.get(`/geschaeftsstelle/kommunen/${seelowId}`).expect(200)).text;
+    const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
+    const items = [...html.matchAll(/<li data-partner="([^"]+)">(.*?)<\/li>/gs)];
+    expect(items.map((m) => m[1])).toEqual(own.map((s) => s.partner.id));
+    for (const [i, s] of own.entries()) {
+      expect(items[i][2]).toContain(`>${esc(s.partner.name)}</a>`);
+      expect(items[i][2]).toContain(`<strong>Passung ${Math.round(s.score * 100)} von 100</strong>`);
+      expect(items[i][2]).toContain(`<span class="reasons">${esc(s.reasons)}</span>`);
+    }
+    // No raw scores or codes: only the German line.
+    expect(html).not.toMatch(/Passung 0\.\d|>\s*0\.\d+\s*</);
   });
 });

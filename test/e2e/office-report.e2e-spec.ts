@@ -5,6 +5,8 @@ import { withCommands } from '../../src/commands/run-command';
 import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, DemoSeedService } from '../../src/database/seeds/demo-seed.service';
 import { registerConfirmAndLogin } from '../factories/accounts.factory';
 import { computeMatching, contactOf } from '../factories/tandems.factory';
+import { MatchingService } from '../../src/matching/matching.service';
+import { MatchingRunner } from '../../src/matching/runs/matching-runner.service';
 import { bootApp, TestApp } from '../utils/boot-app';
 
 type Agent = ReturnType<typeof request.agent>;
@@ -260,5 +262,49 @@ describe("office workspace: Berichtszahlen (page and CSV, two years) and a town'
     }
     // No raw scores or codes: only the German line.
     expect(html).not.toMatch(/Passung 0\.\d|>\s*0\.\d+\s*</);
+  });
+
+  it('the office matching page speaks German: run triggers in words, themes by name, weights in percent, "Passung N von 100", seeds and ids only under Details', async () => {
+    const matching = t.worker.get(MatchingService);
+    const runner = t.worker.get(MatchingRunner);
+    const runs: [Parameters<MatchingService['startRunRow']>[0], string, Record<string, unknown>][] = [
+      ['tandem_round', 'startup', {}],
+      ['suggestions', 'profile', {}],
+      ['suggestions', 'verified', {}],
+      ['workshops', 'office', { theme: 'leerstand', params: { minSize: 4, maxSize: 6 } }],
+    ];
+    for (const [kind, trigger, opts] of runs) await runner.execute(await matching.startRunRow(kind, trigger, opts));
+    const html = (await office.get('/geschaeftsstelle/matching?thema=leerstand').expect(200)).text;
+    const ids: { id: string; seed: number }[] = await ds.query(`SELECT id, seed FROM matching_run`);
+    // Outside the <details> elements: no codes, seeds, run ids or raw weights and scores.
+    const visible = html.replace(/<details>[\s\S]*?<\/details>/g, '');
+    for (const code of ['profile', 'startup', 'verified', 'leerstand', 'tandem_round'])
+      expect(visible).not.toMatch(new RegExp(`>[^<]*\\b${code}\\b[^<]*<`));
+    expect(visible).not.toContain('Startwert');
+    expect(visible).not.toContain('Punkte');
+    expect(visible.replace(/<[^>]+>/g, ' ').match(/.{0,60}\b0[.,]\d+\b.{0,20}/)?.[0] ?? null).toBeNull(); // text only, not attributes like step="0.1"
+    for (const r of ids) expect(visible).not.toContain(r.id);
+    // … but they are there for whoever opens "Details".
+    expect(html).toMatch(
+      /<details><summary>Details<\/summary><span class="hint">Startwert \d+ · Berechnung [0-9a-f-]{36}<\/span><\/details>/,
+    );
+    // Triggers and themes in words, in the list of runs.
+    expect(html).toContain('<td data-label="Anlass">beim Start des Dienstes</td>');
+    expect(html).toContain('<td data-label="Anlass">nach einer Profiländerung</td>');
+    expect(html).toContain('<td data-label="Anlass">nach einer bestätigten Registrierung</td>');
+    expect(html).toContain('<td data-label="Anlass">von der Geschäftsstelle gestartet</td>');
+    expect(html).toContain('<td data-label="Art">Transferwerkstatt: Leerstand</td>');
+    // Weights as percentages of the stored weights.
+    const weights = (await office.get('/api/matching/weights').expect(200)).body;
+    expect(weights.complement).toBe(0.35);
+    expect(html).toMatch(
+      /<label for="w-complement">Herausforderung trifft Erfahrung \(in %\)<\/label>\s*<input id="w-complement" name="complement" type="number" min="0" max="100" step="0.1" value="35" required>/,
+    );
+    // Scores as "Passung N von 100", equal to the stored pair scores.
+    const [best] = await ds.query(
+      `SELECT p.score FROM tandem_round_pair p JOIN matching_run r ON r.id = p.run_id WHERE r.is_current ORDER BY p.score DESC, p.town_a, p.town_b LIMIT 1`,
+    );
+    expect(html).toContain(`<td data-label="Passung">Passung ${Math.round(best.score * 100)} von 100</td>`);
+    expect(html).toMatch(/Gruppe 1 <span class="muted">\(im Durchschnitt Passung \d{1,3} von 100\)<\/span>/);
   });
 });

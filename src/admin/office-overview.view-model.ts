@@ -3,6 +3,7 @@ import { DomainError, townNotFound } from '../common/domain-error';
 import { asText } from '../common/form.util';
 import type { SessionUser } from '../auth/session-user';
 import { MatchingViewModel } from '../matching/matching.view-model';
+import { renderGermanyMap } from '../maps/germany-map.util';
 import { STATE_DE, TANDEM_STATES, type TandemState } from '../tandems/tandem-transitions.util';
 import { ORIGIN_DE } from '../tandems/tandems.view-model';
 import {
@@ -45,13 +46,14 @@ export class OfficeOverviewViewModel {
   ) {}
 
   async overview() {
-    const [todo, failed, towns, topics, tandems, perMonth] = await Promise.all([
+    const [todo, failed, towns, topics, tandems, perMonth, points] = await Promise.all([
       this.repo.todoCounts(),
       this.repo.failedMails(),
       this.repo.verifiedTownsByState(),
       this.repo.topicDemandSupply(),
       this.repo.tandemsByState(),
       this.repo.tandemsPerMonth(),
+      this.repo.verifiedTownPoints(),
     ]);
     const months = perMonth.map((r) => ({ ...r, label: monthLabel(r.month) }));
 
@@ -77,6 +79,19 @@ export class OfficeOverviewViewModel {
         total: towns.length,
         sizeClasses: SIZE_CLASSES.map((c, i) => ({ key: c.key, label: c.label, short: c.short, total: sizeTotals[i] })),
         states: stateRows,
+        map: renderGermanyMap({
+          title: 'Karte: bestätigte Kommunen in Deutschland',
+          description: `${points.length} bestätigte Kommunen, farbig nach Größenklasse. Die Zahlen je Größenklasse stehen in der Tabelle neben der Karte.`,
+          points: points.map((p) => ({
+            latitude: p.latitude,
+            longitude: p.longitude,
+            label: p.name,
+            groupKey: sizeClassOf(p.population).key,
+          })),
+          groups: SIZE_CLASSES.map((c) => ({ key: c.key, label: c.label })),
+          labelAll: false,
+          idPrefix: 'office-map',
+        }),
         chart: barChartSvg(
           'Bestätigte Kommunen je Bundesland',
           [{ name: 'Kommunen', color: '#1f5f8b' }],

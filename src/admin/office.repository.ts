@@ -81,6 +81,14 @@ export class OfficeRepository {
     );
   }
 
+  /** Verified towns with coordinates, for the map. */
+  verifiedTownPoints(): Promise<{ name: string; latitude: number; longitude: number; population: number }[]> {
+    return this.ds.query(
+      `SELECT m.name, m.latitude::float AS latitude, m.longitude::float AS longitude, m.population FROM town t JOIN municipality m ON m.ags = t.ags
+       WHERE t.status = 'verified' AND m.latitude IS NOT NULL AND m.longitude IS NOT NULL ORDER BY m.name`,
+    );
+  }
+
   /** Per topic: how many verified towns name it as a challenge, and how many as an experience. */
   topicDemandSupply(): Promise<{ slug: string; name: string; challenge: number; experience: number }[]> {
     return this.ds.query(

@@ -82,5 +82,5 @@ describe('office tables at 390 px: cards instead of columns pushed off screen (h
     await expect(page.locator('header.site-header').isVisible()).resolves.toBe(false);
     await expect(page.locator('.no-print').isVisible()).resolves.toBe(false);
     await expect(page.getByRole('heading', { level: 1 }).isVisible()).resolves.toBe(true);
-  });
+  }, 240_000);
 });

@@ -307,4 +307,19 @@ describe("office workspace: Berichtszahlen (page and CSV, two years) and a town'
     expect(html).toContain(`<td data-label="Passung">Passung ${Math.round(best.score * 100)} von 100</td>`);
     expect(html).toMatch(/Gruppe 1 <span class="muted">\(im Durchschnitt Passung \d{1,3} von 100\)<\/span>/);
   });
+
+  it('the start page shows the member towns on a map of Germany, with a table of the size classes beside it', async () => {
+    const html = (await office.get('/geschaeftsstelle').expect(200)).text;
+    expect(html).toMatch(/<figure class="map-figure"><svg[^>]*role="img"/);
+    expect(html).toContain('Karte: bestätigte Kommunen in Deutschland');
+    const sizes: { key: string; n: number }[] = await ds.query(
+      `SELECT CASE WHEN m.population < 5000 THEN 'unter-5000' WHEN m.population < 10000 THEN 'kleine-kleinstadt'
+         WHEN m.population < 20000 THEN 'groessere-kleinstadt' ELSE 'ab-20000' END AS key, count(*)::int AS n
+       FROM town t JOIN municipality m USING (ags) WHERE t.status = 'verified' GROUP BY 1`,
+    );
+    for (const key of ['unter-5000', 'kleine-kleinstadt', 'groessere-kleinstadt', 'ab-20000']) {
+      const row = new RegExp(`<tr data-size="${key}"><th scope="row">[^<]+</th><td data-label="Kommunen">([\\d.]+)</td>`).exec(html);
+      expect({ key, n: row ? num(row[1]) : null }).toEqual({ key, n: sizes.find((s) => s.key === key)?.n ?? 0 });
+    }
+  });
 });

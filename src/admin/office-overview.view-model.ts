@@ -1,6 +1,9 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DomainError, townNotFound } from '../common/domain-error';
 import { asText } from '../common/form.util';
+import type { SessionUser } from '../auth/session-user';
+import { MatchingViewModel } from '../matching/matching.view-model';
+import { renderGermanyMap } from '../maps/germany-map.util';
 import { STATE_DE, TANDEM_STATES, type TandemState } from '../tandems/tandem-transitions.util';
 import { ORIGIN_DE } from '../tandems/tandems.view-model';
 import {
@@ -15,6 +18,7 @@ import {
   VISIBILITY_DE,
 } from './office-format.util';
 import { AuditFilter, OfficeRepository, TownFilter } from './office.repository';
+import { REPORT_FIRST_YEAR, reportCsv, reportCutoff, reportTables } from './report-figures.util';
 
 const FUNCTION_DE: Record<string, string> = { mayor: 'Bürgermeisterin / Bürgermeister', deputy: 'Stellvertretung', staff: 'Verwaltung' };
 const PROFILE_FIELD_DE: Record<string, string> = {
@@ -36,16 +40,20 @@ const one = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
 /** Builds what the office's workspace pages (and the CSV exports) show; figures come from OfficeRepository only. */
 @Injectable()
 export class OfficeOverviewViewModel {
-  constructor(private readonly repo: OfficeRepository) {}
+  constructor(
+    private readonly repo: OfficeRepository,
+    private readonly matching: MatchingViewModel,
+  ) {}
 
   async overview() {
-    const [todo, failed, towns, topics, tandems, perMonth] = await Promise.all([
+    const [todo, failed, towns, topics, tandems, perMonth, points] = await Promise.all([
       this.repo.todoCounts(),
       this.repo.failedMails(),
       this.repo.verifiedTownsByState(),
       this.repo.topicDemandSupply(),
       this.repo.tandemsByState(),
       this.repo.tandemsPerMonth(),
+      this.repo.verifiedTownPoints(),
     ]);
     const months = perMonth.map((r) => ({ ...r, label: monthLabel(r.month) }));
 
@@ -71,6 +79,19 @@ export class OfficeOverviewViewModel {
         total: towns.length,
         sizeClasses: SIZE_CLASSES.map((c, i) => ({ key: c.key, label: c.label, short: c.short, total: sizeTotals[i] })),
         states: stateRows,
+        map: renderGermanyMap({
+          title: 'Karte: bestätigte Kommunen in Deutschland',
+          description: `${points.length} bestätigte Kommunen, farbig nach Größenklasse. Die Zahlen je Größenklasse stehen in der Tabelle neben der Karte.`,
+          points: points.map((p) => ({
+            latitude: p.latitude,
+            longitude: p.longitude,
+            label: p.name,
+            groupKey: sizeClassOf(p.population).key,
+          })),
+          groups: SIZE_CLASSES.map((c) => ({ key: c.key, label: c.label })),
+          labelAll: false,
+          idPrefix: 'office-map',
+        }),
         chart: barChartSvg(
           'Bestätigte Kommunen je Bundesland',
           [{ name: 'Kommunen', color: '#1f5f8b' }],
@@ -227,12 +248,39 @@ export class OfficeOverviewViewModel {
     );
   }
 
+  /** The year the "Berichtszahlen" are asked for: a whole number from 2019 to this year; default this year (Berlin). */
+  parseReportYear(raw: unknown, now = new Date()): number {
+    const thisYear = Number(now.toLocaleDateString('en-CA', { timeZone: 'Europe/Berlin' }).slice(0, 4));
+    const v = one(raw);
+    if (!v) return thisYear;
+    const year = /^\d{4}$/.test(v) ? Number(v) : NaN;
+    if (!(year >= REPORT_FIRST_YEAR && year <= thisYear))
+      throw bad('Unknown year', `Bitte wählen Sie ein Jahr von ${REPORT_FIRST_YEAR} bis ${thisYear}.`, 'jahr');
+    return year;
+  }
+
+  async reportFigures(year: number, now = new Date()) {
+    const cutoff = reportCutoff(year, now);
+    const tables = reportTables(await this.repo.reportFigures(year), cutoff);
+    const thisYear = Number(now.toLocaleDateString('en-CA', { timeZone: 'Europe/Berlin' }).slice(0, 4));
+    const years = [];
+    for (let y = thisYear; y >= REPORT_FIRST_YEAR; y--) years.push({ value: y, selected: y === year });
+    return { year, cutoff, tables, years };
+  }
+
+  async reportCsv(year: number, now = new Date()): Promise<string> {
+    const { cutoff, tables } = await this.reportFigures(year, now);
+    return reportCsv(year, cutoff, tables);
+  }
+
   /** Null when there is no such town. */
-  async town(id: string) {
+  async town(id: string, viewer: SessionUser) {
     const t = await this.repo.town(id);
     if (!t) return null;
     const visibility = t.visibility as Record<string, string>;
-    const audit = await this.repo.audit({ townId: id });
+    // The town's current suggestions through the same read path as its own page and the API, so the reasons are
+    // exactly the ones the town reads (built under the reason-visibility rule); the office sees all profile fields above.
+    const [audit, suggestions] = await Promise.all([this.repo.audit({ townId: id }), this.matching.townSuggestions(viewer, id)]);
     return {
       ...t,
       statusLabel: TOWN_STATUS_DE[t.status] ?? 'unbekannt',
@@ -247,6 +295,18 @@ export class OfficeOverviewViewModel {
       })),
       tandems: t.tandems.map((x: { state: TandemState }) => ({ ...x, stateLabel: STATE_DE[x.state] ?? 'unbekannt' })),
       audit: audit.map((a) => this.auditItem(a)),
+      suggestions: {
+        computedAt: suggestions.computedAt,
+        full: suggestions.full,
+        profileEmpty: suggestions.profileEmpty,
+        items: suggestions.suggestions.map((s) => ({
+          rank: s.rank,
+          partner: s.partner,
+          percent: Math.round(s.score * 100),
+          topicName: s.topic?.name ?? null,
+          reasons: s.reasons,
+        })),
+      },
     };
   }
 

@@ -39,12 +39,13 @@ export class OfficePagesController {
   async town(
     @Param('id', ParseUUIDPipe) id: string,
     @Query('notiz') saved: string | undefined,
+    @CurrentUser() user: SessionUser,
     @Res() res: Response,
     errors: string[] = [],
     status = 200,
     draft = '',
   ) {
-    const town = await this.vm.town(id);
+    const town = await this.vm.town(id, user);
     if (!town) throw townNotFound();
     return res.status(status).render('office-town', { title: town.name, town, errors, draft, saved: saved === 'gespeichert' });
   }
@@ -61,13 +62,27 @@ export class OfficePagesController {
       return res.redirect(303, `/geschaeftsstelle/kommunen/${id}?notiz=gespeichert#notizen-h`);
     } catch (err) {
       if (!(err instanceof DomainError) || err.getStatus() !== 400) throw err;
-      return this.town(id, undefined, res, [err.messageDe], 400, typeof body.text === 'string' ? body.text : '');
+      return this.town(id, undefined, user, res, [err.messageDe], 400, typeof body.text === 'string' ? body.text : '');
     }
   }
 
   @Get('tandems/export.csv')
   async tandemsCsv(@Res() res: Response) {
     return sendCsv(res, 'tandems', await this.vm.tandemsCsv());
+  }
+
+  @Get('berichtszahlen')
+  async report(@Query('jahr') year: unknown, @Res() res: Response) {
+    const model = await this.vm.reportFigures(this.vm.parseReportYear(year));
+    return res.render('office-report', { title: `Berichtszahlen ${model.year}`, ...model });
+  }
+
+  @Get('berichtszahlen/export.csv')
+  async reportCsv(@Query('jahr') year: unknown, @Res() res: Response) {
+    const y = this.vm.parseReportYear(year);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="berichtszahlen-${y}.csv"`);
+    return res.send(await this.vm.reportCsv(y));
   }
 
   @Get('protokoll')

@@ -37,6 +37,19 @@ export interface AuditFilter {
   to?: string; // YYYY-MM-DD, inclusive
 }
 
+/** Raw figures of one calendar year (Europe/Berlin) for the "Berichtszahlen"; shaped into tables by report-figures.util. */
+export interface ReportFigures {
+  year: number;
+  /** Towns in the network at the end of the year (verified today, decided before the year ended). */
+  networkTowns: { stateCode: string; stateName: string; population: number; newInYear: boolean }[];
+  registrations: { received: number; verified: number; rejected: number; pending: number };
+  topics: { slug: string; name: string; challenge: number; experience: number; tandems: number }[];
+  /** Tandems and requests begun in the year. */
+  tandems: { state: string; origin: string; crossState: boolean }[];
+  concludedInYear: number;
+  participation: { townsWithTandem: number; profilesUpdated: number; contacts: number; optedOut: number };
+}
+
 /** SQL for the office's overview, lists, town pages, audit trail and exports. Read-only. */
 @Injectable()
 export class OfficeRepository {
@@ -65,6 +78,14 @@ export class OfficeRepository {
     return this.ds.query(
       `SELECT m.state_code AS "stateCode", m.state_name AS "stateName", m.population FROM town t JOIN municipality m ON m.ags = t.ags
        WHERE t.status = 'verified' ORDER BY m.state_code`,
+    );
+  }
+
+  /** Verified towns with coordinates, for the map. */
+  verifiedTownPoints(): Promise<{ name: string; latitude: number; longitude: number; population: number }[]> {
+    return this.ds.query(
+      `SELECT m.name, m.latitude::float AS latitude, m.longitude::float AS longitude, m.population FROM town t JOIN municipality m ON m.ags = t.ags
+       WHERE t.status = 'verified' AND m.latitude IS NOT NULL AND m.longitude IS NOT NULL ORDER BY m.name`,
     );
   }
 
@@ -280,5 +301,56 @@ export class OfficeRepository {
        JOIN town tb ON tb.id = t.town_b JOIN municipality mb ON mb.ags = tb.ags LEFT JOIN topic tp ON tp.slug = t.topic_slug
        ORDER BY t.created_at, t.id`,
     );
+  }
+  /**
+   * The year's figures for the report. "In the network" = verified today and verified (decided) before the year's end;
+   * a town rejected or deleted later no longer counts. Profiles are today's (the service keeps no profile history).
+   */
+  async reportFigures(year: number): Promise<ReportFigures> {
+    const b = `make_timestamptz($1::int, 1, 1, 0, 0, 0, 'Europe/Berlin')`;
+    const e = `make_timestamptz($1::int + 1, 1, 1, 0, 0, 0, 'Europe/Berlin')`;
+    const inYear = (col: string) => `(${col} >= ${b} AND ${col} < ${e})`;
+    const net = `(SELECT id FROM town WHERE status = 'verified' AND coalesce(decided_at, created_at) < ${e})`;
+    const [networkTowns, [registrations], topics, tandems, [concluded], [participation]] = await Promise.all([
+      this.ds.query(
+        `SELECT m.state_code AS "stateCode", m.state_name AS "stateName", m.population, ${inYear('coalesce(t.decided_at, t.created_at)')} AS "newInYear"
+         FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.id IN ${net} ORDER BY m.state_code`,
+        [year],
+      ),
+      this.ds.query(
+        `SELECT count(*) FILTER (WHERE ${inYear('created_at')})::int AS received,
+           count(*) FILTER (WHERE status = 'verified' AND ${inYear('decided_at')})::int AS verified,
+           count(*) FILTER (WHERE status = 'rejected' AND ${inYear('decided_at')})::int AS rejected,
+           count(*) FILTER (WHERE status = 'pending' AND ${inYear('created_at')})::int AS pending
+         FROM town`,
+        [year],
+      ),
+      this.ds.query(
+        `SELECT tp.slug, tp.name,
+           (SELECT count(DISTINCT c.town_id)::int FROM town_challenge c WHERE c.topic_slug = tp.slug AND c.town_id IN ${net}) AS challenge,
+           (SELECT count(DISTINCT x.town_id)::int FROM town_experience x WHERE x.topic_slug = tp.slug AND x.town_id IN ${net}) AS experience,
+           (SELECT count(*)::int FROM tandem td WHERE td.topic_slug = tp.slug AND ${inYear('td.created_at')}) AS tandems
+         FROM topic tp ORDER BY tp.sort_order, tp.name`,
+        [year],
+      ),
+      this.ds.query(
+        `SELECT td.state, td.origin, (ma.state_code <> mb.state_code) AS "crossState"
+         FROM tandem td JOIN town ta ON ta.id = td.town_a JOIN municipality ma ON ma.ags = ta.ags
+         JOIN town tb ON tb.id = td.town_b JOIN municipality mb ON mb.ags = tb.ags
+         WHERE ${inYear('td.created_at')}`,
+        [year],
+      ),
+      this.ds.query(`SELECT count(*)::int AS n FROM tandem WHERE state = 'concluded' AND ${inYear('state_changed_at')}`, [year]),
+      this.ds.query(
+        `SELECT
+           (SELECT count(*)::int FROM town t WHERE t.id IN ${net} AND EXISTS (SELECT 1 FROM tandem td
+              WHERE (td.town_a = t.id OR td.town_b = t.id) AND ${inYear('td.created_at')})) AS "townsWithTandem",
+           (SELECT count(*)::int FROM town t WHERE t.id IN ${net} AND ${inYear('t.profile_updated_at')}) AS "profilesUpdated",
+           (SELECT count(*)::int FROM user_account u WHERE u.town_id IN ${net} AND u.deleted_at IS NULL AND u.email_confirmed_at < ${e}) AS contacts,
+           (SELECT count(*)::int FROM town t WHERE t.id IN ${net} AND t.opted_out) AS "optedOut"`,
+        [year],
+      ),
+    ]);
+    return { year, networkTowns, registrations, topics, tandems, concludedInYear: concluded.n, participation };
   }
 }

@@ -10,6 +10,6 @@ import { MatchingViewModel } from './matching.view-model';
   imports: [TownReadModule],
   controllers: [MatchingController, MatchingPagesController],
   providers: [MatchingService, MatchingRepository, MatchingViewModel],
-  exports: [MatchingService],
+  exports: [MatchingService, MatchingViewModel],
 })
 export class MatchingModule {}

@@ -9,7 +9,7 @@ import { MatchingService } from './matching.service';
 import { MatchingViewModel, WEIGHT_KEYS } from './matching.view-model';
 
 const WEIGHTS_INVALID_DE =
-  'Bitte geben Sie für jedes Gewicht eine Zahl zwischen 0 und 1 an (mindestens eines größer als 0) und eine Entfernung zwischen 10 und 1.000 km.';
+  'Bitte geben Sie für jedes Gewicht einen Anteil zwischen 0 und 100 Prozent an (mindestens eines größer als 0) und eine Entfernung zwischen 10 und 1.000 km.';
 
 type FormBody = Record<string, string | undefined>;
 
@@ -62,12 +62,15 @@ export class MatchingPagesController {
     }
   }
 
-  /** The scoring weights as a form: each 0..1, checked by the same validation as the API. */
+  /** The scoring weights as a form in percent (0..100), stored as 0..1 and checked by the same validation as the API. */
   @Post('geschaeftsstelle/matching/gewichte')
   @Roles('office', 'admin')
   async saveWeights(@Body() body: FormBody, @CurrentUser() user: SessionUser, @Res() res: Response) {
     const patch: Record<string, unknown> = Object.fromEntries(
-      WEIGHT_KEYS.map((key) => [key, body[key] === undefined || body[key] === '' ? NaN : Number(String(body[key]).replace(',', '.'))]),
+      WEIGHT_KEYS.map((key) => [
+        key,
+        body[key] === undefined || body[key] === '' ? NaN : Number(String(body[key]).replace(',', '.').replace(/\s*%$/, '')) / 100,
+      ]),
     );
     patch.distancePreference = body.distancePreference === 'near' ? 'near' : 'none';
     patch.nearKm = Number(body.nearKm);

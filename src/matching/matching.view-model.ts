@@ -30,7 +30,7 @@ export interface TownSuggestionsView {
   suggestions: SuggestionView[];
 }
 
-export type RoundPairView = RoundPairRow & { reasons: string; topicName: string | null };
+export type RoundPairView = RoundPairRow & { reasons: string; topicName: string | null; passung: string };
 export type RunView = Omit<RunRow, 'params'> & { pairs?: RoundPairView[]; groups?: WorkshopGroupRow[] };
 
 /** Rows of the round shown per page of the office page (the API has the whole round). */
@@ -53,6 +53,24 @@ const WEIGHT_FIELDS: Array<[ComponentKey, string]> = [
   ['distance', 'Nähe (nur bei Vorliebe „nah“)'],
 ];
 export const WEIGHT_KEYS = WEIGHT_FIELDS.map(([key]) => key);
+
+/** What started a run, in words (never the stored code). */
+const TRIGGER_DE: Record<string, string> = {
+  office: 'von der Geschäftsstelle gestartet',
+  startup: 'beim Start des Dienstes',
+  nightly: 'nächtliche Neuberechnung',
+  profile: 'nach einer Profiländerung',
+  verified: 'nach einer bestätigten Registrierung',
+  tandem: 'nach einer Änderung an einem Tandem',
+  paused: 'eine Kommune wünscht keine Vorschläge mehr',
+  resumed: 'eine Kommune wünscht wieder Vorschläge',
+  debounced: 'nach Änderungen im Netzwerk',
+};
+export const triggerLabel = (trigger: string) => TRIGGER_DE[trigger] ?? 'automatisch';
+/** A score in [0, 1] as the pages show it: "Passung 66 von 100". */
+export const passung = (score: number) => `Passung ${Math.round(Math.max(0, Math.min(1, score)) * 100)} von 100`;
+/** A stored weight (0..1) as the percentage the form shows, one decimal at most. */
+const percentOf = (w: unknown) => Math.round(Number(w) * 1000) / 10;
 
 const PALETTE = ['#1f5f8b', '#a4262c', '#1e7b34', '#8a4b08', '#6b2c91', '#00636b', '#7a5c00', '#3d3d3d'];
 // Germany's bounding box → a 300×400 SVG (plain equirectangular; enough to see the spread across states).
@@ -143,7 +161,7 @@ export class MatchingViewModel {
     const page = Math.max(1, Math.floor(q.page ?? 1));
     return {
       title: 'Tandemrunde und Transferwerkstätten',
-      weights: WEIGHT_FIELDS.map(([key, label]) => ({ key, label, value: weights[key] })),
+      weights: WEIGHT_FIELDS.map(([key, label]) => ({ key, label, percent: percentOf(weights[key]) })),
       nearPreferred: weights.distancePreference === 'near',
       nearKm: weights.nearKm,
       requireTopicalBasis: weights.requireTopicalBasis !== false,
@@ -153,7 +171,15 @@ export class MatchingViewModel {
         .sort((a, b) => a.name.localeCompare(b.name, 'de')),
       round: round ? await this.roundSection(round, page, chosenTheme, names) : null,
       workshop: ws ? await this.workshopSection(ws, names) : null,
-      runs,
+      runs: runs.map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        status: r.status,
+        startedAt: r.startedAt,
+        seed: r.seed,
+        triggerLabel: triggerLabel(r.trigger),
+        themeName: r.theme ? (names[r.theme] ?? 'Thema nicht mehr vorhanden') : null,
+      })),
       started: q.started ?? false,
       errors: q.errors ?? [],
     };
@@ -171,6 +197,7 @@ export class MatchingViewModel {
     return {
       ...runBase(run),
       pairs,
+      averagePassung: summary.pairs ? passung((summary.totalScore ?? 0) / summary.pairs) : null,
       unmatched: unmatched.slice(0, PAGE_LIST_LIMIT),
       unmatchedMore: Math.max(0, unmatched.length - PAGE_LIST_LIMIT),
       paging:
@@ -191,6 +218,8 @@ export class MatchingViewModel {
     const summary = run.summary as WorkshopsSummary;
     const groups = (await this.repo.workshopGroups(run.id, PAGE_LIST_LIMIT)).map((g, gi) => ({
       ...g,
+      // The group's score sums its pair scores; the page shows the mean pair's fit.
+      passung: g.towns.length > 1 ? passung(g.score / ((g.towns.length * (g.towns.length - 1)) / 2)) : null,
       colour: PALETTE[gi % PALETTE.length],
       points: g.towns
         .filter((t) => t.latitude != null && t.longitude != null)
@@ -229,4 +258,9 @@ const pageHref = (page: number, theme: string | undefined) =>
 
 // The round is read by the Geschäftsstelle: third-person reasons.
 const withReasons = (pairs: RoundPairRow[], names: Record<string, string>): RoundPairView[] =>
-  pairs.map((p) => ({ ...p, topicName: p.topic ? (names[p.topic] ?? p.topic) : null, reasons: reasonLine(p.components, 'office') }));
+  pairs.map((p) => ({
+    ...p,
+    topicName: p.topic ? (names[p.topic] ?? null) : null,
+    reasons: reasonLine(p.components, 'office'),
+    passung: passung(p.score),
+  }));

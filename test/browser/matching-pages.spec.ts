@@ -71,15 +71,15 @@ describe('matching pages in headless Chromium, with axe', () => {
     await expect(page.getByRole('heading', { name: /Transferwerkstätten: Leerstand/ }).isVisible()).resolves.toBe(true);
     await check(page, '21-office-matching');
 
-    await page.getByLabel('Anderes Bundesland').fill('2');
-    // The browser already refuses 2 (max=1); switch that off to check the server's own validation.
+    await page.getByLabel('Anderes Bundesland').fill('200');
+    // The browser already refuses 200 (max=100); switch that off to check the server's own validation.
     await page.evaluate(() => document.querySelector<HTMLFormElement>('form.weights')!.setAttribute('novalidate', ''));
     await page.getByRole('button', { name: 'Gewichte speichern' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain(
-      'Bitte geben Sie für jedes Gewicht eine Zahl zwischen 0 und 1 an',
+      'Bitte geben Sie für jedes Gewicht einen Anteil zwischen 0 und 100 Prozent an',
     );
     expect((await ds.query(`SELECT count(*)::int AS n FROM matching_settings`))[0].n).toBe(0);
-    await page.getByLabel('Anderes Bundesland').fill('0.3');
+    await page.getByLabel('Anderes Bundesland').fill('30');
     await page.getByRole('button', { name: 'Gewichte speichern' }).click();
     await expect(page.getByRole('status').first().textContent()).resolves.toContain('Die Gewichte wurden gespeichert');
     expect((await ds.query(`SELECT weights FROM matching_settings`))[0].weights).toMatchObject({ otherState: 0.3, complement: 0.35 });

@@ -169,7 +169,7 @@ describe('the office workspace: overview figures, towns, audit trail, CSV export
       expect({ month: r[1], n: Number(r[3]) }).toEqual({ month: r[1], n: months.find((m) => m.month === r[1])?.n ?? 0 });
     expect(monthRows.reduce((s, r) => s + Number(r[3]), 0)).toBe(2);
     // Charts: accessible SVG with a title, next to their tables; no raw state codes as text.
-    expect(html.match(/<svg [^>]*role="img" aria-labelledby=/g)).toHaveLength(4);
+    expect(html.match(/<svg [^>]*role="img" aria-labelledby=/g)).toHaveLength(5); // four charts and the map
     expect(html).toContain('<title id="chart-best-tigte-kommunen-je-bundesland-t">Bestätigte Kommunen je Bundesland</title>');
     expect(html).not.toMatch(/>\s*(accepted|requested|verified|pending)\s*</);
   });

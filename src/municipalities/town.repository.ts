@@ -91,12 +91,15 @@ export class TownRepository {
     return rows[0].id;
   }
 
-  findById(id: string, manager: EntityManager = this.ds.manager): Promise<Town | null> {
-    return manager.getRepository(Town).findOne({
+  // find (not findOne): findOne with joined relations adds LIMIT 1, which makes TypeORM run a second
+  // "SELECT DISTINCT id … LIMIT 1" query first; the id is the primary key, so one joined query suffices.
+  async findById(id: string, manager: EntityManager = this.ds.manager): Promise<Town | null> {
+    const [town] = await manager.getRepository(Town).find({
       where: { id },
       relations: { topics: true, challenges: true, experiences: true },
       order: { topics: { sortOrder: 'ASC' } },
     });
+    return town ?? null;
   }
 
   async statusOf(id: string): Promise<TownStatus | null> {

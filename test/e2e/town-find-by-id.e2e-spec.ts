@@ -27,7 +27,7 @@ describe('TownRepository.findById: one query', () => {
     try {
       const town = await t.app.get(TownRepository).findById(id, runner.manager);
       expect(town?.id).toBe(id);
-      expect(town!.topics!.length).toBeGreaterThan(0);
+      expect(town!.topics.length).toBeGreaterThan(0);
       expect(town!.challenges).toHaveLength(1);
       expect(town!.experiences).toHaveLength(1);
       expect(queries.filter((q) => /^\s*SELECT/i.test(q))).toHaveLength(1);

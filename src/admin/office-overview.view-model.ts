@@ -1,4 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
+import { compareGerman } from '../common/collation.util';
 import { DomainError, townNotFound } from '../common/domain-error';
 import { asText } from '../common/form.util';
 import type { SessionUser } from '../auth/session-user';
@@ -69,7 +70,7 @@ export class OfficeOverviewViewModel {
 
     const namedTopics = topics
       .filter((t) => t.challenge + t.experience > 0)
-      .sort((a, b) => b.challenge + b.experience - (a.challenge + a.experience) || a.name.localeCompare(b.name, 'de'));
+      .sort((a, b) => b.challenge + b.experience - (a.challenge + a.experience) || compareGerman(a.name, b.name));
     const tandemCounts = new Map(tandems.map((r) => [r.state, r.n]));
     const tandemRows = TANDEM_STATES.map((s) => ({ state: s, label: STATE_DE[s], n: tandemCounts.get(s) ?? 0 }));
 

@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { pageOf, pager, type Page } from '../common/paging.util';
 import { TownRepository, type PendingContact } from '../municipalities/town.repository';
+
+/** Towns per page on the office registrations page (each with all its applications side by side). */
+export const REGISTRATION_TOWNS_PER_PAGE = 20;
+/** Applications per page in the API unless `limit` says otherwise. */
+export const REGISTRATIONS_API_PAGE_SIZE = 50;
+export const REGISTRATIONS_API_MAX_LIMIT = 200;
 
 /** One pending application as the API returns it and the office page shows it. */
 export interface RegistrationItem {
@@ -27,9 +34,13 @@ export interface RegistrationGroup {
   competing: boolean;
 }
 
+/** One page of applications in the API, oldest first, shaped like the office tandem list. */
+export type RegistrationsApiPage = Page & { items: RegistrationItem[] };
+
 export interface RegistrationsPage {
   title: string;
   groups: RegistrationGroup[];
+  pager: ReturnType<typeof pager>;
   done?: string;
   errors: string[];
 }
@@ -44,10 +55,17 @@ const DONE: Record<string, string> = {
 export class RegistrationsViewModel {
   constructor(private readonly towns: TownRepository) {}
 
-  async items(): Promise<RegistrationItem[]> {
-    const towns = await this.towns.listPendingApplications();
+  /** One page of pending applications, oldest first (`page` past the end answers the last page). */
+  async items(page = 1, limit = REGISTRATIONS_API_PAGE_SIZE): Promise<RegistrationsApiPage> {
+    const p = pageOf(await this.towns.countPendingApplications('application'), page, limit);
+    return { ...p, items: await this.load('application', p) };
+  }
+
+  private async load(by: 'application' | 'town', p: Page): Promise<RegistrationItem[]> {
+    if (!p.total) return [];
+    const { towns, sameAgs } = await this.towns.pendingApplicationsPage(by, p.offset, p.limit);
     const byAgs = new Map<string, string[]>();
-    for (const t of towns) byAgs.set(t.ags, [...(byAgs.get(t.ags) ?? []), t.id]);
+    for (const t of sameAgs) byAgs.set(t.ags, [...(byAgs.get(t.ags) ?? []), t.id]);
     return towns.map((t) => ({
       townId: t.id,
       ags: t.ags,
@@ -61,18 +79,26 @@ export class RegistrationsViewModel {
         population: t.municipality.population,
         postcode: t.municipality.postcode,
       },
-      competingTownIds: byAgs.get(t.ags)!.filter((id) => id !== t.id),
+      competingTownIds: (byAgs.get(t.ags) ?? []).filter((id) => id !== t.id),
     }));
   }
 
-  async page(done?: string, errors: string[] = []): Promise<RegistrationsPage> {
+  /** One page of the office list: `REGISTRATION_TOWNS_PER_PAGE` towns, oldest application first. */
+  async page(done?: string, errors: string[] = [], requested: unknown = 1): Promise<RegistrationsPage> {
+    const p = pageOf(await this.towns.countPendingApplications('town'), requested, REGISTRATION_TOWNS_PER_PAGE);
     const groups = new Map<string, RegistrationGroup>();
-    for (const item of await this.items()) {
+    for (const item of await this.load('town', p)) {
       const g = groups.get(item.ags) ?? { ags: item.ags, directory: item.directory, applications: [], competing: false };
       g.applications.push({ ...item, position: g.applications.length + 1 });
       g.competing = g.applications.length > 1;
       groups.set(item.ags, g);
     }
-    return { title: 'Offene Registrierungen', groups: [...groups.values()], done: DONE[done ?? ''], errors };
+    return {
+      title: 'Offene Registrierungen',
+      groups: [...groups.values()],
+      pager: pager(p, (n) => `/geschaeftsstelle/registrierungen?seite=${n}`, 'Kommunen', 'Seiten der offenen Registrierungen'),
+      done: DONE[done ?? ''],
+      errors,
+    };
   }
 }

@@ -18,8 +18,8 @@ export class VerificationPagesController {
   ) {}
 
   @Get()
-  async list(@Query('erledigt') done: string | undefined, @Res() res: Response) {
-    return res.render('office-registrations', await this.registrations.page(done));
+  async list(@Query('erledigt') done: string | undefined, @Query('seite') page: string | undefined, @Res() res: Response) {
+    return res.render('office-registrations', await this.registrations.page(done, [], page));
   }
 
   @Post(':id/entscheidung')

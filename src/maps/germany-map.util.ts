@@ -9,6 +9,7 @@
  * Points outside Germany's bounding box (or without finite coordinates) are DROPPED, and the <desc> says how many.
  */
 import topology from './geodata/germany-states.natural-earth.topo.json';
+import { compareGerman } from '../common/collation.util';
 
 export interface MapPoint {
   latitude: number;
@@ -292,7 +293,7 @@ function baseMap(width: number): BaseMap {
   arcs.forEach((arc, i) => {
     if (arcUse.get(i) === 1 && !droppedArcs.has(i)) outerBorder += ringPath(arc).slice(0, -1);
   });
-  states.sort((a, b) => a.name.localeCompare(b.name, 'de'));
+  states.sort((a, b) => compareGerman(a.name, b.name));
   const bm: BaseMap = { width, mapHeight, project, states, outerBorder };
   baseMaps.set(width, bm);
   return bm;
@@ -472,7 +473,7 @@ export function renderGermanyMap(input: GermanyMapInput): string {
 
   // State labels (soft obstacles: a town label may cover one only if nothing else fits).
   let stateLabels = '';
-  for (const s of [...bm.states].sort((a, b) => a.code.localeCompare(b.code))) {
+  for (const s of [...bm.states].sort((a, b) => compareGerman(a.code, b.code))) {
     const info = STATES[s.name];
     const [ax, ay] = bm.project(info.anchor[0], info.anchor[1]);
     const small = info.lines.length === 1 && info.lines[0].length === 2;

@@ -8,6 +8,7 @@ import type { RoundPairRow, RoundSummary, RunRow, UnmatchedReason, WorkshopGroup
 import { TownReadRepository } from '../municipalities/town-read.repository';
 import { MatchingRepository, toMatchTown } from './matching.repository';
 import { MatchingService } from './matching.service';
+import { compareGerman } from '../common/collation.util';
 
 /** One suggested partner as the API returns it and the page shows it. */
 export interface SuggestionView {
@@ -168,7 +169,7 @@ export class MatchingViewModel {
       weightsSaved: q.weightsSaved ?? false,
       topics: Object.entries(names)
         .map(([slug, name]) => ({ slug, name, selected: slug === (ws?.theme ?? chosenTheme) }))
-        .sort((a, b) => a.name.localeCompare(b.name, 'de')),
+        .sort((a, b) => compareGerman(a.name, b.name)),
       round: round ? await this.roundSection(round, page, chosenTheme, names) : null,
       workshop: ws ? await this.workshopSection(ws, names) : null,
       runs: runs.map((r) => ({

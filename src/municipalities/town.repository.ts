@@ -20,6 +20,12 @@ export interface ProfileWrite {
   experiences: { topicSlug: string; tried: string; outcome: string }[];
 }
 
+/** Pending towns whose application is alive: a confirmed contact, or an unused, unexpired confirmation link. */
+const LIVE_PENDING = `SELECT t.id, t.ags, t.created_at FROM town t WHERE t.status = 'pending'
+  AND (EXISTS (SELECT 1 FROM user_account u WHERE u.town_id = t.id AND u.email_confirmed_at IS NOT NULL)
+    OR EXISTS (SELECT 1 FROM user_account u JOIN email_token e ON e.user_id = u.id
+                WHERE u.town_id = t.id AND e.purpose = 'confirm-email' AND e.used_at IS NULL AND e.expires_at > now()))`;
+
 @Injectable()
 export class TownRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
@@ -85,12 +91,15 @@ export class TownRepository {
     return rows[0].id;
   }
 
-  findById(id: string, manager: EntityManager = this.ds.manager): Promise<Town | null> {
-    return manager.getRepository(Town).findOne({
+  // find (not findOne): findOne with joined relations adds LIMIT 1, which makes TypeORM run a second
+  // "SELECT DISTINCT id … LIMIT 1" query first; the id is the primary key, so one joined query suffices.
+  async findById(id: string, manager: EntityManager = this.ds.manager): Promise<Town | null> {
+    const [town] = await manager.getRepository(Town).find({
       where: { id },
       relations: { topics: true, challenges: true, experiences: true },
       order: { topics: { sortOrder: 'ASC' } },
     });
+    return town ?? null;
   }
 
   async statusOf(id: string): Promise<TownStatus | null> {
@@ -141,33 +150,60 @@ export class TownRepository {
    * Applications waiting for the Geschäftsstelle, oldest first, with the contacts who registered. One whose
    * confirmation link ran out unconfirmed has expired and is left out (it is purged on the next occasion).
    */
-  async listPendingApplications(): Promise<Array<Town & { contacts: PendingContact[] }>> {
-    const live: { id: string }[] = await this.ds.query(
-      `SELECT t.id FROM town t WHERE t.status = 'pending'
-         AND (EXISTS (SELECT 1 FROM user_account u WHERE u.town_id = t.id AND u.email_confirmed_at IS NOT NULL)
-           OR EXISTS (SELECT 1 FROM user_account u JOIN email_token e ON e.user_id = u.id
-                       WHERE u.town_id = t.id AND e.purpose = 'confirm-email' AND e.used_at IS NULL AND e.expires_at > now()))`,
+  /**
+   * Pending applications that are still alive (a confirmed contact or an unexpired confirmation link), counted either
+   * one per application or one per town (AGS) the office decides on together.
+   */
+  async countPendingApplications(by: 'application' | 'town'): Promise<number> {
+    const [row]: { n: string }[] = await this.ds.query(
+      `WITH live AS (${LIVE_PENDING}) SELECT count(${by === 'town' ? 'DISTINCT ags' : '*'}) AS n FROM live`,
     );
-    if (!live.length) return [];
-    const towns = await this.ds.getRepository(Town).find({ where: { id: In(live.map((r) => r.id)) }, order: { createdAt: 'ASC' } });
-    if (!towns.length) return [];
+    return Number(row.n);
+  }
+
+  /**
+   * One page of live pending applications, oldest first: `limit` applications, or by town every application for
+   * `limit` towns (AGS, ordered by their oldest application). `sameAgs` lists every live application for the towns
+   * on the page (also those on other pages), so callers can name the competing ones.
+   */
+  async pendingApplicationsPage(
+    by: 'application' | 'town',
+    offset: number,
+    limit: number,
+  ): Promise<{ towns: Array<Town & { contacts: PendingContact[] }>; sameAgs: Array<{ id: string; ags: string }> }> {
+    const rows: { id: string; ags: string; page: boolean }[] = await this.ds.query(
+      by === 'town'
+        ? `WITH live AS (${LIVE_PENDING}),
+                pg AS (SELECT ags FROM live GROUP BY ags ORDER BY min(created_at), ags OFFSET $1 LIMIT $2)
+           SELECT id, ags, true AS page FROM live WHERE ags IN (SELECT ags FROM pg)`
+        : `WITH live AS (${LIVE_PENDING}),
+                pg AS (SELECT id, ags FROM live ORDER BY created_at, id OFFSET $1 LIMIT $2)
+           SELECT l.id, l.ags, l.id IN (SELECT id FROM pg) AS page FROM live l WHERE l.ags IN (SELECT ags FROM pg)`,
+      [offset, limit],
+    );
+    const ids = rows.filter((r) => r.page).map((r) => r.id);
+    if (!ids.length) return { towns: [], sameAgs: [] };
+    const towns = await this.ds.getRepository(Town).find({ where: { id: In(ids) }, order: { createdAt: 'ASC', id: 'ASC' } });
     const contacts = await this.ds.query(
       `SELECT town_id, email, display_name, contact_function, email_confirmed_at, created_at FROM user_account
        WHERE town_id = ANY($1) ORDER BY created_at`,
       [towns.map((t) => t.id)],
     );
-    return towns.map((t) =>
-      Object.assign(t, {
-        contacts: contacts
-          .filter((c: { town_id: string }) => c.town_id === t.id)
-          .map((c: Record<string, never>) => ({
-            email: c.email,
-            displayName: c.display_name,
-            contactFunction: c.contact_function,
-            emailConfirmedAt: c.email_confirmed_at,
-            createdAt: c.created_at,
-          })),
-      }),
-    );
+    return {
+      sameAgs: rows.map((r) => ({ id: r.id, ags: r.ags })),
+      towns: towns.map((t) =>
+        Object.assign(t, {
+          contacts: contacts
+            .filter((c: { town_id: string }) => c.town_id === t.id)
+            .map((c: Record<string, never>) => ({
+              email: c.email,
+              displayName: c.display_name,
+              contactFunction: c.contact_function,
+              emailConfirmedAt: c.email_confirmed_at,
+              createdAt: c.created_at,
+            })),
+        }),
+      ),
+    };
   }
 }

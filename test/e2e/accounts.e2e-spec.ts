@@ -34,7 +34,7 @@ describe('registration without squatting or enumeration; rejected registrants ar
   const count = async (sql: string, params: unknown[] = []) => Number((await t.db.query(sql, params)).rows[0].count);
   const pendingFor = async (ags: string) =>
     (
-      (await office.get('/api/admin/registrations').expect(200)).body as Array<{
+      (await office.get('/api/admin/registrations?limit=200').expect(200)).body.items as Array<{
         ags: string;
         townId: string;
         contacts: { email: string }[];

@@ -83,14 +83,15 @@ describe('registration → email → confirmation → profile → verification (
     const office = request.agent(t.url);
     await office.post('/api/auth/login').send({ email: 'office@akademie.test', password: OFFICE_PASSWORD }).expect(200);
     const pending = await office.get('/api/admin/registrations').expect(200);
-    expect(pending.body).toHaveLength(1);
-    expect(pending.body[0]).toMatchObject({
+    expect(pending.body).toMatchObject({ page: 1, pages: 1, total: 1 });
+    expect(pending.body.items).toHaveLength(1);
+    expect(pending.body.items[0]).toMatchObject({
       townId,
       ags: '14521450',
       directory: { name: 'Olbernhau', population: 10966 },
       competingTownIds: [],
     });
-    expect(pending.body[0].contacts[0]).toMatchObject({ email: 'buergermeister@olbernhau.test', contactFunction: 'mayor' });
+    expect(pending.body.items[0].contacts[0]).toMatchObject({ email: 'buergermeister@olbernhau.test', contactFunction: 'mayor' });
 
     // The mayor cannot verify their own town.
     await mayor.post(`/api/admin/towns/${townId}/verify`).send({}).expect(403);

@@ -7,6 +7,7 @@ import { MatchingViewModel } from '../matching/matching.view-model';
 import { renderGermanyMap } from '../maps/germany-map.util';
 import { STATE_DE, TANDEM_STATES, type TandemState } from '../tandems/tandem-transitions.util';
 import { ORIGIN_DE } from '../tandems/tandems.view-model';
+import { STATE_DE as WORKSHOP_STATE_DE, WORKSHOP_STATES, type WorkshopState } from '../workshops/workshop-transitions.util';
 import {
   AUDIT_ACTIONS,
   AUDIT_SUBJECT_DE,
@@ -47,7 +48,7 @@ export class OfficeOverviewViewModel {
   ) {}
 
   async overview() {
-    const [todo, failed, towns, topics, tandems, perMonth, points] = await Promise.all([
+    const [todo, failed, towns, topics, tandems, perMonth, points, workshops, workshopMonths] = await Promise.all([
       this.repo.todoCounts(),
       this.repo.failedMails(),
       this.repo.verifiedTownsByState(),
@@ -55,7 +56,12 @@ export class OfficeOverviewViewModel {
       this.repo.tandemsByState(),
       this.repo.tandemsPerMonth(),
       this.repo.verifiedTownPoints(),
+      this.repo.workshopsByState(),
+      this.repo.workshopsPerMonth(),
     ]);
+    const workshopCounts = new Map(workshops.map((r) => [r.state, r.n]));
+    const workshopRows = WORKSHOP_STATES.map((s) => ({ state: s, label: WORKSHOP_STATE_DE[s], n: workshopCounts.get(s) ?? 0 }));
+    const wMonths = workshopMonths.map((r) => ({ ...r, label: monthLabel(r.month) }));
     const months = perMonth.map((r) => ({ ...r, label: monthLabel(r.month) }));
 
     const byState = new Map<string, { stateName: string; counts: number[]; total: number }>();
@@ -123,6 +129,21 @@ export class OfficeOverviewViewModel {
           'Tandems nach Stand',
           [{ name: 'Tandems', color: '#1f5f8b' }],
           tandemRows.filter((r) => r.n > 0).map((r) => ({ label: r.label, values: [r.n] })),
+        ),
+      },
+      workshops: {
+        total: workshops.reduce((s, r) => s + r.n, 0),
+        rows: workshopRows,
+        months: wMonths,
+        monthChart: barChartSvg(
+          'Werkstätten je Monat (Termin)',
+          [{ name: 'Werkstätten', color: '#1e7b34' }],
+          wMonths.map((m) => ({ label: m.label, values: [m.n] })),
+        ),
+        chart: barChartSvg(
+          'Werkstätten nach Stand',
+          [{ name: 'Werkstätten', color: '#1e7b34' }],
+          workshopRows.filter((r) => r.n > 0).map((r) => ({ label: r.label, values: [r.n] })),
         ),
       },
     };
@@ -245,6 +266,25 @@ export class OfficeOverviewViewModel {
         STATE_DE[r.state as TandemState] ?? '',
         r.createdAt,
         r.stateChangedAt,
+      ]),
+    );
+  }
+
+  async workshopsCsv(): Promise<string> {
+    const rows = await this.repo.workshopsForExport();
+    return toCsv(
+      ['Titel', 'Thema', 'Termin', 'Format', 'Gastgebende Kommune', 'Stand', 'Eingeladen', 'Zugesagt', 'Abgesagt', 'Angelegt am'],
+      rows.map((r) => [
+        r.title,
+        r.theme,
+        r.startsAt ?? '',
+        r.format === 'in_person' ? 'vor Ort' : 'online',
+        r.hostTown ?? '',
+        WORKSHOP_STATE_DE[r.state as WorkshopState] ?? '',
+        r.invited,
+        (r.accepted ?? []).join(', '),
+        r.declined,
+        r.createdAt,
       ]),
     );
   }

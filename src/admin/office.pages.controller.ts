@@ -66,6 +66,11 @@ export class OfficePagesController {
     }
   }
 
+  @Get('werkstaetten/export.csv')
+  async workshopsCsv(@Res() res: Response) {
+    return sendCsv(res, 'werkstaetten', await this.vm.workshopsCsv());
+  }
+
   @Get('tandems/export.csv')
   async tandemsCsv(@Res() res: Response) {
     return sendCsv(res, 'tandems', await this.vm.tandemsCsv());

@@ -55,10 +55,13 @@ export interface ReportFigures {
 export class OfficeRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  async todoCounts(): Promise<{ pendingTowns: number; tandemsToApprove: number; failedMails: number }> {
+  async todoCounts(): Promise<{ pendingTowns: number; tandemsToApprove: number; workshopsToConfirm: number; failedMails: number }> {
+    // A workshop can be confirmed once at least four invited towns have accepted.
     const [r] = await this.ds.query(`SELECT
       (SELECT count(*)::int FROM town WHERE status = 'pending') AS "pendingTowns",
       (SELECT count(*)::int FROM tandem WHERE state = 'accepted') AS "tandemsToApprove",
+      (SELECT count(*)::int FROM workshop w WHERE w.state = 'invited'
+         AND (SELECT count(*) FROM workshop_invitation i WHERE i.workshop_id = w.id AND i.state = 'accepted') >= 4) AS "workshopsToConfirm",
       (SELECT count(*)::int FROM mail_delivery WHERE status = 'failed') AS "failedMails"`);
     return r;
   }
@@ -112,6 +115,49 @@ export class OfficeRepository {
          (SELECT count(*)::int FROM tandem t WHERE date_trunc('month', t.created_at AT TIME ZONE 'Europe/Berlin') = m.month) AS n
        FROM m ORDER BY m.month`,
       [months],
+    );
+  }
+
+  workshopsByState(): Promise<{ state: string; n: number }[]> {
+    return this.ds.query(`SELECT state, count(*)::int AS n FROM workshop GROUP BY state`);
+  }
+
+  /** Workshops published (not drafts, not cancelled) per calendar month of their date in Berlin, the last `months` months. */
+  workshopsPerMonth(months = 12): Promise<{ month: string; n: number }[]> {
+    return this.ds.query(
+      `WITH m AS (SELECT generate_series(date_trunc('month', now() AT TIME ZONE 'Europe/Berlin') - ($1::int - 1) * interval '1 month',
+                                         date_trunc('month', now() AT TIME ZONE 'Europe/Berlin'), interval '1 month') AS month)
+       SELECT to_char(m.month, 'YYYY-MM') AS month,
+         (SELECT count(*)::int FROM workshop w WHERE w.state NOT IN ('draft', 'cancelled')
+            AND date_trunc('month', w.starts_at AT TIME ZONE 'Europe/Berlin') = m.month) AS n
+       FROM m ORDER BY m.month`,
+      [months],
+    );
+  }
+
+  workshopsForExport(): Promise<
+    {
+      title: string;
+      theme: string;
+      startsAt: Date | null;
+      format: string;
+      hostTown: string | null;
+      state: string;
+      invited: number;
+      accepted: string[] | null;
+      declined: number;
+      createdAt: Date;
+    }[]
+  > {
+    return this.ds.query(
+      `SELECT w.title, tp.name AS theme, w.starts_at AS "startsAt", w.format, hm.name AS "hostTown", w.state, w.created_at AS "createdAt",
+         (SELECT count(*)::int FROM workshop_invitation i WHERE i.workshop_id = w.id) AS invited,
+         (SELECT array_agg(m.name ORDER BY m.name) FROM workshop_invitation i JOIN town t ON t.id = i.town_id
+            JOIN municipality m ON m.ags = t.ags WHERE i.workshop_id = w.id AND i.state = 'accepted') AS accepted,
+         (SELECT count(*)::int FROM workshop_invitation i WHERE i.workshop_id = w.id AND i.state = 'declined') AS declined
+       FROM workshop w JOIN topic tp ON tp.slug = w.theme_slug
+       LEFT JOIN town ht ON ht.id = w.host_town_id LEFT JOIN municipality hm ON hm.ags = ht.ags
+       ORDER BY w.created_at, w.id`,
     );
   }
 

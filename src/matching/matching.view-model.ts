@@ -9,6 +9,7 @@ import { TownReadRepository } from '../municipalities/town-read.repository';
 import { MatchingRepository, toMatchTown } from './matching.repository';
 import { MatchingService } from './matching.service';
 import { compareGerman } from '../common/collation.util';
+import { renderGermanyMap } from '../maps/germany-map.util';
 
 /** One suggested partner as the API returns it and the page shows it. */
 export interface SuggestionView {
@@ -72,10 +73,6 @@ export const triggerLabel = (trigger: string) => TRIGGER_DE[trigger] ?? 'automat
 export const passung = (score: number) => `Passung ${Math.round(Math.max(0, Math.min(1, score)) * 100)} von 100`;
 /** A stored weight (0..1) as the percentage the form shows, one decimal at most. */
 const percentOf = (w: unknown) => Math.round(Number(w) * 1000) / 10;
-
-const PALETTE = ['#1f5f8b', '#a4262c', '#1e7b34', '#8a4b08', '#6b2c91', '#00636b', '#7a5c00', '#3d3d3d'];
-// Germany's bounding box → a 300×400 SVG (plain equirectangular; enough to see the spread across states).
-const toSvg = (lat: number, lon: number) => ({ x: ((lon - 5.8) / (15.1 - 5.8)) * 280 + 10, y: ((55.1 - lat) / (55.1 - 47.2)) * 380 + 10 });
 
 export interface OfficeMatchingQuery {
   theme?: string;
@@ -217,20 +214,32 @@ export class MatchingViewModel {
 
   private async workshopSection(run: RunRow, names: Record<string, string>) {
     const summary = run.summary as WorkshopsSummary;
-    const groups = (await this.repo.workshopGroups(run.id, PAGE_LIST_LIMIT)).map((g, gi) => ({
+    const groups = (await this.repo.workshopGroups(run.id, PAGE_LIST_LIMIT)).map((g) => ({
       ...g,
       // The group's score sums its pair scores; the page shows the mean pair's fit.
       passung: g.towns.length > 1 ? passung(g.score / ((g.towns.length * (g.towns.length - 1)) / 2)) : null,
-      colour: PALETTE[gi % PALETTE.length],
-      points: g.towns
-        .filter((t) => t.latitude != null && t.longitude != null)
-        .map((t) => ({ ...toSvg(t.latitude!, t.longitude!), name: t.name })),
     }));
+    const themeName = (run.theme && names[run.theme]) ?? run.theme;
+    // The groups on a map of Germany with state borders; the lists beside it name every town.
+    const map = groups.length
+      ? renderGermanyMap({
+          title: `Vorgeschlagene Gruppen${themeName ? ` zum Thema ${themeName}` : ''} auf der Karte`,
+          description: `${groups.length} Gruppen, jede mit eigener Farbe und Form. Die Listen neben der Karte nennen alle Kommunen jeder Gruppe.`,
+          points: groups.flatMap((g) =>
+            g.towns
+              .filter((t) => t.latitude != null && t.longitude != null)
+              .map((t) => ({ latitude: t.latitude!, longitude: t.longitude!, label: t.name, groupKey: `g${g.groupNo}` })),
+          ),
+          groups: groups.map((g) => ({ key: `g${g.groupNo}`, label: `Gruppe ${g.groupNo}` })),
+          idPrefix: 'ws-map',
+        })
+      : null;
     const leftOut = summary.leftOut ?? [];
     return {
       ...runBase(run),
-      themeName: (run.theme && names[run.theme]) ?? run.theme,
+      themeName,
       groups,
+      map,
       groupsMore: Math.max(0, (summary.groups ?? 0) - groups.length),
       leftOut: leftOut.slice(0, PAGE_LIST_LIMIT),
       leftOutMore: Math.max(0, leftOut.length - PAGE_LIST_LIMIT),

@@ -67,7 +67,10 @@ describe('matching pages in headless Chromium, with axe', () => {
     await page.goto(`${t.url}/geschaeftsstelle/matching?thema=leerstand`);
     await expect(page.getByRole('heading', { name: 'Aktuelle Tandemrunde' }).isVisible()).resolves.toBe(true);
     await expect(page.locator('section[aria-labelledby=round-h] tbody tr').count()).resolves.toBeGreaterThan(5);
-    await expect(page.locator('svg.map circle').count()).resolves.toBeGreaterThanOrEqual(4);
+    // The groups on the map of Germany: state borders, markers by group, town labels.
+    await expect(page.locator('svg.germany-map g.states path').count()).resolves.toBeGreaterThanOrEqual(16);
+    await expect(page.locator('svg.germany-map g.markers > *').count()).resolves.toBeGreaterThanOrEqual(2); // one shape per group
+    await expect(page.locator('svg.germany-map g.labels text').count()).resolves.toBeGreaterThanOrEqual(4);
     await expect(page.getByRole('heading', { name: /Transferwerkstätten: Leerstand/ }).isVisible()).resolves.toBe(true);
     await check(page, '21-office-matching');
 

@@ -64,6 +64,21 @@ describe('the office workspace: overview figures, towns, audit trail, CSV export
     expect({ status: second.status, body: second.body }).toMatchObject({ status: 201 });
     await ds.query(`INSERT INTO mail_delivery (dedupe_key, recipient, template, status, attempts, subject, last_error)
       VALUES ('test:failed:1', 'nicht-da@example.test', 'town-verified', 'failed', 5, 'Ihre Registrierung ist bestätigt', '550 mailbox unavailable')`);
+    // Workshops in three states (the figures only count; the workshop lifecycle has its own e2e): one published this month
+    // with four acceptances (waits for confirmation), one held forty days ago, one draft without a date.
+    const four: { id: string }[] = await ds.query(`SELECT id FROM town WHERE status = 'verified' ORDER BY ags LIMIT 4`);
+    const [topic] = await ds.query(`SELECT slug FROM topic ORDER BY slug LIMIT 1`);
+    const [w1] = await ds.query(
+      `INSERT INTO workshop (theme_slug, title, starts_at, state) VALUES ($1, 'Leerstand überwinden', now(), 'invited') RETURNING id`,
+      [topic.slug],
+    );
+    for (const town of four)
+      await ds.query(`INSERT INTO workshop_invitation (workshop_id, town_id, state) VALUES ($1, $2, 'accepted')`, [w1.id, town.id]);
+    await ds.query(
+      `INSERT INTO workshop (theme_slug, title, starts_at, state) VALUES ($1, 'Gehaltene Werkstatt', now() - interval '40 days', 'held')`,
+      [topic.slug],
+    );
+    await ds.query(`INSERT INTO workshop (theme_slug, title, state) VALUES ($1, 'Entwurf', 'draft')`, [topic.slug]);
   });
   afterAll(async () => {
     await ds?.destroy();
@@ -78,6 +93,7 @@ describe('the office workspace: overview figures, towns, audit trail, CSV export
       '/geschaeftsstelle/protokoll',
       '/geschaeftsstelle/kommunen/export.csv',
       '/geschaeftsstelle/tandems/export.csv',
+      '/geschaeftsstelle/werkstaetten/export.csv',
     ];
     for (const path of paths) {
       const anon = await request(t.url).get(path).expect(303);
@@ -169,7 +185,28 @@ describe('the office workspace: overview figures, towns, audit trail, CSV export
       expect({ month: r[1], n: Number(r[3]) }).toEqual({ month: r[1], n: months.find((m) => m.month === r[1])?.n ?? 0 });
     expect(monthRows.reduce((s, r) => s + Number(r[3]), 0)).toBe(2);
     // Charts: accessible SVG with a title, next to their tables; no raw state codes as text.
-    expect(html.match(/<svg [^>]*role="img" aria-labelledby=/g)).toHaveLength(5); // four charts and the map
+    // Workshops by state and month by month (the month of their date; drafts and cancelled ones do not count there).
+    const wStates: { state: string; n: number }[] = await ds.query(`SELECT state, count(*)::int AS n FROM workshop GROUP BY state`);
+    expect(wStates.length).toBe(3);
+    for (const s of wStates)
+      expect(cell(html, new RegExp(`data-workshop-state="${s.state}"><th scope="row">[^<]+</th><td data-label="Anzahl">(\\d+)<`))).toBe(
+        s.n,
+      );
+    expect(cell(html, /data-figure="workshops-total">([\d.]+)</)).toBe(wStates.reduce((a, s) => a + s.n, 0));
+    const wMonths: { month: string; n: number }[] = await ds.query(
+      `SELECT to_char(starts_at AT TIME ZONE 'Europe/Berlin', 'YYYY-MM') AS month, count(*)::int AS n FROM workshop
+       WHERE state NOT IN ('draft', 'cancelled') GROUP BY 1`,
+    );
+    const wRows = [...html.matchAll(/<tr data-month="(\d{4}-\d{2})"><th scope="row">[^<]+<\/th><td data-label="Werkstätten">(\d+)</g)];
+    expect(wRows).toHaveLength(12);
+    for (const r of wRows)
+      expect({ month: r[1], n: Number(r[2]) }).toEqual({ month: r[1], n: wMonths.find((m) => m.month === r[1])?.n ?? 0 });
+    expect(wRows.reduce((a, r) => a + Number(r[2]), 0)).toBe(2);
+    const [toConfirm] = await ds.query(`SELECT count(*)::int AS n FROM workshop w WHERE state = 'invited'
+      AND (SELECT count(*) FROM workshop_invitation i WHERE i.workshop_id = w.id AND i.state = 'accepted') >= 4`);
+    expect(toConfirm.n).toBe(1);
+    expect(cell(html, /data-todo="workshops"><span class="big">(\d+)</)).toBe(toConfirm.n);
+    expect(html.match(/<svg [^>]*role="img" aria-labelledby=/g)).toHaveLength(7); // six charts and the map
     expect(html).toContain('<title id="chart-best-tigte-kommunen-je-bundesland-t">Bestätigte Kommunen je Bundesland</title>');
     expect(html).not.toMatch(/>\s*(accepted|requested|verified|pending)\s*</);
   });
@@ -231,6 +268,43 @@ describe('the office workspace: overview figures, towns, audit trail, CSV export
     ).toEqual(['angefragt', 'angenommen, wartet auf Freigabe']);
     expect(rows.slice(1).every((r) => r[5] === 'Anfrage einer Kommune')).toBe(true);
     expect(rows.slice(1).some((r) => r[0] === 'Seelow')).toBe(true);
+  });
+
+  it('the workshops CSV lists every workshop with German labels and the towns that accepted', async () => {
+    const res = await office.get('/geschaeftsstelle/werkstaetten/export.csv').buffer(true).parse(rawBody).expect(200);
+    const buf = res.body as Buffer;
+    expect([...buf.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = parseCsv(buf);
+    expect(rows[0]).toEqual([
+      'Titel',
+      'Thema',
+      'Termin',
+      'Format',
+      'Gastgebende Kommune',
+      'Stand',
+      'Eingeladen',
+      'Zugesagt',
+      'Abgesagt',
+      'Angelegt am',
+    ]);
+    const [n] = await ds.query(`SELECT count(*)::int AS n FROM workshop`);
+    expect(rows.length - 1).toBe(n.n);
+    const open = rows.find((r) => r[0] === 'Leerstand überwinden')!;
+    const accepted: { name: string }[] = await ds.query(
+      `SELECT m.name FROM workshop_invitation i JOIN workshop w ON w.id = i.workshop_id JOIN town t ON t.id = i.town_id
+       JOIN municipality m ON m.ags = t.ags WHERE w.title = 'Leerstand überwinden' AND i.state = 'accepted' ORDER BY m.name`,
+    );
+    expect({ invited: open[6], accepted: open[7].split(', ').sort(), format: open[3] }).toEqual({
+      invited: '4',
+      accepted: accepted.map((a) => a.name).sort(),
+      format: 'online',
+    });
+    expect(
+      rows
+        .slice(1)
+        .map((r) => r[5])
+        .sort(),
+    ).toEqual(['Entwurf', 'durchgeführt', 'eingeladen'].sort());
   });
 
   it('the towns list filters by search, state, size class, topic, status and opt-out, each matching the database', async () => {

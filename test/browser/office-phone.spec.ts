@@ -67,6 +67,8 @@ describe('office tables at 390 px: cards instead of columns pushed off screen (h
       ['74-phone-office-matching', '/geschaeftsstelle/matching?thema=leerstand'],
       ['75-phone-office-report', '/geschaeftsstelle/berichtszahlen'],
       ['76-phone-office-audit', '/geschaeftsstelle/protokoll'],
+      ['77-phone-office-digests', '/geschaeftsstelle/uebersicht'],
+      ['78-phone-office-workshops', '/geschaeftsstelle/werkstaetten'],
     ];
     for (const [name, path] of pages) {
       const res = await page.goto(`${t.url}${path}`);

@@ -1,45 +1,19 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiCookieAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ApiCookieAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { AuditRepository } from '../audit/audit.repository';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';
 import type { SessionUser } from '../auth/session-user';
-import {
-  REGISTRATIONS_API_MAX_LIMIT,
-  REGISTRATIONS_API_PAGE_SIZE,
-  RegistrationsViewModel,
-  type RegistrationsApiPage,
-} from './registrations.view-model';
+import { REGISTRATIONS_API_PAGE_SIZE, RegistrationsViewModel, type RegistrationsApiPage } from './registrations.view-model';
 import { VerificationService } from './verification.service';
+import { PageQueryDto } from '../common/page-query.dto';
 
 class DecisionDto {
   @ApiProperty({ required: false, maxLength: 1000 }) @IsOptional() @IsString() @MaxLength(1000) reason?: string;
 }
 
-class RegistrationsQueryDto {
-  @ApiPropertyOptional({ minimum: 1, default: 1, description: 'Page number (a page past the end answers the last page)' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'page must be a whole number' })
-  @Min(1)
-  @Max(100_000)
-  page?: number;
-
-  @ApiPropertyOptional({
-    minimum: 1,
-    maximum: REGISTRATIONS_API_MAX_LIMIT,
-    default: REGISTRATIONS_API_PAGE_SIZE,
-    description: 'Applications per page',
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number' })
-  @Min(1)
-  @Max(REGISTRATIONS_API_MAX_LIMIT)
-  limit?: number;
-}
+class RegistrationsQueryDto extends PageQueryDto {}
 
 @ApiTags('geschaeftsstelle')
 @ApiCookieAuth()

@@ -6,7 +6,6 @@ import { TownRepository, type PendingContact } from '../municipalities/town.repo
 export const REGISTRATION_TOWNS_PER_PAGE = 20;
 /** Applications per page in the API unless `limit` says otherwise. */
 export const REGISTRATIONS_API_PAGE_SIZE = 50;
-export const REGISTRATIONS_API_MAX_LIMIT = 200;
 
 /** One pending application as the API returns it and the office page shows it. */
 export interface RegistrationItem {

@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 import { REASON_MAX_LENGTH, TANDEM_STATES } from './tandem-transitions.util';
 import { RESULT_MAX_LENGTH } from './tandems.service';
-import { OFFICE_LIST_MAX_LIMIT, OFFICE_PAGE_SIZE } from './tandems.view-model';
+import { PageQueryDto } from '../common/page-query.dto';
 
 // Lengths are checked by the service (same message for API and pages), so a long text answers 400 saying how long.
 export class RequestTandemDto {
@@ -46,30 +45,9 @@ export class ProposeDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() townB: string;
 }
 
-export class ListQueryDto {
+export class ListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: TANDEM_STATES, description: 'Office only: filter by state' })
   @IsOptional()
   @IsIn(TANDEM_STATES)
   state?: string;
-
-  @ApiPropertyOptional({ minimum: 1, default: 1, description: 'Office only: page number (a page past the end answers the last page)' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'page must be a whole number' })
-  @Min(1)
-  @Max(100_000)
-  page?: number;
-
-  @ApiPropertyOptional({
-    minimum: 1,
-    maximum: OFFICE_LIST_MAX_LIMIT,
-    default: OFFICE_PAGE_SIZE,
-    description: 'Office only: tandems per page',
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number' })
-  @Min(1)
-  @Max(OFFICE_LIST_MAX_LIMIT)
-  limit?: number;
 }

@@ -32,9 +32,8 @@ const TIMELINE_LABEL: Record<string, string> = {
   'tandem.expire': 'abgelaufen (keine Antwort innerhalb von 30 Tagen)',
 };
 export const ORIGIN_DE = { request: 'Anfrage einer Kommune', office_proposal: 'Vorschlag der Geschäftsstelle' } as const;
-/** Rows per page of the office's list (the API may ask for up to OFFICE_LIST_MAX_LIMIT). */
+/** Rows per page of the office's list (the API may ask for up to API_MAX_LIMIT, src/common/page-query.dto.ts). */
 export const OFFICE_PAGE_SIZE = 25;
-export const OFFICE_LIST_MAX_LIMIT = 200;
 /** Approval cards per page (each shows both towns' profiles). */
 export const APPROVALS_PAGE_SIZE = 10;
 /** The filter choices on the office's list, in lifecycle order. */

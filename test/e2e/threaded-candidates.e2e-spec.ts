@@ -8,6 +8,7 @@ import type * as Prng from '../../src/matching/core/prng.util';
 import type * as Score from '../../src/matching/core/score.util';
 import type * as Suggestions from '../../src/matching/core/suggestions.util';
 import type * as Weights from '../../src/matching/core/weights';
+import { TOPICS } from '../unit/matching/town.factory';
 
 // The threaded candidate pass runs only from compiled JavaScript (its workers load candidate.worker.js), so this test
 // loads the build in dist/ with Node's own require (scripts/test.sh builds first) instead of jest's TypeScript path.
@@ -18,20 +19,8 @@ const load = <T>(file: string) => nodeRequire(join(DIST, file)) as T;
 /** Seeded synthetic towns: enough of them (≥ 2,000) that the pass really goes parallel. */
 function syntheticTowns(n: number, seed: number, mulberry32: typeof Prng.mulberry32): MatchTown[] {
   const rnd = mulberry32(seed);
-  const topics = [
-    'innenstadt',
-    'leerstand',
-    'einzelhandel',
-    'wohnen',
-    'coworking',
-    'mobilitaet',
-    'klimaschutz',
-    'demografie',
-    'beteiligung',
-    'tourismus',
-  ];
   const pick = (max: number) => [
-    ...new Set(Array.from({ length: Math.floor(rnd() * (max + 1)) }, () => topics[Math.floor(rnd() ** 2 * topics.length)])),
+    ...new Set(Array.from({ length: Math.floor(rnd() * (max + 1)) }, () => TOPICS[Math.floor(rnd() ** 2 * TOPICS.length)])),
   ];
   return Array.from({ length: n }, (_, i) => ({
     id: `t${i}`,

@@ -211,7 +211,11 @@ describe('renderGermanyMap', () => {
       groups: [0, 1, 2, 3].map((i) => ({ key: `g${i}`, label: `G${i}` })),
     };
     const a = renderGermanyMap(input);
-    expect(renderGermanyMap(input)).toBe(a);
+    // Drawn anew (the last 8 maps are kept by their input, so 8 others push this one out first): the same SVG.
+    for (let k = 0; k < 8; k++) renderGermanyMap({ title: `Andere ${k}`, description: 'D', points: [] });
+    expect(renderGermanyMap(structuredClone(input))).toBe(a);
+    // A kept map is only returned for the same input: another title gives another SVG.
+    expect(renderGermanyMap({ ...input, title: 'Viele, anders' })).not.toBe(a);
     expect(() => parseXml(a)).not.toThrow();
     const bytes = Buffer.byteLength(a);
     const empty = Buffer.byteLength(renderGermanyMap({ title: 'Leer', description: 'Leer.', points: [] }));

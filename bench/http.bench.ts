@@ -172,10 +172,10 @@ async function seed(ds: DataSource, records: DirectoryRecord[]): Promise<Seeded>
   });
 }
 
-function startNode(script: string, name: string, env: Record<string, string>): ChildProcess {
+function startNode(script: string, name: string, env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
   // Logs go to a pipe as under a container runtime (a file here would make every request's log line a
   // synchronous disk write on a shared disk); the last 256 kB are kept and written out when the process ends.
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let tail: Buffer[] = [];
   let size = 0;
   const keep = (chunk: Buffer) => {
@@ -350,7 +350,13 @@ async function main() {
       // The only setting that differs from production: 100 mayors log in from one address here.
       LOGIN_RATE_LIMIT: '1000',
     };
-    const web = startNode(resolve(__dirname, '../src/main.js'), 'web', env);
+    // BENCH_PROFILE=1 writes a V8 CPU profile of the web process to the log directory when it stops.
+    const web = startNode(
+      resolve(__dirname, '../src/main.js'),
+      'web',
+      env,
+      process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${LOG_DIR}`] : [],
+    );
     children.push(web);
     // The worker computes the current suggestions run (it starts one on an empty installation), a tandem round
     // and a workshop proposal, and is stopped before the measurement so it does not share the CPU with it.
@@ -426,6 +432,9 @@ async function main() {
           ]
         : []),
     ];
+    // BENCH_ROUTES (a regular expression) measures only the matching routes, for a profile of one of them.
+    const only = process.env.BENCH_ROUTES ? new RegExp(process.env.BENCH_ROUTES) : null;
+    if (only) routes.splice(0, routes.length, ...routes.filter((r) => only.test(r.name)));
     for (const r of routes) {
       const { path, cookie } = r.pick(0);
       const res = await fetch(`${base}${path}`, { headers: cookie ? { cookie } : {} });

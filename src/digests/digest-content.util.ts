@@ -61,6 +61,7 @@ const SUMMARIES: Record<string, [string, string]> = {
   'new-towns': ['eine neue Kommune zu Ihren Themen', '# neue Kommunen zu Ihren Themen'],
   'tandem-requests': ['eine Tandem-Anfrage wartet auf Ihre Antwort', '# Tandem-Anfragen warten auf Ihre Antwort'],
   'tandem-states': ['Neues zu einem Ihrer Tandems', 'Neues zu # Ihrer Tandems'],
+  'workshop-invitations': ['eine Einladung zu einer Transfer-Werkstatt', '# Einladungen zu Transfer-Werkstätten'],
 };
 
 function summaryFor(key: string, n: number, fallback: string): string {

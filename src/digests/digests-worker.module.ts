@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MailModule } from '../mail/mail.module';
 import { TandemsWorkerModule } from '../tandems/tandems-worker.module';
+import { WorkshopsWorkerModule } from '../workshops/workshops-worker.module';
 import { DigestRecipientRow, DigestRun } from './digest-run.entity';
 import { digestProviders } from './digests.module';
 import { SendDigestJob } from './send-digest.job';
@@ -9,7 +10,7 @@ import { WeeklyDigestCronJob } from './weekly-digest.cron.job';
 
 // Worker side: the weekly scheduler and the digest queue's processor.
 @Module({
-  imports: [TypeOrmModule.forFeature([DigestRun, DigestRecipientRow]), MailModule, TandemsWorkerModule],
+  imports: [TypeOrmModule.forFeature([DigestRun, DigestRecipientRow]), MailModule, TandemsWorkerModule, WorkshopsWorkerModule],
   providers: [...digestProviders, SendDigestJob, WeeklyDigestCronJob],
 })
 export class DigestsWorkerModule {}

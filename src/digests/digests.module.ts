@@ -10,10 +10,18 @@ import { NewTownsSectionProvider } from './new-towns-section.provider';
 import { SuggestionsSectionProvider } from './suggestions-section.provider';
 import { OwnTandemsSectionProvider, TandemRequestsSectionProvider } from './tandem-sections.provider';
 import { TandemsModule } from '../tandems/tandems.module';
+import { WorkshopsModule } from '../workshops/workshops.module';
+import { WorkshopInvitationsSectionProvider } from './workshop-invitations-section.provider';
 
 // The digest's sections, in the order the email shows them: what waits for an answer first. A module that adds one
-// (workshop invitations, once they exist) provides a DigestSectionProvider and lists it here.
-const SECTION_PROVIDERS = [TandemRequestsSectionProvider, SuggestionsSectionProvider, NewTownsSectionProvider, OwnTandemsSectionProvider];
+// provides a DigestSectionProvider and lists it here.
+const SECTION_PROVIDERS = [
+  TandemRequestsSectionProvider,
+  WorkshopInvitationsSectionProvider,
+  SuggestionsSectionProvider,
+  NewTownsSectionProvider,
+  OwnTandemsSectionProvider,
+];
 
 export const digestProviders = [
   DigestRepository,
@@ -23,7 +31,7 @@ export const digestProviders = [
 ];
 
 @Module({
-  imports: [TypeOrmModule.forFeature([DigestRun, DigestRecipientRow]), MailModule, TandemsModule],
+  imports: [TypeOrmModule.forFeature([DigestRun, DigestRecipientRow]), MailModule, TandemsModule, WorkshopsModule],
   controllers: [DigestsPagesController],
   providers: digestProviders,
   exports: [DigestsService],

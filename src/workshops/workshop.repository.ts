@@ -59,6 +59,18 @@ export interface InvitationRow {
   challenge: string[];
 }
 
+/** An invitation that waits for the town's answer, with what the digest says about its workshop. */
+export interface OpenInvitationRow {
+  townId: string;
+  workshopId: string;
+  title: string;
+  themeName: string;
+  startsAt: Date | null;
+  format: WorkshopFormat;
+  hostTownName: string | null;
+  chosenBecause: string;
+}
+
 export type WorkshopPatch = Partial<
   Pick<
     WorkshopRow,
@@ -161,6 +173,23 @@ export class WorkshopRepository {
         `SELECT ${COLUMNS}, own.state AS "invitationState", own.answer_reason AS "answerReason",`,
       ),
       [townId],
+    );
+  }
+
+  /**
+   * Invitations these towns have not answered yet, to published workshops that are still ahead and still open
+   * (for the weekly digest): one query for a batch of towns.
+   */
+  openInvitationsForTowns(townIds: readonly string[], now: Date): Promise<OpenInvitationRow[]> {
+    return this.ds.query(
+      `SELECT i.town_id AS "townId", w.id AS "workshopId", w.title, tp.name AS "themeName", w.starts_at AS "startsAt", w.format,
+         hm.name AS "hostTownName", i.chosen_because AS "chosenBecause"
+       FROM workshop_invitation i JOIN workshop w ON w.id = i.workshop_id JOIN topic tp ON tp.slug = w.theme_slug
+       LEFT JOIN town ht ON ht.id = w.host_town_id LEFT JOIN municipality hm ON hm.ags = ht.ags
+       WHERE i.town_id = ANY($1::uuid[]) AND i.state = 'invited' AND w.state IN ('invited', 'confirmed')
+         AND w.invitations_closed_at IS NULL AND (w.starts_at IS NULL OR w.starts_at > $2)
+       ORDER BY w.starts_at NULLS LAST, w.id`,
+      [townIds, now],
     );
   }
 

@@ -13,5 +13,6 @@ import { WorkshopsService } from './workshops.service';
 @Module({
   imports: [TownReadModule, AuditModule, MailModule],
   providers: [WorkshopsService, WorkshopRepository, WorkshopRemindersCronJob, TandemRepository, MatchingService, MatchingRepository],
+  exports: [WorkshopRepository],
 })
 export class WorkshopsWorkerModule {}

@@ -268,6 +268,63 @@ describe('weekly digest: content, skips, rhythm, unsubscribe, office page', () =
     expect(own.html).toContain('Stand Ihrer offenen Tandems');
   });
 
+  it('workshop invitations: an unanswered invitation to an open workshop is listed once; answered, draft and cancelled ones are not', async () => {
+    const [invited, accepted, host] = [towns[5], towns[7], towns[1]];
+    const theme = (await t.db.query(`SELECT slug, name FROM topic ORDER BY slug LIMIT 1`)).rows[0] as { slug: string; name: string };
+    const workshop = async (state: string, title: string) =>
+      (
+        await t.db.query(
+          `INSERT INTO workshop (theme_slug, title, starts_at, format, host_town_id, address, state)
+           VALUES ($1, $2, '2027-03-04T09:00:00Z', 'in_person', $3, 'Rathaus, Marktplatz 1', $4) RETURNING id`,
+          [theme.slug, title, host.id, state],
+        )
+      ).rows[0].id as string;
+    const open = await workshop('invited', 'Werkstatt Bürgerbeteiligung');
+    const invite = (workshopId: string, townId: string, state: string) =>
+      t.db.query(`INSERT INTO workshop_invitation (workshop_id, town_id, state, chosen_because) VALUES ($1, $2, $3, $4)`, [
+        workshopId,
+        townId,
+        state,
+        'Ausgewählt, weil Ihre Kommune Erfahrung mit diesem Thema hat.',
+      ]);
+    await invite(open, invited.id, 'invited');
+    await invite(open, accepted.id, 'accepted');
+    await invite(await workshop('draft', 'Entwurf Ärztehaus'), invited.id, 'invited');
+    await invite(await workshop('cancelled', 'Abgesagte Werkstatt'), invited.id, 'invited');
+
+    await digests.startRun('2027-W05', 'office');
+    await waitForRunDone(t.db, '2027-W05');
+    const mail = mailsTo(invited.contacts[0].email).at(-1)!;
+    expect(mail.subject).toContain('eine Einladung zu einer Transfer-Werkstatt');
+    // Handlebars escapes &, quotes and = in the HTML part (a theme may be "Leerstand & Innenentwicklung").
+    const html = (mail.html as string).replace(
+      /&(amp|quot|#x27|#x3D|#x60);/g,
+      (_, e: string) => ({ amp: '&', quot: '"', '#x27': "'", '#x3D': '=', '#x60': '`' })[e]!,
+    );
+    for (const part of [mail.text!, html]) {
+      expect(part).toContain('Einladungen zu Transfer-Werkstätten');
+      expect(part).toContain(`Werkstatt Bürgerbeteiligung (Thema: ${theme.name})`);
+      expect(part).toContain(`Donnerstag, 4. März 2027, 10:00 Uhr, vor Ort in ${host.name}`);
+      expect(part).toContain('Ausgewählt, weil Ihre Kommune Erfahrung mit diesem Thema hat.');
+      expect(part).not.toContain('Entwurf Ärztehaus');
+      expect(part).not.toContain('Abgesagte Werkstatt');
+    }
+    expect(linkIn(mail.text!, '/werkstaetten')).toBe(`${t.url}/werkstaetten`);
+    for (const m of mailsTo(accepted.contacts[0].email)) expect(m.text).not.toContain('Einladungen zu Transfer-Werkstätten');
+
+    // Still unanswered a week later: not repeated (the invitation mail and its updates carry the details).
+    const items = async (period: string) =>
+      (
+        await t.db.query(`SELECT items FROM digest_recipient WHERE user_id = $1 AND period = $2`, [invited.contacts[0].id, period])
+      ).rows.map((r) => r.items as string[]);
+    expect(await items('2027-W05')).toEqual([expect.arrayContaining([`workshop-invitation:${open}`])]);
+    await digests.startRun('2027-W06', 'office');
+    await waitForRunDone(t.db, '2027-W06');
+    const later = await items('2027-W06');
+    expect(later).toHaveLength(1);
+    expect(later[0]).not.toContain(`workshop-invitation:${open}`);
+  });
+
   it('the weekly schedule exists once in BullMQ, Monday 07:00 Europe/Berlin, however often workers start', async () => {
     const queue = digestQueue();
     await t.worker.get(WeeklyDigestCronJob).onApplicationBootstrap();

@@ -1,0 +1,51 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { WorkshopRepository, type OpenInvitationRow } from '../workshops/workshop.repository';
+import { formatBerlin } from '../workshops/workshops.service';
+import type { DigestSection } from './digest-content.util';
+import type { DigestRecipient, DigestSectionProvider } from './digest-section.provider';
+
+function where(w: OpenInvitationRow): string {
+  if (w.format === 'online') return 'online';
+  return w.hostTownName ? `vor Ort in ${w.hostTownName}` : 'vor Ort';
+}
+
+/** Workshop invitations this town has not answered yet (from the workshops module), one query for the batch. */
+@Injectable()
+export class WorkshopInvitationsSectionProvider implements DigestSectionProvider {
+  readonly key = 'workshop-invitations';
+  constructor(
+    private readonly workshops: WorkshopRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async collect(recipients: readonly DigestRecipient[]): Promise<(DigestSection | null)[]> {
+    const byTown = new Map<string, OpenInvitationRow[]>();
+    for (const row of await this.workshops.openInvitationsForTowns([...new Set(recipients.map((r) => r.townId))], new Date())) {
+      const list = byTown.get(row.townId);
+      if (list) list.push(row);
+      else byTown.set(row.townId, [row]);
+    }
+    return recipients.map((r) => {
+      const rows = byTown.get(r.townId);
+      return rows?.length ? this.section(rows) : null;
+    });
+  }
+
+  private section(rows: OpenInvitationRow[]): DigestSection {
+    return {
+      key: this.key,
+      title: 'Einladungen zu Transfer-Werkstätten',
+      intro: 'Ihre Kommune ist zu diesen Werkstätten eingeladen und hat noch nicht geantwortet:',
+      summary: `${rows.length} Einladungen zu Transfer-Werkstätten`,
+      items: rows.map((w) => ({
+        // One mention per workshop: the invitation mail and its updates carry the details and the calendar entry.
+        key: `workshop-invitation:${w.workshopId}`,
+        title: `${w.title} (Thema: ${w.themeName})`,
+        detail: `${w.startsAt ? formatBerlin(w.startsAt) : 'Termin folgt'}, ${where(w)}`,
+        reasons: w.chosenBecause || undefined,
+      })),
+      link: { url: `${this.config.appUrl}/werkstaetten`, text: 'Zu Ihren Werkstätten: zusagen oder absagen' },
+    };
+  }
+}

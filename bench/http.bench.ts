@@ -60,8 +60,12 @@ interface Seeded {
   mayors: { email: string; townId: string; tandemId: string | null }[];
   office: string[];
   tandems: boolean;
+  /** Workshop ids, one per group (empty where the feature does not exist). */
+  workshops: string[];
 }
 
+const WORKSHOPS = 400;
+const WORKSHOP_STATES = ['invited', 'confirmed', 'held', 'documented', 'draft', 'cancelled'];
 const TANDEM_STATES = [
   'requested',
   'accepted',
@@ -162,13 +166,49 @@ async function seed(ds: DataSource, records: DirectoryRecord[]): Promise<Seeded>
       );
       for (const r of rows) for (const t of [r.a, r.b]) tandemOf.set(t, r.id);
     }
+    // Workshops (where the feature exists): groups of five towns from five different states, in every state of the
+    // workshop lifecycle, with invitations answered as that state implies; most towns are invited to one.
+    const workshopOf = new Map<string, string>();
+    const workshops = Boolean((await m.query(`SELECT to_regclass('workshop') AS t`))[0].t);
+    if (workshops) {
+      const byState = new Map<string, string[]>();
+      for (const t of towns) byState.set(t.ags.slice(0, 2), [...(byState.get(t.ags.slice(0, 2)) ?? []), t.id]);
+      const groups: string[][] = [];
+      for (;;) {
+        const states = [...byState.values()].filter((l) => l.length).sort((a, b) => b.length - a.length);
+        if (states.length < 5 || groups.length >= WORKSHOPS) break;
+        groups.push(states.slice(0, 5).map((l) => l.pop()!));
+      }
+      const wsStates = groups.map((_, i) => WORKSHOP_STATES[i % WORKSHOP_STATES.length]);
+      const ids: { id: string }[] = await m.query(
+        `INSERT INTO workshop (theme_slug, title, starts_at, format, state, sequence, invitations_closed_at)
+         SELECT 'leerstand', 'Werkstatt Leerstand ' || n, now() + ((CASE WHEN s IN ('held', 'documented') THEN -1 ELSE 1 END) * n || ' days')::interval,
+                'online', s, 0, NULL
+         FROM unnest($1::varchar[]) WITH ORDINALITY AS u(s, n) ORDER BY n RETURNING id`,
+        [wsStates],
+      );
+      const inv = groups.flatMap((g, i) =>
+        g.map((townId, k) => {
+          const st = wsStates[i];
+          const answer =
+            st === 'draft' || (st === 'invited' && k % 2 === 0) ? 'invited' : st === 'cancelled' || k < 4 ? 'accepted' : 'declined';
+          return [ids[i].id, townId, answer] as const;
+        }),
+      );
+      await m.query(
+        `INSERT INTO workshop_invitation (workshop_id, town_id, state, chosen_because)
+         SELECT w, t, s, 'Erfahrung und Herausforderungen zum Thema Leerstand passen zur Gruppe.' FROM unnest($1::uuid[], $2::uuid[], $3::varchar[]) AS u(w, t, s)`,
+        [inv.map((x) => x[0]), inv.map((x) => x[1]), inv.map((x) => x[2])],
+      );
+      for (const [w, t] of inv) workshopOf.set(t, w);
+    }
     // Mayors spread over the whole list (not only the first AGS prefixes).
     const mayors = Array.from({ length: MAYORS }, (_, i) => towns[Math.floor((i * towns.length) / MAYORS)]).map((t) => ({
       email: `kontakt-${t.ags}@bench.invalid`,
       townId: t.id,
       tandemId: tandemOf.get(t.id) ?? null,
     }));
-    return { mayors, office, tandems };
+    return { mayors, office, tandems, workshops: [...new Set(workshopOf.values())] };
   });
 }
 
@@ -402,7 +442,11 @@ async function main() {
       throw new Error(`no suggestions to serve: ${sample.status} ${json.slice(0, 200)}`);
     const jsonFile = join(LOG_DIR, 'suggestions.json');
     writeFileSync(jsonFile, json);
-    const bare = startNode(resolve(__dirname, 'bare-handler.server.js'), 'bare', { PORT: String(barePort), BARE_JSON_FILE: jsonFile });
+    const bare = startNode(resolve(__dirname, 'bare-handler.server.js'), 'bare', {
+      PORT: String(barePort),
+      BARE_JSON_FILE: jsonFile,
+      DATABASE_URL: databaseUrl,
+    });
     children.push(bare);
     const bareBase = `http://127.0.0.1:${barePort}`;
     await until('the bare handler', 60_000, async () => (await fetch(`${bareBase}/bare`)).ok);
@@ -431,6 +475,20 @@ async function main() {
             { name: 'GET /geschaeftsstelle/tandems/freigaben', pick: staff('/geschaeftsstelle/tandems/freigaben') },
           ]
         : []),
+      ...(seeded.workshops.length
+        ? [
+            { name: 'GET /werkstaetten', pick: mayor(() => '/werkstaetten') },
+            { name: 'GET /geschaeftsstelle/werkstaetten', pick: staff('/geschaeftsstelle/werkstaetten') },
+            {
+              // The editor of a workshop with a declined invitation: it shows ranked replacements.
+              name: 'GET /geschaeftsstelle/werkstaetten/:id',
+              pick: (i: number) => ({
+                path: `/geschaeftsstelle/werkstaetten/${seeded.workshops[(i * WORKSHOP_STATES.length + 1) % seeded.workshops.length]}`,
+                cookie: office[i % office.length],
+              }),
+            },
+          ]
+        : []),
     ];
     // BENCH_ROUTES (a regular expression) measures only the matching routes, for a profile of one of them.
     const only = process.env.BENCH_ROUTES ? new RegExp(process.env.BENCH_ROUTES) : null;
@@ -444,6 +502,7 @@ async function main() {
     const bareRoute: Route = { name: 'bare Nest handler (same JSON)', pick: () => ({ path: '/bare' }) };
     // The bare handler is measured first and last; the routes are compared with the mean (the machine is shared).
     const bareFirst = await measure(bareBase, bareRoute);
+    const bareDb = await measure(bareBase, { name: 'bare Nest handler + one SELECT 1', pick: () => ({ path: '/bare-db' }) });
     const measured: Record<string, Measured> = {};
     for (const r of routes) {
       measured[r.name] = await measure(base, r);
@@ -462,6 +521,14 @@ async function main() {
         `${bareFirst.p99_ms} / ${bareLast.p99_ms}`,
         `${bareFirst.errors + bareLast.errors}`,
         '1.00',
+      ],
+      [
+        'bare Nest handler + one SELECT 1 (reference)',
+        String(bareDb.rps),
+        String(bareDb.p50_ms),
+        String(bareDb.p99_ms),
+        String(bareDb.errors),
+        (bareDb.rps / bareRps).toFixed(2),
       ],
       ...routes.map((r) => {
         const m = measured[r.name];
@@ -487,6 +554,8 @@ async function main() {
       JSON.stringify({
         routes: out,
         bare_rps: Math.round(bareRps),
+        bare_db_rps: bareDb.rps,
+        bare_db_ratio: +(bareDb.rps / bareRps).toFixed(3),
         worst_ratio: Math.min(...all.map((m) => m.ratio)),
         worst_p99_ms: Math.max(...all.map((m) => m.p99_ms)),
         bare_p99_ms: bareP99,

@@ -51,6 +51,9 @@ export interface RunRow {
   finishedAt: Date | null;
 }
 
+/** A run without its inputs and results: what a list of runs shows. */
+export type RunHead = Pick<RunRow, 'id' | 'kind' | 'status' | 'trigger' | 'theme' | 'seed' | 'isCurrent' | 'startedAt' | 'finishedAt'>;
+
 /** One of a town's stored suggestions with the partner's directory facts. */
 export interface SuggestionRow {
   rank: number;

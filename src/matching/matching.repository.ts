@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { topicJoin, townDirectoryJoin, townFactsLateral, type TownRow } from '../municipalities/town-read.repository';
 import type { MatchTown } from './core/matching-input.types';
-import type { RoundPairRow, RunKind, RunRow, RunSummary, SuggestionRow, WorkshopGroupRow } from './matching.read-models';
+import type { RoundPairRow, RunHead, RunKind, RunRow, RunSummary, SuggestionRow, WorkshopGroupRow } from './matching.read-models';
 
 export type { TownRow } from '../municipalities/town-read.repository';
 
@@ -26,8 +26,8 @@ export const toMatchTown = (t: TownRow): MatchTown => ({
   capacity: t.capacity,
 });
 
-const RUN_COLUMNS = `id, kind, status, trigger, theme, fingerprint, weights, params, seed, summary, error,
-  is_current AS "isCurrent", started_at AS "startedAt", finished_at AS "finishedAt"`;
+const HEAD_COLUMNS = `id, kind, status, trigger, theme, seed, is_current AS "isCurrent", started_at AS "startedAt", finished_at AS "finishedAt"`;
+const RUN_COLUMNS = `${HEAD_COLUMNS}, fingerprint, weights, params, summary, error`;
 
 // Rows per statement when writing results or deleting old runs: bounded statements, short locks.
 const BATCH = 2000;
@@ -89,6 +89,21 @@ export class MatchingRepository {
       [kind, theme ?? null],
     );
     return rows[0] ?? null;
+  }
+
+  /** currentRun without its weights, parameters and summary (which can be large: a round lists its unmatched towns). */
+  async currentRunHead(kind: RunKind, theme?: string): Promise<RunHead | null> {
+    const rows: RunHead[] = await this.ds.query(
+      `SELECT ${HEAD_COLUMNS} FROM matching_run WHERE kind = $1 AND is_current AND ($2::varchar IS NULL OR theme = $2)
+       ORDER BY finished_at DESC LIMIT 1`,
+      [kind, theme ?? null],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The newest runs for a list: no inputs, no results. */
+  latestRunHeads(limit = 20): Promise<RunHead[]> {
+    return this.ds.query(`SELECT ${HEAD_COLUMNS} FROM matching_run ORDER BY started_at DESC LIMIT $1`, [limit]);
   }
 
   async latestRuns(limit = 20): Promise<RunRow[]> {

@@ -10,6 +10,7 @@ import { MatchingRepository, toMatchTown } from './matching.repository';
 import { MatchingService } from './matching.service';
 import { compareGerman } from '../common/collation.util';
 import { renderGermanyMap } from '../maps/germany-map.util';
+import { LRUCache } from 'lru-cache';
 
 /** One suggested partner as the API returns it and the page shows it. */
 export interface SuggestionView {
@@ -85,6 +86,9 @@ export interface OfficeMatchingQuery {
 /** Read side of matching, shared by the API and the pages; every method reads only what its answer shows. */
 @Injectable()
 export class MatchingViewModel {
+  // Page sections of done runs (see doneRunSection): a few runs × pages × themes.
+  private readonly sections = new LRUCache<string, object>({ max: 64 });
+
   constructor(
     private readonly repo: MatchingRepository,
     private readonly towns: TownReadRepository,
@@ -150,13 +154,14 @@ export class MatchingViewModel {
   async officePage(q: OfficeMatchingQuery) {
     const [names, round, runs, weights] = await Promise.all([
       this.towns.topicNames(),
-      this.matching.currentRun('tandem_round'),
-      this.matching.latestRuns(8),
+      this.repo.currentRunHead('tandem_round'),
+      this.repo.latestRunHeads(8),
       this.matching.weights(),
     ]);
     const chosenTheme = q.theme && names[q.theme] ? q.theme : undefined;
-    const ws = await this.matching.currentRun('workshops', chosenTheme);
+    const ws = await this.repo.currentRunHead('workshops', chosenTheme);
     const page = Math.max(1, Math.floor(q.page ?? 1));
+    const namesKey = Object.entries(names).join('|');
     return {
       title: 'Tandemrunde und Transferwerkstätten',
       weights: WEIGHT_FIELDS.map(([key, label]) => ({ key, label, percent: percentOf(weights[key]) })),
@@ -167,8 +172,12 @@ export class MatchingViewModel {
       topics: Object.entries(names)
         .map(([slug, name]) => ({ slug, name, selected: slug === (ws?.theme ?? chosenTheme) }))
         .sort((a, b) => compareGerman(a.name, b.name)),
-      round: round ? await this.roundSection(round, page, chosenTheme, names) : null,
-      workshop: ws ? await this.workshopSection(ws, names) : null,
+      round: round
+        ? await this.doneRunSection(`round|${round.id}|${page}|${chosenTheme ?? ''}|${namesKey}`, round.id, (run) =>
+            this.roundSection(run, page, chosenTheme, names),
+          )
+        : null,
+      workshop: ws ? await this.doneRunSection(`ws|${ws.id}|${namesKey}`, ws.id, (run) => this.workshopSection(run, names)) : null,
       runs: runs.map((r) => ({
         id: r.id,
         kind: r.kind,
@@ -181,6 +190,20 @@ export class MatchingViewModel {
       started: q.started ?? false,
       errors: q.errors ?? [],
     };
+  }
+
+  /**
+   * A current run is done, and a done run's results never change: its page section (pairs with reasons, groups on
+   * the map) is built once per run, page and topic names and kept, instead of per request.
+   */
+  private async doneRunSection<T extends object>(key: string, runId: string, build: (run: RunRow) => Promise<T>): Promise<T | null> {
+    const hit = this.sections.get(key);
+    if (hit) return hit as T;
+    const run = await this.repo.findRun(runId);
+    if (!run) return null;
+    const section = await build(run);
+    if (run.status === 'done') this.sections.set(key, section);
+    return section;
   }
 
   private async roundSection(run: RunRow, page: number, theme: string | undefined, names: Record<string, string>) {

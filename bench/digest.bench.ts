@@ -22,6 +22,7 @@ const XLSX = process.env.DESTATIS_XLSX ?? resolve(__dirname, '../../../shared/da
 const PG_ADMIN = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const WORKER = resolve(__dirname, '../src/worker.js');
+const WORKERS = Math.max(1, Number(process.env.BENCH_WORKERS ?? 1));
 const SINK = resolve(__dirname, 'smtp-sink.js');
 const PERIOD = '2026-W49';
 
@@ -155,7 +156,7 @@ async function main() {
     prefix,
   });
   const sink = fork(SINK, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  let worker: ChildProcess | undefined;
+  let workers: ChildProcess[] = [];
   const db = new Client({ connectionString: databaseUrl });
   try {
     const { port } = await new Promise<{ port: number }>((res) => sink.once('message', res as never));
@@ -168,23 +169,31 @@ async function main() {
     await db.connect();
 
     // BENCH_WORKER_PROF=dir writes a V8 CPU profile of the worker there (to find where its time goes).
+    // BENCH_WORKERS=n starts n worker processes (as an operator would scale the worker); the default is one.
     const prof = process.env.BENCH_WORKER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_WORKER_PROF}`] : [];
-    worker = spawn(process.execPath, [...prof, WORKER], {
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'production',
-        SESSION_SECRET: 'bench-only-secret-bench-only-secret-0123456789',
-        KT_MODE: 'servers',
-        DATABASE_URL: databaseUrl,
-        REDIS_URL,
-        SMTP_URL: `smtp://127.0.0.1:${port}`,
-        QUEUE_PREFIX: prefix,
-        APP_URL: 'https://tandem.example',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    await until(async () => (await queue.getJobSchedulers()).length > 0, 60_000, 'worker ready (weekly scheduler upserted)');
+    workers = Array.from({ length: WORKERS }, () =>
+      spawn(process.execPath, [...prof, WORKER], {
+        env: {
+          PATH: process.env.PATH,
+          NODE_ENV: 'production',
+          SESSION_SECRET: 'bench-only-secret-bench-only-secret-0123456789',
+          KT_MODE: 'servers',
+          DATABASE_URL: databaseUrl,
+          REDIS_URL,
+          SMTP_URL: `smtp://127.0.0.1:${port}`,
+          QUEUE_PREFIX: prefix,
+          APP_URL: 'https://tandem.example',
+          LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      }),
+    );
+    const workerCpu = () => workers.reduce((sum, w) => sum + cpuSeconds(w.pid!), 0);
+    await until(
+      async () => (await queue.getJobSchedulers()).length > 0 && (await queue.getWorkersCount()) >= WORKERS,
+      60_000,
+      'workers ready (weekly scheduler upserted, every worker listening on the digest queue)',
+    );
 
     // The run, from trigger to the last message accepted by the SMTP server.
     const pgPids = async () =>
@@ -192,7 +201,7 @@ async function main() {
         (r) => r.pid as number,
       );
     const cpu0 = {
-      worker: cpuSeconds(worker.pid!),
+      worker: workerCpu(),
       sink: cpuSeconds(sink.pid!),
       pg: (await pgPids()).map((p) => [p, cpuSeconds(p)] as const),
     };
@@ -220,10 +229,10 @@ async function main() {
     );
     const { count, lastAt } = await ask<{ count: number; lastAt: number }>(sink, 'stats', 'count');
     const seconds = (lastAt - start) / 1000;
-    const workerPeak = peakRssMb(worker.pid!);
+    const workerPeak = Math.max(...workers.map((w) => peakRssMb(w.pid!)));
     const pgBefore = new Map(cpu0.pg);
     const pgCpu = (await pgPids()).reduce((sum, p) => sum + cpuSeconds(p) - (pgBefore.get(p) ?? 0), 0);
-    const cpu = { worker: cpuSeconds(worker.pid!) - cpu0.worker, sink: cpuSeconds(sink.pid!) - cpu0.sink, pg: pgCpu };
+    const cpu = { worker: workerCpu() - cpu0.worker, sink: cpuSeconds(sink.pid!) - cpu0.sink, pg: pgCpu };
     const phases = (
       await db.query(
         `SELECT extract(epoch FROM (SELECT max(created_at) FROM digest_recipient) - (SELECT started_at FROM digest_run WHERE id = $1))::float AS decided,
@@ -242,9 +251,13 @@ async function main() {
       60_000,
       'rows marked sent',
     );
-    worker.kill('SIGTERM');
-    await new Promise((r) => worker!.once('exit', r));
-    worker = undefined;
+    await Promise.all(
+      workers.map((w) => {
+        w.kill('SIGTERM');
+        return new Promise((r) => w.once('exit', r));
+      }),
+    );
+    workers = [];
 
     const sinkBare0 = cpuSeconds(sink.pid!);
     const self0 = process.cpuUsage();
@@ -284,7 +297,8 @@ async function main() {
       `| bare nodemailer pooled loop, same messages, same server | ${bareSeconds.toFixed(2)} s, ${bareMps.toFixed(0)} messages/s |`,
     );
     console.log(`| ratio service / bare | ${(mps / bareMps).toFixed(2)} (target ≥ 0.5) |`);
-    console.log(`| worker peak RSS | ${workerPeak.toFixed(0)} MB |`);
+    console.log(`| worker processes | ${WORKERS} |`);
+    console.log(`| worker peak RSS | ${workerPeak.toFixed(0)} MB${WORKERS > 1 ? ' (largest process)' : ''} |`);
     console.log(
       `| CPU seconds, service run | worker ${cpu.worker.toFixed(1)}, PostgreSQL backends ${cpu.pg.toFixed(1)}, SMTP server ${cpu.sink.toFixed(1)} (Redis not counted: shared) |`,
     );
@@ -301,7 +315,7 @@ async function main() {
       }),
     );
   } finally {
-    worker?.kill('SIGKILL');
+    for (const w of workers) w.kill('SIGKILL');
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
     await db.end().catch(() => undefined);

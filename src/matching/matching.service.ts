@@ -8,7 +8,7 @@ import { TownReadRepository } from '../municipalities/town-read.repository';
 import { JOBS, QUEUES } from '../queue/queue-names';
 import { DEFAULT_WEIGHTS, MatchWeights, validateWeights } from './core/weights';
 import { RECOMPUTE_DEBOUNCE_MS } from './matching-rules';
-import type { RunKind, RunRow } from './matching.read-models';
+import type { RunKind, RunHead, RunRow } from './matching.read-models';
 import { MatchingRepository } from './matching.repository';
 
 const JOB_OF: Record<RunKind, string> = {
@@ -112,6 +112,11 @@ export class MatchingService {
 
   latestRuns(limit?: number): Promise<RunRow[]> {
     return this.repo.latestRuns(limit);
+  }
+
+  /** The current run's id, state and dates without its (possibly large) inputs and results. */
+  currentRunHead(kind: RunKind, theme?: string): Promise<RunHead | null> {
+    return this.repo.currentRunHead(kind, theme);
   }
 
   currentRun(kind: RunKind, theme?: string): Promise<RunRow | null> {

@@ -159,6 +159,15 @@ export class WorkshopRepository {
     return rows[0] ?? null;
   }
 
+  async countAll(): Promise<number> {
+    return (await this.ds.query(`SELECT count(*)::int AS n FROM workshop`))[0].n;
+  }
+
+  /** One page of all workshops, newest date first (drafts without a date on top). */
+  listPage(offset: number, limit: number): Promise<WorkshopListRow[]> {
+    return this.ds.query(`${LIST} ORDER BY w.starts_at DESC NULLS FIRST, w.created_at DESC, w.id LIMIT $1 OFFSET $2`, [limit, offset]);
+  }
+
   listAll(limit = 500): Promise<WorkshopListRow[]> {
     return this.ds.query(`${LIST} ORDER BY w.starts_at DESC NULLS FIRST, w.created_at DESC LIMIT $1`, [limit]);
   }

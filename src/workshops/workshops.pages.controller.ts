@@ -82,11 +82,16 @@ export class WorkshopsPagesController {
 
   @Get('geschaeftsstelle/werkstaetten')
   @Roles('office', 'admin')
-  async officeList(@CurrentUser() user: SessionUser, @Res() res: Response, errors: string[] = [], status = 200) {
-    const { workshops } = (await this.vm.list(user)) as { workshops: ReturnType<WorkshopsViewModel['card']>[] };
+  officeList(@Query('seite') page: string | undefined, @Res() res: Response) {
+    return this.renderList(res, page);
+  }
+
+  private async renderList(res: Response, page: unknown = 1, errors: string[] = [], status = 200) {
+    const { workshops, pager } = await this.vm.officePage(page);
     return res.status(status).render('office-workshops', {
       title: 'Transferwerkstätten',
       workshops,
+      pager,
       topics: await this.repo.topics(),
       proposals: await this.repo.currentProposals(),
       errors,
@@ -106,7 +111,7 @@ export class WorkshopsPagesController {
       return res.redirect(303, `/geschaeftsstelle/werkstaetten/${id}?erledigt=saved`);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      return this.officeList(user, res, [err.messageDe], err.getStatus());
+      return this.renderList(res, 1, [err.messageDe], err.getStatus());
     }
   }
 

@@ -540,14 +540,31 @@ export class WorkshopsService {
     return { presented, willTry, topics };
   }
 
-  private async scoring() {
-    const [rows, names, weights] = await Promise.all([
-      this.townReads.eligibleTowns(),
-      this.townReads.topicNames(),
-      this.matching.weights(),
-    ]);
-    const towns = rows.map(toMatchTown);
-    return { ctx: buildContext(towns, weights, names), towns };
+  /**
+   * Scores over every eligible town (for replacements and "why chosen"): reading and preparing them all is the costly
+   * part, so the result is kept while the current suggestions run and the weights stay the same (a profile change,
+   * a verification or an opt-out starts a new run), for at most SCORING_TTL_MS. Rules are always checked on fresh
+   * rows when a town is invited.
+   */
+  private scoringCache: { key: string; at: number; value: Promise<Scoring> } | null = null;
+
+  private async scoring(): Promise<Scoring> {
+    const [run, weights] = await Promise.all([this.matching.currentRunHead('suggestions'), this.matching.weights()]);
+    const key = run ? `${run.id}|${JSON.stringify(weights)}` : null;
+    const hit = this.scoringCache;
+    if (key && hit?.key === key && Date.now() - hit.at < SCORING_TTL_MS) return hit.value;
+    const value = (async () => {
+      const [rows, names] = await Promise.all([this.townReads.eligibleTowns(), this.townReads.topicNames()]);
+      const towns = rows.map(toMatchTown);
+      return { ctx: buildContext(towns, weights, names), towns };
+    })();
+    if (key) {
+      this.scoringCache = { key, at: Date.now(), value };
+      value.catch(() => {
+        if (this.scoringCache?.value === value) this.scoringCache = null;
+      });
+    }
+    return value;
   }
 
   /** Per town, the German reasons why it was chosen for this group (empty for towns the matcher does not see). */
@@ -692,6 +709,9 @@ export class WorkshopsService {
     return s;
   }
 }
+
+const SCORING_TTL_MS = 5 * 60_000;
+type Scoring = { ctx: ReturnType<typeof buildContext>; towns: ReturnType<typeof toMatchTown>[] };
 
 /** "2027-03-04T10:00" (a form's local time) counts as Europe/Berlin; a value with Z or an offset stands as it is. */
 export function parseBerlin(v: unknown): Date | null {

@@ -1,3 +1,4 @@
+import { pageOf, pager } from '../common/paging.util';
 import { Injectable } from '@nestjs/common';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { checkWorkshopRules } from './workshop-rules.util';
@@ -34,6 +35,8 @@ const TIMELINE_LABEL: Record<string, string> = {
   'workshop.document': 'Ergebnis dokumentiert',
   'workshop.cancel': 'abgesagt',
 };
+/** Workshops per page on the office list. */
+export const OFFICE_WORKSHOPS_PER_PAGE = 25;
 export const FORMAT_DE = { in_person: 'vor Ort', online: 'online' } as const;
 
 export interface WorkshopCard {
@@ -124,6 +127,16 @@ export class WorkshopsViewModel {
       answerReason: i.answerReason,
       answeredAt: i.answeredAt,
       answeredBy: i.answeredByName,
+    };
+  }
+
+  /** The office page's list: every workshop, a page at a time. */
+  async officePage(requested: unknown) {
+    const p = pageOf(await this.repo.countAll(), requested, OFFICE_WORKSHOPS_PER_PAGE);
+    const rows = p.total ? await this.repo.listPage(p.offset, p.limit) : [];
+    return {
+      workshops: rows.map((r) => this.card(r)),
+      pager: pager(p, (n) => `/geschaeftsstelle/werkstaetten?seite=${n}`, 'Werkstätten', 'Seiten der Werkstätten'),
     };
   }
 

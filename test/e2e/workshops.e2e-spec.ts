@@ -400,4 +400,26 @@ describe('transfer workshops from the engine’s group to a documented meeting (
     expect(ok.headers.location).toBe('/werkstaetten?erledigt=accept');
     expect((await town.agent.get(ok.headers.location).expect(200)).text).toContain('Sie haben zugesagt.');
   });
+  it('the office list shows 25 workshops a page, newest date first, with a German pager', async () => {
+    const [{ n: before }] = await ds.query(`SELECT count(*)::int AS n FROM workshop`);
+    await ds.query(
+      `INSERT INTO workshop (theme_slug, title, starts_at, state)
+       SELECT 'leerstand', 'Seitentest ' || lpad(n::text, 2, '0'), now() + (n || ' days')::interval + interval '5 years', 'invited'
+       FROM generate_series(1, 30) AS n`,
+    );
+    const total = before + 30;
+    const titles = (html: string) =>
+      [...html.matchAll(/<a href="\/geschaeftsstelle\/werkstaetten\/[0-9a-f-]{36}">([^<]+)<\/a>/g)].map((m) => m[1]);
+    const first = await office.get('/geschaeftsstelle/werkstaetten').expect(200);
+    // Dated five years ahead: the newest dates, so the first page starts with them, latest first.
+    expect(titles(first.text)).toHaveLength(25);
+    expect(titles(first.text).slice(0, 3)).toEqual(['Seitentest 30', 'Seitentest 29', 'Seitentest 28']);
+    expect(first.text).toContain(`Werkstätten 1–25 von ${total}`);
+    const last = Math.ceil(total / 25);
+    const end = await office.get(`/geschaeftsstelle/werkstaetten?seite=${last}`).expect(200);
+    expect(titles(end.text)).toHaveLength(total - 25 * (last - 1));
+    // A hand-edited page number shows the first page; one past the end shows the last.
+    expect(titles((await office.get('/geschaeftsstelle/werkstaetten?seite=abc').expect(200)).text)).toEqual(titles(first.text));
+    expect(titles((await office.get('/geschaeftsstelle/werkstaetten?seite=999').expect(200)).text)).toEqual(titles(end.text));
+  });
 });

@@ -267,14 +267,22 @@ export class WorkshopRepository {
   }
 
   /** The groups of each theme's current workshops run, for "Als Entwurf übernehmen" on the office list. */
-  async currentProposals(): Promise<{ runId: string; groupNo: number; themeName: string; towns: string }[]> {
-    return this.ds.query(
-      `SELECT r.id AS "runId", w.group_no AS "groupNo", tp.name AS "themeName",
+  /**
+   * Groups of the current workshop proposals that no workshop was made from yet (cancelled ones aside), in theme
+   * order, at most `limit`; `more` counts the rest (the matching page lists every group).
+   */
+  async currentProposals(limit = 12): Promise<{ rows: { runId: string; groupNo: number; themeName: string; towns: string }[]; more: number }> {
+    const rows: { runId: string; groupNo: number; themeName: string; towns: string; total: number }[] = await this.ds.query(
+      `SELECT r.id AS "runId", w.group_no AS "groupNo", tp.name AS "themeName", count(*) OVER ()::int AS total,
          (SELECT string_agg(mu.name || ' (' || mu.state_name || ')', ', ' ORDER BY mu.name)
           FROM unnest(w.town_ids) u(id) JOIN town t ON t.id = u.id JOIN municipality mu ON mu.ags = t.ags) AS towns
        FROM matching_run r JOIN workshop_proposal w ON w.run_id = r.id JOIN topic tp ON tp.slug = r.theme
-       WHERE r.kind = 'workshops' AND r.is_current ORDER BY tp.sort_order, w.group_no LIMIT 100`,
+       WHERE r.kind = 'workshops' AND r.is_current
+         AND NOT EXISTS (SELECT 1 FROM workshop ws WHERE ws.run_id = r.id AND ws.group_no = w.group_no AND ws.state <> 'cancelled')
+       ORDER BY tp.sort_order, w.group_no LIMIT $1`,
+      [limit],
     );
+    return { rows: rows.map(({ total: _total, ...r }) => r), more: Math.max(0, (rows[0]?.total ?? 0) - rows.length) };
   }
 
   async topicName(slug: string): Promise<string | null> {

@@ -365,6 +365,7 @@ describe('transfer workshops from the engine’s group to a documented meeting (
       .send({ _csrf: token, runId, groupNo: '1' })
       .expect(303);
     const path = created.headers.location.replace(/\?.*$/, '');
+
     const editor = await office.get(path).expect(200);
     expect(editor.text).toContain('Eingeladene Kommunen');
     for (const g of group) expect(editor.text).toContain(g.name);
@@ -400,6 +401,17 @@ describe('transfer workshops from the engine’s group to a documented meeting (
     expect(ok.headers.location).toBe('/werkstaetten?erledigt=accept');
     expect((await town.agent.get(ok.headers.location).expect(200)).text).toContain('Sie haben zugesagt.');
   });
+  it('a proposed group taken over is no longer offered on the office list', async () => {
+    const list = await office.get('/geschaeftsstelle/werkstaetten').expect(200);
+    const offered = /name="runId" value="([0-9a-f-]{36})"><input type="hidden" name="groupNo" value="(\d+)">/.exec(list.text);
+    expect(offered).not.toBeNull();
+    const [offer, run, groupNo] = offered!;
+    const token = await formToken(office, '/geschaeftsstelle/werkstaetten');
+    await office.post('/geschaeftsstelle/werkstaetten').type('form').send({ _csrf: token, runId: run, groupNo }).expect(303);
+    // A second click would have made a second workshop of the same towns.
+    expect((await office.get('/geschaeftsstelle/werkstaetten').expect(200)).text).not.toContain(offer);
+  });
+
   it('the office list shows 25 workshops a page, newest date first, with a German pager', async () => {
     const [{ n: before }] = await ds.query(`SELECT count(*)::int AS n FROM workshop`);
     await ds.query(
@@ -411,9 +423,10 @@ describe('transfer workshops from the engine’s group to a documented meeting (
     const titles = (html: string) =>
       [...html.matchAll(/<a href="\/geschaeftsstelle\/werkstaetten\/[0-9a-f-]{36}">([^<]+)<\/a>/g)].map((m) => m[1]);
     const first = await office.get('/geschaeftsstelle/werkstaetten').expect(200);
-    // Dated five years ahead: the newest dates, so the first page starts with them, latest first.
+    // Drafts without a date first, then the newest dates: these, five years ahead, latest first.
     expect(titles(first.text)).toHaveLength(25);
-    expect(titles(first.text).slice(0, 3)).toEqual(['Seitentest 30', 'Seitentest 29', 'Seitentest 28']);
+    const [undated] = await ds.query(`SELECT count(*)::int AS n FROM workshop WHERE starts_at IS NULL`);
+    expect(titles(first.text).slice(undated.n, undated.n + 3)).toEqual(['Seitentest 30', 'Seitentest 29', 'Seitentest 28']);
     expect(first.text).toContain(`Werkstätten 1–25 von ${total}`);
     const last = Math.ceil(total / 25);
     const end = await office.get(`/geschaeftsstelle/werkstaetten?seite=${last}`).expect(200);

@@ -271,7 +271,9 @@ export class WorkshopRepository {
    * Groups of the current workshop proposals that no workshop was made from yet (cancelled ones aside), in theme
    * order, at most `limit`; `more` counts the rest (the matching page lists every group).
    */
-  async currentProposals(limit = 12): Promise<{ rows: { runId: string; groupNo: number; themeName: string; towns: string }[]; more: number }> {
+  async currentProposals(
+    limit = 12,
+  ): Promise<{ rows: { runId: string; groupNo: number; themeName: string; towns: string }[]; more: number }> {
     const rows: { runId: string; groupNo: number; themeName: string; towns: string; total: number }[] = await this.ds.query(
       `SELECT r.id AS "runId", w.group_no AS "groupNo", tp.name AS "themeName", count(*) OVER ()::int AS total,
          (SELECT string_agg(mu.name || ' (' || mu.state_name || ')', ', ' ORDER BY mu.name)

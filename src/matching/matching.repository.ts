@@ -202,22 +202,22 @@ export class MatchingRepository {
   }
 
   /**
-   * The town's suggestions from the current suggestions run, with the partner's directory facts. The partner is a
-   * LATERAL lookup from the municipalities module (its LIMIT keeps the planner from turning it into a hash join over
-   * every town): index lookups only.
+   * The town's suggestions from one run (the current one, whose id the caller looked up), with the partner's directory
+   * facts. The partner is a LATERAL lookup from the municipalities module (its LIMIT keeps the planner from turning it
+   * into a hash join over every town): index lookups only.
    */
-  async suggestionsFor(townId: string): Promise<SuggestionRow[]> {
+  async suggestionsOfRun(runId: string, townId: string): Promise<SuggestionRow[]> {
     return this.ds.query(
       `
       SELECT s.rank, s.score, s.components, s.topic, tp.name AS "topicName", s.partner_id AS "partnerId", p.name, p."stateName", p.population,
              p."areaKm2", p."districtName", r.id AS "runId", r.finished_at AS "computedAt"
       FROM matching_run r
-      JOIN matching_suggestion s ON s.run_id = r.id AND s.town_id = $1
+      JOIN matching_suggestion s ON s.run_id = r.id AND s.town_id = $2
       ${topicJoin('s.topic', 'tp')}
       ${townFactsLateral('s.partner_id')} p
-      WHERE r.kind = 'suggestions' AND r.is_current
+      WHERE r.id = $1
       ORDER BY s.rank`,
-      [townId],
+      [runId, townId],
     );
   }
 

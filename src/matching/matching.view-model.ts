@@ -88,6 +88,8 @@ export interface OfficeMatchingQuery {
 export class MatchingViewModel {
   // Page sections of done runs (see doneRunSection): a few runs × pages × themes.
   private readonly sections = new LRUCache<string, object>({ max: 64 });
+  // Each town's list of the current run (see suggestionList): a network of ~2,100 towns fits.
+  private readonly suggestionLists = new LRUCache<string, SuggestionView[]>({ max: 2500 });
 
   constructor(
     private readonly repo: MatchingRepository,
@@ -105,30 +107,45 @@ export class MatchingViewModel {
         'Sie können nur die Vorschläge Ihrer eigenen Kommune sehen.',
       );
     }
-    // Two index lookups: this town's rows of the current run, and this town's own profile (for the hint).
-    const [rows, own] = await Promise.all([this.repo.suggestionsFor(townId), this.towns.eligibleTown(townId)]);
+    // Index lookups: the current run's id, this town's own profile (for the hints) and, unless kept, its list.
+    const [run, own] = await Promise.all([this.repo.currentRunHead('suggestions'), this.towns.eligibleTown(townId)]);
+    const suggestions = run ? await this.suggestionList(run.id, townId) : [];
     return {
       townId,
-      computedAt: rows[0]?.computedAt ?? null,
+      computedAt: suggestions.length ? run!.finishedAt : null,
       profileEmpty: own ? profileIsEmpty(toMatchTown(own)) : false,
       full: own ? own.capacity - own.tandems <= 0 : false,
-      suggestions: rows.map((r) => ({
-        rank: r.rank,
-        score: r.score,
-        partner: {
-          id: r.partnerId,
-          name: r.name,
-          stateName: r.stateName,
-          population: r.population,
-          areaKm2: r.areaKm2,
-          districtName: r.districtName,
-        },
-        reasons: reasonLine(r.components),
-        components: r.components,
-        runId: r.runId,
-        topic: r.topic ? { slug: r.topic, name: r.topicName ?? r.topic } : null,
-      })),
+      suggestions,
     };
+  }
+
+  /**
+   * A done run's suggestions never change (partners' facts come from the official directory): each town's list, with
+   * its German reasons, is kept per run, so Monday's many page views read it once.
+   */
+  private async suggestionList(runId: string, townId: string): Promise<SuggestionView[]> {
+    const key = `${runId}|${townId}`;
+    const hit = this.suggestionLists.get(key);
+    if (hit) return hit;
+    const rows = await this.repo.suggestionsOfRun(runId, townId);
+    const list = rows.map((r): SuggestionView => ({
+      rank: r.rank,
+      score: r.score,
+      partner: {
+        id: r.partnerId,
+        name: r.name,
+        stateName: r.stateName,
+        population: r.population,
+        areaKm2: r.areaKm2,
+        districtName: r.districtName,
+      },
+      reasons: reasonLine(r.components),
+      components: r.components,
+      runId: r.runId,
+      topic: r.topic ? { slug: r.topic, name: r.topicName ?? r.topic } : null,
+    }));
+    this.suggestionLists.set(key, list);
+    return list;
   }
 
   async suggestionsPage(viewer: SessionUser) {

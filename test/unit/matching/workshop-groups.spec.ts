@@ -208,13 +208,16 @@ describe('transfer-workshop groups', () => {
     fc.assert(
       fc.property(townsArb(10, 30), (towns) => {
         const ctx = buildContext(towns, DEFAULT_WEIGHTS);
-        const greedy = workshopGroups(ctx, towns, 'wohnen', { seed: 3, maxPasses: 0 });
-        const searched = workshopGroups(ctx, towns, 'wohnen', { seed: 3 });
+        // One start only (the greedy one), with and without the search after it.
+        const greedy = workshopGroups(ctx, towns, 'wohnen', { seed: 3, restarts: 1, maxPasses: 0 });
+        const searched = workshopGroups(ctx, towns, 'wohnen', { seed: 3, restarts: 1 });
         const sum = (r: typeof greedy) => r.groups.reduce((s, g) => s + g.score, 0);
-        // A swap is only taken when the changed groups stay valid, so the search never loses a group.
-        expect(searched.groups.length).toBeGreaterThanOrEqual(greedy.groups.length);
-        // With the same groups formed, the total can only have grown (a repaired group adds a group instead).
-        if (greedy.groups.length === searched.groups.length) {
+        const placed = (r: typeof greedy) => r.groups.reduce((n, g) => n + g.townIds.length, 0);
+        // No step of the search leaves a placed town out; opening a new group (which may take spare towns from
+        // others, at a cost in fit) always places one more town. With as many towns placed, every step taken
+        // (moves, swaps, dissolving a group into the others) raised the total.
+        expect(placed(searched)).toBeGreaterThanOrEqual(placed(greedy));
+        if (placed(searched) === placed(greedy)) {
           compared++;
           expect(sum(searched)).toBeGreaterThanOrEqual(sum(greedy) - 1e-9);
         }

@@ -140,7 +140,8 @@ export function workshopGroups(
   // local optimum; the best counts. Fewer for large themes, where one search already takes a while.
   const restarts = o.restarts ?? (n <= 100 ? 8 : n <= 300 ? 3 : 1);
   let G: Grouping | null = null,
-    best = -Infinity;
+    best = -Infinity,
+    bestPlaced = -1;
   for (let r = 0; r < Math.max(1, restarts); r++) {
     // Own PRNGs per start and for its search, so a start does not depend on how far earlier searches went.
     const startRnd = mulberry32((o.seed * 7919 + r * 104729) | 0),
@@ -167,9 +168,12 @@ export function workshopGroups(
       if (place(H, searchRnd)) improved = true;
       if (!improved) break;
     }
-    let objective = 0;
-    for (let g = 0; g < H.slots; g++) objective += H.total(g);
-    if (objective > best + EPS) [best, G] = [objective, H];
+    let objective = 0,
+      placedTowns = 0;
+    for (let g = 0; g < H.slots; g++) [objective, placedTowns] = [objective + H.total(g), placedTowns + H.size(g)];
+    // Placement comes first (as within a search): the start that places more towns wins, then the higher total.
+    if (placedTowns > bestPlaced || (placedTowns === bestPlaced && objective > best + EPS))
+      [bestPlaced, best, G] = [placedTowns, objective, H];
   }
   if (!G) throw new Error('unreachable: at least one start');
 

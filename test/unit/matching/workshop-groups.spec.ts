@@ -208,14 +208,15 @@ describe('transfer-workshop groups', () => {
     fc.assert(
       fc.property(townsArb(10, 30), (towns) => {
         const ctx = buildContext(towns, DEFAULT_WEIGHTS);
-        // One start only (the greedy one), with and without the search after it.
+        // The greedy start alone, against the default: that start searched, and further starts searched.
         const greedy = workshopGroups(ctx, towns, 'wohnen', { seed: 3, restarts: 1, maxPasses: 0 });
-        const searched = workshopGroups(ctx, towns, 'wohnen', { seed: 3, restarts: 1 });
+        const searched = workshopGroups(ctx, towns, 'wohnen', { seed: 3 });
         const sum = (r: typeof greedy) => r.groups.reduce((s, g) => s + g.score, 0);
         const placed = (r: typeof greedy) => r.groups.reduce((n, g) => n + g.townIds.length, 0);
-        // No step of the search leaves a placed town out; opening a new group (which may take spare towns from
+        // No step of a search leaves a placed town out; opening a new group (which may take spare towns from
         // others, at a cost in fit) always places one more town. With as many towns placed, every step taken
-        // (moves, swaps, dissolving a group into the others) raised the total.
+        // (moves, swaps, dissolving a group into the others) raised the total. The best start is chosen the same
+        // way: more towns placed first, then the higher total.
         expect(placed(searched)).toBeGreaterThanOrEqual(placed(greedy));
         if (placed(searched) === placed(greedy)) {
           compared++;

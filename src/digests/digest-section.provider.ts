@@ -22,3 +22,24 @@ export interface DigestSectionProvider {
 }
 
 export const DIGEST_SECTION_PROVIDERS = Symbol('DIGEST_SECTION_PROVIDERS');
+
+/**
+ * One section (or null) per recipient from rows read for the whole batch, grouped by town: several contacts of one
+ * town in a batch get the same rows.
+ */
+export function sectionsPerRecipient<R extends { townId: string }>(
+  recipients: readonly DigestRecipient[],
+  rows: readonly R[],
+  section: (rows: R[]) => DigestSection,
+): (DigestSection | null)[] {
+  const byTown = new Map<string, R[]>();
+  for (const row of rows) {
+    const list = byTown.get(row.townId);
+    if (list) list.push(row);
+    else byTown.set(row.townId, [row]);
+  }
+  return recipients.map((r) => {
+    const own = byTown.get(r.townId);
+    return own?.length ? section(own) : null;
+  });
+}

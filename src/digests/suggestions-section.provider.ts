@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { reasonLine } from '../matching/core/score.util';
 import type { DigestSection } from './digest-content.util';
-import type { DigestRecipient, DigestSectionProvider } from './digest-section.provider';
+import { sectionsPerRecipient, type DigestRecipient, type DigestSectionProvider } from './digest-section.provider';
 import { DigestRepository } from './digest.repository';
 
 /** New suggested partners, with the same German reasons the suggestions page shows. */
@@ -15,16 +15,8 @@ export class SuggestionsSectionProvider implements DigestSectionProvider {
   ) {}
 
   async collect(recipients: readonly DigestRecipient[]): Promise<(DigestSection | null)[]> {
-    const byTown = new Map<string, Awaited<ReturnType<DigestRepository['currentSuggestionsFor']>>>();
-    for (const row of await this.repo.currentSuggestionsFor([...new Set(recipients.map((r) => r.townId))])) {
-      const list = byTown.get(row.townId);
-      if (list) list.push(row);
-      else byTown.set(row.townId, [row]);
-    }
-    return recipients.map((r) => {
-      const rows = byTown.get(r.townId);
-      return rows?.length ? this.section(rows) : null;
-    });
+    const rows = await this.repo.currentSuggestionsFor([...new Set(recipients.map((r) => r.townId))]);
+    return sectionsPerRecipient(recipients, rows, (own) => this.section(own));
   }
 
   private section(rows: Awaited<ReturnType<DigestRepository['currentSuggestionsFor']>>): DigestSection {

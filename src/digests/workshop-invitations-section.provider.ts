@@ -3,7 +3,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { WorkshopRepository, type OpenInvitationRow } from '../workshops/workshop.repository';
 import { formatBerlin } from '../workshops/workshops.service';
 import type { DigestSection } from './digest-content.util';
-import type { DigestRecipient, DigestSectionProvider } from './digest-section.provider';
+import { sectionsPerRecipient, type DigestRecipient, type DigestSectionProvider } from './digest-section.provider';
 
 function where(w: OpenInvitationRow): string {
   if (w.format === 'online') return 'online';
@@ -20,16 +20,8 @@ export class WorkshopInvitationsSectionProvider implements DigestSectionProvider
   ) {}
 
   async collect(recipients: readonly DigestRecipient[]): Promise<(DigestSection | null)[]> {
-    const byTown = new Map<string, OpenInvitationRow[]>();
-    for (const row of await this.workshops.openInvitationsForTowns([...new Set(recipients.map((r) => r.townId))], new Date())) {
-      const list = byTown.get(row.townId);
-      if (list) list.push(row);
-      else byTown.set(row.townId, [row]);
-    }
-    return recipients.map((r) => {
-      const rows = byTown.get(r.townId);
-      return rows?.length ? this.section(rows) : null;
-    });
+    const rows = await this.workshops.openInvitationsForTowns([...new Set(recipients.map((r) => r.townId))], new Date());
+    return sectionsPerRecipient(recipients, rows, (own) => this.section(own));
   }
 
   private section(rows: OpenInvitationRow[]): DigestSection {

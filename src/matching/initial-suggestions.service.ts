@@ -9,7 +9,7 @@ export class InitialSuggestionsService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     try {
-      if (!(await this.matching.currentRun('suggestions'))) await this.matching.startRun('suggestions', { trigger: 'startup' });
+      if (!(await this.matching.currentRunHead('suggestions'))) await this.matching.startRun('suggestions', { trigger: 'startup' });
     } catch (err) {
       // Another worker started it first (409), or the database is not ready yet: the nightly run catches up.
       this.logger.log(`No start-up suggestions run: ${(err as Error).message}`);

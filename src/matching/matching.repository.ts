@@ -82,16 +82,7 @@ export class MatchingRepository {
     return rows[0] ?? null;
   }
 
-  async currentRun(kind: RunKind, theme?: string): Promise<RunRow | null> {
-    const rows: RunRow[] = await this.ds.query(
-      `SELECT ${RUN_COLUMNS} FROM matching_run WHERE kind = $1 AND is_current AND ($2::varchar IS NULL OR theme = $2)
-       ORDER BY finished_at DESC LIMIT 1`,
-      [kind, theme ?? null],
-    );
-    return rows[0] ?? null;
-  }
-
-  /** currentRun without its weights, parameters and summary (which can be large: a round lists its unmatched towns). */
+  /** The current run of a kind (and theme) without its weights, parameters and summary (a round's lists every unmatched town). */
   async currentRunHead(kind: RunKind, theme?: string): Promise<RunHead | null> {
     const rows: RunHead[] = await this.ds.query(
       `SELECT ${HEAD_COLUMNS} FROM matching_run WHERE kind = $1 AND is_current AND ($2::varchar IS NULL OR theme = $2)
@@ -106,7 +97,7 @@ export class MatchingRepository {
     return this.ds.query(`SELECT ${HEAD_COLUMNS} FROM matching_run ORDER BY started_at DESC LIMIT $1`, [limit]);
   }
 
-  async latestRuns(limit = 20): Promise<RunRow[]> {
+  latestRuns(limit = 20): Promise<RunRow[]> {
     return this.ds.query(`SELECT ${RUN_COLUMNS} FROM matching_run ORDER BY started_at DESC LIMIT $1`, [limit]);
   }
 

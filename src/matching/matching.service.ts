@@ -118,8 +118,4 @@ export class MatchingService {
   currentRunHead(kind: RunKind, theme?: string): Promise<RunHead | null> {
     return this.repo.currentRunHead(kind, theme);
   }
-
-  currentRun(kind: RunKind, theme?: string): Promise<RunRow | null> {
-    return this.repo.currentRun(kind, theme);
-  }
 }

@@ -30,7 +30,7 @@ const LIVE_PENDING = `SELECT t.id, t.ags, t.created_at FROM town t WHERE t.statu
                 WHERE u.town_id = t.id AND e.purpose = 'confirm-email' AND e.used_at IS NULL AND e.expires_at > now()))`;
 
 /** The flat row of findById: the town's and its directory row's columns, the relations as JSON lists. */
-type TownRow = Omit<Town, 'municipality' | 'challenges' | 'experiences'> &
+type TownByIdRow = Omit<Town, 'municipality' | 'challenges' | 'experiences'> &
   Omit<Municipality, 'ags' | 'areaKm2'> & {
     areaKm2: string | number;
     challenges: Omit<TownChallenge, 'town'>[];
@@ -108,7 +108,7 @@ export class TownRepository {
    * spent a fifth of a profile request's CPU folding them back into entities.
    */
   async findById(id: string, manager: EntityManager = this.ds.manager): Promise<Town | null> {
-    const [row]: TownRow[] = await manager.query(
+    const [row]: TownByIdRow[] = await manager.query(
       `SELECT t.id, t.ags, t.status, t.is_demo AS "isDemo", t.description, t.capacity, t.opted_out AS "optedOut", t.visibility,
               t.rejection_reason AS "rejectionReason", t.decided_at AS "decidedAt", t.profile_updated_at AS "profileUpdatedAt",
               t.created_at AS "createdAt",

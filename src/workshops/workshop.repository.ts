@@ -169,7 +169,7 @@ export class WorkshopRepository {
   }
 
   listAll(limit = 500): Promise<WorkshopListRow[]> {
-    return this.ds.query(`${LIST} ORDER BY w.starts_at DESC NULLS FIRST, w.created_at DESC LIMIT $1`, [limit]);
+    return this.listPage(0, limit);
   }
 
   /** Workshops the town is (or was) invited to, published ones only; with its own invitation's state. */
@@ -266,9 +266,8 @@ export class WorkshopRepository {
     return rows[0] ?? null;
   }
 
-  /** The groups of each theme's current workshops run, for "Als Entwurf übernehmen" on the office list. */
   /**
-   * Groups of the current workshop proposals that no workshop was made from yet (cancelled ones aside), in theme
+   * For "Als Entwurf übernehmen" on the office list: groups of the current workshop proposals that no workshop was made from yet (cancelled ones aside), in theme
    * order, at most `limit`; `more` counts the rest (the matching page lists every group).
    */
   async currentProposals(

@@ -1,5 +1,5 @@
-import { pageOf, pager } from '../common/paging.util';
 import { Injectable } from '@nestjs/common';
+import { pageOf, pager } from '../common/paging.util';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { checkWorkshopRules } from './workshop-rules.util';
 import {

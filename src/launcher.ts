@@ -26,7 +26,7 @@ async function main() {
     const dataDir = resolve(config.dataDir);
     unlock = lockDataDir(dataDir);
     try {
-      embedded = await startEmbeddedPostgres(dataDir, config.embeddedPgPort);
+      embedded = await startEmbeddedPostgres(dataDir, { port: config.embeddedPgPort, sessionWaitMs: config.embeddedSessionWaitMs });
     } catch (err) {
       unlock();
       throw new Error(`The embedded PostgreSQL in ${join(dataDir, 'pglite')} did not start: ${(err as Error).message}`, { cause: err });

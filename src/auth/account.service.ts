@@ -81,7 +81,7 @@ export class AccountService {
   async resetPassword(rawToken: string, password: string): Promise<void> {
     const ids = await this.towns.transaction(async (m) => {
       const token = await this.liveToken(m, rawToken, RESET_PURPOSE);
-      const user = (await this.users.findById(token.userId))!;
+      const user = (await this.users.findById(token.userId, m))!;
       const weak = passwordWeakness(password, user.email);
       if (weak) throw weakPassword(weak);
       await this.users.setPasswordHash(m, user.id, await hashPassword(password));

@@ -74,7 +74,7 @@ export class PersonalDataService {
           'Sie sind die letzte Ansprechperson Ihrer Kommune. Bitte laden Sie zuerst eine Nachfolge ein (Kontakte) oder wenden Sie sich an die Geschäftsstelle.',
         );
       }
-      const me = (await this.users.findById(user.id))!;
+      const me = (await this.users.findById(user.id, m))!;
       if (me.mainContact) {
         await this.users.setMainContact(m, townId, activeOthers[0].id);
       }

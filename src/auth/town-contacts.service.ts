@@ -179,7 +179,7 @@ export class TownContactsService {
           'Dieser Einladungslink ist ungültig, abgelaufen oder wurde bereits verwendet. Bitte bitten Sie um eine neue Einladung.',
         );
       }
-      const user = (await this.users.findById(token.userId))!;
+      const user = (await this.users.findById(token.userId, m))!;
       const weak = passwordWeakness(password, user.email);
       if (weak) {
         throw new DomainError(

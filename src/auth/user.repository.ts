@@ -10,8 +10,8 @@ import { UserAccount } from './user-account.entity';
 export class UserRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  findById(id: string): Promise<UserAccount | null> {
-    return this.ds.getRepository(UserAccount).findOneBy({ id });
+  findById(id: string, m: EntityManager = this.ds.manager): Promise<UserAccount | null> {
+    return m.getRepository(UserAccount).findOneBy({ id });
   }
 
   /** What a signed-in request needs about its user, with the town's status, in one round trip. */

@@ -33,6 +33,8 @@ export interface AppConfig {
   sessionCacheMs: number;
   resetDemoPasswords: boolean;
   embeddedPgPort: number | undefined;
+  /** Embedded mode: longest wait for the database session before a statement is refused (ms). */
+  embeddedSessionWaitMs: number;
   officePassword: string | undefined;
   resetTokenMinutes: number;
   legalFiles: { impressum: string | null; privacy: string | null };
@@ -75,6 +77,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     sessionCacheMs: env.SESSION_CACHE_MS ?? (env.NODE_ENV === 'test' ? 0 : 2000),
     resetDemoPasswords: env.RESET_DEMO_PASSWORDS === 'true',
     embeddedPgPort: env.EMBEDDED_PG_PORT,
+    embeddedSessionWaitMs: env.EMBEDDED_SESSION_WAIT_MS,
     officePassword: env.OFFICE_PASSWORD,
     resetTokenMinutes: env.RESET_TOKEN_MINUTES,
     legalFiles: { impressum: env.IMPRESSUM_FILE || null, privacy: env.DATENSCHUTZ_FILE || null },

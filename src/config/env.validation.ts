@@ -158,6 +158,13 @@ export class EnvironmentVariables {
   @Max(65535)
   EMBEDDED_PG_PORT?: number;
 
+  /** Embedded mode: how long a statement may wait for PGlite's one session before it is refused as busy (ms). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(500)
+  @Max(60_000)
+  EMBEDDED_SESSION_WAIT_MS: number = 5000;
+
   /** create:office-user only: the new account's password instead of a generated one (≥ 12 characters, checked there). */
   @IsOptional()
   @IsString()

@@ -351,8 +351,8 @@ export class TandemRepository {
     );
   }
 
-  async topicNames(): Promise<Record<string, string>> {
-    const rows: { slug: string; name: string }[] = await this.ds.query(`SELECT slug, name FROM topic WHERE active ORDER BY sort_order`);
+  async topicNames(m: EntityManager = this.ds.manager): Promise<Record<string, string>> {
+    const rows: { slug: string; name: string }[] = await m.query(`SELECT slug, name FROM topic WHERE active ORDER BY sort_order`);
     return Object.fromEntries(rows.map((r) => [r.slug, r.name]));
   }
 
@@ -365,8 +365,8 @@ export class TandemRepository {
     );
   }
 
-  async townFacts(ids: string[]): Promise<TownFacts[]> {
-    return this.ds.query(
+  async townFacts(ids: string[], m: EntityManager = this.ds.manager): Promise<TownFacts[]> {
+    return m.query(
       `SELECT t.id, m.name, m.state_name AS "stateName", m.district_name AS "districtName", m.population, m.area_km2::float AS "areaKm2",
          t.description, t.capacity,
          coalesce((SELECT array_agg(tp.name ORDER BY tp.sort_order) FROM town_topic x JOIN topic tp ON tp.slug = x.topic_slug WHERE x.town_id = t.id), '{}') AS topics,

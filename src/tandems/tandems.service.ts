@@ -479,7 +479,7 @@ export class TandemsService {
       resultLearnt: input.result?.learnt,
       resultTopics: input.result?.topics,
     });
-    const names = await this.repo.townFacts([t.townA, t.townB]);
+    const names = await this.repo.townFacts([t.townA, t.townB], m);
     const actingTown = ownSide ? (names.find((n) => n.id === (ownSide === 'A' ? t.townA : t.townB))?.name ?? null) : null;
     await this.writeAudit(m, t.id, actorId, actor, t.state, to, reason ?? (input.message || null), actingTown, action);
     if (to === 'declined') await this.repo.writePairHistory(m, t.townA, t.townB, 'declined', now);
@@ -555,10 +555,10 @@ export class TandemsService {
     extra: Record<string, unknown>,
   ): Promise<string[]> {
     if (!recipients.length) return [];
-    const facts = await this.repo.townFacts([t.townA, t.townB]);
+    const facts = await this.repo.townFacts([t.townA, t.townB], m);
     const a = facts.find((f) => f.id === t.townA)!;
     const b = facts.find((f) => f.id === t.townB)!;
-    const topicName = t.topicSlug ? ((await this.repo.topicNames())[t.topicSlug] ?? null) : null;
+    const topicName = t.topicSlug ? ((await this.repo.topicNames(m))[t.topicSlug] ?? null) : null;
     const side = extra.side as 'A' | 'B' | undefined;
     const ids: string[] = [];
     for (const r of recipients) {

@@ -286,8 +286,8 @@ export class WorkshopRepository {
     return { rows: rows.map(({ total: _total, ...r }) => r), more: Math.max(0, (rows[0]?.total ?? 0) - rows.length) };
   }
 
-  async topicName(slug: string): Promise<string | null> {
-    const rows = await this.ds.query(`SELECT name FROM topic WHERE slug = $1 AND active`, [slug]);
+  async topicName(slug: string, m: EntityManager = this.ds.manager): Promise<string | null> {
+    const rows = await m.query(`SELECT name FROM topic WHERE slug = $1 AND active`, [slug]);
     return rows[0]?.name ?? null;
   }
 
@@ -295,8 +295,8 @@ export class WorkshopRepository {
     return this.ds.query(`SELECT slug, name FROM topic WHERE active ORDER BY sort_order`);
   }
 
-  async townName(id: string): Promise<string | null> {
-    const rows = await this.ds.query(`SELECT mu.name FROM town t JOIN municipality mu ON mu.ags = t.ags WHERE t.id = $1`, [id]);
+  async townName(id: string, m: EntityManager = this.ds.manager): Promise<string | null> {
+    const rows = await m.query(`SELECT mu.name FROM town t JOIN municipality mu ON mu.ags = t.ags WHERE t.id = $1`, [id]);
     return rows[0]?.name ?? null;
   }
 

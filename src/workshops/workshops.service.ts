@@ -635,8 +635,8 @@ export class WorkshopsService {
     extra: Record<string, unknown>,
   ): Promise<string[]> {
     if (!recipients.length) return [];
-    const themeName = (await this.repo.topicName(w.themeSlug)) ?? w.themeSlug;
-    const hostName = w.hostTownId ? await this.repo.townName(w.hostTownId) : null;
+    const themeName = (await this.repo.topicName(w.themeSlug, m)) ?? w.themeSlug;
+    const hostName = w.hostTownId ? await this.repo.townName(w.hostTownId, m) : null;
     const place = w.format === 'online' ? `Online: ${w.onlineLink}` : `Vor Ort in ${hostName ?? '–'}: ${w.address}`;
     const when = w.startsAt ? formatBerlin(w.startsAt) : 'noch offen';
     const domain = this.config.appUrl.replace(/^https?:\/\//, '').replace(/[:/].*$/, '') || 'kleinstadt-tandem.local';

@@ -66,21 +66,26 @@ export function assertNoOpenTransaction(what: string): void {
   logger.warn(err.message);
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- prototypes of three libraries, wrapped unchanged
+type Methods = Record<string, (this: any, ...args: unknown[]) => Promise<unknown>>;
+
 /** Idempotent; the mode of the first call stays (one process, one mode). */
 export function installTransactionGuard(mode: GuardMode): void {
   if (installedMode) return;
   installedMode = mode;
 
-  const transaction = EntityManager.prototype.transaction as (...args: unknown[]) => Promise<unknown>;
-  EntityManager.prototype.transaction = function guardedTransaction(this: EntityManager, ...args: unknown[]) {
+  const managerProto = EntityManager.prototype as unknown as Methods;
+  const transaction = managerProto.transaction;
+  managerProto.transaction = function guardedTransaction(this: EntityManager, ...args: unknown[]) {
     const i = typeof args[0] === 'function' ? 0 : 1;
     const work = args[i] as (m: EntityManager) => Promise<unknown>;
     args[i] = (m: EntityManager) => open.run({ runner: m.queryRunner! }, () => work(m));
     return transaction.apply(this, args);
-  } as typeof EntityManager.prototype.transaction;
+  };
 
-  const query = PostgresQueryRunner.prototype.query as (...args: unknown[]) => Promise<unknown>;
-  PostgresQueryRunner.prototype.query = function guardedQuery(this: PostgresQueryRunner, ...args: unknown[]) {
+  const runnerProto = PostgresQueryRunner.prototype as unknown as Methods;
+  const query = runnerProto.query;
+  runnerProto.query = function guardedQuery(this: PostgresQueryRunner, ...args: unknown[]) {
     const tx = open.getStore();
     if (tx && tx.runner !== this) {
       const err = violation(`Query "${String(args[0]).replace(/\s+/g, ' ').slice(0, 80)}"`);
@@ -90,12 +95,13 @@ export function installTransactionGuard(mode: GuardMode): void {
       }
     }
     return query.apply(this, args);
-  } as typeof PostgresQueryRunner.prototype.query;
+  };
 
   // Embedded, BullMQ keeps its queue in the same PGlite session; a job added before COMMIT can also run before it.
-  for (const name of ['add', 'addBulk'] as const) {
-    const original = Queue.prototype[name] as (...args: unknown[]) => Promise<unknown>;
-    (Queue.prototype as unknown as Record<string, unknown>)[name] = function guardedEnqueue(this: Queue, ...args: unknown[]) {
+  const queueProto = Queue.prototype as unknown as Methods;
+  for (const name of ['add', 'addBulk']) {
+    const original = queueProto[name];
+    queueProto[name] = function guardedEnqueue(this: Queue, ...args: unknown[]) {
       try {
         assertNoOpenTransaction(`Queue.${name} on ${this.name}`);
       } catch (err) {

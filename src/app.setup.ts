@@ -8,6 +8,7 @@ import helmet from 'helmet';
 import { join } from 'node:path';
 import passport from 'passport';
 import { Pool } from 'pg';
+import { busyAware } from './common/database-busy';
 import { sessionCache } from './auth/session-cache';
 import { createSessionStore } from './auth/session-store';
 import { isOffice, type SessionUser } from './auth/session-user';
@@ -49,18 +50,20 @@ export function setupApp(app: NestExpressApplication): { close: () => Promise<vo
   sessionCache.clear();
   const sessionStore = createSessionStore(sessionPool);
   app.use(
-    session({
-      name: 'kt.sid',
-      store: sessionStore,
-      secret: config.sessionSecret,
-      resave: false,
-      saveUninitialized: false,
-      rolling: true,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: config.appUrl.startsWith('https://'), maxAge: 8 * 3600_000 },
-    }),
+    busyAware(
+      session({
+        name: 'kt.sid',
+        store: sessionStore,
+        secret: config.sessionSecret,
+        resave: false,
+        saveUninitialized: false,
+        rolling: true,
+        cookie: { httpOnly: true, sameSite: 'lax', secure: config.appUrl.startsWith('https://'), maxAge: 8 * 3600_000 },
+      }),
+    ),
   );
   app.use(passport.initialize());
-  app.use(passport.session());
+  app.use(busyAware(passport.session()));
   app.use(noStoreForPrivate);
   app.use(cookieParser());
   app.use(csrfProtection(config.sessionSecret, config.appUrl.startsWith('https://')));

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { BUSY_MESSAGE_DE, isDatabaseBusy, respondBusy } from './database-busy';
 import { DomainError } from './domain-error';
 
 const GERMAN_BY_STATUS: Record<number, string> = {
@@ -11,6 +12,7 @@ const GERMAN_BY_STATUS: Record<number, string> = {
   410: 'Dieser Link ist nicht mehr gültig.',
   429: 'Zu viele Versuche. Bitte warten Sie einen Moment und versuchen Sie es erneut.',
   500: 'Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es später erneut.',
+  503: BUSY_MESSAGE_DE,
 };
 
 /** API paths answer English JSON; page paths render a German error page (or redirect to login). */
@@ -22,6 +24,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
+    if (isDatabaseBusy(exception)) {
+      this.logger.warn(`${req.method} ${req.path}: database busy (${(exception as Error).message})`);
+      respondBusy(req, res);
+      return;
+    }
     const status = exception instanceof HttpException ? exception.getStatus() : HttpStatus.INTERNAL_SERVER_ERROR;
     if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     if (res.headersSent) return;

@@ -5,13 +5,13 @@ import { openDataSource } from '../../src/database/data-source';
 import { withCommands } from '../../src/commands/run-command';
 import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, DemoSeedService } from '../../src/database/seeds/demo-seed.service';
 import { TandemsService } from '../../src/tandems/tandems.service';
-import { bootApp, TestApp } from '../utils/boot-app';
+import { bootApp, MODES, TestApp } from '../utils/boot-app';
 import { computeMatching, contactOf, eventually } from '../factories/tandems.factory';
 
 const REPLY_TO = 'geschaeftsstelle@kleinstadt-tandem.local';
 const addresses = (m: ParsedMail) => [m.to].flat().flatMap((t) => t?.value.map((v) => v.address) ?? []);
 
-describe('tandems from suggestion to result, and office proposals (real PostgreSQL, Redis, SMTP)', () => {
+describe.each(MODES)('tandems from suggestion to result, and office proposals (%s mode, real SMTP)', (mode) => {
   let t: TestApp;
   let ds: DataSource;
   let office: ReturnType<typeof request.agent>;
@@ -29,7 +29,7 @@ describe('tandems from suggestion to result, and office proposals (real PostgreS
   }
 
   beforeAll(async () => {
-    t = await bootApp('tandems');
+    t = await bootApp('tandems', {}, { mode });
     ds = await openDataSource(t.databaseUrl);
     const seed = await withCommands((c) => c.get(DemoSeedService).seed());
     await computeMatching(t, ['suggestions', 'tandem_round']);

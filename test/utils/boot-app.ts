@@ -8,6 +8,7 @@ import { AppModule } from '../../src/app.module';
 import { setupApp } from '../../src/app.setup';
 import { WorkerModule } from '../../src/worker.module';
 import { freePort } from './free-port';
+import { createEmbeddedTestDb, type EmbeddedDb } from './embedded-db';
 import { SmtpCatcher } from './smtp-catcher';
 import { createTestDatabase } from './test-database';
 import { TEST_REDIS_URL, TEST_RUN_ID } from './test-env';
@@ -20,19 +21,38 @@ export interface TestApp {
   smtp: SmtpCatcher;
   db: Client;
   databaseUrl: string;
+  mode: TestMode;
+  /** Embedded mode: the PGlite server (its log holds refused waits). */
+  embedded?: EmbeddedDb;
   close(): Promise<void>;
 }
 
-/** Boots the real AppModule (HTTP) and WorkerModule (BullMQ) against a fresh database, real Redis and an SMTP catcher. */
-export async function bootApp(name: string, env: Record<string, string> = {}): Promise<TestApp> {
-  const databaseUrl = await createTestDatabase(name);
+/** Both modes are the product: flow files run each test in both (`describe.each(MODES)`). */
+export type TestMode = 'servers' | 'embedded';
+export const MODES: TestMode[] = ['servers', 'embedded'];
+
+export interface BootOptions {
+  mode?: TestMode;
+  /** Embedded: EMBEDDED_SESSION_WAIT_MS of the test's database. */
+  sessionWaitMs?: number;
+}
+
+/**
+ * Boots the real AppModule (HTTP) and WorkerModule (BullMQ) against a fresh database and an SMTP catcher: on the
+ * servers (PostgreSQL, Redis), or on the embedded default (PGlite over its socket, BullMQ on PostgreSQL).
+ */
+export async function bootApp(name: string, env: Record<string, string> = {}, opts: BootOptions = {}): Promise<TestApp> {
+  const mode = opts.mode ?? 'servers';
+  const embedded = mode === 'embedded' ? await createEmbeddedTestDb(opts.sessionWaitMs) : undefined;
+  const databaseUrl = embedded?.url ?? (await createTestDatabase(name));
   const smtp = await new SmtpCatcher().start();
   const port = await freePort();
+  if (embedded) delete process.env.REDIS_URL;
   Object.assign(process.env, {
     NODE_ENV: 'test',
-    KT_MODE: 'servers',
+    KT_MODE: mode,
     DATABASE_URL: databaseUrl,
-    REDIS_URL: TEST_REDIS_URL,
+    ...(embedded ? {} : { REDIS_URL: TEST_REDIS_URL }),
     SMTP_URL: smtp.url,
     QUEUE_PREFIX: `kt_test_${TEST_RUN_ID}_${name}`,
     PORT: String(port),
@@ -61,13 +81,16 @@ export async function bootApp(name: string, env: Record<string, string> = {}): P
     smtp,
     db,
     databaseUrl,
+    mode,
+    embedded,
     async close() {
       await worker.close();
       await app.close();
       await closeSetup();
       await db.end();
       await smtp.stop();
-      await deleteQueueKeys(process.env.QUEUE_PREFIX!);
+      if (embedded) await embedded.stop();
+      else await deleteQueueKeys(process.env.QUEUE_PREFIX!);
     },
   };
 }

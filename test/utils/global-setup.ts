@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { runMigrations } from '../../src/database/data-source';
+import { prepareEmbeddedTemplate, removeEmbeddedFolders } from './embedded-db';
 import { TEMPLATE_DB, TEST_PG_ADMIN_URL, dbUrl } from './test-env';
 
 const STALE_AFTER_MS = 6 * 3600_000;
@@ -28,4 +29,7 @@ export default async function globalSetup(): Promise<void> {
     await admin.end();
   }
   await runMigrations(dbUrl(TEMPLATE_DB));
+  // The same for the embedded default: one migrated PGlite folder that each embedded test file copies.
+  removeEmbeddedFolders(STALE_AFTER_MS);
+  await prepareEmbeddedTemplate();
 }

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { removeEmbeddedFolders } from './embedded-db';
 import { TEST_DB_PREFIX, TEST_PG_ADMIN_URL } from './test-env';
 
 /** Drops this run's databases (template and per-file clones); other runs' stay. */
@@ -11,4 +12,5 @@ export default async function globalTeardown(): Promise<void> {
   } finally {
     await admin.end();
   }
+  removeEmbeddedFolders();
 }

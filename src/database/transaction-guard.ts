@@ -37,7 +37,7 @@ export function callerOf(stack: string | undefined): string {
     // Our own files only: TypeORM's source maps also point at ".../src/..." paths, which do not exist here.
     .filter((l) => {
       const file = /\(([^()]+):\d+:\d+\)$/.exec(l)?.[1];
-      return !!file && !/node_modules|transaction-guard/.test(file) && existsSync(file);
+      return !!file && !/node_modules|[/\\]transaction-guard\.[jt]s$/.test(file) && existsSync(file);
     })
     .map((l) => {
       // V8 writes "at Type.fn [as method] (file)" when the name it inferred differs from the property called.

@@ -1,6 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { JOBS, QUEUES } from '../queue/queue-names';
+import { EMBEDDED_INTERACTIVE_DRAIN_DELAY_SECONDS, workerOptions } from '../queue/worker-options';
 import { MatchingService } from './matching.service';
 import { MatchingRunner } from './runs/matching-runner.service';
 import { RunPruningService } from './runs/run-pruning.service';
@@ -9,7 +10,9 @@ const RUN_JOBS: string[] = [JOBS.recomputeMatches, JOBS.tandemRound, JOBS.worksh
 
 // One processor for the matching queue: every run job carries a run id (or, when debounced, creates its run first);
 // the prune job deletes old runs after a run finished, on the same queue so it never races a run's write.
-@Processor(QUEUES.matching, { concurrency: 1 })
+// Embedded, a run is picked up by polling (NOTIFY does not cross processes there): the short interval keeps a run
+// from the office's page near its servers-mode time.
+@Processor(QUEUES.matching, workerOptions({ concurrency: 1 }, undefined, EMBEDDED_INTERACTIVE_DRAIN_DELAY_SECONDS))
 export class RecomputeMatchesJob extends WorkerHost {
   constructor(
     private readonly matching: MatchingService,

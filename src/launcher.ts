@@ -9,6 +9,7 @@ import { runMigrations } from './database/data-source';
 import { DemoSeedService, formatLogins } from './database/seeds/demo-seed.service';
 import { lockDataDir, writeInstanceInfo } from './embedded/data-dir-lock';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded/embedded-postgres';
+import { isJobAddedMessage } from './queue/embedded-wake';
 
 // The start command: chooses the mode once, migrates, seeds the demo data (embedded default, or SEED_DEMO=true),
 // then runs web + worker as children.
@@ -84,6 +85,10 @@ async function main() {
     const child = spawn(process.execPath, ['-r', join(__dirname, 'launcher-child.js'), join(__dirname, entry)], {
       env,
       stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    });
+    // Embedded: "a job was added" from the web child to the worker child (src/queue/embedded-wake.ts).
+    child.on('message', (m) => {
+      if (isJobAddedMessage(m)) for (const other of children) if (other !== child && other.connected) other.send(m);
     });
     child.on('exit', (code, signal) => {
       if (!stopping) {

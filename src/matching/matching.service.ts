@@ -6,6 +6,7 @@ import type { SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
 import { TownReadRepository } from '../municipalities/town-read.repository';
 import { JOBS, QUEUES } from '../queue/queue-names';
+import { announceJobAdded } from '../queue/embedded-wake';
 import { DEFAULT_WEIGHTS, MatchWeights, validateWeights } from './core/weights';
 import { RECOMPUTE_DEBOUNCE_MS } from './matching-rules';
 import type { RunKind, RunHead, RunRow } from './matching.read-models';
@@ -64,6 +65,7 @@ export class MatchingService {
     }
     const runId = await this.startRunRow(kind, opts.trigger, opts);
     await this.queue.add(JOB_OF[kind], { runId }, { jobId: `run-${runId}`, attempts: 1 });
+    announceJobAdded(QUEUES.matching); // someone waits for it on a page
     return runId;
   }
 

@@ -1,7 +1,9 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { JOBS, QUEUES } from '../queue/queue-names';
-import { EMBEDDED_INTERACTIVE_DRAIN_DELAY_SECONDS, workerOptions } from '../queue/worker-options';
+import { wakeOnJobAdded } from '../queue/embedded-wake';
+import { workerOptions } from '../queue/worker-options';
 import { MatchingService } from './matching.service';
 import { MatchingRunner } from './runs/matching-runner.service';
 import { RunPruningService } from './runs/run-pruning.service';
@@ -10,16 +12,25 @@ const RUN_JOBS: string[] = [JOBS.recomputeMatches, JOBS.tandemRound, JOBS.worksh
 
 // One processor for the matching queue: every run job carries a run id (or, when debounced, creates its run first);
 // the prune job deletes old runs after a run finished, on the same queue so it never races a run's write.
-// Embedded, a run is picked up by polling (NOTIFY does not cross processes there): the short interval keeps a run
-// from the office's page near its servers-mode time.
-@Processor(QUEUES.matching, workerOptions({ concurrency: 1 }, undefined, EMBEDDED_INTERACTIVE_DRAIN_DELAY_SECONDS))
-export class RecomputeMatchesJob extends WorkerHost {
+// Embedded, the web process announces a run it queued (embedded-wake.ts), so the worker does not wait for its poll.
+@Processor(QUEUES.matching, workerOptions({ concurrency: 1 }))
+export class RecomputeMatchesJob extends WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
+  private stopWaking?: () => void;
+
   constructor(
     private readonly matching: MatchingService,
     private readonly runner: MatchingRunner,
     private readonly pruning: RunPruningService,
   ) {
     super();
+  }
+
+  onApplicationBootstrap(): void {
+    this.stopWaking = wakeOnJobAdded(QUEUES.matching, () => this.worker);
+  }
+
+  onModuleDestroy(): void {
+    this.stopWaking?.();
   }
 
   async process(job: Job<{ runId?: string; trigger?: string }>): Promise<string | { runs: number; rows: number }> {

@@ -8,13 +8,7 @@ import { appConfig, type AppConfig } from '../config/app-config';
  * Nest's container exists, so this asks the config directly (KT_MODE, which the launcher sets for its children).
  */
 export const EMBEDDED_DRAIN_DELAY_SECONDS = 1;
-/** A queue someone waits on in front of a page (the office's matching runs) polls faster; a poll is one short query. */
-export const EMBEDDED_INTERACTIVE_DRAIN_DELAY_SECONDS = 0.1;
 
-export function workerOptions<T extends Partial<WorkerOptions>>(
-  options: T,
-  mode: AppConfig['mode'] = appConfig().mode,
-  embeddedDrainDelaySeconds = EMBEDDED_DRAIN_DELAY_SECONDS,
-): T {
-  return mode === 'embedded' ? { ...options, drainDelay: embeddedDrainDelaySeconds } : options;
+export function workerOptions<T extends Partial<WorkerOptions>>(options: T, mode: AppConfig['mode'] = appConfig().mode): T {
+  return mode === 'embedded' ? { ...options, drainDelay: EMBEDDED_DRAIN_DELAY_SECONDS } : options;
 }

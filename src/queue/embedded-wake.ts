@@ -1,0 +1,38 @@
+import type { Worker } from 'bullmq';
+import { appConfig } from '../config/app-config';
+
+/**
+ * Embedded, a job the web process adds reaches the worker process only at its next poll: on PGlite's one session a
+ * NOTIFY does not cross processes. The web child tells the launcher over its IPC channel; the launcher passes it on
+ * to the worker child, which ends its worker's wait at once (the worker then fetches the job as after a NOTIFY).
+ * Without the channel (tests, `node dist/src/main.js` alone) nothing is sent and polling still finds the job.
+ */
+const JOB_ADDED = 'kt:job-added';
+
+interface JobAddedMessage {
+  type: typeof JOB_ADDED;
+  queue: string;
+}
+
+export function isJobAddedMessage(m: unknown): m is JobAddedMessage {
+  return (
+    typeof m === 'object' && m !== null && (m as JobAddedMessage).type === JOB_ADDED && typeof (m as JobAddedMessage).queue === 'string'
+  );
+}
+
+export function announceJobAdded(queue: string): void {
+  if (process.send && process.connected && appConfig().mode === 'embedded')
+    process.send({ type: JOB_ADDED, queue } satisfies JobAddedMessage);
+}
+
+/** Ends the worker's current wait when a job is announced for `queue`; returns the unsubscribe. */
+export function wakeOnJobAdded(queue: string, worker: () => Worker | undefined): () => void {
+  const onMessage = (m: unknown) => {
+    if (!isJobAddedMessage(m) || m.queue !== queue) return;
+    // BullMQ 6.7.0 (pinned exactly): the PostgreSQL backend keeps the running wait's canceller on `cancelWait`.
+    const backend = (worker() as unknown as { backend?: { cancelWait?: () => void } } | undefined)?.backend;
+    backend?.cancelWait?.();
+  };
+  process.on('message', onMessage);
+  return () => process.off('message', onMessage);
+}

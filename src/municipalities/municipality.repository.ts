@@ -119,6 +119,12 @@ export class MunicipalityRepository {
     return { inserted, updated };
   }
 
+  /** Whether any directory row carries one of these sources (the start's check before loading the bundled file). */
+  async hasRowsFrom(manager: EntityManager, sources: string[]): Promise<boolean> {
+    const [row] = await manager.query(`SELECT EXISTS (SELECT 1 FROM municipality WHERE source = ANY($1::varchar[])) AS found`, [sources]);
+    return row.found === true;
+  }
+
   findByAgs(ags: string, manager: EntityManager = this.ds.manager): Promise<Municipality | null> {
     return manager.getRepository(Municipality).findOneBy({ ags });
   }

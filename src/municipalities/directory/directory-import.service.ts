@@ -24,7 +24,7 @@ export class DirectoryImportService {
 
   /** Upserts all records in one transaction: a second run adds no rows, and any failure changes nothing. */
   async import(records: DirectoryRecord[], source = IMPORTED): Promise<ImportCounts> {
-    const { inserted, updated } = await this.municipalities.transaction((m) => this.municipalities.upsert(m, records, source, 'update'));
+    const { inserted, updated } = await this.municipalities.transaction((m) => this.municipalities.upsert(m, records, source));
     return { total: records.length, inserted, updated, unchanged: records.length - inserted - updated };
   }
 
@@ -46,7 +46,7 @@ export class DirectoryImportService {
     return this.municipalities.transaction(async (m) => {
       if (await this.municipalities.hasRowsFrom(m, [IMPORTED, source])) return null;
       const { stand, attribution, records } = parseDirectoryFile(text); // only now: a warm start needs just the header
-      const { inserted, updated } = await this.municipalities.upsert(m, records, source, 'update');
+      const { inserted, updated } = await this.municipalities.upsert(m, records, source);
       const total = records.length;
       return { total, inserted, updated, unchanged: total - inserted - updated, stand, attribution, ms: Date.now() - started };
     });

@@ -15,7 +15,9 @@ async function main() {
     console.log('');
     console.log('=== DEMODATEN / DEMO DATA – not for production use ===');
     console.log(`Pilotstädte neu angelegt / pilot towns created: ${s.townsCreated} (the fixture holds 28, each marked "(Demodaten)")`);
-    console.log(`Gemeinden aus der Fixture ergänzt / directory rows added from the fixture: ${s.municipalitiesAdded}`);
+    console.log(
+      `Gemeindeverzeichnis geladen / directory rows loaded from the bundled file: ${s.directoryLoaded} (0: it was there already)`,
+    );
     console.log(`Demo-Logins:\n${formatLogins(s.logins)}`);
     console.log(DEMO_SOURCE_NOTE);
   });

@@ -9,10 +9,12 @@ import { runMigrations } from './database/data-source';
 import { DemoSeedService, formatLogins } from './database/seeds/demo-seed.service';
 import { lockDataDir, writeInstanceInfo } from './embedded/data-dir-lock';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded/embedded-postgres';
+import { describeBundledLoad } from './municipalities/directory/bundled-directory.util';
+import { DirectoryImportService } from './municipalities/directory/directory-import.service';
 import { isJobAddedMessage } from './queue/embedded-wake';
 
-// The start command: chooses the mode once, migrates, seeds the demo data (embedded default, or SEED_DEMO=true),
-// then runs web + worker as children.
+// The start command: chooses the mode once, migrates, loads the bundled directory on a first start, seeds the demo data
+// (embedded default, or SEED_DEMO=true), then runs web + worker as children.
 async function main() {
   const startedAt = Date.now();
   const mode = chooseRuntimeMode(process.env);
@@ -66,14 +68,19 @@ async function main() {
   try {
     const applied = await runMigrations(env.DATABASE_URL!);
     if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
-    if (config.seedDemo) {
-      // The seed runs in a command context on the database the children will use.
-      process.env.DATABASE_URL = env.DATABASE_URL;
-      const s = await withCommands((app) => app.get(DemoSeedService).seed({ resetPasswords: config.resetDemoPasswords }));
-      if (s.townsCreated) console.log(`DEMO DATA: ${s.townsCreated} pilot towns seeded (clearly marked as demo data).`);
-      demoLogins = `Demo-Logins:\n${formatLogins(s.logins)}`;
-      console.log(demoLogins);
-    }
+    // The directory and the demo seed run in one command context on the database the children will use.
+    process.env.DATABASE_URL = env.DATABASE_URL;
+    await withCommands(async (app) => {
+      // First start (either mode): the bundled official directory, so a real town can be found; later starts skip it.
+      const loaded = await app.get(DirectoryImportService).loadBundledIfMissing();
+      if (loaded) console.log(describeBundledLoad(loaded));
+      if (config.seedDemo) {
+        const s = await app.get(DemoSeedService).seed({ resetPasswords: config.resetDemoPasswords });
+        if (s.townsCreated) console.log(`DEMO DATA: ${s.townsCreated} pilot towns seeded (clearly marked as demo data).`);
+        demoLogins = `Demo-Logins:\n${formatLogins(s.logins)}`;
+        console.log(demoLogins);
+      }
+    });
   } catch (err) {
     console.error(`Start-up failed: ${(err as Error).message}`);
     await stop(1);

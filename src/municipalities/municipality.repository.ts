@@ -77,15 +77,11 @@ export class MunicipalityRepository {
     return this.ds.transaction(work);
   }
 
-  /**
-   * Writes directory records in the caller's transaction. 'update': the official import (changed rows are updated,
-   * unchanged ones not touched); 'keep': the demo fixture (only missing AGS are added, so a real import wins).
-   */
+  /** Writes directory records in the caller's transaction: new AGS are added, changed rows updated, unchanged ones not touched. */
   async upsert(
     manager: EntityManager,
     records: readonly DirectoryRecord[],
     source: string,
-    onConflict: 'update' | 'keep',
   ): Promise<{ inserted: number; updated: number }> {
     let inserted = 0;
     let updated = 0;
@@ -96,17 +92,13 @@ export class MunicipalityRepository {
     const differs = COLS.filter((c) => c !== 'ags')
       .map((c) => `municipality.${c} IS DISTINCT FROM EXCLUDED.${c}`)
       .join(' OR ');
-    const conflict =
-      onConflict === 'keep'
-        ? 'DO NOTHING'
-        : `DO UPDATE SET ${updates}, source = EXCLUDED.source, updated_at = now()
-         WHERE ${differs} OR municipality.source IS DISTINCT FROM EXCLUDED.source`;
     for (let i = 0; i < records.length; i += BATCH) {
       const chunk = records.slice(i, i + BATCH);
       const res = await manager.query(
         `INSERT INTO municipality (${COLS.join(', ')}, source)
          SELECT *, $${TYPES.length + 1} FROM unnest(${unnest})
-         ON CONFLICT (ags) ${conflict}
+         ON CONFLICT (ags) DO UPDATE SET ${updates}, source = EXCLUDED.source, updated_at = now()
+           WHERE ${differs} OR municipality.source IS DISTINCT FROM EXCLUDED.source
          RETURNING (xmax = 0) AS inserted`,
         [...FIELDS.map((f) => chunk.map((r) => r[f])), source],
       );
@@ -117,6 +109,18 @@ export class MunicipalityRepository {
       }
     }
     return { inserted, updated };
+  }
+
+  /** Whether any directory row carries one of these sources (the start's check before loading the bundled file). */
+  async hasRowsFrom(manager: EntityManager, sources: string[]): Promise<boolean> {
+    const [row] = await manager.query(`SELECT EXISTS (SELECT 1 FROM municipality WHERE source = ANY($1::varchar[])) AS found`, [sources]);
+    return row.found === true;
+  }
+
+  /** Which of these AGS the directory holds. */
+  async existingAgs(manager: EntityManager, ags: string[]): Promise<string[]> {
+    const rows: Array<{ ags: string }> = await manager.query(`SELECT ags FROM municipality WHERE ags = ANY($1::char(8)[])`, [ags]);
+    return rows.map((r) => r.ags);
   }
 
   findByAgs(ags: string, manager: EntityManager = this.ds.manager): Promise<Municipality | null> {

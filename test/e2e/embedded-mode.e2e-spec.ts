@@ -102,6 +102,16 @@ describe('embedded default mode (no PostgreSQL or Redis configured)', () => {
     expect(health.body.details.queue).toEqual({ status: 'up', backend: 'postgres' });
     expect(health.body.details.redis).toBeUndefined();
 
+    // The first start loaded the whole bundled directory into PGlite: a real town that is no demo town is found.
+    const loaded =
+      /^Directory: (\d+) municipalities \(Stand [\d-]+\) loaded from the bundled file in ([\d.]+) s .*Quelle: Statistisches Bundesamt \(Destatis\)/m.exec(
+        first.output(),
+      );
+    expect(Number(loaded?.[1])).toBe(10773);
+    console.log(`embedded first start: bundled directory loaded in ${loaded?.[2]} s`);
+    const [zschopau] = (await request(url).get('/api/municipalities').query({ q: 'Zschopau' }).expect(200)).body;
+    expect(zschopau).toMatchObject({ ags: '14521690', name: 'Zschopau', stateName: 'Sachsen', population: 8980, registered: false });
+
     const [olbernhau] = (await request(url).get('/api/municipalities').query({ q: 'Olbernhau' }).expect(200)).body;
     expect(olbernhau).toMatchObject({ name: 'Olbernhau', stateName: 'Sachsen', registered: false });
     await request(url)
@@ -187,8 +197,10 @@ describe('embedded default mode (no PostgreSQL or Redis configured)', () => {
     await stop(first);
     const again = launchIn(dataDir, port);
     running.push(again);
-    await waitHealthy(url, again);
+    const warmMs = await waitHealthy(url, again);
+    console.log(`embedded warm start to healthy: ${(warmMs / 1000).toFixed(1)} s`);
     expect(again.output()).not.toMatch(/Applied migrations/);
+    expect(again.output()).not.toMatch(/^Directory: /m); // loaded once, on the first start
     const agent = request.agent(url);
     const me = await agent.post('/api/auth/login').send({ email: 'bm@olbernhau.test', password: PASSWORD }).expect(200);
     const town = await agent.get(`/api/towns/${me.body.townId}`).expect(200);

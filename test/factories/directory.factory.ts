@@ -34,7 +34,7 @@ export async function insertMunicipalities(t: Pick<TestApp, 'app'>, rows: Direct
     postcode: r.postcode,
     degurba: 3,
   }));
-  await repo.transaction((m) => repo.upsert(m, records, 'test', 'update'));
+  await repo.transaction((m) => repo.upsert(m, records, 'test'));
 }
 
 export const TEST_TOWNS: DirectoryRow[] = [

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { hashPassword } from '../../auth/password.util';
 import { UserRepository } from '../../auth/user.repository';
-import { DirectoryRecord } from '../../municipalities/directory/destatis-parser.util';
+import { describeBundledLoad } from '../../municipalities/directory/bundled-directory.util';
+import { DirectoryImportService } from '../../municipalities/directory/directory-import.service';
 import { MunicipalityRepository } from '../../municipalities/municipality.repository';
 import { TownRepository } from '../../municipalities/town.repository';
 import fixture from './demo-towns.fixture.json';
@@ -16,9 +17,11 @@ interface FixtureProfile {
   experiences: { topic: string; tried: string; outcome: string }[];
   capacity: number;
 }
+/** A pilot town: a real municipality (its facts come from the directory), with a demo profile. */
 export interface FixtureTown {
-  municipality: DirectoryRecord;
-  profile?: FixtureProfile;
+  ags: string;
+  name: string;
+  profile: FixtureProfile;
 }
 
 export const DEMO_TOWNS = fixture.towns as FixtureTown[];
@@ -34,7 +37,8 @@ export interface DemoLogin {
   password: string | null;
 }
 export interface SeedSummary {
-  municipalitiesAdded: number;
+  /** Municipalities this run loaded from the bundled directory (0 when the directory was there already). */
+  directoryLoaded: number;
   townsCreated: number;
   logins: DemoLogin[];
 }
@@ -56,35 +60,39 @@ export function newDemoPassword(): string {
 }
 
 /**
- * Idempotent, in one transaction: the fixture's directory rows (only where the AGS is missing, so a real import
- * wins), the 28 pilot towns as verified demo towns with their profiles, and two demo logins.
+ * Idempotent: the directory first (the bundled file, only if it is missing: the start has loaded it already), then in
+ * one transaction the 28 pilot towns as verified demo towns with their profiles, and two demo logins.
  */
 @Injectable()
 export class DemoSeedService {
   constructor(
+    private readonly directory: DirectoryImportService,
     private readonly municipalities: MunicipalityRepository,
     private readonly towns: TownRepository,
     private readonly users: UserRepository,
   ) {}
 
-  seed(opts: SeedOptions = {}): Promise<SeedSummary> {
+  async seed(opts: SeedOptions = {}): Promise<SeedSummary> {
     const log = opts.log ?? (() => undefined);
+    // The pilot towns are real municipalities: their directory rows must be there before a town can point to them.
+    const loaded = await this.directory.loadBundledIfMissing();
+    if (loaded) log(describeBundledLoad(loaded));
     return this.towns.transaction(async (m) => {
-      const { inserted: municipalitiesAdded } = await this.municipalities.upsert(
-        m,
-        DEMO_TOWNS.map((t) => t.municipality),
-        'fixture',
-        'keep',
+      // A newer import may lack an AGS (municipalities merge): such a pilot town is left out, not a failed seed.
+      const present = new Set(
+        await this.municipalities.existingAgs(
+          m,
+          DEMO_TOWNS.map((t) => t.ags),
+        ),
       );
-      log(
-        `Demo: ${municipalitiesAdded} of ${DEMO_TOWNS.length} fixture municipalities added to the directory (the others were there already).`,
-      );
+      const absent = DEMO_TOWNS.filter((t) => !present.has(t.ags));
+      if (absent.length) log(`Demo: not in the directory, left out: ${absent.map((t) => `${t.name} (${t.ags})`).join(', ')}.`);
 
       let townsCreated = 0;
-      for (const { municipality, profile } of DEMO_TOWNS) {
-        if (!profile) continue; // the unregistered towns stay free for a visitor to register
+      for (const { ags, profile } of DEMO_TOWNS) {
+        if (!present.has(ags)) continue;
         // An existing town with this AGS (demo or a real registration) is left as it is.
-        const id = await this.towns.createDemo(m, municipality.ags);
+        const id = await this.towns.createDemo(m, ags);
         if (!id) continue;
         townsCreated++;
         await this.towns.writeProfile(m, id, {
@@ -120,7 +128,7 @@ export class DemoSeedService {
       }
       for (const l of logins)
         log(`Demo: login ${l.email} ${l.password ? (opts.resetPasswords ? 'password reset' : 'created') : 'exists'}.`);
-      return { municipalitiesAdded, townsCreated, logins };
+      return { directoryLoaded: loaded?.total ?? 0, townsCreated, logins };
     });
   }
 

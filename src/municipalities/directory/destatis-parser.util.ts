@@ -133,6 +133,14 @@ export async function readWorkbook(source: string | Buffer): Promise<ExcelJS.Wor
 
 const NOT_GV = 'Not a Destatis GV-ISys municipality extract';
 
+/** The extract's reference date (Stand) as YYYY-MM-DD, from its sheet name ("Onlineprodukt_Gemeinden31122023"). */
+export function referenceDate(wb: ExcelJS.Workbook): string {
+  const sheet = wb.worksheets.find((w) => w.name.startsWith(SHEET_PREFIX));
+  const m = sheet && /(\d{2})(\d{2})(\d{4})$/.exec(sheet.name);
+  if (!m) throw new DirectoryFormatError(`${NOT_GV}: no reference date in a sheet name '${SHEET_PREFIX}DDMMYYYY'`);
+  return `${m[3]}-${m[2]}-${m[1]}`;
+}
+
 /** Parses the whole extract first (all or nothing): any malformed municipality row rejects the file. Pure: no I/O. */
 export function parseDestatis(wb: ExcelJS.Workbook): DirectoryRecord[] {
   const ws = wb.worksheets.find((w) => w.name.startsWith(SHEET_PREFIX));

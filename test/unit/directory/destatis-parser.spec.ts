@@ -1,5 +1,11 @@
 import ExcelJS from 'exceljs';
-import { cleanName, DirectoryFormatError, parseDestatis, readWorkbook } from '../../../src/municipalities/directory/destatis-parser.util';
+import {
+  cleanName,
+  DirectoryFormatError,
+  parseDestatis,
+  readWorkbook,
+  referenceDate,
+} from '../../../src/municipalities/directory/destatis-parser.util';
 
 // A tiny extract in the official layout: title, blank line, three header lines, then the records.
 type Row = Array<string | number | null>;
@@ -194,6 +200,12 @@ describe('parseDestatis', () => {
 
   it('accepts any sheet named Onlineprodukt_Gemeinden…', () => {
     expect(parseDestatis(workbook(BODY, { sheet: 'Onlineprodukt_Gemeinden31122024' }))).toHaveLength(6);
+  });
+
+  it('reads the reference date (Stand) from the sheet name', () => {
+    expect(referenceDate(workbook())).toBe('2023-12-31');
+    expect(referenceDate(workbook(BODY, { sheet: 'Onlineprodukt_Gemeinden30062024' }))).toBe('2024-06-30');
+    expect(() => referenceDate(workbook(BODY, { sheet: 'Onlineprodukt_Gemeinden' }))).toThrow(DirectoryFormatError);
   });
 });
 

@@ -1,15 +1,16 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
-import { createPostgresBackend, setDefaultBackendFactory } from 'bullmq';
+import { setDefaultBackendFactory } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
+import { embeddedPostgresBackend } from './embedded-backend';
 import { DEFAULT_JOB_OPTIONS, QUEUES } from './queue-names';
 
 /** Redis in server mode; BullMQ's PostgreSQL backend on the same database in the embedded mode. */
 export function bullConnection(config: AppConfig) {
   if (config.queueBackend === 'postgres') {
     // Must be set before the first Queue or Worker is constructed.
-    setDefaultBackendFactory(createPostgresBackend as never);
+    setDefaultBackendFactory(embeddedPostgresBackend as never);
     return { connection: { connectionString: config.databaseUrl, migrate: true } as never, prefix: config.queuePrefix };
   }
   const url = new URL(config.redisUrl!);

@@ -6,6 +6,8 @@ import { appConfig, type AppConfig } from '../config/app-config';
  * web process never reaches the worker's LISTEN (one shared session): the worker finds new jobs by polling,
  * every `drainDelay` seconds (BullMQ's default is 5). Decorators are evaluated when the file is imported, before
  * Nest's container exists, so this asks the config directly (KT_MODE, which the launcher sets for its children).
+ * `drainDelay` alone does not bound the wait: with a delayed job in the queue BullMQ waits for that job instead
+ * (up to an hour); the embedded backend cuts every wait to the same second (embedded-backend.ts).
  */
 export const EMBEDDED_DRAIN_DELAY_SECONDS = 1;
 

@@ -1,17 +1,17 @@
 import request from 'supertest';
 import { registerConfirmAndLogin, STRONG_PASSWORD } from '../factories/accounts.factory';
 import { insertMunicipalities, TEST_TOWNS } from '../factories/directory.factory';
-import { bootApp, TestApp } from '../utils/boot-app';
+import { bootApp, MODES, TestApp } from '../utils/boot-app';
 import { waitFor } from '../utils/wait-for';
 
 const NEW_PASSWORD = 'Ganz-Neues-Passwort-7';
 const THIRD_PASSWORD = 'Drittes-Passwort-2025!';
 
-describe('password reset, change of password and of email address (mails read from SMTP)', () => {
+describe.each(MODES)('password reset, change of password and of email address (%s mode, mails read from SMTP)', (mode) => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await bootApp('account', { LOGIN_RATE_LIMIT: '200' });
+    t = await bootApp('account', { LOGIN_RATE_LIMIT: '200' }, { mode });
     await insertMunicipalities(t, TEST_TOWNS);
   });
   afterAll(() => t?.close());

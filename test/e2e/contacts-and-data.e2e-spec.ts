@@ -2,13 +2,13 @@ import request from 'supertest';
 import { hashPassword } from '../../src/auth/password.util';
 import { registerConfirmAndLogin, STRONG_PASSWORD } from '../factories/accounts.factory';
 import { createOfficeUser, insertMunicipalities, TEST_TOWNS } from '../factories/directory.factory';
-import { bootApp, TestApp } from '../utils/boot-app';
+import { bootApp, MODES, TestApp } from '../utils/boot-app';
 
 const [OLBERNHAU, BRUNSBUETTEL, RUETHEN] = TEST_TOWNS;
 const OFFICE_PASSWORD = 'Geschaeftsstelle-Pw-99';
 const DEPUTY_PASSWORD = 'Stellvertretung-Pw-42';
 
-describe('several contacts per town, handover by the office, and the contact’s data rights (DSGVO)', () => {
+describe.each(MODES)('several contacts per town, handover by the office, and the contact’s data rights (DSGVO; %s mode)', (mode) => {
   let t: TestApp;
   let office: ReturnType<typeof request.agent>;
   let mayor: Awaited<ReturnType<typeof registerConfirmAndLogin>>;
@@ -16,7 +16,7 @@ describe('several contacts per town, handover by the office, and the contact’s
   let deputyId: string;
 
   beforeAll(async () => {
-    t = await bootApp('contacts', { LOGIN_RATE_LIMIT: '200' });
+    t = await bootApp('contacts', { LOGIN_RATE_LIMIT: '200' }, { mode });
     await insertMunicipalities(t, TEST_TOWNS);
     await createOfficeUser(t.db, 'office@akademie.test', await hashPassword(OFFICE_PASSWORD));
     office = request.agent(t.url);

@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { DigestsService } from '../../src/digests/digests.service';
 import { pollUntil, runState, seedTowns, SeededTown, waitForRunDone } from '../factories/digest.factory';
-import { bootApp, TestApp } from '../utils/boot-app';
+import { bootApp, MODES, TestApp } from '../utils/boot-app';
 import { RedisRelay } from '../utils/redis-relay';
 import { SmtpCatcher } from '../utils/smtp-catcher';
 import { createTestDatabase } from '../utils/test-database';
@@ -56,6 +56,7 @@ class GatedSmtp {
   }
 }
 
+// Servers only: the worker runs as its own process against Redis, and the test queues the run through Redis itself.
 describe('digest: worker killed with SIGKILL in the middle of a run', () => {
   const WORKER = join(__dirname, '../../dist/src/worker.js');
   const prefix = `kt_test_${TEST_RUN_ID}_digest_kill`;
@@ -132,11 +133,11 @@ describe('digest: worker killed with SIGKILL in the middle of a run', () => {
   }, 300_000);
 });
 
-describe('digest: SMTP server refusing connections for a while', () => {
+describe.each(MODES)('digest: SMTP server refusing connections for a while (%s mode)', (mode) => {
   let t: TestApp;
   let towns: SeededTown[];
   beforeAll(async () => {
-    t = await bootApp('digest_smtp');
+    t = await bootApp('digest_smtp', {}, { mode });
     towns = await seedTowns(t.db, 10, { verifiedAgo: '0 seconds' });
   });
   afterAll(() => t?.close());
@@ -164,6 +165,7 @@ describe('digest: SMTP server refusing connections for a while', () => {
   }, 240_000);
 });
 
+// Servers only: this is about Redis going away (the embedded mode has no Redis; its queue lives in the database).
 describe('digest: Redis restarted in the middle of a run', () => {
   const relay = new RedisRelay();
   let t: TestApp;

@@ -5,18 +5,19 @@ import { DataSource } from 'typeorm';
 import { openDataSource } from '../../src/database/data-source';
 import { withCommands } from '../../src/commands/run-command';
 import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, DemoSeedService } from '../../src/database/seeds/demo-seed.service';
+import { APP_CONFIG, type AppConfig } from '../../src/config/app-config';
 import { MailService } from '../../src/mail/mail.service';
+import { bullConnection } from '../../src/queue/queue.module';
 import { REMINDER_SCHEDULER_ID, TandemRemindersCronJob } from '../../src/tandems/tandem-reminders.cron.job';
 import { TandemsService } from '../../src/tandems/tandems.service';
-import { bootApp, TestApp } from '../utils/boot-app';
-import { TEST_REDIS_URL } from '../utils/test-env';
+import { bootApp, MODES, TestApp } from '../utils/boot-app';
 import { computeMatching, contactOf, eventually, townIdByName } from '../factories/tandems.factory';
 
 type Agent = ReturnType<typeof request.agent>;
 const addresses = (m: ParsedMail) => [m.to].flat().flatMap((x) => x?.value.map((v) => v.address) ?? []);
 const DAY = 24 * 3600_000;
 
-describe('tandem races, bad input, reminders and expiry (parallel requests against the running app)', () => {
+describe.each(MODES)('tandem races, bad input, reminders and expiry (parallel requests against the running app; %s mode)', (mode) => {
   let t: TestApp;
   let ds: DataSource;
   let office: Agent;
@@ -35,9 +36,17 @@ describe('tandem races, bad input, reminders and expiry (parallel requests again
   const mailsTo = (email: string, subject?: RegExp) =>
     t.smtp.mails.filter((m) => addresses(m).includes(email) && (!subject || subject.test(m.subject ?? '')));
   const statuses = (rs: { status: number }[]) => rs.map((r) => r.status).sort();
+  /** A queue of the app and its events, from the outside (Redis, or BullMQ's PostgreSQL backend embedded). */
+  async function queueOf(name: string) {
+    const connection = bullConnection(t.worker.get<AppConfig>(APP_CONFIG));
+    const q = new Queue(name, connection);
+    const events = new QueueEvents(name, connection);
+    await events.waitUntilReady();
+    return { q, events };
+  }
 
   beforeAll(async () => {
-    t = await bootApp('tandemraces');
+    t = await bootApp('tandemraces', {}, { mode });
     ds = await openDataSource(t.databaseUrl);
     const seed = await withCommands((c) => c.get(DemoSeedService).seed());
     await computeMatching(t);
@@ -189,9 +198,7 @@ describe('tandem races, bad input, reminders and expiry (parallel requests again
     const mail = t.worker.get(MailService);
     await expect(mail.deliver(d.id)).resolves.toBe('skipped');
     // And through the queue, under a new job id, as the sweeper would.
-    const q = new Queue('mail', { connection: { url: TEST_REDIS_URL }, prefix: process.env.QUEUE_PREFIX });
-    const events = new QueueEvents('mail', { connection: { url: TEST_REDIS_URL }, prefix: process.env.QUEUE_PREFIX });
-    await events.waitUntilReady();
+    const { q, events } = await queueOf('mail');
     const job = await q.add('deliver-mail', { deliveryId: d.id }, { jobId: `mail-${d.id}-again` });
     await expect(job.waitUntilFinished(events, 20_000)).resolves.toBe('skipped');
     await q.close();
@@ -225,9 +232,7 @@ describe('tandem races, bad input, reminders and expiry (parallel requests again
     expect(sent[1].text).toContain(`Jetzt antworten: ${t.url}/tandems/${id}`);
 
     // Day 31: expired by the system, both towns told, and the job through the real queue does it only once.
-    const q = new Queue('tandems', { connection: { url: TEST_REDIS_URL }, prefix: process.env.QUEUE_PREFIX });
-    const events = new QueueEvents('tandems', { connection: { url: TEST_REDIS_URL }, prefix: process.env.QUEUE_PREFIX });
-    await events.waitUntilReady();
+    const { q, events } = await queueOf('tandems');
     const runs = [];
     for (let i = 0; i < 2; i++) {
       const job = await q.add('tandem-reminders', { now: day(31).toISOString() });

@@ -6,7 +6,7 @@ import { DEMO_OFFICE_EMAIL, DemoSeedService } from '../../src/database/seeds/dem
 import { WorkshopsService } from '../../src/workshops/workshops.service';
 import { computeMatching, contactOf, eventually } from '../factories/tandems.factory';
 import { calendarOf, computeWorkshops, recipientsOf } from '../factories/workshops.factory';
-import { bootApp, TestApp } from '../utils/boot-app';
+import { bootApp, MODES, TestApp } from '../utils/boot-app';
 import { formToken } from '../utils/csrf';
 
 type Agent = ReturnType<typeof request.agent>;
@@ -14,7 +14,7 @@ const DAY = 86_400_000;
 /** "2027-03-04T10:00" in Berlin local time, `days` from now at 10:00. */
 const berlinLocal = (days: number) => new Date(Date.now() + days * DAY).toISOString().slice(0, 10) + 'T10:00';
 
-describe('transfer workshops from the engine’s group to a documented meeting (real PostgreSQL, Redis, SMTP)', () => {
+describe.each(MODES)('transfer workshops from the engine’s group to a documented meeting (%s mode, real SMTP)', (mode) => {
   let t: TestApp;
   let ds: DataSource;
   let office: Agent;
@@ -38,7 +38,7 @@ describe('transfer workshops from the engine’s group to a documented meeting (
   };
 
   beforeAll(async () => {
-    t = await bootApp('workshops');
+    t = await bootApp('workshops', {}, { mode });
     ds = await openDataSource(t.databaseUrl);
     const seed = await withCommands((c) => c.get(DemoSeedService).seed());
     await computeMatching(t, ['suggestions']);

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import Redis from 'ioredis';
+import passport from 'passport';
 import { Client } from 'pg';
 import { AppModule } from '../../src/app.module';
 import { setupApp } from '../../src/app.setup';
@@ -43,6 +44,7 @@ export interface BootOptions {
  */
 export async function bootApp(name: string, env: Record<string, string> = {}, opts: BootOptions = {}): Promise<TestApp> {
   const mode = opts.mode ?? 'servers';
+  forgetEarlierApps();
   const embedded = mode === 'embedded' ? await createEmbeddedTestDb(opts.sessionWaitMs) : undefined;
   const databaseUrl = embedded?.url ?? (await createTestDatabase(name));
   const smtp = await new SmtpCatcher().start();
@@ -93,6 +95,18 @@ export async function bootApp(name: string, env: Record<string, string> = {}, op
       else await deleteQueueKeys(process.env.QUEUE_PREFIX!);
     },
   };
+}
+
+/**
+ * passport keeps its (de)serializers in one module-wide instance, and every app registers its SessionSerializer
+ * there. A file that boots a second app (both modes, one after the other) would have each session read by the
+ * first, closed app ("Driver not Connected"). One process runs one app in production; here each boot starts as a
+ * fresh process would.
+ */
+function forgetEarlierApps(): void {
+  const instance = passport as unknown as { _serializers: unknown[]; _deserializers: unknown[] };
+  instance._serializers.length = 0;
+  instance._deserializers.length = 0;
 }
 
 /** Each test file's BullMQ keys live under their own prefix and are removed when the file ends. */

@@ -13,6 +13,8 @@ export function bullConnection(config: AppConfig) {
     setDefaultBackendFactory(embeddedPostgresBackend as never);
     return { connection: { connectionString: config.databaseUrl, migrate: true } as never, prefix: config.queuePrefix };
   }
+  // Back to Redis, BullMQ's default: a process that built an embedded app before (tests boot both) keeps no PostgreSQL.
+  setDefaultBackendFactory();
   const url = new URL(config.redisUrl!);
   return {
     connection: {

@@ -6,7 +6,9 @@ import { Client } from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { DigestsService } from '../../src/digests/digests.service';
 import { pollUntil, runState, seedTowns, SeededTown, waitForRunDone } from '../factories/digest.factory';
+import { embeddedPostgresBackend } from '../../src/queue/embedded-backend';
 import { bootApp, MODES, TestApp } from '../utils/boot-app';
+import { createEmbeddedTestDb, type EmbeddedDb } from '../utils/embedded-db';
 import { RedisRelay } from '../utils/redis-relay';
 import { SmtpCatcher } from '../utils/smtp-catcher';
 import { createTestDatabase } from '../utils/test-database';
@@ -56,11 +58,13 @@ class GatedSmtp {
   }
 }
 
-// Servers only: the worker runs as its own process against Redis, and the test queues the run through Redis itself.
-describe('digest: worker killed with SIGKILL in the middle of a run', () => {
+// The worker runs as its own process (as under the launcher, embedded too) and is killed; the test queues the run from
+// outside, through Redis or through BullMQ's PostgreSQL backend on the embedded database.
+describe.each(MODES)('digest: worker killed with SIGKILL in the middle of a run (%s mode)', (mode) => {
   const WORKER = join(__dirname, '../../dist/src/worker.js');
   const prefix = `kt_test_${TEST_RUN_ID}_digest_kill`;
   let databaseUrl: string;
+  let embedded: EmbeddedDb | undefined;
   let db: Client;
   let smtp: GatedSmtp;
   let queue: Queue;
@@ -73,9 +77,9 @@ describe('digest: worker killed with SIGKILL in the middle of a run', () => {
       env: {
         PATH: process.env.PATH,
         NODE_ENV: 'test',
-        KT_MODE: 'servers',
+        KT_MODE: mode,
         DATABASE_URL: databaseUrl,
-        REDIS_URL: `redis://${url.host}`,
+        ...(mode === 'servers' ? { REDIS_URL: `redis://${url.host}` } : {}),
         SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
         QUEUE_PREFIX: prefix,
         APP_URL: 'http://127.0.0.1:3999',
@@ -87,20 +91,24 @@ describe('digest: worker killed with SIGKILL in the middle of a run', () => {
   };
 
   beforeAll(async () => {
-    databaseUrl = await createTestDatabase('digest_kill');
+    embedded = mode === 'embedded' ? await createEmbeddedTestDb() : undefined;
+    databaseUrl = embedded?.url ?? (await createTestDatabase('digest_kill'));
     db = new Client({ connectionString: databaseUrl });
     await db.connect();
     towns = await seedTowns(db, 30, { contactsPerTown: 2, verifiedAgo: '0 seconds' }); // everyone has news: new towns on shared topics
     smtp = await new GatedSmtp().start();
     const url = new URL(TEST_REDIS_URL);
-    queue = new Queue('digest', { connection: { host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null }, prefix });
+    queue = embedded
+      ? new Queue('digest', { connection: { connectionString: databaseUrl, migrate: true }, prefix }, embeddedPostgresBackend as never)
+      : new Queue('digest', { connection: { host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null }, prefix });
   });
   afterAll(async () => {
     child?.kill('SIGKILL');
-    await queue?.obliterate({ force: true }).catch(() => undefined);
+    if (!embedded) await queue?.obliterate({ force: true }).catch(() => undefined);
     await queue?.close();
     await db?.end();
     await smtp?.stop();
+    await embedded?.stop();
   });
 
   it('every due contact ends with exactly one digest after a restart', async () => {

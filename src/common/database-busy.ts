@@ -1,10 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+// PostgreSQL's lock_not_available: the embedded database answers it when a statement waited longer than
+// EMBEDDED_SESSION_WAIT_MS for its one session; the statement never ran, so the client may simply try again.
+import { BUSY_SQLSTATE } from '../embedded/session-query-queue';
 
-/**
- * PostgreSQL's lock_not_available. The embedded database answers it when a statement waited longer than
- * EMBEDDED_SESSION_WAIT_MS for its one session; the statement never ran, so the client may simply try again.
- */
-const BUSY_SQLSTATE = '55P03';
 const RETRY_AFTER_SECONDS = 5;
 export const BUSY_MESSAGE_DE =
   'Der Dienst ist gerade stark ausgelastet. Bitte versuchen Sie es in einigen Sekunden erneut; Ihre Eingaben wurden nicht gespeichert.';

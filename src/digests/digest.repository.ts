@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { townTopicsSql } from '../municipalities/visibility/town-view.repository';
+import { NETWORK_LEVELS } from '../municipalities/visibility/town-visibility.util';
 import type { DigestFrequency } from './digest-content.util';
 
 export interface FanOutCandidate {
@@ -181,7 +183,8 @@ export class DigestRepository {
 
   /**
    * Per ask (town, since), in one query for a batch of digests: towns verified since then that share at least one topic
-   * with the town, with the shared topics' names, newest first, at most `limit`.
+   * with the town, with the shared topics' names, newest first, at most `limit`. A new town's topics count only where
+   * it shows them to the network (the visibility layer's fragment).
    */
   async newlyVerifiedOnTopics(
     asks: { townId: string; since: Date }[],
@@ -190,7 +193,7 @@ export class DigestRepository {
     if (!asks.length) return [];
     // Materialised steps, each read by key: the recently verified towns (partial index on decided_at) with their
     // directory facts, their topics and the askers' topics; then per ask its newest `limit` towns sharing a topic.
-    // (Joined in one plan, PostgreSQL scanned every town and every town_topic row per batch: 130 ms of a digest
+    // (Joined in one plan, PostgreSQL scanned every town and every topic row per batch: 130 ms of a digest
     // batch's 150; this way about 10 ms.)
     const rows: { ask: number; id: string; name: string; stateName: string; population: number; topics: string[] }[] = await this.ds.query(
       `WITH ask AS MATERIALIZED (SELECT * FROM unnest($1::uuid[], $2::timestamptz[]) WITH ORDINALITY AS a(town_id, since, n)),
@@ -199,8 +202,8 @@ export class DigestRepository {
          FROM town t CROSS JOIN LATERAL (SELECT name, state_name, population FROM municipality WHERE ags = t.ags OFFSET 0) m
          WHERE t.status = 'verified' AND t.decided_at > (SELECT min(since) FROM ask) AND NOT t.opted_out
        ),
-       recent_topic AS MATERIALIZED (SELECT town_id, topic_slug FROM town_topic WHERE town_id = ANY(ARRAY(SELECT id FROM recent))),
-       ask_topic AS MATERIALIZED (SELECT town_id, topic_slug FROM town_topic WHERE town_id = ANY($1::uuid[]))
+       recent_topic AS MATERIALIZED (${townTopicsSql('ARRAY(SELECT id FROM recent)', NETWORK_LEVELS)}),
+       ask_topic AS MATERIALIZED (${townTopicsSql('$1::uuid[]', null)})
        SELECT a.n::int AS ask, x.id, x.name, x.state_name AS "stateName", x.population,
               ARRAY(SELECT tp.name FROM topic tp WHERE tp.slug = ANY(x.slugs) ORDER BY tp.name) AS topics
        FROM ask a CROSS JOIN LATERAL (

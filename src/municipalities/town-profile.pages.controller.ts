@@ -7,7 +7,7 @@ import type { SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
 import { asList, asText, validateForm } from '../common/form.util';
 import { TopicRepository } from './topic.repository';
-import { PROFILE_FIELDS } from './town.entity';
+import { PROFILE_FIELDS } from './visibility/town-visibility.util';
 import { TownProfileDto } from './town-profile.dto';
 import { TownsService, type TownView } from './towns.service';
 
@@ -82,7 +82,7 @@ export class TownProfilePagesController {
           experiences: town.experiences!,
           description: town.description!,
           capacity: town.capacity,
-          visibility: town.visibility,
+          visibility: town.visibility!, // the own town: always with its settings
         },
         { saved: saved === '1', pauseDone: PAUSE_DONE[pause ?? ''] },
       ),

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TownReadRepository } from './town-read.repository';
+import { TownViewRepository } from './visibility/town-view.repository';
 
-// The read side of towns for other modules (matching). Its own module because MunicipalitiesModule imports
-// MatchingModule (profile changes trigger a recomputation), and matching must read towns without a cycle.
+// The read side of towns for other modules: the matcher's input and the visibility layer every view of a town uses.
+// Its own module because MunicipalitiesModule imports MatchingModule (profile changes trigger a recomputation), and
+// matching must read towns without a cycle.
 @Module({
-  providers: [TownReadRepository],
-  exports: [TownReadRepository],
+  providers: [TownReadRepository, TownViewRepository],
+  exports: [TownReadRepository, TownViewRepository],
 })
 export class TownReadModule {}

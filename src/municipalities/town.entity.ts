@@ -14,11 +14,9 @@ import { Municipality } from './municipality.entity';
 import { Topic } from './topic.entity';
 import { TownChallenge } from './town-challenge.entity';
 import { TownExperience } from './town-experience.entity';
+import type { ProfileField, Visibility } from './visibility/town-visibility.util';
 
 export type TownStatus = 'pending' | 'verified' | 'rejected';
-export type Visibility = 'public' | 'network' | 'office';
-export const PROFILE_FIELDS = ['description', 'topics', 'challenges', 'experiences'] as const;
-export type ProfileField = (typeof PROFILE_FIELDS)[number];
 
 @Entity('town')
 export class Town {

@@ -1,44 +1,16 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { AuditRepository } from '../audit/audit.repository';
-import { isOffice, type SessionUser } from '../auth/session-user';
+import type { SessionUser } from '../auth/session-user';
 import { DomainError, townNotFound } from '../common/domain-error';
 import { MatchingService } from '../matching/matching.service';
 import { TopicRepository } from './topic.repository';
-import { PROFILE_FIELDS, ProfileField, Town, Visibility } from './town.entity';
 import { TownProfileDto } from './town-profile.dto';
 import { TownRepository } from './town.repository';
+import { TownProfileView, TownViewRepository } from './visibility/town-view.repository';
+import { clearanceFor, DEFAULT_VISIBILITY, ProfileField, Visibility } from './visibility/town-visibility.util';
 
-const DEFAULT_VISIBILITY: Record<ProfileField, Visibility> = {
-  description: 'network',
-  topics: 'network',
-  challenges: 'network',
-  experiences: 'network',
-};
-
-/** A town as one viewer may see it: fields above the viewer's clearance are left out. */
-export interface TownView {
-  id: string;
-  ags: string;
-  name: string;
-  stateName: string;
-  districtName: string | null;
-  associationName: string | null;
-  population: number;
-  areaKm2: number;
-  latitude: number | null;
-  longitude: number | null;
-  status: Town['status'];
-  isDemo: boolean;
-  capacity: number;
-  /** Paused by the town: no suggestions for or with it, no new requests (matching reads town.opted_out). */
-  paused: boolean;
-  visibility: Record<ProfileField, Visibility>;
-  description?: string;
-  topics?: { slug: string; name: string }[];
-  challenges?: { topic: string; text: string; urgency: number }[];
-  experiences?: { topic: string; tried: string; outcome: string }[];
-  hiddenFields: ProfileField[];
-}
+/** A town as one viewer may see it (the visibility layer's view); its visibility settings only for itself and the office. */
+export type TownView = TownProfileView & { visibility?: Record<ProfileField, Visibility> };
 
 @Injectable()
 export class TownsService {
@@ -47,48 +19,19 @@ export class TownsService {
     private readonly topics: TopicRepository,
     private readonly audit: AuditRepository,
     private readonly matching: MatchingService,
+    private readonly views: TownViewRepository,
   ) {}
 
-  async view(viewer: SessionUser | undefined, townId: string): Promise<TownView> {
-    const town = await this.towns.findById(townId);
+  async view(user: SessionUser | undefined, townId: string): Promise<TownView> {
+    const viewer = await this.views.viewerOf(user);
+    const town = await this.views.profile(viewer, townId);
     if (!town) throw townNotFound();
-    const own = viewer?.townId === town.id;
+    const full = clearanceFor(viewer, townId).includes('office');
     // Unverified towns do not exist for other towns (and the public).
-    if (town.status !== 'verified' && !own && !isOffice(viewer)) throw townNotFound();
-    const clearance: Visibility[] =
-      own || isOffice(viewer) ? ['public', 'network', 'office'] : (await this.inNetwork(viewer)) ? ['public', 'network'] : ['public'];
-    const visibility = { ...DEFAULT_VISIBILITY, ...town.visibility };
-    const shows = (f: ProfileField) => clearance.includes(visibility[f]);
-    const m = town.municipality;
-    return {
-      id: town.id,
-      ags: town.ags,
-      name: m.name,
-      stateName: m.stateName,
-      districtName: m.districtName,
-      associationName: m.associationName,
-      population: m.population,
-      areaKm2: m.areaKm2,
-      latitude: m.latitude,
-      longitude: m.longitude,
-      status: town.status,
-      isDemo: town.isDemo,
-      capacity: town.capacity,
-      paused: town.optedOut,
-      visibility,
-      description: shows('description') ? town.description : undefined,
-      topics: shows('topics') ? town.topics.map((t) => ({ slug: t.slug, name: t.name })) : undefined,
-      challenges: shows('challenges') ? town.challenges.map((c) => ({ topic: c.topicSlug, text: c.text, urgency: c.urgency })) : undefined,
-      experiences: shows('experiences')
-        ? town.experiences.map((e) => ({ topic: e.topicSlug, tried: e.tried, outcome: e.outcome }))
-        : undefined,
-      hiddenFields: PROFILE_FIELDS.filter((f) => !shows(f)),
-    };
-  }
-
-  /** Network fields are for the network: contacts of verified towns (pending or rejected ones see what the public sees). */
-  private async inNetwork(viewer: SessionUser | undefined): Promise<boolean> {
-    return !!viewer?.townId && (await this.towns.statusOf(viewer.townId)) === 'verified';
+    if (town.status !== 'verified' && !full) throw townNotFound();
+    if (!full) return town;
+    const own = await this.towns.findById(townId);
+    return { ...town, visibility: { ...DEFAULT_VISIBILITY, ...own?.visibility } };
   }
 
   /** Pause or resume suggestions and requests; only a contact of the town itself may. */

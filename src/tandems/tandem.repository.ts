@@ -58,18 +58,11 @@ export interface TimelineRow {
   reason: string | null;
 }
 
-export interface TownFacts {
+/** A town of a tandem as its directory row names it (profiles are read through the visibility layer). */
+export interface TownName {
   id: string;
   name: string;
   stateName: string;
-  districtName: string | null;
-  population: number;
-  areaKm2: number;
-  description: string;
-  capacity: number;
-  topics: string[];
-  challenges: { topic: string; text: string; urgency: number }[];
-  experiences: { topic: string; tried: string; outcome: string }[];
 }
 
 const COLUMNS = `t.id, t.town_a AS "townA", t.town_b AS "townB", t.topic_slug AS "topicSlug", t.origin, t.state,
@@ -337,44 +330,25 @@ export class TandemRepository {
     return rows[0] ?? null;
   }
 
-  /** Topics either town named (profile topics, challenges, experiences); shared ones first. */
-  async pairTopics(a: string, b: string): Promise<{ slug: string; name: string; shared: boolean }[]> {
-    return this.ds.query(
-      `WITH tt AS (
-         SELECT town_id, topic_slug FROM town_topic WHERE town_id IN ($1, $2)
-         UNION SELECT town_id, topic_slug FROM town_challenge WHERE town_id IN ($1, $2)
-         UNION SELECT town_id, topic_slug FROM town_experience WHERE town_id IN ($1, $2))
-       SELECT tp.slug, tp.name, count(DISTINCT tt.town_id) = 2 AS shared
-       FROM tt JOIN topic tp ON tp.slug = tt.topic_slug WHERE tp.active
-       GROUP BY tp.slug, tp.name, tp.sort_order ORDER BY count(DISTINCT tt.town_id) DESC, tp.sort_order`,
-      [a, b],
-    );
-  }
-
   async topicNames(m: EntityManager = this.ds.manager): Promise<Record<string, string>> {
     const rows: { slug: string; name: string }[] = await m.query(`SELECT slug, name FROM topic WHERE active ORDER BY sort_order`);
     return Object.fromEntries(rows.map((r) => [r.slug, r.name]));
   }
 
   /** The current tandem round's pairs (run id, towns, score, components), best first. */
-  async currentRoundPairs(): Promise<{ runId: string; townA: string; townB: string; score: number; components: unknown[] }[]> {
+  async currentRoundPairs(): Promise<
+    { runId: string; townA: string; townB: string; score: number; components: unknown[]; topic: string | null }[]
+  > {
     return this.ds.query(
-      `SELECT p.run_id AS "runId", p.town_a AS "townA", p.town_b AS "townB", p.score, p.components
+      `SELECT p.run_id AS "runId", p.town_a AS "townA", p.town_b AS "townB", p.score, p.components, p.topic
        FROM matching_run r JOIN tandem_round_pair p ON p.run_id = r.id
        WHERE r.kind = 'tandem_round' AND r.is_current ORDER BY p.score DESC`,
     );
   }
 
-  async townFacts(ids: string[], m: EntityManager = this.ds.manager): Promise<TownFacts[]> {
+  async townNames(ids: string[], m: EntityManager = this.ds.manager): Promise<TownName[]> {
     return m.query(
-      `SELECT t.id, m.name, m.state_name AS "stateName", m.district_name AS "districtName", m.population, m.area_km2::float AS "areaKm2",
-         t.description, t.capacity,
-         coalesce((SELECT array_agg(tp.name ORDER BY tp.sort_order) FROM town_topic x JOIN topic tp ON tp.slug = x.topic_slug WHERE x.town_id = t.id), '{}') AS topics,
-         coalesce((SELECT json_agg(json_build_object('topic', tp.name, 'text', c.text, 'urgency', c.urgency) ORDER BY c.urgency DESC, tp.sort_order)
-           FROM town_challenge c JOIN topic tp ON tp.slug = c.topic_slug WHERE c.town_id = t.id), '[]') AS challenges,
-         coalesce((SELECT json_agg(json_build_object('topic', tp.name, 'tried', e.tried, 'outcome', e.outcome) ORDER BY tp.sort_order)
-           FROM town_experience e JOIN topic tp ON tp.slug = e.topic_slug WHERE e.town_id = t.id), '[]') AS experiences
-       FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.id = ANY($1::uuid[])`,
+      `SELECT t.id, m.name, m.state_name AS "stateName" FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.id = ANY($1::uuid[])`,
       [ids],
     );
   }

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { MailModule } from '../mail/mail.module';
 import { MatchingModule } from '../matching/matching.module';
+import { TownReadModule } from '../municipalities/town-read.module';
 import { Tandem } from './tandem.entity';
 import { TandemRepository } from './tandem.repository';
 import { TandemsController } from './tandems.controller';
@@ -11,7 +12,7 @@ import { TandemsService } from './tandems.service';
 import { TandemsViewModel } from './tandems.view-model';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Tandem]), AuditModule, MailModule, MatchingModule],
+  imports: [TypeOrmModule.forFeature([Tandem]), AuditModule, MailModule, MatchingModule, TownReadModule],
   controllers: [TandemsController, TandemsPagesController],
   providers: [TandemsService, TandemRepository, TandemsViewModel],
   exports: [TandemsService, TandemRepository],

@@ -2,13 +2,15 @@ import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditRepository } from '../audit/audit.repository';
 import { isOffice, type SessionUser } from '../auth/session-user';
-import { DomainError } from '../common/domain-error';
+import { DomainError, townNotFound } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailService } from '../mail/mail.service';
 import { reasonLine } from '../matching/core/score.util';
 import type { ScoreComponent } from '../matching/core/matching-input.types';
 import { COOLDOWN_MONTHS } from '../matching/matching-rules';
 import { MatchingService } from '../matching/matching.service';
+import { TownViewRepository } from '../municipalities/visibility/town-view.repository';
+import { NETWORK_VIEWER } from '../municipalities/visibility/town-visibility.util';
 import { Contact, LockedTown, TandemRepository, TandemRow } from './tandem.repository';
 import {
   initialState,
@@ -43,6 +45,13 @@ export interface ProposalOutcome {
 
 const conflict = (code: string, en: string, de: string) => new DomainError(HttpStatus.CONFLICT, code, en, de);
 const badRequest = (code: string, en: string, de: string, field?: string) => new DomainError(HttpStatus.BAD_REQUEST, code, en, de, field);
+export const ownTownNotVerified = () =>
+  new DomainError(
+    HttpStatus.FORBIDDEN,
+    'town_not_verified',
+    'Your town is not verified by the office yet; you can ask for tandems afterwards',
+    'Ihre Kommune ist von der Geschäftsstelle noch nicht bestätigt. Danach können Sie Tandems anfragen.',
+  );
 export const tandemNotFound = () =>
   new DomainError(
     HttpStatus.NOT_FOUND,
@@ -82,6 +91,7 @@ export class TandemsService {
     private readonly audit: AuditRepository,
     private readonly mail: MailService,
     private readonly matching: MatchingService,
+    private readonly views: TownViewRepository,
   ) {}
 
   link(id: string): string {
@@ -117,7 +127,13 @@ export class TandemsService {
     const message = this.text(input.message, REASON_MAX_LENGTH, 'message', 'The message', 'Die Nachricht');
     if (partnerId === own)
       throw conflict('self', 'A town cannot form a tandem with itself', 'Ihre Kommune kann kein Tandem mit sich selbst bilden.');
-    const topics = await this.repo.pairTopics(own, partnerId);
+    // A town the requester may not see (unknown, unverified, paused) answers like an unknown one; topics are the
+    // ones the requester may see in either profile, so a hidden topic answers like one that does not exist.
+    const viewer = await this.views.viewerOf(user);
+    if (viewer.kind === 'town' && !viewer.verified) throw ownTownNotVerified();
+    const partner = await this.views.profile(viewer, partnerId);
+    if (!partner || partner.status !== 'verified' || partner.paused) throw townNotFound();
+    const topics = await this.views.pairTopics(viewer, own, partnerId);
     const topic = input.topic?.trim() || null;
     if (topic && !topics.some((t) => t.slug === topic)) {
       throw badRequest(
@@ -334,12 +350,13 @@ export class TandemsService {
 
   private async proposePair(
     user: SessionUser,
-    p: { runId: string; townA: string; townB: string; score: number; components: unknown[] },
+    p: { runId: string; townA: string; townB: string; score: number; components: unknown[]; topic: string | null },
     now: Date,
   ): Promise<ProposalOutcome> {
     try {
-      const topics = await this.repo.pairTopics(p.townA, p.townB);
-      const topic = topics.find((t) => t.shared)?.slug ?? null;
+      // Both towns read the proposal: its topic is the round's (chosen from what the network may see of both).
+      const topics = await this.views.pairTopics(NETWORK_VIEWER, p.townA, p.townB);
+      const topic = (p.topic && topics.some((t) => t.slug === p.topic) ? p.topic : null) ?? topics.find((t) => t.shared)?.slug ?? null;
       const { id, mails } = await this.repo.transaction(async (m) => {
         await this.checkPair(m, p.townA, p.townB, now);
         const id = await this.insertLive(m, {
@@ -357,8 +374,8 @@ export class TandemsService {
         });
         await this.writeAudit(m, id, user.id, 'office', null, 'proposed', null, null);
         const t = (await this.repo.findForUpdate(m, id))!;
-        // Both towns get the same text: the third-person variant naming both (the town variant speaks from A's side).
-        const reasons = reasonLine(p.components as ScoreComponent[], 'office');
+        // Both towns get the same text: the third-person variant naming both, built from what each may see of the other.
+        const reasons = reasonLine(p.components as ScoreComponent[], 'network');
         const mails = [
           ...(await this.recordForTown(m, t, 'A', 'tandem-proposed', 'proposed', { reasons })),
           ...(await this.recordForTown(m, t, 'B', 'tandem-proposed', 'proposed', { reasons })),
@@ -479,7 +496,7 @@ export class TandemsService {
       resultLearnt: input.result?.learnt,
       resultTopics: input.result?.topics,
     });
-    const names = await this.repo.townFacts([t.townA, t.townB], m);
+    const names = await this.repo.townNames([t.townA, t.townB], m);
     const actingTown = ownSide ? (names.find((n) => n.id === (ownSide === 'A' ? t.townA : t.townB))?.name ?? null) : null;
     await this.writeAudit(m, t.id, actorId, actor, t.state, to, reason ?? (input.message || null), actingTown, action);
     if (to === 'declined') await this.repo.writePairHistory(m, t.townA, t.townB, 'declined', now);
@@ -555,7 +572,7 @@ export class TandemsService {
     extra: Record<string, unknown>,
   ): Promise<string[]> {
     if (!recipients.length) return [];
-    const facts = await this.repo.townFacts([t.townA, t.townB], m);
+    const facts = await this.repo.townNames([t.townA, t.townB], m);
     const a = facts.find((f) => f.id === t.townA)!;
     const b = facts.find((f) => f.id === t.townB)!;
     const topicName = t.topicSlug ? ((await this.repo.topicNames(m))[t.topicSlug] ?? null) : null;

@@ -4,7 +4,9 @@ import { Page, pageOf } from '../common/paging.util';
 import { reasonLine } from '../matching/core/score.util';
 import type { ScoreComponent } from '../matching/core/matching-input.types';
 import { TandemListRow, TandemRepository, TimelineRow } from './tandem.repository';
-import { actorOf, tandemNotFound } from './tandems.service';
+import { actorOf, ownTownNotVerified, tandemNotFound } from './tandems.service';
+import { TownProfileView, TownViewRepository } from '../municipalities/visibility/town-view.repository';
+import { OFFICE_VIEWER, type Viewer } from '../municipalities/visibility/town-visibility.util';
 import { allowedActions, FINAL_STATES, STATE_DE, TANDEM_STATES, TandemAction, TandemActor, TandemState } from './tandem-transitions.util';
 
 export const ACTION_LABEL: Record<TandemAction, string> = {
@@ -67,7 +69,15 @@ export interface TandemCard {
 /** What the tandem pages and the API show: one builder, so both say the same. */
 @Injectable()
 export class TandemsViewModel {
-  constructor(private readonly repo: TandemRepository) {}
+  constructor(
+    private readonly repo: TandemRepository,
+    private readonly views: TownViewRepository,
+  ) {}
+
+  /** Both towns (or one) as `viewer` may see them: directory facts, and each profile field within its visibility. */
+  private async towns(viewer: Viewer, ids: string[]): Promise<Map<string, TandemTown>> {
+    return new Map((await this.views.profiles(viewer, ids)).map((p) => [p.id, tandemTown(p)]));
+  }
 
   card(r: TandemListRow, viewer: SessionUser): TandemCard {
     const actor = actorOf(viewer, r);
@@ -122,10 +132,11 @@ export class TandemsViewModel {
     if (!r) throw tandemNotFound();
     const card = this.card(r, viewer); // throws "not found" for someone else's tandem
     // Independent reads side by side: the page waits for the slowest one, not for their sum.
-    const [timeline, facts, pairTopics, topicNames, reasons] = await Promise.all([
+    const seer = await this.views.viewerOf(viewer);
+    const [timeline, towns, pairTopics, topicNames, reasons] = await Promise.all([
       this.repo.timeline(id),
-      this.repo.townFacts([r.townA, r.townB]),
-      this.repo.pairTopics(r.townA, r.townB),
+      this.towns(seer, [r.townA, r.townB]),
+      this.views.pairTopics(seer, r.townA, r.townB),
       this.repo.topicNames(),
       this.reasonsFor(viewer, r),
     ]);
@@ -133,7 +144,7 @@ export class TandemsViewModel {
       ...card,
       ...reasons,
       score: r.score,
-      towns: [facts.find((f) => f.id === r.townA)!, facts.find((f) => f.id === r.townB)!],
+      towns: [towns.get(r.townA)!, towns.get(r.townB)!],
       resultTopicNames: (card.result?.topics ?? []).map((t) => topicNames[t] ?? t),
       topicChoices: pairTopics.length ? pairTopics : Object.entries(topicNames).map(([slug, name]) => ({ slug, name, shared: false })),
       timeline: timeline.map((e) => this.timelineEntry(e)),
@@ -157,24 +168,33 @@ export class TandemsViewModel {
   async approvalQueue(viewer: SessionUser, page: unknown = 1) {
     const p = pageOf(await this.repo.count(['accepted']), page, APPROVALS_PAGE_SIZE);
     const rows = p.total ? await this.repo.listPage(['accepted'], p.limit, p.offset, true) : [];
-    const facts = rows.length ? await this.repo.townFacts(rows.flatMap((r) => [r.townA, r.townB])) : [];
+    const towns = await this.towns(
+      OFFICE_VIEWER,
+      rows.flatMap((r) => [r.townA, r.townB]),
+    );
     const items = rows.map((r) => ({
       ...this.card(r, viewer),
       reasons: reasonLine(r.components as ScoreComponent[]),
       reasonsFrom: r.nameA,
-      towns: [facts.find((f) => f.id === r.townA)!, facts.find((f) => f.id === r.townB)!],
+      towns: [towns.get(r.townA)!, towns.get(r.townB)!],
     }));
     return { ...p, items };
   }
 
-  /** For the request form: the partner, the pair's topics and why the matcher suggested it. */
+  /**
+   * For the request form: the partner as the requester may see it, the topics either town names visibly and why the
+   * matcher suggested it. Null for a partner the requester cannot ask (unknown, not verified, paused, itself).
+   */
   async requestForm(viewer: SessionUser, partnerId: string) {
-    const [facts] = await this.repo.townFacts([partnerId]);
-    if (!facts || !viewer.townId) return null;
+    if (!viewer.townId || viewer.townId === partnerId) return null;
+    const seer = await this.views.viewerOf(viewer);
+    if (seer.kind === 'town' && !seer.verified) throw ownTownNotVerified();
+    const partner = await this.views.profile(seer, partnerId);
+    if (!partner || partner.status !== 'verified' || partner.paused) return null;
     const suggestion = await this.repo.suggestionComponents(viewer.townId, partnerId);
     return {
-      partner: facts,
-      topics: await this.repo.pairTopics(viewer.townId, partnerId),
+      partner: tandemTown(partner),
+      topics: await this.views.pairTopics(seer, viewer.townId, partnerId),
       reasons: suggestion ? reasonLine(suggestion.components as ScoreComponent[]) : '',
     };
   }
@@ -182,6 +202,9 @@ export class TandemsViewModel {
   /** Reason texts speak to one town ("Ihr Thema …"): the partner reads its own side, the office reads town A's, named. */
   private async reasonsFor(viewer: SessionUser, r: TandemListRow): Promise<{ reasons: string; reasonsFrom: string | null }> {
     const actor = actorOf(viewer, r);
+    // A proposal: both towns read the text built from what each may see of the other (stored by the round).
+    if (r.origin === 'office_proposal' && actor !== 'office')
+      return { reasons: reasonLine(r.components as ScoreComponent[], 'network'), reasonsFrom: null };
     if (actor === 'partner') {
       const own = await this.repo.suggestionComponents(r.townB, r.townA);
       return { reasons: own ? reasonLine(own.components as ScoreComponent[]) : '', reasonsFrom: null };
@@ -210,6 +233,39 @@ export class TandemsViewModel {
       reasonLabel: ['tandem.requested', 'tandem.accept'].includes(e.action) ? 'Nachricht' : 'Begründung',
     };
   }
+}
+
+/** A town of a tandem as a page or the API shows it; profile fields only where the viewer may see them. */
+export interface TandemTown {
+  id: string;
+  name: string;
+  stateName: string;
+  districtName: string | null;
+  population: number;
+  areaKm2: number;
+  capacity: number;
+  description?: string;
+  topics?: string[];
+  challenges?: { topic: string; text: string; urgency: number }[];
+  experiences?: { topic: string; tried: string; outcome: string }[];
+  hiddenFields: TownProfileView['hiddenFields'];
+}
+
+function tandemTown(p: TownProfileView): TandemTown {
+  return {
+    id: p.id,
+    name: p.name,
+    stateName: p.stateName,
+    districtName: p.districtName,
+    population: p.population,
+    areaKm2: p.areaKm2,
+    capacity: p.capacity,
+    description: p.description,
+    topics: p.topics?.map((t) => t.name),
+    challenges: p.challenges?.map((c) => ({ topic: c.topicName, text: c.text, urgency: c.urgency })),
+    experiences: p.experiences?.map((e) => ({ topic: e.topicName, tried: e.tried, outcome: e.outcome })),
+    hiddenFields: p.hiddenFields,
+  };
 }
 
 function waitingFor(r: TandemListRow, actor: TandemActor): string | null {

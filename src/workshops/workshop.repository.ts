@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { experiencedInSql } from '../municipalities/visibility/town-view.repository';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { RuleTown } from './workshop-rules.util';
@@ -55,8 +56,6 @@ export interface InvitationRow {
   longitude: number | null;
   verified: boolean;
   optedOut: boolean;
-  experience: string[];
-  challenge: string[];
 }
 
 /** An invitation that waits for the town's answer, with what the digest says about its workshop. */
@@ -207,9 +206,7 @@ export class WorkshopRepository {
       `SELECT i.id, i.workshop_id AS "workshopId", i.town_id AS "townId", i.state, i.chosen_because AS "chosenBecause",
          i.answer_reason AS "answerReason", i.answered_at AS "answeredAt", u.display_name AS "answeredByName", i.invited_at AS "invitedAt",
          mu.name, mu.state_code AS "stateCode", mu.state_name AS "stateName", mu.population, mu.latitude, mu.longitude,
-         t.status = 'verified' AS verified, t.opted_out AS "optedOut",
-         coalesce((SELECT array_agg(e.tried ORDER BY e.id) FROM town_experience e WHERE e.town_id = t.id AND e.topic_slug = w.theme_slug), '{}') AS experience,
-         coalesce((SELECT array_agg(c.text ORDER BY c.urgency DESC, c.id) FROM town_challenge c WHERE c.town_id = t.id AND c.topic_slug = w.theme_slug), '{}') AS challenge
+         t.status = 'verified' AS verified, t.opted_out AS "optedOut"
        FROM workshop_invitation i JOIN workshop w ON w.id = i.workshop_id JOIN town t ON t.id = i.town_id JOIN municipality mu ON mu.ags = t.ags
        LEFT JOIN user_account u ON u.id = i.answered_by
        WHERE i.workshop_id = $1 ORDER BY mu.name`,
@@ -250,7 +247,7 @@ export class WorkshopRepository {
   async ruleTowns(townIds: string[], theme: string, m: EntityManager = this.ds.manager): Promise<RuleTown[]> {
     return m.query(
       `SELECT t.id, mu.name, mu.state_code AS "stateCode", mu.state_name AS "stateName", t.status = 'verified' AS verified,
-         t.opted_out AS "optedOut", EXISTS (SELECT 1 FROM town_experience e WHERE e.town_id = t.id AND e.topic_slug = $2) AS experienced
+         t.opted_out AS "optedOut", ${experiencedInSql('t.id', '$2')} AS experienced
        FROM town t JOIN municipality mu ON mu.ags = t.ags WHERE t.id = ANY($1::uuid[]) ORDER BY mu.name`,
       [townIds, theme],
     );

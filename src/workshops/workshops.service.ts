@@ -8,6 +8,8 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { MailAttachment } from '../mail/mail-delivery.repository';
 import { MailService } from '../mail/mail.service';
 import { buildContext } from '../matching/core/score.util';
+import type { MatchTown } from '../matching/core/matching-input.types';
+import { officeOnlyOf, visiblePartOf } from '../matching/core/reason-visibility.util';
 import { toMatchTown } from '../matching/matching.repository';
 import { MatchingService } from '../matching/matching.service';
 import { TownReadRepository } from '../municipalities/town-read.repository';
@@ -556,7 +558,9 @@ export class WorkshopsService {
     const value = (async () => {
       const [rows, names] = await Promise.all([this.townReads.eligibleTowns(), this.townReads.topicNames()]);
       const towns = rows.map(toMatchTown);
-      return { ctx: buildContext(towns, weights, names), towns };
+      // The texts a town reads name the others only as a verified town may see them (issue 24).
+      const network = rows.map((r, i) => visiblePartOf(towns[i], officeOnlyOf(r.visibility)));
+      return { ctx: buildContext(towns, weights, names), towns, network };
     })();
     if (key) {
       this.scoringCache = { key, at: Date.now(), value };
@@ -570,15 +574,16 @@ export class WorkshopsService {
   /** Per town, the German reasons why it was chosen for this group (empty for towns the matcher does not see). */
   private async reasonsFor(theme: string, themeName: string, townIds: string[]): Promise<Map<string, string>> {
     if (!townIds.length) return new Map();
-    const { ctx, towns } = await this.scoring();
+    const { ctx, towns, network } = await this.scoring();
     const group = towns.filter((t) => townIds.includes(t.id));
+    const seenGroup = network.filter((t) => townIds.includes(t.id));
     return new Map(
       group.map((t) => [
         t.id,
         chosenBecause(
           ctx,
           t,
-          group.filter((o) => o.id !== t.id),
+          seenGroup.filter((o) => o.id !== t.id),
           theme,
           themeName,
         ),
@@ -711,7 +716,7 @@ export class WorkshopsService {
 }
 
 const SCORING_TTL_MS = 5 * 60_000;
-type Scoring = { ctx: ReturnType<typeof buildContext>; towns: ReturnType<typeof toMatchTown>[] };
+type Scoring = { ctx: ReturnType<typeof buildContext>; towns: MatchTown[]; network: MatchTown[] };
 
 /** "2027-03-04T10:00" (a form's local time) counts as Europe/Berlin; a value with Z or an offset stands as it is. */
 export function parseBerlin(v: unknown): Date | null {

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { TownProfileView, TownViewRepository } from '../municipalities/visibility/town-view.repository';
+import { OFFICE_VIEWER } from '../municipalities/visibility/town-visibility.util';
 import { pageOf, pager } from '../common/paging.util';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { checkWorkshopRules } from './workshop-rules.util';
@@ -83,7 +85,10 @@ export interface InvitationView {
 /** What the workshop pages and the API show: one builder, so both say the same. */
 @Injectable()
 export class WorkshopsViewModel {
-  constructor(private readonly repo: WorkshopRepository) {}
+  constructor(
+    private readonly repo: WorkshopRepository,
+    private readonly views: TownViewRepository,
+  ) {}
 
   card(r: WorkshopListRow): WorkshopCard {
     return {
@@ -111,7 +116,8 @@ export class WorkshopsViewModel {
     };
   }
 
-  invitation(i: InvitationRow): InvitationView {
+  /** `profile`: the town as the reader may see it (its experience and challenges on the theme come from there). */
+  invitation(i: InvitationRow, theme: string, profile?: TownProfileView): InvitationView {
     return {
       townId: i.townId,
       name: i.name,
@@ -121,8 +127,8 @@ export class WorkshopsViewModel {
       longitude: i.longitude,
       state: i.state,
       stateLabel: INVITATION_STATE_DE[i.state],
-      experience: i.experience,
-      challenge: i.challenge,
+      experience: (profile?.experiences ?? []).filter((e) => e.topic === theme).map((e) => e.tried),
+      challenge: (profile?.challenges ?? []).filter((c) => c.topic === theme).map((c) => c.text),
       chosenBecause: i.chosenBecause,
       answerReason: i.answerReason,
       answeredAt: i.answeredAt,
@@ -182,7 +188,7 @@ export class WorkshopsViewModel {
             stateName: i.stateName,
             stateLabel: i.townId === own.townId ? INVITATION_STATE_DE[i.state] : 'zugesagt',
           })),
-        ownInvitation: this.invitation(own),
+        ownInvitation: this.invitation(own, r.themeSlug, (await this.views.profiles(await this.views.viewerOf(user), [own.townId]))[0]),
         allowedAnswers: allowedInvitationActions(own.state, 'town', { workshopState: r.state, invitationsClosed: !!r.invitationsClosedAt }),
       };
     }
@@ -206,9 +212,17 @@ export class WorkshopsViewModel {
       reason: e.reason,
     }));
     const allowedActions = allowedWorkshopActions(r.state, 'office');
+    const seen = new Map(
+      (
+        await this.views.profiles(
+          OFFICE_VIEWER,
+          invs.map((i) => i.townId),
+        )
+      ).map((p) => [p.id, p]),
+    );
     return {
       ...card,
-      invitations: invs.map((i) => this.invitation(i)),
+      invitations: invs.map((i) => this.invitation(i, r.themeSlug, seen.get(i.townId))),
       violations,
       allowedActions,
       timeline,

@@ -68,7 +68,7 @@ describe('visibility leaks, caching and directory search (issue 9: items 2 and 8
     expect(own.body.challenges).toHaveLength(1);
   });
 
-  it("2b: suggestion reasons do not disclose the partner's office-only challenge; the owner still reads its own", async () => {
+  it("2b: suggestions (scores and reasons) do not depend on a partner's office-only challenge", async () => {
     const start = await office.post('/api/matching/runs').send({ kind: 'suggestions' }).expect(202);
     const status = await waitFor(
       async () => {
@@ -85,14 +85,19 @@ describe('visibility leaks, caching and directory search (issue 9: items 2 and 8
     const text = JSON.stringify(toOlbernhau);
     expect(text).not.toContain('deren Thema Mobilität');
     expect(text).not.toMatch(/Ihre Erfahrung mit Mobilität/);
-    // The hidden challenge still counts in the score (decision: hidden fields score, reasons do not name them).
-    expect(toOlbernhau.components.find((c: { key: string }) => c.key === 'complement').value).toBeGreaterThan(0);
+    // Issue 24: what a town reads is computed from what it may see, numbers included. The only complement left is
+    // Olbernhau's visible experience answering Rüthen's challenge; the hidden challenge adds nothing a number could show.
+    const complement = toOlbernhau.components.find((c: { key: string }) => c.key === 'complement');
+    expect(complement.reason).not.toMatch(/Mobilität/);
     // What Olbernhau shows the network is still explained: its experience answers Rüthen's challenge.
     expect(toOlbernhau.reasons).toContain('Ihr Thema Leerstand ↔ deren Erfahrung mit Leerstand');
 
     const forOlbernhau = await olbernhau.agent.get(`/api/towns/${olbernhau.townId}/suggestions`).expect(200);
     const toRuethen = forOlbernhau.body.suggestions.find((s: { partner: { id: string } }) => s.partner.id === ruethen.townId);
-    expect(toRuethen.reasons).toContain('Ihr Thema Mobilität ↔ deren Erfahrung mit Mobilität');
+    // Suggestions are scored on the network's view of both towns: a field Olbernhau keeps for the office serves the
+    // office's rounds and workshops, and no suggestion of either town depends on it.
+    expect(toRuethen.reasons).not.toMatch(/Ihr Thema Mobilität/);
+    expect(toRuethen.reasons).toContain('Ihre Erfahrung mit Leerstand');
   });
 
   it('8: authenticated pages and API answers are not cached', async () => {

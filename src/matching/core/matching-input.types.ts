@@ -36,6 +36,11 @@ export interface ScoreComponent {
    * only filled where the caller asks for it (scorePair's `office` flag), '' where the component contributes nothing.
    */
   reasonOffice?: string;
+  /**
+   * The third-person text as both towns of the pair may read it (built from what each may see of the other): what a
+   * proposal mail and a proposed tandem's page show to the towns. Filled by the tandem round only.
+   */
+  reasonNetwork?: string;
 }
 
 export type ComponentKey = 'complement' | 'sharedTopics' | 'size' | 'situation' | 'otherState' | 'distance';

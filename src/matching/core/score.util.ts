@@ -483,9 +483,14 @@ export function scorePair(
   return { score, components, topic: pairTopic(ctx, viewer, other) };
 }
 
-/** "Beide ca. 10.000 Einwohner · anderes Bundesland (Hessen) · …", strongest contribution first; the office's variant where asked for. */
-export function reasonLine(components: ScoreComponent[], perspective: 'town' | 'office' = 'town'): string {
-  const text = (c: ScoreComponent) => (perspective === 'office' ? (c.reasonOffice ?? c.reason) : c.reason);
+/**
+ * "Beide ca. 10.000 Einwohner · anderes Bundesland (Hessen) · …", strongest contribution first; the office's variant
+ * where asked for; `network`: the third-person text built from what both towns may see of each other (for texts both
+ * read — none when the components were stored without it).
+ */
+export function reasonLine(components: ScoreComponent[], perspective: 'town' | 'office' | 'network' = 'town'): string {
+  const text = (c: ScoreComponent) =>
+    perspective === 'office' ? (c.reasonOffice ?? c.reason) : perspective === 'network' ? (c.reasonNetwork ?? '') : c.reason;
   return [...components]
     .filter((c) => text(c))
     .sort((x, y) => y.value - x.value)

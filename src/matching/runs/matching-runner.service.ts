@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { createHash } from 'node:crypto';
 import { JOBS, QUEUES } from '../../queue/queue-names';
-import { REASON_FIELDS, type ReasonField } from '../core/reason-visibility.util';
+import { officeOnlyOf, type ReasonField, visiblePartOf } from '../core/reason-visibility.util';
 import { buildContext } from '../core/score.util';
 import { DEFAULT_WEIGHTS, MatchWeights } from '../core/weights';
 import type { RunKind, RunRow } from '../matching.read-models';
@@ -48,12 +48,15 @@ export class MatchingRunner {
     const [rows, history, names] = await Promise.all([this.towns.eligibleTowns(), this.repo.pairHistory(), this.towns.topicNames()]);
     const towns = rows.map(toMatchTown);
     const weights: MatchWeights = { ...DEFAULT_WEIGHTS, ...run.weights };
+    const officeOnly = officeOnlyFields(rows);
+    const networkTowns = towns.map((t) => visiblePartOf(t, officeOnly.get(t.id) ?? NOTHING_HIDDEN));
     return {
       towns,
       ctx: buildContext(towns, weights, names),
+      network: { towns: networkTowns, ctx: buildContext(networkTowns, weights, names) },
       tandemPairs: history.filter((h) => h.kind === 'tandem').map((h) => [h.townA, h.townB] as const),
       declinedPairs: history.filter((h) => h.kind === 'declined').map((h) => ({ a: h.townA, b: h.townB, at: new Date(h.at) })),
-      officeOnly: officeOnlyFields(rows),
+      officeOnly,
       fingerprint: createHash('sha256')
         .update(JSON.stringify({ towns, history, weights, seed: run.seed, theme: run.theme }))
         .digest('hex'),
@@ -71,10 +74,8 @@ export class MatchingRunner {
   }
 }
 
+const NOTHING_HIDDEN: ReadonlySet<ReasonField> = new Set();
+
 /** Per town, the reason-relevant fields it keeps for the office. */
 const officeOnlyFields = (rows: TownRow[]): Map<string, Set<ReasonField>> =>
-  new Map(
-    rows
-      .map((t) => [t.id, new Set(REASON_FIELDS.filter((f) => t.visibility?.[f] === 'office'))] as const)
-      .filter(([, hidden]) => hidden.size > 0),
-  );
+  new Map(rows.map((t) => [t.id, officeOnlyOf(t.visibility)] as const).filter(([, hidden]) => hidden.size > 0));

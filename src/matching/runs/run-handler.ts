@@ -9,6 +9,11 @@ export interface RunInput {
   ctx: ScoringContext;
   tandemPairs: (readonly [string, string])[];
   declinedPairs: { a: string; b: string; at: Date }[];
+  /**
+   * The same towns as another verified town sees them (fields kept for the office left out), with their context: what
+   * a town's own suggestions are scored and explained from, and the texts both towns of a pair read (issue 24).
+   */
+  network: { towns: MatchTown[]; ctx: ScoringContext };
   /** Per town, the reason-relevant fields it keeps for the office (towns without any are absent). */
   officeOnly: ReadonlyMap<string, ReadonlySet<ReasonField>>;
   /** Hash of everything the result depends on; stored with the run. */

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { suggestPartnersParallel } from '../core/parallel-candidates.util';
-import { withVisibleReasons } from '../core/reason-visibility.util';
 import { freeCapacity } from '../core/suggestions.util';
 import { MatchingRepository } from '../matching.repository';
 import type { RunRow, SuggestionsSummary } from '../matching.read-models';
@@ -14,7 +13,10 @@ export class SuggestionsRunHandler implements RunHandler {
 
   constructor(private readonly repo: MatchingRepository) {}
 
-  async handle(run: RunRow, { ctx, towns, tandemPairs, declinedPairs, officeOnly, fingerprint }: RunInput): Promise<void> {
+  async handle(run: RunRow, { network, tandemPairs, declinedPairs, fingerprint }: RunInput): Promise<void> {
+    // Read by the towns themselves: scores and reasons from what a verified town may see of the others (issue 24), so
+    // neither a number nor a text depends on a field a partner keeps for the office.
+    const { ctx, towns } = network;
     const r = await suggestPartnersParallel(ctx, towns, {
       k: SUGGESTIONS_K,
       exposureCap: EXPOSURE_CAP,
@@ -23,8 +25,7 @@ export class SuggestionsRunHandler implements RunHandler {
       cooldownMonths: COOLDOWN_MONTHS,
       freeCapacity: freeCapacity(towns, tandemPairs),
     });
-    // Stored reasons are read by the towns themselves: none may disclose a partner's office-only field.
-    const suggestions = withVisibleReasons(ctx, towns, r.suggestions, officeOnly);
+    const suggestions = r.suggestions;
     const summary: SuggestionsSummary = {
       towns: towns.length,
       suggestions: r.suggestions.length,

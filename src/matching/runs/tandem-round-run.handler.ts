@@ -14,16 +14,21 @@ export class TandemRoundRunHandler implements RunHandler {
 
   constructor(private readonly repo: MatchingRepository) {}
 
-  async handle(run: RunRow, { ctx, towns, tandemPairs, declinedPairs, fingerprint }: RunInput): Promise<void> {
+  async handle(run: RunRow, { ctx, towns, network, tandemPairs, declinedPairs, fingerprint }: RunInput): Promise<void> {
     const free = freeCapacity(towns, tandemPairs);
     const excluded = excludedPairKeys(towns, { tandemPairs, declinedPairs, cooldownMonths: COOLDOWN_MONTHS });
     const edges = candidateGraph(ctx, towns, ROUND_CANDIDATES, excluded);
     const result = tandemRound(edges, free);
     const byId = new Map(towns.map((t) => [t.id, t]));
+    const seenById = new Map(network.towns.map((t) => [t.id, t]));
     const pairs = result.pairs.map(([a, b]) => {
-      // With the office's third-person texts: the round is read by the Geschäftsstelle.
+      // With the office's third-person texts: the round is read by the Geschäftsstelle. A proposal goes to both towns:
+      // its texts (reasonNetwork) and its topic come from what each may see of the other.
       const s = scorePair(ctx, byId.get(String(a))!, byId.get(String(b))!, true);
-      return { townA: String(a), townB: String(b), score: s.score, components: s.components, topic: s.topic };
+      const seen = scorePair(network.ctx, seenById.get(String(a))!, seenById.get(String(b))!, true);
+      const networkText = new Map(seen.components.map((c) => [c.key, c.reasonOffice ?? '']));
+      const components = s.components.map((c) => ({ ...c, reasonNetwork: networkText.get(c.key) ?? '' }));
+      return { townA: String(a), townB: String(b), score: s.score, components, topic: seen.topic };
     });
     const matched = new Set(pairs.flatMap((p) => [p.townA, p.townB]));
     const hasCandidate = new Set(edges.flatMap(([a, b]) => [String(a), String(b)]));

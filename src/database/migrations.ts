@@ -9,6 +9,7 @@ import { MatchingPairTopic1733700000000 } from '../../migrations/1733700000000-M
 import { OfficeNotes1733800000000 } from '../../migrations/1733800000000-OfficeNotes';
 import { Workshops1733900000000 } from '../../migrations/1733900000000-Workshops';
 import { HttpReadIndexes1734300000000 } from '../../migrations/1734300000000-HttpReadIndexes';
+import { OutboxAttachments1734400000000 } from '../../migrations/1734400000000-OutboxAttachments';
 
 // Explicit list (no glob) so the same migrations load under tsc output and inside jest.
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   OfficeNotes1733800000000,
   Workshops1733900000000,
   HttpReadIndexes1734300000000,
+  OutboxAttachments1734400000000,
 ];

@@ -57,8 +57,19 @@ export class MailTransportRepository implements OnModuleDestroy {
     });
     if (this.config.mailTransport.kind === 'outbox') {
       await this.ds.query(
-        `INSERT INTO outbox_message (message_id, recipient, subject, html, text, headers) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [info.messageId, mail.to, mail.subject, mail.html, mail.text, JSON.stringify(mail.headers)],
+        `INSERT INTO outbox_message (message_id, recipient, subject, html, text, headers, attachments, raw)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [
+          info.messageId,
+          mail.to,
+          mail.subject,
+          mail.html,
+          mail.text,
+          JSON.stringify(mail.headers),
+          JSON.stringify(parts.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content }))),
+          // The stream transport's built message (buffer: true): what a mailbox would have received.
+          (info as { message?: Buffer }).message ?? null,
+        ],
       );
     }
     return info.messageId;

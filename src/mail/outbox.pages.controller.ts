@@ -1,4 +1,4 @@
-import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Render, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, ParseIntPipe, ParseUUIDPipe, Render, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { OutboxAccessGuard } from './outbox-access.guard';
@@ -41,7 +41,24 @@ export class OutboxPagesController {
   async show(@Param('id', ParseUUIDPipe) id: string) {
     const message = await this.outbox.find(id);
     if (!message) throw new NotFoundException('Message not found');
-    return { title: message.subject, message, textParts: linkify(message.text) };
+    const attachments = message.attachments.map((a, n) => ({ ...a, n, calendar: a.contentType.startsWith('text/calendar') }));
+    return { title: message.subject, message, attachments, textParts: linkify(message.text) };
+  }
+
+  /** An attachment to save or open (a workshop's calendar file), as a mailbox would offer it. */
+  @Get(':id/anhang/:n')
+  async attachment(@Param('id', ParseUUIDPipe) id: string, @Param('n', ParseIntPipe) n: number, @Res() res: Response) {
+    const a = n >= 0 && n < 100 ? await this.outbox.attachment(id, n) : null;
+    if (!a) throw new NotFoundException('Attachment not found');
+    res.attachment(a.filename).type(a.contentType).send(a.content);
+  }
+
+  /** The whole message as sent (.eml), to open in a mail program. */
+  @Get(':id/nachricht.eml')
+  async eml(@Param('id', ParseUUIDPipe) id: string, @Res() res: Response) {
+    const raw = await this.outbox.raw(id);
+    if (!raw) throw new NotFoundException('Message not found');
+    res.attachment('nachricht.eml').type('message/rfc822').send(raw);
   }
 
   /** The HTML version on its own URL, shown in a sandboxed frame (no scripts, no access to this app). */

@@ -9,6 +9,7 @@ export interface OutboxMessage {
   html: string;
   text: string;
   createdAt: Date;
+  attachments: { filename: string; contentType: string }[];
 }
 
 @Injectable()
@@ -23,9 +24,24 @@ export class OutboxRepository {
 
   async find(id: string): Promise<OutboxMessage | null> {
     const rows = await this.ds.query(
-      `SELECT id, recipient, subject, html, text, created_at AS "createdAt" FROM outbox_message WHERE id = $1`,
+      `SELECT id, recipient, subject, html, text, created_at AS "createdAt",
+         coalesce((SELECT json_agg(json_build_object('filename', a->>'filename', 'contentType', a->>'contentType'))
+                   FROM jsonb_array_elements(attachments) a), '[]') AS attachments
+       FROM outbox_message WHERE id = $1`,
       [id],
     );
     return rows[0] ?? null;
+  }
+
+  /** Attachment `n` (0-based) of a message, as stored. */
+  async attachment(id: string, n: number): Promise<{ filename: string; contentType: string; content: string } | null> {
+    const rows = await this.ds.query(`SELECT attachments -> $2::int AS a FROM outbox_message WHERE id = $1`, [id, n]);
+    return rows[0]?.a ?? null;
+  }
+
+  /** The whole message as sent (RFC 5322), null for messages kept before it was stored. */
+  async raw(id: string): Promise<Buffer | null> {
+    const rows = await this.ds.query(`SELECT raw FROM outbox_message WHERE id = $1`, [id]);
+    return rows[0]?.raw ?? null;
   }
 }

@@ -133,7 +133,8 @@ export class TandemsService {
     if (viewer.kind === 'town' && !viewer.verified) throw ownTownNotVerified();
     const partner = await this.views.profile(viewer, partnerId);
     if (!partner || partner.status !== 'verified' || partner.paused) throw townNotFound();
-    const topics = await this.views.pairTopics(viewer, own, partnerId);
+    // The topic is shown to both towns: only one both may see (a town's own office-only topic is not offered either).
+    const topics = await this.views.pairTopics(NETWORK_VIEWER, own, partnerId);
     const topic = input.topic?.trim() || null;
     if (topic && !topics.some((t) => t.slug === topic)) {
       throw badRequest(

@@ -6,7 +6,7 @@ import type { ScoreComponent } from '../matching/core/matching-input.types';
 import { TandemListRow, TandemRepository, TimelineRow } from './tandem.repository';
 import { actorOf, ownTownNotVerified, tandemNotFound } from './tandems.service';
 import { TownProfileView, TownViewRepository } from '../municipalities/visibility/town-view.repository';
-import { OFFICE_VIEWER, type Viewer } from '../municipalities/visibility/town-visibility.util';
+import { NETWORK_VIEWER, OFFICE_VIEWER, type Viewer } from '../municipalities/visibility/town-visibility.util';
 import { allowedActions, FINAL_STATES, STATE_DE, TANDEM_STATES, TandemAction, TandemActor, TandemState } from './tandem-transitions.util';
 
 export const ACTION_LABEL: Record<TandemAction, string> = {
@@ -136,7 +136,7 @@ export class TandemsViewModel {
     const [timeline, towns, pairTopics, topicNames, reasons] = await Promise.all([
       this.repo.timeline(id),
       this.towns(seer, [r.townA, r.townB]),
-      this.views.pairTopics(seer, r.townA, r.townB),
+      this.views.pairTopics(NETWORK_VIEWER, r.townA, r.townB), // the result's topics: both towns read them
       this.repo.topicNames(),
       this.reasonsFor(viewer, r),
     ]);
@@ -194,7 +194,7 @@ export class TandemsViewModel {
     const suggestion = await this.repo.suggestionComponents(viewer.townId, partnerId);
     return {
       partner: tandemTown(partner),
-      topics: await this.views.pairTopics(seer, viewer.townId, partnerId),
+      topics: await this.views.pairTopics(NETWORK_VIEWER, viewer.townId, partnerId),
       reasons: suggestion ? reasonLine(suggestion.components as ScoreComponent[]) : '',
     };
   }

@@ -1,16 +1,14 @@
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { withCommands } from './commands/run-command';
 import { appConfig } from './config/app-config';
 import { localUrlHost, networkWarning } from './config/listen-host';
 import { chooseRuntimeMode } from './config/runtime-mode';
 import { runMigrations } from './database/data-source';
-import { DemoSeedService, formatLogins } from './database/seeds/demo-seed.service';
+import { formatLogins } from './database/seeds/demo-logins.util';
+import { nothingToPrepare } from './database/seeds/start-check';
 import { lockDataDir, writeInstanceInfo } from './embedded/data-dir-lock';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded/embedded-postgres';
-import { describeBundledLoad } from './municipalities/directory/bundled-directory.util';
-import { DirectoryImportService } from './municipalities/directory/directory-import.service';
 import { isJobAddedMessage } from './queue/embedded-wake';
 
 // The start command: chooses the mode once, migrates, loads the bundled directory on a first start, seeds the demo data
@@ -68,19 +66,33 @@ async function main() {
   try {
     const applied = await runMigrations(env.DATABASE_URL!);
     if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
-    // The directory and the demo seed run in one command context on the database the children will use.
-    process.env.DATABASE_URL = env.DATABASE_URL;
-    await withCommands(async (app) => {
-      // First start (either mode): the bundled official directory, so a real town can be found; later starts skip it.
-      const loaded = await app.get(DirectoryImportService).loadBundledIfMissing();
-      if (loaded) console.log(describeBundledLoad(loaded));
-      if (config.seedDemo) {
-        const s = await app.get(DemoSeedService).seed({ resetPasswords: config.resetDemoPasswords });
-        if (s.townsCreated) console.log(`DEMO DATA: ${s.townsCreated} pilot towns seeded (clearly marked as demo data).`);
-        demoLogins = `Demo-Logins:\n${formatLogins(s.logins)}`;
-        console.log(demoLogins);
-      }
-    });
+    const warm = await nothingToPrepare(env.DATABASE_URL!, { seedDemo: config.seedDemo, resetDemoPasswords: config.resetDemoPasswords });
+    if (warm) {
+      if (config.seedDemo) demoLogins = `Demo-Logins:\n${formatLogins(warm.logins)}`;
+    } else {
+      // The directory and the demo seed run in one command context on the database the children will use (loaded only
+      // here: booting it costs about a second a warm start does not need).
+      process.env.DATABASE_URL = env.DATABASE_URL;
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      const { withCommands } = require('./commands/run-command') as typeof import('./commands/run-command');
+      const { DirectoryImportService } =
+        require('./municipalities/directory/directory-import.service') as typeof import('./municipalities/directory/directory-import.service');
+      const { describeBundledLoad } =
+        require('./municipalities/directory/bundled-directory.util') as typeof import('./municipalities/directory/bundled-directory.util');
+      const { DemoSeedService } = require('./database/seeds/demo-seed.service') as typeof import('./database/seeds/demo-seed.service');
+      /* eslint-enable @typescript-eslint/no-require-imports */
+      await withCommands(async (app) => {
+        // First start (either mode): the bundled official directory, so a real town can be found; later starts skip it.
+        const loaded = await app.get(DirectoryImportService).loadBundledIfMissing();
+        if (loaded) console.log(describeBundledLoad(loaded));
+        if (config.seedDemo) {
+          const s = await app.get(DemoSeedService).seed({ resetPasswords: config.resetDemoPasswords });
+          if (s.townsCreated) console.log(`DEMO DATA: ${s.townsCreated} pilot towns seeded (clearly marked as demo data).`);
+          demoLogins = `Demo-Logins:\n${formatLogins(s.logins)}`;
+        }
+      });
+    }
+    if (demoLogins) console.log(demoLogins);
   } catch (err) {
     console.error(`Start-up failed: ${(err as Error).message}`);
     await stop(1);

@@ -204,7 +204,7 @@ describe('embedded default mode (no PostgreSQL or Redis configured)', () => {
     const agent = request.agent(url);
     const me = await agent.post('/api/auth/login').send({ email: 'bm@olbernhau.test', password: PASSWORD }).expect(200);
     const town = await agent.get(`/api/towns/${me.body.townId}`).expect(200);
-    expect(town.body.challenges).toEqual([{ topic: 'leerstand', text: 'Leere Läden im Zentrum', urgency: 3 }]);
+    expect(town.body.challenges).toMatchObject([{ topic: 'leerstand', text: 'Leere Läden im Zentrum', urgency: 3 }]);
     expect(again.output()).toMatch(/is ready \(embedded mode, [\d.]+ s\): http:\/\/127\.0\.0\.1:\d+\nPostausgang .*\/outbox/);
   });
 

@@ -7,6 +7,7 @@ import { describeBundledLoad } from '../../municipalities/directory/bundled-dire
 import { DirectoryImportService } from '../../municipalities/directory/directory-import.service';
 import { MunicipalityRepository } from '../../municipalities/municipality.repository';
 import { TownRepository } from '../../municipalities/town.repository';
+import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, type DemoLogin } from './demo-logins.util';
 import fixture from './demo-towns.fixture.json';
 
 interface FixtureProfile {
@@ -26,16 +27,8 @@ export interface FixtureTown {
 
 export const DEMO_TOWNS = fixture.towns as FixtureTown[];
 export const DEMO_SOURCE_NOTE: string = fixture._source;
-export const DEMO_OFFICE_EMAIL = 'geschaeftsstelle@demo.kleinstadt-tandem.de';
-export const DEMO_MAYOR_EMAIL = 'buergermeister@seelow.demo.kleinstadt-tandem.de';
 const SEELOW_AGS = '12064448';
 
-export interface DemoLogin {
-  role: 'office' | 'town_contact';
-  email: string;
-  /** Only when created (or reset) in this run; otherwise it was printed at first seeding. */
-  password: string | null;
-}
 export interface SeedSummary {
   /** Municipalities this run loaded from the bundled directory (0 when the directory was there already). */
   directoryLoaded: number;
@@ -155,13 +148,4 @@ export class DemoSeedService {
     });
     return { role: u.role, email: u.email, password: plain };
   }
-}
-
-export function formatLogins(logins: DemoLogin[]): string {
-  return logins
-    .map(
-      (l) =>
-        `  ${l.role === 'office' ? 'Geschäftsstelle' : 'Bürgermeister Seelow'}: ${l.email} / ${l.password ?? '(Passwort wurde beim ersten Seeding ausgegeben / printed at first seeding; neu setzen: --reset-passwords oder RESET_DEMO_PASSWORDS=true)'}`,
-    )
-    .join('\n');
 }

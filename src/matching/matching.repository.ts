@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { LIVE_STATES } from '../tandems/tandem-transitions.util';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { topicJoin, townDirectoryJoin, townFactsLateral, type TownRow } from '../municipalities/town-read.repository';
@@ -39,6 +40,17 @@ export class MatchingRepository {
   /** Pairs that hard rules exclude: existing tandems (any time) and declines (with their date, for the cool-down). */
   async pairHistory(): Promise<{ townA: string; townB: string; kind: 'tandem' | 'declined'; at: Date }[]> {
     return this.ds.query(`SELECT town_a AS "townA", town_b AS "townB", kind, at FROM pair_history`);
+  }
+
+  /**
+   * The pairs of every tandem that holds a slot now (requested, proposed, accepted, approved, active): a town's free
+   * capacity is its capacity minus these, as the request check counts (issue 23); ended tandems free their slot.
+   */
+  async liveTandemPairs(): Promise<[string, string][]> {
+    const rows: { a: string; b: string }[] = await this.ds.query(`SELECT town_a AS a, town_b AS b FROM tandem WHERE state = ANY($1)`, [
+      LIVE_STATES,
+    ]);
+    return rows.map((r) => [r.a, r.b]);
   }
 
   async loadWeights(): Promise<Record<string, unknown> | null> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { LIVE_STATES } from '../tandems/tandem-transitions.util';
 
 /** A verified, not opted-out town with what the matcher reads (directory facts + profile). */
 export interface TownRow {
@@ -67,15 +68,15 @@ export class TownReadRepository {
   }
 
   /**
-   * One town as the matcher sees it, with its tandems so far (for its free capacity); null when it is not eligible
+   * One town as the matcher sees it, with its open and active tandems (what uses its capacity); null when it is not eligible
    * (not verified, opted out).
    */
   async eligibleTown(townId: string): Promise<(TownRow & { tandems: number }) | null> {
     const rows: (TownRow & { tandems: number })[] = await this.ds.query(
       `
-      SELECT e.*, (SELECT count(*)::int FROM pair_history h WHERE h.kind = 'tandem' AND (h.town_a = e.id OR h.town_b = e.id)) AS tandems
+      SELECT e.*, (SELECT count(*)::int FROM tandem x WHERE (x.town_a = e.id OR x.town_b = e.id) AND x.state = ANY($2)) AS tandems
       FROM (${ELIGIBLE_TOWNS} AND t.id = $1) e`,
-      [townId],
+      [townId, LIVE_STATES],
     );
     return rows[0] ?? null;
   }

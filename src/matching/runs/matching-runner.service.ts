@@ -45,7 +45,12 @@ export class MatchingRunner {
   }
 
   private async input(run: RunRow): Promise<RunInput> {
-    const [rows, history, names] = await Promise.all([this.towns.eligibleTowns(), this.repo.pairHistory(), this.towns.topicNames()]);
+    const [rows, history, livePairs, names] = await Promise.all([
+      this.towns.eligibleTowns(),
+      this.repo.pairHistory(),
+      this.repo.liveTandemPairs(),
+      this.towns.topicNames(),
+    ]);
     const towns = rows.map(toMatchTown);
     const weights: MatchWeights = { ...DEFAULT_WEIGHTS, ...run.weights };
     const officeOnly = officeOnlyFields(rows);
@@ -56,9 +61,10 @@ export class MatchingRunner {
       network: { towns: networkTowns, ctx: buildContext(networkTowns, weights, names) },
       tandemPairs: history.filter((h) => h.kind === 'tandem').map((h) => [h.townA, h.townB] as const),
       declinedPairs: history.filter((h) => h.kind === 'declined').map((h) => ({ a: h.townA, b: h.townB, at: new Date(h.at) })),
+      livePairs,
       officeOnly,
       fingerprint: createHash('sha256')
-        .update(JSON.stringify({ towns, history, weights, seed: run.seed, theme: run.theme }))
+        .update(JSON.stringify({ towns, history, livePairs, weights, seed: run.seed, theme: run.theme }))
         .digest('hex'),
     };
   }

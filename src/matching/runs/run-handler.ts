@@ -9,6 +9,8 @@ export interface RunInput {
   ctx: ScoringContext;
   tandemPairs: (readonly [string, string])[];
   declinedPairs: { a: string; b: string; at: Date }[];
+  /** Pairs whose tandem holds a slot now (open or active): what a town's free capacity is counted from. */
+  livePairs: (readonly [string, string])[];
   /**
    * The same towns as another verified town sees them (fields kept for the office left out), with their context: what
    * a town's own suggestions are scored and explained from, and the texts both towns of a pair read (issue 24).

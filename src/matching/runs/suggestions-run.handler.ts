@@ -13,7 +13,7 @@ export class SuggestionsRunHandler implements RunHandler {
 
   constructor(private readonly repo: MatchingRepository) {}
 
-  async handle(run: RunRow, { network, tandemPairs, declinedPairs, fingerprint }: RunInput): Promise<void> {
+  async handle(run: RunRow, { network, tandemPairs, declinedPairs, livePairs, fingerprint }: RunInput): Promise<void> {
     // Read by the towns themselves: scores and reasons from what a verified town may see of the others (issue 24), so
     // neither a number nor a text depends on a field a partner keeps for the office.
     const { ctx, towns } = network;
@@ -23,7 +23,7 @@ export class SuggestionsRunHandler implements RunHandler {
       tandemPairs,
       declinedPairs,
       cooldownMonths: COOLDOWN_MONTHS,
-      freeCapacity: freeCapacity(towns, tandemPairs),
+      freeCapacity: freeCapacity(towns, livePairs),
     });
     const suggestions = r.suggestions;
     const summary: SuggestionsSummary = {

@@ -14,9 +14,14 @@ export class TandemRoundRunHandler implements RunHandler {
 
   constructor(private readonly repo: MatchingRepository) {}
 
-  async handle(run: RunRow, { ctx, towns, network, tandemPairs, declinedPairs, fingerprint }: RunInput): Promise<void> {
-    const free = freeCapacity(towns, tandemPairs);
-    const excluded = excludedPairKeys(towns, { tandemPairs, declinedPairs, cooldownMonths: COOLDOWN_MONTHS });
+  async handle(run: RunRow, { ctx, towns, network, tandemPairs, declinedPairs, livePairs, fingerprint }: RunInput): Promise<void> {
+    const free = freeCapacity(towns, livePairs);
+    // A pair with an open or active tandem is not paired again (the proposal would only be refused).
+    const excluded = excludedPairKeys(towns, {
+      tandemPairs: [...tandemPairs, ...livePairs],
+      declinedPairs,
+      cooldownMonths: COOLDOWN_MONTHS,
+    });
     const edges = candidateGraph(ctx, towns, ROUND_CANDIDATES, excluded);
     const result = tandemRound(edges, free);
     const byId = new Map(towns.map((t) => [t.id, t]));

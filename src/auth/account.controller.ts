@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Put, Req, UseGuards } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { AccountService } from './account.service';
@@ -40,6 +40,14 @@ export class AccountController {
     await this.account.changePassword(user, dto.currentPassword, dto.newPassword);
     await logIn(req, user);
     return { passwordChanged: true };
+  }
+
+  @Put('phone')
+  @Roles()
+  @ApiCookieAuth()
+  @ApiOperation({ summary: 'Set (or with an empty value remove) the phone number tandem partners see from approval on' })
+  async setPhone(@Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser) {
+    return { phone: await this.account.setPhone(user, body?.phone) };
   }
 
   @Post('email')

@@ -15,6 +15,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const ACCOUNT_DONE: Record<string, string> = {
   passwort: 'Ihr Passwort wurde geändert. Andere Anmeldungen wurden beendet.',
   email: 'Wir haben einen Bestätigungslink an die neue Adresse geschickt. Erst nach der Bestätigung gilt die neue Adresse.',
+  telefon: 'Ihre Telefonnummer wurde gespeichert.',
 };
 
 /** Pages for forgotten passwords and the signed-in person's account settings (German). */
@@ -65,8 +66,22 @@ export class AccountPagesController {
 
   @Get('konto')
   @Roles()
-  settings(@CurrentUser() user: SessionUser, @Query('erledigt') done: string | undefined, @Res() res: Response) {
-    return res.render('account', { title: 'Ihr Konto', account: user, done: ACCOUNT_DONE[done ?? ''] });
+  async settings(@CurrentUser() user: SessionUser, @Query('erledigt') done: string | undefined, @Res() res: Response) {
+    const phone = await this.account.phoneOf(user);
+    return res.render('account', { title: 'Ihr Konto', account: user, phone, done: ACCOUNT_DONE[done ?? ''] });
+  }
+
+  @Post('konto/telefon')
+  @Roles()
+  async setPhone(@CurrentUser() user: SessionUser, @Body() body: Record<string, unknown>, @Res() res: Response) {
+    try {
+      await this.account.setPhone(user, body.phone);
+      return res.redirect(303, '/konto?erledigt=telefon');
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      const phone = typeof body.phone === 'string' ? body.phone.slice(0, 100) : '';
+      return res.status(err.getStatus()).render('account', { title: 'Ihr Konto', account: user, phone, errors: [err.messageDe] });
+    }
   }
 
   @Post('konto/passwort')

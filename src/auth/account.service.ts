@@ -40,6 +40,15 @@ const wrongPassword = () =>
   );
 
 /** Password reset by mail, change of password and of email address; every change ends the user's sessions. */
+const invalidPhone = () =>
+  new DomainError(
+    HttpStatus.BAD_REQUEST,
+    'invalid_phone',
+    'The phone number may contain digits, spaces and + ( ) / - only (at most 40 characters)',
+    'Bitte geben Sie die Telefonnummer nur mit Ziffern, Leerzeichen und + ( ) / - an (höchstens 40 Zeichen).',
+    'phone',
+  );
+
 @Injectable()
 export class AccountService {
   constructor(
@@ -49,6 +58,23 @@ export class AccountService {
     private readonly audit: AuditRepository,
     private readonly mail: MailService,
   ) {}
+
+  /**
+   * The phone number tandem partners see from approval on (issue 23); optional, empty removes it. Digits, spaces and
+   * + ( ) / - only, so nothing but a number can reach a partner's page or mail.
+   */
+  async setPhone(actor: SessionUser, raw: unknown): Promise<string | null> {
+    if (raw != null && typeof raw !== 'string') throw invalidPhone();
+    const phone = (raw ?? '').trim().replace(/\s+/g, ' ');
+    if (phone && (phone.length > 40 || !/^\+?[0-9(][0-9 ()/-]{3,}$/.test(phone) || (phone.match(/[0-9]/g)?.length ?? 0) < 4))
+      throw invalidPhone();
+    await this.users.setPhone(actor.id, phone || null);
+    return phone || null;
+  }
+
+  phoneOf(actor: SessionUser): Promise<string | null> {
+    return this.users.phoneOf(actor.id);
+  }
 
   /** Same answer for every address; a mail only when an active account exists. */
   async requestReset(email: string): Promise<void> {

@@ -11,7 +11,7 @@ export class PersonalDataRepository {
 
   async account(userId: string): Promise<Record<string, unknown> | null> {
     const rows = await this.ds.query(
-      `SELECT id, email, display_name AS "displayName", role, contact_function AS "contactFunction", main_contact AS "mainContact",
+      `SELECT id, email, display_name AS "displayName", role, contact_function AS "contactFunction", main_contact AS "mainContact", phone,
               email_confirmed_at AS "emailConfirmedAt", privacy_accepted_at AS "privacyAcceptedAt", created_at AS "createdAt"
        FROM user_account WHERE id = $1`,
       [userId],

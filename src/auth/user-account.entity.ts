@@ -15,6 +15,8 @@ export class UserAccount {
   @Column({ type: 'timestamptz', nullable: true }) emailConfirmedAt: Date | null;
   @Column({ type: 'timestamptz', nullable: true }) privacyAcceptedAt: Date | null;
   @Column({ default: false }) mainContact: boolean;
+  /** Optional; shown to tandem partners from approval on (issue 23). */
+  @Column({ type: 'varchar', nullable: true }) phone: string | null;
   @Column({ type: 'timestamptz', nullable: true }) deletedAt: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }

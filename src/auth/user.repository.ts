@@ -159,4 +159,14 @@ export class UserRepository {
     const t = await this.ds.getRepository(EmailToken).findOneBy({ tokenHash, purpose });
     return t && !t.usedAt && t.expiresAt.getTime() > Date.now() ? t : null;
   }
+
+  /** The phone number a contact gave for tandem partners (null: none). */
+  async phoneOf(userId: string): Promise<string | null> {
+    const rows: { phone: string | null }[] = await this.ds.query(`SELECT phone FROM user_account WHERE id = $1`, [userId]);
+    return rows[0]?.phone ?? null;
+  }
+
+  async setPhone(userId: string, phone: string | null): Promise<void> {
+    await this.ds.query(`UPDATE user_account SET phone = $2 WHERE id = $1`, [userId, phone]);
+  }
 }

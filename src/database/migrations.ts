@@ -10,6 +10,7 @@ import { OfficeNotes1733800000000 } from '../../migrations/1733800000000-OfficeN
 import { Workshops1733900000000 } from '../../migrations/1733900000000-Workshops';
 import { HttpReadIndexes1734300000000 } from '../../migrations/1734300000000-HttpReadIndexes';
 import { OutboxAttachments1734400000000 } from '../../migrations/1734400000000-OutboxAttachments';
+import { TandemContacts1734500000000 } from '../../migrations/1734500000000-TandemContacts';
 
 // Explicit list (no glob) so the same migrations load under tsc output and inside jest.
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   Workshops1733900000000,
   HttpReadIndexes1734300000000,
   OutboxAttachments1734400000000,
+  TandemContacts1734500000000,
 ];

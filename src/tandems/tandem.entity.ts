@@ -23,4 +23,6 @@ export class Tandem {
   @Column({ type: 'uuid', nullable: true }) createdBy: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @Column({ type: 'timestamptz' }) stateChangedAt: Date;
+  /** From then on the partners see each other's contact persons. */
+  @Column({ type: 'timestamptz', nullable: true }) approvedAt: Date | null;
 }

@@ -22,6 +22,18 @@ export interface TandemRow {
   resultTopics: string[] | null;
   createdAt: Date;
   stateChangedAt: Date;
+  /** Set when the office approved it: from then on both towns see each other's contact persons. */
+  approvedAt: Date | null;
+}
+
+/** A contact person of a tandem town as the partner sees it (from approval on). */
+export interface PartnerContact {
+  townId: string;
+  displayName: string;
+  contactFunction: string | null;
+  email: string;
+  phone: string | null;
+  mainContact: boolean;
 }
 
 /** A tandem with the names a page or mail shows. */
@@ -68,7 +80,7 @@ export interface TownName {
 const COLUMNS = `t.id, t.town_a AS "townA", t.town_b AS "townB", t.topic_slug AS "topicSlug", t.origin, t.state,
   t.request_message AS "requestMessage", t.answer_message AS "answerMessage", t.accepted_a_at AS "acceptedAAt",
   t.accepted_b_at AS "acceptedBAt", t.run_id AS "runId", t.score, t.components, t.result_tried AS "resultTried",
-  t.result_learnt AS "resultLearnt", t.result_topics AS "resultTopics", t.created_at AS "createdAt", t.state_changed_at AS "stateChangedAt"`;
+  t.result_learnt AS "resultLearnt", t.result_topics AS "resultTopics", t.created_at AS "createdAt", t.state_changed_at AS "stateChangedAt", t.approved_at AS "approvedAt"`;
 
 const LIST_FROM = `SELECT ${COLUMNS}, ma.name AS "nameA", ma.state_name AS "stateA", mb.name AS "nameB", mb.state_name AS "stateB",
     tp.name AS "topicName"
@@ -175,6 +187,7 @@ export class TandemRepository {
       answerMessage?: string;
       acceptedAAt?: Date;
       acceptedBAt?: Date;
+      approvedAt?: Date;
       resultTried?: string;
       resultLearnt?: string;
       resultTopics?: string[];
@@ -185,7 +198,8 @@ export class TandemRepository {
          state_changed_at = CASE WHEN $3 THEN $4 ELSE state_changed_at END,
          answer_message = coalesce($5, answer_message),
          accepted_a_at = coalesce(accepted_a_at, $6), accepted_b_at = coalesce(accepted_b_at, $7),
-         result_tried = coalesce($8, result_tried), result_learnt = coalesce($9, result_learnt), result_topics = coalesce($10, result_topics)
+         result_tried = coalesce($8, result_tried), result_learnt = coalesce($9, result_learnt), result_topics = coalesce($10, result_topics),
+         approved_at = coalesce(approved_at, $11)
        WHERE id = $1`,
       [
         id,
@@ -198,6 +212,7 @@ export class TandemRepository {
         patch.resultTried ?? null,
         patch.resultLearnt ?? null,
         patch.resultTopics ?? null,
+        patch.approvedAt ?? null,
       ],
     );
   }
@@ -307,6 +322,16 @@ export class TandemRepository {
     return m.query(
       `SELECT id, email, display_name AS "displayName" FROM user_account WHERE town_id = $1 AND email_confirmed_at IS NOT NULL ORDER BY created_at`,
       [townId],
+    );
+  }
+
+  /** The confirmed contact persons of these towns (main contact first): what the partners see from approval on. */
+  async partnerContacts(townIds: string[], m: EntityManager = this.ds.manager): Promise<PartnerContact[]> {
+    return m.query(
+      `SELECT town_id AS "townId", display_name AS "displayName", contact_function AS "contactFunction", email, phone, main_contact AS "mainContact"
+       FROM user_account WHERE town_id = ANY($1::uuid[]) AND email_confirmed_at IS NOT NULL AND deleted_at IS NULL
+       ORDER BY main_contact DESC, created_at`,
+      [townIds],
     );
   }
 

@@ -11,7 +11,7 @@ import { COOLDOWN_MONTHS } from '../matching/matching-rules';
 import { MatchingService } from '../matching/matching.service';
 import { TownViewRepository } from '../municipalities/visibility/town-view.repository';
 import { NETWORK_VIEWER } from '../municipalities/visibility/town-visibility.util';
-import { Contact, LockedTown, TandemRepository, TandemRow } from './tandem.repository';
+import { Contact, LockedTown, PartnerContact, TandemRepository, TandemRow } from './tandem.repository';
 import {
   initialState,
   nextState,
@@ -45,6 +45,19 @@ export interface ProposalOutcome {
 
 const conflict = (code: string, en: string, de: string) => new DomainError(HttpStatus.CONFLICT, code, en, de);
 const badRequest = (code: string, en: string, de: string, field?: string) => new DomainError(HttpStatus.BAD_REQUEST, code, en, de, field);
+const FUNCTION_DE: Record<string, string> = { mayor: 'Bürgermeisterin / Bürgermeister', deputy: 'Stellvertretung', staff: 'Verwaltung' };
+
+/** A partner's contact person as a page and a mail show it: name, role, email, phone where given. */
+export function contactLine(c: PartnerContact) {
+  return {
+    name: c.displayName,
+    role: c.contactFunction ? (FUNCTION_DE[c.contactFunction] ?? 'Ansprechperson') : 'Ansprechperson',
+    email: c.email,
+    phone: c.phone,
+    main: c.mainContact,
+  };
+}
+
 export const ownTownNotVerified = () =>
   new DomainError(
     HttpStatus.FORBIDDEN,
@@ -493,6 +506,7 @@ export class TandemsService {
           : undefined,
       acceptedAAt: action === 'accept' && ownSide === 'A' ? now : undefined,
       acceptedBAt: action === 'accept' && ownSide === 'B' ? now : undefined,
+      approvedAt: to === 'approved' ? now : undefined,
       resultTried: input.result?.tried,
       resultLearnt: input.result?.learnt,
       resultTopics: input.result?.topics,
@@ -514,8 +528,13 @@ export class TandemsService {
         (t.state === 'approved' && to === 'expired'
           ? `Das Tandem wurde freigegeben, aber innerhalb von ${this.config.tandemStart.expiryDays} Tagen nicht begonnen. Es ist deshalb abgelaufen; Sie können jederzeit ein neues Tandem anfragen.`
           : UPDATE_TEXT[to]) ?? '';
-      for (const side of ['A', 'B'] as const)
-        mails.push(...(await this.recordForTown(m, after, side, 'tandem-update', to, { ...ctx, text })));
+      // On approval each town learns whom to call in the other (issue 23): the partner's contact persons.
+      const contacts = to === 'approved' ? await this.repo.partnerContacts([t.townA, t.townB], m) : [];
+      for (const side of ['A', 'B'] as const) {
+        const other = side === 'A' ? t.townB : t.townA;
+        const partnerContacts = contacts.filter((c) => c.townId === other).map(contactLine);
+        mails.push(...(await this.recordForTown(m, after, side, 'tandem-update', to, { ...ctx, text, partnerContacts })));
+      }
     }
     return { state: to, mails };
   }

@@ -4,7 +4,7 @@ import { Page, pageOf } from '../common/paging.util';
 import { reasonLine } from '../matching/core/score.util';
 import type { ScoreComponent } from '../matching/core/matching-input.types';
 import { TandemListRow, TandemRepository, TimelineRow } from './tandem.repository';
-import { actorOf, ownTownNotVerified, tandemNotFound } from './tandems.service';
+import { actorOf, contactLine, ownTownNotVerified, tandemNotFound } from './tandems.service';
 import { TownProfileView, TownViewRepository } from '../municipalities/visibility/town-view.repository';
 import { NETWORK_VIEWER, OFFICE_VIEWER, type Viewer } from '../municipalities/visibility/town-visibility.util';
 import { allowedActions, FINAL_STATES, STATE_DE, TANDEM_STATES, TandemAction, TandemActor, TandemState } from './tandem-transitions.util';
@@ -133,6 +133,8 @@ export class TandemsViewModel {
     const card = this.card(r, viewer); // throws "not found" for someone else's tandem
     // Independent reads side by side: the page waits for the slowest one, not for their sum.
     const seer = await this.views.viewerOf(viewer);
+    // From approval on, and only for the two towns and the office (card() refused everyone else above).
+    const contacts = r.approvedAt ? await this.repo.partnerContacts([r.townA, r.townB]) : [];
     const [timeline, towns, pairTopics, topicNames, reasons] = await Promise.all([
       this.repo.timeline(id),
       this.towns(seer, [r.townA, r.townB]),
@@ -145,6 +147,12 @@ export class TandemsViewModel {
       ...reasons,
       score: r.score,
       towns: [towns.get(r.townA)!, towns.get(r.townB)!],
+      contacts: r.approvedAt
+        ? [
+            { townId: r.townA, townName: r.nameA, people: contacts.filter((c) => c.townId === r.townA).map(contactLine) },
+            { townId: r.townB, townName: r.nameB, people: contacts.filter((c) => c.townId === r.townB).map(contactLine) },
+          ]
+        : null,
       resultTopicNames: (card.result?.topics ?? []).map((t) => topicNames[t] ?? t),
       topicChoices: pairTopics.length ? pairTopics : Object.entries(topicNames).map(([slug, name]) => ({ slug, name, shared: false })),
       timeline: timeline.map((e) => this.timelineEntry(e)),

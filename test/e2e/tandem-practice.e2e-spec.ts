@@ -4,13 +4,13 @@ import { withCommands } from '../../src/commands/run-command';
 import { openDataSource } from '../../src/database/data-source';
 import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL } from '../../src/database/seeds/demo-logins.util';
 import { DemoSeedService } from '../../src/database/seeds/demo-seed.service';
-import { computeMatching, contactOf } from '../factories/tandems.factory';
+import { computeMatching, contactOf, eventually, townIdByName } from '../factories/tandems.factory';
 import { bootApp, MODES, TestApp } from '../utils/boot-app';
 
 type Agent = ReturnType<typeof request.agent>;
 
-// Issue 23: a slot is held by an open or active tandem only; suggestions, the request check and the round agree.
-describe.each(MODES)('capacity counts only open and active tandems (%s mode)', (mode) => {
+// Issue 23: tandems that work in practice.
+describe.each(MODES)('tandem practice: capacity and contact exchange (%s mode)', (mode) => {
   let t: TestApp;
   let ds: DataSource;
   let office: Agent;
@@ -28,7 +28,7 @@ describe.each(MODES)('capacity counts only open and active tandems (%s mode)', (
   };
 
   beforeAll(async () => {
-    t = await bootApp('tandem_capacity', {}, { mode });
+    t = await bootApp('tandem_practice', {}, { mode });
     ds = await openDataSource(t.databaseUrl);
     const seed = await withCommands((c) => c.get(DemoSeedService).seed());
     office = request.agent(t.url);
@@ -44,6 +44,7 @@ describe.each(MODES)('capacity counts only open and active tandems (%s mode)', (
     await t?.close();
   });
 
+  // A slot is held by an open or active tandem only; suggestions, the request check and the round agree.
   it('an open request takes the one slot everywhere; a concluded tandem gives it back everywhere', async () => {
     const before = await suggestionsOfSeelow();
     expect(before.full).toBe(false);
@@ -76,5 +77,48 @@ describe.each(MODES)('capacity counts only open and active tandems (%s mode)', (
     expect((await suggestionsOfSeelow()).full).toBe(false);
     expect((await roundOutcomeOfSeelow()).reason).not.toBe('no_capacity');
     await seelow.post('/api/tandems').send({ partnerTownId: second }).expect(201);
+  });
+
+  it("from approval on, and only then, each town sees the other's contact persons (page, API, approval mail); a third town does not", async () => {
+    const [x, y, z] = await Promise.all(['Demmin', 'Vlotho', 'Mölln'].map((n) => townIdByName(ds, n)));
+    const a = await contactOf(t, ds, x, 'bgm@kontakt-a.test', 'Anna Amsel');
+    const b = await contactOf(t, ds, y, 'bgm@kontakt-b.test', 'Bernd Birke');
+    const c = await contactOf(t, ds, z, 'bgm@kontakt-c.test', 'Carla Cedar');
+    await b.agent.put('/api/auth/phone').send({ phone: '+49 2952 123-45' }).expect(200);
+    await b.agent.put('/api/auth/phone').send({ phone: '<script>' }).expect(400);
+    expect((await b.agent.put('/api/auth/phone').send({ phone: ['1'] })).status).toBe(400);
+
+    const id = (await a.agent.post('/api/tandems').send({ partnerTownId: y }).expect(201)).body.id;
+    await b.agent.post(`/api/tandems/${id}/accept`).send({}).expect(200);
+    // Accepted, not approved: no contact details anywhere.
+    const early = (await a.agent.get(`/api/tandems/${id}`).expect(200)).body;
+    expect(early.contacts).toBeNull();
+    const earlyPage = (await a.agent.get(`/tandems/${id}`).expect(200)).text;
+    expect(earlyPage).not.toContain('bgm@kontakt-b.test');
+    expect(earlyPage).toContain('sobald die Geschäftsstelle das Tandem freigegeben hat');
+
+    await office.post(`/api/tandems/${id}/approve`).send({}).expect(200);
+    const forA = (await a.agent.get(`/api/tandems/${id}`).expect(200)).body;
+    const peopleOf = (body: { contacts: { townId: string; people: { email: string; phone: string | null }[] }[] }, town: string) =>
+      body.contacts.find((g) => g.townId === town)!.people;
+    expect(peopleOf(forA, y)).toEqual([
+      expect.objectContaining({ name: 'Bernd Birke', email: 'bgm@kontakt-b.test', phone: '+49 2952 123-45' }),
+    ]);
+    const forB = (await b.agent.get(`/api/tandems/${id}`).expect(200)).body;
+    expect(peopleOf(forB, x)).toEqual([expect.objectContaining({ email: 'bgm@kontakt-a.test', phone: null })]);
+    const page = (await a.agent.get(`/tandems/${id}`).expect(200)).text;
+    expect(page).toContain('mailto:bgm@kontakt-b.test');
+    expect(page).toContain('Tel. +49 2952 123-45');
+    // A third town: the tandem does not exist for it.
+    await c.agent.get(`/api/tandems/${id}`).expect(404);
+    await c.agent.get(`/tandems/${id}`).expect(404);
+
+    // The approval mail to A names B's contact person.
+    const mail = await eventually('the approval mail to A', () =>
+      t.smtp.mails.find((m) => m.text?.includes('So erreichen Sie') && [m.to].flat().some((to) => to?.text.includes('bgm@kontakt-a.test'))),
+    );
+    expect(mail.text).toContain('Bernd Birke');
+    expect(mail.text).toContain('bgm@kontakt-b.test, Tel. +49 2952 123-45');
+    expect(t.smtp.mails.filter((m) => m.text?.includes('So erreichen Sie') && m.text.includes('bgm@kontakt-b.test')).length).toBe(1);
   });
 });

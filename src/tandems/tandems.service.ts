@@ -195,6 +195,9 @@ export class TandemsService {
       );
     if (partnerId === user.townId)
       throw conflict('self', 'A town cannot dismiss itself', 'Ihre eigene Kommune steht nicht in den Vorschlägen.');
+    // Suggestions are for verified towns only: a pending or rejected one has none to dismiss.
+    const viewer = await this.views.viewerOf(user);
+    if (viewer.kind === 'town' && !viewer.verified) throw ownTownNotVerified();
     await this.repo.transaction(async (m) => {
       const towns = await this.repo.lockTowns(m, [user.townId!, partnerId]);
       if (towns.length !== 2)

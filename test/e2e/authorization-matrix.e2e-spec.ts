@@ -136,6 +136,8 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /konto': { expect: SIGNED_IN },
   'POST /konto/passwort': { expect: SIGNED_IN },
   'POST /konto/email': { expect: SIGNED_IN },
+  'POST /konto/telefon': { expect: SIGNED_IN, body: () => ({ phone: '+49 30 1234' }) },
+  'PUT /api/auth/phone': { expect: SIGNED_IN, body: () => ({ phone: '+49 30 1234' }) },
   'GET /konto/daten': { expect: SIGNED_IN },
   'POST /konto/loeschen': { expect: SIGNED_IN },
   'POST /api/auth/password': { expect: SIGNED_IN },

@@ -26,9 +26,10 @@ type Agent = ReturnType<typeof request.agent>;
 const TAG = 'MARKER-7f3a9c';
 /** The hidden topic: in Hidden's hidden challenge and experience only (and in Verdeckt's hidden topics). */
 const HIDDEN_TOPIC = { slug: 'quendelpflege-7f3a', name: 'Quendelpflege 7F3A' };
-/** Reason phrases that disclose a partner's challenge or experience (the town's and the office's wording). */
+/** Reason phrases that disclose a partner's challenge or experience (the town's and the office's wording); the same phrase about
+ * "Ihre Kommune" speaks of the reader's own town. */
 const NAMES_CHALLENGE_OR_EXPERIENCE =
-  /deren (Erfahrung|Thema)|hat die Herausforderung|hat Erfahrung (damit|mit)|als Herausforderung genannt/;
+  /deren (Erfahrung|Thema)|hat die Herausforderung|(?<!Ihre Kommune )hat Erfahrung (damit|mit)|(?<!Ihre Kommune hat „[^“]*“ )als Herausforderung genannt/;
 /** ... and the ones that disclose its topics. */
 const NAMES_TOPICS = /Gemeinsame Themen|am Thema/;
 

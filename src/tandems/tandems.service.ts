@@ -99,12 +99,7 @@ export class TandemsService {
   }
 
   /** "Tandem anfragen": the user's town asks `partnerId` to work on `topic`. */
-  async request(
-    user: SessionUser,
-    partnerId: string,
-    input: { topic?: string | null; message?: string },
-    now = new Date(),
-  ): Promise<string> {
+  async request(user: SessionUser, partnerId: string, input: { topic?: unknown; message?: unknown }, now = new Date()): Promise<string> {
     if (!user.townId) {
       throw new DomainError(
         HttpStatus.FORBIDDEN,
@@ -118,7 +113,7 @@ export class TandemsService {
     if (partnerId === own)
       throw conflict('self', 'A town cannot form a tandem with itself', 'Ihre Kommune kann kein Tandem mit sich selbst bilden.');
     const topics = await this.repo.pairTopics(own, partnerId);
-    const topic = input.topic?.trim() || null;
+    const topic = this.text(input.topic, 60, 'topic', 'The topic', 'Das Thema') || null;
     if (topic && !topics.some((t) => t.slug === topic)) {
       throw badRequest(
         'unknown_topic',

@@ -180,7 +180,7 @@ describe('fuzzing every route gives no answer >= 500 (issue 9 item 5; issue 24: 
           queryKeys,
           goodValues: { townId: ids.town, partnerTownId: ids.partner, hostTownId: ids.town, userId: ids.user, runId: ids.run },
         }),
-        { identity },
+        { identity, concurrency: 8 },
       );
       console.log(`semantic fuzz as ${who}: ${r.sent} requests`, JSON.stringify(r.byClass));
       expect(r.serverErrors).toEqual([]);

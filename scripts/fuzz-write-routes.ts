@@ -1,18 +1,33 @@
-// Sends malformed requests to every state-changing route of a running instance and counts answers >= 500
-// (issue 9: "a fuzz run of >= 10,000 malformed requests over all write routes gives 0 responses >= 500").
+// Sends malformed and ill-typed requests to every route of a running instance and counts answers >= 500
+// (issue 9: "a fuzz run of >= 10,000 malformed requests over all write routes gives 0 responses >= 500"; issue 24: every
+// route, GET included, with route parameters that are no uuids, numbers out of range or fractional, arrays and objects
+// where text is expected, as JSON and as forms).
 //
 //   npm run build && node dist/scripts/fuzz-write-routes.js --url http://localhost:3000 [--count 10000] [--seed 1]
 //        [--email office@… --password …]   (optional: also fuzz as a signed-in user, so checks behind the login run)
 //
-// Routes: the API's write routes from /api/docs-json plus the page forms (PAGE_WRITE_ROUTES). The e2e test
-// (test/e2e/fuzz-write-routes.e2e-spec.ts) runs the same generator on a reduced count against the routes Express
-// really has. Prints one line per class and a last JSON line; exits 1 when any answer was >= 500.
+// Two generators: malformedRequests (broken bodies, headers, encodings: 21 classes) over the write routes, and
+// semanticRequests (well-formed requests with one ill-typed value each: path parameter, body field or query key) over
+// every route, with real ids where the caller knows them so the handlers' own checks are reached. Routes: the API's
+// from /api/docs-json (with their body fields and query keys) plus the page forms (PAGE_WRITE_ROUTES). The e2e test
+// (test/e2e/fuzz-write-routes.e2e-spec.ts) runs both against the routes Express really has, with the form fields of
+// the page templates. Prints one line per class and a last JSON line; exits 1 when any answer was >= 500.
 import { request as httpRequest } from 'node:http';
 import { mulberry32 } from '../src/matching/core/prng.util';
 
 export interface Route {
   method: 'post' | 'put' | 'patch' | 'delete';
   path: string;
+}
+
+/** A route as declared (`:name` parameters), any method, with the body fields and query keys it is known to read. */
+export interface RouteTemplate {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  path: string;
+  fields?: string[];
+  query?: string[];
+  /** Values that pick the branch a form takes (a hidden `action`): used instead of the general plausible ones. */
+  good?: Record<string, unknown>;
 }
 
 export interface RawRequest {
@@ -59,7 +74,7 @@ export const PAGE_WRITE_ROUTES: Route[] = [
 ];
 
 // Field names the routes read; mutations put hostile values into them.
-const FIELDS = [
+export const FIELDS = [
   'email',
   'password',
   'ags',
@@ -293,6 +308,183 @@ export function* malformedRequests(routes: Route[], count: number, seed = 1): Ge
   }
 }
 
+// ---- semantic: well-formed requests with one ill-typed value (issue 24) ----
+
+/** Route parameter values that are no id of anything: not uuids, numbers out of range or fractional, odd text. */
+export const BAD_PARAMS = [
+  'abc',
+  '1.5',
+  '2147483648',
+  '-1',
+  '00000000-0000-0000-0000-00000000000g',
+  '-'.repeat(36),
+  'x'.repeat(300),
+  '00000000-0000-4000-8000-000000000000',
+];
+
+/** Values of the wrong type or range for a field: fractions, beyond int/smallint, arrays and objects for text, … */
+export const BAD_VALUES: unknown[] = [
+  1.5,
+  '1.5',
+  2 ** 31,
+  String(2 ** 31),
+  -(2 ** 31) - 1,
+  32768,
+  '1e400',
+  -1,
+  0,
+  'abc',
+  '',
+  [],
+  ['a', 'b'],
+  { a: 'b' },
+  true,
+  null,
+  'not-a-uuid',
+  '-'.repeat(36),
+  'x'.repeat(3000),
+  [{ a: 1 }],
+];
+
+/** Query values: fractions, out of range, text for numbers, and arrays/objects (`k[]=`, `k[a]=`). */
+const BAD_QUERY = ['1.5', '2147483648', '-1', 'abc', '', '1e400', ['a', 'b'], { a: 'b' }, '-'.repeat(36), 'x'.repeat(2000)];
+
+const SHORT_BAD_QUERY = BAD_QUERY.filter((v) => typeof v !== 'string' || v.length < 100);
+
+/** Query keys the routes read (pages and API); the e2e test adds the ones it finds in the source. */
+export const QUERY_KEYS = [
+  'seite',
+  'page',
+  'limit',
+  'offset',
+  'q',
+  'suche',
+  'thema',
+  'zustand',
+  'state',
+  'jahr',
+  'erledigt',
+  'token',
+  'next',
+  'u',
+  's',
+  'kommune',
+  'land',
+  'status',
+];
+
+/** Plausible values for fields, so that one bad field at a time is what a handler sees. */
+export const GOOD_VALUES: Record<string, unknown> = {
+  ...BASE,
+  topic: 'leerstand',
+  message: 'Guten Tag',
+  answer: 'accept',
+  groupNo: 1,
+  durationMinutes: 120,
+  format: 'online',
+  startsAt: '2031-03-04T10:00',
+  title: 'Werkstatt',
+  onlineLink: 'https://konferenz.example/w',
+  address: 'Marktplatz 1',
+  presented: 'Vorgestellt',
+  willTry: 'Ausprobieren',
+  tried: 'Versucht',
+  learnt: 'Gelernt',
+  note: 'Notiz',
+  text: 'Notiz',
+  currentPassword: 'Fuzz-Passwort-2024',
+  newPassword: 'Fuzz-Passwort-2025',
+  newEmail: 'neu@example.test',
+  privacyAccepted: true,
+};
+
+/** `k=v` pairs of a form or query string for any value: arrays repeat the key (`k[]` in a query), objects nest. */
+export function encodePairs(key: string, v: unknown, query = false): Array<[string, string]> {
+  if (v === null || v === undefined) return [[enc(key), '']];
+  if (Array.isArray(v)) {
+    if (!v.length) return [[`${enc(key)}[]`, '']];
+    return v.flatMap((x, i) => encodePairs(query || typeof x === 'object' ? `${key}[${i}]` : key, x, query));
+  }
+  if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).flatMap(([k, x]) => encodePairs(`${key}[${k}]`, x, query));
+  return [[enc(key), enc(typeof v === 'string' ? v : JSON.stringify(v))]];
+}
+const formOf = (body: Record<string, unknown>) =>
+  Buffer.from(
+    Object.entries(body)
+      .flatMap(([k, v]) => encodePairs(k, v))
+      .map(([k, v]) => `${k}=${v}`)
+      .join('&'),
+  );
+
+export interface SemanticOptions {
+  /** The real id for a route parameter (by path and name), so that the handler's checks after the lookup run. */
+  idFor?: (path: string, param: string) => string;
+  /** Ids for body fields that name entities (townId, partnerTownId, runId, …). */
+  goodValues?: Record<string, unknown>;
+  /** Body fields tried on a route without known fields. */
+  defaultFields?: string[];
+  queryKeys?: string[];
+}
+
+/**
+ * Per route: one plausible request with real ids, every parameter with every BAD_PARAMS value, every known body field
+ * with four BAD_VALUES (one for every field name when the route's are not known, two bodies of junk when it reads
+ * none; JSON and form on API routes, form on page routes; rotating so every value is used), its own query keys with four bad values each, and on GET routes all
+ * query keys at once, three times. Deterministic; the count depends on the routes only.
+ */
+export function* semanticRequests(routes: RouteTemplate[], opts: SemanticOptions = {}): Generator<RawRequest> {
+  const idFor = opts.idFor ?? (() => '00000000-0000-4000-8000-000000000000');
+  const good = { ...GOOD_VALUES, ...opts.goodValues };
+  const keys = opts.queryKeys ?? QUERY_KEYS;
+  let rot = 0;
+  for (const route of routes) {
+    const method = route.method.toUpperCase();
+    const isApi = route.path.startsWith('/api/');
+    const params = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]);
+    const fill = (bad?: { param: string; value: string }) =>
+      route.path.replace(/:(\w+)/g, (_m, p: string) => (bad?.param === p ? bad.value : enc(idFor(route.path, p))));
+    // Fields unknown: every field any route reads, once each; known to be none: two bodies of junk in any field.
+    const fields = route.fields ?? (method === 'GET' ? [] : (opts.defaultFields ?? FIELDS));
+    const goodBody = Object.fromEntries(fields.map((f) => [f, route.good?.[f] ?? good[f] ?? 'x']));
+    const bodyReq = (body: Record<string, unknown>, asForm: boolean) =>
+      method === 'GET' ? { headers: {} } : asForm ? { headers: FORM_H, body: formOf(body) } : { headers: JSON_H, body: json(body) };
+    yield { cls: 'real-ids', method, path: fill(), ...bodyReq(goodBody, !isApi) };
+    for (const param of params)
+      for (const value of BAD_PARAMS) yield { cls: 'bad-path-param', method, path: fill({ param, value }), ...bodyReq(goodBody, !isApi) };
+    if (method !== 'GET') {
+      const tries = route.fields ? 4 : 1;
+      if (!fields.length)
+        for (let k = 0; k < 2; k++) {
+          const junk = Object.fromEntries(FIELDS.map((f, i) => [f, BAD_VALUES[(rot + i + k) % BAD_VALUES.length]]));
+          yield { cls: 'bad-field', method, path: fill(), ...bodyReq(junk, !isApi || k === 1) };
+        }
+      for (const f of fields) {
+        for (let k = 0; k < tries; k++) {
+          const value = BAD_VALUES[rot++ % BAD_VALUES.length];
+          yield { cls: 'bad-field', method, path: fill(), ...bodyReq({ ...goodBody, [f]: value }, !isApi || k % 2 === 1) };
+        }
+      }
+    }
+    const query = (pairs: Array<[string, unknown]>) =>
+      `${fill()}?${pairs
+        .flatMap(([q, v]) => encodePairs(q, v, true))
+        .map(([a, b]) => `${a}=${b}`)
+        .join('&')}`;
+    // The route's own query keys one at a time; on GET routes also every key any route reads, all at once.
+    for (const q of route.query ?? [])
+      for (let k = 0; k < 4; k++)
+        yield { cls: 'bad-query', method, path: query([[q, BAD_QUERY[rot++ % BAD_QUERY.length]]]), ...bodyReq(goodBody, !isApi) };
+    if (method === 'GET')
+      for (let k = 0; k < 3; k++)
+        yield {
+          cls: 'bad-query',
+          method,
+          path: query(keys.map((q, i) => [q, SHORT_BAD_QUERY[(rot + i + k) % SHORT_BAD_QUERY.length]])),
+          headers: {},
+        };
+  }
+}
+
 /** One raw HTTP request (no client-side re-encoding of paths or bodies). */
 export function sendRaw(baseUrl: string, req: Omit<RawRequest, 'cls'>, extraHeaders: Record<string, string> = {}): Promise<RawResponse> {
   const u = new URL(baseUrl);
@@ -326,15 +518,23 @@ export interface FuzzResult {
   serverErrors: Array<{ cls: string; method: string; path: string; status: number; body: string }>;
 }
 
-/** Sends the requests with a few in flight at once; every answer >= 500 is kept with its request. */
-export async function fuzz(
+/** Sends `count` malformed requests with a few in flight at once; every answer >= 500 is kept with its request. */
+export function fuzz(
   baseUrl: string,
   routes: Route[],
   count: number,
   opts: { seed?: number; identity?: FuzzIdentity; concurrency?: number } = {},
 ): Promise<FuzzResult> {
+  return sendAll(baseUrl, malformedRequests(routes, count, opts.seed ?? 1), opts);
+}
+
+/** Sends every request of `it` with a few in flight at once; every answer >= 500 is kept with its request. */
+export async function sendAll(
+  baseUrl: string,
+  it: Iterator<RawRequest>,
+  opts: { identity?: FuzzIdentity; concurrency?: number } = {},
+): Promise<FuzzResult> {
   const result: FuzzResult = { sent: 0, byClass: {}, serverErrors: [] };
-  const it = malformedRequests(routes, count, opts.seed ?? 1);
   const id = opts.identity;
   const worker = async () => {
     for (let next = it.next(); !next.done; next = it.next()) {
@@ -366,6 +566,31 @@ export async function apiWriteRoutes(baseUrl: string): Promise<Route[]> {
   for (const [path, ops] of Object.entries(doc.paths)) {
     for (const method of ['post', 'put', 'patch', 'delete'] as const) {
       if (ops[method]) out.push({ method, path: path.replace(/\{\w+\}/g, '00000000-0000-4000-8000-000000000000') });
+    }
+  }
+  return out;
+}
+
+interface OpenApiDoc {
+  paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }>; requestBody?: unknown }>>;
+  components?: { schemas?: Record<string, { properties?: Record<string, unknown> }> };
+}
+
+/** Every API route from the OpenAPI document as a template (`:name` parameters), with its body fields and query keys. */
+export async function apiRoutes(baseUrl: string): Promise<RouteTemplate[]> {
+  const doc = (await (await fetch(`${baseUrl}/api/docs-json`)).json()) as OpenApiDoc;
+  const out: RouteTemplate[] = [];
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      const op = ops[method];
+      if (!op) continue;
+      const ref = /"\$ref":"#\/components\/schemas\/(\w+)"/.exec(JSON.stringify(op.requestBody ?? {}))?.[1];
+      out.push({
+        method,
+        path: path.replace(/\{(\w+)\}/g, ':$1'),
+        fields: Object.keys((ref && doc.components?.schemas?.[ref]?.properties) || {}),
+        query: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
+      });
     }
   }
   return out;
@@ -431,6 +656,15 @@ async function main(): Promise<void> {
     const own = identity ? routes.filter((x) => !LOGOUT.test(x.path)) : routes;
     const r = await fuzz(baseUrl, own, Math.ceil(count / identities.length), { seed: seed + i, identity });
     console.log(summary(identity ? `signed in as ${identity.name}` : 'anonymous', r));
+    sent += r.sent;
+    errors.push(...r.serverErrors);
+  }
+  // Semantic pass over every API route (GET too) and the page forms, ids as the fixed UUID.
+  const templates: RouteTemplate[] = [...(await apiRoutes(baseUrl)), ...PAGE_WRITE_ROUTES];
+  for (const [i, identity] of identities.entries()) {
+    const own = identity ? templates.filter((x) => !LOGOUT.test(x.path)) : templates;
+    const r = await sendAll(baseUrl, semanticRequests(own), { identity });
+    console.log(summary(`semantic, ${identity ? `signed in as ${identity.name}` : 'anonymous'} (${i})`, r));
     sent += r.sent;
     errors.push(...r.serverErrors);
   }

@@ -5,6 +5,7 @@ import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailService } from '../mail/mail.service';
 import { TownRepository } from '../municipalities/town.repository';
+import { AddressMailLimit } from '../security/address-mail-limit';
 import { hashPassword, passwordWeakness, verifyPassword } from './password.util';
 import type { SessionUser } from './session-user';
 import { hashToken, newToken } from './token.util';
@@ -57,6 +58,7 @@ export class AccountService {
     private readonly towns: TownRepository,
     private readonly audit: AuditRepository,
     private readonly mail: MailService,
+    private readonly mailLimit: AddressMailLimit,
   ) {}
 
   /**
@@ -76,8 +78,12 @@ export class AccountService {
     return this.users.phoneOf(actor.id);
   }
 
-  /** Same answer for every address; a mail only when an active account exists. */
+  /**
+   * Same answer for every address; a mail only when an active account exists and the address is within its hourly
+   * limit (counted for every address asked for, known or not, whatever client asks).
+   */
   async requestReset(email: string): Promise<void> {
+    if (!(await this.mailLimit.allow('password-reset', email))) return;
     const user = await this.users.findWithHashByEmail(email.trim());
     if (!user || (user.townId && (await this.users.townStatusOf(user.id)) === 'rejected')) return;
     const token = newToken();
@@ -151,6 +157,8 @@ export class AccountService {
         'newEmail',
       );
     }
+    // Confirmations to one address are limited per hour like reset mails; the answer does not change.
+    if (!(await this.mailLimit.allow('email-change', email))) return;
     const token = newToken();
     const ids = await this.towns.transaction(async (m) => {
       await this.users.revokeTokens(m, user.id, EMAIL_CHANGE_PURPOSE);

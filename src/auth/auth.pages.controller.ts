@@ -2,7 +2,7 @@ import { Body, Controller, Get, Post, Query, Render, Req, Res, UseGuards } from 
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DomainError } from '../common/domain-error';
-import { validateForm } from '../common/form.util';
+import { asText, validateForm } from '../common/form.util';
 import { MunicipalityRepository } from '../municipalities/municipality.repository';
 import { LoginRateLimitGuard } from '../security/login-rate-limit.guard';
 import { AuthService } from './auth.service';
@@ -50,12 +50,13 @@ export class AuthPagesController {
 
   @Post('registrieren')
   @UseGuards(RegistrationRateLimitGuard)
-  async register(@Body() body: Record<string, string>, @Res() res: Response) {
+  async register(@Body() body: Record<string, unknown>, @Res() res: Response) {
+    // Form fields as text: a repeated or nested field (`suche[a]=…`) is not text and counts as empty.
     const plain = {
-      ags: body.ags ?? '',
-      email: String(body.email ?? '').trim(),
-      password: body.password ?? '',
-      displayName: body.displayName ?? '',
+      ags: asText(body.ags),
+      email: asText(body.email).trim(),
+      password: asText(body.password),
+      displayName: asText(body.displayName),
       contactFunction: body.contactFunction,
       privacyAccepted: body.privacyAccepted === 'ja',
     };
@@ -72,7 +73,7 @@ export class AuthPagesController {
     const form = { ...plain, password: '' };
     return res
       .status(400)
-      .render('register', { title: 'Kommune registrieren', ...(await this.searchState(body.suche, body.ags)), form, errors });
+      .render('register', { title: 'Kommune registrieren', ...(await this.searchState(body.suche, asText(body.ags))), form, errors });
   }
 
   @Get('registriert')
@@ -127,8 +128,8 @@ export class AuthPagesController {
     return res.redirect(303, '/');
   }
 
-  private async searchState(search: string | undefined, keepAgs?: string) {
-    const term = (search ?? '').trim();
+  private async searchState(search: unknown, keepAgs?: string) {
+    const term = asText(search).trim();
     if (term.length < 2) return { search: term, searched: false, hits: [] };
     const hits = await this.municipalities.search(term.slice(0, 80), 15);
     if (keepAgs && !hits.some((h) => h.ags === keepAgs)) {

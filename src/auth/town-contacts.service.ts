@@ -4,6 +4,7 @@ import { DomainError, townNotFound } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailService } from '../mail/mail.service';
 import { TownRepository } from '../municipalities/town.repository';
+import { AddressMailLimit } from '../security/address-mail-limit';
 import { sanitiseDisplayName } from './display-name.util';
 import { hashPassword, passwordWeakness } from './password.util';
 import { PersonalDataRepository } from './personal-data.repository';
@@ -56,6 +57,7 @@ export class TownContactsService {
     private readonly personal: PersonalDataRepository,
     private readonly audit: AuditRepository,
     private readonly mail: MailService,
+    private readonly mailLimit: AddressMailLimit,
   ) {}
 
   async list(viewer: SessionUser, townId: string): Promise<TownContact[]> {
@@ -85,7 +87,7 @@ export class TownContactsService {
     }
     const email = input.email.trim();
     const token = newToken();
-    const deliveryId = await this.towns
+    const outcome: { deliveryId?: string; existing?: string; holderEmail?: string; townName?: string } = await this.towns
       .transaction(async (m) => {
         const town = await this.towns.findByIdForUpdate(m, townId);
         if (!town) throw townNotFound();
@@ -98,14 +100,11 @@ export class TownContactsService {
           );
         }
         await this.users.purgeExpiredRegistrations(m, email);
-        if (await this.users.findIdByEmail(email, m)) {
-          throw new DomainError(
-            HttpStatus.CONFLICT,
-            'email_taken',
-            'This address already belongs to an account',
-            'Für diese E-Mail-Adresse besteht bereits ein Konto. Bitte wenden Sie sich an die Geschäftsstelle.',
-            'email',
-          );
+        const existing = await this.users.findIdByEmail(email, m);
+        // The inviter gets the same answer as for a new address; only the account holder learns of it, by mail.
+        if (existing) {
+          const holder = await this.users.findById(existing, m);
+          return { existing, holderEmail: holder?.email ?? email, townName: town.municipality.name };
         }
         const user = await this.users.create(m, {
           email,
@@ -129,7 +128,7 @@ export class TownContactsService {
           subjectId: townId,
           data: { userId: user.id },
         });
-        return this.mail.record(
+        const deliveryId = await this.mail.record(
           {
             dedupeKey: `contact-invitation:${row.id}`,
             recipient: email,
@@ -144,20 +143,36 @@ export class TownContactsService {
           },
           m,
         );
+        return { deliveryId };
       })
       .catch((err) => {
-        if (err?.code === '23505') {
-          throw new DomainError(
-            HttpStatus.CONFLICT,
-            'email_taken',
-            'This address already belongs to an account',
-            'Für diese E-Mail-Adresse besteht bereits ein Konto. Bitte wenden Sie sich an die Geschäftsstelle.',
-            'email',
-          );
-        }
+        // Two simultaneous invitations of one address: the unique index decides; the loser's answer looks the same.
+        if (err?.code === '23505') return {};
         throw err;
       });
-    await this.mail.dispatch([deliveryId]);
+    if (outcome.deliveryId) await this.mail.dispatch([outcome.deliveryId]);
+    if (outcome.existing)
+      await this.tellAccountHolder(actor, outcome.existing, outcome.holderEmail ?? email, townId, outcome.townName ?? '');
+  }
+
+  /**
+   * The address already has an account: a notice to its holder (once a day per inviting town, and within the
+   * per-address hourly limit), no account and no link. What the inviter typed as the name is not in it.
+   */
+  private async tellAccountHolder(actor: SessionUser, userId: string, email: string, townId: string, townName: string): Promise<void> {
+    if (!(await this.mailLimit.allow('invitation-notice', email))) return;
+    const id = await this.mail.record({
+      dedupeKey: `invitation-account-exists:${userId}:${townId}:${new Date().toISOString().slice(0, 10)}`,
+      recipient: email,
+      template: 'invitation-account-exists',
+      context: {
+        inviterName: actor.displayName,
+        townName,
+        loginUrl: `${this.config.appUrl}/anmelden`,
+        resetUrl: `${this.config.appUrl}/passwort-vergessen`,
+      },
+    });
+    await this.mail.dispatch([id]);
   }
 
   async invitationFor(rawToken: string): Promise<{ displayName: string; townName: string } | null> {

@@ -24,6 +24,8 @@ export interface AppConfig {
   loginRateLimit: number;
   registrationRateLimit: number;
   loginAccountRateLimit: number;
+  /** Password-reset, email-change and invitation-notice mails per recipient address and hour (per kind). */
+  addressMailRateLimit: number;
   trustProxy: false | number | string[];
   seedDemo: boolean;
   confirmTokenHours: number;
@@ -69,6 +71,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     loginRateLimit: env.LOGIN_RATE_LIMIT,
     registrationRateLimit: env.REGISTRATION_RATE_LIMIT,
     loginAccountRateLimit: env.LOGIN_ACCOUNT_RATE_LIMIT,
+    addressMailRateLimit: env.ADDRESS_MAIL_RATE_LIMIT,
     trustProxy: parseTrustProxy(env.TRUST_PROXY) ?? false,
     // Demo data only where nobody keeps real data by default (embedded), or when asked for.
     seedDemo: shouldSeedDemo(embedded ? 'embedded' : 'servers', env.SEED_DEMO),

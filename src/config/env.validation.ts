@@ -115,6 +115,14 @@ export class EnvironmentVariables {
   @Max(1000)
   LOGIN_ACCOUNT_RATE_LIMIT: number = 20;
 
+  // Per recipient address and hour, whatever client asks: password-reset, email-change confirmation and
+  // invitation-notice mails (each kind counted on its own). Over it the answer stays the same and no mail goes out.
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  ADDRESS_MAIL_RATE_LIMIT: number = 3;
+
   // Which proxies may set X-Forwarded-For: off (default), a hop count, or a list of proxy addresses/CIDRs.
   @IsOptional()
   @IsString()

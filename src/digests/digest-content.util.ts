@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { isUuid } from '../common/input.util';
 
 // Pure digest logic: periods (ISO weeks), who is due, which items are new, German subject, unsubscribe signatures.
 
@@ -163,7 +164,7 @@ export function unsubscribeSignature(secret: string, userId: string): string {
 
 /** Constant-time check of a link's signature. */
 export function verifyUnsubscribe(secret: string, userId: unknown, signature: unknown): boolean {
-  if (typeof userId !== 'string' || typeof signature !== 'string' || !/^[0-9a-f-]{36}$/i.test(userId)) return false;
+  if (typeof userId !== 'string' || typeof signature !== 'string' || !isUuid(userId)) return false;
   const expected = Buffer.from(sign(secret, userId));
   const given = Buffer.from(signature);
   return expected.length === given.length && timingSafeEqual(expected, given);

@@ -69,7 +69,7 @@ export class TandemsPagesController {
   @Roles('town_contact')
   async request(
     @Param('partnerId', ParseUUIDPipe) partnerId: string,
-    @Body() body: Record<string, string>,
+    @Body() body: Record<string, unknown>,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
   ) {
@@ -78,7 +78,8 @@ export class TandemsPagesController {
       return res.redirect(303, `/tandems/${id}?erledigt=requested`);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      return this.requestForm(partnerId, user, res, { topic: body.topic, message: body.message }, [err.messageDe], err.getStatus());
+      const form = { topic: asText(body.topic), message: asText(body.message) };
+      return this.requestForm(partnerId, user, res, form, [err.messageDe], err.getStatus());
     }
   }
 

@@ -122,12 +122,7 @@ export class TandemsService {
   }
 
   /** "Tandem anfragen": the user's town asks `partnerId` to work on `topic`. */
-  async request(
-    user: SessionUser,
-    partnerId: string,
-    input: { topic?: string | null; message?: string },
-    now = new Date(),
-  ): Promise<string> {
+  async request(user: SessionUser, partnerId: string, input: { topic?: unknown; message?: unknown }, now = new Date()): Promise<string> {
     if (!user.townId) {
       throw new DomainError(
         HttpStatus.FORBIDDEN,
@@ -148,7 +143,7 @@ export class TandemsService {
     if (!partner || partner.status !== 'verified' || partner.paused) throw townNotFound();
     // The topic is shown to both towns: only one both may see (a town's own office-only topic is not offered either).
     const topics = await this.views.pairTopics(NETWORK_VIEWER, own, partnerId);
-    const topic = input.topic?.trim() || null;
+    const topic = this.text(input.topic, 60, 'topic', 'The topic', 'Das Thema') || null;
     if (topic && !topics.some((t) => t.slug === topic)) {
       throw badRequest(
         'unknown_topic',

@@ -102,10 +102,9 @@ export class WorkshopsPagesController {
   @Roles('office', 'admin')
   async create(@Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
     try {
-      const runId = asText(body.runId);
       const id = await this.workshops.createDraft(user, {
-        runId: /^[0-9a-f-]{36}$/i.test(runId) ? runId : null,
-        groupNo: Number(asText(body.groupNo)) || null,
+        runId: asText(body.runId) || null,
+        groupNo: asText(body.groupNo),
         theme: asText(body.theme) || null,
       });
       return res.redirect(303, `/geschaeftsstelle/werkstaetten/${id}?erledigt=saved`);

@@ -32,6 +32,10 @@ import {
   WorkshopTransitionError,
 } from './workshop-transitions.util';
 import { InvitationRow, WorkshopPatch, WorkshopRepository, WorkshopRow } from './workshop.repository';
+import { intInRange, isUuid } from '../common/input.util';
+
+/** A proposed group's number (the column is a smallint; the API's DTO allows the same range). */
+export const MAX_GROUP_NO = 10000;
 
 export const REMINDERS = [
   { kind: '7d', days: 7 },
@@ -101,12 +105,23 @@ export class WorkshopsService {
   /** A draft from one group of the engine's proposal (runId + groupNo), or an empty one for a theme. */
   async createDraft(
     user: SessionUser,
-    input: { runId?: string | null; groupNo?: number | null; theme?: string | null; title?: unknown },
+    input: { runId?: string | null; groupNo?: unknown; theme?: string | null; title?: unknown },
   ): Promise<string> {
     let theme = input.theme ?? null;
     let townIds: string[] = [];
+    let groupNo: number | null = null;
     if (input.runId) {
-      const group = await this.repo.proposalGroup(input.runId, Number(input.groupNo ?? 0));
+      if (!isUuid(input.runId))
+        throw badRequest('invalid_run', 'runId must be a uuid', 'Dieser Werkstatt-Vorschlag wurde nicht gefunden.', 'runId');
+      groupNo = intInRange(input.groupNo, 1, MAX_GROUP_NO);
+      if (groupNo === null)
+        throw badRequest(
+          'invalid_group',
+          `groupNo must be a whole number from 1 to ${MAX_GROUP_NO}`,
+          `Die Gruppennummer muss eine ganze Zahl von 1 bis ${MAX_GROUP_NO} sein.`,
+          'groupNo',
+        );
+      const group = await this.repo.proposalGroup(input.runId, groupNo);
       if (!group)
         throw new DomainError(
           HttpStatus.NOT_FOUND,
@@ -127,14 +142,14 @@ export class WorkshopsService {
         themeSlug: theme,
         title,
         runId: input.runId ?? null,
-        groupNo: input.runId ? Number(input.groupNo) : null,
+        groupNo,
         createdBy: user.id,
       });
       const now = new Date();
       for (const t of townIds) await this.repo.insertInvitation(m, id, t, reasons.get(t) ?? '', now);
       await this.writeAudit(m, id, user.id, 'workshop.created', null, 'draft', null, {
         runId: input.runId ?? null,
-        groupNo: input.groupNo ?? null,
+        groupNo,
       });
       return id;
     });
@@ -169,6 +184,8 @@ export class WorkshopsService {
 
   /** Adds a town. In a published workshop it gets the invitation as things stand now (date, place, state). */
   async invite(user: SessionUser, id: string, townId: string, now = new Date()): Promise<void> {
+    if (!isUuid(townId))
+      throw badRequest('invalid_town', 'townId must be a town id (uuid)', 'Bitte wählen Sie eine Kommune aus.', 'townId');
     const w0 = await this.repo.findById(id);
     if (!w0) throw workshopNotFound();
     const [town] = await this.repo.ruleTowns([townId], w0.themeSlug);
@@ -505,7 +522,7 @@ export class WorkshopsService {
       if (input.hostTownId !== null && typeof input.hostTownId !== 'string')
         throw badRequest('invalid_town', 'hostTownId must be a town id', 'Bitte wählen Sie eine gastgebende Kommune.', 'hostTownId');
       const v = input.hostTownId || null;
-      if (v && !/^[0-9a-f-]{36}$/i.test(v))
+      if (v && !isUuid(v))
         throw badRequest('invalid_town', 'hostTownId must be a town id', 'Bitte wählen Sie eine gastgebende Kommune.', 'hostTownId');
       patch.hostTownId = v;
     }

@@ -3,6 +3,7 @@ import { hashPassword } from '../../src/auth/password.util';
 import { registerConfirmAndLogin, STRONG_PASSWORD } from '../factories/accounts.factory';
 import { createOfficeUser, insertMunicipalities, TEST_TOWNS } from '../factories/directory.factory';
 import { bootApp, MODES, TestApp } from '../utils/boot-app';
+import { formToken } from '../utils/csrf';
 
 const [OLBERNHAU, BRUNSBUETTEL, RUETHEN] = TEST_TOWNS;
 const OFFICE_PASSWORD = 'Geschaeftsstelle-Pw-99';
@@ -14,6 +15,7 @@ describe.each(MODES)('several contacts per town, handover by the office, and the
   let mayor: Awaited<ReturnType<typeof registerConfirmAndLogin>>;
   let deputy: ReturnType<typeof request.agent>;
   let deputyId: string;
+  let newAddressAnswer: { status: number; body: unknown };
 
   beforeAll(async () => {
     t = await bootApp('contacts', { LOGIN_RATE_LIMIT: '200' }, { mode });
@@ -31,10 +33,11 @@ describe.each(MODES)('several contacts per town, handover by the office, and the
   const login = (email: string, password: string) => request(t.url).post('/api/auth/login').send({ email, password });
 
   it('a verified contact invites a colleague, who sets a password by the link and acts for the same town', async () => {
-    await mayor.agent
+    const invited = await mayor.agent
       .post(`/api/towns/${mayor.townId}/contacts`)
       .send({ email: 'stv@olbernhau.test', displayName: 'Petra Neu', contactFunction: 'deputy' })
       .expect(202);
+    newAddressAnswer = { status: invited.status, body: invited.body };
     const mail = await mailTo('stv@olbernhau.test', (x) => x.includes('einladung?token='));
     expect(mail.subject).toBe('Einladung zu Kleinstadt-Tandem für Olbernhau');
     expect(mail.text).toContain('Jörg Klaus lädt Sie ein');
@@ -62,18 +65,38 @@ describe.each(MODES)('several contacts per town, handover by the office, and the
     ]);
   });
 
-  it('refuses invitations from pending towns, to known addresses, and listing another town', async () => {
+  it('refuses invitations from pending towns and listing another town; a known address gets the same answer as a new one', async () => {
     const pending = await registerConfirmAndLogin(t, BRUNSBUETTEL.ags, 'bm@brunsbuettel.test');
     const fromPending = await pending.agent
       .post(`/api/towns/${pending.townId}/contacts`)
       .send({ email: 'x@brunsbuettel.test', displayName: 'Max Muster', contactFunction: 'staff' })
       .expect(409);
     expect(fromPending.body.error).toBe('town_not_verified');
+    // An address with an account: the inviter cannot tell (same status and body as the new address above) ...
+    const accountsBefore = (await t.db.query(`SELECT count(*)::int AS n FROM user_account`)).rows[0].n;
     const known = await mayor.agent
       .post(`/api/towns/${mayor.townId}/contacts`)
-      .send({ email: 'BM@brunsbuettel.test', displayName: 'Max Muster', contactFunction: 'staff' })
-      .expect(409);
-    expect(known.body.error).toBe('email_taken');
+      .send({ email: 'BM@brunsbuettel.test', displayName: 'Max Muster', contactFunction: 'staff' });
+    expect({ status: known.status, body: known.body }).toEqual(newAddressAnswer);
+    expect(newAddressAnswer).toEqual({ status: 202, body: { invited: true } });
+    // ... the page form answers as for a new address too (to the confirmation) ...
+    const token = await formToken(mayor.agent, '/meine-kommune/kontakte');
+    const page = await mayor.agent
+      .post('/meine-kommune/kontakte')
+      .type('form')
+      .send({ _csrf: token, email: 'bm@brunsbuettel.test', displayName: 'Max Muster', contactFunction: 'staff' });
+    expect([page.status, page.headers.location]).toEqual([303, '/meine-kommune/kontakte?erledigt=eingeladen']);
+    // ... no account is made, and the holder learns of it by mail (once a day per inviting town), in German, with what to do.
+    expect((await t.db.query(`SELECT count(*)::int AS n FROM user_account`)).rows[0].n).toBe(accountsBefore);
+    const notice = await mailTo('bm@brunsbuettel.test', (x) => x.includes('Einladung'));
+    expect(notice.subject).toBe('Einladung für Olbernhau: Sie haben bereits ein Konto bei Kleinstadt-Tandem');
+    expect(notice.text).toContain('Jörg Klaus hat soeben versucht, Sie mit dieser E-Mail-Adresse als weitere Ansprechperson für Olbernhau');
+    expect(notice.text).toContain('wenden Sie sich bitte an die Geschäftsstelle');
+    expect(notice.text).not.toContain('einladung?token=');
+    expect(notice.text).not.toContain('Max Muster');
+    expect((await t.db.query(`SELECT count(*)::int AS n FROM mail_delivery WHERE template = 'invitation-account-exists'`)).rows[0].n).toBe(
+      1,
+    );
     await pending.agent.get(`/api/towns/${mayor.townId}/contacts`).expect(403);
     await pending.agent
       .post(`/api/towns/${mayor.townId}/contacts`)

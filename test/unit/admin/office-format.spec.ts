@@ -37,6 +37,22 @@ describe('office format helpers', () => {
     ]);
   });
 
+  it('defuses formula starts in full-width and other compatibility forms (NFKC of the first character), not plain numbers', () => {
+    const cell = (v: string) =>
+      toCsv(['x'], [[v]])
+        .slice(1)
+        .split('\r\n')[1];
+    // ASCII, full-width, small and super-/subscript forms of = + - @, the minus sign, tab and CR.
+    for (const start of ['=', '+', '-', '@', '＝', '＋', '－', '＠', '﹦', '﹢', '﹣', '﹫', '⁼', '₊', '⁻', '−', '\t'])
+      expect(cell(`${start}HYPERLINK(1)`)).toBe(`'${start}HYPERLINK(1)`);
+    expect(cell('\rcmd')).toBe(`"'\rcmd"`);
+    expect(cell('＝1+1')).toBe(`'＝1+1`);
+    expect(cell('－5')).toBe(`'－5`); // a full-width number is no number to a spreadsheet that reads it as text
+    // Data stays as it is: numbers, text starting elsewhere, full-width letters and digits.
+    for (const v of ['-5', '3,5', '-0.25', 'Seelow', 'Ａｂｃ', '１２', '(1)', '#1', 'a=b']) expect(cell(v)).toBe(v);
+    expect(cell('')).toBe('');
+  });
+
   it('labels every known audit action in German and never shows a raw code for unknown ones', () => {
     for (const a of AUDIT_ACTIONS) expect(a.label).not.toMatch(/[._]|^[a-z]+$/);
     expect(auditActionLabel('tandem.approve')).toBe('Tandem freigegeben');

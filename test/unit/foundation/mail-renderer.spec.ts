@@ -27,7 +27,7 @@ describe('mail templates', () => {
   });
 
   it('links Impressum and privacy notice in the footer of every mail (HTML and text)', () => {
-    for (const name of ['confirm-email', 'account-exists', 'town-verified', 'town-rejected']) {
+    for (const name of ['confirm-email', 'account-exists', 'invitation-account-exists', 'town-verified', 'town-rejected']) {
       const m = r.render(name, { townName: 'Olbernhau' });
       expect(m.html).toContain('href="https://tandem.example/impressum"');
       expect(m.html).toContain('href="https://tandem.example/datenschutz"');

@@ -280,6 +280,7 @@ export class OfficeRepository {
       townId: string | null;
       townName: string | null;
       tandemTowns: string | null;
+      workshopTitle: string | null;
     }[]
   > {
     const where: string[] = [];
@@ -288,7 +289,8 @@ export class OfficeRepository {
     if (f.townId) {
       const t = p(f.townId);
       where.push(`((a.subject_type = 'town' AND a.subject_id = ${t}::text)
-        OR (a.subject_type = 'tandem' AND a.subject_id IN (SELECT id::text FROM tandem WHERE town_a = ${t}::uuid OR town_b = ${t}::uuid)))`);
+        OR (a.subject_type = 'tandem' AND a.subject_id IN (SELECT id::text FROM tandem WHERE town_a = ${t}::uuid OR town_b = ${t}::uuid))
+        OR (a.subject_type = 'workshop' AND a.data->>'townId' = ${t}::text))`);
     }
     if (f.actorId) where.push(`a.actor_id = ${p(f.actorId)}::uuid`);
     if (f.action) where.push(`a.action = ${p(f.action)}`);
@@ -299,7 +301,8 @@ export class OfficeRepository {
          u.display_name AS "actorName", u.role::text AS "actorRole",
          tw.id AS "townId", tm.name AS "townName",
          (SELECT ma.name || ' – ' || mb.name FROM tandem td JOIN town ta ON ta.id = td.town_a JOIN municipality ma ON ma.ags = ta.ags
-            JOIN town tb ON tb.id = td.town_b JOIN municipality mb ON mb.ags = tb.ags WHERE a.subject_type = 'tandem' AND td.id::text = a.subject_id) AS "tandemTowns"
+            JOIN town tb ON tb.id = td.town_b JOIN municipality mb ON mb.ags = tb.ags WHERE a.subject_type = 'tandem' AND td.id::text = a.subject_id) AS "tandemTowns",
+         (SELECT w.title FROM workshop w WHERE a.subject_type = 'workshop' AND w.id::text = a.subject_id) AS "workshopTitle"
        FROM audit_log a
        LEFT JOIN user_account u ON u.id = a.actor_id
        LEFT JOIN town tw ON a.subject_type = 'town' AND tw.id::text = a.subject_id

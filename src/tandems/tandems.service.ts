@@ -160,7 +160,7 @@ export class TandemsService {
         createdBy: user.id,
         now,
       });
-      await this.writeAudit(m, id, user.id, 'requester', null, 'requested', message || null, towns.get(own)!.name);
+      await this.writeAudit(m, id, user.id, 'requester', null, 'requested', message || null, towns.get(own)!.name, 'requested');
       const t = (await this.repo.findForUpdate(m, id))!;
       const partnerView = await this.repo.suggestionComponents(partnerId, own, m);
       const reasons = partnerView ? reasonLine(partnerView.components as ScoreComponent[]) : '';
@@ -373,7 +373,7 @@ export class TandemsService {
           createdBy: user.id,
           now,
         });
-        await this.writeAudit(m, id, user.id, 'office', null, 'proposed', null, null);
+        await this.writeAudit(m, id, user.id, 'office', null, 'proposed', null, null, 'proposed');
         const t = (await this.repo.findForUpdate(m, id))!;
         // Both towns get the same text: the third-person variant naming both, built from what each may see of the other.
         const reasons = reasonLine(p.components as ScoreComponent[], 'network');
@@ -529,11 +529,12 @@ export class TandemsService {
     to: string,
     reason: string | null,
     townName: string | null,
-    action?: TandemAction,
+    /** The step taken, or how the tandem began (request or proposal). */
+    event: TandemAction | 'requested' | 'proposed',
   ): Promise<void> {
     await this.audit.write(m, {
       actorId,
-      action: `tandem.${action ?? to}`,
+      action: `tandem.${event}`,
       subjectType: 'tandem',
       subjectId: id,
       reason,

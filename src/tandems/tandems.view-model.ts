@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { auditActionLabel } from '../audit/audit-actions';
 import type { SessionUser } from '../auth/session-user';
 import { Page, pageOf } from '../common/paging.util';
 import { reasonLine } from '../matching/core/score.util';
@@ -222,7 +223,7 @@ export class TandemsViewModel {
     return {
       at: e.at,
       action: e.action.replace(/^tandem\./, ''),
-      label: TIMELINE_LABEL[e.action] ?? e.action,
+      label: TIMELINE_LABEL[e.action] ?? auditActionLabel(e.action),
       from: e.from,
       to: e.to,
       fromLabel: e.from ? STATE_DE[e.from as TandemState] : null,

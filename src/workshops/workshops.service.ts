@@ -1,6 +1,7 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { EntityManager } from 'typeorm';
+import type { AuditAction } from '../audit/audit-actions';
 import { AuditRepository } from '../audit/audit.repository';
 import type { SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
@@ -595,7 +596,7 @@ export class WorkshopsService {
     m: EntityManager,
     id: string,
     actorId: string | null,
-    action: string,
+    action: AuditAction & `workshop.${string}`,
     from: string | null,
     to: string,
     reason: string | null,

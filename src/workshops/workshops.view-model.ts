@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { auditActionLabel } from '../audit/audit-actions';
 import { TownProfileView, TownViewRepository } from '../municipalities/visibility/town-view.repository';
 import { OFFICE_VIEWER } from '../municipalities/visibility/town-visibility.util';
 import { pageOf, pager } from '../common/paging.util';
@@ -206,7 +207,7 @@ export class WorkshopsViewModel {
     const timeline = (await this.repo.timeline(id)).map((e) => ({
       at: e.at,
       action: e.action,
-      label: TIMELINE_LABEL[e.action] ?? e.action,
+      label: TIMELINE_LABEL[e.action] ?? auditActionLabel(e.action),
       who: e.actorName,
       townName: e.townName,
       reason: e.reason,

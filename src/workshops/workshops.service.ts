@@ -19,6 +19,7 @@ import { WORKSHOP_TZ, workshopCalendar } from './workshop-calendar.util';
 import { chosenBecause, rankReplacements, Replacement } from './workshop-fit.util';
 import { checkInvitable, checkWorkshopRules, MAX_TOWNS, RuleViolation } from './workshop-rules.util';
 import {
+  holdRefusal,
   INVITATION_STATE_DE,
   InvitationAction,
   MIN_ACCEPTED,
@@ -362,6 +363,10 @@ export class WorkshopsService {
         );
         if (bad.length) throw rulesError(bad);
         this.checkSchedule(w, now);
+      }
+      if (action === 'hold') {
+        const refused = holdRefusal(w.startsAt, now, formatBerlin);
+        if (refused) throw conflict(refused.code, refused.message, refused.messageDe);
       }
       if (action === 'cancel') {
         patch.cancelReason = reason;

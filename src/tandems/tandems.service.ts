@@ -41,6 +41,8 @@ export interface ProposalOutcome {
   tandemId?: string;
   skipped?: string;
   skippedDe?: string;
+  /** The rule's code (already_proposed, pair_has_tandem, at_capacity, …). */
+  skippedCode?: string;
 }
 
 const conflict = (code: string, en: string, de: string) => new DomainError(HttpStatus.CONFLICT, code, en, de);
@@ -260,7 +262,7 @@ export class TandemsService {
       );
     }
     const out = await this.proposePair(user, pair, now);
-    if (out.skipped) throw conflict('proposal_refused', out.skipped, out.skippedDe!);
+    if (out.skipped) throw conflict(out.skippedCode ?? 'proposal_refused', out.skipped, out.skippedDe!);
     return out.tandemId!;
   }
 
@@ -388,7 +390,7 @@ export class TandemsService {
     } catch (err) {
       if (!(err instanceof DomainError) || err.getStatus() !== 409) throw err;
       const body = err.getResponse() as { message: string };
-      return { townA: p.townA, townB: p.townB, skipped: body.message, skippedDe: err.messageDe };
+      return { townA: p.townA, townB: p.townB, skipped: body.message, skippedDe: err.messageDe, skippedCode: err.code };
     }
   }
 
@@ -413,7 +415,16 @@ export class TandemsService {
         );
       }
     }
-    if (await this.repo.livePairExists(m, a, b)) {
+    const live = await this.repo.livePairState(m, a, b);
+    if (live === 'proposed') {
+      const [na, nb] = [towns.get(a)!.name, towns.get(b)!.name];
+      throw conflict(
+        'already_proposed',
+        `The office has already proposed ${na} and ${nb} as a tandem; the proposal waits for both towns' answers`,
+        `Die Geschäftsstelle hat ${na} und ${nb} bereits als Tandem vorgeschlagen. Der Vorschlag wartet auf die Antwort beider Kommunen.`,
+      );
+    }
+    if (live) {
       throw conflict(
         'pair_has_tandem',
         'These two towns already have an open or active tandem',

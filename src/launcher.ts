@@ -3,6 +3,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { appConfig } from './config/app-config';
 import { localUrlHost, networkWarning } from './config/listen-host';
+import { embeddedModeLine, readyMailLine } from './config/start-banner.util';
 import { chooseRuntimeMode } from './config/runtime-mode';
 import { runMigrations } from './database/data-source';
 import { formatLogins } from './database/seeds/demo-logins.util';
@@ -35,7 +36,7 @@ async function main() {
     env.DATABASE_URL = embedded.url;
     writeInstanceInfo(dataDir, { pid: process.pid, databaseUrl: embedded.url }); // for `npm run db:dump` while running
     delete env.REDIS_URL;
-    console.log(`Embedded mode: PGlite in ${join(dataDir, 'pglite')}, BullMQ on PostgreSQL, email to the local outbox.`);
+    console.log(embeddedModeLine(join(dataDir, 'pglite'), config));
   }
 
   const children: ChildProcess[] = [];
@@ -127,9 +128,7 @@ async function main() {
     const lines = [
       '',
       `Kleinstadt-Tandem is ready (${mode === 'embedded' ? 'embedded mode' : 'servers mode'}, ${((Date.now() - startedAt) / 1000).toFixed(1)} s): ${appUrl}`,
-      ...(mode === 'embedded'
-        ? [`Postausgang (emails are kept here, not sent${config.loopbackOnly ? '' : '; Geschäftsstelle login required'}): ${appUrl}/outbox`]
-        : []),
+      readyMailLine(config, appUrl),
       `Web process ${listening}.`,
       ...(demoLogins ? [demoLogins] : []),
       'Stop with Ctrl+C.',

@@ -1,5 +1,6 @@
 // Pure helpers for the office's workspace: size classes, German labels for audit actions, CSV and SVG bar charts.
 // No Nest or database imports, so they are unit-tested alone.
+import { AUDIT_ACTION_DE, AUDIT_SUBJECT_DE, auditActionLabel } from '../audit/audit-actions';
 
 export interface SizeClass {
   key: string;
@@ -24,55 +25,9 @@ export function sizeClassOf(population: number): SizeClass {
 export const TOWN_STATUS_DE: Record<string, string> = { pending: 'wartet auf Prüfung', verified: 'bestätigt', rejected: 'abgelehnt' };
 export const VISIBILITY_DE: Record<string, string> = { public: 'öffentlich', network: 'für das Netzwerk', office: 'nur Geschäftsstelle' };
 
-const AUDIT_DE: Record<string, string> = {
-  'town.registered': 'Kommune registriert',
-  'town.verified': 'Registrierung bestätigt',
-  'town.rejected': 'Registrierung abgelehnt',
-  'town.profile_updated': 'Profil geändert',
-  'town.note_added': 'Notiz der Geschäftsstelle hinzugefügt',
-  'town.application_withdrawn': 'Registrierung zurückgezogen',
-  'user.email_confirmed': 'E-Mail-Adresse bestätigt',
-  'user.email_change_requested': 'Änderung der E-Mail-Adresse angefordert',
-  'user.email_changed': 'E-Mail-Adresse geändert',
-  'user.password_changed': 'Passwort geändert',
-  'user.password_reset_requested': 'Neues Passwort angefordert',
-  'user.password_reset': 'Passwort zurückgesetzt',
-  'user.deleted': 'Zugang gelöscht',
-  'contact.invited': 'Ansprechperson eingeladen',
-  'contact.joined': 'Einladung angenommen',
-  'contact.main_changed': 'Hauptansprechperson geändert',
-  'contact.removed': 'Ansprechperson entfernt',
-  'suggestion.dismissed': 'Vorschlag ausgeblendet',
-  'tandem.requested': 'Tandem angefragt',
-  'tandem.proposed': 'Tandem von der Geschäftsstelle vorgeschlagen',
-  'tandem.accept': 'Tandem angenommen',
-  'tandem.decline': 'Tandem abgelehnt',
-  'tandem.withdraw': 'Tandemanfrage zurückgezogen',
-  'tandem.approve': 'Tandem freigegeben',
-  'tandem.reject': 'Tandem zurückgewiesen',
-  'tandem.start': 'Tandem begonnen',
-  'tandem.conclude': 'Tandem abgeschlossen',
-  'tandem.cancel': 'Tandem vorzeitig beendet',
-  'tandem.expire': 'Tandem abgelaufen',
-};
-
-/** The actions the audit filter offers, in a stable order. */
-export const AUDIT_ACTIONS = Object.entries(AUDIT_DE).map(([value, label]) => ({ value, label }));
-
-/** Never a raw code on a page: unknown actions (added later by other modules) get a generic label by their area. */
-export function auditActionLabel(action: string): string {
-  if (AUDIT_DE[action]) return AUDIT_DE[action];
-  const area = action.split('.')[0];
-  return area === 'tandem'
-    ? 'Änderung an einem Tandem'
-    : area === 'town'
-      ? 'Änderung an einer Kommune'
-      : area === 'user' || area === 'contact'
-        ? 'Änderung an einem Zugang'
-        : 'Sonstige Änderung';
-}
-
-export const AUDIT_SUBJECT_DE: Record<string, string> = { town: 'Kommune', tandem: 'Tandem', user: 'Zugang' };
+/** The actions the audit filter offers, in a stable order (the central list in src/audit/audit-actions.ts). */
+export const AUDIT_ACTIONS = Object.entries(AUDIT_ACTION_DE).map(([value, label]) => ({ value, label }));
+export { auditActionLabel, AUDIT_SUBJECT_DE };
 
 /**
  * Whether a cell would start a formula in a spreadsheet: its first character is `= + - @`, a tab or CR, also in a

@@ -428,13 +428,17 @@ export class OfficeOverviewViewModel {
           ? `Tandem ${a.tandemTowns ?? ''}`.trim()
           : a.subjectType === 'town'
             ? (a.townName ?? 'Kommune')
-            : (AUDIT_SUBJECT_DE[a.subjectType] ?? 'Eintrag'),
+            : a.subjectType === 'workshop' && a.workshopTitle
+              ? `Transferwerkstatt „${a.workshopTitle}“`
+              : (AUDIT_SUBJECT_DE[a.subjectType] ?? 'Eintrag'),
       link:
         a.subjectType === 'tandem'
           ? `/tandems/${a.subjectId}`
           : a.subjectType === 'town' && a.townId
             ? `/geschaeftsstelle/kommunen/${a.townId}`
-            : null,
+            : a.subjectType === 'workshop' && a.workshopTitle
+              ? `/geschaeftsstelle/werkstaetten/${a.subjectId}`
+              : null,
     };
   }
 }

@@ -43,11 +43,16 @@ export interface ReportFigures {
   /** Towns in the network at the end of the year (verified today, decided before the year ended). */
   networkTowns: { stateCode: string; stateName: string; population: number; newInYear: boolean }[];
   registrations: { received: number; verified: number; rejected: number; pending: number };
-  topics: { slug: string; name: string; challenge: number; experience: number; tandems: number }[];
-  /** Tandems and requests begun in the year. */
-  tandems: { state: string; origin: string; crossState: boolean }[];
+  topics: { slug: string; name: string; challenge: number; experience: number }[];
+  /**
+   * Requests and office proposals made in the year, with their state today (so declined, withdrawn, rejected and
+   * expired ones can be told from tandems that came about), the topic and which of the two towns are in the network.
+   */
+  tandems: { state: string; origin: string; crossState: boolean; topicSlug: string | null; networkTowns: string[] }[];
   concludedInYear: number;
-  participation: { townsWithTandem: number; profilesUpdated: number; contacts: number; optedOut: number };
+  /** Workshops dated in the year (drafts left out), with the towns that accepted their invitation. */
+  workshops: { state: string; themeSlug: string; participants: { townId: string; stateCode: string }[] }[];
+  participation: { profilesUpdated: number; contacts: number; optedOut: number };
 }
 
 /** SQL for the office's overview, lists, town pages, audit trail and exports. Read-only. */
@@ -280,6 +285,7 @@ export class OfficeRepository {
       townId: string | null;
       townName: string | null;
       tandemTowns: string | null;
+      workshopTitle: string | null;
     }[]
   > {
     const where: string[] = [];
@@ -288,7 +294,8 @@ export class OfficeRepository {
     if (f.townId) {
       const t = p(f.townId);
       where.push(`((a.subject_type = 'town' AND a.subject_id = ${t}::text)
-        OR (a.subject_type = 'tandem' AND a.subject_id IN (SELECT id::text FROM tandem WHERE town_a = ${t}::uuid OR town_b = ${t}::uuid)))`);
+        OR (a.subject_type = 'tandem' AND a.subject_id IN (SELECT id::text FROM tandem WHERE town_a = ${t}::uuid OR town_b = ${t}::uuid))
+        OR (a.subject_type = 'workshop' AND a.data->>'townId' = ${t}::text))`);
     }
     if (f.actorId) where.push(`a.actor_id = ${p(f.actorId)}::uuid`);
     if (f.action) where.push(`a.action = ${p(f.action)}`);
@@ -299,7 +306,8 @@ export class OfficeRepository {
          u.display_name AS "actorName", u.role::text AS "actorRole",
          tw.id AS "townId", tm.name AS "townName",
          (SELECT ma.name || ' – ' || mb.name FROM tandem td JOIN town ta ON ta.id = td.town_a JOIN municipality ma ON ma.ags = ta.ags
-            JOIN town tb ON tb.id = td.town_b JOIN municipality mb ON mb.ags = tb.ags WHERE a.subject_type = 'tandem' AND td.id::text = a.subject_id) AS "tandemTowns"
+            JOIN town tb ON tb.id = td.town_b JOIN municipality mb ON mb.ags = tb.ags WHERE a.subject_type = 'tandem' AND td.id::text = a.subject_id) AS "tandemTowns",
+         (SELECT w.title FROM workshop w WHERE a.subject_type = 'workshop' AND w.id::text = a.subject_id) AS "workshopTitle"
        FROM audit_log a
        LEFT JOIN user_account u ON u.id = a.actor_id
        LEFT JOIN town tw ON a.subject_type = 'town' AND tw.id::text = a.subject_id
@@ -357,7 +365,7 @@ export class OfficeRepository {
     const e = `make_timestamptz($1::int + 1, 1, 1, 0, 0, 0, 'Europe/Berlin')`;
     const inYear = (col: string) => `(${col} >= ${b} AND ${col} < ${e})`;
     const net = `(SELECT id FROM town WHERE status = 'verified' AND coalesce(decided_at, created_at) < ${e})`;
-    const [networkTowns, [registrations], topics, tandems, [concluded], [participation]] = await Promise.all([
+    const [networkTowns, [registrations], topics, tandems, [concluded], workshops, [participation]] = await Promise.all([
       this.ds.query(
         `SELECT m.state_code AS "stateCode", m.state_name AS "stateName", m.population, ${inYear('coalesce(t.decided_at, t.created_at)')} AS "newInYear"
          FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.id IN ${net} ORDER BY m.state_code`,
@@ -374,13 +382,14 @@ export class OfficeRepository {
       this.ds.query(
         `SELECT tp.slug, tp.name,
            (SELECT count(DISTINCT c.town_id)::int FROM town_challenge c WHERE c.topic_slug = tp.slug AND c.town_id IN ${net}) AS challenge,
-           (SELECT count(DISTINCT x.town_id)::int FROM town_experience x WHERE x.topic_slug = tp.slug AND x.town_id IN ${net}) AS experience,
-           (SELECT count(*)::int FROM tandem td WHERE td.topic_slug = tp.slug AND ${inYear('td.created_at')}) AS tandems
+           (SELECT count(DISTINCT x.town_id)::int FROM town_experience x WHERE x.topic_slug = tp.slug AND x.town_id IN ${net}) AS experience
          FROM topic tp ORDER BY tp.sort_order, tp.name`,
         [year],
       ),
       this.ds.query(
-        `SELECT td.state, td.origin, (ma.state_code <> mb.state_code) AS "crossState"
+        `SELECT td.state, td.origin, (ma.state_code <> mb.state_code) AS "crossState", td.topic_slug AS "topicSlug",
+           array_remove(ARRAY[CASE WHEN td.town_a IN ${net} THEN td.town_a::text END,
+                              CASE WHEN td.town_b IN ${net} THEN td.town_b::text END], NULL) AS "networkTowns"
          FROM tandem td JOIN town ta ON ta.id = td.town_a JOIN municipality ma ON ma.ags = ta.ags
          JOIN town tb ON tb.id = td.town_b JOIN municipality mb ON mb.ags = tb.ags
          WHERE ${inYear('td.created_at')}`,
@@ -388,15 +397,21 @@ export class OfficeRepository {
       ),
       this.ds.query(`SELECT count(*)::int AS n FROM tandem WHERE state = 'concluded' AND ${inYear('state_changed_at')}`, [year]),
       this.ds.query(
+        `SELECT w.state, w.theme_slug AS "themeSlug",
+           coalesce((SELECT json_agg(json_build_object('townId', i.town_id::text, 'stateCode', m.state_code) ORDER BY m.state_code, i.town_id)
+              FROM workshop_invitation i JOIN town t ON t.id = i.town_id JOIN municipality m ON m.ags = t.ags
+              WHERE i.workshop_id = w.id AND i.state = 'accepted'), '[]'::json) AS participants
+         FROM workshop w WHERE w.state <> 'draft' AND ${inYear('w.starts_at')}`,
+        [year],
+      ),
+      this.ds.query(
         `SELECT
-           (SELECT count(*)::int FROM town t WHERE t.id IN ${net} AND EXISTS (SELECT 1 FROM tandem td
-              WHERE (td.town_a = t.id OR td.town_b = t.id) AND ${inYear('td.created_at')})) AS "townsWithTandem",
            (SELECT count(*)::int FROM town t WHERE t.id IN ${net} AND ${inYear('t.profile_updated_at')}) AS "profilesUpdated",
            (SELECT count(*)::int FROM user_account u WHERE u.town_id IN ${net} AND u.deleted_at IS NULL AND u.email_confirmed_at < ${e}) AS contacts,
            (SELECT count(*)::int FROM town t WHERE t.id IN ${net} AND t.opted_out) AS "optedOut"`,
         [year],
       ),
     ]);
-    return { year, networkTowns, registrations, topics, tandems, concludedInYear: concluded.n, participation };
+    return { year, networkTowns, registrations, topics, tandems, concludedInYear: concluded.n, workshops, participation };
   }
 }

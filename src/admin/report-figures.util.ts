@@ -1,5 +1,5 @@
 // "Berichtszahlen": one year's figures shaped like the tables of the Tätigkeitsbericht (towns in the network by
-// Bundesland and size class, registrations, topics, tandems, participation). Pure: the same tables feed the
+// Bundesland and size class, registrations, topics, tandems, transfer workshops, participation). Pure: the same tables feed the
 // printable page and the CSV export. No Nest or database imports.
 import { STATE_DE, TANDEM_STATES } from '../tandems/tandem-transitions.util';
 import { SIZE_CLASSES, sizeClassOf, toCsv, type CsvValue } from './office-format.util';
@@ -20,6 +20,14 @@ export interface ReportTable {
   header: string[];
   rows: ReportRow[];
 }
+
+/** A request or proposal that came about: every side agreed (approved, or a proposal both towns accepted), whatever came after. */
+export const CAME_ABOUT: readonly string[] = ['approved', 'active', 'concluded', 'cancelled'];
+/** Never came about: declined, withdrawn, rejected by the office, or expired (unanswered, or approved and never begun). */
+export const NOT_COME_ABOUT: readonly string[] = ['declined', 'withdrawn', 'rejected', 'expired'];
+/** Still waiting for an answer or the office's approval. */
+export const STILL_OPEN: readonly string[] = ['requested', 'accepted', 'proposed'];
+const HELD: readonly string[] = ['held', 'documented'];
 
 /** The years the office can ask for: from the pilot phase's start to next year. */
 export const REPORT_FIRST_YEAR = 2019;
@@ -78,20 +86,36 @@ export function reportTables(f: ReportFigures, cutoff: string): ReportTable[] {
     ],
   };
 
-  // 3. Topics: demand (challenge) and supply (experience) in the network, and the year's tandems on them.
+  // The year's requests and proposals by what came of them: a declined, withdrawn, rejected or expired request is no
+  // tandem that began (it counts among the requests, never among the tandems).
+  const tn = f.tandems;
+  const agreed = tn.filter((t) => CAME_ABOUT.includes(t.state));
+  const held = f.workshops.filter((w) => HELD.includes(w.state));
+
+  // 3. Topics: demand (challenge) and supply (experience) in the network, and the year's tandems and workshops on them.
   const topics: ReportTable = {
     id: 'themen',
-    title: 'Themen: Herausforderungen, Erfahrungen und Tandems',
-    note: `Kommunen im Netzwerk, die ein Thema als Herausforderung oder als Erfahrung nennen (Profile von heute), und die ${y} begonnenen Tandems zu diesem Thema.`,
-    header: ['Thema', 'als Herausforderung', 'als Erfahrung', `Tandems ${y}`],
-    rows: f.topics.map((t) => ({ key: t.slug, label: t.name, values: [t.challenge, t.experience, t.tandems] })),
+    title: 'Themen: Herausforderungen, Erfahrungen, Tandems und Werkstätten',
+    note: `Kommunen im Netzwerk, die ein Thema als Herausforderung oder als Erfahrung nennen (Profile von heute). Dazu die ${y} angefragten oder vorgeschlagenen Tandems zu diesem Thema, die zustande gekommen sind, und die ${y} durchgeführten Transferwerkstätten.`,
+    header: ['Thema', 'als Herausforderung', 'als Erfahrung', `Tandems ${y}`, `Werkstätten ${y}`],
+    rows: f.topics.map((t) => ({
+      key: t.slug,
+      label: t.name,
+      values: [
+        t.challenge,
+        t.experience,
+        agreed.filter((x) => x.topicSlug === t.slug).length,
+        held.filter((w) => w.themeSlug === t.slug).length,
+      ],
+    })),
   };
 
-  // 4. Tandems begun in the year, and where they stand today.
-  const tn = f.tandems;
+  // 4. Requests and proposals of the year, what came of them, and the tandems concluded in the year.
+  const count = (states: readonly string[]) => tn.filter((t) => states.includes(t.state)).length;
   const tandems: ReportTable = {
     id: 'tandems',
     title: `Tandems ${y}`,
+    note: `Anfragen der Kommunen und Vorschläge der Geschäftsstelle aus dem Jahr ${y}, nach ihrem heutigen Stand. Zustande gekommen ist ein Tandem, dem alle Seiten zugestimmt haben.`,
     header: ['Tandems', 'Anzahl'],
     rows: [
       { key: 'neu', label: `${y} angefragt oder vorgeschlagen`, values: [tn.length] },
@@ -100,13 +124,28 @@ export function reportTables(f: ReportFigures, cutoff: string): ReportTable[] {
         label: 'davon von der Geschäftsstelle vorgeschlagen',
         values: [tn.filter((t) => t.origin === 'office_proposal').length],
       },
-      { key: 'laenderuebergreifend', label: 'davon über Landesgrenzen hinweg', values: [tn.filter((t) => t.crossState).length] },
+      {
+        key: 'zustande',
+        label: 'davon zustande gekommen (freigegeben, aktiv, abgeschlossen oder vorzeitig beendet)',
+        values: [agreed.length],
+      },
+      {
+        key: 'laenderuebergreifend',
+        label: 'davon zustande gekommen über Landesgrenzen hinweg',
+        values: [agreed.filter((t) => t.crossState).length],
+      },
+      {
+        key: 'nicht-zustande',
+        label: 'davon nicht zustande gekommen (abgelehnt, zurückgezogen, zurückgewiesen oder abgelaufen)',
+        values: [count(NOT_COME_ABOUT)],
+      },
+      { key: 'offen', label: 'davon noch offen (angefragt, angenommen oder vorgeschlagen)', values: [count(STILL_OPEN)] },
       { key: 'abgeschlossen', label: `${y} abgeschlossen (gleich wann begonnen)`, values: [f.concludedInYear] },
     ],
   };
   const tandemStates: ReportTable = {
     id: 'tandem-stand',
-    title: `Die ${y} begonnenen Tandems nach heutigem Stand`,
+    title: `Die ${y} gestellten Anfragen und Vorschläge nach heutigem Stand`,
     header: ['Stand', 'Anzahl'],
     rows: [
       ...TANDEM_STATES.map((s) => ({ key: s, label: STATE_DE[s], values: [tn.filter((t) => t.state === s).length] })),
@@ -114,8 +153,31 @@ export function reportTables(f: ReportFigures, cutoff: string): ReportTable[] {
     ],
   };
 
-  // 5. Participation.
+  // 5. Transfer workshops dated in the year, and the towns that took part in the ones held.
+  const participants = held.flatMap((w) => w.participants);
+  const workshops: ReportTable = {
+    id: 'werkstaetten',
+    title: `Transferwerkstätten ${y}`,
+    note: `Werkstätten mit einem Termin im Jahr ${y} (Entwürfe nicht gezählt). Teilgenommen hat eine Kommune, die zu einer durchgeführten Werkstatt zugesagt hat.`,
+    header: ['Transferwerkstätten', 'Anzahl'],
+    rows: [
+      { key: 'durchgefuehrt', label: 'durchgeführt', values: [held.length] },
+      { key: 'dokumentiert', label: 'davon mit dokumentiertem Ergebnis', values: [held.filter((w) => w.state === 'documented').length] },
+      {
+        key: 'geplant',
+        label: 'geplant (eingeladen oder bestätigt, noch nicht durchgeführt)',
+        values: [f.workshops.filter((w) => w.state === 'invited' || w.state === 'confirmed').length],
+      },
+      { key: 'abgesagt', label: 'abgesagt', values: [f.workshops.filter((w) => w.state === 'cancelled').length] },
+      { key: 'kommunen', label: 'teilnehmende Kommunen', values: [new Set(participants.map((p) => p.townId)).size] },
+      { key: 'laender', label: 'Bundesländer der teilnehmenden Kommunen', values: [new Set(participants.map((p) => p.stateCode)).size] },
+      { key: 'themen', label: 'Themen der durchgeführten Werkstätten', values: [new Set(held.map((w) => w.themeSlug)).size] },
+    ],
+  };
+
+  // 6. Participation.
   const p = f.participation;
+  const townsOf = (list: typeof tn) => new Set(list.flatMap((t) => t.networkTowns)).size;
   const participation: ReportTable = {
     id: 'beteiligung',
     title: `Beteiligung ${y}`,
@@ -123,13 +185,18 @@ export function reportTables(f: ReportFigures, cutoff: string): ReportTable[] {
     rows: [
       { key: 'kommunen', label: `Kommunen im Netzwerk (Stand ${cutoff})`, values: [f.networkTowns.length] },
       { key: 'laender', label: 'Bundesländer mit Kommunen im Netzwerk', values: [byState.size] },
-      { key: 'mit-tandem', label: `Kommunen mit einem ${y} begonnenen Tandem oder einer Anfrage`, values: [p.townsWithTandem] },
+      { key: 'mit-tandem', label: `Kommunen mit einem ${y} zustande gekommenen Tandem`, values: [townsOf(agreed)] },
+      {
+        key: 'mit-anfrage',
+        label: `Kommunen mit einer Anfrage oder einem Vorschlag ${y} (gleich mit welchem Ausgang)`,
+        values: [townsOf(tn)],
+      },
       { key: 'profil', label: `Kommunen, die ${y} ihr Profil geändert haben`, values: [p.profilesUpdated] },
       { key: 'kontakte', label: 'Ansprechpersonen mit bestätigter E-Mail-Adresse', values: [p.contacts] },
       { key: 'keine-vorschlaege', label: 'Kommunen, die keine Vorschläge wünschen (heute)', values: [p.optedOut] },
     ],
   };
-  return [towns, registrations, topics, tandems, tandemStates, participation];
+  return [towns, registrations, topics, tandems, tandemStates, workshops, participation];
 }
 
 /** All tables in one CSV for German Excel: a title line per table, its header, its rows, an empty line between. */

@@ -101,7 +101,7 @@ export class VerificationService {
     townId: string,
     townName: string,
     reason: string,
-    action: string,
+    action: 'town.rejected' | 'town.rejected_competing',
     supersededBy?: string,
   ): Promise<string[]> {
     await this.towns.setStatus(m, townId, 'rejected', reason);

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import type { AuditAction } from './audit-actions';
 import { AuditLog } from './audit-log.entity';
 
 export interface AuditEntry {
   actorId: string | null;
-  action: string;
+  /** Only actions of the central list (each has its German label on the office's audit page). */
+  action: AuditAction;
   subjectType: string;
   subjectId: string;
   reason?: string | null;

@@ -10,12 +10,15 @@ export class ExpiredRegistrationsCronJob {
   constructor(private readonly users: UserRepository) {}
 
   @Cron('17 * * * *', { name: 'purge-expired-registrations', timeZone: 'Europe/Berlin' })
-  async purge(): Promise<void> {
+  /** How many applications went (logged only when there were any); null when the purge failed. */
+  async purge(): Promise<number | null> {
     try {
       const n = await this.users.purgeExpiredRegistrations();
-      if (n) this.logger.log(`Deleted ${n} unconfirmed registrations whose link had expired`);
+      if (n > 0) this.logger.log(`Deleted ${n} unconfirmed registration${n === 1 ? '' : 's'} whose link had expired`);
+      return n;
     } catch (err) {
       this.logger.warn(`Purging expired registrations failed: ${(err as Error).message}`);
+      return null;
     }
   }
 }

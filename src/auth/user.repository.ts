@@ -59,16 +59,17 @@ export class UserRepository {
    * can register again; with an email, only the application of that address. Returns how many went.
    */
   async purgeExpiredRegistrations(manager: EntityManager = this.ds.manager, email?: string): Promise<number> {
-    const rows = await manager.query(
-      `DELETE FROM town t WHERE t.status = 'pending'
+    // Counted in SQL: for a DELETE, TypeORM's query() answers [rows, affectedCount], whose length is always 2.
+    const [{ n }]: { n: number }[] = await manager.query(
+      `WITH gone AS (DELETE FROM town t WHERE t.status = 'pending'
          AND NOT EXISTS (SELECT 1 FROM user_account u WHERE u.town_id = t.id AND u.email_confirmed_at IS NOT NULL)
          AND NOT EXISTS (SELECT 1 FROM user_account u JOIN email_token e ON e.user_id = u.id
                           WHERE u.town_id = t.id AND e.purpose = 'confirm-email' AND e.used_at IS NULL AND e.expires_at > now())
          AND ($1::text IS NULL OR EXISTS (SELECT 1 FROM user_account u WHERE u.town_id = t.id AND lower(u.email) = lower($1)))
-       RETURNING t.id`,
+       RETURNING t.id) SELECT count(*)::int AS n FROM gone`,
       [email ?? null],
     );
-    return rows.length;
+    return n;
   }
 
   /** Ends every session of these users (connect-pg-simple keeps passport's user id in the JSON). */

@@ -285,9 +285,12 @@ export class MatchingRepository {
 
   /** Removes the run row itself once its results are gone; a run that became current meanwhile stays. */
   async deleteRun(runId: string): Promise<boolean> {
-    const rows = await this.ds.query(`DELETE FROM matching_run WHERE id = $1 AND NOT is_current AND status <> 'running' RETURNING id`, [
-      runId,
-    ]);
-    return rows.length > 0;
+    // Counted in SQL: for a DELETE, TypeORM's query() answers [rows, affectedCount], never an empty array.
+    const [{ n }]: { n: number }[] = await this.ds.query(
+      `WITH gone AS (DELETE FROM matching_run WHERE id = $1 AND NOT is_current AND status <> 'running' RETURNING id)
+       SELECT count(*)::int AS n FROM gone`,
+      [runId],
+    );
+    return n > 0;
   }
 }

@@ -34,7 +34,9 @@ class QueueBoardUnavailablePagesController {
       title: 'Warteschlangen',
       status: 503,
       message:
-        'Die Übersicht der Warteschlangen steht im eingebauten Modus (ohne Redis) nicht zur Verfügung. Sie erscheint, sobald der Dienst mit PostgreSQL und Redis läuft (DATABASE_URL und REDIS_URL gesetzt). E-Mails sehen Sie im Postausgang.',
+        'Die Übersicht der Warteschlangen steht im eingebauten Modus (ohne Redis) nicht zur Verfügung. Sie erscheint, sobald der Dienst mit PostgreSQL und Redis läuft (DATABASE_URL und REDIS_URL gesetzt).' +
+        // Only where mails are kept there (SMTP_URL sends them instead).
+        (appConfig().mailTransport.kind === 'outbox' ? ' E-Mails sehen Sie im Postausgang.' : ''),
     });
   }
 }

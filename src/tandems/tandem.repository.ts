@@ -117,13 +117,14 @@ export class TandemRepository {
     return r.n;
   }
 
-  async livePairExists(m: EntityManager, a: string, b: string): Promise<boolean> {
-    const rows = await m.query(
-      `SELECT 1 FROM tandem WHERE least(town_a, town_b) = least($1::uuid, $2::uuid) AND greatest(town_a, town_b) = greatest($1::uuid, $2::uuid)
-       AND state = ANY($3)`,
+  /** The state of the pair's open or active tandem (at most one, by the partial unique index), or null. */
+  async livePairState(m: EntityManager, a: string, b: string): Promise<TandemState | null> {
+    const rows: { state: TandemState }[] = await m.query(
+      `SELECT state FROM tandem WHERE least(town_a, town_b) = least($1::uuid, $2::uuid) AND greatest(town_a, town_b) = greatest($1::uuid, $2::uuid)
+       AND state = ANY($3) LIMIT 1`,
       [a, b, LIVE_STATES],
     );
-    return rows.length > 0;
+    return rows[0]?.state ?? null;
   }
 
   async declinedSince(m: EntityManager, a: string, b: string, since: Date): Promise<boolean> {
@@ -346,9 +347,9 @@ export class TandemRepository {
     viewer: string,
     partner: string,
     m: EntityManager = this.ds.manager,
-  ): Promise<{ score: number; components: unknown[]; runId: string } | null> {
+  ): Promise<{ score: number; components: unknown[]; runId: string; topic: string | null } | null> {
     const rows = await m.query(
-      `SELECT s.score, s.components, s.run_id AS "runId" FROM matching_run r JOIN matching_suggestion s ON s.run_id = r.id
+      `SELECT s.score, s.components, s.run_id AS "runId", s.topic FROM matching_run r JOIN matching_suggestion s ON s.run_id = r.id
        WHERE r.kind = 'suggestions' AND r.is_current AND s.town_id = $1 AND s.partner_id = $2`,
       [viewer, partner],
     );

@@ -7,6 +7,7 @@ import { isOffice, type SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
 import { asList, asText } from '../common/form.util';
 import { pager } from '../common/paging.util';
+import { MatchingViewModel } from '../matching/matching.view-model';
 import { TandemsService } from './tandems.service';
 import { ACTION_LABEL, STATE_FILTERS, TandemsViewModel } from './tandems.view-model';
 import { TANDEM_ACTIONS, TandemAction } from './tandem-transitions.util';
@@ -24,6 +25,8 @@ const DONE: Record<string, string> = {
   cancel: 'Das Tandem wurde vorzeitig beendet.',
 };
 const PAGE_ACTIONS: readonly TandemAction[] = TANDEM_ACTIONS.filter((a) => a !== 'expire');
+const sentText = (n: number) =>
+  n === 0 ? 'Es wurde kein Vorschlag versendet.' : n === 1 ? '1 Vorschlag wurde versendet.' : `${n} Vorschläge wurden versendet.`;
 
 // Thin: rules in TandemsService, what a page shows in TandemsViewModel (shared with the API).
 @ApiExcludeController()
@@ -32,6 +35,7 @@ export class TandemsPagesController {
   constructor(
     private readonly tandems: TandemsService,
     private readonly vm: TandemsViewModel,
+    private readonly matchingViews: MatchingViewModel,
   ) {}
 
   @Get('tandems')
@@ -59,7 +63,9 @@ export class TandemsPagesController {
   ) {
     const data = await this.vm.requestForm(user, partnerId);
     if (!data) throw new DomainError(404, 'town_not_found', 'Town not found', 'Diese Kommune wurde nicht gefunden.');
-    const topics = data.topics.map((t) => ({ ...t, selected: t.slug === form.topic }));
+    // The suggested topic is preselected; after a refused send the form keeps what was chosen ('' = later).
+    const chosen = form.topic !== undefined ? form.topic : data.suggestedTopic;
+    const topics = data.topics.map((t) => ({ ...t, selected: t.slug === chosen }));
     return res
       .status(status)
       .render('tandem-request', { title: `Tandem mit ${data.partner.name} anfragen`, ...data, topics, form, errors });
@@ -152,15 +158,18 @@ export class TandemsPagesController {
     @Query('seite') page: string | undefined,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
+    skipped: { towns: string; reason: string }[] = [],
   ) {
     const list = await this.vm.officeList(user, state, page);
     const filter = STATE_FILTERS.some((f) => f.value === state) ? `zustand=${state}&` : '';
+    const n = sent != null ? Number(sent) || 0 : null;
     return res.render('office-tandems', {
       title: 'Alle Tandems',
       items: list.items,
-      pager: pager(list, (n) => `/geschaeftsstelle/tandems?${filter}seite=${n}`, 'Tandems', 'Seiten der Tandemliste'),
+      pager: pager(list, (p) => `/geschaeftsstelle/tandems?${filter}seite=${p}`, 'Tandems', 'Seiten der Tandemliste'),
       filters: STATE_FILTERS.map((f) => ({ ...f, selected: f.value === state })),
-      sent: sent != null ? Number(sent) || 0 : null,
+      sentText: n == null ? null : sentText(n),
+      skipped,
     });
   }
 
@@ -181,17 +190,19 @@ export class TandemsPagesController {
   async propose(@Body() body: Record<string, string>, @CurrentUser() user: SessionUser, @Res() res: Response) {
     try {
       if (body.scope === 'round') {
-        const out = await this.tandems.proposeRound(user);
-        const sent = out.filter((o) => o.tandemId).length;
-        return res.redirect(303, `/geschaeftsstelle/tandems?zustand=proposed&versendet=${sent}`);
+        const result = await this.vm.roundProposalResult(await this.tandems.proposeRound(user));
+        // Everything sent: the list of proposals. Pairs left out: the same list, saying which and why (not dropped).
+        if (!result.skipped.length) return res.redirect(303, `/geschaeftsstelle/tandems?zustand=proposed&versendet=${result.sent}`);
+        return this.officeList('proposed', String(result.sent), undefined, user, res.status(200), result.skipped);
       }
       const id = await this.tandems.propose(user, String(body.townA ?? ''), String(body.townB ?? ''));
       return res.redirect(303, `/tandems/${id}?erledigt=proposed`);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
+      // Back on the round page with the reason in German; nothing was changed or sent.
       return res
         .status(err.getStatus())
-        .render('error', { title: 'Vorschlag nicht versendet', status: err.getStatus(), message: err.messageDe });
+        .render('office-matching', await this.matchingViews.officePage({ errors: [`Vorschlag nicht versendet: ${err.messageDe}`] }));
     }
   }
 }

@@ -41,6 +41,8 @@ export interface ProposalOutcome {
   tandemId?: string;
   skipped?: string;
   skippedDe?: string;
+  /** The rule's code (already_proposed, pair_has_tandem, at_capacity, …). */
+  skippedCode?: string;
 }
 
 const conflict = (code: string, en: string, de: string) => new DomainError(HttpStatus.CONFLICT, code, en, de);
@@ -168,7 +170,7 @@ export class TandemsService {
         createdBy: user.id,
         now,
       });
-      await this.writeAudit(m, id, user.id, 'requester', null, 'requested', message || null, towns.get(own)!.name);
+      await this.writeAudit(m, id, user.id, 'requester', null, 'requested', message || null, towns.get(own)!.name, 'requested');
       const t = (await this.repo.findForUpdate(m, id))!;
       const partnerView = await this.repo.suggestionComponents(partnerId, own, m);
       const reasons = partnerView ? reasonLine(partnerView.components as ScoreComponent[]) : '';
@@ -271,7 +273,7 @@ export class TandemsService {
       );
     }
     const out = await this.proposePair(user, pair, now);
-    if (out.skipped) throw conflict('proposal_refused', out.skipped, out.skippedDe!);
+    if (out.skipped) throw conflict(out.skippedCode ?? 'proposal_refused', out.skipped, out.skippedDe!);
     return out.tandemId!;
   }
 
@@ -384,7 +386,7 @@ export class TandemsService {
           createdBy: user.id,
           now,
         });
-        await this.writeAudit(m, id, user.id, 'office', null, 'proposed', null, null);
+        await this.writeAudit(m, id, user.id, 'office', null, 'proposed', null, null, 'proposed');
         const t = (await this.repo.findForUpdate(m, id))!;
         // Both towns get the same text: the third-person variant naming both, built from what each may see of the other.
         const reasons = reasonLine(p.components as ScoreComponent[], 'network');
@@ -399,7 +401,7 @@ export class TandemsService {
     } catch (err) {
       if (!(err instanceof DomainError) || err.getStatus() !== 409) throw err;
       const body = err.getResponse() as { message: string };
-      return { townA: p.townA, townB: p.townB, skipped: body.message, skippedDe: err.messageDe };
+      return { townA: p.townA, townB: p.townB, skipped: body.message, skippedDe: err.messageDe, skippedCode: err.code };
     }
   }
 
@@ -424,7 +426,16 @@ export class TandemsService {
         );
       }
     }
-    if (await this.repo.livePairExists(m, a, b)) {
+    const live = await this.repo.livePairState(m, a, b);
+    if (live === 'proposed') {
+      const [na, nb] = [towns.get(a)!.name, towns.get(b)!.name];
+      throw conflict(
+        'already_proposed',
+        `The office has already proposed ${na} and ${nb} as a tandem; the proposal waits for both towns' answers`,
+        `Die Geschäftsstelle hat ${na} und ${nb} bereits als Tandem vorgeschlagen. Der Vorschlag wartet auf die Antwort beider Kommunen.`,
+      );
+    }
+    if (live) {
       throw conflict(
         'pair_has_tandem',
         'These two towns already have an open or active tandem',
@@ -546,11 +557,12 @@ export class TandemsService {
     to: string,
     reason: string | null,
     townName: string | null,
-    action?: TandemAction,
+    /** The step taken, or how the tandem began (request or proposal). */
+    event: TandemAction | 'requested' | 'proposed',
   ): Promise<void> {
     await this.audit.write(m, {
       actorId,
-      action: `tandem.${action ?? to}`,
+      action: `tandem.${event}`,
       subjectType: 'tandem',
       subjectId: id,
       reason,

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { auditActionLabel } from '../audit/audit-actions';
 import type { SessionUser } from '../auth/session-user';
 import { Page, pageOf } from '../common/paging.util';
 import { reasonLine } from '../matching/core/score.util';
 import type { ScoreComponent } from '../matching/core/matching-input.types';
 import { TandemListRow, TandemRepository, TimelineRow } from './tandem.repository';
-import { actorOf, contactLine, ownTownNotVerified, tandemNotFound } from './tandems.service';
+import { actorOf, contactLine, ownTownNotVerified, type ProposalOutcome, tandemNotFound } from './tandems.service';
 import { TownProfileView, TownViewRepository } from '../municipalities/visibility/town-view.repository';
 import { NETWORK_VIEWER, OFFICE_VIEWER, type Viewer } from '../municipalities/visibility/town-visibility.util';
 import { allowedActions, FINAL_STATES, STATE_DE, TANDEM_STATES, TandemAction, TandemActor, TandemState } from './tandem-transitions.util';
@@ -172,6 +173,22 @@ export class TandemsViewModel {
     return { ...p, items: rows.map((r) => this.card(r, viewer)) };
   }
 
+  /**
+   * What "Vorschläge für die ganze Runde versenden" did, in German: how many went out and, for each pair left out,
+   * the towns and the reason (already proposed, no free capacity, …).
+   */
+  async roundProposalResult(outcomes: ProposalOutcome[]): Promise<{ sent: number; skipped: { towns: string; reason: string }[] }> {
+    const left = outcomes.filter((o) => !o.tandemId);
+    const names = new Map((await this.repo.townNames(left.flatMap((o) => [o.townA, o.townB]))).map((t) => [t.id, t.name]));
+    return {
+      sent: outcomes.length - left.length,
+      skipped: left.map((o) => ({
+        towns: `${names.get(o.townA) ?? 'Kommune'} – ${names.get(o.townB) ?? 'Kommune'}`,
+        reason: o.skippedDe ?? 'Der Vorschlag konnte nicht versendet werden.',
+      })),
+    };
+  }
+
   /** Accepted requests waiting for the office, oldest first, one page at a time, with both towns side by side. */
   async approvalQueue(viewer: SessionUser, page: unknown = 1) {
     const p = pageOf(await this.repo.count(['accepted']), page, APPROVALS_PAGE_SIZE);
@@ -200,9 +217,12 @@ export class TandemsViewModel {
     const partner = await this.views.profile(seer, partnerId);
     if (!partner || partner.status !== 'verified' || partner.paused) return null;
     const suggestion = await this.repo.suggestionComponents(viewer.townId, partnerId);
+    const topics = await this.views.pairTopics(NETWORK_VIEWER, viewer.townId, partnerId);
     return {
       partner: tandemTown(partner),
-      topics: await this.views.pairTopics(NETWORK_VIEWER, viewer.townId, partnerId),
+      topics,
+      // The suggestion's topic comes preselected, but only one both towns may see (one of `topics`).
+      suggestedTopic: topics.some((t) => t.slug === suggestion?.topic) ? suggestion!.topic : null,
       reasons: suggestion ? reasonLine(suggestion.components as ScoreComponent[]) : '',
     };
   }
@@ -230,7 +250,7 @@ export class TandemsViewModel {
     return {
       at: e.at,
       action: e.action.replace(/^tandem\./, ''),
-      label: TIMELINE_LABEL[e.action] ?? e.action,
+      label: TIMELINE_LABEL[e.action] ?? auditActionLabel(e.action),
       from: e.from,
       to: e.to,
       fromLabel: e.from ? STATE_DE[e.from as TandemState] : null,

@@ -187,3 +187,27 @@ export const allowedInvitationActions = (state: InvitationState, actor: Workshop
       return false;
     }
   });
+
+/**
+ * A workshop is marked held only once it has begun (its date and time reached): null when it may be, else why not,
+ * in English for the API and German for the pages. `formatDe` writes the date as the pages do.
+ */
+export function holdRefusal(
+  startsAt: Date | null,
+  now: Date,
+  formatDe: (d: Date) => string,
+): { code: string; message: string; messageDe: string } | null {
+  if (!startsAt)
+    return {
+      code: 'not_yet_held',
+      message: 'A workshop without a date cannot be marked as held',
+      messageDe: 'Die Werkstatt hat noch keinen Termin und kann deshalb nicht als durchgeführt vermerkt werden.',
+    };
+  if (startsAt.getTime() > now.getTime())
+    return {
+      code: 'not_yet_held',
+      message: `The workshop has not taken place yet (it starts ${startsAt.toISOString()}); mark it as held once it has begun`,
+      messageDe: `Die Werkstatt hat noch nicht stattgefunden (Beginn: ${formatDe(startsAt)}). Sie können sie ab ihrem Beginn als durchgeführt vermerken.`,
+    };
+  return null;
+}

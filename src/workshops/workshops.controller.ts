@@ -26,7 +26,9 @@ export class WorkshopsController {
 
   @Get()
   @Roles()
-  @ApiOperation({ summary: 'Office: all workshops. Town contact: invitations to answer, upcoming and past workshops of the own town' })
+  @ApiOperation({
+    summary: 'Office: all workshops. Town contact: invitations to answer, upcoming (accepted), declined and past workshops of the own town',
+  })
   list(@CurrentUser() user: SessionUser) {
     return this.vm.list(user);
   }

@@ -56,7 +56,7 @@ export class WorkshopsPagesController {
       ...groups,
       done: DONE[done ?? ''],
       errors,
-      empty: !groups.toAnswer.length && !groups.upcoming.length && !groups.past.length,
+      empty: !groups.toAnswer.length && !groups.upcoming.length && !groups.declined.length && !groups.past.length,
     });
   }
 

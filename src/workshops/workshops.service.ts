@@ -1,6 +1,7 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { EntityManager } from 'typeorm';
+import type { AuditAction } from '../audit/audit-actions';
 import { AuditRepository } from '../audit/audit.repository';
 import type { SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
@@ -18,6 +19,7 @@ import { WORKSHOP_TZ, workshopCalendar } from './workshop-calendar.util';
 import { chosenBecause, rankReplacements, Replacement } from './workshop-fit.util';
 import { checkInvitable, checkWorkshopRules, MAX_TOWNS, RuleViolation } from './workshop-rules.util';
 import {
+  holdRefusal,
   INVITATION_STATE_DE,
   InvitationAction,
   MIN_ACCEPTED,
@@ -379,6 +381,10 @@ export class WorkshopsService {
         if (bad.length) throw rulesError(bad);
         this.checkSchedule(w, now);
       }
+      if (action === 'hold') {
+        const refused = holdRefusal(w.startsAt, now, formatBerlin);
+        if (refused) throw conflict(refused.code, refused.message, refused.messageDe);
+      }
       if (action === 'cancel') {
         patch.cancelReason = reason;
         if (w.state !== 'draft') patch.sequence = w.sequence + 1;
@@ -612,7 +618,7 @@ export class WorkshopsService {
     m: EntityManager,
     id: string,
     actorId: string | null,
-    action: string,
+    action: AuditAction & `workshop.${string}`,
     from: string | null,
     to: string,
     reason: string | null,

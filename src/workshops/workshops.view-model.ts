@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { auditActionLabel } from '../audit/audit-actions';
 import { TownProfileView, TownViewRepository } from '../municipalities/visibility/town-view.repository';
 import { OFFICE_VIEWER } from '../municipalities/visibility/town-visibility.util';
 import { pageOf, pager } from '../common/paging.util';
 import { isOffice, type SessionUser } from '../auth/session-user';
+import { groupTownWorkshops } from './town-workshop-list.util';
 import { checkWorkshopRules } from './workshop-rules.util';
 import {
   allowedInvitationActions,
@@ -150,7 +152,6 @@ export class WorkshopsViewModel {
   async list(user: SessionUser) {
     if (isOffice(user)) return { workshops: (await this.repo.listAll()).map((r) => this.card(r)) };
     const rows = user.townId ? await this.repo.listForTown(user.townId) : [];
-    const now = Date.now();
     const mine = rows.map((r) => ({
       ...this.card(r),
       invitationState: r.invitationState,
@@ -161,13 +162,7 @@ export class WorkshopsViewModel {
         invitationsClosed: !!r.invitationsClosedAt,
       }),
     }));
-    const past = (c: (typeof mine)[number]) =>
-      ['held', 'documented', 'cancelled'].includes(c.state) || (c.startsAt ? c.startsAt.getTime() < now : false);
-    return {
-      toAnswer: mine.filter((c) => !past(c) && c.invitationState === 'invited' && c.allowedAnswers.length > 0),
-      upcoming: mine.filter((c) => !past(c) && c.invitationState !== 'invited'),
-      past: mine.filter(past),
-    };
+    return groupTownWorkshops(mine, new Date());
   }
 
   /** One workshop. The office sees everything (towns, rules, steps, timeline); an invited town its own invitation. */
@@ -206,7 +201,7 @@ export class WorkshopsViewModel {
     const timeline = (await this.repo.timeline(id)).map((e) => ({
       at: e.at,
       action: e.action,
-      label: TIMELINE_LABEL[e.action] ?? e.action,
+      label: TIMELINE_LABEL[e.action] ?? auditActionLabel(e.action),
       who: e.actorName,
       townName: e.townName,
       reason: e.reason,

@@ -101,6 +101,19 @@ describe("office workspace: Berichtszahlen (page and CSV, two years) and a town'
               ($3, $4, $5, 'request', 'declined', '${lastYear}-07-01T10:00:00Z', '${lastYear}-07-05T10:00:00Z')`,
       [towns[0].id, towns[1].id, towns[2].id, towns[3].id, topic.slug],
     );
+    // Workshops: one documented last year (four towns accepted, one declined), one cancelled this year.
+    const [ws] = await ds.query(
+      `INSERT INTO workshop (theme_slug, title, starts_at, duration_minutes, format, address, online_link, state, sequence, state_changed_at)
+       VALUES ($1, 'Leerstand gemeinsam', '${lastYear}-05-12T08:00:00Z', 180, 'online', '', 'https://example.test/w', 'documented', 0, '${lastYear}-05-20T08:00:00Z'),
+              ($1, 'Abgesagt', '${thisYear}-01-20T08:00:00Z', 180, 'online', '', 'https://example.test/x', 'cancelled', 1, now())
+       RETURNING id`,
+      [topic.slug],
+    );
+    for (const [i, tw] of towns.slice(0, 5).entries())
+      await ds.query(
+        `INSERT INTO workshop_invitation (workshop_id, town_id, state, chosen_because, invited_at) VALUES ($1, $2, $3, '', '${lastYear}-04-01T08:00:00Z')`,
+        [ws.id, tw.id, i < 4 ? 'accepted' : 'declined'],
+      );
   });
   afterAll(async () => {
     await ds?.destroy();
@@ -139,6 +152,8 @@ describe("office workspace: Berichtszahlen (page and CSV, two years) and a town'
     expect(csv).toContain('\r\nBundesländer mit Kommunen im Netzwerk;');
     const sections = csvSections(csv);
     const y = (col: string) => `extract(year FROM ${col} AT TIME ZONE 'Europe/Berlin')::int`;
+    // Came about: every side agreed. Declined, withdrawn, rejected and expired requests are no tandems (issue 25).
+    const agreed = `state IN ('approved', 'active', 'concluded', 'cancelled')`;
 
     // The page's tables against SQL; then each CSV section against the page's table of the same title.
     const check = (id: string, expected: Map<string, number[]>) => {
@@ -186,30 +201,46 @@ describe("office workspace: Berichtszahlen (page and CSV, two years) and a town'
 
     // 3. Topics among the towns in the network.
     const inNet = `SELECT t.id FROM town t WHERE t.status = 'verified' AND ${y('coalesce(t.decided_at, t.created_at)')} <= $1`;
-    const topics: { slug: string; c: number; e: number; n: number }[] = await ds.query(
+    const topics: { slug: string; c: number; e: number; n: number; w: number }[] = await ds.query(
       `SELECT tp.slug,
          (SELECT count(DISTINCT town_id)::int FROM town_challenge WHERE topic_slug = tp.slug AND town_id IN (${inNet})) AS c,
          (SELECT count(DISTINCT town_id)::int FROM town_experience WHERE topic_slug = tp.slug AND town_id IN (${inNet})) AS e,
-         (SELECT count(*)::int FROM tandem WHERE topic_slug = tp.slug AND ${y('created_at')} = $1) AS n
+         (SELECT count(*)::int FROM tandem WHERE topic_slug = tp.slug AND ${y('created_at')} = $1 AND ${agreed}) AS n,
+         (SELECT count(*)::int FROM workshop WHERE theme_slug = tp.slug AND ${y('starts_at')} = $1 AND state IN ('held', 'documented')) AS w
        FROM topic tp`,
       [year],
     );
-    check('themen', new Map(topics.map((x) => [x.slug, [x.c, x.e, x.n]])));
+    check('themen', new Map(topics.map((x) => [x.slug, [x.c, x.e, x.n, x.w]])));
     expect(topics.reduce((s, x) => s + x.c + x.e, 0)).toBeGreaterThan(0);
 
     // 4. Tandems begun in the year.
     const [tn] = await ds.query(
       `SELECT count(*)::int AS n, count(*) FILTER (WHERE origin = 'office_proposal')::int AS office,
-         count(*) FILTER (WHERE left(ta.ags, 2) <> left(tb.ags, 2))::int AS cross,
+         count(*) FILTER (WHERE ${agreed})::int AS agreed,
+         count(*) FILTER (WHERE ${agreed} AND left(ta.ags, 2) <> left(tb.ags, 2))::int AS cross,
+         count(*) FILTER (WHERE state IN ('declined', 'withdrawn', 'rejected', 'expired'))::int AS failed,
+         count(*) FILTER (WHERE state IN ('requested', 'accepted', 'proposed'))::int AS open,
          (SELECT count(*)::int FROM tandem WHERE state = 'concluded' AND ${y('state_changed_at')} = $1) AS concluded
        FROM tandem td JOIN town ta ON ta.id = td.town_a JOIN town tb ON tb.id = td.town_b WHERE ${y('td.created_at')} = $1`,
       [year],
     );
     check(
       'tandems',
-      new Map(Object.entries({ neu: [tn.n], vorschlag: [tn.office], laenderuebergreifend: [tn.cross], abgeschlossen: [tn.concluded] })),
+      new Map(
+        Object.entries({
+          neu: [tn.n],
+          vorschlag: [tn.office],
+          zustande: [tn.agreed],
+          laenderuebergreifend: [tn.cross],
+          'nicht-zustande': [tn.failed],
+          offen: [tn.open],
+          abgeschlossen: [tn.concluded],
+        }),
+      ),
     );
     expect(tn.n).toBe(year === lastYear ? 2 : 1);
+    // Last year: the concluded proposal came about, the declined request did not; this year's request is still open.
+    expect([tn.agreed, tn.failed, tn.open]).toEqual(year === lastYear ? [1, 1, 0] : [0, 0, 1]);
     const states: { state: string; n: number }[] = await ds.query(
       `SELECT s.state, (SELECT count(*)::int FROM tandem td WHERE td.state = s.state AND ${y('td.created_at')} = $1) AS n
        FROM unnest(ARRAY['requested','accepted','approved','active','concluded','proposed','declined','withdrawn','rejected','expired','cancelled']) AS s(state)`,
@@ -217,10 +248,40 @@ describe("office workspace: Berichtszahlen (page and CSV, two years) and a town'
     );
     check('tandem-stand', new Map([...states.map((s) => [s.state, [s.n]] as [string, number[]]), ['alle', [tn.n]]]));
 
-    // 5. Participation.
+    // 5. Workshops dated in the year, and the towns that took part in a held one.
+    const [ws] = await ds.query(
+      `SELECT count(*) FILTER (WHERE state IN ('held', 'documented'))::int AS held, count(*) FILTER (WHERE state = 'documented')::int AS documented,
+         count(*) FILTER (WHERE state IN ('invited', 'confirmed'))::int AS planned, count(*) FILTER (WHERE state = 'cancelled')::int AS cancelled,
+         (SELECT count(DISTINCT i.town_id)::int FROM workshop_invitation i JOIN workshop w ON w.id = i.workshop_id
+            WHERE i.state = 'accepted' AND w.state IN ('held', 'documented') AND ${y('w.starts_at')} = $1) AS towns,
+         (SELECT count(DISTINCT left(t.ags, 2))::int FROM workshop_invitation i JOIN workshop w ON w.id = i.workshop_id JOIN town t ON t.id = i.town_id
+            WHERE i.state = 'accepted' AND w.state IN ('held', 'documented') AND ${y('w.starts_at')} = $1) AS states,
+         count(DISTINCT theme_slug) FILTER (WHERE state IN ('held', 'documented'))::int AS themes
+       FROM workshop WHERE state <> 'draft' AND ${y('starts_at')} = $1`,
+      [year],
+    );
+    check(
+      'werkstaetten',
+      new Map(
+        Object.entries({
+          durchgefuehrt: [ws.held],
+          dokumentiert: [ws.documented],
+          geplant: [ws.planned],
+          abgesagt: [ws.cancelled],
+          kommunen: [ws.towns],
+          laender: [ws.states],
+          themen: [ws.themes],
+        }),
+      ),
+    );
+    expect([ws.held, ws.towns, ws.cancelled]).toEqual(year === lastYear ? [1, 4, 0] : [0, 0, 1]);
+    expect(html).not.toContain('folgen, sobald');
+
+    // 6. Participation.
     const [p] = await ds.query(
       `SELECT count(DISTINCT s.code)::int AS states,
-         (SELECT count(*)::int FROM (${inNet}) n WHERE EXISTS (SELECT 1 FROM tandem td WHERE n.id IN (td.town_a, td.town_b) AND ${y('td.created_at')} = $1)) AS with_tandem,
+         (SELECT count(*)::int FROM (${inNet}) n WHERE EXISTS (SELECT 1 FROM tandem td WHERE n.id IN (td.town_a, td.town_b) AND ${y('td.created_at')} = $1 AND td.${agreed})) AS with_tandem,
+         (SELECT count(*)::int FROM (${inNet}) n WHERE EXISTS (SELECT 1 FROM tandem td WHERE n.id IN (td.town_a, td.town_b) AND ${y('td.created_at')} = $1)) AS with_request,
          (SELECT count(*)::int FROM town WHERE id IN (${inNet}) AND ${y('profile_updated_at')} = $1) AS profiles,
          (SELECT count(*)::int FROM user_account WHERE town_id IN (${inNet}) AND deleted_at IS NULL AND ${y('email_confirmed_at')} <= $1) AS contacts,
          (SELECT count(*)::int FROM town WHERE id IN (${inNet}) AND opted_out) AS opted_out
@@ -234,13 +295,15 @@ describe("office workspace: Berichtszahlen (page and CSV, two years) and a town'
           kommunen: [total],
           laender: [p.states],
           'mit-tandem': [p.with_tandem],
+          'mit-anfrage': [p.with_request],
           profil: [p.profiles],
           kontakte: [p.contacts],
           'keine-vorschlaege': [p.opted_out],
         }),
       ),
     );
-    expect(p.with_tandem).toBe(year === lastYear ? 4 : 2);
+    expect(p.with_request).toBe(year === lastYear ? 4 : 2);
+    expect(p.with_tandem).toBe(year === lastYear ? 2 : 0);
     // Printable: the print stylesheet hides the navigation and the year form.
     expect(html).toContain('<div class="no-print">');
   });

@@ -370,15 +370,29 @@ describe('the office workspace: overview figures, towns, audit trail, CSV export
   });
 
   it('the audit trail filters by town, actor, action and period, with German labels only', async () => {
+    // Workshop events (issue 25: once "Sonstige Änderung" with no subject): labelled, named and linked.
+    const [w] = await ds.query(`SELECT id FROM workshop WHERE title = 'Leerstand überwinden'`);
+    await ds.query(
+      `INSERT INTO audit_log (actor_id, action, subject_type, subject_id, data)
+       VALUES (NULL, 'workshop.created', 'workshop', $1, '{}'), (NULL, 'workshop.invite', 'workshop', $1, jsonb_build_object('townId', $2::text))`,
+      [w.id, seelowId],
+    );
+    const trail = (await office.get('/geschaeftsstelle/protokoll').expect(200)).text;
+    expect(trail).not.toContain('Sonstige Änderung');
+    expect(trail).toContain(
+      `<strong>Werkstatt als Entwurf angelegt</strong> · <a href="/geschaeftsstelle/werkstaetten/${w.id}">Transferwerkstatt „Leerstand überwinden“</a>`,
+    );
+    expect(trail).toContain('<strong>Kommune zur Werkstatt eingeladen</strong>');
     const count = async (qs: string) => {
       const html = (await office.get(`/geschaeftsstelle/protokoll?${qs}`).expect(200)).text;
-      expect(html).not.toMatch(/>\s*(town|tandem|user)\.[a-z_]+\s*</);
+      expect(html).not.toMatch(/>\s*(town|tandem|user|workshop|contact)\.[a-z_]+\s*</);
       return cell(html, /data-figure="audit-count">(\d+)</);
     };
     const one = async (sql: string, params: unknown[] = []) =>
       (await ds.query(`SELECT count(*)::int AS n FROM audit_log a WHERE ${sql}`, params))[0].n;
     expect(await count('')).toBe(await one('true'));
     expect(await count('aktion=tandem.requested')).toBe(2);
+    expect(await count('aktion=workshop.created')).toBe(1);
     expect(await count('aktion=town.registered')).toBe(await one(`action = 'town.registered'`));
     const [mayor] = await ds.query(`SELECT id FROM user_account WHERE email = $1`, [DEMO_MAYOR_EMAIL]);
     expect(await count(`akteur=${mayor.id}`)).toBe(await one('actor_id = $1', [mayor.id]));
@@ -386,7 +400,8 @@ describe('the office workspace: overview figures, towns, audit trail, CSV export
     expect(await count(`kommune=${seelowId}`)).toBe(
       await one(
         `(subject_type = 'town' AND subject_id = $1::text)
-      OR (subject_type = 'tandem' AND subject_id IN (SELECT id::text FROM tandem WHERE town_a = $1::uuid OR town_b = $1::uuid))`,
+      OR (subject_type = 'tandem' AND subject_id IN (SELECT id::text FROM tandem WHERE town_a = $1::uuid OR town_b = $1::uuid))
+      OR (subject_type = 'workshop' AND data->>'townId' = $1::text)`,
         [seelowId],
       ),
     );

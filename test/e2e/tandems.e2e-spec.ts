@@ -6,6 +6,7 @@ import { withCommands } from '../../src/commands/run-command';
 import { DemoSeedService } from '../../src/database/seeds/demo-seed.service';
 import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL } from '../../src/database/seeds/demo-logins.util';
 import { TandemsService } from '../../src/tandems/tandems.service';
+import { formToken } from '../utils/csrf';
 import { bootApp, MODES, TestApp } from '../utils/boot-app';
 import { computeMatching, contactOf, eventually } from '../factories/tandems.factory';
 
@@ -49,6 +50,16 @@ describe.each(MODES)('tandems from suggestion to result, and office proposals (%
     const suggestions = (await seelow.get(`/api/towns/${seelowId}/suggestions`).expect(200)).body.suggestions;
     const partner = suggestions[0].partner;
     const pc = await contactOf(t, ds, partner.id, 'bgm@partner-eins.test', 'Petra Partner');
+    // The request form preselects the suggestion's topic (issue 25), one of the topics both towns may see.
+    const [suggested] = await ds.query(
+      `SELECT s.topic, tp.name FROM matching_run r JOIN matching_suggestion s ON s.run_id = r.id JOIN topic tp ON tp.slug = s.topic
+       WHERE r.kind = 'suggestions' AND r.is_current AND s.town_id = $1 AND s.partner_id = $2`,
+      [seelowId, partner.id],
+    );
+    expect(suggested).toBeDefined();
+    const form = (await seelow.get(`/tandems/anfragen/${partner.id}`).expect(200)).text;
+    const selected = [...form.matchAll(/<option value="([^"]*)" selected>/g)].map((m) => m[1]);
+    expect(selected).toEqual([suggested.topic]);
     const [topic] = await ds.query(
       `SELECT topic_slug AS slug, tp.name FROM town_topic JOIN topic tp ON tp.slug = topic_slug WHERE town_id = $1 LIMIT 1`,
       [partner.id],
@@ -249,6 +260,48 @@ describe.each(MODES)('tandems from suggestion to result, and office proposals (%
     );
     const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM tandem WHERE origin = 'office_proposal' AND state = 'proposed'`);
     expect(n).toBe(round.body.sent);
+
+    // Re-proposing a pair already proposed (issue 25): the API's 409 in English, the round page in German, nothing changed.
+    const [again] = await ds.query(
+      `SELECT t.town_a AS "townA", t.town_b AS "townB", ma.name AS "nameA", mb.name AS "nameB" FROM tandem t
+       JOIN town ta ON ta.id = t.town_a JOIN municipality ma ON ma.ags = ta.ags JOIN town tb ON tb.id = t.town_b JOIN municipality mb ON mb.ags = tb.ags
+       WHERE t.origin = 'office_proposal' AND t.state = 'proposed' LIMIT 1`,
+    );
+    const count = async () => (await ds.query(`SELECT count(*)::int AS n, max(state_changed_at) AS at FROM tandem`))[0];
+    const before = await count();
+    const api = await office.post('/api/tandems/proposals').send({ townA: again.townA, townB: again.townB }).expect(409);
+    expect(api.body).toMatchObject({
+      error: 'already_proposed',
+      message: `The office has already proposed ${again.nameA} and ${again.nameB} as a tandem; the proposal waits for both towns' answers`,
+    });
+    const esc = (x: string) => x.replace(/&/g, '&amp;').replace(/'/g, '&#x27;').replace(/"/g, '&quot;');
+    const token = await formToken(office, '/geschaeftsstelle/matching');
+    const pairPage = await office
+      .post('/geschaeftsstelle/tandems/vorschlaege')
+      .type('form')
+      .send({ _csrf: token, townA: again.townA, townB: again.townB })
+      .expect(409);
+    expect(pairPage.text).toContain('<h1>Tandemrunde und Transferwerkstätten</h1>');
+    expect(pairPage.text).toContain(
+      esc(
+        `Vorschlag nicht versendet: Die Geschäftsstelle hat ${again.nameA} und ${again.nameB} bereits als Tandem vorgeschlagen. Der Vorschlag wartet auf die Antwort beider Kommunen.`,
+      ),
+    );
+    // The whole round again, every pair already proposed or refused: no silent return, the reasons per pair.
+    const roundPage = await office
+      .post('/geschaeftsstelle/tandems/vorschlaege')
+      .type('form')
+      .send({ _csrf: token, scope: 'round' })
+      .expect(200);
+    expect(roundPage.text).toContain('Es wurde kein Vorschlag versendet.');
+    expect(roundPage.text).toMatch(/Nicht versendet \(\d+ Paare? der Runde\)/);
+    expect(roundPage.text).toContain(
+      esc(
+        `<strong>${again.nameA} – ${again.nameB}</strong>: Die Geschäftsstelle hat ${again.nameA} und ${again.nameB} bereits als Tandem vorgeschlagen.`,
+      ),
+    );
+    expect(roundPage.text).not.toMatch(/already_proposed|pair_has_tandem|at_capacity/);
+    expect(await count()).toEqual(before);
     // The office's list filters by state.
     const list = (await office.get('/api/tandems?state=proposed').expect(200)).body;
     expect(list.total).toBe(n);

@@ -166,6 +166,13 @@ describe.each(MODES)('transfer workshops from the engine’s group to a document
       stateLabel: 'abgesagt',
       answerReason: 'Der Termin kollidiert mit der Stadtratssitzung.',
     });
+    // Not "upcoming" for the town that declined (issue 25): listed as declined, where it may still accept.
+    const dList = (await d.agent.get('/api/workshops').expect(200)).body;
+    expect(dList.upcoming.map((w: { id: string }) => w.id)).not.toContain(id);
+    expect(dList.declined.map((w: { id: string }) => w.id)).toEqual([id]);
+    const dPage = (await d.agent.get('/werkstaetten').expect(200)).text;
+    expect(dPage.slice(dPage.indexOf('id="up-h"'), dPage.indexOf('id="declined-h"'))).not.toContain('Leerstand gemeinsam überwinden');
+    expect(dPage.slice(dPage.indexOf('id="declined-h"'))).toContain('Leerstand gemeinsam überwinden');
     const toOffice = (await settledMailsTo(DEMO_OFFICE_EMAIL)).find(
       (m) => m.subject === `${decliner.name} hat zur Transferwerkstatt „Leerstand gemeinsam überwinden“ abgesagt`,
     )!;
@@ -227,6 +234,18 @@ describe.each(MODES)('transfer workshops from the engine’s group to a document
     ]);
 
     await office.post(`/api/workshops/${id}/document`).send({ presented: 'Kataster', willTry: 'Zwischennutzung' }).expect(409);
+    // Not held before it has begun (issue 25): the API's reason, and the page's German one; nothing changes.
+    expect((await office.post(`/api/workshops/${id}/held`).expect(409)).body).toMatchObject({
+      error: 'not_yet_held',
+      message: expect.stringMatching(/^The workshop has not taken place yet/),
+    });
+    const editor = `/geschaeftsstelle/werkstaetten/${id}`;
+    const token = await formToken(office, editor);
+    const early = await office.post(`${editor}/schritt`).type('form').send({ _csrf: token, action: 'hold' }).expect(409);
+    expect(early.text).toContain('Die Werkstatt hat noch nicht stattgefunden (Beginn: ');
+    expect(early.text).toContain('Sie können sie ab ihrem Beginn als durchgeführt vermerken.');
+    expect((await ds.query(`SELECT state FROM workshop WHERE id = $1`, [id]))[0].state).toBe('confirmed');
+    await ds.query(`UPDATE workshop SET starts_at = now() - interval '2 hours' WHERE id = $1`, [id]);
     await office.post(`/api/workshops/${id}/held`).expect(200);
     await office.post(`/api/workshops/${id}/document`).send({ presented: '', willTry: '' }).expect(400);
     await office

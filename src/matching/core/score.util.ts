@@ -70,8 +70,10 @@ interface TownFacts {
   population: number;
   lnPopulation: number;
   lnDensity: number;
-  /** "Penkun gehört zum Amt Löcknitz-Penkun, zusammen 10.615 Einwohner" where the Verband's population is used, else ''. */
-  association: string;
+  /** The Verband's population is the one compared (effectivePopulation), so the size text must say so. */
+  association: boolean;
+  /** "Penkun ca. 1.800 Einwohner, im Amt Löcknitz-Penkun zusammen 10.615 Einwohner": the town's own and, where used, the Verband's. */
+  sizePart: string;
 }
 // Towns are treated as immutable while a run scores them.
 const factsCache = new WeakMap<MatchTown, TownFacts>();
@@ -89,30 +91,34 @@ function factsOf(t: MatchTown): TownFacts {
       population,
       lnPopulation: Math.log(population),
       lnDensity: Math.log(density(t)),
-      association: associationText(t),
+      association: usesAssociation(t),
+      sizePart: sizePartOf(t),
     };
     factsCache.set(t, s);
   }
   return s;
 }
 
-// Destatis Gemeindeverband types, with the article the sentence needs.
-const ASSOCIATION_DE: Record<number, string> = {
-  51: 'zum Amt',
-  52: 'zur Samtgemeinde',
-  53: 'zur Verbandsgemeinde',
-  54: 'zur Verwaltungsgemeinschaft',
-  55: 'zur Kirchspielslandgemeinde',
-  56: 'zum Verwaltungsverband',
-  57: 'zur Verbandsgemeinde',
-  58: 'zur Verwaltungsgemeinschaft',
+// Destatis Gemeindeverband types (51 Amt, 52 Samtgemeinde, …) in the dative ("im Amt …", "in der Verbandsgemeinde …").
+const ASSOCIATION_IN_DE: Record<number, string> = {
+  51: 'im Amt',
+  52: 'in der Samtgemeinde',
+  53: 'in der Verbandsgemeinde',
+  54: 'in der Verwaltungsgemeinschaft',
+  55: 'in der Kirchspielslandgemeinde',
+  56: 'im Verwaltungsverband',
+  57: 'in der Verbandsgemeinde',
+  58: 'in der Verwaltungsgemeinschaft',
 };
-function associationText(t: MatchTown): string {
-  if (t.associationPopulation == null || t.associationPopulation === t.population) return '';
-  const name = t.name ?? 'Die Kommune';
-  const together = `zusammen ${fmt(t.associationPopulation)} Einwohner`;
-  if (!t.associationName) return `${name} zählt mit ihrem Gemeindeverband ${together}`;
-  return `${name} gehört ${ASSOCIATION_DE[t.associationType ?? 0] ?? 'zum Gemeindeverband'} ${t.associationName}, ${together}`;
+/** The size component compares the Gemeindeverband's population instead of the town's own. */
+const usesAssociation = (t: MatchTown) => t.associationPopulation != null && t.associationPopulation !== t.population;
+function sizePartOf(t: MatchTown): string {
+  const own = `${t.name ?? 'Die Kommune'} ca. ${fmt(rough(Math.max(1, t.population)))} Einwohner`;
+  if (!usesAssociation(t)) return own;
+  const where = t.associationName
+    ? `${ASSOCIATION_IN_DE[t.associationType ?? 0] ?? 'im Gemeindeverband'} ${t.associationName}`
+    : 'mit ihrem Gemeindeverband';
+  return `${own}, ${where} zusammen ${fmt(t.associationPopulation!)} Einwohner`;
 }
 
 /** A shared topic, or one town's challenge meeting the other's experience: what a tandem works on. */
@@ -277,14 +283,26 @@ function sizeWords(pa: number, pb: number): string {
 }
 
 function sizeText(ctx: ScoringContext, a: TownFacts, b: TownFacts): string {
+  if (a.association || b.association) return sizeWithAssociation(a, b);
   const texts = textsOf(ctx);
-  const text = cached2(texts.sizes, rough(a.population), rough(b.population), () => sizeWords(a.population, b.population));
-  // The Verband's population is named as such, never as the town's own.
-  if (!a.association && !b.association) return text;
-  return text + (a.association ? '; ' + a.association : '') + (b.association ? '; ' + b.association : '');
+  return cached2(texts.sizes, rough(a.population), rough(b.population), () => sizeWords(a.population, b.population));
+}
+
+/**
+ * Where a Gemeindeverband's population is compared, the words say so and each town's own population stays its own:
+ * "etwa gleich groß, mit Gemeindeverband gerechnet (Olbernhau ca. 2.000 Einwohner, im Amt X zusammen 15.000 Einwohner;
+ * Y ca. 15.000 Einwohner)", never "Beide ca. 15.000 Einwohner" for a town of 2,000. Both perspectives read it.
+ */
+function sizeWithAssociation(a: TownFacts, b: TownFacts): string {
+  const ra = rough(a.population),
+    rb = rough(b.population);
+  const ratio = Math.max(a.population, b.population) / Math.min(a.population, b.population);
+  const verdict = ra === rb ? 'etwa gleich groß' : ratio < 1.5 ? 'ähnlich groß' : `Größenverhältnis etwa 1:${Math.round(ratio)}`;
+  return `${verdict}, mit Gemeindeverband gerechnet (${a.sizePart}; ${b.sizePart})`;
 }
 
 function sizeOffice(a: TownFacts, b: TownFacts, nameA: string, nameB: string): string {
+  if (a.association || b.association) return sizeWithAssociation(a, b);
   const ra = rough(a.population),
     rb = rough(b.population);
   const ratio = Math.max(a.population, b.population) / Math.min(a.population, b.population);
@@ -295,7 +313,7 @@ function sizeOffice(a: TownFacts, b: TownFacts, nameA: string, nameB: string): s
       : ratio < 1.5
         ? `ähnlich groß (${numbers})`
         : `Größenverhältnis etwa 1:${Math.round(ratio)} (${numbers})`;
-  return text + (a.association ? '; ' + a.association : '') + (b.association ? '; ' + b.association : '');
+  return text;
 }
 
 function situationText(ctx: ScoringContext, da: number, db: number, densA: number, densB: number): string {

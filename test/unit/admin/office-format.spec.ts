@@ -57,7 +57,8 @@ describe('office format helpers', () => {
     for (const a of AUDIT_ACTIONS) expect(a.label).not.toMatch(/[._]|^[a-z]+$/);
     expect(auditActionLabel('tandem.approve')).toBe('Tandem freigegeben');
     expect(auditActionLabel('tandem.something_new')).toBe('Änderung an einem Tandem');
-    expect(auditActionLabel('workshop.created')).toBe('Sonstige Änderung');
+    expect(auditActionLabel('workshop.created')).toBe('Werkstatt als Entwurf angelegt');
+    expect(auditActionLabel('elsewhere.unknown')).toBe('Sonstige Änderung');
   });
 
   it('draws an accessible SVG bar chart: titled, summarised, bars proportional, text escaped', () => {

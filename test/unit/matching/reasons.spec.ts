@@ -44,6 +44,12 @@ const laucha = town({
 });
 const vlotho = town({ id: 'vlotho', name: 'Vlotho', population: 18403, areaKm2: 76.93 });
 
+const de = (n: number) => new Intl.NumberFormat('de-DE', { maximumFractionDigits: 0 }).format(Math.round(n));
+const rough = (n: number) => {
+  const digits = Math.max(0, Math.floor(Math.log10(Math.max(1, n))) - 1);
+  return Math.round(n / 10 ** digits) * 10 ** digits;
+};
+
 describe('reasons (issue 11)', () => {
   const ctx = buildContext([badSoden, penkun, laucha, vlotho], DEFAULT_WEIGHTS, NAMES);
   const size = (a: MatchTown, b: MatchTown) => scorePair(ctx, a, b).components.find((c) => c.key === 'size')!.reason;
@@ -57,11 +63,38 @@ describe('reasons (issue 11)', () => {
     ]) {
       expect(size(a, b)).not.toMatch(/^Beide ca\./);
     }
-    expect(size(badSoden, penkun)).toContain('Penkun gehört zum Amt Löcknitz-Penkun, zusammen 10.615 Einwohner');
-    expect(size(penkun, badSoden)).toContain('Penkun gehört zum Amt Löcknitz-Penkun, zusammen 10.615 Einwohner');
-    expect(size(vlotho, laucha)).toContain('Laucha an der Unstrut gehört zur Verbandsgemeinde Unstruttal, zusammen 15.098 Einwohner');
+    expect(size(badSoden, penkun)).toBe(
+      'ähnlich groß, mit Gemeindeverband gerechnet (Bad Soden-Salmünster ca. 14.000 Einwohner; Penkun ca. 1.800 Einwohner, im Amt Löcknitz-Penkun zusammen 10.615 Einwohner)',
+    );
+    expect(size(penkun, badSoden)).toContain('Penkun ca. 1.800 Einwohner, im Amt Löcknitz-Penkun zusammen 10.615 Einwohner');
+    expect(size(vlotho, laucha)).toContain(
+      'Laucha an der Unstrut ca. 2.800 Einwohner, in der Verbandsgemeinde Unstruttal zusammen 15.098 Einwohner',
+    );
     // A town without a Verband gets no such clause.
-    expect(size(badSoden, penkun)).not.toContain('Bad Soden-Salmünster gehört');
+    expect(size(badSoden, penkun)).not.toMatch(/Bad Soden-Salmünster[^;]*zusammen/);
+  });
+
+  it('a town of 2,000 in a Verband of 15,000 and a town of 15,000 are not "Beide ca. 15.000 Einwohner" (issue 25); the score stays', () => {
+    const olbernhau = town({
+      id: 'olb',
+      name: 'Olbernhau',
+      population: 2000,
+      associationName: 'Olbernhau-Land',
+      associationType: 54,
+      associationPopulation: 15000,
+    });
+    const other = town({ id: 'oth', name: 'Vlotho', population: 15000, stateCode: '06', stateName: 'Hessen' });
+    const plain = town({ id: 'pl', name: 'Olbernhau', population: 15000 });
+    const x = buildContext([olbernhau, other, plain], DEFAULT_WEIGHTS, NAMES);
+    const r = scorePair(x, olbernhau, other, true);
+    const c = r.components.find((k) => k.key === 'size')!;
+    const text =
+      'etwa gleich groß, mit Gemeindeverband gerechnet (Olbernhau ca. 2.000 Einwohner, in der Verwaltungsgemeinschaft Olbernhau-Land zusammen 15.000 Einwohner; Vlotho ca. 15.000 Einwohner)';
+    expect(c.reason).toBe(text);
+    expect(c.reasonOffice).toBe(text);
+    // Counted as the Verband's size: the same similarity as two towns of 15,000 (both full).
+    expect(c.similarity).toBe(1);
+    expect(scorePair(x, plain, other).components.find((k) => k.key === 'size')!.reason).toBe('Beide ca. 15.000 Einwohner');
   });
 
   it('uses size words that fit the ratio: 5,000 and 19,000 are not "vergleichbar"', () => {
@@ -163,18 +196,29 @@ describe('reasons (issue 11)', () => {
               expect(c.reasonOffice).not.toMatch(/\bIhr|\bIhre|\bderen\b/);
             }
           }
-          const sizeReason = r.components.find((c) => c.key === 'size')!.reason;
-          // Where a Verband's population is used, the reason says so.
-          for (const t of [p, q]) {
-            if (sizeReason && t.associationPopulation != null && t.associationPopulation !== t.population)
-              expect(sizeReason).toContain(`${t.name} gehört zum Amt ${t.associationName}`);
+          const size = r.components.find((c) => c.key === 'size')!;
+          const sizeReason = size.reason;
+          // The score compares the effective populations (the Verband's where there is one), as before.
+          const eff = (t: MatchTown) => Math.max(1, t.associationPopulation ?? t.population);
+          expect(size.similarity).toBeCloseTo(Math.max(0, 1 - Math.abs(Math.log(eff(p)) - Math.log(eff(q))) / Math.log(4)), 12);
+          const verband = (t: MatchTown) => t.associationPopulation != null && t.associationPopulation !== t.population;
+          if (sizeReason && (verband(p) || verband(q))) {
+            // Where a Verband's population is used, the reason says so, and names each town's own population as its own.
+            expect(sizeReason).toContain('mit Gemeindeverband gerechnet');
+            expect(size.reasonOffice).toBe(sizeReason);
+            for (const t of [p, q]) {
+              expect(sizeReason).toContain(`${t.name} ca. ${de(rough(t.population))} Einwohner`);
+              if (verband(t))
+                expect(sizeReason).toContain(`im Amt ${t.associationName} zusammen ${de(t.associationPopulation!)} Einwohner`);
+            }
+            expect(sizeReason).not.toMatch(/Beide/i);
           }
-          // "Beide ca. N" only where both numbers round to N.
+          // "Beide ca. N" only where neither uses a Verband and both own populations round to N.
           const both = /^Beide ca\. ([\d.]+) Einwohner/.exec(sizeReason);
           if (both) {
-            const pa = p.associationPopulation ?? p.population,
-              pb = q.associationPopulation ?? q.population;
-            expect(Math.max(pa, pb) / Math.min(pa, pb)).toBeLessThan(1.12);
+            expect(verband(p) || verband(q)).toBe(false);
+            expect(de(rough(p.population))).toBe(both[1]);
+            expect(de(rough(q.population))).toBe(both[1]);
           }
         }
       }),

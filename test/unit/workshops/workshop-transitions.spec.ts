@@ -1,6 +1,7 @@
 import {
   allowedInvitationActions,
   allowedWorkshopActions,
+  holdRefusal,
   InvitationAction,
   InvitationState,
   nextInvitationState,
@@ -106,5 +107,24 @@ describe('invitation transitions', () => {
     expect(allowedInvitationActions('invited', 'town', open)).toEqual(['accept', 'decline']);
     expect(allowedInvitationActions('accepted', 'town', open)).toEqual(['decline']);
     expect(allowedInvitationActions('accepted', 'town', { ...open, invitationsClosed: true })).toEqual([]);
+  });
+});
+
+// Issue 25: a workshop could be marked held before its date.
+describe('marking a workshop held', () => {
+  const now = new Date('2027-03-10T09:00:00Z');
+  const fmt = (d: Date) => d.toISOString().slice(0, 10);
+  it('is refused before the workshop begins, and without a date, with a German reason naming the date', () => {
+    const early = holdRefusal(new Date('2027-03-11T09:00:00Z'), now, fmt)!;
+    expect(early.code).toBe('not_yet_held');
+    expect(early.messageDe).toBe(
+      'Die Werkstatt hat noch nicht stattgefunden (Beginn: 2027-03-11). Sie können sie ab ihrem Beginn als durchgeführt vermerken.',
+    );
+    expect(early.message).toMatch(/has not taken place yet/);
+    expect(holdRefusal(null, now, fmt)!.messageDe).toContain('noch keinen Termin');
+  });
+  it('is allowed from the start time on', () => {
+    expect(holdRefusal(now, now, fmt)).toBeNull();
+    expect(holdRefusal(new Date('2027-03-01T09:00:00Z'), now, fmt)).toBeNull();
   });
 });

@@ -1,0 +1,76 @@
+// Every action the audit log records, with its German label: the one list the writers (AuditRepository.write takes
+// only these) and the office's audit page read. Pure, no Nest or database imports.
+
+export const AUDIT_ACTION_DE = {
+  'town.registered': 'Kommune registriert',
+  'town.verified': 'Registrierung bestätigt',
+  'town.rejected': 'Registrierung abgelehnt',
+  'town.rejected_competing': 'Registrierung abgelehnt, weil eine andere für dieselbe Kommune bestätigt wurde',
+  'town.profile_updated': 'Profil geändert',
+  'town.note_added': 'Notiz der Geschäftsstelle hinzugefügt',
+  'town.application_withdrawn': 'Registrierung zurückgezogen',
+  'town.paused': 'Teilnahme pausiert (keine Vorschläge und Anfragen)',
+  'town.resumed': 'Teilnahme wieder aufgenommen',
+  'user.email_confirmed': 'E-Mail-Adresse bestätigt',
+  'user.email_change_requested': 'Änderung der E-Mail-Adresse angefordert',
+  'user.email_changed': 'E-Mail-Adresse geändert',
+  'user.password_changed': 'Passwort geändert',
+  'user.password_reset_requested': 'Neues Passwort angefordert',
+  'user.password_reset': 'Passwort zurückgesetzt',
+  'user.deleted': 'Zugang gelöscht',
+  'office_user.created': 'Zugang für die Geschäftsstelle angelegt',
+  'contact.invited': 'Ansprechperson eingeladen',
+  'contact.joined': 'Einladung angenommen',
+  'contact.main_changed': 'Hauptansprechperson geändert',
+  'contact.removed': 'Ansprechperson entfernt',
+  'suggestion.dismissed': 'Vorschlag ausgeblendet',
+  'tandem.requested': 'Tandem angefragt',
+  'tandem.proposed': 'Tandem von der Geschäftsstelle vorgeschlagen',
+  'tandem.accept': 'Tandem angenommen',
+  'tandem.decline': 'Tandem abgelehnt',
+  'tandem.withdraw': 'Tandemanfrage zurückgezogen',
+  'tandem.approve': 'Tandem freigegeben',
+  'tandem.reject': 'Tandem zurückgewiesen',
+  'tandem.start': 'Tandem begonnen',
+  'tandem.conclude': 'Tandem abgeschlossen',
+  'tandem.cancel': 'Tandem vorzeitig beendet',
+  'tandem.expire': 'Tandem abgelaufen',
+  'workshop.created': 'Werkstatt als Entwurf angelegt',
+  'workshop.edit': 'Angaben der Werkstatt geändert',
+  'workshop.invite': 'Kommune zur Werkstatt eingeladen',
+  'workshop.withdraw_invitation': 'Einladung zur Werkstatt zurückgenommen',
+  'workshop.publish': 'Werkstatt veröffentlicht, Einladungen versendet',
+  'workshop.accept': 'Zusage zur Werkstatt',
+  'workshop.decline': 'Absage zur Werkstatt',
+  'workshop.close': 'Einladungen zur Werkstatt geschlossen',
+  'workshop.confirm': 'Werkstatt bestätigt',
+  'workshop.hold': 'Werkstatt als durchgeführt vermerkt',
+  'workshop.document': 'Ergebnis der Werkstatt dokumentiert',
+  'workshop.cancel': 'Werkstatt abgesagt',
+} as const satisfies Record<string, string>;
+
+export type AuditAction = keyof typeof AUDIT_ACTION_DE;
+
+export const isAuditAction = (a: string): a is AuditAction => Object.prototype.hasOwnProperty.call(AUDIT_ACTION_DE, a);
+
+/** Never a raw code on a page: rows of actions no longer written (older data) get a generic label by their area. */
+export function auditActionLabel(action: string): string {
+  if (isAuditAction(action)) return AUDIT_ACTION_DE[action];
+  const area = action.split('.')[0];
+  return area === 'tandem'
+    ? 'Änderung an einem Tandem'
+    : area === 'workshop'
+      ? 'Änderung an einer Werkstatt'
+      : area === 'town'
+        ? 'Änderung an einer Kommune'
+        : area === 'user' || area === 'contact' || area === 'office_user'
+          ? 'Änderung an einem Zugang'
+          : 'Sonstige Änderung';
+}
+
+export const AUDIT_SUBJECT_DE: Record<string, string> = {
+  town: 'Kommune',
+  tandem: 'Tandem',
+  user: 'Zugang',
+  workshop: 'Transferwerkstatt',
+};

@@ -22,7 +22,7 @@ export interface ReportTable {
 }
 
 /** A request or proposal that came about: every side agreed (approved, or a proposal both towns accepted), whatever came after. */
-export const CAME_ABOUT: readonly string[] = ['approved', 'active', 'concluded', 'cancelled'];
+export const CAME_ABOUT: readonly string[] = ['approved', 'active', 'concluded', 'cancelled', 'not_a_fit'];
 /** Never came about: declined, withdrawn, rejected by the office, or expired (unanswered, or approved and never begun). */
 export const NOT_COME_ABOUT: readonly string[] = ['declined', 'withdrawn', 'rejected', 'expired'];
 /** Still waiting for an answer or the office's approval. */

@@ -35,6 +35,8 @@ export const AUDIT_ACTION_DE = {
   'tandem.conclude': 'Tandem abgeschlossen',
   'tandem.cancel': 'Tandem vorzeitig beendet',
   'tandem.expire': 'Tandem abgelaufen',
+  'tandem.not_a_fit': 'Tandem beendet: passt nicht',
+  'tandem.fit_confirmed': 'Passungsfrage beantwortet: Tandem passt',
   'workshop.created': 'Werkstatt als Entwurf angelegt',
   'workshop.edit': 'Angaben der Werkstatt geändert',
   'workshop.invite': 'Kommune zur Werkstatt eingeladen',

@@ -43,6 +43,8 @@ export interface AppConfig {
   digest: { cron: string; timeZone: string; unsubscribeSecret: string };
   mailClaimTimeoutSeconds: number;
   /** Approved tandems that never start: reminder to both towns, then expiry (days since approval). */
+  /** Weeks after a tandem's start until both towns are asked whether it fits. */
+  tandemFitCheckWeeks: number;
   tandemStart: { reminderDays: number; expiryDays: number };
 }
 
@@ -91,6 +93,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     },
     mailClaimTimeoutSeconds: env.MAIL_CLAIM_TIMEOUT_SECONDS,
     tandemStart: { reminderDays: env.TANDEM_START_REMINDER_DAYS, expiryDays: env.TANDEM_START_EXPIRY_DAYS },
+    tandemFitCheckWeeks: env.TANDEM_FIT_CHECK_WEEKS,
   };
 }
 

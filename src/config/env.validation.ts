@@ -225,6 +225,14 @@ export class EnvironmentVariables {
   @Min(2)
   @Max(730)
   TANDEM_START_EXPIRY_DAYS: number = 60;
+
+  // The fit check (issue 23): this many weeks after a tandem's start both towns are asked "Passt das Tandem?".
+  // Six weeks: long enough for a first meeting and a follow-up, early enough to re-pair within the pilot year.
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(52)
+  TANDEM_FIT_CHECK_WEEKS: number = 6;
 }
 
 export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {

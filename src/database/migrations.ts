@@ -11,6 +11,7 @@ import { Workshops1733900000000 } from '../../migrations/1733900000000-Workshops
 import { HttpReadIndexes1734300000000 } from '../../migrations/1734300000000-HttpReadIndexes';
 import { OutboxAttachments1734400000000 } from '../../migrations/1734400000000-OutboxAttachments';
 import { TandemContacts1734500000000 } from '../../migrations/1734500000000-TandemContacts';
+import { TandemFitCheck1734600000000 } from '../../migrations/1734600000000-TandemFitCheck';
 
 // Explicit list (no glob) so the same migrations load under tsc output and inside jest.
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   HttpReadIndexes1734300000000,
   OutboxAttachments1734400000000,
   TandemContacts1734500000000,
+  TandemFitCheck1734600000000,
 ];

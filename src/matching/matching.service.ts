@@ -95,14 +95,18 @@ export class MatchingService {
   }
 
   /** Debounced: many profile edits in a minute lead to one recomputation (BullMQ deduplication on a fixed id). */
-  async requestRecompute(trigger: string): Promise<void> {
+  async requestRecompute(trigger: string, opts: { now?: boolean } = {}): Promise<void> {
+    // `now`: a town that just lost its partner gets fresh suggestions at once; a burst is still one run.
+    const delay = opts.now ? 0 : RECOMPUTE_DEBOUNCE_MS;
     try {
       await this.queue.add(
         JOBS.recomputeMatches,
         { trigger },
         {
-          delay: RECOMPUTE_DEBOUNCE_MS,
-          deduplication: { id: 'recompute-suggestions', ttl: RECOMPUTE_DEBOUNCE_MS },
+          delay,
+          deduplication: opts.now
+            ? { id: 'recompute-suggestions-now', ttl: 5_000 }
+            : { id: 'recompute-suggestions', ttl: RECOMPUTE_DEBOUNCE_MS },
           attempts: 3,
         },
       );

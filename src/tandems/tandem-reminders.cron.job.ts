@@ -8,7 +8,7 @@ import { TandemsService } from './tandems.service';
 export const REMINDER_SCHEDULER_ID = 'tandem-reminders';
 export const REMINDER_EVERY_MS = 3600_000;
 
-// Reminders (7 and 14 days; approved but not started: TANDEM_START_REMINDER_DAYS) and expiry (30 days; not started:
+// The fit check (TANDEM_FIT_CHECK_WEEKS after the start), reminders (7 and 14 days; approved but not started: TANDEM_START_REMINDER_DAYS) and expiry (30 days; not started:
 // TANDEM_START_EXPIRY_DAYS) once an hour. The scheduler is upserted under a fixed id at
 // worker start, so any number of deploys and workers keep exactly one; dedupe keys make repeated runs harmless.
 @Processor(QUEUES.tandems, workerOptions({ concurrency: 1 }))
@@ -35,7 +35,7 @@ export class TandemRemindersCronJob extends WorkerHost implements OnApplicationB
   }
 
   /** `data.now` lets a test (or an operator) run the job for another point in time. */
-  async process(job: Job<{ now?: string }>): Promise<{ expired: number; reminders: number }> {
+  async process(job: Job<{ now?: string }>): Promise<{ expired: number; reminders: number; fitChecks: number }> {
     if (job.name !== JOBS.tandemReminders) throw new Error(`Unknown job ${job.name} on queue ${QUEUES.tandems}`);
     return this.tandems.runReminders(job.data?.now ? new Date(job.data.now) : new Date());
   }

@@ -13,10 +13,22 @@ export const TANDEM_STATES = [
   'rejected',
   'expired',
   'cancelled',
+  'not_a_fit',
 ] as const;
 export type TandemState = (typeof TANDEM_STATES)[number];
 
-export const TANDEM_ACTIONS = ['accept', 'decline', 'withdraw', 'approve', 'reject', 'start', 'conclude', 'cancel', 'expire'] as const;
+export const TANDEM_ACTIONS = [
+  'accept',
+  'decline',
+  'withdraw',
+  'approve',
+  'reject',
+  'start',
+  'conclude',
+  'cancel',
+  'expire',
+  'not_a_fit',
+] as const;
 export type TandemAction = (typeof TANDEM_ACTIONS)[number];
 
 /** requester = town A (asked, or first town of an office proposal); partner = town B. */
@@ -29,7 +41,7 @@ export type TandemOrigin = 'request' | 'office_proposal';
 export const OPEN_STATES: readonly TandemState[] = ['requested', 'accepted', 'approved', 'proposed'];
 /** Open or running: capacity and the one-per-pair rule count these. */
 export const LIVE_STATES: readonly TandemState[] = [...OPEN_STATES, 'active'];
-export const FINAL_STATES: readonly TandemState[] = ['concluded', 'declined', 'withdrawn', 'rejected', 'expired', 'cancelled'];
+export const FINAL_STATES: readonly TandemState[] = ['concluded', 'declined', 'withdrawn', 'rejected', 'expired', 'cancelled', 'not_a_fit'];
 
 /** Steps where a person acts and must say why (shown to the other side and in the audit trail). */
 export const REASON_REQUIRED: readonly TandemAction[] = ['decline', 'withdraw', 'reject', 'cancel'];
@@ -61,6 +73,8 @@ const TABLE: Partial<Record<TandemState, Partial<Record<TandemAction, Rule>>>> =
   active: {
     conclude: { to: 'concluded', actors: TOWNS_AND_OFFICE },
     cancel: { to: 'cancelled', actors: TOWNS_AND_OFFICE },
+    // The fit check (issue 23): either town answers "passt nicht" some weeks after the start.
+    not_a_fit: { to: 'not_a_fit', actors: TOWNS },
   },
   // An office proposal: each town accepts on its own; the second acceptance makes it active.
   proposed: {
@@ -81,6 +95,7 @@ const ACTION_EN: Record<TandemAction, string> = {
   conclude: 'conclude',
   cancel: 'cancel',
   expire: 'expire',
+  not_a_fit: 'end as not a fit',
 };
 // Participles for "kann nicht (mehr) … werden".
 const ACTION_DE_PARTICIPLE: Record<TandemAction, string> = {
@@ -93,6 +108,7 @@ const ACTION_DE_PARTICIPLE: Record<TandemAction, string> = {
   conclude: 'abgeschlossen',
   cancel: 'vorzeitig beendet',
   expire: 'als abgelaufen markiert',
+  not_a_fit: 'als unpassend beendet',
 };
 const ACTION_DE: Record<TandemAction, string> = {
   accept: 'annehmen',
@@ -104,6 +120,7 @@ const ACTION_DE: Record<TandemAction, string> = {
   conclude: 'abschließen',
   cancel: 'vorzeitig beenden',
   expire: 'ablaufen lassen',
+  not_a_fit: 'als unpassend beenden',
 };
 export const STATE_DE: Record<TandemState, string> = {
   requested: 'angefragt',
@@ -117,6 +134,7 @@ export const STATE_DE: Record<TandemState, string> = {
   rejected: 'von der Geschäftsstelle zurückgewiesen',
   expired: 'abgelaufen',
   cancelled: 'vorzeitig beendet',
+  not_a_fit: 'beendet, weil es nicht passte',
 };
 const ACTOR_EN: Record<TandemActor, string> = {
   requester: 'the requesting town',
@@ -199,5 +217,6 @@ const PAST: Record<TandemAction, string> = {
   conclude: 'concluded',
   cancel: 'cancelled',
   expire: 'expired',
+  not_a_fit: 'ended as not a fit',
 };
 const pastEn = (a: TandemAction) => PAST[a];

@@ -25,4 +25,7 @@ export class Tandem {
   @Column({ type: 'timestamptz' }) stateChangedAt: Date;
   /** From then on the partners see each other's contact persons. */
   @Column({ type: 'timestamptz', nullable: true }) approvedAt: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) startedAt: Date | null;
+  /** When both towns were asked "Passt das Tandem?" (the fit check). */
+  @Column({ type: 'timestamptz', nullable: true }) fitAskedAt: Date | null;
 }

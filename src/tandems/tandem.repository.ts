@@ -24,6 +24,17 @@ export interface TandemRow {
   stateChangedAt: Date;
   /** Set when the office approved it: from then on both towns see each other's contact persons. */
   approvedAt: Date | null;
+  startedAt: Date | null;
+  fitAskedAt: Date | null;
+}
+
+/** One town's answer to the fit check. */
+export interface FitAnswerRow {
+  townId: string;
+  fits: boolean;
+  reason: string;
+  answeredAt: Date;
+  answeredByName: string | null;
 }
 
 /** A contact person of a tandem town as the partner sees it (from approval on). */
@@ -80,7 +91,8 @@ export interface TownName {
 const COLUMNS = `t.id, t.town_a AS "townA", t.town_b AS "townB", t.topic_slug AS "topicSlug", t.origin, t.state,
   t.request_message AS "requestMessage", t.answer_message AS "answerMessage", t.accepted_a_at AS "acceptedAAt",
   t.accepted_b_at AS "acceptedBAt", t.run_id AS "runId", t.score, t.components, t.result_tried AS "resultTried",
-  t.result_learnt AS "resultLearnt", t.result_topics AS "resultTopics", t.created_at AS "createdAt", t.state_changed_at AS "stateChangedAt", t.approved_at AS "approvedAt"`;
+  t.result_learnt AS "resultLearnt", t.result_topics AS "resultTopics", t.created_at AS "createdAt", t.state_changed_at AS "stateChangedAt", t.approved_at AS "approvedAt",
+  t.started_at AS "startedAt", t.fit_asked_at AS "fitAskedAt"`;
 
 const LIST_FROM = `SELECT ${COLUMNS}, ma.name AS "nameA", ma.state_name AS "stateA", mb.name AS "nameB", mb.state_name AS "stateB",
     tp.name AS "topicName"
@@ -189,6 +201,7 @@ export class TandemRepository {
       acceptedAAt?: Date;
       acceptedBAt?: Date;
       approvedAt?: Date;
+      startedAt?: Date;
       resultTried?: string;
       resultLearnt?: string;
       resultTopics?: string[];
@@ -200,7 +213,7 @@ export class TandemRepository {
          answer_message = coalesce($5, answer_message),
          accepted_a_at = coalesce(accepted_a_at, $6), accepted_b_at = coalesce(accepted_b_at, $7),
          result_tried = coalesce($8, result_tried), result_learnt = coalesce($9, result_learnt), result_topics = coalesce($10, result_topics),
-         approved_at = coalesce(approved_at, $11)
+         approved_at = coalesce(approved_at, $11), started_at = coalesce(started_at, $12)
        WHERE id = $1`,
       [
         id,
@@ -214,6 +227,7 @@ export class TandemRepository {
         patch.resultLearnt ?? null,
         patch.resultTopics ?? null,
         patch.approvedAt ?? null,
+        patch.startedAt ?? null,
       ],
     );
   }
@@ -323,6 +337,38 @@ export class TandemRepository {
     return m.query(
       `SELECT id, email, display_name AS "displayName" FROM user_account WHERE town_id = $1 AND email_confirmed_at IS NOT NULL ORDER BY created_at`,
       [townId],
+    );
+  }
+
+  /** Active tandems begun before `startedBefore` whose towns were not asked the fit question yet. */
+  async dueForFitCheck(startedBefore: Date): Promise<{ id: string }[]> {
+    return this.ds.query(`SELECT id FROM tandem WHERE state = 'active' AND fit_asked_at IS NULL AND started_at <= $1 ORDER BY started_at`, [
+      startedBefore,
+    ]);
+  }
+
+  async markFitAsked(m: EntityManager, id: string, at: Date): Promise<void> {
+    await m.query(`UPDATE tandem SET fit_asked_at = $2 WHERE id = $1`, [id, at]);
+  }
+
+  /** Records (or replaces) one town's answer; false when the town had answered already (nothing changed). */
+  async recordFitAnswer(
+    m: EntityManager,
+    a: { tandemId: string; townId: string; fits: boolean; reason: string; userId: string; at: Date },
+  ): Promise<boolean> {
+    const rows = await m.query(
+      `INSERT INTO tandem_fit_answer (tandem_id, town_id, fits, reason, answered_by, answered_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (tandem_id, town_id) DO NOTHING RETURNING tandem_id`,
+      [a.tandemId, a.townId, a.fits, a.reason, a.userId, a.at],
+    );
+    return rows.length > 0;
+  }
+
+  async fitAnswers(tandemId: string, m: EntityManager = this.ds.manager): Promise<FitAnswerRow[]> {
+    return m.query(
+      `SELECT f.town_id AS "townId", f.fits, f.reason, f.answered_at AS "answeredAt", u.display_name AS "answeredByName"
+       FROM tandem_fit_answer f LEFT JOIN user_account u ON u.id = f.answered_by WHERE f.tandem_id = $1 ORDER BY f.answered_at`,
+      [tandemId],
     );
   }
 

@@ -124,6 +124,17 @@ export class TandemsController {
     return this.step(user, id, 'conclude', { result: { tried: dto.tried, learnt: dto.learnt, topics: dto.topics } });
   }
 
+  @Post(':id/fit')
+  @HttpCode(200)
+  @Roles('town_contact')
+  @ApiOperation({
+    summary: 'Answer the fit check ("Passt das Tandem?") for your town: { fits: true } or { fits: false, reason } (ends it as not a fit)',
+  })
+  async fit(@Param('id', ParseUUIDPipe) id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser) {
+    await this.tandems.answerFit(user, id, { fits: body?.fits, reason: body?.reason });
+    return this.vm.detail(user, id);
+  }
+
   @Post(':id/cancel')
   @HttpCode(200)
   @Roles()

@@ -23,8 +23,10 @@ const DONE: Record<string, string> = {
   start: 'Das Tandem ist jetzt aktiv.',
   conclude: 'Das Tandem ist abgeschlossen. Vielen Dank für Ihr Ergebnis.',
   cancel: 'Das Tandem wurde vorzeitig beendet.',
+  passt: 'Danke! Die Geschäftsstelle sieht, dass Ihr Tandem passt.',
+  'passt-nicht': 'Das Tandem ist beendet. Ihr Platz ist wieder frei; neue Partnervorschläge werden gerade berechnet.',
 };
-const PAGE_ACTIONS: readonly TandemAction[] = TANDEM_ACTIONS.filter((a) => a !== 'expire');
+const PAGE_ACTIONS: readonly TandemAction[] = TANDEM_ACTIONS.filter((a) => a !== 'expire' && a !== 'not_a_fit');
 const sentText = (n: number) =>
   n === 0 ? 'Es wurde kein Vorschlag versendet.' : n === 1 ? '1 Vorschlag wurde versendet.' : `${n} Vorschläge wurden versendet.`;
 
@@ -147,6 +149,24 @@ export class TandemsPagesController {
     } catch (err) {
       if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;
       return this.detail(id, undefined, user, res, [`${ACTION_LABEL[action]}: ${err.messageDe}`], err.getStatus(), body);
+    }
+  }
+
+  /** The fit check's answer: "passt" or "passt nicht" (with an optional reason). */
+  @Post('tandems/:id/passung')
+  @Roles('town_contact')
+  async fit(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: Record<string, unknown>,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    try {
+      const state = await this.tandems.answerFit(user, id, { fits: asText(body.fits), reason: asText(body.fitReason) });
+      return res.redirect(303, `/tandems/${id}?erledigt=${state === 'not_a_fit' ? 'passt-nicht' : 'passt'}`);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;
+      return this.detail(id, undefined, user, res, [err.messageDe], err.getStatus(), body);
     }
   }
 

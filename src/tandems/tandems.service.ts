@@ -91,6 +91,8 @@ const UPDATE_TEXT: Partial<Record<TandemState, string>> = {
   active: 'Das Tandem ist jetzt aktiv. Wir wünschen Ihnen einen guten Austausch.',
   concluded: 'Das Tandem wurde abgeschlossen. Vielen Dank für Ihre Erfahrungen, die anderen Kommunen weiterhelfen.',
   cancelled: 'Das Tandem wurde vorzeitig beendet.',
+  not_a_fit:
+    'Das Tandem wurde nach der Passungsfrage beendet, weil es nicht passte. Ihr Platz ist wieder frei, und Sie erhalten neue Partnervorschläge.',
   withdrawn: 'Die Anfrage bzw. der Vorschlag wurde zurückgezogen.',
   declined: 'Der Vorschlag wurde abgelehnt.',
   expired: `Innerhalb von ${EXPIRY_DAYS} Tagen kam keine Antwort. Die Anfrage bzw. der Vorschlag ist deshalb abgelaufen.`,
@@ -216,6 +218,12 @@ export class TandemsService {
   async act(user: SessionUser, id: string, action: TandemAction, input: ActInput = {}, now = new Date()): Promise<TandemState> {
     if (action === 'expire')
       throw conflict('system_only', 'Only the system lets a tandem expire', 'Nur das System lässt ein Tandem ablaufen.');
+    if (action === 'not_a_fit')
+      throw conflict(
+        'fit_check_only',
+        'A tandem ends as not a fit through the fit check',
+        'Ob das Tandem passt, beantworten Sie in der Passungsfrage.',
+      );
     const reason = this.text(input.reason, REASON_MAX_LENGTH, 'reason', 'The reason', 'Die Begründung');
     const message = this.text(input.message, REASON_MAX_LENGTH, 'message', 'The message', 'Die Nachricht');
     if (REASON_REQUIRED.includes(action) && reason.length < 3) {
@@ -260,6 +268,64 @@ export class TandemsService {
     return state;
   }
 
+  /**
+   * The fit check's answer of the user's town (issue 23): "passt" is recorded (the office sees it); "passt nicht" ends
+   * the tandem early in its own state — the pair rests for the cool-down, both slots are free, fresh suggestions are
+   * computed right away. Each town answers once, and only after the question was asked.
+   */
+  async answerFit(user: SessionUser, id: string, input: { fits?: unknown; reason?: unknown }, now = new Date()): Promise<TandemState> {
+    const fits = input.fits === true || input.fits === 'ja' ? true : input.fits === false || input.fits === 'nein' ? false : null;
+    if (fits === null)
+      throw badRequest(
+        'invalid_fit',
+        'Say whether the tandem fits (fits: true or false)',
+        'Bitte wählen Sie, ob das Tandem passt.',
+        'fits',
+      );
+    const reason = this.text(input.reason, REASON_MAX_LENGTH, 'reason', 'The reason', 'Die Begründung');
+    const { state, mails } = await this.repo.transaction(async (m) => {
+      const t = await this.repo.findForUpdate(m, id);
+      if (!t) throw tandemNotFound();
+      const actor = actorOf(user, t);
+      if (actor !== 'requester' && actor !== 'partner')
+        throw new DomainError(
+          HttpStatus.FORBIDDEN,
+          'towns_only',
+          'Only the two towns answer the fit check',
+          'Die Passungsfrage beantworten die beiden Kommunen.',
+        );
+      if (t.state !== 'active')
+        throw conflict(
+          'not_active',
+          'Only an active tandem is asked whether it fits',
+          'Nur ein laufendes Tandem wird gefragt, ob es passt.',
+        );
+      if (!t.fitAskedAt) {
+        const weeks = this.config.tandemFitCheckWeeks;
+        throw conflict(
+          'fit_not_asked',
+          `The fit question comes ${weeks} weeks after the start`,
+          `Ob das Tandem passt, fragen wir ${weeks} Wochen nach dem Start.`,
+        );
+      }
+      const townId = actor === 'requester' ? t.townA : t.townB;
+      if (!(await this.repo.recordFitAnswer(m, { tandemId: t.id, townId, fits, reason, userId: user.id, at: now })))
+        throw conflict(
+          'fit_answered',
+          'Your town has answered the fit question already',
+          'Ihre Kommune hat die Passungsfrage bereits beantwortet.',
+        );
+      if (!fits) return this.transition(m, t, 'not_a_fit', actor, user.id, { reason }, now);
+      const names = await this.repo.townNames([townId], m);
+      await this.writeAudit(m, t.id, user.id, actor, 'active', 'active', reason || null, names[0]?.name ?? null, 'fit_confirmed');
+      return { state: t.state, mails: [] as string[] };
+    });
+    await this.afterCommit(mails);
+    // Not a fit: both towns have a free slot now and get fresh suggestions right away, not after the debounce.
+    if (state === 'not_a_fit') await this.matching.requestRecompute('not_a_fit', { now: true });
+    return state;
+  }
+
   /** The office sends one pair of the current tandem round to both towns as its proposal. */
   async propose(user: SessionUser, townA: string, townB: string, now = new Date()): Promise<string> {
     const pair = (await this.repo.currentRoundPairs()).find(
@@ -292,7 +358,8 @@ export class TandemsService {
    * TANDEM_START_REMINDER_DAYS and expire after TANDEM_START_EXPIRY_DAYS. Dedupe keys per tandem and reminder make a
    * second run send nothing new.
    */
-  async runReminders(now = new Date()): Promise<{ expired: number; reminders: number }> {
+  async runReminders(now = new Date()): Promise<{ expired: number; reminders: number; fitChecks: number }> {
+    const fitChecks = await this.askFit(now);
     const start = this.config.tandemStart;
     let expired = await this.expireWaiting(['requested', 'proposed'], EXPIRY_DAYS, now);
     expired += await this.expireWaiting(['approved'], start.expiryDays, now);
@@ -335,7 +402,27 @@ export class TandemsService {
       reminders += mails.length;
       await this.mail.dispatch(mails);
     }
-    return { expired, reminders };
+    return { expired, reminders, fitChecks };
+  }
+
+  /** "Passt das Tandem?" to both towns of every tandem begun TANDEM_FIT_CHECK_WEEKS ago; asked once per tandem. */
+  private async askFit(now: Date): Promise<number> {
+    const weeks = this.config.tandemFitCheckWeeks;
+    let sent = 0;
+    for (const { id } of await this.repo.dueForFitCheck(new Date(now.getTime() - weeks * 7 * DAY_MS))) {
+      const mails = await this.repo.transaction(async (m) => {
+        const t = await this.repo.findForUpdate(m, id);
+        if (!t || t.state !== 'active' || t.fitAskedAt) return [];
+        await this.repo.markFitAsked(m, id, now);
+        return [
+          ...(await this.recordForTown(m, t, 'A', 'tandem-fit-check', 'fit-check', { weeks })),
+          ...(await this.recordForTown(m, t, 'B', 'tandem-fit-check', 'fit-check', { weeks })),
+        ];
+      });
+      sent += mails.length;
+      await this.mail.dispatch(mails);
+    }
+    return sent;
   }
 
   /** Lets tandems in `states` expire whose state is older than `days`; each in its own transaction. */
@@ -516,6 +603,7 @@ export class TandemsService {
       acceptedAAt: action === 'accept' && ownSide === 'A' ? now : undefined,
       acceptedBAt: action === 'accept' && ownSide === 'B' ? now : undefined,
       approvedAt: to === 'approved' ? now : undefined,
+      startedAt: to === 'active' ? now : undefined,
       resultTried: input.result?.tried,
       resultLearnt: input.result?.learnt,
       resultTopics: input.result?.topics,
@@ -523,7 +611,8 @@ export class TandemsService {
     const names = await this.repo.townNames([t.townA, t.townB], m);
     const actingTown = ownSide ? (names.find((n) => n.id === (ownSide === 'A' ? t.townA : t.townB))?.name ?? null) : null;
     await this.writeAudit(m, t.id, actorId, actor, t.state, to, reason ?? (input.message || null), actingTown, action);
-    if (to === 'declined') await this.repo.writePairHistory(m, t.townA, t.townB, 'declined', now);
+    // A decline, and a tandem that did not fit, let the pair rest for the cool-down.
+    if (to === 'declined' || to === 'not_a_fit') await this.repo.writePairHistory(m, t.townA, t.townB, 'declined', now);
     if (to === 'active') await this.repo.writePairHistory(m, t.townA, t.townB, 'tandem', now);
 
     const after = { ...t, state: to };
@@ -557,8 +646,8 @@ export class TandemsService {
     to: string,
     reason: string | null,
     townName: string | null,
-    /** The step taken, or how the tandem began (request or proposal). */
-    event: TandemAction | 'requested' | 'proposed',
+    /** The step taken, how the tandem began (request or proposal), or a town's "passt" in the fit check. */
+    event: TandemAction | 'requested' | 'proposed' | 'fit_confirmed',
   ): Promise<void> {
     await this.audit.write(m, {
       actorId,

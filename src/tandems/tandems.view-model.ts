@@ -4,7 +4,7 @@ import type { SessionUser } from '../auth/session-user';
 import { Page, pageOf } from '../common/paging.util';
 import { reasonLine } from '../matching/core/score.util';
 import type { ScoreComponent } from '../matching/core/matching-input.types';
-import { TandemListRow, TandemRepository, TimelineRow } from './tandem.repository';
+import { FitAnswerRow, TandemListRow, TandemRepository, TimelineRow } from './tandem.repository';
 import { actorOf, contactLine, ownTownNotVerified, type ProposalOutcome, tandemNotFound } from './tandems.service';
 import { TownProfileView, TownViewRepository } from '../municipalities/visibility/town-view.repository';
 import { NETWORK_VIEWER, OFFICE_VIEWER, type Viewer } from '../municipalities/visibility/town-visibility.util';
@@ -20,6 +20,7 @@ export const ACTION_LABEL: Record<TandemAction, string> = {
   conclude: 'Abschließen',
   cancel: 'Vorzeitig beenden',
   expire: 'Ablaufen lassen',
+  not_a_fit: 'Passt nicht – beenden',
 };
 const TIMELINE_LABEL: Record<string, string> = {
   'tandem.requested': 'Tandem angefragt',
@@ -33,6 +34,8 @@ const TIMELINE_LABEL: Record<string, string> = {
   'tandem.conclude': 'abgeschlossen',
   'tandem.cancel': 'vorzeitig beendet',
   'tandem.expire': 'abgelaufen (keine Antwort innerhalb von 30 Tagen)',
+  'tandem.not_a_fit': 'beendet: passt nicht (Passungsfrage)',
+  'tandem.fit_confirmed': 'Passungsfrage beantwortet: passt',
 };
 export const ORIGIN_DE = { request: 'Anfrage einer Kommune', office_proposal: 'Vorschlag der Geschäftsstelle' } as const;
 /** Rows per page of the office's list (the API may ask for up to API_MAX_LIMIT, src/common/page-query.dto.ts). */
@@ -82,7 +85,8 @@ export class TandemsViewModel {
 
   card(r: TandemListRow, viewer: SessionUser): TandemCard {
     const actor = actorOf(viewer, r);
-    let allowed = allowedActions(r.state, actor);
+    // "Passt nicht" is answered in the fit check's own form, not as one of the step buttons.
+    let allowed = allowedActions(r.state, actor).filter((a) => a !== 'not_a_fit');
     // A town that accepted a proposal waits for the other; it may still decline.
     if (r.state === 'proposed' && ((actor === 'requester' && r.acceptedAAt) || (actor === 'partner' && r.acceptedBAt)))
       allowed = allowed.filter((a) => a !== 'accept');
@@ -136,12 +140,13 @@ export class TandemsViewModel {
     const seer = await this.views.viewerOf(viewer);
     // From approval on, and only for the two towns and the office (card() refused everyone else above).
     const contacts = r.approvedAt ? await this.repo.partnerContacts([r.townA, r.townB]) : [];
-    const [timeline, towns, pairTopics, topicNames, reasons] = await Promise.all([
+    const [timeline, towns, pairTopics, topicNames, reasons, fitAnswers] = await Promise.all([
       this.repo.timeline(id),
       this.towns(seer, [r.townA, r.townB]),
       this.views.pairTopics(NETWORK_VIEWER, r.townA, r.townB), // the result's topics: both towns read them
       this.repo.topicNames(),
       this.reasonsFor(viewer, r),
+      r.fitAskedAt ? this.repo.fitAnswers(id) : Promise.resolve([]),
     ]);
     return {
       ...card,
@@ -154,6 +159,7 @@ export class TandemsViewModel {
             { townId: r.townB, townName: r.nameB, people: contacts.filter((c) => c.townId === r.townB).map(contactLine) },
           ]
         : null,
+      fit: this.fitView(viewer, r, fitAnswers),
       resultTopicNames: (card.result?.topics ?? []).map((t) => topicNames[t] ?? t),
       topicChoices: pairTopics.length ? pairTopics : Object.entries(topicNames).map(([slug, name]) => ({ slug, name, shared: false })),
       timeline: timeline.map((e) => this.timelineEntry(e)),
@@ -224,6 +230,28 @@ export class TandemsViewModel {
       // The suggestion's topic comes preselected, but only one both towns may see (one of `topics`).
       suggestedTopic: topics.some((t) => t.slug === suggestion?.topic) ? suggestion!.topic : null,
       reasons: suggestion ? reasonLine(suggestion.components as ScoreComponent[]) : '',
+    };
+  }
+
+  /**
+   * The fit check as the viewer sees it: when it was asked, each town's answer (both towns and the office see them),
+   * and whether the viewer's own town still has to answer.
+   */
+  private fitView(viewer: SessionUser, r: TandemListRow, answers: FitAnswerRow[]) {
+    if (!r.fitAskedAt) return null;
+    const name = (townId: string) => (townId === r.townA ? r.nameA : r.nameB);
+    const own = viewer.townId === r.townA || viewer.townId === r.townB ? viewer.townId : null;
+    return {
+      askedAt: r.fitAskedAt,
+      answers: answers.map((a) => ({
+        townName: name(a.townId),
+        fits: a.fits,
+        label: a.fits ? 'passt' : 'passt nicht',
+        reason: a.reason,
+        answeredAt: a.answeredAt,
+        answeredBy: a.answeredByName,
+      })),
+      canAnswer: !!own && r.state === 'active' && !answers.some((a) => a.townId === own),
     };
   }
 

@@ -186,6 +186,8 @@ const ROUTES: Record<string, RouteSpec> = {
     body: () => ({ tried: 'Ein Kataster', learnt: 'Früh anfangen' }),
   },
   'POST /api/tandems/:id/cancel': { expect: A_ACTS, params: { id: 'tandemA' }, body: () => ({ reason: REASON }) },
+  'POST /api/tandems/:id/fit': { expect: A_ONLY, params: { id: 'tandemA' }, body: () => ({ fits: true }) },
+  'POST /tandems/:id/passung': { expect: A_ONLY, params: { id: 'tandemA' }, body: () => ({ fits: 'ja' }) },
   'POST /api/tandems/:id/approve': { expect: OFFICE, params: { id: 'tandemA' } },
   'POST /api/tandems/:id/reject': { expect: OFFICE, params: { id: 'tandemA' } },
   'POST /api/tandems/proposals': { expect: OFFICE },

@@ -5,7 +5,9 @@ import { openDataSource } from '../../src/database/data-source';
 import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL } from '../../src/database/seeds/demo-logins.util';
 import { DemoSeedService } from '../../src/database/seeds/demo-seed.service';
 import { computeMatching, contactOf, eventually, townIdByName } from '../factories/tandems.factory';
+import { TandemsService } from '../../src/tandems/tandems.service';
 import { bootApp, MODES, TestApp } from '../utils/boot-app';
+import { formToken } from '../utils/csrf';
 
 type Agent = ReturnType<typeof request.agent>;
 
@@ -120,5 +122,79 @@ describe.each(MODES)('tandem practice: capacity and contact exchange (%s mode)',
     expect(mail.text).toContain('Bernd Birke');
     expect(mail.text).toContain('bgm@kontakt-b.test, Tel. +49 2952 123-45');
     expect(t.smtp.mails.filter((m) => m.text?.includes('So erreichen Sie') && m.text.includes('bgm@kontakt-b.test')).length).toBe(1);
+  });
+
+  it('the fit check: asked once after the configured weeks; "passt" is recorded, "passt nicht" ends the tandem, rests the pair, frees the slot and recomputes', async () => {
+    const [x, y] = await Promise.all(['Wurzen', 'Nieheim'].map((n) => townIdByName(ds, n)));
+    const a = await contactOf(t, ds, x, 'bgm@passung-a.test', 'Paula Pappel');
+    const b = await contactOf(t, ds, y, 'bgm@passung-b.test', 'Bruno Buche');
+    const id = (await a.agent.post('/api/tandems').send({ partnerTownId: y }).expect(201)).body.id;
+    await b.agent.post(`/api/tandems/${id}/accept`).send({}).expect(200);
+    await office.post(`/api/tandems/${id}/approve`).send({}).expect(200);
+    await a.agent.post(`/api/tandems/${id}/start`).send({}).expect(200);
+    const [{ startedAt }] = await ds.query(`SELECT started_at AS "startedAt" FROM tandem WHERE id = $1`, [id]);
+    expect(startedAt).not.toBeNull();
+    // Not asked yet: no answer possible.
+    expect((await a.agent.post(`/api/tandems/${id}/fit`).send({ fits: true }).expect(409)).body.error).toBe('fit_not_asked');
+
+    const tandems = t.worker.get(TandemsService);
+    const week = 7 * 86_400_000;
+    const ours = (r: { fitChecks: number }) => r.fitChecks;
+    expect(ours(await tandems.runReminders(new Date(new Date(startedAt).getTime() + 5 * week)))).toBe(0);
+    const due = new Date(new Date(startedAt).getTime() + 6 * week + 3600_000);
+    expect(ours(await tandems.runReminders(due))).toBe(2); // one contact in each town
+    expect(ours(await tandems.runReminders(due))).toBe(0); // asked once
+    for (const email of ['bgm@passung-a.test', 'bgm@passung-b.test'])
+      await eventually(`the fit question to ${email}`, () =>
+        t.smtp.mails.find((m) => m.subject?.startsWith('Passt das Tandem mit') && [m.to].flat().some((to) => to?.text.includes(email))),
+      );
+
+    // A: "passt" (once); B on the page: "passt nicht" with a reason.
+    const afterA = (await a.agent.post(`/api/tandems/${id}/fit`).send({ fits: true }).expect(200)).body;
+    expect(afterA.state).toBe('active');
+    expect((await a.agent.post(`/api/tandems/${id}/fit`).send({ fits: false }).expect(409)).body.error).toBe('fit_answered');
+    await a.agent.post(`/api/tandems/${id}/fit`).send({ fits: 'vielleicht' }).expect(400);
+    const page = (await b.agent.get(`/tandems/${id}`).expect(200)).text;
+    expect(page).toContain('Passt das Tandem?');
+    expect(page).toContain('Paula Pappel');
+    const csrf = await formToken(b.agent, `/tandems/${id}`);
+    const runsBefore = (await ds.query(`SELECT count(*)::int AS n FROM matching_run WHERE trigger = 'not_a_fit'`))[0].n;
+    await b.agent
+      .post(`/tandems/${id}/passung`)
+      .type('form')
+      .send({ _csrf: csrf, fits: 'nein', fitReason: 'Unsere Schwerpunkte liegen zu weit auseinander.' })
+      .expect(303)
+      .expect('Location', `/tandems/${id}?erledigt=passt-nicht`);
+
+    const [row] = await ds.query(`SELECT state FROM tandem WHERE id = $1`, [id]);
+    expect(row.state).toBe('not_a_fit');
+    const rest = await ds.query(
+      `SELECT kind FROM pair_history WHERE least(town_a, town_b) = least($1::uuid, $2::uuid) AND greatest(town_a, town_b) = greatest($1::uuid, $2::uuid)`,
+      [x, y],
+    );
+    expect(rest.map((r: { kind: string }) => r.kind)).toContain('declined');
+    const audit = await ds.query(`SELECT action FROM audit_log WHERE subject_id = $1 ORDER BY created_at`, [id]);
+    expect(audit.map((r: { action: string }) => r.action)).toEqual(expect.arrayContaining(['tandem.fit_confirmed', 'tandem.not_a_fit']));
+    // The office sees both answers.
+    const seen = (await office.get(`/api/tandems/${id}`).expect(200)).body;
+    expect(seen.stateLabel).toBe('beendet, weil es nicht passte');
+    expect(seen.fit.answers.map((f: { label: string; reason: string }) => [f.label, f.reason])).toEqual([
+      ['passt', ''],
+      ['passt nicht', 'Unsere Schwerpunkte liegen zu weit auseinander.'],
+    ]);
+    // Fresh suggestions right away (not after the debounce), and the slot is free.
+    await eventually(
+      'a suggestions run started by the fit check',
+      async () => {
+        const [r] = await ds.query(`SELECT count(*)::int AS n FROM matching_run WHERE trigger = 'not_a_fit' AND status = 'done'`);
+        return r.n > runsBefore ? true : undefined;
+      },
+      60_000,
+    );
+    const [{ live }] = await ds.query(
+      `SELECT count(*)::int AS live FROM tandem WHERE (town_a = $1 OR town_b = $1) AND state IN ('requested','proposed','accepted','approved','active')`,
+      [y],
+    );
+    expect(live).toBe(0);
   });
 });

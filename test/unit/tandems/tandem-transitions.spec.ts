@@ -37,6 +37,8 @@ active conclude office → concluded
 active cancel requester → cancelled
 active cancel partner → cancelled
 active cancel office → cancelled
+active not_a_fit requester → not_a_fit
+active not_a_fit partner → not_a_fit
 proposed accept requester → proposed|active
 proposed accept partner → proposed|active
 proposed decline requester → declined
@@ -65,9 +67,9 @@ const cases: [TandemState, TandemAction, TandemActor][] = [];
 for (const s of TANDEM_STATES) for (const a of TANDEM_ACTIONS) for (const r of TANDEM_ACTORS) cases.push([s, a, r]);
 
 describe('tandem transition table: every state × action × actor', () => {
-  it('covers 11 states × 9 actions × 4 actors', () => {
-    expect(cases).toHaveLength(11 * 9 * 4);
-    expect(expected.size).toBe(28);
+  it('covers 12 states × 10 actions × 4 actors', () => {
+    expect(cases).toHaveLength(12 * 10 * 4);
+    expect(expected.size).toBe(30);
   });
 
   it.each(cases)('%s + %s by %s', (state, action, actor) => {

@@ -7,6 +7,7 @@ import { MatchingViewModel } from '../matching/matching.view-model';
 import { renderGermanyMap } from '../maps/germany-map.util';
 import { STATE_DE, TANDEM_STATES, type TandemState } from '../tandems/tandem-transitions.util';
 import { ORIGIN_DE } from '../tandems/tandems.view-model';
+import { ADOPTION_DE, type Adoption } from '../tandems/tandem-result.util';
 import { STATE_DE as WORKSHOP_STATE_DE, WORKSHOP_STATES, type WorkshopState } from '../workshops/workshop-transitions.util';
 import {
   AUDIT_ACTIONS,
@@ -255,7 +256,23 @@ export class OfficeOverviewViewModel {
   async tandemsCsv(): Promise<string> {
     const rows = await this.repo.tandemsForExport();
     return toCsv(
-      ['Kommune A', 'Bundesland A', 'Kommune B', 'Bundesland B', 'Thema', 'Herkunft', 'Stand', 'Angelegt am', 'Letzte Änderung'],
+      [
+        'Kommune A',
+        'Bundesland A',
+        'Kommune B',
+        'Bundesland B',
+        'Thema',
+        'Herkunft',
+        'Stand',
+        'Angelegt am',
+        'Letzte Änderung',
+        'Bewertung A (1–5)',
+        'Übernommen A',
+        'Veröffentlichen erlaubt A',
+        'Bewertung B (1–5)',
+        'Übernommen B',
+        'Veröffentlichen erlaubt B',
+      ],
       rows.map((r) => [
         r.townA,
         r.stateA,
@@ -266,6 +283,9 @@ export class OfficeOverviewViewModel {
         STATE_DE[r.state as TandemState] ?? '',
         r.createdAt,
         r.stateChangedAt,
+        ...[r.resultA, r.resultB].flatMap((x) =>
+          x ? [x.rating, ADOPTION_DE[x.adoption as Adoption] ?? '', x.mayPublish ? 'ja' : 'nein'] : ['', '', ''],
+        ),
       ]),
     );
   }

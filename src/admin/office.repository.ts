@@ -50,6 +50,8 @@ export interface ReportFigures {
    */
   tandems: { state: string; origin: string; crossState: boolean; topicSlug: string | null; networkTowns: string[] }[];
   concludedInYear: number;
+  /** Each town's result of the tandems concluded in the year (the conclusion form, issue 23). */
+  results: { rating: number; adoption: string; mayPublish: boolean }[];
   /** Workshops dated in the year (drafts left out), with the towns that accepted their invitation. */
   workshops: { state: string; themeSlug: string; participants: { townId: string; stateCode: string }[] }[];
   participation: { profilesUpdated: number; contacts: number; optedOut: number };
@@ -346,11 +348,17 @@ export class OfficeRepository {
       state: string;
       createdAt: Date;
       stateChangedAt: Date;
+      resultA: { rating: number; adoption: string; mayPublish: boolean } | null;
+      resultB: { rating: number; adoption: string; mayPublish: boolean } | null;
     }[]
   > {
+    const result = (town: string) =>
+      `(SELECT json_build_object('rating', r.rating, 'adoption', r.adoption, 'mayPublish', r.may_publish)
+        FROM tandem_result r WHERE r.tandem_id = t.id AND r.town_id = ${town})`;
     return this.ds.query(
       `SELECT ma.name AS "townA", mb.name AS "townB", ma.state_name AS "stateA", mb.state_name AS "stateB", tp.name AS topic,
-         t.origin, t.state, t.created_at AS "createdAt", t.state_changed_at AS "stateChangedAt"
+         t.origin, t.state, t.created_at AS "createdAt", t.state_changed_at AS "stateChangedAt",
+         ${result('t.town_a')} AS "resultA", ${result('t.town_b')} AS "resultB"
        FROM tandem t JOIN town ta ON ta.id = t.town_a JOIN municipality ma ON ma.ags = ta.ags
        JOIN town tb ON tb.id = t.town_b JOIN municipality mb ON mb.ags = tb.ags LEFT JOIN topic tp ON tp.slug = t.topic_slug
        ORDER BY t.created_at, t.id`,
@@ -365,7 +373,7 @@ export class OfficeRepository {
     const e = `make_timestamptz($1::int + 1, 1, 1, 0, 0, 0, 'Europe/Berlin')`;
     const inYear = (col: string) => `(${col} >= ${b} AND ${col} < ${e})`;
     const net = `(SELECT id FROM town WHERE status = 'verified' AND coalesce(decided_at, created_at) < ${e})`;
-    const [networkTowns, [registrations], topics, tandems, [concluded], workshops, [participation]] = await Promise.all([
+    const [networkTowns, [registrations], topics, tandems, [concluded], workshops, [participation], results] = await Promise.all([
       this.ds.query(
         `SELECT m.state_code AS "stateCode", m.state_name AS "stateName", m.population, ${inYear('coalesce(t.decided_at, t.created_at)')} AS "newInYear"
          FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.id IN ${net} ORDER BY m.state_code`,
@@ -411,7 +419,12 @@ export class OfficeRepository {
            (SELECT count(*)::int FROM town t WHERE t.id IN ${net} AND t.opted_out) AS "optedOut"`,
         [year],
       ),
+      this.ds.query(
+        `SELECT r.rating, r.adoption, r.may_publish AS "mayPublish" FROM tandem_result r JOIN tandem t ON t.id = r.tandem_id
+         WHERE t.state = 'concluded' AND ${inYear('t.state_changed_at')}`,
+        [year],
+      ),
     ]);
-    return { year, networkTowns, registrations, topics, tandems, concludedInYear: concluded.n, workshops, participation };
+    return { year, networkTowns, registrations, topics, tandems, concludedInYear: concluded.n, workshops, participation, results };
   }
 }

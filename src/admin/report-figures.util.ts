@@ -153,6 +153,30 @@ export function reportTables(f: ReportFigures, cutoff: string): ReportTable[] {
     ],
   };
 
+  // 4b. What the tandems concluded in the year achieved: each town's result (issue 23).
+  const rs = f.results;
+  const mean = rs.length ? rs.reduce((a, r) => a + r.rating, 0) / rs.length : 0;
+  const adopted = (a: string) => rs.filter((r) => r.adoption === a).length;
+  const results: ReportTable = {
+    id: 'tandem-ergebnisse',
+    title: `Ergebnisse der ${y} abgeschlossenen Tandems`,
+    note: 'Jede Kommune eines abgeschlossenen Tandems trägt ihr Ergebnis ein; gezählt sind die eingetragenen Ergebnisse.',
+    header: ['Ergebnisse', 'Anzahl'],
+    rows: [
+      { key: 'eingetragen', label: 'Ergebnisse eingetragen', values: [rs.length] },
+      {
+        key: 'bewertung',
+        label: 'durchschnittliche Bewertung (1 bis 5; 0: noch keine)',
+        values: [Math.round(mean * 10) / 10],
+      },
+      { key: 'uebernommen-ja', label: 'übernommen: ja', values: [adopted('yes')] },
+      { key: 'uebernommen-teilweise', label: 'übernommen: teilweise', values: [adopted('partly')] },
+      { key: 'uebernommen-geplant', label: 'übernommen: geplant', values: [adopted('planned')] },
+      { key: 'uebernommen-nein', label: 'übernommen: nein', values: [adopted('no')] },
+      { key: 'veroeffentlichen', label: 'Veröffentlichung als Praxisbeispiel erlaubt', values: [rs.filter((r) => r.mayPublish).length] },
+    ],
+  };
+
   // 5. Transfer workshops dated in the year, and the towns that took part in the ones held.
   const participants = held.flatMap((w) => w.participants);
   const workshops: ReportTable = {
@@ -196,7 +220,7 @@ export function reportTables(f: ReportFigures, cutoff: string): ReportTable[] {
       { key: 'keine-vorschlaege', label: 'Kommunen, die keine Vorschläge wünschen (heute)', values: [p.optedOut] },
     ],
   };
-  return [towns, registrations, topics, tandems, tandemStates, workshops, participation];
+  return [towns, registrations, topics, tandems, tandemStates, results, workshops, participation];
 }
 
 /** All tables in one CSV for German Excel: a title line per table, its header, its rows, an empty line between. */

@@ -37,6 +37,7 @@ export const AUDIT_ACTION_DE = {
   'tandem.expire': 'Tandem abgelaufen',
   'tandem.not_a_fit': 'Tandem beendet: passt nicht',
   'tandem.fit_confirmed': 'Passungsfrage beantwortet: Tandem passt',
+  'tandem.result_given': 'Ergebnis einer Kommune eingetragen',
   'workshop.created': 'Werkstatt als Entwurf angelegt',
   'workshop.edit': 'Angaben der Werkstatt geändert',
   'workshop.invite': 'Kommune zur Werkstatt eingeladen',

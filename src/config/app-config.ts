@@ -45,6 +45,8 @@ export interface AppConfig {
   /** Approved tandems that never start: reminder to both towns, then expiry (days since approval). */
   /** Weeks after a tandem's start until both towns are asked whether it fits. */
   tandemFitCheckWeeks: number;
+  /** Days after the first town's result until the tandem concludes without the second. */
+  tandemResultDays: number;
   tandemStart: { reminderDays: number; expiryDays: number };
 }
 
@@ -94,6 +96,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     mailClaimTimeoutSeconds: env.MAIL_CLAIM_TIMEOUT_SECONDS,
     tandemStart: { reminderDays: env.TANDEM_START_REMINDER_DAYS, expiryDays: env.TANDEM_START_EXPIRY_DAYS },
     tandemFitCheckWeeks: env.TANDEM_FIT_CHECK_WEEKS,
+    tandemResultDays: env.TANDEM_RESULT_DAYS,
   };
 }
 

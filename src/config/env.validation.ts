@@ -233,6 +233,14 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(52)
   TANDEM_FIT_CHECK_WEEKS: number = 6;
+
+  // After the first town's result, the tandem concludes when the second arrives or after this many days (three weeks:
+  // room for a vacation or a council meeting, short enough that the office's figures stay current).
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(120)
+  TANDEM_RESULT_DAYS: number = 21;
 }
 
 export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {

@@ -71,7 +71,9 @@ const TABLE: Partial<Record<TandemState, Partial<Record<TandemAction, Rule>>>> =
     expire: { to: 'expired', actors: ['system'] },
   },
   active: {
-    conclude: { to: 'concluded', actors: TOWNS_AND_OFFICE },
+    // Towns conclude with their results (the second one concludes); the office and the system once the deadline for
+    // the second result has passed (TandemsService.conclude).
+    conclude: { to: 'concluded', actors: ['requester', 'partner', 'office', 'system'] },
     cancel: { to: 'cancelled', actors: TOWNS_AND_OFFICE },
     // The fit check (issue 23): either town answers "passt nicht" some weeks after the start.
     not_a_fit: { to: 'not_a_fit', actors: TOWNS },

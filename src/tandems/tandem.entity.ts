@@ -28,4 +28,6 @@ export class Tandem {
   @Column({ type: 'timestamptz', nullable: true }) startedAt: Date | null;
   /** When both towns were asked "Passt das Tandem?" (the fit check). */
   @Column({ type: 'timestamptz', nullable: true }) fitAskedAt: Date | null;
+  /** Set by the first town's result: the tandem concludes then at the latest. */
+  @Column({ type: 'timestamptz', nullable: true }) resultDueAt: Date | null;
 }

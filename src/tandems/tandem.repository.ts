@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { LIVE_STATES, OPEN_STATES, TandemOrigin, TandemState } from './tandem-transitions.util';
+import type { Adoption } from './tandem-result.util';
 
 export interface TandemRow {
   id: string;
@@ -26,6 +27,20 @@ export interface TandemRow {
   approvedAt: Date | null;
   startedAt: Date | null;
   fitAskedAt: Date | null;
+  resultDueAt: Date | null;
+}
+
+/** One town's result of a tandem (the conclusion form). */
+export interface TandemResultRow {
+  townId: string;
+  workedOn: string;
+  takenOver: string;
+  adoption: Adoption;
+  rating: number;
+  mayPublish: boolean;
+  topics: string[];
+  answeredAt: Date;
+  answeredByName: string | null;
 }
 
 /** One town's answer to the fit check. */
@@ -92,7 +107,7 @@ const COLUMNS = `t.id, t.town_a AS "townA", t.town_b AS "townB", t.topic_slug AS
   t.request_message AS "requestMessage", t.answer_message AS "answerMessage", t.accepted_a_at AS "acceptedAAt",
   t.accepted_b_at AS "acceptedBAt", t.run_id AS "runId", t.score, t.components, t.result_tried AS "resultTried",
   t.result_learnt AS "resultLearnt", t.result_topics AS "resultTopics", t.created_at AS "createdAt", t.state_changed_at AS "stateChangedAt", t.approved_at AS "approvedAt",
-  t.started_at AS "startedAt", t.fit_asked_at AS "fitAskedAt"`;
+  t.started_at AS "startedAt", t.fit_asked_at AS "fitAskedAt", t.result_due_at AS "resultDueAt"`;
 
 const LIST_FROM = `SELECT ${COLUMNS}, ma.name AS "nameA", ma.state_name AS "stateA", mb.name AS "nameB", mb.state_name AS "stateB",
     tp.name AS "topicName"
@@ -370,6 +385,48 @@ export class TandemRepository {
        FROM tandem_fit_answer f LEFT JOIN user_account u ON u.id = f.answered_by WHERE f.tandem_id = $1 ORDER BY f.answered_at`,
       [tandemId],
     );
+  }
+
+  /** Records one town's result; false when the town had given its result already (nothing changed). */
+  async recordResult(
+    m: EntityManager,
+    r: {
+      tandemId: string;
+      townId: string;
+      workedOn: string;
+      takenOver: string;
+      adoption: Adoption;
+      rating: number;
+      mayPublish: boolean;
+      topics: string[];
+      userId: string;
+      at: Date;
+    },
+  ): Promise<boolean> {
+    const rows = await m.query(
+      `INSERT INTO tandem_result (tandem_id, town_id, worked_on, taken_over, adoption, rating, may_publish, topics, answered_by, answered_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (tandem_id, town_id) DO NOTHING RETURNING tandem_id`,
+      [r.tandemId, r.townId, r.workedOn, r.takenOver, r.adoption, r.rating, r.mayPublish, r.topics, r.userId, r.at],
+    );
+    return rows.length > 0;
+  }
+
+  async results(tandemId: string, m: EntityManager = this.ds.manager): Promise<TandemResultRow[]> {
+    return m.query(
+      `SELECT r.town_id AS "townId", r.worked_on AS "workedOn", r.taken_over AS "takenOver", r.adoption, r.rating,
+              r.may_publish AS "mayPublish", r.topics, r.answered_at AS "answeredAt", u.display_name AS "answeredByName"
+       FROM tandem_result r LEFT JOIN user_account u ON u.id = r.answered_by WHERE r.tandem_id = $1 ORDER BY r.answered_at`,
+      [tandemId],
+    );
+  }
+
+  async setResultDue(m: EntityManager, id: string, at: Date): Promise<void> {
+    await m.query(`UPDATE tandem SET result_due_at = coalesce(result_due_at, $2) WHERE id = $1`, [id, at]);
+  }
+
+  /** Active tandems whose result deadline has passed (one town answered, the other did not in time). */
+  async resultOverdue(now: Date): Promise<{ id: string }[]> {
+    return this.ds.query(`SELECT id FROM tandem WHERE state = 'active' AND result_due_at <= $1 ORDER BY result_due_at`, [now]);
   }
 
   /** The confirmed contact persons of these towns (main contact first): what the partners see from approval on. */

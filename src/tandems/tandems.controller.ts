@@ -119,9 +119,20 @@ export class TandemsController {
   @Post(':id/conclude')
   @HttpCode(200)
   @Roles()
-  @ApiOperation({ summary: 'Conclude an active tandem with a short result' })
+  @ApiOperation({
+    summary: "Give your town's result of an active tandem; the second town's result concludes it (the office: only after the deadline)",
+  })
   conclude(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ConcludeDto, @CurrentUser() user: SessionUser) {
-    return this.step(user, id, 'conclude', { result: { tried: dto.tried, learnt: dto.learnt, topics: dto.topics } });
+    return this.step(user, id, 'conclude', {
+      result: {
+        tried: dto.tried,
+        learnt: dto.learnt,
+        topics: dto.topics,
+        adoption: dto.adoption,
+        rating: dto.rating,
+        mayPublish: dto.mayPublish,
+      },
+    });
   }
 
   @Post(':id/fit')

@@ -29,9 +29,16 @@ export class ReasonDto {
   @ApiProperty({ maxLength: REASON_MAX_LENGTH, description: 'Why (at least 3 characters)' }) @IsOptional() @IsString() reason?: string;
 }
 
+/** A town's result; the second town's result concludes the tandem (the office concludes only after the deadline). */
 export class ConcludeDto {
-  @ApiProperty({ maxLength: RESULT_MAX_LENGTH, description: 'What was tried' }) @IsOptional() @IsString() tried?: string;
-  @ApiProperty({ maxLength: RESULT_MAX_LENGTH, description: 'What was learnt' }) @IsOptional() @IsString() learnt?: string;
+  @ApiProperty({ maxLength: RESULT_MAX_LENGTH, description: 'What was taken over or tried' }) @IsOptional() @IsString() tried?: string;
+  @ApiProperty({ maxLength: RESULT_MAX_LENGTH, description: 'What the towns worked on (and learnt)' })
+  @IsOptional()
+  @IsString()
+  learnt?: string;
+  @ApiProperty({ enum: ['yes', 'partly', 'no', 'planned'], description: 'How far it was taken over' }) @IsOptional() adoption?: unknown;
+  @ApiProperty({ minimum: 1, maximum: 5, description: 'Rating of the tandem, 1 (poor) to 5 (excellent)' }) @IsOptional() rating?: unknown;
+  @ApiPropertyOptional({ description: 'The office may publish the result as a practice example' }) @IsOptional() mayPublish?: unknown;
   @ApiPropertyOptional({ type: [String], description: 'Topic slugs the tandem worked on' })
   @IsOptional()
   @IsArray()

@@ -22,6 +22,8 @@ const DONE: Record<string, string> = {
   reject: 'Das Tandem wurde zurückgewiesen. Beide Kommunen wurden per E-Mail informiert.',
   start: 'Das Tandem ist jetzt aktiv.',
   conclude: 'Das Tandem ist abgeschlossen. Vielen Dank für Ihr Ergebnis.',
+  ergebnis:
+    'Vielen Dank für Ihr Ergebnis. Das Tandem wird abgeschlossen, sobald die Partnerkommune ihres eingetragen hat (spätestens zur genannten Frist).',
   cancel: 'Das Tandem wurde vorzeitig beendet.',
   passt: 'Danke! Die Geschäftsstelle sieht, dass Ihr Tandem passt.',
   'passt-nicht': 'Das Tandem ist beendet. Ihr Platz ist wieder frei; neue Partnervorschläge werden gerade berechnet.',
@@ -120,10 +122,12 @@ export class TandemsPagesController {
       errors,
       form,
       topicChoices: t.topicChoices.map((c) => ({ ...c, checked: resultTopics.includes(c.slug) })),
-      simpleActions: t.actions.filter((a) => !a.needsReason && a.action !== 'conclude' && a.action !== 'accept'),
+      // The office concludes (after the result deadline) with a plain button; towns give their result in the form.
+      simpleActions: t.actions.filter((a) => !a.needsReason && (a.action !== 'conclude' || isOffice(user)) && a.action !== 'accept'),
       canAccept: t.allowedActions.includes('accept'),
       reasonActions: t.actions.filter((a) => a.needsReason),
-      canConclude: t.allowedActions.includes('conclude'),
+      canConclude: t.allowedActions.includes('conclude') && !isOffice(user),
+      ratingChoices: [1, 2, 3, 4, 5],
       isOfficeView: isOffice(user),
     });
   }
@@ -140,12 +144,23 @@ export class TandemsPagesController {
     if (!PAGE_ACTIONS.includes(action)) return this.detail(id, undefined, user, res, ['Bitte wählen Sie einen Schritt aus.'], 400, body);
     try {
       const reasonField = body[`reason_${action}`] ?? body.reason;
-      await this.tandems.act(user, id, action, {
+      const state = await this.tandems.act(user, id, action, {
         reason: reasonField == null ? undefined : asText(reasonField),
         message: body.message == null ? undefined : asText(body.message),
-        result: action === 'conclude' ? { tried: asText(body.tried), learnt: asText(body.learnt), topics: asList(body.topics) } : undefined,
+        result:
+          action === 'conclude'
+            ? {
+                tried: asText(body.tried),
+                learnt: asText(body.learnt),
+                topics: asList(body.topics),
+                adoption: asText(body.adoption),
+                rating: asText(body.rating),
+                mayPublish: asText(body.mayPublish),
+              }
+            : undefined,
       });
-      return res.redirect(303, `/tandems/${id}?erledigt=${action}`);
+      const done = action === 'conclude' && state !== 'concluded' ? 'ergebnis' : action;
+      return res.redirect(303, `/tandems/${id}?erledigt=${done}`);
     } catch (err) {
       if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;
       return this.detail(id, undefined, user, res, [`${ACTION_LABEL[action]}: ${err.messageDe}`], err.getStatus(), body);

@@ -12,7 +12,9 @@ import { MatchingService } from '../matching/matching.service';
 import { TownViewRepository } from '../municipalities/visibility/town-view.repository';
 import { NETWORK_VIEWER } from '../municipalities/visibility/town-visibility.util';
 import { Contact, LockedTown, PartnerContact, TandemRepository, TandemRow } from './tandem.repository';
+import { ADOPTIONS } from './tandem-result.util';
 import {
+  allowedActions,
   initialState,
   nextState,
   REASON_MAX_LENGTH,
@@ -32,7 +34,11 @@ const DAY_MS = 24 * 3600_000;
 export interface ActInput {
   reason?: string;
   message?: string;
-  result?: { tried?: string; learnt?: string; topics?: string[] };
+  /**
+   * A town's result (the conclusion form): what was taken over or tried (`tried`) and how far (`adoption`), what the
+   * towns worked on (`learnt`), a rating 1–5, whether the office may publish it, topics.
+   */
+  result?: { tried?: string; learnt?: string; topics?: string[]; adoption?: unknown; rating?: unknown; mayPublish?: unknown };
 }
 
 export interface ProposalOutcome {
@@ -234,38 +240,143 @@ export class TandemsService {
         'reason',
       );
     }
-    let result: ActInput['result'];
-    if (action === 'conclude') {
-      const tried = this.text(input.result?.tried, RESULT_MAX_LENGTH, 'tried', 'What was tried', 'Was Sie ausprobiert haben');
-      const learnt = this.text(input.result?.learnt, RESULT_MAX_LENGTH, 'learnt', 'What was learnt', 'Was Sie gelernt haben');
-      if (tried.length < 3 || learnt.length < 3) {
-        throw badRequest(
-          'result_required',
-          'A concluded tandem needs a short result: what was tried and what was learnt',
-          'Bitte beschreiben Sie kurz, was Sie ausprobiert und was Sie gelernt haben.',
-          'result',
-        );
-      }
-      const topics = [...new Set((input.result?.topics ?? []).map(String))];
-      const known = await this.repo.topicNames();
-      if (topics.some((t) => !known[t]) || topics.length > 10) {
-        throw badRequest(
-          'unknown_topic',
-          'Result topics must be known topics (at most 10)',
-          'Bitte wählen Sie die Themen aus der Liste.',
-          'topics',
-        );
-      }
-      result = { tried, learnt, topics };
-    }
+    if (action === 'conclude') return this.conclude(user, id, input, now);
     const { state, mails } = await this.repo.transaction(async (m) => {
       const t = await this.repo.findForUpdate(m, id);
       if (!t) throw tandemNotFound();
       const actor = actorOf(user, t);
-      return this.transition(m, t, action, actor, user.id, { reason, message, result }, now);
+      return this.transition(m, t, action, actor, user.id, { reason, message }, now);
     });
     await this.afterCommit(mails);
     return state;
+  }
+
+  /**
+   * Concluding (issue 23): each town gives its result; the second result concludes the tandem. After the first, the
+   * partner is asked by mail and the tandem concludes at the latest TANDEM_RESULT_DAYS later (the hourly job, or the
+   * office then). Before that the office cannot conclude it without the towns.
+   */
+  private async conclude(user: SessionUser, id: string, input: ActInput, now: Date): Promise<TandemState> {
+    const town = !!user.townId && !isOffice(user);
+    const result = town ? await this.parseResult(input.result) : null;
+    const { state, mails } = await this.repo.transaction(async (m) => {
+      const t = await this.repo.findForUpdate(m, id);
+      if (!t) throw tandemNotFound();
+      const actor = actorOf(user, t);
+      // Not active (or not allowed): the table's own refusal.
+      if (!allowedActions(t.state, actor).includes('conclude') || !result) return this.concludeWithout(m, t, actor, user.id, now);
+      const townId = actor === 'requester' ? t.townA : t.townB;
+      const given = await this.repo.recordResult(m, { tandemId: t.id, townId, ...result, userId: user.id, at: now });
+      if (!given)
+        throw conflict('result_given', 'Your town has given its result already', 'Ihre Kommune hat ihr Ergebnis bereits eingetragen.');
+      const results = await this.repo.results(t.id, m);
+      if (results.length >= 2) {
+        const topics = [...new Set(results.flatMap((r) => r.topics))];
+        return this.transition(
+          m,
+          t,
+          'conclude',
+          actor,
+          user.id,
+          { result: { tried: result.takenOver, learnt: result.workedOn, topics } },
+          now,
+        );
+      }
+      const due = new Date(now.getTime() + this.config.tandemResultDays * DAY_MS);
+      await this.repo.setResultDue(m, t.id, due);
+      await this.writeAudit(
+        m,
+        t.id,
+        user.id,
+        actor,
+        'active',
+        'active',
+        null,
+        (await this.repo.townNames([townId], m))[0]?.name ?? null,
+        'result_given',
+      );
+      const other = actor === 'requester' ? 'B' : 'A';
+      const mails = await this.recordForTown(m, t, other, 'tandem-result-requested', 'result-requested', {
+        due: due.toLocaleDateString('de-DE', { timeZone: 'Europe/Berlin', day: 'numeric', month: 'long', year: 'numeric' }),
+        days: this.config.tandemResultDays,
+      });
+      return { state: t.state, mails };
+    });
+    await this.afterCommit(mails);
+    return state;
+  }
+
+  /** The office (or the system) concludes with the results there are — only once the deadline for the second has passed. */
+  private async concludeWithout(m: EntityManager, t: TandemRow, actor: TandemActor, actorId: string | null, now: Date) {
+    if (t.state === 'active' && (actor === 'office' || actor === 'system') && !(t.resultDueAt && t.resultDueAt <= now)) {
+      throw conflict(
+        'result_pending',
+        "A tandem concludes with both towns' results, or after the deadline once one town has given its result",
+        'Ein Tandem wird mit den Ergebnissen beider Kommunen abgeschlossen, oder nach Ablauf der Frist, sobald eine Kommune ihr Ergebnis eingetragen hat.',
+      );
+    }
+    const results = t.state === 'active' ? await this.repo.results(t.id, m) : [];
+    const first = results[0];
+    return this.transition(
+      m,
+      t,
+      'conclude',
+      actor,
+      actorId,
+      {
+        result: first
+          ? { tried: first.takenOver, learnt: first.workedOn, topics: [...new Set(results.flatMap((r) => r.topics))] }
+          : undefined,
+      },
+      now,
+    );
+  }
+
+  private async parseResult(r: ActInput['result']) {
+    const tried = this.text(
+      r?.tried,
+      RESULT_MAX_LENGTH,
+      'tried',
+      'What was taken over or tried',
+      'Was Sie übernommen oder ausprobiert haben',
+    );
+    const learnt = this.text(r?.learnt, RESULT_MAX_LENGTH, 'learnt', 'What was worked on', 'Woran Sie gearbeitet haben');
+    if (tried.length < 3 || learnt.length < 3) {
+      throw badRequest(
+        'result_required',
+        'A concluded tandem needs a short result: what was worked on and what was taken over or tried',
+        'Bitte beschreiben Sie kurz, woran Sie gearbeitet und was Sie übernommen oder ausprobiert haben.',
+        'result',
+      );
+    }
+    const adoption = ADOPTIONS.find((a) => a === r?.adoption);
+    if (!adoption)
+      throw badRequest(
+        'invalid_adoption',
+        'adoption must be one of yes, partly, no, planned',
+        'Bitte wählen Sie, wie weit Sie es übernommen haben.',
+        'adoption',
+      );
+    const rating = typeof r?.rating === 'string' ? Number(r.rating) : r?.rating;
+    if (typeof rating !== 'number' || !Number.isInteger(rating) || rating < 1 || rating > 5)
+      throw badRequest(
+        'invalid_rating',
+        'rating must be a whole number from 1 to 5',
+        'Bitte bewerten Sie das Tandem mit 1 bis 5.',
+        'rating',
+      );
+    const mayPublish = r?.mayPublish === true || r?.mayPublish === 'ja';
+    const topics = [...new Set((r?.topics ?? []).map(String))];
+    const known = await this.repo.topicNames();
+    if (topics.some((t) => !known[t]) || topics.length > 10) {
+      throw badRequest(
+        'unknown_topic',
+        'Result topics must be known topics (at most 10)',
+        'Bitte wählen Sie die Themen aus der Liste.',
+        'topics',
+      );
+    }
+    return { takenOver: tried, workedOn: learnt, adoption, rating, mayPublish, topics };
   }
 
   /**
@@ -360,6 +471,7 @@ export class TandemsService {
    */
   async runReminders(now = new Date()): Promise<{ expired: number; reminders: number; fitChecks: number }> {
     const fitChecks = await this.askFit(now);
+    await this.concludeOverdue(now);
     const start = this.config.tandemStart;
     let expired = await this.expireWaiting(['requested', 'proposed'], EXPIRY_DAYS, now);
     expired += await this.expireWaiting(['approved'], start.expiryDays, now);
@@ -403,6 +515,22 @@ export class TandemsService {
       await this.mail.dispatch(mails);
     }
     return { expired, reminders, fitChecks };
+  }
+
+  /** Tandems whose second result did not come in time conclude with the one there is. */
+  private async concludeOverdue(now: Date): Promise<void> {
+    for (const { id } of await this.repo.resultOverdue(now)) {
+      try {
+        const mails = await this.repo.transaction(async (m) => {
+          const t = await this.repo.findForUpdate(m, id);
+          if (!t || t.state !== 'active' || !t.resultDueAt || t.resultDueAt > now) return [];
+          return (await this.concludeWithout(m, t, 'system', null, now)).mails;
+        });
+        await this.afterCommit(mails);
+      } catch (err) {
+        this.logger.warn(`Could not conclude tandem ${id}: ${(err as Error).message}`);
+      }
+    }
   }
 
   /** "Passt das Tandem?" to both towns of every tandem begun TANDEM_FIT_CHECK_WEEKS ago; asked once per tandem. */
@@ -646,8 +774,8 @@ export class TandemsService {
     to: string,
     reason: string | null,
     townName: string | null,
-    /** The step taken, how the tandem began (request or proposal), or a town's "passt" in the fit check. */
-    event: TandemAction | 'requested' | 'proposed' | 'fit_confirmed',
+    /** The step taken, how the tandem began (request or proposal), a town's "passt" in the fit check or its result. */
+    event: TandemAction | 'requested' | 'proposed' | 'fit_confirmed' | 'result_given',
   ): Promise<void> {
     await this.audit.write(m, {
       actorId,

@@ -6,6 +6,7 @@ import { reasonLine } from '../matching/core/score.util';
 import type { ScoreComponent } from '../matching/core/matching-input.types';
 import { FitAnswerRow, TandemListRow, TandemRepository, TimelineRow } from './tandem.repository';
 import { actorOf, contactLine, ownTownNotVerified, type ProposalOutcome, tandemNotFound } from './tandems.service';
+import { ADOPTION_DE } from './tandem-result.util';
 import { TownProfileView, TownViewRepository } from '../municipalities/visibility/town-view.repository';
 import { NETWORK_VIEWER, OFFICE_VIEWER, type Viewer } from '../municipalities/visibility/town-visibility.util';
 import { allowedActions, FINAL_STATES, STATE_DE, TANDEM_STATES, TandemAction, TandemActor, TandemState } from './tandem-transitions.util';
@@ -36,6 +37,7 @@ const TIMELINE_LABEL: Record<string, string> = {
   'tandem.expire': 'abgelaufen (keine Antwort innerhalb von 30 Tagen)',
   'tandem.not_a_fit': 'beendet: passt nicht (Passungsfrage)',
   'tandem.fit_confirmed': 'Passungsfrage beantwortet: passt',
+  'tandem.result_given': 'Ergebnis eingetragen',
 };
 export const ORIGIN_DE = { request: 'Anfrage einer Kommune', office_proposal: 'Vorschlag der Geschäftsstelle' } as const;
 /** Rows per page of the office's list (the API may ask for up to API_MAX_LIMIT, src/common/page-query.dto.ts). */
@@ -140,14 +142,22 @@ export class TandemsViewModel {
     const seer = await this.views.viewerOf(viewer);
     // From approval on, and only for the two towns and the office (card() refused everyone else above).
     const contacts = r.approvedAt ? await this.repo.partnerContacts([r.townA, r.townB]) : [];
-    const [timeline, towns, pairTopics, topicNames, reasons, fitAnswers] = await Promise.all([
+    const [timeline, towns, pairTopics, topicNames, reasons, fitAnswers, results] = await Promise.all([
       this.repo.timeline(id),
       this.towns(seer, [r.townA, r.townB]),
       this.views.pairTopics(NETWORK_VIEWER, r.townA, r.townB), // the result's topics: both towns read them
       this.repo.topicNames(),
       this.reasonsFor(viewer, r),
       r.fitAskedAt ? this.repo.fitAnswers(id) : Promise.resolve([]),
+      this.repo.results(id),
     ]);
+    // Concluding is giving the town's result (once); the office concludes only after the deadline for the second result.
+    const ownTown = viewer.townId === r.townA || viewer.townId === r.townB ? viewer.townId : null;
+    const mayConclude = ownTown ? !results.some((x) => x.townId === ownTown) : !!r.resultDueAt && r.resultDueAt.getTime() <= Date.now();
+    if (!mayConclude) {
+      card.allowedActions = card.allowedActions.filter((a) => a !== 'conclude');
+      card.actions = card.actions.filter((a) => a.action !== 'conclude');
+    }
     return {
       ...card,
       ...reasons,
@@ -160,6 +170,18 @@ export class TandemsViewModel {
           ]
         : null,
       fit: this.fitView(viewer, r, fitAnswers),
+      results: results.map((x) => ({
+        townName: x.townId === r.townA ? r.nameA : r.nameB,
+        workedOn: x.workedOn,
+        takenOver: x.takenOver,
+        adoption: x.adoption,
+        adoptionLabel: ADOPTION_DE[x.adoption],
+        rating: x.rating,
+        mayPublish: x.mayPublish,
+        answeredAt: x.answeredAt,
+        answeredBy: x.answeredByName,
+      })),
+      resultDueAt: r.state === 'active' ? r.resultDueAt : null,
       resultTopicNames: (card.result?.topics ?? []).map((t) => topicNames[t] ?? t),
       topicChoices: pairTopics.length ? pairTopics : Object.entries(topicNames).map(([slug, name]) => ({ slug, name, shared: false })),
       timeline: timeline.map((e) => this.timelineEntry(e)),

@@ -96,12 +96,23 @@ describe('tandem pages in headless Chromium, with axe, at desktop width and 390 
     await mayor.getByRole('button', { name: 'Tandem beginnen' }).click();
     await expect(mayor.getByRole('status').first().textContent()).resolves.toContain('Das Tandem ist jetzt aktiv.');
     await check(mayor, '36-tandem-active');
-    await mayor.getByLabel('Was haben Sie gemeinsam ausprobiert?').fill('Gemeinsamer Leerstandsrundgang');
-    await mayor.getByLabel('Was haben Sie gelernt?').fill('Eigentümer früh einbinden');
-    await mayor.locator('.choice input').first().check();
-    await mayor.getByRole('button', { name: 'Ergebnis speichern und abschließen' }).click();
-    await expect(mayor.getByRole('status').first().textContent()).resolves.toContain('Das Tandem ist abgeschlossen.');
-    await expect(mayor.locator('.timeline li').count()).resolves.toBe(5);
+    await mayor.getByLabel('Woran haben Sie gemeinsam gearbeitet?').fill('Eigentümer früh einbinden');
+    await mayor.getByLabel('Was haben Sie übernommen oder ausprobiert?').fill('Gemeinsamer Leerstandsrundgang');
+    await mayor.getByLabel('teilweise').check();
+    await mayor.getByLabel('4', { exact: true }).check();
+    await mayor.getByLabel('Die Geschäftsstelle darf unser Ergebnis als Praxisbeispiel veröffentlichen.').check();
+    await mayor.locator('.topics .choice input').first().check();
+    await mayor.getByRole('button', { name: 'Ergebnis speichern' }).click();
+    await expect(mayor.getByRole('status').first().textContent()).resolves.toContain('Vielen Dank für Ihr Ergebnis.');
+    await check(mayor, '36b-tandem-result-given');
+    // The partner's result concludes it (given through the API here; the form is the same).
+    await pc.agent
+      .post(`/api/tandems/${id}/conclude`)
+      .send({ tried: 'Rundgang übernommen', learnt: 'Leerstand', adoption: 'yes', rating: 5 })
+      .expect(200);
+    await mayor.goto(`${t.url}/tandems/${id}`);
+    await expect(mayor.getByRole('heading', { name: 'Ergebnisse der Kommunen' }).isVisible()).resolves.toBe(true);
+    await expect(mayor.locator('.timeline li').count()).resolves.toBe(6);
     await mayor.getByRole('link', { name: 'Meine Tandems' }).click();
     await expect(mayor.getByRole('heading', { name: 'Frühere Tandems und Anfragen' }).isVisible()).resolves.toBe(true);
     await expect(mayor.locator('li.tandem').count()).resolves.toBe(1);

@@ -183,7 +183,7 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /api/tandems/:id/conclude': {
     expect: A_ACTS,
     params: { id: 'tandemA' },
-    body: () => ({ tried: 'Ein Kataster', learnt: 'Früh anfangen' }),
+    body: () => ({ tried: 'Ein Kataster', learnt: 'Früh anfangen', adoption: 'yes', rating: 4 }),
   },
   'POST /api/tandems/:id/cancel': { expect: A_ACTS, params: { id: 'tandemA' }, body: () => ({ reason: REASON }) },
   'POST /api/tandems/:id/fit': { expect: A_ONLY, params: { id: 'tandemA' }, body: () => ({ fits: true }) },

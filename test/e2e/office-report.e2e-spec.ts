@@ -153,7 +153,7 @@ describe("office workspace: Berichtszahlen (page and CSV, two years) and a town'
     const sections = csvSections(csv);
     const y = (col: string) => `extract(year FROM ${col} AT TIME ZONE 'Europe/Berlin')::int`;
     // Came about: every side agreed. Declined, withdrawn, rejected and expired requests are no tandems (issue 25).
-    const agreed = `state IN ('approved', 'active', 'concluded', 'cancelled')`;
+    const agreed = `state IN ('approved', 'active', 'concluded', 'cancelled', 'not_a_fit')`;
 
     // The page's tables against SQL; then each CSV section against the page's table of the same title.
     const check = (id: string, expected: Map<string, number[]>) => {
@@ -243,7 +243,7 @@ describe("office workspace: Berichtszahlen (page and CSV, two years) and a town'
     expect([tn.agreed, tn.failed, tn.open]).toEqual(year === lastYear ? [1, 1, 0] : [0, 0, 1]);
     const states: { state: string; n: number }[] = await ds.query(
       `SELECT s.state, (SELECT count(*)::int FROM tandem td WHERE td.state = s.state AND ${y('td.created_at')} = $1) AS n
-       FROM unnest(ARRAY['requested','accepted','approved','active','concluded','proposed','declined','withdrawn','rejected','expired','cancelled']) AS s(state)`,
+       FROM unnest(ARRAY['requested','accepted','approved','active','concluded','proposed','declined','withdrawn','rejected','expired','cancelled','not_a_fit']) AS s(state)`,
       [year],
     );
     check('tandem-stand', new Map([...states.map((s) => [s.state, [s.n]] as [string, number[]]), ['alle', [tn.n]]]));

@@ -67,10 +67,9 @@ describe.each(MODES)('tandem practice: capacity and contact exchange (%s mode)',
     await partner.agent.post(`/api/tandems/${tandemId}/accept`).send({}).expect(200);
     await office.post(`/api/tandems/${tandemId}/approve`).send({}).expect(200);
     await seelow.post(`/api/tandems/${tandemId}/start`).send({}).expect(200);
-    await seelow
-      .post(`/api/tandems/${tandemId}/conclude`)
-      .send({ tried: 'Leerstandskataster gemeinsam aufgebaut', learnt: 'Eigentümer früh ansprechen', topics: [] })
-      .expect(200);
+    const result = { tried: 'Leerstandskataster gemeinsam aufgebaut', learnt: 'Eigentümer früh ansprechen', adoption: 'yes', rating: 4 };
+    await seelow.post(`/api/tandems/${tandemId}/conclude`).send(result).expect(200);
+    await partner.agent.post(`/api/tandems/${tandemId}/conclude`).send(result).expect(200);
     const [row] = await ds.query(`SELECT state FROM tandem WHERE id = $1`, [tandemId]);
     expect(row.state).toBe('concluded');
 
@@ -196,5 +195,61 @@ describe.each(MODES)('tandem practice: capacity and contact exchange (%s mode)',
       [y],
     );
     expect(live).toBe(0);
+  });
+
+  it('a conclusion needs both results or the deadline; the office sees the results on the page, in the CSV and in the report figures', async () => {
+    const [x, y] = await Promise.all(['Penkun', 'Stadtroda'].map((n) => townIdByName(ds, n)));
+    const a = await contactOf(t, ds, x, 'bgm@ergebnis-a.test', 'Erika Esche');
+    const b = await contactOf(t, ds, y, 'bgm@ergebnis-b.test', 'Emil Erle');
+    const id = (await a.agent.post('/api/tandems').send({ partnerTownId: y }).expect(201)).body.id;
+    await b.agent.post(`/api/tandems/${id}/accept`).send({}).expect(200);
+    await office.post(`/api/tandems/${id}/approve`).send({}).expect(200);
+    await a.agent.post(`/api/tandems/${id}/start`).send({}).expect(200);
+    // No result yet: nobody concludes without one, not even the office.
+    expect((await office.post(`/api/tandems/${id}/conclude`).send({}).expect(409)).body.error).toBe('result_pending');
+    const given = (
+      await a.agent
+        .post(`/api/tandems/${id}/conclude`)
+        .send({
+          tried: 'Dorfladen nach dem Partnermodell',
+          learnt: 'Genossenschaft gründen',
+          adoption: 'planned',
+          rating: 4,
+          mayPublish: true,
+        })
+        .expect(200)
+    ).body;
+    expect(given.state).toBe('active');
+    expect(
+      (
+        await a.agent
+          .post(`/api/tandems/${id}/conclude`)
+          .send({ tried: 'noch einmal', learnt: 'noch einmal', adoption: 'yes', rating: 3 })
+          .expect(409)
+      ).body.error,
+    ).toBe('result_given');
+    await eventually('the partner asked for its result', () =>
+      t.smtp.mails.find(
+        (m) =>
+          m.subject === 'Penkun hat das Ergebnis des Tandems eingetragen' &&
+          [m.to].flat().some((to) => to?.text.includes('bgm@ergebnis-b.test')),
+      ),
+    );
+    // The deadline passes without the second result: the hourly job concludes with the one there is.
+    const tandems = t.worker.get(TandemsService);
+    await tandems.runReminders(new Date(new Date(given.resultDueAt).getTime() - 3600_000));
+    expect((await ds.query(`SELECT state FROM tandem WHERE id = $1`, [id]))[0].state).toBe('active');
+    await tandems.runReminders(new Date(new Date(given.resultDueAt).getTime() + 3600_000));
+    const done = (await office.get(`/api/tandems/${id}`).expect(200)).body;
+    expect(done.state).toBe('concluded');
+    expect(done.timeline.at(-1)).toMatchObject({ action: 'conclude', actor: 'system' });
+    expect(done.results).toEqual([expect.objectContaining({ townName: 'Penkun', adoptionLabel: 'geplant', rating: 4, mayPublish: true })]);
+
+    const csv = (await office.get('/geschaeftsstelle/tandems/export.csv').expect(200)).text;
+    const row = csv.split('\r\n').find((l) => l.includes('Penkun') && l.includes('Stadtroda'))!;
+    expect(row.endsWith(';4;geplant;ja;;;')).toBe(true);
+    const report = (await office.get('/geschaeftsstelle/berichtszahlen').expect(200)).text;
+    expect(report).toContain(`Ergebnisse der ${new Date().getFullYear()} abgeschlossenen Tandems`);
+    expect(report).toContain('Veröffentlichung als Praxisbeispiel erlaubt');
   });
 });

@@ -111,15 +111,43 @@ describe.each(MODES)('tandems from suggestion to result, and office proposals (%
 
     const noResult = await seelow.post(`/api/tandems/${id}/conclude`).send({ tried: '', learnt: '' }).expect(400);
     expect(noResult.body.message).toMatch(/needs a short result/);
-    const done = await seelow
+    const full = { adoption: 'yes', rating: 5, mayPublish: true };
+    await seelow
       .post(`/api/tandems/${id}/conclude`)
-      .send({ tried: 'Leerstandskataster nach dem Vorbild der Partnerstadt', learnt: 'Eigentümer früh ansprechen', topics: [topic.slug] })
+      .send({ tried: 'Ein Kataster', learnt: 'Leerstand', rating: 9, adoption: 'yes' })
+      .expect(400);
+    // Issue 23: each town gives its result; the first waits for the second (the office cannot conclude before the deadline).
+    const first = await seelow
+      .post(`/api/tandems/${id}/conclude`)
+      .send({
+        tried: 'Leerstandskataster nach dem Vorbild der Partnerstadt',
+        learnt: 'Eigentümer früh ansprechen',
+        topics: [topic.slug],
+        ...full,
+      })
+      .expect(200);
+    expect(first.body).toMatchObject({ state: 'active', results: [{ adoptionLabel: 'ja', rating: 5, mayPublish: true }] });
+    expect(first.body.resultDueAt).not.toBeNull();
+    expect(first.body.allowedActions).not.toContain('conclude');
+    expect((await office.post(`/api/tandems/${id}/conclude`).send({}).expect(409)).body.error).toBe('result_pending');
+    const done = await pc.agent
+      .post(`/api/tandems/${id}/conclude`)
+      .send({
+        tried: 'Leerstandskataster nach dem Vorbild der Partnerstadt',
+        learnt: 'Eigentümer früh ansprechen',
+        adoption: 'partly',
+        rating: 4,
+      })
       .expect(200);
     expect(done.body).toMatchObject({
       state: 'concluded',
       result: { tried: 'Leerstandskataster nach dem Vorbild der Partnerstadt', topics: [topic.slug] },
       allowedActions: [],
     });
+    expect(done.body.results.map((r: { adoptionLabel: string; rating: number }) => [r.adoptionLabel, r.rating])).toEqual([
+      ['ja', 5],
+      ['teilweise', 4],
+    ]);
     await seelow.post(`/api/tandems/${id}/cancel`).send({ reason: 'zu spät' }).expect(409);
 
     // The timeline: one audit row per step, with who, from and to.
@@ -130,7 +158,8 @@ describe.each(MODES)('tandems from suggestion to result, and office proposals (%
       ['accept', 'requested', 'accepted', 'partner'],
       ['approve', 'accepted', 'approved', 'office'],
       ['start', 'approved', 'active', 'partner'],
-      ['conclude', 'active', 'concluded', 'requester'],
+      ['result_given', 'active', 'active', 'requester'],
+      ['conclude', 'active', 'concluded', 'partner'],
     ]);
     expect(done.body.timeline[1].who).toBe(`Petra Partner, ${partner.name}`);
 
@@ -140,6 +169,7 @@ describe.each(MODES)('tandems from suggestion to result, and office proposals (%
       `Seelow fragt ein Tandem mit ${partner.name} an`,
       `Tandem ${partner.name} – Seelow: freigegeben`,
       `Tandem ${partner.name} – Seelow: aktiv`,
+      'Seelow hat das Ergebnis des Tandems eingetragen',
       `Tandem ${partner.name} – Seelow: abgeschlossen`,
     ]);
     const toSeelow = await settledMailsTo(DEMO_MAYOR_EMAIL);

@@ -35,6 +35,13 @@ const figures: ReportFigures = {
     tandem('proposed', { origin: 'office_proposal', topicSlug: null, networkTowns: ['m', 'n'] }),
   ],
   concludedInYear: 4,
+  results: [
+    { rating: 5, adoption: 'yes', mayPublish: true },
+    { rating: 4, adoption: 'partly', mayPublish: false },
+    { rating: 2, adoption: 'no', mayPublish: true },
+    { rating: 4, adoption: 'planned', mayPublish: false },
+    { rating: 3, adoption: 'yes', mayPublish: false },
+  ],
   workshops: [
     {
       state: 'documented',
@@ -91,6 +98,18 @@ describe('Berichtszahlen against a hand-built year', () => {
     expect(p['mit-anfrage']).toEqual([14]); // a … n
     expect(table('tandem-stand')).toMatchObject({ declined: [1], withdrawn: [1], alle: [9] });
     expect(tables.find((t) => t.id === 'tandem-stand')!.title).toBe('Die 2026 gestellten Anfragen und Vorschläge nach heutigem Stand');
+  });
+
+  it("sums up the towns' results of the concluded tandems: count, mean rating, how far taken over, publishable", () => {
+    expect(table('tandem-ergebnisse')).toEqual({
+      eingetragen: [5],
+      bewertung: [3.6],
+      'uebernommen-ja': [2],
+      'uebernommen-teilweise': [1],
+      'uebernommen-geplant': [1],
+      'uebernommen-nein': [1],
+      veroeffentlichen: [2],
+    });
   });
 
   it('shows true workshop figures: held and documented, planned, cancelled, participating towns, Länder and themes', () => {

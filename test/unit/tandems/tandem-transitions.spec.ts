@@ -34,6 +34,7 @@ approved expire system → expired
 active conclude requester → concluded
 active conclude partner → concluded
 active conclude office → concluded
+active conclude system → concluded
 active cancel requester → cancelled
 active cancel partner → cancelled
 active cancel office → cancelled
@@ -69,7 +70,7 @@ for (const s of TANDEM_STATES) for (const a of TANDEM_ACTIONS) for (const r of T
 describe('tandem transition table: every state × action × actor', () => {
   it('covers 12 states × 10 actions × 4 actors', () => {
     expect(cases).toHaveLength(12 * 10 * 4);
-    expect(expected.size).toBe(30);
+    expect(expected.size).toBe(31);
   });
 
   it.each(cases)('%s + %s by %s', (state, action, actor) => {

@@ -24,6 +24,7 @@ export const AUDIT_ACTION_DE = {
   'contact.main_changed': 'Hauptansprechperson geändert',
   'contact.removed': 'Ansprechperson entfernt',
   'suggestion.dismissed': 'Vorschlag ausgeblendet',
+  'suggestion.restored': 'ausgeblendeten Vorschlag wieder angezeigt',
   'tandem.requested': 'Tandem angefragt',
   'tandem.proposed': 'Tandem von der Geschäftsstelle vorgeschlagen',
   'tandem.accept': 'Tandem angenommen',

@@ -13,6 +13,7 @@ import { OutboxAttachments1734400000000 } from '../../migrations/1734400000000-O
 import { TandemContacts1734500000000 } from '../../migrations/1734500000000-TandemContacts';
 import { TandemFitCheck1734600000000 } from '../../migrations/1734600000000-TandemFitCheck';
 import { TandemResults1734700000000 } from '../../migrations/1734700000000-TandemResults';
+import { DismissalUndo1734750000000 } from '../../migrations/1734750000000-DismissalUndo';
 
 // Explicit list (no glob) so the same migrations load under tsc output and inside jest.
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   TandemContacts1734500000000,
   TandemFitCheck1734600000000,
   TandemResults1734700000000,
+  DismissalUndo1734750000000,
 ];

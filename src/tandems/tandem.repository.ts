@@ -248,13 +248,48 @@ export class TandemRepository {
   }
 
   /** What matching's hard rules read: 'declined' (12-month cool-down) or 'tandem' (out for good). */
-  async writePairHistory(m: EntityManager, a: string, b: string, kind: 'tandem' | 'declined', at: Date): Promise<void> {
+  /** `dismissedBy`: the town that chose "Kein Interesse" (it may undo that; a decline cannot be undone). */
+  async writePairHistory(
+    m: EntityManager,
+    a: string,
+    b: string,
+    kind: 'tandem' | 'declined',
+    at: Date,
+    dismissedBy?: string,
+  ): Promise<void> {
     const [x, y] = ordered(a, b);
     if (kind === 'tandem') {
       const rows = await m.query(`SELECT 1 FROM pair_history WHERE town_a = $1 AND town_b = $2 AND kind = 'tandem'`, [x, y]);
       if (rows.length) return;
     }
-    await m.query(`INSERT INTO pair_history (town_a, town_b, kind, at) VALUES ($1, $2, $3, $4)`, [x, y, kind, at]);
+    await m.query(`INSERT INTO pair_history (town_a, town_b, kind, at, dismissed_by) VALUES ($1, $2, $3, $4, $5)`, [
+      x,
+      y,
+      kind,
+      at,
+      dismissedBy ?? null,
+    ]);
+  }
+
+  /** The towns `townId` hid with "Kein Interesse" since `since` (still resting), newest first, with their names. */
+  async dismissedBy(townId: string, since: Date): Promise<{ partnerId: string; name: string; stateName: string; at: Date }[]> {
+    return this.ds.query(
+      `SELECT p.id AS "partnerId", m.name, m.state_name AS "stateName", h.at
+       FROM pair_history h JOIN town p ON p.id = CASE WHEN h.town_a = $1 THEN h.town_b ELSE h.town_a END JOIN municipality m ON m.ags = p.ags
+       WHERE h.dismissed_by = $1 AND h.kind = 'declined' AND h.at >= $2 ORDER BY h.at DESC`,
+      [townId, since],
+    );
+  }
+
+  /** Removes the town's own "Kein Interesse" rows for the pair; the number removed. */
+  async undoDismissal(m: EntityManager, townId: string, partnerId: string): Promise<number> {
+    const [x, y] = ordered(townId, partnerId);
+    const rows = await m.query(
+      `DELETE FROM pair_history WHERE town_a = $1 AND town_b = $2 AND kind = 'declined' AND dismissed_by = $3 RETURNING id`,
+      [x, y, townId],
+    );
+    // TypeORM answers a DELETE … RETURNING with [rows, count].
+    return Array.isArray(rows[0]) ? rows[0].length : rows.length;
   }
 
   async findById(id: string): Promise<TandemListRow | null> {

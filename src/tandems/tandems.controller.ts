@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';
@@ -32,6 +32,21 @@ export class TandemsController {
   @ApiOperation({ summary: '"Kein Interesse": hide a suggested town for 12 months (no tandem, no email)' })
   async dismiss(@Body() dto: PartnerDto, @CurrentUser() user: SessionUser) {
     await this.tandems.dismissSuggestion(user, dto.partnerTownId);
+  }
+
+  @Get('dismissals')
+  @Roles('town_contact')
+  @ApiOperation({ summary: 'The towns your town hid with "Kein Interesse" that still rest (12 months)' })
+  dismissals(@CurrentUser() user: SessionUser) {
+    return this.tandems.dismissed(user);
+  }
+
+  @Delete('dismissals/:partnerId')
+  @HttpCode(204)
+  @Roles('town_contact')
+  @ApiOperation({ summary: 'Undo "Kein Interesse": the town may be suggested again (404 if your town did not hide it)' })
+  async restore(@Param('partnerId', ParseUUIDPipe) partnerId: string, @CurrentUser() user: SessionUser) {
+    await this.tandems.undoDismissal(user, partnerId);
   }
 
   @Get()

@@ -46,13 +46,23 @@ export class TandemsPagesController {
   @Roles()
   async mine(@CurrentUser() user: SessionUser, @Query('ausgeblendet') hidden: string | undefined, @Res() res: Response) {
     if (isOffice(user)) return res.redirect(303, '/geschaeftsstelle/tandems');
-    const groups = await this.vm.mine(user);
+    const [groups, hiddenTowns] = await Promise.all([this.vm.mine(user), this.tandems.dismissed(user)]);
     return res.render('tandems-mine', {
       title: 'Meine Tandems',
       ...groups,
       dismissed: hidden === '1',
+      restored: hidden === 'zurueck',
+      hiddenTowns,
       empty: !Object.values(groups).some((g) => g.length),
     });
+  }
+
+  /** Undo "Kein Interesse": the town may be suggested again. */
+  @Post('tandems/wieder-anzeigen/:partnerId')
+  @Roles('town_contact')
+  async restore(@Param('partnerId', ParseUUIDPipe) partnerId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    await this.tandems.undoDismissal(user, partnerId);
+    return res.redirect(303, '/tandems?ausgeblendet=zurueck');
   }
 
   @Get('tandems/anfragen/:partnerId')

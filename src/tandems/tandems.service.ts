@@ -208,7 +208,7 @@ export class TandemsService {
       if (towns.length !== 2)
         throw new DomainError(HttpStatus.NOT_FOUND, 'town_not_found', 'Town not found', 'Diese Kommune wurde nicht gefunden.');
       if (await this.repo.declinedSince(m, user.townId!, partnerId, this.cooldownStart(now))) return;
-      await this.repo.writePairHistory(m, user.townId!, partnerId, 'declined', now);
+      await this.repo.writePairHistory(m, user.townId!, partnerId, 'declined', now, user.townId!);
       await this.audit.write(m, {
         actorId: user.id,
         action: 'suggestion.dismissed',
@@ -435,6 +435,43 @@ export class TandemsService {
     // Not a fit: both towns have a free slot now and get fresh suggestions right away, not after the debounce.
     if (state === 'not_a_fit') await this.matching.requestRecompute('not_a_fit', { now: true });
     return state;
+  }
+
+  /** Undo "Kein Interesse": the partner may be suggested again (a decline in a tandem stays). */
+  async undoDismissal(user: SessionUser, partnerId: string): Promise<void> {
+    if (!user.townId)
+      throw new DomainError(
+        HttpStatus.FORBIDDEN,
+        'not_a_town_contact',
+        'Only a town contact can do this',
+        'Nur Ansprechpersonen einer Kommune können das.',
+      );
+    const undone = await this.repo.transaction(async (m) => {
+      const n = await this.repo.undoDismissal(m, user.townId!, partnerId);
+      if (n) {
+        await this.audit.write(m, {
+          actorId: user.id,
+          action: 'suggestion.restored',
+          subjectType: 'town',
+          subjectId: user.townId!,
+          data: { partnerId },
+        });
+      }
+      return n > 0;
+    });
+    if (!undone)
+      throw new DomainError(
+        HttpStatus.NOT_FOUND,
+        'not_dismissed',
+        'This town is not hidden by your town',
+        'Diese Kommune haben Sie nicht ausgeblendet.',
+      );
+    await this.matching.requestRecompute('suggestion_restored');
+  }
+
+  /** The towns this town hid with "Kein Interesse" that still rest (the cool-down), for "Wieder anzeigen". */
+  dismissed(user: SessionUser, now = new Date()) {
+    return user.townId ? this.repo.dismissedBy(user.townId, this.cooldownStart(now)) : Promise.resolve([]);
   }
 
   /** The office sends one pair of the current tandem round to both towns as its proposal. */

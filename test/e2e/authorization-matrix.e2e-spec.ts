@@ -173,6 +173,18 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /tandems/kein-interesse/:partnerId': { expect: { ...ASK_A, townA: OK_OR_DENY }, params: { partnerId: 'townA' } },
   'POST /api/tandems': { expect: ASK_A, body: () => ({ partnerTownId: refs.townA }) },
   'POST /api/tandems/dismissals': { expect: ASK_A, body: () => ({ partnerTownId: refs.townA }) },
+  // A town's own "Kein Interesse" list and its undo (404 where the town hid nothing): town contacts only.
+  'GET /api/tandems/dismissals': {
+    expect: { anonymous: 'login', pending: 'ok', rejected: 'login', townB: 'ok', townA: 'ok', office: DENY },
+  },
+  'DELETE /api/tandems/dismissals/:partnerId': {
+    expect: { anonymous: 'login', pending: OK_OR_DENY, rejected: 'login', townB: OK_OR_DENY, townA: OK_OR_DENY, office: DENY },
+    params: { partnerId: 'townA' },
+  },
+  'POST /tandems/wieder-anzeigen/:partnerId': {
+    expect: { anonymous: 'login', pending: OK_OR_DENY, rejected: 'login', townB: OK_OR_DENY, townA: OK_OR_DENY, office: DENY },
+    params: { partnerId: 'townA' },
+  },
   'GET /tandems/:id': { expect: A_AND_OFFICE, params: { id: 'tandemA' } },
   'GET /api/tandems/:id': { expect: A_AND_OFFICE, params: { id: 'tandemA' } },
   'POST /tandems/:id/schritt': { expect: A_ACTS, params: { id: 'tandemA' }, body: () => ({ action: 'withdraw', reason: REASON }) },

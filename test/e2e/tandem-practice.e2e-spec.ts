@@ -30,7 +30,8 @@ describe.each(MODES)('tandem practice: capacity and contact exchange (%s mode)',
   };
 
   beforeAll(async () => {
-    t = await bootApp('tandem_practice', {}, { mode });
+    // Many contacts sign in from one test client: the per-client login limit is not under test here.
+    t = await bootApp('tandem_practice', { LOGIN_RATE_LIMIT: '1000' }, { mode });
     ds = await openDataSource(t.databaseUrl);
     const seed = await withCommands((c) => c.get(DemoSeedService).seed());
     office = request.agent(t.url);
@@ -251,5 +252,39 @@ describe.each(MODES)('tandem practice: capacity and contact exchange (%s mode)',
     const report = (await office.get('/geschaeftsstelle/berichtszahlen').expect(200)).text;
     expect(report).toContain(`Ergebnisse der ${new Date().getFullYear()} abgeschlossenen Tandems`);
     expect(report).toContain('Veröffentlichung als Praxisbeispiel erlaubt');
+  });
+
+  it('"Kein Interesse" can be undone by the town that chose it: listed, restored, suggested again (issue 25)', async () => {
+    const boenen = await townIdByName(ds, 'Bönen');
+    const c = await contactOf(t, ds, boenen, 'bgm@boenen.test', 'Berta Birke');
+    await computeMatching(t, ['suggestions']);
+    const partnerIds = async () =>
+      (await c.agent.get(`/api/towns/${boenen}/suggestions`).expect(200)).body.suggestions.map(
+        (s: { partner: { id: string } }) => s.partner.id,
+      );
+    const [hidden] = await partnerIds();
+    await c.agent.post('/api/tandems/dismissals').send({ partnerTownId: hidden }).expect(204);
+    expect((await c.agent.get('/api/tandems/dismissals').expect(200)).body.map((d: { partnerId: string }) => d.partnerId)).toEqual([
+      hidden,
+    ]);
+    const [{ name }] = await ds.query(`SELECT m.name FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.id = $1`, [hidden]);
+    const page = (await c.agent.get('/tandems').expect(200)).text;
+    expect(page).toContain('Ausgeblendete Kommunen');
+    expect(page).toContain(`action="/tandems/wieder-anzeigen/${hidden}"`);
+    expect(page).toContain(name);
+    await computeMatching(t, ['suggestions']);
+    expect(await partnerIds()).not.toContain(hidden);
+
+    const csrf = await formToken(c.agent, '/tandems');
+    await c.agent
+      .post(`/tandems/wieder-anzeigen/${hidden}`)
+      .type('form')
+      .send({ _csrf: csrf })
+      .expect(303)
+      .expect('Location', '/tandems?ausgeblendet=zurueck');
+    await c.agent.delete(`/api/tandems/dismissals/${hidden}`).expect(404); // nothing left to undo
+    expect((await c.agent.get('/api/tandems/dismissals').expect(200)).body).toEqual([]);
+    await computeMatching(t, ['suggestions']);
+    expect(await partnerIds()).toContain(hidden);
   });
 });

@@ -33,6 +33,12 @@ export async function computeMatching(t: TestApp, kinds: ('suggestions' | 'tande
   const matching = t.worker.get(MatchingService);
   const runner = t.worker.get(MatchingRunner);
   for (const kind of kinds) {
+    // A run the app queued itself (e.g. after a tandem ended) holds the one running slot of its kind: let it finish.
+    await waitFor(
+      async () =>
+        (await t.db.query(`SELECT count(*)::int AS n FROM matching_run WHERE kind = $1 AND status = 'running'`, [kind])).rows[0].n === 0,
+      { timeoutMs: 60_000, what: `no ${kind} run in progress` },
+    );
     const id = await matching.startRunRow(kind, 'test');
     await runner.execute(id);
   }

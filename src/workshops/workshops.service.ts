@@ -665,7 +665,7 @@ export class WorkshopsService {
                   durationMinutes: w.durationMinutes,
                   location: w.format === 'online' ? w.onlineLink : `${w.address} (${hostName ?? ''})`,
                   url: this.link(w.id),
-                  organizer: { name: 'Geschäftsstelle Kleinstadt-Tandem', email: this.config.mailReplyTo },
+                  organizer: this.config.mailReplyTo,
                   attendee: { name: r.displayName || r.email, email: r.email },
                 }),
               },

@@ -207,7 +207,7 @@ export class TandemsViewModel {
     };
   }
 
-  /** Reason texts speak to one town ("Ihr Thema …"): the partner reads its own side, the office reads town A's, named. */
+  /** Reason texts speak to one town ("Ihre Herausforderung …"): the partner reads its own side, the office reads town A's, named. */
   private async reasonsFor(viewer: SessionUser, r: TandemListRow): Promise<{ reasons: string; reasonsFrom: string | null }> {
     const actor = actorOf(viewer, r);
     // A proposal: both towns read the text built from what each may see of the other (stored by the round).

@@ -20,10 +20,10 @@ describe('tandem mail templates', () => {
   const cases: [string, Record<string, unknown>, string, string[]][] = [
     [
       'tandem-requested',
-      { reasons: 'Ihr Thema Leerstand ↔ deren Erfahrung', message: 'Hallo <Penkun>' },
+      { reasons: 'Ihre Herausforderung Leerstand ↔ deren Erfahrung', message: 'Hallo <Penkun>' },
       'Seelow fragt ein Tandem mit Penkun an',
       [
-        'Warum das passt: Ihr Thema Leerstand',
+        'Warum das passt: Ihre Herausforderung Leerstand',
         'Hallo <Penkun>',
         'innerhalb von 30 Tagen',
         'Anfrage ansehen und beantworten: http://app.test/tandems/1234',

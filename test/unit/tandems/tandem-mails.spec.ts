@@ -64,7 +64,7 @@ describe('tandem mail templates', () => {
       { days: 8, expiresInDays: 22 },
       'Erinnerung: Seelow wartet auf Ihre Antwort',
       [
-        'seit 8 Tagen wartet die Tandem-Anfrage mit Seelow (Thema: Leerstand) auf die Antwort von Penkun. Ohne Antwort läuft die Anfrage in 22 Tagen ab.',
+        'seit 8 Tagen wartet die Tandem-Anfrage mit Seelow zum Thema „Leerstand“ auf die Antwort von Penkun. Ohne Antwort läuft die Anfrage in 22 Tagen ab.',
       ],
     ],
     [
@@ -84,7 +84,7 @@ describe('tandem mail templates', () => {
       { days: 14, expiresInDays: 46, stateLabel: 'freigegeben' },
       'Erinnerung: Tandem mit Seelow noch nicht begonnen',
       [
-        'hat das Tandem von Penkun mit Seelow (Thema: Leerstand) vor 14 Tagen freigegeben, es wurde aber noch nicht begonnen.',
+        'hat das Tandem von Penkun mit Seelow zum Thema „Leerstand“ vor 14 Tagen freigegeben, es wurde aber noch nicht begonnen.',
         'Ohne Start läuft das Tandem in 46 Tagen ab.',
         'Zum Tandem: http://app.test/tandems/1234',
       ],

@@ -171,6 +171,9 @@ export class WorkshopsService {
   async invite(user: SessionUser, id: string, townId: string, now = new Date()): Promise<void> {
     const w0 = await this.repo.findById(id);
     if (!w0) throw workshopNotFound();
+    // A page form without a chosen town posts an empty field: a clear 400, never a query with an invalid uuid.
+    if (typeof townId !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(townId))
+      throw badRequest('invalid_town', 'townId must be the id of a town', 'Bitte wählen Sie eine Kommune aus.', 'townId');
     const [town] = await this.repo.ruleTowns([townId], w0.themeSlug);
     if (!town) throw new DomainError(HttpStatus.NOT_FOUND, 'town_not_found', 'Town not found', 'Diese Kommune wurde nicht gefunden.');
     const bad = checkInvitable(town);

@@ -66,6 +66,7 @@ export const PAGE_WRITE_ROUTES: Route[] = [
     path: '/geschaeftsstelle/kommunen/00000000-0000-4000-8000-000000000000/kontakte/00000000-0000-4000-8000-000000000000/hauptkontakt',
   },
   { method: 'post', path: '/passwort-vergessen' },
+  { method: 'post', path: '/bestaetigung-erneut' },
   { method: 'post', path: '/passwort-neu' },
   { method: 'post', path: '/konto/passwort' },
   { method: 'post', path: '/konto/email' },

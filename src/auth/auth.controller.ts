@@ -5,6 +5,8 @@ import { LoginRateLimitGuard } from '../security/login-rate-limit.guard';
 import { CurrentUser } from './current-user.decorator';
 import { LocalAuthGuard } from './local-auth.guard';
 import { logOut } from './login.util';
+import { ResetRequestDto } from './account.dto';
+import { ConfirmationResendRateLimitGuard } from './confirmation-resend-rate-limit.guard';
 import { ConfirmDto, LoginDto, RegisterDto } from './register.dto';
 import { RegistrationRateLimitGuard } from './registration-rate-limit.guard';
 import { RegistrationService } from './registration.service';
@@ -33,6 +35,19 @@ export class AuthController {
   async confirm(@Body() dto: ConfirmDto) {
     await this.registration.confirm(dto.token);
     return { confirmed: true };
+  }
+
+  @Post('confirm/resend')
+  @HttpCode(202)
+  @UseGuards(ConfirmationResendRateLimitGuard)
+  @ApiOperation({
+    summary: 'Send the registration confirmation mail again (rate limited per address and per client)',
+    description:
+      'The answer is the same whether or not the address has an application waiting for confirmation; only then does a mail go out, with a new link.',
+  })
+  async resendConfirmation(@Body() dto: ResetRequestDto) {
+    await this.registration.resendConfirmation(dto.email);
+    return { message: 'If a registration is waiting for this address to be confirmed, we sent a new confirmation link to it.' };
   }
 
   @Post('login')

@@ -16,6 +16,7 @@ import { PersonalDataService } from './personal-data.service';
 import { AuthPagesController } from './auth.pages.controller';
 import { AuthService } from './auth.service';
 import { EmailToken } from './email-token.entity';
+import { ConfirmationResendRateLimitGuard } from './confirmation-resend-rate-limit.guard';
 import { RegistrationRateLimitGuard } from './registration-rate-limit.guard';
 import { RegistrationService } from './registration.service';
 import { SessionSerializer } from './session.serializer';
@@ -59,6 +60,7 @@ import { UserRepository } from './user.repository';
     UserRepository,
     SessionSerializer,
     RegistrationRateLimitGuard,
+    ConfirmationResendRateLimitGuard,
   ],
   exports: [UserRepository, AuthService],
 })

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Query, Render, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Render, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DomainError } from '../common/domain-error';
@@ -6,6 +6,7 @@ import { asText, validateForm } from '../common/form.util';
 import { MunicipalityRepository } from '../municipalities/municipality.repository';
 import { LoginRateLimitGuard } from '../security/login-rate-limit.guard';
 import { AuthService } from './auth.service';
+import { ConfirmationResendRateLimitGuard } from './confirmation-resend-rate-limit.guard';
 import { credentialsFromBody } from './local-auth.guard';
 import { logIn, logOut } from './login.util';
 import { RegisterDto } from './register.dto';
@@ -98,6 +99,27 @@ export class AuthPagesController {
       if (!(err instanceof DomainError)) throw err;
       return res.status(err.getStatus()).render('confirm', { title: 'E-Mail-Adresse bestätigen', errors: [err.messageDe] });
     }
+  }
+
+  @Get('bestaetigung-erneut')
+  resendForm(@Res() res: Response) {
+    return res.render('confirm-resend', { title: 'Bestätigungsmail erneut senden' });
+  }
+
+  @Post('bestaetigung-erneut')
+  @HttpCode(200)
+  @UseGuards(ConfirmationResendRateLimitGuard)
+  async resend(@Body() body: Record<string, unknown>, @Res() res: Response) {
+    const email = typeof body.email === 'string' ? body.email.trim() : '';
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) {
+      return res.status(400).render('confirm-resend', {
+        title: 'Bestätigungsmail erneut senden',
+        email,
+        errors: ['Bitte geben Sie eine gültige E-Mail-Adresse an.'],
+      });
+    }
+    await this.registration.resendConfirmation(email);
+    return res.render('confirm-resend', { title: 'Bestätigungsmail erneut senden', sent: true });
   }
 
   @Get('anmelden')

@@ -29,7 +29,7 @@ export class AuthService {
         HttpStatus.FORBIDDEN,
         'email_not_confirmed',
         'Please confirm your email address first',
-        'Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse über den Link in unserer E-Mail.',
+        'Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse über den Link in unserer E-Mail. Keine E-Mail erhalten? Unter „Bestätigungsmail erneut senden“ erhalten Sie einen neuen Link.',
       );
     }
     if (user.townId && (await this.users.townStatusOf(user.id)) === 'rejected') throw registrationRejected();

@@ -18,3 +18,15 @@ export function sanitiseDisplayName(raw: string): string | null {
   if (/[\p{L}\p{M}]\.[\p{L}\p{M}]/u.test(name)) return null;
   return name;
 }
+
+/**
+ * Who acted for the Geschäftsstelle, for timelines: "Geschäftsstelle (Anna Beispiel)"; a name that already says
+ * Geschäftsstelle ("Geschäftsstelle (Demo)") stands alone, and a name with its own parentheses goes after a dash, so
+ * no label reads "Geschäftsstelle (Geschäftsstelle (Demo))".
+ */
+export function officeActorLabel(name: string | null | undefined): string {
+  const n = name?.trim();
+  if (!n) return 'Geschäftsstelle';
+  if (/geschäftsstelle/i.test(n)) return n;
+  return /[()]/.test(n) ? `Geschäftsstelle – ${n}` : `Geschäftsstelle (${n})`;
+}

@@ -118,6 +118,44 @@ export class RegistrationService {
     if (deliveryId) await this.mail.dispatch([deliveryId]);
   }
 
+  /**
+   * "Bestätigungsmail erneut senden": a fresh confirmation link for an application that is still waiting for its
+   * address to be confirmed (earlier links keep working until they expire). Same outcome for the caller whatever the
+   * address: an unknown, confirmed, invited or expired one gets no mail and no different answer (no enumeration).
+   * The new link also keeps the application from expiring for another CONFIRM_TOKEN_HOURS.
+   */
+  async resendConfirmation(rawEmail: string): Promise<void> {
+    const email = rawEmail.trim();
+    const deliveryId = await this.towns.transaction(async (m) => {
+      // An application whose links all ran out is gone, as at registration: the address registers again.
+      await this.users.purgeExpiredRegistrations(m, email);
+      const userId = await this.users.findIdByEmail(email, m);
+      const user = userId ? await this.users.findById(userId, m) : null;
+      if (!user || user.emailConfirmedAt || !user.townId) return null;
+      const town = await this.towns.findById(user.townId, m);
+      if (!town || town.status !== 'pending') return null;
+      const token = newToken();
+      const expiresAt = new Date(Date.now() + this.config.confirmTokenHours * 3600_000);
+      const tokenRow = await this.users.createToken(m, { userId: user.id, purpose: CONFIRM_PURPOSE, tokenHash: token.hash, expiresAt });
+      // The same mail as at registration: no text the (unconfirmed) registrant typed.
+      return this.mail.record(
+        {
+          dedupeKey: `confirm-email:${tokenRow.id}`,
+          recipient: user.email,
+          template: 'confirm-email',
+          context: {
+            townName: town.municipality.name,
+            stateName: town.municipality.stateName,
+            confirmUrl: `${this.config.appUrl}/bestaetigen?token=${token.raw}`,
+            validHours: this.config.confirmTokenHours,
+          },
+        },
+        m,
+      );
+    });
+    if (deliveryId) await this.mail.dispatch([deliveryId]);
+  }
+
   async confirm(rawToken: string): Promise<{ userId: string }> {
     return this.towns.transaction(async (m) => {
       const token = await this.users.findTokenForUpdate(m, hashToken(rawToken), CONFIRM_PURPOSE);

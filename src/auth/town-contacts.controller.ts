@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { Equals, IsEmail, IsIn, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import { CurrentUser } from './current-user.decorator';
 import { PASSWORD_MAX } from './password.util';
 import { Roles } from './roles.guard';
@@ -18,6 +18,9 @@ class InviteDto {
 class AcceptDto {
   @ApiProperty() @IsString() @Length(20, 100, { message: 'token is malformed' }) token: string;
   @ApiProperty({ minLength: 10 }) @IsString() @MaxLength(PASSWORD_MAX) password: string;
+  @ApiProperty({ description: 'must be true: the invited contact has read the privacy notice (/datenschutz), as at registration' })
+  @Equals(true, { message: 'privacyAccepted must be true (consent to the privacy notice at /datenschutz)' })
+  privacyAccepted: boolean;
 }
 
 class MainContactDto {
@@ -67,9 +70,11 @@ export class TownContactsController {
 
   @Post('auth/invitation/accept')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Accept an invitation: set the password with the token from the invitation link' })
+  @ApiOperation({
+    summary: 'Accept an invitation: set the password with the token from the invitation link and consent to the privacy notice',
+  })
   async accept(@Body() dto: AcceptDto) {
-    await this.contacts.acceptInvitation(dto.token, dto.password);
+    await this.contacts.acceptInvitation(dto.token, dto.password, dto.privacyAccepted);
     return { accepted: true };
   }
 }

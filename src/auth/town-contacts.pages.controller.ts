@@ -80,11 +80,12 @@ export class TownContactsPagesController {
   async accept(@Body() body: Record<string, unknown>, @Res() res: Response) {
     const token = str(body.token);
     try {
-      await this.contacts.acceptInvitation(token, str(body.password).slice(0, 200));
+      await this.contacts.acceptInvitation(token, str(body.password).slice(0, 200), body.privacyAccepted === 'ja');
       return res.render('invitation', { title: 'Einladung angenommen', done: true });
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      const invitation = err.code === 'weak_password' ? await this.contacts.invitationFor(token) : null;
+      // The form comes back for what the person can correct; an invalid link shows only the message.
+      const invitation = ['weak_password', 'privacy_not_accepted'].includes(err.code) ? await this.contacts.invitationFor(token) : null;
       return res
         .status(err.getStatus())
         .render('invitation', { title: 'Einladung annehmen', token: invitation ? token : undefined, invitation, errors: [err.messageDe] });

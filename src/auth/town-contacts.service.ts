@@ -47,6 +47,15 @@ const lastContact = () =>
     'Die letzte Ansprechperson einer Kommune kann nicht entfernt werden. Bitte laden Sie zuerst eine Nachfolge ein.',
   );
 
+export const privacyConsentMissing = () =>
+  new DomainError(
+    HttpStatus.BAD_REQUEST,
+    'privacy_not_accepted',
+    'privacyAccepted must be true (consent to the privacy notice at /datenschutz)',
+    'Bitte bestätigen Sie, dass Sie die Datenschutzerklärung gelesen haben.',
+    'privacyAccepted',
+  );
+
 /** Several contacts per town: invitations by mail, the office's handover of the main contact, removal. */
 @Injectable()
 export class TownContactsService {
@@ -183,7 +192,11 @@ export class TownContactsService {
     return user && town ? { displayName: user.displayName, townName: town.municipality.name } : null;
   }
 
-  async acceptInvitation(rawToken: string, password: string): Promise<void> {
+  /**
+   * Sets the password and records the privacy consent, as a registering mayor gives it (privacy_accepted_at); without
+   * the consent nothing changes and the link stays valid.
+   */
+  async acceptInvitation(rawToken: string, password: string, privacyAccepted: boolean): Promise<void> {
     await this.towns.transaction(async (m) => {
       const token = await this.users.findTokenForUpdate(m, hashToken(rawToken), INVITATION_PURPOSE);
       if (!token || token.usedAt || token.expiresAt.getTime() < Date.now()) {
@@ -205,8 +218,10 @@ export class TownContactsService {
           'password',
         );
       }
+      if (privacyAccepted !== true) throw privacyConsentMissing();
       await this.users.setPasswordHash(m, user.id, await hashPassword(password));
       await this.users.markTokenUsed(m, token.id, user.id);
+      await this.users.recordPrivacyConsent(m, user.id);
       await this.audit.write(m, { actorId: user.id, action: 'contact.joined', subjectType: 'town', subjectId: user.townId! });
     });
   }

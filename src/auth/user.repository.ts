@@ -132,6 +132,11 @@ export class UserRepository {
     await manager.query(`UPDATE user_account SET email_confirmed_at = coalesce(email_confirmed_at, now()) WHERE id = $1`, [userId]);
   }
 
+  /** The privacy consent an invited contact gives when accepting (the registration records it on creation). */
+  async recordPrivacyConsent(manager: EntityManager, userId: string): Promise<void> {
+    await manager.query(`UPDATE user_account SET privacy_accepted_at = now() WHERE id = $1`, [userId]);
+  }
+
   async setPasswordHash(manager: EntityManager, userId: string, passwordHash: string): Promise<void> {
     sessionCache.dropUsers([userId]);
     await manager.query(`UPDATE user_account SET password_hash = $2 WHERE id = $1`, [userId, passwordHash]);

@@ -62,7 +62,7 @@ const SUMMARIES: Record<string, [string, string]> = {
   'new-towns': ['eine neue Kommune zu Ihren Themen', '# neue Kommunen zu Ihren Themen'],
   'tandem-requests': ['eine Tandem-Anfrage wartet auf Ihre Antwort', '# Tandem-Anfragen warten auf Ihre Antwort'],
   'tandem-states': ['Neues zu einem Ihrer Tandems', 'Neues zu # Ihrer Tandems'],
-  'workshop-invitations': ['eine Einladung zu einer Transfer-Werkstatt', '# Einladungen zu Transfer-Werkstätten'],
+  'workshop-invitations': ['eine Einladung zu einer Transferwerkstatt', '# Einladungen zu Transferwerkstätten'],
 };
 
 function summaryFor(key: string, n: number, fallback: string): string {
@@ -138,13 +138,13 @@ export function mondayOf(period: string): Date {
 export const weeksBetween = (from: string, to: string) =>
   Math.round((mondayOf(to).getTime() - mondayOf(from).getTime()) / (7 * 86_400_000));
 
-/** "KW 49/2026 (30.11.–6.12.)" for pages and the email. */
+/** "KW 49/2026, 30.11.–6.12.2026" for pages and the email (no parentheses: the mail puts the label in its own). */
 export function periodLabel(period: string): string {
   const mon = mondayOf(period);
   const sun = new Date(mon.getTime() + 6 * 86_400_000);
   const f = (d: Date, withYear: boolean) => `${d.getUTCDate()}.${d.getUTCMonth() + 1}.${withYear ? d.getUTCFullYear() : ''}`;
   const p = parseIsoWeek(period)!;
-  return `KW ${p.week}/${p.year} (${f(mon, false)}–${f(sun, true)})`;
+  return `KW ${p.week}/${p.year}, ${f(mon, false)}–${f(sun, true)}`;
 }
 
 /** Is a digest due for this period, given the contact's rhythm and the period of their last mailed digest? */

@@ -27,13 +27,13 @@ export class WorkshopInvitationsSectionProvider implements DigestSectionProvider
   private section(rows: OpenInvitationRow[]): DigestSection {
     return {
       key: this.key,
-      title: 'Einladungen zu Transfer-Werkstätten',
+      title: 'Einladungen zu Transferwerkstätten',
       intro: 'Ihre Kommune ist zu diesen Werkstätten eingeladen und hat noch nicht geantwortet:',
-      summary: `${rows.length} Einladungen zu Transfer-Werkstätten`,
+      summary: `${rows.length} Einladungen zu Transferwerkstätten`,
       items: rows.map((w) => ({
         // One mention per workshop: the invitation mail and its updates carry the details and the calendar entry.
         key: `workshop-invitation:${w.workshopId}`,
-        title: `${w.title} (Thema: ${w.themeName})`,
+        title: `${w.title} – Thema: ${w.themeName}`,
         detail: `${w.startsAt ? formatBerlin(w.startsAt) : 'Termin folgt'}, ${where(w)}`,
         reasons: w.chosenBecause || undefined,
       })),

@@ -12,6 +12,8 @@ export interface LegalText {
 }
 
 const TITLES: Record<LegalPage, string> = { impressum: 'Impressum', privacy: 'Datenschutzerklärung' };
+/** "noch kein Impressum" (neuter), "noch keine Datenschutzerklärung" (feminine). */
+const NONE_YET: Record<LegalPage, string> = { impressum: 'noch kein Impressum', privacy: 'noch keine Datenschutzerklärung' };
 const SETTING: Record<LegalPage, string> = { impressum: 'IMPRESSUM_FILE', privacy: 'DATENSCHUTZ_FILE' };
 
 /** The operator's texts for Impressum and privacy notice: plain-text files named in the settings, read per request. */
@@ -39,7 +41,7 @@ export class LegalTextService {
       title: TITLES[page],
       placeholder: true,
       paragraphs: [
-        `Der Betreiber dieses Dienstes hat noch keine ${TITLES[page]} hinterlegt.`,
+        `Der Betreiber dieses Dienstes hat ${NONE_YET[page]} hinterlegt.`,
         `Hinweis für den Betreiber: Legen Sie den Text als Textdatei ab und nennen Sie deren Pfad in der Einstellung ${SETTING[page]} (Absätze durch Leerzeilen trennen).`,
       ],
     };

@@ -9,6 +9,7 @@ import { JOBS, QUEUES } from '../queue/queue-names';
 import { MailDeliveryRepository, NewDelivery } from './mail-delivery.repository';
 import { MailRenderer } from './mail-renderer';
 import { MailTransportRepository } from './mail-transport.repository';
+import { replyToFor } from './reply-to.policy';
 
 @Injectable()
 export class MailService {
@@ -75,7 +76,8 @@ export class MailService {
           to: d.recipient,
           // The same Message-ID on a repeated send (crash after the server accepted it) lets mail systems drop the copy.
           messageId: `<${d.id}@${this.config.appUrl.replace(/^https?:\/\//, '').replace(/[:/].*$/, '')}>`,
-          replyTo: d.replyTo,
+          // A mail that asks for an answer carries the office's mailbox as Reply-To (reply-to.policy.ts).
+          replyTo: replyToFor(d.template, d.replyTo, this.config.mailReplyTo),
           attachments: d.attachments ?? [],
           headers: { ...(d.headers ?? {}), 'X-KT-Delivery-Id': d.id, 'Auto-Submitted': 'auto-generated' },
         },

@@ -90,7 +90,7 @@ export function actorOf(user: SessionUser, t: Pick<TandemRow, 'townA' | 'townB'>
 }
 
 /** Mail texts per new state, for the update mail both towns receive. */
-const UPDATE_TEXT: Partial<Record<TandemState, string>> = {
+export const UPDATE_TEXT: Partial<Record<TandemState, string>> = {
   approved:
     'Die Geschäftsstelle hat das Tandem freigegeben. Sie können jetzt gemeinsam beginnen; bitte vermerken Sie den Start auf der Tandemseite.',
   rejected: 'Die Geschäftsstelle hat das Tandem nicht freigegeben.',

@@ -5,11 +5,13 @@ import { Page, pageOf } from '../common/paging.util';
 import { reasonLine } from '../matching/core/score.util';
 import type { ScoreComponent } from '../matching/core/matching-input.types';
 import { FitAnswerRow, TandemListRow, TandemRepository, TimelineRow } from './tandem.repository';
+import { waitingFor } from './tandem-wording.util';
+import { officeActorLabel } from '../auth/display-name.util';
 import { actorOf, contactLine, ownTownNotVerified, type ProposalOutcome, tandemNotFound } from './tandems.service';
 import { ADOPTION_DE } from './tandem-result.util';
 import { TownProfileView, TownViewRepository } from '../municipalities/visibility/town-view.repository';
 import { NETWORK_VIEWER, OFFICE_VIEWER, type Viewer } from '../municipalities/visibility/town-visibility.util';
-import { allowedActions, FINAL_STATES, STATE_DE, TANDEM_STATES, TandemAction, TandemActor, TandemState } from './tandem-transitions.util';
+import { allowedActions, FINAL_STATES, STATE_DE, TANDEM_STATES, TandemAction, TandemState } from './tandem-transitions.util';
 
 export const ACTION_LABEL: Record<TandemAction, string> = {
   accept: 'Annehmen',
@@ -277,7 +279,7 @@ export class TandemsViewModel {
     };
   }
 
-  /** Reason texts speak to one town ("Ihr Thema …"): the partner reads its own side, the office reads town A's, named. */
+  /** Reason texts speak to one town ("Ihre Herausforderung …"): the partner reads its own side, the office reads town A's, named. */
   private async reasonsFor(viewer: SessionUser, r: TandemListRow): Promise<{ reasons: string; reasonsFrom: string | null }> {
     const actor = actorOf(viewer, r);
     // A proposal: both towns read the text built from what each may see of the other (stored by the round).
@@ -295,7 +297,7 @@ export class TandemsViewModel {
       e.actorKind === 'system'
         ? 'System'
         : e.actorKind === 'office'
-          ? `Geschäftsstelle${e.actorName ? ` (${e.actorName})` : ''}`
+          ? officeActorLabel(e.actorName)
           : [e.actorName, e.townName].filter(Boolean).join(', ');
     return {
       at: e.at,
@@ -344,23 +346,4 @@ function tandemTown(p: TownProfileView): TandemTown {
     experiences: p.experiences?.map((e) => ({ topic: e.topicName, tried: e.tried, outcome: e.outcome })),
     hiddenFields: p.hiddenFields,
   };
-}
-
-function waitingFor(r: TandemListRow, actor: TandemActor): string | null {
-  const you = (side: 'A' | 'B') => (actor === (side === 'A' ? 'requester' : 'partner') ? 'Ihre Kommune' : side === 'A' ? r.nameA : r.nameB);
-  switch (r.state) {
-    case 'requested':
-      return `Antwort von ${you('B')}`;
-    case 'accepted':
-      return 'Freigabe durch die Geschäftsstelle';
-    case 'approved':
-      return 'Start des Tandems';
-    case 'proposed':
-      return [!r.acceptedAAt && you('A'), !r.acceptedBAt && you('B')]
-        .filter(Boolean)
-        .map((n) => `Antwort von ${n}`)
-        .join(' und ');
-    default:
-      return null;
-  }
 }

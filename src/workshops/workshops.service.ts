@@ -190,6 +190,9 @@ export class WorkshopsService {
       throw badRequest('invalid_town', 'townId must be a town id (uuid)', 'Bitte wählen Sie eine Kommune aus.', 'townId');
     const w0 = await this.repo.findById(id);
     if (!w0) throw workshopNotFound();
+    // A page form without a chosen town posts an empty field: a clear 400, never a query with an invalid uuid.
+    if (typeof townId !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(townId))
+      throw badRequest('invalid_town', 'townId must be the id of a town', 'Bitte wählen Sie eine Kommune aus.', 'townId');
     const [town] = await this.repo.ruleTowns([townId], w0.themeSlug);
     if (!town) throw new DomainError(HttpStatus.NOT_FOUND, 'town_not_found', 'Town not found', 'Diese Kommune wurde nicht gefunden.');
     const bad = checkInvitable(town);
@@ -688,7 +691,7 @@ export class WorkshopsService {
                   durationMinutes: w.durationMinutes,
                   location: w.format === 'online' ? w.onlineLink : `${w.address} (${hostName ?? ''})`,
                   url: this.link(w.id),
-                  organizer: { name: 'Geschäftsstelle Kleinstadt-Tandem', email: this.config.mailReplyTo },
+                  organizer: this.config.mailReplyTo,
                   attendee: { name: r.displayName || r.email, email: r.email },
                 }),
               },

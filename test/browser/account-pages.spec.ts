@@ -174,6 +174,7 @@ describe('account pages in headless Chromium at 390 px and desktop, with axe', (
     );
     await check('invitation');
     await page.getByLabel('Passwort').fill(COLLEAGUE_PASSWORD);
+    await page.getByLabel(/Datenschutzerklärung gelesen/).check();
     await page.getByRole('button', { name: 'Einladung annehmen' }).click();
     await expect(page.getByRole('status').textContent()).resolves.toContain('Ihr Passwort ist gesetzt');
   });

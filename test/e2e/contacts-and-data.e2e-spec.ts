@@ -46,9 +46,26 @@ describe.each(MODES)('several contacts per town, handover by the office, and the
     expect(page.text).toContain('Guten Tag Petra Neu');
 
     await login('stv@olbernhau.test', DEPUTY_PASSWORD).expect(401);
-    await request(t.url).post('/api/auth/invitation/accept').send({ token, password: 'zu-schwach' }).expect(400);
-    await request(t.url).post('/api/auth/invitation/accept').send({ token, password: DEPUTY_PASSWORD }).expect(200);
-    await request(t.url).post('/api/auth/invitation/accept').send({ token, password: DEPUTY_PASSWORD }).expect(400);
+    await request(t.url).post('/api/auth/invitation/accept').send({ token, password: 'zu-schwach', privacyAccepted: true }).expect(400);
+    // The privacy consent a registering mayor gives, the invited colleague gives too (issue 25): without it, nothing
+    // changes and the link stays valid; the page shows the form again with the reason.
+    const consent = async () =>
+      (await t.db.query(`SELECT privacy_accepted_at FROM user_account WHERE lower(email) = 'stv@olbernhau.test'`)).rows[0]
+        .privacy_accepted_at as Date | null;
+    const refused = await request(t.url).post('/api/auth/invitation/accept').send({ token, password: DEPUTY_PASSWORD }).expect(400);
+    expect(JSON.stringify(refused.body)).toMatch(/privacyAccepted must be true/);
+    await request(t.url).post('/api/auth/invitation/accept').send({ token, password: DEPUTY_PASSWORD, privacyAccepted: false }).expect(400);
+    expect(page.text).toContain('name="privacyAccepted"');
+    const visitor = request.agent(t.url);
+    const csrf = await formToken(visitor, `/einladung?token=${token}`);
+    const pageRefused = await visitor.post('/einladung').type('form').send({ _csrf: csrf, token, password: DEPUTY_PASSWORD }).expect(400);
+    expect(pageRefused.text).toContain('Bitte bestätigen Sie, dass Sie die Datenschutzerklärung gelesen haben.');
+    expect(pageRefused.text).toContain('name="privacyAccepted"');
+    await login('stv@olbernhau.test', DEPUTY_PASSWORD).expect(401);
+    expect(await consent()).toBeNull();
+    await request(t.url).post('/api/auth/invitation/accept').send({ token, password: DEPUTY_PASSWORD, privacyAccepted: true }).expect(200);
+    expect(await consent()).toBeInstanceOf(Date);
+    await request(t.url).post('/api/auth/invitation/accept').send({ token, password: DEPUTY_PASSWORD, privacyAccepted: true }).expect(400);
     deputy = request.agent(t.url);
     const me = await deputy.post('/api/auth/login').send({ email: 'stv@olbernhau.test', password: DEPUTY_PASSWORD }).expect(200);
     expect(me.body.townId).toBe(mayor.townId);
@@ -160,7 +177,7 @@ describe.each(MODES)('several contacts per town, handover by the office, and the
       .send({ email: 'staff@olbernhau.test', displayName: 'Kai Plan', contactFunction: 'staff' })
       .expect(202);
     const token = /einladung\?token=([\w-]+)/.exec((await mailTo('staff@olbernhau.test', (x) => x.includes('einladung?token='))).text!)![1];
-    await request(t.url).post('/api/auth/invitation/accept').send({ token, password: DEPUTY_PASSWORD }).expect(200);
+    await request(t.url).post('/api/auth/invitation/accept').send({ token, password: DEPUTY_PASSWORD, privacyAccepted: true }).expect(200);
     const staff = request.agent(t.url);
     const me = await staff.post('/api/auth/login').send({ email: 'staff@olbernhau.test', password: DEPUTY_PASSWORD }).expect(200);
     await staff.post('/api/account/delete').send({ currentPassword: 'Falsch-Passwort-1' }).expect(400);

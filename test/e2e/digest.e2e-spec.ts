@@ -298,22 +298,22 @@ describe.each(MODES)('weekly digest: content, skips, rhythm, unsubscribe, office
     await digests.startRun('2027-W05', 'office');
     await waitForRunDone(t.db, '2027-W05');
     const mail = mailsTo(invited.contacts[0].email).at(-1)!;
-    expect(mail.subject).toContain('eine Einladung zu einer Transfer-Werkstatt');
+    expect(mail.subject).toContain('eine Einladung zu einer Transferwerkstatt');
     // Handlebars escapes &, quotes and = in the HTML part (a theme may be "Leerstand & Innenentwicklung").
     const html = (mail.html as string).replace(
       /&(amp|quot|#x27|#x3D|#x60);/g,
       (_, e: string) => ({ amp: '&', quot: '"', '#x27': "'", '#x3D': '=', '#x60': '`' })[e]!,
     );
     for (const part of [mail.text!, html]) {
-      expect(part).toContain('Einladungen zu Transfer-Werkstätten');
-      expect(part).toContain(`Werkstatt Bürgerbeteiligung (Thema: ${theme.name})`);
+      expect(part).toContain('Einladungen zu Transferwerkstätten');
+      expect(part).toContain(`Werkstatt Bürgerbeteiligung – Thema: ${theme.name}`);
       expect(part).toContain(`Donnerstag, 4. März 2027, 10:00 Uhr, vor Ort in ${host.name}`);
       expect(part).toContain('Ausgewählt, weil Ihre Kommune Erfahrung mit diesem Thema hat.');
       expect(part).not.toContain('Entwurf Ärztehaus');
       expect(part).not.toContain('Abgesagte Werkstatt');
     }
     expect(linkIn(mail.text!, '/werkstaetten')).toBe(`${t.url}/werkstaetten`);
-    for (const m of mailsTo(accepted.contacts[0].email)) expect(m.text).not.toContain('Einladungen zu Transfer-Werkstätten');
+    for (const m of mailsTo(accepted.contacts[0].email)) expect(m.text).not.toContain('Einladungen zu Transferwerkstätten');
 
     // Still unanswered a week later: not repeated (the invitation mail and its updates carry the details).
     const items = async (period: string) =>

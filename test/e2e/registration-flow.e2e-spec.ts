@@ -3,6 +3,7 @@ import { hashPassword } from '../../src/auth/password.util';
 import { MailService } from '../../src/mail/mail.service';
 import { bootApp, TestApp } from '../utils/boot-app';
 import { waitFor } from '../utils/wait-for';
+import { formToken } from '../utils/csrf';
 import { createOfficeUser, insertMunicipalities, TEST_TOWNS } from '../factories/directory.factory';
 
 const PASSWORD = 'Sicheres-Passwort-2024';
@@ -153,5 +154,60 @@ describe('registration → email → confirmation → profile → verification (
       what: 'the re-dispatched delivery row to be marked sent',
     });
     await expect(mail.redispatchStranded()).resolves.toBe(0);
+  });
+
+  it('"Bestätigungsmail erneut senden": a new link for a waiting registration, the same answer for every address, limited per address and client', async () => {
+    const email = 'bm@brunsbuettel.test';
+    await request(t.url)
+      .post('/api/auth/register')
+      .send({ ags: '01051011', email, password: PASSWORD, displayName: 'Bea Meer', contactFunction: 'mayor', privacyAccepted: true })
+      .expect(201);
+    const toHer = (x: { to?: unknown }) => JSON.stringify(x.to ?? '').includes(email);
+    const first = await t.smtp.waitFor((m) => toHer(m) && (m.subject?.includes('bestätigen') ?? false));
+    const firstToken = tokenFrom(first.text!);
+
+    const confirmMails = async () =>
+      Object.fromEntries(
+        (
+          await t.db.query(`SELECT recipient, count(*)::int AS n FROM mail_delivery WHERE template = 'confirm-email' GROUP BY recipient`)
+        ).rows.map((r: { recipient: string; n: number }) => [r.recipient, r.n]),
+      ) as Record<string, number>;
+    const before = await confirmMails();
+    // One answer for a waiting registration, an unknown address and a confirmed account (no enumeration).
+    const answers = [];
+    for (const address of [email, 'niemand@nirgends.test', 'buergermeister@olbernhau.test'])
+      answers.push((await request(t.url).post('/api/auth/confirm/resend').send({ email: address }).expect(202)).body);
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    const again = await t.smtp.waitFor((m) => toHer(m) && m !== first && (m.subject?.includes('bestätigen') ?? false));
+    expect(again.subject).toBe('Bitte bestätigen Sie Ihre E-Mail-Adresse für Kleinstadt-Tandem');
+    expect(again.text).toContain('Brunsbüttel (Schleswig-Holstein)');
+    expect(again.text).not.toContain('Bea Meer');
+    const newToken = tokenFrom(again.text!);
+    expect(newToken).toBeTruthy();
+    expect(newToken).not.toBe(firstToken);
+    // Only the waiting registration got a mail, through the delivery rows like every other mail.
+    expect(await confirmMails()).toEqual({ ...before, [email]: 2 });
+    expect(before[email]).toBe(1);
+
+    // The page says the same, whatever the address.
+    const visitor = request.agent(t.url);
+    const form = await visitor.get('/bestaetigung-erneut').expect(200);
+    expect(form.text).toContain('Bestätigungsmail erneut senden');
+    const csrf = await formToken(visitor, '/bestaetigung-erneut');
+    const sent = await visitor.post('/bestaetigung-erneut').type('form').send({ _csrf: csrf, email: 'niemand@nirgends.test' }).expect(200);
+    expect(sent.text).toContain('Falls zu dieser Adresse eine Registrierung auf die Bestätigung wartet');
+    expect((await request(t.url).get('/anmelden').expect(200)).text).toContain('href="/bestaetigung-erneut"');
+
+    // The new link confirms.
+    await request(t.url).post('/api/auth/confirm').send({ token: newToken }).expect(200);
+
+    // Limits: 3 per address and hour (from any client), 10 per client and hour (whatever the addresses).
+    for (let i = 0; i < 3; i++) await request(t.url).post('/api/auth/confirm/resend').send({ email: 'limit@nirgends.test' }).expect(202);
+    const limited = await request(t.url).post('/api/auth/confirm/resend').send({ email: 'limit@nirgends.test' }).expect(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // This client has now asked 8 times (3 above, 1 on the page, 4 here): two more pass, the eleventh is refused.
+    await request(t.url).post('/api/auth/confirm/resend').send({ email: 'a1@nirgends.test' }).expect(202);
+    await request(t.url).post('/api/auth/confirm/resend').send({ email: 'a2@nirgends.test' }).expect(202);
+    await request(t.url).post('/api/auth/confirm/resend').send({ email: 'a3@nirgends.test' }).expect(429);
   });
 });

@@ -83,20 +83,20 @@ describe('visibility leaks, caching and directory search (issue 9: items 2 and 8
     const toOlbernhau = forRuethen.body.suggestions.find((s: { partner: { id: string } }) => s.partner.id === olbernhau.townId);
     expect(toOlbernhau).toBeDefined();
     const text = JSON.stringify(toOlbernhau);
-    expect(text).not.toContain('deren Thema Mobilität');
+    expect(text).not.toContain('deren Herausforderung Mobilität');
     expect(text).not.toMatch(/Ihre Erfahrung mit Mobilität/);
     // Issue 24: what a town reads is computed from what it may see, numbers included. The only complement left is
     // Olbernhau's visible experience answering Rüthen's challenge; the hidden challenge adds nothing a number could show.
     const complement = toOlbernhau.components.find((c: { key: string }) => c.key === 'complement');
     expect(complement.reason).not.toMatch(/Mobilität/);
     // What Olbernhau shows the network is still explained: its experience answers Rüthen's challenge.
-    expect(toOlbernhau.reasons).toContain('Ihr Thema Leerstand ↔ deren Erfahrung mit Leerstand');
+    expect(toOlbernhau.reasons).toContain('Ihre Herausforderung Leerstand ↔ deren Erfahrung mit Leerstand');
 
     const forOlbernhau = await olbernhau.agent.get(`/api/towns/${olbernhau.townId}/suggestions`).expect(200);
     const toRuethen = forOlbernhau.body.suggestions.find((s: { partner: { id: string } }) => s.partner.id === ruethen.townId);
     // Suggestions are scored on the network's view of both towns: a field Olbernhau keeps for the office serves the
     // office's rounds and workshops, and no suggestion of either town depends on it.
-    expect(toRuethen.reasons).not.toMatch(/Ihr Thema Mobilität/);
+    expect(toRuethen.reasons).not.toMatch(/Ihre Herausforderung Mobilität/);
     expect(toRuethen.reasons).toContain('Ihre Erfahrung mit Leerstand');
   });
 

@@ -29,7 +29,7 @@ export interface ScoreComponent {
   similarity: number;
   /** weight × similarity: the components of a pair sum to its score. */
   value: number;
-  /** German reason from the viewer's perspective ("Ihr Thema …"); empty exactly when the component contributes nothing. */
+  /** German reason from the viewer's perspective ("Ihre Herausforderung …"); empty exactly when the component contributes nothing. */
   reason: string;
   /**
    * The same reason in the third person naming both towns, for the office's pages (tandem round, workshops);

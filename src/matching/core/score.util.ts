@@ -178,7 +178,7 @@ const rough = (n: number) => {
   const digits = Math.max(0, Math.floor(Math.log10(Math.max(1, n))) - 1);
   return Math.round(n / 10 ** digits) * 10 ** digits;
 };
-const DEGURBA_DE = ['', 'dicht besiedelt', 'mittlere Besiedlungsdichte', 'gering besiedelt'];
+const DEGURBA_DE = ['', 'dicht besiedelt', 'mit mittlerer Besiedlungsdichte', 'gering besiedelt'];
 const SAME_SITUATION_DE = DEGURBA_DE.map((d) => `ähnliche Lage (beide ${d})`);
 
 /**
@@ -224,7 +224,10 @@ function cached2(m: Map<number, Map<number, string>>, a: number, b: number, make
   return text;
 }
 
-/** "Ihr Thema X ↔ deren Erfahrung mit X · …" for `a`'s challenges that `b`'s experience answers, appended to `text`. */
+/**
+ * "Ihre Herausforderung X ↔ deren Erfahrung mit X · …" for `a`'s challenges that `b`'s experience answers, appended to
+ * `text` (a challenge, not just a topic: the profile names X as a Herausforderung).
+ */
 function answeredText(ctx: ScoringContext, text: string, a: TownFacts, b: TownFacts, mine: boolean): string {
   const lines = mine ? textsOf(ctx).mine : textsOf(ctx).theirs;
   for (const t of a.challenged) {
@@ -232,7 +235,10 @@ function answeredText(ctx: ScoringContext, text: string, a: TownFacts, b: TownFa
     let line = lines.get(t);
     if (line === undefined) {
       const n = topicName(ctx, t);
-      lines.set(t, (line = mine ? `Ihr Thema ${n} ↔ deren Erfahrung mit ${n}` : `deren Thema ${n} ↔ Ihre Erfahrung mit ${n}`));
+      lines.set(
+        t,
+        (line = mine ? `Ihre Herausforderung ${n} ↔ deren Erfahrung mit ${n}` : `deren Herausforderung ${n} ↔ Ihre Erfahrung mit ${n}`),
+      );
     }
     text = text ? text + ' · ' + line : line;
   }
@@ -316,19 +322,44 @@ function sizeOffice(a: TownFacts, b: TownFacts, nameA: string, nameB: string): s
   return text;
 }
 
+/**
+ * Densities are called similar only up to this ratio (of the rounded numbers the text shows), as sizes are
+ * ("ähnlich groß" up to 1.5×). The situation component still counts from SITUATION_MIN on (about 2.5× apart without a
+ * shared DEGURBA class); past this ratio its text states the ratio instead of calling the towns similar.
+ */
+export const SIMILAR_DENSITY_RATIO = 1.5;
+const densityRatio = (ra: number, rb: number) => Math.max(ra, rb) / Math.max(1, Math.min(ra, rb));
+const GERMAN_DECIMAL = new Intl.NumberFormat('de-DE', { maximumFractionDigits: 1 });
+/** "etwa 1:1,8" below 2.5×, "etwa 1:3" above (as the size words do). */
+const ratioWords = (ratio: number) => `etwa 1:${ratio < 2.5 ? GERMAN_DECIMAL.format(ratio) : fmt(ratio)}`;
+
+function situationWords(da: number, db: number, ra: number, rb: number, numbers: string): string {
+  const ratio = densityRatio(ra, rb);
+  const similar = ratio < SIMILAR_DENSITY_RATIO;
+  if (da > 0 && da === db) {
+    // Same DEGURBA class: that much is true whatever the ratio; "ähnlich" only when the densities are, too.
+    return similar ? SAME_SITUATION_DE[da] : `beide ${DEGURBA_DE[da]} (Siedlungsdichte ${numbers}, Verhältnis ${ratioWords(ratio)})`;
+  }
+  return similar ? `ähnliche Siedlungsdichte (${numbers})` : `Siedlungsdichte im Verhältnis ${ratioWords(ratio)} (${numbers})`;
+}
+
 function situationText(ctx: ScoringContext, da: number, db: number, densA: number, densB: number): string {
-  if (da > 0 && da === db) return SAME_SITUATION_DE[da] ?? `ähnliche Lage (beide ${DEGURBA_DE[da]})`;
-  return cached2(
-    textsOf(ctx).densities,
-    rough(densA),
-    rough(densB),
-    () => `ähnliche Siedlungsdichte (ca. ${fmt(rough(densA))} und ${fmt(rough(densB))} Einwohner je km²)`,
+  const ra = rough(densA),
+    rb = rough(densB);
+  // Keyed by the rounded densities and the shared DEGURBA class (0: none), which the words depend on.
+  const shared = da > 0 && da === db ? da : 0;
+  return cached2(textsOf(ctx).densities, ra * 4 + shared, rb, () =>
+    situationWords(shared, shared, ra, rb, `ca. ${fmt(ra)} und ${fmt(rb)} Einwohner je km²`),
   );
 }
 
 function situationOffice(da: number, db: number, densA: number, densB: number, nameA: string, nameB: string): string {
-  if (da > 0 && da === db) return `ähnliche Lage (${nameA} und ${nameB} beide ${DEGURBA_DE[da] ?? ''})`;
-  return `ähnliche Siedlungsdichte (${nameA} ca. ${fmt(rough(densA))}, ${nameB} ca. ${fmt(rough(densB))} Einwohner je km²)`;
+  const ra = rough(densA),
+    rb = rough(densB);
+  const numbers = `${nameA} ca. ${fmt(ra)}, ${nameB} ca. ${fmt(rb)} Einwohner je km²`;
+  if (da > 0 && da === db && densityRatio(ra, rb) < SIMILAR_DENSITY_RATIO)
+    return `ähnliche Lage (${nameA} und ${nameB} beide ${DEGURBA_DE[da] ?? ''})`;
+  return situationWords(da, db, ra, rb, numbers);
 }
 
 function stateText(ctx: ScoringContext, stateName: string): string {

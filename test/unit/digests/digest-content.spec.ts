@@ -65,7 +65,7 @@ describe('ISO weeks in Europe/Berlin', () => {
     expect(parseIsoWeek('2026-W00')).toBeNull();
     expect(parseIsoWeek('2026-49')).toBeNull();
     expect(parseIsoWeek(['2026-W01'])).toBeNull();
-    expect(periodLabel('2026-W49')).toBe('KW 49/2026 (30.11.–6.12.2026)');
+    expect(periodLabel('2026-W49')).toBe('KW 49/2026, 30.11.–6.12.2026');
   });
 });
 

@@ -145,7 +145,7 @@ describe('reasons (issue 11)', () => {
     expect(office).toContain('verschiedene Bundesländer (Großräschen: Brandenburg, Wurzen: Sachsen)');
     expect(office).not.toMatch(/\bIhr|\bIhre|\bderen\b/);
     // The town's own variant stays as it was, and the pair is named its topic.
-    expect(reasonLine(r.components)).toContain('Ihr Thema Leerstand ↔ deren Erfahrung mit Leerstand');
+    expect(reasonLine(r.components)).toContain('Ihre Herausforderung Leerstand ↔ deren Erfahrung mit Leerstand');
     expect(r.topic).toBe('leerstand');
   });
 

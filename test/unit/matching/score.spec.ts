@@ -71,11 +71,11 @@ describe('pair score', () => {
     const ctx = buildContext([us, them, other], DEFAULT_WEIGHTS, NAMES);
     const good = scorePair(ctx, us, them);
     const line = reasonLine(good.components);
-    expect(line).toContain('Ihr Thema Leerstand ↔ deren Erfahrung mit Leerstand');
+    expect(line).toContain('Ihre Herausforderung Leerstand ↔ deren Erfahrung mit Leerstand');
     expect(line).toContain('ähnlich groß (ca. 10.000 und 9.900 Einwohner)');
     expect(line).toContain('anderes Bundesland (Hessen)');
-    expect(line.split(' · ')[0]).toBe('Ihr Thema Leerstand ↔ deren Erfahrung mit Leerstand'); // complement weighs most
-    expect(reasonLine(scorePair(ctx, them, us).components)).toContain('deren Thema Leerstand ↔ Ihre Erfahrung mit Leerstand');
+    expect(line.split(' · ')[0]).toBe('Ihre Herausforderung Leerstand ↔ deren Erfahrung mit Leerstand'); // complement weighs most
+    expect(reasonLine(scorePair(ctx, them, us).components)).toContain('deren Herausforderung Leerstand ↔ Ihre Erfahrung mit Leerstand');
     expect(good.score).toBeGreaterThan(scorePair(ctx, us, other).score);
   });
 
@@ -168,6 +168,56 @@ describe('pair score', () => {
         expect(r.score).toBeCloseTo(value(r, 'size') + value(r, 'situation') + value(r, 'otherState') + value(r, 'distance'), 12);
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('calls densities similar only when they are (below 1.5×); a 1.8× difference is stated as a ratio, the score unchanged', () => {
+    const base = { lat: 50, lon: 10, capacity: 1, experiences: [], challenges: [], topics: ['leerstand'], population: 10000 };
+    const town = (id: string, density: number, degurba: number | null): MatchTown => ({
+      ...base,
+      id,
+      name: id,
+      stateCode: id === 'a' ? '14' : '06',
+      stateName: id === 'a' ? 'Sachsen' : 'Hessen',
+      areaKm2: 10000 / density,
+      degurba,
+    });
+    const situation = (a: MatchTown, b: MatchTown) => {
+      const ctx = buildContext([a, b], DEFAULT_WEIGHTS, NAMES);
+      const r = scorePair(ctx, a, b, true);
+      const c = r.components.find((x) => x.key === 'situation')!;
+      return { text: c.reason, office: c.reasonOffice, value: c.value, similarity: c.similarity };
+    };
+    // 100 and 180 inhabitants per km², no DEGURBA: the component counts (similarity about 0.74) …
+    const far = situation(town('a', 100, null), town('b', 180, null));
+    expect(far.similarity).toBeGreaterThanOrEqual(SITUATION_MIN);
+    expect(far.value).toBeGreaterThan(0);
+    // … but nobody calls 100 and 180 similar.
+    expect(far.text).toBe('Siedlungsdichte im Verhältnis etwa 1:1,8 (ca. 100 und 180 Einwohner je km²)');
+    expect(far.office).toBe('Siedlungsdichte im Verhältnis etwa 1:1,8 (a ca. 100, b ca. 180 Einwohner je km²)');
+    // The same DEGURBA class is true as such, with the ratio beside it.
+    const sameClass = situation(town('a', 100, 3), town('b', 180, 3));
+    expect(sameClass.text).toBe('beide gering besiedelt (Siedlungsdichte ca. 100 und 180 Einwohner je km², Verhältnis etwa 1:1,8)');
+    expect(sameClass.office).not.toMatch(/ähnlich/);
+    // Close densities are similar, with or without the class.
+    expect(situation(town('a', 100, null), town('b', 130, null)).text).toBe('ähnliche Siedlungsdichte (ca. 100 und 130 Einwohner je km²)');
+    expect(situation(town('a', 100, 2), town('b', 130, 2)).text).toBe('ähnliche Lage (beide mit mittlerer Besiedlungsdichte)');
+    expect(situation(town('a', 100, 2), town('b', 130, 2)).office).toBe('ähnliche Lage (a und b beide mit mittlerer Besiedlungsdichte)');
+  });
+
+  it('property: a situation reason says "ähnlich" only when the shown densities are less than 1.5× apart', () => {
+    fc.assert(
+      fc.property(townsArb(2, 2), ([a, b]) => {
+        const ctx = buildContext([a, b], DEFAULT_WEIGHTS);
+        const c = scorePair(ctx, a, b, true).components.find((x) => x.key === 'situation')!;
+        for (const text of [c.reason, c.reasonOffice ?? '']) {
+          if (!/ähnlich/.test(text)) continue;
+          const shown = [...text.matchAll(/ca\. ([\d.]+)/g)].map((m) => Number(m[1].replace(/\./g, '')));
+          const dens = shown.length === 2 ? shown : [a, b].map((t) => Math.max(1, t.population) / Math.max(0.01, t.areaKm2));
+          expect(Math.max(...dens) / Math.min(...dens)).toBeLessThan(shown.length === 2 ? 1.5 : 1.6);
+        }
+      }),
+      { numRuns: 400 },
     );
   });
 });

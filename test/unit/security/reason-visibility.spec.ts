@@ -31,7 +31,7 @@ describe("what a town reads about another is computed from that town's visible f
 
   it('a hidden challenge neither shows in the reasons nor adds to the score; what stays visible still explains itself', () => {
     const full = scorePair(ctx, viewer, partner);
-    expect(reasonLine(full.components)).toContain('deren Thema Thema-mobilitaet ↔ Ihre Erfahrung mit Thema-mobilitaet');
+    expect(reasonLine(full.components)).toContain('deren Herausforderung Thema-mobilitaet ↔ Ihre Erfahrung mit Thema-mobilitaet');
     const seen = scorePair(ctx, viewer, visiblePartOf(partner, new Set(['challenges'])), true);
     expect(reasonLine(seen.components)).not.toMatch(/mobilitaet/);
     expect(reasonLine(seen.components, 'office')).not.toMatch(/mobilitaet/);

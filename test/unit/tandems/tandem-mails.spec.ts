@@ -20,10 +20,10 @@ describe('tandem mail templates', () => {
   const cases: [string, Record<string, unknown>, string, string[]][] = [
     [
       'tandem-requested',
-      { reasons: 'Ihr Thema Leerstand ↔ deren Erfahrung', message: 'Hallo <Penkun>' },
+      { reasons: 'Ihre Herausforderung Leerstand ↔ deren Erfahrung', message: 'Hallo <Penkun>' },
       'Seelow fragt ein Tandem mit Penkun an',
       [
-        'Warum das passt: Ihr Thema Leerstand',
+        'Warum das passt: Ihre Herausforderung Leerstand',
         'Hallo <Penkun>',
         'innerhalb von 30 Tagen',
         'Anfrage ansehen und beantworten: http://app.test/tandems/1234',
@@ -64,7 +64,7 @@ describe('tandem mail templates', () => {
       { days: 8, expiresInDays: 22 },
       'Erinnerung: Seelow wartet auf Ihre Antwort',
       [
-        'seit 8 Tagen wartet die Tandem-Anfrage mit Seelow (Thema: Leerstand) auf die Antwort von Penkun. Ohne Antwort läuft die Anfrage in 22 Tagen ab.',
+        'seit 8 Tagen wartet die Tandem-Anfrage mit Seelow zum Thema „Leerstand“ auf die Antwort von Penkun. Ohne Antwort läuft die Anfrage in 22 Tagen ab.',
       ],
     ],
     [
@@ -84,7 +84,7 @@ describe('tandem mail templates', () => {
       { days: 14, expiresInDays: 46, stateLabel: 'freigegeben' },
       'Erinnerung: Tandem mit Seelow noch nicht begonnen',
       [
-        'hat das Tandem von Penkun mit Seelow (Thema: Leerstand) vor 14 Tagen freigegeben, es wurde aber noch nicht begonnen.',
+        'hat das Tandem von Penkun mit Seelow zum Thema „Leerstand“ vor 14 Tagen freigegeben, es wurde aber noch nicht begonnen.',
         'Ohne Start läuft das Tandem in 46 Tagen ab.',
         'Zum Tandem: http://app.test/tandems/1234',
       ],

@@ -1,0 +1,49 @@
+import { CanActivate, ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainError } from '../common/domain-error';
+import { RateLimitRepository } from '../security/rate-limit.repository';
+
+const WINDOW_SECONDS = 3600;
+/** Confirmation mails resent to one address per hour, from any client (the inbox is not flooded). */
+export const RESEND_PER_ADDRESS = 3;
+/** Resend requests per client address and hour, whatever addresses they name (no mass mailing through us). */
+export const RESEND_PER_CLIENT = 10;
+
+/**
+ * "Bestätigungsmail erneut senden" on the page and the API, limited per address and per client in the PostgreSQL
+ * counters the login and registration limits use. Both counters count every request, whether or not the address has
+ * an account, so the limit says nothing about which addresses exist.
+ */
+@Injectable()
+export class ConfirmationResendRateLimitGuard implements CanActivate {
+  constructor(private readonly counters: RateLimitRepository) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<Request>();
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const email = typeof body.email === 'string' ? body.email.trim().toLowerCase().slice(0, 254) : '';
+    const addressKey = `confirm-resend:email:${email}`;
+    const clientKey = `confirm-resend:ip:${req.ip ?? 'unknown'}`;
+    // hit() answers in its own (sorted) order: look the counts up by key.
+    const hits = await this.counters.hit([
+      { key: addressKey, windowSeconds: WINDOW_SECONDS },
+      { key: clientKey, windowSeconds: WINDOW_SECONDS },
+    ]);
+    const byAddress = hits.find((h) => h.key === addressKey)!;
+    const byClient = hits.find((h) => h.key === clientKey)!;
+    const over = [byAddress.hits > RESEND_PER_ADDRESS && byAddress, byClient.hits > RESEND_PER_CLIENT && byClient].filter(
+      (h): h is typeof byAddress => !!h,
+    );
+    if (!over.length) return true;
+    context
+      .switchToHttp()
+      .getResponse<Response>()
+      .setHeader('Retry-After', String(Math.max(...over.map((h) => h.secondsLeft))));
+    throw new DomainError(
+      HttpStatus.TOO_MANY_REQUESTS,
+      'too_many_confirmation_mails',
+      'Too many confirmation mails requested; please try again later',
+      'Die Bestätigungsmail wurde gerade mehrfach angefordert. Bitte warten Sie etwas und sehen Sie auch im Spam-Ordner nach.',
+    );
+  }
+}

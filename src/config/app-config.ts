@@ -46,6 +46,8 @@ export interface AppConfig {
   /** Weeks after a tandem's start until both towns are asked whether it fits. */
   tandemFitCheckWeeks: number;
   tandemStart: { reminderDays: number; expiryDays: number };
+  /** Activity (issue 23): weeks of silence until a tandem is reminded; months of silence until a town is paused. */
+  activity: { silenceWeeks: number; dormantMonths: number };
 }
 
 export function toAppConfig(env: EnvironmentVariables): AppConfig {
@@ -94,6 +96,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     mailClaimTimeoutSeconds: env.MAIL_CLAIM_TIMEOUT_SECONDS,
     tandemStart: { reminderDays: env.TANDEM_START_REMINDER_DAYS, expiryDays: env.TANDEM_START_EXPIRY_DAYS },
     tandemFitCheckWeeks: env.TANDEM_FIT_CHECK_WEEKS,
+    activity: { silenceWeeks: env.TANDEM_SILENCE_WEEKS, dormantMonths: env.TOWN_DORMANT_MONTHS },
   };
 }
 

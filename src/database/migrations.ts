@@ -12,6 +12,7 @@ import { HttpReadIndexes1734300000000 } from '../../migrations/1734300000000-Htt
 import { OutboxAttachments1734400000000 } from '../../migrations/1734400000000-OutboxAttachments';
 import { TandemContacts1734500000000 } from '../../migrations/1734500000000-TandemContacts';
 import { TandemFitCheck1734600000000 } from '../../migrations/1734600000000-TandemFitCheck';
+import { TandemActivity1734800000000 } from '../../migrations/1734800000000-TandemActivity';
 
 // Explicit list (no glob) so the same migrations load under tsc output and inside jest.
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   OutboxAttachments1734400000000,
   TandemContacts1734500000000,
   TandemFitCheck1734600000000,
+  TandemActivity1734800000000,
 ];

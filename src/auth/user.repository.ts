@@ -45,7 +45,11 @@ export class UserRepository {
   async recordSignIn(m: EntityManager, userId: string, townId: string | null): Promise<boolean> {
     await m.query(`UPDATE user_account SET last_login_at = now() WHERE id = $1`, [userId]);
     if (!townId) return false;
-    const lifted = await m.query(`UPDATE town SET dormant_since = NULL WHERE id = $1 AND dormant_since IS NOT NULL RETURNING id`, [townId]);
+    // Through a CTE: a plain UPDATE … RETURNING answers [rows, count] here, not the rows.
+    const lifted = await m.query(
+      `WITH u AS (UPDATE town SET dormant_since = NULL WHERE id = $1 AND dormant_since IS NOT NULL RETURNING id) SELECT id FROM u`,
+      [townId],
+    );
     return lifted.length > 0;
   }
 

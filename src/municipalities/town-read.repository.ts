@@ -67,10 +67,10 @@ export class TownReadRepository {
    * them wrote (an answer, a profile change, …), at least its registration. The matcher's activity signal and the
    * dormancy rule read it; the worker's input, never on a request path.
    */
-  async lastActivity(): Promise<{ id: string; lastActiveAt: Date; dormantSince: Date | null; optedOut: boolean }[]> {
+  async lastActivity(): Promise<{ id: string; lastActiveAt: Date; dormantSince: Date | null; optedOut: boolean; isDemo: boolean }[]> {
     return this.ds.query(`
       SELECT t.id, greatest(t.created_at, max(u.last_login_at), max(a.at)) AS "lastActiveAt", t.dormant_since AS "dormantSince",
-             t.opted_out AS "optedOut"
+             t.opted_out AS "optedOut", t.is_demo AS "isDemo"
       FROM town t
       LEFT JOIN user_account u ON u.town_id = t.id AND u.deleted_at IS NULL
       LEFT JOIN LATERAL (SELECT max(x.created_at) AS at FROM audit_log x WHERE x.actor_id = u.id) a ON true

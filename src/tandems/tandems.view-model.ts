@@ -5,6 +5,7 @@ import { Page, pageOf } from '../common/paging.util';
 import { reasonLine } from '../matching/core/score.util';
 import type { ScoreComponent } from '../matching/core/matching-input.types';
 import { FitAnswerRow, TandemListRow, TandemRepository, TimelineRow } from './tandem.repository';
+import { RESTING_FILTER, TandemActivityView } from './tandem-activity.view';
 import { actorOf, contactLine, ownTownNotVerified, type ProposalOutcome, tandemNotFound } from './tandems.service';
 import { TownProfileView, TownViewRepository } from '../municipalities/visibility/town-view.repository';
 import { NETWORK_VIEWER, OFFICE_VIEWER, type Viewer } from '../municipalities/visibility/town-visibility.util';
@@ -43,7 +44,10 @@ export const OFFICE_PAGE_SIZE = 25;
 /** Approval cards per page (each shows both towns' profiles). */
 export const APPROVALS_PAGE_SIZE = 10;
 /** The filter choices on the office's list, in lifecycle order. */
-export const STATE_FILTERS = TANDEM_STATES.map((s) => ({ value: s, label: STATE_DE[s] }));
+export const STATE_FILTERS = [
+  ...TANDEM_STATES.map((s): { value: string; label: string } => ({ value: s, label: STATE_DE[s] })),
+  { value: RESTING_FILTER, label: 'ruhend (lange keine Aktivität)' },
+];
 
 export interface TandemCard {
   id: string;
@@ -76,6 +80,7 @@ export class TandemsViewModel {
   constructor(
     private readonly repo: TandemRepository,
     private readonly views: TownViewRepository,
+    private readonly activity: TandemActivityView,
   ) {}
 
   /** Both towns (or one) as `viewer` may see them: directory facts, and each profile field within its visibility. */
@@ -140,13 +145,14 @@ export class TandemsViewModel {
     const seer = await this.views.viewerOf(viewer);
     // From approval on, and only for the two towns and the office (card() refused everyone else above).
     const contacts = r.approvedAt ? await this.repo.partnerContacts([r.townA, r.townB]) : [];
-    const [timeline, towns, pairTopics, topicNames, reasons, fitAnswers] = await Promise.all([
+    const [timeline, towns, pairTopics, topicNames, reasons, fitAnswers, activity] = await Promise.all([
       this.repo.timeline(id),
       this.towns(seer, [r.townA, r.townB]),
       this.views.pairTopics(NETWORK_VIEWER, r.townA, r.townB), // the result's topics: both towns read them
       this.repo.topicNames(),
       this.reasonsFor(viewer, r),
       r.fitAskedAt ? this.repo.fitAnswers(id) : Promise.resolve([]),
+      this.activity.detail(viewer, r), // meetings, and for the office: "ruhend" (issue 23)
     ]);
     return {
       ...card,
@@ -160,6 +166,7 @@ export class TandemsViewModel {
           ]
         : null,
       fit: this.fitView(viewer, r, fitAnswers),
+      activity,
       resultTopicNames: (card.result?.topics ?? []).map((t) => topicNames[t] ?? t),
       topicChoices: pairTopics.length ? pairTopics : Object.entries(topicNames).map(([slug, name]) => ({ slug, name, shared: false })),
       timeline: timeline.map((e) => this.timelineEntry(e)),
@@ -172,11 +179,12 @@ export class TandemsViewModel {
     state: string | undefined,
     page: unknown = 1,
     limit = OFFICE_PAGE_SIZE,
-  ): Promise<{ items: TandemCard[] } & Page> {
+  ): Promise<{ items: (TandemCard & { resting: boolean })[] } & Page> {
+    if (state === RESTING_FILTER) return this.activity.restingList(page, limit, (r) => this.card(r, viewer));
     const valid = TANDEM_STATES.includes(state as TandemState) ? [state as TandemState] : null;
     const p = pageOf(await this.repo.count(valid), page, limit);
     const rows = p.total ? await this.repo.listPage(valid, p.limit, p.offset) : [];
-    return { ...p, items: rows.map((r) => this.card(r, viewer)) };
+    return { ...p, items: await this.activity.markResting(rows.map((r) => this.card(r, viewer))) };
   }
 
   /**

@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailModule } from '../mail/mail.module';
+import { MatchingModule } from '../matching/matching.module';
 import { MunicipalitiesModule } from '../municipalities/municipalities.module';
 import { AccountController } from './account.controller';
 import { AccountPagesController } from './account.pages.controller';
@@ -39,6 +40,7 @@ import { UserRepository } from './user.repository';
     MunicipalitiesModule,
     AuditModule,
     MailModule,
+    MatchingModule,
   ],
   controllers: [
     AuthController,

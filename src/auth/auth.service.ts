@@ -1,5 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
+import { AuditRepository } from '../audit/audit.repository';
 import { DomainError } from '../common/domain-error';
+import { MatchingService } from '../matching/matching.service';
 import { randomBytes } from 'node:crypto';
 import { hashPassword, verifyPassword } from './password.util';
 import { sessionCache } from './session-cache';
@@ -11,7 +13,11 @@ export class AuthService {
   // Verified against when the email is unknown, so response time does not reveal which emails exist.
   private readonly dummyHash = hashPassword(randomBytes(16).toString('hex'));
 
-  constructor(private readonly users: UserRepository) {}
+  constructor(
+    private readonly users: UserRepository,
+    private readonly audit: AuditRepository,
+    private readonly matching: MatchingService,
+  ) {}
 
   async validate(email: string, password: string): Promise<SessionUser> {
     const user = await this.users.findWithHashByEmail(email.trim());
@@ -33,7 +39,18 @@ export class AuthService {
       );
     }
     if (user.townId && (await this.users.townStatusOf(user.id)) === 'rejected') throw registrationRejected();
+    await this.recordSignIn(user.id, user.townId);
     return toSessionUser(user);
+  }
+
+  /** The sign-in time (silence and dormancy rules, issue 23); a town paused for dormancy takes part again at once. */
+  private async recordSignIn(userId: string, townId: string | null): Promise<void> {
+    const lifted = await this.users.transaction(async (m) => {
+      if (!(await this.users.recordSignIn(m, userId, townId))) return false;
+      await this.audit.write(m, { actorId: userId, action: 'town.dormancy_lifted', subjectType: 'town', subjectId: townId! });
+      return true;
+    });
+    if (lifted) await this.matching.requestRecompute('resumed');
   }
 
   /**

@@ -38,6 +38,21 @@ export class UserRepository {
     return this.ds.transaction(work);
   }
 
+  /**
+   * A successful sign-in (issue 23): the account's last_login_at, and a town paused for dormancy takes part again.
+   * True when that pause was lifted (the caller audits it and asks for fresh suggestions).
+   */
+  async recordSignIn(m: EntityManager, userId: string, townId: string | null): Promise<boolean> {
+    await m.query(`UPDATE user_account SET last_login_at = now() WHERE id = $1`, [userId]);
+    if (!townId) return false;
+    // Through a CTE: a plain UPDATE … RETURNING answers [rows, count] here, not the rows.
+    const lifted = await m.query(
+      `WITH u AS (UPDATE town SET dormant_since = NULL WHERE id = $1 AND dormant_since IS NOT NULL RETURNING id) SELECT id FROM u`,
+      [townId],
+    );
+    return lifted.length > 0;
+  }
+
   async findWithHashById(id: string): Promise<UserAccount | null> {
     return this.ds.getRepository(UserAccount).createQueryBuilder('u').addSelect('u.passwordHash').where('u.id = :id', { id }).getOne();
   }

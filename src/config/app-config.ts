@@ -48,6 +48,8 @@ export interface AppConfig {
   /** Days after the first town's result until the tandem concludes without the second. */
   tandemResultDays: number;
   tandemStart: { reminderDays: number; expiryDays: number };
+  /** Activity (issue 23): weeks of silence until a tandem is reminded; months of silence until a town is paused. */
+  activity: { silenceWeeks: number; dormantMonths: number };
 }
 
 export function toAppConfig(env: EnvironmentVariables): AppConfig {
@@ -97,6 +99,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     tandemStart: { reminderDays: env.TANDEM_START_REMINDER_DAYS, expiryDays: env.TANDEM_START_EXPIRY_DAYS },
     tandemFitCheckWeeks: env.TANDEM_FIT_CHECK_WEEKS,
     tandemResultDays: env.TANDEM_RESULT_DAYS,
+    activity: { silenceWeeks: env.TANDEM_SILENCE_WEEKS, dormantMonths: env.TOWN_DORMANT_MONTHS },
   };
 }
 

@@ -241,6 +241,23 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(120)
   TANDEM_RESULT_DAYS: number = 21;
+  // Activity (issue 23): an active tandem without a meeting entry or a sign-in of either town for this many weeks gets a
+  // friendly reminder; after a second one it counts as "ruhend". Eight weeks: partners who meet about every four to six
+  // weeks (the pilot's rhythm) are never reminded; two reminders mean four months of silence before the office follows up.
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(52)
+  TANDEM_SILENCE_WEEKS: number = 8;
+
+  // A town without a sign-in or an answer for this many months is paused from suggestions and invited back by mail.
+  // Four months: longer than a summer break or a budget season, shorter than the pilot year, so partners are not offered
+  // a town that will not answer.
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(36)
+  TOWN_DORMANT_MONTHS: number = 4;
 }
 
 export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {

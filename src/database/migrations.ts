@@ -14,6 +14,7 @@ import { TandemContacts1734500000000 } from '../../migrations/1734500000000-Tand
 import { TandemFitCheck1734600000000 } from '../../migrations/1734600000000-TandemFitCheck';
 import { TandemResults1734700000000 } from '../../migrations/1734700000000-TandemResults';
 import { DismissalUndo1734750000000 } from '../../migrations/1734750000000-DismissalUndo';
+import { TandemActivity1734800000000 } from '../../migrations/1734800000000-TandemActivity';
 
 // Explicit list (no glob) so the same migrations load under tsc output and inside jest.
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   TandemFitCheck1734600000000,
   TandemResults1734700000000,
   DismissalUndo1734750000000,
+  TandemActivity1734800000000,
 ];

@@ -63,6 +63,8 @@ export interface SuggestionRow {
   topic: string | null;
   /** The topic's display name (null without a topic). */
   topicName: string | null;
+  /** "zuletzt vor mehr als … aktiv" where the partner's silence lowered its rank (issue 23), else null. */
+  activityNote: string | null;
   partnerId: string;
   name: string;
   stateName: string;

@@ -146,13 +146,21 @@ export class MatchingRepository {
   async insertSuggestions(
     m: EntityManager,
     runId: string,
-    rows: { townId: string; partnerId: string; rank: number; score: number; components: unknown; topic: string | null }[],
+    rows: {
+      townId: string;
+      partnerId: string;
+      rank: number;
+      score: number;
+      components: unknown;
+      topic: string | null;
+      activityNote?: string;
+    }[],
   ): Promise<void> {
     for (let i = 0; i < rows.length; i += BATCH) {
       const chunk = rows.slice(i, i + BATCH);
       await m.query(
-        `INSERT INTO matching_suggestion (run_id, town_id, partner_id, rank, score, components, topic)
-         SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::smallint[], $5::float8[], $6::jsonb[], $7::varchar[])`,
+        `INSERT INTO matching_suggestion (run_id, town_id, partner_id, rank, score, components, topic, activity_note)
+         SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::smallint[], $5::float8[], $6::jsonb[], $7::varchar[], $8::varchar[])`,
         [
           runId,
           chunk.map((r) => r.townId),
@@ -161,6 +169,7 @@ export class MatchingRepository {
           chunk.map((r) => r.score),
           chunk.map((r) => JSON.stringify(r.components)),
           chunk.map((r) => r.topic),
+          chunk.map((r) => r.activityNote ?? null),
         ],
       );
     }
@@ -212,7 +221,7 @@ export class MatchingRepository {
   async suggestionsOfRun(runId: string, townId: string): Promise<SuggestionRow[]> {
     return this.ds.query(
       `
-      SELECT s.rank, s.score, s.components, s.topic, tp.name AS "topicName", s.partner_id AS "partnerId", p.name, p."stateName", p.population,
+      SELECT s.rank, s.score, s.components, s.topic, s.activity_note AS "activityNote", tp.name AS "topicName", s.partner_id AS "partnerId", p.name, p."stateName", p.population,
              p."areaKm2", p."districtName", r.id AS "runId", r.finished_at AS "computedAt"
       FROM matching_run r
       JOIN matching_suggestion s ON s.run_id = r.id AND s.town_id = $2

@@ -22,6 +22,8 @@ export interface SuggestionView {
   runId: string;
   /** The pair's possible tandem topic. */
   topic: { slug: string; name: string } | null;
+  /** "zuletzt vor mehr als drei Monaten aktiv": shown only where the partner's long silence lowered its rank (issue 23). */
+  activityNote: string | null;
 }
 
 export interface TownSuggestionsView {
@@ -143,6 +145,7 @@ export class MatchingViewModel {
       components: r.components,
       runId: r.runId,
       topic: r.topic ? { slug: r.topic, name: r.topicName ?? r.topic } : null,
+      activityNote: r.activityNote ?? null,
     }));
     this.suggestionLists.set(key, list);
     return list;

@@ -35,7 +35,7 @@ const ELIGIBLE_TOWNS = `
          coalesce((SELECT json_agg(json_build_object('topic', e.topic_slug) ORDER BY e.topic_slug, e.id)
                    FROM town_experience e WHERE e.town_id = t.id), '[]') AS experiences
   FROM town t JOIN municipality m ON m.ags = t.ags
-  WHERE t.status = 'verified' AND NOT t.opted_out`;
+  WHERE t.status = 'verified' AND NOT t.opted_out AND t.dormant_since IS NULL`;
 
 /**
  * `JOIN town <t> ON <t>.id = <idExpr> JOIN municipality <m> ON …`: a town's directory row by town id, for reads of other
@@ -61,6 +61,23 @@ export const topicJoin = (slugExpr: string, alias: string): string => `LEFT JOIN
 @Injectable()
 export class TownReadRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /**
+   * When each verified town was last active (issue 23): the newest sign-in of one of its contacts or audit row one of
+   * them wrote (an answer, a profile change, …), at least its registration. The matcher's activity signal and the
+   * dormancy rule read it; the worker's input, never on a request path.
+   */
+  async lastActivity(): Promise<{ id: string; lastActiveAt: Date; dormantSince: Date | null; optedOut: boolean; isDemo: boolean }[]> {
+    return this.ds.query(`
+      SELECT t.id, greatest(t.created_at, max(u.last_login_at), max(a.at)) AS "lastActiveAt", t.dormant_since AS "dormantSince",
+             t.opted_out AS "optedOut", t.is_demo AS "isDemo"
+      FROM town t
+      LEFT JOIN user_account u ON u.town_id = t.id AND u.deleted_at IS NULL
+      LEFT JOIN LATERAL (SELECT max(x.created_at) AS at FROM audit_log x WHERE x.actor_id = u.id) a ON true
+      WHERE t.status = 'verified'
+      GROUP BY t.id
+      ORDER BY t.id`);
+  }
 
   /** Every town the matcher reads: the worker's input, never on a request path. */
   async eligibleTowns(): Promise<TownRow[]> {

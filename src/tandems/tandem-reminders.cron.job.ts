@@ -3,6 +3,7 @@ import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import { JOBS, QUEUES } from '../queue/queue-names';
 import { workerOptions } from '../queue/worker-options';
+import { TandemActivityService } from './tandem-activity.service';
 import { TandemsService } from './tandems.service';
 
 export const REMINDER_SCHEDULER_ID = 'tandem-reminders';
@@ -17,6 +18,7 @@ export class TandemRemindersCronJob extends WorkerHost implements OnApplicationB
 
   constructor(
     private readonly tandems: TandemsService,
+    private readonly activity: TandemActivityService,
     @InjectQueue(QUEUES.tandems) private readonly queue: Queue,
   ) {
     super();
@@ -35,8 +37,10 @@ export class TandemRemindersCronJob extends WorkerHost implements OnApplicationB
   }
 
   /** `data.now` lets a test (or an operator) run the job for another point in time. */
-  async process(job: Job<{ now?: string }>): Promise<{ expired: number; reminders: number; fitChecks: number }> {
+  async process(job: Job<{ now?: string }>) {
     if (job.name !== JOBS.tandemReminders) throw new Error(`Unknown job ${job.name} on queue ${QUEUES.tandems}`);
-    return this.tandems.runReminders(job.data?.now ? new Date(job.data.now) : new Date());
+    const now = job.data?.now ? new Date(job.data.now) : new Date();
+    // Then the activity rules (issue 23): silent tandems (TANDEM_SILENCE_WEEKS) and dormant towns (TOWN_DORMANT_MONTHS).
+    return { ...(await this.tandems.runReminders(now)), ...(await this.activity.run(now)) };
   }
 }

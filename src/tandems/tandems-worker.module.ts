@@ -4,6 +4,8 @@ import { MailModule } from '../mail/mail.module';
 import { MatchingRepository } from '../matching/matching.repository';
 import { MatchingService } from '../matching/matching.service';
 import { TownReadModule } from '../municipalities/town-read.module';
+import { TandemActivityRepository } from './tandem-activity.repository';
+import { TandemActivityService } from './tandem-activity.service';
 import { TandemRemindersCronJob } from './tandem-reminders.cron.job';
 import { TandemRepository } from './tandem.repository';
 import { TandemsService } from './tandems.service';
@@ -11,7 +13,15 @@ import { TandemsService } from './tandems.service';
 // Worker side: the reminder/expiry scheduler and its processor.
 @Module({
   imports: [AuditModule, MailModule, TownReadModule],
-  providers: [TandemsService, TandemRepository, TandemRemindersCronJob, MatchingService, MatchingRepository],
+  providers: [
+    TandemsService,
+    TandemRepository,
+    TandemRemindersCronJob,
+    MatchingService,
+    MatchingRepository,
+    TandemActivityService,
+    TandemActivityRepository,
+  ],
   // The digest (worker side) reads openForTown from either.
   exports: [TandemsService, TandemRepository],
 })

@@ -53,8 +53,11 @@ export class ProposeDto {
 }
 
 export class ListQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: TANDEM_STATES, description: 'Office only: filter by state' })
+  @ApiPropertyOptional({
+    enum: [...TANDEM_STATES, 'ruhend'],
+    description: 'Office only: filter by state, or "ruhend" (resting: silent after two reminders)',
+  })
   @IsOptional()
-  @IsIn(TANDEM_STATES)
+  @IsIn([...TANDEM_STATES, 'ruhend'])
   state?: string;
 }

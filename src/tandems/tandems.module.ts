@@ -5,6 +5,10 @@ import { MailModule } from '../mail/mail.module';
 import { MatchingModule } from '../matching/matching.module';
 import { TownReadModule } from '../municipalities/town-read.module';
 import { Tandem } from './tandem.entity';
+import { TandemActivityController } from './tandem-activity.controller';
+import { TandemActivityRepository } from './tandem-activity.repository';
+import { TandemActivityService } from './tandem-activity.service';
+import { TandemActivityView } from './tandem-activity.view';
 import { TandemRepository } from './tandem.repository';
 import { TandemsController } from './tandems.controller';
 import { TandemsPagesController } from './tandems.pages.controller';
@@ -13,8 +17,8 @@ import { TandemsViewModel } from './tandems.view-model';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Tandem]), AuditModule, MailModule, MatchingModule, TownReadModule],
-  controllers: [TandemsController, TandemsPagesController],
-  providers: [TandemsService, TandemRepository, TandemsViewModel],
+  controllers: [TandemsController, TandemsPagesController, TandemActivityController],
+  providers: [TandemsService, TandemRepository, TandemsViewModel, TandemActivityService, TandemActivityRepository, TandemActivityView],
   exports: [TandemsService, TandemRepository],
 })
 export class TandemsModule {}

@@ -27,6 +27,7 @@ const DONE: Record<string, string> = {
   cancel: 'Das Tandem wurde vorzeitig beendet.',
   passt: 'Danke! Die Geschäftsstelle sieht, dass Ihr Tandem passt.',
   'passt-nicht': 'Das Tandem ist beendet. Ihr Platz ist wieder frei; neue Partnervorschläge werden gerade berechnet.',
+  treffen: 'Das Treffen ist eingetragen. Beide Kommunen und die Geschäftsstelle sehen es im Verlauf der Treffen.',
 };
 const PAGE_ACTIONS: readonly TandemAction[] = TANDEM_ACTIONS.filter((a) => a !== 'expire' && a !== 'not_a_fit');
 const sentText = (n: number) =>

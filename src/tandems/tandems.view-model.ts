@@ -7,6 +7,7 @@ import type { ScoreComponent } from '../matching/core/matching-input.types';
 import { FitAnswerRow, TandemListRow, TandemRepository, TimelineRow } from './tandem.repository';
 import { waitingFor } from './tandem-wording.util';
 import { officeActorLabel } from '../auth/display-name.util';
+import { RESTING_FILTER, TandemActivityView } from './tandem-activity.view';
 import { actorOf, contactLine, ownTownNotVerified, type ProposalOutcome, tandemNotFound } from './tandems.service';
 import { ADOPTION_DE } from './tandem-result.util';
 import { TownProfileView, TownViewRepository } from '../municipalities/visibility/town-view.repository';
@@ -47,7 +48,10 @@ export const OFFICE_PAGE_SIZE = 25;
 /** Approval cards per page (each shows both towns' profiles). */
 export const APPROVALS_PAGE_SIZE = 10;
 /** The filter choices on the office's list, in lifecycle order. */
-export const STATE_FILTERS = TANDEM_STATES.map((s) => ({ value: s, label: STATE_DE[s] }));
+export const STATE_FILTERS = [
+  ...TANDEM_STATES.map((s): { value: string; label: string } => ({ value: s, label: STATE_DE[s] })),
+  { value: RESTING_FILTER, label: 'ruhend (lange keine Aktivität)' },
+];
 
 export interface TandemCard {
   id: string;
@@ -80,6 +84,7 @@ export class TandemsViewModel {
   constructor(
     private readonly repo: TandemRepository,
     private readonly views: TownViewRepository,
+    private readonly activity: TandemActivityView,
   ) {}
 
   /** Both towns (or one) as `viewer` may see them: directory facts, and each profile field within its visibility. */
@@ -144,7 +149,7 @@ export class TandemsViewModel {
     const seer = await this.views.viewerOf(viewer);
     // From approval on, and only for the two towns and the office (card() refused everyone else above).
     const contacts = r.approvedAt ? await this.repo.partnerContacts([r.townA, r.townB]) : [];
-    const [timeline, towns, pairTopics, topicNames, reasons, fitAnswers, results] = await Promise.all([
+    const [timeline, towns, pairTopics, topicNames, reasons, fitAnswers, results, activity] = await Promise.all([
       this.repo.timeline(id),
       this.towns(seer, [r.townA, r.townB]),
       this.views.pairTopics(NETWORK_VIEWER, r.townA, r.townB), // the result's topics: both towns read them
@@ -152,6 +157,7 @@ export class TandemsViewModel {
       this.reasonsFor(viewer, r),
       r.fitAskedAt ? this.repo.fitAnswers(id) : Promise.resolve([]),
       this.repo.results(id),
+      this.activity.detail(viewer, r), // meetings, and for the office: "ruhend" (issue 23)
     ]);
     // Concluding is giving the town's result (once); the office concludes only after the deadline for the second result.
     const ownTown = viewer.townId === r.townA || viewer.townId === r.townB ? viewer.townId : null;
@@ -184,6 +190,7 @@ export class TandemsViewModel {
         answeredBy: x.answeredByName,
       })),
       resultDueAt: r.state === 'active' ? r.resultDueAt : null,
+      activity,
       resultTopicNames: (card.result?.topics ?? []).map((t) => topicNames[t] ?? t),
       topicChoices: pairTopics.length ? pairTopics : Object.entries(topicNames).map(([slug, name]) => ({ slug, name, shared: false })),
       timeline: timeline.map((e) => this.timelineEntry(e)),
@@ -196,11 +203,12 @@ export class TandemsViewModel {
     state: string | undefined,
     page: unknown = 1,
     limit = OFFICE_PAGE_SIZE,
-  ): Promise<{ items: TandemCard[] } & Page> {
+  ): Promise<{ items: (TandemCard & { resting: boolean })[] } & Page> {
+    if (state === RESTING_FILTER) return this.activity.restingList(page, limit, (r) => this.card(r, viewer));
     const valid = TANDEM_STATES.includes(state as TandemState) ? [state as TandemState] : null;
     const p = pageOf(await this.repo.count(valid), page, limit);
     const rows = p.total ? await this.repo.listPage(valid, p.limit, p.offset) : [];
-    return { ...p, items: rows.map((r) => this.card(r, viewer)) };
+    return { ...p, items: await this.activity.markResting(rows.map((r) => this.card(r, viewer))) };
   }
 
   /**

@@ -203,6 +203,16 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /api/tandems/:id/cancel': { expect: A_ACTS, params: { id: 'tandemA' }, body: () => ({ reason: REASON }) },
   'POST /api/tandems/:id/fit': { expect: A_ONLY, params: { id: 'tandemA' }, body: () => ({ fits: true }) },
   'POST /tandems/:id/passung': { expect: A_ONLY, params: { id: 'tandemA' }, body: () => ({ fits: 'ja' }) },
+  'POST /api/tandems/:id/meetings': {
+    expect: A_ONLY,
+    params: { id: 'tandemA' },
+    body: () => ({ date: new Date().toISOString().slice(0, 10), format: 'online' }),
+  },
+  'POST /tandems/:id/treffen': {
+    expect: A_ONLY,
+    params: { id: 'tandemA' },
+    body: () => ({ meetingDate: new Date().toISOString().slice(0, 10), meetingFormat: 'online' }),
+  },
   'POST /api/tandems/:id/approve': { expect: OFFICE, params: { id: 'tandemA' } },
   'POST /api/tandems/:id/reject': { expect: OFFICE, params: { id: 'tandemA' } },
   'POST /api/tandems/proposals': { expect: OFFICE },

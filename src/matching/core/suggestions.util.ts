@@ -4,6 +4,7 @@ import { preparePass, PreparedPass } from './candidate-features.util';
 import { bestAvailableRow } from './candidate-scan.util';
 import { candidateLists, scanPass } from './candidate-pass.util';
 import { hasTopicalBasis, ScoringContext, scorePair } from './score.util';
+import { activityNote, activityPenalty, rankWithActivity } from './activity.util';
 
 export interface SuggestionRules {
   k: number;
@@ -23,6 +24,11 @@ export interface SuggestionRules {
   declinedPairs?: Iterable<{ a: string; b: string; at: Date }>;
   now?: Date;
   cooldownMonths?: number;
+  /**
+   * Days since each town's last sign-in or answer (issue 23). A long-silent partner ranks a little lower in the lists
+   * (activityPenalty: a small deduction in the ordering, never in the stored score); absent: no town is penalised.
+   */
+  silentDays?: Record<string, number>;
 }
 
 export interface Suggestion {
@@ -33,6 +39,8 @@ export interface Suggestion {
   components: ScoreComponent[];
   /** The topic the pair would work on (a slug; null only without a topical basis, when the office allows that). */
   topic: string | null;
+  /** "zuletzt vor mehr als drei Monaten aktiv": only where the partner's silence lowered its rank in this list. */
+  activityNote?: string;
 }
 
 export interface SuggestionResult {
@@ -122,17 +130,22 @@ export function assignSuggestions(
   prep?: PreparedPass,
 ): SuggestionResult {
   const n = towns.length;
-  // Each candidate list best first (score descending, then lower index), sorted in place in flat arrays:
-  // insertion sort, as a list holds at most m (30) entries.
+  // The activity signal: a long-silent partner's score counts a little less when lists are ordered (0 for everyone
+  // without silentDays, which leaves the order exactly as before).
+  const pen = Float64Array.from(towns, (t) => activityPenalty(rules.silentDays?.[t.id]));
+  // Each candidate list best first (score minus the partner's penalty descending, then lower index), sorted in place
+  // in flat arrays: insertion sort, as a list holds at most m (30) entries.
   const partner = Int32Array.from(cand.partner),
     score = Float64Array.from(cand.score);
+  const ranked = (x: number) => score[x] - pen[partner[x]];
   for (let i = 0; i < n; i++) {
     const base = i * m;
     for (let x = base + 1; x < base + cand.count[i]; x++) {
       const s = score[x],
-        p = partner[x];
+        p = partner[x],
+        key = s - pen[p];
       let y = x;
-      for (; y > base && (score[y - 1] < s || (score[y - 1] === s && partner[y - 1] > p)); y--) {
+      for (; y > base && (ranked(y - 1) < key || (ranked(y - 1) === key && partner[y - 1] > p)); y--) {
         score[y] = score[y - 1];
         partner[y] = partner[y - 1];
       }
@@ -206,15 +219,17 @@ export function assignSuggestions(
       const r = scorePair(ctx, towns[i], towns[j]);
       scored.push({ j, score: r.score, components: r.components, topic: r.topic });
     }
-    scored.sort((x, y) => y.score - x.score || x.j - y.j);
-    for (let r = 0; r < scored.length; r++) {
+    const { ranked: order, lowered } = rankWithActivity(scored, (j) => pen[j]);
+    for (let r = 0; r < order.length; r++) {
+      const partnerId = towns[order[r].j].id;
       suggestions.push({
         townId: towns[i].id,
-        partnerId: towns[scored[r].j].id,
+        partnerId,
         rank: r + 1,
-        score: scored[r].score,
-        components: scored[r].components,
-        topic: scored[r].topic,
+        score: order[r].score,
+        components: order[r].components,
+        topic: order[r].topic,
+        ...(lowered.has(order[r].j) ? { activityNote: activityNote(rules.silentDays![partnerId]) } : {}),
       });
     }
   }

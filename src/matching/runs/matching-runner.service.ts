@@ -45,12 +45,18 @@ export class MatchingRunner {
   }
 
   private async input(run: RunRow): Promise<RunInput> {
-    const [rows, history, livePairs, names] = await Promise.all([
+    const [rows, history, livePairs, names, activity] = await Promise.all([
       this.towns.eligibleTowns(),
       this.repo.pairHistory(),
       this.repo.liveTandemPairs(),
       this.towns.topicNames(),
+      this.towns.lastActivity(),
     ]);
+    // Whole days, counted at the start of the run: the same day gives the same input (and fingerprint).
+    const now = Date.now();
+    const silentDays = Object.fromEntries(
+      activity.map((a) => [a.id, Math.max(0, Math.floor((now - new Date(a.lastActiveAt).getTime()) / 86_400_000))]),
+    );
     const towns = rows.map(toMatchTown);
     const weights: MatchWeights = { ...DEFAULT_WEIGHTS, ...run.weights };
     const officeOnly = officeOnlyFields(rows);
@@ -63,8 +69,9 @@ export class MatchingRunner {
       declinedPairs: history.filter((h) => h.kind === 'declined').map((h) => ({ a: h.townA, b: h.townB, at: new Date(h.at) })),
       livePairs,
       officeOnly,
+      silentDays,
       fingerprint: createHash('sha256')
-        .update(JSON.stringify({ towns, history, livePairs, weights, seed: run.seed, theme: run.theme }))
+        .update(JSON.stringify({ towns, history, livePairs, weights, seed: run.seed, theme: run.theme, silentDays }))
         .digest('hex'),
     };
   }

@@ -18,6 +18,8 @@ export interface RunInput {
   network: { towns: MatchTown[]; ctx: ScoringContext };
   /** Per town, the reason-relevant fields it keeps for the office (towns without any are absent). */
   officeOnly: ReadonlyMap<string, ReadonlySet<ReasonField>>;
+  /** Days since each town's last sign-in or answer (issue 23): the suggestions' activity signal. */
+  silentDays: Record<string, number>;
   /** Hash of everything the result depends on; stored with the run. */
   fingerprint: string;
 }

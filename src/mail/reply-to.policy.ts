@@ -12,6 +12,8 @@ export const OFFICE_REPLY_TEMPLATES: ReadonlySet<string> = new Set([
   'tandem-start-reminder',
   'tandem-fit-check',
   'tandem-result-requested',
+  'tandem-silence',
+  'town-dormant',
   'tandem-update',
   'workshop-invitation',
   'workshop-update',

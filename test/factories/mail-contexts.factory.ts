@@ -243,6 +243,16 @@ export const MAIL_CASES: MailCase[] = [
     name: 'default',
     context: { ...tandem, stateLabel: TANDEM_STATE_DE.approved, days: 14, expiresInDays: 46 },
   },
+  ...[false, true].map((second) => ({
+    template: 'tandem-silence',
+    name: second ? 'second' : 'first',
+    context: { ...tandem, stateLabel: TANDEM_STATE_DE.active, weeks: 8, second },
+  })),
+  {
+    template: 'town-dormant',
+    name: 'default',
+    context: { displayName: 'Anna Beispiel', townName: 'Seelow', months: 4, link: `${APP}/anmelden?next=%2Fvorschlaege` },
+  },
   {
     template: 'tandem-fit-check',
     name: 'default',

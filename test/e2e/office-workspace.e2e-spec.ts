@@ -258,7 +258,15 @@ describe('the office workspace: overview figures, towns, audit trail, CSV export
       'Stand',
       'Angelegt am',
       'Letzte Änderung',
+      'Bewertung A (1–5)',
+      'Übernommen A',
+      'Veröffentlichen erlaubt A',
+      'Bewertung B (1–5)',
+      'Übernommen B',
+      'Veröffentlichen erlaubt B',
     ]);
+    // No tandem here has a result yet: the result columns stay empty (tandem-practice.e2e-spec.ts fills them).
+    expect(rows.slice(1).every((r) => r.slice(9).every((c) => c === ''))).toBe(true);
     const [n] = await ds.query(`SELECT count(*)::int AS n FROM tandem`);
     expect(rows.length - 1).toBe(n.n);
     expect(

@@ -3,6 +3,7 @@ import { compareGerman } from '../common/collation.util';
 import { DomainError, townNotFound } from '../common/domain-error';
 import { asText } from '../common/form.util';
 import type { SessionUser } from '../auth/session-user';
+import { contactFunctionLabel } from '../auth/contact-function.util';
 import { MatchingViewModel } from '../matching/matching.view-model';
 import { renderGermanyMap } from '../maps/germany-map.util';
 import { STATE_DE, TANDEM_STATES, type TandemState } from '../tandems/tandem-transitions.util';
@@ -23,7 +24,6 @@ import {
 import { AuditFilter, OfficeRepository, TownFilter } from './office.repository';
 import { REPORT_FIRST_YEAR, reportCsv, reportCutoff, reportTables } from './report-figures.util';
 
-const FUNCTION_DE: Record<string, string> = { mayor: 'Bürgermeisterin / Bürgermeister', deputy: 'Stellvertretung', staff: 'Verwaltung' };
 const PROFILE_FIELD_DE: Record<string, string> = {
   description: 'Beschreibung',
   topics: 'Themen',
@@ -352,7 +352,7 @@ export class OfficeOverviewViewModel {
       })),
       contacts: t.contacts.map((c: { contactFunction: string | null }) => ({
         ...c,
-        roleLabel: c.contactFunction ? (FUNCTION_DE[c.contactFunction] ?? 'Kontakt') : 'Kontakt',
+        roleLabel: contactFunctionLabel(c.contactFunction, 'Kontakt'),
       })),
       tandems: t.tandems.map((x: { state: TandemState }) => ({ ...x, stateLabel: STATE_DE[x.state] ?? 'unbekannt' })),
       audit: audit.map((a) => this.auditItem(a)),

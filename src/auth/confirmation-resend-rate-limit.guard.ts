@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { createHash } from 'node:crypto';
 import { DomainError } from '../common/domain-error';
 import { RateLimitRepository } from '../security/rate-limit.repository';
 
@@ -22,7 +23,8 @@ export class ConfirmationResendRateLimitGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     const body = (req.body ?? {}) as Record<string, unknown>;
     const email = typeof body.email === 'string' ? body.email.trim().toLowerCase().slice(0, 254) : '';
-    const addressKey = `confirm-resend:email:${email}`;
+    // Hashed, as the login and mail limits do: the counter table keeps no addresses.
+    const addressKey = `confirm-resend:email:${createHash('sha256').update(email).digest('hex')}`;
     const clientKey = `confirm-resend:ip:${req.ip ?? 'unknown'}`;
     // hit() answers in its own (sorted) order: look the counts up by key.
     const hits = await this.counters.hit([

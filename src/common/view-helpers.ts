@@ -1,7 +1,7 @@
 import hbs from 'hbs';
 import { join } from 'node:path';
+import { contactFunctionLabel } from '../auth/contact-function.util';
 
-const FUNCTIONS: Record<string, string> = { mayor: 'Bürgermeisterin / Bürgermeister', deputy: 'Stellvertretung', staff: 'Verwaltung' };
 const RUN_KINDS: Record<string, string> = { suggestions: 'Vorschläge', tandem_round: 'Tandemrunde', workshops: 'Transferwerkstatt' };
 const RUN_STATUS: Record<string, string> = { running: 'läuft', done: 'fertig', failed: 'fehlgeschlagen' };
 // One formatter each, made once: toLocaleString builds a new Intl formatter on every call, which cost about a sixth
@@ -22,5 +22,5 @@ export function registerViewHelpers(pagesDir: string): void {
   hbs.registerHelper('fixed', (n: unknown) => (typeof n === 'number' ? FIXED.format(n) : '–'));
   hbs.registerHelper('runKind', (k: string) => RUN_KINDS[k] ?? k);
   hbs.registerHelper('runStatus', (s: string) => RUN_STATUS[s] ?? s);
-  hbs.registerHelper('functionLabel', (f: string) => FUNCTIONS[f] ?? f ?? '–');
+  hbs.registerHelper('functionLabel', (f: string) => contactFunctionLabel(f, f ?? '–'));
 }

@@ -425,18 +425,7 @@ export class TandemRepository {
   /** Records one town's result; false when the town had given its result already (nothing changed). */
   async recordResult(
     m: EntityManager,
-    r: {
-      tandemId: string;
-      townId: string;
-      workedOn: string;
-      takenOver: string;
-      adoption: Adoption;
-      rating: number;
-      mayPublish: boolean;
-      topics: string[];
-      userId: string;
-      at: Date;
-    },
+    r: Omit<TandemResultRow, 'answeredAt' | 'answeredByName'> & { tandemId: string; userId: string; at: Date },
   ): Promise<boolean> {
     const rows = await m.query(
       `INSERT INTO tandem_result (tandem_id, town_id, worked_on, taken_over, adoption, rating, may_publish, topics, answered_by, answered_at)

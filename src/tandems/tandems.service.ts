@@ -2,6 +2,7 @@ import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditRepository } from '../audit/audit.repository';
 import { isOffice, type SessionUser } from '../auth/session-user';
+import { contactFunctionLabel } from '../auth/contact-function.util';
 import { DomainError, townNotFound } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailService } from '../mail/mail.service';
@@ -53,13 +54,11 @@ export interface ProposalOutcome {
 
 const conflict = (code: string, en: string, de: string) => new DomainError(HttpStatus.CONFLICT, code, en, de);
 const badRequest = (code: string, en: string, de: string, field?: string) => new DomainError(HttpStatus.BAD_REQUEST, code, en, de, field);
-const FUNCTION_DE: Record<string, string> = { mayor: 'Bürgermeisterin / Bürgermeister', deputy: 'Stellvertretung', staff: 'Verwaltung' };
-
 /** A partner's contact person as a page and a mail show it: name, role, email, phone where given. */
 export function contactLine(c: PartnerContact) {
   return {
     name: c.displayName,
-    role: c.contactFunction ? (FUNCTION_DE[c.contactFunction] ?? 'Ansprechperson') : 'Ansprechperson',
+    role: contactFunctionLabel(c.contactFunction, 'Ansprechperson'),
     email: c.email,
     phone: c.phone,
     main: c.mainContact,

@@ -1,5 +1,7 @@
 import { ComponentKey, MatchTown, ScoreComponent } from './matching-input.types';
 import { MatchWeights, normalisedWeights } from './weights';
+/** " (…)", or " – …" where the text holds parentheses itself (a name like "Mücheln (Geiseltal)"): never nested. */
+const aside = (text: string) => (/[()]/.test(text) ? ` – ${text}` : ` (${text})`);
 
 /** Built once per run: topic rarity (IDF) over all towns of the run, normalised weights, topic names. */
 export interface ScoringContext {
@@ -304,7 +306,7 @@ function sizeWithAssociation(a: TownFacts, b: TownFacts): string {
     rb = rough(b.population);
   const ratio = Math.max(a.population, b.population) / Math.min(a.population, b.population);
   const verdict = ra === rb ? 'etwa gleich groß' : ratio < 1.5 ? 'ähnlich groß' : `Größenverhältnis etwa 1:${Math.round(ratio)}`;
-  return `${verdict}, mit Gemeindeverband gerechnet (${a.sizePart}; ${b.sizePart})`;
+  return `${verdict}, mit Gemeindeverband gerechnet${aside(`${a.sizePart}; ${b.sizePart}`)}`;
 }
 
 function sizeOffice(a: TownFacts, b: TownFacts, nameA: string, nameB: string): string {
@@ -313,13 +315,8 @@ function sizeOffice(a: TownFacts, b: TownFacts, nameA: string, nameB: string): s
     rb = rough(b.population);
   const ratio = Math.max(a.population, b.population) / Math.min(a.population, b.population);
   const numbers = `${nameA} ca. ${fmt(ra)}, ${nameB} ca. ${fmt(rb)} Einwohner`;
-  const text =
-    ra === rb
-      ? `${nameA} und ${nameB} beide ca. ${fmt(ra)} Einwohner`
-      : ratio < 1.5
-        ? `ähnlich groß (${numbers})`
-        : `Größenverhältnis etwa 1:${Math.round(ratio)} (${numbers})`;
-  return text;
+  if (ra === rb) return `${nameA} und ${nameB} beide ca. ${fmt(ra)} Einwohner`;
+  return ratio < 1.5 ? `ähnlich groß${aside(numbers)}` : `Größenverhältnis etwa 1:${Math.round(ratio)}${aside(numbers)}`;
 }
 
 /**
@@ -340,7 +337,7 @@ function situationWords(da: number, db: number, ra: number, rb: number, numbers:
     // Same DEGURBA class: that much is true whatever the ratio; "ähnlich" only when the densities are, too.
     return similar ? SAME_SITUATION_DE[da] : `beide ${DEGURBA_DE[da]} (Siedlungsdichte ${numbers}, Verhältnis ${ratioWords(ratio)})`;
   }
-  return similar ? `ähnliche Siedlungsdichte (${numbers})` : `Siedlungsdichte im Verhältnis ${ratioWords(ratio)} (${numbers})`;
+  return similar ? `ähnliche Siedlungsdichte${aside(numbers)}` : `Siedlungsdichte im Verhältnis ${ratioWords(ratio)}${aside(numbers)}`;
 }
 
 function situationText(ctx: ScoringContext, da: number, db: number, densA: number, densB: number): string {
@@ -358,7 +355,7 @@ function situationOffice(da: number, db: number, densA: number, densB: number, n
     rb = rough(densB);
   const numbers = `${nameA} ca. ${fmt(ra)}, ${nameB} ca. ${fmt(rb)} Einwohner je km²`;
   if (da > 0 && da === db && densityRatio(ra, rb) < SIMILAR_DENSITY_RATIO)
-    return `ähnliche Lage (${nameA} und ${nameB} beide ${DEGURBA_DE[da] ?? ''})`;
+    return `ähnliche Lage${aside(`${nameA} und ${nameB} beide ${DEGURBA_DE[da] ?? ''}`)}`;
   return situationWords(da, db, ra, rb, numbers);
 }
 
@@ -524,8 +521,8 @@ export function scorePair(
       sharedTopics: sharedV > 0 ? `Gemeinsame Themen von ${na} und ${nb}: ${sharedList(ctx, A, B)}` : '',
       size: sizeV > 0 ? sizeOffice(A, B, na, nb) : '',
       situation: situationV > 0 ? situationOffice(da, db, density(viewer), density(other), na, nb) : '',
-      otherState: otherStateV > 0 ? `verschiedene Bundesländer (${na}: ${viewer.stateName}, ${nb}: ${other.stateName})` : '',
-      distance: distV > 0 ? `gut erreichbar (${na} – ${nb} ca. ${fmt(Math.round(km / 10) * 10)} km)` : '',
+      otherState: otherStateV > 0 ? `verschiedene Bundesländer${aside(`${na}: ${viewer.stateName}, ${nb}: ${other.stateName}`)}` : '',
+      distance: distV > 0 ? `gut erreichbar${aside(`${na} – ${nb} ca. ${fmt(Math.round(km / 10) * 10)} km`)}` : '',
     };
     for (const c of components) c.reasonOffice = texts[c.key];
   }

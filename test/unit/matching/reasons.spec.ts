@@ -225,4 +225,30 @@ describe('reasons (issue 11)', () => {
       { numRuns: 300 },
     );
   });
+
+  it('a name with its own parentheses ("Mücheln (Geiseltal)") is never set inside parentheses: no nested brackets in any reason', () => {
+    const muecheln = town({ id: 'mue', name: 'Mücheln (Geiseltal)', stateCode: '15', stateName: 'Sachsen-Anhalt', population: 8400 });
+    const rodewisch = town({ id: 'rod', name: 'Rodewisch', stateCode: '14', stateName: 'Sachsen', population: 6400, areaKm2: 55 });
+    const verband = town({ ...laucha, id: 'lau2', name: 'Laucha (Unstrut)' });
+    const x = buildContext([muecheln, rodewisch, verband], { ...DEFAULT_WEIGHTS, distancePreference: 'near', nearKm: 800 }, NAMES);
+    const nested = /\([^()]*\([^()]*\)[^()]*\)/;
+    for (const [a, b] of [
+      [muecheln, rodewisch],
+      [rodewisch, muecheln],
+      [verband, rodewisch],
+    ]) {
+      const r = scorePair(x, a, b, true);
+      const texts = r.components.flatMap((c) => [c.reason, c.reasonOffice]).filter(Boolean);
+      expect(texts.length).toBeGreaterThan(2);
+      for (const t of texts) expect(t).not.toMatch(nested);
+      expect(texts.join(' | ')).toContain(a === rodewisch ? b.name : a.name);
+    }
+    const size = scorePair(x, rodewisch, muecheln, true).components.find((c) => c.key === 'size')!;
+    expect(size.reasonOffice).toBe(
+      'Größenverhältnis etwa 1:1 – Rodewisch ca. 6.400, Mücheln (Geiseltal) ca. 8.400 Einwohner'.replace(
+        'Größenverhältnis etwa 1:1',
+        'ähnlich groß',
+      ),
+    );
+  });
 });

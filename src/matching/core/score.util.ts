@@ -335,7 +335,9 @@ function situationWords(da: number, db: number, ra: number, rb: number, numbers:
   const similar = ratio < SIMILAR_DENSITY_RATIO;
   if (da > 0 && da === db) {
     // Same DEGURBA class: that much is true whatever the ratio; "ähnlich" only when the densities are, too.
-    return similar ? SAME_SITUATION_DE[da] : `beide ${DEGURBA_DE[da]} (Siedlungsdichte ${numbers}, Verhältnis ${ratioWords(ratio)})`;
+    return similar
+      ? SAME_SITUATION_DE[da]
+      : `beide ${DEGURBA_DE[da]}${aside(`Siedlungsdichte ${numbers}, Verhältnis ${ratioWords(ratio)}`)}`;
   }
   return similar ? `ähnliche Siedlungsdichte${aside(numbers)}` : `Siedlungsdichte im Verhältnis ${ratioWords(ratio)}${aside(numbers)}`;
 }

@@ -229,19 +229,44 @@ describe('reasons (issue 11)', () => {
   it('a name with its own parentheses ("Mücheln (Geiseltal)") is never set inside parentheses: no nested brackets in any reason', () => {
     const muecheln = town({ id: 'mue', name: 'Mücheln (Geiseltal)', stateCode: '15', stateName: 'Sachsen-Anhalt', population: 8400 });
     const rodewisch = town({ id: 'rod', name: 'Rodewisch', stateCode: '14', stateName: 'Sachsen', population: 6400, areaKm2: 55 });
+    // Same DEGURBA class, densities far apart: the "beide …, Siedlungsdichte …" wording.
+    const sparse = town({
+      id: 'osb',
+      name: 'Osterburg (Altmark)',
+      stateCode: '15',
+      stateName: 'Sachsen-Anhalt',
+      population: 9400,
+      areaKm2: 229,
+      degurba: 3,
+    });
+    const seelow = town({
+      id: 'see',
+      name: 'Seelow',
+      stateCode: '12',
+      stateName: 'Brandenburg',
+      population: 5700,
+      areaKm2: 44,
+      degurba: 3,
+    });
     const verband = town({ ...laucha, id: 'lau2', name: 'Laucha (Unstrut)' });
-    const x = buildContext([muecheln, rodewisch, verband], { ...DEFAULT_WEIGHTS, distancePreference: 'near', nearKm: 800 }, NAMES);
+    const x = buildContext(
+      [muecheln, rodewisch, verband, sparse, seelow],
+      { ...DEFAULT_WEIGHTS, distancePreference: 'near', nearKm: 800 },
+      NAMES,
+    );
     const nested = /\([^()]*\([^()]*\)[^()]*\)/;
     for (const [a, b] of [
       [muecheln, rodewisch],
       [rodewisch, muecheln],
       [verband, rodewisch],
+      [seelow, sparse],
+      [sparse, seelow],
     ]) {
       const r = scorePair(x, a, b, true);
       const texts = r.components.flatMap((c) => [c.reason, c.reasonOffice]).filter(Boolean);
       expect(texts.length).toBeGreaterThan(2);
       for (const t of texts) expect(t).not.toMatch(nested);
-      expect(texts.join(' | ')).toContain(a === rodewisch ? b.name : a.name);
+      expect(texts.join(' | ')).toContain(/\(/.test(a.name) ? a.name : b.name);
     }
     const size = scorePair(x, rodewisch, muecheln, true).components.find((c) => c.key === 'size')!;
     expect(size.reasonOffice).toBe(

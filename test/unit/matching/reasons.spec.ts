@@ -266,7 +266,7 @@ describe('reasons (issue 11)', () => {
       const texts = r.components.flatMap((c) => [c.reason, c.reasonOffice]).filter(Boolean);
       expect(texts.length).toBeGreaterThan(2);
       for (const t of texts) expect(t).not.toMatch(nested);
-      expect(texts.join(' | ')).toContain(/\(/.test(a.name) ? a.name : b.name);
+      expect(texts.join(' | ')).toContain((/\(/.test(a.name ?? '') ? a.name : b.name) ?? '');
     }
     const size = scorePair(x, rodewisch, muecheln, true).components.find((c) => c.key === 'size')!;
     expect(size.reasonOffice).toBe(

@@ -23,6 +23,23 @@ export default tseslint.config(
     },
   },
   {
+    // One timer mechanism (issue 26): BullMQ job schedulers (src/queue/job-scheduler.util.ts), once per cluster.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@nestjs/schedule',
+              message: 'Timed jobs are BullMQ job schedulers: use upsertSchedules (src/queue/job-scheduler.util.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {

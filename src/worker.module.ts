@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountsWorkerModule } from './auth/accounts-worker.module';
 import { loggerOptions } from './common/logger.options';
@@ -13,14 +12,13 @@ import { QueueModule } from './queue/queue.module';
 import { TandemsWorkerModule } from './tandems/tandems-worker.module';
 import { WorkshopsWorkerModule } from './workshops/workshops-worker.module';
 
-// The worker: BullMQ processors and timed jobs, no HTTP.
+// The worker: BullMQ processors and their job schedulers (the only timer mechanism), no HTTP.
 @Module({
   imports: [
     ConfigModule,
     LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: loggerOptions }),
     DatabaseModule,
     QueueModule,
-    ScheduleModule.forRoot(),
     MailWorkerModule,
     MatchingWorkerModule,
     TandemsWorkerModule,

@@ -15,6 +15,8 @@ export class SendDigestJob extends WorkerHost {
   }
 
   async process(job: DigestJob): Promise<unknown> {
+    // Safety net beside BullMQ's stalled-job recovery (weekly-digest.cron.job.ts): a fan-out unfinished after two minutes.
+    if (job.name === JOBS.resumeDigestRuns) return this.digests.resumeUnfinishedRuns(120);
     if (job.name === JOBS.sendDigest) return this.digests.sendOne(job.data.runId, job.data.userId!, job.data.period);
     if (job.name === JOBS.digestRun) {
       // Jobs from the scheduler carry no run yet: the week is the one of the scheduled firing time.

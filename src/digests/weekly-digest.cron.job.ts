@@ -1,16 +1,18 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
 import { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { upsertSchedules } from '../queue/job-scheduler.util';
 import { JOBS, QUEUES } from '../queue/queue-names';
 import { DigestsService } from './digests.service';
 
 export const DIGEST_SCHEDULER_ID = 'weekly-digest';
+export const DIGEST_RESUME_SCHEDULER_ID = 'digest-resume';
 
 /**
  * The weekly trigger lives in BullMQ as a job scheduler: upserting it at every worker start is idempotent (one
  * scheduler id), so deploys and several workers never create a second one, and a changed DIGEST_CRON replaces it.
+ * A second scheduler checks every two minutes for a fan-out that did not finish (send-digest.job.ts takes both).
  */
 @Injectable()
 export class WeeklyDigestCronJob implements OnApplicationBootstrap {
@@ -21,34 +23,23 @@ export class WeeklyDigestCronJob implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  private scheduled = false;
-
   async onApplicationBootstrap(): Promise<void> {
+    await upsertSchedules(
+      this.queue,
+      [
+        {
+          id: DIGEST_SCHEDULER_ID,
+          repeat: { pattern: this.config.digest.cron, tz: this.config.digest.timeZone },
+          job: { name: JOBS.digestRun, attempts: 6 },
+        },
+        { id: DIGEST_RESUME_SCHEDULER_ID, repeat: { every: 120_000 }, job: { name: JOBS.resumeDigestRuns, attempts: 1 } },
+      ],
+      this.logger,
+    );
     try {
-      await this.upsertScheduler();
       await this.digests.resumeUnfinishedRuns(0);
     } catch (err) {
-      this.logger.warn(`Could not set up the weekly digest schedule (${(err as Error).message}); retrying in the background.`);
-    }
-  }
-
-  private async upsertScheduler(): Promise<void> {
-    await this.queue.upsertJobScheduler(
-      DIGEST_SCHEDULER_ID,
-      { pattern: this.config.digest.cron, tz: this.config.digest.timeZone },
-      { name: JOBS.digestRun, data: {}, opts: { attempts: 6 } },
-    );
-    this.scheduled = true;
-  }
-
-  /** Safety net beside BullMQ's stalled-job recovery: a fan-out that has not finished after two minutes is queued again. */
-  @Interval(120_000)
-  async resume(): Promise<void> {
-    try {
-      if (!this.scheduled) await this.upsertScheduler();
-      await this.digests.resumeUnfinishedRuns(120);
-    } catch (err) {
-      this.logger.warn(`Digest resume check failed: ${(err as Error).message}`);
+      this.logger.warn(`Could not resume unfinished digest runs at start (${(err as Error).message}); the resume schedule will.`);
     }
   }
 }

@@ -10,7 +10,9 @@ export class DeliverMailJob extends WorkerHost {
     super();
   }
 
-  async process(job: Job<{ deliveryId: string }>): Promise<string> {
+  async process(job: Job<{ deliveryId: string }>): Promise<string | number> {
+    // The minute's sweep (mail-sweeper.cron.job.ts): deliveries whose job never ran are queued again.
+    if (job.name === JOBS.sweepMail) return this.mail.redispatchStranded();
     if (job.name !== JOBS.deliverMail) throw new Error(`Unknown job ${job.name} on queue ${QUEUES.mail}`);
     return this.mail.deliver(job.data.deliveryId);
   }

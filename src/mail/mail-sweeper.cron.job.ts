@@ -1,19 +1,23 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
-import { MailService } from './mail.service';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { upsertSchedules } from '../queue/job-scheduler.util';
+import { JOBS, QUEUES } from '../queue/queue-names';
 
-// Safety net for "no promised email is lost": re-queues deliveries whose job never ran.
+export const MAIL_SWEEP_SCHEDULER_ID = 'mail-sweep';
+
+// Safety net for "no promised email is lost": every minute a sweep job (taken by deliver-mail.job.ts) re-queues
+// deliveries whose job never ran. One scheduler for the whole cluster, not one timer per worker.
 @Injectable()
-export class MailSweeperCronJob {
+export class MailSweeperCronJob implements OnApplicationBootstrap {
   private readonly logger = new Logger(MailSweeperCronJob.name);
-  constructor(private readonly mail: MailService) {}
+  constructor(@InjectQueue(QUEUES.mail) private readonly queue: Queue) {}
 
-  @Interval(60_000)
-  async sweep(): Promise<void> {
-    try {
-      await this.mail.redispatchStranded();
-    } catch (err) {
-      this.logger.warn(`Mail sweep failed: ${(err as Error).message}`);
-    }
+  onApplicationBootstrap(): Promise<void> {
+    return upsertSchedules(
+      this.queue,
+      [{ id: MAIL_SWEEP_SCHEDULER_ID, repeat: { every: 60_000 }, job: { name: JOBS.sweepMail, attempts: 1 } }],
+      this.logger,
+    );
   }
 }

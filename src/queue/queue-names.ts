@@ -7,6 +7,8 @@ export const QUEUES = {
   tandems: 'tandems',
   digest: 'digest',
   workshops: 'workshops',
+  /** Account housekeeping (expired registrations). */
+  accounts: 'accounts',
 } as const;
 
 export const JOBS = {
@@ -19,6 +21,9 @@ export const JOBS = {
   digestRun: 'digest-run',
   sendDigest: 'send-digest',
   workshopReminders: 'workshop-reminders',
+  sweepMail: 'sweep-mail',
+  resumeDigestRuns: 'resume-digest-runs',
+  purgeRegistrations: 'purge-registrations',
 } as const;
 
 export const DEFAULT_JOB_OPTIONS = {

@@ -45,6 +45,7 @@ export function bullConnection(config: AppConfig) {
       { name: QUEUES.tandems },
       { name: QUEUES.digest },
       { name: QUEUES.workshops },
+      { name: QUEUES.accounts },
     ),
   ],
   exports: [BullModule],

@@ -1,6 +1,7 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
+import { upsertSchedules } from '../queue/job-scheduler.util';
 import { JOBS, QUEUES } from '../queue/queue-names';
 import { workerOptions } from '../queue/worker-options';
 import { TandemActivityService } from './tandem-activity.service';
@@ -24,16 +25,12 @@ export class TandemRemindersCronJob extends WorkerHost implements OnApplicationB
     super();
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    try {
-      await this.queue.upsertJobScheduler(
-        REMINDER_SCHEDULER_ID,
-        { every: REMINDER_EVERY_MS },
-        { name: JOBS.tandemReminders, data: {}, opts: { attempts: 3 } },
-      );
-    } catch (err) {
-      this.logger.warn(`Could not set up the tandem reminder scheduler (${(err as Error).message})`);
-    }
+  onApplicationBootstrap(): Promise<void> {
+    return upsertSchedules(
+      this.queue,
+      [{ id: REMINDER_SCHEDULER_ID, repeat: { every: REMINDER_EVERY_MS }, job: { name: JOBS.tandemReminders } }],
+      this.logger,
+    );
   }
 
   /** `data.now` lets a test (or an operator) run the job for another point in time. */

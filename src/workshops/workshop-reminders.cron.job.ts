@@ -1,6 +1,7 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
+import { upsertSchedules } from '../queue/job-scheduler.util';
 import { JOBS, QUEUES } from '../queue/queue-names';
 import { workerOptions } from '../queue/worker-options';
 import { WorkshopsService } from './workshops.service';
@@ -21,16 +22,12 @@ export class WorkshopRemindersCronJob extends WorkerHost implements OnApplicatio
     super();
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    try {
-      await this.queue.upsertJobScheduler(
-        WORKSHOP_REMINDER_SCHEDULER_ID,
-        { every: WORKSHOP_REMINDER_EVERY_MS },
-        { name: JOBS.workshopReminders, data: {}, opts: { attempts: 3 } },
-      );
-    } catch (err) {
-      this.logger.warn(`Could not set up the workshop reminder scheduler (${(err as Error).message})`);
-    }
+  onApplicationBootstrap(): Promise<void> {
+    return upsertSchedules(
+      this.queue,
+      [{ id: WORKSHOP_REMINDER_SCHEDULER_ID, repeat: { every: WORKSHOP_REMINDER_EVERY_MS }, job: { name: JOBS.workshopReminders } }],
+      this.logger,
+    );
   }
 
   /** `data.now` lets a test (or an operator) run the job for another point in time. */

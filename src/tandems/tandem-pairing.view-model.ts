@@ -52,11 +52,9 @@ export class TandemPairingViewModel {
     if (!isUuid(a) || !isUuid(b) || a.toLowerCase() === b.toLowerCase()) return null;
     const [pa, pb] = await Promise.all([this.views.profile(OFFICE_VIEWER, a), this.views.profile(OFFICE_VIEWER, b)]);
     if (!pa || !pb) return null;
-    const [topics, explained, refusal] = await Promise.all([
-      this.views.pairTopics(NETWORK_VIEWER, a, b),
-      this.scoring.explainPair(a, b),
-      this.tandems.pairRefusal(a, b),
-    ]);
+    const [topics, explained] = await Promise.all([this.views.pairTopics(NETWORK_VIEWER, a, b), this.scoring.explainPair(a, b)]);
+    // After the reads: its transaction holds the one session of the embedded mode while it checks.
+    const refusal = await this.tandems.pairRefusal(a, b);
     const components = explained?.components ?? [];
     const town = (p: typeof pa) => ({
       id: p.id,

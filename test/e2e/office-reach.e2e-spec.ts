@@ -56,6 +56,8 @@ describe.each(MODES)('the office reaches towns by hand: pairs outside a round, w
     const a = await contactOf(t, ds, demmin, 'bgm@demmin-paar.test', 'Dora Demmin');
     const b = await contactOf(t, ds, vlotho, 'bgm@vlotho-paar.test', 'Viktor Vlotho');
     await ds.query(`UPDATE town SET status = 'pending' WHERE id = $1`, [boenen]);
+    // Demmin keeps its experiences for the office: no text both towns read may name them (issue 24).
+    await ds.query(`UPDATE town SET visibility = '{"experiences": "office"}'::jsonb WHERE id = $1`, [demmin]);
 
     // The town picker finds verified towns by name, not the unverified one; a town contact may not use it.
     const found = (await office.get('/api/admin/tandems/pairings/towns').query({ q: 'Demm' }).expect(200)).body.towns;
@@ -72,6 +74,8 @@ describe.each(MODES)('the office reaches towns by hand: pairs outside a round, w
         .sort(),
     ).toEqual(['innenstadt', 'leerstand']);
     expect(preview.reasons).toMatch(/Demmin|Vlotho|Einwohner|Bundesl/);
+    expect(preview.reasonsOffice).toContain('Vlotho hat die Herausforderung Leerstand ↔ Demmin hat Erfahrung damit');
+    expect(preview.reasons).not.toMatch(/Erfahrung/);
     expect(preview.refusal).toBeNull();
 
     // Refusals: 400/409 with a clear message, nothing written, nothing sent.
@@ -140,6 +144,7 @@ describe.each(MODES)('the office reaches towns by hand: pairs outside a round, w
       expect(mail.text).toContain('außerhalb der regelmäßigen Tandemrunde');
       expect(mail.text).toContain(`Begründung der Geschäftsstelle: ${REASON}`);
       expect(mail.text).toMatch(/Was außerdem passt: .{10,}/);
+      expect(mail.text).not.toMatch(/Erfahrung/);
       expect(mail.text).toContain(`${t.url}/tandems/${created.id}`);
       expect(mail.replyTo?.text).toBeTruthy();
     }

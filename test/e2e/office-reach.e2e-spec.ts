@@ -302,4 +302,17 @@ describe.each(MODES)('the office reaches towns by hand: pairs outside a round, w
     ]);
     expect(inv.state).toBe('invited');
   });
+
+  it('in a draft a second town of one Land is a warning (the broken rule is listed), not a refusal', async () => {
+    const [vlotho, berleburg] = await Promise.all(['Vlotho', 'Bad Berleburg'].map((n) => townIdByName(ds, n)));
+    const draft = (await office.post('/api/workshops').send({ theme: 'leerstand' }).expect(201)).body;
+    await office.post(`/api/workshops/${draft.id}/invitations`).send({ townId: vlotho }).expect(200);
+    const after = (await office.post(`/api/workshops/${draft.id}/invitations`).send({ townId: berleburg }).expect(200)).body;
+    expect(after.invitations.map((i: { name: string }) => i.name).sort()).toEqual(['Bad Berleburg', 'Vlotho']);
+    expect(after.violations.map((v: { code: string }) => v.code)).toContain('same_state');
+    const page = await office.get(`/geschaeftsstelle/werkstaetten/${draft.id}`).expect(200);
+    expect(page.text).toContain(
+      'Die Kommunen sollen aus verschiedenen Bundesländern kommen: Bad Berleburg und Vlotho liegen alle in Nordrhein-Westfalen.',
+    );
+  });
 });

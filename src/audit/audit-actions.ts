@@ -29,6 +29,7 @@ export const AUDIT_ACTION_DE = {
   'suggestion.restored': 'ausgeblendeten Vorschlag wieder angezeigt',
   'tandem.requested': 'Tandem angefragt',
   'tandem.proposed': 'Tandem von der Geschäftsstelle vorgeschlagen',
+  'tandem.paired': 'Tandem von der Geschäftsstelle außerhalb einer Tandemrunde vorgeschlagen',
   'tandem.accept': 'Tandem angenommen',
   'tandem.decline': 'Tandem abgelehnt',
   'tandem.withdraw': 'Tandemanfrage zurückgezogen',

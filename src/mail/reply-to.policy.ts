@@ -9,6 +9,7 @@ export const OFFICE_REPLY_TEMPLATES: ReadonlySet<string> = new Set([
   'email-change-notice',
   'tandem-requested',
   'tandem-proposed',
+  'tandem-paired',
   'tandem-start-reminder',
   'tandem-fit-check',
   'tandem-result-requested',
@@ -20,6 +21,7 @@ export const OFFICE_REPLY_TEMPLATES: ReadonlySet<string> = new Set([
   'workshop-confirmed',
   'workshop-reminder',
   'workshop-cancelled',
+  'workshop-withdrawn',
 ]);
 
 /** Does a mail text ask the reader to answer it or to write to the Geschäftsstelle? */

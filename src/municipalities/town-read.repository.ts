@@ -104,6 +104,24 @@ export class TownReadRepository {
     return Object.fromEntries(rows.map((r) => [r.slug, r.name]));
   }
 
+  /**
+   * Verified towns whose name (or district, or AGS) contains `q`, by name: the office's town picker when it pairs towns
+   * or adds one to a workshop. Directory facts only (no profile fields).
+   */
+  async searchVerified(
+    q: string,
+    limit = 15,
+  ): Promise<{ id: string; name: string; stateName: string; districtName: string | null; population: number; optedOut: boolean }[]> {
+    const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return this.ds.query(
+      `SELECT t.id, m.name, m.state_name AS "stateName", m.district_name AS "districtName", m.population, t.opted_out AS "optedOut"
+       FROM town t JOIN municipality m ON m.ags = t.ags
+       WHERE t.status = 'verified' AND (m.name ILIKE $1 OR m.district_name ILIKE $1 OR t.ags LIKE $1)
+       ORDER BY m.name, t.ags LIMIT $2`,
+      [like, limit],
+    );
+  }
+
   async topicExists(slug: string): Promise<boolean> {
     return (await this.ds.query(`SELECT 1 FROM topic WHERE slug = $1 AND active`, [slug])).length > 0;
   }

@@ -30,4 +30,6 @@ export class Tandem {
   @Column({ type: 'timestamptz', nullable: true }) fitAskedAt: Date | null;
   /** Set by the first town's result: the tandem concludes then at the latest. */
   @Column({ type: 'timestamptz', nullable: true }) resultDueAt: Date | null;
+  /** The office's own reason for a pair it made outside a tandem round (null for requests and round proposals). */
+  @Column({ type: 'text', nullable: true }) officeReason: string | null;
 }

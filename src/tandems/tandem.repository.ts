@@ -28,6 +28,8 @@ export interface TandemRow {
   startedAt: Date | null;
   fitAskedAt: Date | null;
   resultDueAt: Date | null;
+  /** The office's own reason when it paired the towns outside a tandem round (null otherwise); both towns read it. */
+  officeReason: string | null;
 }
 
 /** One town's result of a tandem (the conclusion form). */
@@ -107,7 +109,7 @@ const COLUMNS = `t.id, t.town_a AS "townA", t.town_b AS "townB", t.topic_slug AS
   t.request_message AS "requestMessage", t.answer_message AS "answerMessage", t.accepted_a_at AS "acceptedAAt",
   t.accepted_b_at AS "acceptedBAt", t.run_id AS "runId", t.score, t.components, t.result_tried AS "resultTried",
   t.result_learnt AS "resultLearnt", t.result_topics AS "resultTopics", t.created_at AS "createdAt", t.state_changed_at AS "stateChangedAt", t.approved_at AS "approvedAt",
-  t.started_at AS "startedAt", t.fit_asked_at AS "fitAskedAt", t.result_due_at AS "resultDueAt"`;
+  t.started_at AS "startedAt", t.fit_asked_at AS "fitAskedAt", t.result_due_at AS "resultDueAt", t.office_reason AS "officeReason"`;
 
 const LIST_FROM = `SELECT ${COLUMNS}, ma.name AS "nameA", ma.state_name AS "stateA", mb.name AS "nameB", mb.state_name AS "stateB",
     tp.name AS "topicName"
@@ -178,11 +180,12 @@ export class TandemRepository {
       components?: unknown[];
       createdBy: string | null;
       now: Date;
+      officeReason?: string | null;
     },
   ): Promise<string> {
     const [r] = await m.query(
-      `INSERT INTO tandem (town_a, town_b, topic_slug, origin, state, request_message, run_id, score, components, created_by, created_at, state_changed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,
+      `INSERT INTO tandem (town_a, town_b, topic_slug, origin, state, request_message, run_id, score, components, created_by, created_at, state_changed_at, office_reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING id`,
       [
         t.townA,
         t.townB,
@@ -195,9 +198,18 @@ export class TandemRepository {
         JSON.stringify(t.components ?? []),
         t.createdBy,
         t.now,
+        t.officeReason ?? null,
       ],
     );
     return r.id;
+  }
+
+  /** Who was promised the proposal mail of this tandem (the mail rows, whatever the recipients' source), by town. */
+  async proposalRecipients(id: string): Promise<{ recipient: string; townName: string | null }[]> {
+    return this.ds.query(
+      `SELECT recipient, context->>'ownTown' AS "townName" FROM mail_delivery WHERE dedupe_key LIKE $1 ORDER BY context->>'ownTown', recipient`,
+      [`tandem:${id}:proposed:%`],
+    );
   }
 
   async findForUpdate(m: EntityManager, id: string): Promise<TandemRow | null> {

@@ -9,6 +9,9 @@ import { TandemActivityController } from './tandem-activity.controller';
 import { TandemActivityRepository } from './tandem-activity.repository';
 import { TandemActivityService } from './tandem-activity.service';
 import { TandemActivityView } from './tandem-activity.view';
+import { TandemPairingController } from './tandem-pairing.controller';
+import { TandemPairingPagesController } from './tandem-pairing.pages.controller';
+import { TandemPairingViewModel } from './tandem-pairing.view-model';
 import { TandemRepository } from './tandem.repository';
 import { TandemsController } from './tandems.controller';
 import { TandemsPagesController } from './tandems.pages.controller';
@@ -17,8 +20,16 @@ import { TandemsViewModel } from './tandems.view-model';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Tandem]), AuditModule, MailModule, MatchingModule, TownReadModule],
-  controllers: [TandemsController, TandemsPagesController, TandemActivityController],
-  providers: [TandemsService, TandemRepository, TandemsViewModel, TandemActivityService, TandemActivityRepository, TandemActivityView],
+  controllers: [TandemsController, TandemsPagesController, TandemActivityController, TandemPairingController, TandemPairingPagesController],
+  providers: [
+    TandemsService,
+    TandemRepository,
+    TandemsViewModel,
+    TandemActivityService,
+    TandemActivityRepository,
+    TandemActivityView,
+    TandemPairingViewModel,
+  ],
   exports: [TandemsService, TandemRepository],
 })
 export class TandemsModule {}

@@ -490,6 +490,50 @@ export class TandemsService {
     return out.tandemId!;
   }
 
+  /**
+   * The office pairs two towns outside a round (issue 25): the rules of a round's proposal (checkPair, under lock), its
+   * own reason and the pair's explanation (`explained`, computed like the round's) go to both towns. The caller has
+   * checked the input (PairingService); a broken rule answers 409 with the rule's German message.
+   */
+  async proposeOutsideRound(
+    user: SessionUser,
+    p: { townA: string; townB: string; topic: string; reason: string; explained: { score: number; components: unknown[] } | null },
+    now = new Date(),
+  ): Promise<string> {
+    const out = await this.proposePair(
+      user,
+      {
+        runId: null,
+        townA: p.townA,
+        townB: p.townB,
+        topic: p.topic,
+        score: p.explained?.score ?? null,
+        components: p.explained?.components ?? [],
+        officeReason: p.reason,
+      },
+      now,
+    );
+    if (out.skipped) throw conflict(out.skippedCode ?? 'proposal_refused', out.skipped, out.skippedDe!);
+    return out.tandemId!;
+  }
+
+  /** The rule a new tandem of `a` and `b` would break now (checkPair's 409), or null: the pairing form warns before sending. */
+  async pairRefusal(a: string, b: string, now = new Date()): Promise<DomainError | null> {
+    try {
+      // Read-only: the transaction locks both town rows for the check and writes nothing.
+      await this.repo.transaction((m) => this.checkPair(m, a, b, now));
+      return null;
+    } catch (err) {
+      if (err instanceof DomainError) return err;
+      throw err;
+    }
+  }
+
+  /** The recipients of a proposal's mail per town (the result page says who got it). */
+  proposalRecipients(id: string) {
+    return this.repo.proposalRecipients(id);
+  }
+
   /** The whole current round at once; pairs that break a rule by now are skipped with the reason. */
   async proposeRound(user: SessionUser, now = new Date()): Promise<ProposalOutcome[]> {
     const pairs = await this.repo.currentRoundPairs();
@@ -615,7 +659,16 @@ export class TandemsService {
 
   private async proposePair(
     user: SessionUser,
-    p: { runId: string; townA: string; townB: string; score: number; components: unknown[]; topic: string | null },
+    p: {
+      runId: string | null;
+      townA: string;
+      townB: string;
+      score: number | null;
+      components: unknown[];
+      topic: string | null;
+      /** A pair the office made outside a round: its own reason for both towns. */
+      officeReason?: string;
+    },
     now: Date,
   ): Promise<ProposalOutcome> {
     try {
@@ -636,14 +689,18 @@ export class TandemsService {
           components: p.components,
           createdBy: user.id,
           now,
+          officeReason: p.officeReason ?? null,
         });
-        await this.writeAudit(m, id, user.id, 'office', null, 'proposed', null, null, 'proposed');
+        const outside = p.officeReason !== undefined;
+        await this.writeAudit(m, id, user.id, 'office', null, 'proposed', p.officeReason ?? null, null, outside ? 'paired' : 'proposed');
         const t = (await this.repo.findForUpdate(m, id))!;
         // Both towns get the same text: the third-person variant naming both, built from what each may see of the other.
         const reasons = reasonLine(p.components as ScoreComponent[], 'network');
+        const template = outside ? 'tandem-paired' : 'tandem-proposed';
+        const extra = { reasons, officeReason: p.officeReason ?? null };
         const mails = [
-          ...(await this.recordForTown(m, t, 'A', 'tandem-proposed', 'proposed', { reasons })),
-          ...(await this.recordForTown(m, t, 'B', 'tandem-proposed', 'proposed', { reasons })),
+          ...(await this.recordForTown(m, t, 'A', template, 'proposed', extra)),
+          ...(await this.recordForTown(m, t, 'B', template, 'proposed', extra)),
         ];
         return { id, mails };
       });
@@ -811,7 +868,7 @@ export class TandemsService {
     reason: string | null,
     townName: string | null,
     /** The step taken, how the tandem began (request or proposal), a town's "passt" in the fit check or its result. */
-    event: TandemAction | 'requested' | 'proposed' | 'fit_confirmed' | 'result_given',
+    event: TandemAction | 'requested' | 'proposed' | 'paired' | 'fit_confirmed' | 'result_given',
   ): Promise<void> {
     await this.audit.write(m, {
       actorId,

@@ -29,6 +29,7 @@ export const ACTION_LABEL: Record<TandemAction, string> = {
 const TIMELINE_LABEL: Record<string, string> = {
   'tandem.requested': 'Tandem angefragt',
   'tandem.proposed': 'Vorschlag der Geschäftsstelle versendet',
+  'tandem.paired': 'Vorschlag der Geschäftsstelle versendet (außerhalb einer Tandemrunde)',
   'tandem.accept': 'angenommen',
   'tandem.decline': 'abgelehnt',
   'tandem.withdraw': 'zurückgezogen',
@@ -67,6 +68,9 @@ export interface TandemCard {
   topicName: string | null;
   requestMessage: string;
   answerMessage: string;
+  /** The office's own reason for a pair it made outside a tandem round (both towns read it), else null. */
+  officeReason: string | null;
+  outsideRound: boolean;
   createdAt: Date;
   stateChangedAt: Date;
   waitingFor: string | null;
@@ -112,6 +116,8 @@ export class TandemsViewModel {
       topicName: r.topicName,
       requestMessage: r.requestMessage,
       answerMessage: r.answerMessage,
+      officeReason: r.officeReason ?? null,
+      outsideRound: r.origin === 'office_proposal' && r.officeReason != null,
       createdAt: r.createdAt,
       stateChangedAt: r.stateChangedAt,
       waitingFor: waitingFor(r, actor),

@@ -3,6 +3,7 @@ import { AuditModule } from '../audit/audit.module';
 import { MailModule } from '../mail/mail.module';
 import { TownReadModule } from '../municipalities/town-read.module';
 import { MatchingRepository } from '../matching/matching.repository';
+import { MatchScoringService } from '../matching/match-scoring.service';
 import { MatchingService } from '../matching/matching.service';
 import { TandemRepository } from '../tandems/tandem.repository';
 import { WorkshopRemindersCronJob } from './workshop-reminders.cron.job';
@@ -12,7 +13,15 @@ import { WorkshopsService } from './workshops.service';
 // Worker side: the reminder scheduler and its processor.
 @Module({
   imports: [TownReadModule, AuditModule, MailModule],
-  providers: [WorkshopsService, WorkshopRepository, WorkshopRemindersCronJob, TandemRepository, MatchingService, MatchingRepository],
+  providers: [
+    WorkshopsService,
+    WorkshopRepository,
+    WorkshopRemindersCronJob,
+    TandemRepository,
+    MatchingService,
+    MatchingRepository,
+    MatchScoringService,
+  ],
   exports: [WorkshopRepository],
 })
 export class WorkshopsWorkerModule {}

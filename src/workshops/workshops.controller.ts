@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
-import { ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiCookieAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';
 import type { SessionUser } from '../auth/session-user';
@@ -10,6 +10,7 @@ import {
   DocumentWorkshopDto,
   InviteTownDto,
   UpdateWorkshopDto,
+  WithdrawInvitationDto,
 } from './workshops.dto';
 import { WorkshopsService } from './workshops.service';
 import { WorkshopsViewModel } from './workshops.view-model';
@@ -85,10 +86,41 @@ export class WorkshopsController {
   @Post(':id/invitations')
   @HttpCode(200)
   @Roles('office', 'admin')
-  @ApiOperation({ summary: 'Invite one more town (after publishing it gets the invitation as things stand)' })
+  @ApiOperation({
+    summary:
+      'Invite any verified town (after publishing it gets the invitation with its calendar entry as things stand). 409: at most 6 towns; once published, a second town of one Land',
+  })
   async invite(@Param('id', ParseUUIDPipe) id: string, @Body() dto: InviteTownDto, @CurrentUser() user: SessionUser) {
     await this.workshops.invite(user, id, dto.townId);
     return this.vm.detail(user, id);
+  }
+
+  @Get(':id/town-search')
+  @Roles('office', 'admin')
+  @ApiQuery({ name: 'q', required: false, description: 'Part of the name, district or AGS (at least 2 characters)' })
+  @ApiOperation({
+    summary:
+      'Verified towns by name to add to the workshop, each with what it brings to the theme, whether invited, and a rule it would break',
+  })
+  async searchTowns(@Param('id', ParseUUIDPipe) id: string, @Query('q') q: unknown) {
+    return { towns: await this.vm.townSearch(id, q) };
+  }
+
+  @Post(':id/invitations/:townId/withdraw')
+  @HttpCode(200)
+  @Roles('office', 'admin')
+  @ApiOperation({
+    summary:
+      'Take one invitation back (a published workshop: the town gets a mail with a calendar cancellation); answers the workshop and replacement suggestions',
+  })
+  async withdraw(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('townId', ParseUUIDPipe) townId: string,
+    @Body() dto: WithdrawInvitationDto,
+    @CurrentUser() user: SessionUser,
+  ) {
+    await this.workshops.withdrawInvitation(user, id, townId, { reason: dto.reason });
+    return { ...(await this.vm.detail(user, id)), replacements: await this.workshops.replacements(id) };
   }
 
   @Post(':id/close')

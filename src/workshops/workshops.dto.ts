@@ -46,6 +46,13 @@ export class InviteTownDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() townId: string;
 }
 
+export class WithdrawInvitationDto {
+  @ApiPropertyOptional({ maxLength: REASON_MAX_LENGTH, description: 'Optional reason; sent to the town with the calendar cancellation' })
+  @IsOptional()
+  @IsString()
+  reason?: string;
+}
+
 export class CancelWorkshopDto {
   @ApiProperty({ maxLength: REASON_MAX_LENGTH, description: 'Why (at least 3 characters); sent to the towns' })
   @IsOptional()

@@ -10,6 +10,7 @@ import { asList, asText } from '../common/form.util';
 import { renderGermanyMap } from '../maps/germany-map.util';
 import { WORKSHOP_TZ } from './workshop-calendar.util';
 import { INVITATION_STATE_DE } from './workshop-transitions.util';
+import { MAX_TOWNS, MIN_TOWNS } from './workshop-rules.util';
 import { WorkshopRepository } from './workshop.repository';
 import { WorkshopsService } from './workshops.service';
 import { WORKSHOP_ACTION_LABEL, WorkshopsViewModel } from './workshops.view-model';
@@ -19,6 +20,7 @@ const DONE: Record<string, string> = {
   decline: 'Sie haben abgesagt. Die Geschäftsstelle wurde informiert.',
   saved: 'Gespeichert.',
   invited: 'Die Kommune wurde eingeladen.',
+  withdrawn: 'Die Einladung ist zurückgenommen.',
   publish: 'Veröffentlicht: Die Einladungen werden versendet.',
   close: 'Die Einladungen sind geschlossen.',
   confirm: 'Die Werkstatt ist bestätigt; alle zusagenden Kommunen werden informiert.',
@@ -124,6 +126,7 @@ export class WorkshopsPagesController {
     @Res() res: Response,
     errors: string[] = [],
     status = 200,
+    @Query('suche') search?: string,
   ) {
     const w = (await this.vm.detail(user, id)) as Awaited<ReturnType<WorkshopsViewModel['detail']>> & {
       invitations: ReturnType<WorkshopsViewModel['invitation']>[];
@@ -131,8 +134,20 @@ export class WorkshopsPagesController {
       allowedActions: string[];
       timeline: unknown[];
     };
-    const hasDeclined = w.invitations.some((i) => i.state === 'declined');
-    const replacements = ['draft', 'invited', 'confirmed'].includes(w.state) && hasDeclined ? await this.workshops.replacements(id) : [];
+    // A free place (a decline, a withdrawn invitation, fewer towns than a workshop needs): the best towns to fill it.
+    const live = w.invitations.filter((i) => i.state === 'invited' || i.state === 'accepted');
+    const hasGap =
+      w.invitations.some((i) => i.state === 'declined' || i.state === 'withdrawn') || live.length < MIN_TOWNS || done === 'withdrawn';
+    const open = ['draft', 'invited', 'confirmed'].includes(w.state);
+    const replacements = open && hasGap && live.length < MAX_TOWNS ? await this.workshops.replacements(id) : [];
+    const term = asText(search).trim();
+    let hits: Awaited<ReturnType<WorkshopsViewModel['townSearch']>> = [];
+    try {
+      hits = open && term ? await this.vm.townSearch(id, term) : [];
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      errors = [...errors, err.messageDe];
+    }
     const local = w.startsAt ? DateTime.fromJSDate(new Date(w.startsAt)).setZone(WORKSHOP_TZ).toFormat("yyyy-LL-dd'T'HH:mm") : '';
     const located = w.invitations.filter((i) => i.state !== 'withdrawn' && i.latitude != null && i.longitude != null);
     // The table of invited towns on the same page carries the same facts for screen readers.
@@ -161,6 +176,8 @@ export class WorkshopsPagesController {
       done: DONE[done ?? ''],
       errors,
       replacements,
+      townSearch: open ? { term, searched: term.length >= 2, hits } : null,
+      withdrawable: open ? live.concat(w.invitations.filter((i) => i.state === 'declined')) : [],
       editable: w.allowedActions.includes('edit'),
       hosts: w.invitations.filter((i) => i.state !== 'withdrawn').map((i) => ({ ...i, selected: i.townId === w.hostTownId })),
       steps: STEPS.filter((s) => w.allowedActions.includes(s) && s !== 'cancel' && s !== 'document').map((s) => ({
@@ -203,6 +220,20 @@ export class WorkshopsPagesController {
     @Res() res: Response,
   ) {
     return this.run(id, user, res, 'invited', () => this.workshops.invite(user, id, asText(body.townId)));
+  }
+
+  /** One invitation back; the page then offers replacements (a published workshop: the town gets a calendar cancellation). */
+  @Post('geschaeftsstelle/werkstaetten/:id/zuruecknehmen')
+  @Roles('office', 'admin')
+  async withdraw(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: Record<string, unknown>,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    return this.run(id, user, res, 'withdrawn', () =>
+      this.workshops.withdrawInvitation(user, id, asText(body.townId), { reason: asText(body.reason) }),
+    );
   }
 
   @Post('geschaeftsstelle/werkstaetten/:id/schritt')

@@ -8,11 +8,7 @@ import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { MailAttachment } from '../mail/mail-delivery.repository';
 import { MailService } from '../mail/mail.service';
-import { buildContext } from '../matching/core/score.util';
-import type { MatchTown } from '../matching/core/matching-input.types';
-import { officeOnlyOf, visiblePartOf } from '../matching/core/reason-visibility.util';
-import { toMatchTown } from '../matching/matching.repository';
-import { MatchingService } from '../matching/matching.service';
+import { MatchScoringService } from '../matching/match-scoring.service';
 import { TownReadRepository } from '../municipalities/town-read.repository';
 import { Contact, TandemRepository } from '../tandems/tandem.repository';
 import { WORKSHOP_TZ, workshopCalendar } from './workshop-calendar.util';
@@ -95,7 +91,7 @@ export class WorkshopsService {
     private readonly repo: WorkshopRepository,
     private readonly people: TandemRepository,
     private readonly townReads: TownReadRepository,
-    private readonly matching: MatchingService,
+    private readonly scorer: MatchScoringService,
     private readonly audit: AuditRepository,
     private readonly mail: MailService,
   ) {}
@@ -211,6 +207,10 @@ export class WorkshopsService {
           `A workshop has at most ${MAX_TOWNS} towns; withdraw an invitation first`,
           `Eine Werkstatt hat höchstens ${MAX_TOWNS} Kommunen; nehmen Sie zuerst eine Einladung zurück.`,
         );
+      // Published: the invitation goes out at once, and confirming checks the Länder of the accepted towns — a second
+      // town from one Land blocks here. In a draft the editor shows the broken rule and publishing waits for it.
+      const sameLand = sameLandAs(town, live);
+      if (w.state !== 'draft' && sameLand) throw sameLandError(town.name, sameLand, town.stateName);
       const invId = await this.repo.insertInvitation(m, id, townId, reasons.get(townId) ?? '', now);
       await this.writeAudit(m, id, user.id, 'workshop.invite', w.state, w.state, null, { townId, townName: town.name });
       if (w.state === 'draft' || !invId) return [];
@@ -220,11 +220,18 @@ export class WorkshopsService {
     await this.mail.dispatch(mails);
   }
 
-  /** The office takes an invitation back (in a draft the town simply leaves the list). */
-  async withdrawInvitation(user: SessionUser, id: string, townId: string): Promise<void> {
-    await this.repo.transaction(async (m) => {
+  /**
+   * The office takes an invitation back (in a draft the town simply leaves the list). In a published workshop the
+   * town's contacts get a mail with a calendar cancellation (same UID, the workshop's SEQUENCE raised, so a later
+   * invitation of the same town is newer again); the other towns' calendar entries stay as they are.
+   */
+  async withdrawInvitation(user: SessionUser, id: string, townId: string, input: { reason?: unknown } = {}): Promise<void> {
+    if (!isUuid(townId))
+      throw badRequest('invalid_town', 'townId must be a town id (uuid)', 'Bitte wählen Sie eine Kommune aus.', 'townId');
+    const reason = this.text(input.reason, REASON_MAX_LENGTH, 'reason', 'The reason', 'Die Begründung') || null;
+    const mails = await this.repo.transaction(async (m) => {
       const w = await this.lock(m, id);
-      const inv = (await this.repo.invitations(id, m)).find((i) => i.townId === townId);
+      const inv = (await this.repo.invitations(id, m)).find((i) => i.townId === townId && i.state !== 'withdrawn');
       if (!inv)
         throw new DomainError(
           HttpStatus.NOT_FOUND,
@@ -232,15 +239,70 @@ export class WorkshopsService {
           'This town is not invited',
           'Diese Kommune ist nicht eingeladen.',
         );
-      if (w.state === 'draft') await this.repo.deleteInvitation(m, inv.id);
-      else {
-        asTransition(() => nextWorkshopState(w.state, 'invite', 'office'));
-        const to = asTransition(() =>
-          nextInvitationState(inv.state, 'withdraw', 'office', { workshopState: w.state, invitationsClosed: !!w.invitationsClosedAt }),
-        );
-        await this.repo.updateInvitation(m, inv.id, { state: to });
+      asTransition(() => nextWorkshopState(w.state, 'invite', 'office'));
+      if (w.state === 'draft') {
+        await this.repo.deleteInvitation(m, inv.id);
+        await this.writeAudit(m, id, user.id, 'workshop.withdraw_invitation', w.state, w.state, reason, { townId, townName: inv.name });
+        return [];
       }
-      await this.writeAudit(m, id, user.id, 'workshop.withdraw_invitation', w.state, w.state, null, { townId, townName: inv.name });
+      const to = asTransition(() =>
+        nextInvitationState(inv.state, 'withdraw', 'office', { workshopState: w.state, invitationsClosed: !!w.invitationsClosedAt }),
+      );
+      const sequence = w.sequence + 1;
+      await this.repo.updateInvitation(m, inv.id, { state: to });
+      await this.repo.update(m, id, { sequence });
+      await this.writeAudit(m, id, user.id, 'workshop.withdraw_invitation', inv.state, to, reason, {
+        townId,
+        townName: inv.name,
+        sequence,
+      });
+      // Every published invitation went out with the calendar entry (publishing needs a date): it is cancelled.
+      return this.recordForTowns(
+        m,
+        { ...w, sequence },
+        [{ ...inv, state: to }],
+        'workshop-withdrawn',
+        `withdraw:${inv.id}:${sequence}`,
+        'CANCEL',
+        {
+          reason,
+        },
+      );
+    });
+    await this.mail.dispatch(mails);
+  }
+
+  /**
+   * Verified towns by name for the editor's "Kommune hinzufügen", each with what it brings to the theme (the office
+   * reads every field), whether it is invited already and the rule it would break (another town of its Land).
+   */
+  async searchTowns(id: string, q: string, limit = 15) {
+    const w = await this.repo.findById(id);
+    if (!w) throw workshopNotFound();
+    const [hits, invs, { towns }] = await Promise.all([this.townReads.searchVerified(q, limit), this.repo.invitations(id), this.scoring()]);
+    const live = invs.filter((i) => i.state !== 'withdrawn');
+    const byId = new Map(towns.map((t) => [t.id, t]));
+    return hits.map((h) => {
+      const t = byId.get(h.id);
+      const sameLand = sameLandAs(h, live);
+      return {
+        ...h,
+        invited: live.some((i) => i.townId === h.id),
+        theme: !t
+          ? null
+          : t.experiences.some((e) => e.topic === w.themeSlug)
+            ? `Erfahrung mit „${w.themeName}“`
+            : t.challenges.some((c) => c.topic === w.themeSlug)
+              ? `„${w.themeName}“ als Herausforderung genannt`
+              : t.topics.includes(w.themeSlug)
+                ? `arbeitet am Thema „${w.themeName}“`
+                : null,
+        warning: h.optedOut
+          ? `${h.name} nimmt derzeit nicht teil.`
+          : sameLand
+            ? `Aus demselben Bundesland wie ${sameLand} (${h.stateName}).`
+            : null,
+      };
     });
   }
 
@@ -429,15 +491,7 @@ export class WorkshopsService {
     const { ctx, towns } = await this.scoring();
     const remaining = new Set(invs.filter((i) => i.state === 'invited' || i.state === 'accepted').map((i) => i.townId));
     const members = towns.filter((t) => remaining.has(t.id));
-    return rankReplacements(
-      ctx,
-      members,
-      towns,
-      new Set(invs.filter((i) => i.state !== 'withdrawn').map((i) => i.townId)),
-      w.themeSlug,
-      w.themeName,
-      limit,
-    );
+    return rankReplacements(ctx, members, towns, new Set(invs.map((i) => i.townId)), w.themeSlug, w.themeName, limit);
   }
 
   /** The scheduler's job body: reminders 7 days and 1 day before a confirmed workshop, each at most once (reminder row). */
@@ -568,33 +622,9 @@ export class WorkshopsService {
     return { presented, willTry, topics };
   }
 
-  /**
-   * Scores over every eligible town (for replacements and "why chosen"): reading and preparing them all is the costly
-   * part, so the result is kept while the current suggestions run and the weights stay the same (a profile change,
-   * a verification or an opt-out starts a new run), for at most SCORING_TTL_MS. Rules are always checked on fresh
-   * rows when a town is invited.
-   */
-  private scoringCache: { key: string; at: number; value: Promise<Scoring> } | null = null;
-
-  private async scoring(): Promise<Scoring> {
-    const [run, weights] = await Promise.all([this.matching.currentRunHead('suggestions'), this.matching.weights()]);
-    const key = run ? `${run.id}|${JSON.stringify(weights)}` : null;
-    const hit = this.scoringCache;
-    if (key && hit?.key === key && Date.now() - hit.at < SCORING_TTL_MS) return hit.value;
-    const value = (async () => {
-      const [rows, names] = await Promise.all([this.townReads.eligibleTowns(), this.townReads.topicNames()]);
-      const towns = rows.map(toMatchTown);
-      // The texts a town reads name the others only as a verified town may see them (issue 24).
-      const network = rows.map((r, i) => visiblePartOf(towns[i], officeOnlyOf(r.visibility)));
-      return { ctx: buildContext(towns, weights, names), towns, network };
-    })();
-    if (key) {
-      this.scoringCache = { key, at: Date.now(), value };
-      value.catch(() => {
-        if (this.scoringCache?.value === value) this.scoringCache = null;
-      });
-    }
-    return value;
+  /** Scores over every eligible town (for replacements and "why chosen"), shared with the office's pairing (cached there). */
+  private scoring() {
+    return this.scorer.scoring();
   }
 
   /** Per town, the German reasons why it was chosen for this group (empty for towns the matcher does not see). */
@@ -741,9 +771,6 @@ export class WorkshopsService {
   }
 }
 
-const SCORING_TTL_MS = 5 * 60_000;
-type Scoring = { ctx: ReturnType<typeof buildContext>; towns: MatchTown[]; network: MatchTown[] };
-
 /** "2027-03-04T10:00" (a form's local time) counts as Europe/Berlin; a value with Z or an offset stands as it is. */
 export function parseBerlin(v: unknown): Date | null {
   if (typeof v !== 'string' || v.length > 40) return null;
@@ -755,3 +782,22 @@ export function parseBerlin(v: unknown): Date | null {
 export function formatBerlin(d: Date): string {
   return `${DateTime.fromJSDate(d).setZone(WORKSHOP_TZ).setLocale('de').toFormat("cccc, d. LLLL yyyy, HH:mm 'Uhr'")}`;
 }
+
+/** The name of an invited (not withdrawn, not declined) town from the same Land as `town`, or null. */
+function sameLandAs(town: { id: string; stateName: string; stateCode?: string }, live: InvitationRow[]): string | null {
+  const other = live.find(
+    (i) =>
+      i.townId !== town.id &&
+      (i.state === 'invited' || i.state === 'accepted') &&
+      (town.stateCode ? i.stateCode === town.stateCode : i.stateName === town.stateName),
+  );
+  return other?.name ?? null;
+}
+
+const sameLandError = (name: string, other: string, land: string) =>
+  new DomainError(
+    HttpStatus.CONFLICT,
+    'same_state',
+    `Towns must come from different states: ${other} from ${land} is invited already`,
+    `Die Kommunen sollen aus verschiedenen Bundesländern kommen: ${other} aus ${land} ist bereits eingeladen. Nehmen Sie zuerst deren Einladung zurück, wenn ${name} an ihre Stelle treten soll.`,
+  );

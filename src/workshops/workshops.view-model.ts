@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { auditActionLabel } from '../audit/audit-actions';
 import { TownProfileView, TownViewRepository } from '../municipalities/visibility/town-view.repository';
 import { OFFICE_VIEWER } from '../municipalities/visibility/town-visibility.util';
@@ -16,7 +16,8 @@ import {
   WorkshopState,
 } from './workshop-transitions.util';
 import { InvitationRow, WorkshopListRow, WorkshopRepository } from './workshop.repository';
-import { formatBerlin, workshopNotFound } from './workshops.service';
+import { DomainError } from '../common/domain-error';
+import { formatBerlin, workshopNotFound, WorkshopsService } from './workshops.service';
 
 export const WORKSHOP_ACTION_LABEL: Partial<Record<WorkshopAction, string>> = {
   publish: 'Veröffentlichen und einladen',
@@ -39,6 +40,7 @@ const TIMELINE_LABEL: Record<string, string> = {
   'workshop.document': 'Ergebnis dokumentiert',
   'workshop.cancel': 'abgesagt',
 };
+const TOWN_SEARCH_MAX = 80;
 /** Workshops per page on the office list. */
 export const OFFICE_WORKSHOPS_PER_PAGE = 25;
 export const FORMAT_DE = { in_person: 'vor Ort', online: 'online' } as const;
@@ -90,6 +92,7 @@ export class WorkshopsViewModel {
   constructor(
     private readonly repo: WorkshopRepository,
     private readonly views: TownViewRepository,
+    private readonly workshops: WorkshopsService,
   ) {}
 
   card(r: WorkshopListRow): WorkshopCard {
@@ -163,6 +166,24 @@ export class WorkshopsViewModel {
       }),
     }));
     return groupTownWorkshops(mine, new Date());
+  }
+
+  /** The editor's "Kommune hinzufügen": verified towns by name (at least 2 characters), with their fit to the theme. */
+  async townSearch(id: string, q: unknown) {
+    const term = typeof q === 'string' ? q.trim() : '';
+    if (term.length > TOWN_SEARCH_MAX)
+      throw new DomainError(
+        HttpStatus.BAD_REQUEST,
+        'too_long',
+        `The search text is too long (at most ${TOWN_SEARCH_MAX} characters)`,
+        'Der Suchtext ist zu lang.',
+        'q',
+      );
+    if (term.length < 2) {
+      if (!(await this.repo.findById(id))) throw workshopNotFound();
+      return [];
+    }
+    return this.workshops.searchTowns(id, term);
   }
 
   /** One workshop. The office sees everything (towns, rules, steps, timeline); an invited town its own invitation. */

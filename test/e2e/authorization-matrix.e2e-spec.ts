@@ -226,6 +226,12 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /api/workshops/:id/publish': { expect: OFFICE, params: { id: 'workshopA' } },
   'GET /api/workshops/:id/replacements': { expect: OFFICE, params: { id: 'workshopA' } },
   'POST /api/workshops/:id/invitations': { expect: OFFICE, params: { id: 'workshopA' } },
+  'GET /api/workshops/:id/town-search': { expect: OFFICE, params: { id: 'workshopA' } },
+  // An id that is no invitation: the office's answer is "not invited" (404) — nothing is withdrawn in this test.
+  'POST /api/workshops/:id/invitations/:townId/withdraw': {
+    expect: { ...OFFICE, office: 'notFound' },
+    params: { id: 'workshopA', townId: 'someUuid' },
+  },
   'POST /api/workshops/:id/close': { expect: OFFICE, params: { id: 'workshopA' } },
   'POST /api/workshops/:id/confirm': { expect: OFFICE, params: { id: 'workshopA' } },
   'POST /api/workshops/:id/held': { expect: OFFICE, params: { id: 'workshopA' } },
@@ -237,6 +243,7 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /geschaeftsstelle/werkstaetten/:id': { expect: OFFICE, params: { id: 'workshopA' } },
   'POST /geschaeftsstelle/werkstaetten/:id/einladen': { expect: OFFICE, params: { id: 'workshopA' } },
   'POST /geschaeftsstelle/werkstaetten/:id/schritt': { expect: OFFICE, params: { id: 'workshopA' } },
+  'POST /geschaeftsstelle/werkstaetten/:id/zuruecknehmen': { expect: OFFICE, params: { id: 'workshopA' } },
   // The Geschäftsstelle: pages, exports, matching, registrations, digests
   'GET /geschaeftsstelle': { expect: OFFICE },
   'GET /geschaeftsstelle/kommunen': { expect: OFFICE },
@@ -263,6 +270,12 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /geschaeftsstelle/tandems': { expect: OFFICE },
   'GET /geschaeftsstelle/tandems/freigaben': { expect: OFFICE },
   'POST /geschaeftsstelle/tandems/vorschlaege': { expect: OFFICE },
+  'GET /geschaeftsstelle/tandems/paaren': { expect: OFFICE },
+  'POST /geschaeftsstelle/tandems/paaren': { expect: OFFICE },
+  'GET /api/admin/tandems/pairings/towns': { expect: OFFICE },
+  // Without two towns in the query there is no pair to show: 404 for the office.
+  'GET /api/admin/tandems/pairings/preview': { expect: { ...OFFICE, office: 'notFound' } },
+  'POST /api/admin/tandems/pairings': { expect: OFFICE },
   'GET /api/admin/registrations': { expect: OFFICE },
   'POST /api/admin/towns/:id/verify': { expect: OFFICE, params: { id: 'applicant' } },
   'POST /api/admin/towns/:id/reject': { expect: OFFICE, params: { id: 'applicant' } },

@@ -219,6 +219,30 @@ export const MAIL_CASES: MailCase[] = [
     context: { ...tandem, origin: 'office_proposal', proposal: true, stateLabel: TANDEM_STATE_DE.proposed, reasons: reasonsPenkun },
   },
   {
+    template: 'tandem-paired',
+    name: 'office pairing outside a round',
+    context: {
+      ...tandem,
+      origin: 'office_proposal',
+      proposal: true,
+      stateLabel: TANDEM_STATE_DE.proposed,
+      reasons: reasonsPenkun,
+      officeReason: 'Beide Kommunen haben uns auf der Regionalkonferenz von ihren Plänen für den Marktplatz erzählt.',
+    },
+  },
+  {
+    template: 'tandem-paired',
+    name: 'office pairing without computed reasons',
+    context: {
+      ...tandem,
+      origin: 'office_proposal',
+      proposal: true,
+      stateLabel: TANDEM_STATE_DE.proposed,
+      reasons: '',
+      officeReason: 'Beide Kommunen arbeiten an einem Leerstandskataster.',
+    },
+  },
+  {
     template: 'tandem-reminder',
     name: 'request to the town',
     context: { ...tandem, stateLabel: TANDEM_STATE_DE.requested, days: 14, expiresInDays: 16 },
@@ -310,4 +334,14 @@ export const MAIL_CASES: MailCase[] = [
   { template: 'workshop-reminder', name: 'in 7 days', context: { ...workshop, days: 7, tomorrow: false } },
   { template: 'workshop-reminder', name: 'tomorrow', context: { ...workshop, days: 1, tomorrow: true } },
   { template: 'workshop-update', name: 'default', context: workshop },
+  {
+    template: 'workshop-withdrawn',
+    name: 'with a reason',
+    context: { ...workshop, invitationLabel: INVITATION_STATE_DE.withdrawn, reason: 'Die Gruppe wird neu zusammengesetzt.' },
+  },
+  {
+    template: 'workshop-withdrawn',
+    name: 'without a reason',
+    context: { ...workshop, invitationLabel: INVITATION_STATE_DE.withdrawn, reason: null },
+  },
 ];

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { hashPassword } from '../../src/auth/password.util';
+import { KERN_PREFIX } from '../../src/common/paths';
 import { createOfficeUser } from '../factories/directory.factory';
 import { bootApp, MODES, TestApp } from '../utils/boot-app';
 import { formToken } from '../utils/csrf';
@@ -18,6 +19,18 @@ describe.each(MODES)('accessibility statement and feedback (%s mode)', (mode) =>
   });
 
   const count = async () => Number((await t.db.query(`SELECT count(*)::int AS n FROM accessibility_feedback`)).rows[0].n);
+
+  it('serves KERN and its fonts itself (no CDN), with a year of caching under a versioned path', async () => {
+    const page = await request(t.url).get('/barrierefreiheit').expect(200);
+    const hrefs = [...page.text.matchAll(/<link rel="stylesheet" href="([^"]+)">/g)].map((m) => m[1]);
+    expect(hrefs).toEqual([`${KERN_PREFIX}fonts/fira-sans.css`, `${KERN_PREFIX}kern.min.css`, '/static/app.css']);
+    const fonts = await request(t.url).get(`${KERN_PREFIX}fonts/fira-sans.css`).expect(200);
+    const font = /url\("\.\/(fira-sans\/FiraSans-Regular\.woff2)"\)/.exec(fonts.text)![1];
+    for (const path of [`${KERN_PREFIX}kern.min.css`, `${KERN_PREFIX}fonts/${font}`]) {
+      const res = await request(t.url).get(path).expect(200);
+      expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    }
+  });
 
   it('states the status, the known gaps, the date and the enforcement procedure, and is linked in every footer', async () => {
     const page = await request(t.url).get('/barrierefreiheit').expect(200);

@@ -12,7 +12,7 @@ import { busyAware } from './common/database-busy';
 import { sessionCache } from './auth/session-cache';
 import { createSessionStore } from './auth/session-store';
 import { isOffice, type SessionUser } from './auth/session-user';
-import { TEMPLATES_DIR } from './common/paths';
+import { KERN_DIST_DIR, KERN_PREFIX, TEMPLATES_DIR } from './common/paths';
 import { canOpenOutbox } from './mail/outbox-access.guard';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { registerViewHelpers } from './common/view-helpers';
@@ -36,6 +36,11 @@ export function setupApp(app: NestExpressApplication): { close: () => Promise<vo
       referrerPolicy: { policy: 'same-origin' },
     }),
   );
+  // Static files before sessions: no session lookup for a stylesheet, and the long cache headers are not replaced by
+  // the no-store that answers for a signed-in user get. KERN (issue 30) is served from the package, never from a CDN;
+  // its version is part of the path, so a new version is a new address and a year of caching is safe.
+  app.useStaticAssets(KERN_DIST_DIR, { prefix: KERN_PREFIX, maxAge: '365d', immutable: true, index: false });
+  app.useStaticAssets(join(TEMPLATES_DIR, 'static'), { prefix: '/static/', maxAge: '1h', index: false });
   // Order matters: cheap refusals first, then the parsers (ours, with limits), then one check of everything decoded.
   app.use(originCheck(config.appUrl));
   app.use(contentTypeCheck);
@@ -71,11 +76,12 @@ export function setupApp(app: NestExpressApplication): { close: () => Promise<vo
     const user = req.user as SessionUser | undefined;
     res.locals.user = user;
     res.locals.isOffice = isOffice(user);
+    res.locals.kernPrefix = KERN_PREFIX;
+    res.locals.currentPath = req.path;
     res.locals.outboxEnabled = canOpenOutbox(config, user); // linked only where it can be opened
     next();
   });
 
-  app.useStaticAssets(join(TEMPLATES_DIR, 'static'), { prefix: '/static/', maxAge: '1h' });
   app.setBaseViewsDir(join(TEMPLATES_DIR, 'pages'));
   app.setViewEngine('hbs');
   registerViewHelpers(join(TEMPLATES_DIR, 'pages'));

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Query, Render, Req, Res, UseGuar
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DomainError } from '../common/domain-error';
-import { asText, validateForm } from '../common/form.util';
+import { asText, fieldErrors, formError, validateForm } from '../common/form.util';
 import { MunicipalityRepository } from '../municipalities/municipality.repository';
 import { LoginRateLimitGuard } from '../security/login-rate-limit.guard';
 import { AuthService } from './auth.service';
@@ -61,20 +61,24 @@ export class AuthPagesController {
       contactFunction: body.contactFunction,
       privacyAccepted: body.privacyAccepted === 'ja',
     };
-    const { dto, errors } = await validateForm(RegisterDto, plain, REGISTER_GERMAN);
+    const { dto, errors } = await validateForm(RegisterDto, plain, REGISTER_GERMAN, (f) => (f === 'ags' ? 'kommune-wahl' : f));
     if (!errors.length) {
       try {
         await this.registration.register(dto);
         return res.redirect(303, '/registriert');
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
-        errors.push(err.messageDe);
+        errors.push(formError(err.messageDe, err.field));
       }
     }
     const form = { ...plain, password: '' };
-    return res
-      .status(400)
-      .render('register', { title: 'Kommune registrieren', ...(await this.searchState(body.suche, asText(body.ags))), form, errors });
+    return res.status(400).render('register', {
+      title: 'Fehler: Kommune registrieren',
+      ...(await this.searchState(body.suche, asText(body.ags))),
+      form,
+      errors,
+      fieldErrors: fieldErrors(errors),
+    });
   }
 
   @Get('registriert')

@@ -22,5 +22,13 @@ export function registerViewHelpers(pagesDir: string): void {
   hbs.registerHelper('fixed', (n: unknown) => (typeof n === 'number' ? FIXED.format(n) : '–'));
   hbs.registerHelper('runKind', (k: string) => RUN_KINDS[k] ?? k);
   hbs.registerHelper('runStatus', (s: string) => RUN_STATUS[s] ?? s);
+  // Navigation: marks the link of the page shown (aria-current), by path prefix or, with `exact`, the path itself.
+  hbs.registerHelper('navCurrent', function (href: string, ...args: unknown[]) {
+    const options = args[args.length - 1] as { data?: { root?: { currentPath?: string } } };
+    const exact = args.length > 1 && args[0] === true;
+    const path = options.data?.root?.currentPath ?? '';
+    const hit = exact ? path === href : path === href || path.startsWith(`${href}/`);
+    return hit ? new hbs.handlebars.SafeString(' aria-current="page"') : '';
+  });
   hbs.registerHelper('functionLabel', (f: string) => contactFunctionLabel(f, f ?? '–'));
 }

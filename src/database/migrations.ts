@@ -16,6 +16,7 @@ import { TandemResults1734700000000 } from '../../migrations/1734700000000-Tande
 import { DismissalUndo1734750000000 } from '../../migrations/1734750000000-DismissalUndo';
 import { TandemActivity1734800000000 } from '../../migrations/1734800000000-TandemActivity';
 import { OfficePairing1735000000000 } from '../../migrations/1735000000000-OfficePairing';
+import { AccessibilityFeedback1735100000000 } from '../../migrations/1735100000000-AccessibilityFeedback';
 
 // Explicit list (no glob) so the same migrations load under tsc output and inside jest.
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   DismissalUndo1734750000000,
   TandemActivity1734800000000,
   OfficePairing1735000000000,
+  AccessibilityFeedback1735100000000,
 ];

@@ -1,5 +1,11 @@
-import { Controller, Get, Render } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Render, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { fieldErrors } from '../common/form.util';
+import { AccessibilityFeedbackService } from './accessibility-feedback.service';
+import { checkFeedback, FEEDBACK_LIMITS } from './accessibility-feedback.util';
+import { ACCESSIBILITY_STATEMENT } from './accessibility-statement';
+import { FeedbackRateLimitGuard } from './feedback-rate-limit.guard';
 import { LegalTextService } from './legal-text.service';
 
 /** What the service itself does with contact data, shown above the operator's text (true in every installation). */
@@ -11,7 +17,10 @@ export const SERVICE_PRIVACY_FACTS = [
 @ApiExcludeController()
 @Controller()
 export class LegalPagesController {
-  constructor(private readonly texts: LegalTextService) {}
+  constructor(
+    private readonly texts: LegalTextService,
+    private readonly feedback: AccessibilityFeedbackService,
+  ) {}
 
   @Get('impressum')
   @Render('legal')
@@ -23,5 +32,27 @@ export class LegalPagesController {
   @Render('legal')
   privacy() {
     return { ...this.texts.get('privacy'), serviceFacts: SERVICE_PRIVACY_FACTS };
+  }
+
+  /** Erklärung zur Barrierefreiheit (BITV 2.0 § 7) with its feedback form (issue 30). */
+  @Get('barrierefreiheit')
+  statement(@Query('gesendet') sent: string | undefined, @Res() res: Response) {
+    return res.render('accessibility', this.statementView({ sent: sent === '1' }));
+  }
+
+  @Post('barrierefreiheit')
+  @UseGuards(FeedbackRateLimitGuard)
+  async sendFeedback(@Body() body: Record<string, unknown>, @Res() res: Response) {
+    const { input, errors } = checkFeedback(body ?? {});
+    if (errors.length) {
+      const view = this.statementView({ form: input, errors, fieldErrors: fieldErrors(errors) });
+      return res.status(400).render('accessibility', { ...view, title: `Fehler: ${view.title}` });
+    }
+    await this.feedback.submit(input);
+    return res.redirect(303, '/barrierefreiheit?gesendet=1#rueckmeldung');
+  }
+
+  private statementView(extra: Record<string, unknown>) {
+    return { title: 'Erklärung zur Barrierefreiheit', statement: ACCESSIBILITY_STATEMENT, limits: FEEDBACK_LIMITS, ...extra };
   }
 }

@@ -5,7 +5,7 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';
 import type { SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
-import { asList, asText, validateForm } from '../common/form.util';
+import { asList, asText, fieldErrors, formError, validateForm } from '../common/form.util';
 import { TopicRepository } from './topic.repository';
 import { PROFILE_FIELDS } from './visibility/town-visibility.util';
 import { TownProfileDto } from './town-profile.dto';
@@ -24,6 +24,13 @@ const PROFILE_GERMAN: Record<string, string> = {
   capacity: 'Bitte geben Sie eine Zahl von 0 bis 5 für die Tandems an.',
   _default: 'Bitte prüfen Sie Ihre Angaben.',
 };
+/** The id of the input a profile field's error is about: `challenges.2.text` is the third challenge's text box. */
+function profileAnchor(path: string): string | undefined {
+  const row = /^(challenges|experiences)\.(\d+)\.(\w+)$/.exec(path);
+  if (row) return `${row[1] === 'challenges' ? 'challenge' : 'experience'}-${row[3]}-${row[2]}`;
+  if (path.startsWith('topics')) return 'themen';
+  return ['description', 'capacity'].includes(path) ? path : undefined;
+}
 const PAUSE_DONE: Record<string, string> = {
   an: 'Ihre Kommune ist jetzt pausiert.',
   aus: 'Ihre Kommune nimmt wieder am Matching teil.',
@@ -101,18 +108,19 @@ export class TownProfilePagesController {
   @Post()
   async save(@CurrentUser() user: SessionUser, @Body() body: Record<string, unknown>, @Res() res: Response) {
     const plain = formToProfile(body);
-    const { dto, errors } = await validateForm(TownProfileDto, plain, PROFILE_GERMAN);
+    const { dto, errors } = await validateForm(TownProfileDto, plain, PROFILE_GERMAN, profileAnchor);
     if (!errors.length) {
       try {
         await this.towns.updateProfile(user, user.townId!, dto);
         return res.redirect(303, '/meine-kommune?gespeichert=1');
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
-        errors.push(err.messageDe);
+        errors.push(formError(err.messageDe, err.field && profileAnchor(err.field)));
       }
     }
     const town = await this.towns.view(user, user.townId!);
-    return res.status(400).render('profile', await this.viewModel(town, plain, { errors }));
+    const model = await this.viewModel(town, plain, { errors, fieldErrors: fieldErrors(errors) });
+    return res.status(400).render('profile', { ...model, title: `Fehler: ${model.title}` });
   }
 
   private async viewModel(town: TownView, form: ReturnType<typeof formToProfile>, extra: Record<string, unknown>) {

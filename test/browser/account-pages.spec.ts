@@ -103,7 +103,9 @@ describe('account pages in headless Chromium at 390 px and desktop, with axe', (
       'Bitte bestätigen Sie, dass Sie die Datenschutzerklärung gelesen haben.',
     );
     expect(await status(`SELECT 1 FROM user_account WHERE email = 'bm@ruethen.test'`)).toEqual([]);
-    expect(await page.getByRole('link', { name: 'Datenschutzerklärung' }).first().getAttribute('href')).toBe('/datenschutz');
+    expect(await page.getByRole('link', { name: 'Datenschutzerklärung', exact: true }).first().getAttribute('href')).toBe('/datenschutz');
+    // The error summary links the message to the consent box it is about.
+    expect(await page.getByRole('alert').getByRole('link').getAttribute('href')).toBe('#privacyAccepted');
     await check('register-consent-missing');
     await page.getByLabel(/Rüthen/).check();
     await page.getByLabel('Passwort').fill(STRONG_PASSWORD);

@@ -89,6 +89,8 @@ const ROUTES: Record<string, RouteSpec> = {
   'GET /health': { expect: PUBLIC },
   'GET /impressum': { expect: PUBLIC },
   'GET /datenschutz': { expect: PUBLIC },
+  'GET /barrierefreiheit': { expect: PUBLIC },
+  'POST /barrierefreiheit': { expect: PUBLIC },
   'GET /registrieren': { expect: PUBLIC },
   'POST /registrieren': { expect: PUBLIC },
   'GET /registriert': { expect: PUBLIC },

@@ -22,7 +22,7 @@ const num = (s: string) => Number(s.replace(/\./g, ''));
 
 /** One table of the report page: data-key → label and numbers. */
 function pageTable(html: string, id: string): Map<string, { label: string; values: number[] }> {
-  const table = new RegExp(`<table class="reflow" id="bz-table-${id}">([\\s\\S]*?)</table>`).exec(html);
+  const table = new RegExp(`<table class="kern-table reflow" id="bz-table-${id}">([\\s\\S]*?)</table>`).exec(html);
   if (!table) throw new Error(`No table ${id} on the page`);
   const rows = new Map<string, { label: string; values: number[] }>();
   for (const m of table[1].matchAll(/<tr data-key="([^"]+)"[^>]*><th scope="row">([^<]*)<\/th>(.*?)<\/tr>/g))
@@ -362,7 +362,7 @@ describe("office workspace: Berichtszahlen (page and CSV, two years) and a town'
     const weights = (await office.get('/api/matching/weights').expect(200)).body;
     expect(weights.complement).toBe(0.35);
     expect(html).toMatch(
-      /<label for="w-complement">Herausforderung trifft Erfahrung \(in %\)<\/label>\s*<input id="w-complement" name="complement" type="number" min="0" max="100" step="0.1" value="35" required>/,
+      /<label class="kern-label" for="w-complement">Herausforderung trifft Erfahrung \(in %\)<\/label>\s*<input class="kern-form-input__input" id="w-complement" name="complement" type="number" min="0" max="100" step="0.1" value="35" required>/,
     );
     // Scores as "Passung N von 100", equal to the stored pair scores.
     const [best] = await ds.query(

@@ -80,7 +80,8 @@ describe("the office's tandem lists come one page at a time (pages with a German
   });
 
   it('pages the approval queue, oldest request first', async () => {
-    const cards = (html: string) => [...html.matchAll(/<section class="card" aria-labelledby="ap-([0-9a-f-]{36})"/g)].map((m) => m[1]);
+    const cards = (html: string) =>
+      [...html.matchAll(/<section class="kern-card card" aria-labelledby="ap-([0-9a-f-]{36})"/g)].map((m) => m[1]);
     const oldestFirst = (await t.db.query(`SELECT id FROM tandem WHERE state = 'accepted' ORDER BY state_changed_at, id`)).rows.map(
       (r) => r.id as string,
     );

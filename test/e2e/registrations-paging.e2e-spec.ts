@@ -62,14 +62,14 @@ describe('office registrations: paged, oldest first', () => {
 
   it('the page shows 20 towns per page with a German pager; all applications of a town stay together', async () => {
     const first = await office.get('/geschaeftsstelle/registrierungen').expect(200);
-    expect(first.text.match(/<section class="card registration"/g)).toHaveLength(20);
+    expect(first.text.match(/<section class="kern-card card registration"/g)).toHaveLength(20);
     expect(first.text).toContain('Kommunen 1–20 von 23 (Seite 1 von 2)');
     expect(first.text).toContain('href="/geschaeftsstelle/registrierungen?seite&#x3D;2" rel="next"');
     // Bewerbstadt 1 (oldest) comes first, with both its applications side by side.
     expect(first.text.indexOf('Bewerbstadt 1 ')).toBeLessThan(first.text.indexOf('Bewerbstadt 2 '));
     expect(first.text).toContain('(Bewerbung 2 von 2)');
     const second = await office.get('/geschaeftsstelle/registrierungen?seite=2').expect(200);
-    expect(second.text.match(/<section class="card registration"/g)).toHaveLength(3);
+    expect(second.text.match(/<section class="kern-card card registration"/g)).toHaveLength(3);
     expect(second.text).toContain('Kommunen 21–23 von 23 (Seite 2 von 2)');
     expect(second.text).toContain('Bewerbstadt 23 ');
     expect(second.text).not.toContain('Bewerbstadt 1 ');

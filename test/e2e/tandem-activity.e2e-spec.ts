@@ -172,12 +172,12 @@ describe.each(MODES)('tandem activity (%s mode)', (mode) => {
     // The office: the filter "ruhend", the badge, the tandem page with how to follow up; the API too.
     const list = (await office.get('/geschaeftsstelle/tandems?zustand=ruhend').expect(200)).text;
     expect(list).toContain('Zwönitz – Bönen');
-    expect(list).toContain('<span class="badge state-resting">ruhend</span>');
+    expect(list).toContain('<span class="kern-badge kern-badge--info badge state-resting"><span class="kern-label">ruhend</span></span>');
     expect(list).toContain('<option value="ruhend" selected>');
     const all = (await office.get('/geschaeftsstelle/tandems?zustand=active').expect(200)).text;
     expect(all).toMatch(/Zwönitz – Bönen<\/a><\/td>.*?ruhend/s);
     const detail = (await office.get(`/tandems/${id}`).expect(200)).text;
-    expect(detail).toContain('ruhend</span> seit');
+    expect(detail).toContain('ruhend</span></span> seit');
     expect(detail).toContain(`/geschaeftsstelle/kommunen/${x}#notizen-h`);
     expect(detail).toContain(`/geschaeftsstelle/kommunen/${y}#notizen-h`);
     expect(detail).toContain('Vorzeitig beenden');

@@ -344,4 +344,30 @@ export const MAIL_CASES: MailCase[] = [
     name: 'without a reason',
     context: { ...workshop, invitationLabel: INVITATION_STATE_DE.withdrawn, reason: null },
   },
+  {
+    template: 'accessibility-feedback',
+    name: 'with address',
+    context: {
+      displayName: 'Geschäftsstelle (Demo)',
+      name: 'Kim Muster',
+      email: 'kim@example.org',
+      page: 'Vorschläge',
+      message: 'Der Fokus ist auf der Schaltfläche „Tandem anfragen“ kaum zu sehen.',
+      receivedAt: 'Montag, 7. Dezember 2026 um 10:15 Uhr',
+      statementUrl: `${APP}/barrierefreiheit`,
+    },
+  },
+  {
+    template: 'accessibility-feedback',
+    name: 'anonymous',
+    context: {
+      displayName: 'Geschäftsstelle (Demo)',
+      name: '',
+      email: '',
+      page: '',
+      message: 'Die Karte lässt sich mit dem Screenreader nicht lesen.',
+      receivedAt: 'Montag, 7. Dezember 2026 um 10:15 Uhr',
+      statementUrl: `${APP}/barrierefreiheit`,
+    },
+  },
 ];

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { appConfig } from './config/app-config';
 import { localUrlHost, networkWarning } from './config/listen-host';
 import { embeddedModeLine, readyMailLine } from './config/start-banner.util';
+import { loadEnvFile } from './config/env-file';
 import { chooseRuntimeMode } from './config/runtime-mode';
 import { runMigrations } from './database/data-source';
 import { formatLogins } from './database/seeds/demo-logins.util';
@@ -16,6 +17,7 @@ import { isJobAddedMessage } from './queue/embedded-wake';
 // (embedded default, or SEED_DEMO=true), then runs web + worker as children.
 async function main() {
   const startedAt = Date.now();
+  loadEnvFile();
   const mode = chooseRuntimeMode(process.env);
   // The children inherit this environment (plus the mode, and the embedded database's address).
   process.env.KT_MODE = mode;

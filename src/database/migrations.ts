@@ -15,6 +15,7 @@ import { TandemFitCheck1734600000000 } from '../../migrations/1734600000000-Tand
 import { TandemResults1734700000000 } from '../../migrations/1734700000000-TandemResults';
 import { DismissalUndo1734750000000 } from '../../migrations/1734750000000-DismissalUndo';
 import { TandemActivity1734800000000 } from '../../migrations/1734800000000-TandemActivity';
+import { TownAddressBook1734900000000 } from '../../migrations/1734900000000-TownAddressBook';
 
 // Explicit list (no glob) so the same migrations load under tsc output and inside jest.
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   TandemResults1734700000000,
   DismissalUndo1734750000000,
   TandemActivity1734800000000,
+  TownAddressBook1734900000000,
 ];

@@ -1,3 +1,4 @@
+import { TownRecipientsRepository } from '../address-book/town-recipients.repository';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
@@ -18,7 +19,15 @@ import { TandemsViewModel } from './tandems.view-model';
 @Module({
   imports: [TypeOrmModule.forFeature([Tandem]), AuditModule, MailModule, MatchingModule, TownReadModule],
   controllers: [TandemsController, TandemsPagesController, TandemActivityController],
-  providers: [TandemsService, TandemRepository, TandemsViewModel, TandemActivityService, TandemActivityRepository, TandemActivityView],
+  providers: [
+    TandemsService,
+    TandemRepository,
+    TownRecipientsRepository,
+    TandemsViewModel,
+    TandemActivityService,
+    TandemActivityRepository,
+    TandemActivityView,
+  ],
   exports: [TandemsService, TandemRepository],
 })
 export class TandemsModule {}

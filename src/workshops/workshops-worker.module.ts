@@ -1,3 +1,4 @@
+import { TownRecipientsRepository } from '../address-book/town-recipients.repository';
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { MailModule } from '../mail/mail.module';
@@ -12,7 +13,15 @@ import { WorkshopsService } from './workshops.service';
 // Worker side: the reminder scheduler and its processor.
 @Module({
   imports: [TownReadModule, AuditModule, MailModule],
-  providers: [WorkshopsService, WorkshopRepository, WorkshopRemindersCronJob, TandemRepository, MatchingService, MatchingRepository],
+  providers: [
+    WorkshopsService,
+    WorkshopRepository,
+    TownRecipientsRepository,
+    WorkshopRemindersCronJob,
+    TandemRepository,
+    MatchingService,
+    MatchingRepository,
+  ],
   exports: [WorkshopRepository],
 })
 export class WorkshopsWorkerModule {}

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { isMailReport, mailReportView, type MailReport } from '../address-book/town-recipients.util';
 import { DateTime } from 'luxon';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';
@@ -19,7 +20,7 @@ const DONE: Record<string, string> = {
   decline: 'Sie haben abgesagt. Die Geschäftsstelle wurde informiert.',
   saved: 'Gespeichert.',
   invited: 'Die Kommune wurde eingeladen.',
-  publish: 'Veröffentlicht: Die Einladungen werden versendet.',
+  publish: 'Veröffentlicht. Wer die Einladung per E-Mail erhalten hat, steht darunter.',
   close: 'Die Einladungen sind geschlossen.',
   confirm: 'Die Werkstatt ist bestätigt; alle zusagenden Kommunen werden informiert.',
   hold: 'Die Werkstatt ist als durchgeführt vermerkt.',
@@ -124,6 +125,7 @@ export class WorkshopsPagesController {
     @Res() res: Response,
     errors: string[] = [],
     status = 200,
+    mailReport?: MailReport,
   ) {
     const w = (await this.vm.detail(user, id)) as Awaited<ReturnType<WorkshopsViewModel['detail']>> & {
       invitations: ReturnType<WorkshopsViewModel['invitation']>[];
@@ -159,6 +161,7 @@ export class WorkshopsPagesController {
       map,
       local,
       done: DONE[done ?? ''],
+      mailReport: mailReportView(mailReport),
       errors,
       replacements,
       editable: w.allowedActions.includes('edit'),
@@ -230,7 +233,9 @@ export class WorkshopsPagesController {
 
   private async run(id: string, user: SessionUser, res: Response, done: string, work: () => Promise<unknown>) {
     try {
-      await work();
+      const out = await work();
+      // Publishing names who got the invitations and which towns had nobody (issue 25): shown at once, not redirected.
+      if (isMailReport(out)) return this.editor(id, done, user, res, [], 200, out);
       return res.redirect(303, `/geschaeftsstelle/werkstaetten/${id}?erledigt=${done}`);
     } catch (err) {
       if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;

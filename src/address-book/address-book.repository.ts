@@ -103,7 +103,8 @@ export class AddressBookRepository {
 
   /** "Keine weiteren Mails": the entry's town when this click opted it out, null when it was already out (or is gone). */
   async optOut(m: EntityManager, id: string): Promise<{ townId: string } | null> {
-    const rows = await m.query(
+    // An UPDATE … RETURNING answers [rows, affected count] through TypeORM's postgres driver.
+    const [rows] = await m.query(
       `UPDATE town_contact_person SET opted_out_at = now(), updated_at = now() WHERE id = $1 AND opted_out_at IS NULL RETURNING town_id AS "townId"`,
       [id],
     );
@@ -112,7 +113,7 @@ export class AddressBookRepository {
 
   /** An accepted claim invitation: the town's entries with the account's address are taken over by it. */
   async claim(m: EntityManager, townId: string, email: string, userId: string): Promise<string[]> {
-    const rows = await m.query(
+    const [rows] = await m.query(
       `UPDATE town_contact_person SET claimed_user_id = $3, updated_at = now()
        WHERE town_id = $1 AND lower(email) = lower($2) AND claimed_user_id IS NULL RETURNING id`,
       [townId, email, userId],

@@ -65,7 +65,8 @@ export class AddressBookViewModel {
       // Who would get a tandem proposal or workshop invitation today, or plainly that nobody would.
       reach: reach.map((r) => ({
         name: r.displayName,
-        functionLabel: contactFunctionLabel(r.contactFunction, 'Ansprechperson'),
+        // Not "functionLabel": the pages have a Handlebars helper of that name.
+        roleLabel: contactFunctionLabel(r.contactFunction, 'Ansprechperson'),
         fromAddressBook: r.kind === 'address_book',
       })),
       entries: entries.map((e) => {
@@ -73,6 +74,7 @@ export class AddressBookViewModel {
         const values: AddressBookForm = editing && opts.form ? opts.form : { ...e, phone: e.phone ?? '' };
         return {
           ...addressBookEntryJson(e),
+          roleLabel: contactFunctionLabel(e.contactFunction, 'Ansprechperson'),
           createdByName: e.createdByName,
           statusLabel: e.claimedUserId
             ? `hat das Konto der Kommune übernommen${e.claimedByName ? ` (${e.claimedByName})` : ''}`

@@ -117,3 +117,10 @@ export function mailReportView(report: MailReport | null | undefined) {
 
 export const isMailReport = (v: unknown): v is MailReport =>
   !!v && typeof v === 'object' && Array.isArray((v as MailReport).recipients) && Array.isArray((v as MailReport).unreachableTowns);
+
+/** What a delivery's context records about its recipient, so the office's pages can name it later (issue 25). */
+export function recipientMeta(r: object): Record<string, unknown> {
+  if (!('kind' in r)) return {};
+  const x = r as TownRecipient;
+  return { recipientTownId: x.townId, recipientKind: x.kind, recipientFunction: x.contactFunction };
+}

@@ -1,3 +1,4 @@
+import { MailRecipientsRepository } from '../address-book/mail-recipients.repository';
 import { TownRecipientsRepository } from '../address-book/town-recipients.repository';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -23,6 +24,7 @@ import { TandemsViewModel } from './tandems.view-model';
     TandemsService,
     TandemRepository,
     TownRecipientsRepository,
+    MailRecipientsRepository,
     TandemsViewModel,
     TandemActivityService,
     TandemActivityRepository,

@@ -7,6 +7,7 @@ import { isOffice, type SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
 import { asList, asText } from '../common/form.util';
 import { pager } from '../common/paging.util';
+import { MailRecipientsRepository } from '../address-book/mail-recipients.repository';
 import { mailReportView, mergeReports, type MailReport } from '../address-book/town-recipients.util';
 import { MatchingViewModel } from '../matching/matching.view-model';
 import { TandemsService } from './tandems.service';
@@ -42,6 +43,7 @@ export class TandemsPagesController {
     private readonly tandems: TandemsService,
     private readonly vm: TandemsViewModel,
     private readonly matchingViews: MatchingViewModel,
+    private readonly mailRecipients: MailRecipientsRepository,
   ) {}
 
   @Get('tandems')
@@ -126,6 +128,11 @@ export class TandemsPagesController {
     mailReport?: MailReport,
   ) {
     const t = await this.vm.detail(user, id);
+    // The office reads who got the proposal mail, and which town had nobody (issue 25).
+    mailReport ??=
+      isOffice(user) && t.origin === 'office_proposal'
+        ? ((await this.mailRecipients.report(`tandem:${id}:proposed:`, [t.townA, t.townB])) ?? undefined)
+        : undefined;
     const title = t.partnerName ? `Tandem mit ${t.partnerName}` : `Tandem ${t.townA.name} – ${t.townB.name}`;
     const resultTopics = asList(form.topics);
     return res.status(status).render('tandem-detail', {
@@ -248,16 +255,7 @@ export class TandemsPagesController {
         return this.officeList('proposed', String(result.sent), undefined, user, res.status(200), result.skipped, report);
       }
       const out = await this.tandems.propose(user, String(body.townA ?? ''), String(body.townB ?? ''));
-      return this.detail(
-        out.tandemId,
-        'proposed',
-        user,
-        res,
-        [],
-        200,
-        {},
-        { recipients: out.recipients ?? [], unreachableTowns: out.unreachableTowns ?? [] },
-      );
+      return res.redirect(303, `/tandems/${out.tandemId}?erledigt=proposed`);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       // Back on the round page with the reason in German; nothing was changed or sent.

@@ -2,7 +2,7 @@ import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { addressBookUnsubscribeHeaders, addressBookUnsubscribeUrl } from '../address-book/address-book-unsubscribe.util';
 import { TownRecipientsRepository } from '../address-book/town-recipients.repository';
-import { addToReport, emptyMailReport, type MailReport, type TownRecipient } from '../address-book/town-recipients.util';
+import { addToReport, emptyMailReport, recipientMeta, type MailReport, type TownRecipient } from '../address-book/town-recipients.util';
 import { AuditRepository } from '../audit/audit.repository';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { contactFunctionLabel } from '../auth/contact-function.util';
@@ -933,6 +933,8 @@ export class TandemsService {
               link: this.link(t.id),
               requestMessage: t.requestMessage,
               proposal: t.origin === 'office_proposal',
+              // Who it went to, for the office's page (MailRecipientsRepository reads it back; issue 25).
+              ...recipientMeta(r),
               ...extra,
             },
           },

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { isMailReport, mailReportView, type MailReport } from '../address-book/town-recipients.util';
+import { MailRecipientsRepository } from '../address-book/mail-recipients.repository';
+import { mailReportView, type MailReport } from '../address-book/town-recipients.util';
 import { DateTime } from 'luxon';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';
@@ -38,6 +39,7 @@ export class WorkshopsPagesController {
     private readonly workshops: WorkshopsService,
     private readonly vm: WorkshopsViewModel,
     private readonly repo: WorkshopRepository,
+    private readonly mailRecipients: MailRecipientsRepository,
   ) {}
 
   /** The town's "Werkstätten": invitations to answer, upcoming and past workshops with results. */
@@ -133,6 +135,14 @@ export class WorkshopsPagesController {
       allowedActions: string[];
       timeline: unknown[];
     };
+    // Who got the invitation mail, and which invited town had nobody (issue 25).
+    mailReport ??=
+      w.state !== 'draft'
+        ? ((await this.mailRecipients.report(
+            `workshop:${id}:invite`,
+            w.invitations.filter((i) => i.state !== 'withdrawn').map((i) => ({ id: i.townId, name: i.name })),
+          )) ?? undefined)
+        : undefined;
     const hasDeclined = w.invitations.some((i) => i.state === 'declined');
     const replacements = ['draft', 'invited', 'confirmed'].includes(w.state) && hasDeclined ? await this.workshops.replacements(id) : [];
     const local = w.startsAt ? DateTime.fromJSDate(new Date(w.startsAt)).setZone(WORKSHOP_TZ).toFormat("yyyy-LL-dd'T'HH:mm") : '';
@@ -233,9 +243,7 @@ export class WorkshopsPagesController {
 
   private async run(id: string, user: SessionUser, res: Response, done: string, work: () => Promise<unknown>) {
     try {
-      const out = await work();
-      // Publishing names who got the invitations and which towns had nobody (issue 25): shown at once, not redirected.
-      if (isMailReport(out)) return this.editor(id, done, user, res, [], 200, out);
+      await work();
       return res.redirect(303, `/geschaeftsstelle/werkstaetten/${id}?erledigt=${done}`);
     } catch (err) {
       if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;

@@ -4,7 +4,7 @@ import { EntityManager } from 'typeorm';
 import type { AuditAction } from '../audit/audit-actions';
 import { addressBookUnsubscribeHeaders, addressBookUnsubscribeUrl } from '../address-book/address-book-unsubscribe.util';
 import { TownRecipientsRepository } from '../address-book/town-recipients.repository';
-import { addToReport, emptyMailReport, type MailReport } from '../address-book/town-recipients.util';
+import { addToReport, emptyMailReport, recipientMeta, type MailReport } from '../address-book/town-recipients.util';
 import { AuditRepository } from '../audit/audit.repository';
 import { contactFunctionLabel } from '../auth/contact-function.util';
 import type { SessionUser } from '../auth/session-user';
@@ -746,6 +746,8 @@ export class WorkshopsService {
               stateLabel: STATE_DE[w.state],
               confirmed: w.state === 'confirmed',
               link: this.link(w.id, false),
+              // Who it went to, for the office's page (MailRecipientsRepository reads it back; issue 25).
+              ...recipientMeta(r),
               ...extra,
             },
           },

@@ -238,13 +238,21 @@ describe.each(MODES)('the office reaches towns without an account (%s mode, real
     expect(header(mail, 'list-unsubscribe')).toEqual([`List-Unsubscribe: <${unsubscribe}>`]);
     expect(header(mail, 'list-unsubscribe-post')).toEqual(['List-Unsubscribe-Post: List-Unsubscribe=One-Click']);
 
+    // The office's tandem page of that proposal names her, and the town that had nobody.
+    const detail = (await office.get(`/tandems/${proposed.id}`).expect(200)).text;
+    expect(detail).toContain(`Petra Post (Bürgermeisterin / Bürgermeister, ${g.name}; aus dem Adressbuch, noch ohne Konto)`);
+    expect(detail).toContain(`Für ${h.name} ist niemand hinterlegt, der die Mail erhält – bitte`);
+
     // The page's proposal of another pair: nobody in either town, said plainly with the way to fix it.
     const roundToken = await formToken(office, '/geschaeftsstelle/matching');
-    const page = await office
+    const sent = await office
       .post('/geschaeftsstelle/tandems/vorschlaege')
       .type('form')
       .send({ _csrf: roundToken, townA: pair2[0].id, townB: pair2[1].id })
-      .expect(200);
+      .expect(303);
+    // The tandem page names them after the redirect (read back from the promised mails), and on every later visit.
+    const page = await office.get(sent.headers.location).expect(200);
+    expect(page.text).toContain('Der Vorschlag ist angelegt.');
     expect(page.text).toContain('Wer die E-Mail erhalten hat');
     for (const town of pair2) {
       expect(page.text).toContain(`Für ${town.name} ist niemand hinterlegt, der die Mail erhält – bitte`);
@@ -270,11 +278,13 @@ describe.each(MODES)('the office reaches towns without an account (%s mode, real
     // Published through the page: the page names each recipient, and each town that had nobody.
     const w1 = await draft();
     const token = await formToken(office, `/geschaeftsstelle/werkstaetten/${w1}`);
-    const page = await office
+    const published1 = await office
       .post(`/geschaeftsstelle/werkstaetten/${w1}/schritt`)
       .type('form')
       .send({ _csrf: token, action: 'publish' })
-      .expect(200);
+      .expect(303);
+    const page = await office.get(published1.headers.location).expect(200);
+    expect(page.text).toContain('Veröffentlicht. Wer die Einladung per E-Mail erhalten hat, steht darunter.');
     expect(page.text).toContain('Wer die E-Mail erhalten hat');
     expect(page.text).toContain(`Willi Werkstatt (Verwaltung, ${g2.name}; aus dem Adressbuch, noch ohne Konto)`);
     expect(page.text).toContain(`Petra Post (Bürgermeisterin / Bürgermeister, ${g.name}; aus dem Adressbuch, noch ohne Konto)`);

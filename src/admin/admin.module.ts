@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AddressBookModule } from '../address-book/address-book.module';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { MailModule } from '../mail/mail.module';
@@ -6,6 +7,7 @@ import { MatchingModule } from '../matching/matching.module';
 import { MunicipalitiesModule } from '../municipalities/municipalities.module';
 import { AdminController } from './admin.controller';
 import { OfficeOverviewViewModel } from './office-overview.view-model';
+import { OfficeAddressBookPagesController } from './office-address-book.pages.controller';
 import { OfficePagesController } from './office.pages.controller';
 import { OfficeRepository } from './office.repository';
 import { VerificationPagesController } from './verification.pages.controller';
@@ -13,8 +15,8 @@ import { RegistrationsViewModel } from './registrations.view-model';
 import { VerificationService } from './verification.service';
 
 @Module({
-  imports: [AuthModule, MunicipalitiesModule, MailModule, AuditModule, MatchingModule],
-  controllers: [AdminController, VerificationPagesController, OfficePagesController],
+  imports: [AuthModule, MunicipalitiesModule, MailModule, AuditModule, MatchingModule, AddressBookModule],
+  controllers: [AdminController, VerificationPagesController, OfficePagesController, OfficeAddressBookPagesController],
   providers: [VerificationService, RegistrationsViewModel, OfficeRepository, OfficeOverviewViewModel],
 })
 export class AdminModule {}

@@ -5,6 +5,7 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';
 import type { SessionUser } from '../auth/session-user';
 import { DomainError, townNotFound } from '../common/domain-error';
+import { AddressBookViewModel } from '../address-book/address-book.view-model';
 import { OfficeOverviewViewModel } from './office-overview.view-model';
 
 const sendCsv = (res: Response, name: string, csv: string) => {
@@ -18,7 +19,10 @@ const sendCsv = (res: Response, name: string, csv: string) => {
 @Roles('office', 'admin')
 @Controller('geschaeftsstelle')
 export class OfficePagesController {
-  constructor(private readonly vm: OfficeOverviewViewModel) {}
+  constructor(
+    private readonly vm: OfficeOverviewViewModel,
+    private readonly addressBook: AddressBookViewModel,
+  ) {}
 
   @Get()
   async home(@Res() res: Response) {
@@ -44,10 +48,12 @@ export class OfficePagesController {
     errors: string[] = [],
     status = 200,
     draft = '',
+    @Query('adressbuch') addressBookDone?: string,
   ) {
     const town = await this.vm.town(id, user);
     if (!town) throw townNotFound();
-    return res.status(status).render('office-town', { title: town.name, town, errors, draft, saved: saved === 'gespeichert' });
+    const addressBook = await this.addressBook.section(id, { done: addressBookDone });
+    return res.status(status).render('office-town', { title: town.name, town, errors, draft, saved: saved === 'gespeichert', addressBook });
   }
 
   @Post('kommunen/:id/notizen')

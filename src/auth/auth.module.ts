@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AddressBookRepository } from '../address-book/address-book.repository';
 import { AuditModule } from '../audit/audit.module';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailModule } from '../mail/mail.module';
@@ -63,7 +64,9 @@ import { UserRepository } from './user.repository';
     SessionSerializer,
     RegistrationRateLimitGuard,
     ConfirmationResendRateLimitGuard,
+    // The claim of an address-book entry when its invitation is accepted (issue 25).
+    AddressBookRepository,
   ],
-  exports: [UserRepository, AuthService],
+  exports: [UserRepository, AuthService, TownContactsService],
 })
 export class AuthModule {}

@@ -1,4 +1,5 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { AddressBookRepository } from '../address-book/address-book.repository';
 import { AuditRepository } from '../audit/audit.repository';
 import { DomainError, townNotFound } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -14,7 +15,7 @@ import type { ContactFunction } from './user-account.entity';
 import { UserRepository } from './user.repository';
 
 export const INVITATION_PURPOSE = 'invitation';
-const INVITATION_DAYS = 7;
+export const INVITATION_DAYS = 7;
 
 export interface TownContact {
   id: string;
@@ -67,6 +68,7 @@ export class TownContactsService {
     private readonly audit: AuditRepository,
     private readonly mail: MailService,
     private readonly mailLimit: AddressMailLimit,
+    private readonly addressBook: AddressBookRepository,
   ) {}
 
   async list(viewer: SessionUser, townId: string): Promise<TownContact[]> {
@@ -168,7 +170,7 @@ export class TownContactsService {
    * The address already has an account: a notice to its holder (once a day per inviting town, and within the
    * per-address hourly limit), no account and no link. What the inviter typed as the name is not in it.
    */
-  private async tellAccountHolder(actor: SessionUser, userId: string, email: string, townId: string, townName: string): Promise<void> {
+  async tellAccountHolder(actor: SessionUser, userId: string, email: string, townId: string, townName: string): Promise<void> {
     if (!(await this.mailLimit.allow('invitation-notice', email))) return;
     const id = await this.mail.record({
       dedupeKey: `invitation-account-exists:${userId}:${townId}:${new Date().toISOString().slice(0, 10)}`,
@@ -223,6 +225,19 @@ export class TownContactsService {
       await this.users.markTokenUsed(m, token.id, user.id);
       await this.users.recordPrivacyConsent(m, user.id);
       await this.audit.write(m, { actorId: user.id, action: 'contact.joined', subjectType: 'town', subjectId: user.townId! });
+      // A town without a main contact (one the office reached through its address book) gets the first one who joins.
+      if (!(await this.users.findContactsOfTown(user.townId!, m)).some((c) => c.mainContact && c.id !== user.id))
+        await this.users.setMainContact(m, user.townId!, user.id);
+      // The office's address-book entry with this address is taken over by the account (issue 25): no second mail to it.
+      const claimed = await this.addressBook.claim(m, user.townId!, user.email, user.id);
+      if (claimed.length)
+        await this.audit.write(m, {
+          actorId: user.id,
+          action: 'contact.address_claimed',
+          subjectType: 'town',
+          subjectId: user.townId!,
+          data: { contactIds: claimed },
+        });
     });
   }
 

@@ -15,6 +15,7 @@ import { TandemFitCheck1734600000000 } from '../../migrations/1734600000000-Tand
 import { TandemResults1734700000000 } from '../../migrations/1734700000000-TandemResults';
 import { DismissalUndo1734750000000 } from '../../migrations/1734750000000-DismissalUndo';
 import { TandemActivity1734800000000 } from '../../migrations/1734800000000-TandemActivity';
+import { TownAddressBook1734900000000 } from '../../migrations/1734900000000-TownAddressBook';
 import { OfficePairing1735000000000 } from '../../migrations/1735000000000-OfficePairing';
 import { AccessibilityFeedback1735100000000 } from '../../migrations/1735100000000-AccessibilityFeedback';
 
@@ -37,6 +38,7 @@ export const MIGRATIONS = [
   TandemResults1734700000000,
   DismissalUndo1734750000000,
   TandemActivity1734800000000,
+  TownAddressBook1734900000000,
   OfficePairing1735000000000,
   AccessibilityFeedback1735100000000,
 ];

@@ -22,6 +22,10 @@ export const OFFICE_REPLY_TEMPLATES: ReadonlySet<string> = new Set([
   'workshop-reminder',
   'workshop-cancelled',
   'workshop-withdrawn',
+  // Issue 25: mails to the office's address-book entries (no account yet) and its claim invitation.
+  'tandem-proposed-address-book',
+  'workshop-invitation-address-book',
+  'town-claim-invitation',
 ]);
 
 /** Does a mail text ask the reader to answer it or to write to the Geschäftsstelle? */

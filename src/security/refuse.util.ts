@@ -21,8 +21,10 @@ export const isApiPath = (req: Request) => req.path.startsWith('/api') || req.pa
 export const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
- * POSTs authorised by a signed link instead of a session: RFC 8058 one-click unsubscribe is posted by mail
+ * POSTs authorised by a signed link instead of a session (the digest's and the address book's one-click unsubscribe,
+ * issue 25): RFC 8058 one-click unsubscribe is posted by mail
  * providers' servers (no session, no CSRF token, no Origin header), so the CSRF check lets it through. A browser
  * posting it from a foreign origin is still refused by the origin check.
  */
-export const isSignedLinkPost = (req: Request) => req.method === 'POST' && req.path === '/abbestellen';
+const SIGNED_LINK_PATHS = new Set(['/abbestellen', '/keine-weiteren-mails']);
+export const isSignedLinkPost = (req: Request) => req.method === 'POST' && SIGNED_LINK_PATHS.has(req.path);

@@ -1,3 +1,4 @@
+import { mergeReports } from '../address-book/town-recipients.util';
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../auth/current-user.decorator';
@@ -71,7 +72,13 @@ export class TandemsController {
   @Roles('office', 'admin')
   @ApiOperation({ summary: 'Send one pair of the current tandem round to both towns as the office proposal' })
   async propose(@Body() dto: ProposeDto, @CurrentUser() user: SessionUser) {
-    return this.vm.detail(user, await this.tandems.propose(user, dto.townA, dto.townB));
+    const out = await this.tandems.propose(user, dto.townA, dto.townB);
+    // Who got the proposal mail, and the towns that had nobody to receive it (issue 25).
+    return {
+      ...(await this.vm.detail(user, out.tandemId)),
+      recipients: out.recipients ?? [],
+      unreachableTowns: out.unreachableTowns ?? [],
+    };
   }
 
   @Post('proposals/round')
@@ -80,7 +87,13 @@ export class TandemsController {
   @ApiOperation({ summary: 'Send every pair of the current tandem round; pairs that break a rule by now are skipped with the reason' })
   async proposeRound(@CurrentUser() user: SessionUser) {
     const outcomes = await this.tandems.proposeRound(user);
-    return { sent: outcomes.filter((o) => o.tandemId).length, outcomes: outcomes.map(({ skippedDe: _de, ...o }) => o) };
+    const report = mergeReports(outcomes.map((o) => ({ recipients: o.recipients ?? [], unreachableTowns: o.unreachableTowns ?? [] })));
+    return {
+      sent: outcomes.filter((o) => o.tandemId).length,
+      outcomes: outcomes.map(({ skippedDe: _de, ...o }) => o),
+      recipients: report.recipients,
+      unreachableTowns: report.unreachableTowns,
+    };
   }
 
   @Post(':id/accept')

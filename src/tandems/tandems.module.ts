@@ -1,3 +1,5 @@
+import { MailRecipientsRepository } from '../address-book/mail-recipients.repository';
+import { TownRecipientsRepository } from '../address-book/town-recipients.repository';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
@@ -24,6 +26,8 @@ import { TandemsViewModel } from './tandems.view-model';
   providers: [
     TandemsService,
     TandemRepository,
+    TownRecipientsRepository,
+    MailRecipientsRepository,
     TandemsViewModel,
     TandemActivityService,
     TandemActivityRepository,

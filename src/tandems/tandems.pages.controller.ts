@@ -7,6 +7,8 @@ import { isOffice, type SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
 import { asList, asText } from '../common/form.util';
 import { pager } from '../common/paging.util';
+import { MailRecipientsRepository } from '../address-book/mail-recipients.repository';
+import { mailReportView, mergeReports, type MailReport } from '../address-book/town-recipients.util';
 import { MatchingViewModel } from '../matching/matching.view-model';
 import { TandemsService } from './tandems.service';
 import { ACTION_LABEL, STATE_FILTERS, TandemsViewModel } from './tandems.view-model';
@@ -14,7 +16,7 @@ import { TANDEM_ACTIONS, TandemAction } from './tandem-transitions.util';
 
 const DONE: Record<string, string> = {
   requested: 'Ihre Anfrage wurde gesendet. Die angefragte Kommune wurde per E-Mail informiert.',
-  proposed: 'Der Vorschlag wurde an beide Kommunen versendet.',
+  proposed: 'Der Vorschlag ist angelegt. Wer ihn per E-Mail erhalten hat, steht darunter.',
   accept: 'Sie haben angenommen. Die Beteiligten wurden per E-Mail informiert.',
   decline: 'Sie haben abgelehnt. Die Beteiligten wurden per E-Mail informiert.',
   withdraw: 'Zurückgezogen. Die Beteiligten wurden per E-Mail informiert.',
@@ -41,6 +43,7 @@ export class TandemsPagesController {
     private readonly tandems: TandemsService,
     private readonly vm: TandemsViewModel,
     private readonly matchingViews: MatchingViewModel,
+    private readonly mailRecipients: MailRecipientsRepository,
   ) {}
 
   @Get('tandems')
@@ -122,8 +125,14 @@ export class TandemsPagesController {
     errors: string[] = [],
     status = 200,
     form: Record<string, unknown> = {},
+    mailReport?: MailReport,
   ) {
     const t = await this.vm.detail(user, id);
+    // The office reads who got the proposal mail, and which town had nobody (issue 25).
+    mailReport ??=
+      isOffice(user) && t.origin === 'office_proposal'
+        ? ((await this.mailRecipients.report(`tandem:${id}:proposed:`, [t.townA, t.townB])) ?? undefined)
+        : undefined;
     const title = t.partnerName ? `Tandem mit ${t.partnerName}` : `Tandem ${t.townA.name} – ${t.townB.name}`;
     const resultTopics = asList(form.topics);
     return res.status(status).render('tandem-detail', {
@@ -140,6 +149,7 @@ export class TandemsPagesController {
       canConclude: t.allowedActions.includes('conclude') && !isOffice(user),
       ratingChoices: [1, 2, 3, 4, 5],
       isOfficeView: isOffice(user),
+      mailReport: mailReportView(mailReport),
     });
   }
 
@@ -205,6 +215,7 @@ export class TandemsPagesController {
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
     skipped: { towns: string; reason: string }[] = [],
+    mailReport?: MailReport,
   ) {
     const list = await this.vm.officeList(user, state, page);
     const filter = STATE_FILTERS.some((f) => f.value === state) ? `zustand=${state}&` : '';
@@ -216,6 +227,7 @@ export class TandemsPagesController {
       filters: STATE_FILTERS.map((f) => ({ ...f, selected: f.value === state })),
       sentText: n == null ? null : sentText(n),
       skipped,
+      mailReport: mailReportView(mailReport),
     });
   }
 
@@ -236,13 +248,14 @@ export class TandemsPagesController {
   async propose(@Body() body: Record<string, string>, @CurrentUser() user: SessionUser, @Res() res: Response) {
     try {
       if (body.scope === 'round') {
-        const result = await this.vm.roundProposalResult(await this.tandems.proposeRound(user));
-        // Everything sent: the list of proposals. Pairs left out: the same list, saying which and why (not dropped).
-        if (!result.skipped.length) return res.redirect(303, `/geschaeftsstelle/tandems?zustand=proposed&versendet=${result.sent}`);
-        return this.officeList('proposed', String(result.sent), undefined, user, res.status(200), result.skipped);
+        const outcomes = await this.tandems.proposeRound(user);
+        const result = await this.vm.roundProposalResult(outcomes);
+        // The list of proposals, naming who got the mails and which towns had nobody (issue 25), and the pairs left out.
+        const report = mergeReports(outcomes.map((o) => ({ recipients: o.recipients ?? [], unreachableTowns: o.unreachableTowns ?? [] })));
+        return this.officeList('proposed', String(result.sent), undefined, user, res.status(200), result.skipped, report);
       }
-      const id = await this.tandems.propose(user, String(body.townA ?? ''), String(body.townB ?? ''));
-      return res.redirect(303, `/tandems/${id}?erledigt=proposed`);
+      const out = await this.tandems.propose(user, String(body.townA ?? ''), String(body.townB ?? ''));
+      return res.redirect(303, `/tandems/${out.tandemId}?erledigt=proposed`);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       // Back on the round page with the reason in German; nothing was changed or sent.

@@ -1,5 +1,8 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { addressBookUnsubscribeHeaders, addressBookUnsubscribeUrl } from '../address-book/address-book-unsubscribe.util';
+import { TownRecipientsRepository } from '../address-book/town-recipients.repository';
+import { addToReport, emptyMailReport, recipientMeta, type MailReport, type TownRecipient } from '../address-book/town-recipients.util';
 import { AuditRepository } from '../audit/audit.repository';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { contactFunctionLabel } from '../auth/contact-function.util';
@@ -50,6 +53,9 @@ export interface ProposalOutcome {
   skippedDe?: string;
   /** The rule's code (already_proposed, pair_has_tandem, at_capacity, …). */
   skippedCode?: string;
+  /** Who got the proposal mail (issue 25), and the towns that had nobody to receive it. */
+  recipients?: MailReport['recipients'];
+  unreachableTowns?: MailReport['unreachableTowns'];
 }
 
 const conflict = (code: string, en: string, de: string) => new DomainError(HttpStatus.CONFLICT, code, en, de);
@@ -114,6 +120,7 @@ export class TandemsService {
     private readonly mail: MailService,
     private readonly matching: MatchingService,
     private readonly views: TownViewRepository,
+    private readonly recipients: TownRecipientsRepository,
   ) {}
 
   link(id: string): string {
@@ -474,7 +481,7 @@ export class TandemsService {
   }
 
   /** The office sends one pair of the current tandem round to both towns as its proposal. */
-  async propose(user: SessionUser, townA: string, townB: string, now = new Date()): Promise<string> {
+  async propose(user: SessionUser, townA: string, townB: string, now = new Date()): Promise<ProposalOutcome & { tandemId: string }> {
     const pair = (await this.repo.currentRoundPairs()).find(
       (p) => (p.townA === townA && p.townB === townB) || (p.townA === townB && p.townB === townA),
     );
@@ -487,7 +494,7 @@ export class TandemsService {
     }
     const out = await this.proposePair(user, pair, now);
     if (out.skipped) throw conflict(out.skippedCode ?? 'proposal_refused', out.skipped, out.skippedDe!);
-    return out.tandemId!;
+    return { ...out, tandemId: out.tandemId! };
   }
 
   /**
@@ -675,7 +682,7 @@ export class TandemsService {
       // Both towns read the proposal: its topic is the round's (chosen from what the network may see of both).
       const topics = await this.views.pairTopics(NETWORK_VIEWER, p.townA, p.townB);
       const topic = (p.topic && topics.some((t) => t.slug === p.topic) ? p.topic : null) ?? topics.find((t) => t.shared)?.slug ?? null;
-      const { id, mails } = await this.repo.transaction(async (m) => {
+      const { id, mails, report } = await this.repo.transaction(async (m) => {
         await this.checkPair(m, p.townA, p.townB, now);
         const id = await this.insertLive(m, {
           townA: p.townA,
@@ -698,14 +705,16 @@ export class TandemsService {
         const reasons = reasonLine(p.components as ScoreComponent[], 'network');
         const template = outside ? 'tandem-paired' : 'tandem-proposed';
         const extra = { reasons, officeReason: p.officeReason ?? null };
+        // The proposal reaches a town without an account too: the office's address-book entries (issue 25).
+        const report = emptyMailReport();
         const mails = [
-          ...(await this.recordForTown(m, t, 'A', template, 'proposed', extra)),
-          ...(await this.recordForTown(m, t, 'B', template, 'proposed', extra)),
+          ...(await this.recordProposed(m, t, 'A', template, extra, report)),
+          ...(await this.recordProposed(m, t, 'B', template, extra, report)),
         ];
-        return { id, mails };
+        return { id, mails, report };
       });
       await this.afterCommit(mails);
-      return { townA: p.townA, townB: p.townB, tandemId: id };
+      return { townA: p.townA, townB: p.townB, tandemId: id, ...report };
     } catch (err) {
       if (!(err instanceof DomainError) || err.getStatus() !== 409) throw err;
       const body = err.getResponse() as { message: string };
@@ -893,6 +902,48 @@ export class TandemsService {
     return this.recordMany(m, t, contacts, template, event, { ...extra, side });
   }
 
+  /**
+   * The proposal mail to one town: its accounts get tandem-proposed; address-book entries (no account) the variant that
+   * says so, how to answer and carries the one-click "keine weiteren Mails" link (RFC 8058 headers). `report` learns
+   * who got it, or that the town had nobody.
+   */
+  private async recordProposed(
+    m: EntityManager,
+    t: TandemRow,
+    side: 'A' | 'B',
+    template: 'tandem-proposed' | 'tandem-paired',
+    extra: Record<string, unknown>,
+    report: MailReport,
+  ): Promise<string[]> {
+    const townId = side === 'A' ? t.townA : t.townB;
+    const all: TownRecipient[] = await this.recipients.forTown(m, townId);
+    const [town] = await this.repo.townNames([townId], m);
+    addToReport(report, { id: townId, name: town?.name ?? 'Kommune' }, all);
+    const ids = await this.recordMany(
+      m,
+      t,
+      all.filter((r) => r.kind === 'account'),
+      template,
+      'proposed',
+      { ...extra, side },
+    );
+    for (const r of all.filter((x) => x.kind === 'address_book')) {
+      const unsubscribeUrl = addressBookUnsubscribeUrl(this.config.appUrl, this.config.digest.unsubscribeSecret, r.id);
+      ids.push(
+        ...(await this.recordMany(
+          m,
+          t,
+          [r],
+          'tandem-proposed-address-book',
+          'proposed',
+          { ...extra, side, functionLabel: contactFunctionLabel(r.contactFunction, 'Ansprechperson'), source: r.source, unsubscribeUrl },
+          addressBookUnsubscribeHeaders(unsubscribeUrl),
+        )),
+      );
+    }
+    return ids;
+  }
+
   private async recordForOffice(
     m: EntityManager,
     t: TandemRow,
@@ -910,6 +961,7 @@ export class TandemsService {
     template: string,
     event: string,
     extra: Record<string, unknown>,
+    headers?: Record<string, string>,
   ): Promise<string[]> {
     if (!recipients.length) return [];
     const facts = await this.repo.townNames([t.townA, t.townB], m);
@@ -926,6 +978,7 @@ export class TandemsService {
             recipient: r.email,
             template,
             replyTo: this.config.mailReplyTo,
+            headers,
             context: {
               displayName: r.displayName,
               ownTown: side === 'B' ? b.name : side === 'A' ? a.name : null,
@@ -938,6 +991,8 @@ export class TandemsService {
               link: this.link(t.id),
               requestMessage: t.requestMessage,
               proposal: t.origin === 'office_proposal',
+              // Who it went to, for the office's page (MailRecipientsRepository reads it back; issue 25).
+              ...recipientMeta(r),
               ...extra,
             },
           },

@@ -1,3 +1,4 @@
+import { TownRecipientsRepository } from '../address-book/town-recipients.repository';
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { MailModule } from '../mail/mail.module';
@@ -16,6 +17,7 @@ import { WorkshopsService } from './workshops.service';
   providers: [
     WorkshopsService,
     WorkshopRepository,
+    TownRecipientsRepository,
     WorkshopRemindersCronJob,
     TandemRepository,
     MatchingService,

@@ -63,8 +63,9 @@ export class WorkshopsController {
   @Roles('office', 'admin')
   @ApiOperation({ summary: 'draft → invited: checks the group rules (409 names the rule and the towns) and sends the invitations' })
   async publish(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
-    await this.workshops.publish(user, id);
-    return this.vm.detail(user, id);
+    const report = await this.workshops.publish(user, id);
+    // Who got the invitation, and the towns that had nobody to receive it (issue 25).
+    return { ...(await this.vm.detail(user, id)), recipients: report.recipients, unreachableTowns: report.unreachableTowns };
   }
 
   @Post(':id/answer')

@@ -1,3 +1,5 @@
+import { MailRecipientsRepository } from '../address-book/mail-recipients.repository';
+import { TownRecipientsRepository } from '../address-book/town-recipients.repository';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
@@ -17,7 +19,14 @@ import { WorkshopsViewModel } from './workshops.view-model';
 @Module({
   imports: [TownReadModule, TypeOrmModule.forFeature([Workshop, WorkshopInvitation]), AuditModule, MailModule, MatchingModule],
   controllers: [WorkshopsController, WorkshopsPagesController],
-  providers: [WorkshopsService, WorkshopRepository, WorkshopsViewModel, TandemRepository],
+  providers: [
+    WorkshopsService,
+    WorkshopRepository,
+    TownRecipientsRepository,
+    MailRecipientsRepository,
+    WorkshopsViewModel,
+    TandemRepository,
+  ],
   exports: [WorkshopsService, WorkshopRepository],
 })
 export class WorkshopsModule {}

@@ -1,6 +1,8 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { MailRecipientsRepository } from '../address-book/mail-recipients.repository';
+import { mailReportView } from '../address-book/town-recipients.util';
 import { DateTime } from 'luxon';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';
@@ -21,7 +23,7 @@ const DONE: Record<string, string> = {
   saved: 'Gespeichert.',
   invited: 'Die Kommune wurde eingeladen.',
   withdrawn: 'Die Einladung ist zurückgenommen.',
-  publish: 'Veröffentlicht: Die Einladungen werden versendet.',
+  publish: 'Veröffentlicht. Wer die Einladung per E-Mail erhalten hat, steht darunter.',
   close: 'Die Einladungen sind geschlossen.',
   confirm: 'Die Werkstatt ist bestätigt; alle zusagenden Kommunen werden informiert.',
   hold: 'Die Werkstatt ist als durchgeführt vermerkt.',
@@ -39,6 +41,7 @@ export class WorkshopsPagesController {
     private readonly workshops: WorkshopsService,
     private readonly vm: WorkshopsViewModel,
     private readonly repo: WorkshopRepository,
+    private readonly mailRecipients: MailRecipientsRepository,
   ) {}
 
   /** The town's "Werkstätten": invitations to answer, upcoming and past workshops with results. */
@@ -134,6 +137,14 @@ export class WorkshopsPagesController {
       allowedActions: string[];
       timeline: unknown[];
     };
+    // Who got the invitation mail, and which invited town had nobody (issue 25).
+    const mailReport =
+      w.state !== 'draft'
+        ? ((await this.mailRecipients.report(
+            `workshop:${id}:invite`,
+            w.invitations.filter((i) => i.state !== 'withdrawn').map((i) => ({ id: i.townId, name: i.name })),
+          )) ?? undefined)
+        : undefined;
     // A free place (a decline, a withdrawn invitation, fewer towns than a workshop needs): the best towns to fill it.
     const live = w.invitations.filter((i) => i.state === 'invited' || i.state === 'accepted');
     const hasGap =
@@ -174,6 +185,7 @@ export class WorkshopsPagesController {
       map,
       local,
       done: DONE[done ?? ''],
+      mailReport: mailReportView(mailReport),
       errors,
       replacements,
       townSearch: open ? { term, searched: term.length >= 2, hits } : null,

@@ -2,7 +2,11 @@ import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { EntityManager } from 'typeorm';
 import type { AuditAction } from '../audit/audit-actions';
+import { addressBookUnsubscribeHeaders, addressBookUnsubscribeUrl } from '../address-book/address-book-unsubscribe.util';
+import { TownRecipientsRepository } from '../address-book/town-recipients.repository';
+import { addToReport, emptyMailReport, recipientMeta, type MailReport } from '../address-book/town-recipients.util';
 import { AuditRepository } from '../audit/audit.repository';
+import { contactFunctionLabel } from '../auth/contact-function.util';
 import type { SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -94,6 +98,7 @@ export class WorkshopsService {
     private readonly scorer: MatchScoringService,
     private readonly audit: AuditRepository,
     private readonly mail: MailService,
+    private readonly recipients: TownRecipientsRepository,
   ) {}
 
   link(id: string, office = false): string {
@@ -315,11 +320,12 @@ export class WorkshopsService {
   }
 
   /** draft → invited: the rules must hold, date and place be set; every town gets its invitation with the calendar entry. */
-  async publish(user: SessionUser, id: string, now = new Date()): Promise<void> {
+  async publish(user: SessionUser, id: string, now = new Date()): Promise<MailReport> {
     const w0 = await this.repo.findById(id);
     if (!w0) throw workshopNotFound();
     const ids0 = (await this.repo.invitations(id)).filter((i) => i.state !== 'withdrawn').map((i) => i.townId);
     const reasons = await this.reasonsFor(w0.themeSlug, w0.themeName, ids0);
+    const report = emptyMailReport();
     const mails = await this.repo.transaction(async (m) => {
       const w = await this.lock(m, id);
       const to = asTransition(() => nextWorkshopState(w.state, 'publish', 'office'));
@@ -352,9 +358,11 @@ export class WorkshopsService {
         'invite',
         'REQUEST',
         {},
+        report,
       );
     });
     await this.mail.dispatch(mails);
+    return report;
   }
 
   /**
@@ -669,18 +677,38 @@ export class WorkshopsService {
     event: string,
     method: 'REQUEST' | 'CANCEL' | null,
     extra: Record<string, unknown>,
+    report?: MailReport,
   ): Promise<string[]> {
     const ids: string[] = [];
     for (const inv of invs) {
-      const contacts = await this.people.contactsOfTown(m, inv.townId);
-      ids.push(
-        ...(await this.recordMany(m, w, contacts, inv, template, event, method, {
-          ...extra,
-          townName: inv.name,
-          chosenBecause: inv.chosenBecause,
-          invitationLabel: INVITATION_STATE_DE[inv.state],
-        })),
-      );
+      const ctx = { ...extra, townName: inv.name, chosenBecause: inv.chosenBecause, invitationLabel: INVITATION_STATE_DE[inv.state] };
+      if (template !== 'workshop-invitation') {
+        ids.push(...(await this.recordMany(m, w, await this.people.contactsOfTown(m, inv.townId), inv, template, event, method, ctx)));
+        continue;
+      }
+      // The invitation reaches a town without an account too: the office's address-book entries (issue 25), with the
+      // variant that says so, how to answer, and the one-click "keine weiteren Mails" link. Later workshop mails (update,
+      // confirmation, reminders, cancellation) stay with the accounts.
+      const all = await this.recipients.forTown(m, inv.townId);
+      if (report) addToReport(report, { id: inv.townId, name: inv.name }, all);
+      const accounts = all.filter((r) => r.kind === 'account');
+      ids.push(...(await this.recordMany(m, w, accounts, inv, template, event, method, ctx)));
+      for (const r of all.filter((x) => x.kind === 'address_book')) {
+        const unsubscribeUrl = addressBookUnsubscribeUrl(this.config.appUrl, this.config.digest.unsubscribeSecret, r.id);
+        ids.push(
+          ...(await this.recordMany(
+            m,
+            w,
+            [r],
+            inv,
+            'workshop-invitation-address-book',
+            event,
+            method,
+            { ...ctx, functionLabel: contactFunctionLabel(r.contactFunction, 'Ansprechperson'), source: r.source, unsubscribeUrl },
+            addressBookUnsubscribeHeaders(unsubscribeUrl),
+          )),
+        );
+      }
     }
     return ids;
   }
@@ -694,6 +722,7 @@ export class WorkshopsService {
     event: string,
     method: 'REQUEST' | 'CANCEL' | null,
     extra: Record<string, unknown>,
+    headers?: Record<string, string>,
   ): Promise<string[]> {
     if (!recipients.length) return [];
     const themeName = (await this.repo.topicName(w.themeSlug, m)) ?? w.themeSlug;
@@ -735,6 +764,7 @@ export class WorkshopsService {
             template,
             replyTo: this.config.mailReplyTo,
             attachments,
+            headers,
             context: {
               displayName: r.displayName,
               title: w.title,
@@ -746,6 +776,8 @@ export class WorkshopsService {
               stateLabel: STATE_DE[w.state],
               confirmed: w.state === 'confirmed',
               link: this.link(w.id, false),
+              // Who it went to, for the office's page (MailRecipientsRepository reads it back; issue 25).
+              ...recipientMeta(r),
               ...extra,
             },
           },

@@ -128,7 +128,7 @@ describe('tandem pages in headless Chromium, with axe, at desktop width and 390 
     const label = (await button.textContent())!;
     await button.click();
     await expect(officePage.getByRole('status').first().textContent()).resolves.toContain(
-      'Der Vorschlag wurde an beide Kommunen versendet.',
+      'Der Vorschlag ist angelegt. Wer ihn per E-Mail erhalten hat, steht darunter.',
     );
     const id = /\/tandems\/([0-9a-f-]{36})/.exec(officePage.url())![1];
     const [row] = await ds.query(`SELECT town_a AS "townA", state FROM tandem WHERE id = $1`, [id]);

@@ -54,7 +54,7 @@ describe('workshop pages in headless Chromium, with axe, at desktop width and 39
     await page.getByRole('button', { name: 'Speichern' }).click();
     await page.getByText('Gespeichert.').waitFor();
     await page.getByRole('button', { name: 'Veröffentlichen und einladen' }).click();
-    await page.getByText('Veröffentlicht: Die Einladungen werden versendet.').waitFor();
+    await page.getByText('Veröffentlicht. Wer die Einladung per E-Mail erhalten hat, steht darunter.').waitFor();
     await screenshot(page, '63-office-workshop-invited');
     const id = new URL(page.url()).pathname.split('/').pop()!;
 

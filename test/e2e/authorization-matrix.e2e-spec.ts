@@ -83,6 +83,14 @@ interface RouteSpec {
   skip?: string;
 }
 
+/** A valid address-book entry (issue 25); the office adds it once. */
+const ADDRESS_BOOK_ENTRY = {
+  displayName: 'Paula Presse',
+  contactFunction: 'staff',
+  email: 'presse@matrix.test',
+  source: 'Website der Gemeinde, abgerufen am 12.11.2026',
+};
+
 const ROUTES: Record<string, RouteSpec> = {
   // Public pages and API
   'GET /': { expect: PUBLIC },
@@ -111,6 +119,8 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /einladung': { expect: PUBLIC },
   'GET /abbestellen': { expect: PUBLIC },
   'POST /abbestellen': { expect: PUBLIC },
+  'GET /keine-weiteren-mails': { expect: PUBLIC },
+  'POST /keine-weiteren-mails': { expect: PUBLIC },
   'GET /api/municipalities': { expect: PUBLIC },
   'GET /api/topics': { expect: PUBLIC },
   'GET /api/towns/:id': { expect: PUBLIC, params: { id: 'townA' } },
@@ -283,6 +293,36 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /api/admin/towns/:id/reject': { expect: OFFICE, params: { id: 'applicant' } },
   'GET /api/admin/audit/towns/:id': { expect: OFFICE, params: { id: 'townA' } },
   'PUT /api/admin/towns/:id/main-contact': { expect: OFFICE, params: { id: 'townA' } },
+  // Issue 25: the office's address book per town (an unknown entry is a 404 for the office too).
+  'GET /api/admin/towns/:id/address-book': { expect: OFFICE, params: { id: 'townA' } },
+  'POST /api/admin/towns/:id/address-book': { expect: OFFICE, params: { id: 'townA' }, body: () => ADDRESS_BOOK_ENTRY },
+  'PUT /api/admin/towns/:id/address-book/:contactId': {
+    expect: { ...OFFICE, office: 'notFound' },
+    params: { id: 'townA', contactId: 'someUuid' },
+    body: () => ADDRESS_BOOK_ENTRY,
+  },
+  'DELETE /api/admin/towns/:id/address-book/:contactId': {
+    expect: { ...OFFICE, office: 'notFound' },
+    params: { id: 'townA', contactId: 'someUuid' },
+  },
+  'POST /api/admin/towns/:id/address-book/:contactId/invite': {
+    expect: { ...OFFICE, office: 'notFound' },
+    params: { id: 'townA', contactId: 'someUuid' },
+  },
+  'POST /geschaeftsstelle/kommunen/:id/adressbuch': { expect: OFFICE, params: { id: 'townA' }, body: () => ADDRESS_BOOK_ENTRY },
+  'POST /geschaeftsstelle/kommunen/:id/adressbuch/:contactId': {
+    expect: { ...OFFICE, office: 'notFound' },
+    params: { id: 'townA', contactId: 'someUuid' },
+    body: () => ADDRESS_BOOK_ENTRY,
+  },
+  'POST /geschaeftsstelle/kommunen/:id/adressbuch/:contactId/entfernen': {
+    expect: { ...OFFICE, office: 'notFound' },
+    params: { id: 'townA', contactId: 'someUuid' },
+  },
+  'POST /geschaeftsstelle/kommunen/:id/adressbuch/:contactId/einladen': {
+    expect: { ...OFFICE, office: 'notFound' },
+    params: { id: 'townA', contactId: 'someUuid' },
+  },
   'GET /api/matching/weights': { expect: OFFICE },
   'PUT /api/matching/weights': { expect: OFFICE },
   'GET /api/matching/runs': { expect: OFFICE },

@@ -6,6 +6,7 @@ import { composeDigest, periodLabel, type DigestSection } from '../../src/digest
 import { buildContext, reasonLine, scorePair } from '../../src/matching/core/score.util';
 import type { MatchTown } from '../../src/matching/core/matching-input.types';
 import { DEFAULT_WEIGHTS } from '../../src/matching/core/weights';
+import { CONTACT_FUNCTION_DE } from '../../src/auth/contact-function.util';
 import { STATE_DE as TANDEM_STATE_DE } from '../../src/tandems/tandem-transitions.util';
 import { contactLine, UPDATE_TEXT } from '../../src/tandems/tandems.service';
 import { chosenBecause } from '../../src/workshops/workshop-fit.util';
@@ -85,6 +86,13 @@ const workshop = {
   townName: 'Penkun',
   invitationLabel: INVITATION_STATE_DE.invited,
   chosenBecause: chosenBecause(ctx, penkun, [seelow, olbernhau], 'leerstand', 'Leerstand'),
+};
+
+/** What a mail to an office's address-book entry (no account yet, issue 25) adds to its context. */
+const addressBook = {
+  functionLabel: CONTACT_FUNCTION_DE.mayor,
+  source: 'Website der Gemeinde, abgerufen am 12.11.2026',
+  unsubscribeUrl: `${APP}/keine-weiteren-mails?k=1d6a7c1e-0000-4000-8000-000000000002&s=sig`,
 };
 
 const sections: DigestSection[] = [
@@ -368,6 +376,52 @@ export const MAIL_CASES: MailCase[] = [
       message: 'Die Karte lässt sich mit dem Screenreader nicht lesen.',
       receivedAt: 'Montag, 7. Dezember 2026 um 10:15 Uhr',
       statementUrl: `${APP}/barrierefreiheit`,
+    },
+  },
+  // Issue 25: the office's address book reaches towns without an account.
+  {
+    template: 'tandem-proposed-address-book',
+    name: 'office proposal to an address-book entry',
+    context: {
+      ...tandem,
+      ...addressBook,
+      origin: 'office_proposal',
+      proposal: true,
+      stateLabel: TANDEM_STATE_DE.proposed,
+      reasons: reasonsPenkun,
+    },
+  },
+  {
+    template: 'tandem-proposed-address-book',
+    name: 'office proposal without topic and reasons',
+    context: { ...tandem, ...addressBook, topicName: null, origin: 'office_proposal', proposal: true, reasons: '' },
+  },
+  {
+    template: 'tandem-proposed-address-book',
+    name: 'office pairing outside a round, with its reason',
+    context: {
+      ...tandem,
+      ...addressBook,
+      origin: 'office_proposal',
+      proposal: true,
+      reasons: reasonsPenkun,
+      officeReason: 'Beide Kommunen arbeiten am Leerstand im Ortskern.',
+    },
+  },
+  { template: 'workshop-invitation-address-book', name: 'invited', context: { ...workshop, ...addressBook } },
+  { template: 'workshop-invitation-address-book', name: 'already confirmed', context: { ...workshop, ...addressBook, confirmed: true } },
+  {
+    template: 'town-claim-invitation',
+    name: 'default',
+    context: {
+      displayName: 'Clara Kollegin',
+      functionLabel: CONTACT_FUNCTION_DE.staff,
+      townName: 'Penkun',
+      officeName: 'Geschäftsstelle (Demo)',
+      source: addressBook.source,
+      acceptUrl: `${APP}/einladung?token=x`,
+      validDays: 7,
+      unsubscribeUrl: addressBook.unsubscribeUrl,
     },
   },
 ];

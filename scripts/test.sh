@@ -10,6 +10,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 # Lint (type-aware) and a type check of everything, tests and bench included, before any test runs.
 npm run -s lint
+# Unused files, exports and dependencies, unlisted dependencies and import cycles (knip.json).
+npm run -s knip
 npm run -s format:check
 npm run -s typecheck
 npm run -s build

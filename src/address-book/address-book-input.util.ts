@@ -2,11 +2,11 @@
 import { sanitiseDisplayName } from '../auth/display-name.util';
 import type { ContactFunction } from '../auth/user-account.entity';
 
-export const CONTACT_FUNCTIONS: readonly ContactFunction[] = ['mayor', 'deputy', 'staff'];
-export const SOURCE_MIN = 3;
-export const SOURCE_MAX = 300;
-export const EMAIL_MAX = 254;
-export const PHONE_MAX = 40;
+const CONTACT_FUNCTIONS: readonly ContactFunction[] = ['mayor', 'deputy', 'staff'];
+const SOURCE_MIN = 3;
+const SOURCE_MAX = 300;
+const EMAIL_MAX = 254;
+const PHONE_MAX = 40;
 
 export interface AddressBookInput {
   displayName?: unknown;

@@ -12,9 +12,9 @@ import { addressBookUnsubscribeHeaders, addressBookUnsubscribeUrl } from './addr
 import { AddressBookInput, parseAddressBookInput } from './address-book-input.util';
 import { AddressBookEntry, AddressBookRepository } from './address-book.repository';
 
-export const CLAIM_TEMPLATE = 'town-claim-invitation';
+const CLAIM_TEMPLATE = 'town-claim-invitation';
 
-export const addressBookEntryNotFound = () =>
+const addressBookEntryNotFound = () =>
   new DomainError(
     HttpStatus.NOT_FOUND,
     'address_book_entry_not_found',

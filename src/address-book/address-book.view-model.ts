@@ -6,7 +6,7 @@ import { AddressBookService } from './address-book.service';
 import { TownRecipientsRepository } from './town-recipients.repository';
 
 /** What "erledigt" after a form on the address book says. */
-export const ADDRESS_BOOK_DONE: Record<string, string> = {
+const ADDRESS_BOOK_DONE: Record<string, string> = {
   aufgenommen: 'Die Person wurde ins Adressbuch aufgenommen.',
   geaendert: 'Der Eintrag wurde geändert.',
   entfernt: 'Der Eintrag wurde entfernt.',

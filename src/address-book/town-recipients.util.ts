@@ -3,7 +3,7 @@
 // database imports.
 import { contactFunctionLabel } from '../auth/contact-function.util';
 
-export type RecipientKind = 'account' | 'address_book';
+type RecipientKind = 'account' | 'address_book';
 
 export interface TownRecipient {
   /** user_account.id for an account, town_contact_person.id for an address-book entry. */
@@ -53,7 +53,7 @@ export function resolveRecipients(accounts: AccountRecipientRow[], book: Address
 }
 
 /** One recipient as a page or an API answer names it (never the address itself). */
-export interface ReportedRecipient {
+interface ReportedRecipient {
   townId: string;
   townName: string;
   name: string;
@@ -114,9 +114,6 @@ export function mailReportView(report: MailReport | null | undefined) {
     })),
   };
 }
-
-export const isMailReport = (v: unknown): v is MailReport =>
-  !!v && typeof v === 'object' && Array.isArray((v as MailReport).recipients) && Array.isArray((v as MailReport).unreachableTowns);
 
 /** What a delivery's context records about its recipient, so the office's pages can name it later (issue 25). */
 export function recipientMeta(r: object): Record<string, unknown> {

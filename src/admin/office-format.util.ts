@@ -34,7 +34,7 @@ export { auditActionLabel, AUDIT_SUBJECT_DE };
  * full-width or other compatibility form (`＝`, `﹢`, `＠`, …: NFKC of the first character) or the minus sign `−`.
  * Plain numbers (`-5`, `3,5`) are data, not formulas.
  */
-export function startsFormula(s: string): boolean {
+function startsFormula(s: string): boolean {
   const first = s.codePointAt(0);
   if (first === undefined) return false;
   const c = String.fromCodePoint(first).normalize('NFKC');

@@ -30,7 +30,7 @@ const PROFILE_FIELD_DE: Record<string, string> = {
   challenges: 'Herausforderungen',
   experiences: 'Erfahrungen',
 };
-export const NOTE_MAX = 2000;
+const NOTE_MAX = 2000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 

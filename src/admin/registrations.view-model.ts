@@ -3,7 +3,7 @@ import { pageOf, pager, type Page } from '../common/paging.util';
 import { TownRepository, type PendingContact } from '../municipalities/town.repository';
 
 /** Towns per page on the office registrations page (each with all its applications side by side). */
-export const REGISTRATION_TOWNS_PER_PAGE = 20;
+const REGISTRATION_TOWNS_PER_PAGE = 20;
 /** Applications per page in the API unless `limit` says otherwise. */
 export const REGISTRATIONS_API_PAGE_SIZE = 50;
 
@@ -26,7 +26,7 @@ export interface RegistrationItem {
 }
 
 /** Applications for one town, side by side on the office page. */
-export interface RegistrationGroup {
+interface RegistrationGroup {
   ags: string;
   directory: RegistrationItem['directory'];
   applications: Array<RegistrationItem & { position: number }>;

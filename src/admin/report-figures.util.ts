@@ -5,7 +5,7 @@ import { STATE_DE, TANDEM_STATES } from '../tandems/tandem-transitions.util';
 import { SIZE_CLASSES, sizeClassOf, toCsv, type CsvValue } from './office-format.util';
 import type { ReportFigures } from './office.repository';
 
-export interface ReportRow {
+interface ReportRow {
   label: string;
   /** Stable key for tests and CSS hooks (a state code, topic slug, size class …); never shown. */
   key: string;

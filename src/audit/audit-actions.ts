@@ -66,7 +66,7 @@ export const AUDIT_ACTION_DE = {
 
 export type AuditAction = keyof typeof AUDIT_ACTION_DE;
 
-export const isAuditAction = (a: string): a is AuditAction => Object.prototype.hasOwnProperty.call(AUDIT_ACTION_DE, a);
+const isAuditAction = (a: string): a is AuditAction => Object.prototype.hasOwnProperty.call(AUDIT_ACTION_DE, a);
 
 /** Never a raw code on a page: rows of actions no longer written (older data) get a generic label by their area. */
 export function auditActionLabel(action: string): string {

@@ -12,8 +12,8 @@ import { hashToken, newToken } from './token.util';
 import { UserRepository } from './user.repository';
 import type { EmailToken } from './email-token.entity';
 
-export const RESET_PURPOSE = 'password-reset';
-export const EMAIL_CHANGE_PURPOSE = 'email-change';
+const RESET_PURPOSE = 'password-reset';
+const EMAIL_CHANGE_PURPOSE = 'email-change';
 const EMAIL_CHANGE_HOURS = 24;
 
 const invalidLink = () =>

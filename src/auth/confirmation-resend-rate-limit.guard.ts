@@ -6,9 +6,9 @@ import { RateLimitRepository } from '../security/rate-limit.repository';
 
 const WINDOW_SECONDS = 3600;
 /** Confirmation mails resent to one address per hour, from any client (the inbox is not flooded). */
-export const RESEND_PER_ADDRESS = 3;
+const RESEND_PER_ADDRESS = 3;
 /** Resend requests per client address and hour, whatever addresses they name (no mass mailing through us). */
-export const RESEND_PER_CLIENT = 10;
+const RESEND_PER_CLIENT = 10;
 
 /**
  * "Bestätigungsmail erneut senden" on the page and the API, limited per address and per client in the PostgreSQL

@@ -6,7 +6,7 @@ import { JOBS, QUEUES } from '../queue/queue-names';
 import { workerOptions } from '../queue/worker-options';
 import { UserRepository } from './user.repository';
 
-export const PURGE_REGISTRATIONS_SCHEDULER_ID = 'purge-expired-registrations';
+const PURGE_REGISTRATIONS_SCHEDULER_ID = 'purge-expired-registrations';
 
 // Applications nobody confirmed before the link ran out are deleted hourly (registration also purges the
 // one of its own address at once), so no stale row lingers in the office list or the database.

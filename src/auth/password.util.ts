@@ -1,6 +1,6 @@
 import argon2 from 'argon2';
 
-export const PASSWORD_MIN = 10;
+const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 200;
 
 /** Returns an English reason when the password is too weak, null when acceptable. */

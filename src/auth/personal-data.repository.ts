@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
-export const FORMER_CONTACT = 'ehemaliger Kontakt';
+const FORMER_CONTACT = 'ehemaliger Kontakt';
 
 /** What the service stores about one person and their town (DSGVO Art. 15/20), and the erasure (Art. 17). */
 @Injectable()

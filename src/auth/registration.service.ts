@@ -11,7 +11,7 @@ import { RegisterDto } from './register.dto';
 import { hashToken, newToken } from './token.util';
 import { UserRepository } from './user.repository';
 
-export const CONFIRM_PURPOSE = 'confirm-email';
+const CONFIRM_PURPOSE = 'confirm-email';
 
 @Injectable()
 export class RegistrationService {
@@ -198,7 +198,7 @@ export class RegistrationService {
   }
 }
 
-export const townTaken = (name: string) =>
+const townTaken = (name: string) =>
   new DomainError(
     HttpStatus.CONFLICT,
     'town_already_registered',

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { SessionUser } from './session-user';
 import { UserRole } from './user-account.entity';
 
-export const ROLES_KEY = 'roles';
+const ROLES_KEY = 'roles';
 /** Routes with @Roles need a session; an empty list means any signed-in user. */
 export const Roles = (...roles: UserRole[]) => SetMetadata(ROLES_KEY, roles);
 

@@ -48,7 +48,7 @@ const lastContact = () =>
     'Die letzte Ansprechperson einer Kommune kann nicht entfernt werden. Bitte laden Sie zuerst eine Nachfolge ein.',
   );
 
-export const privacyConsentMissing = () =>
+const privacyConsentMissing = () =>
   new DomainError(
     HttpStatus.BAD_REQUEST,
     'privacy_not_accepted',

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 /** The most rows one API page may ask for (every paged list). */
-export const API_MAX_LIMIT = 200;
+const API_MAX_LIMIT = 200;
 
 /** `?page=&limit=` of every paged API list; each list has its own default page size (applied by its view model). */
 export class PageQueryDto {

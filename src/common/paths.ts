@@ -18,5 +18,5 @@ export const TEMPLATES_DIR = join(REPO_ROOT, 'templates');
 /** The KERN design system's built CSS and fonts (issue 30), served by the service under a versioned path. */
 const KERN_PACKAGE = dirname(require.resolve('@kern-ux/native/package.json', { paths: [REPO_ROOT] }));
 export const KERN_DIST_DIR = join(KERN_PACKAGE, 'dist');
-export const KERN_VERSION = (JSON.parse(readFileSync(join(KERN_PACKAGE, 'package.json'), 'utf8')) as { version: string }).version;
+const KERN_VERSION = (JSON.parse(readFileSync(join(KERN_PACKAGE, 'package.json'), 'utf8')) as { version: string }).version;
 export const KERN_PREFIX = `/static/kern/${KERN_VERSION}/`;

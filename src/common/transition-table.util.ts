@@ -1,7 +1,7 @@
 // A lifecycle as one table: from which state which actor may take which step to which state. Shared by the
 // workshop state machines (workshop and invitation); plain TypeScript, no Nest or database imports.
 
-export type TransitionRule<S extends string, R extends string> = { to: S; actors: readonly R[] };
+type TransitionRule<S extends string, R extends string> = { to: S; actors: readonly R[] };
 export type TransitionTable<S extends string, A extends string, R extends string> = Partial<
   Record<S, Partial<Record<A, TransitionRule<S, R>>>>
 >;

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 
 // Where the web process listens. Pure: shared by the config (web process) and the launcher's start output.
-export const LISTEN_DEFAULTS = { embedded: '127.0.0.1', servers: '0.0.0.0' } as const;
+const LISTEN_DEFAULTS = { embedded: '127.0.0.1', servers: '0.0.0.0' } as const;
 
 /** A HOST value is an IP address (v4 or v6) or `localhost`; names that need DNS are not accepted. */
 export function isValidHost(host: string): boolean {

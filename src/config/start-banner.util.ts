@@ -16,7 +16,7 @@ export function smtpServer(url: string): string {
 }
 
 /** "… email to the local outbox." / "… email sent through SMTP (host:port)." */
-export function mailDestination(c: Pick<AppConfig, 'mailTransport'>): string {
+function mailDestination(c: Pick<AppConfig, 'mailTransport'>): string {
   return c.mailTransport.kind === 'outbox' ? 'email to the local outbox' : `email sent through SMTP (${smtpServer(c.mailTransport.url)})`;
 }
 

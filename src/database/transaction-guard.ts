@@ -15,7 +15,7 @@ import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner
  * `EntityManager.transaction` runs its callback with the transaction's query runner in async-local storage; any
  * query from another runner (or a queue call) in that async context fails at once, naming the caller.
  */
-export class OutsideTransactionError extends Error {}
+class OutsideTransactionError extends Error {}
 
 interface OpenTransaction {
   runner: QueryRunner;
@@ -59,7 +59,7 @@ function violation(what: string): OutsideTransactionError | null {
 }
 
 /** For code that reaches the database other than through TypeORM (queues): refuses inside an open transaction. */
-export function assertNoOpenTransaction(what: string): void {
+function assertNoOpenTransaction(what: string): void {
   const err = violation(what);
   if (!err) return;
   if (installedMode === 'throw') throw err;

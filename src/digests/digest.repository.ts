@@ -241,18 +241,6 @@ export class DigestRepository {
     return rows;
   }
 
-  async recipientsOfRun(
-    runId: string,
-    limit = 200,
-  ): Promise<{ townName: string; displayName: string; outcome: string; skipReason: string | null; mailStatus: string | null }[]> {
-    return this.ds.query(
-      `SELECT m.name AS "townName", u.display_name AS "displayName", d.outcome, d.skip_reason AS "skipReason", md.status AS "mailStatus"
-       FROM digest_recipient d JOIN user_account u ON u.id = d.user_id JOIN town t ON t.id = d.town_id JOIN municipality m ON m.ags = t.ags
-       LEFT JOIN mail_delivery md ON md.id = d.delivery_id WHERE d.run_id = $1 ORDER BY m.name, u.display_name LIMIT $2`,
-      [runId, limit],
-    );
-  }
-
   async verifiedTowns(): Promise<{ id: string; name: string; stateName: string }[]> {
     return this.ds.query(
       `SELECT t.id, m.name, m.state_name AS "stateName" FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.status = 'verified' ORDER BY m.name, m.state_name`,

@@ -6,8 +6,8 @@ import { upsertSchedules } from '../queue/job-scheduler.util';
 import { JOBS, QUEUES } from '../queue/queue-names';
 import { DigestsService } from './digests.service';
 
-export const DIGEST_SCHEDULER_ID = 'weekly-digest';
-export const DIGEST_RESUME_SCHEDULER_ID = 'digest-resume';
+const DIGEST_SCHEDULER_ID = 'weekly-digest';
+const DIGEST_RESUME_SCHEDULER_ID = 'digest-resume';
 
 /**
  * The weekly trigger lives in BullMQ as a job scheduler: upserting it at every worker start is idempotent (one

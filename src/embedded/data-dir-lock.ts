@@ -1,7 +1,7 @@
 import { accessSync, constants, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export class DataDirError extends Error {}
+class DataDirError extends Error {}
 
 const LOCK_FILE = 'kleinstadt-tandem.lock';
 const INSTANCE_FILE = 'kleinstadt-tandem.instance.json';

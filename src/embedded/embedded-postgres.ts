@@ -16,7 +16,7 @@ export interface EmbeddedPostgresOptions {
 }
 
 /** The launcher's log line for a refused wait: what waited, and who held the session. */
-export function describeRefusedWait(r: RefusedWait): string {
+function describeRefusedWait(r: RefusedWait): string {
   const holder = r.holder
     ? `connection #${r.holder.handlerId} held it in a transaction for ${(r.holder.heldMs / 1000).toFixed(1)} s`
     : 'it was busy with other statements';

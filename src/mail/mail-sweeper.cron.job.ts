@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { upsertSchedules } from '../queue/job-scheduler.util';
 import { JOBS, QUEUES } from '../queue/queue-names';
 
-export const MAIL_SWEEP_SCHEDULER_ID = 'mail-sweep';
+const MAIL_SWEEP_SCHEDULER_ID = 'mail-sweep';
 
 // Safety net for "no promised email is lost": every minute a sweep job (taken by deliver-mail.job.ts) re-queues
 // deliveries whose job never ran. One scheduler for the whole cluster, not one timer per worker.

@@ -88,7 +88,7 @@ export class MailTransportRepository implements OnModuleDestroy {
 }
 
 /** Keeps SMTP connections open between messages (a digest run sends thousands); the URL may set its own pool options. */
-export function pooled(url: string): string {
+function pooled(url: string): string {
   if (/[?&]pool=/.test(url)) return url;
   return `${url}${url.includes('?') ? '&' : '?'}pool=true&maxConnections=5&maxMessages=1000`;
 }

@@ -5,7 +5,7 @@ import { OutboxAccessGuard } from './outbox-access.guard';
 import { OutboxRepository } from './outbox.repository';
 
 /** The text version in pieces, so its links render as real links (the template escapes every piece). */
-export function linkify(text: string): { text: string; url?: string }[] {
+function linkify(text: string): { text: string; url?: string }[] {
   const parts: { text: string; url?: string }[] = [];
   let last = 0;
   for (const m of text.matchAll(/https?:\/\/[^\s<>"]+[^\s<>".,;:!?)]/g)) {
@@ -18,7 +18,7 @@ export function linkify(text: string): { text: string; url?: string }[] {
 }
 
 /** Links in the framed HTML version open in the whole window (the sandbox allows that on a click), not inside the frame. */
-export function withTopTarget(html: string): string {
+function withTopTarget(html: string): string {
   const base = '<base target="_top">';
   return /<head[^>]*>/i.test(html) ? html.replace(/<head[^>]*>/i, (head) => head + base) : base + html;
 }

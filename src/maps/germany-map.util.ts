@@ -35,10 +35,10 @@ export interface GermanyMapInput {
   idPrefix?: string;
 }
 
-export const GERMANY_MAP_ATTRIBUTION = 'Kartendaten: Natural Earth (gemeinfrei)';
-export const DEFAULT_MAP_WIDTH = 600;
+const GERMANY_MAP_ATTRIBUTION = 'Kartendaten: Natural Earth (gemeinfrei)';
+const DEFAULT_MAP_WIDTH = 600;
 /** Bounding box used to accept points (a little wider than Germany's extent 47.27–55.06 N, 5.87–15.04 E). */
-export const GERMANY_BBOX = { minLat: 47.2, maxLat: 55.1, minLon: 5.8, maxLon: 15.1 } as const;
+const GERMANY_BBOX = { minLat: 47.2, maxLat: 55.1, minLon: 5.8, maxLon: 15.1 } as const;
 
 /** Okabe–Ito palette (colour-blind safe); markers also differ by shape, so colour is never the only cue. */
 const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#D55E00', '#56B4E9', '#F0E442', '#000000'];

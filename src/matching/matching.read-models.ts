@@ -3,7 +3,7 @@ import type { ScoreComponent } from './core/matching-input.types';
 // What the matching tables answer, typed once: the repository returns these, the view model projects them.
 
 export type RunKind = 'suggestions' | 'tandem_round' | 'workshops';
-export type RunStatus = 'running' | 'done' | 'failed';
+type RunStatus = 'running' | 'done' | 'failed';
 
 /** Why a town got no tandem in a round; the page layer turns it into German. */
 export type UnmatchedReason = 'no_capacity' | 'no_allowed_partner' | 'outscored';
@@ -87,7 +87,7 @@ export interface RoundPairRow {
   stateB: string;
 }
 
-export interface WorkshopTownRow {
+interface WorkshopTownRow {
   id: string;
   name: string;
   stateName: string;

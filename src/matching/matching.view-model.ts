@@ -35,13 +35,13 @@ export interface TownSuggestionsView {
   suggestions: SuggestionView[];
 }
 
-export type RoundPairView = RoundPairRow & { reasons: string; topicName: string | null; passung: string };
+type RoundPairView = RoundPairRow & { reasons: string; topicName: string | null; passung: string };
 export type RunView = Omit<RunRow, 'params'> & { pairs?: RoundPairView[]; groups?: WorkshopGroupRow[] };
 
 /** Rows of the round shown per page of the office page (the API has the whole round). */
 export const ROUND_PAGE_SIZE = 25;
 /** Workshop groups and left-out towns shown on the office page. */
-export const PAGE_LIST_LIMIT = 20;
+const PAGE_LIST_LIMIT = 20;
 
 const UNMATCHED_DE: Record<UnmatchedReason, string> = {
   no_capacity: 'keine freie Tandem-Kapazität',
@@ -71,9 +71,9 @@ const TRIGGER_DE: Record<string, string> = {
   resumed: 'eine Kommune wünscht wieder Vorschläge',
   debounced: 'nach Änderungen im Netzwerk',
 };
-export const triggerLabel = (trigger: string) => TRIGGER_DE[trigger] ?? 'automatisch';
+const triggerLabel = (trigger: string) => TRIGGER_DE[trigger] ?? 'automatisch';
 /** A score in [0, 1] as the pages show it: "Passung 66 von 100". */
-export const passung = (score: number) => `Passung ${Math.round(Math.max(0, Math.min(1, score)) * 100)} von 100`;
+const passung = (score: number) => `Passung ${Math.round(Math.max(0, Math.min(1, score)) * 100)} von 100`;
 /** A stored weight (0..1) as the percentage the form shows, one decimal at most. */
 const percentOf = (w: unknown) => Math.round(Number(w) * 1000) / 10;
 

@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { upsertSchedules } from '../queue/job-scheduler.util';
 import { JOBS, QUEUES } from '../queue/queue-names';
 
-export const NIGHTLY_MATCHING_SCHEDULER_ID = 'nightly-matching';
+const NIGHTLY_MATCHING_SCHEDULER_ID = 'nightly-matching';
 
 // Every night the suggestions are recomputed (cool-downs expire, new towns appear): a job scheduler on the matching
 // queue, whose job the run processor (recompute-matches.job.ts) takes like any other recomputation.

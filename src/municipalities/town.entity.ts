@@ -1,19 +1,8 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  JoinColumn,
-  JoinTable,
-  ManyToMany,
-  ManyToOne,
-  OneToMany,
-  PrimaryGeneratedColumn,
-  type Relation,
-} from 'typeorm';
+import { Column, CreateDateColumn, Entity, JoinColumn, JoinTable, ManyToMany, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Municipality } from './municipality.entity';
 import { Topic } from './topic.entity';
-import { TownChallenge } from './town-challenge.entity';
-import { TownExperience } from './town-experience.entity';
+import type { TownChallenge } from './town-challenge.entity';
+import type { TownExperience } from './town-experience.entity';
 import type { ProfileField, Visibility } from './visibility/town-visibility.util';
 
 export type TownStatus = 'pending' | 'verified' | 'rejected';
@@ -41,6 +30,7 @@ export class Town {
     inverseJoinColumn: { name: 'topic_slug', referencedColumnName: 'slug' },
   })
   topics: Topic[];
-  @OneToMany(() => TownChallenge, (c) => c.town, { cascade: true }) challenges: Relation<TownChallenge[]>;
-  @OneToMany(() => TownExperience, (e) => e.town, { cascade: true }) experiences: Relation<TownExperience[]>;
+  /** Filled by TownRepository.findById from town_challenge and town_experience (no TypeORM relation: no entity cycle). */
+  challenges: TownChallenge[];
+  experiences: TownExperience[];
 }

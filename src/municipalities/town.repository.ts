@@ -33,8 +33,8 @@ const LIVE_PENDING = `SELECT t.id, t.ags, t.created_at FROM town t WHERE t.statu
 type TownByIdRow = Omit<Town, 'municipality' | 'challenges' | 'experiences'> &
   Omit<Municipality, 'ags' | 'areaKm2'> & {
     areaKm2: string | number;
-    challenges: Omit<TownChallenge, 'town'>[];
-    experiences: Omit<TownExperience, 'town'>[];
+    challenges: TownChallenge[];
+    experiences: TownExperience[];
   };
 
 @Injectable()
@@ -61,18 +61,6 @@ export class TownRepository {
       exceptId,
     ]);
     return rows.map((r: { id: string }) => r.id);
-  }
-
-  /** Verified towns for the office's contact management, by name, with their main contact and number of contacts. */
-  listVerifiedWithContacts(): Promise<
-    Array<{ id: string; name: string; stateName: string; mainContact: string | null; contacts: number }>
-  > {
-    return this.ds.query(
-      `SELECT t.id, m.name, m.state_name AS "stateName",
-              (SELECT u.display_name FROM user_account u WHERE u.town_id = t.id AND u.main_contact) AS "mainContact",
-              (SELECT count(*)::int FROM user_account u WHERE u.town_id = t.id) AS contacts
-       FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.status = 'verified' ORDER BY m.name, t.id`,
-    );
   }
 
   async delete(manager: EntityManager, id: string): Promise<void> {
@@ -165,8 +153,8 @@ export class TownRepository {
       profileUpdatedAt: row.profileUpdatedAt,
       createdAt: row.createdAt,
       topics: row.topics,
-      challenges: row.challenges as TownChallenge[],
-      experiences: row.experiences as TownExperience[],
+      challenges: row.challenges,
+      experiences: row.experiences,
     });
   }
 

@@ -1,7 +1,7 @@
 import { createPostgresBackend } from 'bullmq';
 
 /** Embedded mode: the longest a worker (or a QueueEvents reader) sleeps before it looks for new jobs again. */
-export const EMBEDDED_POLL_SECONDS = 1;
+const EMBEDDED_POLL_SECONDS = 1;
 
 /**
  * BullMQ's PostgreSQL backend with every blocking wait cut to EMBEDDED_POLL_SECONDS.

@@ -9,10 +9,10 @@ import { isOffice, type SessionUser } from '../auth/session-user';
 import { appConfig } from '../config/app-config';
 import { QUEUES } from './queue-names';
 
-export const QUEUE_BOARD_ROUTE = '/admin/queues';
+const QUEUE_BOARD_ROUTE = '/admin/queues';
 
 /** Bull Board is plain Express middleware outside Nest's guards: the session decides here (office and admin only). */
-export function officeOnly(req: Request, res: Response, next: NextFunction): void {
+function officeOnly(req: Request, res: Response, next: NextFunction): void {
   const user = req.user as SessionUser | undefined;
   if (!user) return res.redirect(303, `/anmelden?next=${encodeURIComponent(QUEUE_BOARD_ROUTE)}`);
   if (!isOffice(user)) {

@@ -9,7 +9,7 @@ import { appConfig, type AppConfig } from '../config/app-config';
  * `drainDelay` alone does not bound the wait: with a delayed job in the queue BullMQ waits for that job instead
  * (up to an hour); the embedded backend cuts every wait to the same second (embedded-backend.ts).
  */
-export const EMBEDDED_DRAIN_DELAY_SECONDS = 1;
+const EMBEDDED_DRAIN_DELAY_SECONDS = 1;
 
 export function workerOptions<T extends Partial<WorkerOptions>>(options: T, mode: AppConfig['mode'] = appConfig().mode): T {
   return mode === 'embedded' ? { ...options, drainDelay: EMBEDDED_DRAIN_DELAY_SECONDS } : options;

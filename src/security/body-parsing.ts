@@ -3,9 +3,9 @@ import type { NextFunction, Request, Response } from 'express';
 import { hasBadPercentEncoding } from './input-sanity.util';
 import { refuse } from './refuse.util';
 
-export const BODY_LIMIT = '100kb';
-export const FORM_FIELD_LIMIT = 500;
-export const FORM_DEPTH_LIMIT = 5;
+const BODY_LIMIT = '100kb';
+const FORM_FIELD_LIMIT = 500;
+const FORM_DEPTH_LIMIT = 5;
 
 /**
  * The body parsers, registered here (before the CSRF check, which reads the form token) instead of by Nest at init;

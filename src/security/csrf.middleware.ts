@@ -2,8 +2,8 @@ import { doubleCsrf } from 'csrf-csrf';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { isApiPath, isSignedLinkPost, refuse, STATE_CHANGING } from './refuse.util';
 
-export const CSRF_FIELD = '_csrf';
-export const CSRF_HEADER = 'x-csrf-token';
+const CSRF_FIELD = '_csrf';
+const CSRF_HEADER = 'x-csrf-token';
 
 /**
  * CSRF protection with csrf-csrf's signed double-submit cookie (no server state, so anonymous visitors on the login

@@ -4,7 +4,7 @@
 // depth cannot overflow this check itself.
 
 export const MAX_DEPTH = 12;
-export const MAX_NODES = 5_000;
+const MAX_NODES = 5_000;
 
 // Own keys that would shadow what plain objects inherit (or rewire their prototype).
 const FORBIDDEN_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype));
@@ -41,7 +41,7 @@ export function findInputProblem(value: unknown): InputProblem | null {
 // A high surrogate not followed by a low one, or a low one without a high one before it.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-export function stringProblem(s: string): InputProblem | null {
+function stringProblem(s: string): InputProblem | null {
   if (s.includes('\u0000')) return 'nul';
   if (LONE_SURROGATE.test(s)) return 'surrogate';
   return null;

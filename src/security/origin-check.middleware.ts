@@ -26,7 +26,7 @@ export function originCheck(appUrl: string) {
 }
 
 /** The host[:port] of a serialized origin, or null when it is not one ("null", "evil", port 99999, a path …). */
-export function originHost(origin: string): string | null {
+function originHost(origin: string): string | null {
   if (!/^https?:\/\/[^/?#\s]+$/i.test(origin)) return null;
   try {
     return new URL(origin).host;

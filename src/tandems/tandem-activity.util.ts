@@ -10,11 +10,11 @@ export const MEETING_NOTES_MAX = 300;
 /** A meeting may be entered up to a month ahead (an agreed date), not further. */
 export const MEETING_MAX_DAYS_AHEAD = 31;
 /** …and not more than two years back (a mistyped year). */
-export const MEETING_MAX_DAYS_BACK = 2 * 365;
+const MEETING_MAX_DAYS_BACK = 2 * 365;
 /** Meetings are logged from the office's approval on, while the tandem runs. */
 export const MEETING_STATES: readonly TandemState[] = ['approved', 'active'];
 /** After this many reminders without activity the tandem counts as "ruhend"; no further reminder follows. */
-export const SILENCE_REMINDERS_UNTIL_RESTING = 2;
+const SILENCE_REMINDERS_UNTIL_RESTING = 2;
 
 const DAY_MS = 86_400_000;
 

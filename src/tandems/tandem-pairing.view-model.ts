@@ -10,7 +10,7 @@ import { NETWORK_VIEWER, OFFICE_VIEWER } from '../municipalities/visibility/town
 import { parsePairingInput } from './tandem-pairing.util';
 import { TandemsService } from './tandems.service';
 
-export const SEARCH_MAX = 80;
+const SEARCH_MAX = 80;
 
 const badRequest = (code: string, en: string, de: string, field?: string) => new DomainError(HttpStatus.BAD_REQUEST, code, en, de, field);
 

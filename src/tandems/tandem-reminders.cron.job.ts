@@ -8,7 +8,7 @@ import { TandemActivityService } from './tandem-activity.service';
 import { TandemsService } from './tandems.service';
 
 export const REMINDER_SCHEDULER_ID = 'tandem-reminders';
-export const REMINDER_EVERY_MS = 3600_000;
+const REMINDER_EVERY_MS = 3600_000;
 
 // The fit check (TANDEM_FIT_CHECK_WEEKS after the start), reminders (7 and 14 days; approved but not started: TANDEM_START_REMINDER_DAYS) and expiry (30 days; not started:
 // TANDEM_START_EXPIRY_DAYS) once an hour. The scheduler is upserted under a fixed id at

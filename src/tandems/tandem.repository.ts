@@ -340,13 +340,6 @@ export class TandemRepository {
     return r.n;
   }
 
-  async listAll(states: TandemState[] | null, limit = 500): Promise<TandemListRow[]> {
-    return this.ds.query(`${LIST_FROM} WHERE ($1::varchar[] IS NULL OR t.state = ANY($1)) ORDER BY t.state_changed_at DESC LIMIT $2`, [
-      states,
-      limit,
-    ]);
-  }
-
   /**
    * For the weekly digest: the town's open tandems (requested, accepted, approved, proposed) and active ones, with names.
    * `waitingForTown` marks those where this town must answer (a request to it, or a proposal it has not accepted yet).

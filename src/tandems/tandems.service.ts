@@ -30,8 +30,8 @@ import {
   TandemTransitionError,
 } from './tandem-transitions.util';
 
-export const REMINDER_DAYS = [7, 14] as const;
-export const EXPIRY_DAYS = 30;
+const REMINDER_DAYS = [7, 14] as const;
+const EXPIRY_DAYS = 30;
 export const RESULT_MAX_LENGTH = 2000;
 const DAY_MS = 24 * 3600_000;
 

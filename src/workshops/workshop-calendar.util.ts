@@ -28,7 +28,7 @@ export interface CalendarInput {
   now?: Date;
 }
 
-export const ORGANIZER_FALLBACK_NAME = 'Geschäftsstelle Kleinstadt-Tandem';
+const ORGANIZER_FALLBACK_NAME = 'Geschäftsstelle Kleinstadt-Tandem';
 
 /** Name and bare address of a mailbox ("Name <addr>" or "addr"); without a name, the Geschäftsstelle's. */
 export function organizerOf(mailbox: string): { name: string; email: string } {
@@ -38,7 +38,7 @@ export function organizerOf(mailbox: string): { name: string; email: string } {
   return { name: first.name?.trim() || ORGANIZER_FALLBACK_NAME, email };
 }
 
-export const workshopUid = (workshopId: string, domain: string) => `workshop-${workshopId}@${domain}`;
+const workshopUid = (workshopId: string, domain: string) => `workshop-${workshopId}@${domain}`;
 
 export function workshopCalendar(i: CalendarInput): string {
   const cal = ical({

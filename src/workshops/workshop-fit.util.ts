@@ -6,7 +6,7 @@ import { pairScore, reasonLine, scorePair, ScoringContext } from '../matching/co
 
 const involved = (t: MatchTown, theme: string) =>
   t.topics.includes(theme) || t.challenges.some((c) => c.topic === theme) || t.experiences.some((e) => e.topic === theme);
-export const experiencedIn = (t: MatchTown, theme: string) => t.experiences.some((e) => e.topic === theme);
+const experiencedIn = (t: MatchTown, theme: string) => t.experiences.some((e) => e.topic === theme);
 
 /** The reasons from `town`'s side ("Ihr …"), with the two members it fits best; plus what it brings to the theme. */
 export function chosenBecause(

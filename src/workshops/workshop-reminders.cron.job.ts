@@ -6,8 +6,8 @@ import { JOBS, QUEUES } from '../queue/queue-names';
 import { workerOptions } from '../queue/worker-options';
 import { WorkshopsService } from './workshops.service';
 
-export const WORKSHOP_REMINDER_SCHEDULER_ID = 'workshop-reminders';
-export const WORKSHOP_REMINDER_EVERY_MS = 3600_000;
+const WORKSHOP_REMINDER_SCHEDULER_ID = 'workshop-reminders';
+const WORKSHOP_REMINDER_EVERY_MS = 3600_000;
 
 // Reminders 7 days and 1 day before a confirmed workshop, checked once an hour. One scheduler under a fixed id
 // (upserted at worker start); a reminder row per workshop and kind makes a repeated run send nothing twice.

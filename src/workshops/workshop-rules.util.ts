@@ -87,7 +87,3 @@ export function checkInvitable(t: RuleTown): RuleViolation[] {
     (v) => v.code === 'town_not_verified' || v.code === 'town_opted_out',
   );
 }
-
-/** Whether `candidate` can join `members` without breaking the state rule (size and experience are the group's). */
-export const keepsStateRule = (members: readonly RuleTown[], candidate: RuleTown) =>
-  !members.some((m) => m.stateCode === candidate.stateCode);

@@ -10,8 +10,7 @@ export type WorkshopFormat = (typeof WORKSHOP_FORMATS)[number];
 export const WORKSHOP_ACTIONS = ['edit', 'invite', 'publish', 'close', 'confirm', 'hold', 'document', 'cancel'] as const;
 export type WorkshopAction = (typeof WORKSHOP_ACTIONS)[number];
 
-export const INVITATION_STATES = ['invited', 'accepted', 'declined', 'withdrawn'] as const;
-export type InvitationState = (typeof INVITATION_STATES)[number];
+export type InvitationState = 'invited' | 'accepted' | 'declined' | 'withdrawn';
 export const INVITATION_ACTIONS = ['accept', 'decline', 'withdraw'] as const;
 export type InvitationAction = (typeof INVITATION_ACTIONS)[number];
 
@@ -21,9 +20,6 @@ export type WorkshopActor = 'office' | 'town' | 'system';
 export const MIN_ACCEPTED = 4;
 export const REASON_MAX_LENGTH = 1000;
 export const RESULT_MAX_LENGTH = 2000;
-/** Towns are invited to these states; a later invitation gets the workshop as it is now. */
-export const OPEN_FOR_INVITES: readonly WorkshopState[] = ['draft', 'invited', 'confirmed'];
-export const FINAL_STATES: readonly WorkshopState[] = ['documented', 'cancelled'];
 
 const OFFICE = ['office'] as const;
 

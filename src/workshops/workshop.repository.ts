@@ -315,12 +315,6 @@ export class WorkshopRepository {
     return rows.length > 0;
   }
 
-  /** Counts per state, for the office's start page. */
-  async countsByState(): Promise<Record<string, number>> {
-    const rows: { state: string; n: number }[] = await this.ds.query(`SELECT state, count(*)::int AS n FROM workshop GROUP BY state`);
-    return Object.fromEntries(rows.map((r) => [r.state, r.n]));
-  }
-
   /** The audit rows of one workshop, oldest first, with who acted. */
   timeline(id: string): Promise<{ at: Date; action: string; actorName: string | null; townName: string | null; reason: string | null }[]> {
     return this.ds.query(

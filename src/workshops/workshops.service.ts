@@ -37,9 +37,9 @@ import { InvitationRow, WorkshopPatch, WorkshopRepository, WorkshopRow } from '.
 import { intInRange, isUuid } from '../common/input.util';
 
 /** A proposed group's number (the column is a smallint; the API's DTO allows the same range). */
-export const MAX_GROUP_NO = 10000;
+const MAX_GROUP_NO = 10000;
 
-export const REMINDERS = [
+const REMINDERS = [
   { kind: '7d', days: 7 },
   { kind: '1d', days: 1 },
 ] as const;
@@ -66,7 +66,7 @@ export const workshopNotFound = () =>
   new DomainError(HttpStatus.NOT_FOUND, 'workshop_not_found', 'Workshop not found', 'Diese Werkstatt gibt es nicht.');
 
 /** Broken group rules as one 409: the first rule's code; the message lists every rule and the towns it names. */
-export function rulesError(violations: RuleViolation[]): DomainError {
+function rulesError(violations: RuleViolation[]): DomainError {
   const err = new DomainError(
     HttpStatus.CONFLICT,
     violations[0].code,
@@ -804,7 +804,7 @@ export class WorkshopsService {
 }
 
 /** "2027-03-04T10:00" (a form's local time) counts as Europe/Berlin; a value with Z or an offset stands as it is. */
-export function parseBerlin(v: unknown): Date | null {
+function parseBerlin(v: unknown): Date | null {
   if (typeof v !== 'string' || v.length > 40) return null;
   const dt = /([zZ]|[+-]\d\d:?\d\d)$/.test(v) ? DateTime.fromISO(v, { setZone: true }) : DateTime.fromISO(v, { zone: WORKSHOP_TZ });
   return dt.isValid ? dt.toJSDate() : null;

@@ -42,8 +42,8 @@ const TIMELINE_LABEL: Record<string, string> = {
 };
 const TOWN_SEARCH_MAX = 80;
 /** Workshops per page on the office list. */
-export const OFFICE_WORKSHOPS_PER_PAGE = 25;
-export const FORMAT_DE = { in_person: 'vor Ort', online: 'online' } as const;
+const OFFICE_WORKSHOPS_PER_PAGE = 25;
+const FORMAT_DE = { in_person: 'vor Ort', online: 'online' } as const;
 
 export interface WorkshopCard {
   id: string;

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 
-export const SCREENSHOT_DIR = resolve(__dirname, '../../test-output/screenshots');
+const SCREENSHOT_DIR = resolve(__dirname, '../../test-output/screenshots');
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 /** Debian's Chromium, never a downloaded one; flags keep it off the (closed) network. */

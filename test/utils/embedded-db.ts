@@ -9,7 +9,7 @@ import { TEST_RUN_ID } from './test-env';
 // (dist/, built by the test command) and the app talks to it over its loopback socket, exactly as under the launcher.
 const EMBEDDED = resolve(__dirname, '../../dist/src/embedded/embedded-postgres.js');
 /** One migrated data folder per suite run; each test file starts from a copy (initdb alone takes ~5 s). */
-export const EMBEDDED_TEMPLATE_DIR = join(tmpdir(), `kt-test-${TEST_RUN_ID}-pglite-template`);
+const EMBEDDED_TEMPLATE_DIR = join(tmpdir(), `kt-test-${TEST_RUN_ID}-pglite-template`);
 
 export interface EmbeddedDb {
   url: string;
@@ -19,7 +19,7 @@ export interface EmbeddedDb {
   stop(clean?: boolean): Promise<void>;
 }
 
-export async function startEmbeddedDb(dataDir: string, sessionWaitMs?: number): Promise<EmbeddedDb> {
+async function startEmbeddedDb(dataDir: string, sessionWaitMs?: number): Promise<EmbeddedDb> {
   const opts = JSON.stringify({ sessionWaitMs });
   const driver =
     `require(${JSON.stringify(EMBEDDED)}).startEmbeddedPostgres(${JSON.stringify(dataDir)}, ${opts}).then((e) => {` +

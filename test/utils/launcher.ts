@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { waitFor } from './wait-for';
 
 // The real start path as a child process (dist/src/launcher.js, built by the test command), for the embedded e2e files.
-export const LAUNCHER = resolve(__dirname, '../../dist/src/launcher.js');
+const LAUNCHER = resolve(__dirname, '../../dist/src/launcher.js');
 
 export { freePort } from './free-port';
 

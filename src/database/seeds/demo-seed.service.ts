@@ -44,7 +44,7 @@ export interface SeedOptions {
 
 // Readable but strong: four groups of four letters/digits (≈ 93 bits) from an alphabet without look-alikes (0/O, 1/l/I).
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
-export function newDemoPassword(): string {
+function newDemoPassword(): string {
   // 256 % 57 != 0, so reject the top bytes to keep every character equally likely.
   const limit = 256 - (256 % ALPHABET.length);
   const chars: string[] = [];

@@ -5,7 +5,7 @@ import { density, DENSITY_SPAN, effectivePopulation, ScoringContext, SITUATION_M
 // (candidate-scan.util.ts), the shared top-m lists (candidate-lists.util.ts); candidate-pass.util.ts drives them.
 
 /** Most topics a run may use: masks are two 32-bit words. */
-export const MAX_TOPICS = 64;
+const MAX_TOPICS = 64;
 
 /**
  * Everything the pair loop reads, built once per run from the towns and the weights; only typed arrays and
@@ -69,7 +69,7 @@ const F_LNP = 0,
   F_DEG = 6,
   F_NORTH = 7;
 
-export function buildFeatures(ctx: ScoringContext, towns: readonly MatchTown[], orig: Int32Array): PreparedPass {
+function buildFeatures(ctx: ScoringContext, towns: readonly MatchTown[], orig: Int32Array): PreparedPass {
   const n = towns.length;
   // Plain loops, no per-town arrays or maps: this runs on the main thread before any helper can start.
   const bit = new Map<string, number>();
@@ -175,7 +175,7 @@ export function buildFeatures(ctx: ScoringContext, towns: readonly MatchTown[], 
   };
 }
 
-export const idfSum = (tab: Float64Array, lo: number, hi: number) =>
+const idfSum = (tab: Float64Array, lo: number, hi: number) =>
   tab[lo & 2047] +
   tab[2048 + ((lo >>> 11) & 2047)] +
   tab[4096 + (lo >>> 22)] +
@@ -198,7 +198,7 @@ export function preparePass(ctx: ScoringContext, towns: readonly MatchTown[]): P
  * the reverse): the lists then fill with strong partners early, their thresholds rise fast and the bound in
  * scanRows skips most later pairs. Results do not depend on the order (ties go to the lower original index).
  */
-export function rowOrder(towns: readonly MatchTown[]): number[] {
+function rowOrder(towns: readonly MatchTown[]): number[] {
   const challenged = new Map<string, number>(),
     experienced = new Map<string, number>();
   for (const t of towns) {

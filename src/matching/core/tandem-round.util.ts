@@ -88,6 +88,3 @@ export function tandemRound(edges: ReadonlyArray<WeightedEdge>, capacity: Record
   const weight = chosen.reduce((s, e) => s + e.w, 0);
   return { weight, pairs: pairs.map(([a, b]) => [ids.get(a)!, ids.get(b)!]) };
 }
-
-/** The same as tandemRound, under the name the algorithm goes by. */
-export const maxWeightMatching = tandemRound;

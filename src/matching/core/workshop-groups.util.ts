@@ -16,7 +16,7 @@ export interface WorkshopOptions {
 
 export const DEFAULT_WORKSHOP_OPTIONS: WorkshopOptions = { minSize: 4, maxSize: 6, distinctStates: true, seed: 1 };
 
-export interface WorkshopGroup {
+interface WorkshopGroup {
   townIds: string[];
   /** Sum of the pair scores inside the group. */
   score: number;

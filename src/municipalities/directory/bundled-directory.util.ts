@@ -10,7 +10,7 @@ import { DirectoryFormatError, DirectoryRecord, parseDestatis, referenceDate } f
  * (the compiler copies no data files).
  */
 export const BUNDLED_DIRECTORY_FILE = join(REPO_ROOT, 'src', 'municipalities', 'directory', 'bundled', 'municipalities.tsv');
-export const DIRECTORY_BUILD_COMMAND = 'npm run build && npm run directory:build -- <path-to-xlsx>';
+const DIRECTORY_BUILD_COMMAND = 'npm run build && npm run directory:build -- <path-to-xlsx>';
 const LICENCE = 'Datenlizenz Deutschland – Namensnennung – Version 2.0, https://www.govdata.de/dl-de/by-2-0';
 
 type Kind = 'text' | 'text?' | 'int' | 'int?' | 'num' | 'num?';
@@ -47,7 +47,7 @@ export interface BundledDirectory {
 export const bundledSource = (stand: string): string => `bundled:${stand}`;
 
 const germanDate = (iso: string) => iso.split('-').reverse().join('.');
-export const attributionFor = (stand: string): string =>
+const attributionFor = (stand: string): string =>
   `Quelle: Statistisches Bundesamt (Destatis), Gemeindeverzeichnis-Informationssystem GV-ISys, Stand ${germanDate(stand)}; Lizenz: ${LICENCE}`;
 
 /** The file's text for these records: deterministic (sorted by AGS, one fixed number format), so a rebuild is identical. */

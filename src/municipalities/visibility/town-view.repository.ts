@@ -104,7 +104,7 @@ export class TownViewRepository {
   }
 }
 
-export function topicsOf(p: TownProfileView): Set<string> {
+function topicsOf(p: TownProfileView): Set<string> {
   return new Set([
     ...(p.topics ?? []).map((t) => t.slug),
     ...(p.challenges ?? []).map((c) => c.topic),

@@ -22,7 +22,6 @@ export type Viewer = { kind: 'office' } | { kind: 'town'; townId: string; verifi
 
 export const OFFICE_VIEWER: Viewer = { kind: 'office' };
 export const NETWORK_VIEWER: Viewer = { kind: 'network' };
-export const PUBLIC_VIEWER: Viewer = { kind: 'public' };
 
 const ALL: readonly Visibility[] = ['public', 'network', 'office'];
 const NETWORK: readonly Visibility[] = ['public', 'network'];

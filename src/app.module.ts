@@ -18,6 +18,7 @@ import { QueueModule } from './queue/queue.module';
 import { QueueBoardModule } from './queue/queue-board.module';
 import { TandemsModule } from './tandems/tandems.module';
 import { WorkshopsModule } from './workshops/workshops.module';
+import { PracticesModule } from './practices/practices.module';
 import { loggerOptions } from './common/logger.options';
 import { SecurityModule } from './security/security.module';
 
@@ -35,6 +36,7 @@ import { SecurityModule } from './security/security.module';
     DigestsModule,
     TandemsModule,
     WorkshopsModule,
+    PracticesModule,
     HealthModule,
     LegalModule,
     OutboxModule.whenEnabled(),

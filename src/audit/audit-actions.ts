@@ -62,6 +62,11 @@ export const AUDIT_ACTION_DE = {
   'workshop.hold': 'Werkstatt als durchgeführt vermerkt',
   'workshop.document': 'Ergebnis der Werkstatt dokumentiert',
   'workshop.cancel': 'Werkstatt abgesagt',
+  'practice.drafted': 'Anwendungsbeispiel als Entwurf angelegt',
+  'practice.edited': 'Anwendungsbeispiel bearbeitet',
+  'practice.submitted': 'Anwendungsbeispiel zur Prüfung eingereicht',
+  'practice.published': 'Anwendungsbeispiel im Methodenkoffer veröffentlicht',
+  'practice.returned': 'Anwendungsbeispiel mit Hinweis an die Kommune zurückgegeben',
 } as const satisfies Record<string, string>;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_DE;
@@ -80,7 +85,9 @@ export function auditActionLabel(action: string): string {
         ? 'Änderung an einer Kommune'
         : area === 'user' || area === 'contact' || area === 'office_user'
           ? 'Änderung an einem Zugang'
-          : 'Sonstige Änderung';
+          : area === 'practice'
+            ? 'Änderung an einem Anwendungsbeispiel'
+            : 'Sonstige Änderung';
 }
 
 export const AUDIT_SUBJECT_DE: Record<string, string> = {
@@ -88,4 +95,5 @@ export const AUDIT_SUBJECT_DE: Record<string, string> = {
   tandem: 'Tandem',
   user: 'Zugang',
   workshop: 'Transferwerkstatt',
+  practice: 'Anwendungsbeispiel',
 };

@@ -8,6 +8,7 @@ import { DemoSeedService } from '../database/seeds/demo-seed.service';
 import { DirectoryImportService } from '../municipalities/directory/directory-import.service';
 import { MunicipalityRepository } from '../municipalities/municipality.repository';
 import { TownRepository } from '../municipalities/town.repository';
+import { PracticeRepository } from '../practices/practice.repository';
 
 /**
  * What the command-line tools and the start command need: the same services and repositories the app uses, but
@@ -16,6 +17,14 @@ import { TownRepository } from '../municipalities/town.repository';
  */
 @Module({
   imports: [ConfigModule, DatabaseModule, AuditModule],
-  providers: [UserRepository, TownRepository, MunicipalityRepository, OfficeUsersService, DemoSeedService, DirectoryImportService],
+  providers: [
+    UserRepository,
+    TownRepository,
+    MunicipalityRepository,
+    OfficeUsersService,
+    DemoSeedService,
+    DirectoryImportService,
+    PracticeRepository,
+  ],
 })
 export class CommandsModule {}

@@ -18,6 +18,7 @@ import { TandemActivity1734800000000 } from '../../migrations/1734800000000-Tand
 import { TownAddressBook1734900000000 } from '../../migrations/1734900000000-TownAddressBook';
 import { OfficePairing1735000000000 } from '../../migrations/1735000000000-OfficePairing';
 import { AccessibilityFeedback1735100000000 } from '../../migrations/1735100000000-AccessibilityFeedback';
+import { Practices1735200000000 } from '../../migrations/1735200000000-Practices';
 
 // Explicit list (no glob) so the same migrations load under tsc output and inside jest.
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   TownAddressBook1734900000000,
   OfficePairing1735000000000,
   AccessibilityFeedback1735100000000,
+  Practices1735200000000,
 ];

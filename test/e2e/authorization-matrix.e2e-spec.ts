@@ -29,7 +29,7 @@ type Identity = (typeof IDENTITIES)[number];
 type Cell = Record<Identity, Expect>;
 
 /** What a route's parameters are filled with (keys of the scenario's ids). */
-type Ref = 'townA' | 'contactA' | 'tandemA' | 'workshopA' | 'applicant' | 'runId' | 'someUuid' | 'haupt';
+type Ref = 'townA' | 'contactA' | 'tandemA' | 'workshopA' | 'practiceA' | 'applicant' | 'runId' | 'someUuid' | 'haupt';
 
 const DENY: Cls[] = ['forbidden', 'notFound'];
 const OK_OR_DENY: Cls[] = ['ok', 'forbidden', 'notFound'];
@@ -62,6 +62,19 @@ const A_ONLY: Cell = { anonymous: 'login', pending: DENY, rejected: 'login', tow
 const ASK_A_PAGE: Cell = { anonymous: 'login', pending: DENY, rejected: 'login', townB: 'ok', townA: DENY, office: DENY };
 /** Asking town A: a pending town or A itself may also be refused by the rule (409: not verified, no tandem with itself). */
 const ASK_A: Cell = { ...ASK_A_PAGE, pending: [...DENY, 'refused'], townA: [...DENY, 'refused'] };
+/** Town A's unpublished example: A and the office read it; for everyone else it does not exist. */
+const A_DRAFT_READ: Cell = {
+  anonymous: 'notFound',
+  pending: 'notFound',
+  rejected: 'notFound',
+  townB: 'notFound',
+  townA: 'ok',
+  office: 'ok',
+};
+/** A draft from A's tandem or workshop that is not concluded or documented yet: A is refused by the rule (409). */
+const A_SOURCE: Cell = { anonymous: 'login', pending: DENY, rejected: 'login', townB: DENY, townA: 'refused', office: DENY };
+/** A town contact's own list (the office has its own pages). */
+const TOWN_CONTACT: Cell = { anonymous: 'login', pending: 'ok', rejected: 'login', townB: 'ok', townA: 'ok', office: DENY };
 /** The 404 fallback (Express's catch-all) for a path the app does not have. */
 const NO_SUCH_PATH: Cell = {
   anonymous: 'notFound',
@@ -323,6 +336,31 @@ const ROUTES: Record<string, RouteSpec> = {
     expect: { ...OFFICE, office: 'notFound' },
     params: { id: 'townA', contactId: 'someUuid' },
   },
+  // Issue 27: the Methodenkoffer — published examples public, drafts of A for A, review for the office.
+  'GET /methodenkoffer': { expect: PUBLIC },
+  'GET /methodenkoffer/export.csv': { expect: PUBLIC },
+  'GET /methodenkoffer/export.json': { expect: PUBLIC },
+  'GET /api/methods': { expect: PUBLIC },
+  'GET /api/practices': { expect: PUBLIC },
+  'GET /methodenkoffer/eigene': { expect: TOWN_CONTACT },
+  'GET /api/practices/mine': { expect: TOWN_CONTACT },
+  'POST /methodenkoffer/neu': { expect: VERIFIED_TOWN },
+  'POST /api/practices': { expect: VERIFIED_TOWN },
+  'POST /methodenkoffer/aus-tandem/:tandemId': { expect: A_SOURCE, params: { tandemId: 'tandemA' } },
+  'POST /methodenkoffer/aus-werkstatt/:workshopId': { expect: A_SOURCE, params: { workshopId: 'workshopA' } },
+  'GET /methodenkoffer/:id': { expect: A_DRAFT_READ, params: { id: 'practiceA' } },
+  'GET /api/practices/:id': { expect: A_DRAFT_READ, params: { id: 'practiceA' } },
+  'GET /methodenkoffer/:id/bearbeiten': { expect: A_ONLY, params: { id: 'practiceA' } },
+  'POST /methodenkoffer/:id/bearbeiten': { expect: A_ONLY, params: { id: 'practiceA' }, body: () => ({ title: 'Matrix' }) },
+  'PATCH /api/practices/:id': { expect: A_ONLY, params: { id: 'practiceA' }, body: () => ({ title: 'Matrix' }) },
+  // Incomplete: A's submission answers 400 (still "ok": past the ownership check), so the draft stays a draft.
+  'POST /api/practices/:id/submit': { expect: A_ONLY, params: { id: 'practiceA' } },
+  // A draft: the office's publish is refused by the rule; return without a comment answers 400.
+  'POST /api/practices/:id/publish': { expect: { ...OFFICE, office: 'refused' }, params: { id: 'practiceA' } },
+  'POST /api/practices/:id/return': { expect: OFFICE, params: { id: 'practiceA' } },
+  'POST /geschaeftsstelle/methodenkoffer/:id/pruefung': { expect: OFFICE, params: { id: 'practiceA' } },
+  'GET /geschaeftsstelle/methodenkoffer': { expect: OFFICE },
+  'GET /api/practices/review': { expect: OFFICE },
   'GET /api/matching/weights': { expect: OFFICE },
   'PUT /api/matching/weights': { expect: OFFICE },
   'GET /api/matching/runs': { expect: OFFICE },
@@ -437,12 +475,14 @@ describe('authorisation matrix: every route × every kind of caller (issue 24)',
       .expect(200);
     await office.post(`/api/workshops/${ws.id}/publish`).expect(200);
     const [run] = (await t.db.query(`SELECT id FROM matching_run WHERE is_current LIMIT 1`)).rows;
+    const practice = (await agentA.post('/api/practices').send({ origin: 'own' }).expect(201)).body;
 
     Object.assign(refs, {
       townA: townA.id,
       contactA: townA.contacts[0].id,
       tandemA: tandem.body.id,
       workshopA: ws.id,
+      practiceA: practice.id,
       applicant: applicant.townId,
       runId: run.id,
       someUuid: SOME_UUID,

@@ -424,4 +424,51 @@ export const MAIL_CASES: MailCase[] = [
       unsubscribeUrl: addressBook.unsubscribeUrl,
     },
   },
+  // Issue 27: the Methodenkoffer's review.
+  {
+    template: 'practice-submitted',
+    name: 'to the office',
+    context: {
+      displayName: 'Geschäftsstelle (Demo)',
+      townName: 'Seelow',
+      title: 'Leerstandskataster mit den Eigentümern',
+      link: `${APP}/methodenkoffer/00000000-0000-4000-8000-000000000001`,
+      queueLink: `${APP}/geschaeftsstelle/methodenkoffer`,
+    },
+  },
+  {
+    template: 'practice-published',
+    name: 'first version',
+    context: {
+      displayName: 'Jörg Schröder',
+      townName: 'Seelow',
+      title: 'Leerstandskataster mit den Eigentümern',
+      version: 1,
+      versionNote: '',
+      link: `${APP}/methodenkoffer/00000000-0000-4000-8000-000000000001`,
+    },
+  },
+  {
+    template: 'practice-published',
+    name: 'a later version',
+    context: {
+      displayName: 'Jörg Schröder',
+      townName: 'Seelow',
+      title: 'Leerstandskataster mit den Eigentümern',
+      version: 2,
+      versionNote: ' (Fassung 2)',
+      link: `${APP}/methodenkoffer/00000000-0000-4000-8000-000000000001`,
+    },
+  },
+  {
+    template: 'practice-returned',
+    name: 'with a comment',
+    context: {
+      displayName: 'Jörg Schröder',
+      townName: 'Seelow',
+      title: 'Leerstandskataster mit den Eigentümern',
+      comment: 'Bitte ergänzen Sie, wie viele Eigentümer Sie erreicht haben und was das Kataster gekostet hat.',
+      link: `${APP}/methodenkoffer/00000000-0000-4000-8000-000000000001/bearbeiten`,
+    },
+  },
 ];

@@ -7,6 +7,8 @@ import { describeBundledLoad } from '../../municipalities/directory/bundled-dire
 import { DirectoryImportService } from '../../municipalities/directory/directory-import.service';
 import { MunicipalityRepository } from '../../municipalities/municipality.repository';
 import { TownRepository } from '../../municipalities/town.repository';
+import { PracticeRepository } from '../../practices/practice.repository';
+import { DEMO_METHODS } from './demo-methods.fixture';
 import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL, type DemoLogin } from './demo-logins.util';
 import fixture from './demo-towns.fixture.json';
 
@@ -63,6 +65,7 @@ export class DemoSeedService {
     private readonly municipalities: MunicipalityRepository,
     private readonly towns: TownRepository,
     private readonly users: UserRepository,
+    private readonly practices: PracticeRepository,
   ) {}
 
   async seed(opts: SeedOptions = {}): Promise<SeedSummary> {
@@ -98,6 +101,8 @@ export class DemoSeedService {
         });
       }
       log(`Demo: ${townsCreated} pilot towns created as verified demo towns.`);
+      const methods = await this.practices.ensureMethods(DEMO_METHODS, m);
+      if (methods) log(`Demo: ${methods} methods of the pilot phase added to the Methodenkoffer.`);
 
       // The demo mayor belongs to the demo Seelow only, never to a real registration of Seelow.
       const seelow = await this.towns.findDemoIdByAgs(m, SEELOW_AGS);

@@ -98,7 +98,7 @@ export interface QueryProblem {
   en: string;
   de: string;
 }
-export const QUERY_MAX = 200;
+const QUERY_MAX = 200;
 
 /** The query parameters by the names the caller uses (the API's English, the page's German). */
 export type QueryNames = Record<Exclude<keyof PracticeQuery, never>, string>;

@@ -2,8 +2,7 @@
 // A town's working copy of an example: draft → submitted → published | returned (with the office's comment);
 // editing a published example opens a new working copy (draft) while the published version stays readable.
 
-export const PRACTICE_STATES = ['draft', 'submitted', 'published', 'returned'] as const;
-export type PracticeState = (typeof PRACTICE_STATES)[number];
+export type PracticeState = 'draft' | 'submitted' | 'published' | 'returned';
 export const PRACTICE_STATE_DE: Record<PracticeState, string> = {
   draft: 'Entwurf',
   submitted: 'zur Prüfung eingereicht',
@@ -20,8 +19,7 @@ export const PRACTICE_STATUS_DE: Record<PracticeStatus, string> = {
   ended: 'beendet',
 };
 
-export const PRACTICE_ORIGINS = ['own', 'tandem', 'workshop'] as const;
-export type PracticeOrigin = (typeof PRACTICE_ORIGINS)[number];
+export type PracticeOrigin = 'own' | 'tandem' | 'workshop';
 export const PRACTICE_ORIGIN_DE: Record<PracticeOrigin, string> = {
   own: 'eigenes Vorhaben der Kommune',
   tandem: 'aus einem Tandem',

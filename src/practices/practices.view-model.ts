@@ -24,7 +24,7 @@ import {
 import { LICENCE_DE, LICENCES, PRACTICE_STATE_DE, PRACTICE_STATUS_DE, PRACTICE_STATUSES, practiceActions } from './practice-states.util';
 import { inputOf, practiceNotFound } from './practices.service';
 
-export const PRACTICE_PAGE_SIZE = 20;
+const PRACTICE_PAGE_SIZE = 20;
 
 /** One hit of the list (API and page): the published version's headline facts. */
 export interface PracticeListItem {

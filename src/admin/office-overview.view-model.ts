@@ -366,6 +366,7 @@ export class OfficeOverviewViewModel {
           percent: Math.round(s.score * 100),
           topicName: s.topic?.name ?? null,
           reasons: s.reasons,
+          reasonList: s.reasonList,
         })),
       },
     };

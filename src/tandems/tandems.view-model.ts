@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { auditActionLabel } from '../audit/audit-actions';
 import type { SessionUser } from '../auth/session-user';
 import { Page, pageOf } from '../common/paging.util';
+import { reasonList, ReasonList } from '../matching/core/reason-list.util';
 import { reasonLine } from '../matching/core/score.util';
 import type { ScoreComponent } from '../matching/core/matching-input.types';
 import { FitAnswerRow, TandemListRow, TandemRepository, TimelineRow } from './tandem.repository';
@@ -244,6 +245,7 @@ export class TandemsViewModel {
     const items = rows.map((r) => ({
       ...this.card(r, viewer),
       reasons: reasonLine(r.components as ScoreComponent[]),
+      reasonList: reasonList(r.components as ScoreComponent[], 'town', r.topicName),
       reasonsFrom: r.nameA,
       towns: [towns.get(r.townA)!, towns.get(r.townB)!],
     }));
@@ -268,6 +270,11 @@ export class TandemsViewModel {
       // The suggestion's topic comes preselected, but only one both towns may see (one of `topics`).
       suggestedTopic: topics.some((t) => t.slug === suggestion?.topic) ? suggestion!.topic : null,
       reasons: suggestion ? reasonLine(suggestion.components as ScoreComponent[]) : '',
+      reasonList: reasonList(
+        suggestion?.components as ScoreComponent[] | undefined,
+        'town',
+        topics.find((t) => t.slug === suggestion?.topic)?.name ?? null,
+      ),
     };
   }
 
@@ -294,16 +301,23 @@ export class TandemsViewModel {
   }
 
   /** Reason texts speak to one town ("Ihre Herausforderung …"): the partner reads its own side, the office reads town A's, named. */
-  private async reasonsFor(viewer: SessionUser, r: TandemListRow): Promise<{ reasons: string; reasonsFrom: string | null }> {
+  private async reasonsFor(
+    viewer: SessionUser,
+    r: TandemListRow,
+  ): Promise<{ reasons: string; reasonList: ReasonList; reasonsFrom: string | null }> {
     const actor = actorOf(viewer, r);
+    const both = (components: ScoreComponent[], perspective: 'town' | 'network' = 'town') => ({
+      reasons: reasonLine(components, perspective),
+      reasonList: reasonList(components, perspective, r.topicName),
+    });
     // A proposal: both towns read the text built from what each may see of the other (stored by the round).
     if (r.origin === 'office_proposal' && actor !== 'office')
-      return { reasons: reasonLine(r.components as ScoreComponent[], 'network'), reasonsFrom: null };
+      return { ...both(r.components as ScoreComponent[], 'network'), reasonsFrom: null };
     if (actor === 'partner') {
       const own = await this.repo.suggestionComponents(r.townB, r.townA);
-      return { reasons: own ? reasonLine(own.components as ScoreComponent[]) : '', reasonsFrom: null };
+      return { ...both((own?.components ?? []) as ScoreComponent[]), reasonsFrom: null };
     }
-    return { reasons: reasonLine(r.components as ScoreComponent[]), reasonsFrom: actor === 'office' ? r.nameA : null };
+    return { ...both(r.components as ScoreComponent[]), reasonsFrom: actor === 'office' ? r.nameA : null };
   }
 
   private timelineEntry(e: TimelineRow) {

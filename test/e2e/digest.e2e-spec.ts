@@ -53,13 +53,16 @@ describe.each(MODES)('weekly digest: content, skips, rhythm, unsubscribe, office
        JOIN town tw ON tw.id = s.partner_id JOIN municipality m ON m.ags = tw.ags WHERE s.town_id = $1 ORDER BY s.rank LIMIT 1`,
       [first.id],
     );
+    // Issue 30: one indented line per reason with its share, strongest first.
     const reasons = rows.rows[0].components
       .filter((c: { reason?: string }) => c.reason)
       .sort((a: { value: number }, b: { value: number }) => b.value - a.value)
-      .map((c: { reason: string }) => c.reason)
-      .join(' · ');
+      .map((c: { reason: string }) => c.reason);
     expect(mail.text).toContain(rows.rows[0].name);
-    expect(mail.text).toContain(reasons);
+    const block = mail.text!.slice(mail.text!.indexOf(rows.rows[0].name));
+    expect(block).toMatch(
+      new RegExp(reasons.map((r: string) => `  – ${r.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(\\d{1,3} %\\)\\n`).join('')),
+    );
     expect(linkIn(mail.text!, '/vorschlaege')).toBe(`${t.url}/vorschlaege`);
     expect(mail.text).toContain('Vorschläge ansehen und ein Tandem anfragen');
     // RFC 8058 headers point at the signed link that is also in the text.

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { auditActionLabel } from '../audit/audit-actions';
 import type { SessionUser } from '../auth/session-user';
+import { unknownSort } from '../common/domain-error';
+import { pickSort, TANDEM_SORTS } from '../common/list-sort.util';
 import { Page, pageOf } from '../common/paging.util';
 import { reasonList, ReasonList } from '../matching/core/reason-list.util';
 import { reasonLine } from '../matching/core/score.util';
@@ -210,12 +212,16 @@ export class TandemsViewModel {
     state: string | undefined,
     page: unknown = 1,
     limit = OFFICE_PAGE_SIZE,
-  ): Promise<{ items: (TandemCard & { resting: boolean })[] } & Page> {
-    if (state === RESTING_FILTER) return this.activity.restingList(page, limit, (r) => this.card(r, viewer));
+    sortierung?: unknown,
+  ): Promise<{ items: (TandemCard & { resting: boolean })[]; sort: string } & Page> {
+    const sort = pickSort(TANDEM_SORTS, sortierung);
+    if (!sort) throw unknownSort();
+    if (state === RESTING_FILTER)
+      return { ...(await this.activity.restingList(page, limit, (r) => this.card(r, viewer))), sort: sort.value };
     const valid = TANDEM_STATES.includes(state as TandemState) ? [state as TandemState] : null;
     const p = pageOf(await this.repo.count(valid), page, limit);
-    const rows = p.total ? await this.repo.listPage(valid, p.limit, p.offset) : [];
-    return { ...p, items: await this.activity.markResting(rows.map((r) => this.card(r, viewer))) };
+    const rows = p.total ? await this.repo.listPage(valid, p.limit, p.offset, false, sort.orderBy) : [];
+    return { ...p, sort: sort.value, items: await this.activity.markResting(rows.map((r) => this.card(r, viewer))) };
   }
 
   /**

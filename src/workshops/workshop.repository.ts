@@ -162,9 +162,12 @@ export class WorkshopRepository {
     return (await this.ds.query(`SELECT count(*)::int AS n FROM workshop`))[0].n;
   }
 
-  /** One page of all workshops, newest date first (drafts without a date on top). */
-  listPage(offset: number, limit: number): Promise<WorkshopListRow[]> {
-    return this.ds.query(`${LIST} ORDER BY w.starts_at DESC NULLS FIRST, w.created_at DESC, w.id LIMIT $1 OFFSET $2`, [limit, offset]);
+  /**
+   * One page of all workshops, by default newest date first (drafts without a date on top); `orderBy` is a constant of
+   * WORKSHOP_SORTS, never text from a request.
+   */
+  listPage(offset: number, limit: number, orderBy = 'w.starts_at DESC NULLS FIRST, w.created_at DESC, w.id'): Promise<WorkshopListRow[]> {
+    return this.ds.query(`${LIST} ORDER BY ${orderBy} LIMIT $1 OFFSET $2`, [limit, offset]);
   }
 
   listAll(limit = 500): Promise<WorkshopListRow[]> {

@@ -35,6 +35,27 @@ export function chosenBecause(
   return lines.join('\n');
 }
 
+/** A sentence or a "Mit Seelow:" line of `chosenBecause`, with the reason lines under it (text and share). */
+export interface ChosenBecauseBlock {
+  text: string;
+  items: { text: string; percent: number }[];
+}
+
+/**
+ * The stored "why chosen" text back as blocks for a page (the town's Werkstätten page shows what its invitation mail
+ * said): each line, with the indented "– … (40 %)" reason lines under the line before them. A text stored before the
+ * reasons became lists ("Mit Seelow: a · b") comes back as blocks without items.
+ */
+export function chosenBecauseBlocks(text: string | null | undefined): ChosenBecauseBlock[] {
+  const blocks: ChosenBecauseBlock[] = [];
+  for (const line of (text ?? '').split('\n')) {
+    const item = /^\s+– (.+) \((\d{1,3}) %\)$/.exec(line);
+    if (item && blocks.length) blocks[blocks.length - 1].items.push({ text: item[1], percent: Number(item[2]) });
+    else if (line.trim()) blocks.push({ text: line.trim(), items: [] });
+  }
+  return blocks;
+}
+
 export interface Replacement {
   townId: string;
   name: string;

@@ -175,13 +175,15 @@ export class WorkshopRepository {
   }
 
   /** Workshops the town is (or was) invited to, published ones only; with its own invitation's state. */
-  listForTown(townId: string): Promise<(WorkshopListRow & { invitationState: InvitationState; answerReason: string | null })[]> {
+  listForTown(
+    townId: string,
+  ): Promise<(WorkshopListRow & { invitationState: InvitationState; answerReason: string | null; chosenBecause: string })[]> {
     return this.ds.query(
       `${LIST} JOIN workshop_invitation own ON own.workshop_id = w.id AND own.town_id = $1
        WHERE w.state <> 'draft' AND own.state <> 'withdrawn'
        ORDER BY w.starts_at NULLS LAST`.replace(
         `SELECT ${COLUMNS},`,
-        `SELECT ${COLUMNS}, own.state AS "invitationState", own.answer_reason AS "answerReason",`,
+        `SELECT ${COLUMNS}, own.state AS "invitationState", own.answer_reason AS "answerReason", own.chosen_because AS "chosenBecause",`,
       ),
       [townId],
     );

@@ -7,6 +7,7 @@ import { pickSort, sortOptions, sortQuery, WORKSHOP_SORTS } from '../common/list
 import { pageOf, pager } from '../common/paging.util';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { groupTownWorkshops } from './town-workshop-list.util';
+import { chosenBecauseBlocks } from './workshop-fit.util';
 import { checkWorkshopRules } from './workshop-rules.util';
 import {
   allowedInvitationActions,
@@ -167,6 +168,8 @@ export class WorkshopsViewModel {
       invitationState: r.invitationState,
       invitationLabel: INVITATION_STATE_DE[r.invitationState],
       answerReason: r.answerReason,
+      /** Why the town was invited, as its invitation mail said it: sentences and per member the reasons with their shares. */
+      why: chosenBecauseBlocks(r.chosenBecause),
       allowedAnswers: allowedInvitationActions(r.invitationState, 'town', {
         workshopState: r.state,
         invitationsClosed: !!r.invitationsClosedAt,

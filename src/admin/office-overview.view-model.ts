@@ -1,6 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { compareGerman } from '../common/collation.util';
-import { DomainError, townNotFound } from '../common/domain-error';
+import { DomainError, townNotFound, unknownSort } from '../common/domain-error';
+import { pickSort, sortOptions, TOWN_SORTS } from '../common/list-sort.util';
 import { asText } from '../common/form.util';
 import type { SessionUser } from '../auth/session-user';
 import { contactFunctionLabel } from '../auth/contact-function.util';
@@ -159,6 +160,7 @@ export class OfficeOverviewViewModel {
       thema: one(query.thema),
       status: one(query.status),
       abgemeldet: one(query.abgemeldet),
+      sortierung: one(query.sortierung),
     };
     if (raw.q.length > 100) throw bad('Search text too long', 'Der Suchtext ist zu lang (höchstens 100 Zeichen).', 'q');
     if (raw.land && !/^\d{2}$/.test(raw.land)) throw bad('Unknown state', 'Dieses Bundesland gibt es nicht.', 'land');
@@ -169,6 +171,8 @@ export class OfficeOverviewViewModel {
     if (raw.status && !TOWN_STATUS_DE[raw.status]) throw bad('Unknown status', 'Diesen Status gibt es nicht.', 'status');
     if (raw.abgemeldet && !['ja', 'nein'].includes(raw.abgemeldet))
       throw bad('Unknown opt-out filter', 'Bitte wählen Sie „ja“ oder „nein“.', 'abgemeldet');
+    const sort = pickSort(TOWN_SORTS, raw.sortierung);
+    if (!sort) throw unknownSort();
     return {
       raw,
       q: raw.q || undefined,
@@ -177,6 +181,7 @@ export class OfficeOverviewViewModel {
       topic: raw.thema || undefined,
       status: raw.status || undefined,
       optedOut: raw.abgemeldet ? raw.abgemeldet === 'ja' : undefined,
+      orderBy: sort.orderBy,
     };
   }
 
@@ -210,6 +215,7 @@ export class OfficeOverviewViewModel {
           ],
           filter.raw.abgemeldet,
         ),
+        sorts: sortOptions(TOWN_SORTS, pickSort(TOWN_SORTS, filter.raw.sortierung) ?? TOWN_SORTS[0]),
       },
       towns: rows.map((r) => ({ ...r, sizeLabel: sizeClassOf(r.population).label, statusLabel: TOWN_STATUS_DE[r.status] ?? 'unbekannt' })),
     };
@@ -366,6 +372,7 @@ export class OfficeOverviewViewModel {
           percent: Math.round(s.score * 100),
           topicName: s.topic?.name ?? null,
           reasons: s.reasons,
+          reasonList: s.reasonList,
         })),
       },
     };

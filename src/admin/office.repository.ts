@@ -10,6 +10,8 @@ export interface TownFilter {
   topic?: string;
   status?: string;
   optedOut?: boolean;
+  /** A constant of TOWN_SORTS (never text from a request); name order by default. */
+  orderBy?: string;
 }
 
 export interface TownListRow {
@@ -204,7 +206,7 @@ export class OfficeRepository {
          (SELECT array_agg(DISTINCT tp.name) FROM town_experience x JOIN topic tp ON tp.slug = x.topic_slug WHERE x.town_id = t.id) AS experiences
        FROM town t JOIN municipality m ON m.ags = t.ags
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY m.name, t.ags LIMIT ${p(limit)}`,
+       ORDER BY ${f.orderBy ?? 'm.name, t.ags'} LIMIT ${p(limit)}`,
       params,
     );
   }

@@ -40,7 +40,8 @@ export class TownContactsViewModel {
     const list = await this.contacts.list(viewer, townId);
     const office = isOffice(viewer);
     return {
-      title: `Ansprechpersonen ${town.municipality.name}`,
+      // The office's view of a town's contacts is its own page: its own title (unique page titles, BITV 2.0).
+      title: office ? `Ansprechpersonen ${town.municipality.name} · Geschäftsstelle` : `Ansprechpersonen ${town.municipality.name}`,
       townName: town.municipality.name,
       office,
       actionBase: office ? `/geschaeftsstelle/kommunen/${townId}/kontakte` : '/meine-kommune/kontakte',

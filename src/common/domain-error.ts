@@ -16,3 +16,7 @@ export class DomainError extends HttpException {
 // Shared by municipalities and admin (both answer for a missing town the same way).
 export const townNotFound = () =>
   new DomainError(HttpStatus.NOT_FOUND, 'town_not_found', 'Town not found', 'Diese Kommune wurde nicht gefunden.');
+
+/** ?sortierung= names no order of the list (src/common/list-sort.util.ts). */
+export const unknownSort = () =>
+  new DomainError(HttpStatus.BAD_REQUEST, 'invalid_sort', 'Unknown sort order', 'Diese Sortierung gibt es nicht.', 'sortierung');

@@ -30,5 +30,7 @@ export function registerViewHelpers(pagesDir: string): void {
     const hit = exact ? path === href : path === href || path.startsWith(`${href}/`);
     return hit ? new hbs.handlebars.SafeString(' aria-current="page"') : '';
   });
+  // Joins its arguments to one string (labels built in a template, e.g. for a partial's aria-label).
+  hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
   hbs.registerHelper('functionLabel', (f: string) => contactFunctionLabel(f, f ?? '–'));
 }

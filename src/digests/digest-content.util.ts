@@ -19,6 +19,8 @@ export interface DigestItem {
   title: string;
   detail?: string;
   reasons?: string;
+  /** The reasons as a list, one line each (a suggestion: the topic, then "– <reason> (40 %)" per criterion); mails and pages prefer it to `reasons`. */
+  reasonLines?: string[];
 }
 
 /** A block of the digest. Providers (suggestions, new towns, tandem requests …) each return one. */

@@ -167,14 +167,24 @@ export class DigestRepository {
   }
 
   /** The towns' suggestions in the current suggestions run, with the partner's facts and scored components, by rank. */
-  async currentSuggestionsFor(
-    townIds: string[],
-  ): Promise<{ townId: string; partnerId: string; name: string; stateName: string; population: number; components: never[] }[]> {
+  async currentSuggestionsFor(townIds: string[]): Promise<
+    {
+      townId: string;
+      partnerId: string;
+      name: string;
+      stateName: string;
+      population: number;
+      components: never[];
+      topicName: string | null;
+    }[]
+  > {
     return this.ds.query(
-      `SELECT s.town_id AS "townId", s.partner_id AS "partnerId", m.name, m.state_name AS "stateName", m.population, s.components
+      `SELECT s.town_id AS "townId", s.partner_id AS "partnerId", m.name, m.state_name AS "stateName", m.population, s.components,
+              tp.name AS "topicName"
        FROM matching_run r
        JOIN matching_suggestion s ON s.run_id = r.id AND s.town_id = ANY($1::uuid[])
        JOIN town t ON t.id = s.partner_id JOIN municipality m ON m.ags = t.ags
+       LEFT JOIN topic tp ON tp.slug = s.topic
        WHERE r.kind = 'suggestions' AND r.is_current AND t.status = 'verified'
        ORDER BY s.town_id, s.rank`,
       [townIds],

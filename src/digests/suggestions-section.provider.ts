@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { reasonList, reasonListLines } from '../matching/core/reason-list.util';
 import { reasonLine } from '../matching/core/score.util';
 import type { DigestSection } from './digest-content.util';
 import { sectionsPerRecipient, type DigestRecipient, type DigestSectionProvider } from './digest-section.provider';
@@ -30,6 +31,7 @@ export class SuggestionsSectionProvider implements DigestSectionProvider {
         title: `${s.name} (${s.stateName})`,
         detail: `${s.population.toLocaleString('de-DE')} Einwohner`,
         reasons: reasonLine(s.components),
+        reasonLines: reasonListLines(reasonList(s.components, 'town', s.topicName)),
       })),
       link: { url: `${this.config.appUrl}/vorschlaege`, text: 'Vorschläge ansehen und ein Tandem anfragen' },
     };

@@ -36,6 +36,7 @@ export class WorkshopInvitationsSectionProvider implements DigestSectionProvider
         title: `${w.title} – Thema: ${w.themeName}`,
         detail: `${w.startsAt ? formatBerlin(w.startsAt) : 'Termin folgt'}, ${where(w)}`,
         reasons: w.chosenBecause || undefined,
+        reasonLines: w.chosenBecause ? w.chosenBecause.split('\n').filter((l) => l.trim()) : undefined,
       })),
       link: { url: `${this.config.appUrl}/werkstaetten`, text: 'Zu Ihren Werkstätten: zusagen oder absagen' },
     };

@@ -2,6 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
 import type { ComponentKey, ScoreComponent } from './core/matching-input.types';
+import { reasonList, ReasonList } from './core/reason-list.util';
 import { reasonLine } from './core/score.util';
 import { profileIsEmpty } from './core/suggestions.util';
 import type { RoundPairRow, RoundSummary, RunRow, UnmatchedReason, WorkshopGroupRow, WorkshopsSummary } from './matching.read-models';
@@ -18,6 +19,8 @@ export interface SuggestionView {
   score: number;
   partner: { id: string; name: string; stateName: string; population: number; areaKm2: number; districtName: string | null };
   reasons: string;
+  /** The same reasons as a list: one line per criterion with its share of the score, strongest first, topic on top. */
+  reasonList: ReasonList;
   components: ScoreComponent[];
   runId: string;
   /** The pair's possible tandem topic. */
@@ -35,7 +38,7 @@ export interface TownSuggestionsView {
   suggestions: SuggestionView[];
 }
 
-type RoundPairView = RoundPairRow & { reasons: string; topicName: string | null; passung: string };
+type RoundPairView = RoundPairRow & { reasons: string; reasonList: ReasonList; topicName: string | null; passung: string };
 export type RunView = Omit<RunRow, 'params'> & { pairs?: RoundPairView[]; groups?: WorkshopGroupRow[] };
 
 /** Rows of the round shown per page of the office page (the API has the whole round). */
@@ -142,6 +145,7 @@ export class MatchingViewModel {
         districtName: r.districtName,
       },
       reasons: reasonLine(r.components),
+      reasonList: reasonList(r.components, 'town', r.topic ? (r.topicName ?? r.topic) : null),
       components: r.components,
       runId: r.runId,
       topic: r.topic ? { slug: r.topic, name: r.topicName ?? r.topic } : null,
@@ -315,5 +319,6 @@ const withReasons = (pairs: RoundPairRow[], names: Record<string, string>): Roun
     ...p,
     topicName: p.topic ? (names[p.topic] ?? null) : null,
     reasons: reasonLine(p.components, 'office'),
+    reasonList: reasonList(p.components, 'office'),
     passung: passung(p.score),
   }));

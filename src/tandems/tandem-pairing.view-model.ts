@@ -2,6 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import type { SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
 import { isUuid } from '../common/input.util';
+import { reasonList } from '../matching/core/reason-list.util';
 import { reasonLine } from '../matching/core/score.util';
 import { MatchScoringService } from '../matching/match-scoring.service';
 import { TownReadRepository } from '../municipalities/town-read.repository';
@@ -74,6 +75,9 @@ export class TandemPairingViewModel {
       reasons: reasonLine(components, 'network'),
       /** The office's own text (every field counted). */
       reasonsOffice: reasonLine(components, 'office'),
+      /** Both as lists: one line per criterion with its share of the score, the topic on top (issue 30). */
+      reasonList: reasonList(components, 'network', topics.find((t) => t.slug === explained?.topic)?.name ?? null),
+      reasonListOffice: reasonList(components, 'office'),
       score: explained ? Math.round(explained.score * 100) : null,
       refusal: refusal
         ? { code: refusal.code, message: (refusal.getResponse() as { message: string }).message, messageDe: refusal.messageDe }

@@ -317,17 +317,25 @@ export class TandemRepository {
    * One page of all tandems (or those in `states`), newest change first (`oldestFirst`: the other way). The page is
    * cut from the tandem index first; names are joined for its rows only.
    */
-  async listPage(states: TandemState[] | null, limit: number, offset: number, oldestFirst = false): Promise<TandemListRow[]> {
+  /** `orderBy`: a constant of TANDEM_SORTS (columns of the tandem table only), never text from a request. */
+  async listPage(
+    states: TandemState[] | null,
+    limit: number,
+    offset: number,
+    oldestFirst = false,
+    orderBy?: string,
+  ): Promise<TandemListRow[]> {
     const dir = oldestFirst ? 'ASC' : 'DESC';
+    const order = orderBy ?? `state_changed_at ${dir}, id ${dir}`;
     // The names as LATERAL lookups (their LIMIT keeps the planner from hashing every town for 25 rows).
     const name = (side: 'a' | 'b') =>
       `CROSS JOIN LATERAL (SELECT m.name, m.state_name FROM town x JOIN municipality m ON m.ags = x.ags WHERE x.id = t.town_${side} LIMIT 1) ${side}`;
     return this.ds.query(
       `SELECT ${COLUMNS}, a.name AS "nameA", a.state_name AS "stateA", b.name AS "nameB", b.state_name AS "stateB", tp.name AS "topicName"
-       FROM (SELECT * FROM tandem ${states ? 'WHERE state = ANY($3)' : ''} ORDER BY state_changed_at ${dir}, id ${dir} LIMIT $1 OFFSET $2) t
+       FROM (SELECT * FROM tandem ${states ? 'WHERE state = ANY($3)' : ''} ORDER BY ${order} LIMIT $1 OFFSET $2) t
        ${name('a')} ${name('b')}
        LEFT JOIN topic tp ON tp.slug = t.topic_slug
-       ORDER BY t.state_changed_at ${dir}, t.id ${dir}`,
+       ORDER BY ${order.replace(/\b(state_changed_at|created_at|state|id)\b/g, 't.$1')}`,
       [limit, offset, ...(states ? [states] : [])],
     );
   }

@@ -6,6 +6,7 @@ import { Roles } from '../auth/roles.guard';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
 import { asList, asText } from '../common/form.util';
+import { pickSort, sortOptions, sortQuery, TANDEM_SORTS } from '../common/list-sort.util';
 import { pager } from '../common/paging.util';
 import { MailRecipientsRepository } from '../address-book/mail-recipients.repository';
 import { mailReportView, mergeReports, type MailReport } from '../address-book/town-recipients.util';
@@ -212,19 +213,22 @@ export class TandemsPagesController {
     @Query('zustand') state: string | undefined,
     @Query('versendet') sent: string | undefined,
     @Query('seite') page: string | undefined,
+    @Query('sortierung') sortierung: unknown,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
     skipped: { towns: string; reason: string }[] = [],
     mailReport?: MailReport,
   ) {
-    const list = await this.vm.officeList(user, state, page);
-    const filter = STATE_FILTERS.some((f) => f.value === state) ? `zustand=${state}&` : '';
+    const list = await this.vm.officeList(user, state, page, undefined, sortierung);
+    const sort = pickSort(TANDEM_SORTS, list.sort)!;
+    const filter = (STATE_FILTERS.some((f) => f.value === state) ? `zustand=${state}&` : '') + sortQuery(TANDEM_SORTS, sort);
     const n = sent != null ? Number(sent) || 0 : null;
     return res.render('office-tandems', {
       title: 'Alle Tandems',
       items: list.items,
       pager: pager(list, (p) => `/geschaeftsstelle/tandems?${filter}seite=${p}`, 'Tandems', 'Seiten der Tandemliste'),
       filters: STATE_FILTERS.map((f) => ({ ...f, selected: f.value === state })),
+      sorts: sortOptions(TANDEM_SORTS, sort),
       sentText: n == null ? null : sentText(n),
       skipped,
       mailReport: mailReportView(mailReport),
@@ -252,7 +256,7 @@ export class TandemsPagesController {
         const result = await this.vm.roundProposalResult(outcomes);
         // The list of proposals, naming who got the mails and which towns had nobody (issue 25), and the pairs left out.
         const report = mergeReports(outcomes.map((o) => ({ recipients: o.recipients ?? [], unreachableTowns: o.unreachableTowns ?? [] })));
-        return this.officeList('proposed', String(result.sent), undefined, user, res.status(200), result.skipped, report);
+        return this.officeList('proposed', String(result.sent), undefined, undefined, user, res.status(200), result.skipped, report);
       }
       const out = await this.tandems.propose(user, String(body.townA ?? ''), String(body.townB ?? ''));
       return res.redirect(303, `/tandems/${out.tandemId}?erledigt=proposed`);

@@ -9,6 +9,7 @@ import { contactFunctionLabel } from '../auth/contact-function.util';
 import { DomainError, townNotFound } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailService } from '../mail/mail.service';
+import { reasonList } from '../matching/core/reason-list.util';
 import { reasonLine } from '../matching/core/score.util';
 import type { ScoreComponent } from '../matching/core/matching-input.types';
 import { COOLDOWN_MONTHS } from '../matching/matching-rules';
@@ -187,8 +188,14 @@ export class TandemsService {
       await this.writeAudit(m, id, user.id, 'requester', null, 'requested', message || null, towns.get(own)!.name, 'requested');
       const t = (await this.repo.findForUpdate(m, id))!;
       const partnerView = await this.repo.suggestionComponents(partnerId, own, m);
-      const reasons = partnerView ? reasonLine(partnerView.components as ScoreComponent[]) : '';
-      const mails = await this.recordForTown(m, t, 'B', 'tandem-requested', 'requested', { reasons, message });
+      const partnerComponents = (partnerView?.components ?? []) as ScoreComponent[];
+      // The reasons as a list (one line per criterion with its share); `reasons` stays for mails recorded before.
+      const reasons = reasonLine(partnerComponents);
+      const mails = await this.recordForTown(m, t, 'B', 'tandem-requested', 'requested', {
+        reasons,
+        reasonList: reasonList(partnerComponents),
+        message,
+      });
       return { id, mails };
     });
     await this.afterCommit(mails);
@@ -704,7 +711,11 @@ export class TandemsService {
         // Both towns get the same text: the third-person variant naming both, built from what each may see of the other.
         const reasons = reasonLine(p.components as ScoreComponent[], 'network');
         const template = outside ? 'tandem-paired' : 'tandem-proposed';
-        const extra = { reasons, officeReason: p.officeReason ?? null };
+        const extra = {
+          reasons,
+          reasonList: reasonList(p.components as ScoreComponent[], 'network'),
+          officeReason: p.officeReason ?? null,
+        };
         // The proposal reaches a town without an account too: the office's address-book entries (issue 25).
         const report = emptyMailReport();
         const mails = [

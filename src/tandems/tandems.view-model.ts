@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { auditActionLabel } from '../audit/audit-actions';
 import type { SessionUser } from '../auth/session-user';
+import { unknownSort } from '../common/domain-error';
+import { pickSort, TANDEM_SORTS } from '../common/list-sort.util';
 import { Page, pageOf } from '../common/paging.util';
+import { reasonList, ReasonList } from '../matching/core/reason-list.util';
 import { reasonLine } from '../matching/core/score.util';
 import type { ScoreComponent } from '../matching/core/matching-input.types';
 import { FitAnswerRow, TandemListRow, TandemRepository, TimelineRow } from './tandem.repository';
@@ -209,12 +212,16 @@ export class TandemsViewModel {
     state: string | undefined,
     page: unknown = 1,
     limit = OFFICE_PAGE_SIZE,
-  ): Promise<{ items: (TandemCard & { resting: boolean })[] } & Page> {
-    if (state === RESTING_FILTER) return this.activity.restingList(page, limit, (r) => this.card(r, viewer));
+    sortierung?: unknown,
+  ): Promise<{ items: (TandemCard & { resting: boolean })[]; sort: string } & Page> {
+    const sort = pickSort(TANDEM_SORTS, sortierung);
+    if (!sort) throw unknownSort();
+    if (state === RESTING_FILTER)
+      return { ...(await this.activity.restingList(page, limit, (r) => this.card(r, viewer))), sort: sort.value };
     const valid = TANDEM_STATES.includes(state as TandemState) ? [state as TandemState] : null;
     const p = pageOf(await this.repo.count(valid), page, limit);
-    const rows = p.total ? await this.repo.listPage(valid, p.limit, p.offset) : [];
-    return { ...p, items: await this.activity.markResting(rows.map((r) => this.card(r, viewer))) };
+    const rows = p.total ? await this.repo.listPage(valid, p.limit, p.offset, false, sort.orderBy) : [];
+    return { ...p, sort: sort.value, items: await this.activity.markResting(rows.map((r) => this.card(r, viewer))) };
   }
 
   /**
@@ -244,6 +251,7 @@ export class TandemsViewModel {
     const items = rows.map((r) => ({
       ...this.card(r, viewer),
       reasons: reasonLine(r.components as ScoreComponent[]),
+      reasonList: reasonList(r.components as ScoreComponent[], 'town', r.topicName),
       reasonsFrom: r.nameA,
       towns: [towns.get(r.townA)!, towns.get(r.townB)!],
     }));
@@ -268,6 +276,11 @@ export class TandemsViewModel {
       // The suggestion's topic comes preselected, but only one both towns may see (one of `topics`).
       suggestedTopic: topics.some((t) => t.slug === suggestion?.topic) ? suggestion!.topic : null,
       reasons: suggestion ? reasonLine(suggestion.components as ScoreComponent[]) : '',
+      reasonList: reasonList(
+        suggestion?.components as ScoreComponent[] | undefined,
+        'town',
+        topics.find((t) => t.slug === suggestion?.topic)?.name ?? null,
+      ),
     };
   }
 
@@ -294,16 +307,23 @@ export class TandemsViewModel {
   }
 
   /** Reason texts speak to one town ("Ihre Herausforderung …"): the partner reads its own side, the office reads town A's, named. */
-  private async reasonsFor(viewer: SessionUser, r: TandemListRow): Promise<{ reasons: string; reasonsFrom: string | null }> {
+  private async reasonsFor(
+    viewer: SessionUser,
+    r: TandemListRow,
+  ): Promise<{ reasons: string; reasonList: ReasonList; reasonsFrom: string | null }> {
     const actor = actorOf(viewer, r);
+    const both = (components: ScoreComponent[], perspective: 'town' | 'network' = 'town') => ({
+      reasons: reasonLine(components, perspective),
+      reasonList: reasonList(components, perspective, r.topicName),
+    });
     // A proposal: both towns read the text built from what each may see of the other (stored by the round).
     if (r.origin === 'office_proposal' && actor !== 'office')
-      return { reasons: reasonLine(r.components as ScoreComponent[], 'network'), reasonsFrom: null };
+      return { ...both(r.components as ScoreComponent[], 'network'), reasonsFrom: null };
     if (actor === 'partner') {
       const own = await this.repo.suggestionComponents(r.townB, r.townA);
-      return { reasons: own ? reasonLine(own.components as ScoreComponent[]) : '', reasonsFrom: null };
+      return { ...both((own?.components ?? []) as ScoreComponent[]), reasonsFrom: null };
     }
-    return { reasons: reasonLine(r.components as ScoreComponent[]), reasonsFrom: actor === 'office' ? r.nameA : null };
+    return { ...both(r.components as ScoreComponent[]), reasonsFrom: actor === 'office' ? r.nameA : null };
   }
 
   private timelineEntry(e: TimelineRow) {

@@ -162,9 +162,12 @@ export class WorkshopRepository {
     return (await this.ds.query(`SELECT count(*)::int AS n FROM workshop`))[0].n;
   }
 
-  /** One page of all workshops, newest date first (drafts without a date on top). */
-  listPage(offset: number, limit: number): Promise<WorkshopListRow[]> {
-    return this.ds.query(`${LIST} ORDER BY w.starts_at DESC NULLS FIRST, w.created_at DESC, w.id LIMIT $1 OFFSET $2`, [limit, offset]);
+  /**
+   * One page of all workshops, by default newest date first (drafts without a date on top); `orderBy` is a constant of
+   * WORKSHOP_SORTS, never text from a request.
+   */
+  listPage(offset: number, limit: number, orderBy = 'w.starts_at DESC NULLS FIRST, w.created_at DESC, w.id'): Promise<WorkshopListRow[]> {
+    return this.ds.query(`${LIST} ORDER BY ${orderBy} LIMIT $1 OFFSET $2`, [limit, offset]);
   }
 
   listAll(limit = 500): Promise<WorkshopListRow[]> {
@@ -172,13 +175,15 @@ export class WorkshopRepository {
   }
 
   /** Workshops the town is (or was) invited to, published ones only; with its own invitation's state. */
-  listForTown(townId: string): Promise<(WorkshopListRow & { invitationState: InvitationState; answerReason: string | null })[]> {
+  listForTown(
+    townId: string,
+  ): Promise<(WorkshopListRow & { invitationState: InvitationState; answerReason: string | null; chosenBecause: string })[]> {
     return this.ds.query(
       `${LIST} JOIN workshop_invitation own ON own.workshop_id = w.id AND own.town_id = $1
        WHERE w.state <> 'draft' AND own.state <> 'withdrawn'
        ORDER BY w.starts_at NULLS LAST`.replace(
         `SELECT ${COLUMNS},`,
-        `SELECT ${COLUMNS}, own.state AS "invitationState", own.answer_reason AS "answerReason",`,
+        `SELECT ${COLUMNS}, own.state AS "invitationState", own.answer_reason AS "answerReason", own.chosen_because AS "chosenBecause",`,
       ),
       [townId],
     );

@@ -87,15 +87,16 @@ export class WorkshopsPagesController {
 
   @Get('geschaeftsstelle/werkstaetten')
   @Roles('office', 'admin')
-  officeList(@Query('seite') page: string | undefined, @Res() res: Response) {
-    return this.renderList(res, page);
+  officeList(@Query('seite') page: string | undefined, @Query('sortierung') sortierung: unknown, @Res() res: Response) {
+    return this.renderList(res, page, [], 200, sortierung);
   }
 
-  private async renderList(res: Response, page: unknown = 1, errors: string[] = [], status = 200) {
-    const { workshops, pager } = await this.vm.officePage(page);
+  private async renderList(res: Response, page: unknown = 1, errors: string[] = [], status = 200, sortierung?: unknown) {
+    const { workshops, pager, sorts } = await this.vm.officePage(page, sortierung);
     return res.status(status).render('office-workshops', {
       title: 'Transferwerkstätten',
       workshops,
+      sorts,
       pager,
       topics: await this.repo.topics(),
       proposals: await this.repo.currentProposals(),

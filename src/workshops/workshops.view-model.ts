@@ -2,9 +2,12 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { auditActionLabel } from '../audit/audit-actions';
 import { TownProfileView, TownViewRepository } from '../municipalities/visibility/town-view.repository';
 import { OFFICE_VIEWER } from '../municipalities/visibility/town-visibility.util';
+import { unknownSort } from '../common/domain-error';
+import { pickSort, sortOptions, sortQuery, WORKSHOP_SORTS } from '../common/list-sort.util';
 import { pageOf, pager } from '../common/paging.util';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { groupTownWorkshops } from './town-workshop-list.util';
+import { chosenBecauseBlocks } from './workshop-fit.util';
 import { checkWorkshopRules } from './workshop-rules.util';
 import {
   allowedInvitationActions,
@@ -142,12 +145,17 @@ export class WorkshopsViewModel {
   }
 
   /** The office page's list: every workshop, a page at a time. */
-  async officePage(requested: unknown) {
+  /** One page of all workshops in the order asked for (?sortierung=, WORKSHOP_SORTS); an unknown order is a 400. */
+  async officePage(requested: unknown, sortierung?: unknown) {
+    const sort = pickSort(WORKSHOP_SORTS, sortierung);
+    if (!sort) throw unknownSort();
     const p = pageOf(await this.repo.countAll(), requested, OFFICE_WORKSHOPS_PER_PAGE);
-    const rows = p.total ? await this.repo.listPage(p.offset, p.limit) : [];
+    const rows = p.total ? await this.repo.listPage(p.offset, p.limit, sort.orderBy) : [];
+    const keep = sortQuery(WORKSHOP_SORTS, sort);
     return {
       workshops: rows.map((r) => this.card(r)),
-      pager: pager(p, (n) => `/geschaeftsstelle/werkstaetten?seite=${n}`, 'Werkstätten', 'Seiten der Werkstätten'),
+      sorts: sortOptions(WORKSHOP_SORTS, sort),
+      pager: pager(p, (n) => `/geschaeftsstelle/werkstaetten?${keep}seite=${n}`, 'Werkstätten', 'Seiten der Werkstätten'),
     };
   }
 
@@ -160,6 +168,8 @@ export class WorkshopsViewModel {
       invitationState: r.invitationState,
       invitationLabel: INVITATION_STATE_DE[r.invitationState],
       answerReason: r.answerReason,
+      /** Why the town was invited, as its invitation mail said it: sentences and per member the reasons with their shares. */
+      why: chosenBecauseBlocks(r.chosenBecause),
       allowedAnswers: allowedInvitationActions(r.invitationState, 'town', {
         workshopState: r.state,
         invitationsClosed: !!r.invitationsClosedAt,

@@ -58,7 +58,10 @@ describe('matching pages in headless Chromium, with axe', () => {
     const cards = page.locator('li.suggestion');
     await expect(cards.count()).resolves.toBe(10);
     await expect(cards.first().locator('[role=meter]').getAttribute('aria-valuenow')).resolves.toMatch(/^\d+$/);
-    await expect(cards.first().locator('.reasons').textContent()).resolves.toMatch(/Einwohner|Bundesland|Thema|Themen/);
+    // Issue 30: the reasons as a list, one line per criterion with its share of the score.
+    const reasons = cards.first().locator('ul.reason-list > li');
+    await expect(reasons.first().textContent()).resolves.toMatch(/(Einwohner|Bundesland|Thema|Themen|Erfahrung).*\d+ %$/);
+    await expect(reasons.count()).resolves.toBeGreaterThan(1);
     await check(page, '20-suggestions');
   });
 

@@ -65,6 +65,9 @@ describe('workshop pages in headless Chromium, with axe, at desktop width and 39
     await browserLogin(town, 'bgm@werkstatt-browser.test', STRONG_PASSWORD);
     await town.getByRole('link', { name: 'Werkstätten' }).click();
     await town.getByRole('heading', { name: 'Einladungen, die auf Ihre Antwort warten' }).waitFor();
+    // Why the town was invited, as the mail said it: per member the reasons with their shares (issue 30).
+    await expect(town.getByRole('heading', { name: 'Warum Ihre Kommune dabei ist' }).first().isVisible()).resolves.toBe(true);
+    await expect(town.locator('ul.reason-list > li').first().textContent()).resolves.toMatch(/\S.*\d{1,3} %$/);
     await checkAtBothWidths(town, '64-town-workshops');
     await town.getByRole('button', { name: 'Zusagen' }).first().click();
     await town.getByText('Sie haben zugesagt.').waitFor();

@@ -52,6 +52,12 @@ describe('matching through the queue (real PostgreSQL and Redis, seeded demo tow
     const first = s.body.suggestions[0];
     expect(first.partner.id).not.toBe(seelowId);
     expect(first.reasons.length).toBeGreaterThan(10);
+    // Issue 30: the same reasons as a list, strongest first, each with its share of the score (adding up to 100).
+    const items = first.reasonList.items as { text: string; percent: number }[];
+    expect(items.map((i) => i.text).join(' · ')).toBe(first.reasons);
+    expect(items.reduce((a, i) => a + i.percent, 0)).toBe(100);
+    expect(items.map((i) => i.percent)).toEqual([...items.map((i) => i.percent)].sort((a, b) => b - a));
+    expect(first.reasonList.topic).toBe(first.topic?.name ?? null);
     const sum = first.components.reduce((a: number, c: { value: number }) => a + c.value, 0);
     expect(sum).toBeCloseTo(first.score, 9);
     expect(s.body.suggestions.map((x: { score: number }) => x.score)).toEqual(

@@ -143,7 +143,7 @@ describe.each(MODES)('the office reaches towns by hand: pairs outside a round, w
       expect(mail.text).toContain(`schlägt ${own} ein Tandem mit ${other} vor, zum Thema Leerstand.`);
       expect(mail.text).toContain('außerhalb der regelmäßigen Tandemrunde');
       expect(mail.text).toContain(`Begründung der Geschäftsstelle: ${REASON}`);
-      expect(mail.text).toMatch(/Was außerdem passt: .{10,}/);
+      expect(mail.text).toMatch(/Was außerdem passt:\n(– .{10,} \(\d{1,3} %\)\n)+/);
       expect(mail.text).not.toMatch(/Erfahrung/);
       expect(mail.text).toContain(`${t.url}/tandems/${created.id}`);
       expect(mail.replyTo?.text).toBeTruthy();

@@ -317,12 +317,15 @@ describe("office workspace: Berichtszahlen (page and CSV, two years) and a town'
     expect(own.length).toBeGreaterThan(2);
     const html = (await office.get(`/geschaeftsstelle/kommunen/${seelowId}`).expect(200)).text;
     const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
-    const items = [...html.matchAll(/<li data-partner="([^"]+)">(.*?)<\/li>/gs)];
+    // Each entry up to the next one (its reasons are a nested list, issue 30).
+    const items = [...html.matchAll(/<li data-partner="([^"]+)">(.*?)(?=<li data-partner=|<\/ol>|<\/ul>\s*<\/section>)/gs)];
     expect(items.map((m) => m[1])).toEqual(own.map((s) => s.partner.id));
     for (const [i, s] of own.entries()) {
       expect(items[i][2]).toContain(`>${esc(s.partner.name)}</a>`);
       expect(items[i][2]).toContain(`<strong>Passung ${Math.round(s.score * 100)} von 100</strong>`);
-      expect(items[i][2]).toContain(`<span class="reasons">${esc(s.reasons)}</span>`);
+      // The same reasons the town reads, one line each with its share.
+      const lines = [...items[i][2].matchAll(/<li><span>(.*?)<\/span>.*?<span class="reason-points">(\d+) %<\/span><\/li>/g)];
+      expect(lines.map((l) => l[1]).join(' · ')).toBe(esc(s.reasons));
     }
     // No raw scores or codes: only the German line.
     expect(html).not.toMatch(/Passung 0\.\d|>\s*0\.\d+\s*</);

@@ -84,7 +84,8 @@ describe.each(MODES)('tandems from suggestion to result, and office proposals (%
     expect(req.replyTo?.text).toContain(REPLY_TO);
     expect(req.text).toContain('Wir würden gern von Ihren Erfahrungen lernen.');
     expect(req.text).toContain(`Thema ${topic.name}`);
-    expect(req.text).toMatch(/Warum das passt: .{10,}/);
+    // Issue 30: one line per criterion with its share of the score.
+    expect(req.text).toMatch(/Warum das passt:\n(– .{10,} \(\d{1,3} %\)\n)+/);
     expect(req.text).toContain(`Anfrage ansehen und beantworten: ${t.url}/tandems/${id}`);
     expect(req.html).toContain(`href="${t.url}/tandems/${id}"`);
 

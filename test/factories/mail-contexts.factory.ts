@@ -3,6 +3,7 @@
 // Reply-To check (test/unit/foundation/german-text.spec.ts, mail-reply-to.spec.ts). Each template has at least one
 // case; templates with branches have one per branch that changes the wording.
 import { composeDigest, periodLabel, type DigestSection } from '../../src/digests/digest-content.util';
+import { reasonList, reasonListLines } from '../../src/matching/core/reason-list.util';
 import { buildContext, reasonLine, scorePair } from '../../src/matching/core/score.util';
 import type { MatchTown } from '../../src/matching/core/matching-input.types';
 import { DEFAULT_WEIGHTS } from '../../src/matching/core/weights';
@@ -58,6 +59,9 @@ const ctx = buildContext([seelow, penkun, olbernhau], DEFAULT_WEIGHTS, TOPICS);
 /** What Seelow reads about Penkun, and Penkun about Seelow: real reason lines of the scoring engine. */
 const reasonsSeelow = reasonLine(scorePair(ctx, seelow, penkun).components);
 const reasonsPenkun = reasonLine(scorePair(ctx, penkun, seelow).components);
+/** The same as lists (issue 30): one line per criterion with its share of the score. */
+const listSeelow = reasonList(scorePair(ctx, seelow, penkun).components, 'town', 'Leerstand');
+const listPenkun = reasonList(scorePair(ctx, penkun, seelow).components);
 
 const tandem = {
   displayName: 'Anna Beispiel',
@@ -100,7 +104,9 @@ const sections: DigestSection[] = [
     key: 'suggestions',
     title: 'Neue Partnervorschläge',
     intro: 'Diese Kommunen passen nach den Angaben in den Profilen gut zu Ihrer Kommune:',
-    items: [{ key: 'suggestion:p', title: 'Penkun (Mecklenburg-Vorpommern)', reasons: reasonsSeelow }],
+    items: [
+      { key: 'suggestion:p', title: 'Penkun (Mecklenburg-Vorpommern)', reasons: reasonsSeelow, reasonLines: reasonListLines(listSeelow) },
+    ],
     link: { url: `${APP}/vorschlaege`, text: 'Vorschläge ansehen und ein Tandem anfragen' },
     summary: '',
   },
@@ -123,6 +129,7 @@ const sections: DigestSection[] = [
         key: 'workshop:1',
         title: 'Leerstand gemeinsam angehen – Thema: Innenstadt & Ortskern beleben (Innenentwicklung)',
         detail: formatBerlin(startsAt),
+        reasonLines: workshop.chosenBecause.split('\n'),
       },
     ],
     link: { url: `${APP}/werkstaetten`, text: 'Zu Ihren Werkstätten: zusagen oder absagen' },
@@ -224,7 +231,14 @@ export const MAIL_CASES: MailCase[] = [
   {
     template: 'tandem-proposed',
     name: 'office proposal',
-    context: { ...tandem, origin: 'office_proposal', proposal: true, stateLabel: TANDEM_STATE_DE.proposed, reasons: reasonsPenkun },
+    context: {
+      ...tandem,
+      origin: 'office_proposal',
+      proposal: true,
+      stateLabel: TANDEM_STATE_DE.proposed,
+      reasons: reasonsPenkun,
+      reasonList: listPenkun,
+    },
   },
   {
     template: 'tandem-paired',
@@ -235,6 +249,7 @@ export const MAIL_CASES: MailCase[] = [
       proposal: true,
       stateLabel: TANDEM_STATE_DE.proposed,
       reasons: reasonsPenkun,
+      reasonList: listPenkun,
       officeReason: 'Beide Kommunen haben uns auf der Regionalkonferenz von ihren Plänen für den Marktplatz erzählt.',
     },
   },
@@ -247,6 +262,7 @@ export const MAIL_CASES: MailCase[] = [
       proposal: true,
       stateLabel: TANDEM_STATE_DE.proposed,
       reasons: '',
+      reasonList: reasonList([]),
       officeReason: 'Beide Kommunen arbeiten an einem Leerstandskataster.',
     },
   },
@@ -268,7 +284,13 @@ export const MAIL_CASES: MailCase[] = [
   {
     template: 'tandem-requested',
     name: 'with message',
-    context: { ...tandem, stateLabel: TANDEM_STATE_DE.requested, reasons: reasonsPenkun, message: 'Wir würden gern von Ihnen lernen.' },
+    context: {
+      ...tandem,
+      stateLabel: TANDEM_STATE_DE.requested,
+      reasons: reasonsPenkun,
+      reasonList: listPenkun,
+      message: 'Wir würden gern von Ihnen lernen.',
+    },
   },
   {
     template: 'tandem-start-reminder',

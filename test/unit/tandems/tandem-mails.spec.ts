@@ -1,3 +1,4 @@
+import { reasonList } from '../../../src/matching/core/reason-list.util';
 import { MailRenderer } from '../../../src/mail/mail-renderer';
 
 // Every tandem mail in both versions, with the contexts TandemsService builds: German, the shared layout, the link,
@@ -102,5 +103,21 @@ describe('tandem mail templates', () => {
     expect(m.html).toContain('href="http://app.test/tandems/1234"');
     expect(m.html).not.toContain('<Penkun>');
     expect(m.html).not.toMatch(/undefined|\{\{/);
+  });
+
+  // Issue 30: the reasons as a list, one line per criterion with its share, strongest first, in both versions.
+  const list = reasonList([
+    { key: 'size', weight: 0.2, similarity: 0.5, value: 0.1, reason: 'ähnlich groß (ca. 1.800 und 4.000 Einwohner)' },
+    { key: 'sharedTopics', weight: 0.3, similarity: 1, value: 0.3, reason: 'Gemeinsame Themen: Leerstand' },
+  ]);
+  it.each([
+    ['tandem-requested', 'Warum das passt'],
+    ['tandem-proposed', 'Warum das passt'],
+    ['tandem-paired', 'Was außerdem passt'],
+  ])('%s lists the reasons one per line with their shares', (template, label) => {
+    const m = r.render(template, { ...base, reasons: 'alt', reasonList: list, officeReason: 'Begründung der Geschäftsstelle' });
+    expect(m.text).toContain(`${label}:\n– Gemeinsame Themen: Leerstand (75 %)\n– ähnlich groß (ca. 1.800 und 4.000 Einwohner) (25 %)\n`);
+    expect(m.text).not.toContain('passt: alt');
+    expect(m.html).toMatch(/<li>Gemeinsame Themen: Leerstand <span[^>]*>\(75 %\)<\/span><\/li><li>ähnlich groß/);
   });
 });

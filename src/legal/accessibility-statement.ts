@@ -7,7 +7,8 @@ export interface AccessibilityStatement {
   reviewed: string;
   method: string;
   gaps: { title: string; text: string }[];
-  enforcement: { name: string; address: string; phone: string; email: string; web: string };
+  /** Name and website only: its address and phone are kept current on its own site. */
+  enforcement: { name: string; web: string };
 }
 
 export const ACCESSIBILITY_STATEMENT: AccessibilityStatement = {
@@ -38,9 +39,6 @@ export const ACCESSIBILITY_STATEMENT: AccessibilityStatement = {
   ],
   enforcement: {
     name: 'Schlichtungsstelle nach § 16 BGG bei dem Beauftragten der Bundesregierung für die Belange von Menschen mit Behinderungen',
-    address: 'Mauerstraße 53, 10117 Berlin',
-    phone: '030 18 527-2805',
-    email: 'info@schlichtungsstelle-bgg.de',
     web: 'https://www.schlichtungsstelle-bgg.de',
   },
 };

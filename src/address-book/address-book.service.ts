@@ -139,32 +139,21 @@ export class AddressBookService {
           );
         await this.users.purgeExpiredRegistrations(m, entry.email);
         const existing = await this.users.findIdByEmail(entry.email, m);
-        let userId: string;
+        let invitedBefore: string | undefined;
         if (existing) {
           const holder = await this.users.findById(existing, m);
           const pendingClaim = holder && holder.townId === townId && !holder.emailConfirmedAt && !holder.deletedAt;
           if (!pendingClaim) return { existing, holderEmail: holder?.email ?? entry.email, townName: town.name };
           // Invited before and not accepted yet (perhaps expired): earlier links stop, a new one goes out.
           await this.users.revokeTokens(m, existing, INVITATION_PURPOSE);
-          userId = existing;
-        } else {
-          userId = (
-            await this.users.create(m, {
-              email: entry.email,
-              passwordHash: '!',
-              role: 'town_contact',
-              displayName: entry.displayName,
-              townId,
-              contactFunction: entry.contactFunction,
-              mainContact: false,
-            })
-          ).id;
+          invitedBefore = existing;
         }
-        const row = await this.users.createToken(m, {
-          userId,
-          purpose: INVITATION_PURPOSE,
-          tokenHash: token.hash,
-          expiresAt: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
+        const { userId, tokenId } = await this.contacts.createInvitation(m, token.hash, {
+          userId: invitedBefore,
+          email: entry.email,
+          displayName: entry.displayName,
+          townId,
+          contactFunction: entry.contactFunction,
         });
         await this.audit.write(m, {
           actorId: actor.id,
@@ -176,7 +165,7 @@ export class AddressBookService {
         const unsubscribeUrl = addressBookUnsubscribeUrl(this.config.appUrl, this.config.digest.unsubscribeSecret, entry.id);
         const deliveryId = await this.mail.record(
           {
-            dedupeKey: `${CLAIM_TEMPLATE}:${row.id}`,
+            dedupeKey: `${CLAIM_TEMPLATE}:${tokenId}`,
             recipient: entry.email,
             template: CLAIM_TEMPLATE,
             headers: addressBookUnsubscribeHeaders(unsubscribeUrl),

@@ -1,4 +1,5 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { AddressBookRepository } from '../address-book/address-book.repository';
 import { AuditRepository } from '../audit/audit.repository';
 import { DomainError, townNotFound } from '../common/domain-error';
@@ -117,31 +118,22 @@ export class TownContactsService {
           const holder = await this.users.findById(existing, m);
           return { existing, holderEmail: holder?.email ?? email, townName: town.municipality.name };
         }
-        const user = await this.users.create(m, {
+        const { userId, tokenId } = await this.createInvitation(m, token.hash, {
           email,
-          passwordHash: '!',
-          role: 'town_contact',
           displayName,
           townId,
           contactFunction: input.contactFunction,
-          mainContact: false,
-        });
-        const row = await this.users.createToken(m, {
-          userId: user.id,
-          purpose: INVITATION_PURPOSE,
-          tokenHash: token.hash,
-          expiresAt: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
         });
         await this.audit.write(m, {
           actorId: actor.id,
           action: 'contact.invited',
           subjectType: 'town',
           subjectId: townId,
-          data: { userId: user.id },
+          data: { userId },
         });
         const deliveryId = await this.mail.record(
           {
-            dedupeKey: `contact-invitation:${row.id}`,
+            dedupeKey: `contact-invitation:${tokenId}`,
             recipient: email,
             template: 'contact-invitation',
             context: {
@@ -164,6 +156,37 @@ export class TownContactsService {
     if (outcome.deliveryId) await this.mail.dispatch([outcome.deliveryId]);
     if (outcome.existing)
       await this.tellAccountHolder(actor, outcome.existing, outcome.holderEmail ?? email, townId, outcome.townName ?? '');
+  }
+
+  /**
+   * The invitation both kinds share (a colleague's, the office's claim): a new unconfirmed contact of the town (or the
+   * given one, invited before) and its link token, valid INVITATION_DAYS. Accepting sets the password (acceptInvitation).
+   */
+  async createInvitation(
+    m: EntityManager,
+    tokenHash: string,
+    person: { userId?: string; email: string; displayName: string; townId: string; contactFunction: ContactFunction },
+  ): Promise<{ userId: string; tokenId: string }> {
+    const userId =
+      person.userId ??
+      (
+        await this.users.create(m, {
+          email: person.email,
+          passwordHash: '!',
+          role: 'town_contact',
+          displayName: person.displayName,
+          townId: person.townId,
+          contactFunction: person.contactFunction,
+          mainContact: false,
+        })
+      ).id;
+    const row = await this.users.createToken(m, {
+      userId,
+      purpose: INVITATION_PURPOSE,
+      tokenHash,
+      expiresAt: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
+    });
+    return { userId, tokenId: row.id };
   }
 
   /**

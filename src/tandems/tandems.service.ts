@@ -110,6 +110,13 @@ export const UPDATE_TEXT: Partial<Record<TandemState, string>> = {
   expired: `Innerhalb von ${EXPIRY_DAYS} Tagen kam keine Antwort. Die Anfrage bzw. der Vorschlag ist deshalb abgelaufen.`,
 };
 
+/** A recipient's own wording in a batch (an address-book entry: its template, source and opt-out link). */
+interface MailVariant {
+  template: string;
+  extra: Record<string, unknown>;
+  headers: Record<string, string>;
+}
+
 @Injectable()
 export class TandemsService {
   private readonly logger = new Logger(TandemsService.name);
@@ -930,29 +937,20 @@ export class TandemsService {
     const all: TownRecipient[] = await this.recipients.forTown(m, townId);
     const [town] = await this.repo.townNames([townId], m);
     addToReport(report, { id: townId, name: town?.name ?? 'Kommune' }, all);
-    const ids = await this.recordMany(
-      m,
-      t,
-      all.filter((r) => r.kind === 'account'),
-      template,
-      'proposed',
-      { ...extra, side },
-    );
-    for (const r of all.filter((x) => x.kind === 'address_book')) {
+    // One batch: an address-book entry gets its own wording, source and opt-out link (the town facts are read once).
+    const recipients = all.map((r) => {
+      if (r.kind !== 'address_book') return r;
       const unsubscribeUrl = addressBookUnsubscribeUrl(this.config.appUrl, this.config.digest.unsubscribeSecret, r.id);
-      ids.push(
-        ...(await this.recordMany(
-          m,
-          t,
-          [r],
-          'tandem-proposed-address-book',
-          'proposed',
-          { ...extra, side, functionLabel: contactFunctionLabel(r.contactFunction, 'Ansprechperson'), source: r.source, unsubscribeUrl },
-          addressBookUnsubscribeHeaders(unsubscribeUrl),
-        )),
-      );
-    }
-    return ids;
+      return {
+        ...r,
+        variant: {
+          template: 'tandem-proposed-address-book',
+          extra: { functionLabel: contactFunctionLabel(r.contactFunction, 'Ansprechperson'), source: r.source, unsubscribeUrl },
+          headers: addressBookUnsubscribeHeaders(unsubscribeUrl),
+        },
+      };
+    });
+    return this.recordMany(m, t, recipients, template, 'proposed', { ...extra, side });
   }
 
   private async recordForOffice(
@@ -968,11 +966,10 @@ export class TandemsService {
   private async recordMany(
     m: EntityManager,
     t: TandemRow,
-    recipients: Contact[],
+    recipients: (Contact & { variant?: MailVariant })[],
     template: string,
     event: string,
     extra: Record<string, unknown>,
-    headers?: Record<string, string>,
   ): Promise<string[]> {
     if (!recipients.length) return [];
     const facts = await this.repo.townNames([t.townA, t.townB], m);
@@ -987,9 +984,9 @@ export class TandemsService {
           {
             dedupeKey: `tandem:${t.id}:${event}:${r.id}`,
             recipient: r.email,
-            template,
+            template: r.variant?.template ?? template,
             replyTo: this.config.mailReplyTo,
-            headers,
+            headers: r.variant?.headers,
             context: {
               displayName: r.displayName,
               ownTown: side === 'B' ? b.name : side === 'A' ? a.name : null,
@@ -1005,6 +1002,7 @@ export class TandemsService {
               // Who it went to, for the office's page (MailRecipientsRepository reads it back; issue 25).
               ...recipientMeta(r),
               ...extra,
+              ...r.variant?.extra,
             },
           },
           m,

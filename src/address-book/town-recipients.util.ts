@@ -2,6 +2,7 @@
 // opt out, were not taken over by an account and whose address no account of the town already has. Pure, no Nest or
 // database imports.
 import { contactFunctionLabel } from '../auth/contact-function.util';
+import { addressBookUnsubscribeHeaders } from './address-book-unsubscribe.util';
 
 type RecipientKind = 'account' | 'address_book';
 
@@ -120,4 +121,34 @@ export function recipientMeta(r: object): Record<string, unknown> {
   if (!('kind' in r)) return {};
   const x = r as TownRecipient;
   return { recipientTownId: x.townId, recipientKind: x.kind, recipientFunction: x.contactFunction };
+}
+
+/** A recipient's own wording in a batch of mails: an address-book entry's template, source and opt-out link. */
+export interface MailVariant {
+  template: string;
+  extra: Record<string, unknown>;
+  headers: Record<string, string>;
+}
+
+/**
+ * The recipients of one town's mail with the address-book entries' variant attached (`template` is the variant's
+ * template): one batch per town, so the facts every mail shares are read once.
+ */
+export function withAddressBookVariant<R extends TownRecipient>(
+  recipients: R[],
+  template: string,
+  unsubscribeUrlOf: (contactId: string) => string,
+): (R & { variant?: MailVariant })[] {
+  return recipients.map((r) => {
+    if (r.kind !== 'address_book') return r;
+    const unsubscribeUrl = unsubscribeUrlOf(r.id);
+    return {
+      ...r,
+      variant: {
+        template,
+        extra: { functionLabel: contactFunctionLabel(r.contactFunction, 'Ansprechperson'), source: r.source, unsubscribeUrl },
+        headers: addressBookUnsubscribeHeaders(unsubscribeUrl),
+      },
+    };
+  });
 }

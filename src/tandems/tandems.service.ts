@@ -1,8 +1,16 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { addressBookUnsubscribeHeaders, addressBookUnsubscribeUrl } from '../address-book/address-book-unsubscribe.util';
+import { addressBookUnsubscribeUrl } from '../address-book/address-book-unsubscribe.util';
 import { TownRecipientsRepository } from '../address-book/town-recipients.repository';
-import { addToReport, emptyMailReport, recipientMeta, type MailReport, type TownRecipient } from '../address-book/town-recipients.util';
+import {
+  addToReport,
+  emptyMailReport,
+  recipientMeta,
+  withAddressBookVariant,
+  type MailReport,
+  type MailVariant,
+  type TownRecipient,
+} from '../address-book/town-recipients.util';
 import { AuditRepository } from '../audit/audit.repository';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { contactFunctionLabel } from '../auth/contact-function.util';
@@ -109,13 +117,6 @@ export const UPDATE_TEXT: Partial<Record<TandemState, string>> = {
   declined: 'Der Vorschlag wurde abgelehnt.',
   expired: `Innerhalb von ${EXPIRY_DAYS} Tagen kam keine Antwort. Die Anfrage bzw. der Vorschlag ist deshalb abgelaufen.`,
 };
-
-/** A recipient's own wording in a batch (an address-book entry: its template, source and opt-out link). */
-interface MailVariant {
-  template: string;
-  extra: Record<string, unknown>;
-  headers: Record<string, string>;
-}
 
 @Injectable()
 export class TandemsService {
@@ -938,18 +939,9 @@ export class TandemsService {
     const [town] = await this.repo.townNames([townId], m);
     addToReport(report, { id: townId, name: town?.name ?? 'Kommune' }, all);
     // One batch: an address-book entry gets its own wording, source and opt-out link (the town facts are read once).
-    const recipients = all.map((r) => {
-      if (r.kind !== 'address_book') return r;
-      const unsubscribeUrl = addressBookUnsubscribeUrl(this.config.appUrl, this.config.digest.unsubscribeSecret, r.id);
-      return {
-        ...r,
-        variant: {
-          template: 'tandem-proposed-address-book',
-          extra: { functionLabel: contactFunctionLabel(r.contactFunction, 'Ansprechperson'), source: r.source, unsubscribeUrl },
-          headers: addressBookUnsubscribeHeaders(unsubscribeUrl),
-        },
-      };
-    });
+    const recipients = withAddressBookVariant(all, 'tandem-proposed-address-book', (id) =>
+      addressBookUnsubscribeUrl(this.config.appUrl, this.config.digest.unsubscribeSecret, id),
+    );
     return this.recordMany(m, t, recipients, template, 'proposed', { ...extra, side });
   }
 

@@ -2,11 +2,17 @@ import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { EntityManager } from 'typeorm';
 import type { AuditAction } from '../audit/audit-actions';
-import { addressBookUnsubscribeHeaders, addressBookUnsubscribeUrl } from '../address-book/address-book-unsubscribe.util';
+import { addressBookUnsubscribeUrl } from '../address-book/address-book-unsubscribe.util';
 import { TownRecipientsRepository } from '../address-book/town-recipients.repository';
-import { addToReport, emptyMailReport, recipientMeta, type MailReport } from '../address-book/town-recipients.util';
+import {
+  addToReport,
+  emptyMailReport,
+  recipientMeta,
+  withAddressBookVariant,
+  type MailReport,
+  type MailVariant,
+} from '../address-book/town-recipients.util';
 import { AuditRepository } from '../audit/audit.repository';
-import { contactFunctionLabel } from '../auth/contact-function.util';
 import type { SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -691,24 +697,10 @@ export class WorkshopsService {
       // confirmation, reminders, cancellation) stay with the accounts.
       const all = await this.recipients.forTown(m, inv.townId);
       if (report) addToReport(report, { id: inv.townId, name: inv.name }, all);
-      const accounts = all.filter((r) => r.kind === 'account');
-      ids.push(...(await this.recordMany(m, w, accounts, inv, template, event, method, ctx)));
-      for (const r of all.filter((x) => x.kind === 'address_book')) {
-        const unsubscribeUrl = addressBookUnsubscribeUrl(this.config.appUrl, this.config.digest.unsubscribeSecret, r.id);
-        ids.push(
-          ...(await this.recordMany(
-            m,
-            w,
-            [r],
-            inv,
-            'workshop-invitation-address-book',
-            event,
-            method,
-            { ...ctx, functionLabel: contactFunctionLabel(r.contactFunction, 'Ansprechperson'), source: r.source, unsubscribeUrl },
-            addressBookUnsubscribeHeaders(unsubscribeUrl),
-          )),
-        );
-      }
+      const recipients = withAddressBookVariant(all, 'workshop-invitation-address-book', (id) =>
+        addressBookUnsubscribeUrl(this.config.appUrl, this.config.digest.unsubscribeSecret, id),
+      );
+      ids.push(...(await this.recordMany(m, w, recipients, inv, template, event, method, ctx)));
     }
     return ids;
   }
@@ -716,13 +708,12 @@ export class WorkshopsService {
   private async recordMany(
     m: EntityManager,
     w: WorkshopRow,
-    recipients: Contact[],
+    recipients: (Contact & { variant?: MailVariant })[],
     inv: InvitationRow | null,
     template: string,
     event: string,
     method: 'REQUEST' | 'CANCEL' | null,
     extra: Record<string, unknown>,
-    headers?: Record<string, string>,
   ): Promise<string[]> {
     if (!recipients.length) return [];
     const themeName = (await this.repo.topicName(w.themeSlug, m)) ?? w.themeSlug;
@@ -761,10 +752,10 @@ export class WorkshopsService {
           {
             dedupeKey: `workshop:${w.id}:${event}:${r.id}`,
             recipient: r.email,
-            template,
+            template: r.variant?.template ?? template,
             replyTo: this.config.mailReplyTo,
             attachments,
-            headers,
+            headers: r.variant?.headers,
             context: {
               displayName: r.displayName,
               title: w.title,
@@ -779,6 +770,7 @@ export class WorkshopsService {
               // Who it went to, for the office's page (MailRecipientsRepository reads it back; issue 25).
               ...recipientMeta(r),
               ...extra,
+              ...r.variant?.extra,
             },
           },
           m,

@@ -1,3 +1,4 @@
+import { CONTACT_FUNCTION_DE } from '../../../src/auth/contact-function.util';
 import {
   addressBookUnsubscribeHeaders,
   addressBookUnsubscribeUrl,
@@ -10,6 +11,7 @@ import {
   mailReportView,
   mergeReports,
   resolveRecipients,
+  withAddressBookVariant,
   type AccountRecipientRow,
   type AddressBookRecipientRow,
 } from '../../../src/address-book/town-recipients.util';
@@ -125,5 +127,20 @@ describe('the one-click link of an address-book entry (issue 25)', () => {
       'List-Unsubscribe': `<${url}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     });
+  });
+});
+
+describe('one batch of mails per town (issue 25)', () => {
+  it('gives an address-book entry its own template, source, role and opt-out link, and leaves accounts as they are', () => {
+    const [acc, ab] = resolveRecipients([account('a1', T1, 'a@x.test')], [entry('e1', T1, 'e@x.test')]);
+    const out = withAddressBookVariant([acc, ab], 'tandem-proposed-address-book', (id) => `https://kt.test/keine-weiteren-mails?k=${id}`);
+    expect(out[0]).toEqual(acc);
+    expect(out[1]).toMatchObject({ ...ab, variant: { template: 'tandem-proposed-address-book' } });
+    expect(out[1].variant!.extra).toEqual({
+      functionLabel: CONTACT_FUNCTION_DE.staff,
+      source: 'Website der Gemeinde',
+      unsubscribeUrl: 'https://kt.test/keine-weiteren-mails?k=e1',
+    });
+    expect(out[1].variant!.headers).toEqual(addressBookUnsubscribeHeaders('https://kt.test/keine-weiteren-mails?k=e1'));
   });
 });

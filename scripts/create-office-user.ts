@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { OfficeUsersService } from '../src/auth/office-users.service';
+import { OfficeUsersService } from '../src/accounts/office-users.service';
 import { withCommands } from '../src/commands/run-command';
 import { appConfig } from '../src/config/app-config';
 import { runMigrations } from '../src/database/data-source';

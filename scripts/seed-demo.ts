@@ -1,8 +1,8 @@
 import { appConfig } from '../src/config/app-config';
 import { withCommands } from '../src/commands/run-command';
 import { runMigrations } from '../src/database/data-source';
-import { formatLogins } from '../src/database/seeds/demo-logins.util';
-import { DEMO_SOURCE_NOTE, DemoSeedService } from '../src/database/seeds/demo-seed.service';
+import { formatLogins } from '../src/commands/seeds/demo-logins.util';
+import { DEMO_SOURCE_NOTE, DemoSeedService } from '../src/commands/seeds/demo-seed.service';
 
 async function main() {
   const unknown = process.argv.slice(2).filter((a) => a !== '--' && a !== '--reset-passwords');

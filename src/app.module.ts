@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module';
+import { AccountsModule } from './accounts/accounts.module';
 import { AuthModule } from './auth/auth.module';
 import { RolesGuard } from './auth/roles.guard';
 import { HttpExceptionFilter } from './common/http-exception.filter';
@@ -15,7 +16,7 @@ import { MatchingModule } from './matching/matching.module';
 import { OutboxModule } from './mail/outbox.module';
 import { MunicipalitiesModule } from './municipalities/municipalities.module';
 import { QueueModule } from './queue/queue.module';
-import { QueueBoardModule } from './queue/queue-board.module';
+import { QueueBoardModule } from './admin/queue-board.module';
 import { TandemsModule } from './tandems/tandems.module';
 import { WorkshopsModule } from './workshops/workshops.module';
 import { PracticesModule } from './practices/practices.module';
@@ -31,6 +32,7 @@ import { SecurityModule } from './security/security.module';
     QueueModule,
     MunicipalitiesModule,
     AuthModule,
+    AccountsModule,
     AdminModule,
     MatchingModule,
     DigestsModule,

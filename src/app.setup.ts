@@ -15,7 +15,7 @@ import { isOffice, type SessionUser } from './auth/session-user';
 import { KERN_DIST_DIR, KERN_PREFIX, TEMPLATES_DIR } from './common/paths';
 import { canOpenOutbox } from './mail/outbox-access.guard';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
-import { registerViewHelpers } from './common/view-helpers';
+import { registerViewHelpers } from './view-helpers';
 import { useBodyParsers } from './security/body-parsing';
 import { contentTypeCheck, ensureBody } from './security/content-type.middleware';
 import { csrfProtection } from './security/csrf.middleware';

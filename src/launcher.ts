@@ -7,8 +7,8 @@ import { embeddedModeLine, readyMailLine } from './config/start-banner.util';
 import { loadEnvFile } from './config/env-file';
 import { chooseRuntimeMode } from './config/runtime-mode';
 import { runMigrations } from './database/data-source';
-import { formatLogins } from './database/seeds/demo-logins.util';
-import { nothingToPrepare } from './database/seeds/start-check';
+import { formatLogins } from './commands/seeds/demo-logins.util';
+import { nothingToPrepare } from './commands/seeds/start-check';
 import { lockDataDir, writeInstanceInfo } from './embedded/data-dir-lock';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded/embedded-postgres';
 import { isJobAddedMessage } from './queue/embedded-wake';
@@ -82,7 +82,7 @@ async function main() {
         require('./municipalities/directory/directory-import.service') as typeof import('./municipalities/directory/directory-import.service');
       const { describeBundledLoad } =
         require('./municipalities/directory/bundled-directory.util') as typeof import('./municipalities/directory/bundled-directory.util');
-      const { DemoSeedService } = require('./database/seeds/demo-seed.service') as typeof import('./database/seeds/demo-seed.service');
+      const { DemoSeedService } = require('./commands/seeds/demo-seed.service') as typeof import('./commands/seeds/demo-seed.service');
       /* eslint-enable @typescript-eslint/no-require-imports */
       await withCommands(async (app) => {
         // First start (either mode): the bundled official directory, so a real town can be found; later starts skip it.

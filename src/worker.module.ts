@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { AccountsWorkerModule } from './auth/accounts-worker.module';
+import { AccountsWorkerModule } from './accounts/accounts-worker.module';
 import { loggerOptions } from './common/logger.options';
 import { APP_CONFIG } from './config/app-config';
 import { ConfigModule } from './config/config.module';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import { AddressBookModule } from '../address-book/address-book.module';
+import { AddressBookModule } from '../accounts/address-book/address-book.module';
 import { AuditModule } from '../audit/audit.module';
+import { AccountsModule } from '../accounts/accounts.module';
 import { AuthModule } from '../auth/auth.module';
 import { MailModule } from '../mail/mail.module';
 import { MatchingModule } from '../matching/matching.module';
@@ -15,7 +16,7 @@ import { RegistrationsViewModel } from './registrations.view-model';
 import { VerificationService } from './verification.service';
 
 @Module({
-  imports: [AuthModule, MunicipalitiesModule, MailModule, AuditModule, MatchingModule, AddressBookModule],
+  imports: [AuthModule, AccountsModule, MunicipalitiesModule, MailModule, AuditModule, MatchingModule, AddressBookModule],
   controllers: [AdminController, VerificationPagesController, OfficePagesController, OfficeAddressBookPagesController],
   providers: [VerificationService, RegistrationsViewModel, OfficeRepository, OfficeOverviewViewModel],
 })

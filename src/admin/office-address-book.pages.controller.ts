@@ -1,13 +1,13 @@
 import { Body, Controller, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AddressBookService } from '../address-book/address-book.service';
-import { AddressBookForm, AddressBookViewModel } from '../address-book/address-book.view-model';
+import { AddressBookService } from '../accounts/address-book/address-book.service';
+import { AddressBookForm, AddressBookViewModel } from '../accounts/address-book/address-book.view-model';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';
 import type { SessionUser } from '../auth/session-user';
 import { DomainError, townNotFound } from '../common/domain-error';
-import { parseAddressBookInput } from '../address-book/address-book-input.util';
+import { parseAddressBookInput } from '../accounts/address-book/address-book-input.util';
 import { OfficeOverviewViewModel } from './office-overview.view-model';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');

@@ -7,21 +7,14 @@ import type { SessionUser } from '../auth/session-user';
 import { contactFunctionLabel } from '../auth/contact-function.util';
 import { MatchingViewModel } from '../matching/matching.view-model';
 import { renderGermanyMap } from '../maps/germany-map.util';
-import { STATE_DE, TANDEM_STATES, type TandemState } from '../tandems/tandem-transitions.util';
+import { STATE_DE, TANDEM_STATES, type TandemState } from '../tandems/core/tandem-transitions.util';
 import { ORIGIN_DE } from '../tandems/tandems.view-model';
 import { ADOPTION_DE, type Adoption } from '../tandems/tandem-result.util';
 import { STATE_DE as WORKSHOP_STATE_DE, WORKSHOP_STATES, type WorkshopState } from '../workshops/workshop-transitions.util';
-import {
-  AUDIT_ACTIONS,
-  AUDIT_SUBJECT_DE,
-  auditActionLabel,
-  barChartSvg,
-  SIZE_CLASSES,
-  sizeClassOf,
-  toCsv,
-  TOWN_STATUS_DE,
-  VISIBILITY_DE,
-} from './office-format.util';
+import { AUDIT_ACTIONS, AUDIT_SUBJECT_DE, auditActionLabel, TOWN_STATUS_DE, VISIBILITY_DE } from './office-format.util';
+import { barChartSvg } from '../common/bar-chart.util';
+import { toCsv } from '../common/csv.util';
+import { SIZE_CLASSES, sizeClassOf } from '../municipalities/size-class.util';
 import { AuditFilter, OfficeRepository, TownFilter } from './office.repository';
 import { REPORT_FIRST_YEAR, reportCsv, reportCutoff, reportTables } from './report-figures.util';
 

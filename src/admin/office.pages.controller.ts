@@ -5,7 +5,7 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';
 import type { SessionUser } from '../auth/session-user';
 import { DomainError, townNotFound } from '../common/domain-error';
-import { AddressBookViewModel } from '../address-book/address-book.view-model';
+import { AddressBookViewModel } from '../accounts/address-book/address-book.view-model';
 import { OfficeOverviewViewModel } from './office-overview.view-model';
 
 const sendCsv = (res: Response, name: string, csv: string) => {

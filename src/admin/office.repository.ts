@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { SIZE_CLASSES } from './office-format.util';
+import { SIZE_CLASSES } from '../municipalities/size-class.util';
 
 export interface TownFilter {
   q?: string;

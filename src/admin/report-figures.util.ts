@@ -1,8 +1,9 @@
 // "Berichtszahlen": one year's figures shaped like the tables of the Tätigkeitsbericht (towns in the network by
 // Bundesland and size class, registrations, topics, tandems, transfer workshops, participation). Pure: the same tables feed the
 // printable page and the CSV export. No Nest or database imports.
-import { STATE_DE, TANDEM_STATES } from '../tandems/tandem-transitions.util';
-import { SIZE_CLASSES, sizeClassOf, toCsv, type CsvValue } from './office-format.util';
+import { STATE_DE, TANDEM_STATES } from '../tandems/core/tandem-transitions.util';
+import { toCsv, type CsvValue } from '../common/csv.util';
+import { SIZE_CLASSES, sizeClassOf } from '../municipalities/size-class.util';
 import type { ReportFigures } from './office.repository';
 
 interface ReportRow {

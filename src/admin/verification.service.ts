@@ -6,7 +6,7 @@ import { UserRepository } from '../auth/user.repository';
 import { DomainError, townNotFound } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailService } from '../mail/mail.service';
-import { MatchingService } from '../matching/matching.service';
+import { RecomputeTrigger } from '../queue/recompute-trigger.service';
 import { TownRepository } from '../municipalities/town.repository';
 
 export type Decision = 'verify' | 'reject';
@@ -19,7 +19,7 @@ export class VerificationService {
     private readonly users: UserRepository,
     private readonly audit: AuditRepository,
     private readonly mail: MailService,
-    private readonly matching: MatchingService,
+    private readonly recompute: RecomputeTrigger,
   ) {}
 
   /**
@@ -92,7 +92,7 @@ export class VerificationService {
       return ids;
     });
     await this.mail.dispatch(deliveryIds);
-    if (decision === 'verify') await this.matching.requestRecompute('verified');
+    if (decision === 'verify') await this.recompute.request('verified');
   }
 
   private async rejectApplication(

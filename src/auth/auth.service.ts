@@ -1,7 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { AuditRepository } from '../audit/audit.repository';
 import { DomainError } from '../common/domain-error';
-import { MatchingService } from '../matching/matching.service';
+import { RecomputeTrigger } from '../queue/recompute-trigger.service';
 import { randomBytes } from 'node:crypto';
 import { hashPassword, verifyPassword } from './password.util';
 import { sessionCache } from './session-cache';
@@ -16,7 +16,7 @@ export class AuthService {
   constructor(
     private readonly users: UserRepository,
     private readonly audit: AuditRepository,
-    private readonly matching: MatchingService,
+    private readonly recompute: RecomputeTrigger,
   ) {}
 
   async validate(email: string, password: string): Promise<SessionUser> {
@@ -50,7 +50,7 @@ export class AuthService {
       await this.audit.write(m, { actorId: userId, action: 'town.dormancy_lifted', subjectType: 'town', subjectId: townId! });
       return true;
     });
-    if (lifted) await this.matching.requestRecompute('resumed');
+    if (lifted) await this.recompute.request('resumed');
   }
 
   /**

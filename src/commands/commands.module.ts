@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
-import { OfficeUsersService } from '../auth/office-users.service';
+import { OfficeUsersService } from '../accounts/office-users.service';
 import { UserRepository } from '../auth/user.repository';
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
-import { DemoSeedService } from '../database/seeds/demo-seed.service';
+import { DemoSeedService } from './seeds/demo-seed.service';
 import { DirectoryImportService } from '../municipalities/directory/directory-import.service';
 import { MunicipalityRepository } from '../municipalities/municipality.repository';
 import { TownRepository } from '../municipalities/town.repository';

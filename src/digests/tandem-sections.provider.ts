@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { OPEN_STATES, STATE_DE } from '../tandems/tandem-transitions.util';
+import { OPEN_STATES, STATE_DE } from '../tandems/core/tandem-transitions.util';
 import { TandemsService } from '../tandems/tandems.service';
 import type { DigestItem, DigestSection } from './digest-content.util';
 import type { DigestRecipient, DigestSectionProvider } from './digest-section.provider';

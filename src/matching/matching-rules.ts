@@ -4,5 +4,3 @@ export const EXPOSURE_CAP = 20;
 export const COOLDOWN_MONTHS = 12;
 /** Candidates per town in the tandem round's graph. */
 export const ROUND_CANDIDATES = 20;
-/** Profile edits within this window share one recomputation. */
-export const RECOMPUTE_DEBOUNCE_MS = 60_000;

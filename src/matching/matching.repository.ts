@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { LIVE_STATES } from '../tandems/tandem-transitions.util';
+import { LIVE_STATES } from '../tandems/core/tandem-transitions.util';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { topicJoin, townDirectoryJoin, townFactsLateral, type TownRow } from '../municipalities/town-read.repository';

@@ -8,7 +8,6 @@ import { TownReadRepository } from '../municipalities/town-read.repository';
 import { JOBS, QUEUES } from '../queue/queue-names';
 import { announceJobAdded } from '../queue/embedded-wake';
 import { DEFAULT_WEIGHTS, MatchWeights, validateWeights } from './core/weights';
-import { RECOMPUTE_DEBOUNCE_MS } from './matching-rules';
 import type { RunKind, RunHead, RunRow } from './matching.read-models';
 import { MatchingRepository } from './matching.repository';
 
@@ -91,28 +90,6 @@ export class MatchingService {
         );
       }
       throw err;
-    }
-  }
-
-  /** Debounced: many profile edits in a minute lead to one recomputation (BullMQ deduplication on a fixed id). */
-  async requestRecompute(trigger: string, opts: { now?: boolean } = {}): Promise<void> {
-    // `now`: a town that just lost its partner gets fresh suggestions at once; a burst is still one run.
-    const delay = opts.now ? 0 : RECOMPUTE_DEBOUNCE_MS;
-    try {
-      await this.queue.add(
-        JOBS.recomputeMatches,
-        { trigger },
-        {
-          delay,
-          deduplication: opts.now
-            ? { id: 'recompute-suggestions-now', ttl: 5_000 }
-            : { id: 'recompute-suggestions', ttl: RECOMPUTE_DEBOUNCE_MS },
-          attempts: 3,
-        },
-      );
-    } catch (err) {
-      // The nightly run catches up; a profile save must not fail because the queue is briefly away.
-      this.logger.warn(`Could not schedule a recomputation (${(err as Error).message})`);
     }
   }
 

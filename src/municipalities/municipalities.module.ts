@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { MatchingModule } from '../matching/matching.module';
 import { AuditModule } from '../audit/audit.module';
 import { MunicipalitiesController } from './municipalities.controller';
 import { MunicipalityRepository } from './municipality.repository';
@@ -16,12 +15,7 @@ import { TownChallenge } from './town-challenge.entity';
 import { TownExperience } from './town-experience.entity';
 
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([Municipality, Topic, Town, TownChallenge, TownExperience]),
-    AuditModule,
-    MatchingModule,
-    TownReadModule,
-  ],
+  imports: [TypeOrmModule.forFeature([Municipality, Topic, Town, TownChallenge, TownExperience]), AuditModule, TownReadModule],
   controllers: [MunicipalitiesController, TownProfilePagesController],
   providers: [MunicipalityRepository, TopicRepository, TownRepository, TownsService],
   exports: [MunicipalityRepository, TopicRepository, TownRepository, TownsService, TownReadModule],

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { LIVE_STATES } from '../tandems/tandem-transitions.util';
+import { LIVE_STATES } from '../tandems/core/tandem-transitions.util';
 
 /** A verified, not opted-out town with what the matcher reads (directory facts + profile). */
 export interface TownRow {

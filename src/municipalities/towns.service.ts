@@ -2,7 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { AuditRepository } from '../audit/audit.repository';
 import type { SessionUser } from '../auth/session-user';
 import { DomainError, townNotFound } from '../common/domain-error';
-import { MatchingService } from '../matching/matching.service';
+import { RecomputeTrigger } from '../queue/recompute-trigger.service';
 import { TopicRepository } from './topic.repository';
 import { TownProfileDto } from './town-profile.dto';
 import { TownRepository } from './town.repository';
@@ -18,7 +18,7 @@ export class TownsService {
     private readonly towns: TownRepository,
     private readonly topics: TopicRepository,
     private readonly audit: AuditRepository,
-    private readonly matching: MatchingService,
+    private readonly recompute: RecomputeTrigger,
     private readonly views: TownViewRepository,
   ) {}
 
@@ -57,7 +57,7 @@ export class TownsService {
       });
       return true;
     });
-    if (changed) await this.matching.requestRecompute(paused ? 'paused' : 'resumed');
+    if (changed) await this.recompute.request(paused ? 'paused' : 'resumed');
     return this.view(actor, townId);
   }
 
@@ -96,7 +96,7 @@ export class TownsService {
       });
       await this.audit.write(m, { actorId: actor.id, action: 'town.profile_updated', subjectType: 'town', subjectId: townId });
     });
-    await this.matching.requestRecompute('profile');
+    await this.recompute.request('profile');
     return this.view(actor, townId);
   }
 }

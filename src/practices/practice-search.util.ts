@@ -1,6 +1,6 @@
 // Finding examples (issue 27): the text groups of the German full-text vector, the query's filters, and the order by
 // relevance and by how similar the example's town is to the reader's ("aus Kommunen wie Ihrer"). Pure.
-import { SIZE_CLASSES, sizeClassOf } from '../admin/office-format.util';
+import { SIZE_CLASSES, sizeClassOf } from '../municipalities/size-class.util';
 import { sizeSimilarity, situationSimilarity } from '../matching/core/score.util';
 import { STATES } from '../municipalities/directory/destatis-parser.util';
 import type { PracticeInput } from './practice-input.util';

@@ -1,5 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { SIZE_CLASSES, toCsv } from '../admin/office-format.util';
+import { toCsv } from '../common/csv.util';
+import { SIZE_CLASSES } from '../municipalities/size-class.util';
 import { AuditRepository } from '../audit/audit.repository';
 import { auditActionLabel } from '../audit/audit-actions';
 import { contactFunctionLabel } from '../auth/contact-function.util';

@@ -5,6 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { embeddedPostgresBackend } from './embedded-backend';
 import { DEFAULT_JOB_OPTIONS, QUEUES } from './queue-names';
+import { RecomputeTrigger } from './recompute-trigger.service';
 
 /** Redis in server mode; BullMQ's PostgreSQL backend on the same database in the embedded mode. */
 export function bullConnection(config: AppConfig) {
@@ -48,6 +49,7 @@ export function bullConnection(config: AppConfig) {
       { name: QUEUES.accounts },
     ),
   ],
-  exports: [BullModule],
+  providers: [RecomputeTrigger],
+  exports: [BullModule, RecomputeTrigger],
 })
 export class QueueModule {}

@@ -5,7 +5,7 @@ import type { SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailService } from '../mail/mail.service';
-import { MatchingService } from '../matching/matching.service';
+import { RecomputeTrigger } from '../queue/recompute-trigger.service';
 import { TownReadRepository } from '../municipalities/town-read.repository';
 import { TandemActivityRepository } from './tandem-activity.repository';
 import { checkMeeting, isDormant, MEETING_STATES, MeetingInput, silenceStep } from './tandem-activity.util';
@@ -28,7 +28,7 @@ export class TandemActivityService {
     private readonly towns: TownReadRepository,
     private readonly audit: AuditRepository,
     private readonly mail: MailService,
-    private readonly matching: MatchingService,
+    private readonly recompute: RecomputeTrigger,
   ) {}
 
   /** Either town of an approved or active tandem adds a meeting (date, format, one line of notes). */
@@ -177,7 +177,7 @@ export class TandemActivityService {
       paused++;
       await this.mail.dispatch(mails);
     }
-    if (paused) await this.matching.requestRecompute('dormant');
+    if (paused) await this.recompute.request('dormant');
     return paused;
   }
 

@@ -1,6 +1,6 @@
 // Activity of a tandem and a town (issue 23): the meeting log's input rules, the silence reminders and dormancy.
 // Pure: no Nest, no database; every rule takes the time it is judged at.
-import type { TandemState } from './tandem-transitions.util';
+import type { TandemState } from './core/tandem-transitions.util';
 
 export const MEETING_FORMATS = ['vor_ort', 'online', 'telefon'] as const;
 export type MeetingFormat = (typeof MEETING_FORMATS)[number];

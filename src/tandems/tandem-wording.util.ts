@@ -1,6 +1,6 @@
 // German wording of tandem pages that depends on who reads it (pure, unit-tested for case and doubled words).
 import type { TandemListRow } from './tandem.repository';
-import type { TandemActor } from './tandem-transitions.util';
+import type { TandemActor } from './core/tandem-transitions.util';
 
 /** Whose step it is, in the dative after "von" ("Antwort von Ihrer Kommune", never "von Ihre Kommune"). */
 export function waitingFor(

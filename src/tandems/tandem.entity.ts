@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { TandemOrigin, TandemState } from './tandem-transitions.util';
+import type { TandemOrigin, TandemState } from './core/tandem-transitions.util';
 
 // Two towns, one topic, from request (or office proposal) to result. town_a asked (or comes first in the proposal).
 @Entity('tandem')

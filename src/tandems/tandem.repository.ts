@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { LIVE_STATES, OPEN_STATES, TandemOrigin, TandemState } from './tandem-transitions.util';
+import { LIVE_STATES, OPEN_STATES, TandemOrigin, TandemState } from './core/tandem-transitions.util';
 import type { Adoption } from './tandem-result.util';
 
 export interface TandemRow {

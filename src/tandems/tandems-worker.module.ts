@@ -1,9 +1,7 @@
-import { TownRecipientsRepository } from '../address-book/town-recipients.repository';
+import { TownRecipientsRepository } from '../accounts/address-book/town-recipients.repository';
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { MailModule } from '../mail/mail.module';
-import { MatchingRepository } from '../matching/matching.repository';
-import { MatchingService } from '../matching/matching.service';
 import { TownReadModule } from '../municipalities/town-read.module';
 import { TandemActivityRepository } from './tandem-activity.repository';
 import { TandemActivityService } from './tandem-activity.service';
@@ -19,8 +17,6 @@ import { TandemsService } from './tandems.service';
     TandemRepository,
     TownRecipientsRepository,
     TandemRemindersCronJob,
-    MatchingService,
-    MatchingRepository,
     TandemActivityService,
     TandemActivityRepository,
   ],

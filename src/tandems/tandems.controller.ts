@@ -1,4 +1,4 @@
-import { mergeReports } from '../address-book/town-recipients.util';
+import { mergeReports } from '../accounts/address-book/town-recipients.util';
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../auth/current-user.decorator';
@@ -7,7 +7,7 @@ import { isOffice, type SessionUser } from '../auth/session-user';
 import { AnswerDto, ConcludeDto, ListQueryDto, PartnerDto, ProposeDto, ReasonDto, RequestTandemDto } from './tandems.dto';
 import { TandemsService } from './tandems.service';
 import { OFFICE_PAGE_SIZE, TandemsViewModel } from './tandems.view-model';
-import { TandemAction } from './tandem-transitions.util';
+import { TandemAction } from './core/tandem-transitions.util';
 
 // Same rules as the pages: every step goes through TandemsService; a step the table forbids answers 409 saying why.
 @ApiTags('tandems')

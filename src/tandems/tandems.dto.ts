@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
-import { REASON_MAX_LENGTH, TANDEM_STATES } from './tandem-transitions.util';
+import { REASON_MAX_LENGTH, TANDEM_STATES } from './core/tandem-transitions.util';
 import { RESULT_MAX_LENGTH } from './tandems.service';
 import { PageQueryDto } from '../common/page-query.dto';
 

@@ -1,5 +1,5 @@
-import { MailRecipientsRepository } from '../address-book/mail-recipients.repository';
-import { TownRecipientsRepository } from '../address-book/town-recipients.repository';
+import { MailRecipientsRepository } from '../accounts/address-book/mail-recipients.repository';
+import { TownRecipientsRepository } from '../accounts/address-book/town-recipients.repository';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';

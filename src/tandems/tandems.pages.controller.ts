@@ -8,12 +8,12 @@ import { DomainError } from '../common/domain-error';
 import { asList, asText } from '../common/form.util';
 import { pickSort, sortOptions, sortQuery, TANDEM_SORTS } from '../common/list-sort.util';
 import { pager } from '../common/paging.util';
-import { MailRecipientsRepository } from '../address-book/mail-recipients.repository';
-import { mailReportView, mergeReports, type MailReport } from '../address-book/town-recipients.util';
+import { MailRecipientsRepository } from '../accounts/address-book/mail-recipients.repository';
+import { mailReportView, mergeReports, type MailReport } from '../accounts/address-book/town-recipients.util';
 import { MatchingViewModel } from '../matching/matching.view-model';
 import { TandemsService } from './tandems.service';
 import { ACTION_LABEL, STATE_FILTERS, TandemsViewModel } from './tandems.view-model';
-import { TANDEM_ACTIONS, TandemAction } from './tandem-transitions.util';
+import { TANDEM_ACTIONS, TandemAction } from './core/tandem-transitions.util';
 
 const DONE: Record<string, string> = {
   requested: 'Ihre Anfrage wurde gesendet. Die angefragte Kommune wurde per E-Mail informiert.',

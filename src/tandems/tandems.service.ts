@@ -1,7 +1,7 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { addressBookUnsubscribeUrl } from '../address-book/address-book-unsubscribe.util';
-import { TownRecipientsRepository } from '../address-book/town-recipients.repository';
+import { addressBookUnsubscribeUrl } from '../accounts/address-book/address-book-unsubscribe.util';
+import { TownRecipientsRepository } from '../accounts/address-book/town-recipients.repository';
 import {
   addToReport,
   emptyMailReport,
@@ -10,7 +10,7 @@ import {
   type MailReport,
   type MailVariant,
   type TownRecipient,
-} from '../address-book/town-recipients.util';
+} from '../accounts/address-book/town-recipients.util';
 import { AuditRepository } from '../audit/audit.repository';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { contactFunctionLabel } from '../auth/contact-function.util';
@@ -21,7 +21,7 @@ import { reasonList } from '../matching/core/reason-list.util';
 import { reasonLine } from '../matching/core/score.util';
 import type { ScoreComponent } from '../matching/core/matching-input.types';
 import { COOLDOWN_MONTHS } from '../matching/matching-rules';
-import { MatchingService } from '../matching/matching.service';
+import { RecomputeTrigger } from '../queue/recompute-trigger.service';
 import { TownViewRepository } from '../municipalities/visibility/town-view.repository';
 import { NETWORK_VIEWER } from '../municipalities/visibility/town-visibility.util';
 import { Contact, LockedTown, PartnerContact, TandemRepository, TandemRow } from './tandem.repository';
@@ -37,7 +37,7 @@ import {
   TandemActor,
   TandemState,
   TandemTransitionError,
-} from './tandem-transitions.util';
+} from './core/tandem-transitions.util';
 
 const REMINDER_DAYS = [7, 14] as const;
 const EXPIRY_DAYS = 30;
@@ -127,7 +127,7 @@ export class TandemsService {
     private readonly repo: TandemRepository,
     private readonly audit: AuditRepository,
     private readonly mail: MailService,
-    private readonly matching: MatchingService,
+    private readonly recompute: RecomputeTrigger,
     private readonly views: TownViewRepository,
     private readonly recipients: TownRecipientsRepository,
   ) {}
@@ -238,7 +238,7 @@ export class TandemsService {
         data: { partnerId },
       });
     });
-    await this.matching.requestRecompute('tandem');
+    await this.recompute.request('tandem');
   }
 
   /** One step on an existing tandem by a signed-in user (town contact or office). */
@@ -454,7 +454,7 @@ export class TandemsService {
     });
     await this.afterCommit(mails);
     // Not a fit: both towns have a free slot now and get fresh suggestions right away, not after the debounce.
-    if (state === 'not_a_fit') await this.matching.requestRecompute('not_a_fit', { now: true });
+    if (state === 'not_a_fit') await this.recompute.request('not_a_fit', { now: true });
     return state;
   }
 
@@ -487,7 +487,7 @@ export class TandemsService {
         'This town is not hidden by your town',
         'Diese Kommune haben Sie nicht ausgeblendet.',
       );
-    await this.matching.requestRecompute('suggestion_restored');
+    await this.recompute.request('suggestion_restored');
   }
 
   /** The towns this town hid with "Kein Interesse" that still rest (the cool-down), for "Wieder anzeigen". */
@@ -1007,7 +1007,7 @@ export class TandemsService {
   private async afterCommit(mailIds: string[]): Promise<void> {
     await this.mail.dispatch(mailIds);
     // Declines and new tandems change the hard rules; the recomputation is debounced, so every step may ask.
-    await this.matching.requestRecompute('tandem');
+    await this.recompute.request('tandem');
   }
 
   private cooldownStart(now: Date): Date {

@@ -9,13 +9,13 @@ import { reasonLine } from '../matching/core/score.util';
 import type { ScoreComponent } from '../matching/core/matching-input.types';
 import { FitAnswerRow, TandemListRow, TandemRepository, TimelineRow } from './tandem.repository';
 import { waitingFor } from './tandem-wording.util';
-import { officeActorLabel } from '../auth/display-name.util';
+import { officeActorLabel } from '../accounts/display-name.util';
 import { RESTING_FILTER, TandemActivityView } from './tandem-activity.view';
 import { actorOf, contactLine, ownTownNotVerified, type ProposalOutcome, tandemNotFound } from './tandems.service';
 import { ADOPTION_DE } from './tandem-result.util';
 import { TownProfileView, TownViewRepository } from '../municipalities/visibility/town-view.repository';
 import { NETWORK_VIEWER, OFFICE_VIEWER, type Viewer } from '../municipalities/visibility/town-visibility.util';
-import { allowedActions, FINAL_STATES, STATE_DE, TANDEM_STATES, TandemAction, TandemState } from './tandem-transitions.util';
+import { allowedActions, FINAL_STATES, STATE_DE, TANDEM_STATES, TandemAction, TandemState } from './core/tandem-transitions.util';
 
 export const ACTION_LABEL: Record<TandemAction, string> = {
   accept: 'Annehmen',

@@ -1,4 +1,4 @@
-import { TownRecipientsRepository } from '../address-book/town-recipients.repository';
+import { TownRecipientsRepository } from '../accounts/address-book/town-recipients.repository';
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { MailModule } from '../mail/mail.module';

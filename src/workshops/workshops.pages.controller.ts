@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { MailRecipientsRepository } from '../address-book/mail-recipients.repository';
-import { mailReportView } from '../address-book/town-recipients.util';
+import { MailRecipientsRepository } from '../accounts/address-book/mail-recipients.repository';
+import { mailReportView } from '../accounts/address-book/town-recipients.util';
 import { DateTime } from 'luxon';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';

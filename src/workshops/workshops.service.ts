@@ -2,8 +2,8 @@ import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { EntityManager } from 'typeorm';
 import type { AuditAction } from '../audit/audit-actions';
-import { addressBookUnsubscribeUrl } from '../address-book/address-book-unsubscribe.util';
-import { TownRecipientsRepository } from '../address-book/town-recipients.repository';
+import { addressBookUnsubscribeUrl } from '../accounts/address-book/address-book-unsubscribe.util';
+import { TownRecipientsRepository } from '../accounts/address-book/town-recipients.repository';
 import {
   addToReport,
   emptyMailReport,
@@ -11,7 +11,7 @@ import {
   withAddressBookVariant,
   type MailReport,
   type MailVariant,
-} from '../address-book/town-recipients.util';
+} from '../accounts/address-book/town-recipients.util';
 import { AuditRepository } from '../audit/audit.repository';
 import type { SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import request from 'supertest';
-import { ExpiredRegistrationsCronJob } from '../../src/auth/expired-registrations.cron.job';
+import { ExpiredRegistrationsCronJob } from '../../src/accounts/expired-registrations.cron.job';
 import { hashPassword } from '../../src/auth/password.util';
 import { registerConfirmAndLogin, STRONG_PASSWORD } from '../factories/accounts.factory';
 import { createOfficeUser, insertMunicipalities, TEST_TOWNS } from '../factories/directory.factory';

@@ -1,11 +1,11 @@
 import type { ParsedMail } from 'mailparser';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { TownRecipientsRepository } from '../../src/address-book/town-recipients.repository';
+import { TownRecipientsRepository } from '../../src/accounts/address-book/town-recipients.repository';
 import { withCommands } from '../../src/commands/run-command';
 import { openDataSource } from '../../src/database/data-source';
-import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL } from '../../src/database/seeds/demo-logins.util';
-import { DemoSeedService } from '../../src/database/seeds/demo-seed.service';
+import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL } from '../../src/commands/seeds/demo-logins.util';
+import { DemoSeedService } from '../../src/commands/seeds/demo-seed.service';
 import { STRONG_PASSWORD } from '../factories/accounts.factory';
 import { computeMatching, eventually } from '../factories/tandems.factory';
 import { calendarOf, computeWorkshops, recipientsOf } from '../factories/workshops.factory';

@@ -1,10 +1,10 @@
 import { DataSource } from 'typeorm';
 import { INestApplicationContext } from '@nestjs/common';
-import { OfficeUsersService } from '../../src/auth/office-users.service';
+import { OfficeUsersService } from '../../src/accounts/office-users.service';
 import { verifyPassword } from '../../src/auth/password.util';
 import { openDataSource } from '../../src/database/data-source';
-import { DEMO_TOWNS, DemoSeedService } from '../../src/database/seeds/demo-seed.service';
-import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL } from '../../src/database/seeds/demo-logins.util';
+import { DEMO_TOWNS, DemoSeedService } from '../../src/commands/seeds/demo-seed.service';
+import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL } from '../../src/commands/seeds/demo-logins.util';
 import { DirectoryImportService } from '../../src/municipalities/directory/directory-import.service';
 import { readBundledDirectory } from '../../src/municipalities/directory/bundled-directory.util';
 import { DirectoryRecord } from '../../src/municipalities/directory/destatis-parser.util';

@@ -13,9 +13,9 @@ import {
 } from '../../scripts/fuzz-write-routes';
 import { withCommands } from '../../src/commands/run-command';
 import { REPO_ROOT, TEMPLATES_DIR } from '../../src/common/paths';
-import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL } from '../../src/database/seeds/demo-logins.util';
-import { DemoSeedService } from '../../src/database/seeds/demo-seed.service';
-import { TANDEM_ACTIONS } from '../../src/tandems/tandem-transitions.util';
+import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL } from '../../src/commands/seeds/demo-logins.util';
+import { DemoSeedService } from '../../src/commands/seeds/demo-seed.service';
+import { TANDEM_ACTIONS } from '../../src/tandems/core/tandem-transitions.util';
 import { computeMatching } from '../factories/tandems.factory';
 import { computeWorkshops } from '../factories/workshops.factory';
 import { bootApp, TestApp } from '../utils/boot-app';

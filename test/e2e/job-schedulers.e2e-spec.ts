@@ -1,7 +1,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import request from 'supertest';
-import { ExpiredRegistrationsCronJob } from '../../src/auth/expired-registrations.cron.job';
+import { ExpiredRegistrationsCronJob } from '../../src/accounts/expired-registrations.cron.job';
 import { WeeklyDigestCronJob } from '../../src/digests/weekly-digest.cron.job';
 import { MailSweeperCronJob } from '../../src/mail/mail-sweeper.cron.job';
 import { NightlyMatchingCronJob } from '../../src/matching/nightly-matching.cron.job';

@@ -8,7 +8,7 @@ import { buildContext, reasonLine, scorePair } from '../../src/matching/core/sco
 import type { MatchTown } from '../../src/matching/core/matching-input.types';
 import { DEFAULT_WEIGHTS } from '../../src/matching/core/weights';
 import { CONTACT_FUNCTION_DE } from '../../src/auth/contact-function.util';
-import { STATE_DE as TANDEM_STATE_DE } from '../../src/tandems/tandem-transitions.util';
+import { STATE_DE as TANDEM_STATE_DE } from '../../src/tandems/core/tandem-transitions.util';
 import { contactLine, UPDATE_TEXT } from '../../src/tandems/tandems.service';
 import { chosenBecause } from '../../src/workshops/workshop-fit.util';
 import { formatBerlin } from '../../src/workshops/workshops.service';

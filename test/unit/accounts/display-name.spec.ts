@@ -1,4 +1,4 @@
-import { sanitiseDisplayName } from '../../../src/auth/display-name.util';
+import { sanitiseDisplayName } from '../../../src/accounts/display-name.util';
 
 describe('sanitiseDisplayName', () => {
   it.each([

@@ -3,8 +3,8 @@ import {
   addressBookUnsubscribeHeaders,
   addressBookUnsubscribeUrl,
   verifyAddressBookUnsubscribe,
-} from '../../../src/address-book/address-book-unsubscribe.util';
-import { parseAddressBookInput } from '../../../src/address-book/address-book-input.util';
+} from '../../../src/accounts/address-book/address-book-unsubscribe.util';
+import { parseAddressBookInput } from '../../../src/accounts/address-book/address-book-input.util';
 import {
   addToReport,
   emptyMailReport,
@@ -14,7 +14,7 @@ import {
   withAddressBookVariant,
   type AccountRecipientRow,
   type AddressBookRecipientRow,
-} from '../../../src/address-book/town-recipients.util';
+} from '../../../src/accounts/address-book/town-recipients.util';
 
 const T1 = '11111111-1111-4111-8111-111111111111';
 const T2 = '22222222-2222-4222-8222-222222222222';

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AUDIT_ACTION_DE, auditActionLabel } from '../../../src/audit/audit-actions';
 import { AUDIT_ACTIONS } from '../../../src/admin/office-format.util';
-import { TANDEM_ACTIONS } from '../../../src/tandems/tandem-transitions.util';
+import { TANDEM_ACTIONS } from '../../../src/tandems/core/tandem-transitions.util';
 import { INVITATION_ACTIONS, WORKSHOP_ACTIONS } from '../../../src/workshops/workshop-transitions.util';
 
 // Issue 25: the audit page showed workshop events as "Sonstige Änderung". Every action any code in src writes has

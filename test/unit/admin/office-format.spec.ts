@@ -1,4 +1,7 @@
-import { auditActionLabel, AUDIT_ACTIONS, barChartSvg, SIZE_CLASSES, sizeClassOf, toCsv } from '../../../src/admin/office-format.util';
+import { auditActionLabel, AUDIT_ACTIONS } from '../../../src/admin/office-format.util';
+import { barChartSvg } from '../../../src/common/bar-chart.util';
+import { toCsv } from '../../../src/common/csv.util';
+import { SIZE_CLASSES, sizeClassOf } from '../../../src/municipalities/size-class.util';
 
 describe('office format helpers', () => {
   it('puts every population into exactly one size class, with the BBSR borders at 5,000, 10,000 and 20,000', () => {

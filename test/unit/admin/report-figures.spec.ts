@@ -1,6 +1,6 @@
 import { CAME_ABOUT, NOT_COME_ABOUT, reportTables, STILL_OPEN } from '../../../src/admin/report-figures.util';
 import type { ReportFigures } from '../../../src/admin/office.repository';
-import { TANDEM_STATES } from '../../../src/tandems/tandem-transitions.util';
+import { TANDEM_STATES } from '../../../src/tandems/core/tandem-transitions.util';
 
 // Issue 25: declined and withdrawn requests were counted as begun tandems, and the page said "Werkstätten folgen".
 // A hand-built year: every number below is counted by hand from this fixture.

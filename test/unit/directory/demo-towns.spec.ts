@@ -1,4 +1,4 @@
-import fixture from '../../../src/database/seeds/demo-towns.fixture.json';
+import fixture from '../../../src/commands/seeds/demo-towns.fixture.json';
 import { readBundledDirectory } from '../../../src/municipalities/directory/bundled-directory.util';
 
 // The demo pilot towns are real municipalities: the seed takes their facts from the directory, by AGS.

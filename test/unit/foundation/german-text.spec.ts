@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { officeActorLabel } from '../../../src/auth/display-name.util';
+import { officeActorLabel } from '../../../src/accounts/display-name.util';
 import { TEMPLATES_DIR } from '../../../src/common/paths';
 import { periodLabel } from '../../../src/digests/digest-content.util';
 import { LegalTextService } from '../../../src/legal/legal-text.service';

@@ -10,7 +10,7 @@ import {
   TandemActor,
   TandemState,
   TandemTransitionError,
-} from '../../../src/tandems/tandem-transitions.util';
+} from '../../../src/tandems/core/tandem-transitions.util';
 
 // The expected lifecycle written out independently of the implementation's table: "state action actor → next".
 // Every combination not listed here must be refused.

@@ -1,7 +1,0 @@
-import { Module } from '@nestjs/common';
-import { ExpiredRegistrationsCronJob } from './expired-registrations.cron.job';
-import { UserRepository } from './user.repository';
-
-// The worker's part of accounts: timed clean-up only (no HTTP, no passport).
-@Module({ providers: [UserRepository, ExpiredRegistrationsCronJob] })
-export class AccountsWorkerModule {}

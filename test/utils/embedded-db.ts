@@ -72,7 +72,9 @@ export function removeEmbeddedFolders(olderThanMs = 0): void {
 }
 
 /** A fresh copy of the template for one test file, served on its own port. */
-export async function createEmbeddedTestDb(sessionWaitMs?: number): Promise<EmbeddedDb & { dir: string }> {
+// Tests wait up to 30 s for PGlite's one session (the product's default is 5 s): with two test files at once on a loaded
+// 2-core machine a busy session is slowness, not the refusal that the guard tests provoke with their own short limit.
+export async function createEmbeddedTestDb(sessionWaitMs = 30_000): Promise<EmbeddedDb & { dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), `kt-test-${TEST_RUN_ID}-pglite-`));
   cpSync(EMBEDDED_TEMPLATE_DIR, dir, { recursive: true });
   const db = await startEmbeddedDb(dir, sessionWaitMs);

@@ -73,6 +73,8 @@ const TRIGGER_DE: Record<string, string> = {
   paused: 'eine Kommune wünscht keine Vorschläge mehr',
   resumed: 'eine Kommune wünscht wieder Vorschläge',
   debounced: 'nach Änderungen im Netzwerk',
+  practice: 'nach einer Veröffentlichung im Methodenkoffer',
+  practice_follow_up: 'nach einer Rückmeldung zu einem Anwendungsbeispiel',
 };
 const triggerLabel = (trigger: string) => TRIGGER_DE[trigger] ?? 'automatisch';
 /** A score in [0, 1] as the pages show it: "Passung 66 von 100". */

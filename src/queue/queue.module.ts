@@ -46,6 +46,7 @@ export function bullConnection(config: AppConfig) {
       { name: QUEUES.digest },
       { name: QUEUES.workshops },
       { name: QUEUES.accounts },
+      { name: QUEUES.practices },
     ),
   ],
   exports: [BullModule],

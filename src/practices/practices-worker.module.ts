@@ -20,7 +20,5 @@ import { PracticeRepository } from './practice.repository';
     MatchingService,
     MatchingRepository,
   ],
-  // The digest (worker side) reads new examples through it.
-  exports: [PracticeRepository],
 })
 export class PracticesWorkerModule {}

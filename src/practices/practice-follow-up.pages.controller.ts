@@ -24,12 +24,7 @@ export class PracticeFollowUpPagesController {
   constructor(private readonly followUps: PracticeFollowUpService) {}
 
   @Get(':id')
-  async confirm(
-    @Param('id') id: string,
-    @Query('s') signature: unknown,
-    @Query('antwort') answer: unknown,
-    @Res() res: Response,
-  ) {
+  async confirm(@Param('id') id: string, @Query('s') signature: unknown, @Query('antwort') answer: unknown, @Res() res: Response) {
     try {
       const f = await this.followUps.byLink(id, signature);
       return res.render('practice-follow-up', { title: TITLE, signature, ...view(f, parseAnswer(answer)) });
@@ -56,7 +51,12 @@ export class PracticeFollowUpPagesController {
         const f = await this.followUps.byLink(id, signature);
         return res
           .status(400)
-          .render('practice-follow-up', { title: `Fehler: ${TITLE}`, signature, errors: [formError(e.messageDe, 'antwort-ja')], ...view(f, null) });
+          .render('practice-follow-up', {
+            title: `Fehler: ${TITLE}`,
+            signature,
+            errors: [formError(e.messageDe, 'antwort-ja')],
+            ...view(f, null),
+          });
       }
       return this.refused(res, e);
     }

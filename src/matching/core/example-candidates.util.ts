@@ -26,8 +26,7 @@ export function exampleStrengths(towns: readonly MatchTown[], examples: Examples
   });
   return towns.map((t, i) => {
     const out = new Map<number, number>();
-    for (const c of t.challenges)
-      for (const [j, s] of byTopic.get(c.topic) ?? []) if (j !== i && s > (out.get(j) ?? 0)) out.set(j, s);
+    for (const c of t.challenges) for (const [j, s] of byTopic.get(c.topic) ?? []) if (j !== i && s > (out.get(j) ?? 0)) out.set(j, s);
     return out;
   });
 }

@@ -1,11 +1,5 @@
 import { orderHits } from '../../../src/practices/practice-search.util';
-import {
-  adoptionLabel,
-  dueStage,
-  followUpUrl,
-  parseAnswer,
-  verifyFollowUp,
-} from '../../../src/practices/practice-follow-up.util';
+import { adoptionLabel, dueStage, followUpUrl, parseAnswer, verifyFollowUp } from '../../../src/practices/practice-follow-up.util';
 
 const ID = '00000000-0000-4000-8000-000000000002';
 
@@ -20,7 +14,14 @@ describe('practice follow-up', () => {
   });
 
   it('reads the answers from link and form words, nothing else', () => {
-    expect(['ja', 'Teilweise', 'geplant', 'nein', 'yes', 'partly'].map(parseAnswer)).toEqual(['yes', 'partly', 'planned', 'no', 'yes', 'partly']);
+    expect(['ja', 'Teilweise', 'geplant', 'nein', 'yes', 'partly'].map(parseAnswer)).toEqual([
+      'yes',
+      'partly',
+      'planned',
+      'no',
+      'yes',
+      'partly',
+    ]);
     for (const bad of ['', 'vielleicht', 5, null, ['ja'], undefined]) expect(parseAnswer(bad)).toBeNull();
   });
 

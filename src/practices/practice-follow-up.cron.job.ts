@@ -6,7 +6,7 @@ import { JOBS, QUEUES } from '../queue/queue-names';
 import { workerOptions } from '../queue/worker-options';
 import { PracticeFollowUpService } from './practice-follow-up.service';
 
-export const FOLLOW_UP_SCHEDULER_ID = 'practice-follow-ups';
+const FOLLOW_UP_SCHEDULER_ID = 'practice-follow-ups';
 
 // Once a day, 9:00 Berlin time, the follow-ups that came due (issue 27). The rows in practice_follow_up are the state:
 // a run that repeats, or two workers, find nothing left to ask and send nothing twice.

@@ -49,14 +49,12 @@ export class PracticeFollowUpPagesController {
     } catch (e) {
       if (e instanceof DomainError && e.getStatus() === 400 && e.field === 'antwort') {
         const f = await this.followUps.byLink(id, signature);
-        return res
-          .status(400)
-          .render('practice-follow-up', {
-            title: `Fehler: ${TITLE}`,
-            signature,
-            errors: [formError(e.messageDe, 'antwort-ja')],
-            ...view(f, null),
-          });
+        return res.status(400).render('practice-follow-up', {
+          title: `Fehler: ${TITLE}`,
+          signature,
+          errors: [formError(e.messageDe, 'antwort-ja')],
+          ...view(f, null),
+        });
       }
       return this.refused(res, e);
     }

@@ -5,7 +5,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { isUuid } from '../common/input.util';
 
 /** Months after the end of the tandem or workshop. */
-export const FOLLOW_UP_STAGES = [6, 12] as const;
+const FOLLOW_UP_STAGES = [6, 12] as const;
 export type FollowUpStage = (typeof FOLLOW_UP_STAGES)[number];
 
 export const FOLLOW_UP_ANSWERS = ['yes', 'partly', 'planned', 'no'] as const;
@@ -26,9 +26,6 @@ export function parseAnswer(v: unknown): FollowUpAnswer | null {
   const s = v.trim().toLowerCase();
   return FOLLOW_UP_ANSWERS.find((a) => a === s || ANSWER_WORD[a] === s) ?? null;
 }
-
-/** Taken over, for "übernommen in N Kommunen": yes and partly. */
-export const counts = (a: FollowUpAnswer) => a === 'yes' || a === 'partly';
 
 /** "übernommen in 1 Kommune", "übernommen in 3 Kommunen"; null when none took it over. */
 export function adoptionLabel(n: number): string | null {

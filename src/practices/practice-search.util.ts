@@ -232,9 +232,9 @@ export interface RankedHit {
 }
 
 /** How much having been taken over counts in the order, against relevance and similarity (1 − ADOPTION_WEIGHT). */
-export const ADOPTION_WEIGHT = 0.2;
+const ADOPTION_WEIGHT = 0.2;
 /** 0 for none, then half of the rest per town that took it over (1: 0.5, 2: 0.75, …). */
-export const adoptionBoost = (n: number | undefined) => 1 - 0.5 ** Math.max(0, n ?? 0);
+const adoptionBoost = (n: number | undefined) => 1 - 0.5 ** Math.max(0, n ?? 0);
 
 /**
  * The order of the hits. With a search text: relevance (normalised to the best hit), blended with similarity to the

@@ -8,6 +8,7 @@ import { DatabaseModule } from './database/database.module';
 import { DigestsWorkerModule } from './digests/digests-worker.module';
 import { MailWorkerModule } from './mail/mail-worker.module';
 import { MatchingWorkerModule } from './matching/matching-worker.module';
+import { PracticesWorkerModule } from './practices/practices-worker.module';
 import { QueueModule } from './queue/queue.module';
 import { TandemsWorkerModule } from './tandems/tandems-worker.module';
 import { WorkshopsWorkerModule } from './workshops/workshops-worker.module';
@@ -25,6 +26,7 @@ import { WorkshopsWorkerModule } from './workshops/workshops-worker.module';
     AccountsWorkerModule,
     DigestsWorkerModule,
     WorkshopsWorkerModule,
+    PracticesWorkerModule,
   ],
 })
 export class WorkerModule {}

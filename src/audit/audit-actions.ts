@@ -67,6 +67,7 @@ export const AUDIT_ACTION_DE = {
   'practice.submitted': 'Anwendungsbeispiel zur Prüfung eingereicht',
   'practice.published': 'Anwendungsbeispiel im Methodenkoffer veröffentlicht',
   'practice.returned': 'Anwendungsbeispiel mit Hinweis an die Kommune zurückgegeben',
+  'practice.follow_up_answered': 'Rückmeldung zur Übernahme des Anwendungsbeispiels',
 } as const satisfies Record<string, string>;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_DE;

@@ -6,6 +6,7 @@ import { DIGEST_SECTION_PROVIDERS, DigestSectionProvider } from './digest-sectio
 import { DigestRepository } from './digest.repository';
 import { DigestsPagesController } from './digests.pages.controller';
 import { DigestsService } from './digests.service';
+import { NewExamplesSectionProvider } from './new-examples-section.provider';
 import { NewTownsSectionProvider } from './new-towns-section.provider';
 import { SuggestionsSectionProvider } from './suggestions-section.provider';
 import { OwnTandemsSectionProvider, TandemRequestsSectionProvider } from './tandem-sections.provider';
@@ -20,6 +21,7 @@ const SECTION_PROVIDERS = [
   WorkshopInvitationsSectionProvider,
   SuggestionsSectionProvider,
   NewTownsSectionProvider,
+  NewExamplesSectionProvider,
   OwnTandemsSectionProvider,
 ];
 

@@ -53,6 +53,20 @@ export class MatchingRepository {
     return rows.map((r) => [r.a, r.b]);
   }
 
+  /**
+   * The current published application examples of verified towns with their adoptions (issue 27): public facts only
+   * (title, the town's directory name, topics), what the matching reads as evidence for a partner.
+   */
+  async publishedExamples(): Promise<{ townId: string; practiceTitle: string; townName: string; topics: string[]; adoptions: number }[]> {
+    return this.ds.query(
+      `SELECT v.town_id AS "townId", v.content->>'title' AS "practiceTitle", v.content->'context'->>'townName' AS "townName", v.topics,
+              coalesce(a.adoptions, 0) AS adoptions
+       FROM practice_version v JOIN town t ON t.id = v.town_id AND t.status = 'verified'
+       LEFT JOIN practice_adoption a ON a.practice_id = v.practice_id
+       WHERE v.is_current ORDER BY v.town_id, v.practice_id`,
+    );
+  }
+
   async loadWeights(): Promise<Record<string, unknown> | null> {
     const rows = await this.ds.query(`SELECT weights FROM matching_settings WHERE id = 1`);
     return rows[0]?.weights ?? null;

@@ -1,7 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
-import type { ComponentKey, ScoreComponent } from './core/matching-input.types';
+import type { ScoreComponent, WeightedKey } from './core/matching-input.types';
 import { reasonList, ReasonList } from './core/reason-list.util';
 import { reasonLine } from './core/score.util';
 import { profileIsEmpty } from './core/suggestions.util';
@@ -52,7 +52,7 @@ const UNMATCHED_DE: Record<UnmatchedReason, string> = {
   outscored: 'andere Paare ergaben zusammen eine höhere Gesamtpunktzahl',
 };
 
-const WEIGHT_FIELDS: Array<[ComponentKey, string]> = [
+const WEIGHT_FIELDS: Array<[WeightedKey, string]> = [
   ['complement', 'Herausforderung trifft Erfahrung'],
   ['sharedTopics', 'Gemeinsame Themen'],
   ['size', 'Vergleichbare Größe'],
@@ -73,6 +73,8 @@ const TRIGGER_DE: Record<string, string> = {
   paused: 'eine Kommune wünscht keine Vorschläge mehr',
   resumed: 'eine Kommune wünscht wieder Vorschläge',
   debounced: 'nach Änderungen im Netzwerk',
+  practice: 'nach einer Veröffentlichung im Methodenkoffer',
+  practice_follow_up: 'nach einer Rückmeldung zu einem Anwendungsbeispiel',
 };
 const triggerLabel = (trigger: string) => TRIGGER_DE[trigger] ?? 'automatisch';
 /** A score in [0, 1] as the pages show it: "Passung 66 von 100". */

@@ -227,24 +227,35 @@ export interface RankedHit {
   rank: number;
   publishedAt: Date;
   similarity: number | null;
+  /** Towns that took the example over (follow-up answered yes or partly). */
+  adoptions?: number;
 }
+
+/** How much having been taken over counts in the order, against relevance and similarity (1 − ADOPTION_WEIGHT). */
+const ADOPTION_WEIGHT = 0.2;
+/** 0 for none, then half of the rest per town that took it over (1: 0.5, 2: 0.75, …). */
+const adoptionBoost = (n: number | undefined) => 1 - 0.5 ** Math.max(0, n ?? 0);
 
 /**
  * The order of the hits. With a search text: relevance (normalised to the best hit), blended with similarity to the
  * reader's town where there is one (¾ relevance, ¼ similarity). "similar": most similar towns first. Without a search
- * text the default is the most similar first for a town, else the newest.
+ * text the default is the most similar first for a town, else the newest. In "relevance" and "similar" an example that
+ * was taken over ranks higher (ADOPTION_WEIGHT of the blend); "newest" is by date alone.
  */
 export function orderHits<T extends RankedHit>(hits: readonly T[], q: string, sort: PracticeSort | null): T[] {
   const hasTown = hits.some((h) => h.similarity !== null);
-  const effective: PracticeSort = sort ?? (q ? 'relevance' : hasTown ? 'similar' : 'newest');
+  // Without a text or a town, "relevance" is adoption first, then the newest: without adoptions the same as newest.
+  const effective: PracticeSort = sort ?? (q ? 'relevance' : hasTown ? 'similar' : 'relevance');
   const maxRank = Math.max(0, ...hits.map((h) => h.rank));
   const rel = (h: T) => (maxRank > 0 ? h.rank / maxRank : 0);
   const sim = (h: T) => h.similarity ?? 0;
+  const adopted = (h: T, base: number) => (1 - ADOPTION_WEIGHT) * base + ADOPTION_WEIGHT * adoptionBoost(h.adoptions);
   const newest = (a: T, b: T) => b.publishedAt.getTime() - a.publishedAt.getTime() || (a.id < b.id ? -1 : 1);
-  const score = (h: T) => (q ? (hasTown ? 0.75 * rel(h) + 0.25 * sim(h) : rel(h)) : sim(h));
+  const score = (h: T) => adopted(h, q ? (hasTown ? 0.75 * rel(h) + 0.25 * sim(h) : rel(h)) : sim(h));
+  const similar = (h: T) => adopted(h, sim(h));
   const by: Record<PracticeSort, (a: T, b: T) => number> = {
     relevance: (a, b) => score(b) - score(a) || newest(a, b),
-    similar: (a, b) => sim(b) - sim(a) || rel(b) - rel(a) || newest(a, b),
+    similar: (a, b) => similar(b) - similar(a) || rel(b) - rel(a) || newest(a, b),
     newest,
   };
   return [...hits].sort(by[effective]);

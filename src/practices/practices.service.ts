@@ -5,6 +5,7 @@ import { isOffice, type SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailService } from '../mail/mail.service';
+import { MatchingService } from '../matching/matching.service';
 import type { NewDelivery } from '../mail/mail-delivery.repository';
 import { TownViewRepository } from '../municipalities/visibility/town-view.repository';
 import { PracticeRepository, type PracticeRow, type VersionContent } from './practice.repository';
@@ -68,6 +69,7 @@ export class PracticesService {
     private readonly views: TownViewRepository,
     private readonly audit: AuditRepository,
     private readonly mail: MailService,
+    private readonly matching: MatchingService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -257,6 +259,8 @@ export class PracticesService {
       return { version, ids };
     });
     await this.mail.dispatch(out.ids);
+    // A published example is evidence for its town as a partner (issue 27): the suggestions take it in.
+    await this.matching.requestRecompute('practice');
     return { version: out.version, recipients: out.ids.length };
   }
 

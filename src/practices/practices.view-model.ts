@@ -10,6 +10,8 @@ import { pageOf } from '../common/paging.util';
 import { STATES } from '../municipalities/directory/destatis-parser.util';
 import { TownViewRepository } from '../municipalities/visibility/town-view.repository';
 import type { Viewer } from '../municipalities/visibility/town-visibility.util';
+import { PracticeFollowUpRepository } from './practice-follow-up.repository';
+import { adoptionLabel } from './practice-follow-up.util';
 import { PracticeRepository, type PracticeRow, type VersionContent, type VersionRow } from './practice.repository';
 import { FORM_ROWS, PRACTICE_LIMITS } from './practice-input.util';
 import {
@@ -50,6 +52,9 @@ export interface PracticeListItem {
   /** "aus einer Kommune wie Ihrer" */
   similarTown: boolean;
   rank: number;
+  /** Towns that took it over (follow-up: yes or partly), and "übernommen in N Kommunen" (null for none). */
+  adoptions: number;
+  adoptionLabel: string | null;
 }
 
 const excerpt = (s: string, n = 240) => (s.length > n ? `${s.slice(0, n - 1).trimEnd()}…` : s);
@@ -61,6 +66,7 @@ export class PracticesViewModel {
     private readonly repo: PracticeRepository,
     private readonly views: TownViewRepository,
     private readonly audit: AuditRepository,
+    private readonly followUps: PracticeFollowUpRepository,
   ) {}
 
   viewerOf(user: SessionUser | undefined): Promise<Viewer> {
@@ -92,9 +98,9 @@ export class PracticesViewModel {
     }
     const methodId = query.method ? methods.find((x) => x.slug === query.method)!.id : null;
     const rows = await this.repo.search({ ...query, methodId });
-    const mine = await this.ownFacts(user);
+    const [mine, adoptions] = await Promise.all([this.ownFacts(user), this.followUps.adoptions(rows.map((r) => r.practiceId))]);
     const hits = orderHits(
-      rows.map((r) => this.item(r, r.rank, mine)),
+      rows.map((r) => this.item(r, r.rank, mine, adoptions.get(r.practiceId) ?? 0)),
       query.q,
       query.sort,
     );
@@ -117,7 +123,7 @@ export class PracticesViewModel {
     return this.repo.townFacts(user.townId);
   }
 
-  private item(v: VersionRow, rank: number, mine: SimilarityFacts | null): PracticeListItem {
+  private item(v: VersionRow, rank: number, mine: SimilarityFacts | null, adoptions: number): PracticeListItem {
     const c = v.content;
     const similarity = mine ? townSimilarity(mine, c.context) : null;
     return {
@@ -140,6 +146,8 @@ export class PracticesViewModel {
       similarity,
       similarTown: similarity !== null && similarity >= SIMILAR_FROM,
       rank,
+      adoptions,
+      adoptionLabel: adoptionLabel(adoptions),
     };
   }
 
@@ -178,10 +186,13 @@ export class PracticesViewModel {
 
   private async versionView(v: VersionRow, mayReadAddress: boolean) {
     const c: VersionContent = v.content;
-    const allMethods = await this.repo.methods();
+    const [allMethods, adopted] = await Promise.all([this.repo.methods(), this.followUps.adoptions([v.practiceId])]);
+    const adoptions = adopted.get(v.practiceId) ?? 0;
     return {
       version: v.version,
       publishedAt: v.publishedAt,
+      adoptions,
+      adoptionLabel: adoptionLabel(adoptions),
       ...this.contentView(c),
       context: c.context,
       origin: c.origin,

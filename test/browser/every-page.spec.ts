@@ -105,6 +105,11 @@ const PAGES: Record<string, PageSpec> = {
   },
   '/methodenkoffer/eigene': { who: 'mayor', urls: () => ['/methodenkoffer/eigene'] },
   '/methodenkoffer/:id': { who: 'anonymous', urls: (i) => [`/methodenkoffer/${i.practice}`] },
+  '/methodenkoffer/rueckmeldung/:id': {
+    who: 'anonymous',
+    urls: (i) => [`/methodenkoffer/rueckmeldung/${i.practice}?s=abgelaufen`],
+    status: 400,
+  },
   '/methodenkoffer/:id/bearbeiten': { who: 'mayor', urls: (i) => [`/methodenkoffer/${i.practice}/bearbeiten`] },
   '/geschaeftsstelle/methodenkoffer': { who: 'office', urls: () => ['/geschaeftsstelle/methodenkoffer'] },
 };

@@ -349,6 +349,9 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /methodenkoffer/aus-tandem/:tandemId': { expect: A_SOURCE, params: { tandemId: 'tandemA' } },
   'POST /methodenkoffer/aus-werkstatt/:workshopId': { expect: A_SOURCE, params: { workshopId: 'workshopA' } },
   'GET /methodenkoffer/:id': { expect: A_DRAFT_READ, params: { id: 'practiceA' } },
+  // The follow-up's signed link answers for the town without a sign-in (a wrong signature: 400 for everybody).
+  'GET /methodenkoffer/rueckmeldung/:id': { expect: PUBLIC, params: { id: 'practiceA' } },
+  'POST /methodenkoffer/rueckmeldung/:id': { expect: PUBLIC, params: { id: 'practiceA' }, body: () => ({ antwort: 'ja' }) },
   'GET /api/practices/:id': { expect: A_DRAFT_READ, params: { id: 'practiceA' } },
   'GET /methodenkoffer/:id/bearbeiten': { expect: A_ONLY, params: { id: 'practiceA' } },
   'POST /methodenkoffer/:id/bearbeiten': { expect: A_ONLY, params: { id: 'practiceA' }, body: () => ({ title: 'Matrix' }) },

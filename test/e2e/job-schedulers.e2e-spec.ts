@@ -5,6 +5,7 @@ import { ExpiredRegistrationsCronJob } from '../../src/accounts/expired-registra
 import { WeeklyDigestCronJob } from '../../src/digests/weekly-digest.cron.job';
 import { MailSweeperCronJob } from '../../src/mail/mail-sweeper.cron.job';
 import { NightlyMatchingCronJob } from '../../src/matching/nightly-matching.cron.job';
+import { PracticeFollowUpCronJob } from '../../src/practices/practice-follow-up.cron.job';
 import { JOBS, QUEUES } from '../../src/queue/queue-names';
 import { TandemRemindersCronJob } from '../../src/tandems/tandem-reminders.cron.job';
 import { WorkshopRemindersCronJob } from '../../src/workshops/workshop-reminders.cron.job';
@@ -22,6 +23,7 @@ const EXPECTED: Record<string, string[]> = {
   [QUEUES.digest]: ['digest-resume', 'weekly-digest'],
   [QUEUES.workshops]: ['workshop-reminders'],
   [QUEUES.accounts]: ['purge-expired-registrations'],
+  [QUEUES.practices]: ['practice-follow-ups'],
 };
 
 const BRUNSBUETTEL = TEST_TOWNS[1];
@@ -47,6 +49,7 @@ describe.each(MODES)('job schedulers: the only timers (%s mode)', (mode) => {
       WeeklyDigestCronJob,
       WorkshopRemindersCronJob,
       ExpiredRegistrationsCronJob,
+      PracticeFollowUpCronJob,
     ]) {
       // A second and a third worker start: the same upserts under the same ids.
       await t.worker.get<{ onApplicationBootstrap(): Promise<void> }>(cls).onApplicationBootstrap();

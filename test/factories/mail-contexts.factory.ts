@@ -493,4 +493,23 @@ export const MAIL_CASES: MailCase[] = [
       link: `${APP}/methodenkoffer/00000000-0000-4000-8000-000000000001/bearbeiten`,
     },
   },
+  {
+    template: 'practice-follow-up',
+    name: 'six months after a tandem',
+    context: {
+      displayName: 'Jörg Schröder',
+      townName: 'Seelow',
+      authorName: 'Wittstock/Dosse',
+      title: 'Leerstandskataster mit den Eigentümern',
+      months: 6,
+      source: 'dem Tandem mit Wittstock/Dosse',
+      links: Object.fromEntries(
+        ['ja', 'teilweise', 'geplant', 'nein'].map((w, i) => [
+          ['yes', 'partly', 'planned', 'no'][i],
+          `${APP}/methodenkoffer/rueckmeldung/00000000-0000-4000-8000-000000000002?s=sig&antwort=${w}`,
+        ]),
+      ),
+      exampleLink: `${APP}/methodenkoffer/00000000-0000-4000-8000-000000000001`,
+    },
+  },
 ];

@@ -43,4 +43,7 @@ export interface ScoreComponent {
   reasonNetwork?: string;
 }
 
-export type ComponentKey = 'complement' | 'sharedTopics' | 'size' | 'situation' | 'otherState' | 'distance';
+/** The weighted components of the pair score (the office sets their weights). */
+export type WeightedKey = 'complement' | 'sharedTopics' | 'size' | 'situation' | 'otherState' | 'distance';
+/** 'example': a partner's published example answers the viewer's challenge (issue 27; added to a town's own suggestions). */
+export type ComponentKey = WeightedKey | 'example';

@@ -27,6 +27,7 @@ const CRITERION_LABELS: Record<ComponentKey, string> = {
   situation: 'Lage',
   otherState: 'Bundesland',
   distance: 'Entfernung',
+  example: 'Anwendungsbeispiel',
 };
 
 const textOf = (c: ScoreComponent, perspective: ReasonPerspective) =>

@@ -1,11 +1,11 @@
-import { ComponentKey, MatchTown, ScoreComponent } from './matching-input.types';
+import { MatchTown, ScoreComponent, WeightedKey } from './matching-input.types';
 import { MatchWeights, normalisedWeights } from './weights';
 /** " (…)", or " – …" where the text holds parentheses itself (a name like "Mücheln (Geiseltal)"): never nested. */
 const aside = (text: string) => (/[()]/.test(text) ? ` – ${text}` : ` (${text})`);
 
 /** Built once per run: topic rarity (IDF) over all towns of the run, normalised weights, topic names. */
 export interface ScoringContext {
-  weights: Record<ComponentKey, number>;
+  weights: Record<WeightedKey, number>;
   raw: MatchWeights;
   idf: Map<string, number>;
   topicNames: Record<string, string>;

@@ -5,6 +5,8 @@ import { bestAvailableRow } from './candidate-scan.util';
 import { candidateLists, scanPass } from './candidate-pass.util';
 import { hasTopicalBasis, ScoringContext, scorePair } from './score.util';
 import { activityNote, activityPenalty, rankWithActivity } from './activity.util';
+import { exampleComponent, exampleEvidence, type ExamplesByTown, exampleStrength, exampleValue } from './example-evidence.util';
+import { exampleStrengths, withExampleGain } from './example-candidates.util';
 
 export interface SuggestionRules {
   k: number;
@@ -29,6 +31,11 @@ export interface SuggestionRules {
    * (activityPenalty: a small deduction in the ordering, never in the stored score); absent: no town is penalised.
    */
   silentDays?: Record<string, number>;
+  /**
+   * Published application examples per town (issue 27): a partner whose example answers one of the town's challenges
+   * gains an 'example' component in that town's list (see example-evidence.util.ts); absent: nobody gains.
+   */
+  examples?: ExamplesByTown;
 }
 
 export interface Suggestion {
@@ -133,14 +140,18 @@ export function assignSuggestions(
   // The activity signal: a long-silent partner's score counts a little less when lists are ordered (0 for everyone
   // without silentDays, which leaves the order exactly as before).
   const pen = Float64Array.from(towns, (t) => activityPenalty(rules.silentDays?.[t.id]));
+  // Published examples: each list's entries raised by their gain, and the partners with a fitting example added.
+  const strengths = rules.examples && Object.keys(rules.examples).length ? exampleStrengths(towns, rules.examples, exampleStrength) : null;
+  const lists = strengths ? withExampleGain(ctx, towns, strengths, m, excluded, cand) : { ...cand, stride: m };
+  const S = lists.stride;
   // Each candidate list best first (score minus the partner's penalty descending, then lower index), sorted in place
-  // in flat arrays: insertion sort, as a list holds at most m (30) entries.
-  const partner = Int32Array.from(cand.partner),
-    score = Float64Array.from(cand.score);
+  // in flat arrays: insertion sort, as a list holds at most m (30) entries (2m with examples).
+  const partner = Int32Array.from(lists.partner),
+    score = Float64Array.from(lists.score);
   const ranked = (x: number) => score[x] - pen[partner[x]];
   for (let i = 0; i < n; i++) {
-    const base = i * m;
-    for (let x = base + 1; x < base + cand.count[i]; x++) {
+    const base = i * S;
+    for (let x = base + 1; x < base + lists.count[i]; x++) {
       const s = score[x],
         p = partner[x],
         key = s - pen[p];
@@ -193,10 +204,10 @@ export function assignSuggestions(
   };
   for (let rank = 0; rank < k; rank++) {
     for (let i = 0; i < n; i++) {
-      const end = i * m + cand.count[i];
+      const end = i * S + lists.count[i];
       let picked = -1;
-      while (i * m + cursor[i] < end) {
-        const j = partner[i * m + cursor[i]++];
+      while (i * S + cursor[i] < end) {
+        const j = partner[i * S + cursor[i]++];
         if (exposure[j] < limit[j] && !taken(i, j)) {
           picked = j;
           break;
@@ -217,7 +228,11 @@ export function assignSuggestions(
     for (let x = 0; x < c; x++) {
       const j = chosen[i * k + x];
       const r = scorePair(ctx, towns[i], towns[j]);
-      scored.push({ j, score: r.score, components: r.components, topic: r.topic });
+      const ev = strengths?.[i].has(j) ? exampleEvidence(towns[i], rules.examples![towns[j].id], ctx.topicNames) : null;
+      if (ev) {
+        const c = exampleComponent(r.score, ev);
+        scored.push({ j, score: r.score + c.value, components: [...r.components, c], topic: r.topic });
+      } else scored.push({ j, score: r.score, components: r.components, topic: r.topic });
     }
     const { ranked: order, lowered } = rankWithActivity(scored, (j) => pen[j]);
     for (let r = 0; r < order.length; r++) {
@@ -247,13 +262,18 @@ export function baselineTopK(
   towns: readonly MatchTown[],
   k: number,
   only?: number[],
+  examples?: ExamplesByTown,
 ): { townId: string; partners: { id: string; score: number }[] }[] {
   return (only ?? towns.map((_, i) => i)).map((i) => {
     const scored: { id: string; score: number }[] = [];
     const basis = ctx.raw.requireTopicalBasis !== false;
     for (let j = 0; j < towns.length; j++) {
-      if (j !== i && (!basis || hasTopicalBasis(towns[i], towns[j])))
-        scored.push({ id: towns[j].id, score: scorePair(ctx, towns[i], towns[j]).score });
+      if (j !== i && (!basis || hasTopicalBasis(towns[i], towns[j]))) {
+        const base = scorePair(ctx, towns[i], towns[j]).score;
+        // The example's gain, straight from the evidence (the oracle of the raised candidate lists).
+        const ev = exampleEvidence(towns[i], examples?.[towns[j].id], ctx.topicNames);
+        scored.push({ id: towns[j].id, score: ev ? base + exampleValue(base, ev.strength) : base });
+      }
     }
     scored.sort((a, b) => b.score - a.score);
     return { townId: towns[i].id, partners: scored.slice(0, k) };

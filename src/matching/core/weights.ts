@@ -1,4 +1,4 @@
-import { ComponentKey } from './matching-input.types';
+import { WeightedKey } from './matching-input.types';
 
 /** The one place with the scoring weights' defaults; the Geschäftsstelle edits a copy stored in the database. */
 export interface MatchWeights {
@@ -32,7 +32,7 @@ export const DEFAULT_WEIGHTS: MatchWeights = {
   requireTopicalBasis: true,
 };
 
-export const COMPONENT_KEYS: ComponentKey[] = ['complement', 'sharedTopics', 'size', 'situation', 'otherState', 'distance'];
+export const COMPONENT_KEYS: WeightedKey[] = ['complement', 'sharedTopics', 'size', 'situation', 'otherState', 'distance'];
 
 /** English messages, one per problem; empty when valid. Each weight lies in [0, 1]; at least one is positive. */
 export function validateWeights(w: Partial<Record<string, unknown>>): string[] {
@@ -64,9 +64,9 @@ export function activeWeightSum(w: MatchWeights): number {
 }
 
 /** Normalised weights (sum 1) so that scores stay in [0, 1] whatever the office sets. */
-export function normalisedWeights(w: MatchWeights): Record<ComponentKey, number> {
+export function normalisedWeights(w: MatchWeights): Record<WeightedKey, number> {
   const sum = activeWeightSum(w);
-  const out = {} as Record<ComponentKey, number>;
+  const out = {} as Record<WeightedKey, number>;
   for (const k of COMPONENT_KEYS) out[k] = (k === 'distance' && w.distancePreference !== 'near' ? 0 : w[k]) / sum;
   return out;
 }

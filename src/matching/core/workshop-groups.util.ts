@@ -12,6 +12,11 @@ export interface WorkshopOptions {
   maxPasses?: number;
   /** Starts to search from (the greedy one, then randomised ones); default 8 up to 100 towns, 3 up to 300, else 1. */
   restarts?: number;
+  /**
+   * Towns with a published application example on the theme (issue 27): they count as experienced (an example is
+   * tested experience) and are preferred as a group's experienced member (the greedy start seeds groups with them first).
+   */
+  exampleTowns?: ReadonlySet<string>;
 }
 
 export const DEFAULT_WORKSHOP_OPTIONS: WorkshopOptions = { minSize: 4, maxSize: 6, distinctStates: true, seed: 1 };
@@ -134,7 +139,8 @@ export function workshopGroups(
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) w[i * n + j] = w[j * n + i] = pairScore(ctx, cand[i], cand[j]);
   const stateIdx = new Map<string, number>();
   const st = Int32Array.from(cand, (t) => stateIdx.get(t.stateCode) ?? (stateIdx.set(t.stateCode, stateIdx.size), stateIdx.size - 1));
-  const exp = Uint8Array.from(cand, (t) => (experienced(t, theme) ? 1 : 0));
+  const hasExample = Uint8Array.from(cand, (t) => (o.exampleTowns?.has(t.id) ? 1 : 0));
+  const exp = Uint8Array.from(cand, (t, i) => (experienced(t, theme) || hasExample[i] ? 1 : 0));
   const slots = Math.max(1, Math.floor(n / o.minSize));
   // Several starts (the greedy one, then randomised ones with a random number of groups), each searched to a
   // local optimum; the best counts. Fewer for large themes, where one search already takes a while.
@@ -147,7 +153,7 @@ export function workshopGroups(
     const startRnd = mulberry32((o.seed * 7919 + r * 104729) | 0),
       searchRnd = mulberry32((o.seed * 6007 + r * 15485863 + 1) | 0);
     const H = new Grouping(n, w, st, Math.max(1, stateIdx.size), exp, o, slots);
-    if (r === 0) greedyStart(H, rnd);
+    if (r === 0) greedyStart(H, rnd, hasExample);
     else randomStart(H, startRnd);
     // Groups that could not reach minSize give their towns back; placement below finds them a place.
     for (let g = 0; g < H.slots; g++) if (H.size(g) > 0 && !H.valid(g)) for (const i of [...H.members[g]]) H.remove(i);
@@ -186,8 +192,11 @@ export function workshopGroups(
   return { groups, leftOut };
 }
 
-/** The greedy start: as many groups as seeds allow (strongest experienced towns), filled by best marginal gain, small groups first. */
-function greedyStart(G: Grouping, rnd: () => number): void {
+/**
+ * The greedy start: as many groups as seeds allow (experienced towns, those with a published example first, then the
+ * strongest), filled by best marginal gain, small groups first.
+ */
+function greedyStart(G: Grouping, rnd: () => number, hasExample: Uint8Array): void {
   const { n, w, exp, o } = G;
   const jitter = Float64Array.from({ length: n }, () => rnd() * 1e-9);
   const strength = (i: number) => {
@@ -197,7 +206,7 @@ function greedyStart(G: Grouping, rnd: () => number): void {
   };
   const seeds = Array.from({ length: n }, (_, i) => i)
     .filter((i) => exp[i])
-    .sort((a, b) => strength(b) - strength(a) || a - b);
+    .sort((a, b) => hasExample[b] - hasExample[a] || strength(b) - strength(a) || a - b);
   for (const s of seeds.slice(0, G.slots)) G.add(s, G.freeSlot());
   for (;;) {
     let best = -1,

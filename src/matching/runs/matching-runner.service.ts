@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { createHash } from 'node:crypto';
 import { JOBS, QUEUES } from '../../queue/queue-names';
+import type { PublishedExample } from '../core/example-evidence.util';
 import { officeOnlyOf, type ReasonField, visiblePartOf } from '../core/reason-visibility.util';
 import { buildContext } from '../core/score.util';
 import { DEFAULT_WEIGHTS, MatchWeights } from '../core/weights';
@@ -45,13 +46,16 @@ export class MatchingRunner {
   }
 
   private async input(run: RunRow): Promise<RunInput> {
-    const [rows, history, livePairs, names, activity] = await Promise.all([
+    const [rows, history, livePairs, names, activity, published] = await Promise.all([
       this.towns.eligibleTowns(),
       this.repo.pairHistory(),
       this.repo.liveTandemPairs(),
       this.towns.topicNames(),
       this.towns.lastActivity(),
+      this.repo.publishedExamples(),
     ]);
+    const examples: Record<string, PublishedExample[]> = {};
+    for (const { townId, ...e } of published) (examples[townId] ??= []).push(e);
     // Whole days, counted at the start of the run: the same day gives the same input (and fingerprint).
     const now = Date.now();
     const silentDays = Object.fromEntries(
@@ -70,8 +74,9 @@ export class MatchingRunner {
       livePairs,
       officeOnly,
       silentDays,
+      examples,
       fingerprint: createHash('sha256')
-        .update(JSON.stringify({ towns, history, livePairs, weights, seed: run.seed, theme: run.theme, silentDays }))
+        .update(JSON.stringify({ towns, history, livePairs, weights, seed: run.seed, theme: run.theme, silentDays, examples }))
         .digest('hex'),
     };
   }

@@ -1,3 +1,4 @@
+import type { ExamplesByTown } from '../core/example-evidence.util';
 import type { MatchTown } from '../core/matching-input.types';
 import type { ReasonField } from '../core/reason-visibility.util';
 import type { ScoringContext } from '../core/score.util';
@@ -20,6 +21,8 @@ export interface RunInput {
   officeOnly: ReadonlyMap<string, ReadonlySet<ReasonField>>;
   /** Days since each town's last sign-in or answer (issue 23): the suggestions' activity signal. */
   silentDays: Record<string, number>;
+  /** Published application examples per town with their adoptions (issue 27): public, read by every perspective. */
+  examples: ExamplesByTown;
   /** Hash of everything the result depends on; stored with the run. */
   fingerprint: string;
 }

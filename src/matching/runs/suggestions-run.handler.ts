@@ -13,7 +13,10 @@ export class SuggestionsRunHandler implements RunHandler {
 
   constructor(private readonly repo: MatchingRepository) {}
 
-  async handle(run: RunRow, { network, tandemPairs, declinedPairs, livePairs, silentDays, fingerprint }: RunInput): Promise<void> {
+  async handle(
+    run: RunRow,
+    { network, tandemPairs, declinedPairs, livePairs, silentDays, examples, fingerprint }: RunInput,
+  ): Promise<void> {
     // Read by the towns themselves: scores and reasons from what a verified town may see of the others (issue 24), so
     // neither a number nor a text depends on a field a partner keeps for the office.
     const { ctx, towns } = network;
@@ -26,6 +29,8 @@ export class SuggestionsRunHandler implements RunHandler {
       freeCapacity: freeCapacity(towns, livePairs),
       // Long-silent partners rank a little lower (issue 23; see core/activity.util.ts).
       silentDays,
+      // A partner whose published example answers the town's challenge gains (issue 27; core/example-evidence.util.ts).
+      examples,
     });
     const suggestions = r.suggestions;
     const summary: SuggestionsSummary = {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { townsWithExampleOn } from '../core/example-evidence.util';
 import { DEFAULT_WORKSHOP_OPTIONS, workshopGroups } from '../core/workshop-groups.util';
 import { MatchingRepository } from '../matching.repository';
 import type { RunRow, WorkshopsSummary } from '../matching.read-models';
@@ -11,8 +12,14 @@ export class WorkshopsRunHandler implements RunHandler {
 
   constructor(private readonly repo: MatchingRepository) {}
 
-  async handle(run: RunRow, { ctx, towns, fingerprint }: RunInput): Promise<void> {
-    const r = workshopGroups(ctx, towns, run.theme!, { ...DEFAULT_WORKSHOP_OPTIONS, ...run.params, seed: run.seed });
+  async handle(run: RunRow, { ctx, towns, examples, fingerprint }: RunInput): Promise<void> {
+    // Towns with a published example on the theme are preferred as a group's experienced member (issue 27).
+    const r = workshopGroups(ctx, towns, run.theme!, {
+      ...DEFAULT_WORKSHOP_OPTIONS,
+      ...run.params,
+      seed: run.seed,
+      exampleTowns: townsWithExampleOn(examples, run.theme!),
+    });
     const names = new Map(towns.map((t) => [t.id, t.name]));
     const summary: WorkshopsSummary = {
       towns: towns.length,

@@ -4,7 +4,7 @@ import type { SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailService } from '../mail/mail.service';
-import { MatchingService } from '../matching/matching.service';
+import { RecomputeTrigger } from '../queue/recompute-trigger.service';
 import { PracticeFollowUpRepository, type FollowUpRow } from './practice-follow-up.repository';
 import {
   addMonths,
@@ -38,7 +38,7 @@ export class PracticeFollowUpService {
     private readonly practices: PracticeRepository,
     private readonly audit: AuditRepository,
     private readonly mail: MailService,
-    private readonly matching: MatchingService,
+    private readonly recompute: RecomputeTrigger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -124,7 +124,7 @@ export class PracticeFollowUpService {
       });
     });
     // Adoptions weigh the example's town as a partner (outcome-weighted suggestions).
-    await this.matching.requestRecompute('practice_follow_up');
+    await this.recompute.request('practice_follow_up');
     return answer;
   }
 }

@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { MailModule } from '../mail/mail.module';
-import { MatchingRepository } from '../matching/matching.repository';
-import { MatchingService } from '../matching/matching.service';
 import { TownReadModule } from '../municipalities/town-read.module';
 import { PracticeFollowUpCronJob } from './practice-follow-up.cron.job';
 import { PracticeFollowUpRepository } from './practice-follow-up.repository';
@@ -12,13 +10,6 @@ import { PracticeRepository } from './practice.repository';
 // Worker side of the Methodenkoffer: the daily follow-up scheduler and its processor.
 @Module({
   imports: [TownReadModule, AuditModule, MailModule],
-  providers: [
-    PracticeRepository,
-    PracticeFollowUpRepository,
-    PracticeFollowUpService,
-    PracticeFollowUpCronJob,
-    MatchingService,
-    MatchingRepository,
-  ],
+  providers: [PracticeRepository, PracticeFollowUpRepository, PracticeFollowUpService, PracticeFollowUpCronJob],
 })
 export class PracticesWorkerModule {}

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { MailModule } from '../mail/mail.module';
-import { MatchingModule } from '../matching/matching.module';
 import { TownReadModule } from '../municipalities/town-read.module';
 import { PracticeFollowUpPagesController } from './practice-follow-up.pages.controller';
 import { PracticeFollowUpRepository } from './practice-follow-up.repository';
@@ -14,7 +13,7 @@ import { PracticesViewModel } from './practices.view-model';
 
 // The Methodenkoffer (issue 27): methods, application examples, review, search and export, the follow-up answers.
 @Module({
-  imports: [TownReadModule, AuditModule, MailModule, MatchingModule],
+  imports: [TownReadModule, AuditModule, MailModule],
   controllers: [PracticesController, PracticeFollowUpPagesController, PracticesPagesController],
   providers: [PracticeRepository, PracticeFollowUpRepository, PracticesService, PracticeFollowUpService, PracticesViewModel],
   exports: [PracticeRepository],

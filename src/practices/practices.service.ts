@@ -5,7 +5,7 @@ import { isOffice, type SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailService } from '../mail/mail.service';
-import { MatchingService } from '../matching/matching.service';
+import { RecomputeTrigger } from '../queue/recompute-trigger.service';
 import type { NewDelivery } from '../mail/mail-delivery.repository';
 import { TownViewRepository } from '../municipalities/visibility/town-view.repository';
 import { PracticeRepository, type PracticeRow, type VersionContent } from './practice.repository';
@@ -69,7 +69,7 @@ export class PracticesService {
     private readonly views: TownViewRepository,
     private readonly audit: AuditRepository,
     private readonly mail: MailService,
-    private readonly matching: MatchingService,
+    private readonly recompute: RecomputeTrigger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -260,7 +260,7 @@ export class PracticesService {
     });
     await this.mail.dispatch(out.ids);
     // A published example is evidence for its town as a partner (issue 27): the suggestions take it in.
-    await this.matching.requestRecompute('practice');
+    await this.recompute.request('practice');
     return { version: out.version, recipients: out.ids.length };
   }
 

@@ -13,8 +13,7 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true, argsIgnorePattern: '^_', caughtErrors: 'none' }],
-      // Off on purpose: repositories use raw SQL, and `manager.query()` returns `any` by design; typing each row at
-      // the boundary is the repositories' job, not something these rules could enforce without a cast per query.
+      // Off outside src: tests, bench and scripts poke at raw rows and HTTP bodies; src is typed (the block below).
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
@@ -23,9 +22,16 @@ export default tseslint.config(
     },
   },
   {
-    // One timer mechanism (issue 26): BullMQ job schedulers (src/queue/job-scheduler.util.ts), once per cluster.
     files: ['src/**/*.ts'],
     rules: {
+      // Typed data access (issue 26): raw SQL rows go through src/database/typed-query.util.ts with a declared row type.
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unsafe-member-access': 'error',
+      '@typescript-eslint/no-unsafe-assignment': 'error',
+      '@typescript-eslint/no-unsafe-call': 'error',
+      '@typescript-eslint/no-unsafe-argument': 'error',
+      '@typescript-eslint/no-unsafe-return': 'error',
+      // One timer mechanism (issue 26): BullMQ job schedulers (src/queue/job-scheduler.util.ts), once per cluster.
       'no-restricted-imports': [
         'error',
         {

@@ -2,7 +2,7 @@ import { Logger, ValidationPipe } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
-import { NextFunction, Request, Response } from 'express';
+import { NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
 import { join } from 'node:path';
@@ -68,7 +68,8 @@ export function setupApp(app: NestExpressApplication): { close: () => Promise<vo
     ),
   );
   app.use(passport.initialize());
-  app.use(busyAware(passport.session()));
+  // @types/passport leaves the middleware's type open (any).
+  app.use(busyAware(passport.session() as RequestHandler));
   app.use(noStoreForPrivate);
   app.use(cookieParser());
   app.use(csrfProtection(config.sessionSecret, config.appUrl.startsWith('https://')));

@@ -216,7 +216,7 @@ export class AccountService {
         return { email };
       })
       .catch((err) => {
-        if (err?.code === '23505') {
+        if ((err as { code?: string } | undefined)?.code === '23505') {
           throw new DomainError(
             HttpStatus.CONFLICT,
             'email_unavailable',

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { queryRows } from '../database/typed-query.util';
 
 const FORMER_CONTACT = 'ehemaliger Kontakt';
 
@@ -10,7 +11,8 @@ export class PersonalDataRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   async account(userId: string): Promise<Record<string, unknown> | null> {
-    const rows = await this.ds.query(
+    const rows = await queryRows<Record<string, unknown>>(
+      this.ds,
       `SELECT id, email, display_name AS "displayName", role, contact_function AS "contactFunction", main_contact AS "mainContact", phone,
               email_confirmed_at AS "emailConfirmedAt", privacy_accepted_at AS "privacyAcceptedAt", created_at AS "createdAt"
        FROM user_account WHERE id = $1`,
@@ -20,7 +22,8 @@ export class PersonalDataRepository {
   }
 
   async town(townId: string): Promise<Record<string, unknown> | null> {
-    const rows = await this.ds.query(
+    const rows = await queryRows<Record<string, unknown>>(
+      this.ds,
       `SELECT t.id, t.ags, m.name, m.state_name AS "stateName", t.status, t.is_demo AS "isDemo", t.description, t.capacity,
               t.opted_out AS "paused", t.visibility, t.rejection_reason AS "rejectionReason", t.decided_at AS "decidedAt",
               t.profile_updated_at AS "profileUpdatedAt", t.created_at AS "createdAt",
@@ -35,7 +38,8 @@ export class PersonalDataRepository {
 
   /** The other contacts of the town by name and function only (their addresses are their own data). */
   colleagues(townId: string, userId: string): Promise<Record<string, unknown>[]> {
-    return this.ds.query(
+    return queryRows<Record<string, unknown>>(
+      this.ds,
       `SELECT display_name AS "displayName", contact_function AS "contactFunction", main_contact AS "mainContact"
        FROM user_account WHERE town_id = $1 AND id <> $2 ORDER BY created_at`,
       [townId, userId],
@@ -43,7 +47,8 @@ export class PersonalDataRepository {
   }
 
   auditTrail(userId: string, townId: string | null): Promise<Record<string, unknown>[]> {
-    return this.ds.query(
+    return queryRows<Record<string, unknown>>(
+      this.ds,
       `SELECT a.created_at AS "at", a.action, a.subject_type AS "subjectType", a.reason,
               CASE WHEN a.actor_id = $1 THEN 'Sie' WHEN a.actor_id IS NULL THEN 'System' ELSE coalesce(u.display_name, 'Geschäftsstelle') END AS "by"
        FROM audit_log a LEFT JOIN user_account u ON u.id = a.actor_id
@@ -55,7 +60,8 @@ export class PersonalDataRepository {
 
   /** Mails sent to the address: what and when, not the stored context (it carries live link tokens). */
   mails(email: string): Promise<Record<string, unknown>[]> {
-    return this.ds.query(
+    return queryRows<Record<string, unknown>>(
+      this.ds,
       `SELECT template, subject, status, created_at AS "createdAt", sent_at AS "sentAt" FROM mail_delivery
        WHERE lower(recipient) = lower($1) ORDER BY created_at`,
       [email],
@@ -63,7 +69,8 @@ export class PersonalDataRepository {
   }
 
   suggestions(townId: string): Promise<Record<string, unknown>[]> {
-    return this.ds.query(
+    return queryRows<Record<string, unknown>>(
+      this.ds,
       `SELECT s.rank, m.name AS "partner", round(s.score::numeric, 3)::float AS score
        FROM matching_suggestion s JOIN matching_run r ON r.id = s.run_id JOIN town t ON t.id = s.partner_id JOIN municipality m ON m.ags = t.ags
        WHERE s.town_id = $1 AND r.id = (SELECT id FROM matching_run WHERE kind = 'suggestions' AND status = 'done' ORDER BY finished_at DESC NULLS LAST LIMIT 1)
@@ -77,7 +84,7 @@ export class PersonalDataRepository {
    * no address, no password, no town. Queued mails to the address are cancelled, sent ones forget it.
    */
   async anonymise(m: EntityManager, userId: string): Promise<void> {
-    const [{ email }] = await m.query(`SELECT email FROM user_account WHERE id = $1`, [userId]);
+    const [{ email }] = await queryRows<{ email: string }>(m, `SELECT email FROM user_account WHERE id = $1`, [userId]);
     const placeholder = `geloescht-${userId}@konto.invalid`;
     await m.query(`UPDATE mail_delivery SET status = 'cancelled' WHERE lower(recipient) = lower($1) AND status IN ('queued', 'failed')`, [
       email,

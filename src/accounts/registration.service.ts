@@ -112,7 +112,7 @@ export class RegistrationService {
       })
       .catch((err) => {
         // Two simultaneous registrations with one email: the unique index decides; the loser's answer looks the same.
-        if (err?.code === '23505') return null;
+        if ((err as { code?: string } | undefined)?.code === '23505') return null;
         throw err;
       });
     if (deliveryId) await this.mail.dispatch([deliveryId]);

@@ -150,7 +150,7 @@ export class TownContactsService {
       })
       .catch((err) => {
         // Two simultaneous invitations of one address: the unique index decides; the loser's answer looks the same.
-        if (err?.code === '23505') return {};
+        if ((err as { code?: string } | undefined)?.code === '23505') return {};
         throw err;
       });
     if (outcome.deliveryId) await this.mail.dispatch([outcome.deliveryId]);

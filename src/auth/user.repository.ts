@@ -5,6 +5,7 @@ import { EmailToken } from './email-token.entity';
 import { sessionCache } from './session-cache';
 import type { SessionUser } from './session-user';
 import { UserAccount } from './user-account.entity';
+import { queryRows } from '../database/typed-query.util';
 
 @Injectable()
 export class UserRepository {
@@ -16,7 +17,8 @@ export class UserRepository {
 
   /** What a signed-in request needs about its user, with the town's status, in one round trip. */
   async findSessionUser(id: string): Promise<(SessionUser & { deleted: boolean; townStatus: string | null }) | null> {
-    const rows = await this.ds.query(
+    const rows = await queryRows<SessionUser & { deleted: boolean; townStatus: string | null }>(
+      this.ds,
       `SELECT u.id, u.email, u.role, u.display_name AS "displayName", u.town_id AS "townId", u.deleted_at IS NOT NULL AS deleted,
               t.status AS "townStatus"
        FROM user_account u LEFT JOIN town t ON t.id = u.town_id WHERE u.id = $1`,
@@ -46,7 +48,8 @@ export class UserRepository {
     await m.query(`UPDATE user_account SET last_login_at = now() WHERE id = $1`, [userId]);
     if (!townId) return false;
     // Through a CTE: a plain UPDATE … RETURNING answers [rows, count] here, not the rows.
-    const lifted = await m.query(
+    const lifted = await queryRows<{ id: string }>(
+      m,
       `WITH u AS (UPDATE town SET dormant_since = NULL WHERE id = $1 AND dormant_since IS NOT NULL RETURNING id) SELECT id FROM u`,
       [townId],
     );
@@ -59,13 +62,17 @@ export class UserRepository {
 
   /** Emails are unique regardless of case. */
   async findIdByEmail(email: string, manager: EntityManager = this.ds.manager): Promise<string | null> {
-    const rows = await manager.query(`SELECT id FROM user_account WHERE lower(email) = lower($1)`, [email]);
+    const rows = await queryRows<{ id: string }>(manager, `SELECT id FROM user_account WHERE lower(email) = lower($1)`, [email]);
     return rows[0]?.id ?? null;
   }
 
   /** The status of the user's town (null for office accounts): a contact of a rejected application is out. */
   async townStatusOf(userId: string, manager: EntityManager = this.ds.manager): Promise<string | null> {
-    const rows = await manager.query(`SELECT t.status FROM user_account u JOIN town t ON t.id = u.town_id WHERE u.id = $1`, [userId]);
+    const rows = await queryRows<{ status: string }>(
+      manager,
+      `SELECT t.status FROM user_account u JOIN town t ON t.id = u.town_id WHERE u.id = $1`,
+      [userId],
+    );
     return rows[0]?.status ?? null;
   }
 
@@ -75,7 +82,8 @@ export class UserRepository {
    */
   async purgeExpiredRegistrations(manager: EntityManager = this.ds.manager, email?: string): Promise<number> {
     // Counted in SQL: for a DELETE, TypeORM's query() answers [rows, affectedCount], whose length is always 2.
-    const [{ n }]: { n: number }[] = await manager.query(
+    const [{ n }] = await queryRows<{ n: number }>(
+      manager,
       `WITH gone AS (DELETE FROM town t WHERE t.status = 'pending'
          AND NOT EXISTS (SELECT 1 FROM user_account u WHERE u.town_id = t.id AND u.email_confirmed_at IS NOT NULL)
          AND NOT EXISTS (SELECT 1 FROM user_account u JOIN email_token e ON e.user_id = u.id
@@ -111,7 +119,8 @@ export class UserRepository {
       contactFunction?: string | null;
     },
   ): Promise<string> {
-    const [row] = await manager.query(
+    const [row] = await queryRows<{ id: string }>(
+      manager,
       `INSERT INTO user_account (email, password_hash, role, display_name, town_id, contact_function, email_confirmed_at)
        VALUES ($1, $2, $3, $4, $5, $6, now()) RETURNING id`,
       [u.email, u.passwordHash, u.role, u.displayName, u.townId ?? null, u.contactFunction ?? null],
@@ -183,7 +192,7 @@ export class UserRepository {
 
   /** The phone number a contact gave for tandem partners (null: none). */
   async phoneOf(userId: string): Promise<string | null> {
-    const rows: { phone: string | null }[] = await this.ds.query(`SELECT phone FROM user_account WHERE id = $1`, [userId]);
+    const rows = await queryRows<{ phone: string | null }>(this.ds, `SELECT phone FROM user_account WHERE id = $1`, [userId]);
     return rows[0]?.phone ?? null;
   }
 

@@ -12,7 +12,7 @@ export interface SortChoice {
 
 /** The chosen order: the first choice when none is given, null for an unknown value (the caller answers 400). */
 export function pickSort(choices: readonly SortChoice[], raw: unknown): SortChoice | null {
-  const value = Array.isArray(raw) ? raw[0] : raw;
+  const value: unknown = Array.isArray(raw) ? raw[0] : raw;
   if (value === undefined || value === null || value === '') return choices[0];
   if (typeof value !== 'string') return null;
   return choices.find((c) => c.value === value) ?? null;

@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { townTopicsSql } from '../municipalities/visibility/town-view.repository';
 import { NETWORK_LEVELS } from '../municipalities/visibility/town-visibility.util';
 import type { DigestFrequency } from './digest-content.util';
+import { queryChanged, queryRows } from '../database/typed-query.util';
 
 export interface FanOutCandidate {
   userId: string;
@@ -23,6 +24,17 @@ export interface RecipientState {
   lastMailedAt: Date | null;
   mailedItems: string[];
   doneThisPeriod: boolean;
+}
+
+/** A town's suggestion in the current run, with the partner's directory facts (components as scored, for the reasons). */
+interface SuggestionForDigestRow {
+  townId: string;
+  partnerId: string;
+  name: string;
+  stateName: string;
+  population: number;
+  components: never[];
+  topicName: string | null;
 }
 
 export interface RunWithCounts {
@@ -50,7 +62,8 @@ export class DigestRepository {
 
   /** The run row of a week, created on first use; a second trigger for the same week gets the same row. */
   async upsertRun(period: string, trigger: string, startedBy: string | null): Promise<string> {
-    const rows = await this.ds.query(
+    const rows = await queryRows<{ id: string }>(
+      this.ds,
       `INSERT INTO digest_run (period, trigger, started_by) VALUES ($1, $2, $3)
        ON CONFLICT (period) DO UPDATE SET period = EXCLUDED.period RETURNING id`,
       [period, trigger, startedBy],
@@ -68,7 +81,8 @@ export class DigestRepository {
 
   /** Runs whose fan-out never finished (a worker died in it), to start again. */
   async unfinishedRuns(olderThanSeconds: number): Promise<{ id: string; period: string }[]> {
-    return this.ds.query(
+    return queryRows<{ id: string; period: string }>(
+      this.ds,
       `SELECT id, period FROM digest_run WHERE status = 'fanning_out' AND started_at < now() - make_interval(secs => $1)`,
       [olderThanSeconds],
     );
@@ -76,7 +90,8 @@ export class DigestRepository {
 
   /** Contacts who may get a digest: confirmed address, verified town, not switched off; with their last mailed week before this one. */
   async fanOutCandidates(period: string): Promise<FanOutCandidate[]> {
-    return this.ds.query(
+    return queryRows<FanOutCandidate>(
+      this.ds,
       `SELECT u.id AS "userId", u.digest_frequency AS frequency,
               (SELECT max(d.period) FROM digest_recipient d WHERE d.user_id = u.id AND d.outcome = 'mailed' AND d.period < $1) AS "lastMailedPeriod"
        FROM user_account u JOIN town t ON t.id = u.town_id
@@ -87,11 +102,12 @@ export class DigestRepository {
   }
 
   async runExists(period: string): Promise<boolean> {
-    return (await this.ds.query(`SELECT 1 FROM digest_run WHERE period = $1`, [period])).length > 0;
+    return (await queryRows<unknown>(this.ds, `SELECT 1 FROM digest_run WHERE period = $1`, [period])).length > 0;
   }
 
   async lastMailedPeriod(userId: string, period: string): Promise<string | null> {
-    const rows = await this.ds.query(
+    const rows = await queryRows<{ p: string | null }>(
+      this.ds,
       `SELECT max(period) AS p FROM digest_recipient WHERE user_id = $1 AND outcome = 'mailed' AND period < $2`,
       [userId, period],
     );
@@ -105,7 +121,8 @@ export class DigestRepository {
 
   /** recipientState for many contacts in one query (a batch of digest jobs); contacts that are gone are missing. */
   async recipientStates(userIds: string[], period: string): Promise<RecipientState[]> {
-    return this.ds.query(
+    return queryRows<RecipientState>(
+      this.ds,
       `SELECT u.id AS "userId", u.email, u.display_name AS "displayName", u.digest_frequency AS frequency, u.town_id AS "townId",
               m.name AS "townName", (t.status = 'verified') AS "townVerified", u.created_at AS "createdAt",
               (SELECT max(d.created_at) FROM digest_recipient d WHERE d.user_id = u.id AND d.outcome = 'mailed' AND d.period < $2) AS "lastMailedAt",
@@ -138,7 +155,8 @@ export class DigestRepository {
     if (!rows.length) return new Set();
     const sorted = [...rows].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
     const col = <K extends keyof (typeof rows)[number]>(k: K) => sorted.map((r) => r[k]);
-    const out: { userId: string }[] = await m.query(
+    const out = await queryRows<{ userId: string }>(
+      m,
       `INSERT INTO digest_recipient (run_id, user_id, town_id, period, outcome, skip_reason, items)
        SELECT r, u, t, p, o, s, ARRAY(SELECT jsonb_array_elements_text(i))
        FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::varchar[], $6::varchar[], $7::jsonb[]) AS x(r, u, t, p, o, s, i)
@@ -167,18 +185,9 @@ export class DigestRepository {
   }
 
   /** The towns' suggestions in the current suggestions run, with the partner's facts and scored components, by rank. */
-  async currentSuggestionsFor(townIds: string[]): Promise<
-    {
-      townId: string;
-      partnerId: string;
-      name: string;
-      stateName: string;
-      population: number;
-      components: never[];
-      topicName: string | null;
-    }[]
-  > {
-    return this.ds.query(
+  async currentSuggestionsFor(townIds: string[]): Promise<SuggestionForDigestRow[]> {
+    return queryRows<SuggestionForDigestRow>(
+      this.ds,
       `SELECT s.town_id AS "townId", s.partner_id AS "partnerId", m.name, m.state_name AS "stateName", m.population, s.components,
               tp.name AS "topicName"
        FROM matching_run r
@@ -205,7 +214,8 @@ export class DigestRepository {
     // directory facts, their topics and the askers' topics; then per ask its newest `limit` towns sharing a topic.
     // (Joined in one plan, PostgreSQL scanned every town and every topic row per batch: 130 ms of a digest
     // batch's 150; this way about 10 ms.)
-    const rows: { ask: number; id: string; name: string; stateName: string; population: number; topics: string[] }[] = await this.ds.query(
+    const rows = await queryRows<{ ask: number; id: string; name: string; stateName: string; population: number; topics: string[] }>(
+      this.ds,
       `WITH ask AS MATERIALIZED (SELECT * FROM unnest($1::uuid[], $2::timestamptz[]) WITH ORDINALITY AS a(town_id, since, n)),
        recent AS MATERIALIZED (
          SELECT t.id, t.decided_at, m.name, m.state_name, m.population
@@ -274,7 +284,8 @@ export class DigestRepository {
   }
 
   async runsWithCounts(limit = 20): Promise<RunWithCounts[]> {
-    const rows = await this.ds.query(
+    const rows = await queryRows<RunWithCounts>(
+      this.ds,
       `SELECT r.id, r.period, r.trigger, r.status, r.recipients, r.not_due AS "notDue", r.started_at AS "startedAt", r.fanned_out_at AS "fannedOutAt",
               count(*) FILTER (WHERE md.status = 'sent')::int AS sent,
               count(*) FILTER (WHERE d.outcome = 'skipped' OR md.status = 'cancelled')::int AS skipped, -- cancelled: the contact deleted their account
@@ -288,25 +299,35 @@ export class DigestRepository {
   }
 
   async verifiedTowns(): Promise<{ id: string; name: string; stateName: string }[]> {
-    return this.ds.query(
+    return queryRows<{ id: string; name: string; stateName: string }>(
+      this.ds,
       `SELECT t.id, m.name, m.state_name AS "stateName" FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.status = 'verified' ORDER BY m.name, m.state_name`,
     );
   }
 
   async contactsOfTown(townId: string): Promise<{ id: string }[]> {
-    return this.ds.query(`SELECT id FROM user_account WHERE town_id = $1 AND role = 'town_contact' ORDER BY created_at`, [townId]);
+    return queryRows<{ id: string }>(
+      this.ds,
+      `SELECT id FROM user_account WHERE town_id = $1 AND role = 'town_contact' ORDER BY created_at`,
+      [townId],
+    );
   }
 
   async frequencyOf(userId: string): Promise<DigestFrequency | null> {
-    const rows = await this.ds.query(`SELECT digest_frequency AS f FROM user_account WHERE id = $1 AND role = 'town_contact'`, [userId]);
+    const rows = await queryRows<{ f: DigestFrequency }>(
+      this.ds,
+      `SELECT digest_frequency AS f FROM user_account WHERE id = $1 AND role = 'town_contact'`,
+      [userId],
+    );
     return rows[0]?.f ?? null;
   }
 
   async setFrequency(userId: string, frequency: DigestFrequency): Promise<boolean> {
-    const [, affected] = await this.ds.query(`UPDATE user_account SET digest_frequency = $2 WHERE id = $1 AND role = 'town_contact'`, [
-      userId,
-      frequency,
-    ]);
+    const { count: affected } = await queryChanged(
+      this.ds,
+      `UPDATE user_account SET digest_frequency = $2 WHERE id = $1 AND role = 'town_contact'`,
+      [userId, frequency],
+    );
     return affected > 0;
   }
 }

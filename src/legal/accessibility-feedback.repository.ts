@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { FeedbackInput } from './accessibility-feedback.util';
+import { queryRows } from '../database/typed-query.util';
 
 export interface OfficeRecipient {
   id: string;
@@ -19,7 +20,8 @@ export class AccessibilityFeedbackRepository {
   }
 
   async insert(input: FeedbackInput, m: EntityManager = this.ds.manager): Promise<{ id: string; createdAt: Date }> {
-    const [row] = await m.query<{ id: string; createdAt: Date }[]>(
+    const [row] = await queryRows<{ id: string; createdAt: Date }>(
+      m,
       `INSERT INTO accessibility_feedback (name, email, page, message) VALUES ($1, $2, $3, $4) RETURNING id, created_at AS "createdAt"`,
       [input.name, input.email, input.page, input.message],
     );
@@ -28,7 +30,8 @@ export class AccessibilityFeedbackRepository {
 
   /** The office's accounts (office and admin role) that can receive mail. */
   async officeRecipients(m: EntityManager = this.ds.manager): Promise<OfficeRecipient[]> {
-    return m.query(
+    return queryRows<OfficeRecipient>(
+      m,
       `SELECT id, email, display_name AS "displayName" FROM user_account
        WHERE role IN ('office', 'admin') AND deleted_at IS NULL ORDER BY created_at`,
     );

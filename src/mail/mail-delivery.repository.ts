@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { MailDelivery } from './mail-delivery.entity';
+import { queryChanged, queryRows } from '../database/typed-query.util';
 
 export interface NewDelivery {
   dedupeKey: string;
@@ -30,7 +31,8 @@ export class MailDeliveryRepository {
 
   /** Inserts the promise to send; an existing dedupe key wins, so re-running a caller adds no second email. */
   async insert(d: NewDelivery, manager: EntityManager = this.ds.manager): Promise<string> {
-    const rows = await manager.query(
+    const rows = await queryRows<{ id: string }>(
+      manager,
       `INSERT INTO mail_delivery (dedupe_key, recipient, template, context, reply_to, headers, attachments) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (dedupe_key) DO UPDATE SET dedupe_key = EXCLUDED.dedupe_key RETURNING id`,
       [
@@ -49,7 +51,8 @@ export class MailDeliveryRepository {
   /** insert() for many rows in one statement (a batch of digests); answers the ids in input order. */
   async insertMany(ds: NewDelivery[], manager: EntityManager = this.ds.manager): Promise<string[]> {
     if (!ds.length) return [];
-    const rows: { id: string; dedupeKey: string }[] = await manager.query(
+    const rows = await queryRows<{ id: string; dedupeKey: string }>(
+      manager,
       `INSERT INTO mail_delivery (dedupe_key, recipient, template, context, reply_to, headers)
        SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::jsonb[], $5::varchar[], $6::jsonb[])
        ON CONFLICT (dedupe_key) DO UPDATE SET dedupe_key = EXCLUDED.dedupe_key RETURNING id, dedupe_key AS "dedupeKey"`,
@@ -68,8 +71,9 @@ export class MailDeliveryRepository {
 
   /** Atomically takes a delivery for sending; null when it is sent or another worker holds it. */
   async claim(id: string, staleAfterSeconds = 600): Promise<MailDelivery | null> {
-    // TypeORM returns [rows, affectedCount] for UPDATE … RETURNING on PostgreSQL; one statement claims and reads.
-    const [rows] = await this.ds.query(
+    // One statement claims and reads (an UPDATE … RETURNING, hence queryChanged).
+    const { rows } = await queryChanged<MailDelivery>(
+      this.ds,
       `UPDATE mail_delivery SET status = 'sending', claimed_at = now(), attempts = attempts + 1
        WHERE id = $1 AND (status IN ('queued', 'failed') OR (status = 'sending' AND claimed_at < now() - make_interval(secs => $2)))
        RETURNING id, dedupe_key AS "dedupeKey", recipient, template, context, headers, reply_to AS "replyTo", attachments, status, attempts`,
@@ -80,13 +84,14 @@ export class MailDeliveryRepository {
 
   /** claim() for many ids in one statement; the deliveries this call got, by id (missing: sent or held elsewhere). */
   async claimMany(ids: string[], staleAfterSeconds = 600): Promise<Map<string, MailDelivery>> {
-    const [rows] = await this.ds.query(
+    const { rows } = await queryChanged<MailDelivery>(
+      this.ds,
       `UPDATE mail_delivery SET status = 'sending', claimed_at = now(), attempts = attempts + 1
        WHERE id = ANY($1::uuid[]) AND (status IN ('queued', 'failed') OR (status = 'sending' AND claimed_at < now() - make_interval(secs => $2)))
        RETURNING id, dedupe_key AS "dedupeKey", recipient, template, context, headers, reply_to AS "replyTo", status, attempts`,
       [ids, staleAfterSeconds],
     );
-    return new Map((rows as MailDelivery[]).map((r) => [r.id, r]));
+    return new Map(rows.map((r) => [r.id, r]));
   }
 
   /** markSent() for many rows in one statement. */
@@ -112,7 +117,8 @@ export class MailDeliveryRepository {
 
   /** Deliveries whose job may have been lost (queue unreachable at the time, or a crashed worker). */
   async findStranded(olderThanSeconds: number, limit = 500, staleAfterSeconds = 600): Promise<string[]> {
-    const rows = await this.ds.query(
+    const rows = await queryRows<{ id: string }>(
+      this.ds,
       `SELECT id FROM mail_delivery
        WHERE (status = 'queued' AND created_at < now() - make_interval(secs => $1))
           OR (status = 'sending' AND claimed_at < now() - make_interval(secs => $3))

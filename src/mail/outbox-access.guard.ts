@@ -1,4 +1,5 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import type { Request } from 'express';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 
@@ -16,7 +17,7 @@ export class OutboxAccessGuard implements CanActivate {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const user = context.switchToHttp().getRequest().user as SessionUser | undefined;
+    const user = context.switchToHttp().getRequest<Request>().user as SessionUser | undefined;
     if (canOpenOutbox(this.config, user)) return true;
     if (!user) throw new UnauthorizedException('Authentication required');
     throw new ForbiddenException('The outbox is open to the Geschäftsstelle only');

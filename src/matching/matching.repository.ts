@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { topicJoin, townDirectoryJoin, townFactsLateral, type TownRow } from '../municipalities/town-read.repository';
 import type { MatchTown } from './core/matching-input.types';
 import type { RoundPairRow, RunHead, RunKind, RunRow, RunSummary, SuggestionRow, WorkshopGroupRow } from './matching.read-models';
+import { queryRows } from '../database/typed-query.util';
 
 export type { TownRow } from '../municipalities/town-read.repository';
 
@@ -33,13 +34,20 @@ const RUN_COLUMNS = `${HEAD_COLUMNS}, fingerprint, weights, params, summary, err
 // Rows per statement when writing results or deleting old runs: bounded statements, short locks.
 const BATCH = 2000;
 
+interface PairHistoryRow {
+  townA: string;
+  townB: string;
+  kind: 'tandem' | 'declined';
+  at: Date;
+}
+
 @Injectable()
 export class MatchingRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   /** Pairs that hard rules exclude: existing tandems (any time) and declines (with their date, for the cool-down). */
-  async pairHistory(): Promise<{ townA: string; townB: string; kind: 'tandem' | 'declined'; at: Date }[]> {
-    return this.ds.query(`SELECT town_a AS "townA", town_b AS "townB", kind, at FROM pair_history`);
+  async pairHistory(): Promise<PairHistoryRow[]> {
+    return queryRows<PairHistoryRow>(this.ds, `SELECT town_a AS "townA", town_b AS "townB", kind, at FROM pair_history`);
   }
 
   /**
@@ -47,7 +55,7 @@ export class MatchingRepository {
    * capacity is its capacity minus these, as the request check counts (issue 23); ended tandems free their slot.
    */
   async liveTandemPairs(): Promise<[string, string][]> {
-    const rows: { a: string; b: string }[] = await this.ds.query(`SELECT town_a AS a, town_b AS b FROM tandem WHERE state = ANY($1)`, [
+    const rows = await queryRows<{ a: string; b: string }>(this.ds, `SELECT town_a AS a, town_b AS b FROM tandem WHERE state = ANY($1)`, [
       LIVE_STATES,
     ]);
     return rows.map((r) => [r.a, r.b]);
@@ -68,7 +76,7 @@ export class MatchingRepository {
   }
 
   async loadWeights(): Promise<Record<string, unknown> | null> {
-    const rows = await this.ds.query(`SELECT weights FROM matching_settings WHERE id = 1`);
+    const rows = await queryRows<{ weights: Record<string, unknown> }>(this.ds, `SELECT weights FROM matching_settings WHERE id = 1`);
     return rows[0]?.weights ?? null;
   }
 
@@ -96,7 +104,8 @@ export class MatchingRepository {
       WHERE kind = $1 AND status = 'running' AND started_at < now() - interval '30 minutes'`,
       [r.kind],
     );
-    const rows = await this.ds.query(
+    const rows = await queryRows<{ id: string }>(
+      this.ds,
       `INSERT INTO matching_run (kind, trigger, theme, weights, params, seed, started_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
       [r.kind, r.trigger, r.theme ?? null, JSON.stringify(r.weights), JSON.stringify(r.params), r.seed, r.startedBy ?? null],
     );
@@ -104,13 +113,14 @@ export class MatchingRepository {
   }
 
   async findRun(id: string): Promise<RunRow | null> {
-    const rows: RunRow[] = await this.ds.query(`SELECT ${RUN_COLUMNS} FROM matching_run WHERE id = $1`, [id]);
+    const rows = await queryRows<RunRow>(this.ds, `SELECT ${RUN_COLUMNS} FROM matching_run WHERE id = $1`, [id]);
     return rows[0] ?? null;
   }
 
   /** The current run of a kind (and theme) without its weights, parameters and summary (a round's lists every unmatched town). */
   async currentRunHead(kind: RunKind, theme?: string): Promise<RunHead | null> {
-    const rows: RunHead[] = await this.ds.query(
+    const rows = await queryRows<RunHead>(
+      this.ds,
       `SELECT ${HEAD_COLUMNS} FROM matching_run WHERE kind = $1 AND is_current AND ($2::varchar IS NULL OR theme = $2)
        ORDER BY finished_at DESC LIMIT 1`,
       [kind, theme ?? null],
@@ -120,11 +130,11 @@ export class MatchingRepository {
 
   /** The newest runs for a list: no inputs, no results. */
   latestRunHeads(limit = 20): Promise<RunHead[]> {
-    return this.ds.query(`SELECT ${HEAD_COLUMNS} FROM matching_run ORDER BY started_at DESC LIMIT $1`, [limit]);
+    return queryRows<RunHead>(this.ds, `SELECT ${HEAD_COLUMNS} FROM matching_run ORDER BY started_at DESC LIMIT $1`, [limit]);
   }
 
   latestRuns(limit = 20): Promise<RunRow[]> {
-    return this.ds.query(`SELECT ${RUN_COLUMNS} FROM matching_run ORDER BY started_at DESC LIMIT $1`, [limit]);
+    return queryRows<RunRow>(this.ds, `SELECT ${RUN_COLUMNS} FROM matching_run ORDER BY started_at DESC LIMIT $1`, [limit]);
   }
 
   async failRun(id: string, error: string): Promise<void> {
@@ -233,7 +243,8 @@ export class MatchingRepository {
    * into a hash join over every town): index lookups only.
    */
   async suggestionsOfRun(runId: string, townId: string): Promise<SuggestionRow[]> {
-    return this.ds.query(
+    return queryRows<SuggestionRow>(
+      this.ds,
       `
       SELECT s.rank, s.score, s.components, s.topic, s.activity_note AS "activityNote", tp.name AS "topicName", s.partner_id AS "partnerId", p.name, p."stateName", p.population,
              p."areaKm2", p."districtName", r.id AS "runId", r.finished_at AS "computedAt"
@@ -249,7 +260,8 @@ export class MatchingRepository {
 
   /** A round's pairs, best first; `limit`/`offset` give one page of them. */
   async roundPairs(runId: string, limit: number | null = null, offset = 0): Promise<RoundPairRow[]> {
-    return this.ds.query(
+    return queryRows<RoundPairRow>(
+      this.ds,
       `
       SELECT p.score, p.components, p.topic, p.town_a AS "townA", p.town_b AS "townB", ma.name AS "nameA", ma.state_name AS "stateA",
              mb.name AS "nameB", mb.state_name AS "stateB"
@@ -263,7 +275,8 @@ export class MatchingRepository {
 
   /** A proposal's groups in order; `limit` bounds what a page shows. */
   async workshopGroups(runId: string, limit: number | null = null): Promise<WorkshopGroupRow[]> {
-    return this.ds.query(
+    return queryRows<WorkshopGroupRow>(
+      this.ds,
       `
       SELECT w.group_no AS "groupNo", w.score,
              (SELECT json_agg(json_build_object('id', t.id, 'name', m.name, 'stateName', m.state_name, 'population', m.population,
@@ -280,7 +293,8 @@ export class MatchingRepository {
    * theme), oldest first. Running runs are never touched.
    */
   async prunableRuns(keep: number): Promise<string[]> {
-    const rows: { id: string }[] = await this.ds.query(
+    const rows = await queryRows<{ id: string }>(
+      this.ds,
       `
       SELECT id FROM (
         SELECT id, started_at, row_number() OVER (PARTITION BY kind ORDER BY started_at DESC) AS n
@@ -297,7 +311,8 @@ export class MatchingRepository {
     runId: string,
     batch = BATCH,
   ): Promise<number> {
-    const rows: { n: number }[] = await this.ds.query(
+    const rows = await queryRows<{ n: number }>(
+      this.ds,
       `WITH gone AS (
          DELETE FROM ${table} WHERE ctid = ANY(ARRAY(SELECT ctid FROM ${table} WHERE run_id = $1 LIMIT $2)) RETURNING 1
        ) SELECT count(*)::int AS n FROM gone`,
@@ -309,7 +324,8 @@ export class MatchingRepository {
   /** Removes the run row itself once its results are gone; a run that became current meanwhile stays. */
   async deleteRun(runId: string): Promise<boolean> {
     // Counted in SQL: for a DELETE, TypeORM's query() answers [rows, affectedCount], never an empty array.
-    const [{ n }]: { n: number }[] = await this.ds.query(
+    const [{ n }] = await queryRows<{ n: number }>(
+      this.ds,
       `WITH gone AS (DELETE FROM matching_run WHERE id = $1 AND NOT is_current AND status <> 'running' RETURNING id)
        SELECT count(*)::int AS n FROM gone`,
       [runId],

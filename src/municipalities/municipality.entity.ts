@@ -15,7 +15,12 @@ export class Municipality {
   @Column({ type: 'smallint', nullable: true }) associationType: number | null;
   @Column({ type: 'integer', nullable: true }) associationPopulation: number | null;
   @Column({ type: 'integer' }) population: number;
-  @Column({ type: 'numeric', precision: 10, scale: 2, transformer: { to: (v) => v, from: (v) => (v == null ? v : Number(v)) } })
+  @Column({
+    type: 'numeric',
+    precision: 10,
+    scale: 2,
+    transformer: { to: (v: number) => v, from: (v: string | null) => (v == null ? v : Number(v)) },
+  })
   areaKm2: number;
   @Column({ type: 'double precision', nullable: true }) latitude: number | null;
   @Column({ type: 'double precision', nullable: true }) longitude: number | null;

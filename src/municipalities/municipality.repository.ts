@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { DirectoryRecord } from './directory/destatis-parser.util';
 import { Municipality } from './municipality.entity';
+import { queryRows } from '../database/typed-query.util';
 
 const COLS = [
   'ags',
@@ -94,7 +95,8 @@ export class MunicipalityRepository {
       .join(' OR ');
     for (let i = 0; i < records.length; i += BATCH) {
       const chunk = records.slice(i, i + BATCH);
-      const res = await manager.query(
+      const res = await queryRows<{ inserted: boolean }>(
+        manager,
         `INSERT INTO municipality (${COLS.join(', ')}, source)
          SELECT *, $${TYPES.length + 1} FROM unnest(${unnest})
          ON CONFLICT (ags) DO UPDATE SET ${updates}, source = EXCLUDED.source, updated_at = now()
@@ -103,7 +105,7 @@ export class MunicipalityRepository {
         [...FIELDS.map((f) => chunk.map((r) => r[f])), source],
       );
       // xmax is 0 only for a freshly inserted row version; unchanged rows are filtered by the WHERE and not returned.
-      for (const row of res as Array<{ inserted: boolean }>) {
+      for (const row of res) {
         if (row.inserted) inserted++;
         else updated++;
       }
@@ -113,13 +115,17 @@ export class MunicipalityRepository {
 
   /** Whether any directory row carries one of these sources (the start's check before loading the bundled file). */
   async hasRowsFrom(manager: EntityManager, sources: string[]): Promise<boolean> {
-    const [row] = await manager.query(`SELECT EXISTS (SELECT 1 FROM municipality WHERE source = ANY($1::varchar[])) AS found`, [sources]);
+    const [row] = await queryRows<{ found: boolean }>(
+      manager,
+      `SELECT EXISTS (SELECT 1 FROM municipality WHERE source = ANY($1::varchar[])) AS found`,
+      [sources],
+    );
     return row.found === true;
   }
 
   /** Which of these AGS the directory holds. */
   async existingAgs(manager: EntityManager, ags: string[]): Promise<string[]> {
-    const rows: Array<{ ags: string }> = await manager.query(`SELECT ags FROM municipality WHERE ags = ANY($1::char(8)[])`, [ags]);
+    const rows = await queryRows<{ ags: string }>(manager, `SELECT ags FROM municipality WHERE ags = ANY($1::char(8)[])`, [ags]);
     return rows.map((r) => r.ags);
   }
 
@@ -148,6 +154,7 @@ export class MunicipalityRepository {
       .addOrderBy('m.population', 'DESC')
       .limit(limit)
       .getRawAndEntities();
-    return rows.entities.map((m, i) => Object.assign(m, { registered: rows.raw[i].registered === true }));
+    const raw = rows.raw as { registered: boolean }[];
+    return rows.entities.map((m, i) => Object.assign(m, { registered: raw[i].registered === true }));
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { LIVE_STATES } from '../tandems/core/tandem-transitions.util';
+import { queryRows } from '../database/typed-query.util';
 
 /** A verified, not opted-out town with what the matcher reads (directory facts + profile). */
 export interface TownRow {
@@ -58,6 +59,23 @@ export const townFactsLateral = (idExpr: string): string => `CROSS JOIN LATERAL 
 export const topicJoin = (slugExpr: string, alias: string): string => `LEFT JOIN topic ${alias} ON ${alias}.slug = ${slugExpr}`;
 
 /** What other modules (matching) read of towns, profiles and topics: the municipalities module's tables stay its own. */
+interface TownActivityRow {
+  id: string;
+  lastActiveAt: Date;
+  dormantSince: Date | null;
+  optedOut: boolean;
+  isDemo: boolean;
+}
+
+interface TownSearchRow {
+  id: string;
+  name: string;
+  stateName: string;
+  districtName: string | null;
+  population: number;
+  optedOut: boolean;
+}
+
 @Injectable()
 export class TownReadRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
@@ -67,8 +85,10 @@ export class TownReadRepository {
    * them wrote (an answer, a profile change, …), at least its registration. The matcher's activity signal and the
    * dormancy rule read it; the worker's input, never on a request path.
    */
-  async lastActivity(): Promise<{ id: string; lastActiveAt: Date; dormantSince: Date | null; optedOut: boolean; isDemo: boolean }[]> {
-    return this.ds.query(`
+  async lastActivity(): Promise<TownActivityRow[]> {
+    return queryRows<TownActivityRow>(
+      this.ds,
+      `
       SELECT t.id, greatest(t.created_at, max(u.last_login_at), max(a.at)) AS "lastActiveAt", t.dormant_since AS "dormantSince",
              t.opted_out AS "optedOut", t.is_demo AS "isDemo"
       FROM town t
@@ -76,12 +96,13 @@ export class TownReadRepository {
       LEFT JOIN LATERAL (SELECT max(x.created_at) AS at FROM audit_log x WHERE x.actor_id = u.id) a ON true
       WHERE t.status = 'verified'
       GROUP BY t.id
-      ORDER BY t.id`);
+      ORDER BY t.id`,
+    );
   }
 
   /** Every town the matcher reads: the worker's input, never on a request path. */
   async eligibleTowns(): Promise<TownRow[]> {
-    return this.ds.query(`${ELIGIBLE_TOWNS} ORDER BY t.id`);
+    return queryRows<TownRow>(this.ds, `${ELIGIBLE_TOWNS} ORDER BY t.id`);
   }
 
   /**
@@ -89,7 +110,8 @@ export class TownReadRepository {
    * (not verified, opted out).
    */
   async eligibleTown(townId: string): Promise<(TownRow & { tandems: number }) | null> {
-    const rows: (TownRow & { tandems: number })[] = await this.ds.query(
+    const rows = await queryRows<TownRow & { tandems: number }>(
+      this.ds,
       `
       SELECT e.*, (SELECT count(*)::int FROM tandem x WHERE (x.town_a = e.id OR x.town_b = e.id) AND x.state = ANY($2)) AS tandems
       FROM (${ELIGIBLE_TOWNS} AND t.id = $1) e`,
@@ -100,7 +122,7 @@ export class TownReadRepository {
 
   /** Every topic's name by slug, retired ones included (older runs may name them). */
   async topicNames(): Promise<Record<string, string>> {
-    const rows: { slug: string; name: string }[] = await this.ds.query(`SELECT slug, name FROM topic`);
+    const rows = await queryRows<{ slug: string; name: string }>(this.ds, `SELECT slug, name FROM topic`);
     return Object.fromEntries(rows.map((r) => [r.slug, r.name]));
   }
 
@@ -108,12 +130,10 @@ export class TownReadRepository {
    * Verified towns whose name (or district, or AGS) contains `q`, by name: the office's town picker when it pairs towns
    * or adds one to a workshop. Directory facts only (no profile fields).
    */
-  async searchVerified(
-    q: string,
-    limit = 15,
-  ): Promise<{ id: string; name: string; stateName: string; districtName: string | null; population: number; optedOut: boolean }[]> {
+  async searchVerified(q: string, limit = 15): Promise<TownSearchRow[]> {
     const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    return this.ds.query(
+    return queryRows<TownSearchRow>(
+      this.ds,
       `SELECT t.id, m.name, m.state_name AS "stateName", m.district_name AS "districtName", m.population, t.opted_out AS "optedOut"
        FROM town t JOIN municipality m ON m.ags = t.ags
        WHERE t.status = 'verified' AND (m.name ILIKE $1 OR m.district_name ILIKE $1 OR t.ags LIKE $1)
@@ -123,6 +143,6 @@ export class TownReadRepository {
   }
 
   async topicExists(slug: string): Promise<boolean> {
-    return (await this.ds.query(`SELECT 1 FROM topic WHERE slug = $1 AND active`, [slug])).length > 0;
+    return (await queryRows<unknown>(this.ds, `SELECT 1 FROM topic WHERE slug = $1 AND active`, [slug])).length > 0;
   }
 }

@@ -5,6 +5,7 @@ import { Municipality } from './municipality.entity';
 import { TownChallenge } from './town-challenge.entity';
 import { TownExperience } from './town-experience.entity';
 import { Town, TownStatus } from './town.entity';
+import { queryRows } from '../database/typed-query.util';
 
 export interface PendingContact {
   email: string;
@@ -21,6 +22,16 @@ export interface ProfileWrite {
   topics: string[];
   challenges: { topicSlug: string; text: string; urgency: number }[];
   experiences: { topicSlug: string; tried: string; outcome: string }[];
+}
+
+/** user_account columns as stored, for the PendingContact list. */
+interface ContactColumnsRow {
+  town_id: string;
+  email: string;
+  display_name: string;
+  contact_function: string | null;
+  email_confirmed_at: Date | null;
+  created_at: Date;
 }
 
 /** Pending towns whose application is alive: a confirmed contact, or an unused, unexpired confirmation link. */
@@ -47,7 +58,7 @@ export class TownRepository {
 
   /** Only a verified town holds its AGS; pending applications may compete, rejected ones are history. */
   async verifiedExistsForAgs(ags: string, manager: EntityManager = this.ds.manager, exceptId?: string): Promise<boolean> {
-    const rows = await manager.query(`SELECT 1 FROM town WHERE ags = $1 AND status = 'verified' AND id IS DISTINCT FROM $2`, [
+    const rows = await queryRows<unknown>(manager, `SELECT 1 FROM town WHERE ags = $1 AND status = 'verified' AND id IS DISTINCT FROM $2`, [
       ags,
       exceptId ?? null,
     ]);
@@ -56,11 +67,12 @@ export class TownRepository {
 
   /** Other pending applications for the same AGS (they lose when one is verified). */
   async pendingCompetitorIds(manager: EntityManager, ags: string, exceptId: string): Promise<string[]> {
-    const rows = await manager.query(`SELECT id FROM town WHERE ags = $1 AND status = 'pending' AND id <> $2 ORDER BY id FOR UPDATE`, [
-      ags,
-      exceptId,
-    ]);
-    return rows.map((r: { id: string }) => r.id);
+    const rows = await queryRows<{ id: string }>(
+      manager,
+      `SELECT id FROM town WHERE ags = $1 AND status = 'pending' AND id <> $2 ORDER BY id FOR UPDATE`,
+      [ags, exceptId],
+    );
+    return rows.map((r) => r.id);
   }
 
   async delete(manager: EntityManager, id: string): Promise<void> {
@@ -73,7 +85,8 @@ export class TownRepository {
 
   /** A verified demo town; null when a town (demo or real) with this AGS exists already, which is left as it is. */
   async createDemo(manager: EntityManager, ags: string): Promise<string | null> {
-    const rows = await manager.query(
+    const rows = await queryRows<{ id: string }>(
+      manager,
       `INSERT INTO town (ags, status, is_demo, decided_at) VALUES ($1, 'verified', true, now())
        ON CONFLICT (ags) WHERE status = 'verified' DO NOTHING RETURNING id`,
       [ags],
@@ -82,11 +95,11 @@ export class TownRepository {
   }
 
   async findDemoIdByAgs(manager: EntityManager, ags: string): Promise<string | null> {
-    return (await manager.query(`SELECT id FROM town WHERE ags = $1 AND is_demo`, [ags]))[0]?.id ?? null;
+    return (await queryRows<{ id: string }>(manager, `SELECT id FROM town WHERE ags = $1 AND is_demo`, [ags]))[0]?.id ?? null;
   }
 
   async create(manager: EntityManager, ags: string): Promise<string> {
-    const rows = await manager.query(`INSERT INTO town (ags) VALUES ($1) RETURNING id`, [ags]);
+    const rows = await queryRows<{ id: string }>(manager, `INSERT INTO town (ags) VALUES ($1) RETURNING id`, [ags]);
     return rows[0].id;
   }
 
@@ -96,7 +109,8 @@ export class TownRepository {
    * spent a fifth of a profile request's CPU folding them back into entities.
    */
   async findById(id: string, manager: EntityManager = this.ds.manager): Promise<Town | null> {
-    const [row]: TownByIdRow[] = await manager.query(
+    const [row] = await queryRows<TownByIdRow>(
+      manager,
       `SELECT t.id, t.ags, t.status, t.is_demo AS "isDemo", t.description, t.capacity, t.opted_out AS "optedOut", t.visibility,
               t.rejection_reason AS "rejectionReason", t.decided_at AS "decidedAt", t.profile_updated_at AS "profileUpdatedAt",
               t.created_at AS "createdAt",
@@ -159,7 +173,7 @@ export class TownRepository {
   }
 
   async statusOf(id: string): Promise<TownStatus | null> {
-    return (await this.ds.query(`SELECT status FROM town WHERE id = $1`, [id]))[0]?.status ?? null;
+    return (await queryRows<{ status: TownStatus }>(this.ds, `SELECT status FROM town WHERE id = $1`, [id]))[0]?.status ?? null;
   }
 
   findByIdForUpdate(manager: EntityManager, id: string): Promise<Town | null> {
@@ -211,7 +225,8 @@ export class TownRepository {
    * one per application or one per town (AGS) the office decides on together.
    */
   async countPendingApplications(by: 'application' | 'town'): Promise<number> {
-    const [row]: { n: string }[] = await this.ds.query(
+    const [row] = await queryRows<{ n: string }>(
+      this.ds,
       `WITH live AS (${LIVE_PENDING}) SELECT count(${by === 'town' ? 'DISTINCT ags' : '*'}) AS n FROM live`,
     );
     return Number(row.n);
@@ -227,7 +242,8 @@ export class TownRepository {
     offset: number,
     limit: number,
   ): Promise<{ towns: Array<Town & { contacts: PendingContact[] }>; sameAgs: Array<{ id: string; ags: string }> }> {
-    const rows: { id: string; ags: string; page: boolean }[] = await this.ds.query(
+    const rows = await queryRows<{ id: string; ags: string; page: boolean }>(
+      this.ds,
       by === 'town'
         ? `WITH live AS (${LIVE_PENDING}),
                 pg AS (SELECT ags FROM live GROUP BY ags ORDER BY min(created_at), ags OFFSET $1 LIMIT $2)
@@ -240,7 +256,8 @@ export class TownRepository {
     const ids = rows.filter((r) => r.page).map((r) => r.id);
     if (!ids.length) return { towns: [], sameAgs: [] };
     const towns = await this.ds.getRepository(Town).find({ where: { id: In(ids) }, order: { createdAt: 'ASC', id: 'ASC' } });
-    const contacts = await this.ds.query(
+    const contacts = await queryRows<ContactColumnsRow>(
+      this.ds,
       `SELECT town_id, email, display_name, contact_function, email_confirmed_at, created_at FROM user_account
        WHERE town_id = ANY($1) ORDER BY created_at`,
       [towns.map((t) => t.id)],
@@ -250,8 +267,8 @@ export class TownRepository {
       towns: towns.map((t) =>
         Object.assign(t, {
           contacts: contacts
-            .filter((c: { town_id: string }) => c.town_id === t.id)
-            .map((c: Record<string, never>) => ({
+            .filter((c) => c.town_id === t.id)
+            .map((c) => ({
               email: c.email,
               displayName: c.display_name,
               contactFunction: c.contact_function,

@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { PracticeInput, PracticeResult, PracticeStep } from './practice-input.util';
 import type { DirectoryFacts, PracticeContext } from './practice-search.util';
 import type { Licence, PracticeOrigin, PracticeState, PracticeStatus } from './practice-states.util';
+import { queryRows } from '../database/typed-query.util';
 
 export interface MethodRow {
   id: string;
@@ -67,6 +68,27 @@ export interface ContactRow {
   email: string;
 }
 
+/** A concluded tandem as a draft's source, from town `townId`'s side. */
+interface TandemSourceRow {
+  state: string;
+  topic: string | null;
+  partnerName: string;
+  workedOn: string | null;
+  takenOver: string | null;
+  resultTopics: string[];
+}
+
+/** A workshop as a draft's source, with the town's invitation state. */
+interface WorkshopSourceRow {
+  state: string;
+  title: string;
+  theme: string;
+  presented: string | null;
+  willTry: string | null;
+  resultTopics: string[];
+  invitation: string;
+}
+
 const PRACTICE_COLS = `p.id, p.town_id AS "townId", p.state, p.title, p.summary, p.challenges, p.topics, p.context, p.steps, p.results,
   p.not_worked AS "notWorked", p.transfer_conditions AS "transferConditions", p.status, p.contact_user_id AS "contactUserId",
   p.open_for_visits AS "openForVisits", p.origin, p.tandem_id AS "tandemId", p.workshop_id AS "workshopId", p.licence,
@@ -87,7 +109,8 @@ export class PracticeRepository {
   }
 
   methods(m: EntityManager = this.ds.manager): Promise<MethodRow[]> {
-    return m.query(
+    return queryRows<MethodRow>(
+      m,
       `SELECT id, slug, name, what_it_is AS "whatItIs", helps_when AS "helpsWhen", effort, actors, links FROM practice_method ORDER BY name`,
     );
   }
@@ -96,7 +119,8 @@ export class PracticeRepository {
   async ensureMethods(rows: Omit<MethodRow, 'id'>[], m: EntityManager = this.ds.manager): Promise<number> {
     let added = 0;
     for (const r of rows) {
-      const got: unknown[] = await m.query(
+      const got = await queryRows<unknown>(
+        m,
         `INSERT INTO practice_method (slug, name, what_it_is, helps_when, effort, actors, links) VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT DO NOTHING RETURNING id`,
         [r.slug, r.name, r.whatItIs, r.helpsWhen, r.effort, r.actors, JSON.stringify(r.links)],
@@ -107,12 +131,13 @@ export class PracticeRepository {
   }
 
   topics(m: EntityManager = this.ds.manager): Promise<{ slug: string; name: string }[]> {
-    return m.query(`SELECT slug, name FROM topic WHERE active ORDER BY sort_order, name`);
+    return queryRows<{ slug: string; name: string }>(m, `SELECT slug, name FROM topic WHERE active ORDER BY sort_order, name`);
   }
 
   /** Directory facts of a town (public record) and whether it is verified. */
   async townFacts(townId: string, m: EntityManager = this.ds.manager): Promise<(DirectoryFacts & { verified: boolean }) | null> {
-    const [r] = await m.query(
+    const [r] = await queryRows<(DirectoryFacts & { verified: boolean }) | undefined>(
+      m,
       `SELECT m.name, m.ags, m.state_code AS "stateCode", m.state_name AS "stateName", m.population, m.area_km2::float AS "areaKm2",
               m.degurba, m.association_population AS "associationPopulation", t.status = 'verified' AS verified
        FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.id = $1`,
@@ -123,7 +148,8 @@ export class PracticeRepository {
 
   /** A town's confirmed contact persons (the choices for an example's contact, and who gets its mails). */
   contacts(townId: string, m: EntityManager = this.ds.manager): Promise<ContactRow[]> {
-    return m.query(
+    return queryRows<ContactRow>(
+      m,
       `SELECT id, display_name AS "displayName", contact_function AS "contactFunction", email FROM user_account
        WHERE town_id = $1 AND role = 'town_contact' AND email_confirmed_at IS NOT NULL AND deleted_at IS NULL ORDER BY created_at, id`,
       [townId],
@@ -131,7 +157,8 @@ export class PracticeRepository {
   }
 
   async contactById(userId: string, townId: string, m: EntityManager = this.ds.manager): Promise<ContactRow | null> {
-    const [r] = await m.query(
+    const [r] = await queryRows<ContactRow | undefined>(
+      m,
       `SELECT id, display_name AS "displayName", contact_function AS "contactFunction", email FROM user_account
        WHERE id = $1 AND town_id = $2 AND deleted_at IS NULL`,
       [userId, townId],
@@ -140,7 +167,8 @@ export class PracticeRepository {
   }
 
   officeRecipients(m: EntityManager = this.ds.manager): Promise<{ id: string; email: string; displayName: string }[]> {
-    return m.query(
+    return queryRows<{ id: string; email: string; displayName: string }>(
+      m,
       `SELECT id, email, display_name AS "displayName" FROM user_account WHERE role IN ('office', 'admin') AND deleted_at IS NULL ORDER BY created_at`,
     );
   }
@@ -149,19 +177,9 @@ export class PracticeRepository {
    * A concluded tandem as a source for town `townId`'s draft: its state, topic, the partner's name and the town's own
    * result (the tandem's owner module keeps these tables; read here, never written).
    */
-  async tandemSource(
-    tandemId: string,
-    townId: string,
-    m: EntityManager = this.ds.manager,
-  ): Promise<{
-    state: string;
-    topic: string | null;
-    partnerName: string;
-    workedOn: string | null;
-    takenOver: string | null;
-    resultTopics: string[];
-  } | null> {
-    const [r] = await m.query(
+  async tandemSource(tandemId: string, townId: string, m: EntityManager = this.ds.manager): Promise<TandemSourceRow | null> {
+    const [r] = await queryRows<TandemSourceRow | undefined>(
+      m,
       `SELECT t.state, t.topic_slug AS topic, pm.name AS "partnerName", r.worked_on AS "workedOn", r.taken_over AS "takenOver",
               coalesce(r.topics, '{}') AS "resultTopics"
        FROM tandem t
@@ -175,20 +193,9 @@ export class PracticeRepository {
   }
 
   /** A workshop the town was invited to, as a source for its draft (read from the workshops' tables). */
-  async workshopSource(
-    workshopId: string,
-    townId: string,
-    m: EntityManager = this.ds.manager,
-  ): Promise<{
-    state: string;
-    title: string;
-    theme: string;
-    presented: string | null;
-    willTry: string | null;
-    resultTopics: string[];
-    invitation: string;
-  } | null> {
-    const [r] = await m.query(
+  async workshopSource(workshopId: string, townId: string, m: EntityManager = this.ds.manager): Promise<WorkshopSourceRow | null> {
+    const [r] = await queryRows<WorkshopSourceRow | undefined>(
+      m,
       `SELECT w.state, w.title, w.theme_slug AS theme, w.result_presented AS presented, w.result_will_try AS "willTry",
               coalesce(w.result_topics, '{}') AS "resultTopics", i.state AS invitation
        FROM workshop w JOIN workshop_invitation i ON i.workshop_id = w.id AND i.town_id = $2 WHERE w.id = $1`,
@@ -203,9 +210,15 @@ export class PracticeRepository {
     m: EntityManager = this.ds.manager,
   ): Promise<string | null> {
     const [r] = source.tandemId
-      ? await m.query(`SELECT id FROM practice WHERE town_id = $1 AND tandem_id = $2`, [townId, source.tandemId])
+      ? await queryRows<{ id: string } | undefined>(m, `SELECT id FROM practice WHERE town_id = $1 AND tandem_id = $2`, [
+          townId,
+          source.tandemId,
+        ])
       : source.workshopId
-        ? await m.query(`SELECT id FROM practice WHERE town_id = $1 AND workshop_id = $2`, [townId, source.workshopId])
+        ? await queryRows<{ id: string } | undefined>(m, `SELECT id FROM practice WHERE town_id = $1 AND workshop_id = $2`, [
+            townId,
+            source.workshopId,
+          ])
         : [];
     return r?.id ?? null;
   }
@@ -223,7 +236,8 @@ export class PracticeRepository {
     },
     m: EntityManager = this.ds.manager,
   ): Promise<string | null> {
-    const [r] = await m.query(
+    const [r] = await queryRows<{ id: string }>(
+      m,
       `INSERT INTO practice (town_id, created_by, origin, tandem_id, workshop_id, context, title, summary, challenges, topics, steps,
          results, not_worked, transfer_conditions, status, contact_user_id, open_for_visits, licence)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
@@ -262,7 +276,11 @@ export class PracticeRepository {
   }
 
   async find(id: string, m: EntityManager = this.ds.manager, lock = false): Promise<PracticeRow | null> {
-    const [r] = await m.query(`SELECT ${PRACTICE_COLS} FROM practice p WHERE p.id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+    const [r] = await queryRows<PracticeRow | undefined>(
+      m,
+      `SELECT ${PRACTICE_COLS} FROM practice p WHERE p.id = $1${lock ? ' FOR UPDATE' : ''}`,
+      [id],
+    );
     return r ?? null;
   }
 
@@ -349,7 +367,8 @@ export class PracticeRepository {
 
   /** The current published version (of a verified town), or null. */
   async currentVersion(practiceId: string, m: EntityManager = this.ds.manager): Promise<VersionRow | null> {
-    const [r] = await m.query(
+    const [r] = await queryRows<VersionRow | undefined>(
+      m,
       `SELECT ${VERSION_COLS} FROM practice_version v JOIN town t ON t.id = v.town_id AND t.status = 'verified'
        WHERE v.practice_id = $1 AND v.is_current`,
       [practiceId],
@@ -358,14 +377,17 @@ export class PracticeRepository {
   }
 
   history(practiceId: string, m: EntityManager = this.ds.manager): Promise<{ version: number; publishedAt: Date }[]> {
-    return m.query(`SELECT version, published_at AS "publishedAt" FROM practice_version WHERE practice_id = $1 ORDER BY version DESC`, [
-      practiceId,
-    ]);
+    return queryRows<{ version: number; publishedAt: Date }>(
+      m,
+      `SELECT version, published_at AS "publishedAt" FROM practice_version WHERE practice_id = $1 ORDER BY version DESC`,
+      [practiceId],
+    );
   }
 
   /** Current versions matching the filters, each with its text rank (0 without a search text); at most `limit`. */
   search(f: SearchFilters, limit = 1000, m: EntityManager = this.ds.manager): Promise<SearchRow[]> {
-    return m.query(
+    return queryRows<SearchRow>(
+      m,
       `SELECT ${VERSION_COLS},
          CASE WHEN $1 = '' THEN 0 ELSE ts_rank(v.search_vector, websearch_to_tsquery('german', $1)) END::float AS rank
        FROM practice_version v JOIN town t ON t.id = v.town_id AND t.status = 'verified'
@@ -384,11 +406,13 @@ export class PracticeRepository {
 
   /** A town's own examples (working copies), newest change first. */
   forTown(townId: string, m: EntityManager = this.ds.manager): Promise<PracticeRow[]> {
-    return m.query(`SELECT ${PRACTICE_COLS} FROM practice p WHERE p.town_id = $1 ORDER BY p.updated_at DESC, p.id`, [townId]);
+    return queryRows<PracticeRow>(m, `SELECT ${PRACTICE_COLS} FROM practice p WHERE p.town_id = $1 ORDER BY p.updated_at DESC, p.id`, [
+      townId,
+    ]);
   }
 
   /** What waits for the office's review, oldest submission first. */
   reviewQueue(m: EntityManager = this.ds.manager): Promise<PracticeRow[]> {
-    return m.query(`SELECT ${PRACTICE_COLS} FROM practice p WHERE p.state = 'submitted' ORDER BY p.submitted_at, p.id`);
+    return queryRows<PracticeRow>(m, `SELECT ${PRACTICE_COLS} FROM practice p WHERE p.state = 'submitted' ORDER BY p.submitted_at, p.id`);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { compareGerman } from '../common/collation.util';
+import { queryRows } from '../database/typed-query.util';
 
 export interface RateLimitHit {
   key: string;
@@ -18,7 +19,8 @@ export class RateLimitRepository {
   async hit(keys: Array<{ key: string; windowSeconds: number }>): Promise<RateLimitHit[]> {
     // A fixed key order: two requests upserting the same keys never wait on each other crosswise.
     const sorted = [...keys].sort((a, b) => compareGerman(a.key, b.key));
-    const rows: Array<{ key: string; hits: number; seconds_left: number }> = await this.ds.query(
+    const rows = await queryRows<{ key: string; hits: number; seconds_left: number }>(
+      this.ds,
       `INSERT INTO rate_limit_counter AS c (key, hits, window_ends_at)
        SELECT k, 1, now() + make_interval(secs => s) FROM unnest($1::text[], $2::int[]) AS t(k, s)
        ON CONFLICT (key) DO UPDATE SET

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Meeting, MeetingFormat, SilenceState } from './tandem-activity.util';
+import { queryRows } from '../database/typed-query.util';
 
 /** One entry of a tandem's meeting log, as the page and the API show it. */
 export interface MeetingRow {
@@ -31,7 +32,8 @@ export class TandemActivityRepository {
   }
 
   async addMeeting(m: EntityManager, e: Meeting & { tandemId: string; townId: string; userId: string; at: Date }): Promise<string> {
-    const [r] = await m.query(
+    const [r] = await queryRows<{ id: string }>(
+      m,
       `INSERT INTO tandem_meeting (tandem_id, town_id, met_on, format, notes, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
        RETURNING id`,
       [e.tandemId, e.townId, e.metOn, e.format, e.notes, e.userId, e.at],
@@ -41,7 +43,8 @@ export class TandemActivityRepository {
 
   /** A tandem's meetings, newest first. */
   async meetings(tandemId: string): Promise<MeetingRow[]> {
-    return this.ds.query(
+    return queryRows<MeetingRow>(
+      this.ds,
       `SELECT x.id, to_char(x.met_on, 'YYYY-MM-DD') AS "metOn", x.format, x.notes, x.town_id AS "townId", u.display_name AS "authorName",
               x.created_at AS "createdAt"
        FROM tandem_meeting x LEFT JOIN user_account u ON u.id = x.created_by
@@ -64,12 +67,12 @@ export class TandemActivityRepository {
 
   /** Every active tandem with its last activity and silence state (the hourly job; a few hundred rows at most). */
   async activeSilence(): Promise<SilenceRow[]> {
-    return this.ds.query(`${this.silenceSelect(`t.state = 'active'`)} ORDER BY t.id`);
+    return queryRows<SilenceRow>(this.ds, `${this.silenceSelect(`t.state = 'active'`)} ORDER BY t.id`);
   }
 
   /** The same for one tandem, inside the caller's transaction (after its row lock). */
   async silenceOf(m: EntityManager, tandemId: string): Promise<SilenceRow | null> {
-    const rows = await m.query(this.silenceSelect(`t.id = $1`), [tandemId]);
+    const rows = await queryRows<SilenceRow>(m, this.silenceSelect(`t.id = $1`), [tandemId]);
     return rows[0] ?? null;
   }
 
@@ -87,7 +90,8 @@ export class TandemActivityRepository {
   }
 
   async silenceState(tandemId: string): Promise<SilenceState | null> {
-    const rows = await this.ds.query(
+    const rows = await queryRows<SilenceState>(
+      this.ds,
       `SELECT reminders, last_reminded_at AS "lastRemindedAt", resting_since AS "restingSince" FROM tandem_silence WHERE tandem_id = $1`,
       [tandemId],
     );
@@ -97,7 +101,8 @@ export class TandemActivityRepository {
   /** Of these tandems, the active ones that rest ("ruhend"), with since when. */
   async restingOf(ids: string[]): Promise<Map<string, Date>> {
     if (!ids.length) return new Map();
-    const rows: { id: string; since: Date }[] = await this.ds.query(
+    const rows = await queryRows<{ id: string; since: Date }>(
+      this.ds,
       `SELECT s.tandem_id AS id, s.resting_since AS since FROM tandem_silence s JOIN tandem t ON t.id = s.tandem_id
        WHERE s.tandem_id = ANY($1::uuid[]) AND s.resting_since IS NOT NULL AND t.state = 'active'`,
       [ids],
@@ -107,7 +112,8 @@ export class TandemActivityRepository {
 
   /** One page of the resting tandems, longest resting first (the office's filter "ruhend"). */
   async restingPage(limit: number, offset: number): Promise<string[]> {
-    const rows: { id: string }[] = await this.ds.query(
+    const rows = await queryRows<{ id: string }>(
+      this.ds,
       `SELECT s.tandem_id AS id FROM tandem_silence s JOIN tandem t ON t.id = s.tandem_id
        WHERE s.resting_since IS NOT NULL AND t.state = 'active' ORDER BY s.resting_since, s.tandem_id LIMIT $1 OFFSET $2`,
       [limit, offset],
@@ -116,7 +122,8 @@ export class TandemActivityRepository {
   }
 
   async restingCount(): Promise<number> {
-    const [r] = await this.ds.query(
+    const [r] = await queryRows<{ n: number }>(
+      this.ds,
       `SELECT count(*)::int AS n FROM tandem_silence s JOIN tandem t ON t.id = s.tandem_id WHERE s.resting_since IS NOT NULL AND t.state = 'active'`,
     );
     return r.n;
@@ -124,7 +131,8 @@ export class TandemActivityRepository {
 
   /** Locks the town and marks it dormant unless it is already (or paused by itself, or no longer verified); false then. */
   async markDormant(m: EntityManager, townId: string, at: Date): Promise<boolean> {
-    const rows = await m.query(
+    const rows = await queryRows<unknown>(
+      m,
       // Through a CTE: a plain UPDATE … RETURNING answers [rows, count] here, not the rows.
       `WITH u AS (UPDATE town SET dormant_since = $2 WHERE id = $1 AND dormant_since IS NULL AND NOT opted_out AND status = 'verified'
        RETURNING id) SELECT id FROM u`,
@@ -135,7 +143,8 @@ export class TandemActivityRepository {
 
   /** The town's confirmed contacts (the invitation back goes to each). */
   async townContacts(m: EntityManager, townId: string): Promise<{ id: string; email: string; displayName: string }[]> {
-    return m.query(
+    return queryRows<{ id: string; email: string; displayName: string }>(
+      m,
       `SELECT id, email, display_name AS "displayName" FROM user_account
        WHERE town_id = $1 AND email_confirmed_at IS NOT NULL AND deleted_at IS NULL ORDER BY created_at`,
       [townId],
@@ -143,7 +152,11 @@ export class TandemActivityRepository {
   }
 
   async townName(m: EntityManager, townId: string): Promise<string> {
-    const [r] = await m.query(`SELECT mu.name FROM town t JOIN municipality mu ON mu.ags = t.ags WHERE t.id = $1`, [townId]);
+    const [r] = await queryRows<{ name: string } | undefined>(
+      m,
+      `SELECT mu.name FROM town t JOIN municipality mu ON mu.ags = t.ags WHERE t.id = $1`,
+      [townId],
+    );
     return r?.name ?? '';
   }
 }

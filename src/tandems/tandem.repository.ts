@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { LIVE_STATES, OPEN_STATES, TandemOrigin, TandemState } from './core/tandem-transitions.util';
 import type { Adoption } from './tandem-result.util';
+import { queryChanged, queryRows } from '../database/typed-query.util';
 
 export interface TandemRow {
   id: string;
@@ -105,6 +106,23 @@ export interface TownName {
   stateName: string;
 }
 
+/** A town hidden with "Kein Interesse", as the town that hid it sees it. */
+interface DismissedPartner {
+  partnerId: string;
+  name: string;
+  stateName: string;
+  at: Date;
+}
+
+interface RoundPairRow {
+  runId: string;
+  townA: string;
+  townB: string;
+  score: number;
+  components: unknown[];
+  topic: string | null;
+}
+
 const COLUMNS = `t.id, t.town_a AS "townA", t.town_b AS "townB", t.topic_slug AS "topicSlug", t.origin, t.state,
   t.request_message AS "requestMessage", t.answer_message AS "answerMessage", t.accepted_a_at AS "acceptedAAt",
   t.accepted_b_at AS "acceptedBAt", t.run_id AS "runId", t.score, t.components, t.result_tried AS "resultTried",
@@ -131,7 +149,8 @@ export class TandemRepository {
 
   /** Locks the towns in id order (two requests over the same towns cannot deadlock) so capacity counts stay true. */
   async lockTowns(m: EntityManager, ids: string[]): Promise<LockedTown[]> {
-    return m.query(
+    return queryRows<LockedTown>(
+      m,
       `SELECT t.id, m.name, t.status::text AS status, t.opted_out AS "optedOut", t.capacity
        FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.id = ANY($1::uuid[]) ORDER BY t.id FOR UPDATE OF t`,
       [ids],
@@ -139,16 +158,18 @@ export class TandemRepository {
   }
 
   async liveCount(m: EntityManager, townId: string): Promise<number> {
-    const [r] = await m.query(`SELECT count(*)::int AS n FROM tandem WHERE (town_a = $1 OR town_b = $1) AND state = ANY($2)`, [
-      townId,
-      LIVE_STATES,
-    ]);
+    const [r] = await queryRows<{ n: number }>(
+      m,
+      `SELECT count(*)::int AS n FROM tandem WHERE (town_a = $1 OR town_b = $1) AND state = ANY($2)`,
+      [townId, LIVE_STATES],
+    );
     return r.n;
   }
 
   /** The state of the pair's open or active tandem (at most one, by the partial unique index), or null. */
   async livePairState(m: EntityManager, a: string, b: string): Promise<TandemState | null> {
-    const rows: { state: TandemState }[] = await m.query(
+    const rows = await queryRows<{ state: TandemState }>(
+      m,
       `SELECT state FROM tandem WHERE least(town_a, town_b) = least($1::uuid, $2::uuid) AND greatest(town_a, town_b) = greatest($1::uuid, $2::uuid)
        AND state = ANY($3) LIMIT 1`,
       [a, b, LIVE_STATES],
@@ -158,11 +179,11 @@ export class TandemRepository {
 
   async declinedSince(m: EntityManager, a: string, b: string, since: Date): Promise<boolean> {
     const [x, y] = ordered(a, b);
-    const rows = await m.query(`SELECT 1 FROM pair_history WHERE town_a = $1 AND town_b = $2 AND kind = 'declined' AND at >= $3`, [
-      x,
-      y,
-      since,
-    ]);
+    const rows = await queryRows<unknown>(
+      m,
+      `SELECT 1 FROM pair_history WHERE town_a = $1 AND town_b = $2 AND kind = 'declined' AND at >= $3`,
+      [x, y, since],
+    );
     return rows.length > 0;
   }
 
@@ -183,7 +204,8 @@ export class TandemRepository {
       officeReason?: string | null;
     },
   ): Promise<string> {
-    const [r] = await m.query(
+    const [r] = await queryRows<{ id: string }>(
+      m,
       `INSERT INTO tandem (town_a, town_b, topic_slug, origin, state, request_message, run_id, score, components, created_by, created_at, state_changed_at, office_reason)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING id`,
       [
@@ -206,14 +228,15 @@ export class TandemRepository {
 
   /** Who was promised the proposal mail of this tandem (the mail rows, whatever the recipients' source), by town. */
   async proposalRecipients(id: string): Promise<{ recipient: string; townName: string | null }[]> {
-    return this.ds.query(
+    return queryRows<{ recipient: string; townName: string | null }>(
+      this.ds,
       `SELECT recipient, context->>'ownTown' AS "townName" FROM mail_delivery WHERE dedupe_key LIKE $1 ORDER BY context->>'ownTown', recipient`,
       [`tandem:${id}:proposed:%`],
     );
   }
 
   async findForUpdate(m: EntityManager, id: string): Promise<TandemRow | null> {
-    const rows = await m.query(`SELECT ${COLUMNS} FROM tandem t WHERE t.id = $1 FOR UPDATE`, [id]);
+    const rows = await queryRows<TandemRow>(m, `SELECT ${COLUMNS} FROM tandem t WHERE t.id = $1 FOR UPDATE`, [id]);
     return rows[0] ?? null;
   }
 
@@ -271,7 +294,7 @@ export class TandemRepository {
   ): Promise<void> {
     const [x, y] = ordered(a, b);
     if (kind === 'tandem') {
-      const rows = await m.query(`SELECT 1 FROM pair_history WHERE town_a = $1 AND town_b = $2 AND kind = 'tandem'`, [x, y]);
+      const rows = await queryRows<unknown>(m, `SELECT 1 FROM pair_history WHERE town_a = $1 AND town_b = $2 AND kind = 'tandem'`, [x, y]);
       if (rows.length) return;
     }
     await m.query(`INSERT INTO pair_history (town_a, town_b, kind, at, dismissed_by) VALUES ($1, $2, $3, $4, $5)`, [
@@ -284,8 +307,9 @@ export class TandemRepository {
   }
 
   /** The towns `townId` hid with "Kein Interesse" since `since` (still resting), newest first, with their names. */
-  async dismissedBy(townId: string, since: Date): Promise<{ partnerId: string; name: string; stateName: string; at: Date }[]> {
-    return this.ds.query(
+  async dismissedBy(townId: string, since: Date): Promise<DismissedPartner[]> {
+    return queryRows<DismissedPartner>(
+      this.ds,
       `SELECT p.id AS "partnerId", m.name, m.state_name AS "stateName", h.at
        FROM pair_history h JOIN town p ON p.id = CASE WHEN h.town_a = $1 THEN h.town_b ELSE h.town_a END JOIN municipality m ON m.ags = p.ags
        WHERE h.dismissed_by = $1 AND h.kind = 'declined' AND h.at >= $2 ORDER BY h.at DESC`,
@@ -296,21 +320,23 @@ export class TandemRepository {
   /** Removes the town's own "Kein Interesse" rows for the pair; the number removed. */
   async undoDismissal(m: EntityManager, townId: string, partnerId: string): Promise<number> {
     const [x, y] = ordered(townId, partnerId);
-    const rows = await m.query(
+    const { rows } = await queryChanged<{ id: string }>(
+      m,
       `DELETE FROM pair_history WHERE town_a = $1 AND town_b = $2 AND kind = 'declined' AND dismissed_by = $3 RETURNING id`,
       [x, y, townId],
     );
-    // TypeORM answers a DELETE … RETURNING with [rows, count].
-    return Array.isArray(rows[0]) ? rows[0].length : rows.length;
+    return rows.length;
   }
 
   async findById(id: string): Promise<TandemListRow | null> {
-    const rows = await this.ds.query(`${LIST_FROM} WHERE t.id = $1`, [id]);
+    const rows = await queryRows<TandemListRow>(this.ds, `${LIST_FROM} WHERE t.id = $1`, [id]);
     return rows[0] ?? null;
   }
 
   async listForTown(townId: string): Promise<TandemListRow[]> {
-    return this.ds.query(`${LIST_FROM} WHERE t.town_a = $1 OR t.town_b = $1 ORDER BY t.state_changed_at DESC`, [townId]);
+    return queryRows<TandemListRow>(this.ds, `${LIST_FROM} WHERE t.town_a = $1 OR t.town_b = $1 ORDER BY t.state_changed_at DESC`, [
+      townId,
+    ]);
   }
 
   /**
@@ -330,7 +356,8 @@ export class TandemRepository {
     // The names as LATERAL lookups (their LIMIT keeps the planner from hashing every town for 25 rows).
     const name = (side: 'a' | 'b') =>
       `CROSS JOIN LATERAL (SELECT m.name, m.state_name FROM town x JOIN municipality m ON m.ags = x.ags WHERE x.id = t.town_${side} LIMIT 1) ${side}`;
-    return this.ds.query(
+    return queryRows<TandemListRow>(
+      this.ds,
       `SELECT ${COLUMNS}, a.name AS "nameA", a.state_name AS "stateA", b.name AS "nameB", b.state_name AS "stateB", tp.name AS "topicName"
        FROM (SELECT * FROM tandem ${states ? 'WHERE state = ANY($3)' : ''} ORDER BY ${order} LIMIT $1 OFFSET $2) t
        ${name('a')} ${name('b')}
@@ -341,7 +368,8 @@ export class TandemRepository {
   }
 
   async count(states: TandemState[] | null): Promise<number> {
-    const [r] = await this.ds.query(
+    const [r] = await queryRows<{ n: number }>(
+      this.ds,
       `SELECT count(*)::int AS n FROM tandem ${states ? 'WHERE state = ANY($1)' : ''}`,
       states ? [states] : [],
     );
@@ -353,7 +381,8 @@ export class TandemRepository {
    * `waitingForTown` marks those where this town must answer (a request to it, or a proposal it has not accepted yet).
    */
   async openForTown(townId: string): Promise<Array<TandemListRow & { waitingForTown: boolean }>> {
-    return this.ds.query(
+    return queryRows<TandemListRow & { waitingForTown: boolean }>(
+      this.ds,
       `${LIST_FROM.replace(
         'tp.name AS "topicName"',
         `tp.name AS "topicName",
@@ -367,7 +396,8 @@ export class TandemRepository {
 
   /** openForTown for many towns in one query (a batch of digests): the rows per town, in the same order. */
   async openForTowns(townIds: string[]): Promise<Map<string, Array<TandemListRow & { waitingForTown: boolean }>>> {
-    const rows: Array<TandemListRow & { waitingForTown: boolean; forTown: string }> = await this.ds.query(
+    const rows = await queryRows<TandemListRow & { waitingForTown: boolean; forTown: string }>(
+      this.ds,
       `${LIST_FROM.replace(
         'tp.name AS "topicName"',
         `tp.name AS "topicName", q.town_id AS "forTown",
@@ -388,16 +418,17 @@ export class TandemRepository {
 
   /** Tandems waiting for someone since before `before`, oldest first (reminders and expiry). */
   async waitingSince(states: TandemState[], before: Date, limit = 1000): Promise<{ id: string }[]> {
-    return this.ds.query(`SELECT id FROM tandem WHERE state = ANY($1) AND state_changed_at <= $2 ORDER BY state_changed_at LIMIT $3`, [
-      states,
-      before,
-      limit,
-    ]);
+    return queryRows<{ id: string }>(
+      this.ds,
+      `SELECT id FROM tandem WHERE state = ANY($1) AND state_changed_at <= $2 ORDER BY state_changed_at LIMIT $3`,
+      [states, before, limit],
+    );
   }
 
   /** Contacts who confirmed their address: any of them acts and is written to for the town. */
   async contactsOfTown(m: EntityManager, townId: string): Promise<Contact[]> {
-    return m.query(
+    return queryRows<Contact>(
+      m,
       `SELECT id, email, display_name AS "displayName" FROM user_account WHERE town_id = $1 AND email_confirmed_at IS NOT NULL ORDER BY created_at`,
       [townId],
     );
@@ -405,9 +436,11 @@ export class TandemRepository {
 
   /** Active tandems begun before `startedBefore` whose towns were not asked the fit question yet. */
   async dueForFitCheck(startedBefore: Date): Promise<{ id: string }[]> {
-    return this.ds.query(`SELECT id FROM tandem WHERE state = 'active' AND fit_asked_at IS NULL AND started_at <= $1 ORDER BY started_at`, [
-      startedBefore,
-    ]);
+    return queryRows<{ id: string }>(
+      this.ds,
+      `SELECT id FROM tandem WHERE state = 'active' AND fit_asked_at IS NULL AND started_at <= $1 ORDER BY started_at`,
+      [startedBefore],
+    );
   }
 
   async markFitAsked(m: EntityManager, id: string, at: Date): Promise<void> {
@@ -419,7 +452,8 @@ export class TandemRepository {
     m: EntityManager,
     a: { tandemId: string; townId: string; fits: boolean; reason: string; userId: string; at: Date },
   ): Promise<boolean> {
-    const rows = await m.query(
+    const rows = await queryRows<unknown>(
+      m,
       `INSERT INTO tandem_fit_answer (tandem_id, town_id, fits, reason, answered_by, answered_at) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (tandem_id, town_id) DO NOTHING RETURNING tandem_id`,
       [a.tandemId, a.townId, a.fits, a.reason, a.userId, a.at],
@@ -428,7 +462,8 @@ export class TandemRepository {
   }
 
   async fitAnswers(tandemId: string, m: EntityManager = this.ds.manager): Promise<FitAnswerRow[]> {
-    return m.query(
+    return queryRows<FitAnswerRow>(
+      m,
       `SELECT f.town_id AS "townId", f.fits, f.reason, f.answered_at AS "answeredAt", u.display_name AS "answeredByName"
        FROM tandem_fit_answer f LEFT JOIN user_account u ON u.id = f.answered_by WHERE f.tandem_id = $1 ORDER BY f.answered_at`,
       [tandemId],
@@ -440,7 +475,8 @@ export class TandemRepository {
     m: EntityManager,
     r: Omit<TandemResultRow, 'answeredAt' | 'answeredByName'> & { tandemId: string; userId: string; at: Date },
   ): Promise<boolean> {
-    const rows = await m.query(
+    const rows = await queryRows<unknown>(
+      m,
       `INSERT INTO tandem_result (tandem_id, town_id, worked_on, taken_over, adoption, rating, may_publish, topics, answered_by, answered_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (tandem_id, town_id) DO NOTHING RETURNING tandem_id`,
       [r.tandemId, r.townId, r.workedOn, r.takenOver, r.adoption, r.rating, r.mayPublish, r.topics, r.userId, r.at],
@@ -449,7 +485,8 @@ export class TandemRepository {
   }
 
   async results(tandemId: string, m: EntityManager = this.ds.manager): Promise<TandemResultRow[]> {
-    return m.query(
+    return queryRows<TandemResultRow>(
+      m,
       `SELECT r.town_id AS "townId", r.worked_on AS "workedOn", r.taken_over AS "takenOver", r.adoption, r.rating,
               r.may_publish AS "mayPublish", r.topics, r.answered_at AS "answeredAt", u.display_name AS "answeredByName"
        FROM tandem_result r LEFT JOIN user_account u ON u.id = r.answered_by WHERE r.tandem_id = $1 ORDER BY r.answered_at`,
@@ -463,12 +500,17 @@ export class TandemRepository {
 
   /** Active tandems whose result deadline has passed (one town answered, the other did not in time). */
   async resultOverdue(now: Date): Promise<{ id: string }[]> {
-    return this.ds.query(`SELECT id FROM tandem WHERE state = 'active' AND result_due_at <= $1 ORDER BY result_due_at`, [now]);
+    return queryRows<{ id: string }>(
+      this.ds,
+      `SELECT id FROM tandem WHERE state = 'active' AND result_due_at <= $1 ORDER BY result_due_at`,
+      [now],
+    );
   }
 
   /** The confirmed contact persons of these towns (main contact first): what the partners see from approval on. */
   async partnerContacts(townIds: string[], m: EntityManager = this.ds.manager): Promise<PartnerContact[]> {
-    return m.query(
+    return queryRows<PartnerContact>(
+      m,
       `SELECT town_id AS "townId", display_name AS "displayName", contact_function AS "contactFunction", email, phone, main_contact AS "mainContact"
        FROM user_account WHERE town_id = ANY($1::uuid[]) AND email_confirmed_at IS NOT NULL AND deleted_at IS NULL
        ORDER BY main_contact DESC, created_at`,
@@ -477,7 +519,8 @@ export class TandemRepository {
   }
 
   async officeUsers(m: EntityManager): Promise<Contact[]> {
-    return m.query(
+    return queryRows<Contact>(
+      m,
       `SELECT id, email, display_name AS "displayName" FROM user_account WHERE role IN ('office', 'admin') ORDER BY created_at`,
     );
   }
@@ -488,7 +531,8 @@ export class TandemRepository {
     partner: string,
     m: EntityManager = this.ds.manager,
   ): Promise<{ score: number; components: unknown[]; runId: string; topic: string | null } | null> {
-    const rows = await m.query(
+    const rows = await queryRows<{ score: number; components: unknown[]; runId: string; topic: string | null }>(
+      m,
       `SELECT s.score, s.components, s.run_id AS "runId", s.topic FROM matching_run r JOIN matching_suggestion s ON s.run_id = r.id
        WHERE r.kind = 'suggestions' AND r.is_current AND s.town_id = $1 AND s.partner_id = $2`,
       [viewer, partner],
@@ -497,15 +541,14 @@ export class TandemRepository {
   }
 
   async topicNames(m: EntityManager = this.ds.manager): Promise<Record<string, string>> {
-    const rows: { slug: string; name: string }[] = await m.query(`SELECT slug, name FROM topic WHERE active ORDER BY sort_order`);
+    const rows = await queryRows<{ slug: string; name: string }>(m, `SELECT slug, name FROM topic WHERE active ORDER BY sort_order`);
     return Object.fromEntries(rows.map((r) => [r.slug, r.name]));
   }
 
   /** The current tandem round's pairs (run id, towns, score, components), best first. */
-  async currentRoundPairs(): Promise<
-    { runId: string; townA: string; townB: string; score: number; components: unknown[]; topic: string | null }[]
-  > {
-    return this.ds.query(
+  async currentRoundPairs(): Promise<RoundPairRow[]> {
+    return queryRows<RoundPairRow>(
+      this.ds,
       `SELECT p.run_id AS "runId", p.town_a AS "townA", p.town_b AS "townB", p.score, p.components, p.topic
        FROM matching_run r JOIN tandem_round_pair p ON p.run_id = r.id
        WHERE r.kind = 'tandem_round' AND r.is_current ORDER BY p.score DESC`,
@@ -513,7 +556,8 @@ export class TandemRepository {
   }
 
   async townNames(ids: string[], m: EntityManager = this.ds.manager): Promise<TownName[]> {
-    return m.query(
+    return queryRows<TownName>(
+      m,
       `SELECT t.id, m.name, m.state_name AS "stateName" FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.id = ANY($1::uuid[])`,
       [ids],
     );
@@ -521,7 +565,8 @@ export class TandemRepository {
 
   /** The audit rows of one tandem, oldest first, with who acted. */
   async timeline(id: string): Promise<TimelineRow[]> {
-    return this.ds.query(
+    return queryRows<TimelineRow>(
+      this.ds,
       `SELECT a.created_at AS at, a.action, a.data->>'from' AS "from", a.data->>'to' AS "to", a.data->>'actor' AS "actorKind",
          u.display_name AS "actorName", a.data->>'townName' AS "townName", a.reason
        FROM audit_log a LEFT JOIN user_account u ON u.id = a.actor_id

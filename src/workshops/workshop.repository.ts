@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { RuleTown } from './workshop-rules.util';
 import type { InvitationState, WorkshopFormat, WorkshopState } from './workshop-transitions.util';
+import { queryRows } from '../database/typed-query.util';
 
 export interface WorkshopRow {
   id: string;
@@ -90,6 +91,14 @@ export type WorkshopPatch = Partial<
   >
 > & { stateChangedAt?: Date };
 
+interface WorkshopTimelineRow {
+  at: Date;
+  action: string;
+  actorName: string | null;
+  townName: string | null;
+  reason: string | null;
+}
+
 const COLUMNS = `w.id, w.theme_slug AS "themeSlug", w.title, w.starts_at AS "startsAt", w.duration_minutes AS "durationMinutes", w.format,
   w.host_town_id AS "hostTownId", w.address, w.online_link AS "onlineLink", w.state, w.sequence,
   w.invitations_closed_at AS "invitationsClosedAt", w.cancel_reason AS "cancelReason", w.result_presented AS "resultPresented",
@@ -131,16 +140,17 @@ export class WorkshopRepository {
   }
 
   async insert(m: EntityManager, w: { themeSlug: string; title: string; runId: string | null; groupNo: number | null; createdBy: string }) {
-    const [r] = await m.query(
+    const [r] = await queryRows<{ id: string }>(
+      m,
       `INSERT INTO workshop (theme_slug, title, state, run_id, group_no, created_by) VALUES ($1, $2, 'draft', $3, $4, $5) RETURNING id`,
       [w.themeSlug, w.title, w.runId, w.groupNo, w.createdBy],
     );
-    return r.id as string;
+    return r.id;
   }
 
   /** The workshop row locked for one step: answers and office steps on one workshop run one after the other. */
   async findForUpdate(m: EntityManager, id: string): Promise<WorkshopRow | null> {
-    const rows = await m.query(`SELECT ${COLUMNS} FROM workshop w WHERE w.id = $1 FOR UPDATE`, [id]);
+    const rows = await queryRows<WorkshopRow>(m, `SELECT ${COLUMNS} FROM workshop w WHERE w.id = $1 FOR UPDATE`, [id]);
     return rows[0] ?? null;
   }
 
@@ -154,12 +164,12 @@ export class WorkshopRepository {
   }
 
   async findById(id: string): Promise<WorkshopListRow | null> {
-    const rows = await this.ds.query(`${LIST} WHERE w.id = $1`, [id]);
+    const rows = await queryRows<WorkshopListRow>(this.ds, `${LIST} WHERE w.id = $1`, [id]);
     return rows[0] ?? null;
   }
 
   async countAll(): Promise<number> {
-    return (await this.ds.query(`SELECT count(*)::int AS n FROM workshop`))[0].n;
+    return (await queryRows<{ n: number }>(this.ds, `SELECT count(*)::int AS n FROM workshop`))[0].n;
   }
 
   /**
@@ -167,7 +177,7 @@ export class WorkshopRepository {
    * WORKSHOP_SORTS, never text from a request.
    */
   listPage(offset: number, limit: number, orderBy = 'w.starts_at DESC NULLS FIRST, w.created_at DESC, w.id'): Promise<WorkshopListRow[]> {
-    return this.ds.query(`${LIST} ORDER BY ${orderBy} LIMIT $1 OFFSET $2`, [limit, offset]);
+    return queryRows<WorkshopListRow>(this.ds, `${LIST} ORDER BY ${orderBy} LIMIT $1 OFFSET $2`, [limit, offset]);
   }
 
   listAll(limit = 500): Promise<WorkshopListRow[]> {
@@ -178,7 +188,8 @@ export class WorkshopRepository {
   listForTown(
     townId: string,
   ): Promise<(WorkshopListRow & { invitationState: InvitationState; answerReason: string | null; chosenBecause: string })[]> {
-    return this.ds.query(
+    return queryRows<WorkshopListRow & { invitationState: InvitationState; answerReason: string | null; chosenBecause: string }>(
+      this.ds,
       `${LIST} JOIN workshop_invitation own ON own.workshop_id = w.id AND own.town_id = $1
        WHERE w.state <> 'draft' AND own.state <> 'withdrawn'
        ORDER BY w.starts_at NULLS LAST`.replace(
@@ -194,7 +205,8 @@ export class WorkshopRepository {
    * (for the weekly digest): one query for a batch of towns.
    */
   openInvitationsForTowns(townIds: readonly string[], now: Date): Promise<OpenInvitationRow[]> {
-    return this.ds.query(
+    return queryRows<OpenInvitationRow>(
+      this.ds,
       `SELECT i.town_id AS "townId", w.id AS "workshopId", w.title, tp.name AS "themeName", w.starts_at AS "startsAt", w.format,
          hm.name AS "hostTownName", i.chosen_because AS "chosenBecause"
        FROM workshop_invitation i JOIN workshop w ON w.id = i.workshop_id JOIN topic tp ON tp.slug = w.theme_slug
@@ -207,7 +219,8 @@ export class WorkshopRepository {
   }
 
   async invitations(workshopId: string, m: EntityManager = this.ds.manager): Promise<InvitationRow[]> {
-    return m.query(
+    return queryRows<InvitationRow>(
+      m,
       `SELECT i.id, i.workshop_id AS "workshopId", i.town_id AS "townId", i.state, i.chosen_because AS "chosenBecause",
          i.answer_reason AS "answerReason", i.answered_at AS "answeredAt", u.display_name AS "answeredByName", i.invited_at AS "invitedAt",
          mu.name, mu.state_code AS "stateCode", mu.state_name AS "stateName", mu.population, mu.latitude, mu.longitude,
@@ -221,7 +234,8 @@ export class WorkshopRepository {
 
   /** Adds the town (or invites a withdrawn one again); null when it is already invited. */
   async insertInvitation(m: EntityManager, workshopId: string, townId: string, chosenBecause: string, now: Date): Promise<string | null> {
-    const rows = await m.query(
+    const rows = await queryRows<{ id: string }>(
+      m,
       `INSERT INTO workshop_invitation (workshop_id, town_id, chosen_because, invited_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (workshop_id, town_id) DO UPDATE SET state = 'invited', chosen_because = EXCLUDED.chosen_because,
          invited_at = EXCLUDED.invited_at, answer_reason = NULL, answered_by = NULL, answered_at = NULL
@@ -250,7 +264,8 @@ export class WorkshopRepository {
 
   /** The towns as the group rules see them; `experienced` means an experience on `theme`. */
   async ruleTowns(townIds: string[], theme: string, m: EntityManager = this.ds.manager): Promise<RuleTown[]> {
-    return m.query(
+    return queryRows<RuleTown>(
+      m,
       `SELECT t.id, mu.name, mu.state_code AS "stateCode", mu.state_name AS "stateName", t.status = 'verified' AS verified,
          t.opted_out AS "optedOut", ${experiencedInSql('t.id', '$2')} AS experienced
        FROM town t JOIN municipality mu ON mu.ags = t.ags WHERE t.id = ANY($1::uuid[]) ORDER BY mu.name`,
@@ -260,7 +275,8 @@ export class WorkshopRepository {
 
   /** One group of a workshops run (the engine's proposal), with the run's theme. */
   async proposalGroup(runId: string, groupNo: number): Promise<{ theme: string; townIds: string[] } | null> {
-    const rows = await this.ds.query(
+    const rows = await queryRows<{ theme: string; townIds: string[] }>(
+      this.ds,
       `SELECT r.theme, w.town_ids AS "townIds" FROM workshop_proposal w JOIN matching_run r ON r.id = w.run_id
        WHERE r.kind = 'workshops' AND w.run_id = $1 AND w.group_no = $2`,
       [runId, groupNo],
@@ -275,7 +291,8 @@ export class WorkshopRepository {
   async currentProposals(
     limit = 12,
   ): Promise<{ rows: { runId: string; groupNo: number; themeName: string; towns: string }[]; more: number }> {
-    const rows: { runId: string; groupNo: number; themeName: string; towns: string; total: number }[] = await this.ds.query(
+    const rows = await queryRows<{ runId: string; groupNo: number; themeName: string; towns: string; total: number }>(
+      this.ds,
       `SELECT r.id AS "runId", w.group_no AS "groupNo", tp.name AS "themeName", count(*) OVER ()::int AS total,
          (SELECT string_agg(mu.name || ' (' || mu.state_name || ')', ', ' ORDER BY mu.name)
           FROM unnest(w.town_ids) u(id) JOIN town t ON t.id = u.id JOIN municipality mu ON mu.ags = t.ags) AS towns
@@ -289,22 +306,25 @@ export class WorkshopRepository {
   }
 
   async topicName(slug: string, m: EntityManager = this.ds.manager): Promise<string | null> {
-    const rows = await m.query(`SELECT name FROM topic WHERE slug = $1 AND active`, [slug]);
+    const rows = await queryRows<{ name: string }>(m, `SELECT name FROM topic WHERE slug = $1 AND active`, [slug]);
     return rows[0]?.name ?? null;
   }
 
   async topics(): Promise<{ slug: string; name: string }[]> {
-    return this.ds.query(`SELECT slug, name FROM topic WHERE active ORDER BY sort_order`);
+    return queryRows<{ slug: string; name: string }>(this.ds, `SELECT slug, name FROM topic WHERE active ORDER BY sort_order`);
   }
 
   async townName(id: string, m: EntityManager = this.ds.manager): Promise<string | null> {
-    const rows = await m.query(`SELECT mu.name FROM town t JOIN municipality mu ON mu.ags = t.ags WHERE t.id = $1`, [id]);
+    const rows = await queryRows<{ name: string }>(m, `SELECT mu.name FROM town t JOIN municipality mu ON mu.ags = t.ags WHERE t.id = $1`, [
+      id,
+    ]);
     return rows[0]?.name ?? null;
   }
 
   /** Confirmed workshops starting within `days` that have no reminder of this kind yet. */
   async dueForReminder(kind: string, now: Date, days: number): Promise<{ id: string }[]> {
-    return this.ds.query(
+    return queryRows<{ id: string }>(
+      this.ds,
       `SELECT w.id FROM workshop w WHERE w.state = 'confirmed' AND w.starts_at > $1 AND w.starts_at <= $1 + make_interval(days => $2)
          AND NOT EXISTS (SELECT 1 FROM workshop_reminder r WHERE r.workshop_id = w.id AND r.kind = $3) ORDER BY w.starts_at LIMIT 500`,
       [now, days, kind],
@@ -313,7 +333,8 @@ export class WorkshopRepository {
 
   /** Claims the reminder in the caller's transaction; false when another run already sent it. */
   async claimReminder(m: EntityManager, workshopId: string, kind: string): Promise<boolean> {
-    const rows = await m.query(
+    const rows = await queryRows<unknown>(
+      m,
       `INSERT INTO workshop_reminder (workshop_id, kind) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING workshop_id`,
       [workshopId, kind],
     );
@@ -321,8 +342,9 @@ export class WorkshopRepository {
   }
 
   /** The audit rows of one workshop, oldest first, with who acted. */
-  timeline(id: string): Promise<{ at: Date; action: string; actorName: string | null; townName: string | null; reason: string | null }[]> {
-    return this.ds.query(
+  timeline(id: string): Promise<WorkshopTimelineRow[]> {
+    return queryRows<WorkshopTimelineRow>(
+      this.ds,
       `SELECT a.created_at AS at, a.action, u.display_name AS "actorName", a.data->>'townName' AS "townName", a.reason
        FROM audit_log a LEFT JOIN user_account u ON u.id = a.actor_id
        WHERE a.subject_type = 'workshop' AND a.subject_id = $1 ORDER BY a.created_at, a.id`,

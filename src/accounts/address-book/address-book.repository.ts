@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ContactFunction } from '../../auth/user-account.entity';
+import { queryChanged, queryRows } from '../../database/typed-query.util';
 
 /** One entry of the office's address book of a town (table town_contact_person). */
 export interface AddressBookEntry {
@@ -47,7 +48,8 @@ export class AddressBookRepository {
 
   /** The town's name and status, its row locked for the caller's transaction; null for an unknown town. */
   async lockTown(m: EntityManager, townId: string): Promise<{ id: string; name: string; status: string } | null> {
-    const rows = await m.query(
+    const rows = await queryRows<{ id: string; name: string; status: string }>(
+      m,
       `SELECT t.id, mu.name, t.status FROM town t JOIN municipality mu ON mu.ags = t.ags WHERE t.id = $1 FOR UPDATE OF t`,
       [townId],
     );
@@ -55,25 +57,30 @@ export class AddressBookRepository {
   }
 
   async townName(townId: string, m: EntityManager = this.ds.manager): Promise<string | null> {
-    const rows = await m.query(`SELECT mu.name FROM town t JOIN municipality mu ON mu.ags = t.ags WHERE t.id = $1`, [townId]);
+    const rows = await queryRows<{ name: string }>(m, `SELECT mu.name FROM town t JOIN municipality mu ON mu.ags = t.ags WHERE t.id = $1`, [
+      townId,
+    ]);
     return rows[0]?.name ?? null;
   }
 
   list(townId: string, m: EntityManager = this.ds.manager): Promise<AddressBookEntry[]> {
-    return m.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE c.town_id = $1 ORDER BY c.created_at, c.id`, [townId]);
+    return queryRows<AddressBookEntry>(m, `SELECT ${COLUMNS} FROM ${FROM} WHERE c.town_id = $1 ORDER BY c.created_at, c.id`, [townId]);
   }
 
   async find(townId: string, id: string, m: EntityManager = this.ds.manager): Promise<AddressBookEntry | null> {
-    return (await m.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE c.town_id = $1 AND c.id = $2`, [townId, id]))[0] ?? null;
+    return (
+      (await queryRows<AddressBookEntry>(m, `SELECT ${COLUMNS} FROM ${FROM} WHERE c.town_id = $1 AND c.id = $2`, [townId, id]))[0] ?? null
+    );
   }
 
   async findById(id: string, m: EntityManager = this.ds.manager): Promise<AddressBookEntry | null> {
-    return (await m.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE c.id = $1`, [id]))[0] ?? null;
+    return (await queryRows<AddressBookEntry>(m, `SELECT ${COLUMNS} FROM ${FROM} WHERE c.id = $1`, [id]))[0] ?? null;
   }
 
   /** Another entry of the town with this address (case-insensitive), for a clear answer before the unique index. */
   async emailTaken(m: EntityManager, townId: string, email: string, exceptId: string | null): Promise<boolean> {
-    const rows = await m.query(
+    const rows = await queryRows<unknown>(
+      m,
       `SELECT 1 FROM town_contact_person WHERE town_id = $1 AND lower(email) = lower($2) AND id IS DISTINCT FROM $3`,
       [townId, email, exceptId],
     );
@@ -81,7 +88,8 @@ export class AddressBookRepository {
   }
 
   async insert(m: EntityManager, townId: string, createdBy: string, w: AddressBookWrite): Promise<string> {
-    const rows = await m.query(
+    const rows = await queryRows<{ id: string }>(
+      m,
       `INSERT INTO town_contact_person (town_id, display_name, contact_function, email, phone, source, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
       [townId, w.displayName, w.contactFunction, w.email, w.phone, w.source, createdBy],
@@ -103,8 +111,8 @@ export class AddressBookRepository {
 
   /** "Keine weiteren Mails": the entry's town when this click opted it out, null when it was already out (or is gone). */
   async optOut(m: EntityManager, id: string): Promise<{ townId: string } | null> {
-    // An UPDATE … RETURNING answers [rows, affected count] through TypeORM's postgres driver.
-    const [rows] = await m.query(
+    const { rows } = await queryChanged<{ townId: string }>(
+      m,
       `UPDATE town_contact_person SET opted_out_at = now(), updated_at = now() WHERE id = $1 AND opted_out_at IS NULL RETURNING town_id AS "townId"`,
       [id],
     );
@@ -113,11 +121,12 @@ export class AddressBookRepository {
 
   /** An accepted claim invitation: the town's entries with the account's address are taken over by it. */
   async claim(m: EntityManager, townId: string, email: string, userId: string): Promise<string[]> {
-    const [rows] = await m.query(
+    const { rows } = await queryChanged<{ id: string }>(
+      m,
       `UPDATE town_contact_person SET claimed_user_id = $3, updated_at = now()
        WHERE town_id = $1 AND lower(email) = lower($2) AND claimed_user_id IS NULL RETURNING id`,
       [townId, email, userId],
     );
-    return rows.map((r: { id: string }) => r.id);
+    return rows.map((r) => r.id);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { addToReport, emptyMailReport, type MailReport, type TownRecipient } from './town-recipients.util';
+import { queryRows } from '../../database/typed-query.util';
 
 /**
  * Who a proposal or a workshop invitation was promised to, read back from its mail_delivery rows (issue 25): each such
@@ -14,7 +15,8 @@ export class MailRecipientsRepository {
 
   /** The report for the deliveries whose dedupe key starts with `prefix`; null for mails older than this record. */
   async report(prefix: string, towns: { id: string; name: string }[]): Promise<MailReport | null> {
-    const rows: { townId: string | null; name: string; contactFunction: string | null; kind: string | null }[] = await this.ds.query(
+    const rows = await queryRows<{ townId: string | null; name: string; contactFunction: string | null; kind: string | null }>(
+      this.ds,
       `SELECT context->>'recipientTownId' AS "townId", context->>'displayName' AS name, context->>'recipientFunction' AS "contactFunction",
               context->>'recipientKind' AS kind
        FROM mail_delivery WHERE dedupe_key LIKE $1 ORDER BY created_at, id`,

@@ -220,7 +220,7 @@ const topicName = (ctx: ScoringContext, t: string) => ctx.topicNames[t] ?? t;
 /** A two-level cache for texts keyed by two numbers. */
 function cached2(m: Map<number, Map<number, string>>, a: number, b: number, make: () => string): string {
   let row = m.get(a);
-  if (!row) m.set(a, (row = new Map()));
+  if (!row) m.set(a, (row = new Map<number, string>()));
   let text = row.get(b);
   if (text === undefined) row.set(b, (text = make()));
   return text;

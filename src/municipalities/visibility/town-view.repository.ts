@@ -5,6 +5,7 @@ import type { SessionUser } from '../../auth/session-user';
 import { isOffice } from '../../auth/session-user';
 import type { TownStatus } from '../town.entity';
 import { clearanceSql, PROFILE_FIELDS, ProfileField, type Viewer, Visibility, visibleFields } from './town-visibility.util';
+import { queryRows } from '../../database/typed-query.util';
 
 /** A town as one viewer may see it: directory facts always, each profile field only within the viewer's clearance. */
 export interface TownProfileView {
@@ -59,14 +60,14 @@ export class TownViewRepository {
   async viewerOf(user: SessionUser | undefined, m: EntityManager = this.ds.manager): Promise<Viewer> {
     if (isOffice(user)) return { kind: 'office' };
     if (!user?.townId) return { kind: 'public' };
-    const rows: { status: TownStatus }[] = await m.query(`SELECT status FROM town WHERE id = $1`, [user.townId]);
+    const rows = await queryRows<{ status: TownStatus }>(m, `SELECT status FROM town WHERE id = $1`, [user.townId]);
     return { kind: 'town', townId: user.townId, verified: rows[0]?.status === 'verified' };
   }
 
   /** The towns `ids` as `viewer` may see them, in the order asked (unknown ids are left out). */
   async profiles(viewer: Viewer, ids: readonly string[], m: EntityManager = this.ds.manager): Promise<TownProfileView[]> {
     if (!ids.length) return [];
-    const rows: RawProfile[] = await m.query(RAW_PROFILES, [[...new Set(ids)]]);
+    const rows = await queryRows<RawProfile>(m, RAW_PROFILES, [[...new Set(ids)]]);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return [...new Set(ids)].filter((id) => byId.has(id)).map((id) => project(viewer, byId.get(id)!));
   }
@@ -95,7 +96,8 @@ export class TownViewRepository {
       ofB = seen.get(b) ?? new Set<string>();
     const slugs = [...new Set([...ofA, ...ofB])];
     if (!slugs.length) return [];
-    const rows: { slug: string; name: string }[] = await m.query(
+    const rows = await queryRows<{ slug: string; name: string }>(
+      m,
       `SELECT slug, name FROM topic WHERE active AND slug = ANY($1::text[]) ORDER BY sort_order`,
       [slugs],
     );

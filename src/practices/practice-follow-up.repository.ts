@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { queryRows } from '../database/typed-query.util';
 import { DataSource, EntityManager } from 'typeorm';
 import type { FollowUpAnswer, FollowUpStage } from './practice-follow-up.util';
 
@@ -75,7 +76,8 @@ export class PracticeFollowUpRepository {
     r: { practiceId: string; townId: string; stage: FollowUpStage; dueAt: Date; sentAt: Date },
     m: EntityManager,
   ): Promise<string | null> {
-    const [row] = await m.query(
+    const [row] = await queryRows<{ id: string }>(
+      m,
       `INSERT INTO practice_follow_up (practice_id, town_id, stage, due_at, sent_at) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (practice_id, town_id, stage) DO NOTHING RETURNING id`,
       [r.practiceId, r.townId, r.stage, r.dueAt, r.sentAt],
@@ -84,7 +86,8 @@ export class PracticeFollowUpRepository {
   }
 
   async find(id: string, m: EntityManager = this.ds.manager, lock = false): Promise<FollowUpRow | null> {
-    const [r] = await m.query(
+    const [r] = await queryRows<FollowUpRow>(
+      m,
       `SELECT f.id, f.practice_id AS "practiceId", f.town_id AS "townId", f.stage, f.answer, f.answered_at AS "answeredAt",
               coalesce(v.content->>'title', p.title) AS title, p.context->>'townName' AS "authorName", rm.name AS "receiverName"
        FROM practice_follow_up f JOIN practice p ON p.id = f.practice_id

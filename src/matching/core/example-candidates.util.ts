@@ -19,7 +19,7 @@ export function exampleStrengths(towns: readonly MatchTown[], examples: Examples
     for (const e of examples[t.id] ?? []) {
       for (const topic of e.topics) {
         let m = byTopic.get(topic);
-        if (!m) byTopic.set(topic, (m = new Map()));
+        if (!m) byTopic.set(topic, (m = new Map<number, number>()));
         m.set(j, Math.max(m.get(j) ?? 0, strength(e.adoptions)));
       }
     }

@@ -252,32 +252,33 @@ export class DigestRepository {
    * topics or share one of its topics: current versions of other verified towns (public), newest first, at most `limit`.
    * The town's own challenges and topics are its own profile (the recipient reads all of it).
    */
-  async newExamplesOnChallenges(
-    asks: { townId: string; since: Date }[],
+  /**
+   * Per ask, examples first published after `since` by another verified town on one of the ask's topic slugs (the
+   * town's challenge and profile topics, read by the caller through the visibility layer), newest first.
+   */
+  async newExamplesOnTopics(
+    asks: { townId: string; since: Date; topics: string[] }[],
     limit = 10,
-  ): Promise<{ id: string; title: string; townName: string; stateName: string; challenges: string[]; topics: string[] }[][]> {
+  ): Promise<{ id: string; title: string; townName: string; stateName: string; topics: string[] }[][]> {
     if (!asks.length) return [];
-    const rows: { ask: number; id: string; title: string; townName: string; stateName: string; challenges: string[]; topics: string[] }[] =
-      await this.ds.query(
-        `WITH ask AS MATERIALIZED (SELECT * FROM unnest($1::uuid[], $2::timestamptz[]) WITH ORDINALITY AS a(town_id, since, n)),
-         fresh AS MATERIALIZED (
-           SELECT v.practice_id, v.town_id, v.topics, v.content, f.first_at
-           FROM practice_version v JOIN town t ON t.id = v.town_id AND t.status = 'verified'
-           CROSS JOIN LATERAL (SELECT min(published_at) AS first_at FROM practice_version x WHERE x.practice_id = v.practice_id) f
-           WHERE v.is_current AND f.first_at > (SELECT min(since) FROM ask)
-         )
-         SELECT a.n::int AS ask, e.practice_id AS id, e.content->>'title' AS title, e.content->'context'->>'townName' AS "townName",
-                e.content->'context'->>'stateName' AS "stateName",
-                ARRAY(SELECT DISTINCT tp.name FROM town_challenge c JOIN topic tp ON tp.slug = c.topic_slug
-                      WHERE c.town_id = a.town_id AND c.topic_slug = ANY(e.topics) ORDER BY tp.name) AS challenges,
-                ARRAY(SELECT tp.name FROM town_topic tt JOIN topic tp ON tp.slug = tt.topic_slug
-                      WHERE tt.town_id = a.town_id AND tt.topic_slug = ANY(e.topics) ORDER BY tp.name) AS topics
-         FROM ask a JOIN fresh e ON e.first_at > a.since AND e.town_id <> a.town_id
-         WHERE EXISTS (SELECT 1 FROM town_challenge c WHERE c.town_id = a.town_id AND c.topic_slug = ANY(e.topics))
-            OR EXISTS (SELECT 1 FROM town_topic tt WHERE tt.town_id = a.town_id AND tt.topic_slug = ANY(e.topics))
-         ORDER BY a.n, e.first_at DESC, e.practice_id`,
-        [asks.map((a) => a.townId), asks.map((a) => a.since)],
-      );
+    const rows = await queryRows<{ ask: number; id: string; title: string; townName: string; stateName: string; topics: string[] }>(
+      this.ds,
+      `WITH ask AS MATERIALIZED (
+         SELECT a.town_id, a.since, a.n, string_to_array(a.slugs, ',') AS slugs
+         FROM unnest($1::uuid[], $2::timestamptz[], $3::text[]) WITH ORDINALITY AS a(town_id, since, slugs, n)
+       ),
+       fresh AS MATERIALIZED (
+         SELECT v.practice_id, v.town_id, v.topics, v.content, f.first_at
+         FROM practice_version v JOIN town t ON t.id = v.town_id AND t.status = 'verified'
+         CROSS JOIN LATERAL (SELECT min(published_at) AS first_at FROM practice_version x WHERE x.practice_id = v.practice_id) f
+         WHERE v.is_current AND f.first_at > (SELECT min(since) FROM ask)
+       )
+       SELECT a.n::int AS ask, e.practice_id AS id, e.content->>'title' AS title, e.content->'context'->>'townName' AS "townName",
+              e.content->'context'->>'stateName' AS "stateName", e.topics
+       FROM ask a JOIN fresh e ON e.first_at > a.since AND e.town_id <> a.town_id AND e.topics && a.slugs
+       ORDER BY a.n, e.first_at DESC, e.practice_id`,
+      [asks.map((a) => a.townId), asks.map((a) => a.since), asks.map((a) => a.topics.join(','))],
+    );
     const out = asks.map(() => [] as Omit<(typeof rows)[number], 'ask'>[]);
     for (const { ask, ...r } of rows) if (out[ask - 1].length < limit) out[ask - 1].push(r);
     return out;

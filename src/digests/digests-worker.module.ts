@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MailModule } from '../mail/mail.module';
+import { TownReadModule } from '../municipalities/town-read.module';
 import { TandemsWorkerModule } from '../tandems/tandems-worker.module';
 import { WorkshopsWorkerModule } from '../workshops/workshops-worker.module';
 import { DigestRecipientRow, DigestRun } from './digest-run.entity';
@@ -10,7 +11,13 @@ import { WeeklyDigestCronJob } from './weekly-digest.cron.job';
 
 // Worker side: the weekly scheduler and the digest queue's processor.
 @Module({
-  imports: [TypeOrmModule.forFeature([DigestRun, DigestRecipientRow]), MailModule, TandemsWorkerModule, WorkshopsWorkerModule],
+  imports: [
+    TypeOrmModule.forFeature([DigestRun, DigestRecipientRow]),
+    MailModule,
+    TownReadModule,
+    TandemsWorkerModule,
+    WorkshopsWorkerModule,
+  ],
   providers: [...digestProviders, SendDigestJob, WeeklyDigestCronJob],
 })
 export class DigestsWorkerModule {}

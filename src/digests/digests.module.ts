@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MailModule } from '../mail/mail.module';
+import { TownReadModule } from '../municipalities/town-read.module';
 import { DigestRecipientRow, DigestRun } from './digest-run.entity';
 import { DIGEST_SECTION_PROVIDERS, DigestSectionProvider } from './digest-section.provider';
 import { DigestRepository } from './digest.repository';
@@ -33,7 +34,7 @@ export const digestProviders = [
 ];
 
 @Module({
-  imports: [TypeOrmModule.forFeature([DigestRun, DigestRecipientRow]), MailModule, TandemsModule, WorkshopsModule],
+  imports: [TypeOrmModule.forFeature([DigestRun, DigestRecipientRow]), MailModule, TownReadModule, TandemsModule, WorkshopsModule],
   controllers: [DigestsPagesController],
   providers: digestProviders,
   exports: [DigestsService],

@@ -72,6 +72,13 @@ export class TownViewRepository {
     return [...new Set(ids)].filter((id) => byId.has(id)).map((id) => project(viewer, byId.get(id)!));
   }
 
+  /** Each town as it sees itself (its own contacts are the viewer): one read for a batch of digests or mails to towns. */
+  async ownProfiles(ids: readonly string[], m: EntityManager = this.ds.manager): Promise<TownProfileView[]> {
+    if (!ids.length) return [];
+    const rows = await queryRows<RawProfile>(m, RAW_PROFILES, [[...new Set(ids)]]);
+    return rows.map((r) => project({ kind: 'town', townId: r.id, verified: r.status === 'verified' }, r));
+  }
+
   async profile(viewer: Viewer, id: string, m: EntityManager = this.ds.manager): Promise<TownProfileView | null> {
     return (await this.profiles(viewer, [id], m))[0] ?? null;
   }

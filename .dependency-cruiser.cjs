@@ -9,8 +9,7 @@ const LAYERS = [
   ['security', 'auth', 'maps'],
   ['mail', 'municipalities'],
   ['accounts', 'matching', 'legal', 'practices'],
-  ['tandems', 'commands'],
-  ['workshops'],
+  ['tandems', 'workshops', 'commands'],
   ['admin', 'digests'],
 ];
 

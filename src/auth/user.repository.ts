@@ -7,6 +7,13 @@ import type { SessionUser } from './session-user';
 import { UserAccount } from './user-account.entity';
 import { queryRows } from '../database/typed-query.util';
 
+/** An account as the recipient of a mail. */
+export interface MailContact {
+  id: string;
+  email: string;
+  displayName: string;
+}
+
 @Injectable()
 export class UserRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
@@ -198,5 +205,22 @@ export class UserRepository {
 
   async setPhone(userId: string, phone: string | null): Promise<void> {
     await this.ds.query(`UPDATE user_account SET phone = $2 WHERE id = $1`, [userId, phone]);
+  }
+
+  /** A town's confirmed contacts as mail recipients (for the tandem and workshop mails). */
+  confirmedContactsOfTown(m: EntityManager, townId: string): Promise<MailContact[]> {
+    return queryRows<MailContact>(
+      m,
+      `SELECT id, email, display_name AS "displayName" FROM user_account WHERE town_id = $1 AND email_confirmed_at IS NOT NULL ORDER BY created_at`,
+      [townId],
+    );
+  }
+
+  /** The office's accounts as mail recipients. */
+  officeContacts(m: EntityManager): Promise<MailContact[]> {
+    return queryRows<MailContact>(
+      m,
+      `SELECT id, email, display_name AS "displayName" FROM user_account WHERE role IN ('office', 'admin') ORDER BY created_at`,
+    );
   }
 }

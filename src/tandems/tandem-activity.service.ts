@@ -5,6 +5,7 @@ import type { SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailService } from '../mail/mail.service';
+import { UserRepository } from '../auth/user.repository';
 import { RecomputeTrigger } from '../queue/recompute-trigger.service';
 import { TownReadRepository } from '../municipalities/town-read.repository';
 import { TandemActivityRepository } from './tandem-activity.repository';
@@ -29,6 +30,7 @@ export class TandemActivityService {
     private readonly audit: AuditRepository,
     private readonly mail: MailService,
     private readonly recompute: RecomputeTrigger,
+    private readonly users: UserRepository,
   ) {}
 
   /** Either town of an approved or active tandem adds a meeting (date, format, one line of notes). */
@@ -195,7 +197,7 @@ export class TandemActivityService {
     const names = new Map((await this.tandems.townNames([t.townA, t.townB], m)).map((n) => [n.id, n.name]));
     const topicName = t.topicSlug ? ((await this.tandems.topicNames(m))[t.topicSlug] ?? null) : null;
     const ids: string[] = [];
-    for (const r of await this.tandems.contactsOfTown(m, own)) {
+    for (const r of await this.users.confirmedContactsOfTown(m, own)) {
       ids.push(
         await this.mail.record(
           {

@@ -82,12 +82,6 @@ export interface LockedTown {
   capacity: number;
 }
 
-export interface Contact {
-  id: string;
-  email: string;
-  displayName: string;
-}
-
 export interface TimelineRow {
   at: Date;
   action: string;
@@ -426,13 +420,6 @@ export class TandemRepository {
   }
 
   /** Contacts who confirmed their address: any of them acts and is written to for the town. */
-  async contactsOfTown(m: EntityManager, townId: string): Promise<Contact[]> {
-    return queryRows<Contact>(
-      m,
-      `SELECT id, email, display_name AS "displayName" FROM user_account WHERE town_id = $1 AND email_confirmed_at IS NOT NULL ORDER BY created_at`,
-      [townId],
-    );
-  }
 
   /** Active tandems begun before `startedBefore` whose towns were not asked the fit question yet. */
   async dueForFitCheck(startedBefore: Date): Promise<{ id: string }[]> {
@@ -515,13 +502,6 @@ export class TandemRepository {
        FROM user_account WHERE town_id = ANY($1::uuid[]) AND email_confirmed_at IS NOT NULL AND deleted_at IS NULL
        ORDER BY main_contact DESC, created_at`,
       [townIds],
-    );
-  }
-
-  async officeUsers(m: EntityManager): Promise<Contact[]> {
-    return queryRows<Contact>(
-      m,
-      `SELECT id, email, display_name AS "displayName" FROM user_account WHERE role IN ('office', 'admin') ORDER BY created_at`,
     );
   }
 

@@ -1,3 +1,4 @@
+import { UserRepository } from '../auth/user.repository';
 import { TownRecipientsRepository } from '../accounts/address-book/town-recipients.repository';
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
@@ -15,6 +16,7 @@ import { TandemsService } from './tandems.service';
   providers: [
     TandemsService,
     TandemRepository,
+    UserRepository,
     TownRecipientsRepository,
     TandemRemindersCronJob,
     TandemActivityService,

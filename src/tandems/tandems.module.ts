@@ -1,3 +1,4 @@
+import { UserRepository } from '../auth/user.repository';
 import { MailRecipientsRepository } from '../accounts/address-book/mail-recipients.repository';
 import { TownRecipientsRepository } from '../accounts/address-book/town-recipients.repository';
 import { Module } from '@nestjs/common';
@@ -26,6 +27,7 @@ import { TandemsViewModel } from './tandems.view-model';
   providers: [
     TandemsService,
     TandemRepository,
+    UserRepository,
     TownRecipientsRepository,
     MailRecipientsRepository,
     TandemsViewModel,

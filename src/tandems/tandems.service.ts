@@ -21,10 +21,11 @@ import { reasonList } from '../matching/core/reason-list.util';
 import { reasonLine } from '../matching/core/score.util';
 import type { ScoreComponent } from '../matching/core/matching-input.types';
 import { COOLDOWN_MONTHS } from '../matching/matching-rules';
+import { MailContact, UserRepository } from '../auth/user.repository';
 import { RecomputeTrigger } from '../queue/recompute-trigger.service';
 import { TownViewRepository } from '../municipalities/visibility/town-view.repository';
 import { NETWORK_VIEWER } from '../municipalities/visibility/town-visibility.util';
-import { Contact, LockedTown, PartnerContact, TandemRepository, TandemRow } from './tandem.repository';
+import { LockedTown, PartnerContact, TandemRepository, TandemRow } from './tandem.repository';
 import { ADOPTIONS } from './tandem-result.util';
 import {
   allowedActions,
@@ -130,6 +131,7 @@ export class TandemsService {
     private readonly recompute: RecomputeTrigger,
     private readonly views: TownViewRepository,
     private readonly recipients: TownRecipientsRepository,
+    private readonly users: UserRepository,
   ) {}
 
   link(id: string): string {
@@ -917,7 +919,7 @@ export class TandemsService {
     extra: Record<string, unknown>,
   ): Promise<string[]> {
     const townId = side === 'A' ? t.townA : t.townB;
-    const contacts = await this.repo.contactsOfTown(m, townId);
+    const contacts = await this.users.confirmedContactsOfTown(m, townId);
     return this.recordMany(m, t, contacts, template, event, { ...extra, side });
   }
 
@@ -952,13 +954,13 @@ export class TandemsService {
     event: string,
     extra: Record<string, unknown>,
   ): Promise<string[]> {
-    return this.recordMany(m, t, await this.repo.officeUsers(m), template, event, { ...extra, forOffice: true });
+    return this.recordMany(m, t, await this.users.officeContacts(m), template, event, { ...extra, forOffice: true });
   }
 
   private async recordMany(
     m: EntityManager,
     t: TandemRow,
-    recipients: (Contact & { variant?: MailVariant })[],
+    recipients: (MailContact & { variant?: MailVariant })[],
     template: string,
     event: string,
     extra: Record<string, unknown>,

@@ -1,3 +1,4 @@
+import { UserRepository } from '../auth/user.repository';
 import { TownRecipientsRepository } from '../accounts/address-book/town-recipients.repository';
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
@@ -6,7 +7,6 @@ import { TownReadModule } from '../municipalities/town-read.module';
 import { MatchingRepository } from '../matching/matching.repository';
 import { MatchScoringService } from '../matching/match-scoring.service';
 import { MatchingService } from '../matching/matching.service';
-import { TandemRepository } from '../tandems/tandem.repository';
 import { WorkshopRemindersCronJob } from './workshop-reminders.cron.job';
 import { WorkshopRepository } from './workshop.repository';
 import { WorkshopsService } from './workshops.service';
@@ -15,11 +15,11 @@ import { WorkshopsService } from './workshops.service';
 @Module({
   imports: [TownReadModule, AuditModule, MailModule],
   providers: [
+    UserRepository,
     WorkshopsService,
     WorkshopRepository,
     TownRecipientsRepository,
     WorkshopRemindersCronJob,
-    TandemRepository,
     MatchingService,
     MatchingRepository,
     MatchScoringService,

@@ -1,3 +1,4 @@
+import { UserRepository } from '../auth/user.repository';
 import { MailRecipientsRepository } from '../accounts/address-book/mail-recipients.repository';
 import { TownRecipientsRepository } from '../accounts/address-book/town-recipients.repository';
 import { Module } from '@nestjs/common';
@@ -6,7 +7,6 @@ import { AuditModule } from '../audit/audit.module';
 import { MailModule } from '../mail/mail.module';
 import { MatchingModule } from '../matching/matching.module';
 import { TownReadModule } from '../municipalities/town-read.module';
-import { TandemRepository } from '../tandems/tandem.repository';
 import { WorkshopInvitation } from './workshop-invitation.entity';
 import { Workshop } from './workshop.entity';
 import { WorkshopRepository } from './workshop.repository';
@@ -19,14 +19,7 @@ import { WorkshopsViewModel } from './workshops.view-model';
 @Module({
   imports: [TownReadModule, TypeOrmModule.forFeature([Workshop, WorkshopInvitation]), AuditModule, MailModule, MatchingModule],
   controllers: [WorkshopsController, WorkshopsPagesController],
-  providers: [
-    WorkshopsService,
-    WorkshopRepository,
-    TownRecipientsRepository,
-    MailRecipientsRepository,
-    WorkshopsViewModel,
-    TandemRepository,
-  ],
+  providers: [UserRepository, WorkshopsService, WorkshopRepository, TownRecipientsRepository, MailRecipientsRepository, WorkshopsViewModel],
   exports: [WorkshopsService, WorkshopRepository],
 })
 export class WorkshopsModule {}

@@ -20,7 +20,7 @@ import type { MailAttachment } from '../mail/mail-delivery.repository';
 import { MailService } from '../mail/mail.service';
 import { MatchScoringService } from '../matching/match-scoring.service';
 import { TownReadRepository } from '../municipalities/town-read.repository';
-import { Contact, TandemRepository } from '../tandems/tandem.repository';
+import { MailContact, UserRepository } from '../auth/user.repository';
 import { WORKSHOP_TZ, workshopCalendar } from './workshop-calendar.util';
 import { chosenBecause, rankReplacements, Replacement } from './workshop-fit.util';
 import { checkInvitable, checkWorkshopRules, MAX_TOWNS, RuleViolation } from './workshop-rules.util';
@@ -99,7 +99,7 @@ export class WorkshopsService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repo: WorkshopRepository,
-    private readonly people: TandemRepository,
+    private readonly people: UserRepository,
     private readonly townReads: TownReadRepository,
     private readonly scorer: MatchScoringService,
     private readonly audit: AuditRepository,
@@ -403,7 +403,7 @@ export class WorkshopsService {
       if (to === inv.state) return [];
       await this.repo.updateInvitation(m, inv.id, { state: to, answerReason: reason ?? '', answeredBy: user.id, answeredAt: now });
       await this.writeAudit(m, id, user.id, `workshop.${action}`, inv.state, to, reason, { townId: inv.townId, townName: inv.name });
-      const office = await this.people.officeUsers(m);
+      const office = await this.people.officeContacts(m);
       return this.recordMany(m, w, office, null, 'workshop-answered', `answer:${inv.id}:${now.getTime()}`, null, {
         townName: inv.name,
         accepted: to === 'accepted',
@@ -689,7 +689,9 @@ export class WorkshopsService {
     for (const inv of invs) {
       const ctx = { ...extra, townName: inv.name, chosenBecause: inv.chosenBecause, invitationLabel: INVITATION_STATE_DE[inv.state] };
       if (template !== 'workshop-invitation') {
-        ids.push(...(await this.recordMany(m, w, await this.people.contactsOfTown(m, inv.townId), inv, template, event, method, ctx)));
+        ids.push(
+          ...(await this.recordMany(m, w, await this.people.confirmedContactsOfTown(m, inv.townId), inv, template, event, method, ctx)),
+        );
         continue;
       }
       // The invitation reaches a town without an account too: the office's address-book entries (issue 25), with the
@@ -708,7 +710,7 @@ export class WorkshopsService {
   private async recordMany(
     m: EntityManager,
     w: WorkshopRow,
-    recipients: (Contact & { variant?: MailVariant })[],
+    recipients: (MailContact & { variant?: MailVariant })[],
     inv: InvitationRow | null,
     template: string,
     event: string,

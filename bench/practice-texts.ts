@@ -94,6 +94,13 @@ const CONDITIONS = [
   'Partner aus der Wirtschaft und eine Förderzusage.',
 ];
 
+// A long tail as in real texts: a project name compounded from a place and a kind (12 × 16 = 192 names, each in about
+// 1 % of the examples), and a street.
+const PLACES = ['Dorf', 'Stadt', 'Markt', 'Kirch', 'Schul', 'Bahnhofs', 'Mühlen', 'Hafen', 'Schloss', 'Wald', 'Wiesen', 'Bach'];
+const KINDS = ['werkstatt', 'garten', 'café', 'laden', 'treff', 'fest', 'führung', 'büro', 'labor', 'rat', 'fonds', 'zeitung'];
+const KINDS_MORE = ['akademie', 'wette', 'sommer', 'spaziergang'];
+const STREETS = ['Lange Straße', 'Mühlenweg', 'Am Markt', 'Schlossberg', 'Bahnhofstraße', 'Kirchplatz', 'Hafenstraße', 'Lindenallee'];
+
 export interface GeneratedPractice {
   input: PracticeInput;
   topics: string[];
@@ -111,8 +118,9 @@ export function generatePractices(n: number, seed: number): GeneratedPractice[] 
     const other = second ? BY_TOPIC[second] : t;
     const thing = pick(t.things);
     const goal = pick(t.goals);
+    const project = `${pick(PLACES)}${pick([...KINDS, ...KINDS_MORE])}`;
     const title = `${pick(['Wie wir', 'So haben wir', 'Gemeinsam'])} ${goal}: ${thing}${rnd() < 0.5 ? ` und ${pick(other.things)}` : ''}`;
-    const summary = `${pick(OPENERS)} ${pick(ACTORS)} haben wir ${thing} ${pick(VERBS)} und ${pick(other.things)} ${pick(VERBS)}. Ziel war es, ${pick(t.goals)}.`;
+    const summary = `${pick(OPENERS)} ${pick(ACTORS)} haben wir im Projekt „${project}“ ${thing} ${pick(VERBS)} und ${pick(other.things)} ${pick(VERBS)}. Ziel war es, ${pick(t.goals)}. Treffpunkt: ${pick(STREETS)}.`;
     const steps = Array.from({ length: 2 + Math.floor(rnd() * 3) }, () => ({
       what: `${pick(t.things)} ${pick(VERBS)}, dann ${pick(other.things)} ${pick(VERBS)}`,
       actor: pick(ACTORS),

@@ -43,6 +43,12 @@ const QUERIES = [
   'Bibliothek Treffpunkt',
   'Tourismus -Wanderwege',
   'Hausarztpraxis',
+  // Selective: project names of the long tail, inflected (about 1 % of the examples each).
+  'Schulgärten',
+  'Mühlenlabors',
+  'Hafenfeste',
+  'Kirchcafés',
+  'Bahnhofstreffs Jugendliche',
 ];
 
 const dbUrl = (name: string) => {
@@ -192,24 +198,22 @@ async function main() {
     const [{ n: published }] = await ds.query(`SELECT count(*)::int AS n FROM practice_version WHERE is_current`);
     console.log(`seeded in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${published} current versions`);
 
-    // The plan of the real search: it must use the GIN index.
-    const plan: { 'QUERY PLAN': string }[] = await ds.query(
-      `EXPLAIN SELECT 1 FROM practice_version v WHERE v.is_current AND v.search_vector @@ websearch_to_tsquery('german', $1)`,
-      ['Leerstände'],
-    );
-    const usesGin = plan.some((p) => p['QUERY PLAN'].includes('practice_version_search_idx'));
-    console.log(`search plan uses practice_version_search_idx: ${usesGin ? 'yes' : 'NO'}`);
+    // Which plan PostgreSQL picks for the search's text condition: the GIN index where a query is selective; a scan
+    // over the stored vectors (no parsing at query time) where a word is in several percent of the examples.
+    const db = ds;
+    const usesGin = async (q: string) => {
+      const plan = await db.query<{ 'QUERY PLAN': string }[]>(
+        `EXPLAIN SELECT 1 FROM practice_version v WHERE v.is_current AND v.search_vector @@ websearch_to_tsquery('german', $1)`,
+        [q],
+      );
+      return plan.some((p) => p['QUERY PLAN'].includes('practice_version_search_idx'));
+    };
 
     const filters = (q: string): SearchFilters => ({ q, topic: null, methodId: null, land: null, size: null, status: null });
     const fts: number[] = [];
     const ilike: number[] = [];
-    const rows: { q: string; ftsHits: number; ilikeHits: number; ftsMs: number[]; ilikeMs: number[] }[] = QUERIES.map((q) => ({
-      q,
-      ftsHits: 0,
-      ilikeHits: 0,
-      ftsMs: [],
-      ilikeMs: [],
-    }));
+    const rows: { q: string; gin: boolean; ftsHits: number; ilikeHits: number; ftsMs: number[]; ilikeMs: number[] }[] = [];
+    for (const q of QUERIES) rows.push({ q, gin: await usesGin(q), ftsHits: 0, ilikeHits: 0, ftsMs: [], ilikeMs: [] });
     // One warm-up round, then REPEATS rounds; within a round the two alternate per query, so load hits both alike.
     for (let round = 0; round <= REPEATS; round++) {
       for (const r of rows) {
@@ -230,11 +234,18 @@ async function main() {
       }
     }
 
-    const head = ['query', 'hits (search)', 'hits (ILIKE)', 'search p50 ms', 'ILIKE p50 ms'];
-    const table = rows.map((r) => [r.q, String(r.ftsHits), String(r.ilikeHits), ms(quantile(r.ftsMs, 0.5)), ms(quantile(r.ilikeMs, 0.5))]);
+    const head = ['query', 'GIN', 'hits (search)', 'hits (ILIKE)', 'search p50 ms', 'ILIKE p50 ms'];
+    const table = rows.map((r) => [
+      r.q,
+      r.gin ? 'yes' : 'no',
+      String(r.ftsHits),
+      String(r.ilikeHits),
+      ms(quantile(r.ftsMs, 0.5)),
+      ms(quantile(r.ilikeMs, 0.5)),
+    ]);
     const summary = [
-      ['all queries p50', '', '', ms(quantile(fts, 0.5)), ms(quantile(ilike, 0.5))],
-      ['all queries p95', '', '', ms(quantile(fts, 0.95)), ms(quantile(ilike, 0.95))],
+      ['all queries p50', '', '', '', ms(quantile(fts, 0.5)), ms(quantile(ilike, 0.5))],
+      ['all queries p95', '', '', '', ms(quantile(fts, 0.95)), ms(quantile(ilike, 0.95))],
     ];
     const widths = head.map((h, i) => Math.max(h.length, ...[...table, ...summary].map((r) => r[i].length)));
     const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
@@ -252,7 +263,7 @@ async function main() {
         examples: published,
         queries: QUERIES.length,
         repeats: REPEATS,
-        uses_gin_index: usesGin,
+        queries_on_gin_index: rows.filter((r) => r.gin).length,
         search_p50_ms: +p50.fts.toFixed(2),
         search_p95_ms: +p95.fts.toFixed(2),
         ilike_p50_ms: +p50.ilike.toFixed(2),

@@ -28,6 +28,13 @@ import { VerificationService } from './verification.service';
     SeismographController,
     SeismographPagesController,
   ],
-  providers: [VerificationService, RegistrationsViewModel, OfficeRepository, OfficeOverviewViewModel, SeismographRepository, SeismographViewModel],
+  providers: [
+    VerificationService,
+    RegistrationsViewModel,
+    OfficeRepository,
+    OfficeOverviewViewModel,
+    SeismographRepository,
+    SeismographViewModel,
+  ],
 })
 export class AdminModule {}

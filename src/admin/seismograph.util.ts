@@ -5,7 +5,7 @@
 // it in its profile and still names it today (town_challenge / town_topic.created_at, carried over on profile saves);
 // an example counts in the quarter of its first publication, with its current topics. Towns count once per topic.
 
-export type SeismoKind = 'challenge' | 'interest' | 'example';
+type SeismoKind = 'challenge' | 'interest' | 'example';
 
 /** One aggregate from the repository: `n` towns (or examples) of `kind` on `topic` new in `quarter` ("2025-Q3"). */
 export interface SeismoCount {
@@ -59,7 +59,7 @@ export function trendOf(series: readonly number[]): Trend {
 }
 
 /** Two or more towns name the challenge and there are fewer than half as many published examples on the topic. */
-export const NEED_MIN_CHALLENGES = 2;
+const NEED_MIN_CHALLENGES = 2;
 export function needsExamples(challenges: number, examples: number): boolean {
   return challenges >= NEED_MIN_CHALLENGES && examples * 2 < challenges;
 }
@@ -129,7 +129,8 @@ export function sortTopics(rows: readonly SeismoTopic[], by: SeismoSort, compare
   const name = (a: SeismoTopic, b: SeismoTopic) => compareName(a.name, b.name);
   const gap = (t: SeismoTopic) => t.total.challenge - t.total.example;
   const cmp: Record<SeismoSort, (a: SeismoTopic, b: SeismoTopic) => number> = {
-    need: (a, b) => Number(b.needsExamples) - Number(a.needsExamples) || gap(b) - gap(a) || b.total.challenge - a.total.challenge || name(a, b),
+    need: (a, b) =>
+      Number(b.needsExamples) - Number(a.needsExamples) || gap(b) - gap(a) || b.total.challenge - a.total.challenge || name(a, b),
     rising: (a, b) => b.change - a.change || b.total.challenge - a.total.challenge || name(a, b),
     challenges: (a, b) => b.total.challenge - a.total.challenge || name(a, b),
     name,

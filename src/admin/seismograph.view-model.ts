@@ -22,7 +22,7 @@ import {
 } from './seismograph.util';
 
 /** Quarters shown, the last one included. */
-export const SEISMO_QUARTERS = 8;
+const SEISMO_QUARTERS = 8;
 const FIRST_QUARTER = '2019-Q1';
 
 // The table's orders for ?sortierung=; sorted in TypeScript (the figures are aggregated there), so `orderBy` names
@@ -70,7 +70,11 @@ export class SeismographViewModel {
     const sort = get('sort');
     if (land && !STATES[land]) throw bad('Unknown Land (use its two-digit code)', 'Dieses Bundesland gibt es nicht.', names.land);
     if (size && !SIZE_CLASSES.some((c) => c.key === size))
-      throw bad(`Unknown size class (one of ${SIZE_CLASSES.map((c) => c.key).join(', ')})`, 'Diese Größenklasse gibt es nicht.', names.size);
+      throw bad(
+        `Unknown size class (one of ${SIZE_CLASSES.map((c) => c.key).join(', ')})`,
+        'Diese Größenklasse gibt es nicht.',
+        names.size,
+      );
     const current = quarterKey(now);
     if (until && !(parseQuarter(until) && until >= FIRST_QUARTER && until <= current))
       throw bad(
@@ -92,7 +96,12 @@ export class SeismographViewModel {
   private async figures(q: SeismoQuery, now: Date) {
     const size = SIZE_CLASSES.find((c) => c.key === q.sizeClass) ?? null;
     const [counts, topics] = await Promise.all([
-      this.repo.counts({ stateCode: q.stateCode, sizeClass: q.sizeClass, minPopulation: size?.min ?? null, maxPopulation: size?.max ?? null }),
+      this.repo.counts({
+        stateCode: q.stateCode,
+        sizeClass: q.sizeClass,
+        minPopulation: size?.min ?? null,
+        maxPopulation: size?.max ?? null,
+      }),
       this.repo.topics(),
     ]);
     const keys = quarterWindow(q.until, SEISMO_QUARTERS);
@@ -134,8 +143,14 @@ export class SeismographViewModel {
     const untilOptions = quarterWindow(current, 12)
       .filter((k) => k >= FIRST_QUARTER)
       .reverse()
-      .map((k) => ({ value: k === current ? '' : k, label: quarterLabel(k) + (k === current ? ' (laufend)' : ''), selected: k === q.until }));
-    const where = [q.stateCode ? STATES[q.stateCode] : null, SIZE_CLASSES.find((c) => c.key === q.sizeClass)?.label ?? null].filter(Boolean);
+      .map((k) => ({
+        value: k === current ? '' : k,
+        label: quarterLabel(k) + (k === current ? ' (laufend)' : ''),
+        selected: k === q.until,
+      }));
+    const where = [q.stateCode ? STATES[q.stateCode] : null, SIZE_CLASSES.find((c) => c.key === q.sizeClass)?.label ?? null].filter(
+      Boolean,
+    );
     const chartTitle = `Neu genannte Herausforderungen je Quartal${where.length ? ` (${where.join(', ')})` : ''}`;
     return {
       filter: q.raw,

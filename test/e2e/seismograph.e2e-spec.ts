@@ -95,7 +95,10 @@ describe.each(MODES)('Seismograph (%s mode)', (mode) => {
         text,
       ]);
     for (const [town, topic, when] of TOPICS)
-      await ds.query(`INSERT INTO town_topic (town_id, topic_slug, created_at) VALUES ($1, $2, ${when})`, [await townIdByName(ds, town), topic]);
+      await ds.query(`INSERT INTO town_topic (town_id, topic_slug, created_at) VALUES ($1, $2, ${when})`, [
+        await townIdByName(ds, town),
+        topic,
+      ]);
 
     const practices = t.app.get(PracticesService);
     const [officeRow] = await ds.query(`SELECT id, email, display_name AS "displayName" FROM user_account WHERE email = $1`, [
@@ -110,7 +113,13 @@ describe.each(MODES)('Seismograph (%s mode)', (mode) => {
       await practices.update(
         user,
         id,
-        { title, summary: `${title}: so haben wir es im Ort gemacht.`, topics: [topic], challenges: ['Wie kommen alle mit?'], steps: [{ what: 'Start' }] },
+        {
+          title,
+          summary: `${title}: so haben wir es im Ort gemacht.`,
+          topics: [topic],
+          challenges: ['Wie kommen alle mit?'],
+          steps: [{ what: 'Start' }],
+        },
         'api',
       );
       await practices.submit(user, id);

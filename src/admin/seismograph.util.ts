@@ -202,7 +202,9 @@ export function lineChartSvg(title: string, quarterLabels: readonly string[], se
   const step = tickStep(max);
   const yMax = Math.ceil(max / step) * step;
   const n = quarterLabels.length;
-  const x = (i: number) => Math.round(left + (n > 1 ? (i * plotW) / (n - 1) : plotW / 2));
+  // Inset so the first and last quarter's labels stay inside the picture.
+  const inset = 32;
+  const x = (i: number) => Math.round(left + inset + (n > 1 ? (i * (plotW - 2 * inset)) / (n - 1) : plotW / 2 - inset));
   const y = (v: number) => Math.round(top + plotH - (v / yMax) * plotH);
   const id = `chart-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
   const summary = series.length

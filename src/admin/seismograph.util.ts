@@ -2,7 +2,7 @@
 // network lacks published examples. Pure: counts in, series, trends and an SVG line chart out.
 //
 // What a quarter means: a town's challenge or topic counts in the quarter (Europe/Berlin) in which the town first named
-// it in its profile and still names it today (town_challenge / town_topic.created_at, carried over on profile saves);
+// it in its profile and still names it today (the profile rows' created_at, carried over on profile saves);
 // an example counts in the quarter of its first publication, with its current topics. Towns count once per topic.
 
 type SeismoKind = 'challenge' | 'interest' | 'example';

@@ -13,11 +13,29 @@ import { OfficePagesController } from './office.pages.controller';
 import { OfficeRepository } from './office.repository';
 import { VerificationPagesController } from './verification.pages.controller';
 import { RegistrationsViewModel } from './registrations.view-model';
+import { SeismographController } from './seismograph.controller';
+import { SeismographPagesController } from './seismograph.pages.controller';
+import { SeismographRepository } from './seismograph.repository';
+import { SeismographViewModel } from './seismograph.view-model';
 import { VerificationService } from './verification.service';
 
 @Module({
   imports: [AuthModule, AccountsModule, MunicipalitiesModule, MailModule, AuditModule, MatchingModule, AddressBookModule],
-  controllers: [AdminController, VerificationPagesController, OfficePagesController, OfficeAddressBookPagesController],
-  providers: [VerificationService, RegistrationsViewModel, OfficeRepository, OfficeOverviewViewModel],
+  controllers: [
+    AdminController,
+    VerificationPagesController,
+    OfficePagesController,
+    OfficeAddressBookPagesController,
+    SeismographController,
+    SeismographPagesController,
+  ],
+  providers: [
+    VerificationService,
+    RegistrationsViewModel,
+    OfficeRepository,
+    OfficeOverviewViewModel,
+    SeismographRepository,
+    SeismographViewModel,
+  ],
 })
 export class AdminModule {}

@@ -20,6 +20,7 @@ import { OfficePairing1735000000000 } from '../../migrations/1735000000000-Offic
 import { AccessibilityFeedback1735100000000 } from '../../migrations/1735100000000-AccessibilityFeedback';
 import { Practices1735200000000 } from '../../migrations/1735200000000-Practices';
 import { PracticeFollowUps1735300000000 } from '../../migrations/1735300000000-PracticeFollowUps';
+import { ProfileTopicSince1735350000000 } from '../../migrations/1735350000000-ProfileTopicSince';
 
 // Explicit list (no glob) so the same migrations load under tsc output and inside jest.
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   AccessibilityFeedback1735100000000,
   Practices1735200000000,
   PracticeFollowUps1735300000000,
+  ProfileTopicSince1735350000000,
 ];

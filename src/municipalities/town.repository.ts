@@ -192,19 +192,33 @@ export class TownRepository {
       p.capacity,
       JSON.stringify(p.visibility),
     ]);
+    // Since when a topic or challenge is named (the office's Seismograph) survives the rewrite: a challenge kept word
+    // for word keeps its date, a reworded one on a topic the town already named keeps that topic's earliest date.
+    const topicSince: { topic: string; since: Date }[] = await manager.query(
+      `SELECT topic_slug AS topic, created_at AS since FROM town_topic WHERE town_id = $1`,
+      [id],
+    );
+    const challengeSince: { topic: string; text: string; since: Date }[] = await manager.query(
+      `SELECT topic_slug AS topic, text, created_at AS since FROM town_challenge WHERE town_id = $1 ORDER BY created_at`,
+      [id],
+    );
     await manager.query(`DELETE FROM town_topic WHERE town_id = $1`, [id]);
     await manager.query(`DELETE FROM town_challenge WHERE town_id = $1`, [id]);
     await manager.query(`DELETE FROM town_experience WHERE town_id = $1`, [id]);
     if (p.topics.length) {
-      await manager.query(`INSERT INTO town_topic (town_id, topic_slug) SELECT $1, unnest($2::varchar[])`, [id, p.topics]);
+      const since = new Map(topicSince.map((r) => [r.topic, r.since]));
+      await manager.query(
+        `INSERT INTO town_topic (town_id, topic_slug, created_at) SELECT $1, s, coalesce(d, now()) FROM unnest($2::varchar[], $3::timestamptz[]) AS u(s, d)`,
+        [id, p.topics, p.topics.map((t) => since.get(t) ?? null)],
+      );
     }
     for (const c of p.challenges) {
-      await manager.query(`INSERT INTO town_challenge (town_id, topic_slug, text, urgency) VALUES ($1, $2, $3, $4)`, [
-        id,
-        c.topicSlug,
-        c.text,
-        c.urgency,
-      ]);
+      const kept =
+        challengeSince.find((r) => r.topic === c.topicSlug && r.text === c.text) ?? challengeSince.find((r) => r.topic === c.topicSlug);
+      await manager.query(
+        `INSERT INTO town_challenge (town_id, topic_slug, text, urgency, created_at) VALUES ($1, $2, $3, $4, coalesce($5::timestamptz, now()))`,
+        [id, c.topicSlug, c.text, c.urgency, kept?.since ?? null],
+      );
     }
     for (const e of p.experiences) {
       await manager.query(`INSERT INTO town_experience (town_id, topic_slug, tried, outcome) VALUES ($1, $2, $3, $4)`, [

@@ -95,6 +95,11 @@ const PAGES: Record<string, PageSpec> = {
     filled: '#bz-table-kommunen tbody tr:not(.total)',
     fitsDesktop: ['#bz-table-kommunen'],
   },
+  '/geschaeftsstelle/seismograph': {
+    who: 'office',
+    urls: () => ['/geschaeftsstelle/seismograph', '/geschaeftsstelle/seismograph?land=12&groesse=kleine-kleinstadt&sortierung=thema'],
+    filled: '#seismo-topics tbody tr',
+  },
   '/geschaeftsstelle/protokoll': { who: 'office', urls: () => ['/geschaeftsstelle/protokoll'] },
   '/geschaeftsstelle/uebersicht': { who: 'office', urls: () => ['/geschaeftsstelle/uebersicht'] },
   '/keine-weiteren-mails': { who: 'anonymous', urls: () => ['/keine-weiteren-mails?k=x&s=y'], status: 400 },

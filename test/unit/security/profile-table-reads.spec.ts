@@ -16,6 +16,7 @@ const ALLOWED: Record<string, string> = {
   'src/municipalities/town-challenge.entity.ts': 'schema',
   'src/municipalities/town-experience.entity.ts': 'schema',
   'src/admin/office.repository.ts': "the office's pages only (every route under @Roles('office')), which see every field",
+  'src/admin/seismograph.repository.ts': "the office's Seismograph (office routes only): counts per topic and quarter, no text",
   'src/accounts/personal-data.repository.ts': "a town contact's own data export (their own town: every field)",
 };
 const PROFILE_READ = /\b(town_topic|town_challenge|town_experience)\b|\bt\.description\b/;

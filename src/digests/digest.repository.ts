@@ -275,7 +275,7 @@ export class DigestRepository {
        )
        SELECT a.n::int AS ask, e.practice_id AS id, e.content->>'title' AS title, e.content->'context'->>'townName' AS "townName",
               e.content->'context'->>'stateName' AS "stateName", e.topics
-       FROM ask a JOIN fresh e ON e.first_at > a.since AND e.town_id <> a.town_id AND e.topics && a.slugs
+       FROM ask a JOIN fresh e ON e.first_at > a.since AND e.town_id <> a.town_id AND e.topics::text[] && a.slugs
        ORDER BY a.n, e.first_at DESC, e.practice_id`,
       [asks.map((a) => a.townId), asks.map((a) => a.since), asks.map((a) => a.topics.join(','))],
     );

@@ -19,6 +19,7 @@ import { TownAddressBook1734900000000 } from '../../migrations/1734900000000-Tow
 import { OfficePairing1735000000000 } from '../../migrations/1735000000000-OfficePairing';
 import { AccessibilityFeedback1735100000000 } from '../../migrations/1735100000000-AccessibilityFeedback';
 import { Practices1735200000000 } from '../../migrations/1735200000000-Practices';
+import { Events1735400000000 } from '../../migrations/1735400000000-Events';
 
 // Explicit list (no glob) so the same migrations load under tsc output and inside jest.
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   OfficePairing1735000000000,
   AccessibilityFeedback1735100000000,
   Practices1735200000000,
+  Events1735400000000,
 ];

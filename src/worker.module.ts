@@ -11,6 +11,7 @@ import { MatchingWorkerModule } from './matching/matching-worker.module';
 import { QueueModule } from './queue/queue.module';
 import { TandemsWorkerModule } from './tandems/tandems-worker.module';
 import { WorkshopsWorkerModule } from './workshops/workshops-worker.module';
+import { EventsWorkerModule } from './events/events-worker.module';
 
 // The worker: BullMQ processors and their job schedulers (the only timer mechanism), no HTTP.
 @Module({
@@ -25,6 +26,7 @@ import { WorkshopsWorkerModule } from './workshops/workshops-worker.module';
     AccountsWorkerModule,
     DigestsWorkerModule,
     WorkshopsWorkerModule,
+    EventsWorkerModule,
   ],
 })
 export class WorkerModule {}

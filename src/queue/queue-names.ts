@@ -9,6 +9,8 @@ export const QUEUES = {
   workshops: 'workshops',
   /** Account housekeeping (expired registrations). */
   accounts: 'accounts',
+  /** Events: registration deadlines and reminders. */
+  events: 'events',
 } as const;
 
 export const JOBS = {
@@ -24,6 +26,7 @@ export const JOBS = {
   sweepMail: 'sweep-mail',
   resumeDigestRuns: 'resume-digest-runs',
   purgeRegistrations: 'purge-registrations',
+  eventTasks: 'event-tasks',
 } as const;
 
 export const DEFAULT_JOB_OPTIONS = {

@@ -47,6 +47,7 @@ export function bullConnection(config: AppConfig) {
       { name: QUEUES.digest },
       { name: QUEUES.workshops },
       { name: QUEUES.accounts },
+      { name: QUEUES.events },
     ),
   ],
   providers: [RecomputeTrigger],

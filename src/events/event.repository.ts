@@ -197,7 +197,8 @@ export class EventRepository {
   registrations(eventId: string, m: EntityManager = this.ds.manager): Promise<RegistrationRow[]> {
     return m.query(
       `${REGISTRATION} WHERE r.event_id = $1
-       ORDER BY CASE r.status WHEN 'confirmed' THEN 0 WHEN 'waiting' THEN 1 ELSE 2 END, r.waiting_position NULLS FIRST, r.created_at, r.id`,
+       ORDER BY CASE r.status WHEN 'confirmed' THEN 0 WHEN 'waiting' THEN 1 ELSE 2 END,
+         CASE WHEN r.status = 'confirmed' THEN r.confirmed_at END, r.waiting_position, r.created_at, r.id`,
       [eventId],
     );
   }
@@ -248,9 +249,9 @@ export class EventRepository {
   ): Promise<string> {
     const [row] = await m.query(
       `INSERT INTO event_registration (event_id, town_id, user_id, name, email, status, waiting_position, registered_by, created_at, confirmed_at)
-       VALUES ($1, $2, $3, $4, $5, $6,
-         CASE WHEN $6 = 'waiting' THEN (SELECT coalesce(max(waiting_position), 0) + 1 FROM event_registration WHERE event_id = $1) END,
-         $7, $8, CASE WHEN $6 = 'confirmed' THEN $8::timestamptz END)
+       VALUES ($1, $2, $3, $4, $5, $6::varchar,
+         CASE WHEN $6::varchar = 'waiting' THEN (SELECT coalesce(max(waiting_position), 0) + 1 FROM event_registration WHERE event_id = $1) END,
+         $7, clock_timestamp(), CASE WHEN $6::varchar = 'confirmed' THEN $8::timestamptz END)
        RETURNING id`,
       [r.eventId, r.townId, r.userId, r.name, r.email, r.status, r.by, r.now],
     );
@@ -259,9 +260,9 @@ export class EventRepository {
 
   async setRegistrationStatus(m: EntityManager, id: string, status: RegistrationStatus, now: Date): Promise<void> {
     await m.query(
-      `UPDATE event_registration SET status = $2,
-         confirmed_at = CASE WHEN $2 = 'confirmed' THEN $3::timestamptz ELSE confirmed_at END,
-         cancelled_at = CASE WHEN $2 = 'cancelled' THEN $3::timestamptz ELSE cancelled_at END
+      `UPDATE event_registration SET status = $2::varchar,
+         confirmed_at = CASE WHEN $2::varchar = 'confirmed' THEN $3::timestamptz ELSE confirmed_at END,
+         cancelled_at = CASE WHEN $2::varchar = 'cancelled' THEN $3::timestamptz ELSE cancelled_at END
        WHERE id = $1`,
       [id, status, now],
     );

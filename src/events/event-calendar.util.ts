@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import addressparser from 'nodemailer/lib/addressparser';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
 
-export const EVENT_TZ = 'Europe/Berlin';
+const EVENT_TZ = 'Europe/Berlin';
 
 export interface EventCalendarInput {
   eventId: string;
@@ -33,7 +33,7 @@ function organizerOf(mailbox: string): { name: string; email: string } {
   return { name: first.name?.trim() || 'Geschäftsstelle Kleinstadt-Tandem', email };
 }
 
-export const eventUid = (eventId: string, domain: string) => `event-${eventId}@${domain}`;
+const eventUid = (eventId: string, domain: string) => `event-${eventId}@${domain}`;
 
 export function eventCalendar(i: EventCalendarInput): string {
   const cal = ical({

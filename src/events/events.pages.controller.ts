@@ -149,7 +149,7 @@ export class EventsPagesController {
   private async renderList(user: SessionUser, res: Response, errors: string[] = [], status = 200, values?: Record<string, unknown>) {
     const form = await this.vm.formFor(null);
     return res.status(status).render('office-events', {
-      title: 'Veranstaltungen',
+      title: 'Veranstaltungen verwalten',
       events: await this.vm.list(user),
       form: values ? { ...form, values } : form,
       errors,
@@ -187,7 +187,7 @@ export class EventsPagesController {
     const steps = e.allowedActions.filter((a): a is Exclude<EventAction, 'edit'> => a !== 'edit');
     const audience = ['published'].includes(e.state) ? await this.vm.audienceOf(id) : [];
     return res.status(status).render('office-event', {
-      title: e.title,
+      title: `Veranstaltung verwalten: ${e.title}`,
       e,
       done: DONE[done ?? ''],
       errors,

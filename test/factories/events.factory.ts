@@ -9,7 +9,7 @@ type Agent = ReturnType<typeof request.agent>;
 const DAY = 86_400_000;
 
 /** "2027-03-04T10:00" in Berlin local time, `days` from now at `hour`. */
-export const berlinLocal = (days: number, hour = 10) =>
+const berlinLocal = (days: number, hour = 10) =>
   `${new Date(Date.now() + days * DAY).toISOString().slice(0, 10)}T${String(hour).padStart(2, '0')}:00`;
 
 /** Verified towns with one contact each (logged in on demand) and an office account, all with STRONG_PASSWORD. */

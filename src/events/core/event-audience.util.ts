@@ -35,8 +35,6 @@ export interface AudienceEntry {
   reasons: string[];
 }
 
-export const isTargeted = (t: EventTarget) => !!(t.states.length || t.sizeClasses.length || t.topics.length);
-
 export function matchesTarget(town: AudienceTown, target: EventTarget): boolean {
   if (target.states.length && !target.states.includes(town.stateCode)) return false;
   if (target.sizeClasses.length && !target.sizeClasses.includes(sizeClassOf(town.population).key)) return false;
@@ -47,7 +45,7 @@ export function matchesTarget(town: AudienceTown, target: EventTarget): boolean 
 const quoted = (slugs: readonly string[], names: ReadonlyMap<string, string>) => slugs.map((s) => `„${names.get(s) ?? s}“`).join(', ');
 
 /** Why the event fits the town, as short German phrases ("nennt „Leerstand“ als Herausforderung"). */
-export function reasonsFor(
+function reasonsFor(
   town: AudienceTown,
   target: EventTarget,
   eventTopics: readonly string[],

@@ -6,14 +6,14 @@ export const EVENT_KINDS = ['erfahrungswerkstatt', 'regionalkonferenz', 'forum',
 export type EventKind = (typeof EVENT_KINDS)[number];
 export const EVENT_FORMATS = ['in_person', 'online', 'hybrid'] as const;
 export type EventFormat = (typeof EVENT_FORMATS)[number];
-export const EVENT_STATES = ['draft', 'published', 'registration_closed', 'held', 'documented', 'cancelled'] as const;
+const EVENT_STATES = ['draft', 'published', 'registration_closed', 'held', 'documented', 'cancelled'] as const;
 export type EventState = (typeof EVENT_STATES)[number];
 export const EVENT_ACTIONS = ['edit', 'publish', 'close', 'hold', 'document', 'cancel'] as const;
 export type EventAction = (typeof EVENT_ACTIONS)[number];
 
-export const REGISTRATION_STATUSES = ['confirmed', 'waiting', 'cancelled'] as const;
+const REGISTRATION_STATUSES = ['confirmed', 'waiting', 'cancelled'] as const;
 export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
-export const REGISTRATION_ACTIONS = ['cancel', 'promote'] as const;
+const REGISTRATION_ACTIONS = ['cancel', 'promote'] as const;
 export type RegistrationAction = (typeof REGISTRATION_ACTIONS)[number];
 
 /** office: the Geschäftsstelle; town: a contact of the registration's own town; system: the scheduler and the waiting list. */

@@ -6,15 +6,12 @@ export const EVENT_KINDS = ['erfahrungswerkstatt', 'regionalkonferenz', 'forum',
 export type EventKind = (typeof EVENT_KINDS)[number];
 export const EVENT_FORMATS = ['in_person', 'online', 'hybrid'] as const;
 export type EventFormat = (typeof EVENT_FORMATS)[number];
-const EVENT_STATES = ['draft', 'published', 'registration_closed', 'held', 'documented', 'cancelled'] as const;
-export type EventState = (typeof EVENT_STATES)[number];
+export type EventState = 'draft' | 'published' | 'registration_closed' | 'held' | 'documented' | 'cancelled';
 export const EVENT_ACTIONS = ['edit', 'publish', 'close', 'hold', 'document', 'cancel'] as const;
 export type EventAction = (typeof EVENT_ACTIONS)[number];
 
-const REGISTRATION_STATUSES = ['confirmed', 'waiting', 'cancelled'] as const;
-export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
-const REGISTRATION_ACTIONS = ['cancel', 'promote'] as const;
-export type RegistrationAction = (typeof REGISTRATION_ACTIONS)[number];
+export type RegistrationStatus = 'confirmed' | 'waiting' | 'cancelled';
+export type RegistrationAction = 'cancel' | 'promote';
 
 /** office: the Geschäftsstelle; town: a contact of the registration's own town; system: the scheduler and the waiting list. */
 export type EventActor = 'office' | 'town' | 'system';

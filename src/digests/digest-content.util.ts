@@ -65,6 +65,7 @@ const SUMMARIES: Record<string, [string, string]> = {
   'tandem-requests': ['eine Tandem-Anfrage wartet auf Ihre Antwort', '# Tandem-Anfragen warten auf Ihre Antwort'],
   'tandem-states': ['Neues zu einem Ihrer Tandems', 'Neues zu # Ihrer Tandems'],
   'workshop-invitations': ['eine Einladung zu einer Transferwerkstatt', '# Einladungen zu Transferwerkstätten'],
+  events: ['eine passende Veranstaltung', '# passende Veranstaltungen'],
 };
 
 function summaryFor(key: string, n: number, fallback: string): string {

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { MailModule } from '../mail/mail.module';
 import { TandemsWorkerModule } from '../tandems/tandems-worker.module';
 import { WorkshopsWorkerModule } from '../workshops/workshops-worker.module';
+import { EventsWorkerModule } from '../events/events-worker.module';
 import { DigestRecipientRow, DigestRun } from './digest-run.entity';
 import { digestProviders } from './digests.module';
 import { SendDigestJob } from './send-digest.job';
@@ -10,7 +11,13 @@ import { WeeklyDigestCronJob } from './weekly-digest.cron.job';
 
 // Worker side: the weekly scheduler and the digest queue's processor.
 @Module({
-  imports: [TypeOrmModule.forFeature([DigestRun, DigestRecipientRow]), MailModule, TandemsWorkerModule, WorkshopsWorkerModule],
+  imports: [
+    TypeOrmModule.forFeature([DigestRun, DigestRecipientRow]),
+    MailModule,
+    TandemsWorkerModule,
+    WorkshopsWorkerModule,
+    EventsWorkerModule,
+  ],
   providers: [...digestProviders, SendDigestJob, WeeklyDigestCronJob],
 })
 export class DigestsWorkerModule {}

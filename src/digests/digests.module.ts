@@ -4,6 +4,8 @@ import { MailModule } from '../mail/mail.module';
 import { DigestRecipientRow, DigestRun } from './digest-run.entity';
 import { DIGEST_SECTION_PROVIDERS, DigestSectionProvider } from './digest-section.provider';
 import { DigestRepository } from './digest.repository';
+import { EventsModule } from '../events/events.module';
+import { EventsSectionProvider } from './events-section.provider';
 import { DigestsPagesController } from './digests.pages.controller';
 import { DigestsService } from './digests.service';
 import { NewTownsSectionProvider } from './new-towns-section.provider';
@@ -18,6 +20,7 @@ import { WorkshopInvitationsSectionProvider } from './workshop-invitations-secti
 const SECTION_PROVIDERS = [
   TandemRequestsSectionProvider,
   WorkshopInvitationsSectionProvider,
+  EventsSectionProvider,
   SuggestionsSectionProvider,
   NewTownsSectionProvider,
   OwnTandemsSectionProvider,
@@ -31,7 +34,7 @@ export const digestProviders = [
 ];
 
 @Module({
-  imports: [TypeOrmModule.forFeature([DigestRun, DigestRecipientRow]), MailModule, TandemsModule, WorkshopsModule],
+  imports: [TypeOrmModule.forFeature([DigestRun, DigestRecipientRow]), MailModule, TandemsModule, WorkshopsModule, EventsModule],
   controllers: [DigestsPagesController],
   providers: digestProviders,
   exports: [DigestsService],

@@ -31,10 +31,20 @@ export class EventAudienceService {
 
   /** The events (of `events`) whose target the town matches, as the town reads its own profile. */
   async fitting<E extends EventRow>(townId: string, events: readonly E[]): Promise<Set<string>> {
-    const facts = (await this.repo.audienceFacts()).filter((f) => f.id === townId);
+    const facts = await this.repo.audienceFacts([townId]);
     if (!facts.length) return new Set();
     const [town] = await this.asSeenBy({ kind: 'town', townId, verified: true }, facts);
     return new Set(events.filter((e) => matchesTarget(town, targetOf(e))).map((e) => e.id));
+  }
+
+  /**
+   * For a batch of towns (the weekly digest), the events of `events` each town's target matches. Read with the
+   * office's clearance in one query; each town's result is about its own profile only, which it sees entirely.
+   */
+  async fittingForTowns(townIds: readonly string[], events: readonly EventRow[]): Promise<Map<string, EventRow[]>> {
+    const facts = await this.repo.audienceFacts(townIds);
+    const towns = await this.asSeenBy(OFFICE_VIEWER, facts);
+    return new Map(towns.map((t) => [t.id, events.filter((e) => matchesTarget(t, targetOf(e)))]));
   }
 
   async topicNames(): Promise<Map<string, string>> {

@@ -194,6 +194,25 @@ export class EventRepository {
     );
   }
 
+  /** Published events still open for registration, next first (for the weekly digest). */
+  listOpen(now: Date, limit = 200): Promise<EventListRow[]> {
+    return this.ds.query(`${LIST} WHERE e.state = 'published' AND e.registration_deadline > $1 ORDER BY e.starts_at, e.id LIMIT $2`, [
+      now,
+      limit,
+    ]);
+  }
+
+  /** Per event, the towns (of `townIds`) with a live registration. */
+  async registeredTowns(eventIds: readonly string[], townIds: readonly string[]): Promise<Set<string>> {
+    if (!eventIds.length || !townIds.length) return new Set();
+    const rows: { eventId: string; townId: string }[] = await this.ds.query(
+      `SELECT DISTINCT event_id AS "eventId", town_id AS "townId" FROM event_registration
+       WHERE event_id = ANY($1::uuid[]) AND town_id = ANY($2::uuid[]) AND status <> 'cancelled'`,
+      [eventIds, townIds],
+    );
+    return new Set(rows.map((r) => `${r.eventId}:${r.townId}`));
+  }
+
   registrations(eventId: string, m: EntityManager = this.ds.manager): Promise<RegistrationRow[]> {
     return m.query(
       `${REGISTRATION} WHERE r.event_id = $1
@@ -281,7 +300,7 @@ export class EventRepository {
    * tandem and workshop tables (issue 28: events sit beside those modules, not above them, so they read the two facts
    * they need here instead of importing them).
    */
-  audienceFacts(m: EntityManager = this.ds.manager): Promise<AudienceFacts[]> {
+  audienceFacts(townIds: readonly string[] | null = null, m: EntityManager = this.ds.manager): Promise<AudienceFacts[]> {
     return m.query(
       `SELECT t.id, mu.name, mu.state_code AS "stateCode", mu.state_name AS "stateName", mu.population,
          (EXISTS (SELECT 1 FROM tandem d WHERE (d.town_a = t.id OR d.town_b = t.id)
@@ -289,7 +308,8 @@ export class EventRepository {
           OR EXISTS (SELECT 1 FROM workshop_invitation wi JOIN workshop w ON w.id = wi.workshop_id
                     WHERE wi.town_id = t.id AND wi.state = 'accepted' AND w.state IN ('invited', 'confirmed', 'held', 'documented'))) AS connected
        FROM town t JOIN municipality mu ON mu.ags = t.ags
-       WHERE t.status = 'verified' AND NOT t.opted_out ORDER BY mu.name`,
+       WHERE t.status = 'verified' AND NOT t.opted_out AND ($1::uuid[] IS NULL OR t.id = ANY($1::uuid[])) ORDER BY mu.name`,
+      [townIds],
     );
   }
 

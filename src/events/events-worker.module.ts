@@ -12,5 +12,6 @@ import { EventsService } from './events.service';
 @Module({
   imports: [TownReadModule, AuditModule, MailModule],
   providers: [EventsService, EventRepository, EventAudienceService, TownRecipientsRepository, EventTasksCronJob],
+  exports: [EventRepository, EventAudienceService],
 })
 export class EventsWorkerModule {}

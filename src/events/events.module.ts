@@ -15,5 +15,6 @@ import { EventsViewModel } from './events.view-model';
   imports: [TownReadModule, AuditModule, MailModule],
   controllers: [EventsController, EventsPagesController],
   providers: [EventsService, EventRepository, EventAudienceService, EventsViewModel, TownRecipientsRepository],
+  exports: [EventRepository, EventAudienceService],
 })
 export class EventsModule {}

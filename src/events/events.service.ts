@@ -114,8 +114,10 @@ export class EventsService {
       const changed = (Object.keys(next) as (keyof EventFields)[]).filter((k) => JSON.stringify(next[k]) !== JSON.stringify(e[k]));
       if (!changed.length) return [];
       const published = e.state !== 'draft';
-      if (published && (next.startsAt.getTime() !== e.startsAt.getTime() || changed.includes('registrationDeadline')))
-        checkAhead(next, now);
+      // A published event moves only into the future; the deadline too while registration is open.
+      if (e.state === 'published' && (changed.includes('startsAt') || changed.includes('registrationDeadline'))) checkAhead(next, now);
+      if (e.state === 'registration_closed' && changed.includes('startsAt'))
+        checkAhead({ ...next, registrationDeadline: next.startsAt }, now);
       const moved = (['startsAt', 'endsAt', 'format', 'address', 'onlineLink', 'title'] as const).some((k) => changed.includes(k));
       const patch: EventPatch = { ...next, sequence: published && moved ? e.sequence + 1 : e.sequence };
       await this.repo.update(m, id, patch);

@@ -1,5 +1,6 @@
 import type { ParsedMail } from 'mailparser';
 import request from 'supertest';
+import { DigestsService } from '../../src/digests/digests.service';
 import { EventsService } from '../../src/events/events.service';
 import { SeededTown } from '../factories/digest.factory';
 import { eventBody, eventScenario } from '../factories/events.factory';
@@ -147,6 +148,12 @@ describe.each(MODES)('events (%s mode, real SMTP)', (mode) => {
     const r4 = (await b.post(`/api/events/${id}/registrations`).send({ name: 'Berta Bürger', email: 'berta@ev.test' }).expect(201)).body;
     const r5 = (await b.post(`/api/events/${id}/registrations`).send({ name: 'Bodo Bote', email: 'bodo@ev.test' }).expect(201)).body;
     expect([r4.status, r5.status]).toEqual(['confirmed', 'waiting']);
+    // The weekly digest lists the open event for a town it fits that has nobody registered yet, not for A or B.
+    const digestOf = async (townId: string) =>
+      JSON.stringify((await t.app.get(DigestsService).preview(townId)).contacts[0].digest?.sections ?? []);
+    expect(await digestOf(towns[2].id)).toContain(`${TITLE} – Erfahrungswerkstatt`);
+    expect(await digestOf(towns[2].id)).toContain('Veranstaltungen, die zu Ihrer Kommune passen');
+    expect(await digestOf(towns[0].id)).not.toContain(TITLE);
     // B cannot touch A's registrations.
     await b.post(`/api/events/${id}/registrations/${r2.id}/cancel`).expect(404);
 

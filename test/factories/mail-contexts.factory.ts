@@ -169,6 +169,20 @@ const sections: DigestSection[] = [
     link: { url: `${APP}/werkstaetten`, text: 'Zu Ihren Werkstätten: zusagen oder absagen' },
     summary: '',
   },
+  {
+    key: 'events',
+    title: 'Veranstaltungen, die zu Ihrer Kommune passen',
+    intro: 'Für diese Veranstaltungen können Sie Personen aus Ihrer Kommune anmelden:',
+    items: [
+      {
+        key: 'event:1',
+        title: `${event.title} – ${event.kindLabel}`,
+        detail: `${event.when}, ${event.place}; Anmeldung bis ${event.deadline}`,
+      },
+    ],
+    link: { url: `${APP}/veranstaltungen?passend=ja`, text: 'Zu den passenden Veranstaltungen' },
+    summary: '',
+  },
 ];
 const digest = composeDigest(sections, new Set(), 'Seelow')!;
 

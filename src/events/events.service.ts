@@ -1,4 +1,4 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, Optional } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { addressBookUnsubscribeUrl } from '../accounts/address-book/address-book-unsubscribe.util';
 import { TownRecipientsRepository } from '../accounts/address-book/town-recipients.repository';
@@ -18,6 +18,7 @@ import { isUuid } from '../common/input.util';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { MailAttachment } from '../mail/mail-delivery.repository';
 import { MailService } from '../mail/mail.service';
+import { AddressMailLimit } from '../security/address-mail-limit';
 import { nextToMoveUp, placementFor, waitingRanks } from './core/event-places.util';
 import {
   EVENT_FORMAT_DE,
@@ -86,6 +87,9 @@ export class EventsService {
     private readonly audit: AuditRepository,
     private readonly mail: MailService,
     private readonly recipients: TownRecipientsRepository,
+    // Web only (the worker registers nobody): a registration by name and address is a mail to an address of the
+    // caller's choice, so it counts against that address's hourly limit.
+    @Optional() private readonly mailLimit?: AddressMailLimit,
   ) {}
 
   link(id: string, office = false): string {
@@ -207,6 +211,8 @@ export class EventsService {
     const townId = isOffice(user) ? input.townId : user.townId;
     if (!isUuid(townId))
       throw badRequest('invalid_town', 'townId must be the id of a town', 'Bitte wählen Sie eine Kommune aus.', 'townId');
+    const typed = typeof input.email === 'string' && !input.contactId ? input.email.trim().toLowerCase() : null;
+    const mayMail = !typed || !this.mailLimit || (await this.mailLimit.allow('event-registration', typed));
     const outcome = await this.repo.transaction(async (m) => {
       const e = await this.lock(m, id);
       if (e.state === 'draft' && !isOffice(user)) throw eventNotFound();
@@ -231,6 +237,8 @@ export class EventsService {
       });
       const reg = (await this.repo.registration(m, regId))!;
       const rank = status === 'waiting' ? waitingRanks(await this.repo.waiting(m, id)).get(regId) : undefined;
+      // Over the address's limit: registered all the same, without the confirmation (the town's page shows it).
+      if (!mayMail) return { id: regId, status, mails: [] };
       const mailId = await this.recordFor(
         m,
         e,

@@ -9,7 +9,7 @@ const LAYERS = [
   ['security', 'auth', 'maps'],
   ['mail', 'municipalities'],
   ['accounts', 'matching', 'legal', 'practices'],
-  ['tandems', 'workshops', 'commands'],
+  ['tandems', 'workshops', 'commands', 'events'],
   ['admin', 'digests'],
 ];
 

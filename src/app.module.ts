@@ -20,6 +20,7 @@ import { QueueBoardModule } from './admin/queue-board.module';
 import { TandemsModule } from './tandems/tandems.module';
 import { WorkshopsModule } from './workshops/workshops.module';
 import { PracticesModule } from './practices/practices.module';
+import { EventsModule } from './events/events.module';
 import { loggerOptions } from './common/logger.options';
 import { SecurityModule } from './security/security.module';
 
@@ -39,6 +40,7 @@ import { SecurityModule } from './security/security.module';
     TandemsModule,
     WorkshopsModule,
     PracticesModule,
+    EventsModule,
     HealthModule,
     LegalModule,
     OutboxModule.whenEnabled(),

@@ -12,6 +12,7 @@ import { PracticesWorkerModule } from './practices/practices-worker.module';
 import { QueueModule } from './queue/queue.module';
 import { TandemsWorkerModule } from './tandems/tandems-worker.module';
 import { WorkshopsWorkerModule } from './workshops/workshops-worker.module';
+import { EventsWorkerModule } from './events/events-worker.module';
 
 // The worker: BullMQ processors and their job schedulers (the only timer mechanism), no HTTP.
 @Module({
@@ -27,6 +28,7 @@ import { WorkshopsWorkerModule } from './workshops/workshops-worker.module';
     DigestsWorkerModule,
     WorkshopsWorkerModule,
     PracticesWorkerModule,
+    EventsWorkerModule,
   ],
 })
 export class WorkerModule {}

@@ -68,6 +68,19 @@ export const AUDIT_ACTION_DE = {
   'practice.published': 'Anwendungsbeispiel im Methodenkoffer veröffentlicht',
   'practice.returned': 'Anwendungsbeispiel mit Hinweis an die Kommune zurückgegeben',
   'practice.follow_up_answered': 'Rückmeldung zur Übernahme des Anwendungsbeispiels',
+  'event.created': 'Veranstaltung als Entwurf angelegt',
+  'event.edit': 'Angaben der Veranstaltung geändert',
+  'event.publish': 'Veranstaltung veröffentlicht, Anmeldung geöffnet',
+  'event.close': 'Anmeldung zur Veranstaltung geschlossen',
+  'event.hold': 'Veranstaltung als durchgeführt vermerkt',
+  'event.document': 'Ergebnisse der Veranstaltung dokumentiert',
+  'event.cancel': 'Veranstaltung abgesagt',
+  'event.invited': 'Einladungen zur Veranstaltung an passende Kommunen versendet',
+  'event.registered': 'Person zur Veranstaltung angemeldet',
+  'event.waitlisted': 'Person auf die Warteliste der Veranstaltung gesetzt',
+  'event.registration_cancelled': 'Anmeldung zur Veranstaltung zurückgenommen',
+  'event.moved_up': 'Person von der Warteliste nachgerückt',
+  'event.attendance': 'Teilnahme an der Veranstaltung vermerkt',
 } as const satisfies Record<string, string>;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_DE;
@@ -88,7 +101,9 @@ export function auditActionLabel(action: string): string {
           ? 'Änderung an einem Zugang'
           : area === 'practice'
             ? 'Änderung an einem Anwendungsbeispiel'
-            : 'Sonstige Änderung';
+            : area === 'event'
+              ? 'Änderung an einer Veranstaltung'
+              : 'Sonstige Änderung';
 }
 
 export const AUDIT_SUBJECT_DE: Record<string, string> = {
@@ -97,4 +112,5 @@ export const AUDIT_SUBJECT_DE: Record<string, string> = {
   user: 'Zugang',
   workshop: 'Transferwerkstatt',
   practice: 'Anwendungsbeispiel',
+  event: 'Veranstaltung',
 };

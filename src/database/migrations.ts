@@ -21,6 +21,7 @@ import { AccessibilityFeedback1735100000000 } from '../../migrations/17351000000
 import { Practices1735200000000 } from '../../migrations/1735200000000-Practices';
 import { PracticeFollowUps1735300000000 } from '../../migrations/1735300000000-PracticeFollowUps';
 import { ProfileTopicSince1735350000000 } from '../../migrations/1735350000000-ProfileTopicSince';
+import { Events1735400000000 } from '../../migrations/1735400000000-Events';
 
 // Explicit list (no glob) so the same migrations load under tsc output and inside jest.
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   Practices1735200000000,
   PracticeFollowUps1735300000000,
   ProfileTopicSince1735350000000,
+  Events1735400000000,
 ];

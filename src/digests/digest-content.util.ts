@@ -66,6 +66,7 @@ const SUMMARIES: Record<string, [string, string]> = {
   'tandem-states': ['Neues zu einem Ihrer Tandems', 'Neues zu # Ihrer Tandems'],
   'workshop-invitations': ['eine Einladung zu einer Transferwerkstatt', '# Einladungen zu Transferwerkstätten'],
   'new-examples': ['ein neues Beispiel zu Ihren Herausforderungen', '# neue Beispiele zu Ihren Herausforderungen'],
+  events: ['eine passende Veranstaltung', '# passende Veranstaltungen'],
 };
 
 function summaryFor(key: string, n: number, fallback: string): string {

@@ -4,6 +4,7 @@ import { MailModule } from '../mail/mail.module';
 import { TownReadModule } from '../municipalities/town-read.module';
 import { TandemsWorkerModule } from '../tandems/tandems-worker.module';
 import { WorkshopsWorkerModule } from '../workshops/workshops-worker.module';
+import { EventsWorkerModule } from '../events/events-worker.module';
 import { DigestRecipientRow, DigestRun } from './digest-run.entity';
 import { digestProviders } from './digests.module';
 import { SendDigestJob } from './send-digest.job';
@@ -17,6 +18,7 @@ import { WeeklyDigestCronJob } from './weekly-digest.cron.job';
     TownReadModule,
     TandemsWorkerModule,
     WorkshopsWorkerModule,
+    EventsWorkerModule,
   ],
   providers: [...digestProviders, SendDigestJob, WeeklyDigestCronJob],
 })

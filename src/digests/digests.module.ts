@@ -5,6 +5,8 @@ import { TownReadModule } from '../municipalities/town-read.module';
 import { DigestRecipientRow, DigestRun } from './digest-run.entity';
 import { DIGEST_SECTION_PROVIDERS, DigestSectionProvider } from './digest-section.provider';
 import { DigestRepository } from './digest.repository';
+import { EventsModule } from '../events/events.module';
+import { EventsSectionProvider } from './events-section.provider';
 import { DigestsPagesController } from './digests.pages.controller';
 import { DigestsService } from './digests.service';
 import { NewExamplesSectionProvider } from './new-examples-section.provider';
@@ -20,6 +22,7 @@ import { WorkshopInvitationsSectionProvider } from './workshop-invitations-secti
 const SECTION_PROVIDERS = [
   TandemRequestsSectionProvider,
   WorkshopInvitationsSectionProvider,
+  EventsSectionProvider,
   SuggestionsSectionProvider,
   NewTownsSectionProvider,
   NewExamplesSectionProvider,
@@ -34,7 +37,14 @@ export const digestProviders = [
 ];
 
 @Module({
-  imports: [TypeOrmModule.forFeature([DigestRun, DigestRecipientRow]), MailModule, TownReadModule, TandemsModule, WorkshopsModule],
+  imports: [
+    TypeOrmModule.forFeature([DigestRun, DigestRecipientRow]),
+    MailModule,
+    TownReadModule,
+    TandemsModule,
+    WorkshopsModule,
+    EventsModule,
+  ],
   controllers: [DigestsPagesController],
   providers: digestProviders,
   exports: [DigestsService],

@@ -26,6 +26,13 @@ export const OFFICE_REPLY_TEMPLATES: ReadonlySet<string> = new Set([
   'tandem-proposed-address-book',
   'workshop-invitation-address-book',
   'town-claim-invitation',
+  // Issue 28: events.
+  'event-invitation',
+  'event-invitation-address-book',
+  'event-registration',
+  'event-cancelled',
+  'event-update',
+  'event-reminder',
 ]);
 
 /** Does a mail text ask the reader to answer it or to write to the Geschäftsstelle? */

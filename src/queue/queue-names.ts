@@ -11,6 +11,8 @@ export const QUEUES = {
   accounts: 'accounts',
   /** The Methodenkoffer's follow-ups (issue 27). */
   practices: 'practices',
+  /** Events: registration deadlines and reminders. */
+  events: 'events',
 } as const;
 
 export const JOBS = {
@@ -27,6 +29,7 @@ export const JOBS = {
   resumeDigestRuns: 'resume-digest-runs',
   purgeRegistrations: 'purge-registrations',
   practiceFollowUps: 'practice-follow-ups',
+  eventTasks: 'event-tasks',
 } as const;
 
 export const DEFAULT_JOB_OPTIONS = {

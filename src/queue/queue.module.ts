@@ -48,6 +48,7 @@ export function bullConnection(config: AppConfig) {
       { name: QUEUES.workshops },
       { name: QUEUES.accounts },
       { name: QUEUES.practices },
+      { name: QUEUES.events },
     ),
   ],
   providers: [RecomputeTrigger],

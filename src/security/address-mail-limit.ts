@@ -6,7 +6,7 @@ import { RateLimitRepository } from './rate-limit.repository';
 const WINDOW_SECONDS = 3600;
 
 /** The kinds of mail anyone (or any signed-in account) can make the service send to an address of their choice. */
-export type AddressMailKind = 'password-reset' | 'email-change' | 'invitation-notice';
+export type AddressMailKind = 'password-reset' | 'email-change' | 'invitation-notice' | 'event-registration';
 
 /**
  * Mails per recipient address and hour (ADDRESS_MAIL_RATE_LIMIT, each kind counted on its own), in the PostgreSQL

@@ -29,6 +29,7 @@ interface Ids {
   tandem: string;
   workshop: string;
   practice: string;
+  event: string;
 }
 interface PageSpec {
   who: Who;
@@ -117,6 +118,14 @@ const PAGES: Record<string, PageSpec> = {
   },
   '/methodenkoffer/:id/bearbeiten': { who: 'mayor', urls: (i) => [`/methodenkoffer/${i.practice}/bearbeiten`] },
   '/geschaeftsstelle/methodenkoffer': { who: 'office', urls: () => ['/geschaeftsstelle/methodenkoffer'] },
+  '/veranstaltungen': { who: 'mayor', urls: () => ['/veranstaltungen', '/veranstaltungen?passend=ja&art=forum'], filled: 'article.card' },
+  '/veranstaltungen/:id': { who: 'mayor', urls: (i) => [`/veranstaltungen/${i.event}`], filled: '#anmeldungen-h ~ ul li' },
+  '/geschaeftsstelle/veranstaltungen': { who: 'office', urls: () => ['/geschaeftsstelle/veranstaltungen'], filled: 'tbody tr' },
+  '/geschaeftsstelle/veranstaltungen/:id': {
+    who: 'office',
+    urls: (i) => [`/geschaeftsstelle/veranstaltungen/${i.event}`],
+    filled: 'input[name="townIds"]',
+  },
 };
 
 /** GET routes that are no HTML page of their own (data, downloads, the 404 fallback, the embedded-only outbox). */
@@ -195,7 +204,29 @@ describe('every page in headless Chromium: fits 1366 px and 390 px, axe (WCAG 2.
       .expect(200);
     await seelow.post(`/api/practices/${practice}/submit`).expect(200);
     await office.post(`/api/practices/${practice}/publish`).expect(200);
-    ids = { seelow: seelowId, partner, other: suggestions[1].partner.id, tandem, workshop, practice };
+    // A published event with one registration from Seelow (issue 28).
+    const day = (d: number, h: number) => `${new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10)}T${h}:00`;
+    const event = (
+      await office
+        .post('/api/events')
+        .send({
+          kind: 'forum',
+          title: 'Forum Ortskern',
+          format: 'hybrid',
+          address: 'Rathaus Seelow, Küstriner Straße 61, 15306 Seelow',
+          onlineLink: 'https://konferenz.example/forum',
+          startsAt: day(30, 10),
+          endsAt: day(30, 16),
+          registrationDeadline: day(20, 10),
+          placesTotal: 30,
+          placesPerTown: 3,
+          topics: ['leerstand'],
+        })
+        .expect(201)
+    ).body.id;
+    await office.post(`/api/events/${event}/publish`).expect(200);
+    await seelow.post(`/api/events/${event}/registrations`).send({ name: 'Paula Plan', email: 'paula@every-page.test' }).expect(201);
+    ids = { seelow: seelowId, partner, other: suggestions[1].partner.id, tandem, workshop, practice, event };
 
     browser = await launchBrowser();
     for (const who of ['anonymous', 'mayor', 'office'] as Who[]) {

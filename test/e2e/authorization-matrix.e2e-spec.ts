@@ -29,7 +29,8 @@ type Identity = (typeof IDENTITIES)[number];
 type Cell = Record<Identity, Expect>;
 
 /** What a route's parameters are filled with (keys of the scenario's ids). */
-type Ref = 'townA' | 'contactA' | 'tandemA' | 'workshopA' | 'practiceA' | 'applicant' | 'runId' | 'someUuid' | 'haupt';
+type Ref =
+  'townA' | 'contactA' | 'tandemA' | 'workshopA' | 'practiceA' | 'eventA' | 'registrationA' | 'applicant' | 'runId' | 'someUuid' | 'haupt';
 
 const DENY: Cls[] = ['forbidden', 'notFound'];
 const OK_OR_DENY: Cls[] = ['ok', 'forbidden', 'notFound'];
@@ -75,6 +76,13 @@ const A_DRAFT_READ: Cell = {
 const A_SOURCE: Cell = { anonymous: 'login', pending: DENY, rejected: 'login', townB: DENY, townA: 'refused', office: DENY };
 /** A town contact's own list (the office has its own pages). */
 const TOWN_CONTACT: Cell = { anonymous: 'login', pending: 'ok', rejected: 'login', townB: 'ok', townA: 'ok', office: DENY };
+/** Registering for a published event: verified towns and the office; a pending town is refused by the rule (409). */
+const EVENT_REGISTER: Cell = { anonymous: 'login', pending: 'refused', rejected: 'login', townB: 'ok', townA: 'ok', office: 'ok' };
+/** The same on the page (a town contact's form; the office has its own pages). */
+const EVENT_REGISTER_PAGE: Cell = { ...EVENT_REGISTER, office: DENY };
+/** A person to register, one per caller (a second registration of the same address is refused). */
+const eventPerson = (who: string) => ({ name: `Person ${who}`, email: `person-${who}@matrix.test`.toLowerCase() });
+
 /** The 404 fallback (Express's catch-all) for a path the app does not have. */
 const NO_SUCH_PATH: Cell = {
   anonymous: 'notFound',
@@ -373,6 +381,48 @@ const ROUTES: Record<string, RouteSpec> = {
   'POST /api/matching/runs': { expect: OFFICE },
   'GET /api/matching/runs/:id': { expect: OFFICE, params: { id: 'runId' } },
   'POST /api/matching/workshops': { expect: OFFICE },
+  // Events (issue 28): A's registration to a published event
+  'GET /api/events': { expect: SIGNED_IN },
+  'GET /veranstaltungen': { expect: SIGNED_IN },
+  'GET /api/events/:id': { expect: SIGNED_IN, params: { id: 'eventA' } },
+  'GET /veranstaltungen/:id': { expect: SIGNED_IN, params: { id: 'eventA' } },
+  'POST /api/events/:id/registrations': { expect: EVENT_REGISTER, params: { id: 'eventA' }, body: eventPerson },
+  'POST /veranstaltungen/:id/anmelden': {
+    expect: EVENT_REGISTER_PAGE,
+    params: { id: 'eventA' },
+    body: (who) => eventPerson(`${who}-page`),
+  },
+  'POST /api/events/:id/registrations/:registrationId/cancel': {
+    expect: A_AND_OFFICE,
+    params: { id: 'eventA', registrationId: 'registrationA' },
+  },
+  'POST /veranstaltungen/:id/anmeldungen/:registrationId/abmelden': {
+    expect: A_ONLY,
+    params: { id: 'eventA', registrationId: 'registrationA' },
+  },
+  'POST /api/events': { expect: OFFICE },
+  'PATCH /api/events/:id': { expect: OFFICE, params: { id: 'eventA' } },
+  'POST /api/events/:id/publish': { expect: OFFICE, params: { id: 'eventA' } },
+  'POST /api/events/:id/close': { expect: OFFICE, params: { id: 'eventA' } },
+  'POST /api/events/:id/held': { expect: OFFICE, params: { id: 'eventA' } },
+  'POST /api/events/:id/document': { expect: OFFICE, params: { id: 'eventA' } },
+  'POST /api/events/:id/cancel': { expect: OFFICE, params: { id: 'eventA' } },
+  'GET /api/events/:id/audience': { expect: OFFICE, params: { id: 'eventA' } },
+  'POST /api/events/:id/invitations': { expect: OFFICE, params: { id: 'eventA' } },
+  'POST /api/events/:id/attendance': { expect: OFFICE, params: { id: 'eventA' } },
+  'GET /api/events/:id/participants.csv': { expect: OFFICE, params: { id: 'eventA' } },
+  'GET /geschaeftsstelle/veranstaltungen': { expect: OFFICE },
+  'POST /geschaeftsstelle/veranstaltungen': { expect: OFFICE },
+  'GET /geschaeftsstelle/veranstaltungen/:id': { expect: OFFICE, params: { id: 'eventA' } },
+  'POST /geschaeftsstelle/veranstaltungen/:id': { expect: OFFICE, params: { id: 'eventA' } },
+  'POST /geschaeftsstelle/veranstaltungen/:id/schritt': { expect: OFFICE, params: { id: 'eventA' } },
+  'POST /geschaeftsstelle/veranstaltungen/:id/einladen': { expect: OFFICE, params: { id: 'eventA' } },
+  'POST /geschaeftsstelle/veranstaltungen/:id/anwesenheit': { expect: OFFICE, params: { id: 'eventA' } },
+  'POST /geschaeftsstelle/veranstaltungen/:id/anmeldungen/:registrationId/abmelden': {
+    expect: OFFICE,
+    params: { id: 'eventA', registrationId: 'registrationA' },
+  },
+  'GET /geschaeftsstelle/veranstaltungen/:id/teilnehmende.csv': { expect: OFFICE, params: { id: 'eventA' } },
   // The embedded mode's outbox (not mounted on the servers): the operator's mailbox on loopback, by design
   'GET /outbox': { expect: PUBLIC, skip: 'embedded mode only; guarded by OutboxAccessGuard (loopback vs network)' },
   'GET /outbox/:id': { expect: PUBLIC, skip: 'embedded mode only' },
@@ -482,6 +532,27 @@ describe('authorisation matrix: every route × every kind of caller (issue 24)',
     await office.post(`/api/workshops/${ws.id}/publish`).expect(200);
     const [run] = (await t.db.query(`SELECT id FROM matching_run WHERE is_current LIMIT 1`)).rows;
     const practice = (await agentA.post('/api/practices').send({ origin: 'own' }).expect(201)).body;
+    // A published event with a registration of A's (issue 28).
+    const day = (d: number, h: number) => `${new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10)}T${h}:00`;
+    const ev = (
+      await office
+        .post('/api/events')
+        .send({
+          kind: 'forum',
+          title: 'Matrix-Forum',
+          format: 'online',
+          onlineLink: 'https://konferenz.example/forum',
+          startsAt: day(30, 10),
+          endsAt: day(30, 12),
+          registrationDeadline: day(20, 10),
+          placesTotal: 50,
+        })
+        .expect(201)
+    ).body;
+    await office.post(`/api/events/${ev.id}/publish`).expect(200);
+    const registration = (
+      await agentA.post(`/api/events/${ev.id}/registrations`).send({ name: 'Anna Matrix', email: 'anna@matrix.test' }).expect(201)
+    ).body;
 
     Object.assign(refs, {
       townA: townA.id,
@@ -489,6 +560,8 @@ describe('authorisation matrix: every route × every kind of caller (issue 24)',
       tandemA: tandem.body.id,
       workshopA: ws.id,
       practiceA: practice.id,
+      eventA: ev.id,
+      registrationA: registration.id,
       applicant: applicant.townId,
       runId: run.id,
       someUuid: SOME_UUID,

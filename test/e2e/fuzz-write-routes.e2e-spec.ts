@@ -29,7 +29,7 @@ const WORKSHOP_STEPS = ['publish', 'close', 'confirm', 'hold', 'document', 'canc
 describe('fuzzing every route gives no answer >= 500 (issue 9 item 5; issue 24: every route, ill-typed values, real ids)', () => {
   let t: TestApp;
   let logins: Record<'office' | 'mayor', { email: string; password: string }>;
-  const ids: Record<'town' | 'partner' | 'user' | 'tandem' | 'workshop' | 'run' | 'mail', string> = {} as never;
+  const ids: Record<'town' | 'partner' | 'user' | 'tandem' | 'workshop' | 'run' | 'mail' | 'event', string> = {} as never;
   let templates: RouteTemplate[];
   let queryKeys: string[];
   let bodyFields: string[];
@@ -56,6 +56,24 @@ describe('fuzzing every route gives no answer >= 500 (issue 9 item 5; issue 24: 
     await office.post('/api/auth/login').send(logins.office).expect(200);
     ids.workshop = (await office.post('/api/workshops').send({ theme: 'leerstand' }).expect(201)).body.id;
     await office.post(`/api/workshops/${ids.workshop}/invitations`).send({ townId: ids.town }).expect(200);
+    // A published event (issue 28), so that its routes get past the lookup.
+    const day = (d: number, h: number) => `${new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10)}T${h}:00`;
+    ids.event = (
+      await office
+        .post('/api/events')
+        .send({
+          kind: 'forum',
+          title: 'Forum',
+          format: 'online',
+          onlineLink: 'https://konferenz.example/f',
+          startsAt: day(30, 10),
+          endsAt: day(30, 12),
+          registrationDeadline: day(20, 10),
+          placesTotal: 20,
+        })
+        .expect(201)
+    ).body.id;
+    await office.post(`/api/events/${ids.event}/publish`).expect(200);
     await request(t.url).post('/api/auth/password-reset').send({ email: logins.mayor.email }).expect(202);
     ids.mail = (await t.db.query(`SELECT id FROM mail_delivery ORDER BY created_at LIMIT 1`)).rows[0].id;
 
@@ -91,6 +109,7 @@ describe('fuzzing every route gives no answer >= 500 (issue 9 item 5; issue 24: 
     if (param === 'action') return 'haupt';
     const before = path.slice(0, path.indexOf(`:${param}`));
     if (/(werkstaetten|workshops)\/$/.test(before)) return ids.workshop;
+    if (/(veranstaltungen|events)\/$/.test(before)) return ids.event;
     if (/tandems\/$/.test(before)) return ids.tandem;
     if (/runs\/$/.test(before)) return ids.run;
     if (/outbox\/$/.test(before)) return ids.mail;

@@ -9,6 +9,7 @@ import { PracticeFollowUpCronJob } from '../../src/practices/practice-follow-up.
 import { JOBS, QUEUES } from '../../src/queue/queue-names';
 import { TandemRemindersCronJob } from '../../src/tandems/tandem-reminders.cron.job';
 import { WorkshopRemindersCronJob } from '../../src/workshops/workshop-reminders.cron.job';
+import { EventTasksCronJob } from '../../src/events/event-tasks.cron.job';
 import { STRONG_PASSWORD } from '../factories/accounts.factory';
 import { insertMunicipalities, TEST_TOWNS } from '../factories/directory.factory';
 import { bootApp, MODES, TestApp } from '../utils/boot-app';
@@ -24,6 +25,7 @@ const EXPECTED: Record<string, string[]> = {
   [QUEUES.workshops]: ['workshop-reminders'],
   [QUEUES.accounts]: ['purge-expired-registrations'],
   [QUEUES.practices]: ['practice-follow-ups'],
+  [QUEUES.events]: ['event-tasks'],
 };
 
 const BRUNSBUETTEL = TEST_TOWNS[1];
@@ -50,6 +52,7 @@ describe.each(MODES)('job schedulers: the only timers (%s mode)', (mode) => {
       WorkshopRemindersCronJob,
       ExpiredRegistrationsCronJob,
       PracticeFollowUpCronJob,
+      EventTasksCronJob,
     ]) {
       // A second and a third worker start: the same upserts under the same ids.
       await t.worker.get<{ onApplicationBootstrap(): Promise<void> }>(cls).onApplicationBootstrap();
@@ -92,6 +95,19 @@ describe.each(MODES)('job schedulers: the only timers (%s mode)', (mode) => {
       {
         what: 'the purge job to delete the expired registration',
       },
+    );
+  });
+
+  it('the event job closes registration once the deadline has passed (issue 28)', async () => {
+    const { rows } = await t.db.query(
+      `INSERT INTO event (kind, title, format, online_link, starts_at, ends_at, registration_deadline, places_total, state)
+       VALUES ('forum', 'Forum', 'online', 'https://konferenz.example/f', now() + interval '3 days', now() + interval '3 days 2 hours',
+               now() - interval '1 minute', 10, 'published') RETURNING id`,
+    );
+    await queue(QUEUES.events).add(JOBS.eventTasks, {});
+    await waitFor(
+      async () => (await t.db.query(`SELECT state FROM event WHERE id = $1`, [rows[0].id])).rows[0].state === 'registration_closed',
+      { what: 'the event job to close registration' },
     );
   });
 });

@@ -13,6 +13,9 @@ import { contactLine, UPDATE_TEXT } from '../../src/tandems/tandems.service';
 import { chosenBecause } from '../../src/workshops/workshop-fit.util';
 import { formatBerlin } from '../../src/workshops/workshops.service';
 import { INVITATION_STATE_DE, STATE_DE as WORKSHOP_STATE_DE } from '../../src/workshops/workshop-transitions.util';
+import { rankAudience } from '../../src/events/core/event-audience.util';
+import { EVENT_FORMAT_DE, EVENT_KIND_DE } from '../../src/events/core/event-transitions.util';
+import { formatBerlin as formatEventTime } from '../../src/events/event-calendar.util';
 
 export interface MailCase {
   template: string;
@@ -99,6 +102,37 @@ const addressBook = {
   unsubscribeUrl: `${APP}/keine-weiteren-mails?k=1d6a7c1e-0000-4000-8000-000000000002&s=sig`,
 };
 
+// An event as EventsService.recordFor builds it; the reasons from the audience ranking itself.
+const [eventFit] = rankAudience(
+  [
+    {
+      id: 's',
+      name: 'Seelow',
+      stateCode: '12',
+      stateName: 'Brandenburg',
+      population: 5300,
+      topics: ['leerstand'],
+      challengeTopics: ['leerstand'],
+      connected: false,
+    },
+  ],
+  { states: ['12'], sizeClasses: [], topics: [] },
+  ['leerstand'],
+  new Map(Object.entries(TOPICS)),
+);
+const event = {
+  displayName: 'Jörg Schröder',
+  title: 'Leerstand in kleinen Städten',
+  kindLabel: EVENT_KIND_DE.erfahrungswerkstatt,
+  when: formatEventTime(startsAt),
+  until: formatEventTime(new Date(startsAt.getTime() + 6 * 3600_000)),
+  deadline: formatEventTime(new Date(startsAt.getTime() - 7 * 86_400_000)),
+  place: 'Rathaus Seelow, Küstriner Straße 61, 15306 Seelow',
+  formatLabel: EVENT_FORMAT_DE.in_person,
+  link: `${APP}/veranstaltungen/00000000-0000-4000-8000-000000000003`,
+  townName: 'Seelow',
+};
+
 const sections: DigestSection[] = [
   {
     key: 'suggestions',
@@ -133,6 +167,20 @@ const sections: DigestSection[] = [
       },
     ],
     link: { url: `${APP}/werkstaetten`, text: 'Zu Ihren Werkstätten: zusagen oder absagen' },
+    summary: '',
+  },
+  {
+    key: 'events',
+    title: 'Veranstaltungen, die zu Ihrer Kommune passen',
+    intro: 'Für diese Veranstaltungen können Sie Personen aus Ihrer Kommune anmelden:',
+    items: [
+      {
+        key: 'event:1',
+        title: `${event.title} – ${event.kindLabel}`,
+        detail: `${event.when}, ${event.place}; Anmeldung bis ${event.deadline}`,
+      },
+    ],
+    link: { url: `${APP}/veranstaltungen?passend=ja`, text: 'Zu den passenden Veranstaltungen' },
     summary: '',
   },
 ];
@@ -512,4 +560,17 @@ export const MAIL_CASES: MailCase[] = [
       exampleLink: `${APP}/methodenkoffer/00000000-0000-4000-8000-000000000001`,
     },
   },
+  { template: 'event-invitation', name: 'with reasons', context: { ...event, reasons: eventFit.reasons } },
+  { template: 'event-invitation-address-book', name: 'with reasons', context: { ...event, reasons: eventFit.reasons, ...addressBook } },
+  { template: 'event-registration', name: 'confirmed', context: { ...event, confirmed: true, waitingRank: null } },
+  { template: 'event-registration', name: 'waiting', context: { ...event, confirmed: false, waitingRank: 3 } },
+  { template: 'event-registration', name: 'moved up', context: { ...event, confirmed: true, movedUp: true } },
+  { template: 'event-cancelled', name: 'registration', context: { ...event, wholeEvent: false } },
+  {
+    template: 'event-cancelled',
+    name: 'whole event',
+    context: { ...event, wholeEvent: true, reason: 'Die Referentin ist erkrankt; ein neuer Termin folgt.' },
+  },
+  { template: 'event-update', name: 'default', context: { ...event, changed: true } },
+  { template: 'event-reminder', name: 'default', context: event },
 ];

@@ -4,6 +4,7 @@ import { AUDIT_ACTION_DE, auditActionLabel } from '../../../src/audit/audit-acti
 import { AUDIT_ACTIONS } from '../../../src/admin/office-format.util';
 import { TANDEM_ACTIONS } from '../../../src/tandems/core/tandem-transitions.util';
 import { INVITATION_ACTIONS, WORKSHOP_ACTIONS } from '../../../src/workshops/workshop-transitions.util';
+import { EVENT_ACTIONS } from '../../../src/events/core/event-transitions.util';
 
 // Issue 25: the audit page showed workshop events as "Sonstige Änderung". Every action any code in src writes has
 // its German label: the literals ('workshop.created', also in SQL) and the template-built ones (`tandem.${…}`).
@@ -31,10 +32,11 @@ describe('audit actions: one list, each with a German label', () => {
         [...text.matchAll(/`((?:[a-z_]+)\.)\$\{/g)].map((m) => m[1]).filter((p) => AREAS.includes(p.slice(0, -1))),
       ),
     );
-    expect([...templates].sort()).toEqual(['tandem.', 'workshop.']);
+    expect([...templates].sort()).toEqual(['event.', 'tandem.', 'workshop.']);
     const expansions = [
       ...[...TANDEM_ACTIONS, 'requested', 'proposed'].map((a) => `tandem.${a}`),
       ...[...WORKSHOP_ACTIONS, ...INVITATION_ACTIONS, 'created', 'withdraw_invitation'].map((a) => `workshop.${a}`),
+      ...EVENT_ACTIONS.map((a) => `event.${a}`),
     ].filter((a) => a !== 'workshop.withdraw'); // an invitation's withdrawal is written as workshop.withdraw_invitation
     expect(expansions.filter((a) => !(a in AUDIT_ACTION_DE))).toEqual([]);
   });

@@ -1,0 +1,393 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { WaitingEntry } from './core/event-places.util';
+import type { EventFormat, EventKind, EventState, RegistrationStatus } from './core/event-transitions.util';
+
+export interface EventRow {
+  id: string;
+  kind: EventKind;
+  title: string;
+  description: string;
+  format: EventFormat;
+  address: string;
+  onlineLink: string;
+  startsAt: Date;
+  endsAt: Date;
+  registrationDeadline: Date;
+  placesTotal: number;
+  placesPerTown: number | null;
+  topics: string[];
+  targetStates: string[];
+  targetSizeClasses: string[];
+  targetTopics: string[];
+  state: EventState;
+  sequence: number;
+  cancelReason: string | null;
+  resultSummary: string | null;
+  createdAt: Date;
+  stateChangedAt: Date;
+}
+
+/** An event with its counts, for lists and the detail. */
+export interface EventListRow extends EventRow {
+  confirmed: number;
+  waiting: number;
+  invitedTowns: number;
+}
+
+export interface RegistrationRow {
+  id: string;
+  eventId: string;
+  townId: string;
+  townName: string;
+  userId: string | null;
+  name: string;
+  email: string;
+  status: RegistrationStatus;
+  waitingPosition: number | null;
+  attended: boolean | null;
+  createdAt: Date;
+}
+
+export type EventFields = Pick<
+  EventRow,
+  | 'kind'
+  | 'title'
+  | 'description'
+  | 'format'
+  | 'address'
+  | 'onlineLink'
+  | 'startsAt'
+  | 'endsAt'
+  | 'registrationDeadline'
+  | 'placesTotal'
+  | 'placesPerTown'
+  | 'topics'
+  | 'targetStates'
+  | 'targetSizeClasses'
+  | 'targetTopics'
+>;
+export type EventPatch = Partial<EventFields & Pick<EventRow, 'state' | 'sequence' | 'cancelReason' | 'resultSummary' | 'stateChangedAt'>>;
+
+const SNAKE: Record<keyof EventPatch, string> = {
+  kind: 'kind',
+  title: 'title',
+  description: 'description',
+  format: 'format',
+  address: 'address',
+  onlineLink: 'online_link',
+  startsAt: 'starts_at',
+  endsAt: 'ends_at',
+  registrationDeadline: 'registration_deadline',
+  placesTotal: 'places_total',
+  placesPerTown: 'places_per_town',
+  topics: 'topics',
+  targetStates: 'target_states',
+  targetSizeClasses: 'target_size_classes',
+  targetTopics: 'target_topics',
+  state: 'state',
+  sequence: 'sequence',
+  cancelReason: 'cancel_reason',
+  resultSummary: 'result_summary',
+  stateChangedAt: 'state_changed_at',
+};
+
+const COLUMNS = `e.id, e.kind, e.title, e.description, e.format, e.address, e.online_link AS "onlineLink", e.starts_at AS "startsAt",
+  e.ends_at AS "endsAt", e.registration_deadline AS "registrationDeadline", e.places_total AS "placesTotal",
+  e.places_per_town AS "placesPerTown", e.topics, e.target_states AS "targetStates", e.target_size_classes AS "targetSizeClasses",
+  e.target_topics AS "targetTopics", e.state, e.sequence, e.cancel_reason AS "cancelReason", e.result_summary AS "resultSummary",
+  e.created_at AS "createdAt", e.state_changed_at AS "stateChangedAt"`;
+
+const LIST = `SELECT ${COLUMNS},
+  (SELECT count(*)::int FROM event_registration r WHERE r.event_id = e.id AND r.status = 'confirmed') AS confirmed,
+  (SELECT count(*)::int FROM event_registration r WHERE r.event_id = e.id AND r.status = 'waiting') AS waiting,
+  (SELECT count(*)::int FROM event_invitation i WHERE i.event_id = e.id) AS "invitedTowns"
+  FROM event e`;
+
+const REGISTRATION = `SELECT r.id, r.event_id AS "eventId", r.town_id AS "townId", mu.name AS "townName", r.user_id AS "userId", r.name,
+  r.email, r.status, r.waiting_position AS "waitingPosition", r.attended, r.created_at AS "createdAt"
+  FROM event_registration r JOIN town t ON t.id = r.town_id JOIN municipality mu ON mu.ags = t.ags`;
+
+/** Directory facts of a town for the audience, and whether it is connected (in a tandem or a workshop, ever). */
+export interface AudienceFacts {
+  id: string;
+  name: string;
+  stateCode: string;
+  stateName: string;
+  population: number;
+  connected: boolean;
+}
+
+// The only place that touches the event tables.
+@Injectable()
+export class EventRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.ds.transaction(work);
+  }
+
+  async insert(m: EntityManager, f: EventFields, createdBy: string): Promise<string> {
+    const [r] = await m.query(
+      `INSERT INTO event (kind, title, description, format, address, online_link, starts_at, ends_at, registration_deadline,
+         places_total, places_per_town, topics, target_states, target_size_classes, target_topics, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+      [
+        f.kind,
+        f.title,
+        f.description,
+        f.format,
+        f.address,
+        f.onlineLink,
+        f.startsAt,
+        f.endsAt,
+        f.registrationDeadline,
+        f.placesTotal,
+        f.placesPerTown,
+        f.topics,
+        f.targetStates,
+        f.targetSizeClasses,
+        f.targetTopics,
+        createdBy,
+      ],
+    );
+    return r.id;
+  }
+
+  /**
+   * The event row locked for one step. Every registration, cancellation and office step on one event runs under this
+   * lock, one after the other: places and waiting positions are counted and assigned inside it.
+   */
+  async findForUpdate(m: EntityManager, id: string): Promise<EventRow | null> {
+    const rows = await m.query(`SELECT ${COLUMNS} FROM event e WHERE e.id = $1 FOR UPDATE`, [id]);
+    return rows[0] ?? null;
+  }
+
+  async update(m: EntityManager, id: string, patch: EventPatch): Promise<void> {
+    const keys = (Object.keys(patch) as (keyof EventPatch)[]).filter((k) => patch[k] !== undefined);
+    if (!keys.length) return;
+    await m.query(`UPDATE event SET ${keys.map((k, i) => `${SNAKE[k]} = $${i + 2}`).join(', ')} WHERE id = $1`, [
+      id,
+      ...keys.map((k) => patch[k]),
+    ]);
+  }
+
+  async findById(id: string): Promise<EventListRow | null> {
+    const rows = await this.ds.query(`${LIST} WHERE e.id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  /** The office's list: every event, next first, then the past ones newest first. */
+  listAll(limit = 500): Promise<EventListRow[]> {
+    return this.ds.query(
+      `${LIST} ORDER BY (e.ends_at < now()), CASE WHEN e.ends_at >= now() THEN e.starts_at END, e.starts_at DESC LIMIT $1`,
+      [limit],
+    );
+  }
+
+  /** What towns see: every published event (not drafts), upcoming first. */
+  listPublished(limit = 500): Promise<EventListRow[]> {
+    return this.ds.query(
+      `${LIST} WHERE e.state <> 'draft' ORDER BY (e.ends_at < now()), CASE WHEN e.ends_at >= now() THEN e.starts_at END, e.starts_at DESC LIMIT $1`,
+      [limit],
+    );
+  }
+
+  /** Published events still open for registration, next first (for the weekly digest). */
+  listOpen(now: Date, limit = 200): Promise<EventListRow[]> {
+    return this.ds.query(`${LIST} WHERE e.state = 'published' AND e.registration_deadline > $1 ORDER BY e.starts_at, e.id LIMIT $2`, [
+      now,
+      limit,
+    ]);
+  }
+
+  /** Per event, the towns (of `townIds`) with a live registration. */
+  async registeredTowns(eventIds: readonly string[], townIds: readonly string[]): Promise<Set<string>> {
+    if (!eventIds.length || !townIds.length) return new Set();
+    const rows: { eventId: string; townId: string }[] = await this.ds.query(
+      `SELECT DISTINCT event_id AS "eventId", town_id AS "townId" FROM event_registration
+       WHERE event_id = ANY($1::uuid[]) AND town_id = ANY($2::uuid[]) AND status <> 'cancelled'`,
+      [eventIds, townIds],
+    );
+    return new Set(rows.map((r) => `${r.eventId}:${r.townId}`));
+  }
+
+  registrations(eventId: string, m: EntityManager = this.ds.manager): Promise<RegistrationRow[]> {
+    return m.query(
+      `${REGISTRATION} WHERE r.event_id = $1
+       ORDER BY CASE r.status WHEN 'confirmed' THEN 0 WHEN 'waiting' THEN 1 ELSE 2 END,
+         CASE WHEN r.status = 'confirmed' THEN r.confirmed_at END, r.waiting_position, r.created_at, r.id`,
+      [eventId],
+    );
+  }
+
+  async registration(m: EntityManager, id: string): Promise<RegistrationRow | null> {
+    return (await m.query(`${REGISTRATION} WHERE r.id = $1`, [id]))[0] ?? null;
+  }
+
+  /** Confirmed places per town, inside the event's lock. */
+  async confirmedByTown(m: EntityManager, eventId: string): Promise<Map<string, number>> {
+    const rows: { townId: string; n: number }[] = await m.query(
+      `SELECT town_id AS "townId", count(*)::int AS n FROM event_registration WHERE event_id = $1 AND status = 'confirmed' GROUP BY town_id`,
+      [eventId],
+    );
+    return new Map(rows.map((r) => [r.townId, r.n]));
+  }
+
+  waiting(m: EntityManager, eventId: string): Promise<WaitingEntry[]> {
+    return m.query(
+      `SELECT id, town_id AS "townId", waiting_position AS "waitingPosition" FROM event_registration
+       WHERE event_id = $1 AND status = 'waiting' ORDER BY waiting_position`,
+      [eventId],
+    );
+  }
+
+  /** Whether the person (by address) holds a live registration already. */
+  async liveRegistrationOf(m: EntityManager, eventId: string, email: string): Promise<string | null> {
+    const rows = await m.query(
+      `SELECT id FROM event_registration WHERE event_id = $1 AND lower(email) = lower($2) AND status <> 'cancelled'`,
+      [eventId, email],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /** A new registration; a waiting one gets the next position (under the event's lock, so positions are in order). */
+  async insertRegistration(
+    m: EntityManager,
+    r: {
+      eventId: string;
+      townId: string;
+      userId: string | null;
+      name: string;
+      email: string;
+      status: 'confirmed' | 'waiting';
+      by: string;
+      now: Date;
+    },
+  ): Promise<string> {
+    const [row] = await m.query(
+      `INSERT INTO event_registration (event_id, town_id, user_id, name, email, status, waiting_position, registered_by, created_at, confirmed_at)
+       VALUES ($1, $2, $3, $4, $5, $6::varchar,
+         CASE WHEN $6::varchar = 'waiting' THEN (SELECT coalesce(max(waiting_position), 0) + 1 FROM event_registration WHERE event_id = $1) END,
+         $7, clock_timestamp(), CASE WHEN $6::varchar = 'confirmed' THEN $8::timestamptz END)
+       RETURNING id`,
+      [r.eventId, r.townId, r.userId, r.name, r.email, r.status, r.by, r.now],
+    );
+    return row.id;
+  }
+
+  async setRegistrationStatus(m: EntityManager, id: string, status: RegistrationStatus, now: Date): Promise<void> {
+    await m.query(
+      `UPDATE event_registration SET status = $2::varchar,
+         confirmed_at = CASE WHEN $2::varchar = 'confirmed' THEN $3::timestamptz ELSE confirmed_at END,
+         cancelled_at = CASE WHEN $2::varchar = 'cancelled' THEN $3::timestamptz ELSE cancelled_at END
+       WHERE id = $1`,
+      [id, status, now],
+    );
+  }
+
+  async setAttended(m: EntityManager, eventId: string, attended: ReadonlySet<string>): Promise<void> {
+    await m.query(`UPDATE event_registration SET attended = (id = ANY($2::uuid[])) WHERE event_id = $1 AND status = 'confirmed'`, [
+      eventId,
+      [...attended],
+    ]);
+  }
+
+  /**
+   * Verified towns that take part, with their directory facts and whether they are connected: a tandem begun (active or
+   * concluded) or an accepted place in a workshop that went out. A documented read of the
+   * tandem and workshop tables (issue 28: events sit beside those modules, not above them, so they read the two facts
+   * they need here instead of importing them).
+   */
+  audienceFacts(townIds: readonly string[] | null = null, m: EntityManager = this.ds.manager): Promise<AudienceFacts[]> {
+    return m.query(
+      `SELECT t.id, mu.name, mu.state_code AS "stateCode", mu.state_name AS "stateName", mu.population,
+         (EXISTS (SELECT 1 FROM tandem d WHERE (d.town_a = t.id OR d.town_b = t.id)
+                    AND d.state IN ('active', 'concluded'))
+          OR EXISTS (SELECT 1 FROM workshop_invitation wi JOIN workshop w ON w.id = wi.workshop_id
+                    WHERE wi.town_id = t.id AND wi.state = 'accepted' AND w.state IN ('invited', 'confirmed', 'held', 'documented'))) AS connected
+       FROM town t JOIN municipality mu ON mu.ags = t.ags
+       WHERE t.status = 'verified' AND NOT t.opted_out AND ($1::uuid[] IS NULL OR t.id = ANY($1::uuid[])) ORDER BY mu.name`,
+      [townIds],
+    );
+  }
+
+  /** Records the towns invited; returns those not invited before (a second send reaches only new ones). */
+  async insertInvitations(m: EntityManager, eventId: string, rows: { townId: string; reasons: string[] }[], by: string): Promise<string[]> {
+    if (!rows.length) return [];
+    const out: { townId: string }[] = await m.query(
+      `INSERT INTO event_invitation (event_id, town_id, reasons, sent_by)
+       SELECT $1, x.town_id, ARRAY(SELECT jsonb_array_elements_text(x.reasons)), $3
+       FROM jsonb_to_recordset($2::jsonb) AS x(town_id uuid, reasons jsonb)
+       ON CONFLICT (event_id, town_id) DO NOTHING RETURNING town_id AS "townId"`,
+      [eventId, JSON.stringify(rows.map((r) => ({ town_id: r.townId, reasons: r.reasons }))), by],
+    );
+    return out.map((r) => r.townId);
+  }
+
+  async invitedTownIds(eventId: string): Promise<Set<string>> {
+    const rows: { townId: string }[] = await this.ds.query(`SELECT town_id AS "townId" FROM event_invitation WHERE event_id = $1`, [
+      eventId,
+    ]);
+    return new Set(rows.map((r) => r.townId));
+  }
+
+  /** The reasons a town was invited with (its own data), or null. */
+  async invitationOf(eventId: string, townId: string): Promise<string[] | null> {
+    const rows = await this.ds.query(`SELECT reasons FROM event_invitation WHERE event_id = $1 AND town_id = $2`, [eventId, townId]);
+    return rows[0]?.reasons ?? null;
+  }
+
+  /** Published events whose registration deadline has passed (the scheduler closes them). */
+  async dueForClosing(now: Date): Promise<{ id: string }[]> {
+    return this.ds.query(
+      `SELECT id FROM event WHERE state = 'published' AND registration_deadline <= $1 ORDER BY registration_deadline LIMIT 500`,
+      [now],
+    );
+  }
+
+  /** Events starting within `days` whose reminder is not sent yet. */
+  async dueForReminder(now: Date, days: number): Promise<{ id: string }[]> {
+    return this.ds.query(
+      `SELECT id FROM event WHERE state IN ('published', 'registration_closed') AND reminder_sent_at IS NULL
+         AND starts_at > $1 AND starts_at <= $1 + make_interval(days => $2) ORDER BY starts_at LIMIT 500`,
+      [now, days],
+    );
+  }
+
+  /** Claims the event's reminder in the caller's transaction; false when another run sent it. */
+  async claimReminder(m: EntityManager, id: string, now: Date): Promise<boolean> {
+    const rows = await m.query(`UPDATE event SET reminder_sent_at = $2 WHERE id = $1 AND reminder_sent_at IS NULL RETURNING id`, [id, now]);
+    return rows.length > 0;
+  }
+
+  topics(): Promise<{ slug: string; name: string }[]> {
+    return this.ds.query(`SELECT slug, name FROM topic WHERE active ORDER BY sort_order`);
+  }
+
+  states(): Promise<{ code: string; name: string }[]> {
+    return this.ds.query(`SELECT DISTINCT state_code AS code, state_name AS name FROM municipality ORDER BY state_name`);
+  }
+
+  /** Whether the town takes part in the network (verified): only such towns register people. */
+  async isVerifiedTown(m: EntityManager, id: string): Promise<boolean> {
+    const rows = await m.query(`SELECT 1 FROM town WHERE id = $1 AND status = 'verified'`, [id]);
+    return rows.length > 0;
+  }
+
+  async townName(id: string, m: EntityManager = this.ds.manager): Promise<string | null> {
+    const rows = await m.query(`SELECT mu.name FROM town t JOIN municipality mu ON mu.ags = t.ags WHERE t.id = $1`, [id]);
+    return rows[0]?.name ?? null;
+  }
+
+  /** The audit rows of one event, oldest first, with who acted. */
+  timeline(id: string): Promise<{ at: Date; action: string; actorName: string | null; reason: string | null }[]> {
+    return this.ds.query(
+      `SELECT a.created_at AS at, a.action, u.display_name AS "actorName", a.reason
+       FROM audit_log a LEFT JOIN user_account u ON u.id = a.actor_id
+       WHERE a.subject_type = 'event' AND a.subject_id = $1 ORDER BY a.created_at, a.id`,
+      [id],
+    );
+  }
+}

@@ -1,0 +1,169 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiCookieAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { Roles } from '../auth/roles.guard';
+import type { SessionUser } from '../auth/session-user';
+import {
+  AttendanceDto,
+  CancelEventDto,
+  DocumentEventDto,
+  EventDto,
+  EventListQueryDto,
+  RegisterDto,
+  SendInvitationsDto,
+} from './events.dto';
+import { EventsService } from './events.service';
+import { EventsViewModel } from './events.view-model';
+
+// Same rules as the pages: every step goes through EventsService; a refused step answers 4xx saying why.
+@ApiTags('events')
+@ApiCookieAuth()
+@Controller('api/events')
+export class EventsController {
+  constructor(
+    private readonly events: EventsService,
+    private readonly vm: EventsViewModel,
+  ) {}
+
+  @Get()
+  @Roles()
+  @ApiOperation({ summary: 'Office: every event. Town contact: published events, filtered; fitsYou marks those that fit the own town' })
+  list(@CurrentUser() user: SessionUser, @Query() q: EventListQueryDto) {
+    return this.vm.list(user, { kind: q.kind, format: q.format, topic: q.topic, fit: q.fit === 'true' });
+  }
+
+  @Post()
+  @Roles('office', 'admin')
+  @ApiOperation({ summary: 'A draft event: kind, title, format and place, start, end, deadline, places, topics, target audience' })
+  async create(@Body() dto: EventDto, @CurrentUser() user: SessionUser) {
+    return this.vm.detail(user, await this.events.create(user, dto));
+  }
+
+  @Get(':id')
+  @Roles()
+  @ApiOperation({ summary: 'One event (office: registrations, target, steps, timeline; town: its own registrations and contacts)' })
+  get(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+    return this.vm.detail(user, id);
+  }
+
+  @Patch(':id')
+  @Roles('office', 'admin')
+  @ApiOperation({
+    summary: 'Change the event; after publishing a new time or place goes to everyone with a place (same UID, higher SEQUENCE)',
+  })
+  async update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: EventDto, @CurrentUser() user: SessionUser) {
+    await this.events.update(user, id, dto);
+    return this.vm.detail(user, id);
+  }
+
+  @Post(':id/publish')
+  @HttpCode(200)
+  @Roles('office', 'admin')
+  @ApiOperation({ summary: 'draft → published: registration opens (start and deadline must lie ahead)' })
+  publish(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+    return this.step(user, id, 'publish', {});
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  @Roles('office', 'admin')
+  @ApiOperation({ summary: 'published → registration_closed before the deadline (the deadline closes it by itself)' })
+  close(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+    return this.step(user, id, 'close', {});
+  }
+
+  @Post(':id/held')
+  @HttpCode(200)
+  @Roles('office', 'admin')
+  @ApiOperation({ summary: '→ held, once the event has begun' })
+  held(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+    return this.step(user, id, 'hold', {});
+  }
+
+  @Post(':id/document')
+  @HttpCode(200)
+  @Roles('office', 'admin')
+  @ApiOperation({ summary: 'held → documented, with the results' })
+  document(@Param('id', ParseUUIDPipe) id: string, @Body() dto: DocumentEventDto, @CurrentUser() user: SessionUser) {
+    return this.step(user, id, 'document', { resultSummary: dto.resultSummary });
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Roles('office', 'admin')
+  @ApiOperation({ summary: 'Cancel (reason required); everyone registered is told, with a calendar cancellation for those with a place' })
+  cancel(@Param('id', ParseUUIDPipe) id: string, @Body() dto: CancelEventDto, @CurrentUser() user: SessionUser) {
+    return this.step(user, id, 'cancel', { reason: dto.reason });
+  }
+
+  @Get(':id/audience')
+  @Roles('office', 'admin')
+  @ApiOperation({
+    summary: 'The towns the event is for, ranked (its topics among their challenges, then towns not yet connected), with German reasons',
+  })
+  async audience(@Param('id', ParseUUIDPipe) id: string) {
+    return { towns: await this.vm.audienceOf(id) };
+  }
+
+  @Post(':id/invitations')
+  @HttpCode(200)
+  @Roles('office', 'admin')
+  @ApiOperation({ summary: 'Send the invitation to the chosen towns of the audience (all when none chosen), each town once' })
+  async invite(@Param('id', ParseUUIDPipe) id: string, @Body() dto: SendInvitationsDto, @CurrentUser() user: SessionUser) {
+    const report = await this.events.sendInvitations(user, id, dto.townIds);
+    return { recipients: report.recipients, unreachableTowns: report.unreachableTowns };
+  }
+
+  @Post(':id/registrations')
+  @HttpCode(201)
+  @Roles('town_contact', 'office', 'admin')
+  @ApiOperation({
+    summary:
+      'Register a contact of the town (contactId) or a name and email: a place while places last (in total and per town), else the waiting list',
+  })
+  register(@Param('id', ParseUUIDPipe) id: string, @Body() dto: RegisterDto, @CurrentUser() user: SessionUser) {
+    return this.events.register(user, id, dto);
+  }
+
+  @Post(':id/registrations/:registrationId/cancel')
+  @HttpCode(200)
+  @Roles('town_contact', 'office', 'admin')
+  @ApiOperation({ summary: 'Cancel a registration of the own town (office: any); the next on the waiting list moves up' })
+  async cancelRegistration(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('registrationId', ParseUUIDPipe) registrationId: string,
+    @CurrentUser() user: SessionUser,
+  ) {
+    await this.events.cancelRegistration(user, id, registrationId);
+    return this.vm.detail(user, id);
+  }
+
+  @Post(':id/attendance')
+  @HttpCode(200)
+  @Roles('office', 'admin')
+  @ApiOperation({ summary: 'After the event: who attended' })
+  async attendance(@Param('id', ParseUUIDPipe) id: string, @Body() dto: AttendanceDto, @CurrentUser() user: SessionUser) {
+    await this.events.setAttendance(user, id, dto.attended);
+    return this.vm.detail(user, id);
+  }
+
+  @Get(':id/participants.csv')
+  @Roles('office', 'admin')
+  @ApiProduces('text/csv')
+  @ApiOperation({ summary: 'The participant list (CSV for German Excel: BOM, semicolons, German headers)' })
+  async csv(@Param('id', ParseUUIDPipe) id: string, @Res() res: Response) {
+    const { filename, body } = await this.vm.participantsCsv(id);
+    res.type('text/csv; charset=utf-8').attachment(filename).send(body);
+  }
+
+  private async step(
+    user: SessionUser,
+    id: string,
+    action: Parameters<EventsService['act']>[2],
+    input: Parameters<EventsService['act']>[3],
+  ) {
+    await this.events.act(user, id, action, input);
+    return this.vm.detail(user, id);
+  }
+}

@@ -1,0 +1,291 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { mailReportView, type MailReport } from '../accounts/address-book/town-recipients.util';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { Roles } from '../auth/roles.guard';
+import { isOffice, type SessionUser } from '../auth/session-user';
+import { DomainError } from '../common/domain-error';
+import { asList, asText } from '../common/form.util';
+import { EVENT_ACTIONS, EVENT_FORMATS, EVENT_KINDS, EventAction } from './core/event-transitions.util';
+import type { EventInput } from './event-input.util';
+import { EventRepository } from './event.repository';
+import { EventsService } from './events.service';
+import { EventFilters, EventsViewModel } from './events.view-model';
+
+const DONE: Record<string, string> = {
+  registered: 'Die Person ist angemeldet. Sie erhält eine Bestätigung mit dem Termin für ihren Kalender.',
+  waiting: 'Alle Plätze sind vergeben: Die Person steht auf der Warteliste und rückt automatisch nach, sobald ein Platz frei wird.',
+  cancelled: 'Die Anmeldung ist zurückgenommen.',
+  saved: 'Gespeichert.',
+  created: 'Die Veranstaltung ist als Entwurf angelegt.',
+  publish: 'Veröffentlicht: Die Anmeldung ist offen. Laden Sie nun die passenden Kommunen ein.',
+  close: 'Die Anmeldung ist geschlossen.',
+  hold: 'Die Veranstaltung ist als durchgeführt vermerkt. Vermerken Sie nun, wer teilgenommen hat.',
+  document: 'Die Ergebnisse sind dokumentiert.',
+  cancel: 'Die Veranstaltung ist abgesagt; alle Angemeldeten werden informiert.',
+  attendance: 'Die Teilnahme ist vermerkt.',
+  invited: 'Die Einladungen sind versendet.',
+};
+
+const STEP_LABEL: Record<Exclude<EventAction, 'edit'>, string> = {
+  publish: 'Veröffentlichen und Anmeldung öffnen',
+  close: 'Anmeldung schließen',
+  hold: 'Als durchgeführt vermerken',
+  document: 'Ergebnisse dokumentieren',
+  cancel: 'Veranstaltung absagen',
+};
+
+const formInput = (b: Record<string, unknown>): EventInput => ({
+  kind: asText(b.kind),
+  title: asText(b.title),
+  description: asText(b.description),
+  format: asText(b.format),
+  address: asText(b.address),
+  onlineLink: asText(b.onlineLink),
+  startsAt: asText(b.startsAt),
+  endsAt: asText(b.endsAt),
+  registrationDeadline: asText(b.registrationDeadline),
+  placesTotal: asText(b.placesTotal),
+  placesPerTown: asText(b.placesPerTown),
+  topics: asList(b.topics),
+  targetStates: asList(b.targetStates),
+  targetSizeClasses: asList(b.targetSizeClasses),
+  targetTopics: asList(b.targetTopics),
+});
+
+const filtersOf = (q: Record<string, unknown>): EventFilters => ({
+  kind: EVENT_KINDS.includes(asText(q.art) as never) ? asText(q.art) : undefined,
+  format: EVENT_FORMATS.includes(asText(q.format) as never) ? asText(q.format) : undefined,
+  topic: /^[a-z0-9-]{1,60}$/.test(asText(q.thema)) ? asText(q.thema) : undefined,
+  fit: asText(q.passend) === 'ja',
+});
+
+// Thin: rules in EventsService, what a page shows in EventsViewModel (shared with the API).
+@ApiExcludeController()
+@Controller()
+export class EventsPagesController {
+  constructor(
+    private readonly events: EventsService,
+    private readonly vm: EventsViewModel,
+    private readonly repo: EventRepository,
+  ) {}
+
+  @Get('veranstaltungen')
+  @Roles()
+  async list(@CurrentUser() user: SessionUser, @Query() q: Record<string, unknown>, @Res() res: Response) {
+    if (isOffice(user)) return res.redirect(303, '/geschaeftsstelle/veranstaltungen');
+    const filters = filtersOf(q);
+    const events = await this.vm.list(user, filters);
+    return res.render('events-list', {
+      title: 'Veranstaltungen',
+      upcoming: events.filter((e) => e.endsAt.getTime() >= Date.now()),
+      past: events.filter((e) => e.endsAt.getTime() < Date.now()),
+      filters: await this.vm.filterChoices(filters),
+    });
+  }
+
+  @Get('veranstaltungen/:id')
+  @Roles()
+  async detail(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query('erledigt') done: string | undefined,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+    errors: string[] = [],
+    status = 200,
+    values: Record<string, string> = {},
+  ) {
+    if (isOffice(user)) return res.redirect(303, `/geschaeftsstelle/veranstaltungen/${id}`);
+    const e = await this.vm.detail(user, id);
+    return res
+      .status(status)
+      .render('event-detail', { title: e.title, e, done: DONE[done ?? ''], errors, values, canRegister: !!user.townId });
+  }
+
+  @Post('veranstaltungen/:id/anmelden')
+  @Roles('town_contact')
+  async register(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: Record<string, unknown>,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    const input = { contactId: asText(body.contactId) || undefined, name: asText(body.name), email: asText(body.email) };
+    try {
+      const r = await this.events.register(user, id, input);
+      return res.redirect(303, `/veranstaltungen/${id}?erledigt=${r.status === 'confirmed' ? 'registered' : 'waiting'}#anmeldungen-h`);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;
+      return this.detail(id, undefined, user, res, [err.messageDe], err.getStatus(), { name: input.name, email: input.email });
+    }
+  }
+
+  @Post('veranstaltungen/:id/anmeldungen/:registrationId/abmelden')
+  @Roles('town_contact')
+  async cancel(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('registrationId', ParseUUIDPipe) registrationId: string,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    try {
+      await this.events.cancelRegistration(user, id, registrationId);
+      return res.redirect(303, `/veranstaltungen/${id}?erledigt=cancelled`);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;
+      return this.detail(id, undefined, user, res, [err.messageDe], err.getStatus());
+    }
+  }
+
+  // ---- the office ------------------------------------------------------------------------------------------
+
+  @Get('geschaeftsstelle/veranstaltungen')
+  @Roles('office', 'admin')
+  officeList(@CurrentUser() user: SessionUser, @Res() res: Response) {
+    return this.renderList(user, res);
+  }
+
+  private async renderList(user: SessionUser, res: Response, errors: string[] = [], status = 200, values?: Record<string, unknown>) {
+    const form = await this.vm.formFor(null);
+    return res.status(status).render('office-events', {
+      title: 'Veranstaltungen verwalten',
+      events: await this.vm.list(user),
+      form: values ? { ...form, values } : form,
+      errors,
+    });
+  }
+
+  @Post('geschaeftsstelle/veranstaltungen')
+  @Roles('office', 'admin')
+  async create(@Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    try {
+      const id = await this.events.create(user, formInput(body));
+      return res.redirect(303, `/geschaeftsstelle/veranstaltungen/${id}?erledigt=created`);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      return this.renderList(user, res, [err.messageDe], err.getStatus(), formInput(body) as Record<string, unknown>);
+    }
+  }
+
+  @Get('geschaeftsstelle/veranstaltungen/:id')
+  @Roles('office', 'admin')
+  async editor(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query('erledigt') done: string | undefined,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+    errors: string[] = [],
+    status = 200,
+    report: MailReport | null = null,
+  ) {
+    const e = (await this.vm.detail(user, id)) as Awaited<ReturnType<EventsViewModel['detail']>> & {
+      allowedActions: EventAction[];
+      registrations: { status: string }[];
+    };
+    const row = await this.repo.findById(id);
+    const steps = e.allowedActions.filter((a): a is Exclude<EventAction, 'edit'> => a !== 'edit');
+    const audience = ['published'].includes(e.state) ? await this.vm.audienceOf(id) : [];
+    return res.status(status).render('office-event', {
+      title: `Veranstaltung verwalten: ${e.title}`,
+      e,
+      done: DONE[done ?? ''],
+      errors,
+      form: await this.vm.formFor(row),
+      editable: e.allowedActions.includes('edit'),
+      steps: steps.filter((s) => s !== 'document' && s !== 'cancel').map((s) => ({ action: s, label: STEP_LABEL[s] })),
+      canCancel: steps.includes('cancel'),
+      canDocument: steps.includes('document'),
+      audience,
+      audienceOpen: audience.filter((a) => !a.invited).length,
+      live: e.registrations.filter((r) => r.status !== 'cancelled'),
+      attendanceOpen: e.state === 'held' || e.state === 'documented',
+      mailReport: mailReportView(report),
+    });
+  }
+
+  @Post('geschaeftsstelle/veranstaltungen/:id')
+  @Roles('office', 'admin')
+  async save(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: Record<string, unknown>,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    return this.officeStep(id, user, res, 'saved', () => this.events.update(user, id, formInput(body)));
+  }
+
+  @Post('geschaeftsstelle/veranstaltungen/:id/schritt')
+  @Roles('office', 'admin')
+  async step(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: Record<string, unknown>,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    const action = asText(body.action) as EventAction;
+    if (!EVENT_ACTIONS.includes(action) || action === 'edit')
+      return this.editor(id, undefined, user, res, ['Bitte wählen Sie einen Schritt.'], 400);
+    return this.officeStep(id, user, res, action, () =>
+      this.events.act(user, id, action, { reason: asText(body.reason), resultSummary: asText(body.resultSummary) }),
+    );
+  }
+
+  @Post('geschaeftsstelle/veranstaltungen/:id/einladen')
+  @Roles('office', 'admin')
+  async invite(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: Record<string, unknown>,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    const townIds = asList(body.townIds);
+    if (!townIds.length) return this.editor(id, undefined, user, res, ['Bitte wählen Sie mindestens eine Kommune.'], 400);
+    try {
+      const report = await this.events.sendInvitations(user, id, townIds);
+      return this.editor(id, 'invited', user, res, [], 200, report);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;
+      return this.editor(id, undefined, user, res, [err.messageDe], err.getStatus());
+    }
+  }
+
+  @Post('geschaeftsstelle/veranstaltungen/:id/anwesenheit')
+  @Roles('office', 'admin')
+  async attendance(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: Record<string, unknown>,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    return this.officeStep(id, user, res, 'attendance', () => this.events.setAttendance(user, id, asList(body.attended)));
+  }
+
+  @Post('geschaeftsstelle/veranstaltungen/:id/anmeldungen/:registrationId/abmelden')
+  @Roles('office', 'admin')
+  async officeCancel(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('registrationId', ParseUUIDPipe) registrationId: string,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    return this.officeStep(id, user, res, 'cancelled', () => this.events.cancelRegistration(user, id, registrationId));
+  }
+
+  @Get('geschaeftsstelle/veranstaltungen/:id/teilnehmende.csv')
+  @Roles('office', 'admin')
+  async csv(@Param('id', ParseUUIDPipe) id: string, @Res() res: Response) {
+    const { filename, body } = await this.vm.participantsCsv(id);
+    res.type('text/csv; charset=utf-8').attachment(filename).send(body);
+  }
+
+  private async officeStep(id: string, user: SessionUser, res: Response, done: string, work: () => Promise<unknown>) {
+    try {
+      await work();
+      return res.redirect(303, `/geschaeftsstelle/veranstaltungen/${id}?erledigt=${done}`);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;
+      return this.editor(id, undefined, user, res, [err.messageDe], err.getStatus());
+    }
+  }
+}

@@ -13,6 +13,8 @@ module.exports = {
     },
     {
       displayName: 'e2e',
+      // Two files run at once on a 2-core machine (scripts/test.sh): a long browser flow can take twice its time alone.
+      testTimeout: 150000,
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts', '<rootDir>/test/browser/**/*.spec.ts'],
       transform,
       testEnvironment: 'node',

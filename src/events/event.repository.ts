@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { queryChanged, queryRows } from '../database/typed-query.util';
 import { DataSource, EntityManager } from 'typeorm';
 import type { WaitingEntry } from './core/event-places.util';
 import type { EventFormat, EventKind, EventState, RegistrationStatus } from './core/event-transitions.util';
@@ -129,7 +130,8 @@ export class EventRepository {
   }
 
   async insert(m: EntityManager, f: EventFields, createdBy: string): Promise<string> {
-    const [r] = await m.query(
+    const [r] = await queryRows<{ id: string }>(
+      m,
       `INSERT INTO event (kind, title, description, format, address, online_link, starts_at, ends_at, registration_deadline,
          places_total, places_per_town, topics, target_states, target_size_classes, target_topics, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
@@ -160,7 +162,7 @@ export class EventRepository {
    * lock, one after the other: places and waiting positions are counted and assigned inside it.
    */
   async findForUpdate(m: EntityManager, id: string): Promise<EventRow | null> {
-    const rows = await m.query(`SELECT ${COLUMNS} FROM event e WHERE e.id = $1 FOR UPDATE`, [id]);
+    const rows = await queryRows<EventRow>(m, `SELECT ${COLUMNS} FROM event e WHERE e.id = $1 FOR UPDATE`, [id]);
     return rows[0] ?? null;
   }
 
@@ -174,13 +176,14 @@ export class EventRepository {
   }
 
   async findById(id: string): Promise<EventListRow | null> {
-    const rows = await this.ds.query(`${LIST} WHERE e.id = $1`, [id]);
+    const rows = await queryRows<EventListRow>(this.ds, `${LIST} WHERE e.id = $1`, [id]);
     return rows[0] ?? null;
   }
 
   /** The office's list: every event, next first, then the past ones newest first. */
   listAll(limit = 500): Promise<EventListRow[]> {
-    return this.ds.query(
+    return queryRows<EventListRow>(
+      this.ds,
       `${LIST} ORDER BY (e.ends_at < now()), CASE WHEN e.ends_at >= now() THEN e.starts_at END, e.starts_at DESC LIMIT $1`,
       [limit],
     );
@@ -188,7 +191,8 @@ export class EventRepository {
 
   /** What towns see: every published event (not drafts), upcoming first. */
   listPublished(limit = 500): Promise<EventListRow[]> {
-    return this.ds.query(
+    return queryRows<EventListRow>(
+      this.ds,
       `${LIST} WHERE e.state <> 'draft' ORDER BY (e.ends_at < now()), CASE WHEN e.ends_at >= now() THEN e.starts_at END, e.starts_at DESC LIMIT $1`,
       [limit],
     );
@@ -196,16 +200,18 @@ export class EventRepository {
 
   /** Published events still open for registration, next first (for the weekly digest). */
   listOpen(now: Date, limit = 200): Promise<EventListRow[]> {
-    return this.ds.query(`${LIST} WHERE e.state = 'published' AND e.registration_deadline > $1 ORDER BY e.starts_at, e.id LIMIT $2`, [
-      now,
-      limit,
-    ]);
+    return queryRows<EventListRow>(
+      this.ds,
+      `${LIST} WHERE e.state = 'published' AND e.registration_deadline > $1 ORDER BY e.starts_at, e.id LIMIT $2`,
+      [now, limit],
+    );
   }
 
   /** Per event, the towns (of `townIds`) with a live registration. */
   async registeredTowns(eventIds: readonly string[], townIds: readonly string[]): Promise<Set<string>> {
     if (!eventIds.length || !townIds.length) return new Set();
-    const rows: { eventId: string; townId: string }[] = await this.ds.query(
+    const rows = await queryRows<{ eventId: string; townId: string }>(
+      this.ds,
       `SELECT DISTINCT event_id AS "eventId", town_id AS "townId" FROM event_registration
        WHERE event_id = ANY($1::uuid[]) AND town_id = ANY($2::uuid[]) AND status <> 'cancelled'`,
       [eventIds, townIds],
@@ -214,7 +220,8 @@ export class EventRepository {
   }
 
   registrations(eventId: string, m: EntityManager = this.ds.manager): Promise<RegistrationRow[]> {
-    return m.query(
+    return queryRows<RegistrationRow>(
+      m,
       `${REGISTRATION} WHERE r.event_id = $1
        ORDER BY CASE r.status WHEN 'confirmed' THEN 0 WHEN 'waiting' THEN 1 ELSE 2 END,
          CASE WHEN r.status = 'confirmed' THEN r.confirmed_at END, r.waiting_position, r.created_at, r.id`,
@@ -223,12 +230,13 @@ export class EventRepository {
   }
 
   async registration(m: EntityManager, id: string): Promise<RegistrationRow | null> {
-    return (await m.query(`${REGISTRATION} WHERE r.id = $1`, [id]))[0] ?? null;
+    return (await queryRows<RegistrationRow>(m, `${REGISTRATION} WHERE r.id = $1`, [id]))[0] ?? null;
   }
 
   /** Confirmed places per town, inside the event's lock. */
   async confirmedByTown(m: EntityManager, eventId: string): Promise<Map<string, number>> {
-    const rows: { townId: string; n: number }[] = await m.query(
+    const rows = await queryRows<{ townId: string; n: number }>(
+      m,
       `SELECT town_id AS "townId", count(*)::int AS n FROM event_registration WHERE event_id = $1 AND status = 'confirmed' GROUP BY town_id`,
       [eventId],
     );
@@ -236,7 +244,8 @@ export class EventRepository {
   }
 
   waiting(m: EntityManager, eventId: string): Promise<WaitingEntry[]> {
-    return m.query(
+    return queryRows<WaitingEntry>(
+      m,
       `SELECT id, town_id AS "townId", waiting_position AS "waitingPosition" FROM event_registration
        WHERE event_id = $1 AND status = 'waiting' ORDER BY waiting_position`,
       [eventId],
@@ -245,7 +254,8 @@ export class EventRepository {
 
   /** Whether the person (by address) holds a live registration already. */
   async liveRegistrationOf(m: EntityManager, eventId: string, email: string): Promise<string | null> {
-    const rows = await m.query(
+    const rows = await queryRows<{ id: string }>(
+      m,
       `SELECT id FROM event_registration WHERE event_id = $1 AND lower(email) = lower($2) AND status <> 'cancelled'`,
       [eventId, email],
     );
@@ -266,7 +276,8 @@ export class EventRepository {
       now: Date;
     },
   ): Promise<string> {
-    const [row] = await m.query(
+    const [row] = await queryRows<{ id: string }>(
+      m,
       `INSERT INTO event_registration (event_id, town_id, user_id, name, email, status, waiting_position, registered_by, created_at, confirmed_at)
        VALUES ($1, $2, $3, $4, $5, $6::varchar,
          CASE WHEN $6::varchar = 'waiting' THEN (SELECT coalesce(max(waiting_position), 0) + 1 FROM event_registration WHERE event_id = $1) END,
@@ -301,7 +312,8 @@ export class EventRepository {
    * they need here instead of importing them).
    */
   audienceFacts(townIds: readonly string[] | null = null, m: EntityManager = this.ds.manager): Promise<AudienceFacts[]> {
-    return m.query(
+    return queryRows<AudienceFacts>(
+      m,
       `SELECT t.id, mu.name, mu.state_code AS "stateCode", mu.state_name AS "stateName", mu.population,
          (EXISTS (SELECT 1 FROM tandem d WHERE (d.town_a = t.id OR d.town_b = t.id)
                     AND d.state IN ('active', 'concluded'))
@@ -316,7 +328,8 @@ export class EventRepository {
   /** Records the towns invited; returns those not invited before (a second send reaches only new ones). */
   async insertInvitations(m: EntityManager, eventId: string, rows: { townId: string; reasons: string[] }[], by: string): Promise<string[]> {
     if (!rows.length) return [];
-    const out: { townId: string }[] = await m.query(
+    const out = await queryRows<{ townId: string }>(
+      m,
       `INSERT INTO event_invitation (event_id, town_id, reasons, sent_by)
        SELECT $1, x.town_id, ARRAY(SELECT jsonb_array_elements_text(x.reasons)), $3
        FROM jsonb_to_recordset($2::jsonb) AS x(town_id uuid, reasons jsonb)
@@ -327,7 +340,7 @@ export class EventRepository {
   }
 
   async invitedTownIds(eventId: string): Promise<Set<string>> {
-    const rows: { townId: string }[] = await this.ds.query(`SELECT town_id AS "townId" FROM event_invitation WHERE event_id = $1`, [
+    const rows = await queryRows<{ townId: string }>(this.ds, `SELECT town_id AS "townId" FROM event_invitation WHERE event_id = $1`, [
       eventId,
     ]);
     return new Set(rows.map((r) => r.townId));
@@ -335,13 +348,18 @@ export class EventRepository {
 
   /** The reasons a town was invited with (its own data), or null. */
   async invitationOf(eventId: string, townId: string): Promise<string[] | null> {
-    const rows = await this.ds.query(`SELECT reasons FROM event_invitation WHERE event_id = $1 AND town_id = $2`, [eventId, townId]);
+    const rows = await queryRows<{ reasons: string[] }>(
+      this.ds,
+      `SELECT reasons FROM event_invitation WHERE event_id = $1 AND town_id = $2`,
+      [eventId, townId],
+    );
     return rows[0]?.reasons ?? null;
   }
 
   /** Published events whose registration deadline has passed (the scheduler closes them). */
   async dueForClosing(now: Date): Promise<{ id: string }[]> {
-    return this.ds.query(
+    return queryRows<{ id: string }>(
+      this.ds,
       `SELECT id FROM event WHERE state = 'published' AND registration_deadline <= $1 ORDER BY registration_deadline LIMIT 500`,
       [now],
     );
@@ -349,7 +367,8 @@ export class EventRepository {
 
   /** Events starting within `days` whose reminder is not sent yet. */
   async dueForReminder(now: Date, days: number): Promise<{ id: string }[]> {
-    return this.ds.query(
+    return queryRows<{ id: string }>(
+      this.ds,
       `SELECT id FROM event WHERE state IN ('published', 'registration_closed') AND reminder_sent_at IS NULL
          AND starts_at > $1 AND starts_at <= $1 + make_interval(days => $2) ORDER BY starts_at LIMIT 500`,
       [now, days],
@@ -358,32 +377,39 @@ export class EventRepository {
 
   /** Claims the event's reminder in the caller's transaction; false when another run sent it. */
   async claimReminder(m: EntityManager, id: string, now: Date): Promise<boolean> {
-    const rows = await m.query(`UPDATE event SET reminder_sent_at = $2 WHERE id = $1 AND reminder_sent_at IS NULL RETURNING id`, [id, now]);
-    return rows.length > 0;
+    // A bare UPDATE answers [rows, count] through TypeORM's driver: queryChanged reads the count.
+    const { count } = await queryChanged(m, `UPDATE event SET reminder_sent_at = $2 WHERE id = $1 AND reminder_sent_at IS NULL`, [id, now]);
+    return count > 0;
   }
 
   topics(): Promise<{ slug: string; name: string }[]> {
-    return this.ds.query(`SELECT slug, name FROM topic WHERE active ORDER BY sort_order`);
+    return queryRows<{ slug: string; name: string }>(this.ds, `SELECT slug, name FROM topic WHERE active ORDER BY sort_order`);
   }
 
   states(): Promise<{ code: string; name: string }[]> {
-    return this.ds.query(`SELECT DISTINCT state_code AS code, state_name AS name FROM municipality ORDER BY state_name`);
+    return queryRows<{ code: string; name: string }>(
+      this.ds,
+      `SELECT DISTINCT state_code AS code, state_name AS name FROM municipality ORDER BY state_name`,
+    );
   }
 
   /** Whether the town takes part in the network (verified): only such towns register people. */
   async isVerifiedTown(m: EntityManager, id: string): Promise<boolean> {
-    const rows = await m.query(`SELECT 1 FROM town WHERE id = $1 AND status = 'verified'`, [id]);
+    const rows = await queryRows<{ '?column?': number }>(m, `SELECT 1 FROM town WHERE id = $1 AND status = 'verified'`, [id]);
     return rows.length > 0;
   }
 
   async townName(id: string, m: EntityManager = this.ds.manager): Promise<string | null> {
-    const rows = await m.query(`SELECT mu.name FROM town t JOIN municipality mu ON mu.ags = t.ags WHERE t.id = $1`, [id]);
+    const rows = await queryRows<{ name: string }>(m, `SELECT mu.name FROM town t JOIN municipality mu ON mu.ags = t.ags WHERE t.id = $1`, [
+      id,
+    ]);
     return rows[0]?.name ?? null;
   }
 
   /** The audit rows of one event, oldest first, with who acted. */
   timeline(id: string): Promise<{ at: Date; action: string; actorName: string | null; reason: string | null }[]> {
-    return this.ds.query(
+    return queryRows<{ at: Date; action: string; actorName: string | null; reason: string | null }>(
+      this.ds,
       `SELECT a.created_at AS at, a.action, u.display_name AS "actorName", a.reason
        FROM audit_log a LEFT JOIN user_account u ON u.id = a.actor_id
        WHERE a.subject_type = 'event' AND a.subject_id = $1 ORDER BY a.created_at, a.id`,

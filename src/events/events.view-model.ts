@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TownRecipientsRepository } from '../accounts/address-book/town-recipients.repository';
+import type { TownRecipient } from '../accounts/address-book/town-recipients.util';
 import { contactFunctionLabel } from '../auth/contact-function.util';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { toCsv } from '../common/csv.util';
@@ -145,15 +146,15 @@ export class EventsViewModel {
     }
     const own = user.townId ? regs.filter((r) => r.townId === user.townId && r.status !== 'cancelled').map(reg) : [];
     const reasons = user.townId ? await this.repo.invitationOf(id, user.townId) : null;
-    const contacts = user.townId ? await this.recipients.forTownsNow([user.townId]) : new Map();
+    const contacts = user.townId ? await this.recipients.forTownsNow([user.townId]) : new Map<string, TownRecipient[]>();
     const taken = new Set(own.map((r) => r.email.toLowerCase()));
     return {
       ...base,
       ownRegistrations: own,
       invitedBecause: reasons,
       contacts: ((user.townId && contacts.get(user.townId)) || [])
-        .filter((c: { email: string }) => !taken.has(c.email.toLowerCase()))
-        .map((c: { id: string; displayName: string; contactFunction: string | null }) => ({
+        .filter((c) => !taken.has(c.email.toLowerCase()))
+        .map((c) => ({
           id: c.id,
           name: c.displayName,
           functionLabel: contactFunctionLabel(c.contactFunction, 'Ansprechperson'),

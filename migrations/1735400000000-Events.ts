@@ -7,7 +7,9 @@ export class Events1735400000000 implements MigrationInterface {
   name = 'Events1735400000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE TABLE event (
+    // Not `event`: embedded mode puts BullMQ's PostgreSQL schema (with its own `event` table) on the search path after
+    // public, so a public `event` would shadow it (test/unit/database/table-names.spec.ts).
+    await q.query(`CREATE TABLE network_event (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
       kind varchar(30) NOT NULL CHECK (kind IN ('erfahrungswerkstatt', 'regionalkonferenz', 'forum', 'online_sprechstunde', 'besuch_vor_ort')),
       title varchar(200) NOT NULL,
@@ -36,11 +38,11 @@ export class Events1735400000000 implements MigrationInterface {
       CHECK (ends_at > starts_at),
       CHECK (registration_deadline <= starts_at)
     )`);
-    await q.query(`CREATE INDEX event_state_start_idx ON event (state, starts_at)`);
+    await q.query(`CREATE INDEX network_event_state_start_idx ON network_event (state, starts_at)`);
     // waiting_position: the order of the waiting list (assigned under the event's row lock, never reused).
     await q.query(`CREATE TABLE event_registration (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-      event_id uuid NOT NULL REFERENCES event(id) ON DELETE CASCADE,
+      event_id uuid NOT NULL REFERENCES network_event(id) ON DELETE CASCADE,
       town_id uuid NOT NULL REFERENCES town(id) ON DELETE CASCADE,
       user_id uuid REFERENCES user_account(id) ON DELETE SET NULL,
       name varchar(200) NOT NULL,
@@ -61,7 +63,7 @@ export class Events1735400000000 implements MigrationInterface {
     await q.query(`CREATE INDEX event_registration_event_idx ON event_registration (event_id, status, waiting_position)`);
     await q.query(`CREATE INDEX event_registration_town_idx ON event_registration (town_id)`);
     await q.query(`CREATE TABLE event_invitation (
-      event_id uuid NOT NULL REFERENCES event(id) ON DELETE CASCADE,
+      event_id uuid NOT NULL REFERENCES network_event(id) ON DELETE CASCADE,
       town_id uuid NOT NULL REFERENCES town(id) ON DELETE CASCADE,
       reasons varchar(300)[] NOT NULL DEFAULT '{}',
       sent_by uuid REFERENCES user_account(id) ON DELETE SET NULL,
@@ -72,6 +74,6 @@ export class Events1735400000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['event_invitation', 'event_registration', 'event']) await q.query(`DROP TABLE IF EXISTS ${t}`);
+    for (const t of ['event_invitation', 'event_registration', 'network_event']) await q.query(`DROP TABLE IF EXISTS ${t}`);
   }
 }

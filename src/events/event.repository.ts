@@ -104,7 +104,7 @@ const LIST = `SELECT ${COLUMNS},
   (SELECT count(*)::int FROM event_registration r WHERE r.event_id = e.id AND r.status = 'confirmed') AS confirmed,
   (SELECT count(*)::int FROM event_registration r WHERE r.event_id = e.id AND r.status = 'waiting') AS waiting,
   (SELECT count(*)::int FROM event_invitation i WHERE i.event_id = e.id) AS "invitedTowns"
-  FROM event e`;
+  FROM network_event e`;
 
 const REGISTRATION = `SELECT r.id, r.event_id AS "eventId", r.town_id AS "townId", mu.name AS "townName", r.user_id AS "userId", r.name,
   r.email, r.status, r.waiting_position AS "waitingPosition", r.attended, r.created_at AS "createdAt"
@@ -132,7 +132,7 @@ export class EventRepository {
   async insert(m: EntityManager, f: EventFields, createdBy: string): Promise<string> {
     const [r] = await queryRows<{ id: string }>(
       m,
-      `INSERT INTO event (kind, title, description, format, address, online_link, starts_at, ends_at, registration_deadline,
+      `INSERT INTO network_event (kind, title, description, format, address, online_link, starts_at, ends_at, registration_deadline,
          places_total, places_per_town, topics, target_states, target_size_classes, target_topics, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
       [
@@ -162,14 +162,14 @@ export class EventRepository {
    * lock, one after the other: places and waiting positions are counted and assigned inside it.
    */
   async findForUpdate(m: EntityManager, id: string): Promise<EventRow | null> {
-    const rows = await queryRows<EventRow>(m, `SELECT ${COLUMNS} FROM event e WHERE e.id = $1 FOR UPDATE`, [id]);
+    const rows = await queryRows<EventRow>(m, `SELECT ${COLUMNS} FROM network_event e WHERE e.id = $1 FOR UPDATE`, [id]);
     return rows[0] ?? null;
   }
 
   async update(m: EntityManager, id: string, patch: EventPatch): Promise<void> {
     const keys = (Object.keys(patch) as (keyof EventPatch)[]).filter((k) => patch[k] !== undefined);
     if (!keys.length) return;
-    await m.query(`UPDATE event SET ${keys.map((k, i) => `${SNAKE[k]} = $${i + 2}`).join(', ')} WHERE id = $1`, [
+    await m.query(`UPDATE network_event SET ${keys.map((k, i) => `${SNAKE[k]} = $${i + 2}`).join(', ')} WHERE id = $1`, [
       id,
       ...keys.map((k) => patch[k]),
     ]);
@@ -360,7 +360,7 @@ export class EventRepository {
   async dueForClosing(now: Date): Promise<{ id: string }[]> {
     return queryRows<{ id: string }>(
       this.ds,
-      `SELECT id FROM event WHERE state = 'published' AND registration_deadline <= $1 ORDER BY registration_deadline LIMIT 500`,
+      `SELECT id FROM network_event WHERE state = 'published' AND registration_deadline <= $1 ORDER BY registration_deadline LIMIT 500`,
       [now],
     );
   }
@@ -369,7 +369,7 @@ export class EventRepository {
   async dueForReminder(now: Date, days: number): Promise<{ id: string }[]> {
     return queryRows<{ id: string }>(
       this.ds,
-      `SELECT id FROM event WHERE state IN ('published', 'registration_closed') AND reminder_sent_at IS NULL
+      `SELECT id FROM network_event WHERE state IN ('published', 'registration_closed') AND reminder_sent_at IS NULL
          AND starts_at > $1 AND starts_at <= $1 + make_interval(days => $2) ORDER BY starts_at LIMIT 500`,
       [now, days],
     );
@@ -378,7 +378,10 @@ export class EventRepository {
   /** Claims the event's reminder in the caller's transaction; false when another run sent it. */
   async claimReminder(m: EntityManager, id: string, now: Date): Promise<boolean> {
     // A bare UPDATE answers [rows, count] through TypeORM's driver: queryChanged reads the count.
-    const { count } = await queryChanged(m, `UPDATE event SET reminder_sent_at = $2 WHERE id = $1 AND reminder_sent_at IS NULL`, [id, now]);
+    const { count } = await queryChanged(m, `UPDATE network_event SET reminder_sent_at = $2 WHERE id = $1 AND reminder_sent_at IS NULL`, [
+      id,
+      now,
+    ]);
     return count > 0;
   }
 

@@ -73,7 +73,7 @@ describe.each(MODES)('events (%s mode, real SMTP)', (mode) => {
       .post('/api/events')
       .send(eventBody({ startsAt: 'morgen' }))
       .expect(400);
-    expect((await t.db.query(`SELECT count(*)::int AS n FROM event`)).rows[0].n).toBe(0);
+    expect((await t.db.query(`SELECT count(*)::int AS n FROM network_event`)).rows[0].n).toBe(0);
 
     const draft = (await office.post('/api/events').send(eventBody()).expect(201)).body;
     const id = draft.id as string;
@@ -225,7 +225,7 @@ describe.each(MODES)('events (%s mode, real SMTP)', (mode) => {
       .send({ attended: [r1.id] })
       .expect(409);
     await t.db.query(
-      `UPDATE event SET registration_deadline = now() - interval '3 hours', starts_at = now() - interval '2 hours', ends_at = now() - interval '1 hour' WHERE id = $1`,
+      `UPDATE network_event SET registration_deadline = now() - interval '3 hours', starts_at = now() - interval '2 hours', ends_at = now() - interval '1 hour' WHERE id = $1`,
       [id],
     );
     await office.post(`/api/events/${id}/held`).expect(200);

@@ -100,13 +100,13 @@ describe.each(MODES)('job schedulers: the only timers (%s mode)', (mode) => {
 
   it('the event job closes registration once the deadline has passed (issue 28)', async () => {
     const { rows } = await t.db.query(
-      `INSERT INTO event (kind, title, format, online_link, starts_at, ends_at, registration_deadline, places_total, state)
+      `INSERT INTO network_event (kind, title, format, online_link, starts_at, ends_at, registration_deadline, places_total, state)
        VALUES ('forum', 'Forum', 'online', 'https://konferenz.example/f', now() + interval '3 days', now() + interval '3 days 2 hours',
                now() - interval '1 minute', 10, 'published') RETURNING id`,
     );
     await queue(QUEUES.events).add(JOBS.eventTasks, {});
     await waitFor(
-      async () => (await t.db.query(`SELECT state FROM event WHERE id = $1`, [rows[0].id])).rows[0].state === 'registration_closed',
+      async () => (await t.db.query(`SELECT state FROM network_event WHERE id = $1`, [rows[0].id])).rows[0].state === 'registration_closed',
       { what: 'the event job to close registration' },
     );
   });

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { EVENT_KIND_DE } from '../events/core/event-transitions.util';
 import { EventAudienceService } from '../events/event-audience.service';
-import { formatBerlin } from '../events/event-calendar.util';
+import { formatBerlin } from '../common/berlin-time.util';
 import { EventRepository, type EventRow } from '../events/event.repository';
 import { placeOf } from '../events/events.service';
 import type { DigestSection } from './digest-content.util';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { WorkshopRepository, type OpenInvitationRow } from '../workshops/workshop.repository';
-import { formatBerlin } from '../workshops/workshops.service';
+import { formatBerlin } from '../common/berlin-time.util';
 import type { DigestSection } from './digest-content.util';
 import { sectionsPerRecipient, type DigestRecipient, type DigestSectionProvider } from './digest-section.provider';
 

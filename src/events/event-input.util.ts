@@ -3,7 +3,7 @@ import { HttpStatus } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
 import { SIZE_CLASSES } from '../municipalities/size-class.util';
 import { EVENT_FORMATS, EVENT_KINDS, EventFormat, EventKind, REASON_MAX_LENGTH, TEXT_MAX_LENGTH } from './core/event-transitions.util';
-import { parseBerlin } from './event-calendar.util';
+import { parseBerlin } from '../common/berlin-time.util';
 import type { EventFields } from './event.repository';
 
 export const badRequest = (code: string, en: string, de: string, field?: string) =>

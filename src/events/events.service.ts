@@ -32,7 +32,8 @@ import {
   registrationRefusal,
 } from './core/event-transitions.util';
 import { EventAudienceService } from './event-audience.service';
-import { eventCalendar, formatBerlin } from './event-calendar.util';
+import { formatBerlin } from '../common/berlin-time.util';
+import { eventCalendar } from './event-calendar.util';
 import { badRequest, checkAhead, EventInput, parseEventInput, reasonText, resultText, text } from './event-input.util';
 import { EventFields, EventPatch, EventRepository, EventRow, RegistrationRow } from './event.repository';
 

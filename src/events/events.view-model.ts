@@ -19,7 +19,7 @@ import {
   REGISTRATION_STATUS_DE,
 } from './core/event-transitions.util';
 import { EventAudienceService } from './event-audience.service';
-import { berlinInput, formatBerlin } from './event-calendar.util';
+import { berlinInput, formatBerlin } from '../common/berlin-time.util';
 import { EventListRow, EventRepository, RegistrationRow } from './event.repository';
 import { eventNotFound, placeOf } from './events.service';
 

@@ -3,14 +3,13 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { MailRecipientsRepository } from '../accounts/address-book/mail-recipients.repository';
 import { mailReportView } from '../accounts/address-book/town-recipients.util';
-import { DateTime } from 'luxon';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
 import { asList, asText } from '../common/form.util';
 import { renderGermanyMap } from '../maps/germany-map.util';
-import { WORKSHOP_TZ } from './workshop-calendar.util';
+import { berlinInput } from '../common/berlin-time.util';
 import { INVITATION_STATE_DE } from './workshop-transitions.util';
 import { MAX_TOWNS, MIN_TOWNS } from './workshop-rules.util';
 import { WorkshopRepository } from './workshop.repository';
@@ -160,7 +159,7 @@ export class WorkshopsPagesController {
       if (!(err instanceof DomainError)) throw err;
       errors = [...errors, err.messageDe];
     }
-    const local = w.startsAt ? DateTime.fromJSDate(new Date(w.startsAt)).setZone(WORKSHOP_TZ).toFormat("yyyy-LL-dd'T'HH:mm") : '';
+    const local = w.startsAt ? berlinInput(new Date(w.startsAt)) : '';
     const located = w.invitations.filter((i) => i.state !== 'withdrawn' && i.latitude != null && i.longitude != null);
     // The table of invited towns on the same page carries the same facts for screen readers.
     const map = located.length

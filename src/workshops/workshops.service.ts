@@ -1,5 +1,4 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
-import { DateTime } from 'luxon';
 import { EntityManager } from 'typeorm';
 import type { AuditAction } from '../audit/audit-actions';
 import { addressBookUnsubscribeUrl } from '../accounts/address-book/address-book-unsubscribe.util';
@@ -21,7 +20,8 @@ import { MailService } from '../mail/mail.service';
 import { MatchScoringService } from '../matching/match-scoring.service';
 import { TownReadRepository } from '../municipalities/town-read.repository';
 import { MailContact, UserRepository } from '../auth/user.repository';
-import { WORKSHOP_TZ, workshopCalendar } from './workshop-calendar.util';
+import { formatBerlin, parseBerlin } from '../common/berlin-time.util';
+import { workshopCalendar } from './workshop-calendar.util';
 import { chosenBecause, rankReplacements, Replacement } from './workshop-fit.util';
 import { checkInvitable, checkWorkshopRules, MAX_TOWNS, RuleViolation } from './workshop-rules.util';
 import {
@@ -795,18 +795,6 @@ export class WorkshopsService {
       );
     return s;
   }
-}
-
-/** "2027-03-04T10:00" (a form's local time) counts as Europe/Berlin; a value with Z or an offset stands as it is. */
-function parseBerlin(v: unknown): Date | null {
-  if (typeof v !== 'string' || v.length > 40) return null;
-  const dt = /([zZ]|[+-]\d\d:?\d\d)$/.test(v) ? DateTime.fromISO(v, { setZone: true }) : DateTime.fromISO(v, { zone: WORKSHOP_TZ });
-  return dt.isValid ? dt.toJSDate() : null;
-}
-
-/** "Donnerstag, 4. März 2027, 10:00 Uhr" in Europe/Berlin. */
-export function formatBerlin(d: Date): string {
-  return `${DateTime.fromJSDate(d).setZone(WORKSHOP_TZ).setLocale('de').toFormat("cccc, d. LLLL yyyy, HH:mm 'Uhr'")}`;
 }
 
 /** The name of an invited (not withdrawn, not declined) town from the same Land as `town`, or null. */

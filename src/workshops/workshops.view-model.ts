@@ -20,7 +20,8 @@ import {
 } from './workshop-transitions.util';
 import { InvitationRow, WorkshopListRow, WorkshopRepository } from './workshop.repository';
 import { DomainError } from '../common/domain-error';
-import { formatBerlin, workshopNotFound, WorkshopsService } from './workshops.service';
+import { formatBerlin } from '../common/berlin-time.util';
+import { workshopNotFound, WorkshopsService } from './workshops.service';
 
 export const WORKSHOP_ACTION_LABEL: Partial<Record<WorkshopAction, string>> = {
   publish: 'Veröffentlichen und einladen',

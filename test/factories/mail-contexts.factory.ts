@@ -11,11 +11,10 @@ import { CONTACT_FUNCTION_DE } from '../../src/auth/contact-function.util';
 import { STATE_DE as TANDEM_STATE_DE } from '../../src/tandems/core/tandem-transitions.util';
 import { contactLine, UPDATE_TEXT } from '../../src/tandems/tandems.service';
 import { chosenBecause } from '../../src/workshops/workshop-fit.util';
-import { formatBerlin } from '../../src/workshops/workshops.service';
+import { formatBerlin } from '../../src/common/berlin-time.util';
 import { INVITATION_STATE_DE, STATE_DE as WORKSHOP_STATE_DE } from '../../src/workshops/workshop-transitions.util';
 import { rankAudience } from '../../src/events/core/event-audience.util';
 import { EVENT_FORMAT_DE, EVENT_KIND_DE } from '../../src/events/core/event-transitions.util';
-import { formatBerlin as formatEventTime } from '../../src/events/event-calendar.util';
 
 export interface MailCase {
   template: string;
@@ -124,9 +123,9 @@ const event = {
   displayName: 'Jörg Schröder',
   title: 'Leerstand in kleinen Städten',
   kindLabel: EVENT_KIND_DE.erfahrungswerkstatt,
-  when: formatEventTime(startsAt),
-  until: formatEventTime(new Date(startsAt.getTime() + 6 * 3600_000)),
-  deadline: formatEventTime(new Date(startsAt.getTime() - 7 * 86_400_000)),
+  when: formatBerlin(startsAt),
+  until: formatBerlin(new Date(startsAt.getTime() + 6 * 3600_000)),
+  deadline: formatBerlin(new Date(startsAt.getTime() - 7 * 86_400_000)),
   place: 'Rathaus Seelow, Küstriner Straße 61, 15306 Seelow',
   formatLabel: EVENT_FORMAT_DE.in_person,
   link: `${APP}/veranstaltungen/00000000-0000-4000-8000-000000000003`,

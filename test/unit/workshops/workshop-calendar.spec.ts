@@ -1,5 +1,6 @@
 import * as ical from 'node-ical';
-import { organizerOf, workshopCalendar } from '../../../src/workshops/workshop-calendar.util';
+import { organizerOf } from '../../../src/common/berlin-time.util';
+import { workshopCalendar } from '../../../src/workshops/workshop-calendar.util';
 
 // The calendar part of workshop mails, read back two ways: node-ical (what calendar software does with it) and strict
 // RFC 5545 checks that node-ical does not make (it accepts "mailto:Name <addr>" without complaint).

@@ -13,6 +13,7 @@ import { AuthController } from './auth.controller';
 import { AuthPagesController } from './auth.pages.controller';
 import { ConfirmationResendRateLimitGuard } from './confirmation-resend-rate-limit.guard';
 import { PersonalDataController } from './personal-data.controller';
+import { AccountErasure } from './account-erasure.service';
 import { PersonalDataRepository } from './personal-data.repository';
 import { PersonalDataService } from './personal-data.service';
 import { RegistrationRateLimitGuard } from './registration-rate-limit.guard';
@@ -49,6 +50,7 @@ import { TownContactsViewModel } from './town-contacts.view-model';
     AccountService,
     PersonalDataService,
     PersonalDataRepository,
+    AccountErasure,
     TownContactsService,
     TownContactsViewModel,
     RegistrationRateLimitGuard,

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { queryRows } from '../database/typed-query.util';
-
-const FORMER_CONTACT = 'ehemaliger Kontakt';
 
 /** What the service stores about one person and their town (DSGVO Art. 15/20), and the erasure (Art. 17). */
 @Injectable()
@@ -58,16 +56,6 @@ export class PersonalDataRepository {
     );
   }
 
-  /** Mails sent to the address: what and when, not the stored context (it carries live link tokens). */
-  mails(email: string): Promise<Record<string, unknown>[]> {
-    return queryRows<Record<string, unknown>>(
-      this.ds,
-      `SELECT template, subject, status, created_at AS "createdAt", sent_at AS "sentAt" FROM mail_delivery
-       WHERE lower(recipient) = lower($1) ORDER BY created_at`,
-      [email],
-    );
-  }
-
   suggestions(townId: string): Promise<Record<string, unknown>[]> {
     return queryRows<Record<string, unknown>>(
       this.ds,
@@ -76,28 +64,6 @@ export class PersonalDataRepository {
        WHERE s.town_id = $1 AND r.id = (SELECT id FROM matching_run WHERE kind = 'suggestions' AND status = 'done' ORDER BY finished_at DESC NULLS LAST LIMIT 1)
        ORDER BY s.rank`,
       [townId],
-    );
-  }
-
-  /**
-   * Erases the person but keeps the row, so the town's history still points at someone: "ehemaliger Kontakt",
-   * no address, no password, no town. Queued mails to the address are cancelled, sent ones forget it.
-   */
-  async anonymise(m: EntityManager, userId: string): Promise<void> {
-    const [{ email }] = await queryRows<{ email: string }>(m, `SELECT email FROM user_account WHERE id = $1`, [userId]);
-    const placeholder = `geloescht-${userId}@konto.invalid`;
-    await m.query(`UPDATE mail_delivery SET status = 'cancelled' WHERE lower(recipient) = lower($1) AND status IN ('queued', 'failed')`, [
-      email,
-    ]);
-    await m.query(`UPDATE mail_delivery SET recipient = $2, context = '{}'::jsonb WHERE lower(recipient) = lower($1)`, [
-      email,
-      placeholder,
-    ]);
-    await m.query(`DELETE FROM email_token WHERE user_id = $1`, [userId]);
-    await m.query(
-      `UPDATE user_account SET email = $2, display_name = $3, password_hash = '!', town_id = NULL, contact_function = NULL,
-         main_contact = false, email_confirmed_at = NULL, privacy_accepted_at = NULL, deleted_at = now() WHERE id = $1`,
-      [userId, placeholder, FORMER_CONTACT],
     );
   }
 }

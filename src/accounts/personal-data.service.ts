@@ -3,6 +3,8 @@ import { AuditRepository } from '../audit/audit.repository';
 import { DomainError } from '../common/domain-error';
 import { TownRepository } from '../municipalities/town.repository';
 import { verifyPassword } from '../auth/password.util';
+import { MailService } from '../mail/mail.service';
+import { AccountErasure } from './account-erasure.service';
 import { PersonalDataRepository } from './personal-data.repository';
 import type { SessionUser } from '../auth/session-user';
 import { UserRepository } from '../auth/user.repository';
@@ -15,6 +17,8 @@ export class PersonalDataService {
     private readonly users: UserRepository,
     private readonly towns: TownRepository,
     private readonly audit: AuditRepository,
+    private readonly erasure: AccountErasure,
+    private readonly mail: MailService,
   ) {}
 
   async export(user: SessionUser): Promise<Record<string, unknown>> {
@@ -27,7 +31,7 @@ export class PersonalDataService {
       otherContactsOfTown: user.townId ? await this.data.colleagues(user.townId, user.id) : [],
       currentSuggestions: user.townId ? await this.data.suggestions(user.townId) : [],
       history: await this.data.auditTrail(user.id, user.townId),
-      mails: await this.data.mails(user.email),
+      mails: await this.mail.sentTo(user.email),
     };
   }
 
@@ -62,7 +66,7 @@ export class PersonalDataService {
       await this.users.endSessions(m, [user.id]);
       if (town && town.status !== 'verified' && !others.length) {
         await this.audit.write(m, { actorId: null, action: 'town.application_withdrawn', subjectType: 'town', subjectId: townId });
-        await this.data.anonymise(m, user.id);
+        await this.erasure.erase(m, user.id);
         await this.towns.delete(m, townId);
         return;
       }
@@ -79,7 +83,7 @@ export class PersonalDataService {
         await this.users.setMainContact(m, townId, activeOthers[0].id);
       }
       await this.audit.write(m, { actorId: user.id, action: 'user.deleted', subjectType: 'town', subjectId: townId });
-      await this.data.anonymise(m, user.id);
+      await this.erasure.erase(m, user.id);
     });
   }
 }

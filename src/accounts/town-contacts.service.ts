@@ -9,7 +9,7 @@ import { TownRepository } from '../municipalities/town.repository';
 import { AddressMailLimit } from '../security/address-mail-limit';
 import { sanitiseDisplayName } from './display-name.util';
 import { hashPassword, passwordWeakness } from '../auth/password.util';
-import { PersonalDataRepository } from './personal-data.repository';
+import { AccountErasure } from './account-erasure.service';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { hashToken, newToken } from '../auth/token.util';
 import type { ContactFunction } from '../auth/user-account.entity';
@@ -65,7 +65,7 @@ export class TownContactsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly users: UserRepository,
     private readonly towns: TownRepository,
-    private readonly personal: PersonalDataRepository,
+    private readonly erasure: AccountErasure,
     private readonly audit: AuditRepository,
     private readonly mail: MailService,
     private readonly mailLimit: AddressMailLimit,
@@ -340,7 +340,7 @@ export class TownContactsService {
       }
       await this.users.endSessions(m, [userId]);
       await this.audit.write(m, { actorId: actor.id, action: 'contact.removed', subjectType: 'town', subjectId: townId });
-      await this.personal.anonymise(m, userId);
+      await this.erasure.erase(m, userId);
     });
   }
 }

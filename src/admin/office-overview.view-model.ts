@@ -1,3 +1,4 @@
+import { AuditRepository } from '../audit/audit.repository';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { compareGerman } from '../common/collation.util';
 import { DomainError, townNotFound, unknownSort } from '../common/domain-error';
@@ -40,6 +41,7 @@ export class OfficeOverviewViewModel {
   constructor(
     private readonly repo: OfficeRepository,
     private readonly matching: MatchingViewModel,
+    private readonly audit: AuditRepository,
   ) {}
 
   async overview() {
@@ -377,7 +379,12 @@ export class OfficeOverviewViewModel {
     if (!text) throw bad('Note is empty', 'Bitte schreiben Sie eine Notiz.', 'text');
     if (text.length > NOTE_MAX)
       throw bad('Note too long', `Die Notiz ist zu lang (${text.length} Zeichen, höchstens ${NOTE_MAX}).`, 'text');
-    if (!(await this.repo.addNote(townId, authorId, text))) throw townNotFound();
+    const added = await this.repo.transaction(async (m) => {
+      if (!(await this.repo.insertNote(m, townId, authorId, text))) return false;
+      await this.audit.write(m, { actorId: authorId, action: 'town.note_added', subjectType: 'town', subjectId: townId });
+      return true;
+    });
+    if (!added) throw townNotFound();
   }
 
   parseAuditFilter(query: Record<string, unknown>): AuditFilter & { raw: Record<string, string> } {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { queryRows } from '../database/typed-query.util';
 import { SIZE_CLASSES } from '../municipalities/size-class.util';
 import type { TandemState } from '../tandems/core/tandem-transitions.util';
@@ -443,18 +443,16 @@ export class OfficeRepository {
     return { ...row, topics: topics.map((t) => t.name), challenges, experiences, contacts, tandems, notes };
   }
 
-  /** Adds an internal note and its audit row in one transaction; false when the town does not exist. */
-  async addNote(townId: string, authorId: string, text: string): Promise<boolean> {
-    return this.ds.transaction(async (m) => {
-      const [town] = await queryRows<{ id: string } | undefined>(m, `SELECT id FROM town WHERE id = $1`, [townId]);
-      if (!town) return false;
-      await m.query(`INSERT INTO office_note (town_id, author_id, text) VALUES ($1, $2, $3)`, [townId, authorId, text]);
-      await m.query(
-        `INSERT INTO audit_log (actor_id, action, subject_type, subject_id, data) VALUES ($1, 'town.note_added', 'town', $2, '{}'::jsonb)`,
-        [authorId, townId],
-      );
-      return true;
-    });
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.ds.transaction(work);
+  }
+
+  /** Adds an internal note in the caller's transaction; false when the town does not exist. */
+  async insertNote(m: EntityManager, townId: string, authorId: string, text: string): Promise<boolean> {
+    const [town] = await queryRows<{ id: string } | undefined>(m, `SELECT id FROM town WHERE id = $1`, [townId]);
+    if (!town) return false;
+    await m.query(`INSERT INTO office_note (town_id, author_id, text) VALUES ($1, $2, $3)`, [townId, authorId, text]);
+    return true;
   }
 
   /** Audit rows, newest first, with the actor's name and the town (or the tandem's towns) they concern. */

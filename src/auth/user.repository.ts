@@ -5,7 +5,7 @@ import { EmailToken } from './email-token.entity';
 import { sessionCache } from './session-cache';
 import type { SessionUser } from './session-user';
 import { UserAccount } from './user-account.entity';
-import { queryRows } from '../database/typed-query.util';
+import { queryChanged, queryRows } from '../database/typed-query.util';
 
 /** An account as the recipient of a mail. */
 export interface MailContact {
@@ -14,9 +14,34 @@ export interface MailContact {
   displayName: string;
 }
 
+/** What an erased person's row shows instead of a name. */
+const FORMER_CONTACT = 'ehemaliger Kontakt';
+
+/** How often a town contact gets the weekly digest (user_account.digest_frequency). */
+export type DigestFrequency = 'weekly' | 'biweekly' | 'monthly' | 'off';
+
 @Injectable()
 export class UserRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /** A town contact's digest setting; null for anyone else. */
+  async digestFrequencyOf(userId: string): Promise<DigestFrequency | null> {
+    const rows = await queryRows<{ f: DigestFrequency }>(
+      this.ds,
+      `SELECT digest_frequency AS f FROM user_account WHERE id = $1 AND role = 'town_contact'`,
+      [userId],
+    );
+    return rows[0]?.f ?? null;
+  }
+
+  /** False when the account is no town contact (the office gets no digest). */
+  async setDigestFrequency(userId: string, frequency: DigestFrequency): Promise<boolean> {
+    const { count } = await queryChanged(this.ds, `UPDATE user_account SET digest_frequency = $2 WHERE id = $1 AND role = 'town_contact'`, [
+      userId,
+      frequency,
+    ]);
+    return count > 0;
+  }
 
   findById(id: string, m: EntityManager = this.ds.manager): Promise<UserAccount | null> {
     return m.getRepository(UserAccount).findOneBy({ id });
@@ -222,5 +247,22 @@ export class UserRepository {
       m,
       `SELECT id, email, display_name AS "displayName" FROM user_account WHERE role IN ('office', 'admin') ORDER BY created_at`,
     );
+  }
+
+  /**
+   * Erases the person but keeps the row, so the town's history still points at someone: "ehemaliger Kontakt",
+   * no address, no password, no town. Returns the erased address and its placeholder, for the outbox to forget
+   * (accounts' AccountErasure).
+   */
+  async anonymise(m: EntityManager, userId: string): Promise<{ email: string; placeholder: string }> {
+    const [{ email }] = await queryRows<{ email: string }>(m, `SELECT email FROM user_account WHERE id = $1`, [userId]);
+    const placeholder = `geloescht-${userId}@konto.invalid`;
+    await m.query(`DELETE FROM email_token WHERE user_id = $1`, [userId]);
+    await m.query(
+      `UPDATE user_account SET email = $2, display_name = $3, password_hash = '!', town_id = NULL, contact_function = NULL,
+         main_contact = false, email_confirmed_at = NULL, privacy_accepted_at = NULL, deleted_at = now() WHERE id = $1`,
+      [userId, placeholder, FORMER_CONTACT],
+    );
+    return { email, placeholder };
   }
 }

@@ -1,9 +1,9 @@
+import type { DigestFrequency } from '../auth/user.repository';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { isUuid } from '../common/input.util';
 
 // Pure digest logic: periods (ISO weeks), who is due, which items are new, German subject, unsubscribe signatures.
 
-export type DigestFrequency = 'weekly' | 'biweekly' | 'monthly' | 'off';
 export const DIGEST_FREQUENCIES: readonly DigestFrequency[] = ['weekly', 'biweekly', 'monthly', 'off'];
 export const FREQUENCY_LABELS: Record<DigestFrequency, string> = {
   weekly: 'wöchentlich',

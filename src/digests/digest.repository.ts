@@ -3,8 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { townTopicsSql } from '../municipalities/visibility/town-view.repository';
 import { NETWORK_LEVELS } from '../municipalities/visibility/town-visibility.util';
-import type { DigestFrequency } from './digest-content.util';
-import { queryChanged, queryRows } from '../database/typed-query.util';
+import type { DigestFrequency } from '../auth/user.repository';
+import { queryRows } from '../database/typed-query.util';
 
 export interface FanOutCandidate {
   userId: string;
@@ -312,23 +312,5 @@ export class DigestRepository {
       `SELECT id FROM user_account WHERE town_id = $1 AND role = 'town_contact' ORDER BY created_at`,
       [townId],
     );
-  }
-
-  async frequencyOf(userId: string): Promise<DigestFrequency | null> {
-    const rows = await queryRows<{ f: DigestFrequency }>(
-      this.ds,
-      `SELECT digest_frequency AS f FROM user_account WHERE id = $1 AND role = 'town_contact'`,
-      [userId],
-    );
-    return rows[0]?.f ?? null;
-  }
-
-  async setFrequency(userId: string, frequency: DigestFrequency): Promise<boolean> {
-    const { count: affected } = await queryChanged(
-      this.ds,
-      `UPDATE user_account SET digest_frequency = $2 WHERE id = $1 AND role = 'town_contact'`,
-      [userId, frequency],
-    );
-    return affected > 0;
   }
 }

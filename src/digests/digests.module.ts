@@ -1,3 +1,4 @@
+import { UserRepository } from '../auth/user.repository';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MailModule } from '../mail/mail.module';
@@ -12,7 +13,7 @@ import { DigestsService } from './digests.service';
 import { NewExamplesSectionProvider } from './new-examples-section.provider';
 import { NewTownsSectionProvider } from './new-towns-section.provider';
 import { SuggestionsSectionProvider } from './suggestions-section.provider';
-import { OwnTandemsSectionProvider, TandemRequestsSectionProvider } from './tandem-sections.provider';
+import { OpenTandemsOfBatch, OwnTandemsSectionProvider, TandemRequestsSectionProvider } from './tandem-sections.provider';
 import { TandemsModule } from '../tandems/tandems.module';
 import { WorkshopsModule } from '../workshops/workshops.module';
 import { WorkshopInvitationsSectionProvider } from './workshop-invitations-section.provider';
@@ -31,7 +32,9 @@ const SECTION_PROVIDERS = [
 
 export const digestProviders = [
   DigestRepository,
+  UserRepository,
   DigestsService,
+  OpenTandemsOfBatch,
   ...SECTION_PROVIDERS,
   { provide: DIGEST_SECTION_PROVIDERS, useFactory: (...ps: DigestSectionProvider[]) => ps, inject: SECTION_PROVIDERS },
 ];

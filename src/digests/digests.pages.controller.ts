@@ -6,15 +6,8 @@ import { Roles } from '../auth/roles.guard';
 import type { SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import {
-  DIGEST_FREQUENCIES,
-  FREQUENCY_LABELS,
-  isoWeekOf,
-  parseIsoWeek,
-  periodLabel,
-  verifyUnsubscribe,
-  type DigestFrequency,
-} from './digest-content.util';
+import { DIGEST_FREQUENCIES, FREQUENCY_LABELS, isoWeekOf, parseIsoWeek, periodLabel, verifyUnsubscribe } from './digest-content.util';
+import type { DigestFrequency } from '../auth/user.repository';
 import { DigestsService } from './digests.service';
 
 const TRIGGERS: Record<string, string> = { schedule: 'zeitgesteuert', office: 'Geschäftsstelle' };

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import { UserRepository, type DigestFrequency } from '../auth/user.repository';
 import { DomainError } from '../common/domain-error';
 import { MicroBatcher } from '../common/micro-batcher.util';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -9,7 +10,6 @@ import { JOBS, QUEUES } from '../queue/queue-names';
 import {
   composeDigest,
   ComposedDigest,
-  DigestFrequency,
   DigestSection,
   DIGEST_FREQUENCIES,
   isDue,
@@ -38,6 +38,7 @@ export class DigestsService {
     @Inject(DIGEST_SECTION_PROVIDERS) private readonly providers: DigestSectionProvider[],
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectQueue(QUEUES.digest) private readonly queue: Queue,
+    private readonly users: UserRepository,
   ) {}
 
   /** The ISO week a run fired at (scheduled time, not processing time: a late worker still mails the right week). */
@@ -237,7 +238,7 @@ export class DigestsService {
   }
 
   async frequencyOf(userId: string): Promise<DigestFrequency> {
-    return (await this.repo.frequencyOf(userId)) ?? 'off';
+    return (await this.users.digestFrequencyOf(userId)) ?? 'off';
   }
 
   async setFrequency(userId: string, value: unknown): Promise<DigestFrequency> {
@@ -249,7 +250,7 @@ export class DigestsService {
         'Bitte wählen Sie, wie oft Sie die Übersicht erhalten möchten.',
       );
     }
-    await this.repo.setFrequency(userId, value as DigestFrequency);
+    await this.users.setDigestFrequency(userId, value as DigestFrequency);
     return value as DigestFrequency;
   }
 

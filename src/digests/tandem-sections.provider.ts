@@ -1,16 +1,32 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { OPEN_STATES, STATE_DE } from '../tandems/core/tandem-transitions.util';
-import { TandemsService } from '../tandems/tandems.service';
+import { TandemRepository } from '../tandems/tandem.repository';
 import type { DigestItem, DigestSection } from './digest-content.util';
 import type { DigestRecipient, DigestSectionProvider } from './digest-section.provider';
 
-type OpenTandem = Awaited<ReturnType<TandemsService['openForTown']>>[number];
+type OpenTandem = Awaited<ReturnType<TandemRepository['openForTowns']>> extends Map<string, (infer T)[]> ? T : never;
 
-/** The open tandems of each recipient's town, one query for the batch. */
-async function openPerRecipient(tandems: TandemsService, recipients: readonly DigestRecipient[]): Promise<OpenTandem[][]> {
-  const byTown = await tandems.openForTowns([...new Set(recipients.map((r) => r.townId))]);
-  return recipients.map((r) => byTown.get(r.townId) ?? []);
+/**
+ * The open tandems of each recipient's town, one query per batch: both tandem sections collect the same batch (the
+ * digest passes one recipients array to every provider), so the second one reuses the first one's query.
+ */
+@Injectable()
+export class OpenTandemsOfBatch {
+  private readonly batches = new WeakMap<readonly DigestRecipient[], Promise<OpenTandem[][]>>();
+
+  constructor(private readonly tandems: TandemRepository) {}
+
+  of(recipients: readonly DigestRecipient[]): Promise<OpenTandem[][]> {
+    let open = this.batches.get(recipients);
+    if (!open) {
+      open = this.tandems
+        .openForTowns([...new Set(recipients.map((r) => r.townId))])
+        .then((byTown) => recipients.map((r) => byTown.get(r.townId) ?? []));
+      this.batches.set(recipients, open);
+    }
+    return open;
+  }
 }
 
 const partnerOf = (t: OpenTandem, townId: string) => (t.townA === townId ? `${t.nameB} (${t.stateB})` : `${t.nameA} (${t.stateA})`);
@@ -25,21 +41,31 @@ function item(t: OpenTandem, townId: string, prefix: string, detail: string): Di
   };
 }
 
-/** Requests and proposals waiting for this town's answer (from the tandems module). */
-@Injectable()
-export class TandemRequestsSectionProvider implements DigestSectionProvider {
-  readonly key = 'tandem-requests';
+abstract class TandemSectionProvider implements DigestSectionProvider {
+  abstract readonly key: string;
   constructor(
-    private readonly tandems: TandemsService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly open: OpenTandemsOfBatch,
+    @Inject(APP_CONFIG) protected readonly config: AppConfig,
   ) {}
 
   async collect(recipients: readonly DigestRecipient[]): Promise<(DigestSection | null)[]> {
-    const open = await openPerRecipient(this.tandems, recipients);
+    const open = await this.open.of(recipients);
     return recipients.map((r, i) => this.section(r, open[i]));
   }
 
-  private section(r: DigestRecipient, open: OpenTandem[]): DigestSection | null {
+  protected abstract section(r: DigestRecipient, open: OpenTandem[]): DigestSection | null;
+
+  protected get link() {
+    return { url: `${this.config.appUrl}/tandems`, text: 'Zu Ihren Tandems' };
+  }
+}
+
+/** Requests and proposals waiting for this town's answer (from the tandems module). */
+@Injectable()
+export class TandemRequestsSectionProvider extends TandemSectionProvider {
+  readonly key = 'tandem-requests';
+
+  protected section(r: DigestRecipient, open: OpenTandem[]): DigestSection | null {
     const waiting = open.filter((t) => t.waitingForTown);
     if (!waiting.length) return null;
     return {
@@ -50,26 +76,17 @@ export class TandemRequestsSectionProvider implements DigestSectionProvider {
       items: waiting.map((t) =>
         item(t, r.townId, 'tandem-waiting', t.origin === 'office_proposal' ? 'Vorschlag der Geschäftsstelle' : 'Anfrage an Ihre Kommune'),
       ),
-      link: { url: `${this.config.appUrl}/tandems`, text: 'Zu Ihren Tandems' },
+      link: this.link,
     };
   }
 }
 
 /** The state of the town's own open tandems (requests it sent, proposals it accepted), when it changed. */
 @Injectable()
-export class OwnTandemsSectionProvider implements DigestSectionProvider {
+export class OwnTandemsSectionProvider extends TandemSectionProvider {
   readonly key = 'tandem-states';
-  constructor(
-    private readonly tandems: TandemsService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
 
-  async collect(recipients: readonly DigestRecipient[]): Promise<(DigestSection | null)[]> {
-    const open = await openPerRecipient(this.tandems, recipients);
-    return recipients.map((r, i) => this.section(r, open[i]));
-  }
-
-  private section(r: DigestRecipient, open: OpenTandem[]): DigestSection | null {
+  protected section(r: DigestRecipient, open: OpenTandem[]): DigestSection | null {
     const own = open.filter((t) => !t.waitingForTown && OPEN_STATES.includes(t.state));
     if (!own.length) return null;
     return {
@@ -78,7 +95,7 @@ export class OwnTandemsSectionProvider implements DigestSectionProvider {
       intro: 'So steht es um die Tandems Ihrer Kommune, die noch nicht begonnen haben:',
       summary: `Neues zu ${own.length} Ihrer Tandems`,
       items: own.map((t) => item(t, r.townId, 'tandem-state', `Stand: ${STATE_DE[t.state]}`)),
-      link: { url: `${this.config.appUrl}/tandems`, text: 'Zu Ihren Tandems' },
+      link: this.link,
     };
   }
 }

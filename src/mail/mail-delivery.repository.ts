@@ -131,4 +131,25 @@ export class MailDeliveryRepository {
   findById(id: string): Promise<MailDelivery | null> {
     return this.ds.getRepository(MailDelivery).findOneBy({ id });
   }
+
+  /** What was sent to an address: template, subject, status and times, not the stored context (it carries live link tokens). */
+  sentTo(email: string): Promise<Record<string, unknown>[]> {
+    return queryRows<Record<string, unknown>>(
+      this.ds,
+      `SELECT template, subject, status, created_at AS "createdAt", sent_at AS "sentAt" FROM mail_delivery
+       WHERE lower(recipient) = lower($1) ORDER BY created_at`,
+      [email],
+    );
+  }
+
+  /** An erased person: queued mails to the address are cancelled, sent ones forget it (`placeholder` instead). */
+  async forgetRecipient(m: EntityManager, email: string, placeholder: string): Promise<void> {
+    await m.query(`UPDATE mail_delivery SET status = 'cancelled' WHERE lower(recipient) = lower($1) AND status IN ('queued', 'failed')`, [
+      email,
+    ]);
+    await m.query(`UPDATE mail_delivery SET recipient = $2, context = '{}'::jsonb WHERE lower(recipient) = lower($1)`, [
+      email,
+      placeholder,
+    ]);
+  }
 }

@@ -36,6 +36,16 @@ export class MailService {
     return sent.map(() => undefined);
   });
 
+  /** The mails sent to an address (a person's data export). */
+  sentTo(email: string) {
+    return this.deliveries.sentTo(email);
+  }
+
+  /** Inside the caller's transaction: an erased person's address leaves the outbox (queued cancelled, sent forgotten). */
+  forgetRecipient(m: EntityManager, email: string, placeholder: string): Promise<void> {
+    return this.deliveries.forgetRecipient(m, email, placeholder);
+  }
+
   /** Records the promise inside the caller's transaction; call dispatch() with the id after commit. */
   record(d: NewDelivery, manager?: EntityManager): Promise<string> {
     return this.deliveries.insert(d, manager);

@@ -11,7 +11,8 @@ import { TownReadRepository } from '../municipalities/town-read.repository';
 import { TandemActivityRepository } from './tandem-activity.repository';
 import { checkMeeting, isDormant, MEETING_STATES, MeetingInput, silenceStep } from './tandem-activity.util';
 import { TandemRepository, TandemRow } from './tandem.repository';
-import { actorOf, tandemNotFound } from './tandems.service';
+import { actorOf } from './tandem-actor.util';
+import { TandemErrors } from './tandem-errors';
 
 /**
  * Activity (issue 23): the shared meeting log, reminders for silent tandems ("ruhend" after the second), and towns
@@ -37,7 +38,7 @@ export class TandemActivityService {
   async addMeeting(user: SessionUser, id: string, input: MeetingInput, now = new Date()): Promise<string> {
     return this.repo.transaction(async (m) => {
       const t = await this.tandems.findForUpdate(m, id);
-      if (!t) throw tandemNotFound();
+      if (!t) throw TandemErrors.tandemNotFound();
       const actor = actorOf(user, t); // someone else's tandem: 404
       if (actor !== 'requester' && actor !== 'partner')
         throw new DomainError(

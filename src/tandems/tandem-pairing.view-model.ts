@@ -9,7 +9,7 @@ import { TownReadRepository } from '../municipalities/town-read.repository';
 import { TownViewRepository } from '../municipalities/visibility/town-view.repository';
 import { NETWORK_VIEWER, OFFICE_VIEWER } from '../municipalities/visibility/town-visibility.util';
 import { parsePairingInput } from './tandem-pairing.util';
-import { TandemsService } from './tandems.service';
+import { TandemProposalsService } from './tandem-proposals.service';
 
 const SEARCH_MAX = 80;
 
@@ -22,7 +22,7 @@ const badRequest = (code: string, en: string, de: string, field?: string) => new
 @Injectable()
 export class TandemPairingViewModel {
   constructor(
-    private readonly tandems: TandemsService,
+    private readonly proposals: TandemProposalsService,
     private readonly townReads: TownReadRepository,
     private readonly views: TownViewRepository,
     private readonly scoring: MatchScoringService,
@@ -55,7 +55,7 @@ export class TandemPairingViewModel {
     if (!pa || !pb) return null;
     const [topics, explained] = await Promise.all([this.views.pairTopics(NETWORK_VIEWER, a, b), this.scoring.explainPair(a, b)]);
     // After the reads: its transaction holds the one session of the embedded mode while it checks.
-    const refusal = await this.tandems.pairRefusal(a, b);
+    const refusal = await this.proposals.pairRefusal(a, b);
     const components = explained?.components ?? [];
     const town = (p: typeof pa) => ({
       id: p.id,
@@ -102,11 +102,11 @@ export class TandemPairingViewModel {
         'topic',
       );
     const explained = await this.scoring.explainPair(townA, townB);
-    return this.tandems.proposeOutsideRound(user, { townA, townB, topic, reason, explained }, now);
+    return this.proposals.proposeOutsideRound(user, { townA, townB, topic, reason, explained }, now);
   }
 
   /** "Who got the mail" for the result page: the recipients of the proposal per town (or none). */
   async recipients(tandemId: string) {
-    return this.tandems.proposalRecipients(tandemId);
+    return this.proposals.proposalRecipients(tandemId);
   }
 }

@@ -5,7 +5,7 @@ import { upsertSchedules } from '../queue/job-scheduler.util';
 import { JOBS, QUEUES } from '../queue/queue-names';
 import { workerOptions } from '../queue/worker-options';
 import { TandemActivityService } from './tandem-activity.service';
-import { TandemsService } from './tandems.service';
+import { TandemRemindersService } from './tandem-reminders.service';
 
 export const REMINDER_SCHEDULER_ID = 'tandem-reminders';
 const REMINDER_EVERY_MS = 3600_000;
@@ -18,7 +18,7 @@ export class TandemRemindersCronJob extends WorkerHost implements OnApplicationB
   private readonly logger = new Logger(TandemRemindersCronJob.name);
 
   constructor(
-    private readonly tandems: TandemsService,
+    private readonly reminders: TandemRemindersService,
     private readonly activity: TandemActivityService,
     @InjectQueue(QUEUES.tandems) private readonly queue: Queue,
   ) {
@@ -38,6 +38,6 @@ export class TandemRemindersCronJob extends WorkerHost implements OnApplicationB
     if (job.name !== JOBS.tandemReminders) throw new Error(`Unknown job ${job.name} on queue ${QUEUES.tandems}`);
     const now = job.data?.now ? new Date(job.data.now) : new Date();
     // Then the activity rules (issue 23): silent tandems (TANDEM_SILENCE_WEEKS) and dormant towns (TOWN_DORMANT_MONTHS).
-    return { ...(await this.tandems.runReminders(now)), ...(await this.activity.run(now)) };
+    return { ...(await this.reminders.runReminders(now)), ...(await this.activity.run(now)) };
   }
 }

@@ -8,13 +8,17 @@ import { TandemActivityRepository } from './tandem-activity.repository';
 import { TandemActivityService } from './tandem-activity.service';
 import { TandemRemindersCronJob } from './tandem-reminders.cron.job';
 import { TandemRepository } from './tandem.repository';
-import { TandemsService } from './tandems.service';
+import { TandemMailsService } from './tandem-mails.service';
+import { TandemRemindersService } from './tandem-reminders.service';
+import { TandemStepsService } from './tandem-steps.service';
 
-// Worker side: the reminder/expiry scheduler and its processor.
+// Worker side: the reminder/expiry scheduler, its processor and the steps it takes.
 @Module({
   imports: [AuditModule, MailModule, TownReadModule],
   providers: [
-    TandemsService,
+    TandemRemindersService,
+    TandemStepsService,
+    TandemMailsService,
     TandemRepository,
     UserRepository,
     TownRecipientsRepository,
@@ -22,7 +26,7 @@ import { TandemsService } from './tandems.service';
     TandemActivityService,
     TandemActivityRepository,
   ],
-  // The digest (worker side) reads openForTown from either.
-  exports: [TandemsService, TandemRepository],
+  // The digest (worker side) reads open tandems from the repository.
+  exports: [TandemRepository],
 })
 export class TandemsWorkerModule {}

@@ -5,6 +5,7 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { AnswerDto, ConcludeDto, ListQueryDto, PartnerDto, ProposeDto, ReasonDto, RequestTandemDto } from './tandems.dto';
+import { TandemProposalsService } from './tandem-proposals.service';
 import { TandemsService } from './tandems.service';
 import { OFFICE_PAGE_SIZE, TandemsViewModel } from './tandems.view-model';
 import { TandemAction } from './core/tandem-transitions.util';
@@ -16,6 +17,7 @@ import { TandemAction } from './core/tandem-transitions.util';
 export class TandemsController {
   constructor(
     private readonly tandems: TandemsService,
+    private readonly proposals: TandemProposalsService,
     private readonly vm: TandemsViewModel,
   ) {}
 
@@ -72,7 +74,7 @@ export class TandemsController {
   @Roles('office', 'admin')
   @ApiOperation({ summary: 'Send one pair of the current tandem round to both towns as the office proposal' })
   async propose(@Body() dto: ProposeDto, @CurrentUser() user: SessionUser) {
-    const out = await this.tandems.propose(user, dto.townA, dto.townB);
+    const out = await this.proposals.propose(user, dto.townA, dto.townB);
     // Who got the proposal mail, and the towns that had nobody to receive it (issue 25).
     return {
       ...(await this.vm.detail(user, out.tandemId)),
@@ -86,7 +88,7 @@ export class TandemsController {
   @Roles('office', 'admin')
   @ApiOperation({ summary: 'Send every pair of the current tandem round; pairs that break a rule by now are skipped with the reason' })
   async proposeRound(@CurrentUser() user: SessionUser) {
-    const outcomes = await this.tandems.proposeRound(user);
+    const outcomes = await this.proposals.proposeRound(user);
     const report = mergeReports(outcomes.map((o) => ({ recipients: o.recipients ?? [], unreachableTowns: o.unreachableTowns ?? [] })));
     return {
       sent: outcomes.filter((o) => o.tandemId).length,

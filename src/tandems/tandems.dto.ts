@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 import { REASON_MAX_LENGTH, TANDEM_STATES } from './core/tandem-transitions.util';
-import { RESULT_MAX_LENGTH } from './tandems.service';
+import { RESULT_MAX_LENGTH } from './tandem-result.util';
 import { PageQueryDto } from '../common/page-query.dto';
 
 // Lengths are checked by the service (same message for API and pages), so a long text answers 400 saying how long.

@@ -18,6 +18,9 @@ import { TandemPairingViewModel } from './tandem-pairing.view-model';
 import { TandemRepository } from './tandem.repository';
 import { TandemsController } from './tandems.controller';
 import { TandemsPagesController } from './tandems.pages.controller';
+import { TandemMailsService } from './tandem-mails.service';
+import { TandemProposalsService } from './tandem-proposals.service';
+import { TandemStepsService } from './tandem-steps.service';
 import { TandemsService } from './tandems.service';
 import { TandemsViewModel } from './tandems.view-model';
 
@@ -26,6 +29,9 @@ import { TandemsViewModel } from './tandems.view-model';
   controllers: [TandemsController, TandemsPagesController, TandemActivityController, TandemPairingController, TandemPairingPagesController],
   providers: [
     TandemsService,
+    TandemStepsService,
+    TandemMailsService,
+    TandemProposalsService,
     TandemRepository,
     UserRepository,
     TownRecipientsRepository,

@@ -11,6 +11,7 @@ import { pager } from '../common/paging.util';
 import { MailRecipientsRepository } from '../accounts/address-book/mail-recipients.repository';
 import { mailReportView, mergeReports, type MailReport } from '../accounts/address-book/town-recipients.util';
 import { MatchingViewModel } from '../matching/matching.view-model';
+import { TandemProposalsService } from './tandem-proposals.service';
 import { TandemsService } from './tandems.service';
 import { ACTION_LABEL, STATE_FILTERS, TandemsViewModel } from './tandems.view-model';
 import { TANDEM_ACTIONS, TandemAction } from './core/tandem-transitions.util';
@@ -42,6 +43,7 @@ const sentText = (n: number) =>
 export class TandemsPagesController {
   constructor(
     private readonly tandems: TandemsService,
+    private readonly proposals: TandemProposalsService,
     private readonly vm: TandemsViewModel,
     private readonly matchingViews: MatchingViewModel,
     private readonly mailRecipients: MailRecipientsRepository,
@@ -252,13 +254,13 @@ export class TandemsPagesController {
   async propose(@Body() body: Record<string, string>, @CurrentUser() user: SessionUser, @Res() res: Response) {
     try {
       if (body.scope === 'round') {
-        const outcomes = await this.tandems.proposeRound(user);
+        const outcomes = await this.proposals.proposeRound(user);
         const result = await this.vm.roundProposalResult(outcomes);
         // The list of proposals, naming who got the mails and which towns had nobody (issue 25), and the pairs left out.
         const report = mergeReports(outcomes.map((o) => ({ recipients: o.recipients ?? [], unreachableTowns: o.unreachableTowns ?? [] })));
         return this.officeList('proposed', String(result.sent), undefined, undefined, user, res.status(200), result.skipped, report);
       }
-      const out = await this.tandems.propose(user, String(body.townA ?? ''), String(body.townB ?? ''));
+      const out = await this.proposals.propose(user, String(body.townA ?? ''), String(body.townB ?? ''));
       return res.redirect(303, `/tandems/${out.tandemId}?erledigt=proposed`);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;

@@ -11,7 +11,10 @@ import { FitAnswerRow, TandemListRow, TandemRepository, TimelineRow } from './ta
 import { waitingFor } from './tandem-wording.util';
 import { officeActorLabel } from '../accounts/display-name.util';
 import { RESTING_FILTER, TandemActivityView } from './tandem-activity.view';
-import { actorOf, contactLine, ownTownNotVerified, type ProposalOutcome, tandemNotFound } from './tandems.service';
+import { actorOf } from './tandem-actor.util';
+import { TandemErrors } from './tandem-errors';
+import { contactLine } from './tandem-mails.service';
+import type { ProposalOutcome } from './tandem-proposals.service';
 import { ADOPTION_DE } from './tandem-result.util';
 import { TownProfileView, TownViewRepository } from '../municipalities/visibility/town-view.repository';
 import { NETWORK_VIEWER, OFFICE_VIEWER, type Viewer } from '../municipalities/visibility/town-visibility.util';
@@ -152,7 +155,7 @@ export class TandemsViewModel {
 
   async detail(viewer: SessionUser, id: string) {
     const r = await this.repo.findById(id);
-    if (!r) throw tandemNotFound();
+    if (!r) throw TandemErrors.tandemNotFound();
     const card = this.card(r, viewer); // throws "not found" for someone else's tandem
     // Independent reads side by side: the page waits for the slowest one, not for their sum.
     const seer = await this.views.viewerOf(viewer);
@@ -265,7 +268,7 @@ export class TandemsViewModel {
   async requestForm(viewer: SessionUser, partnerId: string) {
     if (!viewer.townId || viewer.townId === partnerId) return null;
     const seer = await this.views.viewerOf(viewer);
-    if (seer.kind === 'town' && !seer.verified) throw ownTownNotVerified();
+    if (seer.kind === 'town' && !seer.verified) throw TandemErrors.ownTownNotVerified();
     const partner = await this.views.profile(seer, partnerId);
     if (!partner || partner.status !== 'verified' || partner.paused) return null;
     const suggestion = await this.repo.suggestionComponents(viewer.townId, partnerId);

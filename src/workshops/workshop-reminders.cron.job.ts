@@ -4,7 +4,7 @@ import { Job, Queue } from 'bullmq';
 import { upsertSchedules } from '../queue/job-scheduler.util';
 import { JOBS, QUEUES } from '../queue/queue-names';
 import { workerOptions } from '../queue/worker-options';
-import { WorkshopsService } from './workshops.service';
+import { WorkshopRemindersService } from './workshop-reminders.service';
 
 const WORKSHOP_REMINDER_SCHEDULER_ID = 'workshop-reminders';
 const WORKSHOP_REMINDER_EVERY_MS = 3600_000;
@@ -16,7 +16,7 @@ export class WorkshopRemindersCronJob extends WorkerHost implements OnApplicatio
   private readonly logger = new Logger(WorkshopRemindersCronJob.name);
 
   constructor(
-    private readonly workshops: WorkshopsService,
+    private readonly reminders: WorkshopRemindersService,
     @InjectQueue(QUEUES.workshops) private readonly queue: Queue,
   ) {
     super();
@@ -33,6 +33,6 @@ export class WorkshopRemindersCronJob extends WorkerHost implements OnApplicatio
   /** `data.now` lets a test (or an operator) run the job for another point in time. */
   async process(job: Job<{ now?: string }>): Promise<{ reminders: number }> {
     if (job.name !== JOBS.workshopReminders) throw new Error(`Unknown job ${job.name} on queue ${QUEUES.workshops}`);
-    return { reminders: await this.workshops.runReminders(job.data?.now ? new Date(job.data.now) : new Date()) };
+    return { reminders: await this.reminders.runReminders(job.data?.now ? new Date(job.data.now) : new Date()) };
   }
 }

@@ -258,6 +258,15 @@ export class WorkshopRepository {
     );
   }
 
+  /** On publishing: why each town was chosen, as things stand now, and when it was invited. */
+  async setChosenBecause(m: EntityManager, invitationId: string, chosenBecause: string, invitedAt: Date): Promise<void> {
+    await m.query(`UPDATE workshop_invitation SET chosen_because = $2, invited_at = $3 WHERE id = $1`, [
+      invitationId,
+      chosenBecause,
+      invitedAt,
+    ]);
+  }
+
   async deleteInvitation(m: EntityManager, id: string): Promise<void> {
     await m.query(`DELETE FROM workshop_invitation WHERE id = $1`, [id]);
   }

@@ -1,28 +1,22 @@
 import { UserRepository } from '../auth/user.repository';
 import { TownRecipientsRepository } from '../accounts/address-book/town-recipients.repository';
 import { Module } from '@nestjs/common';
-import { AuditModule } from '../audit/audit.module';
 import { MailModule } from '../mail/mail.module';
-import { TownReadModule } from '../municipalities/town-read.module';
-import { MatchingRepository } from '../matching/matching.repository';
-import { MatchScoringService } from '../matching/match-scoring.service';
-import { MatchingService } from '../matching/matching.service';
+import { WorkshopMailsService } from './workshop-mails.service';
 import { WorkshopRemindersCronJob } from './workshop-reminders.cron.job';
+import { WorkshopRemindersService } from './workshop-reminders.service';
 import { WorkshopRepository } from './workshop.repository';
-import { WorkshopsService } from './workshops.service';
 
-// Worker side: the reminder scheduler and its processor.
+// Worker side: the reminder scheduler, its processor and the mails it sends.
 @Module({
-  imports: [TownReadModule, AuditModule, MailModule],
+  imports: [MailModule],
   providers: [
     UserRepository,
-    WorkshopsService,
     WorkshopRepository,
     TownRecipientsRepository,
+    WorkshopMailsService,
+    WorkshopRemindersService,
     WorkshopRemindersCronJob,
-    MatchingService,
-    MatchingRepository,
-    MatchScoringService,
   ],
   exports: [WorkshopRepository],
 })

@@ -12,6 +12,7 @@ import { Workshop } from './workshop.entity';
 import { WorkshopRepository } from './workshop.repository';
 import { WorkshopsController } from './workshops.controller';
 import { WorkshopsPagesController } from './workshops.pages.controller';
+import { WorkshopMailsService } from './workshop-mails.service';
 import { WorkshopsService } from './workshops.service';
 import { WorkshopsViewModel } from './workshops.view-model';
 
@@ -19,7 +20,15 @@ import { WorkshopsViewModel } from './workshops.view-model';
 @Module({
   imports: [TownReadModule, TypeOrmModule.forFeature([Workshop, WorkshopInvitation]), AuditModule, MailModule, MatchingModule],
   controllers: [WorkshopsController, WorkshopsPagesController],
-  providers: [UserRepository, WorkshopsService, WorkshopRepository, TownRecipientsRepository, MailRecipientsRepository, WorkshopsViewModel],
+  providers: [
+    UserRepository,
+    WorkshopsService,
+    WorkshopMailsService,
+    WorkshopRepository,
+    TownRecipientsRepository,
+    MailRecipientsRepository,
+    WorkshopsViewModel,
+  ],
   exports: [WorkshopsService, WorkshopRepository],
 })
 export class WorkshopsModule {}

@@ -21,7 +21,8 @@ import {
 import { InvitationRow, WorkshopListRow, WorkshopRepository } from './workshop.repository';
 import { DomainError } from '../common/domain-error';
 import { formatBerlin } from '../common/berlin-time.util';
-import { workshopNotFound, WorkshopsService } from './workshops.service';
+import { WorkshopErrors } from './workshop-errors';
+import { WorkshopsService } from './workshops.service';
 
 export const WORKSHOP_ACTION_LABEL: Partial<Record<WorkshopAction, string>> = {
   publish: 'Veröffentlichen und einladen',
@@ -191,7 +192,7 @@ export class WorkshopsViewModel {
         'q',
       );
     if (term.length < 2) {
-      if (!(await this.repo.findById(id))) throw workshopNotFound();
+      if (!(await this.repo.findById(id))) throw WorkshopErrors.workshopNotFound();
       return [];
     }
     return this.workshops.searchTowns(id, term);
@@ -200,12 +201,12 @@ export class WorkshopsViewModel {
   /** One workshop. The office sees everything (towns, rules, steps, timeline); an invited town its own invitation. */
   async detail(user: SessionUser, id: string) {
     const r = await this.repo.findById(id);
-    if (!r) throw workshopNotFound();
+    if (!r) throw WorkshopErrors.workshopNotFound();
     const invs = await this.repo.invitations(id);
     const card = this.card(r);
     if (!isOffice(user)) {
       const own = invs.find((i) => i.townId === user.townId && i.state !== 'withdrawn');
-      if (!own || r.state === 'draft') throw workshopNotFound();
+      if (!own || r.state === 'draft') throw WorkshopErrors.workshopNotFound();
       return {
         ...card,
         towns: invs

@@ -5,7 +5,7 @@ import { openDataSource } from '../../src/database/data-source';
 import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL } from '../../src/commands/seeds/demo-logins.util';
 import { DemoSeedService } from '../../src/commands/seeds/demo-seed.service';
 import { computeMatching, contactOf, eventually, townIdByName } from '../factories/tandems.factory';
-import { TandemsService } from '../../src/tandems/tandems.service';
+import { TandemRemindersService } from '../../src/tandems/tandem-reminders.service';
 import { bootApp, MODES, TestApp } from '../utils/boot-app';
 import { formToken } from '../utils/csrf';
 
@@ -137,7 +137,7 @@ describe.each(MODES)('tandem practice: capacity and contact exchange (%s mode)',
     // Not asked yet: no answer possible.
     expect((await a.agent.post(`/api/tandems/${id}/fit`).send({ fits: true }).expect(409)).body.error).toBe('fit_not_asked');
 
-    const tandems = t.worker.get(TandemsService);
+    const tandems = t.worker.get(TandemRemindersService);
     const week = 7 * 86_400_000;
     const ours = (r: { fitChecks: number }) => r.fitChecks;
     expect(ours(await tandems.runReminders(new Date(new Date(startedAt).getTime() + 5 * week)))).toBe(0);
@@ -237,7 +237,7 @@ describe.each(MODES)('tandem practice: capacity and contact exchange (%s mode)',
       ),
     );
     // The deadline passes without the second result: the hourly job concludes with the one there is.
-    const tandems = t.worker.get(TandemsService);
+    const tandems = t.worker.get(TandemRemindersService);
     await tandems.runReminders(new Date(new Date(given.resultDueAt).getTime() - 3600_000));
     expect((await ds.query(`SELECT state FROM tandem WHERE id = $1`, [id]))[0].state).toBe('active');
     await tandems.runReminders(new Date(new Date(given.resultDueAt).getTime() + 3600_000));

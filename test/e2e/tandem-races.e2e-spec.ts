@@ -10,7 +10,7 @@ import { APP_CONFIG, type AppConfig } from '../../src/config/app-config';
 import { MailService } from '../../src/mail/mail.service';
 import { bullConnection } from '../../src/queue/queue.module';
 import { REMINDER_SCHEDULER_ID, TandemRemindersCronJob } from '../../src/tandems/tandem-reminders.cron.job';
-import { TandemsService } from '../../src/tandems/tandems.service';
+import { TandemRemindersService } from '../../src/tandems/tandem-reminders.service';
 import { bootApp, MODES, TestApp } from '../utils/boot-app';
 import { computeMatching, contactOf, eventually, townIdByName } from '../factories/tandems.factory';
 
@@ -206,7 +206,7 @@ describe.each(MODES)('tandem races, bad input, reminders and expiry (parallel re
   });
 
   it('reminders after 7 and 14 days and expiry after 30, with a controlled clock; once each however often it runs', async () => {
-    const service = t.worker.get(TandemsService);
+    const service = t.worker.get(TandemRemindersService);
     const id = (await seelow.post('/api/tandems').send({ partnerTownId: towns.Wurzen, message: 'Erinnerungstest' }).expect(201)).body.id;
     const [{ at }] = await ds.query(`SELECT state_changed_at AS at FROM tandem WHERE id = $1`, [id]);
     const day = (n: number) => new Date(at.getTime() + n * DAY + 60_000);
@@ -257,7 +257,7 @@ describe.each(MODES)('tandem races, bad input, reminders and expiry (parallel re
   });
 
   it('an approved tandem never started: one reminder to both towns, then expiry (days from the config); once however often it runs', async () => {
-    const service = t.worker.get(TandemsService);
+    const service = t.worker.get(TandemRemindersService);
     const gr = contacts['Großräschen'];
     const id = (await gr.agent.post('/api/tandems').send({ partnerTownId: towns.Penkun, message: 'Starttest' }).expect(201)).body.id;
     await contacts.Penkun.agent.post(`/api/tandems/${id}/accept`).send({}).expect(200);

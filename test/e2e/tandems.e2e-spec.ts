@@ -5,7 +5,7 @@ import { openDataSource } from '../../src/database/data-source';
 import { withCommands } from '../../src/commands/run-command';
 import { DemoSeedService } from '../../src/commands/seeds/demo-seed.service';
 import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL } from '../../src/commands/seeds/demo-logins.util';
-import { TandemsService } from '../../src/tandems/tandems.service';
+import { TandemRepository } from '../../src/tandems/tandem.repository';
 import { formToken } from '../utils/csrf';
 import { bootApp, MODES, TestApp } from '../utils/boot-app';
 import { computeMatching, contactOf, eventually } from '../factories/tandems.factory';
@@ -263,7 +263,7 @@ describe.each(MODES)('tandems from suggestion to result, and office proposals (%
       'Your town has already accepted this proposal',
     );
     // What the weekly digest reads: B must still answer, A waits for B.
-    const tandems = t.app.get(TandemsService);
+    const tandems = t.app.get(TandemRepository);
     expect((await tandems.openForTown(p.townB)).map((x) => [x.id, x.state, x.waitingForTown])).toEqual([[id, 'proposed', true]]);
     expect((await tandems.openForTown(p.townA)).map((x) => [x.id, x.state, x.waitingForTown, x.nameB])).toEqual([
       [id, 'proposed', false, p.nameB],

@@ -4,7 +4,7 @@ import { withCommands } from '../../src/commands/run-command';
 import { openDataSource } from '../../src/database/data-source';
 import { DemoSeedService } from '../../src/commands/seeds/demo-seed.service';
 import { DEMO_OFFICE_EMAIL } from '../../src/commands/seeds/demo-logins.util';
-import { WorkshopsService } from '../../src/workshops/workshops.service';
+import { WorkshopRemindersService } from '../../src/workshops/workshop-reminders.service';
 import { computeMatching, contactOf, eventually } from '../factories/tandems.factory';
 import { calendarOf, computeWorkshops, recipientsOf } from '../factories/workshops.factory';
 import { bootApp, MODES, TestApp } from '../utils/boot-app';
@@ -221,7 +221,7 @@ describe.each(MODES)('transfer workshops from the engine’s group to a document
     expect((await settledMailsTo(d.email)).some((m) => m.subject?.startsWith('Bestätigt'))).toBe(false);
 
     // Reminders 7 days and 1 day before, each once however often the job runs.
-    const svc = t.worker.get(WorkshopsService);
+    const svc = t.worker.get(WorkshopRemindersService);
     const starts = new Date(confirmed.startsAt).getTime();
     expect(await svc.runReminders(new Date(starts - 6 * DAY))).toBe(accepted.length);
     expect(await svc.runReminders(new Date(starts - 6 * DAY))).toBe(0);

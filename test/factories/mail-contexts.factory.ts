@@ -9,7 +9,7 @@ import type { MatchTown } from '../../src/matching/core/matching-input.types';
 import { DEFAULT_WEIGHTS } from '../../src/matching/core/weights';
 import { CONTACT_FUNCTION_DE } from '../../src/auth/contact-function.util';
 import { STATE_DE as TANDEM_STATE_DE } from '../../src/tandems/core/tandem-transitions.util';
-import { contactLine, UPDATE_TEXT } from '../../src/tandems/tandems.service';
+import { contactLine, UPDATE_TEXT } from '../../src/tandems/tandem-mails.service';
 import { chosenBecause } from '../../src/workshops/workshop-fit.util';
 import { formatBerlin } from '../../src/common/berlin-time.util';
 import { INVITATION_STATE_DE, STATE_DE as WORKSHOP_STATE_DE } from '../../src/workshops/workshop-transitions.util';

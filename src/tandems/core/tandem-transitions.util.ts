@@ -46,6 +46,9 @@ export const FINAL_STATES: readonly TandemState[] = ['concluded', 'declined', 'w
 /** Steps where a person acts and must say why (shown to the other side and in the audit trail). */
 export const REASON_REQUIRED: readonly TandemAction[] = ['decline', 'withdraw', 'reject', 'cancel'];
 export const REASON_MAX_LENGTH = 1000;
+/** A request or proposal without an answer expires after this many days; the one who must act is reminded before. */
+export const ANSWER_EXPIRY_DAYS = 30;
+export const ANSWER_REMINDER_DAYS = [7, 14] as const;
 
 type Rule = { to: TandemState; actors: readonly TandemActor[] };
 const TOWNS = ['requester', 'partner'] as const;

@@ -81,6 +81,10 @@ export const AUDIT_ACTION_DE = {
   'event.registration_cancelled': 'Anmeldung zur Veranstaltung zurückgenommen',
   'event.moved_up': 'Person von der Warteliste nachgerückt',
   'event.attendance': 'Teilnahme an der Veranstaltung vermerkt',
+  'event.propose': 'Veranstaltung von der einladenden Kommune vorgeschlagen',
+  'event.approve': 'Vorschlag der Kommune von der Geschäftsstelle übernommen',
+  'event.return': 'Vorschlag mit Hinweis an die Kommune zurückgegeben',
+  'event.practice_drafted': 'Methodenkoffer-Entwurf aus der Veranstaltung angelegt',
 } as const satisfies Record<string, string>;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_DE;

@@ -22,6 +22,7 @@ import { Practices1735200000000 } from '../../migrations/1735200000000-Practices
 import { PracticeFollowUps1735300000000 } from '../../migrations/1735300000000-PracticeFollowUps';
 import { ProfileTopicSince1735350000000 } from '../../migrations/1735350000000-ProfileTopicSince';
 import { Events1735400000000 } from '../../migrations/1735400000000-Events';
+import { TownHostedEvents1735500000000 } from '../../migrations/1735500000000-TownHostedEvents';
 
 // Explicit list (no glob) so the same migrations load under tsc output and inside jest.
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   PracticeFollowUps1735300000000,
   ProfileTopicSince1735350000000,
   Events1735400000000,
+  TownHostedEvents1735500000000,
 ];

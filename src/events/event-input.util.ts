@@ -4,7 +4,7 @@ import { DomainError } from '../common/domain-error';
 import { SIZE_CLASSES } from '../municipalities/size-class.util';
 import { EVENT_FORMATS, EVENT_KINDS, EventFormat, EventKind, REASON_MAX_LENGTH, TEXT_MAX_LENGTH } from './core/event-transitions.util';
 import { parseBerlin } from '../common/berlin-time.util';
-import type { EventFields } from './event.repository';
+import type { EventFields, EventRow } from './event.repository';
 
 export const badRequest = (code: string, en: string, de: string, field?: string) =>
   new DomainError(HttpStatus.BAD_REQUEST, code, en, de, field);
@@ -189,3 +189,22 @@ export function checkAhead(f: EventFields, now: Date): void {
       'registrationDeadline',
     );
 }
+
+/** The fields of an event as the forms edit them. */
+export const fieldsOf = (e: EventRow): EventFields => ({
+  kind: e.kind,
+  title: e.title,
+  description: e.description,
+  format: e.format,
+  address: e.address,
+  onlineLink: e.onlineLink,
+  startsAt: e.startsAt,
+  endsAt: e.endsAt,
+  registrationDeadline: e.registrationDeadline,
+  placesTotal: e.placesTotal,
+  placesPerTown: e.placesPerTown,
+  topics: e.topics,
+  targetStates: e.targetStates,
+  targetSizeClasses: e.targetSizeClasses,
+  targetTopics: e.targetTopics,
+});

@@ -28,6 +28,14 @@ export interface EventRow {
   resultSummary: string | null;
   createdAt: Date;
   stateChangedAt: Date;
+  /** The town that proposed and hosts the event ("Wir laden ein"); null for the office's own events. */
+  hostTownId: string | null;
+  /** The host town's name (directory record), or null. */
+  hostTownName: string | null;
+  /** The office's comment when it returned the proposal (kept until the host proposes again). */
+  reviewComment: string | null;
+  /** When the host last proposed it (the office's mails are keyed by it). */
+  proposedAt: Date | null;
 }
 
 /** An event with its counts, for lists and the detail. */
@@ -69,7 +77,9 @@ export type EventFields = Pick<
   | 'targetSizeClasses'
   | 'targetTopics'
 >;
-export type EventPatch = Partial<EventFields & Pick<EventRow, 'state' | 'sequence' | 'cancelReason' | 'resultSummary' | 'stateChangedAt'>>;
+export type EventPatch = Partial<
+  EventFields & Pick<EventRow, 'state' | 'sequence' | 'cancelReason' | 'resultSummary' | 'stateChangedAt' | 'reviewComment' | 'proposedAt'>
+>;
 
 const SNAKE: Record<keyof EventPatch, string> = {
   kind: 'kind',
@@ -92,13 +102,17 @@ const SNAKE: Record<keyof EventPatch, string> = {
   cancelReason: 'cancel_reason',
   resultSummary: 'result_summary',
   stateChangedAt: 'state_changed_at',
+  reviewComment: 'review_comment',
+  proposedAt: 'proposed_at',
 };
 
 const COLUMNS = `e.id, e.kind, e.title, e.description, e.format, e.address, e.online_link AS "onlineLink", e.starts_at AS "startsAt",
   e.ends_at AS "endsAt", e.registration_deadline AS "registrationDeadline", e.places_total AS "placesTotal",
   e.places_per_town AS "placesPerTown", e.topics, e.target_states AS "targetStates", e.target_size_classes AS "targetSizeClasses",
   e.target_topics AS "targetTopics", e.state, e.sequence, e.cancel_reason AS "cancelReason", e.result_summary AS "resultSummary",
-  e.created_at AS "createdAt", e.state_changed_at AS "stateChangedAt"`;
+  e.created_at AS "createdAt", e.state_changed_at AS "stateChangedAt", e.host_town_id AS "hostTownId",
+  (SELECT hm.name FROM town ht JOIN municipality hm ON hm.ags = ht.ags WHERE ht.id = e.host_town_id) AS "hostTownName",
+  e.review_comment AS "reviewComment", e.proposed_at AS "proposedAt"`;
 
 const LIST = `SELECT ${COLUMNS},
   (SELECT count(*)::int FROM event_registration r WHERE r.event_id = e.id AND r.status = 'confirmed') AS confirmed,
@@ -129,12 +143,14 @@ export class EventRepository {
     return this.ds.transaction(work);
   }
 
-  async insert(m: EntityManager, f: EventFields, createdBy: string): Promise<string> {
+  /** A new event: the office's draft, or a town's proposal (`host` with the time it was proposed). */
+  async insert(m: EntityManager, f: EventFields, createdBy: string, host: { townId: string; at: Date } | null = null): Promise<string> {
     const [r] = await queryRows<{ id: string }>(
       m,
       `INSERT INTO network_event (kind, title, description, format, address, online_link, starts_at, ends_at, registration_deadline,
-         places_total, places_per_town, topics, target_states, target_size_classes, target_topics, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+         places_total, places_per_town, topics, target_states, target_size_classes, target_topics, created_by, state, host_town_id, proposed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+         CASE WHEN $17::uuid IS NULL THEN 'draft' ELSE 'proposed' END, $17::uuid, $18::timestamptz) RETURNING id`,
       [
         f.kind,
         f.title,
@@ -152,6 +168,8 @@ export class EventRepository {
         f.targetSizeClasses,
         f.targetTopics,
         createdBy,
+        host?.townId ?? null,
+        host?.at ?? null,
       ],
     );
     return r.id;
@@ -189,13 +207,18 @@ export class EventRepository {
     );
   }
 
-  /** What towns see: every published event (not drafts), upcoming first. */
+  /** What towns see: every announced event (no drafts, no proposals), upcoming first. */
   listPublished(limit = 500): Promise<EventListRow[]> {
     return queryRows<EventListRow>(
       this.ds,
-      `${LIST} WHERE e.state <> 'draft' ORDER BY (e.ends_at < now()), CASE WHEN e.ends_at >= now() THEN e.starts_at END, e.starts_at DESC LIMIT $1`,
+      `${LIST} WHERE e.state NOT IN ('draft', 'proposed', 'returned') ORDER BY (e.ends_at < now()), CASE WHEN e.ends_at >= now() THEN e.starts_at END, e.starts_at DESC LIMIT $1`,
       [limit],
     );
+  }
+
+  /** The events a town hosts (its proposals in every state), newest first. */
+  listHostedBy(townId: string, limit = 200): Promise<EventListRow[]> {
+    return queryRows<EventListRow>(this.ds, `${LIST} WHERE e.host_town_id = $1 ORDER BY e.created_at DESC, e.id LIMIT $2`, [townId, limit]);
   }
 
   /** Published events still open for registration, next first (for the weekly digest). */
@@ -394,6 +417,17 @@ export class EventRepository {
       this.ds,
       `SELECT DISTINCT state_code AS code, state_name AS name FROM municipality ORDER BY state_name`,
     );
+  }
+
+  /** The topics and Länder an event's form may name. */
+  async vocabulary(): Promise<{ topics: Set<string>; states: Set<string> }> {
+    const [topics, states] = await Promise.all([this.topics(), this.states()]);
+    return { topics: new Set(topics.map((t) => t.slug)), states: new Set(states.map((s) => s.code)) };
+  }
+
+  /** Whether the town is verified, outside a transaction (a proposal's first check, before its input is read). */
+  async townIsVerified(id: string): Promise<boolean> {
+    return this.isVerifiedTown(this.ds.manager, id);
   }
 
   /** Whether the town takes part in the network (verified): only such towns register people. */

@@ -10,9 +10,13 @@ import {
   DocumentEventDto,
   EventDto,
   EventListQueryDto,
+  PracticeDraftDto,
   RegisterDto,
+  ReturnProposalDto,
   SendInvitationsDto,
 } from './events.dto';
+import { EventPracticeService } from './event-practice.service';
+import { EventProposalsService } from './event-proposals.service';
 import { EventsService } from './events.service';
 import { EventsViewModel } from './events.view-model';
 
@@ -23,8 +27,40 @@ import { EventsViewModel } from './events.view-model';
 export class EventsController {
   constructor(
     private readonly events: EventsService,
+    private readonly proposals: EventProposalsService,
+    private readonly practice: EventPracticeService,
     private readonly vm: EventsViewModel,
   ) {}
+
+  // ---- town-hosted events ("Wir laden ein"); before ':id' so that "proposals" is no id -----------------------
+
+  @Get('proposals')
+  @Roles('town_contact')
+  @ApiOperation({ summary: "Verified town: the events it proposed and hosts, every state, with the office's comment on a returned one" })
+  async ownProposals(@CurrentUser() user: SessionUser) {
+    await this.proposals.hostTownOf(user);
+    return { events: await this.vm.hostedBy(user) };
+  }
+
+  @Post('proposals')
+  @HttpCode(201)
+  @Roles('town_contact')
+  @ApiOperation({
+    summary: 'Verified town: propose an event it hosts (same fields as the office creates); the office approves or returns it',
+  })
+  async propose(@Body() dto: EventDto, @CurrentUser() user: SessionUser) {
+    const out = await this.proposals.propose(user, dto);
+    return { ...(await this.vm.detail(user, out.id)), officeNotified: out.officeRecipients };
+  }
+
+  @Post('proposals/:id/resubmit')
+  @HttpCode(200)
+  @Roles('town_contact')
+  @ApiOperation({ summary: 'Host town: revise a returned proposal (fields to change, optional) and propose it again' })
+  async resubmit(@Param('id', ParseUUIDPipe) id: string, @Body() dto: EventDto, @CurrentUser() user: SessionUser) {
+    const out = await this.proposals.resubmit(user, id, dto);
+    return { ...(await this.vm.detail(user, id)), officeNotified: out.officeRecipients };
+  }
 
   @Get()
   @Roles()
@@ -95,6 +131,45 @@ export class EventsController {
   @ApiOperation({ summary: 'Cancel (reason required); everyone registered is told, with a calendar cancellation for those with a place' })
   cancel(@Param('id', ParseUUIDPipe) id: string, @Body() dto: CancelEventDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'cancel', { reason: dto.reason });
+  }
+
+  @Post(':id/approve')
+  @HttpCode(200)
+  @Roles('office', 'admin')
+  @ApiOperation({ summary: "proposed → draft: the office takes a town's proposal over (then edits and publishes it); the host is told" })
+  async approve(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+    const out = await this.proposals.approve(user, id);
+    return { ...(await this.vm.detail(user, id)), recipients: out.report.recipients };
+  }
+
+  @Post(':id/return')
+  @HttpCode(200)
+  @Roles('office', 'admin')
+  @ApiOperation({ summary: 'proposed → returned with a comment (10–1000 characters), mailed to the host town' })
+  async returnProposal(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReturnProposalDto, @CurrentUser() user: SessionUser) {
+    const out = await this.proposals.returnToHost(user, id, dto.comment);
+    return { ...(await this.vm.detail(user, id)), recipients: out.report.recipients };
+  }
+
+  @Get(':id/registrations')
+  @Roles()
+  @ApiOperation({
+    summary: 'Everyone registered: the host town reads name, town and status (no email addresses); the office also the address',
+  })
+  async registrations(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+    return { registrations: await this.vm.registrationsFor(user, id) };
+  }
+
+  @Post(':id/practice-draft')
+  @HttpCode(200)
+  @Roles('office', 'admin')
+  @ApiOperation({
+    summary:
+      'A documented event → a Methodenkoffer draft of the host town (or a chosen town with a place), pre-filled; again: the same draft',
+  })
+  async practiceDraft(@Param('id', ParseUUIDPipe) id: string, @Body() dto: PracticeDraftDto, @CurrentUser() user: SessionUser) {
+    const out = await this.practice.draft(user, id, dto.townId);
+    return { practiceId: out.practiceId, created: out.created, link: `/methodenkoffer/${out.practiceId}` };
   }
 
   @Get(':id/audience')

@@ -106,3 +106,20 @@ export class EventListQueryDto {
   @ApiPropertyOptional({ description: 'A topic slug' }) @IsOptional() @IsString() topic?: string;
   @ApiPropertyOptional({ description: 'true: only events that fit your town' }) @IsOptional() @IsIn(['true', 'false']) fit?: string;
 }
+
+export class ReturnProposalDto {
+  @ApiProperty({ minLength: 10, maxLength: 1000, description: 'What the host town should change (sent to its accounts)' })
+  @IsOptional()
+  @IsString()
+  comment?: string;
+}
+
+export class PracticeDraftDto {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "The town whose example it becomes: ignored for a hosted event (the host's); else one of the towns with a place",
+  })
+  @IsOptional()
+  @IsUUID()
+  townId?: string;
+}

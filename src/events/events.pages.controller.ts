@@ -7,8 +7,10 @@ import { Roles } from '../auth/roles.guard';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
 import { asList, asText } from '../common/form.util';
-import { EVENT_ACTIONS, EVENT_FORMATS, EVENT_KINDS, EventAction } from './core/event-transitions.util';
+import { EVENT_FORMATS, EVENT_KINDS, OFFICE_STEPS, OfficeStep, REVIEW_COMMENT_LIMITS } from './core/event-transitions.util';
 import type { EventInput } from './event-input.util';
+import { EventPracticeService } from './event-practice.service';
+import { EventProposalsService } from './event-proposals.service';
 import { EventRepository } from './event.repository';
 import { EventsService } from './events.service';
 import { EventFilters, EventsViewModel } from './events.view-model';
@@ -26,9 +28,18 @@ const DONE: Record<string, string> = {
   cancel: 'Die Veranstaltung ist abgesagt; alle Angemeldeten werden informiert.',
   attendance: 'Die Teilnahme ist vermerkt.',
   invited: 'Die Einladungen sind versendet.',
+  approved: 'Der Vorschlag ist übernommen: Die Veranstaltung ist jetzt Ihr Entwurf. Prüfen Sie die Angaben und veröffentlichen Sie sie.',
+  returned: 'Der Vorschlag ist mit Ihrem Hinweis an die Kommune zurückgegeben.',
+  practice: 'Der Methodenkoffer-Entwurf ist angelegt.',
 };
 
-const STEP_LABEL: Record<Exclude<EventAction, 'edit'>, string> = {
+/** What the host town reads after a step on its proposal. */
+const HOST_DONE = (officeRecipients: number) =>
+  officeRecipients
+    ? `Ihr Vorschlag liegt jetzt der Geschäftsstelle vor; ${officeRecipients === 1 ? 'ihr Konto wurde' : `ihre ${officeRecipients} Konten wurden`} per E-Mail benachrichtigt. Sie erhalten eine E-Mail, sobald er geprüft ist.`
+    : 'Ihr Vorschlag liegt jetzt der Geschäftsstelle vor. Sie erhalten eine E-Mail, sobald er geprüft ist.';
+
+const STEP_LABEL: Record<OfficeStep, string> = {
   publish: 'Veröffentlichen und Anmeldung öffnen',
   close: 'Anmeldung schließen',
   hold: 'Als durchgeführt vermerken',
@@ -67,6 +78,8 @@ const filtersOf = (q: Record<string, unknown>): EventFilters => ({
 export class EventsPagesController {
   constructor(
     private readonly events: EventsService,
+    private readonly proposals: EventProposalsService,
+    private readonly practice: EventPracticeService,
     private readonly vm: EventsViewModel,
     private readonly repo: EventRepository,
   ) {}
@@ -82,7 +95,40 @@ export class EventsPagesController {
       upcoming: events.filter((e) => e.endsAt.getTime() >= Date.now()),
       past: events.filter((e) => e.endsAt.getTime() < Date.now()),
       filters: await this.vm.filterChoices(filters),
+      canPropose: await this.proposals.mayHost(user),
     });
+  }
+
+  // ---- a town hosts ("Wir laden ein"); before ':id' so that "einladen" is no id ------------------------------
+
+  @Get('veranstaltungen/einladen')
+  @Roles('town_contact')
+  async proposeForm(@CurrentUser() user: SessionUser, @Res() res: Response) {
+    await this.proposals.hostTownOf(user);
+    return this.renderProposeForm(user, res);
+  }
+
+  private async renderProposeForm(user: SessionUser, res: Response, errors: string[] = [], status = 200, values?: Record<string, unknown>) {
+    const form = await this.vm.formFor(null);
+    return res.status(status).render('event-propose', {
+      title: 'Wir laden ein: eine Veranstaltung vorschlagen',
+      form: values ? { ...form, values } : form,
+      errors,
+      hosted: await this.vm.hostedBy(user),
+    });
+  }
+
+  @Post('veranstaltungen/einladen')
+  @Roles('town_contact')
+  async propose(@Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    await this.proposals.hostTownOf(user);
+    try {
+      const out = await this.proposals.propose(user, formInput(body));
+      return res.redirect(303, `/veranstaltungen/${out.id}?erledigt=proposed-${out.officeRecipients}`);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.getStatus() === 403) throw err;
+      return this.renderProposeForm(user, res, [err.messageDe], err.getStatus(), formInput(body) as Record<string, unknown>);
+    }
   }
 
   @Get('veranstaltungen/:id')
@@ -98,9 +144,33 @@ export class EventsPagesController {
   ) {
     if (isOffice(user)) return res.redirect(303, `/geschaeftsstelle/veranstaltungen/${id}`);
     const e = await this.vm.detail(user, id);
-    return res
-      .status(status)
-      .render('event-detail', { title: e.title, e, done: DONE[done ?? ''], errors, values, canRegister: !!user.townId });
+    const proposed = /^proposed-(\d{1,3})$/.exec(done ?? '');
+    return res.status(status).render('event-detail', {
+      title: e.title,
+      e,
+      done: proposed ? HOST_DONE(Number(proposed[1])) : DONE[done ?? ''],
+      errors,
+      values,
+      canRegister: !!user.townId,
+      reviseForm: 'canRevise' in e && e.canRevise ? await this.vm.formFor(await this.repo.findById(id)) : null,
+    });
+  }
+
+  @Post('veranstaltungen/:id/vorschlag')
+  @Roles('town_contact')
+  async resubmit(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: Record<string, unknown>,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    try {
+      const out = await this.proposals.resubmit(user, id, formInput(body));
+      return res.redirect(303, `/veranstaltungen/${id}?erledigt=proposed-${out.officeRecipients}`);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.getStatus() === 404 || err.getStatus() === 403) throw err;
+      return this.detail(id, undefined, user, res, [err.messageDe], err.getStatus());
+    }
   }
 
   @Post('veranstaltungen/:id/anmelden')
@@ -148,9 +218,11 @@ export class EventsPagesController {
 
   private async renderList(user: SessionUser, res: Response, errors: string[] = [], status = 200, values?: Record<string, unknown>) {
     const form = await this.vm.formFor(null);
+    const all = await this.vm.list(user);
     return res.status(status).render('office-events', {
       title: 'Veranstaltungen verwalten',
-      events: await this.vm.list(user),
+      events: all.filter((e) => !e.isProposal),
+      proposals: all.filter((e) => e.isProposal),
       form: values ? { ...form, values } : form,
       errors,
     });
@@ -180,11 +252,12 @@ export class EventsPagesController {
     report: MailReport | null = null,
   ) {
     const e = (await this.vm.detail(user, id)) as Awaited<ReturnType<EventsViewModel['detail']>> & {
-      allowedActions: EventAction[];
+      allowedActions: string[];
       registrations: { status: string }[];
     };
     const row = await this.repo.findById(id);
-    const steps = e.allowedActions.filter((a): a is Exclude<EventAction, 'edit'> => a !== 'edit');
+    const steps = e.allowedActions.filter((a): a is OfficeStep => (OFFICE_STEPS as readonly string[]).includes(a));
+    const documented = e.state === 'documented';
     const audience = ['published'].includes(e.state) ? await this.vm.audienceOf(id) : [];
     return res.status(status).render('office-event', {
       title: `Veranstaltung verwalten: ${e.title}`,
@@ -201,7 +274,51 @@ export class EventsPagesController {
       live: e.registrations.filter((r) => r.status !== 'cancelled'),
       attendanceOpen: e.state === 'held' || e.state === 'documented',
       mailReport: mailReportView(report),
+      review: e.state === 'proposed' ? { commentLimits: REVIEW_COMMENT_LIMITS } : null,
+      practiceDraft: documented ? await this.practice.draftOf(id) : null,
+      practiceTowns: documented ? await this.practice.candidateTowns(id) : [],
     });
+  }
+
+  @Post('geschaeftsstelle/veranstaltungen/:id/vorschlag')
+  @Roles('office', 'admin')
+  async review(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: Record<string, unknown>,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    const action = asText(body.action);
+    if (action !== 'approve' && action !== 'return')
+      return this.editor(id, undefined, user, res, ['Bitte wählen Sie: übernehmen oder zurückgeben.'], 400);
+    try {
+      const out =
+        action === 'approve' ? await this.proposals.approve(user, id) : await this.proposals.returnToHost(user, id, asText(body.comment));
+      return this.editor(id, action === 'approve' ? 'approved' : 'returned', user, res, [], 200, out.report);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;
+      return this.editor(id, undefined, user, res, [err.messageDe], err.getStatus());
+    }
+  }
+
+  @Post('geschaeftsstelle/veranstaltungen/:id/methodenkoffer')
+  @Roles('office', 'admin')
+  async practiceDraft(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: Record<string, unknown>,
+    @CurrentUser() user: SessionUser,
+    @Res() res: Response,
+  ) {
+    try {
+      const out = await this.practice.draft(user, id, asText(body.townId) || undefined);
+      return res.redirect(
+        303,
+        `/methodenkoffer/${out.practiceId}?erledigt=${out.created ? 'aus-veranstaltung' : 'veranstaltung-vorhanden'}`,
+      );
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;
+      return this.editor(id, undefined, user, res, [err.messageDe], err.getStatus());
+    }
   }
 
   @Post('geschaeftsstelle/veranstaltungen/:id')
@@ -223,9 +340,8 @@ export class EventsPagesController {
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
   ) {
-    const action = asText(body.action) as EventAction;
-    if (!EVENT_ACTIONS.includes(action) || action === 'edit')
-      return this.editor(id, undefined, user, res, ['Bitte wählen Sie einen Schritt.'], 400);
+    const action = asText(body.action) as OfficeStep;
+    if (!OFFICE_STEPS.includes(action)) return this.editor(id, undefined, user, res, ['Bitte wählen Sie einen Schritt.'], 400);
     return this.officeStep(id, user, res, action, () =>
       this.events.act(user, id, action, { reason: asText(body.reason), resultSummary: asText(body.resultSummary) }),
     );

@@ -23,18 +23,19 @@ import { nextToMoveUp, placementFor, waitingRanks } from './core/event-places.ut
 import {
   EVENT_FORMAT_DE,
   EVENT_KIND_DE,
-  EventAction,
   EventActor,
   EventTransitionError,
   holdRefusal,
+  isUnannounced,
   nextEventState,
+  OfficeStep,
   nextRegistrationStatus,
   registrationRefusal,
 } from './core/event-transitions.util';
 import { EventAudienceService } from './event-audience.service';
 import { formatBerlin } from '../common/berlin-time.util';
 import { eventCalendar } from './event-calendar.util';
-import { badRequest, checkAhead, EventInput, parseEventInput, reasonText, resultText, text } from './event-input.util';
+import { badRequest, checkAhead, EventInput, fieldsOf, parseEventInput, reasonText, resultText, text } from './event-input.util';
 import { EventFields, EventPatch, EventRepository, EventRow, RegistrationRow } from './event.repository';
 
 /** The reminder goes out this many days before the start. */
@@ -144,7 +145,7 @@ export class EventsService {
   async act(
     user: SessionUser,
     id: string,
-    action: Exclude<EventAction, 'edit'>,
+    action: OfficeStep,
     input: { reason?: unknown; resultSummary?: unknown } = {},
     now = new Date(),
   ): Promise<void> {
@@ -216,7 +217,7 @@ export class EventsService {
     const mayMail = !typed || !this.mailLimit || (await this.mailLimit.allow('event-registration', typed));
     const outcome = await this.repo.transaction(async (m) => {
       const e = await this.lock(m, id);
-      if (e.state === 'draft' && !isOffice(user)) throw eventNotFound();
+      if (isUnannounced(e.state) && !isOffice(user)) throw eventNotFound();
       const refused = registrationRefusal(e, now);
       if (refused) throw conflict(refused.code, refused.message, refused.messageDe);
       if (!(await this.repo.isVerifiedTown(m, townId)))
@@ -439,9 +440,8 @@ export class EventsService {
     return e;
   }
 
-  private async vocabulary() {
-    const [topics, states] = await Promise.all([this.repo.topics(), this.repo.states()]);
-    return { topics: new Set(topics.map((t) => t.slug)), states: new Set(states.map((s) => s.code)) };
+  private vocabulary() {
+    return this.repo.vocabulary();
   }
 
   /** Moves people up from the waiting list into free places (inside the event's lock), each once, and mails them. */
@@ -580,21 +580,3 @@ export function placeOf(e: Pick<EventRow, 'format' | 'address' | 'onlineLink'>):
   if (e.format === 'hybrid') return `${e.address} oder online: ${e.onlineLink}`;
   return e.address;
 }
-
-const fieldsOf = (e: EventRow): EventFields => ({
-  kind: e.kind,
-  title: e.title,
-  description: e.description,
-  format: e.format,
-  address: e.address,
-  onlineLink: e.onlineLink,
-  startsAt: e.startsAt,
-  endsAt: e.endsAt,
-  registrationDeadline: e.registrationDeadline,
-  placesTotal: e.placesTotal,
-  placesPerTown: e.placesPerTown,
-  topics: e.topics,
-  targetStates: e.targetStates,
-  targetSizeClasses: e.targetSizeClasses,
-  targetTopics: e.targetTopics,
-});

@@ -3,6 +3,7 @@ import { TownRecipientsRepository } from '../accounts/address-book/town-recipien
 import type { TownRecipient } from '../accounts/address-book/town-recipients.util';
 import { contactFunctionLabel } from '../auth/contact-function.util';
 import { isOffice, type SessionUser } from '../auth/session-user';
+import { DomainError } from '../common/domain-error';
 import { toCsv } from '../common/csv.util';
 import { auditActionLabel } from '../audit/audit-actions';
 import { SIZE_CLASSES } from '../municipalities/size-class.util';
@@ -15,6 +16,8 @@ import {
   EVENT_KIND_DE,
   EVENT_KINDS,
   EVENT_STATE_DE,
+  isProposal,
+  isUnannounced,
   registrationRefusal,
   REGISTRATION_STATUS_DE,
 } from './core/event-transitions.util';
@@ -71,6 +74,8 @@ export class EventsViewModel {
       topicNames: e.topics.map((slug) => topicNames.get(slug) ?? slug).join(', '),
       resultSummary: e.resultSummary,
       cancelReason: e.cancelReason,
+      hostTownName: e.hostTownName,
+      isProposal: isProposal(e.state),
     };
   }
 
@@ -105,7 +110,8 @@ export class EventsViewModel {
    */
   async detail(user: SessionUser, id: string) {
     const e = await this.repo.findById(id);
-    if (!e || (e.state === 'draft' && !isOffice(user))) throw eventNotFound();
+    const isHost = !!e?.hostTownId && e.hostTownId === user.townId;
+    if (!e || (isUnannounced(e.state) && !isOffice(user) && !isHost)) throw eventNotFound();
     const names = await this.audience.topicNames();
     const base = await this.summary(e, names);
     const regs = await this.repo.registrations(id);
@@ -140,6 +146,7 @@ export class EventsViewModel {
           ),
         },
         allowedActions: allowedEventActions(e.state, 'office'),
+        reviewComment: e.reviewComment,
         registrations: regs.map(reg),
         timeline: (await this.repo.timeline(id)).map((t) => ({ ...t, label: auditActionLabel(t.action), atLabel: formatBerlin(t.at) })),
       };
@@ -150,6 +157,11 @@ export class EventsViewModel {
     const taken = new Set(own.map((r) => r.email.toLowerCase()));
     return {
       ...base,
+      isHost,
+      // The host town: the office's comment on its returned proposal, whether it may revise it, and who registered.
+      reviewComment: isHost ? e.reviewComment : null,
+      canRevise: isHost && allowedEventActions(e.state, 'host').includes('propose'),
+      hostRegistrations: isHost ? regs.map(reg).map(hostView) : null,
       ownRegistrations: own,
       invitedBecause: reasons,
       contacts: ((user.townId && contacts.get(user.townId)) || [])
@@ -160,6 +172,45 @@ export class EventsViewModel {
           functionLabel: contactFunctionLabel(c.contactFunction, 'Ansprechperson'),
         })),
     };
+  }
+
+  /**
+   * Everyone registered for an event, for its host town and the office (API). The host reads name, town and status,
+   * never an address (the people gave it to the academy); the office reads the address too. Another town: 403 (404
+   * while the event is not announced).
+   */
+  async registrationsFor(user: SessionUser, id: string) {
+    const e = await this.repo.findById(id);
+    const isHost = !!e?.hostTownId && e.hostTownId === user.townId;
+    if (!e || (isUnannounced(e.state) && !isOffice(user) && !isHost)) throw eventNotFound();
+    if (!isOffice(user) && !isHost)
+      throw new DomainError(
+        403,
+        'not_host',
+        'Only the host town and the office see every registration; your town sees its own in the event',
+        'Alle Anmeldungen sieht nur die einladende Kommune.',
+      );
+    const regs = await this.repo.registrations(id);
+    const ranks = waitingRanks(regs.filter((r) => r.status === 'waiting').map((r) => ({ ...r, waitingPosition: r.waitingPosition! })));
+    return regs.map((r) => {
+      const row = hostView({
+        name: r.name,
+        townName: r.townName,
+        status: r.status,
+        statusLabel: r.status === 'waiting' ? `Warteliste, Platz ${ranks.get(r.id)}` : REGISTRATION_STATUS_DE[r.status],
+        waitingRank: ranks.get(r.id) ?? null,
+      });
+      return isOffice(user) ? { ...row, id: r.id, email: r.email } : row;
+    });
+  }
+
+  /** The events the user's town hosts (its proposals in every state). */
+  async hostedBy(user: SessionUser) {
+    if (!user.townId) return [];
+    const names = await this.audience.topicNames();
+    return Promise.all(
+      (await this.repo.listHostedBy(user.townId)).map(async (e) => ({ ...(await this.summary(e, names)), reviewComment: e.reviewComment })),
+    );
   }
 
   /** The office's form values of an event (datetime-local in Berlin time) and the choices. */
@@ -222,6 +273,11 @@ export class EventsViewModel {
     );
     return { filename: `teilnehmende-${e.startsAt.toISOString().slice(0, 10)}.csv`, body };
   }
+}
+
+/** What the host town reads of a registration: who, from which town, in which status (no address, no id). */
+function hostView(r: { name: string; townName: string; status: string; statusLabel: string; waitingRank: number | null }) {
+  return { name: r.name, townName: r.townName, status: r.status, statusLabel: r.statusLabel, waitingRank: r.waitingRank };
 }
 
 function targetLabel(states: string[], sizes: string[], topics: string[]): string {

@@ -19,11 +19,12 @@ export const PRACTICE_STATUS_DE: Record<PracticeStatus, string> = {
   ended: 'beendet',
 };
 
-export type PracticeOrigin = 'own' | 'tandem' | 'workshop';
+export type PracticeOrigin = 'own' | 'tandem' | 'workshop' | 'event';
 export const PRACTICE_ORIGIN_DE: Record<PracticeOrigin, string> = {
   own: 'eigenes Vorhaben der Kommune',
   tandem: 'aus einem Tandem',
   workshop: 'aus einer Transferwerkstatt',
+  event: 'aus einer Veranstaltung',
 };
 
 export const LICENCES = ['CC-BY-4.0', 'CC-BY-SA-4.0', 'CC0-1.0'] as const;

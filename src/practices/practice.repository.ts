@@ -204,6 +204,16 @@ export class PracticeRepository {
     return r ?? null;
   }
 
+  /** The example drafted from an event (one per event), with its town's name, or null. */
+  async forEvent(eventId: string, m: EntityManager = this.ds.manager): Promise<{ id: string; townName: string } | null> {
+    const [r] = await queryRows<{ id: string; townName: string }>(
+      m,
+      `SELECT p.id, p.context->>'townName' AS "townName" FROM practice p WHERE p.event_id = $1`,
+      [eventId],
+    );
+    return r ?? null;
+  }
+
   async existingDraftFor(
     townId: string,
     source: { tandemId?: string; workshopId?: string },
@@ -230,6 +240,7 @@ export class PracticeRepository {
       origin: PracticeOrigin;
       tandemId: string | null;
       workshopId: string | null;
+      eventId?: string | null;
       context: PracticeContext;
       input: PracticeInput;
       methodIds: string[];
@@ -239,10 +250,19 @@ export class PracticeRepository {
     const [r] = await queryRows<{ id: string }>(
       m,
       `INSERT INTO practice (town_id, created_by, origin, tandem_id, workshop_id, context, title, summary, challenges, topics, steps,
-         results, not_worked, transfer_conditions, status, contact_user_id, open_for_visits, licence)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+         results, not_worked, transfer_conditions, status, contact_user_id, open_for_visits, licence, event_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
        ON CONFLICT DO NOTHING RETURNING id`,
-      [row.townId, row.createdBy, row.origin, row.tandemId, row.workshopId, JSON.stringify(row.context), ...this.fields(row.input)],
+      [
+        row.townId,
+        row.createdBy,
+        row.origin,
+        row.tandemId,
+        row.workshopId,
+        JSON.stringify(row.context),
+        ...this.fields(row.input),
+        row.eventId ?? null,
+      ],
     );
     if (!r) return null;
     await this.setMethods(r.id, row.methodIds, m);

@@ -16,6 +16,6 @@ import { PracticesViewModel } from './practices.view-model';
   imports: [TownReadModule, AuditModule, MailModule],
   controllers: [PracticesController, PracticeFollowUpPagesController, PracticesPagesController],
   providers: [PracticeRepository, PracticeFollowUpRepository, PracticesService, PracticeFollowUpService, PracticesViewModel],
-  exports: [PracticeRepository],
+  exports: [PracticeRepository, PracticesService],
 })
 export class PracticesModule {}

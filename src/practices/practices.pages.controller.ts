@@ -19,6 +19,9 @@ const DONE: Record<string, string> = {
   eingereicht: 'Ihr Anwendungsbeispiel liegt jetzt der Geschäftsstelle zur Prüfung vor. Sie erhalten eine E-Mail, sobald es geprüft ist.',
   angelegt: 'Der Entwurf ist angelegt und mit dem vorbefüllt, was schon bekannt ist. Ergänzen Sie ihn und reichen Sie ihn ein.',
   vorhanden: 'Zu dieser Quelle gibt es schon einen Entwurf Ihrer Kommune; hier ist er.',
+  'aus-veranstaltung':
+    'Der Entwurf ist angelegt, vorbefüllt aus der Veranstaltung (Titel, Ergebnisse, Themen). Die Kommune ergänzt ihn unter „Anwendungsbeispiele Ihrer Kommune“ und reicht ihn ein.',
+  'veranstaltung-vorhanden': 'Zu dieser Veranstaltung gibt es schon einen Methodenkoffer-Entwurf; hier ist er.',
   veroeffentlicht: 'Das Anwendungsbeispiel ist veröffentlicht. Die Ansprechpersonen der Kommune wurden per E-Mail informiert.',
   zurueckgegeben:
     'Das Anwendungsbeispiel ist mit Ihrem Hinweis an die Kommune zurückgegeben; ihre Ansprechpersonen wurden per E-Mail informiert.',

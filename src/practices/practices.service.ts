@@ -8,6 +8,7 @@ import { MailService } from '../mail/mail.service';
 import { RecomputeTrigger } from '../queue/recompute-trigger.service';
 import type { NewDelivery } from '../mail/mail-delivery.repository';
 import { TownViewRepository } from '../municipalities/visibility/town-view.repository';
+import { OFFICE_VIEWER } from '../municipalities/visibility/town-visibility.util';
 import { PracticeRepository, type PracticeRow, type VersionContent } from './practice.repository';
 import {
   checkPractice,
@@ -105,6 +106,74 @@ export class PracticesService {
         subjectId: id,
         data: { origin: source.origin, ...sourceIds(source) },
       });
+      return { id, created: true };
+    });
+  }
+
+  /**
+   * The office turns a documented event into a draft of `source.townId` (the host town, or a town the office chose):
+   * pre-filled with the event's title, its results as the summary, its topics and the town's own challenges on them.
+   * One draft per event: a second call answers the existing one. `alsoInTx` writes the event's side (its audit row) in
+   * the same transaction.
+   */
+  async draftFromEvent(
+    user: SessionUser,
+    source: { eventId: string; townId: string; title: string; summary: string; topics: string[] },
+    alsoInTx?: (m: EntityManager, practiceId: string) => Promise<void>,
+  ): Promise<{ id: string; created: boolean }> {
+    if (!isOffice(user))
+      throw new DomainError(
+        HttpStatus.FORBIDDEN,
+        'office_only',
+        'Only the office drafts from an event',
+        'Das kann nur die Geschäftsstelle.',
+      );
+    return this.repo.transaction(async (m) => {
+      const existing = await this.repo.forEvent(source.eventId, m);
+      if (existing) return { id: existing.id, created: false };
+      const facts = await this.repo.townFacts(source.townId, m);
+      if (!facts?.verified)
+        throw new DomainError(
+          HttpStatus.CONFLICT,
+          'town_not_verified',
+          'An example belongs to a verified town',
+          'Ein Anwendungsbeispiel gehört einer Kommune, deren Registrierung bestätigt ist.',
+        );
+      const topics = new Set((await this.repo.topics(m)).map((t) => t.slug));
+      const input: PracticeInput = { ...EMPTY_PRACTICE };
+      input.title = source.title.slice(0, 200);
+      input.summary = source.summary.slice(0, 2000);
+      input.topics = uniq(source.topics.filter((t) => topics.has(t))).slice(0, 5);
+      input.contactUserId = (await this.repo.contacts(source.townId, m))[0]?.id ?? null;
+      // The town's challenges on the event's topics, as the office reads them (the draft is the town's to complete).
+      const profile = await this.views.profile(OFFICE_VIEWER, source.townId, m);
+      input.challenges = (profile?.challenges ?? [])
+        .filter((c) => !input.topics.length || input.topics.includes(c.topic))
+        .slice(0, 3)
+        .map((c) => c.text.slice(0, 300));
+      const id = await this.repo.insert(
+        {
+          townId: source.townId,
+          createdBy: user.id,
+          origin: 'event',
+          tandemId: null,
+          workshopId: null,
+          eventId: source.eventId,
+          context: contextOf(facts),
+          input,
+          methodIds: [],
+        },
+        m,
+      );
+      if (!id) return { id: (await this.repo.forEvent(source.eventId, m))!.id, created: false };
+      await this.audit.write(m, {
+        actorId: user.id,
+        action: 'practice.drafted',
+        subjectType: 'practice',
+        subjectId: id,
+        data: { origin: 'event', eventId: source.eventId },
+      });
+      await alsoInTx?.(m, id);
       return { id, created: true };
     });
   }

@@ -30,6 +30,10 @@ interface Ids {
   workshop: string;
   practice: string;
   event: string;
+  /** Seelow's events (issue 28, phase 2): hosted and published with a registration, proposed, returned. */
+  hosted: string;
+  proposal: string;
+  returned: string;
 }
 interface PageSpec {
   who: Who;
@@ -119,11 +123,21 @@ const PAGES: Record<string, PageSpec> = {
   '/methodenkoffer/:id/bearbeiten': { who: 'mayor', urls: (i) => [`/methodenkoffer/${i.practice}/bearbeiten`] },
   '/geschaeftsstelle/methodenkoffer': { who: 'office', urls: () => ['/geschaeftsstelle/methodenkoffer'] },
   '/veranstaltungen': { who: 'mayor', urls: () => ['/veranstaltungen', '/veranstaltungen?passend=ja&art=forum'], filled: 'article.card' },
-  '/veranstaltungen/:id': { who: 'mayor', urls: (i) => [`/veranstaltungen/${i.event}`], filled: '#anmeldungen-h ~ ul li' },
+  '/veranstaltungen/einladen': { who: 'mayor', urls: () => ['/veranstaltungen/einladen'], filled: '#hosted-h ~ ul li' },
+  '/veranstaltungen/:id': {
+    who: 'mayor',
+    urls: (i) => [
+      `/veranstaltungen/${i.event}`,
+      `/veranstaltungen/${i.hosted}`,
+      `/veranstaltungen/${i.proposal}`,
+      `/veranstaltungen/${i.returned}`,
+    ],
+    filled: '#anmeldungen-h ~ ul li',
+  },
   '/geschaeftsstelle/veranstaltungen': { who: 'office', urls: () => ['/geschaeftsstelle/veranstaltungen'], filled: 'tbody tr' },
   '/geschaeftsstelle/veranstaltungen/:id': {
     who: 'office',
-    urls: (i) => [`/geschaeftsstelle/veranstaltungen/${i.event}`],
+    urls: (i) => [`/geschaeftsstelle/veranstaltungen/${i.event}`, `/geschaeftsstelle/veranstaltungen/${i.proposal}`],
     filled: 'input[name="townIds"]',
   },
 };
@@ -226,7 +240,37 @@ describe('every page in headless Chromium: fits 1366 px and 390 px, axe (WCAG 2.
     ).body.id;
     await office.post(`/api/events/${event}/publish`).expect(200);
     await seelow.post(`/api/events/${event}/registrations`).send({ name: 'Paula Plan', email: 'paula@every-page.test' }).expect(201);
-    ids = { seelow: seelowId, partner, other: suggestions[1].partner.id, tandem, workshop, practice, event };
+    // Seelow hosts ("Wir laden ein"): one proposal approved, published and registered for; one waiting for the office;
+    // one returned with a comment (its page shows the form to revise it).
+    const propose = async (title: string) =>
+      (
+        await seelow
+          .post('/api/events/proposals')
+          .send({
+            kind: 'besuch_vor_ort',
+            title,
+            description: 'Wir zeigen, wie wir leere Läden am Markt wieder füllen.',
+            format: 'in_person',
+            address: 'Rathaus Seelow, Küstriner Straße 61, 15306 Seelow',
+            startsAt: day(35, 10),
+            endsAt: day(35, 15),
+            registrationDeadline: day(25, 10),
+            placesTotal: 12,
+            topics: ['leerstand'],
+          })
+          .expect(201)
+      ).body.id as string;
+    const hosted = await propose('Besuch in Seelow: leere Läden am Markt');
+    await office.post(`/api/events/${hosted}/approve`).expect(200);
+    await office.post(`/api/events/${hosted}/publish`).expect(200);
+    await seelow.post(`/api/events/${hosted}/registrations`).send({ name: 'Paula Plan', email: 'paula@every-page.test' }).expect(201);
+    const proposal = await propose('Besuch in Seelow: der Bahnhof als Treffpunkt');
+    const returned = await propose('Besuch in Seelow: Markttag');
+    await office
+      .post(`/api/events/${returned}/return`)
+      .send({ comment: 'Bitte nennen Sie einen Treffpunkt und die Anreise mit dem Zug.' })
+      .expect(200);
+    ids = { seelow: seelowId, partner, other: suggestions[1].partner.id, tandem, workshop, practice, event, hosted, proposal, returned };
 
     browser = await launchBrowser();
     for (const who of ['anonymous', 'mayor', 'office'] as Who[]) {

@@ -30,7 +30,18 @@ type Cell = Record<Identity, Expect>;
 
 /** What a route's parameters are filled with (keys of the scenario's ids). */
 type Ref =
-  'townA' | 'contactA' | 'tandemA' | 'workshopA' | 'practiceA' | 'eventA' | 'registrationA' | 'applicant' | 'runId' | 'someUuid' | 'haupt';
+  | 'townA'
+  | 'contactA'
+  | 'tandemA'
+  | 'workshopA'
+  | 'practiceA'
+  | 'eventA'
+  | 'registrationA'
+  | 'proposalA'
+  | 'applicant'
+  | 'runId'
+  | 'someUuid'
+  | 'haupt';
 
 const DENY: Cls[] = ['forbidden', 'notFound'];
 const OK_OR_DENY: Cls[] = ['ok', 'forbidden', 'notFound'];
@@ -423,6 +434,19 @@ const ROUTES: Record<string, RouteSpec> = {
     params: { id: 'eventA', registrationId: 'registrationA' },
   },
   'GET /geschaeftsstelle/veranstaltungen/:id/teilnehmende.csv': { expect: OFFICE, params: { id: 'eventA' } },
+  // Town-hosted events (issue 28, phase 2): A's proposal, under review
+  'GET /api/events/proposals': { expect: VERIFIED_TOWN },
+  'POST /api/events/proposals': { expect: VERIFIED_TOWN },
+  'POST /api/events/proposals/:id/resubmit': { expect: A_ONLY, params: { id: 'proposalA' } },
+  'GET /veranstaltungen/einladen': { expect: VERIFIED_TOWN },
+  'POST /veranstaltungen/einladen': { expect: VERIFIED_TOWN },
+  'POST /veranstaltungen/:id/vorschlag': { expect: A_ONLY, params: { id: 'proposalA' } },
+  'GET /api/events/:id/registrations': { expect: A_AND_OFFICE, params: { id: 'proposalA' } },
+  'POST /api/events/:id/approve': { expect: OFFICE, params: { id: 'proposalA' } },
+  'POST /api/events/:id/return': { expect: OFFICE, params: { id: 'proposalA' } },
+  'POST /api/events/:id/practice-draft': { expect: OFFICE, params: { id: 'eventA' } },
+  'POST /geschaeftsstelle/veranstaltungen/:id/vorschlag': { expect: OFFICE, params: { id: 'proposalA' } },
+  'POST /geschaeftsstelle/veranstaltungen/:id/methodenkoffer': { expect: OFFICE, params: { id: 'eventA' } },
   // The embedded mode's outbox (not mounted on the servers): the operator's mailbox on loopback, by design
   'GET /outbox': { expect: PUBLIC, skip: 'embedded mode only; guarded by OutboxAccessGuard (loopback vs network)' },
   'GET /outbox/:id': { expect: PUBLIC, skip: 'embedded mode only' },
@@ -553,6 +577,22 @@ describe('authorisation matrix: every route × every kind of caller (issue 24)',
     const registration = (
       await agentA.post(`/api/events/${ev.id}/registrations`).send({ name: 'Anna Matrix', email: 'anna@matrix.test' }).expect(201)
     ).body;
+    // A's proposal of an event it hosts, waiting for the office (issue 28, phase 2).
+    const proposal = (
+      await agentA
+        .post('/api/events/proposals')
+        .send({
+          kind: 'besuch_vor_ort',
+          title: 'Matrix-Besuch',
+          format: 'in_person',
+          address: 'Rathaus, Markt 1, 12345 Matrixstadt',
+          startsAt: day(40, 10),
+          endsAt: day(40, 14),
+          registrationDeadline: day(30, 10),
+          placesTotal: 12,
+        })
+        .expect(201)
+    ).body;
 
     Object.assign(refs, {
       townA: townA.id,
@@ -562,6 +602,7 @@ describe('authorisation matrix: every route × every kind of caller (issue 24)',
       practiceA: practice.id,
       eventA: ev.id,
       registrationA: registration.id,
+      proposalA: proposal.id,
       applicant: applicant.townId,
       runId: run.id,
       someUuid: SOME_UUID,

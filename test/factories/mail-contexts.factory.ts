@@ -572,4 +572,22 @@ export const MAIL_CASES: MailCase[] = [
   },
   { template: 'event-update', name: 'default', context: { ...event, changed: true } },
   { template: 'event-reminder', name: 'default', context: event },
+  {
+    template: 'event-proposed',
+    name: 'to the office',
+    context: {
+      ...event,
+      link: `${APP}/geschaeftsstelle/veranstaltungen/00000000-0000-4000-8000-000000000003`,
+      queueLink: `${APP}/geschaeftsstelle/veranstaltungen#vorschlaege-h`,
+    },
+  },
+  { template: 'event-proposal-approved', name: 'to the host town', context: event },
+  {
+    template: 'event-proposal-returned',
+    name: 'with a comment',
+    context: {
+      ...event,
+      comment: 'Bitte nennen Sie, wie Gäste vom Bahnhof zum Rathaus kommen, und verlegen Sie den Anmeldeschluss eine Woche nach vorn.',
+    },
+  },
 ];

@@ -6,22 +6,42 @@ export const EVENT_KINDS = ['erfahrungswerkstatt', 'regionalkonferenz', 'forum',
 export type EventKind = (typeof EVENT_KINDS)[number];
 export const EVENT_FORMATS = ['in_person', 'online', 'hybrid'] as const;
 export type EventFormat = (typeof EVENT_FORMATS)[number];
-export type EventState = 'draft' | 'published' | 'registration_closed' | 'held' | 'documented' | 'cancelled';
-export const EVENT_ACTIONS = ['edit', 'publish', 'close', 'hold', 'document', 'cancel'] as const;
+export type EventState = 'proposed' | 'returned' | 'draft' | 'published' | 'registration_closed' | 'held' | 'documented' | 'cancelled';
+export const EVENT_ACTIONS = ['edit', 'propose', 'approve', 'return', 'publish', 'close', 'hold', 'document', 'cancel'] as const;
 export type EventAction = (typeof EVENT_ACTIONS)[number];
+/** The office's steps on the event page's step form (the review of a proposal has its own). */
+export const OFFICE_STEPS = ['publish', 'close', 'hold', 'document', 'cancel'] as const;
+export type OfficeStep = (typeof OFFICE_STEPS)[number];
+/** States a town hosting the event proposes and revises in; no other town sees such an event. */
+const PROPOSAL_STATES: readonly EventState[] = ['proposed', 'returned'];
 
 export type RegistrationStatus = 'confirmed' | 'waiting' | 'cancelled';
 export type RegistrationAction = 'cancel' | 'promote';
 
-/** office: the Geschäftsstelle; town: a contact of the registration's own town; system: the scheduler and the waiting list. */
-export type EventActor = 'office' | 'town' | 'system';
+/**
+ * office: the Geschäftsstelle; town: a contact of the registration's own town; host: a contact of the town that
+ * proposed (hosts) the event; system: the scheduler and the waiting list.
+ */
+export type EventActor = 'office' | 'town' | 'host' | 'system';
 
 export const TEXT_MAX_LENGTH = 4000;
 export const REASON_MAX_LENGTH = 1000;
+/** The office's comment when it returns a proposal to its host town. */
+export const REVIEW_COMMENT_LIMITS = { min: 10, max: 1000 } as const;
 
 const OFFICE = ['office'] as const;
 
+// A town's proposal ("Wir laden ein"): the office approves it (→ draft, the office's from then on: the host edits no
+// more) or returns it with a comment; the host revises a returned proposal and proposes it again.
 const EVENT_TABLE: TransitionTable<EventState, EventAction, EventActor> = {
+  proposed: {
+    approve: { to: 'draft', actors: OFFICE },
+    return: { to: 'returned', actors: OFFICE },
+  },
+  returned: {
+    edit: { to: 'returned', actors: ['host'] },
+    propose: { to: 'proposed', actors: ['host'] },
+  },
   draft: {
     edit: { to: 'draft', actors: OFFICE },
     publish: { to: 'published', actors: OFFICE },
@@ -61,6 +81,8 @@ export const EVENT_KIND_DE: Record<EventKind, string> = {
 };
 export const EVENT_FORMAT_DE: Record<EventFormat, string> = { in_person: 'vor Ort', online: 'online', hybrid: 'vor Ort und online' };
 export const EVENT_STATE_DE: Record<EventState, string> = {
+  proposed: 'vorgeschlagen, wartet auf die Geschäftsstelle',
+  returned: 'mit Hinweis zurückgegeben',
   draft: 'Entwurf',
   published: 'Anmeldung offen',
   registration_closed: 'Anmeldung geschlossen',
@@ -75,6 +97,9 @@ export const REGISTRATION_STATUS_DE: Record<RegistrationStatus, string> = {
 };
 const ACTION_EN: Record<EventAction, string> = {
   edit: 'edited',
+  propose: 'proposed',
+  approve: 'approved',
+  return: 'returned',
   publish: 'published',
   close: 'closed for registration',
   hold: 'marked as held',
@@ -83,6 +108,9 @@ const ACTION_EN: Record<EventAction, string> = {
 };
 const ACTION_DE: Record<EventAction, string> = {
   edit: 'bearbeitet',
+  propose: 'vorgeschlagen',
+  approve: 'übernommen',
+  return: 'zurückgegeben',
   publish: 'veröffentlicht',
   close: 'für Anmeldungen geschlossen',
   hold: 'als durchgeführt vermerkt',
@@ -106,6 +134,11 @@ export class EventTransitionError extends Error {
 export function nextEventState(state: EventState, action: EventAction, actor: EventActor): EventState {
   const r = lookupTransition(EVENT_TABLE, state, action, actor);
   if (r.ok) return r.to;
+  if (r.kind === 'wrong_actor' && r.allowed.includes('host'))
+    throw new EventTransitionError(
+      'Only the host town may do this with its proposal',
+      'Das kann nur die einladende Kommune mit ihrem Vorschlag tun.',
+    );
   if (r.kind === 'wrong_actor')
     throw new EventTransitionError(
       'Only the office may do this with an event',
@@ -128,6 +161,12 @@ export function nextRegistrationStatus(status: RegistrationStatus, action: Regis
     `Eine Anmeldung im Zustand „${REGISTRATION_STATUS_DE[status]}“ kann so nicht geändert werden.`,
   );
 }
+
+/** A proposal (proposed or returned): only its host town and the office see it. */
+export const isProposal = (state: EventState): boolean => PROPOSAL_STATES.includes(state);
+
+/** Not (yet) announced to the network: a proposal or the office's draft. Towns other than the host do not see it. */
+export const isUnannounced = (state: EventState): boolean => state === 'draft' || isProposal(state);
 
 export const allowedEventActions = (state: EventState, actor: EventActor): EventAction[] =>
   allowedInTable(EVENT_TABLE, EVENT_ACTIONS, state, actor);

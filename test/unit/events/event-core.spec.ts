@@ -2,6 +2,8 @@ import {
   allowedEventActions,
   EventTransitionError,
   holdRefusal,
+  isProposal,
+  isUnannounced,
   nextEventState,
   nextRegistrationStatus,
   registrationRefusal,
@@ -38,6 +40,35 @@ describe('event lifecycle (transition table)', () => {
     expect(allowedEventActions('held', 'office')).toEqual(['document']);
     expect(allowedEventActions('documented', 'office')).toEqual([]);
     expect(allowedEventActions('published', 'town')).toEqual([]);
+  });
+
+  it('a town’s proposal: the office approves it (→ draft) or returns it; the host revises and proposes it again', () => {
+    expect(nextEventState('proposed', 'approve', 'office')).toBe('draft');
+    expect(nextEventState('proposed', 'return', 'office')).toBe('returned');
+    expect(nextEventState('returned', 'edit', 'host')).toBe('returned');
+    expect(nextEventState('returned', 'propose', 'host')).toBe('proposed');
+    expect(allowedEventActions('proposed', 'office')).toEqual(['approve', 'return']);
+    expect(allowedEventActions('returned', 'host')).toEqual(['edit', 'propose']);
+    expect(allowedEventActions('returned', 'office')).toEqual([]);
+    // Once the office has it, the host takes no step: the office owns the event.
+    for (const s of ['draft', 'published', 'registration_closed', 'held', 'documented', 'cancelled'] as const)
+      expect(allowedEventActions(s, 'host')).toEqual([]);
+  });
+
+  it('refuses the wrong actor or state of a proposal, naming who may, in English and German', () => {
+    expect(() => nextEventState('proposed', 'approve', 'host')).toThrow('Only the office may do this with an event');
+    expect(() => nextEventState('returned', 'propose', 'office')).toThrow('Only the host town may do this with its proposal');
+    expect(() => nextEventState('proposed', 'edit', 'host')).toThrow('An event that is proposed cannot be edited');
+    expect(() => nextEventState('proposed', 'publish', 'office')).toThrow('An event that is proposed cannot be published');
+    expect(() => nextEventState('draft', 'approve', 'office')).toThrow('An event that is draft cannot be approved');
+    expect(() => nextEventState('returned', 'return', 'office')).toThrow(EventTransitionError);
+    try {
+      nextEventState('returned', 'propose', 'town');
+    } catch (e) {
+      expect((e as EventTransitionError).messageDe).toBe('Das kann nur die einladende Kommune mit ihrem Vorschlag tun.');
+    }
+    expect([isProposal('proposed'), isProposal('returned'), isProposal('draft')]).toEqual([true, true, false]);
+    expect([isUnannounced('draft'), isUnannounced('returned'), isUnannounced('published')]).toEqual([true, true, false]);
   });
 
   it('registrations: cancelled by town, office or system; only the system moves one up; cancelled is final', () => {

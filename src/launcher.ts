@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { join, resolve } from 'node:path';
-import { appConfig } from './config/app-config';
+import { Client } from 'pg';
+import { appConfig, type ProcessPlan } from './config/app-config';
 import { localUrlHost, networkWarning } from './config/listen-host';
-import { embeddedModeLine, processesLine, readyMailLine } from './config/start-banner.util';
+import { connectionBudgetWarning, embeddedModeLine, processesLine, readyMailLine } from './config/start-banner.util';
 import { loadEnvFile } from './config/env-file';
 import { chooseRuntimeMode } from './config/runtime-mode';
 import { runMigrations } from './database/data-source';
@@ -101,6 +102,10 @@ async function main() {
   // Web processes share the port (node:cluster), worker processes compete for the jobs (src/process-supervisor.ts).
   const plan = config.processes;
   console.log(processesLine(plan));
+  if (mode === 'servers') {
+    const warning = await connectionBudget(env.DATABASE_URL!, plan, config.databasePoolSize).catch(() => null);
+    if (warning) console.warn(warning);
+  }
   supervisor.run('web', plan.web);
   supervisor.run('worker', plan.workers);
   if (plan.web === 0) supervisor.markStarted(); // a worker-only host: nothing to wait for
@@ -122,6 +127,20 @@ async function main() {
       '',
     ];
     console.log(lines.join('\n'));
+  }
+}
+
+/** Whether this host's processes could exceed the server's max_connections (warned, not refused: others may share it). */
+async function connectionBudget(databaseUrl: string, plan: ProcessPlan, poolSize: number): Promise<string | null> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ max: string; reserved: string }>(
+      `SELECT current_setting('max_connections') AS max, current_setting('superuser_reserved_connections') AS reserved`,
+    );
+    return connectionBudgetWarning(plan, poolSize, Number(rows[0].max), Number(rows[0].reserved));
+  } finally {
+    await client.end();
   }
 }
 

@@ -59,6 +59,9 @@ export interface AppConfig {
   activity: { silenceWeeks: number; dormantMonths: number };
 }
 
+/** Connections a web process opens besides its pool: the session store's own (src/app.setup.ts). */
+export const SESSION_POOL_SIZE = 4;
+
 export interface ProcessPlan {
   web: number;
   workers: number;

@@ -1,6 +1,6 @@
 import { processPlan, toAppConfig } from '../../../src/config/app-config';
 import { validateEnv } from '../../../src/config/env.validation';
-import { processesLine } from '../../../src/config/start-banner.util';
+import { connectionBudgetWarning, processesLine } from '../../../src/config/start-banner.util';
 import { restartDelayMs } from '../../../src/process-supervisor';
 
 // Issue 29: how many web and worker processes the start command runs, validated in src/config like every setting.
@@ -56,5 +56,14 @@ describe('processes of the start command', () => {
 
   it('a process that keeps dying is started again after 1 s, 2 s, 4 s … at most 30 s', () => {
     expect([1, 2, 3, 4, 5, 6, 7, 20].map(restartDelayMs)).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+  });
+
+  it('warns when this host alone could open more PostgreSQL connections than the server allows', () => {
+    const p = plan({ WEB_CONCURRENCY: '8', WORKER_CONCURRENCY: '2' });
+    expect(connectionBudgetWarning(p, 10, 100, 3)).toBe(
+      'WARNING: 8 web and 2 worker processes may open 132 PostgreSQL connections (8 × (DATABASE_POOL_SIZE 10 + 4 for sessions) + 2 × 10), ' +
+        'but the server allows 97 (max_connections 100 less 3 reserved). Lower WEB_CONCURRENCY or DATABASE_POOL_SIZE, or raise max_connections (docs/operations.md).',
+    );
+    expect(connectionBudgetWarning(p, 5, 100, 3)).toBeNull(); // 8 × 9 + 2 × 5 = 82
   });
 });

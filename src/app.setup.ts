@@ -14,7 +14,7 @@ import { createSessionStore } from './auth/session-store';
 import { isOffice, type SessionUser } from './auth/session-user';
 import { KERN_DIST_DIR, KERN_PREFIX, TEMPLATES_DIR } from './common/paths';
 import { canOpenOutbox } from './mail/outbox-access.guard';
-import { APP_CONFIG, type AppConfig } from './config/app-config';
+import { APP_CONFIG, type AppConfig, SESSION_POOL_SIZE } from './config/app-config';
 import { registerViewHelpers } from './view-helpers';
 import { useBodyParsers } from './security/body-parsing';
 import { contentTypeCheck, ensureBody } from './security/content-type.middleware';
@@ -48,7 +48,7 @@ export function setupApp(app: NestExpressApplication): { close: () => Promise<vo
   app.use(ensureBody);
   app.use(inputSanity);
 
-  const sessionPool = new Pool({ connectionString: config.databaseUrl, max: 4 });
+  const sessionPool = new Pool({ connectionString: config.databaseUrl, max: SESSION_POOL_SIZE });
   // An idle client dropped by the server (restart, failover) must not crash the process; the pool reconnects.
   sessionPool.on('error', (err) => new Logger('SessionStore').warn(`Session store connection lost: ${err.message}`));
   sessionCache.ttlMs = config.sessionCacheMs;

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { ChildProcess, spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { appConfig } from './config/app-config';
+import { Client } from 'pg';
+import { appConfig, type ProcessPlan } from './config/app-config';
 import { localUrlHost, networkWarning } from './config/listen-host';
-import { embeddedModeLine, readyMailLine } from './config/start-banner.util';
+import { connectionBudgetWarning, embeddedModeLine, processesLine, readyMailLine } from './config/start-banner.util';
 import { loadEnvFile } from './config/env-file';
 import { chooseRuntimeMode } from './config/runtime-mode';
 import { runMigrations } from './database/data-source';
@@ -12,9 +12,10 @@ import { nothingToPrepare } from './commands/seeds/start-check';
 import { lockDataDir, writeInstanceInfo } from './embedded/data-dir-lock';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded/embedded-postgres';
 import { isJobAddedMessage } from './queue/embedded-wake';
+import { ProcessSupervisor } from './process-supervisor';
 
 // The start command: chooses the mode once, migrates, loads the bundled directory on a first start, seeds the demo data
-// (embedded default, or SEED_DEMO=true), then runs web + worker as children.
+// (embedded default, or SEED_DEMO=true), then runs WEB_CONCURRENCY web and WORKER_CONCURRENCY worker processes as children.
 async function main() {
   const startedAt = Date.now();
   loadEnvFile();
@@ -41,23 +42,19 @@ async function main() {
     console.log(embeddedModeLine(join(dataDir, 'pglite'), config));
   }
 
-  const children: ChildProcess[] = [];
   let stopping = false;
+  const supervisor = new ProcessSupervisor({
+    env,
+    // Embedded: "a job was added" from a web process to the worker process (src/queue/embedded-wake.ts).
+    onMessage: (from, m) => {
+      if (isJobAddedMessage(m)) supervisor.broadcast(m, from);
+    },
+    onStartFailure: (code) => void stop(code),
+  });
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-    await Promise.all(
-      children
-        .filter((c) => c.exitCode === null)
-        .map(
-          (c) =>
-            new Promise((r) => {
-              c.once('exit', r);
-              setTimeout(r, 8000);
-            }),
-        ),
-    );
+    await supervisor.stop(8000);
     await embedded?.stop();
     unlock?.();
     process.exit(code);
@@ -102,41 +99,48 @@ async function main() {
     return;
   }
 
-  for (const entry of ['main.js', 'worker.js']) {
-    // An IPC channel plus launcher-child.js: the children stop when the launcher is gone, even after kill -9.
-    const child = spawn(process.execPath, ['-r', join(__dirname, 'launcher-child.js'), join(__dirname, entry)], {
-      env,
-      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-    });
-    // Embedded: "a job was added" from the web child to the worker child (src/queue/embedded-wake.ts).
-    child.on('message', (m) => {
-      if (isJobAddedMessage(m)) for (const other of children) if (other !== child && other.connected) other.send(m);
-    });
-    child.on('exit', (code, signal) => {
-      if (!stopping) {
-        console.error(`${entry} stopped (${signal ?? `exit ${code}`}); stopping the service.`);
-        void stop(code || 1);
-      }
-    });
-    children.push(child);
+  // Web processes share the port (node:cluster), worker processes compete for the jobs (src/process-supervisor.ts).
+  const plan = config.processes;
+  console.log(processesLine(plan));
+  if (mode === 'servers') {
+    const warning = await connectionBudget(env.DATABASE_URL!, plan, config.databasePoolSize).catch(() => null);
+    if (warning) console.warn(warning);
   }
+  supervisor.run('web', plan.web);
+  supervisor.run('worker', plan.workers);
+  if (plan.web === 0) supervisor.markStarted(); // a worker-only host: nothing to wait for
   const appUrl = config.appUrl;
   const listening = `listening on ${config.host}:${config.port}${config.loopbackOnly ? ' (this machine only)' : ''}`;
   const warning = networkWarning(config.host, config.mailTransport.kind === 'outbox');
   console.log(`Kleinstadt-Tandem starts on ${appUrl}, ${listening} …`);
   if (warning) console.warn(warning);
   // Say where to go once the web process answers, with the logins again (the children's start-up logs bury them).
-  if (await waitUntilHealthy(localUrlHost(config.host), config.port, () => stopping)) {
+  if (plan.web > 0 && (await waitUntilHealthy(localUrlHost(config.host), config.port, () => stopping))) {
+    supervisor.markStarted();
     const lines = [
       '',
       `Kleinstadt-Tandem is ready (${mode === 'embedded' ? 'embedded mode' : 'servers mode'}, ${((Date.now() - startedAt) / 1000).toFixed(1)} s): ${appUrl}`,
       readyMailLine(config, appUrl),
-      `Web process ${listening}.`,
+      `${plan.web > 1 ? `${plan.web} web processes` : 'Web process'} ${listening}.`,
       ...(demoLogins ? [demoLogins] : []),
       'Stop with Ctrl+C.',
       '',
     ];
     console.log(lines.join('\n'));
+  }
+}
+
+/** Whether this host's processes could exceed the server's max_connections (warned, not refused: others may share it). */
+async function connectionBudget(databaseUrl: string, plan: ProcessPlan, poolSize: number): Promise<string | null> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ max: string; reserved: string }>(
+      `SELECT current_setting('max_connections') AS max, current_setting('superuser_reserved_connections') AS reserved`,
+    );
+    return connectionBudgetWarning(plan, poolSize, Number(rows[0].max), Number(rows[0].reserved));
+  } finally {
+    await client.end();
   }
 }
 

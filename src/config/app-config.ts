@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { EnvironmentVariables, parseTrustProxy, validateEnv } from './env.validation';
 import { isLoopbackHost, listenHost } from './listen-host';
 import { LOCAL_DEFAULTS, shouldSeedDemo } from './runtime-mode';
@@ -12,6 +13,12 @@ export interface AppConfig {
   loopbackOnly: boolean;
   appUrl: string;
   databaseUrl: string;
+  /** PostgreSQL connections of this process's TypeORM pool (a web process has up to 4 more for sessions). */
+  databasePoolSize: number;
+  /** What the start command runs: web processes sharing the port, worker processes; `forcedToOne` in the embedded mode. */
+  processes: ProcessPlan;
+  /** BullMQ lock of a running job (ms); a dead worker's jobs are taken over after about twice this. */
+  jobLockMs: number;
   redisUrl: string | null;
   queueBackend: 'redis' | 'postgres';
   queuePrefix: string;
@@ -52,6 +59,36 @@ export interface AppConfig {
   activity: { silenceWeeks: number; dormantMonths: number };
 }
 
+/** Connections a web process opens besides its pool: the session store's own (src/app.setup.ts). */
+export const SESSION_POOL_SIZE = 4;
+
+export interface ProcessPlan {
+  web: number;
+  workers: number;
+  /** Where the web count came from: WEB_CONCURRENCY, the number of cores, or the embedded mode's one session. */
+  webSource: 'env' | 'cores' | 'embedded';
+  /** Embedded: what WEB_CONCURRENCY / WORKER_CONCURRENCY asked for but was not granted (for the start log). */
+  ignored: string[];
+}
+
+/** One web and one worker process embedded (PGlite has one session); otherwise as configured, web defaulting to the cores. */
+export function processPlan(
+  env: Pick<EnvironmentVariables, 'WEB_CONCURRENCY' | 'WORKER_CONCURRENCY'>,
+  embedded: boolean,
+  cores: number,
+): ProcessPlan {
+  if (embedded) {
+    const ignored = [
+      ...(env.WEB_CONCURRENCY !== undefined && env.WEB_CONCURRENCY !== 1 ? [`WEB_CONCURRENCY=${env.WEB_CONCURRENCY}`] : []),
+      ...(env.WORKER_CONCURRENCY !== 1 ? [`WORKER_CONCURRENCY=${env.WORKER_CONCURRENCY}`] : []),
+    ];
+    return { web: 1, workers: 1, webSource: 'embedded', ignored };
+  }
+  if (env.WEB_CONCURRENCY !== undefined)
+    return { web: env.WEB_CONCURRENCY, workers: env.WORKER_CONCURRENCY, webSource: 'env', ignored: [] };
+  return { web: Math.max(1, cores), workers: env.WORKER_CONCURRENCY, webSource: 'cores', ignored: [] };
+}
+
 export function toAppConfig(env: EnvironmentVariables): AppConfig {
   const embedded = env.KT_MODE === 'embedded';
   const host = listenHost(env.HOST, embedded ? 'embedded' : 'servers');
@@ -64,6 +101,9 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     loopbackOnly: isLoopbackHost(host),
     appUrl: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
     databaseUrl: env.DATABASE_URL ?? LOCAL_DEFAULTS.DATABASE_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
+    processes: processPlan(env, embedded, availableParallelism()),
+    jobLockMs: env.JOB_LOCK_SECONDS * 1000,
     redisUrl: embedded ? null : (env.REDIS_URL ?? LOCAL_DEFAULTS.REDIS_URL),
     queueBackend: embedded ? 'postgres' : 'redis',
     queuePrefix: env.QUEUE_PREFIX,

@@ -86,6 +86,39 @@ export class EnvironmentVariables {
   @Matches(/^[a-z0-9_-]{1,40}$/, { message: 'QUEUE_PREFIX may contain a-z, 0-9, _ and - (max 40)' })
   QUEUE_PREFIX = 'kt';
 
+  // The start command (launcher): web processes sharing PORT (node:cluster) and worker processes. Servers mode only;
+  // the embedded mode runs one of each (PGlite has one database session). WEB_CONCURRENCY defaults to the number of
+  // cores (os.availableParallelism()); 0 web or 0 workers make a host that runs only the other kind.
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(64)
+  WEB_CONCURRENCY?: number;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(64)
+  WORKER_CONCURRENCY: number = 1;
+
+  // PostgreSQL connections per process (TypeORM's pool); a web process opens up to 4 more for sessions.
+  @Type(() => Number)
+  @IsInt()
+  @Min(2)
+  @Max(200)
+  DATABASE_POOL_SIZE: number = 10;
+
+  // BullMQ job lock: a job of a worker process that died is taken over by another worker at most about twice this
+  // long after (BullMQ's default 30 s). A live worker renews its locks every half of it; lower values take over
+  // sooner but let a process whose event loop stalls that long lose its job to another one (every job claims its
+  // rows, so it is not done twice; it is retried).
+  @Type(() => Number)
+  @IsInt()
+  @Min(5)
+  @Max(600)
+  JOB_LOCK_SECONDS: number = 30;
+
   // Set by the launcher only: 'embedded' runs on PGlite + BullMQ's PostgreSQL backend + a local outbox.
   @IsOptional()
   @IsIn(['servers', 'embedded'])
@@ -277,6 +310,9 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   }
   if (env.TANDEM_START_EXPIRY_DAYS <= env.TANDEM_START_REMINDER_DAYS) {
     messages.push('TANDEM_START_EXPIRY_DAYS: must be more than TANDEM_START_REMINDER_DAYS (the reminder comes before the expiry)');
+  }
+  if (env.WEB_CONCURRENCY === 0 && env.WORKER_CONCURRENCY === 0) {
+    messages.push('WEB_CONCURRENCY and WORKER_CONCURRENCY: at least one of them must be 1 or more (the start command would run nothing)');
   }
   if (messages.length) {
     throw new Error(`Invalid configuration:\n  - ${messages.join('\n  - ')}`);

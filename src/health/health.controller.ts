@@ -18,7 +18,10 @@ export class HealthController implements OnModuleDestroy {
     private readonly indicator: HealthIndicatorService,
   ) {}
 
-  /** 200 when PostgreSQL and the queue store answer, 503 otherwise; also says which mode runs. */
+  /**
+   * 200 when PostgreSQL and the queue store answer, 503 otherwise; also says which mode runs and which process
+   * answered (several web processes share the port: the pid tells them apart).
+   */
   @Get()
   @HealthCheck()
   check() {
@@ -28,7 +31,7 @@ export class HealthController implements OnModuleDestroy {
       () =>
         this.indicator
           .check('mode')
-          .up({ mode: this.config.mode, queueBackend: this.config.queueBackend, mail: this.config.mailTransport.kind }),
+          .up({ mode: this.config.mode, queueBackend: this.config.queueBackend, mail: this.config.mailTransport.kind, pid: process.pid }),
     ]);
   }
 

@@ -11,6 +11,12 @@ import { appConfig, type AppConfig } from '../config/app-config';
  */
 const EMBEDDED_DRAIN_DELAY_SECONDS = 1;
 
-export function workerOptions<T extends Partial<WorkerOptions>>(options: T, mode: AppConfig['mode'] = appConfig().mode): T {
-  return mode === 'embedded' ? { ...options, drainDelay: EMBEDDED_DRAIN_DELAY_SECONDS } : options;
+export function workerOptions<T extends Partial<WorkerOptions>>(
+  options: T,
+  config: Pick<AppConfig, 'mode' | 'jobLockMs'> = appConfig(),
+): T & Pick<WorkerOptions, 'lockDuration' | 'stalledInterval'> {
+  // JOB_LOCK_SECONDS: how soon another worker process takes over the jobs of one that died (a lock expires, the next
+  // stalled-job check, run by every worker this often, moves the job back to waiting).
+  const locks = { lockDuration: config.jobLockMs, stalledInterval: config.jobLockMs };
+  return config.mode === 'embedded' ? { ...options, ...locks, drainDelay: EMBEDDED_DRAIN_DELAY_SECONDS } : { ...options, ...locks };
 }

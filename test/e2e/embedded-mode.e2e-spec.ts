@@ -89,11 +89,13 @@ describe('embedded default mode (no PostgreSQL or Redis configured)', () => {
     console.log(`embedded cold start to healthy: ${(coldStartMs / 1000).toFixed(1)} s`);
     expect(first.output()).toMatch(/Geschäftsstelle: geschaeftsstelle@demo\.kleinstadt-tandem\.de \/ Demo-/);
 
-    // Without HOST the web process listens on loopback only: one IPv4 socket on 127.0.0.1, held by the web child.
+    // Without HOST the web process listens on loopback only: one IPv4 socket on 127.0.0.1, held by the launcher, which
+    // hands its connections to the web process (node:cluster; issue 29).
     const sockets = listeningOn(port);
     expect(sockets.map((s) => s.address)).toEqual(['127.0.0.1']);
-    const holders = childPids(first.proc.pid!).filter((pid) => socketInodes(pid).has(sockets[0].inode));
-    expect(holders).toHaveLength(1);
+    const holders = [first.proc.pid!, ...childPids(first.proc.pid!)].filter((pid) => socketInodes(pid).has(sockets[0].inode));
+    expect(holders).toEqual([first.proc.pid]);
+    expect(first.output()).toContain('Processes: 1 web and 1 worker (embedded mode: PGlite has one database session).');
     expect(first.output()).toMatch(/listening on 127\.0\.0\.1:\d+ \(this machine only\)/);
     expect(first.output()).not.toMatch(/WARNING: HOST=/);
 

@@ -2,13 +2,13 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
-import Redis from 'ioredis';
 import passport from 'passport';
 import { Client } from 'pg';
 import { AppModule } from '../../src/app.module';
 import { setupApp } from '../../src/app.setup';
 import { WorkerModule } from '../../src/worker.module';
 import { freePort } from './free-port';
+import { deleteQueueKeys } from './processes';
 import { createEmbeddedTestDb, type EmbeddedDb } from './embedded-db';
 import { SmtpCatcher } from './smtp-catcher';
 import { createTestDatabase } from './test-database';
@@ -107,19 +107,4 @@ function forgetEarlierApps(): void {
   const instance = passport as unknown as { _serializers: unknown[]; _deserializers: unknown[] };
   instance._serializers.length = 0;
   instance._deserializers.length = 0;
-}
-
-/** Each test file's BullMQ keys live under their own prefix and are removed when the file ends. */
-async function deleteQueueKeys(prefix: string): Promise<void> {
-  const redis = new Redis(TEST_REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }

@@ -3,7 +3,9 @@
 process.env.KT_TEST_RUN ??= `${Date.now().toString(36)}${process.pid.toString(36)}`;
 const transform = { '^.+\\.ts$': ['@swc/jest'] };
 module.exports = {
-  testTimeout: 60000,
+  // Jest reads the timeout from the top level only (a project's own testTimeout is ignored). An e2e file's boot and a
+  // long browser flow can take twice their time alone while two files share a 2-core machine; unit tests finish in ms.
+  testTimeout: 150000,
   projects: [
     {
       displayName: 'unit',
@@ -13,8 +15,6 @@ module.exports = {
     },
     {
       displayName: 'e2e',
-      // Two files run at once on a 2-core machine (scripts/test.sh): a long browser flow can take twice its time alone.
-      testTimeout: 150000,
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts', '<rootDir>/test/browser/**/*.spec.ts'],
       transform,
       testEnvironment: 'node',

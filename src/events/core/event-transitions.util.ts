@@ -142,7 +142,7 @@ export function nextEventState(state: EventState, action: EventAction, actor: Ev
   if (r.kind === 'wrong_actor')
     throw new EventTransitionError(
       'Only the office may do this with an event',
-      `Nur die Geschäftsstelle kann eine Veranstaltung ${ACTION_DE[action]}.`,
+      `Eine Veranstaltung kann nur von der Geschäftsstelle ${ACTION_DE[action]} werden.`,
     );
   throw new EventTransitionError(
     `An event that is ${state} cannot be ${ACTION_EN[action]}`,

@@ -1,4 +1,5 @@
-// Two projects: fast pure-logic unit tests and slower end-to-end tests against real services.
+// Three projects: fast pure-logic unit tests; service tests (Nest contexts on the real database, no HTTP); and slower
+// end-to-end tests of the running app against real services.
 // One id per suite run, inherited by the workers: test databases and queue prefixes carry it (test/utils/test-env.ts).
 process.env.KT_TEST_RUN ??= `${Date.now().toString(36)}${process.pid.toString(36)}`;
 const transform = { '^.+\\.ts$': ['@swc/jest'] };
@@ -12,6 +13,14 @@ module.exports = {
       testMatch: ['<rootDir>/test/unit/**/*.spec.ts'],
       transform,
       testEnvironment: 'node',
+    },
+    {
+      displayName: 'service',
+      testMatch: ['<rootDir>/test/service/**/*.service-spec.ts'],
+      transform,
+      testEnvironment: 'node',
+      globalSetup: '<rootDir>/test/utils/global-setup.ts',
+      globalTeardown: '<rootDir>/test/utils/global-teardown.ts',
     },
     {
       displayName: 'e2e',

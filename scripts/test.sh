@@ -16,6 +16,8 @@ npm run -s format:check
 npm run -s typecheck
 npm run -s build
 npx jest --selectProjects unit
+# Services on the real database without HTTP (test/service): both modes, two files at a time.
+npx jest --selectProjects service --maxWorkers=2 --forceExit
 # Two files at a time (each has its own database, BullMQ prefix, SMTP catcher and port; E2E_WORKERS=1 runs them one by one).
 # --forceExit: BullMQ/ioredis sockets can linger a moment after the last file closes its app.
 npx jest --selectProjects e2e --maxWorkers="${E2E_WORKERS:-2}" --forceExit

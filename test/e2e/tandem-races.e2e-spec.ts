@@ -1,24 +1,17 @@
-import { Queue, QueueEvents } from 'bullmq';
-import type { ParsedMail } from 'mailparser';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { openDataSource } from '../../src/database/data-source';
 import { withCommands } from '../../src/commands/run-command';
 import { DemoSeedService } from '../../src/commands/seeds/demo-seed.service';
 import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL } from '../../src/commands/seeds/demo-logins.util';
-import { APP_CONFIG, type AppConfig } from '../../src/config/app-config';
 import { MailService } from '../../src/mail/mail.service';
-import { bullConnection } from '../../src/queue/queue.module';
-import { REMINDER_SCHEDULER_ID, TandemRemindersCronJob } from '../../src/tandems/tandem-reminders.cron.job';
-import { TandemRemindersService } from '../../src/tandems/tandem-reminders.service';
 import { bootApp, MODES, TestApp } from '../utils/boot-app';
-import { computeMatching, contactOf, eventually, townIdByName } from '../factories/tandems.factory';
+import { mailsSettled, mailsTo as mailsToOf, queueOf } from '../utils/outbox';
+import { computeMatching, contactOf, townIdByName } from '../factories/tandems.factory';
 
 type Agent = ReturnType<typeof request.agent>;
-const addresses = (m: ParsedMail) => [m.to].flat().flatMap((x) => x?.value.map((v) => v.address) ?? []);
-const DAY = 24 * 3600_000;
 
-describe.each(MODES)('tandem races, bad input, reminders and expiry (parallel requests against the running app; %s mode)', (mode) => {
+describe.each(MODES)('tandem races and bad input (parallel requests against the running app; %s mode)', (mode) => {
   let t: TestApp;
   let ds: DataSource;
   let office: Agent;
@@ -27,25 +20,9 @@ describe.each(MODES)('tandem races, bad input, reminders and expiry (parallel re
   const towns: Record<string, string> = {};
   const contacts: Record<string, { agent: Agent; email: string; userId: string }> = {};
 
-  async function settled() {
-    await eventually('all mail deliveries sent', async () => {
-      const [r] = await ds.query(`SELECT count(*)::int AS n FROM mail_delivery WHERE status <> 'sent'`);
-      const [s] = await ds.query(`SELECT count(*)::int AS n FROM mail_delivery`);
-      return r.n === 0 && t.smtp.mails.length >= s.n ? true : undefined;
-    });
-  }
-  const mailsTo = (email: string, subject?: RegExp) =>
-    t.smtp.mails.filter((m) => addresses(m).includes(email) && (!subject || subject.test(m.subject ?? '')));
+  const settled = () => mailsSettled(ds, t.smtp);
+  const mailsTo = (email: string, subject?: RegExp) => mailsToOf(t.smtp, email, subject);
   const statuses = (rs: { status: number }[]) => rs.map((r) => r.status).sort();
-  /** A queue of the app and its events, from the outside (Redis, or BullMQ's PostgreSQL backend embedded). */
-  async function queueOf(name: string) {
-    const connection = bullConnection(t.worker.get<AppConfig>(APP_CONFIG));
-    const q = new Queue(name, connection);
-    const events = new QueueEvents(name, connection);
-    await events.waitUntilReady();
-    return { q, events };
-  }
-
   beforeAll(async () => {
     t = await bootApp('tandemraces', {}, { mode });
     ds = await openDataSource(t.databaseUrl);
@@ -189,6 +166,7 @@ describe.each(MODES)('tandem races, bad input, reminders and expiry (parallel re
     expect((await ds.query(`SELECT state FROM tandem WHERE id = $1`, [penkun.id]))[0].state).toBe('requested');
   });
 
+  // Reminders and expiry (the hourly job, no HTTP) live in test/service/tandem-reminders.service-spec.ts.
   it('a delivery job run twice sends one mail', async () => {
     await settled();
     const [d] = await ds.query(`SELECT id, recipient FROM mail_delivery WHERE template = 'tandem-requested' ORDER BY created_at LIMIT 1`);
@@ -197,111 +175,11 @@ describe.each(MODES)('tandem races, bad input, reminders and expiry (parallel re
     const mail = t.worker.get(MailService);
     await expect(mail.deliver(d.id)).resolves.toBe('skipped');
     // And through the queue, under a new job id, as the sweeper would.
-    const { q, events } = await queueOf('mail');
+    const { q, events } = await queueOf(t.worker, 'mail');
     const job = await q.add('deliver-mail', { deliveryId: d.id }, { jobId: `mail-${d.id}-again` });
     await expect(job.waitUntilFinished(events, 20_000)).resolves.toBe('skipped');
     await q.close();
     await events.close();
     expect(count()).toBe(1);
-  });
-
-  it('reminders after 7 and 14 days and expiry after 30, with a controlled clock; once each however often it runs', async () => {
-    const service = t.worker.get(TandemRemindersService);
-    const id = (await seelow.post('/api/tandems').send({ partnerTownId: towns.Wurzen, message: 'Erinnerungstest' }).expect(201)).body.id;
-    const [{ at }] = await ds.query(`SELECT state_changed_at AS at FROM tandem WHERE id = $1`, [id]);
-    const day = (n: number) => new Date(at.getTime() + n * DAY + 60_000);
-    const reminders = () =>
-      ds.query(`SELECT dedupe_key AS key FROM mail_delivery WHERE dedupe_key LIKE $1 ORDER BY created_at`, [`tandem:${id}:reminder-%`]);
-
-    await service.runReminders(day(6));
-    expect(await reminders()).toEqual([]);
-    await service.runReminders(day(8));
-    await service.runReminders(day(8));
-    await service.runReminders(day(9));
-    expect((await reminders()).map((r: { key: string }) => r.key)).toEqual([`tandem:${id}:reminder-7:${contacts.Wurzen.userId}`]);
-    await service.runReminders(day(15));
-    await service.runReminders(day(16));
-    expect((await reminders()).map((r: { key: string }) => r.key.split(':')[2])).toEqual(['reminder-7', 'reminder-14']);
-    await settled();
-    const sent = mailsTo(contacts.Wurzen.email, /^Erinnerung: Seelow wartet auf Ihre Antwort$/);
-    expect(sent).toHaveLength(2);
-    expect(sent[0].text).toContain(
-      'seit 8 Tagen wartet die Tandem-Anfrage mit Seelow auf die Antwort von Wurzen. Ohne Antwort läuft die Anfrage in 22 Tagen ab.',
-    );
-    expect(sent[1].text).toContain(`Jetzt antworten: ${t.url}/tandems/${id}`);
-
-    // Day 31: expired by the system, both towns told, and the job through the real queue does it only once.
-    const { q, events } = await queueOf('tandems');
-    const runs = [];
-    for (let i = 0; i < 2; i++) {
-      const job = await q.add('tandem-reminders', { now: day(31).toISOString() });
-      runs.push(await job.waitUntilFinished(events, 20_000));
-    }
-    expect(runs[0].expired).toBeGreaterThanOrEqual(1);
-    expect(runs[1].expired).toBe(0);
-    const [row] = await ds.query(`SELECT state FROM tandem WHERE id = $1`, [id]);
-    expect(row.state).toBe('expired');
-    const detail = (await seelow.get(`/api/tandems/${id}`).expect(200)).body;
-    expect(detail.timeline.at(-1)).toMatchObject({ action: 'expire', from: 'requested', to: 'expired', actor: 'system', who: 'System' });
-    await settled();
-    expect(mailsTo(DEMO_MAYOR_EMAIL, /^Tandem Seelow – Wurzen: abgelaufen$/)).toHaveLength(1);
-    expect(mailsTo(contacts.Wurzen.email, /^Tandem Wurzen – Seelow: abgelaufen$/)).toHaveLength(1);
-
-    // One scheduler, however often a worker starts (upsert under a fixed id).
-    await t.worker.get(TandemRemindersCronJob).onApplicationBootstrap();
-    await t.worker.get(TandemRemindersCronJob).onApplicationBootstrap();
-    const schedulers = await q.getJobSchedulers();
-    expect(schedulers.map((s) => s.key)).toEqual([REMINDER_SCHEDULER_ID]);
-    await q.close();
-    await events.close();
-  });
-
-  it('an approved tandem never started: one reminder to both towns, then expiry (days from the config); once however often it runs', async () => {
-    const service = t.worker.get(TandemRemindersService);
-    const gr = contacts['Großräschen'];
-    const id = (await gr.agent.post('/api/tandems').send({ partnerTownId: towns.Penkun, message: 'Starttest' }).expect(201)).body.id;
-    await contacts.Penkun.agent.post(`/api/tandems/${id}/accept`).send({}).expect(200);
-    expect((await office.post(`/api/tandems/${id}/approve`).send({}).expect(200)).body.state).toBe('approved');
-    const [{ at }] = await ds.query(`SELECT state_changed_at AS at FROM tandem WHERE id = $1`, [id]);
-    const day = (n: number) => new Date(at.getTime() + n * DAY + 60_000);
-    const keys = async () =>
-      (
-        await ds.query(`SELECT dedupe_key AS key FROM mail_delivery WHERE dedupe_key LIKE $1 ORDER BY dedupe_key`, [
-          `tandem:${id}:start-reminder:%`,
-        ])
-      ).map((r: { key: string }) => r.key);
-
-    await service.runReminders(day(13));
-    expect(await keys()).toEqual([]);
-    await service.runReminders(day(14));
-    await service.runReminders(day(14));
-    await service.runReminders(day(30));
-    expect(await keys()).toEqual(
-      [`tandem:${id}:start-reminder:${gr.userId}`, `tandem:${id}:start-reminder:${contacts.Penkun.userId}`].sort(),
-    );
-    await settled();
-    const toGr = mailsTo(gr.email, /^Erinnerung: Tandem mit Penkun noch nicht begonnen$/);
-    expect(toGr).toHaveLength(1);
-    expect(toGr[0].text).toContain(
-      'hat das Tandem von Großräschen mit Penkun vor 14 Tagen freigegeben, es wurde aber noch nicht begonnen.',
-    );
-    expect(toGr[0].text).toContain('Ohne Start läuft das Tandem in 46 Tagen ab.');
-    expect(toGr[0].text).toContain(`Zum Tandem: ${t.url}/tandems/${id}`);
-    expect(mailsTo(contacts.Penkun.email, /^Erinnerung: Tandem mit Großräschen noch nicht begonnen$/)).toHaveLength(1);
-
-    await service.runReminders(day(59));
-    expect((await ds.query(`SELECT state FROM tandem WHERE id = $1`, [id]))[0].state).toBe('approved');
-    await service.runReminders(day(60));
-    await service.runReminders(day(61));
-    expect((await ds.query(`SELECT state FROM tandem WHERE id = $1`, [id]))[0].state).toBe('expired');
-    const detail = (await gr.agent.get(`/api/tandems/${id}`).expect(200)).body;
-    expect(detail.timeline.at(-1)).toMatchObject({ action: 'expire', from: 'approved', to: 'expired', actor: 'system' });
-    await settled();
-    const expiredMails = mailsTo(gr.email, /^Tandem Großräschen – Penkun: abgelaufen$/);
-    expect(expiredMails).toHaveLength(1);
-    expect(expiredMails[0].text).toContain('innerhalb von 60 Tagen nicht begonnen');
-    expect(mailsTo(contacts.Penkun.email, /^Tandem Penkun – Großräschen: abgelaufen$/)).toHaveLength(1);
-    // The slot is free again: the pair may ask anew.
-    await gr.agent.post('/api/tandems').send({ partnerTownId: towns.Penkun }).expect(201);
   });
 });

@@ -9,17 +9,23 @@ import { STRONG_PASSWORD } from './accounts.factory';
 
 let hash: string | null = null;
 
-/** A confirmed contact of an existing (demo) town, logged in through the API. */
-export async function contactOf(t: TestApp, ds: DataSource, townId: string, email: string, name = 'Test Kontakt') {
+/** A confirmed contact (mayor) of an existing (demo) town, straight into the database; its password is STRONG_PASSWORD. */
+export async function insertContact(ds: DataSource, townId: string, email: string, name = 'Test Kontakt'): Promise<string> {
   hash ??= await hashPassword(STRONG_PASSWORD);
   const [u] = await ds.query(
     `INSERT INTO user_account (email, password_hash, role, display_name, town_id, contact_function, email_confirmed_at)
      VALUES ($1, $2, 'town_contact', $3, $4, 'mayor', now()) RETURNING id`,
     [email, hash, name, townId],
   );
+  return u.id as string;
+}
+
+/** A confirmed contact of an existing (demo) town, logged in through the API. */
+export async function contactOf(t: TestApp, ds: DataSource, townId: string, email: string, name = 'Test Kontakt') {
+  const userId = await insertContact(ds, townId, email, name);
   const agent = request.agent(t.url);
   await agent.post('/api/auth/login').send({ email, password: STRONG_PASSWORD }).expect(200);
-  return { agent, userId: u.id as string, email, townId };
+  return { agent, userId, email, townId };
 }
 
 export async function townIdByName(ds: DataSource, name: string): Promise<string> {
@@ -29,7 +35,10 @@ export async function townIdByName(ds: DataSource, name: string): Promise<string
 }
 
 /** Suggestions (and optionally the tandem round) computed in the worker's service directly; the queue path has its own test. */
-export async function computeMatching(t: TestApp, kinds: ('suggestions' | 'tandem_round')[] = ['suggestions']): Promise<void> {
+export async function computeMatching(
+  t: Pick<TestApp, 'worker' | 'db'>,
+  kinds: ('suggestions' | 'tandem_round')[] = ['suggestions'],
+): Promise<void> {
   const matching = t.worker.get(MatchingService);
   const runner = t.worker.get(MatchingRunner);
   for (const kind of kinds) {

@@ -1,41 +1,16 @@
-import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import passport from 'passport';
-import { Client } from 'pg';
 import { AppModule } from '../../src/app.module';
 import { setupApp } from '../../src/app.setup';
 import { WorkerModule } from '../../src/worker.module';
-import { freePort } from './free-port';
-import { deleteQueueKeys } from './processes';
-import { createEmbeddedTestDb, type EmbeddedDb } from './embedded-db';
-import { SmtpCatcher } from './smtp-catcher';
-import { createTestDatabase } from './test-database';
-import { TEST_REDIS_URL, TEST_RUN_ID } from './test-env';
-import { waitFor } from './wait-for';
+import { bootedTest, connectAndSettle, startTestStack, type BootOptions, type BootedTest } from './test-stack';
 
-export interface TestApp {
-  url: string;
+export { MODES, type TestMode } from './test-stack';
+
+export interface TestApp extends BootedTest {
   app: NestExpressApplication;
-  worker: INestApplicationContext;
-  smtp: SmtpCatcher;
-  db: Client;
-  databaseUrl: string;
-  mode: TestMode;
-  /** Embedded mode: the PGlite server (its log holds refused waits). */
-  embedded?: EmbeddedDb;
-  close(): Promise<void>;
-}
-
-/** Both modes are the product: flow files run each test in both (`describe.each(MODES)`). */
-export type TestMode = 'servers' | 'embedded';
-export const MODES: TestMode[] = ['servers', 'embedded'];
-
-export interface BootOptions {
-  mode?: TestMode;
-  /** Embedded: EMBEDDED_SESSION_WAIT_MS of the test's database. */
-  sessionWaitMs?: number;
 }
 
 /**
@@ -43,57 +18,22 @@ export interface BootOptions {
  * servers (PostgreSQL, Redis), or on the embedded default (PGlite over its socket, BullMQ on PostgreSQL).
  */
 export async function bootApp(name: string, env: Record<string, string> = {}, opts: BootOptions = {}): Promise<TestApp> {
-  const mode = opts.mode ?? 'servers';
   forgetEarlierApps();
-  const embedded = mode === 'embedded' ? await createEmbeddedTestDb(opts.sessionWaitMs) : undefined;
-  const databaseUrl = embedded?.url ?? (await createTestDatabase(name));
-  const smtp = await new SmtpCatcher().start();
-  const port = await freePort();
-  if (embedded) delete process.env.REDIS_URL;
-  Object.assign(process.env, {
-    NODE_ENV: 'test',
-    KT_MODE: mode,
-    DATABASE_URL: databaseUrl,
-    ...(embedded ? {} : { REDIS_URL: TEST_REDIS_URL }),
-    SMTP_URL: smtp.url,
-    QUEUE_PREFIX: `kt_test_${TEST_RUN_ID}_${name}`,
-    PORT: String(port),
-    APP_URL: `http://127.0.0.1:${port}`,
-    LOG_LEVEL: 'warn',
-    ...env,
-  });
+  const stack = await startTestStack(name, env, opts);
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error', 'warn'] });
   const { close: closeSetup } = setupApp(app);
-  await app.listen(port, '127.0.0.1');
+  await app.listen(stack.port, '127.0.0.1');
   const worker = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn'] });
   await worker.init();
-  const db = new Client({ connectionString: databaseUrl });
-  db.on('error', () => undefined); // tests that cut connections on purpose
-  await db.connect();
-  // The worker starts a first suggestions run on an empty installation; let it finish so tests start from rest.
-  await waitFor(async () => (await db.query(`SELECT count(*)::int AS n FROM matching_run WHERE status = 'running'`)).rows[0].n === 0, {
-    timeoutMs: 60_000,
-    what: `the first matching run of ${name} to finish`,
-  });
+  const db = await connectAndSettle(stack, name);
   return {
-    url: `http://127.0.0.1:${port}`,
-    app,
-    worker,
-    smtp,
-    db,
-    databaseUrl,
-    mode,
-    embedded,
-    async close() {
+    ...bootedTest(stack, worker, db, async () => {
       await worker.close();
       await app.close();
       await closeSetup();
-      await db.end();
-      await smtp.stop();
-      if (embedded) await embedded.stop();
-      else await deleteQueueKeys(process.env.QUEUE_PREFIX!);
-    },
+    }),
+    app,
   };
 }
 

@@ -12,7 +12,7 @@ import { freePort } from './free-port';
 import { createEmbeddedTestDb, type EmbeddedDb } from './embedded-db';
 import { SmtpCatcher } from './smtp-catcher';
 import { createTestDatabase } from './test-database';
-import { TEST_REDIS_URL, TEST_RUN_ID } from './test-env';
+import { TEST_PASSWORD_HASH_ENV, TEST_REDIS_URL, TEST_RUN_ID } from './test-env';
 import { waitFor } from './wait-for';
 
 export interface TestApp {
@@ -60,6 +60,7 @@ export async function bootApp(name: string, env: Record<string, string> = {}, op
     PORT: String(port),
     APP_URL: `http://127.0.0.1:${port}`,
     LOG_LEVEL: 'warn',
+    ...TEST_PASSWORD_HASH_ENV,
     ...env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();

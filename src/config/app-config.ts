@@ -21,6 +21,8 @@ export interface AppConfig {
   redisUrl: string | null;
   queueBackend: 'redis' | 'postgres';
   queuePrefix: string;
+  /** BullMQ's job lock and stalled-job check (s): how soon a job of a dead worker runs again. */
+  queueLockSeconds: number;
   mailTransport: { kind: 'smtp'; url: string } | { kind: 'outbox' };
   mailFrom: string;
   mailReplyTo: string;
@@ -75,6 +77,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     redisUrl: embedded ? null : (env.REDIS_URL ?? LOCAL_DEFAULTS.REDIS_URL),
     queueBackend: embedded ? 'postgres' : 'redis',
     queuePrefix: env.QUEUE_PREFIX,
+    queueLockSeconds: env.QUEUE_LOCK_SECONDS,
     mailTransport: smtp === 'outbox' ? { kind: 'outbox' } : { kind: 'smtp', url: smtp },
     mailFrom: env.MAIL_FROM,
     mailReplyTo: env.MAIL_REPLY_TO,

@@ -227,6 +227,14 @@ export class EnvironmentVariables {
   @Max(24 * 3600)
   MAIL_CLAIM_TIMEOUT_SECONDS: number = 600;
 
+  // A queue job whose worker died (crash, SIGKILL) is taken again once its lock expired: BullMQ's lock and its check for
+  // such stalled jobs, in seconds. 30 is BullMQ's own default; a worker renews its locks every half of it.
+  @Type(() => Number)
+  @IsInt()
+  @Min(5)
+  @Max(600)
+  QUEUE_LOCK_SECONDS: number = 30;
+
   // An approved tandem that the towns never start: both towns are reminded after this many days, and it expires after
   // TANDEM_START_EXPIRY_DAYS (must be later than the reminder).
   @Type(() => Number)

@@ -8,9 +8,14 @@ import { appConfig, type AppConfig } from '../config/app-config';
  * Nest's container exists, so this asks the config directly (KT_MODE, which the launcher sets for its children).
  * `drainDelay` alone does not bound the wait: with a delayed job in the queue BullMQ waits for that job instead
  * (up to an hour); the embedded backend cuts every wait to the same second (embedded-backend.ts).
+ * Both modes: the job lock and the stalled-job check from QUEUE_LOCK_SECONDS (BullMQ's 30 s unless set).
  */
 const EMBEDDED_DRAIN_DELAY_SECONDS = 1;
 
-export function workerOptions<T extends Partial<WorkerOptions>>(options: T, mode: AppConfig['mode'] = appConfig().mode): T {
-  return mode === 'embedded' ? { ...options, drainDelay: EMBEDDED_DRAIN_DELAY_SECONDS } : options;
+export function workerOptions<T extends Partial<WorkerOptions>>(
+  options: T,
+  config: Pick<AppConfig, 'mode' | 'queueLockSeconds'> = appConfig(),
+): T & Pick<WorkerOptions, 'lockDuration' | 'stalledInterval'> {
+  const lock = { lockDuration: config.queueLockSeconds * 1000, stalledInterval: config.queueLockSeconds * 1000 };
+  return config.mode === 'embedded' ? { ...options, ...lock, drainDelay: EMBEDDED_DRAIN_DELAY_SECONDS } : { ...options, ...lock };
 }

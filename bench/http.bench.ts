@@ -9,6 +9,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { hashPassword } from '../src/auth/password.util';
+import { appConfig } from '../src/config/app-config';
 import { openDataSource, runMigrations } from '../src/database/data-source';
 import { withCommands } from '../src/commands/run-command';
 import { DirectoryImportService } from '../src/municipalities/directory/directory-import.service';
@@ -93,7 +94,7 @@ async function seed(ds: DataSource, records: DirectoryRecord[]): Promise<Seeded>
     challenges: p.challenges.filter((c) => topicName.has(c.topic)),
     experiences: p.experiences.filter((e) => topicName.has(e.topic)),
   }));
-  const hash = await hashPassword(PASSWORD);
+  const hash = await hashPassword(PASSWORD, appConfig().passwordHash);
   return ds.transaction(async (m) => {
     const towns: { id: string; ags: string }[] = await m.query(
       `INSERT INTO town (ags, status, capacity, description, decided_at, profile_updated_at)

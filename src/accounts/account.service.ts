@@ -116,7 +116,7 @@ export class AccountService {
       const user = (await this.users.findById(token.userId, m))!;
       const weak = passwordWeakness(password, user.email);
       if (weak) throw weakPassword(weak);
-      await this.users.setPasswordHash(m, user.id, await hashPassword(password));
+      await this.users.setPasswordHash(m, user.id, await hashPassword(password, this.config.passwordHash));
       await this.users.markTokenUsed(m, token.id, user.id);
       await this.users.revokeTokens(m, user.id, RESET_PURPOSE);
       await this.users.endSessions(m, [user.id]);
@@ -132,7 +132,7 @@ export class AccountService {
     if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) throw wrongPassword();
     const weak = passwordWeakness(newPassword, user.email);
     if (weak) throw weakPassword(weak);
-    const hash = await hashPassword(newPassword);
+    const hash = await hashPassword(newPassword, this.config.passwordHash);
     const ids = await this.towns.transaction(async (m) => {
       await this.users.setPasswordHash(m, user.id, hash);
       await this.users.revokeTokens(m, user.id, RESET_PURPOSE);

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { AuditRepository } from '../audit/audit.repository';
 import { hashPassword } from '../auth/password.util';
 import { UserRepository } from '../auth/user.repository';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 
 export interface OfficeUserInput {
   email: string;
@@ -14,6 +15,7 @@ export interface OfficeUserInput {
 @Injectable()
 export class OfficeUsersService {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly users: UserRepository,
     private readonly audit: AuditRepository,
   ) {}
@@ -25,7 +27,7 @@ export class OfficeUsersService {
     if (!input.name.trim()) throw new Error('A name is required (--name "Anna Beispiel")');
     if (input.password !== undefined && input.password.length < 12) throw new Error('OFFICE_PASSWORD must be at least 12 characters long');
     const password = input.password ?? randomBytes(18).toString('base64url');
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await hashPassword(password, this.config.passwordHash);
     return this.users.transaction(async (m) => {
       if (await this.users.emailExists(email, m)) throw new Error(`An account with the email ${email} already exists`);
       const id = await this.users.insertConfirmed(m, { email, passwordHash, role: input.role, displayName: input.name.trim() });

@@ -56,7 +56,7 @@ export class RegistrationService {
     // Which towns are verified is public (they appear in the network), so saying so reveals nothing about accounts.
     if (await this.towns.verifiedExistsForAgs(dto.ags)) throw townTaken(municipality.name);
 
-    const passwordHash = await hashPassword(dto.password);
+    const passwordHash = await hashPassword(dto.password, this.config.passwordHash);
     const token = newToken();
     const deliveryId = await this.towns
       .transaction(async (m) => {

@@ -244,7 +244,7 @@ export class TownContactsService {
         );
       }
       if (privacyAccepted !== true) throw privacyConsentMissing();
-      await this.users.setPasswordHash(m, user.id, await hashPassword(password));
+      await this.users.setPasswordHash(m, user.id, await hashPassword(password, this.config.passwordHash));
       await this.users.markTokenUsed(m, token.id, user.id);
       await this.users.recordPrivacyConsent(m, user.id);
       await this.audit.write(m, { actorId: user.id, action: 'contact.joined', subjectType: 'town', subjectId: user.townId! });

@@ -1,6 +1,7 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { AuditRepository } from '../audit/audit.repository';
 import { DomainError } from '../common/domain-error';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { RecomputeTrigger } from '../queue/recompute-trigger.service';
 import { randomBytes } from 'node:crypto';
 import { hashPassword, verifyPassword } from './password.util';
@@ -10,14 +11,17 @@ import { UserRepository } from './user.repository';
 
 @Injectable()
 export class AuthService {
-  // Verified against when the email is unknown, so response time does not reveal which emails exist.
-  private readonly dummyHash = hashPassword(randomBytes(16).toString('hex'));
+  // Verified against when the email is unknown, so response time does not reveal which emails exist (same cost as real ones).
+  private readonly dummyHash: Promise<string>;
 
   constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly users: UserRepository,
     private readonly audit: AuditRepository,
     private readonly recompute: RecomputeTrigger,
-  ) {}
+  ) {
+    this.dummyHash = hashPassword(randomBytes(16).toString('hex'), config.passwordHash);
+  }
 
   async validate(email: string, password: string): Promise<SessionUser> {
     const user = await this.users.findWithHashByEmail(email.trim());

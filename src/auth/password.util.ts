@@ -1,4 +1,5 @@
 import argon2 from 'argon2';
+import type { PasswordHashCost } from '../config/app-config';
 
 const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 200;
@@ -14,7 +15,9 @@ export function passwordWeakness(password: string, email?: string): string | nul
   return null;
 }
 
-export const hashPassword = (password: string) => argon2.hash(password, { type: argon2.argon2id });
+/** An argon2id hash at the configured cost (AppConfig.passwordHash); the hash carries its parameters for verifying. */
+export const hashPassword = (password: string, cost: PasswordHashCost) =>
+  argon2.hash(password, { type: argon2.argon2id, memoryCost: cost.memoryKib, timeCost: cost.iterations });
 
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
   try {

@@ -3,6 +3,12 @@ import { EnvironmentVariables, parseTrustProxy, validateEnv } from './env.valida
 import { isLoopbackHost, listenHost } from './listen-host';
 import { LOCAL_DEFAULTS, shouldSeedDemo } from './runtime-mode';
 
+/** argon2id parameters: memory in KiB, passes. */
+export interface PasswordHashCost {
+  memoryKib: number;
+  iterations: number;
+}
+
 // Typed, resolved settings used by the modules; they never read process.env themselves.
 export interface AppConfig {
   mode: 'servers' | 'embedded';
@@ -22,6 +28,7 @@ export interface AppConfig {
   redisUrl: string | null;
   queueBackend: 'redis' | 'postgres';
   queuePrefix: string;
+  /** BullMQ's job lock and stalled-job check (s): how soon a job of a dead worker runs again. */
   mailTransport: { kind: 'smtp'; url: string } | { kind: 'outbox' };
   mailFrom: string;
   mailReplyTo: string;
@@ -45,6 +52,8 @@ export interface AppConfig {
   /** Embedded mode: longest wait for the database session before a statement is refused (ms). */
   embeddedSessionWaitMs: number;
   officePassword: string | undefined;
+  /** argon2id cost of new password hashes (a stored hash is verified with its own). */
+  passwordHash: PasswordHashCost;
   resetTokenMinutes: number;
   legalFiles: { impressum: string | null; privacy: string | null };
   digest: { cron: string; timeZone: string; unsubscribeSecret: string };
@@ -128,6 +137,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     embeddedPgPort: env.EMBEDDED_PG_PORT,
     embeddedSessionWaitMs: env.EMBEDDED_SESSION_WAIT_MS,
     officePassword: env.OFFICE_PASSWORD,
+    passwordHash: { memoryKib: env.PASSWORD_HASH_MEMORY_KIB, iterations: env.PASSWORD_HASH_ITERATIONS },
     resetTokenMinutes: env.RESET_TOKEN_MINUTES,
     legalFiles: { impressum: env.IMPRESSUM_FILE || null, privacy: env.DATENSCHUTZ_FILE || null },
     digest: {

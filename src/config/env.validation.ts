@@ -206,6 +206,20 @@ export class EnvironmentVariables {
   @Max(60_000)
   EMBEDDED_SESSION_WAIT_MS: number = 5000;
 
+  // Password hashing (argon2id): memory in KiB and passes per hash. The defaults are argon2's own (64 MiB, 3 passes);
+  // production refuses less than OWASP's minimum (19 MiB, 2 passes). The test suite lowers both (test/utils/test-env.ts):
+  // every login verifies a hash, and at the defaults that costs 0.5 s of a loaded 2-core machine.
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  @Max(4 * 1024 * 1024)
+  PASSWORD_HASH_MEMORY_KIB: number = 65536;
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  PASSWORD_HASH_ITERATIONS: number = 3;
+
   /** create:office-user only: the new account's password instead of a generated one (≥ 12 characters, checked there). */
   @IsOptional()
   @IsString()
@@ -299,6 +313,11 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   const messages = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`));
   if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
     messages.push('SESSION_SECRET: required when NODE_ENV=production (at least 32 random characters)');
+  }
+  if (env.NODE_ENV === 'production' && (env.PASSWORD_HASH_MEMORY_KIB < 19456 || env.PASSWORD_HASH_ITERATIONS < 2)) {
+    messages.push(
+      'PASSWORD_HASH_MEMORY_KIB, PASSWORD_HASH_ITERATIONS: at least 19456 KiB and 2 passes in production (OWASP minimum for argon2id)',
+    );
   }
   if (parseTrustProxy(env.TRUST_PROXY) === undefined) {
     messages.push(

@@ -8,6 +8,7 @@ import { appConfig, type AppConfig } from '../config/app-config';
  * Nest's container exists, so this asks the config directly (KT_MODE, which the launcher sets for its children).
  * `drainDelay` alone does not bound the wait: with a delayed job in the queue BullMQ waits for that job instead
  * (up to an hour); the embedded backend cuts every wait to the same second (embedded-backend.ts).
+ * Both modes: the job lock and the stalled-job check from JOB_LOCK_SECONDS (BullMQ's 30 s unless set).
  */
 const EMBEDDED_DRAIN_DELAY_SECONDS = 1;
 

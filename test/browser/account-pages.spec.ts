@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { hashPassword } from '../../src/auth/password.util';
+import { TEST_PASSWORD_HASH } from '../utils/test-env';
 import { registerConfirmAndLogin, STRONG_PASSWORD } from '../factories/accounts.factory';
 import { createOfficeUser, insertMunicipalities, TEST_TOWNS } from '../factories/directory.factory';
 import { launchBrowser, screenshot, seriousA11yViolations } from '../utils/browser';
@@ -64,7 +65,7 @@ describe('account pages in headless Chromium at 390 px and desktop, with axe', (
     );
     t = await bootApp('accountpages', { IMPRESSUM_FILE: join(legal, 'impressum.txt'), LOGIN_RATE_LIMIT: '200' });
     await insertMunicipalities(t, TEST_TOWNS);
-    await createOfficeUser(t.db, OFFICE.email, await hashPassword(OFFICE.password));
+    await createOfficeUser(t.db, OFFICE.email, await hashPassword(OFFICE.password, TEST_PASSWORD_HASH));
     // Two people apply for Olbernhau.
     await registerConfirmAndLogin(t, OLBERNHAU.ags, 'bm@olbernhau.test', 'Jörg Klaus');
     await registerConfirmAndLogin(t, OLBERNHAU.ags, 'rival@example.test', 'Rita Rival');

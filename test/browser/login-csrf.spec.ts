@@ -2,6 +2,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Browser } from 'playwright-core';
 import { hashPassword } from '../../src/auth/password.util';
+import { TEST_PASSWORD_HASH } from '../utils/test-env';
 import { createOfficeUser } from '../factories/directory.factory';
 import { launchBrowser } from '../utils/browser';
 import { bootApp, TestApp } from '../utils/boot-app';
@@ -18,7 +19,7 @@ describe('login CSRF from another origin in Chromium', () => {
 
   beforeAll(async () => {
     t = await bootApp('sec_browser_csrf');
-    await createOfficeUser(t.db, ATTACKER.email, await hashPassword(ATTACKER.password));
+    await createOfficeUser(t.db, ATTACKER.email, await hashPassword(ATTACKER.password, TEST_PASSWORD_HASH));
     // The answer replaces the whole page (target _top), so it can be read: inside a frame our X-Frame-Options would hide it.
     const form = `<form method="post" action="${t.url}/anmelden" target="_top"><input name="email" value="${ATTACKER.email}"><input name="password" value="${ATTACKER.password}"></form>`;
     const pages: Record<string, string> = {

@@ -1,5 +1,6 @@
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { hashPassword } from '../../src/auth/password.util';
+import { TEST_PASSWORD_HASH } from '../utils/test-env';
 import { createOfficeUser, insertMunicipalities, TEST_TOWNS } from '../factories/directory.factory';
 import { A11yViolation, checkA11y, describeViolation, isSerious, launchBrowser, screenshot } from '../utils/browser';
 import { bootApp, TestApp } from '../utils/boot-app';
@@ -37,7 +38,7 @@ describe('German pages in headless Chromium (phone-sized, office on desktop), wi
   beforeAll(async () => {
     t = await bootApp('browser');
     await insertMunicipalities(t, TEST_TOWNS);
-    await createOfficeUser(t.db, OFFICE.email, await hashPassword(OFFICE.password));
+    await createOfficeUser(t.db, OFFICE.email, await hashPassword(OFFICE.password, TEST_PASSWORD_HASH));
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: PHONE, locale: 'de-DE' });
     page = await context.newPage();

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { hashPassword } from '../../src/auth/password.util';
+import { TEST_PASSWORD_HASH } from '../utils/test-env';
 import { KERN_PREFIX } from '../../src/common/paths';
 import { createOfficeUser } from '../factories/directory.factory';
 import { bootApp, MODES, TestApp } from '../utils/boot-app';
@@ -11,8 +12,8 @@ describe.each(MODES)('accessibility statement and feedback (%s mode)', (mode) =>
 
   beforeAll(async () => {
     t = await bootApp('a11y_statement', { REGISTRATION_RATE_LIMIT: '3' }, { mode });
-    await createOfficeUser(t.db, 'gs1@akademie.test', await hashPassword('Lang-und-sicher-1'));
-    await createOfficeUser(t.db, 'gs2@akademie.test', await hashPassword('Lang-und-sicher-2'));
+    await createOfficeUser(t.db, 'gs1@akademie.test', await hashPassword('Lang-und-sicher-1', TEST_PASSWORD_HASH));
+    await createOfficeUser(t.db, 'gs2@akademie.test', await hashPassword('Lang-und-sicher-2', TEST_PASSWORD_HASH));
   });
   afterAll(async () => {
     await t?.close();

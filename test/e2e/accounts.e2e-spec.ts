@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import request from 'supertest';
 import { ExpiredRegistrationsCronJob } from '../../src/accounts/expired-registrations.cron.job';
 import { hashPassword } from '../../src/auth/password.util';
+import { TEST_PASSWORD_HASH } from '../utils/test-env';
 import { registerConfirmAndLogin, STRONG_PASSWORD } from '../factories/accounts.factory';
 import { createOfficeUser, insertMunicipalities, TEST_TOWNS } from '../factories/directory.factory';
 import { bootApp, TestApp } from '../utils/boot-app';
@@ -18,7 +19,7 @@ describe('registration without squatting or enumeration; rejected registrants ar
   beforeAll(async () => {
     t = await bootApp('accounts');
     await insertMunicipalities(t, [...TEST_TOWNS, SEELOW]);
-    await createOfficeUser(t.db, 'office@akademie.test', await hashPassword(OFFICE_PASSWORD));
+    await createOfficeUser(t.db, 'office@akademie.test', await hashPassword(OFFICE_PASSWORD, TEST_PASSWORD_HASH));
     office = request.agent(t.url);
     await office.post('/api/auth/login').send({ email: 'office@akademie.test', password: OFFICE_PASSWORD }).expect(200);
   });

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { hashPassword } from '../../src/auth/password.util';
+import { TEST_PASSWORD_HASH } from '../utils/test-env';
 import { registerConfirmAndLogin, STRONG_PASSWORD } from '../factories/accounts.factory';
 import { seedTowns, SeededTown } from '../factories/digest.factory';
 import { createOfficeUser, insertMunicipalities, TEST_TOWNS } from '../factories/directory.factory';
@@ -499,7 +500,7 @@ describe('authorisation matrix: every route × every kind of caller (issue 24)',
 
   beforeAll(async () => {
     t = await bootApp('authz_matrix', { LOGIN_RATE_LIMIT: '1000', LOGIN_ACCOUNT_RATE_LIMIT: '1000', REGISTRATION_RATE_LIMIT: '10000' });
-    const hash = await hashPassword(STRONG_PASSWORD);
+    const hash = await hashPassword(STRONG_PASSWORD, TEST_PASSWORD_HASH);
     towns = await seedTowns(t.db, 6, { prefix: 'az' });
     await t.db.query(`UPDATE user_account SET password_hash = $1 WHERE town_id IS NOT NULL`, [hash]);
     await t.db.query(`UPDATE town SET capacity = 3`);

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { hashPassword } from '../../src/auth/password.util';
+import { TEST_PASSWORD_HASH } from '../utils/test-env';
 import { registerConfirmAndLogin, STRONG_PASSWORD } from '../factories/accounts.factory';
 import { createOfficeUser, insertMunicipalities, TEST_TOWNS } from '../factories/directory.factory';
 import { bootApp, TestApp } from '../utils/boot-app';
@@ -103,7 +104,7 @@ describe('bad input and authorisation (API, English JSON, nothing stored)', () =
   });
 
   it('a rejection needs a reason, and an unverified town stays invisible to other towns', async () => {
-    await createOfficeUser(t.db, 'office@akademie.test', await hashPassword('Office-Passwort-1'));
+    await createOfficeUser(t.db, 'office@akademie.test', await hashPassword('Office-Passwort-1', TEST_PASSWORD_HASH));
     const office = request.agent(t.url);
     await office.post('/api/auth/login').send({ email: 'office@akademie.test', password: 'Office-Passwort-1' }).expect(200);
     const res = await office.post(`/api/admin/towns/${b.townId}/reject`).send({ reason: ' ' }).expect(400);

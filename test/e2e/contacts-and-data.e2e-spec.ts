@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { hashPassword } from '../../src/auth/password.util';
+import { TEST_PASSWORD_HASH } from '../utils/test-env';
 import { registerConfirmAndLogin, STRONG_PASSWORD } from '../factories/accounts.factory';
 import { createOfficeUser, insertMunicipalities, TEST_TOWNS } from '../factories/directory.factory';
 import { bootApp, MODES, TestApp } from '../utils/boot-app';
@@ -20,7 +21,7 @@ describe.each(MODES)('several contacts per town, handover by the office, and the
   beforeAll(async () => {
     t = await bootApp('contacts', { LOGIN_RATE_LIMIT: '200' }, { mode });
     await insertMunicipalities(t, TEST_TOWNS);
-    await createOfficeUser(t.db, 'office@akademie.test', await hashPassword(OFFICE_PASSWORD));
+    await createOfficeUser(t.db, 'office@akademie.test', await hashPassword(OFFICE_PASSWORD, TEST_PASSWORD_HASH));
     office = request.agent(t.url);
     await office.post('/api/auth/login').send({ email: 'office@akademie.test', password: OFFICE_PASSWORD }).expect(200);
     mayor = await registerConfirmAndLogin(t, OLBERNHAU.ags, 'bm@olbernhau.test', 'Jörg Klaus');

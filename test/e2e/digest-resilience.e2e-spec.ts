@@ -84,7 +84,10 @@ describe.each(MODES)('digest: worker killed with SIGKILL in the middle of a run 
         QUEUE_PREFIX: prefix,
         APP_URL: 'http://127.0.0.1:3999',
         LOG_LEVEL: 'warn',
-        MAIL_CLAIM_TIMEOUT_SECONDS: '20',
+        // The killed worker's jobs run again once their locks expire, and their deliveries once the claims do: both far
+        // below the defaults (30 s, 600 s), so the recovery is what the test waits for, not the clock.
+        JOB_LOCK_SECONDS: '5',
+        MAIL_CLAIM_TIMEOUT_SECONDS: '5',
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });

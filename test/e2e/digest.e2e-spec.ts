@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { hashPassword } from '../../src/auth/password.util';
+import { TEST_PASSWORD_HASH } from '../utils/test-env';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { DigestsService } from '../../src/digests/digests.service';
@@ -167,7 +168,10 @@ describe.each(MODES)('weekly digest: content, skips, rhythm, unsubscribe, office
 
   it('the rhythm is the contact\'s choice on the "Benachrichtigungen" page; every two weeks skips the week after a digest', async () => {
     const contact = towns[2].contacts[0];
-    await t.db.query(`UPDATE user_account SET password_hash = $2 WHERE id = $1`, [contact.id, await hashPassword(PASSWORD)]);
+    await t.db.query(`UPDATE user_account SET password_hash = $2 WHERE id = $1`, [
+      contact.id,
+      await hashPassword(PASSWORD, TEST_PASSWORD_HASH),
+    ]);
     const agent = request.agent(t.url);
     await agent.post('/api/auth/login').send({ email: contact.email, password: PASSWORD }).expect(200);
     const page = await agent.get('/benachrichtigungen').expect(200);
@@ -202,7 +206,7 @@ describe.each(MODES)('weekly digest: content, skips, rhythm, unsubscribe, office
   });
 
   it("the Geschäftsstelle sees runs with counts, previews any town's next digest and sends a week on demand (idempotent)", async () => {
-    await createOfficeUser(t.db, 'office@kleinstadtakademie.test', await hashPassword(PASSWORD));
+    await createOfficeUser(t.db, 'office@kleinstadtakademie.test', await hashPassword(PASSWORD, TEST_PASSWORD_HASH));
     const office = request.agent(t.url);
     await office.post('/api/auth/login').send({ email: 'office@kleinstadtakademie.test', password: PASSWORD }).expect(200);
     const page = await office.get('/geschaeftsstelle/uebersicht').expect(200);

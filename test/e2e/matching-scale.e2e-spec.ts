@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { hashPassword } from '../../src/auth/password.util';
+import { TEST_PASSWORD_HASH } from '../utils/test-env';
 import { MatchingRepository } from '../../src/matching/matching.repository';
 import type { RunKind } from '../../src/matching/matching.read-models';
 import { MatchingService } from '../../src/matching/matching.service';
@@ -38,7 +39,7 @@ describe('matching at network scale: one town read by index, old runs pruned in 
   beforeAll(async () => {
     t = await bootApp('matchingscale', { MATCHING_KEEP_RUNS: '1' });
     towns = await insertNetwork(t.db, TOWNS);
-    const hash = await hashPassword(PASSWORD);
+    const hash = await hashPassword(PASSWORD, TEST_PASSWORD_HASH);
     await createOfficeUser(t.db, 'office@scale.test', hash);
     await t.db.query(
       `INSERT INTO user_account (email, password_hash, role, display_name, town_id, contact_function, email_confirmed_at)

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { hashPassword } from '../../src/auth/password.util';
+import { TEST_PASSWORD_HASH } from '../utils/test-env';
 import { createOfficeUser } from '../factories/directory.factory';
 import { insertNetwork } from '../factories/network.factory';
 import { bootApp, MODES, TestApp } from '../utils/boot-app';
@@ -29,7 +30,7 @@ describe.each(MODES)('office lists sorted on the server (%s mode)', (mode) => {
        FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS u(a, b, n)`,
       [towns.slice(0, 4), towns.slice(4, 8)],
     );
-    await createOfficeUser(t.db, 'office@sorting.test', await hashPassword(PASSWORD));
+    await createOfficeUser(t.db, 'office@sorting.test', await hashPassword(PASSWORD, TEST_PASSWORD_HASH));
     office = request.agent(t.url);
     await office.post('/api/auth/login').send({ email: 'office@sorting.test', password: PASSWORD }).expect(200);
     for (const title of ['Mobilität im Dorf', 'Alte Läden, neue Ideen', 'Zukunft der Ortsmitte']) {

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { hashPassword } from '../../src/auth/password.util';
+import { TEST_PASSWORD_HASH } from '../utils/test-env';
 import { APPROVALS_PAGE_SIZE, OFFICE_PAGE_SIZE } from '../../src/tandems/tandems.view-model';
 import { createOfficeUser } from '../factories/directory.factory';
 import { insertNetwork } from '../factories/network.factory';
@@ -29,7 +30,7 @@ describe("the office's tandem lists come one page at a time (pages with a German
        FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS u(a, b, n)`,
       [towns.filter((_, i) => i % 2 === 0), towns.filter((_, i) => i % 2 === 1), ACCEPTED],
     );
-    await createOfficeUser(t.db, 'office@list.test', await hashPassword(PASSWORD));
+    await createOfficeUser(t.db, 'office@list.test', await hashPassword(PASSWORD, TEST_PASSWORD_HASH));
     office = request.agent(t.url);
     await office.post('/api/auth/login').send({ email: 'office@list.test', password: PASSWORD }).expect(200);
   }, 120_000);

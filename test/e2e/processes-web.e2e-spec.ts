@@ -5,7 +5,7 @@ import { createOfficeUser } from '../factories/directory.factory';
 import { freePort } from '../utils/free-port';
 import { deleteQueueKeys, ServiceProcess, serversEnv, startWeb, startWorker, stopAll } from '../utils/processes';
 import { createTestDatabase } from '../utils/test-database';
-import { TEST_RUN_ID } from '../utils/test-env';
+import { TEST_PASSWORD_HASH, TEST_RUN_ID } from '../utils/test-env';
 import { waitFor } from '../utils/wait-for';
 
 // Issue 29: two web processes (dist/src/main.js, as the start command's WEB_CONCURRENCY=2 or compose's replicas run
@@ -64,7 +64,7 @@ describe('two web processes (servers mode)', () => {
     const databaseUrl = await createTestDatabase('proc_web');
     db = new Client({ connectionString: databaseUrl });
     await db.connect();
-    await createOfficeUser(db, OFFICE.email, await hashPassword(OFFICE.password));
+    await createOfficeUser(db, OFFICE.email, await hashPassword(OFFICE.password, TEST_PASSWORD_HASH));
     await seedTowns(db, 6);
     env = serversEnv({ databaseUrl, queuePrefix: prefix, smtpPort: 1, extra: { LOGIN_RATE_LIMIT: String(LOGIN_LIMIT) } });
     const [p1, p2] = [await freePort(), await freePort()];

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { hashPassword } from '../../src/auth/password.util';
+import { TEST_PASSWORD_HASH } from '../utils/test-env';
 import { MailService } from '../../src/mail/mail.service';
 import { bootApp, TestApp } from '../utils/boot-app';
 import { waitFor } from '../utils/wait-for';
@@ -15,7 +16,7 @@ describe('registration → email → confirmation → profile → verification (
   beforeAll(async () => {
     t = await bootApp('registration');
     await insertMunicipalities(t, TEST_TOWNS);
-    await createOfficeUser(t.db, 'office@akademie.test', await hashPassword(OFFICE_PASSWORD));
+    await createOfficeUser(t.db, 'office@akademie.test', await hashPassword(OFFICE_PASSWORD, TEST_PASSWORD_HASH));
   });
   afterAll(() => t?.close());
 

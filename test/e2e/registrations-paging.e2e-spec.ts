@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { hashPassword } from '../../src/auth/password.util';
+import { TEST_PASSWORD_HASH } from '../utils/test-env';
 import { createOfficeUser } from '../factories/directory.factory';
 import { bootApp, TestApp } from '../utils/boot-app';
 
@@ -11,7 +12,7 @@ describe('office registrations: paged, oldest first', () => {
 
   beforeAll(async () => {
     t = await bootApp('regpaging');
-    await createOfficeUser(t.db, 'office@regpaging.test', await hashPassword(PASSWORD));
+    await createOfficeUser(t.db, 'office@regpaging.test', await hashPassword(PASSWORD, TEST_PASSWORD_HASH));
     // 23 towns applying, one hour apart (Bewerbstadt 1 the oldest); Bewerbstadt 1 has a second, newest application.
     await t.db.query(
       `INSERT INTO municipality (ags, ars, name, name_raw, type_code, state_code, state_name, population, area_km2, latitude, longitude, degurba, source)

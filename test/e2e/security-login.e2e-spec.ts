@@ -4,6 +4,7 @@ import request from 'supertest';
 import { AppModule } from '../../src/app.module';
 import { setupApp } from '../../src/app.setup';
 import { hashPassword } from '../../src/auth/password.util';
+import { TEST_PASSWORD_HASH } from '../utils/test-env';
 import { createOfficeUser, insertMunicipalities, TEST_TOWNS } from '../factories/directory.factory';
 import { bootApp, TestApp } from '../utils/boot-app';
 import { formToken } from '../utils/csrf';
@@ -20,8 +21,8 @@ describe('login rate limit, CSRF tokens and Origin checks (issue 9: items 1, 3, 
     beforeAll(async () => {
       t = await bootApp('sec_login', { TRUST_PROXY: 'false', LOGIN_RATE_LIMIT: '10', LOGIN_ACCOUNT_RATE_LIMIT: '20' });
       await insertMunicipalities(t, TEST_TOWNS);
-      await createOfficeUser(t.db, OFFICE.email, await hashPassword(OFFICE.password));
-      await createOfficeUser(t.db, OTHER.email, await hashPassword(OTHER.password));
+      await createOfficeUser(t.db, OFFICE.email, await hashPassword(OFFICE.password, TEST_PASSWORD_HASH));
+      await createOfficeUser(t.db, OTHER.email, await hashPassword(OTHER.password, TEST_PASSWORD_HASH));
     });
     afterAll(() => t?.close());
     // Each test starts with this minute's budgets unused (earlier tests' logins count against them).
@@ -158,8 +159,8 @@ describe('login rate limit, CSRF tokens and Origin checks (issue 9: items 1, 3, 
     let t: TestApp;
     beforeAll(async () => {
       t = await bootApp('sec_proxy', { TRUST_PROXY: '1', LOGIN_RATE_LIMIT: '10', LOGIN_ACCOUNT_RATE_LIMIT: '20' });
-      await createOfficeUser(t.db, OFFICE.email, await hashPassword(OFFICE.password));
-      await createOfficeUser(t.db, OTHER.email, await hashPassword(OTHER.password));
+      await createOfficeUser(t.db, OFFICE.email, await hashPassword(OFFICE.password, TEST_PASSWORD_HASH));
+      await createOfficeUser(t.db, OTHER.email, await hashPassword(OTHER.password, TEST_PASSWORD_HASH));
     });
     afterAll(async () => {
       await t?.close();

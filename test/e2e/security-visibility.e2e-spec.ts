@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { hashPassword } from '../../src/auth/password.util';
+import { TEST_PASSWORD_HASH } from '../utils/test-env';
 import { registerConfirmAndLogin } from '../factories/accounts.factory';
 import { createOfficeUser, insertMunicipalities, TEST_TOWNS } from '../factories/directory.factory';
 import { bootApp, TestApp } from '../utils/boot-app';
@@ -17,7 +18,7 @@ describe('visibility leaks, caching and directory search (issue 9: items 2 and 8
   beforeAll(async () => {
     t = await bootApp('sec_visibility');
     await insertMunicipalities(t, TEST_TOWNS);
-    await createOfficeUser(t.db, OFFICE.email, await hashPassword(OFFICE.password));
+    await createOfficeUser(t.db, OFFICE.email, await hashPassword(OFFICE.password, TEST_PASSWORD_HASH));
     olbernhau = await registerConfirmAndLogin(t, TEST_TOWNS[0].ags, 'bm@olbernhau.test');
     brunsbuettel = await registerConfirmAndLogin(t, TEST_TOWNS[1].ags, 'bm@brunsbuettel.test');
     ruethen = await registerConfirmAndLogin(t, TEST_TOWNS[2].ags, 'bm@ruethen.test');

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { hashPassword } from '../../src/auth/password.util';
+import { TEST_PASSWORD_HASH } from '../utils/test-env';
 import { createOfficeUser } from '../factories/directory.factory';
 import { bootApp, TestApp } from '../utils/boot-app';
 
@@ -19,7 +20,7 @@ describe('session cache: a logout or ended session takes effect at once', () => 
 
   beforeAll(async () => {
     t = await bootApp('sessioncache', { SESSION_CACHE_MS: '60000' });
-    const hash = await hashPassword(PASSWORD);
+    const hash = await hashPassword(PASSWORD, TEST_PASSWORD_HASH);
     await createOfficeUser(t.db, 'logout@cache.test', hash);
     await createOfficeUser(t.db, 'password@cache.test', hash);
   });

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { hashPassword } from '../../src/auth/password.util';
+import { TEST_PASSWORD_HASH } from '../utils/test-env';
 import { createOfficeUser } from '../factories/directory.factory';
 import { bootApp, TestApp } from '../utils/boot-app';
 
@@ -11,7 +12,7 @@ describe('session expiry slides without a database write on every request', () =
 
   beforeAll(async () => {
     t = await bootApp('sessiontouch');
-    await createOfficeUser(t.db, 'office@touch.test', await hashPassword('Sicheres-Passwort-2024'));
+    await createOfficeUser(t.db, 'office@touch.test', await hashPassword('Sicheres-Passwort-2024', TEST_PASSWORD_HASH));
     agent = request.agent(t.url);
     await agent.post('/api/auth/login').send({ email: 'office@touch.test', password: 'Sicheres-Passwort-2024' }).expect(200);
   });

@@ -1,6 +1,7 @@
 import type { ParsedMail } from 'mailparser';
 import request from 'supertest';
 import { hashPassword } from '../../src/auth/password.util';
+import { TEST_PASSWORD_HASH } from '../utils/test-env';
 import { DigestsService } from '../../src/digests/digests.service';
 import { STRONG_PASSWORD, registerConfirmAndLogin } from '../factories/accounts.factory';
 import { seedTowns, SeededTown, waitForRunDone } from '../factories/digest.factory';
@@ -122,7 +123,7 @@ describe.each(MODES_HERE)('visibility markers: nothing another town hid reaches 
 
   beforeAll(async () => {
     t = await bootApp(`vis_markers_${mode}`, {}, { mode });
-    const hash = await hashPassword(STRONG_PASSWORD);
+    const hash = await hashPassword(STRONG_PASSWORD, TEST_PASSWORD_HASH);
     await t.db.query(`INSERT INTO topic (slug, name, sort_order, active) VALUES ($1, $2, 90, true)`, [
       HIDDEN_TOPIC.slug,
       HIDDEN_TOPIC.name,

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { hashPassword } from '../../src/auth/password.util';
+import { TEST_PASSWORD_HASH } from '../utils/test-env';
 import { STRONG_PASSWORD } from './accounts.factory';
 import { seedTowns, SeededTown } from './digest.factory';
 import { createOfficeUser } from './directory.factory';
@@ -14,7 +15,7 @@ const berlinLocal = (days: number, hour = 10) =>
 
 /** Verified towns with one contact each (logged in on demand) and an office account, all with STRONG_PASSWORD. */
 export async function eventScenario(t: TestApp, towns: number, prefix: string) {
-  const hash = await hashPassword(STRONG_PASSWORD);
+  const hash = await hashPassword(STRONG_PASSWORD, TEST_PASSWORD_HASH);
   const seeded: SeededTown[] = await seedTowns(t.db, towns, { prefix });
   await t.db.query(`UPDATE user_account SET password_hash = $1 WHERE town_id IS NOT NULL`, [hash]);
   const officeEmail = `gs@${prefix}.test`;

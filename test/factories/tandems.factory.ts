@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { hashPassword } from '../../src/auth/password.util';
+import { TEST_PASSWORD_HASH } from '../utils/test-env';
 import { MatchingService } from '../../src/matching/matching.service';
 import { MatchingRunner } from '../../src/matching/runs/matching-runner.service';
 import { TestApp } from '../utils/boot-app';
@@ -11,7 +12,7 @@ let hash: string | null = null;
 
 /** A confirmed contact (mayor) of an existing (demo) town, straight into the database; its password is STRONG_PASSWORD. */
 export async function insertContact(ds: DataSource, townId: string, email: string, name = 'Test Kontakt'): Promise<string> {
-  hash ??= await hashPassword(STRONG_PASSWORD);
+  hash ??= await hashPassword(STRONG_PASSWORD, TEST_PASSWORD_HASH);
   const [u] = await ds.query(
     `INSERT INTO user_account (email, password_hash, role, display_name, town_id, contact_function, email_confirmed_at)
      VALUES ($1, $2, 'town_contact', $3, $4, 'mayor', now()) RETURNING id`,

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Redis from 'ioredis';
-import { TEST_REDIS_URL } from './test-env';
+import { TEST_PASSWORD_HASH_ENV, TEST_REDIS_URL } from './test-env';
 import { waitFor } from './wait-for';
 
 // The built web and worker entry points (dist/, from `npx nest build`) as separate processes on the real servers: what
@@ -37,6 +37,7 @@ export function serversEnv(o: {
     QUEUE_PREFIX: o.queuePrefix,
     SESSION_SECRET: 'several-processes-share-this-test-secret-0123456789',
     LOG_LEVEL: 'warn',
+    ...TEST_PASSWORD_HASH_ENV,
     ...o.extra,
   };
 }

@@ -5,7 +5,7 @@ import { deleteQueueKeys } from './processes';
 import { createEmbeddedTestDb, type EmbeddedDb } from './embedded-db';
 import { SmtpCatcher } from './smtp-catcher';
 import { createTestDatabase } from './test-database';
-import { TEST_REDIS_URL, TEST_RUN_ID } from './test-env';
+import { TEST_PASSWORD_HASH_ENV, TEST_REDIS_URL, TEST_RUN_ID } from './test-env';
 import { waitFor } from './wait-for';
 
 /** Both modes are the product: flow files run each test in both (`describe.each(MODES)`). */
@@ -50,6 +50,7 @@ export async function startTestStack(name: string, env: Record<string, string>, 
     PORT: String(port),
     APP_URL: `http://127.0.0.1:${port}`,
     LOG_LEVEL: 'warn',
+    ...TEST_PASSWORD_HASH_ENV,
     ...env,
   });
   return { url: `http://127.0.0.1:${port}`, port, smtp, databaseUrl, mode, embedded };

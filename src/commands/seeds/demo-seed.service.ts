@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { hashPassword } from '../../auth/password.util';
 import { UserRepository } from '../../auth/user.repository';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { describeBundledLoad } from '../../municipalities/directory/bundled-directory.util';
 import { DirectoryImportService } from '../../municipalities/directory/directory-import.service';
 import { MunicipalityRepository } from '../../municipalities/municipality.repository';
@@ -61,6 +62,7 @@ function newDemoPassword(): string {
 @Injectable()
 export class DemoSeedService {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly directory: DirectoryImportService,
     private readonly municipalities: MunicipalityRepository,
     private readonly towns: TownRepository,
@@ -138,7 +140,7 @@ export class DemoSeedService {
     const existing = await this.users.findIdByEmail(u.email, m);
     if (existing && !reset) return { role: u.role, email: u.email, password: null };
     const plain = newDemoPassword();
-    const passwordHash = await hashPassword(plain); // argon2id
+    const passwordHash = await hashPassword(plain, this.config.passwordHash); // argon2id
     if (existing) {
       await this.users.setPasswordHash(m, existing, passwordHash);
       return { role: u.role, email: u.email, password: plain };

@@ -314,7 +314,14 @@ describe.each(MODES_HERE)('visibility markers: nothing another town hid reaches 
   const NOT_SWEPT = [/^\/outbox/];
   /** Routes whose page or answer lists the whole topic catalogue (the hidden topic's name is no leak there). */
   // The Methodenkoffer's and the events' topic filters offer the catalogue too (any other hidden marker there still counts).
-  const CATALOGUE = [/^\/api\/topics$/, /^\/meine-kommune$/, /^\/registrieren/, /^\/methodenkoffer$/, /^\/veranstaltungen$/];
+  const CATALOGUE = [
+    /^\/api\/topics$/,
+    /^\/meine-kommune$/,
+    /^\/registrieren/,
+    /^\/methodenkoffer$/,
+    /^\/veranstaltungen$/,
+    /^\/veranstaltungen\/einladen$/,
+  ];
   /** Extra query strings worth a look (searches and filters that could surface a hidden town). */
   const QUERIES: Record<string, () => string[]> = {
     '/api/municipalities': () => [`q=${encodeURIComponent(hidden.name)}`, `q=${encodeURIComponent(verdeckt.name)}`],

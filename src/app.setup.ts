@@ -87,6 +87,7 @@ export function setupApp(app: NestExpressApplication): { close: () => Promise<vo
   app.setViewEngine('hbs');
   registerViewHelpers(join(TEMPLATES_DIR, 'pages'));
   app.set('view options', { layout: 'layouts/main' });
+  app.set('view cache', config.viewCache);
 
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
 

@@ -47,6 +47,8 @@ export interface AppConfig {
   matchingKeepRuns: number;
   /** How long a web process reuses a session and its user (ms, 0 = off): see auth/session-cache.ts. */
   sessionCacheMs: number;
+  /** Compiled page templates kept in memory (off only while editing templates). */
+  viewCache: boolean;
   resetDemoPasswords: boolean;
   embeddedPgPort: number | undefined;
   /** Embedded mode: longest wait for the database session before a statement is refused (ms). */
@@ -133,6 +135,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     confirmTokenHours: env.CONFIRM_TOKEN_HOURS,
     matchingKeepRuns: env.MATCHING_KEEP_RUNS,
     sessionCacheMs: env.SESSION_CACHE_MS ?? (env.NODE_ENV === 'test' ? 0 : 2000),
+    viewCache: env.VIEW_CACHE === 'true',
     resetDemoPasswords: env.RESET_DEMO_PASSWORDS === 'true',
     embeddedPgPort: env.EMBEDDED_PG_PORT,
     embeddedSessionWaitMs: env.EMBEDDED_SESSION_WAIT_MS,

@@ -187,6 +187,11 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(60_000)
   SESSION_CACHE_MS?: number;
+  // Compiled page templates kept in memory (Express's view cache). Without it every page compiles its template,
+  // layout and partials again (the bulk of a page's CPU time); false only while editing templates (npm run start:dev).
+  @IsIn(['true', 'false'], { message: 'VIEW_CACHE must be true or false' })
+  VIEW_CACHE = 'true';
+
   // Start command and seed:demo: new passwords for the demo logins.
   @IsIn(['true', 'false'], { message: 'RESET_DEMO_PASSWORDS must be true or false' })
   RESET_DEMO_PASSWORDS = 'false';

@@ -26,6 +26,13 @@ describe('environment validation', () => {
     expect(c).toMatchObject({ mode: 'embedded', queueBackend: 'postgres', redisUrl: null, mailTransport: { kind: 'outbox' } });
   });
 
+  it('keeps compiled page templates by default, in every NODE_ENV; only VIEW_CACHE=false turns that off', () => {
+    for (const NODE_ENV of ['development', 'test', 'production'])
+      expect(toAppConfig(validateEnv({ NODE_ENV, SESSION_SECRET: 'x'.repeat(40) })).viewCache).toBe(true);
+    expect(toAppConfig(validateEnv({ VIEW_CACHE: 'false' })).viewCache).toBe(false);
+    expect(() => validateEnv({ VIEW_CACHE: 'off' })).toThrow(/VIEW_CACHE must be true or false/);
+  });
+
   it('chooses the mode from which servers are configured', () => {
     expect(chooseRuntimeMode({})).toBe('embedded');
     expect(chooseRuntimeMode({ DATABASE_URL: 'postgres://a/b', REDIS_URL: 'redis://c' })).toBe('servers');

@@ -1,15 +1,16 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Processor } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { JOBS, QUEUES } from '../queue/queue-names';
+import { WakeableWorkerHost } from '../queue/wakeable-worker-host';
 import { workerOptions } from '../queue/worker-options';
 import { MailService } from './mail.service';
 
 // Bulk mail (the digest): the same claim-send-mark as the mail queue, many jobs side by side (their claims and marks
 // batched), over pooled SMTP connections. One mail per recipient and run, so no order between them to keep.
 @Processor(QUEUES.mailBulk, workerOptions({ concurrency: 32 }))
-export class DeliverBulkMailJob extends WorkerHost {
+export class DeliverBulkMailJob extends WakeableWorkerHost {
   constructor(private readonly mail: MailService) {
-    super();
+    super(QUEUES.mailBulk);
   }
 
   async process(job: Job<{ deliveryId: string }>): Promise<string> {

@@ -1,13 +1,14 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Processor } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { JOBS, QUEUES } from '../queue/queue-names';
+import { WakeableWorkerHost } from '../queue/wakeable-worker-host';
 import { workerOptions } from '../queue/worker-options';
 import { MailService } from './mail.service';
 
 @Processor(QUEUES.mail, workerOptions({ concurrency: 4 }))
-export class DeliverMailJob extends WorkerHost {
+export class DeliverMailJob extends WakeableWorkerHost {
   constructor(private readonly mail: MailService) {
-    super();
+    super(QUEUES.mail);
   }
 
   async process(job: Job<{ deliveryId: string }>): Promise<string | number> {

@@ -5,6 +5,7 @@ import { EntityManager } from 'typeorm';
 import { MicroBatcher } from '../common/micro-batcher.util';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailDelivery } from './mail-delivery.entity';
+import { announceJobAdded } from '../queue/embedded-wake';
 import { JOBS, QUEUES } from '../queue/queue-names';
 import { MailDeliveryRepository, NewDelivery } from './mail-delivery.repository';
 import { MailRenderer } from './mail-renderer';
@@ -69,6 +70,8 @@ export class MailService {
       await (opts.bulk ? this.bulkQueue : this.queue).addBulk(
         ids.map((id) => ({ name: JOBS.deliverMail, data: { deliveryId: id }, opts: { jobId: `mail-${id}` } })),
       );
+      // Embedded: the worker hears of it at once instead of at its next poll (a page's confirmation mail, an answer's).
+      announceJobAdded(opts.bulk ? QUEUES.mailBulk : QUEUES.mail);
     } catch (err) {
       this.logger.warn(`Could not queue ${ids.length} mail deliveries (${(err as Error).message}); the sweeper will retry.`);
     }

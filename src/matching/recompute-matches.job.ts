@@ -1,8 +1,7 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Processor } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { JOBS, QUEUES } from '../queue/queue-names';
-import { wakeOnJobAdded } from '../queue/embedded-wake';
+import { WakeableWorkerHost } from '../queue/wakeable-worker-host';
 import { workerOptions } from '../queue/worker-options';
 import { MatchingService } from './matching.service';
 import { MatchingRunner } from './runs/matching-runner.service';
@@ -14,23 +13,13 @@ const RUN_JOBS: string[] = [JOBS.recomputeMatches, JOBS.tandemRound, JOBS.worksh
 // the prune job deletes old runs after a run finished, on the same queue so it never races a run's write.
 // Embedded, the web process announces a run it queued (embedded-wake.ts), so the worker does not wait for its poll.
 @Processor(QUEUES.matching, workerOptions({ concurrency: 1 }))
-export class RecomputeMatchesJob extends WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
-  private stopWaking?: () => void;
-
+export class RecomputeMatchesJob extends WakeableWorkerHost {
   constructor(
     private readonly matching: MatchingService,
     private readonly runner: MatchingRunner,
     private readonly pruning: RunPruningService,
   ) {
-    super();
-  }
-
-  onApplicationBootstrap(): void {
-    this.stopWaking = wakeOnJobAdded(QUEUES.matching, () => this.worker);
-  }
-
-  onModuleDestroy(): void {
-    this.stopWaking?.();
+    super(QUEUES.matching);
   }
 
   async process(job: Job<{ runId?: string; trigger?: string }>): Promise<string | { runs: number; rows: number }> {

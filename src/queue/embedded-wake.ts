@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { Worker } from 'bullmq';
 import { appConfig } from '../config/app-config';
 
@@ -5,7 +6,7 @@ import { appConfig } from '../config/app-config';
  * Embedded, a job the web process adds reaches the worker process only at its next poll: on PGlite's one session a
  * NOTIFY does not cross processes. The web child tells the launcher over its IPC channel; the launcher passes it on
  * to the worker child, which ends its worker's wait at once (the worker then fetches the job as after a NOTIFY).
- * Without the channel (tests, `node dist/src/main.js` alone) nothing is sent and polling still finds the job.
+ * A worker in the same process is woken directly. Without either (`node dist/src/main.js` alone) polling still finds the job.
  */
 const JOB_ADDED = 'kt:job-added';
 
@@ -20,9 +21,14 @@ export function isJobAddedMessage(m: unknown): m is JobAddedMessage {
   );
 }
 
+/** A worker in this same process (tests, or web and worker in one process) hears it here: IPC never loops back. */
+const sameProcess = new EventEmitter();
+
 export function announceJobAdded(queue: string): void {
-  if (process.send && process.connected && appConfig().mode === 'embedded')
-    process.send({ type: JOB_ADDED, queue } satisfies JobAddedMessage);
+  if (appConfig().mode !== 'embedded') return;
+  const message = { type: JOB_ADDED, queue } satisfies JobAddedMessage;
+  if (process.send && process.connected) process.send(message);
+  sameProcess.emit(JOB_ADDED, message);
 }
 
 /** Ends the worker's current wait when a job is announced for `queue`; returns the unsubscribe. */
@@ -34,5 +40,9 @@ export function wakeOnJobAdded(queue: string, worker: () => Worker | undefined):
     backend?.cancelWait?.();
   };
   process.on('message', onMessage);
-  return () => process.off('message', onMessage);
+  sameProcess.on(JOB_ADDED, onMessage);
+  return () => {
+    process.off('message', onMessage);
+    sameProcess.off(JOB_ADDED, onMessage);
+  };
 }

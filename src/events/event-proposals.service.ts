@@ -2,7 +2,6 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { TownRecipientsRepository } from '../accounts/address-book/town-recipients.repository';
 import { addToReport, emptyMailReport, type MailReport } from '../accounts/address-book/town-recipients.util';
-import type { AuditAction } from '../audit/audit-actions';
 import { AuditRepository } from '../audit/audit.repository';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { UserRepository } from '../auth/user.repository';
@@ -80,7 +79,10 @@ export class EventProposalsService {
     checkAhead(fields, now);
     const out = await this.repo.transaction(async (m) => {
       const id = await this.repo.insert(m, fields, user.id, { townId, at: now });
-      await this.writeAudit(m, id, user.id, 'event.propose', null, 'proposed', null, { title: fields.title, hostTownId: townId });
+      await this.audit.writeStep(m, 'event', id, user.id, 'event.propose', null, 'proposed', null, {
+        title: fields.title,
+        hostTownId: townId,
+      });
       const e = (await this.repo.findForUpdate(m, id))!;
       return { id, mails: await this.officeMails(m, e) };
     });
@@ -102,13 +104,13 @@ export class EventProposalsService {
         const changed = (Object.keys(fields) as (keyof typeof fields)[]).filter((k) => JSON.stringify(fields[k]) !== JSON.stringify(e[k]));
         if (changed.length) {
           await this.repo.update(m, id, fields);
-          await this.writeAudit(m, id, user.id, 'event.edit', e.state, e.state, null, { changed });
+          await this.audit.writeStep(m, 'event', id, user.id, 'event.edit', e.state, e.state, null, { changed });
         }
       }
       const to = asTransition(() => nextEventState(e.state, 'propose', 'host'));
       checkAhead(fields, now);
       await this.repo.update(m, id, { state: to, stateChangedAt: now, proposedAt: now, reviewComment: null });
-      await this.writeAudit(m, id, user.id, 'event.propose', e.state, to, null, {});
+      await this.audit.writeStep(m, 'event', id, user.id, 'event.propose', e.state, to, null, {});
       return this.officeMails(m, { ...e, ...fields, proposedAt: now });
     });
     await this.mail.dispatch(mails);
@@ -123,7 +125,7 @@ export class EventProposalsService {
       if (!e) throw eventNotFound();
       const to = asTransition(() => nextEventState(e.state, 'approve', 'office'));
       await this.repo.update(m, id, { state: to, stateChangedAt: now, reviewComment: null });
-      await this.writeAudit(m, id, user.id, 'event.approve', e.state, to, null, { hostTownId: e.hostTownId });
+      await this.audit.writeStep(m, 'event', id, user.id, 'event.approve', e.state, to, null, { hostTownId: e.hostTownId });
       return this.hostMails(m, e, 'event-proposal-approved', 'approved', {});
     });
     await this.mail.dispatch(out.ids);
@@ -147,7 +149,7 @@ export class EventProposalsService {
       if (!e) throw eventNotFound();
       const to = asTransition(() => nextEventState(e.state, 'return', 'office'));
       await this.repo.update(m, id, { state: to, stateChangedAt: now, reviewComment: text });
-      await this.writeAudit(m, id, user.id, 'event.return', e.state, to, text, { hostTownId: e.hostTownId });
+      await this.audit.writeStep(m, 'event', id, user.id, 'event.return', e.state, to, text, { hostTownId: e.hostTownId });
       return this.hostMails(m, e, 'event-proposal-returned', `returned:${(e.proposedAt ?? e.createdAt).toISOString()}`, {
         comment: text,
       });
@@ -206,18 +208,5 @@ export class EventProposalsService {
       m,
     );
     return { ids, report };
-  }
-
-  private async writeAudit(
-    m: EntityManager,
-    id: string,
-    actorId: string | null,
-    action: AuditAction & `event.${string}`,
-    from: string | null,
-    to: string,
-    reason: string | null,
-    data: Record<string, unknown>,
-  ) {
-    await this.audit.write(m, { actorId, action, subjectType: 'event', subjectId: id, reason, data: { from, to, ...data } });
   }
 }

@@ -41,6 +41,14 @@ const forbidden = () =>
     'Only contacts of this town and the office manage its contacts',
     'Die Kontakte einer Kommune verwalten nur ihre Ansprechpersonen und die Geschäftsstelle.',
   );
+const contactNotFound = () =>
+  new DomainError(
+    HttpStatus.NOT_FOUND,
+    'contact_not_found',
+    'No such contact of this town',
+    'Diese Ansprechperson gehört nicht zu der Kommune.',
+  );
+
 const lastContact = () =>
   new DomainError(
     HttpStatus.CONFLICT,
@@ -271,14 +279,7 @@ export class TownContactsService {
       const town = await this.towns.findByIdForUpdate(m, townId);
       if (!town) throw townNotFound();
       const contact = (await this.users.findContactsOfTown(townId, m)).find((c) => c.id === userId);
-      if (!contact) {
-        throw new DomainError(
-          HttpStatus.NOT_FOUND,
-          'contact_not_found',
-          'No such contact of this town',
-          'Diese Ansprechperson gehört nicht zu der Kommune.',
-        );
-      }
+      if (!contact) throw contactNotFound();
       if (!contact.emailConfirmedAt) {
         throw new DomainError(
           HttpStatus.CONFLICT,
@@ -321,14 +322,7 @@ export class TownContactsService {
       if (!town) throw townNotFound();
       const contacts = await this.users.findContactsOfTown(townId, m);
       const contact = contacts.find((c) => c.id === userId);
-      if (!contact) {
-        throw new DomainError(
-          HttpStatus.NOT_FOUND,
-          'contact_not_found',
-          'No such contact of this town',
-          'Diese Ansprechperson gehört nicht zu der Kommune.',
-        );
-      }
+      if (!contact) throw contactNotFound();
       if (contact.emailConfirmedAt && !contacts.some((c) => c.id !== userId && c.emailConfirmedAt)) throw lastContact();
       if (contact.mainContact) {
         throw new DomainError(

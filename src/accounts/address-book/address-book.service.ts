@@ -1,5 +1,7 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { AuditRepository } from '../../audit/audit.repository';
+import type { AuditAction } from '../../audit/audit-actions';
+import type { EntityManager } from 'typeorm';
 import { contactFunctionLabel } from '../../auth/contact-function.util';
 import type { SessionUser } from '../../auth/session-user';
 import { INVITATION_PURPOSE, INVITATION_DAYS, TownContactsService } from '../town-contacts.service';
@@ -54,13 +56,7 @@ export class AddressBookService {
         if (!(await this.repo.lockTown(m, townId))) throw townNotFound();
         if (await this.repo.emailTaken(m, townId, entry.email, null)) throw emailTaken();
         const id = await this.repo.insert(m, townId, actor.id, entry);
-        await this.audit.write(m, {
-          actorId: actor.id,
-          action: 'contact.address_added',
-          subjectType: 'town',
-          subjectId: townId,
-          data: { contactId: id },
-        });
+        await this.auditTown(m, actor.id, 'contact.address_added', townId, { contactId: id });
         return id;
       })
       .catch(this.uniqueToConflict);
@@ -76,13 +72,7 @@ export class AddressBookService {
         if (!before) throw addressBookEntryNotFound();
         if (await this.repo.emailTaken(m, townId, entry.email, id)) throw emailTaken();
         await this.repo.update(m, id, entry);
-        await this.audit.write(m, {
-          actorId: actor.id,
-          action: 'contact.address_updated',
-          subjectType: 'town',
-          subjectId: townId,
-          data: { contactId: id },
-        });
+        await this.auditTown(m, actor.id, 'contact.address_updated', townId, { contactId: id });
       })
       .catch(this.uniqueToConflict);
     return (await this.repo.find(townId, id))!;
@@ -93,13 +83,7 @@ export class AddressBookService {
       if (!(await this.repo.lockTown(m, townId))) throw townNotFound();
       if (!(await this.repo.find(townId, id, m))) throw addressBookEntryNotFound();
       await this.repo.delete(m, id);
-      await this.audit.write(m, {
-        actorId: actor.id,
-        action: 'contact.address_removed',
-        subjectType: 'town',
-        subjectId: townId,
-        data: { contactId: id },
-      });
+      await this.auditTown(m, actor.id, 'contact.address_removed', townId, { contactId: id });
     });
   }
 
@@ -155,13 +139,7 @@ export class AddressBookService {
           townId,
           contactFunction: entry.contactFunction,
         });
-        await this.audit.write(m, {
-          actorId: actor.id,
-          action: 'contact.claim_invited',
-          subjectType: 'town',
-          subjectId: townId,
-          data: { contactId: id, userId },
-        });
+        await this.auditTown(m, actor.id, 'contact.claim_invited', townId, { contactId: id, userId });
         const unsubscribeUrl = addressBookUnsubscribeUrl(this.config.appUrl, this.config.digest.unsubscribeSecret, entry.id);
         const deliveryId = await this.mail.record(
           {
@@ -199,14 +177,13 @@ export class AddressBookService {
     await this.repo.transaction(async (m) => {
       const done = await this.repo.optOut(m, contactId);
       if (!done) return;
-      await this.audit.write(m, {
-        actorId: null,
-        action: 'contact.address_opted_out',
-        subjectType: 'town',
-        subjectId: done.townId,
-        data: { contactId },
-      });
+      await this.auditTown(m, null, 'contact.address_opted_out', done.townId, { contactId });
     });
+  }
+
+  /** Every change to a town's address book is audited on the town. */
+  private auditTown(m: EntityManager, actorId: string | null, action: AuditAction, townId: string, data: Record<string, unknown>) {
+    return this.audit.write(m, { actorId, action, subjectType: 'town', subjectId: townId, data });
   }
 
   private parse(input: AddressBookInput) {

@@ -6,7 +6,7 @@ import { AuditRepository } from '../audit/audit.repository';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { UserRepository } from '../auth/user.repository';
 import { formatBerlin } from '../common/berlin-time.util';
-import { DomainError } from '../common/domain-error';
+import { DomainError, reviewComment } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailService } from '../mail/mail.service';
 import { EVENT_KIND_DE, EventTransitionError, nextEventState, REVIEW_COMMENT_LIMITS } from './core/event-transitions.util';
@@ -135,15 +135,7 @@ export class EventProposalsService {
   /** The office returns the proposal with a comment (10–1000 characters); the host's accounts get it by mail. */
   async returnToHost(user: SessionUser, id: string, comment: unknown, now = new Date()): Promise<ProposalOutcome> {
     if (!isOffice(user)) throw forbidden('office_only', 'Only the office reviews proposals', 'Nur die Geschäftsstelle prüft Vorschläge.');
-    const text = typeof comment === 'string' ? comment.trim() : '';
-    if (text.length < REVIEW_COMMENT_LIMITS.min || text.length > REVIEW_COMMENT_LIMITS.max)
-      throw new DomainError(
-        HttpStatus.BAD_REQUEST,
-        'comment_required',
-        `A comment of ${REVIEW_COMMENT_LIMITS.min} to ${REVIEW_COMMENT_LIMITS.max} characters is required`,
-        `Bitte schreiben Sie der Kommune einen Hinweis (${REVIEW_COMMENT_LIMITS.min} bis ${REVIEW_COMMENT_LIMITS.max.toLocaleString('de-DE')} Zeichen).`,
-        'comment',
-      );
+    const text = reviewComment(comment, REVIEW_COMMENT_LIMITS);
     const out = await this.repo.transaction(async (m) => {
       const e = await this.repo.findForUpdate(m, id);
       if (!e) throw eventNotFound();

@@ -177,20 +177,8 @@ export class TandemRepository extends TransactionalRepository {
 
   async insert(
     m: EntityManager,
-    t: {
-      townA: string;
-      townB: string;
-      topicSlug: string | null;
-      origin: TandemOrigin;
-      state: TandemState;
-      requestMessage: string;
-      runId?: string | null;
-      score?: number | null;
-      components?: unknown[];
-      createdBy: string | null;
-      now: Date;
-      officeReason?: string | null;
-    },
+    t: Pick<TandemRow, 'townA' | 'townB' | 'topicSlug' | 'origin' | 'state' | 'requestMessage'> &
+      Partial<Pick<TandemRow, 'runId' | 'score' | 'components' | 'officeReason'>> & { createdBy: string | null; now: Date },
   ): Promise<string> {
     const [r] = await queryRows<{ id: string }>(
       m,

@@ -4,7 +4,7 @@ import type { AuditAction } from '../../audit/audit-actions';
 import type { EntityManager } from 'typeorm';
 import { contactFunctionLabel } from '../../auth/contact-function.util';
 import type { SessionUser } from '../../auth/session-user';
-import { INVITATION_PURPOSE, INVITATION_DAYS, TownContactsService } from '../town-contacts.service';
+import { INVITATION_PURPOSE, INVITATION_DAYS, type InvitationOutcome, TownContactsService } from '../town-contacts.service';
 import { newToken } from '../../auth/token.util';
 import { UserRepository } from '../../auth/user.repository';
 import { DomainError, townNotFound } from '../../common/domain-error';
@@ -96,8 +96,10 @@ export class AddressBookService {
    */
   async invite(actor: SessionUser, townId: string, id: string): Promise<void> {
     const token = newToken();
-    const outcome: { deliveryId?: string; existing?: string; holderEmail?: string; townName?: string } = await this.repo
-      .transaction(async (m) => {
+    await this.contacts.completeInvitation(
+      actor,
+      townId,
+      this.repo.transaction(async (m): Promise<InvitationOutcome> => {
         const town = await this.repo.lockTown(m, townId);
         if (!town) throw townNotFound();
         const entry = await this.repo.find(townId, id, m);
@@ -127,7 +129,7 @@ export class AddressBookService {
         if (existing) {
           const holder = await this.users.findById(existing, m);
           const pendingClaim = holder && holder.townId === townId && !holder.emailConfirmedAt && !holder.deletedAt;
-          if (!pendingClaim) return { existing, holderEmail: holder?.email ?? entry.email, townName: town.name };
+          if (!pendingClaim) return { existing: { userId: existing, email: holder?.email ?? entry.email, townName: town.name } };
           // Invited before and not accepted yet (perhaps expired): earlier links stop, a new one goes out.
           await this.users.revokeTokens(m, existing, INVITATION_PURPOSE);
           invitedBefore = existing;
@@ -161,15 +163,8 @@ export class AddressBookService {
           m,
         );
         return { deliveryId };
-      })
-      .catch((err) => {
-        // Two simultaneous invitations of one address: the unique index decides; the loser's answer looks the same.
-        if ((err as { code?: string } | undefined)?.code === '23505') return {};
-        throw err;
-      });
-    if (outcome.deliveryId) await this.mail.dispatch([outcome.deliveryId]);
-    if (outcome.existing)
-      await this.contacts.tellAccountHolder(actor, outcome.existing, outcome.holderEmail!, townId, outcome.townName ?? '');
+      }),
+    );
   }
 
   /** The person's one-click "keine weiteren Mails" (a signed link, no account): later mails skip the entry. */

@@ -23,10 +23,11 @@ export class JobSchedulers implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const all = Object.entries(schedules(this.config)) as [QueueName, ReturnType<typeof schedules>[QueueName]][];
-    for (const [name, specs] of all) {
-      if (specs.length === 0) continue;
-      const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
-      await upsertSchedules(queue, specs, this.logger);
-    }
+    // All queues side by side: one that is slow to answer holds up no other.
+    await Promise.all(
+      all
+        .filter(([, specs]) => specs.length > 0)
+        .map(([name, specs]) => upsertSchedules(this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }), specs, this.logger)),
+    );
   }
 }

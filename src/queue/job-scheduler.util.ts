@@ -3,9 +3,9 @@ import type { Queue, RepeatOptions } from 'bullmq';
 import type { JobPayloads } from './job-payloads';
 
 /** A timed job: a BullMQ job scheduler under a fixed id (one per cluster, however many workers run). */
-export type ScheduleSpec = {
-  [N in keyof JobPayloads]: { id: string; repeat: Omit<RepeatOptions, 'key'>; job: { name: N; data?: JobPayloads[N]; attempts?: number } };
-}[keyof JobPayloads];
+export type ScheduleSpec<J extends keyof JobPayloads = keyof JobPayloads> = {
+  [N in J]: { id: string; repeat: Omit<RepeatOptions, 'key'>; job: { name: N; data?: JobPayloads[N]; attempts?: number } };
+}[J];
 
 const RETRY_MS = 30_000;
 

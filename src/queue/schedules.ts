@@ -1,5 +1,5 @@
 import type { AppConfig } from '../config/app-config';
-import type { QueueName } from './job-payloads';
+import type { QueueJobs, QueueName } from './job-payloads';
 import type { ScheduleSpec } from './job-scheduler.util';
 import { JOBS } from './queue-names';
 
@@ -11,7 +11,7 @@ const BERLIN = 'Europe/Berlin';
  * names are deployed state: a changed pattern replaces the old scheduler at the next worker start, a changed id would
  * leave the old one running. Each job is worked by its queue's processor (see QueueJobs in job-payloads.ts).
  */
-export function schedules(config: Pick<AppConfig, 'digest'>): Record<QueueName, ScheduleSpec[]> {
+export function schedules(config: Pick<AppConfig, 'digest'>): { [Q in QueueName]: ScheduleSpec<QueueJobs[Q]>[] } {
   return {
     // Safety net for "no promised email is lost": deliveries whose job never ran are queued again.
     mail: [{ id: 'mail-sweep', repeat: { every: 60_000 }, job: { name: JOBS.sweepMail, attempts: 1 } }],

@@ -9,12 +9,13 @@ import { DigestsWorkerModule } from './digests/digests-worker.module';
 import { MailWorkerModule } from './mail/mail-worker.module';
 import { MatchingWorkerModule } from './matching/matching-worker.module';
 import { PracticesWorkerModule } from './practices/practices-worker.module';
+import { JobSchedulers } from './queue/job-schedulers.service';
 import { QueueModule } from './queue/queue.module';
 import { TandemsWorkerModule } from './tandems/tandems-worker.module';
 import { WorkshopsWorkerModule } from './workshops/workshops-worker.module';
 import { EventsWorkerModule } from './events/events-worker.module';
 
-// The worker: BullMQ processors and their job schedulers (the only timer mechanism), no HTTP.
+// The worker: BullMQ processors and the job schedulers (queue/schedules.ts, the only timer mechanism), no HTTP.
 @Module({
   imports: [
     ConfigModule,
@@ -30,5 +31,6 @@ import { EventsWorkerModule } from './events/events-worker.module';
     PracticesWorkerModule,
     EventsWorkerModule,
   ],
+  providers: [JobSchedulers],
 })
 export class WorkerModule {}

@@ -28,6 +28,12 @@ export interface TownContact {
   active: boolean;
 }
 
+/** What an invitation's transaction leaves to send: its mail, or the account the address already has. */
+export interface InvitationOutcome {
+  deliveryId?: string;
+  existing?: { userId: string; email: string; townName: string };
+}
+
 export interface InviteInput {
   email: string;
   displayName: string;
@@ -41,6 +47,14 @@ const forbidden = () =>
     'Only contacts of this town and the office manage its contacts',
     'Die Kontakte einer Kommune verwalten nur ihre Ansprechpersonen und die Geschäftsstelle.',
   );
+const contactNotFound = () =>
+  new DomainError(
+    HttpStatus.NOT_FOUND,
+    'contact_not_found',
+    'No such contact of this town',
+    'Diese Ansprechperson gehört nicht zu der Kommune.',
+  );
+
 const lastContact = () =>
   new DomainError(
     HttpStatus.CONFLICT,
@@ -99,8 +113,10 @@ export class TownContactsService {
     }
     const email = input.email.trim();
     const token = newToken();
-    const outcome: { deliveryId?: string; existing?: string; holderEmail?: string; townName?: string } = await this.towns
-      .transaction(async (m) => {
+    await this.completeInvitation(
+      actor,
+      townId,
+      this.towns.transaction(async (m): Promise<InvitationOutcome> => {
         const town = await this.towns.findByIdForUpdate(m, townId);
         if (!town) throw townNotFound();
         if (town.status !== 'verified') {
@@ -116,7 +132,7 @@ export class TownContactsService {
         // The inviter gets the same answer as for a new address; only the account holder learns of it, by mail.
         if (existing) {
           const holder = await this.users.findById(existing, m);
-          return { existing, holderEmail: holder?.email ?? email, townName: town.municipality.name };
+          return { existing: { userId: existing, email: holder?.email ?? email, townName: town.municipality.name } };
         }
         const { userId, tokenId } = await this.createInvitation(m, token.hash, {
           email,
@@ -147,15 +163,8 @@ export class TownContactsService {
           m,
         );
         return { deliveryId };
-      })
-      .catch((err) => {
-        // Two simultaneous invitations of one address: the unique index decides; the loser's answer looks the same.
-        if ((err as { code?: string } | undefined)?.code === '23505') return {};
-        throw err;
-      });
-    if (outcome.deliveryId) await this.mail.dispatch([outcome.deliveryId]);
-    if (outcome.existing)
-      await this.tellAccountHolder(actor, outcome.existing, outcome.holderEmail ?? email, townId, outcome.townName ?? '');
+      }),
+    );
   }
 
   /**
@@ -190,10 +199,25 @@ export class TownContactsService {
   }
 
   /**
+   * Sends what an invitation's transaction recorded: the invitation, or (the address already has an account) the
+   * notice to its holder. Two simultaneous invitations of one address: the unique index decides; the loser's answer
+   * looks the same.
+   */
+  async completeInvitation(actor: SessionUser, townId: string, invitation: Promise<InvitationOutcome>): Promise<void> {
+    const outcome = await invitation.catch((err): InvitationOutcome => {
+      if ((err as { code?: string } | undefined)?.code === '23505') return {};
+      throw err;
+    });
+    if (outcome.deliveryId) await this.mail.dispatch([outcome.deliveryId]);
+    const held = outcome.existing;
+    if (held) await this.tellAccountHolder(actor, held.userId, held.email, townId, held.townName);
+  }
+
+  /**
    * The address already has an account: a notice to its holder (once a day per inviting town, and within the
    * per-address hourly limit), no account and no link. What the inviter typed as the name is not in it.
    */
-  async tellAccountHolder(actor: SessionUser, userId: string, email: string, townId: string, townName: string): Promise<void> {
+  private async tellAccountHolder(actor: SessionUser, userId: string, email: string, townId: string, townName: string): Promise<void> {
     if (!(await this.mailLimit.allow('invitation-notice', email))) return;
     const id = await this.mail.record({
       dedupeKey: `invitation-account-exists:${userId}:${townId}:${new Date().toISOString().slice(0, 10)}`,
@@ -271,14 +295,7 @@ export class TownContactsService {
       const town = await this.towns.findByIdForUpdate(m, townId);
       if (!town) throw townNotFound();
       const contact = (await this.users.findContactsOfTown(townId, m)).find((c) => c.id === userId);
-      if (!contact) {
-        throw new DomainError(
-          HttpStatus.NOT_FOUND,
-          'contact_not_found',
-          'No such contact of this town',
-          'Diese Ansprechperson gehört nicht zu der Kommune.',
-        );
-      }
+      if (!contact) throw contactNotFound();
       if (!contact.emailConfirmedAt) {
         throw new DomainError(
           HttpStatus.CONFLICT,
@@ -321,14 +338,7 @@ export class TownContactsService {
       if (!town) throw townNotFound();
       const contacts = await this.users.findContactsOfTown(townId, m);
       const contact = contacts.find((c) => c.id === userId);
-      if (!contact) {
-        throw new DomainError(
-          HttpStatus.NOT_FOUND,
-          'contact_not_found',
-          'No such contact of this town',
-          'Diese Ansprechperson gehört nicht zu der Kommune.',
-        );
-      }
+      if (!contact) throw contactNotFound();
       if (contact.emailConfirmedAt && !contacts.some((c) => c.id !== userId && c.emailConfirmedAt)) throw lastContact();
       if (contact.mainContact) {
         throw new DomainError(

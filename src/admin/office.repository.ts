@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { queryRows } from '../database/typed-query.util';
 import { SIZE_CLASSES } from '../municipalities/size-class.util';
 import type { TandemState } from '../tandems/core/tandem-transitions.util';
+import { TransactionalRepository } from '../database/transactional.repository';
 
 export interface TownFilter {
   q?: string;
@@ -243,9 +243,7 @@ interface TandemExportRow {
 
 /** SQL for the office's overview, lists, town pages, audit trail and exports. Read-only. */
 @Injectable()
-export class OfficeRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
-
+export class OfficeRepository extends TransactionalRepository {
   async todoCounts(): Promise<TodoCounts> {
     // A workshop can be confirmed once at least four invited towns have accepted.
     const [r] = await queryRows<TodoCounts>(
@@ -304,14 +302,9 @@ export class OfficeRepository {
 
   /** New tandems (requests and proposals) per calendar month in Berlin, for the last `months` months including this one. */
   tandemsPerMonth(months = 12): Promise<MonthCountRow[]> {
-    return queryRows<MonthCountRow>(
-      this.ds,
-      `WITH m AS (SELECT generate_series(date_trunc('month', now() AT TIME ZONE 'Europe/Berlin') - ($1::int - 1) * interval '1 month',
-                                         date_trunc('month', now() AT TIME ZONE 'Europe/Berlin'), interval '1 month') AS month)
-       SELECT to_char(m.month, 'YYYY-MM') AS month,
-         (SELECT count(*)::int FROM tandem t WHERE date_trunc('month', t.created_at AT TIME ZONE 'Europe/Berlin') = m.month) AS n
-       FROM m ORDER BY m.month`,
-      [months],
+    return this.perMonth(
+      months,
+      `SELECT count(*)::int FROM tandem t WHERE date_trunc('month', t.created_at AT TIME ZONE 'Europe/Berlin') = m.month`,
     );
   }
 
@@ -321,13 +314,20 @@ export class OfficeRepository {
 
   /** Workshops published (not drafts, not cancelled) per calendar month of their date in Berlin, the last `months` months. */
   workshopsPerMonth(months = 12): Promise<MonthCountRow[]> {
+    return this.perMonth(
+      months,
+      `SELECT count(*)::int FROM workshop w WHERE w.state NOT IN ('draft', 'cancelled')
+         AND date_trunc('month', w.starts_at AT TIME ZONE 'Europe/Berlin') = m.month`,
+    );
+  }
+
+  /** One row per calendar month in Berlin, the last `months` including this one; `count` counts for the month `m.month`. */
+  private perMonth(months: number, count: string): Promise<MonthCountRow[]> {
     return queryRows<MonthCountRow>(
       this.ds,
       `WITH m AS (SELECT generate_series(date_trunc('month', now() AT TIME ZONE 'Europe/Berlin') - ($1::int - 1) * interval '1 month',
                                          date_trunc('month', now() AT TIME ZONE 'Europe/Berlin'), interval '1 month') AS month)
-       SELECT to_char(m.month, 'YYYY-MM') AS month,
-         (SELECT count(*)::int FROM workshop w WHERE w.state NOT IN ('draft', 'cancelled')
-            AND date_trunc('month', w.starts_at AT TIME ZONE 'Europe/Berlin') = m.month) AS n
+       SELECT to_char(m.month, 'YYYY-MM') AS month, (${count}) AS n
        FROM m ORDER BY m.month`,
       [months],
     );
@@ -441,10 +441,6 @@ export class OfficeRepository {
       ),
     ]);
     return { ...row, topics: topics.map((t) => t.name), challenges, experiences, contacts, tandems, notes };
-  }
-
-  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.ds.transaction(work);
   }
 
   /** Adds an internal note in the caller's transaction; false when the town does not exist. */

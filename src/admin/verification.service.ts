@@ -71,20 +71,11 @@ export class VerificationService {
       }
       await this.towns.setStatus(m, townId, 'verified', null);
       await this.audit.write(m, { actorId: actor.id, action: 'town.verified', subjectType: 'town', subjectId: townId, reason: why });
-      const ids: string[] = [];
-      for (const c of contacts) {
-        ids.push(
-          await this.mail.record(
-            {
-              dedupeKey: `town-decision:${townId}:${c.id}`,
-              recipient: c.email,
-              template: 'town-verified',
-              context: { displayName: c.displayName, townName, profileUrl: `${this.config.appUrl}/meine-kommune` },
-            },
-            m,
-          ),
-        );
-      }
+      const ids = await this.mailDecision(m, townId, contacts, 'town-verified', (c) => ({
+        displayName: c.displayName,
+        townName,
+        profileUrl: `${this.config.appUrl}/meine-kommune`,
+      }));
       const competitorReason = `Für ${townName} hat die Geschäftsstelle eine andere Registrierung bestätigt.`;
       for (const other of await this.towns.pendingCompetitorIds(m, town.ags, townId)) {
         ids.push(...(await this.rejectApplication(m, actor, other, townName, competitorReason, 'town.rejected_competing', townId)));
@@ -118,19 +109,26 @@ export class VerificationService {
       m,
       contacts.map((c) => c.id),
     );
+    return this.mailDecision(m, townId, contacts, 'town-rejected', (c) => ({
+      // An address nobody confirmed gets no text the registrant typed.
+      displayName: c.emailConfirmedAt ? c.displayName : null,
+      townName,
+      reason,
+    }));
+  }
+
+  /** The decision to each contact of the town, recorded in the caller's transaction; one mail per town and contact. */
+  private async mailDecision<C extends { id: string; email: string }>(
+    m: EntityManager,
+    townId: string,
+    contacts: C[],
+    template: 'town-verified' | 'town-rejected',
+    context: (c: C) => Record<string, unknown>,
+  ): Promise<string[]> {
     const ids: string[] = [];
     for (const c of contacts) {
       ids.push(
-        await this.mail.record(
-          {
-            dedupeKey: `town-decision:${townId}:${c.id}`,
-            recipient: c.email,
-            template: 'town-rejected',
-            // An address nobody confirmed gets no text the registrant typed.
-            context: { displayName: c.emailConfirmedAt ? c.displayName : null, townName, reason },
-          },
-          m,
-        ),
+        await this.mail.record({ dedupeKey: `town-decision:${townId}:${c.id}`, recipient: c.email, template, context: context(c) }, m),
       );
     }
     return ids;

@@ -25,6 +25,21 @@ export class AuditRepository {
     );
   }
 
+  /** A step of an event or a workshop: its states before and after go into the data beside the step's own. */
+  async writeStep(
+    manager: EntityManager,
+    subjectType: 'event' | 'workshop',
+    subjectId: string,
+    actorId: string | null,
+    action: AuditAction & `${typeof subjectType}.${string}`,
+    from: string | null,
+    to: string,
+    reason: string | null,
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    await this.write(manager, { actorId, action, subjectType, subjectId, reason, data: { from, to, ...data } });
+  }
+
   forSubject(subjectType: string, subjectId: string): Promise<AuditLog[]> {
     return this.ds.getRepository(AuditLog).find({ where: { subjectType, subjectId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { EmailToken } from './email-token.entity';
 import { sessionCache } from './session-cache';
 import type { SessionUser } from './session-user';
 import { UserAccount } from './user-account.entity';
 import { queryChanged, queryRows } from '../database/typed-query.util';
+import { TransactionalRepository } from '../database/transactional.repository';
 
 /** An account as the recipient of a mail. */
 export interface MailContact {
@@ -21,9 +21,7 @@ const FORMER_CONTACT = 'ehemaliger Kontakt';
 export type DigestFrequency = 'weekly' | 'biweekly' | 'monthly' | 'off';
 
 @Injectable()
-export class UserRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
-
+export class UserRepository extends TransactionalRepository {
   /** A town contact's digest setting; null for anyone else. */
   async digestFrequencyOf(userId: string): Promise<DigestFrequency | null> {
     const rows = await queryRows<{ f: DigestFrequency }>(
@@ -66,10 +64,6 @@ export class UserRepository {
       .addSelect('u.passwordHash')
       .where('lower(u.email) = lower(:email)', { email })
       .getOne();
-  }
-
-  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.ds.transaction(work);
   }
 
   /**

@@ -20,3 +20,20 @@ export const townNotFound = () =>
 /** ?sortierung= names no order of the list (src/common/list-sort.util.ts). */
 export const unknownSort = () =>
   new DomainError(HttpStatus.BAD_REQUEST, 'invalid_sort', 'Unknown sort order', 'Diese Sortierung gibt es nicht.', 'sortierung');
+
+/**
+ * The office's comment when it returns a proposal or an example (events, Methodenkoffer): trimmed, within `limits`,
+ * else a comment_required error.
+ */
+export function reviewComment(comment: unknown, limits: { min: number; max: number }): string {
+  const text = typeof comment === 'string' ? comment.trim() : '';
+  if (text.length < limits.min || text.length > limits.max)
+    throw new DomainError(
+      HttpStatus.BAD_REQUEST,
+      'comment_required',
+      `A comment of ${limits.min} to ${limits.max} characters is required`,
+      `Bitte schreiben Sie der Kommune einen Hinweis (${limits.min} bis ${limits.max.toLocaleString('de-DE')} Zeichen).`,
+      'comment',
+    );
+  return text;
+}

@@ -9,6 +9,18 @@ export type TransitionTable<S extends string, A extends string, R extends string
 /** Why a step is not allowed: no such step from this state, or another actor's step. */
 export type TransitionRefusal<R extends string> = { kind: 'no_step' } | { kind: 'wrong_actor'; allowed: readonly R[] };
 
+/** An illegal step: a stable code, English for the API and German for the pages. Changes nothing. */
+export class IllegalTransitionError extends Error {
+  readonly code = 'illegal_transition';
+  constructor(
+    message: string,
+    readonly messageDe: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
 export function lookupTransition<S extends string, A extends string, R extends string>(
   table: TransitionTable<S, A, R>,
   state: S,

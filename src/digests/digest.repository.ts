@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { townTopicsSql } from '../municipalities/visibility/town-view.repository';
 import { NETWORK_LEVELS } from '../municipalities/visibility/town-visibility.util';
 import type { DigestFrequency } from '../auth/user.repository';
 import { queryRows } from '../database/typed-query.util';
+import { TransactionalRepository } from '../database/transactional.repository';
 
 export interface FanOutCandidate {
   userId: string;
@@ -53,13 +53,7 @@ export interface RunWithCounts {
 }
 
 @Injectable()
-export class DigestRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
-
-  transaction<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.ds.transaction(fn);
-  }
-
+export class DigestRepository extends TransactionalRepository {
   /** The run row of a week, created on first use; a second trigger for the same week gets the same row. */
   async upsertRun(period: string, trigger: string, startedBy: string | null): Promise<string> {
     const rows = await queryRows<{ id: string }>(

@@ -8,9 +8,8 @@ import { EventsWorkerModule } from '../events/events-worker.module';
 import { DigestRecipientRow, DigestRun } from './digest-run.entity';
 import { digestProviders } from './digests.module';
 import { SendDigestJob } from './send-digest.job';
-import { WeeklyDigestCronJob } from './weekly-digest.cron.job';
 
-// Worker side: the weekly scheduler and the digest queue's processor.
+// Worker side: the digest queue's processor (the weekly schedule is in queue/schedules.ts).
 @Module({
   imports: [
     TypeOrmModule.forFeature([DigestRun, DigestRecipientRow]),
@@ -20,6 +19,6 @@ import { WeeklyDigestCronJob } from './weekly-digest.cron.job';
     WorkshopsWorkerModule,
     EventsWorkerModule,
   ],
-  providers: [...digestProviders, SendDigestJob, WeeklyDigestCronJob],
+  providers: [...digestProviders, SendDigestJob],
 })
 export class DigestsWorkerModule {}

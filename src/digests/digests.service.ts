@@ -7,6 +7,7 @@ import { MicroBatcher } from '../common/micro-batcher.util';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailService } from '../mail/mail.service';
 import { JOBS, QUEUES } from '../queue/queue-names';
+import { addJob, addJobs } from '../queue/typed-jobs.util';
 import {
   composeDigest,
   ComposedDigest,
@@ -53,7 +54,7 @@ export class DigestsService {
     }
     const runId = await this.repo.upsertRun(period, trigger, actorId);
     // A fresh job id per trigger: the fan-out itself is idempotent, and a finished job must not swallow a re-run.
-    await this.queue.add(JOBS.digestRun, { runId, period }, { jobId: `digest-run-${period}-${Date.now()}`, attempts: 6 });
+    await addJob(this.queue, JOBS.digestRun, { runId, period }, { jobId: `digest-run-${period}-${Date.now()}`, attempts: 6 });
     return runId;
   }
 
@@ -62,9 +63,10 @@ export class DigestsService {
     const candidates = await this.repo.fanOutCandidates(period);
     const due = candidates.filter((c) => isDue(c.frequency, c.lastMailedPeriod, period));
     for (let i = 0; i < due.length; i += FAN_OUT_CHUNK) {
-      await this.queue.addBulk(
+      await addJobs(
+        this.queue,
+        JOBS.sendDigest,
         due.slice(i, i + FAN_OUT_CHUNK).map((c) => ({
-          name: JOBS.sendDigest,
           data: { runId, userId: c.userId, period },
           opts: { jobId: `digest-${c.userId}-${period}` },
         })),
@@ -258,7 +260,8 @@ export class DigestsService {
   async resumeUnfinishedRuns(olderThanSeconds: number): Promise<number> {
     const runs = await this.repo.unfinishedRuns(olderThanSeconds);
     for (const r of runs)
-      await this.queue.add(
+      await addJob(
+        this.queue,
         JOBS.digestRun,
         { runId: r.id, period: r.period },
         { jobId: `digest-run-${r.period}-resume-${Date.now()}`, attempts: 6 },

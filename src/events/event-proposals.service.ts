@@ -2,12 +2,11 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { TownRecipientsRepository } from '../accounts/address-book/town-recipients.repository';
 import { addToReport, emptyMailReport, type MailReport } from '../accounts/address-book/town-recipients.util';
-import type { AuditAction } from '../audit/audit-actions';
 import { AuditRepository } from '../audit/audit.repository';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { UserRepository } from '../auth/user.repository';
 import { formatBerlin } from '../common/berlin-time.util';
-import { DomainError } from '../common/domain-error';
+import { DomainError, reviewComment } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailService } from '../mail/mail.service';
 import { EVENT_KIND_DE, EventTransitionError, nextEventState, REVIEW_COMMENT_LIMITS } from './core/event-transitions.util';
@@ -80,7 +79,10 @@ export class EventProposalsService {
     checkAhead(fields, now);
     const out = await this.repo.transaction(async (m) => {
       const id = await this.repo.insert(m, fields, user.id, { townId, at: now });
-      await this.writeAudit(m, id, user.id, 'event.propose', null, 'proposed', null, { title: fields.title, hostTownId: townId });
+      await this.audit.writeStep(m, 'event', id, user.id, 'event.propose', null, 'proposed', null, {
+        title: fields.title,
+        hostTownId: townId,
+      });
       const e = (await this.repo.findForUpdate(m, id))!;
       return { id, mails: await this.officeMails(m, e) };
     });
@@ -102,13 +104,13 @@ export class EventProposalsService {
         const changed = (Object.keys(fields) as (keyof typeof fields)[]).filter((k) => JSON.stringify(fields[k]) !== JSON.stringify(e[k]));
         if (changed.length) {
           await this.repo.update(m, id, fields);
-          await this.writeAudit(m, id, user.id, 'event.edit', e.state, e.state, null, { changed });
+          await this.audit.writeStep(m, 'event', id, user.id, 'event.edit', e.state, e.state, null, { changed });
         }
       }
       const to = asTransition(() => nextEventState(e.state, 'propose', 'host'));
       checkAhead(fields, now);
       await this.repo.update(m, id, { state: to, stateChangedAt: now, proposedAt: now, reviewComment: null });
-      await this.writeAudit(m, id, user.id, 'event.propose', e.state, to, null, {});
+      await this.audit.writeStep(m, 'event', id, user.id, 'event.propose', e.state, to, null, {});
       return this.officeMails(m, { ...e, ...fields, proposedAt: now });
     });
     await this.mail.dispatch(mails);
@@ -123,7 +125,7 @@ export class EventProposalsService {
       if (!e) throw eventNotFound();
       const to = asTransition(() => nextEventState(e.state, 'approve', 'office'));
       await this.repo.update(m, id, { state: to, stateChangedAt: now, reviewComment: null });
-      await this.writeAudit(m, id, user.id, 'event.approve', e.state, to, null, { hostTownId: e.hostTownId });
+      await this.audit.writeStep(m, 'event', id, user.id, 'event.approve', e.state, to, null, { hostTownId: e.hostTownId });
       return this.hostMails(m, e, 'event-proposal-approved', 'approved', {});
     });
     await this.mail.dispatch(out.ids);
@@ -133,21 +135,13 @@ export class EventProposalsService {
   /** The office returns the proposal with a comment (10–1000 characters); the host's accounts get it by mail. */
   async returnToHost(user: SessionUser, id: string, comment: unknown, now = new Date()): Promise<ProposalOutcome> {
     if (!isOffice(user)) throw forbidden('office_only', 'Only the office reviews proposals', 'Nur die Geschäftsstelle prüft Vorschläge.');
-    const text = typeof comment === 'string' ? comment.trim() : '';
-    if (text.length < REVIEW_COMMENT_LIMITS.min || text.length > REVIEW_COMMENT_LIMITS.max)
-      throw new DomainError(
-        HttpStatus.BAD_REQUEST,
-        'comment_required',
-        `A comment of ${REVIEW_COMMENT_LIMITS.min} to ${REVIEW_COMMENT_LIMITS.max} characters is required`,
-        `Bitte schreiben Sie der Kommune einen Hinweis (${REVIEW_COMMENT_LIMITS.min} bis ${REVIEW_COMMENT_LIMITS.max.toLocaleString('de-DE')} Zeichen).`,
-        'comment',
-      );
+    const text = reviewComment(comment, REVIEW_COMMENT_LIMITS);
     const out = await this.repo.transaction(async (m) => {
       const e = await this.repo.findForUpdate(m, id);
       if (!e) throw eventNotFound();
       const to = asTransition(() => nextEventState(e.state, 'return', 'office'));
       await this.repo.update(m, id, { state: to, stateChangedAt: now, reviewComment: text });
-      await this.writeAudit(m, id, user.id, 'event.return', e.state, to, text, { hostTownId: e.hostTownId });
+      await this.audit.writeStep(m, 'event', id, user.id, 'event.return', e.state, to, text, { hostTownId: e.hostTownId });
       return this.hostMails(m, e, 'event-proposal-returned', `returned:${(e.proposedAt ?? e.createdAt).toISOString()}`, {
         comment: text,
       });
@@ -206,18 +200,5 @@ export class EventProposalsService {
       m,
     );
     return { ids, report };
-  }
-
-  private async writeAudit(
-    m: EntityManager,
-    id: string,
-    actorId: string | null,
-    action: AuditAction & `event.${string}`,
-    from: string | null,
-    to: string,
-    reason: string | null,
-    data: Record<string, unknown>,
-  ) {
-    await this.audit.write(m, { actorId, action, subjectType: 'event', subjectId: id, reason, data: { from, to, ...data } });
   }
 }

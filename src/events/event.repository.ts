@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { queryChanged, queryRows } from '../database/typed-query.util';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import type { WaitingEntry } from './core/event-places.util';
 import type { EventFormat, EventKind, EventState, RegistrationStatus } from './core/event-transitions.util';
+import { TransactionalRepository } from '../database/transactional.repository';
 
 export interface EventRow {
   id: string;
@@ -136,13 +136,7 @@ export interface AudienceFacts {
 
 // The only place that touches the event tables.
 @Injectable()
-export class EventRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
-
-  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.ds.transaction(work);
-  }
-
+export class EventRepository extends TransactionalRepository {
   /** A new event: the office's draft, or a town's proposal (`host` with the time it was proposed). */
   async insert(m: EntityManager, f: EventFields, createdBy: string, host: { townId: string; at: Date } | null = null): Promise<string> {
     const [r] = await queryRows<{ id: string }>(

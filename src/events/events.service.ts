@@ -10,7 +10,6 @@ import {
   type MailReport,
   type MailVariant,
 } from '../accounts/address-book/town-recipients.util';
-import type { AuditAction } from '../audit/audit-actions';
 import { AuditRepository } from '../audit/audit.repository';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
@@ -102,7 +101,7 @@ export class EventsService {
     const fields = parseEventInput(input, await this.vocabulary(), null);
     return this.repo.transaction(async (m) => {
       const id = await this.repo.insert(m, fields, user.id);
-      await this.writeAudit(m, id, user.id, 'event.created', null, 'draft', null, { title: fields.title });
+      await this.audit.writeStep(m, 'event', id, user.id, 'event.created', null, 'draft', null, { title: fields.title });
       return id;
     });
   }
@@ -127,7 +126,7 @@ export class EventsService {
       const moved = (['startsAt', 'endsAt', 'format', 'address', 'onlineLink', 'title'] as const).some((k) => changed.includes(k));
       const patch: EventPatch = { ...next, sequence: published && moved ? e.sequence + 1 : e.sequence };
       await this.repo.update(m, id, patch);
-      await this.writeAudit(m, id, user.id, 'event.edit', e.state, e.state, null, { changed });
+      await this.audit.writeStep(m, 'event', id, user.id, 'event.edit', e.state, e.state, null, { changed });
       const after: EventRow = { ...e, ...patch };
       const ids: string[] = [];
       if (published && moved) {
@@ -180,7 +179,7 @@ export class EventsService {
         patch.sequence = e.sequence + 1;
       }
       await this.repo.update(m, id, patch);
-      await this.writeAudit(m, id, user.id, `event.${action}`, e.state, to, reason || null, {});
+      await this.audit.writeStep(m, 'event', id, user.id, `event.${action}`, e.state, to, reason || null, {});
       if (action !== 'cancel' || e.state === 'draft') return [];
       // Everyone registered is told; those with a place get the calendar cancellation.
       const after = { ...e, ...patch };
@@ -233,10 +232,20 @@ export class EventsService {
       const total = [...byTown.values()].reduce((a, b) => a + b, 0);
       const status = placementFor(e, total, byTown.get(townId) ?? 0);
       const regId = await this.repo.insertRegistration(m, { eventId: id, townId, ...person, status, by: user.id, now });
-      await this.writeAudit(m, id, user.id, status === 'confirmed' ? 'event.registered' : 'event.waitlisted', null, status, null, {
-        registrationId: regId,
-        townId,
-      });
+      await this.audit.writeStep(
+        m,
+        'event',
+        id,
+        user.id,
+        status === 'confirmed' ? 'event.registered' : 'event.waitlisted',
+        null,
+        status,
+        null,
+        {
+          registrationId: regId,
+          townId,
+        },
+      );
       const reg = (await this.repo.registration(m, regId))!;
       const rank = status === 'waiting' ? waitingRanks(await this.repo.waiting(m, id)).get(regId) : undefined;
       // Over the address's limit: registered all the same, without the confirmation (the town's page shows it).
@@ -271,7 +280,10 @@ export class EventsService {
       const actor: EventActor = isOffice(user) ? 'office' : 'town';
       const to = asTransition(() => nextRegistrationStatus(r.status, 'cancel', actor));
       await this.repo.setRegistrationStatus(m, r.id, to, now);
-      await this.writeAudit(m, id, user.id, 'event.registration_cancelled', r.status, to, null, { registrationId: r.id, townId: r.townId });
+      await this.audit.writeStep(m, 'event', id, user.id, 'event.registration_cancelled', r.status, to, null, {
+        registrationId: r.id,
+        townId: r.townId,
+      });
       const ids: string[] = [];
       let after = e;
       if (r.status === 'confirmed') {
@@ -326,7 +338,10 @@ export class EventsService {
           'attended',
         );
       await this.repo.setAttended(m, id, chosen);
-      await this.writeAudit(m, id, user.id, 'event.attendance', e.state, e.state, null, { attended: chosen.size, of: confirmed.size });
+      await this.audit.writeStep(m, 'event', id, user.id, 'event.attendance', e.state, e.state, null, {
+        attended: chosen.size,
+        of: confirmed.size,
+      });
     });
   }
 
@@ -396,7 +411,7 @@ export class EventsService {
             ),
           );
       }
-      if (fresh.size) await this.writeAudit(m, id, user.id, 'event.invited', e.state, e.state, null, { towns: fresh.size });
+      if (fresh.size) await this.audit.writeStep(m, 'event', id, user.id, 'event.invited', e.state, e.state, null, { towns: fresh.size });
       return ids;
     });
     await this.mail.dispatch(mails);
@@ -412,7 +427,7 @@ export class EventsService {
         if (e.state !== 'published' || e.registrationDeadline.getTime() > now.getTime()) return 0;
         const to = nextEventState(e.state, 'close', 'system');
         await this.repo.update(m, id, { state: to, stateChangedAt: now });
-        await this.writeAudit(m, id, null, 'event.close', e.state, to, null, { deadline: true });
+        await this.audit.writeStep(m, 'event', id, null, 'event.close', e.state, to, null, { deadline: true });
         return 1;
       });
     }
@@ -452,7 +467,10 @@ export class EventsService {
     for (const regId of up) {
       const r = (await this.repo.registration(m, regId))!;
       await this.repo.setRegistrationStatus(m, regId, nextRegistrationStatus(r.status, 'promote', 'system'), now);
-      await this.writeAudit(m, e.id, null, 'event.moved_up', 'waiting', 'confirmed', null, { registrationId: regId, townId: r.townId });
+      await this.audit.writeStep(m, 'event', e.id, null, 'event.moved_up', 'waiting', 'confirmed', null, {
+        registrationId: regId,
+        townId: r.townId,
+      });
       ids.push(
         await this.recordFor(m, e, personOf(r), 'event-registration', 'moved-up', 'REQUEST', {
           confirmed: true,
@@ -494,19 +512,6 @@ export class EventsService {
     if (!EMAIL.test(email))
       throw badRequest('invalid_email', 'The email address is not valid', 'Bitte geben Sie eine gültige E-Mail-Adresse an.', 'email');
     return { userId: null, name, email };
-  }
-
-  private async writeAudit(
-    m: EntityManager,
-    id: string,
-    actorId: string | null,
-    action: AuditAction & `event.${string}`,
-    from: string | null,
-    to: string,
-    reason: string | null,
-    data: Record<string, unknown>,
-  ) {
-    await this.audit.write(m, { actorId, action, subjectType: 'event', subjectId: id, reason, data: { from, to, ...data } });
   }
 
   /** One mail about the event to one person, with the calendar entry as it stands (none for `method` null). */

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import type { FeedbackInput } from './accessibility-feedback.util';
 import { queryRows } from '../database/typed-query.util';
+import { TransactionalRepository } from '../database/transactional.repository';
 
 export interface OfficeRecipient {
   id: string;
@@ -12,13 +12,7 @@ export interface OfficeRecipient {
 
 /** Feedback on barriers (issue 30) and who in the office receives it. */
 @Injectable()
-export class AccessibilityFeedbackRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
-
-  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.ds.transaction(work);
-  }
-
+export class AccessibilityFeedbackRepository extends TransactionalRepository {
   async insert(input: FeedbackInput, m: EntityManager = this.ds.manager): Promise<{ id: string; createdAt: Date }> {
     const [row] = await queryRows<{ id: string; createdAt: Date }>(
       m,

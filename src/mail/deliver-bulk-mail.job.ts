@@ -1,6 +1,7 @@
 import { Processor } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
-import { JOBS, QUEUES } from '../queue/queue-names';
+import { QUEUES } from '../queue/queue-names';
+import { dispatchJob } from '../queue/typed-jobs.util';
 import { WakeableWorkerHost } from '../queue/wakeable-worker-host';
 import { workerOptions } from '../queue/worker-options';
 import { MailService } from './mail.service';
@@ -13,8 +14,7 @@ export class DeliverBulkMailJob extends WakeableWorkerHost {
     super(QUEUES.mailBulk);
   }
 
-  async process(job: Job<{ deliveryId: string }>): Promise<string> {
-    if (job.name !== JOBS.deliverMail) throw new Error(`Unknown job ${job.name} on queue ${QUEUES.mailBulk}`);
-    return this.mail.deliver(job.data.deliveryId, { bulk: true });
+  async process(job: Job): Promise<string> {
+    return dispatchJob(QUEUES.mailBulk, job, { 'deliver-mail': (data) => this.mail.deliver(data.deliveryId, { bulk: true }) });
   }
 }

@@ -1,6 +1,7 @@
 import { Processor } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
-import { JOBS, QUEUES } from '../queue/queue-names';
+import { QUEUES } from '../queue/queue-names';
+import { dispatchJob } from '../queue/typed-jobs.util';
 import { WakeableWorkerHost } from '../queue/wakeable-worker-host';
 import { workerOptions } from '../queue/worker-options';
 import { MailService } from './mail.service';
@@ -11,10 +12,11 @@ export class DeliverMailJob extends WakeableWorkerHost {
     super(QUEUES.mail);
   }
 
-  async process(job: Job<{ deliveryId: string }>): Promise<string | number> {
-    // The minute's sweep (mail-sweeper.cron.job.ts): deliveries whose job never ran are queued again.
-    if (job.name === JOBS.sweepMail) return this.mail.redispatchStranded();
-    if (job.name !== JOBS.deliverMail) throw new Error(`Unknown job ${job.name} on queue ${QUEUES.mail}`);
-    return this.mail.deliver(job.data.deliveryId);
+  async process(job: Job): Promise<string | number> {
+    return dispatchJob<typeof QUEUES.mail, string | number>(QUEUES.mail, job, {
+      'deliver-mail': (data) => this.mail.deliver(data.deliveryId),
+      // The minute's sweep (schedules.ts): deliveries whose job never ran are queued again.
+      'sweep-mail': () => this.mail.redispatchStranded(),
+    });
   }
 }

@@ -7,6 +7,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailDelivery } from './mail-delivery.entity';
 import { announceJobAdded } from '../queue/embedded-wake';
 import { JOBS, QUEUES } from '../queue/queue-names';
+import { addJob, addJobs } from '../queue/typed-jobs.util';
 import { MailDeliveryRepository, NewDelivery } from './mail-delivery.repository';
 import { MailRenderer } from './mail-renderer';
 import { MailTransportRepository } from './mail-transport.repository';
@@ -67,8 +68,10 @@ export class MailService {
     if (!ids.length) return;
     try {
       // One round trip for many ids (a digest run dispatches thousands); the job ids keep it idempotent.
-      await (opts.bulk ? this.bulkQueue : this.queue).addBulk(
-        ids.map((id) => ({ name: JOBS.deliverMail, data: { deliveryId: id }, opts: { jobId: `mail-${id}` } })),
+      await addJobs(
+        opts.bulk ? this.bulkQueue : this.queue,
+        JOBS.deliverMail,
+        ids.map((id) => ({ data: { deliveryId: id }, opts: { jobId: `mail-${id}` } })),
       );
       // Embedded: the worker hears of it at once instead of at its next poll (a page's confirmation mail, an answer's).
       announceJobAdded(opts.bulk ? QUEUES.mailBulk : QUEUES.mail);
@@ -110,7 +113,7 @@ export class MailService {
     if (ids.length) {
       // A fresh job id: the original job may still exist as failed/completed in the queue.
       for (const id of ids) {
-        await this.queue.add(JOBS.deliverMail, { deliveryId: id }, { jobId: `mail-${id}-r${Date.now()}` });
+        await addJob(this.queue, JOBS.deliverMail, { deliveryId: id }, { jobId: `mail-${id}-r${Date.now()}` });
       }
       this.logger.log(`Re-dispatched ${ids.length} stranded mail deliveries`);
     }

@@ -3,7 +3,6 @@ import { TownReadModule } from '../municipalities/town-read.module';
 import { InitialSuggestionsService } from './initial-suggestions.service';
 import { MatchingRepository } from './matching.repository';
 import { MatchingService } from './matching.service';
-import { NightlyMatchingCronJob } from './nightly-matching.cron.job';
 import { RecomputeMatchesJob } from './recompute-matches.job';
 import { MatchingRunner } from './runs/matching-runner.service';
 import { RunPruningService } from './runs/run-pruning.service';
@@ -11,7 +10,7 @@ import { SuggestionsRunHandler } from './runs/suggestions-run.handler';
 import { TandemRoundRunHandler } from './runs/tandem-round-run.handler';
 import { WorkshopsRunHandler } from './runs/workshops-run.handler';
 
-// Worker side: the queue processor (runs and pruning), one handler per run kind, and the nightly trigger.
+// Worker side: the queue processor (runs and pruning), one handler per run kind (the nightly run's schedule is in queue/schedules.ts).
 @Module({
   imports: [TownReadModule],
   providers: [
@@ -23,7 +22,6 @@ import { WorkshopsRunHandler } from './runs/workshops-run.handler';
     WorkshopsRunHandler,
     RunPruningService,
     RecomputeMatchesJob,
-    NightlyMatchingCronJob,
     InitialSuggestionsService,
   ],
 })

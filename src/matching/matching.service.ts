@@ -7,15 +7,16 @@ import { DomainError } from '../common/domain-error';
 import { TownReadRepository } from '../municipalities/town-read.repository';
 import { JOBS, QUEUES } from '../queue/queue-names';
 import { announceJobAdded } from '../queue/embedded-wake';
+import { addJob } from '../queue/typed-jobs.util';
 import { DEFAULT_WEIGHTS, MatchWeights, validateWeights } from './core/weights';
 import type { RunKind, RunHead, RunRow } from './matching.read-models';
 import { MatchingRepository } from './matching.repository';
 
-const JOB_OF: Record<RunKind, string> = {
+const JOB_OF = {
   suggestions: JOBS.recomputeMatches,
   tandem_round: JOBS.tandemRound,
   workshops: JOBS.workshopProposal,
-};
+} as const satisfies Record<RunKind, string>;
 
 export interface StartRunOptions {
   trigger: string;
@@ -63,7 +64,7 @@ export class MatchingService {
       }
     }
     const runId = await this.startRunRow(kind, opts.trigger, opts);
-    await this.queue.add(JOB_OF[kind], { runId }, { jobId: `run-${runId}`, attempts: 1 });
+    await addJob(this.queue, JOB_OF[kind], { runId }, { jobId: `run-${runId}`, attempts: 1 });
     announceJobAdded(QUEUES.matching); // someone waits for it on a page
     return runId;
   }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import type { DirectoryRecord } from './directory/destatis-parser.util';
 import { Municipality } from './municipality.entity';
 import { queryRows } from '../database/typed-query.util';
+import { TransactionalRepository } from '../database/transactional.repository';
 
 const COLS = [
   'ags',
@@ -71,13 +71,7 @@ export interface DirectoryHit extends Municipality {
 }
 
 @Injectable()
-export class MunicipalityRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
-
-  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.ds.transaction(work);
-  }
-
+export class MunicipalityRepository extends TransactionalRepository {
   /** Writes directory records in the caller's transaction: new AGS are added, changed rows updated, unchanged ones not touched. */
   async upsert(
     manager: EntityManager,

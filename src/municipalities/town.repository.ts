@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { Municipality } from './municipality.entity';
 import { TownChallenge } from './town-challenge.entity';
 import { TownExperience } from './town-experience.entity';
 import { Town, TownStatus } from './town.entity';
 import { queryRows } from '../database/typed-query.util';
+import { TransactionalRepository } from '../database/transactional.repository';
 
 export interface PendingContact {
   email: string;
@@ -49,13 +49,7 @@ type TownByIdRow = Omit<Town, 'municipality' | 'challenges' | 'experiences'> &
   };
 
 @Injectable()
-export class TownRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
-
-  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.ds.transaction(work);
-  }
-
+export class TownRepository extends TransactionalRepository {
   /** Only a verified town holds its AGS; pending applications may compete, rejected ones are history. */
   async verifiedExistsForAgs(ags: string, manager: EntityManager = this.ds.manager, exceptId?: string): Promise<boolean> {
     const rows = await queryRows<unknown>(manager, `SELECT 1 FROM town WHERE ags = $1 AND status = 'verified' AND id IS DISTINCT FROM $2`, [

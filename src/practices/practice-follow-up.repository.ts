@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { queryRows } from '../database/typed-query.util';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import type { FollowUpAnswer, FollowUpStage } from './practice-follow-up.util';
+import { TransactionalRepository } from '../database/transactional.repository';
 
 /** An example from a tandem or workshop, a town that received it, and what was asked and answered so far. */
 export interface FollowUpCandidate {
@@ -31,13 +31,7 @@ export interface FollowUpRow {
 
 /** The follow-ups of the Methodenkoffer (issue 27): who is asked when, and the answers. */
 @Injectable()
-export class PracticeFollowUpRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
-
-  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.ds.transaction(work);
-  }
-
+export class PracticeFollowUpRepository extends TransactionalRepository {
   /**
    * Published examples whose tandem concluded or whose workshop was documented at least 6 months before `now`, with
    * each receiving town (the tandem's other town; the workshop's other accepted, verified towns). Read from the tandem

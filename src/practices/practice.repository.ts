@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import type { PracticeInput, PracticeResult, PracticeStep } from './practice-input.util';
 import type { DirectoryFacts, PracticeContext } from './practice-search.util';
 import type { Licence, PracticeOrigin, PracticeState, PracticeStatus } from './practice-states.util';
 import { queryRows } from '../database/typed-query.util';
+import { TransactionalRepository } from '../database/transactional.repository';
 
 export interface MethodRow {
   id: string;
@@ -101,13 +101,7 @@ const VERSION_COLS = `v.practice_id AS "practiceId", v.version, v.town_id AS "to
 
 /** The Methodenkoffer's tables (issue 27): methods, examples, their methods and published versions. */
 @Injectable()
-export class PracticeRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
-
-  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.ds.transaction(work);
-  }
-
+export class PracticeRepository extends TransactionalRepository {
   methods(m: EntityManager = this.ds.manager): Promise<MethodRow[]> {
     return queryRows<MethodRow>(
       m,

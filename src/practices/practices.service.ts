@@ -2,7 +2,7 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditRepository } from '../audit/audit.repository';
 import { isOffice, type SessionUser } from '../auth/session-user';
-import { DomainError } from '../common/domain-error';
+import { DomainError, reviewComment } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailService } from '../mail/mail.service';
 import { RecomputeTrigger } from '../queue/recompute-trigger.service';
@@ -335,15 +335,7 @@ export class PracticesService {
 
   /** The office gives the example back with a comment; the town's contacts get it by mail. */
   async returnToTown(user: SessionUser, id: string, comment: unknown): Promise<{ recipients: number }> {
-    const text = typeof comment === 'string' ? comment.trim() : '';
-    if (text.length < COMMENT_LIMITS.min || text.length > COMMENT_LIMITS.max)
-      throw new DomainError(
-        HttpStatus.BAD_REQUEST,
-        'comment_required',
-        `A comment of ${COMMENT_LIMITS.min} to ${COMMENT_LIMITS.max} characters is required`,
-        `Bitte schreiben Sie der Kommune einen Hinweis (${COMMENT_LIMITS.min} bis ${COMMENT_LIMITS.max.toLocaleString('de-DE')} Zeichen).`,
-        'comment',
-      );
+    const text = reviewComment(comment, COMMENT_LIMITS);
     const ids = await this.repo.transaction(async (m) => {
       const row = await this.reviewed(user, id, 'return', m);
       await this.repo.setState(id, 'returned', { reviewComment: text }, m);

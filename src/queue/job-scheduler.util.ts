@@ -1,12 +1,11 @@
 import type { Logger } from '@nestjs/common';
 import type { Queue, RepeatOptions } from 'bullmq';
+import type { JobPayloads } from './job-payloads';
 
-/** Every timed job of the service: a BullMQ job scheduler under a fixed id (one per cluster, however many workers run). */
-export interface ScheduleSpec {
-  id: string;
-  repeat: Omit<RepeatOptions, 'key'>;
-  job: { name: string; data?: Record<string, unknown>; attempts?: number };
-}
+/** A timed job: a BullMQ job scheduler under a fixed id (one per cluster, however many workers run). */
+export type ScheduleSpec<J extends keyof JobPayloads = keyof JobPayloads> = {
+  [N in J]: { id: string; repeat: Omit<RepeatOptions, 'key'>; job: { name: N; data?: JobPayloads[N]; attempts?: number } };
+}[J];
 
 const RETRY_MS = 30_000;
 

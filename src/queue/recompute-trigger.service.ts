@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { JOBS, QUEUES } from './queue-names';
+import { addJob } from './typed-jobs.util';
 
 /** Debounce window of a recomputation: a burst of profile edits is one run. */
 const RECOMPUTE_DEBOUNCE_MS = 60_000;
@@ -20,7 +21,8 @@ export class RecomputeTrigger {
     // `now`: a town that just lost its partner gets fresh suggestions at once; a burst is still one run.
     const delay = opts.now ? 0 : RECOMPUTE_DEBOUNCE_MS;
     try {
-      await this.queue.add(
+      await addJob(
+        this.queue,
         JOBS.recomputeMatches,
         { trigger },
         {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import type { Meeting, MeetingFormat, SilenceState } from './tandem-activity.util';
 import { queryRows } from '../database/typed-query.util';
+import { TransactionalRepository } from '../database/transactional.repository';
 
 /** One entry of a tandem's meeting log, as the page and the API show it. */
 export interface MeetingRow {
@@ -24,13 +24,7 @@ export interface SilenceRow extends SilenceState {
 
 /** The meeting log, the silence state of tandems and the dormancy of towns (issue 23). */
 @Injectable()
-export class TandemActivityRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
-
-  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.ds.transaction(work);
-  }
-
+export class TandemActivityRepository extends TransactionalRepository {
   async addMeeting(m: EntityManager, e: Meeting & { tandemId: string; townId: string; userId: string; at: Date }): Promise<string> {
     const [r] = await queryRows<{ id: string }>(
       m,

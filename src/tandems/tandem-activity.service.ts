@@ -1,18 +1,17 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { AuditRepository } from '../audit/audit.repository';
 import type { SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailService } from '../mail/mail.service';
-import { UserRepository } from '../auth/user.repository';
 import { RecomputeTrigger } from '../queue/recompute-trigger.service';
 import { TownReadRepository } from '../municipalities/town-read.repository';
 import { TandemActivityRepository } from './tandem-activity.repository';
 import { checkMeeting, isDormant, MEETING_STATES, MeetingInput, silenceStep } from './tandem-activity.util';
-import { TandemRepository, TandemRow } from './tandem.repository';
+import { TandemRepository } from './tandem.repository';
 import { actorOf } from './tandem-actor.util';
 import { TandemErrors } from './tandem-errors';
+import { TandemMailsService } from './tandem-mails.service';
 
 /**
  * Activity (issue 23): the shared meeting log, reminders for silent tandems ("ruhend" after the second), and towns
@@ -31,7 +30,7 @@ export class TandemActivityService {
     private readonly audit: AuditRepository,
     private readonly mail: MailService,
     private readonly recompute: RecomputeTrigger,
-    private readonly users: UserRepository,
+    private readonly tandemMails: TandemMailsService,
   ) {}
 
   /** Either town of an approved or active tandem adds a meeting (date, format, one line of notes). */
@@ -116,10 +115,7 @@ export class TandemActivityService {
           const event = `silence-${n}-${last.toISOString()}`;
           const extra = { weeks, second: n >= 2 };
           return {
-            mails: [
-              ...(await this.mailTown(m, t, 'A', 'tandem-silence', event, extra)),
-              ...(await this.mailTown(m, t, 'B', 'tandem-silence', event, extra)),
-            ],
+            mails: await this.tandemMails.forBoth(m, t, 'tandem-silence', event, extra),
             resting,
           };
         });
@@ -182,43 +178,5 @@ export class TandemActivityService {
     }
     if (paused) await this.recompute.request('dormant');
     return paused;
-  }
-
-  /** Records the mail to every confirmed contact of one side of the tandem (inside the caller's transaction). */
-  private async mailTown(
-    m: EntityManager,
-    t: TandemRow,
-    side: 'A' | 'B',
-    template: string,
-    event: string,
-    extra: Record<string, unknown>,
-  ): Promise<string[]> {
-    const own = side === 'A' ? t.townA : t.townB;
-    const other = side === 'A' ? t.townB : t.townA;
-    const names = new Map((await this.tandems.townNames([t.townA, t.townB], m)).map((n) => [n.id, n.name]));
-    const topicName = t.topicSlug ? ((await this.tandems.topicNames(m))[t.topicSlug] ?? null) : null;
-    const ids: string[] = [];
-    for (const r of await this.users.confirmedContactsOfTown(m, own)) {
-      ids.push(
-        await this.mail.record(
-          {
-            dedupeKey: `tandem:${t.id}:${event}:${r.id}`,
-            recipient: r.email,
-            template,
-            replyTo: this.config.mailReplyTo,
-            context: {
-              displayName: r.displayName,
-              ownTown: names.get(own) ?? '',
-              otherTown: names.get(other) ?? '',
-              topicName,
-              link: `${this.config.appUrl}/tandems/${t.id}`,
-              ...extra,
-            },
-          },
-          m,
-        ),
-      );
-    }
-    return ids;
   }
 }

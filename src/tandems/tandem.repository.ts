@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { LIVE_STATES, OPEN_STATES, TandemOrigin, TandemState } from './core/tandem-transitions.util';
 import type { Adoption } from './tandem-result.util';
 import { queryChanged, queryRows } from '../database/typed-query.util';
+import { TransactionalRepository } from '../database/transactional.repository';
 
 export interface TandemRow {
   id: string;
@@ -134,13 +134,7 @@ const LIST_FROM = `SELECT ${COLUMNS}, ma.name AS "nameA", ma.state_name AS "stat
 const ordered = (a: string, b: string) => (a < b ? [a, b] : [b, a]);
 
 @Injectable()
-export class TandemRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
-
-  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.ds.transaction(work);
-  }
-
+export class TandemRepository extends TransactionalRepository {
   /** Locks the towns in id order (two requests over the same towns cannot deadlock) so capacity counts stay true. */
   async lockTowns(m: EntityManager, ids: string[]): Promise<LockedTown[]> {
     return queryRows<LockedTown>(
@@ -183,20 +177,8 @@ export class TandemRepository {
 
   async insert(
     m: EntityManager,
-    t: {
-      townA: string;
-      townB: string;
-      topicSlug: string | null;
-      origin: TandemOrigin;
-      state: TandemState;
-      requestMessage: string;
-      runId?: string | null;
-      score?: number | null;
-      components?: unknown[];
-      createdBy: string | null;
-      now: Date;
-      officeReason?: string | null;
-    },
+    t: Pick<TandemRow, 'townA' | 'townB' | 'topicSlug' | 'origin' | 'state' | 'requestMessage'> &
+      Partial<Pick<TandemRow, 'runId' | 'score' | 'components' | 'officeReason'>> & { createdBy: string | null; now: Date },
   ): Promise<string> {
     const [r] = await queryRows<{ id: string }>(
       m,

@@ -1,6 +1,6 @@
 // The workshop lifecycle and a town's invitation as two tables: which actor may take which step from which state.
 // Plain TypeScript, no Nest or database imports, so both can be tested state by state.
-import { allowedInTable, lookupTransition, TransitionTable } from '../common/transition-table.util';
+import { allowedInTable, IllegalTransitionError, lookupTransition, TransitionTable } from '../common/transition-table.util';
 
 export const WORKSHOP_STATES = ['draft', 'invited', 'confirmed', 'held', 'documented', 'cancelled'] as const;
 export type WorkshopState = (typeof WORKSHOP_STATES)[number];
@@ -103,17 +103,8 @@ const ACTION_DE: Record<WorkshopAction, string> = {
 const INV_ACTION_EN: Record<InvitationAction, string> = { accept: 'accepted', decline: 'declined', withdraw: 'withdrawn' };
 const INV_ACTION_DE: Record<InvitationAction, string> = { accept: 'zugesagt', decline: 'abgesagt', withdraw: 'zurückgenommen' };
 
-/** An illegal step: a stable code, English for the API and German for the pages. Changes nothing. */
-export class WorkshopTransitionError extends Error {
-  readonly code = 'illegal_transition';
-  constructor(
-    message: string,
-    readonly messageDe: string,
-  ) {
-    super(message);
-    this.name = 'WorkshopTransitionError';
-  }
-}
+/** An illegal step of a workshop or an invitation. */
+export class WorkshopTransitionError extends IllegalTransitionError {}
 
 /** The workshop's state after `action` by `actor`, or a WorkshopTransitionError saying why not. */
 export function nextWorkshopState(state: WorkshopState, action: WorkshopAction, actor: WorkshopActor): WorkshopState {

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { experiencedInSql } from '../municipalities/visibility/town-view.repository';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import type { RuleTown } from './workshop-rules.util';
 import type { InvitationState, WorkshopFormat, WorkshopState } from './workshop-transitions.util';
 import { queryRows } from '../database/typed-query.util';
+import { TransactionalRepository } from '../database/transactional.repository';
 
 export interface WorkshopRow {
   id: string;
@@ -132,13 +132,7 @@ const SNAKE: Record<string, string> = {
 
 // The only place that touches the workshop tables.
 @Injectable()
-export class WorkshopRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
-
-  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.ds.transaction(work);
-  }
-
+export class WorkshopRepository extends TransactionalRepository {
   async insert(m: EntityManager, w: { themeSlug: string; title: string; runId: string | null; groupNo: number | null; createdBy: string }) {
     const [r] = await queryRows<{ id: string }>(
       m,

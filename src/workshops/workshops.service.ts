@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import type { AuditAction } from '../audit/audit-actions';
 import { emptyMailReport, type MailReport } from '../accounts/address-book/town-recipients.util';
 import { AuditRepository } from '../audit/audit.repository';
 import type { SessionUser } from '../auth/session-user';
@@ -85,7 +84,7 @@ export class WorkshopsService {
       });
       const now = new Date();
       for (const t of townIds) await this.repo.insertInvitation(m, id, t, reasons.get(t) ?? '', now);
-      await this.writeAudit(m, id, user.id, 'workshop.created', null, 'draft', null, {
+      await this.audit.writeStep(m, 'workshop', id, user.id, 'workshop.created', null, 'draft', null, {
         runId: input.runId ?? null,
         groupNo,
       });
@@ -111,7 +110,7 @@ export class WorkshopsService {
       const after: WorkshopRow = { ...w, ...patch, sequence: published ? w.sequence + 1 : w.sequence };
       if (published) checkSchedule(after, now);
       await this.repo.update(m, id, { ...patch, sequence: after.sequence });
-      await this.writeAudit(m, id, user.id, 'workshop.edit', w.state, w.state, null, { changed });
+      await this.audit.writeStep(m, 'workshop', id, user.id, 'workshop.edit', w.state, w.state, null, { changed });
       if (!published) return [];
       const invs = (await this.repo.invitations(id, m)).filter((i) => i.state === 'invited' || i.state === 'accepted');
       return this.mails.forInvitations(m, after, invs, 'workshop-update', `update:${after.sequence}`, 'REQUEST', {
@@ -144,7 +143,7 @@ export class WorkshopsService {
       const sameLand = sameLandAs(town, live);
       if (w.state !== 'draft' && sameLand) throw WorkshopErrors.sameLand(town.name, sameLand, town.stateName);
       const invId = await this.repo.insertInvitation(m, id, townId, reasons.get(townId) ?? '', now);
-      await this.writeAudit(m, id, user.id, 'workshop.invite', w.state, w.state, null, { townId, townName: town.name });
+      await this.audit.writeStep(m, 'workshop', id, user.id, 'workshop.invite', w.state, w.state, null, { townId, townName: town.name });
       if (w.state === 'draft' || !invId) return [];
       const inv = (await this.repo.invitations(id, m)).find((i) => i.id === invId)!;
       return this.mails.forInvitations(m, w, [inv], 'workshop-invitation', `invite:${inv.id}:${now.getTime()}`, 'REQUEST', { later: true });
@@ -167,7 +166,10 @@ export class WorkshopsService {
       asTransition(() => nextWorkshopState(w.state, 'invite', 'office'));
       if (w.state === 'draft') {
         await this.repo.deleteInvitation(m, inv.id);
-        await this.writeAudit(m, id, user.id, 'workshop.withdraw_invitation', w.state, w.state, reason, { townId, townName: inv.name });
+        await this.audit.writeStep(m, 'workshop', id, user.id, 'workshop.withdraw_invitation', w.state, w.state, reason, {
+          townId,
+          townName: inv.name,
+        });
         return [];
       }
       const to = asTransition(() =>
@@ -176,7 +178,7 @@ export class WorkshopsService {
       const sequence = w.sequence + 1;
       await this.repo.updateInvitation(m, inv.id, { state: to });
       await this.repo.update(m, id, { sequence });
-      await this.writeAudit(m, id, user.id, 'workshop.withdraw_invitation', inv.state, to, reason, {
+      await this.audit.writeStep(m, 'workshop', id, user.id, 'workshop.withdraw_invitation', inv.state, to, reason, {
         townId,
         townName: inv.name,
         sequence,
@@ -264,7 +266,7 @@ export class WorkshopsService {
         if (because !== undefined) await this.repo.setChosenBecause(m, i.id, because, now);
       }
       await this.repo.update(m, id, { state: to, stateChangedAt: now });
-      await this.writeAudit(m, id, user.id, 'workshop.publish', w.state, to, null, { towns: invs.map((i) => i.name) });
+      await this.audit.writeStep(m, 'workshop', id, user.id, 'workshop.publish', w.state, to, null, { towns: invs.map((i) => i.name) });
       const fresh = await this.repo.invitations(id, m);
       return this.mails.forInvitations(
         m,
@@ -306,7 +308,10 @@ export class WorkshopsService {
       );
       if (to === inv.state) return [];
       await this.repo.updateInvitation(m, inv.id, { state: to, answerReason: reason ?? '', answeredBy: user.id, answeredAt: now });
-      await this.writeAudit(m, id, user.id, `workshop.${action}`, inv.state, to, reason, { townId: inv.townId, townName: inv.name });
+      await this.audit.writeStep(m, 'workshop', id, user.id, `workshop.${action}`, inv.state, to, reason, {
+        townId: inv.townId,
+        townName: inv.name,
+      });
       return this.mails.answerToOffice(m, w, `answer:${inv.id}:${now.getTime()}`, {
         townName: inv.name,
         accepted: to === 'accepted',
@@ -360,7 +365,7 @@ export class WorkshopsService {
       }
       if (result) Object.assign(patch, { resultPresented: result.presented, resultWillTry: result.willTry, resultTopics: result.topics });
       await this.repo.update(m, id, patch);
-      await this.writeAudit(m, id, user.id, `workshop.${action}`, w.state, to, reason || null, {});
+      await this.audit.writeStep(m, 'workshop', id, user.id, `workshop.${action}`, w.state, to, reason || null, {});
       const after = { ...w, ...patch, state: to };
       if (action === 'confirm')
         return this.mails.forInvitations(
@@ -429,18 +434,5 @@ export class WorkshopsService {
         ),
       ]),
     );
-  }
-
-  private async writeAudit(
-    m: EntityManager,
-    id: string,
-    actorId: string | null,
-    action: AuditAction & `workshop.${string}`,
-    from: string | null,
-    to: string,
-    reason: string | null,
-    data: Record<string, unknown>,
-  ) {
-    await this.audit.write(m, { actorId, action, subjectType: 'workshop', subjectId: id, reason, data: { from, to, ...data } });
   }
 }

@@ -4,7 +4,7 @@ import { TEST_PASSWORD_HASH } from '../utils/test-env';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { DigestsService } from '../../src/digests/digests.service';
-import { WeeklyDigestCronJob } from '../../src/digests/weekly-digest.cron.job';
+import { JobSchedulers } from '../../src/queue/job-schedulers.service';
 import { JOBS, QUEUES } from '../../src/queue/queue-names';
 import { TandemsService } from '../../src/tandems/tandems.service';
 import { computeSuggestions, pollUntil, runState, seedTowns, SeededTown, waitForRunDone } from '../factories/digest.factory';
@@ -339,8 +339,8 @@ describe.each(MODES)('weekly digest: content, skips, rhythm, unsubscribe, office
 
   it('the weekly schedule exists once in BullMQ, Monday 07:00 Europe/Berlin, however often workers start', async () => {
     const queue = digestQueue();
-    await t.worker.get(WeeklyDigestCronJob).onApplicationBootstrap();
-    await t.worker.get(WeeklyDigestCronJob).onApplicationBootstrap();
+    await t.worker.get(JobSchedulers).onApplicationBootstrap();
+    await t.worker.get(JobSchedulers).onApplicationBootstrap();
     const schedulers = (await queue.getJobSchedulers()).sort((a, b) => a.key.localeCompare(b.key));
     // Beside it, the two-minute check for an unfinished fan-out.
     expect(schedulers.map((s) => s.key)).toEqual(['digest-resume', 'weekly-digest']);

@@ -1,15 +1,9 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import type { Queue } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import request from 'supertest';
-import { ExpiredRegistrationsCronJob } from '../../src/accounts/expired-registrations.cron.job';
-import { WeeklyDigestCronJob } from '../../src/digests/weekly-digest.cron.job';
-import { MailSweeperCronJob } from '../../src/mail/mail-sweeper.cron.job';
-import { NightlyMatchingCronJob } from '../../src/matching/nightly-matching.cron.job';
-import { PracticeFollowUpCronJob } from '../../src/practices/practice-follow-up.cron.job';
+import { JobSchedulers } from '../../src/queue/job-schedulers.service';
 import { JOBS, QUEUES } from '../../src/queue/queue-names';
 import { TandemRemindersCronJob } from '../../src/tandems/tandem-reminders.cron.job';
-import { WorkshopRemindersCronJob } from '../../src/workshops/workshop-reminders.cron.job';
-import { EventTasksCronJob } from '../../src/events/event-tasks.cron.job';
 import { STRONG_PASSWORD } from '../factories/accounts.factory';
 import { insertMunicipalities, TEST_TOWNS } from '../factories/directory.factory';
 import { bootApp, MODES, TestApp } from '../utils/boot-app';
@@ -44,20 +38,9 @@ describe.each(MODES)('job schedulers: the only timers (%s mode)', (mode) => {
   });
 
   it('each timed job exists once as a scheduler, however often workers start', async () => {
-    for (const cls of [
-      MailSweeperCronJob,
-      NightlyMatchingCronJob,
-      TandemRemindersCronJob,
-      WeeklyDigestCronJob,
-      WorkshopRemindersCronJob,
-      ExpiredRegistrationsCronJob,
-      PracticeFollowUpCronJob,
-      EventTasksCronJob,
-    ]) {
-      // A second and a third worker start: the same upserts under the same ids.
-      await t.worker.get<{ onApplicationBootstrap(): Promise<void> }>(cls).onApplicationBootstrap();
-      await t.worker.get<{ onApplicationBootstrap(): Promise<void> }>(cls).onApplicationBootstrap();
-    }
+    // A second and a third worker start: the same upserts under the same ids.
+    await t.worker.get(JobSchedulers).onApplicationBootstrap();
+    await t.worker.get(JobSchedulers).onApplicationBootstrap();
     for (const [name, keys] of Object.entries(EXPECTED)) expect({ name, keys: await schedulerKeys(name) }).toEqual({ name, keys });
     const [nightly] = await queue(QUEUES.matching).getJobSchedulers();
     expect(nightly).toMatchObject({ pattern: '0 3 * * *', tz: 'Europe/Berlin', name: JOBS.recomputeMatches });
@@ -109,5 +92,14 @@ describe.each(MODES)('job schedulers: the only timers (%s mode)', (mode) => {
       async () => (await t.db.query(`SELECT state FROM network_event WHERE id = $1`, [rows[0].id])).rows[0].state === 'registration_closed',
       { what: 'the event job to close registration' },
     );
+  });
+
+  it('a job name its queue does not take fails the job, naming job and queue', async () => {
+    const job = { name: 'no-such-job', data: {} } as unknown as Job;
+    await expect(t.worker.get(TandemRemindersCronJob).process(job)).rejects.toThrow('Unknown job no-such-job on queue tandems');
+    // On the queue itself: the job fails (its scheduler's other jobs are unaffected).
+    const added = await queue(QUEUES.events).add('no-such-job', {}, { attempts: 1 });
+    await waitFor(async () => (await added.getState()) === 'failed', { what: 'the unknown job to fail' });
+    expect((await queue(QUEUES.events).getJob(added.id!))?.failedReason).toBe('Unknown job no-such-job on queue events');
   });
 });

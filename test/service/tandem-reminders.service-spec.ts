@@ -4,7 +4,7 @@ import { withCommands } from '../../src/commands/run-command';
 import { DEMO_MAYOR_EMAIL, DEMO_OFFICE_EMAIL } from '../../src/commands/seeds/demo-logins.util';
 import { DemoSeedService } from '../../src/commands/seeds/demo-seed.service';
 import { openDataSource } from '../../src/database/data-source';
-import { REMINDER_SCHEDULER_ID, TandemRemindersCronJob } from '../../src/tandems/tandem-reminders.cron.job';
+import { JobSchedulers } from '../../src/queue/job-schedulers.service';
 import { TandemRemindersService } from '../../src/tandems/tandem-reminders.service';
 import { TandemsService } from '../../src/tandems/tandems.service';
 import { TandemsViewModel } from '../../src/tandems/tandems.view-model';
@@ -93,10 +93,10 @@ describe.each(MODES)('tandem reminders and expiry with a controlled clock (servi
     expect(mailsTo(contacts.Wurzen.email, /^Tandem Wurzen – Seelow: abgelaufen$/)).toHaveLength(1);
 
     // One scheduler, however often a worker starts (upsert under a fixed id).
-    await t.worker.get(TandemRemindersCronJob).onApplicationBootstrap();
-    await t.worker.get(TandemRemindersCronJob).onApplicationBootstrap();
+    await t.worker.get(JobSchedulers).onApplicationBootstrap();
+    await t.worker.get(JobSchedulers).onApplicationBootstrap();
     const schedulers = await q.getJobSchedulers();
-    expect(schedulers.map((s) => s.key)).toEqual([REMINDER_SCHEDULER_ID]);
+    expect(schedulers.map((s) => s.key)).toEqual(['tandem-reminders']);
     await q.close();
     await events.close();
   });

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import type { ContactFunction } from '../../auth/user-account.entity';
 import { queryChanged, queryRows } from '../../database/typed-query.util';
+import { TransactionalRepository } from '../../database/transactional.repository';
 
 /** One entry of the office's address book of a town (table town_contact_person). */
 export interface AddressBookEntry {
@@ -39,13 +39,7 @@ const FROM = `town_contact_person c LEFT JOIN user_account cu ON cu.id = c.creat
 
 /** The office's address book per town (issue 25): the only file that reads or writes town_contact_person. */
 @Injectable()
-export class AddressBookRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
-
-  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.ds.transaction(work);
-  }
-
+export class AddressBookRepository extends TransactionalRepository {
   /** The town's name and status, its row locked for the caller's transaction; null for an unknown town. */
   async lockTown(m: EntityManager, townId: string): Promise<{ id: string; name: string; status: string } | null> {
     const rows = await queryRows<{ id: string; name: string; status: string }>(

@@ -1,8 +1,10 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { AuditRepository } from '../../audit/audit.repository';
+import type { AuditAction } from '../../audit/audit-actions';
+import type { EntityManager } from 'typeorm';
 import { contactFunctionLabel } from '../../auth/contact-function.util';
 import type { SessionUser } from '../../auth/session-user';
-import { INVITATION_PURPOSE, INVITATION_DAYS, TownContactsService } from '../town-contacts.service';
+import { INVITATION_PURPOSE, INVITATION_DAYS, type InvitationOutcome, TownContactsService } from '../town-contacts.service';
 import { newToken } from '../../auth/token.util';
 import { UserRepository } from '../../auth/user.repository';
 import { DomainError, townNotFound } from '../../common/domain-error';
@@ -54,13 +56,7 @@ export class AddressBookService {
         if (!(await this.repo.lockTown(m, townId))) throw townNotFound();
         if (await this.repo.emailTaken(m, townId, entry.email, null)) throw emailTaken();
         const id = await this.repo.insert(m, townId, actor.id, entry);
-        await this.audit.write(m, {
-          actorId: actor.id,
-          action: 'contact.address_added',
-          subjectType: 'town',
-          subjectId: townId,
-          data: { contactId: id },
-        });
+        await this.auditTown(m, actor.id, 'contact.address_added', townId, { contactId: id });
         return id;
       })
       .catch(this.uniqueToConflict);
@@ -76,13 +72,7 @@ export class AddressBookService {
         if (!before) throw addressBookEntryNotFound();
         if (await this.repo.emailTaken(m, townId, entry.email, id)) throw emailTaken();
         await this.repo.update(m, id, entry);
-        await this.audit.write(m, {
-          actorId: actor.id,
-          action: 'contact.address_updated',
-          subjectType: 'town',
-          subjectId: townId,
-          data: { contactId: id },
-        });
+        await this.auditTown(m, actor.id, 'contact.address_updated', townId, { contactId: id });
       })
       .catch(this.uniqueToConflict);
     return (await this.repo.find(townId, id))!;
@@ -93,13 +83,7 @@ export class AddressBookService {
       if (!(await this.repo.lockTown(m, townId))) throw townNotFound();
       if (!(await this.repo.find(townId, id, m))) throw addressBookEntryNotFound();
       await this.repo.delete(m, id);
-      await this.audit.write(m, {
-        actorId: actor.id,
-        action: 'contact.address_removed',
-        subjectType: 'town',
-        subjectId: townId,
-        data: { contactId: id },
-      });
+      await this.auditTown(m, actor.id, 'contact.address_removed', townId, { contactId: id });
     });
   }
 
@@ -112,8 +96,10 @@ export class AddressBookService {
    */
   async invite(actor: SessionUser, townId: string, id: string): Promise<void> {
     const token = newToken();
-    const outcome: { deliveryId?: string; existing?: string; holderEmail?: string; townName?: string } = await this.repo
-      .transaction(async (m) => {
+    await this.contacts.completeInvitation(
+      actor,
+      townId,
+      this.repo.transaction(async (m): Promise<InvitationOutcome> => {
         const town = await this.repo.lockTown(m, townId);
         if (!town) throw townNotFound();
         const entry = await this.repo.find(townId, id, m);
@@ -143,7 +129,7 @@ export class AddressBookService {
         if (existing) {
           const holder = await this.users.findById(existing, m);
           const pendingClaim = holder && holder.townId === townId && !holder.emailConfirmedAt && !holder.deletedAt;
-          if (!pendingClaim) return { existing, holderEmail: holder?.email ?? entry.email, townName: town.name };
+          if (!pendingClaim) return { existing: { userId: existing, email: holder?.email ?? entry.email, townName: town.name } };
           // Invited before and not accepted yet (perhaps expired): earlier links stop, a new one goes out.
           await this.users.revokeTokens(m, existing, INVITATION_PURPOSE);
           invitedBefore = existing;
@@ -155,13 +141,7 @@ export class AddressBookService {
           townId,
           contactFunction: entry.contactFunction,
         });
-        await this.audit.write(m, {
-          actorId: actor.id,
-          action: 'contact.claim_invited',
-          subjectType: 'town',
-          subjectId: townId,
-          data: { contactId: id, userId },
-        });
+        await this.auditTown(m, actor.id, 'contact.claim_invited', townId, { contactId: id, userId });
         const unsubscribeUrl = addressBookUnsubscribeUrl(this.config.appUrl, this.config.digest.unsubscribeSecret, entry.id);
         const deliveryId = await this.mail.record(
           {
@@ -183,15 +163,8 @@ export class AddressBookService {
           m,
         );
         return { deliveryId };
-      })
-      .catch((err) => {
-        // Two simultaneous invitations of one address: the unique index decides; the loser's answer looks the same.
-        if ((err as { code?: string } | undefined)?.code === '23505') return {};
-        throw err;
-      });
-    if (outcome.deliveryId) await this.mail.dispatch([outcome.deliveryId]);
-    if (outcome.existing)
-      await this.contacts.tellAccountHolder(actor, outcome.existing, outcome.holderEmail!, townId, outcome.townName ?? '');
+      }),
+    );
   }
 
   /** The person's one-click "keine weiteren Mails" (a signed link, no account): later mails skip the entry. */
@@ -199,14 +172,13 @@ export class AddressBookService {
     await this.repo.transaction(async (m) => {
       const done = await this.repo.optOut(m, contactId);
       if (!done) return;
-      await this.audit.write(m, {
-        actorId: null,
-        action: 'contact.address_opted_out',
-        subjectType: 'town',
-        subjectId: done.townId,
-        data: { contactId },
-      });
+      await this.auditTown(m, null, 'contact.address_opted_out', done.townId, { contactId });
     });
+  }
+
+  /** Every change to a town's address book is audited on the town. */
+  private auditTown(m: EntityManager, actorId: string | null, action: AuditAction, townId: string, data: Record<string, unknown>) {
+    return this.audit.write(m, { actorId, action, subjectType: 'town', subjectId: townId, data });
   }
 
   private parse(input: AddressBookInput) {

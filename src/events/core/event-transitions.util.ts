@@ -1,6 +1,6 @@
 // The event lifecycle and a registration's states as two tables: which actor may take which step from which state.
 // Plain TypeScript, no Nest or database imports, so both can be tested state by state.
-import { allowedInTable, lookupTransition, TransitionTable } from '../../common/transition-table.util';
+import { allowedInTable, IllegalTransitionError, lookupTransition, TransitionTable } from '../../common/transition-table.util';
 
 export const EVENT_KINDS = ['erfahrungswerkstatt', 'regionalkonferenz', 'forum', 'online_sprechstunde', 'besuch_vor_ort'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
@@ -118,17 +118,8 @@ const ACTION_DE: Record<EventAction, string> = {
   cancel: 'abgesagt',
 };
 
-/** An illegal step: a stable code, English for the API and German for the pages. Changes nothing. */
-export class EventTransitionError extends Error {
-  readonly code = 'illegal_transition';
-  constructor(
-    message: string,
-    readonly messageDe: string,
-  ) {
-    super(message);
-    this.name = 'EventTransitionError';
-  }
-}
+/** An illegal step of an event or a registration. */
+export class EventTransitionError extends IllegalTransitionError {}
 
 /** The event's state after `action` by `actor`, or an EventTransitionError saying why not. */
 export function nextEventState(state: EventState, action: EventAction, actor: EventActor): EventState {

@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { createHash } from 'node:crypto';
 import { JOBS, QUEUES } from '../../queue/queue-names';
+import { addJob } from '../../queue/typed-jobs.util';
 import type { PublishedExample } from '../core/example-evidence.util';
 import { officeOnlyOf, type ReasonField, visiblePartOf } from '../core/reason-visibility.util';
 import { buildContext } from '../core/score.util';
@@ -84,7 +85,7 @@ export class MatchingRunner {
   /** After every run; it runs on this queue, so it never races a run's write. Cheap when there is nothing to prune. */
   private async schedulePruning(): Promise<void> {
     try {
-      await this.queue.add(JOBS.pruneRuns, {}, { attempts: 3 });
+      await addJob(this.queue, JOBS.pruneRuns, {}, { attempts: 3 });
     } catch (err) {
       // The next run schedules it again; a finished run must not be reported as failed for this.
       this.logger.warn(`Could not schedule pruning (${(err as Error).message})`);

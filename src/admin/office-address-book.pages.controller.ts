@@ -1,4 +1,4 @@
-import { Body, Controller, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AddressBookService } from '../accounts/address-book/address-book.service';
@@ -9,6 +9,7 @@ import type { SessionUser } from '../auth/session-user';
 import { DomainError, townNotFound } from '../common/domain-error';
 import { parseAddressBookInput } from '../accounts/address-book/address-book-input.util';
 import { OfficeOverviewViewModel } from './office-overview.view-model';
+import { UuidParam } from '../common/uuid-param.decorator';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const formOf = (body: Record<string, unknown>): AddressBookForm => ({
@@ -31,12 +32,7 @@ export class OfficeAddressBookPagesController {
   ) {}
 
   @Post()
-  async add(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() user: SessionUser,
-    @Res() res: Response,
-  ) {
+  async add(@UuidParam('id') id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
     const form = formOf(body);
     const { problems } = parseAddressBookInput(form);
     if (problems.length) return this.back(res, 400, id, user, { form, errors: problems.map((p) => p.messageDe) });
@@ -51,8 +47,8 @@ export class OfficeAddressBookPagesController {
 
   @Post(':contactId')
   async update(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('contactId', ParseUUIDPipe) contactId: string,
+    @UuidParam('id') id: string,
+    @UuidParam('contactId') contactId: string,
     @Body() body: Record<string, unknown>,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
@@ -71,8 +67,8 @@ export class OfficeAddressBookPagesController {
 
   @Post(':contactId/entfernen')
   async remove(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('contactId', ParseUUIDPipe) contactId: string,
+    @UuidParam('id') id: string,
+    @UuidParam('contactId') contactId: string,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
   ) {
@@ -82,8 +78,8 @@ export class OfficeAddressBookPagesController {
 
   @Post(':contactId/einladen')
   async invite(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('contactId', ParseUUIDPipe) contactId: string,
+    @UuidParam('id') id: string,
+    @UuidParam('contactId') contactId: string,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
   ) {

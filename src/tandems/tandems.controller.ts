@@ -1,5 +1,5 @@
 import { mergeReports } from '../accounts/address-book/town-recipients.util';
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';
@@ -9,6 +9,7 @@ import { TandemProposalsService } from './tandem-proposals.service';
 import { TandemsService } from './tandems.service';
 import { OFFICE_PAGE_SIZE, TandemsViewModel } from './tandems.view-model';
 import { TandemAction } from './core/tandem-transitions.util';
+import { UuidParam } from '../common/uuid-param.decorator';
 
 // Same rules as the pages: every step goes through TandemsService; a step the table forbids answers 409 saying why.
 @ApiTags('tandems')
@@ -48,7 +49,7 @@ export class TandemsController {
   @HttpCode(204)
   @Roles('town_contact')
   @ApiOperation({ summary: 'Undo "Kein Interesse": the town may be suggested again (404 if your town did not hide it)' })
-  async restore(@Param('partnerId', ParseUUIDPipe) partnerId: string, @CurrentUser() user: SessionUser) {
+  async restore(@UuidParam('partnerId') partnerId: string, @CurrentUser() user: SessionUser) {
     await this.tandems.undoDismissal(user, partnerId);
   }
 
@@ -66,7 +67,7 @@ export class TandemsController {
   @Get(':id')
   @Roles()
   @ApiOperation({ summary: 'One tandem with both towns, match reasons, allowed actions and the audit timeline (404 if not yours)' })
-  get(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+  get(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     return this.vm.detail(user, id);
   }
 
@@ -102,7 +103,7 @@ export class TandemsController {
   @HttpCode(200)
   @Roles()
   @ApiOperation({ summary: 'Partner accepts a request, or a town accepts an office proposal' })
-  accept(@Param('id', ParseUUIDPipe) id: string, @Body() dto: AnswerDto, @CurrentUser() user: SessionUser) {
+  accept(@UuidParam('id') id: string, @Body() dto: AnswerDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'accept', { message: dto.message });
   }
 
@@ -110,7 +111,7 @@ export class TandemsController {
   @HttpCode(200)
   @Roles()
   @ApiOperation({ summary: 'Partner declines a request, or a town declines an office proposal (reason required)' })
-  decline(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
+  decline(@UuidParam('id') id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'decline', { reason: dto.reason });
   }
 
@@ -118,7 +119,7 @@ export class TandemsController {
   @HttpCode(200)
   @Roles()
   @ApiOperation({ summary: 'Requester withdraws a request (office: a proposal); reason required' })
-  withdraw(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
+  withdraw(@UuidParam('id') id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'withdraw', { reason: dto.reason });
   }
 
@@ -126,7 +127,7 @@ export class TandemsController {
   @HttpCode(200)
   @Roles('office', 'admin')
   @ApiOperation({ summary: 'Office approves an accepted request' })
-  approve(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
+  approve(@UuidParam('id') id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'approve', { reason: dto.reason });
   }
 
@@ -134,7 +135,7 @@ export class TandemsController {
   @HttpCode(200)
   @Roles('office', 'admin')
   @ApiOperation({ summary: 'Office rejects a request (reason required)' })
-  reject(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
+  reject(@UuidParam('id') id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'reject', { reason: dto.reason });
   }
 
@@ -142,7 +143,7 @@ export class TandemsController {
   @HttpCode(200)
   @Roles()
   @ApiOperation({ summary: 'An approved tandem starts (either town or the office)' })
-  start(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+  start(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'start', {});
   }
 
@@ -152,7 +153,7 @@ export class TandemsController {
   @ApiOperation({
     summary: "Give your town's result of an active tandem; the second town's result concludes it (the office: only after the deadline)",
   })
-  conclude(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ConcludeDto, @CurrentUser() user: SessionUser) {
+  conclude(@UuidParam('id') id: string, @Body() dto: ConcludeDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'conclude', {
       result: {
         tried: dto.tried,
@@ -171,7 +172,7 @@ export class TandemsController {
   @ApiOperation({
     summary: 'Answer the fit check ("Passt das Tandem?") for your town: { fits: true } or { fits: false, reason } (ends it as not a fit)',
   })
-  async fit(@Param('id', ParseUUIDPipe) id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser) {
+  async fit(@UuidParam('id') id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser) {
     await this.tandems.answerFit(user, id, { fits: body?.fits, reason: body?.reason });
     return this.vm.detail(user, id);
   }
@@ -180,7 +181,7 @@ export class TandemsController {
   @HttpCode(200)
   @Roles()
   @ApiOperation({ summary: 'End an approved or active tandem early (reason required)' })
-  cancel(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
+  cancel(@UuidParam('id') id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'cancel', { reason: dto.reason });
   }
 

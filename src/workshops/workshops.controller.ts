@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';
@@ -14,6 +14,7 @@ import {
 } from './workshops.dto';
 import { WorkshopsService } from './workshops.service';
 import { WorkshopsViewModel } from './workshops.view-model';
+import { UuidParam } from '../common/uuid-param.decorator';
 
 // Same rules as the pages: every step goes through WorkshopsService; a refused step answers 4xx saying why.
 @ApiTags('workshops')
@@ -46,14 +47,14 @@ export class WorkshopsController {
   @ApiOperation({
     summary: 'One workshop (office: towns, broken rules, allowed steps, timeline; town: its own invitation). 404 if not yours',
   })
-  get(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+  get(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     return this.vm.detail(user, id);
   }
 
   @Patch(':id')
   @Roles('office', 'admin')
   @ApiOperation({ summary: 'Title, date (future, Europe/Berlin), duration, format and place; after publishing the towns get an update' })
-  async update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateWorkshopDto, @CurrentUser() user: SessionUser) {
+  async update(@UuidParam('id') id: string, @Body() dto: UpdateWorkshopDto, @CurrentUser() user: SessionUser) {
     await this.workshops.update(user, id, dto);
     return this.vm.detail(user, id);
   }
@@ -62,7 +63,7 @@ export class WorkshopsController {
   @HttpCode(200)
   @Roles('office', 'admin')
   @ApiOperation({ summary: 'draft → invited: checks the group rules (409 names the rule and the towns) and sends the invitations' })
-  async publish(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+  async publish(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     const report = await this.workshops.publish(user, id);
     // Who got the invitation, and the towns that had nobody to receive it (issue 25).
     return { ...(await this.vm.detail(user, id)), recipients: report.recipients, unreachableTowns: report.unreachableTowns };
@@ -72,7 +73,7 @@ export class WorkshopsController {
   @HttpCode(200)
   @Roles('town_contact')
   @ApiOperation({ summary: "Accept or decline the own town's invitation (the same answer twice changes nothing)" })
-  async answer(@Param('id', ParseUUIDPipe) id: string, @Body() dto: AnswerWorkshopDto, @CurrentUser() user: SessionUser) {
+  async answer(@UuidParam('id') id: string, @Body() dto: AnswerWorkshopDto, @CurrentUser() user: SessionUser) {
     await this.workshops.answer(user, id, dto.answer, { reason: dto.reason });
     return this.vm.detail(user, id);
   }
@@ -80,7 +81,7 @@ export class WorkshopsController {
   @Get(':id/replacements')
   @Roles('office', 'admin')
   @ApiOperation({ summary: 'The best towns for a free place, keeping the rules, with German reasons' })
-  async replacements(@Param('id', ParseUUIDPipe) id: string) {
+  async replacements(@UuidParam('id') id: string) {
     return { replacements: await this.workshops.replacements(id) };
   }
 
@@ -91,7 +92,7 @@ export class WorkshopsController {
     summary:
       'Invite any verified town (after publishing it gets the invitation with its calendar entry as things stand). 409: at most 6 towns; once published, a second town of one Land',
   })
-  async invite(@Param('id', ParseUUIDPipe) id: string, @Body() dto: InviteTownDto, @CurrentUser() user: SessionUser) {
+  async invite(@UuidParam('id') id: string, @Body() dto: InviteTownDto, @CurrentUser() user: SessionUser) {
     await this.workshops.invite(user, id, dto.townId);
     return this.vm.detail(user, id);
   }
@@ -103,7 +104,7 @@ export class WorkshopsController {
     summary:
       'Verified towns by name to add to the workshop, each with what it brings to the theme, whether invited, and a rule it would break',
   })
-  async searchTowns(@Param('id', ParseUUIDPipe) id: string, @Query('q') q: unknown) {
+  async searchTowns(@UuidParam('id') id: string, @Query('q') q: unknown) {
     return { towns: await this.vm.townSearch(id, q) };
   }
 
@@ -115,8 +116,8 @@ export class WorkshopsController {
       'Take one invitation back (a published workshop: the town gets a mail with a calendar cancellation); answers the workshop and replacement suggestions',
   })
   async withdraw(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('townId', ParseUUIDPipe) townId: string,
+    @UuidParam('id') id: string,
+    @UuidParam('townId') townId: string,
     @Body() dto: WithdrawInvitationDto,
     @CurrentUser() user: SessionUser,
   ) {
@@ -128,7 +129,7 @@ export class WorkshopsController {
   @HttpCode(200)
   @Roles('office', 'admin')
   @ApiOperation({ summary: 'Close the invitations: towns can no longer answer' })
-  close(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+  close(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'close', {});
   }
 
@@ -136,7 +137,7 @@ export class WorkshopsController {
   @HttpCode(200)
   @Roles('office', 'admin')
   @ApiOperation({ summary: 'invited → confirmed: at least four accepted towns keeping the rules; all accepted towns are told' })
-  confirm(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+  confirm(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'confirm', {});
   }
 
@@ -144,7 +145,7 @@ export class WorkshopsController {
   @HttpCode(200)
   @Roles('office', 'admin')
   @ApiOperation({ summary: 'confirmed → held' })
-  held(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+  held(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'hold', {});
   }
 
@@ -152,7 +153,7 @@ export class WorkshopsController {
   @HttpCode(200)
   @Roles('office', 'admin')
   @ApiOperation({ summary: 'held → documented: what was presented, what towns will try, topics' })
-  document(@Param('id', ParseUUIDPipe) id: string, @Body() dto: DocumentWorkshopDto, @CurrentUser() user: SessionUser) {
+  document(@UuidParam('id') id: string, @Body() dto: DocumentWorkshopDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'document', { result: dto });
   }
 
@@ -160,7 +161,7 @@ export class WorkshopsController {
   @HttpCode(200)
   @Roles('office', 'admin')
   @ApiOperation({ summary: 'Cancel from draft, invited or confirmed (reason required); towns get a calendar cancellation' })
-  cancel(@Param('id', ParseUUIDPipe) id: string, @Body() dto: CancelWorkshopDto, @CurrentUser() user: SessionUser) {
+  cancel(@UuidParam('id') id: string, @Body() dto: CancelWorkshopDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'cancel', { reason: dto.reason });
   }
 

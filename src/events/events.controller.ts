@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Patch, Post, Query, Res } from '@nestj
 import { ApiCookieAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser } from '../auth/current-user.decorator';
+import { StepRoute } from '../auth/step-route.decorator';
 import { Roles } from '../auth/roles.guard';
 import type { SessionUser } from '../auth/session-user';
 import {
@@ -54,10 +55,11 @@ export class EventsController {
     return { ...(await this.vm.detail(user, out.id)), officeNotified: out.officeRecipients };
   }
 
-  @Post('proposals/:id/resubmit')
-  @HttpCode(200)
-  @Roles('town_contact')
-  @ApiOperation({ summary: 'Host town: revise a returned proposal (fields to change, optional) and propose it again' })
+  @StepRoute(
+    'proposals/:id/resubmit',
+    ['town_contact'],
+    'Host town: revise a returned proposal (fields to change, optional) and propose it again',
+  )
   async resubmit(@UuidParam('id') id: string, @Body() dto: EventDto, @CurrentUser() user: SessionUser) {
     const out = await this.proposals.resubmit(user, id, dto);
     return { ...(await this.vm.detail(user, id)), officeNotified: out.officeRecipients };
@@ -94,59 +96,46 @@ export class EventsController {
     return this.vm.detail(user, id);
   }
 
-  @Post(':id/publish')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'draft → published: registration opens (start and deadline must lie ahead)' })
+  @StepRoute(':id/publish', ['office', 'admin'], 'draft → published: registration opens (start and deadline must lie ahead)')
   publish(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'publish', {});
   }
 
-  @Post(':id/close')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'published → registration_closed before the deadline (the deadline closes it by itself)' })
+  @StepRoute(':id/close', ['office', 'admin'], 'published → registration_closed before the deadline (the deadline closes it by itself)')
   close(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'close', {});
   }
 
-  @Post(':id/held')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: '→ held, once the event has begun' })
+  @StepRoute(':id/held', ['office', 'admin'], '→ held, once the event has begun')
   held(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'hold', {});
   }
 
-  @Post(':id/document')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'held → documented, with the results' })
+  @StepRoute(':id/document', ['office', 'admin'], 'held → documented, with the results')
   document(@UuidParam('id') id: string, @Body() dto: DocumentEventDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'document', { resultSummary: dto.resultSummary });
   }
 
-  @Post(':id/cancel')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'Cancel (reason required); everyone registered is told, with a calendar cancellation for those with a place' })
+  @StepRoute(
+    ':id/cancel',
+    ['office', 'admin'],
+    'Cancel (reason required); everyone registered is told, with a calendar cancellation for those with a place',
+  )
   cancel(@UuidParam('id') id: string, @Body() dto: CancelEventDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'cancel', { reason: dto.reason });
   }
 
-  @Post(':id/approve')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: "proposed → draft: the office takes a town's proposal over (then edits and publishes it); the host is told" })
+  @StepRoute(
+    ':id/approve',
+    ['office', 'admin'],
+    "proposed → draft: the office takes a town's proposal over (then edits and publishes it); the host is told",
+  )
   async approve(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     const out = await this.proposals.approve(user, id);
     return { ...(await this.vm.detail(user, id)), recipients: out.report.recipients };
   }
 
-  @Post(':id/return')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'proposed → returned with a comment (10–1000 characters), mailed to the host town' })
+  @StepRoute(':id/return', ['office', 'admin'], 'proposed → returned with a comment (10–1000 characters), mailed to the host town')
   async returnProposal(@UuidParam('id') id: string, @Body() dto: ReturnProposalDto, @CurrentUser() user: SessionUser) {
     const out = await this.proposals.returnToHost(user, id, dto.comment);
     return { ...(await this.vm.detail(user, id)), recipients: out.report.recipients };
@@ -161,13 +150,11 @@ export class EventsController {
     return { registrations: await this.vm.registrationsFor(user, id) };
   }
 
-  @Post(':id/practice-draft')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({
-    summary:
-      'A documented event → a Methodenkoffer draft of the host town (or a chosen town with a place), pre-filled; again: the same draft',
-  })
+  @StepRoute(
+    ':id/practice-draft',
+    ['office', 'admin'],
+    'A documented event → a Methodenkoffer draft of the host town (or a chosen town with a place), pre-filled; again: the same draft',
+  )
   async practiceDraft(@UuidParam('id') id: string, @Body() dto: PracticeDraftDto, @CurrentUser() user: SessionUser) {
     const out = await this.practice.draft(user, id, dto.townId);
     return { practiceId: out.practiceId, created: out.created, link: `/methodenkoffer/${out.practiceId}` };
@@ -182,10 +169,11 @@ export class EventsController {
     return { towns: await this.vm.audienceOf(id) };
   }
 
-  @Post(':id/invitations')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'Send the invitation to the chosen towns of the audience (all when none chosen), each town once' })
+  @StepRoute(
+    ':id/invitations',
+    ['office', 'admin'],
+    'Send the invitation to the chosen towns of the audience (all when none chosen), each town once',
+  )
   async invite(@UuidParam('id') id: string, @Body() dto: SendInvitationsDto, @CurrentUser() user: SessionUser) {
     const report = await this.events.sendInvitations(user, id, dto.townIds);
     return { recipients: report.recipients, unreachableTowns: report.unreachableTowns };
@@ -202,10 +190,11 @@ export class EventsController {
     return this.events.register(user, id, dto);
   }
 
-  @Post(':id/registrations/:registrationId/cancel')
-  @HttpCode(200)
-  @Roles('town_contact', 'office', 'admin')
-  @ApiOperation({ summary: 'Cancel a registration of the own town (office: any); the next on the waiting list moves up' })
+  @StepRoute(
+    ':id/registrations/:registrationId/cancel',
+    ['town_contact', 'office', 'admin'],
+    'Cancel a registration of the own town (office: any); the next on the waiting list moves up',
+  )
   async cancelRegistration(
     @UuidParam('id') id: string,
     @UuidParam('registrationId') registrationId: string,
@@ -215,10 +204,7 @@ export class EventsController {
     return this.vm.detail(user, id);
   }
 
-  @Post(':id/attendance')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'After the event: who attended' })
+  @StepRoute(':id/attendance', ['office', 'admin'], 'After the event: who attended')
   async attendance(@UuidParam('id') id: string, @Body() dto: AttendanceDto, @CurrentUser() user: SessionUser) {
     await this.events.setAttendance(user, id, dto.attended);
     return this.vm.detail(user, id);

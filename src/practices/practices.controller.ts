@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../auth/current-user.decorator';
+import { StepRoute } from '../auth/step-route.decorator';
 import { Roles } from '../auth/roles.guard';
 import type { SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
@@ -97,28 +98,19 @@ export class PracticesController {
     return this.vm.detail(user, id);
   }
 
-  @Post('practices/:id/submit')
-  @HttpCode(200)
-  @Roles('town_contact')
-  @ApiOperation({ summary: 'Hand the example to the office for review (400 lists what is missing)' })
+  @StepRoute('practices/:id/submit', ['town_contact'], 'Hand the example to the office for review (400 lists what is missing)')
   async submit(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     const out = await this.practices.submit(user, id);
     return { ...(await this.vm.detail(user, id)), notified: out.recipients };
   }
 
-  @Post('practices/:id/publish')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'Publish a submitted example as its next version' })
+  @StepRoute('practices/:id/publish', ['office', 'admin'], 'Publish a submitted example as its next version')
   async publish(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     const out = await this.practices.publish(user, id);
     return { ...(await this.vm.detail(user, id)), notified: out.recipients };
   }
 
-  @Post('practices/:id/return')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'Give a submitted example back to its town with a comment (10–2000 characters)' })
+  @StepRoute('practices/:id/return', ['office', 'admin'], 'Give a submitted example back to its town with a comment (10–2000 characters)')
   async giveBack(@UuidParam('id') id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser) {
     const out = await this.practices.returnToTown(user, id, body?.comment);
     return { ...(await this.vm.detail(user, id)), notified: out.recipients };

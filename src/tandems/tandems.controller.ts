@@ -2,6 +2,7 @@ import { mergeReports } from '../accounts/address-book/town-recipients.util';
 import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../auth/current-user.decorator';
+import { StepRoute } from '../auth/step-route.decorator';
 import { Roles } from '../auth/roles.guard';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { AnswerDto, ConcludeDto, ListQueryDto, PartnerDto, ProposeDto, ReasonDto, RequestTandemDto } from './tandems.dto';
@@ -84,10 +85,11 @@ export class TandemsController {
     };
   }
 
-  @Post('proposals/round')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'Send every pair of the current tandem round; pairs that break a rule by now are skipped with the reason' })
+  @StepRoute(
+    'proposals/round',
+    ['office', 'admin'],
+    'Send every pair of the current tandem round; pairs that break a rule by now are skipped with the reason',
+  )
   async proposeRound(@CurrentUser() user: SessionUser) {
     const outcomes = await this.proposals.proposeRound(user);
     const report = mergeReports(outcomes.map((o) => ({ recipients: o.recipients ?? [], unreachableTowns: o.unreachableTowns ?? [] })));
@@ -99,60 +101,41 @@ export class TandemsController {
     };
   }
 
-  @Post(':id/accept')
-  @HttpCode(200)
-  @Roles()
-  @ApiOperation({ summary: 'Partner accepts a request, or a town accepts an office proposal' })
+  @StepRoute(':id/accept', [], 'Partner accepts a request, or a town accepts an office proposal')
   accept(@UuidParam('id') id: string, @Body() dto: AnswerDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'accept', { message: dto.message });
   }
 
-  @Post(':id/decline')
-  @HttpCode(200)
-  @Roles()
-  @ApiOperation({ summary: 'Partner declines a request, or a town declines an office proposal (reason required)' })
+  @StepRoute(':id/decline', [], 'Partner declines a request, or a town declines an office proposal (reason required)')
   decline(@UuidParam('id') id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'decline', { reason: dto.reason });
   }
 
-  @Post(':id/withdraw')
-  @HttpCode(200)
-  @Roles()
-  @ApiOperation({ summary: 'Requester withdraws a request (office: a proposal); reason required' })
+  @StepRoute(':id/withdraw', [], 'Requester withdraws a request (office: a proposal); reason required')
   withdraw(@UuidParam('id') id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'withdraw', { reason: dto.reason });
   }
 
-  @Post(':id/approve')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'Office approves an accepted request' })
+  @StepRoute(':id/approve', ['office', 'admin'], 'Office approves an accepted request')
   approve(@UuidParam('id') id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'approve', { reason: dto.reason });
   }
 
-  @Post(':id/reject')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'Office rejects a request (reason required)' })
+  @StepRoute(':id/reject', ['office', 'admin'], 'Office rejects a request (reason required)')
   reject(@UuidParam('id') id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'reject', { reason: dto.reason });
   }
 
-  @Post(':id/start')
-  @HttpCode(200)
-  @Roles()
-  @ApiOperation({ summary: 'An approved tandem starts (either town or the office)' })
+  @StepRoute(':id/start', [], 'An approved tandem starts (either town or the office)')
   start(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'start', {});
   }
 
-  @Post(':id/conclude')
-  @HttpCode(200)
-  @Roles()
-  @ApiOperation({
-    summary: "Give your town's result of an active tandem; the second town's result concludes it (the office: only after the deadline)",
-  })
+  @StepRoute(
+    ':id/conclude',
+    [],
+    "Give your town's result of an active tandem; the second town's result concludes it (the office: only after the deadline)",
+  )
   conclude(@UuidParam('id') id: string, @Body() dto: ConcludeDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'conclude', {
       result: {
@@ -166,21 +149,17 @@ export class TandemsController {
     });
   }
 
-  @Post(':id/fit')
-  @HttpCode(200)
-  @Roles('town_contact')
-  @ApiOperation({
-    summary: 'Answer the fit check ("Passt das Tandem?") for your town: { fits: true } or { fits: false, reason } (ends it as not a fit)',
-  })
+  @StepRoute(
+    ':id/fit',
+    ['town_contact'],
+    'Answer the fit check ("Passt das Tandem?") for your town: { fits: true } or { fits: false, reason } (ends it as not a fit)',
+  )
   async fit(@UuidParam('id') id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser) {
     await this.tandems.answerFit(user, id, { fits: body?.fits, reason: body?.reason });
     return this.vm.detail(user, id);
   }
 
-  @Post(':id/cancel')
-  @HttpCode(200)
-  @Roles()
-  @ApiOperation({ summary: 'End an approved or active tandem early (reason required)' })
+  @StepRoute(':id/cancel', [], 'End an approved or active tandem early (reason required)')
   cancel(@UuidParam('id') id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'cancel', { reason: dto.reason });
   }

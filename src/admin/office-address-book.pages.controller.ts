@@ -6,9 +6,10 @@ import { AddressBookForm, AddressBookViewModel } from '../accounts/address-book/
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';
 import type { SessionUser } from '../auth/session-user';
-import { DomainError, townNotFound } from '../common/domain-error';
+import { townNotFound } from '../common/domain-error';
 import { parseAddressBookInput } from '../accounts/address-book/address-book-input.util';
 import { OfficeOverviewViewModel } from './office-overview.view-model';
+import { rerenderOnDomainError } from '../common/page-action';
 import { UuidParam } from '../common/uuid-param.decorator';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -36,13 +37,14 @@ export class OfficeAddressBookPagesController {
     const form = formOf(body);
     const { problems } = parseAddressBookInput(form);
     if (problems.length) return this.back(res, 400, id, user, { form, errors: problems.map((p) => p.messageDe) });
-    try {
-      await this.book.add(user, id, form);
-      return this.done(res, id, 'aufgenommen');
-    } catch (err) {
-      if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;
-      return this.back(res, err.getStatus(), id, user, { form, errors: [err.messageDe] });
-    }
+    return rerenderOnDomainError(
+      async () => {
+        await this.book.add(user, id, form);
+        return this.done(res, id, 'aufgenommen');
+      },
+      (errors, status) => this.back(res, status, id, user, { form, errors }),
+      [404],
+    );
   }
 
   @Post(':contactId')
@@ -56,13 +58,14 @@ export class OfficeAddressBookPagesController {
     const form = formOf(body);
     const { problems } = parseAddressBookInput(form);
     if (problems.length) return this.back(res, 400, id, user, { form, editId: contactId, errors: problems.map((p) => p.messageDe) });
-    try {
-      await this.book.update(user, id, contactId, form);
-      return this.done(res, id, 'geaendert');
-    } catch (err) {
-      if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;
-      return this.back(res, err.getStatus(), id, user, { form, editId: contactId, errors: [err.messageDe] });
-    }
+    return rerenderOnDomainError(
+      async () => {
+        await this.book.update(user, id, contactId, form);
+        return this.done(res, id, 'geaendert');
+      },
+      (errors, status) => this.back(res, status, id, user, { form, editId: contactId, errors }),
+      [404],
+    );
   }
 
   @Post(':contactId/entfernen')
@@ -83,13 +86,14 @@ export class OfficeAddressBookPagesController {
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
   ) {
-    try {
-      await this.book.invite(user, id, contactId);
-      return this.done(res, id, 'eingeladen');
-    } catch (err) {
-      if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;
-      return this.back(res, err.getStatus(), id, user, { errors: [err.messageDe] });
-    }
+    return rerenderOnDomainError(
+      async () => {
+        await this.book.invite(user, id, contactId);
+        return this.done(res, id, 'eingeladen');
+      },
+      (errors, status) => this.back(res, status, id, user, { errors }),
+      [404],
+    );
   }
 
   private done(res: Response, id: string, what: string) {

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';
 import { isOffice, type SessionUser } from '../auth/session-user';
-import { DomainError } from '../common/domain-error';
+import { DomainError, townNotFound } from '../common/domain-error';
 import { asList, asText } from '../common/form.util';
 import { rerenderOnDomainError } from '../common/page-action';
 import { pickSort, sortOptions, sortQuery, TANDEM_SORTS } from '../common/list-sort.util';
@@ -85,7 +85,7 @@ export class TandemsPagesController {
     status = 200,
   ) {
     const data = await this.vm.requestForm(user, partnerId);
-    if (!data) throw new DomainError(404, 'town_not_found', 'Town not found', 'Diese Kommune wurde nicht gefunden.');
+    if (!data) throw townNotFound();
     // The suggested topic is preselected; after a refused send the form keeps what was chosen ('' = later).
     const chosen = form.topic !== undefined ? form.topic : data.suggestedTopic;
     const topics = data.topics.map((t) => ({ ...t, selected: t.slug === chosen }));

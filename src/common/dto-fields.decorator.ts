@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsOptional, IsString } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, ValidateNested } from 'class-validator';
 
 // Field blocks the API's DTOs repeat. The services check lengths and required texts themselves (with the German
 // message the pages show), so the DTO only makes sure of the type.
@@ -19,4 +20,14 @@ export const StringListField = (description: string, max: number) =>
     IsArray(),
     ArrayMaxSize(max),
     IsString({ each: true }),
+  );
+
+/** A required list of nested rows (at most `max`), each validated as `row`. */
+export const RowListField = (row: new () => object, max: number) =>
+  applyDecorators(
+    ApiProperty({ type: [row] }),
+    IsArray(),
+    ArrayMaxSize(max),
+    ValidateNested({ each: true }),
+    Type(() => row),
   );

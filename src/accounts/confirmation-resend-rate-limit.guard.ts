@@ -1,7 +1,7 @@
-import { CanActivate, ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
 import { createHash } from 'node:crypto';
-import { DomainError } from '../common/domain-error';
+import { hitOrRefuse } from '../security/rate-limit-refusal';
 import { RateLimitRepository } from '../security/rate-limit.repository';
 
 const WINDOW_SECONDS = 3600;
@@ -26,26 +26,18 @@ export class ConfirmationResendRateLimitGuard implements CanActivate {
     // Hashed, as the login and mail limits do: the counter table keeps no addresses.
     const addressKey = `confirm-resend:email:${createHash('sha256').update(email).digest('hex')}`;
     const clientKey = `confirm-resend:ip:${req.ip ?? 'unknown'}`;
-    // hit() answers in its own (sorted) order: look the counts up by key.
-    const hits = await this.counters.hit([
-      { key: addressKey, windowSeconds: WINDOW_SECONDS },
-      { key: clientKey, windowSeconds: WINDOW_SECONDS },
-    ]);
-    const byAddress = hits.find((h) => h.key === addressKey)!;
-    const byClient = hits.find((h) => h.key === clientKey)!;
-    const over = [byAddress.hits > RESEND_PER_ADDRESS && byAddress, byClient.hits > RESEND_PER_CLIENT && byClient].filter(
-      (h): h is typeof byAddress => !!h,
-    );
-    if (!over.length) return true;
-    context
-      .switchToHttp()
-      .getResponse<Response>()
-      .setHeader('Retry-After', String(Math.max(...over.map((h) => h.secondsLeft))));
-    throw new DomainError(
-      HttpStatus.TOO_MANY_REQUESTS,
-      'too_many_confirmation_mails',
-      'Too many confirmation mails requested; please try again later',
-      'Die Bestätigungsmail wurde gerade mehrfach angefordert. Bitte warten Sie etwas und sehen Sie auch im Spam-Ordner nach.',
+    return hitOrRefuse(
+      this.counters,
+      context,
+      [
+        { key: addressKey, windowSeconds: WINDOW_SECONDS, limit: RESEND_PER_ADDRESS },
+        { key: clientKey, windowSeconds: WINDOW_SECONDS, limit: RESEND_PER_CLIENT },
+      ],
+      {
+        code: 'too_many_confirmation_mails',
+        message: 'Too many confirmation mails requested; please try again later',
+        messageDe: 'Die Bestätigungsmail wurde gerade mehrfach angefordert. Bitte warten Sie etwas und sehen Sie auch im Spam-Ordner nach.',
+      },
     );
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Equals, IsEmail, IsIn, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import { CurrentUser } from '../auth/current-user.decorator';
@@ -6,6 +6,7 @@ import { PASSWORD_MAX } from '../auth/password.util';
 import { Roles } from '../auth/roles.guard';
 import type { SessionUser } from '../auth/session-user';
 import { TownContactsService } from './town-contacts.service';
+import { UuidParam } from '../common/uuid-param.decorator';
 
 class InviteDto {
   @ApiProperty() @IsEmail({}, { message: 'email must be a valid email address' }) @MaxLength(254) email: string;
@@ -36,7 +37,7 @@ export class TownContactsController {
   @Roles()
   @ApiCookieAuth()
   @ApiOperation({ summary: "The town's contacts (its own contacts and the office only)" })
-  list(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+  list(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     return this.contacts.list(user, id);
   }
 
@@ -45,7 +46,7 @@ export class TownContactsController {
   @Roles('town_contact')
   @ApiCookieAuth()
   @ApiOperation({ summary: 'Invite a colleague (deputy, staff) by email; the link sets their password (verified towns)' })
-  async invite(@Param('id', ParseUUIDPipe) id: string, @Body() dto: InviteDto, @CurrentUser() user: SessionUser) {
+  async invite(@UuidParam('id') id: string, @Body() dto: InviteDto, @CurrentUser() user: SessionUser) {
     await this.contacts.invite(user, id, dto);
     return { invited: true };
   }
@@ -55,7 +56,7 @@ export class TownContactsController {
   @Roles()
   @ApiCookieAuth()
   @ApiOperation({ summary: 'Remove a contact (never the last one; the main contact only after a handover)' })
-  async remove(@Param('id', ParseUUIDPipe) id: string, @Param('userId', ParseUUIDPipe) userId: string, @CurrentUser() user: SessionUser) {
+  async remove(@UuidParam('id') id: string, @UuidParam('userId') userId: string, @CurrentUser() user: SessionUser) {
     await this.contacts.remove(user, id, userId);
   }
 
@@ -63,7 +64,7 @@ export class TownContactsController {
   @Roles('office', 'admin')
   @ApiCookieAuth()
   @ApiOperation({ summary: 'Hand the main contact over to another (active) contact of the town' })
-  async setMain(@Param('id', ParseUUIDPipe) id: string, @Body() dto: MainContactDto, @CurrentUser() user: SessionUser) {
+  async setMain(@UuidParam('id') id: string, @Body() dto: MainContactDto, @CurrentUser() user: SessionUser) {
     await this.contacts.setMain(user, id, dto.userId);
     return { townId: id, mainContact: dto.userId };
   }

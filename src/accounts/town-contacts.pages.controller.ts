@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DomainError } from '../common/domain-error';
@@ -7,6 +7,7 @@ import { Roles } from '../auth/roles.guard';
 import type { SessionUser } from '../auth/session-user';
 import { TownContactsViewModel } from './town-contacts.view-model';
 import { TownContactsService } from './town-contacts.service';
+import { UuidParam } from '../common/uuid-param.decorator';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const FUNCTIONS = ['mayor', 'deputy', 'staff'] as const;
@@ -52,7 +53,7 @@ export class TownContactsPagesController {
 
   @Post('meine-kommune/kontakte/:userId/entfernen')
   @Roles('town_contact')
-  async removeOwn(@CurrentUser() user: SessionUser, @Param('userId', ParseUUIDPipe) userId: string, @Res() res: Response) {
+  async removeOwn(@CurrentUser() user: SessionUser, @UuidParam('userId') userId: string, @Res() res: Response) {
     try {
       await this.contacts.remove(user, user.townId!, userId);
       return res.redirect(303, '/meine-kommune/kontakte?erledigt=entfernt');
@@ -99,7 +100,7 @@ export class TownContactsPagesController {
   @Roles('office', 'admin')
   async officeContacts(
     @CurrentUser() user: SessionUser,
-    @Param('id', ParseUUIDPipe) id: string,
+    @UuidParam('id') id: string,
     @Query('erledigt') done: string | undefined,
     @Res() res: Response,
   ) {
@@ -110,8 +111,8 @@ export class TownContactsPagesController {
   @Roles('office', 'admin')
   async officeAction(
     @CurrentUser() user: SessionUser,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('userId', ParseUUIDPipe) userId: string,
+    @UuidParam('id') id: string,
+    @UuidParam('userId') userId: string,
     @Param('action') action: string,
     @Res() res: Response,
   ) {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { AuditRepository } from '../audit/audit.repository';
@@ -8,6 +8,7 @@ import type { SessionUser } from '../auth/session-user';
 import { REGISTRATIONS_API_PAGE_SIZE, RegistrationsViewModel, type RegistrationsApiPage } from './registrations.view-model';
 import { VerificationService } from './verification.service';
 import { PageQueryDto } from '../common/page-query.dto';
+import { UuidParam } from '../common/uuid-param.decorator';
 
 class DecisionDto {
   @ApiProperty({ required: false, maxLength: 1000 }) @IsOptional() @IsString() @MaxLength(1000) reason?: string;
@@ -38,21 +39,21 @@ export class AdminController {
   @Post('towns/:id/verify')
   @ApiOperation({ summary: 'Verify an application; competing applications for the same town are rejected (with a mail)' })
   @HttpCode(200)
-  async verify(@Param('id', ParseUUIDPipe) id: string, @Body() dto: DecisionDto, @CurrentUser() user: SessionUser) {
+  async verify(@UuidParam('id') id: string, @Body() dto: DecisionDto, @CurrentUser() user: SessionUser) {
     await this.verification.decide(user, id, 'verify', dto.reason);
     return { townId: id, status: 'verified' };
   }
 
   @Post('towns/:id/reject')
   @HttpCode(200)
-  async reject(@Param('id', ParseUUIDPipe) id: string, @Body() dto: DecisionDto, @CurrentUser() user: SessionUser) {
+  async reject(@UuidParam('id') id: string, @Body() dto: DecisionDto, @CurrentUser() user: SessionUser) {
     await this.verification.decide(user, id, 'reject', dto.reason);
     return { townId: id, status: 'rejected' };
   }
 
   @Get('audit/towns/:id')
   @ApiOperation({ summary: 'Audit trail of one town' })
-  trail(@Param('id', ParseUUIDPipe) id: string) {
+  trail(@UuidParam('id') id: string) {
     return this.audit.forSubject('town', id);
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AddressBookService } from '../accounts/address-book/address-book.service';
@@ -6,9 +6,11 @@ import { AddressBookForm, AddressBookViewModel } from '../accounts/address-book/
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';
 import type { SessionUser } from '../auth/session-user';
-import { DomainError, townNotFound } from '../common/domain-error';
+import { townNotFound } from '../common/domain-error';
 import { parseAddressBookInput } from '../accounts/address-book/address-book-input.util';
 import { OfficeOverviewViewModel } from './office-overview.view-model';
+import { rerenderOnDomainError } from '../common/page-action';
+import { UuidParam } from '../common/uuid-param.decorator';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const formOf = (body: Record<string, unknown>): AddressBookForm => ({
@@ -31,28 +33,24 @@ export class OfficeAddressBookPagesController {
   ) {}
 
   @Post()
-  async add(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() user: SessionUser,
-    @Res() res: Response,
-  ) {
+  async add(@UuidParam('id') id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
     const form = formOf(body);
     const { problems } = parseAddressBookInput(form);
     if (problems.length) return this.back(res, 400, id, user, { form, errors: problems.map((p) => p.messageDe) });
-    try {
-      await this.book.add(user, id, form);
-      return this.done(res, id, 'aufgenommen');
-    } catch (err) {
-      if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;
-      return this.back(res, err.getStatus(), id, user, { form, errors: [err.messageDe] });
-    }
+    return rerenderOnDomainError(
+      async () => {
+        await this.book.add(user, id, form);
+        return this.done(res, id, 'aufgenommen');
+      },
+      (errors, status) => this.back(res, status, id, user, { form, errors }),
+      [404],
+    );
   }
 
   @Post(':contactId')
   async update(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('contactId', ParseUUIDPipe) contactId: string,
+    @UuidParam('id') id: string,
+    @UuidParam('contactId') contactId: string,
     @Body() body: Record<string, unknown>,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
@@ -60,19 +58,20 @@ export class OfficeAddressBookPagesController {
     const form = formOf(body);
     const { problems } = parseAddressBookInput(form);
     if (problems.length) return this.back(res, 400, id, user, { form, editId: contactId, errors: problems.map((p) => p.messageDe) });
-    try {
-      await this.book.update(user, id, contactId, form);
-      return this.done(res, id, 'geaendert');
-    } catch (err) {
-      if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;
-      return this.back(res, err.getStatus(), id, user, { form, editId: contactId, errors: [err.messageDe] });
-    }
+    return rerenderOnDomainError(
+      async () => {
+        await this.book.update(user, id, contactId, form);
+        return this.done(res, id, 'geaendert');
+      },
+      (errors, status) => this.back(res, status, id, user, { form, editId: contactId, errors }),
+      [404],
+    );
   }
 
   @Post(':contactId/entfernen')
   async remove(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('contactId', ParseUUIDPipe) contactId: string,
+    @UuidParam('id') id: string,
+    @UuidParam('contactId') contactId: string,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
   ) {
@@ -82,18 +81,19 @@ export class OfficeAddressBookPagesController {
 
   @Post(':contactId/einladen')
   async invite(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('contactId', ParseUUIDPipe) contactId: string,
+    @UuidParam('id') id: string,
+    @UuidParam('contactId') contactId: string,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
   ) {
-    try {
-      await this.book.invite(user, id, contactId);
-      return this.done(res, id, 'eingeladen');
-    } catch (err) {
-      if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;
-      return this.back(res, err.getStatus(), id, user, { errors: [err.messageDe] });
-    }
+    return rerenderOnDomainError(
+      async () => {
+        await this.book.invite(user, id, contactId);
+        return this.done(res, id, 'eingeladen');
+      },
+      (errors, status) => this.back(res, status, id, user, { errors }),
+      [404],
+    );
   }
 
   private done(res: Response, id: string, what: string) {

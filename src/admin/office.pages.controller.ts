@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser } from '../auth/current-user.decorator';
@@ -7,6 +7,7 @@ import type { SessionUser } from '../auth/session-user';
 import { DomainError, townNotFound } from '../common/domain-error';
 import { AddressBookViewModel } from '../accounts/address-book/address-book.view-model';
 import { OfficeOverviewViewModel } from './office-overview.view-model';
+import { UuidParam } from '../common/uuid-param.decorator';
 
 const sendCsv = (res: Response, name: string, csv: string) => {
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -41,7 +42,7 @@ export class OfficePagesController {
 
   @Get('kommunen/:id')
   async town(
-    @Param('id', ParseUUIDPipe) id: string,
+    @UuidParam('id') id: string,
     @Query('notiz') saved: string | undefined,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
@@ -58,7 +59,7 @@ export class OfficePagesController {
 
   @Post('kommunen/:id/notizen')
   async addNote(
-    @Param('id', ParseUUIDPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: Record<string, unknown>,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,

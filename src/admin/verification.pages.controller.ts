@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser } from '../auth/current-user.decorator';
@@ -7,6 +7,7 @@ import type { SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
 import { RegistrationsViewModel } from './registrations.view-model';
 import { VerificationService } from './verification.service';
+import { UuidParam } from '../common/uuid-param.decorator';
 
 @ApiExcludeController()
 @Roles('office', 'admin')
@@ -23,12 +24,7 @@ export class VerificationPagesController {
   }
 
   @Post(':id/entscheidung')
-  async decide(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() user: SessionUser,
-    @Res() res: Response,
-  ) {
+  async decide(@UuidParam('id') id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
     const decision = body.decision === 'reject' ? 'reject' : body.decision === 'verify' ? 'verify' : null;
     if (!decision) {
       return res

@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser } from '../auth/current-user.decorator';
+import { StepRoute } from '../auth/step-route.decorator';
 import { Roles } from '../auth/roles.guard';
 import type { SessionUser } from '../auth/session-user';
 import {
@@ -19,6 +20,7 @@ import { EventPracticeService } from './event-practice.service';
 import { EventProposalsService } from './event-proposals.service';
 import { EventsService } from './events.service';
 import { EventsViewModel } from './events.view-model';
+import { UuidParam } from '../common/uuid-param.decorator';
 
 // Same rules as the pages: every step goes through EventsService; a refused step answers 4xx saying why.
 @ApiTags('events')
@@ -53,11 +55,12 @@ export class EventsController {
     return { ...(await this.vm.detail(user, out.id)), officeNotified: out.officeRecipients };
   }
 
-  @Post('proposals/:id/resubmit')
-  @HttpCode(200)
-  @Roles('town_contact')
-  @ApiOperation({ summary: 'Host town: revise a returned proposal (fields to change, optional) and propose it again' })
-  async resubmit(@Param('id', ParseUUIDPipe) id: string, @Body() dto: EventDto, @CurrentUser() user: SessionUser) {
+  @StepRoute(
+    'proposals/:id/resubmit',
+    ['town_contact'],
+    'Host town: revise a returned proposal (fields to change, optional) and propose it again',
+  )
+  async resubmit(@UuidParam('id') id: string, @Body() dto: EventDto, @CurrentUser() user: SessionUser) {
     const out = await this.proposals.resubmit(user, id, dto);
     return { ...(await this.vm.detail(user, id)), officeNotified: out.officeRecipients };
   }
@@ -79,7 +82,7 @@ export class EventsController {
   @Get(':id')
   @Roles()
   @ApiOperation({ summary: 'One event (office: registrations, target, steps, timeline; town: its own registrations and contacts)' })
-  get(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+  get(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     return this.vm.detail(user, id);
   }
 
@@ -88,65 +91,52 @@ export class EventsController {
   @ApiOperation({
     summary: 'Change the event; after publishing a new time or place goes to everyone with a place (same UID, higher SEQUENCE)',
   })
-  async update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: EventDto, @CurrentUser() user: SessionUser) {
+  async update(@UuidParam('id') id: string, @Body() dto: EventDto, @CurrentUser() user: SessionUser) {
     await this.events.update(user, id, dto);
     return this.vm.detail(user, id);
   }
 
-  @Post(':id/publish')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'draft → published: registration opens (start and deadline must lie ahead)' })
-  publish(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+  @StepRoute(':id/publish', ['office', 'admin'], 'draft → published: registration opens (start and deadline must lie ahead)')
+  publish(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'publish', {});
   }
 
-  @Post(':id/close')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'published → registration_closed before the deadline (the deadline closes it by itself)' })
-  close(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+  @StepRoute(':id/close', ['office', 'admin'], 'published → registration_closed before the deadline (the deadline closes it by itself)')
+  close(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'close', {});
   }
 
-  @Post(':id/held')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: '→ held, once the event has begun' })
-  held(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+  @StepRoute(':id/held', ['office', 'admin'], '→ held, once the event has begun')
+  held(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'hold', {});
   }
 
-  @Post(':id/document')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'held → documented, with the results' })
-  document(@Param('id', ParseUUIDPipe) id: string, @Body() dto: DocumentEventDto, @CurrentUser() user: SessionUser) {
+  @StepRoute(':id/document', ['office', 'admin'], 'held → documented, with the results')
+  document(@UuidParam('id') id: string, @Body() dto: DocumentEventDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'document', { resultSummary: dto.resultSummary });
   }
 
-  @Post(':id/cancel')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'Cancel (reason required); everyone registered is told, with a calendar cancellation for those with a place' })
-  cancel(@Param('id', ParseUUIDPipe) id: string, @Body() dto: CancelEventDto, @CurrentUser() user: SessionUser) {
+  @StepRoute(
+    ':id/cancel',
+    ['office', 'admin'],
+    'Cancel (reason required); everyone registered is told, with a calendar cancellation for those with a place',
+  )
+  cancel(@UuidParam('id') id: string, @Body() dto: CancelEventDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'cancel', { reason: dto.reason });
   }
 
-  @Post(':id/approve')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: "proposed → draft: the office takes a town's proposal over (then edits and publishes it); the host is told" })
-  async approve(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+  @StepRoute(
+    ':id/approve',
+    ['office', 'admin'],
+    "proposed → draft: the office takes a town's proposal over (then edits and publishes it); the host is told",
+  )
+  async approve(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     const out = await this.proposals.approve(user, id);
     return { ...(await this.vm.detail(user, id)), recipients: out.report.recipients };
   }
 
-  @Post(':id/return')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'proposed → returned with a comment (10–1000 characters), mailed to the host town' })
-  async returnProposal(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReturnProposalDto, @CurrentUser() user: SessionUser) {
+  @StepRoute(':id/return', ['office', 'admin'], 'proposed → returned with a comment (10–1000 characters), mailed to the host town')
+  async returnProposal(@UuidParam('id') id: string, @Body() dto: ReturnProposalDto, @CurrentUser() user: SessionUser) {
     const out = await this.proposals.returnToHost(user, id, dto.comment);
     return { ...(await this.vm.detail(user, id)), recipients: out.report.recipients };
   }
@@ -156,18 +146,16 @@ export class EventsController {
   @ApiOperation({
     summary: 'Everyone registered: the host town reads name, town and status (no email addresses); the office also the address',
   })
-  async registrations(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+  async registrations(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     return { registrations: await this.vm.registrationsFor(user, id) };
   }
 
-  @Post(':id/practice-draft')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({
-    summary:
-      'A documented event → a Methodenkoffer draft of the host town (or a chosen town with a place), pre-filled; again: the same draft',
-  })
-  async practiceDraft(@Param('id', ParseUUIDPipe) id: string, @Body() dto: PracticeDraftDto, @CurrentUser() user: SessionUser) {
+  @StepRoute(
+    ':id/practice-draft',
+    ['office', 'admin'],
+    'A documented event → a Methodenkoffer draft of the host town (or a chosen town with a place), pre-filled; again: the same draft',
+  )
+  async practiceDraft(@UuidParam('id') id: string, @Body() dto: PracticeDraftDto, @CurrentUser() user: SessionUser) {
     const out = await this.practice.draft(user, id, dto.townId);
     return { practiceId: out.practiceId, created: out.created, link: `/methodenkoffer/${out.practiceId}` };
   }
@@ -177,15 +165,16 @@ export class EventsController {
   @ApiOperation({
     summary: 'The towns the event is for, ranked (its topics among their challenges, then towns not yet connected), with German reasons',
   })
-  async audience(@Param('id', ParseUUIDPipe) id: string) {
+  async audience(@UuidParam('id') id: string) {
     return { towns: await this.vm.audienceOf(id) };
   }
 
-  @Post(':id/invitations')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'Send the invitation to the chosen towns of the audience (all when none chosen), each town once' })
-  async invite(@Param('id', ParseUUIDPipe) id: string, @Body() dto: SendInvitationsDto, @CurrentUser() user: SessionUser) {
+  @StepRoute(
+    ':id/invitations',
+    ['office', 'admin'],
+    'Send the invitation to the chosen towns of the audience (all when none chosen), each town once',
+  )
+  async invite(@UuidParam('id') id: string, @Body() dto: SendInvitationsDto, @CurrentUser() user: SessionUser) {
     const report = await this.events.sendInvitations(user, id, dto.townIds);
     return { recipients: report.recipients, unreachableTowns: report.unreachableTowns };
   }
@@ -197,28 +186,26 @@ export class EventsController {
     summary:
       'Register a contact of the town (contactId) or a name and email: a place while places last (in total and per town), else the waiting list',
   })
-  register(@Param('id', ParseUUIDPipe) id: string, @Body() dto: RegisterDto, @CurrentUser() user: SessionUser) {
+  register(@UuidParam('id') id: string, @Body() dto: RegisterDto, @CurrentUser() user: SessionUser) {
     return this.events.register(user, id, dto);
   }
 
-  @Post(':id/registrations/:registrationId/cancel')
-  @HttpCode(200)
-  @Roles('town_contact', 'office', 'admin')
-  @ApiOperation({ summary: 'Cancel a registration of the own town (office: any); the next on the waiting list moves up' })
+  @StepRoute(
+    ':id/registrations/:registrationId/cancel',
+    ['town_contact', 'office', 'admin'],
+    'Cancel a registration of the own town (office: any); the next on the waiting list moves up',
+  )
   async cancelRegistration(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('registrationId', ParseUUIDPipe) registrationId: string,
+    @UuidParam('id') id: string,
+    @UuidParam('registrationId') registrationId: string,
     @CurrentUser() user: SessionUser,
   ) {
     await this.events.cancelRegistration(user, id, registrationId);
     return this.vm.detail(user, id);
   }
 
-  @Post(':id/attendance')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'After the event: who attended' })
-  async attendance(@Param('id', ParseUUIDPipe) id: string, @Body() dto: AttendanceDto, @CurrentUser() user: SessionUser) {
+  @StepRoute(':id/attendance', ['office', 'admin'], 'After the event: who attended')
+  async attendance(@UuidParam('id') id: string, @Body() dto: AttendanceDto, @CurrentUser() user: SessionUser) {
     await this.events.setAttendance(user, id, dto.attended);
     return this.vm.detail(user, id);
   }
@@ -227,7 +214,7 @@ export class EventsController {
   @Roles('office', 'admin')
   @ApiProduces('text/csv')
   @ApiOperation({ summary: 'The participant list (CSV for German Excel: BOM, semicolons, German headers)' })
-  async csv(@Param('id', ParseUUIDPipe) id: string, @Res() res: Response) {
+  async csv(@UuidParam('id') id: string, @Res() res: Response) {
     const { filename, body } = await this.vm.participantsCsv(id);
     res.type('text/csv; charset=utf-8').attachment(filename).send(body);
   }

@@ -1,28 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { EVENT_FORMATS, EVENT_KINDS, REASON_MAX_LENGTH, TEXT_MAX_LENGTH } from './core/event-transitions.util';
+import { TextField, RequiredTextField, StringListField } from '../common/dto-fields.decorator';
 
 // Shapes here; lengths, dates, places and the rules between them are checked by parseEventInput (same messages as the pages).
 /** Create (kind, title, times, places and the place its format needs are required) and edit (only what changes). */
 export class EventDto {
   @ApiPropertyOptional({ enum: EVENT_KINDS }) @IsOptional() @IsIn(EVENT_KINDS) kind?: string;
-  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() title?: string;
-  @ApiPropertyOptional({ maxLength: TEXT_MAX_LENGTH }) @IsOptional() @IsString() description?: string;
+  @TextField({ maxLength: 200 }) title?: string;
+  @TextField({ maxLength: TEXT_MAX_LENGTH }) description?: string;
   @ApiPropertyOptional({ enum: EVENT_FORMATS }) @IsOptional() @IsIn(EVENT_FORMATS) format?: string;
-  @ApiPropertyOptional({ maxLength: 500, description: 'Required on site (in_person, hybrid)' }) @IsOptional() @IsString() address?: string;
-  @ApiPropertyOptional({ maxLength: 500, example: 'https://konferenz.example/forum', description: 'Required online (online, hybrid)' })
-  @IsOptional()
-  @IsString()
+  @TextField({ maxLength: 500, description: 'Required on site (in_person, hybrid)' }) address?: string;
+  @TextField({ maxLength: 500, example: 'https://konferenz.example/forum', description: 'Required online (online, hybrid)' })
   onlineLink?: string;
-  @ApiPropertyOptional({ example: '2027-03-04T10:00', description: 'ISO 8601; without an offset it is Europe/Berlin time' })
-  @IsOptional()
-  @IsString()
-  startsAt?: string;
-  @ApiPropertyOptional({ example: '2027-03-04T16:00' }) @IsOptional() @IsString() endsAt?: string;
-  @ApiPropertyOptional({ example: '2027-02-25T23:59', description: 'Not after the start' })
-  @IsOptional()
-  @IsString()
-  registrationDeadline?: string;
+  @TextField({ example: '2027-03-04T10:00', description: 'ISO 8601; without an offset it is Europe/Berlin time' }) startsAt?: string;
+  @TextField({ example: '2027-03-04T16:00' }) endsAt?: string;
+  @TextField({ example: '2027-02-25T23:59', description: 'Not after the start' }) registrationDeadline?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 10000 }) @IsOptional() @IsInt() @Min(1) @Max(10000) placesTotal?: number;
   @ApiPropertyOptional({ minimum: 1, nullable: true, description: 'Places per town; null for no limit' })
   @IsOptional()
@@ -30,44 +23,23 @@ export class EventDto {
   @Min(1)
   @Max(10000)
   placesPerTown?: number | null;
-  @ApiPropertyOptional({ type: [String], description: 'Topic slugs of the event' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(30)
-  @IsString({ each: true })
+  @StringListField('Topic slugs of the event', 30)
   topics?: string[];
-  @ApiPropertyOptional({ type: [String], description: 'Target: state codes (Länder); empty for all' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(30)
-  @IsString({ each: true })
+  @StringListField('Target: state codes (Länder); empty for all', 30)
   targetStates?: string[];
-  @ApiPropertyOptional({ type: [String], description: 'Target: size classes; empty for all' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(30)
-  @IsString({ each: true })
+  @StringListField('Target: size classes; empty for all', 30)
   targetSizeClasses?: string[];
-  @ApiPropertyOptional({ type: [String], description: 'Target: topics a town names (any one); empty for all' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(30)
-  @IsString({ each: true })
+  @StringListField('Target: topics a town names (any one); empty for all', 30)
   targetTopics?: string[];
 }
 
 export class CancelEventDto {
-  @ApiProperty({ maxLength: REASON_MAX_LENGTH, description: 'Why (at least 3 characters); sent to everyone registered' })
-  @IsOptional()
-  @IsString()
+  @RequiredTextField({ maxLength: REASON_MAX_LENGTH, description: 'Why (at least 3 characters); sent to everyone registered' })
   reason?: string;
 }
 
 export class DocumentEventDto {
-  @ApiProperty({ maxLength: TEXT_MAX_LENGTH, description: 'The results (at least 10 characters)' })
-  @IsOptional()
-  @IsString()
-  resultSummary?: string;
+  @RequiredTextField({ maxLength: TEXT_MAX_LENGTH, description: 'The results (at least 10 characters)' }) resultSummary?: string;
 }
 
 export class SendInvitationsDto {
@@ -88,8 +60,8 @@ export class RegisterDto {
   @IsOptional()
   @IsUUID()
   contactId?: string;
-  @ApiPropertyOptional({ maxLength: 200, description: 'Without contactId: the name' }) @IsOptional() @IsString() name?: string;
-  @ApiPropertyOptional({ maxLength: 320, description: 'Without contactId: the email address' }) @IsOptional() @IsString() email?: string;
+  @TextField({ maxLength: 200, description: 'Without contactId: the name' }) name?: string;
+  @TextField({ maxLength: 320, description: 'Without contactId: the email address' }) email?: string;
 }
 
 export class AttendanceDto {
@@ -103,14 +75,12 @@ export class AttendanceDto {
 export class EventListQueryDto {
   @ApiPropertyOptional({ enum: EVENT_KINDS }) @IsOptional() @IsIn(EVENT_KINDS) kind?: string;
   @ApiPropertyOptional({ enum: EVENT_FORMATS }) @IsOptional() @IsIn(EVENT_FORMATS) format?: string;
-  @ApiPropertyOptional({ description: 'A topic slug' }) @IsOptional() @IsString() topic?: string;
+  @TextField({ description: 'A topic slug' }) topic?: string;
   @ApiPropertyOptional({ description: 'true: only events that fit your town' }) @IsOptional() @IsIn(['true', 'false']) fit?: string;
 }
 
 export class ReturnProposalDto {
-  @ApiProperty({ minLength: 10, maxLength: 1000, description: 'What the host town should change (sent to its accounts)' })
-  @IsOptional()
-  @IsString()
+  @RequiredTextField({ minLength: 10, maxLength: 1000, description: 'What the host town should change (sent to its accounts)' })
   comment?: string;
 }
 

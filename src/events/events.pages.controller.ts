@@ -1,12 +1,12 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { mailReportView, type MailReport } from '../accounts/address-book/town-recipients.util';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';
 import { isOffice, type SessionUser } from '../auth/session-user';
-import { DomainError } from '../common/domain-error';
 import { asList, asText } from '../common/form.util';
+import { rerenderOnDomainError } from '../common/page-action';
 import { EVENT_FORMATS, EVENT_KINDS, OFFICE_STEPS, OfficeStep, REVIEW_COMMENT_LIMITS } from './core/event-transitions.util';
 import type { EventInput } from './event-input.util';
 import { EventPracticeService } from './event-practice.service';
@@ -14,6 +14,7 @@ import { EventProposalsService } from './event-proposals.service';
 import { EventRepository } from './event.repository';
 import { EventsService } from './events.service';
 import { EventFilters, EventsViewModel } from './events.view-model';
+import { UuidParam } from '../common/uuid-param.decorator';
 
 const DONE: Record<string, string> = {
   registered: 'Die Person ist angemeldet. Sie erhält eine Bestätigung mit dem Termin für ihren Kalender.',
@@ -122,19 +123,20 @@ export class EventsPagesController {
   @Roles('town_contact')
   async propose(@Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
     await this.proposals.hostTownOf(user);
-    try {
-      const out = await this.proposals.propose(user, formInput(body));
-      return res.redirect(303, `/veranstaltungen/${out.id}?erledigt=proposed-${out.officeRecipients}`);
-    } catch (err) {
-      if (!(err instanceof DomainError) || err.getStatus() === 403) throw err;
-      return this.renderProposeForm(user, res, [err.messageDe], err.getStatus(), formInput(body) as Record<string, unknown>);
-    }
+    return rerenderOnDomainError(
+      async () => {
+        const out = await this.proposals.propose(user, formInput(body));
+        return res.redirect(303, `/veranstaltungen/${out.id}?erledigt=proposed-${out.officeRecipients}`);
+      },
+      (errors, status) => this.renderProposeForm(user, res, errors, status, formInput(body) as Record<string, unknown>),
+      [403],
+    );
   }
 
   @Get('veranstaltungen/:id')
   @Roles()
   async detail(
-    @Param('id', ParseUUIDPipe) id: string,
+    @UuidParam('id') id: string,
     @Query('erledigt') done: string | undefined,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
@@ -159,53 +161,56 @@ export class EventsPagesController {
   @Post('veranstaltungen/:id/vorschlag')
   @Roles('town_contact')
   async resubmit(
-    @Param('id', ParseUUIDPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: Record<string, unknown>,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
   ) {
-    try {
-      const out = await this.proposals.resubmit(user, id, formInput(body));
-      return res.redirect(303, `/veranstaltungen/${id}?erledigt=proposed-${out.officeRecipients}`);
-    } catch (err) {
-      if (!(err instanceof DomainError) || err.getStatus() === 404 || err.getStatus() === 403) throw err;
-      return this.detail(id, undefined, user, res, [err.messageDe], err.getStatus());
-    }
+    return rerenderOnDomainError(
+      async () => {
+        const out = await this.proposals.resubmit(user, id, formInput(body));
+        return res.redirect(303, `/veranstaltungen/${id}?erledigt=proposed-${out.officeRecipients}`);
+      },
+      (errors, status) => this.detail(id, undefined, user, res, errors, status),
+      [404, 403],
+    );
   }
 
   @Post('veranstaltungen/:id/anmelden')
   @Roles('town_contact')
   async register(
-    @Param('id', ParseUUIDPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: Record<string, unknown>,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
   ) {
     const input = { contactId: asText(body.contactId) || undefined, name: asText(body.name), email: asText(body.email) };
-    try {
-      const r = await this.events.register(user, id, input);
-      return res.redirect(303, `/veranstaltungen/${id}?erledigt=${r.status === 'confirmed' ? 'registered' : 'waiting'}#anmeldungen-h`);
-    } catch (err) {
-      if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;
-      return this.detail(id, undefined, user, res, [err.messageDe], err.getStatus(), { name: input.name, email: input.email });
-    }
+    return rerenderOnDomainError(
+      async () => {
+        const r = await this.events.register(user, id, input);
+        return res.redirect(303, `/veranstaltungen/${id}?erledigt=${r.status === 'confirmed' ? 'registered' : 'waiting'}#anmeldungen-h`);
+      },
+      (errors, status) => this.detail(id, undefined, user, res, errors, status, { name: input.name, email: input.email }),
+      [404],
+    );
   }
 
   @Post('veranstaltungen/:id/anmeldungen/:registrationId/abmelden')
   @Roles('town_contact')
   async cancel(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('registrationId', ParseUUIDPipe) registrationId: string,
+    @UuidParam('id') id: string,
+    @UuidParam('registrationId') registrationId: string,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
   ) {
-    try {
-      await this.events.cancelRegistration(user, id, registrationId);
-      return res.redirect(303, `/veranstaltungen/${id}?erledigt=cancelled`);
-    } catch (err) {
-      if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;
-      return this.detail(id, undefined, user, res, [err.messageDe], err.getStatus());
-    }
+    return rerenderOnDomainError(
+      async () => {
+        await this.events.cancelRegistration(user, id, registrationId);
+        return res.redirect(303, `/veranstaltungen/${id}?erledigt=cancelled`);
+      },
+      (errors, status) => this.detail(id, undefined, user, res, errors, status),
+      [404],
+    );
   }
 
   // ---- the office ------------------------------------------------------------------------------------------
@@ -231,19 +236,19 @@ export class EventsPagesController {
   @Post('geschaeftsstelle/veranstaltungen')
   @Roles('office', 'admin')
   async create(@Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
-    try {
-      const id = await this.events.create(user, formInput(body));
-      return res.redirect(303, `/geschaeftsstelle/veranstaltungen/${id}?erledigt=created`);
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      return this.renderList(user, res, [err.messageDe], err.getStatus(), formInput(body) as Record<string, unknown>);
-    }
+    return rerenderOnDomainError(
+      async () => {
+        const id = await this.events.create(user, formInput(body));
+        return res.redirect(303, `/geschaeftsstelle/veranstaltungen/${id}?erledigt=created`);
+      },
+      (errors, status) => this.renderList(user, res, errors, status, formInput(body) as Record<string, unknown>),
+    );
   }
 
   @Get('geschaeftsstelle/veranstaltungen/:id')
   @Roles('office', 'admin')
   async editor(
-    @Param('id', ParseUUIDPipe) id: string,
+    @UuidParam('id') id: string,
     @Query('erledigt') done: string | undefined,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
@@ -282,64 +287,43 @@ export class EventsPagesController {
 
   @Post('geschaeftsstelle/veranstaltungen/:id/vorschlag')
   @Roles('office', 'admin')
-  async review(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() user: SessionUser,
-    @Res() res: Response,
-  ) {
+  async review(@UuidParam('id') id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
     const action = asText(body.action);
     if (action !== 'approve' && action !== 'return')
       return this.editor(id, undefined, user, res, ['Bitte wählen Sie: übernehmen oder zurückgeben.'], 400);
-    try {
+    return this.editorAfter(id, user, res, async () => {
       const out =
         action === 'approve' ? await this.proposals.approve(user, id) : await this.proposals.returnToHost(user, id, asText(body.comment));
       return this.editor(id, action === 'approve' ? 'approved' : 'returned', user, res, [], 200, out.report);
-    } catch (err) {
-      if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;
-      return this.editor(id, undefined, user, res, [err.messageDe], err.getStatus());
-    }
+    });
   }
 
   @Post('geschaeftsstelle/veranstaltungen/:id/methodenkoffer')
   @Roles('office', 'admin')
   async practiceDraft(
-    @Param('id', ParseUUIDPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: Record<string, unknown>,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
   ) {
-    try {
+    return this.editorAfter(id, user, res, async () => {
       const out = await this.practice.draft(user, id, asText(body.townId) || undefined);
       return res.redirect(
         303,
         `/methodenkoffer/${out.practiceId}?erledigt=${out.created ? 'aus-veranstaltung' : 'veranstaltung-vorhanden'}`,
       );
-    } catch (err) {
-      if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;
-      return this.editor(id, undefined, user, res, [err.messageDe], err.getStatus());
-    }
+    });
   }
 
   @Post('geschaeftsstelle/veranstaltungen/:id')
   @Roles('office', 'admin')
-  async save(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() user: SessionUser,
-    @Res() res: Response,
-  ) {
+  async save(@UuidParam('id') id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
     return this.officeStep(id, user, res, 'saved', () => this.events.update(user, id, formInput(body)));
   }
 
   @Post('geschaeftsstelle/veranstaltungen/:id/schritt')
   @Roles('office', 'admin')
-  async step(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() user: SessionUser,
-    @Res() res: Response,
-  ) {
+  async step(@UuidParam('id') id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
     const action = asText(body.action) as OfficeStep;
     if (!OFFICE_STEPS.includes(action)) return this.editor(id, undefined, user, res, ['Bitte wählen Sie einen Schritt.'], 400);
     return this.officeStep(id, user, res, action, () =>
@@ -349,27 +333,19 @@ export class EventsPagesController {
 
   @Post('geschaeftsstelle/veranstaltungen/:id/einladen')
   @Roles('office', 'admin')
-  async invite(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() user: SessionUser,
-    @Res() res: Response,
-  ) {
+  async invite(@UuidParam('id') id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
     const townIds = asList(body.townIds);
     if (!townIds.length) return this.editor(id, undefined, user, res, ['Bitte wählen Sie mindestens eine Kommune.'], 400);
-    try {
+    return this.editorAfter(id, user, res, async () => {
       const report = await this.events.sendInvitations(user, id, townIds);
       return this.editor(id, 'invited', user, res, [], 200, report);
-    } catch (err) {
-      if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;
-      return this.editor(id, undefined, user, res, [err.messageDe], err.getStatus());
-    }
+    });
   }
 
   @Post('geschaeftsstelle/veranstaltungen/:id/anwesenheit')
   @Roles('office', 'admin')
   async attendance(
-    @Param('id', ParseUUIDPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: Record<string, unknown>,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
@@ -380,8 +356,8 @@ export class EventsPagesController {
   @Post('geschaeftsstelle/veranstaltungen/:id/anmeldungen/:registrationId/abmelden')
   @Roles('office', 'admin')
   async officeCancel(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('registrationId', ParseUUIDPipe) registrationId: string,
+    @UuidParam('id') id: string,
+    @UuidParam('registrationId') registrationId: string,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
   ) {
@@ -390,18 +366,21 @@ export class EventsPagesController {
 
   @Get('geschaeftsstelle/veranstaltungen/:id/teilnehmende.csv')
   @Roles('office', 'admin')
-  async csv(@Param('id', ParseUUIDPipe) id: string, @Res() res: Response) {
+  async csv(@UuidParam('id') id: string, @Res() res: Response) {
     const { filename, body } = await this.vm.participantsCsv(id);
     res.type('text/csv; charset=utf-8').attachment(filename).send(body);
   }
 
-  private async officeStep(id: string, user: SessionUser, res: Response, done: string, work: () => Promise<unknown>) {
-    try {
+  /** A step on the editor, then back to it with ?erledigt=. */
+  private officeStep(id: string, user: SessionUser, res: Response, done: string, work: () => Promise<unknown>) {
+    return this.editorAfter(id, user, res, async () => {
       await work();
       return res.redirect(303, `/geschaeftsstelle/veranstaltungen/${id}?erledigt=${done}`);
-    } catch (err) {
-      if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;
-      return this.editor(id, undefined, user, res, [err.messageDe], err.getStatus());
-    }
+    });
+  }
+
+  /** A write on the editor: what it answers, or the editor again with the reason (a missing event is a 404 page). */
+  private editorAfter(id: string, user: SessionUser, res: Response, work: () => Promise<unknown>) {
+    return rerenderOnDomainError(work, (errors, status) => this.editor(id, undefined, user, res, errors, status), [404]);
   }
 }

@@ -1,8 +1,9 @@
-import { Controller, Get, NotFoundException, Param, ParseIntPipe, ParseUUIDPipe, Render, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, ParseIntPipe, Render, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { OutboxAccessGuard } from './outbox-access.guard';
 import { OutboxRepository } from './outbox.repository';
+import { UuidParam } from '../common/uuid-param.decorator';
 
 /** The text version in pieces, so its links render as real links (the template escapes every piece). */
 function linkify(text: string): { text: string; url?: string }[] {
@@ -38,7 +39,7 @@ export class OutboxPagesController {
 
   @Get(':id')
   @Render('outbox-message')
-  async show(@Param('id', ParseUUIDPipe) id: string) {
+  async show(@UuidParam('id') id: string) {
     const message = await this.outbox.find(id);
     if (!message) throw new NotFoundException('Message not found');
     const attachments = message.attachments.map((a, n) => ({ ...a, n, calendar: a.contentType.startsWith('text/calendar') }));
@@ -47,7 +48,7 @@ export class OutboxPagesController {
 
   /** An attachment to save or open (a workshop's calendar file), as a mailbox would offer it. */
   @Get(':id/anhang/:n')
-  async attachment(@Param('id', ParseUUIDPipe) id: string, @Param('n', ParseIntPipe) n: number, @Res() res: Response) {
+  async attachment(@UuidParam('id') id: string, @Param('n', ParseIntPipe) n: number, @Res() res: Response) {
     const a = n >= 0 && n < 100 ? await this.outbox.attachment(id, n) : null;
     if (!a) throw new NotFoundException('Attachment not found');
     res.attachment(a.filename).type(a.contentType).send(a.content);
@@ -55,7 +56,7 @@ export class OutboxPagesController {
 
   /** The whole message as sent (.eml), to open in a mail program. */
   @Get(':id/nachricht.eml')
-  async eml(@Param('id', ParseUUIDPipe) id: string, @Res() res: Response) {
+  async eml(@UuidParam('id') id: string, @Res() res: Response) {
     const raw = await this.outbox.raw(id);
     if (!raw) throw new NotFoundException('Message not found');
     res.attachment('nachricht.eml').type('message/rfc822').send(raw);
@@ -63,7 +64,7 @@ export class OutboxPagesController {
 
   /** The HTML version on its own URL, shown in a sandboxed frame (no scripts, no access to this app). */
   @Get(':id/html')
-  async html(@Param('id', ParseUUIDPipe) id: string, @Res() res: Response) {
+  async html(@UuidParam('id') id: string, @Res() res: Response) {
     const message = await this.outbox.find(id);
     if (!message) throw new NotFoundException('Message not found');
     res.setHeader(

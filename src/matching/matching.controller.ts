@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';
@@ -6,6 +6,7 @@ import type { SessionUser } from '../auth/session-user';
 import { StartRunDto, StartWorkshopDto, WeightsDto } from './matching.dto';
 import { MatchingService } from './matching.service';
 import { MatchingViewModel } from './matching.view-model';
+import { UuidParam } from '../common/uuid-param.decorator';
 
 @ApiTags('matching')
 @ApiCookieAuth()
@@ -19,7 +20,7 @@ export class MatchingController {
   @Get('towns/:id/suggestions')
   @Roles()
   @ApiOperation({ summary: "A town's suggested partners with score, components and German reasons (own town or office)" })
-  suggestions(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+  suggestions(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     return this.views.townSuggestions(user, id);
   }
 
@@ -71,7 +72,7 @@ export class MatchingController {
   @Get('matching/runs/:id')
   @Roles('office', 'admin')
   @ApiOperation({ summary: "A run's inputs (weights, seed, fingerprint) and results" })
-  run(@Param('id', ParseUUIDPipe) id: string) {
+  run(@UuidParam('id') id: string) {
     return this.views.run(id);
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, Put, Query } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
 import { CurrentUser } from '../auth/current-user.decorator';
@@ -8,6 +8,7 @@ import { MunicipalityRepository } from './municipality.repository';
 import { TopicRepository } from './topic.repository';
 import { TownProfileDto } from './town-profile.dto';
 import { TownsService } from './towns.service';
+import { UuidParam } from '../common/uuid-param.decorator';
 
 class PauseDto {
   @ApiProperty({ description: 'true pauses suggestions and requests for the town, false resumes them' })
@@ -58,7 +59,7 @@ export class MunicipalitiesController {
 
   @Get('towns/:id')
   @ApiOperation({ summary: 'A registered town as the caller may see it (field visibility applies)' })
-  view(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user?: SessionUser) {
+  view(@UuidParam('id') id: string, @CurrentUser() user?: SessionUser) {
     return this.towns.view(user, id);
   }
 
@@ -66,7 +67,7 @@ export class MunicipalitiesController {
   @Roles('town_contact')
   @ApiCookieAuth()
   @ApiOperation({ summary: "Replace the town's profile (contacts of that town only)" })
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: TownProfileDto, @CurrentUser() user: SessionUser) {
+  update(@UuidParam('id') id: string, @Body() dto: TownProfileDto, @CurrentUser() user: SessionUser) {
     return this.towns.updateProfile(user, id, dto);
   }
 
@@ -74,7 +75,7 @@ export class MunicipalitiesController {
   @Roles('town_contact')
   @ApiCookieAuth()
   @ApiOperation({ summary: 'Pause or resume suggestions and requests for the town (contacts of that town only)' })
-  pause(@Param('id', ParseUUIDPipe) id: string, @Body() dto: PauseDto, @CurrentUser() user: SessionUser) {
+  pause(@UuidParam('id') id: string, @Body() dto: PauseDto, @CurrentUser() user: SessionUser) {
     return this.towns.setPaused(user, id, dto.paused);
   }
 }

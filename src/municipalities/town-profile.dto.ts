@@ -15,6 +15,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { RowListField } from '../common/dto-fields.decorator';
 
 export const VISIBILITIES = ['public', 'network', 'office'] as const;
 const SLUG = /^[a-z0-9-]{1,60}$/;
@@ -45,18 +46,10 @@ export class TownProfileDto {
   @Matches(SLUG, { each: true, message: 'topics must be topic slugs' })
   topics: string[];
 
-  @ApiProperty({ type: [ChallengeDto] })
-  @IsArray()
-  @ArrayMaxSize(10)
-  @ValidateNested({ each: true })
-  @Type(() => ChallengeDto)
+  @RowListField(ChallengeDto, 10)
   challenges: ChallengeDto[];
 
-  @ApiProperty({ type: [ExperienceDto] })
-  @IsArray()
-  @ArrayMaxSize(10)
-  @ValidateNested({ each: true })
-  @Type(() => ExperienceDto)
+  @RowListField(ExperienceDto, 10)
   experiences: ExperienceDto[];
 
   @ApiProperty({ maxLength: 3000 }) @IsString() @MaxLength(3000) description: string;

@@ -1,12 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../auth/current-user.decorator';
+import { StepRoute } from '../auth/step-route.decorator';
 import { Roles } from '../auth/roles.guard';
 import type { SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
 import { API_QUERY_NAMES } from './practice-search.util';
 import { type PracticeSource, PracticesService } from './practices.service';
 import { PracticesViewModel } from './practices.view-model';
+import { UuidParam } from '../common/uuid-param.decorator';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -73,7 +75,7 @@ export class PracticesController {
     summary:
       'One example: the published version (contact address for verified towns and the office only); its own town and the office also get the working copy',
   })
-  get(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser | undefined) {
+  get(@UuidParam('id') id: string, @CurrentUser() user: SessionUser | undefined) {
     return this.vm.detail(user, id);
   }
 
@@ -91,34 +93,25 @@ export class PracticesController {
   @Patch('practices/:id')
   @Roles('town_contact')
   @ApiOperation({ summary: "Change your town's working copy (fields left out keep their value); a published example gets a new draft" })
-  async update(@Param('id', ParseUUIDPipe) id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser) {
+  async update(@UuidParam('id') id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser) {
     await this.practices.update(user, id, body, 'api');
     return this.vm.detail(user, id);
   }
 
-  @Post('practices/:id/submit')
-  @HttpCode(200)
-  @Roles('town_contact')
-  @ApiOperation({ summary: 'Hand the example to the office for review (400 lists what is missing)' })
-  async submit(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+  @StepRoute('practices/:id/submit', ['town_contact'], 'Hand the example to the office for review (400 lists what is missing)')
+  async submit(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     const out = await this.practices.submit(user, id);
     return { ...(await this.vm.detail(user, id)), notified: out.recipients };
   }
 
-  @Post('practices/:id/publish')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'Publish a submitted example as its next version' })
-  async publish(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+  @StepRoute('practices/:id/publish', ['office', 'admin'], 'Publish a submitted example as its next version')
+  async publish(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     const out = await this.practices.publish(user, id);
     return { ...(await this.vm.detail(user, id)), notified: out.recipients };
   }
 
-  @Post('practices/:id/return')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'Give a submitted example back to its town with a comment (10–2000 characters)' })
-  async giveBack(@Param('id', ParseUUIDPipe) id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser) {
+  @StepRoute('practices/:id/return', ['office', 'admin'], 'Give a submitted example back to its town with a comment (10–2000 characters)')
+  async giveBack(@UuidParam('id') id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser) {
     const out = await this.practices.returnToTown(user, id, body?.comment);
     return { ...(await this.vm.detail(user, id)), notified: out.recipients };
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser } from '../auth/current-user.decorator';
@@ -13,6 +13,7 @@ import { fromForm } from './practice-input.util';
 import { PAGE_QUERY_NAMES } from './practice-search.util';
 import { COMMENT_LIMITS, PracticeInputError, PracticesService, type PracticeSource } from './practices.service';
 import { PracticesViewModel } from './practices.view-model';
+import { UuidParam } from '../common/uuid-param.decorator';
 
 const DONE: Record<string, string> = {
   gespeichert: 'Ihr Entwurf ist gespeichert.',
@@ -94,13 +95,13 @@ export class PracticesPagesController {
 
   @Post('methodenkoffer/aus-tandem/:tandemId')
   @Roles('town_contact')
-  fromTandem(@Param('tandemId', ParseUUIDPipe) tandemId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  fromTandem(@UuidParam('tandemId') tandemId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
     return this.draft(user, { origin: 'tandem', tandemId }, res);
   }
 
   @Post('methodenkoffer/aus-werkstatt/:workshopId')
   @Roles('town_contact')
-  fromWorkshop(@Param('workshopId', ParseUUIDPipe) workshopId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  fromWorkshop(@UuidParam('workshopId') workshopId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
     return this.draft(user, { origin: 'workshop', workshopId }, res);
   }
 
@@ -111,7 +112,7 @@ export class PracticesPagesController {
 
   @Get('methodenkoffer/:id')
   async detail(
-    @Param('id', ParseUUIDPipe) id: string,
+    @UuidParam('id') id: string,
     @Query('erledigt') done: string | undefined,
     @CurrentUser() user: SessionUser | undefined,
     @Res() res: Response,
@@ -138,7 +139,7 @@ export class PracticesPagesController {
   @Get('methodenkoffer/:id/bearbeiten')
   @Roles('town_contact')
   async editForm(
-    @Param('id', ParseUUIDPipe) id: string,
+    @UuidParam('id') id: string,
     @Query('erledigt') done: string | undefined,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
@@ -149,12 +150,7 @@ export class PracticesPagesController {
 
   @Post('methodenkoffer/:id/bearbeiten')
   @Roles('town_contact')
-  async save(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() user: SessionUser,
-    @Res() res: Response,
-  ) {
+  async save(@UuidParam('id') id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
     try {
       await this.practices.update(user, id, body ?? {}, 'form');
       if (body?.action === 'einreichen') {
@@ -179,12 +175,7 @@ export class PracticesPagesController {
 
   @Post('geschaeftsstelle/methodenkoffer/:id/pruefung')
   @Roles('office', 'admin')
-  async review(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() user: SessionUser,
-    @Res() res: Response,
-  ) {
+  async review(@UuidParam('id') id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
     const decision = body?.decision;
     try {
       if (decision === 'publish') await this.practices.publish(user, id);

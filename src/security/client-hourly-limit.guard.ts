@@ -1,17 +1,14 @@
-import { CanActivate, ExecutionContext, HttpStatus, Inject, Injectable, mixin, type Type } from '@nestjs/common';
-import type { Request, Response } from 'express';
-import { DomainError } from '../common/domain-error';
+import { CanActivate, ExecutionContext, Inject, Injectable, mixin, type Type } from '@nestjs/common';
+import type { Request } from 'express';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { hitOrRefuse, type LimitRefusal } from './rate-limit-refusal';
 import { RateLimitRepository } from './rate-limit.repository';
 
 const WINDOW_SECONDS = 3600;
 
-interface LimitSpec {
+interface LimitSpec extends LimitRefusal {
   /** Counter key prefix; the client address is appended. */
   key: string;
-  code: string;
-  message: string;
-  messageDe: string;
 }
 
 /**
@@ -28,10 +25,8 @@ export function ClientHourlyLimitGuard(spec: LimitSpec): Type<CanActivate> {
 
     async canActivate(context: ExecutionContext): Promise<boolean> {
       const req = context.switchToHttp().getRequest<Request>();
-      const [hit] = await this.counters.hit([{ key: `${spec.key}:ip:${req.ip ?? 'unknown'}`, windowSeconds: WINDOW_SECONDS }]);
-      if (hit.hits <= this.config.registrationRateLimit) return true;
-      context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(hit.secondsLeft));
-      throw new DomainError(HttpStatus.TOO_MANY_REQUESTS, spec.code, spec.message, spec.messageDe);
+      const key = `${spec.key}:ip:${req.ip ?? 'unknown'}`;
+      return hitOrRefuse(this.counters, context, [{ key, windowSeconds: WINDOW_SECONDS, limit: this.config.registrationRateLimit }], spec);
     }
   }
   return mixin(Guard);

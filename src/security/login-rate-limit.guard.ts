@@ -1,8 +1,8 @@
-import { CanActivate, ExecutionContext, HttpStatus, Inject, Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
 import { createHash } from 'node:crypto';
-import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { hitOrRefuse, type CountedLimit } from './rate-limit-refusal';
 import { RateLimitRepository } from './rate-limit.repository';
 
 const IP_WINDOW_SECONDS = 60;
@@ -22,27 +22,19 @@ export class LoginRateLimitGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
-    const limits = new Map<string, number>();
-    const keys = [{ key: `login:ip:${req.ip ?? 'unknown'}`, windowSeconds: IP_WINDOW_SECONDS }];
-    limits.set(keys[0].key, this.config.loginRateLimit);
+    const limits: CountedLimit[] = [
+      { key: `login:ip:${req.ip ?? 'unknown'}`, windowSeconds: IP_WINDOW_SECONDS, limit: this.config.loginRateLimit },
+    ];
     const email = (req.body as Record<string, unknown> | undefined)?.email;
     if (typeof email === 'string' && email.trim()) {
       // Hashed: the counter table keeps no addresses.
       const key = `login:account:${createHash('sha256').update(email.trim().toLowerCase()).digest('hex')}`;
-      keys.push({ key, windowSeconds: ACCOUNT_WINDOW_SECONDS });
-      limits.set(key, this.config.loginAccountRateLimit);
+      limits.push({ key, windowSeconds: ACCOUNT_WINDOW_SECONDS, limit: this.config.loginAccountRateLimit });
     }
-    const over = (await this.counters.hit(keys)).filter((h) => h.hits > limits.get(h.key)!);
-    if (!over.length) return true;
-    context
-      .switchToHttp()
-      .getResponse<Response>()
-      .setHeader('Retry-After', String(Math.max(...over.map((h) => h.secondsLeft))));
-    throw new DomainError(
-      HttpStatus.TOO_MANY_REQUESTS,
-      'too_many_login_attempts',
-      'Too many login attempts; please wait and try again later',
-      'Zu viele Anmeldeversuche. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut.',
-    );
+    return hitOrRefuse(this.counters, context, limits, {
+      code: 'too_many_login_attempts',
+      message: 'Too many login attempts; please wait and try again later',
+      messageDe: 'Zu viele Anmeldeversuche. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut.',
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Post, Res } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { ApiCookieAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -10,6 +10,7 @@ import { DomainError } from '../common/domain-error';
 import { TandemActivityService } from './tandem-activity.service';
 import { TandemsPagesController } from './tandems.pages.controller';
 import { TandemsViewModel } from './tandems.view-model';
+import { UuidParam } from '../common/uuid-param.decorator';
 
 // The meeting log (issue 23): either town adds an entry; the office reads it on the tandem page and in the API detail.
 @ApiTags('tandems')
@@ -28,7 +29,7 @@ export class TandemActivityController {
     summary:
       'Log a meeting of an approved or active tandem: { date: "YYYY-MM-DD" (at most 31 days ahead), format: "vor_ort" | "online" | "telefon", notes?: one line, ≤ 300 characters }; answers the tandem detail with its meetings',
   })
-  async add(@Param('id', ParseUUIDPipe) id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser) {
+  async add(@UuidParam('id') id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser) {
     await this.activity.addMeeting(user, id, { date: body?.date, format: body?.format, notes: body?.notes });
     return this.vm.detail(user, id);
   }
@@ -38,7 +39,7 @@ export class TandemActivityController {
   @Roles('town_contact')
   @ApiExcludeEndpoint()
   async addFromPage(
-    @Param('id', ParseUUIDPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: Record<string, unknown>,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,

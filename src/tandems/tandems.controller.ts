@@ -1,7 +1,8 @@
 import { mergeReports } from '../accounts/address-book/town-recipients.util';
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../auth/current-user.decorator';
+import { StepRoute } from '../auth/step-route.decorator';
 import { Roles } from '../auth/roles.guard';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { AnswerDto, ConcludeDto, ListQueryDto, PartnerDto, ProposeDto, ReasonDto, RequestTandemDto } from './tandems.dto';
@@ -9,6 +10,7 @@ import { TandemProposalsService } from './tandem-proposals.service';
 import { TandemsService } from './tandems.service';
 import { OFFICE_PAGE_SIZE, TandemsViewModel } from './tandems.view-model';
 import { TandemAction } from './core/tandem-transitions.util';
+import { UuidParam } from '../common/uuid-param.decorator';
 
 // Same rules as the pages: every step goes through TandemsService; a step the table forbids answers 409 saying why.
 @ApiTags('tandems')
@@ -48,7 +50,7 @@ export class TandemsController {
   @HttpCode(204)
   @Roles('town_contact')
   @ApiOperation({ summary: 'Undo "Kein Interesse": the town may be suggested again (404 if your town did not hide it)' })
-  async restore(@Param('partnerId', ParseUUIDPipe) partnerId: string, @CurrentUser() user: SessionUser) {
+  async restore(@UuidParam('partnerId') partnerId: string, @CurrentUser() user: SessionUser) {
     await this.tandems.undoDismissal(user, partnerId);
   }
 
@@ -66,7 +68,7 @@ export class TandemsController {
   @Get(':id')
   @Roles()
   @ApiOperation({ summary: 'One tandem with both towns, match reasons, allowed actions and the audit timeline (404 if not yours)' })
-  get(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+  get(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     return this.vm.detail(user, id);
   }
 
@@ -83,10 +85,11 @@ export class TandemsController {
     };
   }
 
-  @Post('proposals/round')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'Send every pair of the current tandem round; pairs that break a rule by now are skipped with the reason' })
+  @StepRoute(
+    'proposals/round',
+    ['office', 'admin'],
+    'Send every pair of the current tandem round; pairs that break a rule by now are skipped with the reason',
+  )
   async proposeRound(@CurrentUser() user: SessionUser) {
     const outcomes = await this.proposals.proposeRound(user);
     const report = mergeReports(outcomes.map((o) => ({ recipients: o.recipients ?? [], unreachableTowns: o.unreachableTowns ?? [] })));
@@ -98,61 +101,42 @@ export class TandemsController {
     };
   }
 
-  @Post(':id/accept')
-  @HttpCode(200)
-  @Roles()
-  @ApiOperation({ summary: 'Partner accepts a request, or a town accepts an office proposal' })
-  accept(@Param('id', ParseUUIDPipe) id: string, @Body() dto: AnswerDto, @CurrentUser() user: SessionUser) {
+  @StepRoute(':id/accept', [], 'Partner accepts a request, or a town accepts an office proposal')
+  accept(@UuidParam('id') id: string, @Body() dto: AnswerDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'accept', { message: dto.message });
   }
 
-  @Post(':id/decline')
-  @HttpCode(200)
-  @Roles()
-  @ApiOperation({ summary: 'Partner declines a request, or a town declines an office proposal (reason required)' })
-  decline(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
+  @StepRoute(':id/decline', [], 'Partner declines a request, or a town declines an office proposal (reason required)')
+  decline(@UuidParam('id') id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'decline', { reason: dto.reason });
   }
 
-  @Post(':id/withdraw')
-  @HttpCode(200)
-  @Roles()
-  @ApiOperation({ summary: 'Requester withdraws a request (office: a proposal); reason required' })
-  withdraw(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
+  @StepRoute(':id/withdraw', [], 'Requester withdraws a request (office: a proposal); reason required')
+  withdraw(@UuidParam('id') id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'withdraw', { reason: dto.reason });
   }
 
-  @Post(':id/approve')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'Office approves an accepted request' })
-  approve(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
+  @StepRoute(':id/approve', ['office', 'admin'], 'Office approves an accepted request')
+  approve(@UuidParam('id') id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'approve', { reason: dto.reason });
   }
 
-  @Post(':id/reject')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'Office rejects a request (reason required)' })
-  reject(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
+  @StepRoute(':id/reject', ['office', 'admin'], 'Office rejects a request (reason required)')
+  reject(@UuidParam('id') id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'reject', { reason: dto.reason });
   }
 
-  @Post(':id/start')
-  @HttpCode(200)
-  @Roles()
-  @ApiOperation({ summary: 'An approved tandem starts (either town or the office)' })
-  start(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+  @StepRoute(':id/start', [], 'An approved tandem starts (either town or the office)')
+  start(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'start', {});
   }
 
-  @Post(':id/conclude')
-  @HttpCode(200)
-  @Roles()
-  @ApiOperation({
-    summary: "Give your town's result of an active tandem; the second town's result concludes it (the office: only after the deadline)",
-  })
-  conclude(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ConcludeDto, @CurrentUser() user: SessionUser) {
+  @StepRoute(
+    ':id/conclude',
+    [],
+    "Give your town's result of an active tandem; the second town's result concludes it (the office: only after the deadline)",
+  )
+  conclude(@UuidParam('id') id: string, @Body() dto: ConcludeDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'conclude', {
       result: {
         tried: dto.tried,
@@ -165,22 +149,18 @@ export class TandemsController {
     });
   }
 
-  @Post(':id/fit')
-  @HttpCode(200)
-  @Roles('town_contact')
-  @ApiOperation({
-    summary: 'Answer the fit check ("Passt das Tandem?") for your town: { fits: true } or { fits: false, reason } (ends it as not a fit)',
-  })
-  async fit(@Param('id', ParseUUIDPipe) id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser) {
+  @StepRoute(
+    ':id/fit',
+    ['town_contact'],
+    'Answer the fit check ("Passt das Tandem?") for your town: { fits: true } or { fits: false, reason } (ends it as not a fit)',
+  )
+  async fit(@UuidParam('id') id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser) {
     await this.tandems.answerFit(user, id, { fits: body?.fits, reason: body?.reason });
     return this.vm.detail(user, id);
   }
 
-  @Post(':id/cancel')
-  @HttpCode(200)
-  @Roles()
-  @ApiOperation({ summary: 'End an approved or active tandem early (reason required)' })
-  cancel(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
+  @StepRoute(':id/cancel', [], 'End an approved or active tandem early (reason required)')
+  cancel(@UuidParam('id') id: string, @Body() dto: ReasonDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'cancel', { reason: dto.reason });
   }
 

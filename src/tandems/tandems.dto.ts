@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import { REASON_MAX_LENGTH, TANDEM_STATES } from './core/tandem-transitions.util';
 import { RESULT_MAX_LENGTH } from './tandem-result.util';
 import { PageQueryDto } from '../common/page-query.dto';
+import { TextField, RequiredTextField, StringListField } from '../common/dto-fields.decorator';
 
 // Lengths are checked by the service (same message for API and pages), so a long text answers 400 saying how long.
 export class RequestTandemDto {
@@ -11,7 +12,7 @@ export class RequestTandemDto {
   @IsOptional()
   @Matches(/^[a-z0-9-]{1,60}$/, { message: 'topic must be a topic slug' })
   topic?: string;
-  @ApiPropertyOptional({ maxLength: REASON_MAX_LENGTH }) @IsOptional() @IsString() message?: string;
+  @TextField({ maxLength: REASON_MAX_LENGTH }) message?: string;
 }
 
 export class PartnerDto {
@@ -19,31 +20,21 @@ export class PartnerDto {
 }
 
 export class AnswerDto {
-  @ApiPropertyOptional({ maxLength: REASON_MAX_LENGTH, description: 'A short message to the other town' })
-  @IsOptional()
-  @IsString()
-  message?: string;
+  @TextField({ maxLength: REASON_MAX_LENGTH, description: 'A short message to the other town' }) message?: string;
 }
 
 export class ReasonDto {
-  @ApiProperty({ maxLength: REASON_MAX_LENGTH, description: 'Why (at least 3 characters)' }) @IsOptional() @IsString() reason?: string;
+  @RequiredTextField({ maxLength: REASON_MAX_LENGTH, description: 'Why (at least 3 characters)' }) reason?: string;
 }
 
 /** A town's result; the second town's result concludes the tandem (the office concludes only after the deadline). */
 export class ConcludeDto {
-  @ApiProperty({ maxLength: RESULT_MAX_LENGTH, description: 'What was taken over or tried' }) @IsOptional() @IsString() tried?: string;
-  @ApiProperty({ maxLength: RESULT_MAX_LENGTH, description: 'What the towns worked on (and learnt)' })
-  @IsOptional()
-  @IsString()
-  learnt?: string;
+  @RequiredTextField({ maxLength: RESULT_MAX_LENGTH, description: 'What was taken over or tried' }) tried?: string;
+  @RequiredTextField({ maxLength: RESULT_MAX_LENGTH, description: 'What the towns worked on (and learnt)' }) learnt?: string;
   @ApiProperty({ enum: ['yes', 'partly', 'no', 'planned'], description: 'How far it was taken over' }) @IsOptional() adoption?: unknown;
   @ApiProperty({ minimum: 1, maximum: 5, description: 'Rating of the tandem, 1 (poor) to 5 (excellent)' }) @IsOptional() rating?: unknown;
   @ApiPropertyOptional({ description: 'The office may publish the result as a practice example' }) @IsOptional() mayPublish?: unknown;
-  @ApiPropertyOptional({ type: [String], description: 'Topic slugs the tandem worked on' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(10)
-  @IsString({ each: true })
+  @StringListField('Topic slugs the tandem worked on', 10)
   topics?: string[];
 }
 

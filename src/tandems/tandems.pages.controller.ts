@@ -1,11 +1,12 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';
 import { isOffice, type SessionUser } from '../auth/session-user';
-import { DomainError } from '../common/domain-error';
+import { DomainError, townNotFound } from '../common/domain-error';
 import { asList, asText } from '../common/form.util';
+import { rerenderOnDomainError } from '../common/page-action';
 import { pickSort, sortOptions, sortQuery, TANDEM_SORTS } from '../common/list-sort.util';
 import { pager } from '../common/paging.util';
 import { MailRecipientsRepository } from '../accounts/address-book/mail-recipients.repository';
@@ -15,6 +16,7 @@ import { TandemProposalsService } from './tandem-proposals.service';
 import { TandemsService } from './tandems.service';
 import { ACTION_LABEL, STATE_FILTERS, TandemsViewModel } from './tandems.view-model';
 import { TANDEM_ACTIONS, TandemAction } from './core/tandem-transitions.util';
+import { UuidParam } from '../common/uuid-param.decorator';
 
 const DONE: Record<string, string> = {
   requested: 'Ihre Anfrage wurde gesendet. Die angefragte Kommune wurde per E-Mail informiert.',
@@ -67,7 +69,7 @@ export class TandemsPagesController {
   /** Undo "Kein Interesse": the town may be suggested again. */
   @Post('tandems/wieder-anzeigen/:partnerId')
   @Roles('town_contact')
-  async restore(@Param('partnerId', ParseUUIDPipe) partnerId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async restore(@UuidParam('partnerId') partnerId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
     await this.tandems.undoDismissal(user, partnerId);
     return res.redirect(303, '/tandems?ausgeblendet=zurueck');
   }
@@ -75,7 +77,7 @@ export class TandemsPagesController {
   @Get('tandems/anfragen/:partnerId')
   @Roles('town_contact')
   async requestForm(
-    @Param('partnerId', ParseUUIDPipe) partnerId: string,
+    @UuidParam('partnerId') partnerId: string,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
     form: Record<string, string> = {},
@@ -83,7 +85,7 @@ export class TandemsPagesController {
     status = 200,
   ) {
     const data = await this.vm.requestForm(user, partnerId);
-    if (!data) throw new DomainError(404, 'town_not_found', 'Town not found', 'Diese Kommune wurde nicht gefunden.');
+    if (!data) throw townNotFound();
     // The suggested topic is preselected; after a refused send the form keeps what was chosen ('' = later).
     const chosen = form.topic !== undefined ? form.topic : data.suggestedTopic;
     const topics = data.topics.map((t) => ({ ...t, selected: t.slug === chosen }));
@@ -95,24 +97,24 @@ export class TandemsPagesController {
   @Post('tandems/anfragen/:partnerId')
   @Roles('town_contact')
   async request(
-    @Param('partnerId', ParseUUIDPipe) partnerId: string,
+    @UuidParam('partnerId') partnerId: string,
     @Body() body: Record<string, unknown>,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
   ) {
-    try {
-      const id = await this.tandems.request(user, partnerId, { topic: body.topic, message: body.message });
-      return res.redirect(303, `/tandems/${id}?erledigt=requested`);
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      const form = { topic: asText(body.topic), message: asText(body.message) };
-      return this.requestForm(partnerId, user, res, form, [err.messageDe], err.getStatus());
-    }
+    return rerenderOnDomainError(
+      async () => {
+        const id = await this.tandems.request(user, partnerId, { topic: body.topic, message: body.message });
+        return res.redirect(303, `/tandems/${id}?erledigt=requested`);
+      },
+      (errors, status) =>
+        this.requestForm(partnerId, user, res, { topic: asText(body.topic), message: asText(body.message) }, errors, status),
+    );
   }
 
   @Post('tandems/kein-interesse/:partnerId')
   @Roles('town_contact')
-  async dismiss(@Param('partnerId', ParseUUIDPipe) partnerId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
+  async dismiss(@UuidParam('partnerId') partnerId: string, @CurrentUser() user: SessionUser, @Res() res: Response) {
     await this.tandems.dismissSuggestion(user, partnerId);
     return res.redirect(303, '/tandems?ausgeblendet=1');
   }
@@ -121,7 +123,7 @@ export class TandemsPagesController {
   @Get('tandems/:id')
   @Roles()
   async detail(
-    @Param('id', ParseUUIDPipe) id: string,
+    @UuidParam('id') id: string,
     @Query('erledigt') done: string | undefined,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
@@ -158,15 +160,10 @@ export class TandemsPagesController {
 
   @Post('tandems/:id/schritt')
   @Roles()
-  async step(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() user: SessionUser,
-    @Res() res: Response,
-  ) {
+  async step(@UuidParam('id') id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
     const action = asText(body.action) as TandemAction;
     if (!PAGE_ACTIONS.includes(action)) return this.detail(id, undefined, user, res, ['Bitte wählen Sie einen Schritt aus.'], 400, body);
-    try {
+    const work = async () => {
       const reasonField = body[`reason_${action}`] ?? body.reason;
       const state = await this.tandems.act(user, id, action, {
         reason: reasonField == null ? undefined : asText(reasonField),
@@ -185,28 +182,25 @@ export class TandemsPagesController {
       });
       const done = action === 'conclude' && state !== 'concluded' ? 'ergebnis' : action;
       return res.redirect(303, `/tandems/${id}?erledigt=${done}`);
-    } catch (err) {
-      if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;
-      return this.detail(id, undefined, user, res, [`${ACTION_LABEL[action]}: ${err.messageDe}`], err.getStatus(), body);
-    }
+    };
+    // The reason names the step it refused.
+    const again = (_: string[], status: number, err: DomainError) =>
+      this.detail(id, undefined, user, res, [`${ACTION_LABEL[action]}: ${err.messageDe}`], status, body);
+    return rerenderOnDomainError(work, again, [404]);
   }
 
   /** The fit check's answer: "passt" or "passt nicht" (with an optional reason). */
   @Post('tandems/:id/passung')
   @Roles('town_contact')
-  async fit(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() user: SessionUser,
-    @Res() res: Response,
-  ) {
-    try {
-      const state = await this.tandems.answerFit(user, id, { fits: asText(body.fits), reason: asText(body.fitReason) });
-      return res.redirect(303, `/tandems/${id}?erledigt=${state === 'not_a_fit' ? 'passt-nicht' : 'passt'}`);
-    } catch (err) {
-      if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;
-      return this.detail(id, undefined, user, res, [err.messageDe], err.getStatus(), body);
-    }
+  async fit(@UuidParam('id') id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
+    return rerenderOnDomainError(
+      async () => {
+        const state = await this.tandems.answerFit(user, id, { fits: asText(body.fits), reason: asText(body.fitReason) });
+        return res.redirect(303, `/tandems/${id}?erledigt=${state === 'not_a_fit' ? 'passt-nicht' : 'passt'}`);
+      },
+      (errors, status) => this.detail(id, undefined, user, res, errors, status, body),
+      [404],
+    );
   }
 
   @Get('geschaeftsstelle/tandems')

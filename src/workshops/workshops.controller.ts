@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../auth/current-user.decorator';
+import { StepRoute } from '../auth/step-route.decorator';
 import { Roles } from '../auth/roles.guard';
 import type { SessionUser } from '../auth/session-user';
 import {
@@ -14,6 +15,7 @@ import {
 } from './workshops.dto';
 import { WorkshopsService } from './workshops.service';
 import { WorkshopsViewModel } from './workshops.view-model';
+import { UuidParam } from '../common/uuid-param.decorator';
 
 // Same rules as the pages: every step goes through WorkshopsService; a refused step answers 4xx saying why.
 @ApiTags('workshops')
@@ -46,33 +48,31 @@ export class WorkshopsController {
   @ApiOperation({
     summary: 'One workshop (office: towns, broken rules, allowed steps, timeline; town: its own invitation). 404 if not yours',
   })
-  get(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+  get(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     return this.vm.detail(user, id);
   }
 
   @Patch(':id')
   @Roles('office', 'admin')
   @ApiOperation({ summary: 'Title, date (future, Europe/Berlin), duration, format and place; after publishing the towns get an update' })
-  async update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateWorkshopDto, @CurrentUser() user: SessionUser) {
+  async update(@UuidParam('id') id: string, @Body() dto: UpdateWorkshopDto, @CurrentUser() user: SessionUser) {
     await this.workshops.update(user, id, dto);
     return this.vm.detail(user, id);
   }
 
-  @Post(':id/publish')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'draft → invited: checks the group rules (409 names the rule and the towns) and sends the invitations' })
-  async publish(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+  @StepRoute(
+    ':id/publish',
+    ['office', 'admin'],
+    'draft → invited: checks the group rules (409 names the rule and the towns) and sends the invitations',
+  )
+  async publish(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     const report = await this.workshops.publish(user, id);
     // Who got the invitation, and the towns that had nobody to receive it (issue 25).
     return { ...(await this.vm.detail(user, id)), recipients: report.recipients, unreachableTowns: report.unreachableTowns };
   }
 
-  @Post(':id/answer')
-  @HttpCode(200)
-  @Roles('town_contact')
-  @ApiOperation({ summary: "Accept or decline the own town's invitation (the same answer twice changes nothing)" })
-  async answer(@Param('id', ParseUUIDPipe) id: string, @Body() dto: AnswerWorkshopDto, @CurrentUser() user: SessionUser) {
+  @StepRoute(':id/answer', ['town_contact'], "Accept or decline the own town's invitation (the same answer twice changes nothing)")
+  async answer(@UuidParam('id') id: string, @Body() dto: AnswerWorkshopDto, @CurrentUser() user: SessionUser) {
     await this.workshops.answer(user, id, dto.answer, { reason: dto.reason });
     return this.vm.detail(user, id);
   }
@@ -80,18 +80,16 @@ export class WorkshopsController {
   @Get(':id/replacements')
   @Roles('office', 'admin')
   @ApiOperation({ summary: 'The best towns for a free place, keeping the rules, with German reasons' })
-  async replacements(@Param('id', ParseUUIDPipe) id: string) {
+  async replacements(@UuidParam('id') id: string) {
     return { replacements: await this.workshops.replacements(id) };
   }
 
-  @Post(':id/invitations')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({
-    summary:
-      'Invite any verified town (after publishing it gets the invitation with its calendar entry as things stand). 409: at most 6 towns; once published, a second town of one Land',
-  })
-  async invite(@Param('id', ParseUUIDPipe) id: string, @Body() dto: InviteTownDto, @CurrentUser() user: SessionUser) {
+  @StepRoute(
+    ':id/invitations',
+    ['office', 'admin'],
+    'Invite any verified town (after publishing it gets the invitation with its calendar entry as things stand). 409: at most 6 towns; once published, a second town of one Land',
+  )
+  async invite(@UuidParam('id') id: string, @Body() dto: InviteTownDto, @CurrentUser() user: SessionUser) {
     await this.workshops.invite(user, id, dto.townId);
     return this.vm.detail(user, id);
   }
@@ -103,20 +101,18 @@ export class WorkshopsController {
     summary:
       'Verified towns by name to add to the workshop, each with what it brings to the theme, whether invited, and a rule it would break',
   })
-  async searchTowns(@Param('id', ParseUUIDPipe) id: string, @Query('q') q: unknown) {
+  async searchTowns(@UuidParam('id') id: string, @Query('q') q: unknown) {
     return { towns: await this.vm.townSearch(id, q) };
   }
 
-  @Post(':id/invitations/:townId/withdraw')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({
-    summary:
-      'Take one invitation back (a published workshop: the town gets a mail with a calendar cancellation); answers the workshop and replacement suggestions',
-  })
+  @StepRoute(
+    ':id/invitations/:townId/withdraw',
+    ['office', 'admin'],
+    'Take one invitation back (a published workshop: the town gets a mail with a calendar cancellation); answers the workshop and replacement suggestions',
+  )
   async withdraw(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('townId', ParseUUIDPipe) townId: string,
+    @UuidParam('id') id: string,
+    @UuidParam('townId') townId: string,
     @Body() dto: WithdrawInvitationDto,
     @CurrentUser() user: SessionUser,
   ) {
@@ -124,43 +120,36 @@ export class WorkshopsController {
     return { ...(await this.vm.detail(user, id)), replacements: await this.workshops.replacements(id) };
   }
 
-  @Post(':id/close')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'Close the invitations: towns can no longer answer' })
-  close(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+  @StepRoute(':id/close', ['office', 'admin'], 'Close the invitations: towns can no longer answer')
+  close(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'close', {});
   }
 
-  @Post(':id/confirm')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'invited → confirmed: at least four accepted towns keeping the rules; all accepted towns are told' })
-  confirm(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+  @StepRoute(
+    ':id/confirm',
+    ['office', 'admin'],
+    'invited → confirmed: at least four accepted towns keeping the rules; all accepted towns are told',
+  )
+  confirm(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'confirm', {});
   }
 
-  @Post(':id/held')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'confirmed → held' })
-  held(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SessionUser) {
+  @StepRoute(':id/held', ['office', 'admin'], 'confirmed → held')
+  held(@UuidParam('id') id: string, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'hold', {});
   }
 
-  @Post(':id/document')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'held → documented: what was presented, what towns will try, topics' })
-  document(@Param('id', ParseUUIDPipe) id: string, @Body() dto: DocumentWorkshopDto, @CurrentUser() user: SessionUser) {
+  @StepRoute(':id/document', ['office', 'admin'], 'held → documented: what was presented, what towns will try, topics')
+  document(@UuidParam('id') id: string, @Body() dto: DocumentWorkshopDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'document', { result: dto });
   }
 
-  @Post(':id/cancel')
-  @HttpCode(200)
-  @Roles('office', 'admin')
-  @ApiOperation({ summary: 'Cancel from draft, invited or confirmed (reason required); towns get a calendar cancellation' })
-  cancel(@Param('id', ParseUUIDPipe) id: string, @Body() dto: CancelWorkshopDto, @CurrentUser() user: SessionUser) {
+  @StepRoute(
+    ':id/cancel',
+    ['office', 'admin'],
+    'Cancel from draft, invited or confirmed (reason required); towns get a calendar cancellation',
+  )
+  cancel(@UuidParam('id') id: string, @Body() dto: CancelWorkshopDto, @CurrentUser() user: SessionUser) {
     return this.step(user, id, 'cancel', { reason: dto.reason });
   }
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import { REASON_MAX_LENGTH, RESULT_MAX_LENGTH, WORKSHOP_FORMATS } from './workshop-transitions.util';
+import { TextField, RequiredTextField, StringListField } from '../common/dto-fields.decorator';
 
 // Lengths, dates and places are checked by the service (same messages for API and pages).
 export class CreateWorkshopDto {
@@ -18,28 +19,22 @@ export class CreateWorkshopDto {
   @IsOptional()
   @Matches(/^[a-z0-9-]{1,60}$/, { message: 'theme must be a topic slug' })
   theme?: string;
-  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() title?: string;
+  @TextField({ maxLength: 200 }) title?: string;
 }
 
 export class UpdateWorkshopDto {
-  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() title?: string;
-  @ApiPropertyOptional({ example: '2027-03-04T10:00', description: 'ISO 8601; without an offset it is Europe/Berlin time' })
-  @IsOptional()
-  @IsString()
-  startsAt?: string;
+  @TextField({ maxLength: 200 }) title?: string;
+  @TextField({ example: '2027-03-04T10:00', description: 'ISO 8601; without an offset it is Europe/Berlin time' }) startsAt?: string;
   @ApiPropertyOptional({ minimum: 15, maximum: 1440 }) @IsOptional() @IsInt() durationMinutes?: number;
   @ApiPropertyOptional({ enum: WORKSHOP_FORMATS }) @IsOptional() @IsIn(WORKSHOP_FORMATS) format?: string;
   @ApiPropertyOptional({ format: 'uuid', nullable: true }) @IsOptional() @IsUUID() hostTownId?: string;
-  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() address?: string;
-  @ApiPropertyOptional({ maxLength: 500, example: 'https://konferenz.example/werkstatt' }) @IsOptional() @IsString() onlineLink?: string;
+  @TextField({ maxLength: 500 }) address?: string;
+  @TextField({ maxLength: 500, example: 'https://konferenz.example/werkstatt' }) onlineLink?: string;
 }
 
 export class AnswerWorkshopDto {
   @ApiProperty({ enum: ['accept', 'decline'] }) @IsIn(['accept', 'decline']) answer: 'accept' | 'decline';
-  @ApiPropertyOptional({ maxLength: REASON_MAX_LENGTH, description: 'Optional reason (shown to the office)' })
-  @IsOptional()
-  @IsString()
-  reason?: string;
+  @TextField({ maxLength: REASON_MAX_LENGTH, description: 'Optional reason (shown to the office)' }) reason?: string;
 }
 
 export class InviteTownDto {
@@ -47,26 +42,17 @@ export class InviteTownDto {
 }
 
 export class WithdrawInvitationDto {
-  @ApiPropertyOptional({ maxLength: REASON_MAX_LENGTH, description: 'Optional reason; sent to the town with the calendar cancellation' })
-  @IsOptional()
-  @IsString()
+  @TextField({ maxLength: REASON_MAX_LENGTH, description: 'Optional reason; sent to the town with the calendar cancellation' })
   reason?: string;
 }
 
 export class CancelWorkshopDto {
-  @ApiProperty({ maxLength: REASON_MAX_LENGTH, description: 'Why (at least 3 characters); sent to the towns' })
-  @IsOptional()
-  @IsString()
-  reason?: string;
+  @RequiredTextField({ maxLength: REASON_MAX_LENGTH, description: 'Why (at least 3 characters); sent to the towns' }) reason?: string;
 }
 
 export class DocumentWorkshopDto {
-  @ApiProperty({ maxLength: RESULT_MAX_LENGTH, description: 'What was presented' }) @IsOptional() @IsString() presented?: string;
-  @ApiProperty({ maxLength: RESULT_MAX_LENGTH, description: 'What the towns will try' }) @IsOptional() @IsString() willTry?: string;
-  @ApiPropertyOptional({ type: [String], description: 'Topic slugs the workshop touched' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(10)
-  @IsString({ each: true })
+  @RequiredTextField({ maxLength: RESULT_MAX_LENGTH, description: 'What was presented' }) presented?: string;
+  @RequiredTextField({ maxLength: RESULT_MAX_LENGTH, description: 'What the towns will try' }) willTry?: string;
+  @StringListField('Topic slugs the workshop touched', 10)
   topics?: string[];
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { MailRecipientsRepository } from '../accounts/address-book/mail-recipients.repository';
@@ -8,6 +8,7 @@ import { Roles } from '../auth/roles.guard';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
 import { asList, asText } from '../common/form.util';
+import { rerenderOnDomainError } from '../common/page-action';
 import { renderGermanyMap } from '../maps/germany-map.util';
 import { berlinInput } from '../common/berlin-time.util';
 import { INVITATION_STATE_DE } from './workshop-transitions.util';
@@ -15,6 +16,7 @@ import { MAX_TOWNS, MIN_TOWNS } from './workshop-rules.util';
 import { WorkshopRepository } from './workshop.repository';
 import { WorkshopsService } from './workshops.service';
 import { WORKSHOP_ACTION_LABEL, WorkshopsViewModel } from './workshops.view-model';
+import { UuidParam } from '../common/uuid-param.decorator';
 
 const DONE: Record<string, string> = {
   accept: 'Sie haben zugesagt. Die Geschäftsstelle wurde informiert.',
@@ -66,22 +68,18 @@ export class WorkshopsPagesController {
 
   @Post('werkstaetten/:id/antwort')
   @Roles('town_contact')
-  async answer(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() user: SessionUser,
-    @Res() res: Response,
-  ) {
+  async answer(@UuidParam('id') id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
     const answer = asText(body.answer);
     if (answer !== 'accept' && answer !== 'decline')
       return this.mine(user, undefined, res, ['Bitte wählen Sie „Zusagen“ oder „Absagen“.'], 400);
-    try {
-      await this.workshops.answer(user, id, answer, { reason: asText(body.reason) });
-      return res.redirect(303, `/werkstaetten?erledigt=${answer}`);
-    } catch (err) {
-      if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;
-      return this.mine(user, undefined, res, [err.messageDe], err.getStatus());
-    }
+    return rerenderOnDomainError(
+      async () => {
+        await this.workshops.answer(user, id, answer, { reason: asText(body.reason) });
+        return res.redirect(303, `/werkstaetten?erledigt=${answer}`);
+      },
+      (errors, status) => this.mine(user, undefined, res, errors, status),
+      [404],
+    );
   }
 
   @Get('geschaeftsstelle/werkstaetten')
@@ -106,24 +104,21 @@ export class WorkshopsPagesController {
   @Post('geschaeftsstelle/werkstaetten')
   @Roles('office', 'admin')
   async create(@Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
-    try {
-      const id = await this.workshops.createDraft(user, {
-        runId: asText(body.runId) || null,
-        groupNo: asText(body.groupNo),
-        theme: asText(body.theme) || null,
-      });
-      return res.redirect(303, `/geschaeftsstelle/werkstaetten/${id}?erledigt=saved`);
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      return this.renderList(res, 1, [err.messageDe], err.getStatus());
-    }
+    return rerenderOnDomainError(
+      async () => {
+        const input = { runId: asText(body.runId) || null, groupNo: asText(body.groupNo), theme: asText(body.theme) || null };
+        const id = await this.workshops.createDraft(user, input);
+        return res.redirect(303, `/geschaeftsstelle/werkstaetten/${id}?erledigt=saved`);
+      },
+      (errors, status) => this.renderList(res, 1, errors, status),
+    );
   }
 
   /** The editor: facts, each town with its experience or challenge on the theme, broken rules, replacements, steps. */
   @Get('geschaeftsstelle/werkstaetten/:id')
   @Roles('office', 'admin')
   async editor(
-    @Param('id', ParseUUIDPipe) id: string,
+    @UuidParam('id') id: string,
     @Query('erledigt') done: string | undefined,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
@@ -204,12 +199,7 @@ export class WorkshopsPagesController {
 
   @Post('geschaeftsstelle/werkstaetten/:id')
   @Roles('office', 'admin')
-  async edit(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() user: SessionUser,
-    @Res() res: Response,
-  ) {
+  async edit(@UuidParam('id') id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
     return this.run(id, user, res, 'saved', () =>
       this.workshops.update(user, id, {
         title: asText(body.title),
@@ -225,12 +215,7 @@ export class WorkshopsPagesController {
 
   @Post('geschaeftsstelle/werkstaetten/:id/einladen')
   @Roles('office', 'admin')
-  async invite(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() user: SessionUser,
-    @Res() res: Response,
-  ) {
+  async invite(@UuidParam('id') id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
     return this.run(id, user, res, 'invited', () => this.workshops.invite(user, id, asText(body.townId)));
   }
 
@@ -238,7 +223,7 @@ export class WorkshopsPagesController {
   @Post('geschaeftsstelle/werkstaetten/:id/zuruecknehmen')
   @Roles('office', 'admin')
   async withdraw(
-    @Param('id', ParseUUIDPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() body: Record<string, unknown>,
     @CurrentUser() user: SessionUser,
     @Res() res: Response,
@@ -250,12 +235,7 @@ export class WorkshopsPagesController {
 
   @Post('geschaeftsstelle/werkstaetten/:id/schritt')
   @Roles('office', 'admin')
-  async step(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: Record<string, unknown>,
-    @CurrentUser() user: SessionUser,
-    @Res() res: Response,
-  ) {
+  async step(@UuidParam('id') id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: SessionUser, @Res() res: Response) {
     const action = asText(body.action) as Step;
     if (!STEPS.includes(action)) return this.editor(id, undefined, user, res, ['Bitte wählen Sie einen Schritt aus.'], 400);
     return this.run(id, user, res, action, () =>
@@ -271,13 +251,15 @@ export class WorkshopsPagesController {
     );
   }
 
-  private async run(id: string, user: SessionUser, res: Response, done: string, work: () => Promise<unknown>) {
-    try {
-      await work();
-      return res.redirect(303, `/geschaeftsstelle/werkstaetten/${id}?erledigt=${done}`);
-    } catch (err) {
-      if (!(err instanceof DomainError) || err.getStatus() === 404) throw err;
-      return this.editor(id, undefined, user, res, [err.messageDe], err.getStatus());
-    }
+  /** A step on the editor, then back to it with ?erledigt=; on a refusal the editor again (a missing workshop: 404 page). */
+  private run(id: string, user: SessionUser, res: Response, done: string, work: () => Promise<unknown>) {
+    return rerenderOnDomainError(
+      async () => {
+        await work();
+        return res.redirect(303, `/geschaeftsstelle/werkstaetten/${id}?erledigt=${done}`);
+      },
+      (errors, status) => this.editor(id, undefined, user, res, errors, status),
+      [404],
+    );
   }
 }

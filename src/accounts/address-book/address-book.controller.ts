@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiCookieAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { CurrentUser } from '../../auth/current-user.decorator';
@@ -6,6 +6,7 @@ import { Roles } from '../../auth/roles.guard';
 import type { SessionUser } from '../../auth/session-user';
 import { AddressBookService } from './address-book.service';
 import { addressBookEntryJson } from './address-book.view-model';
+import { UuidParam } from '../../common/uuid-param.decorator';
 
 // The fields are checked by the service (address-book-input.util.ts), which answers every problem in English and German.
 class AddressBookEntryDto {
@@ -27,22 +28,22 @@ export class AddressBookController {
 
   @Get()
   @ApiOperation({ summary: "The office's address book of a town (people to write to while the town has no account)" })
-  async list(@Param('id', ParseUUIDPipe) id: string) {
+  async list(@UuidParam('id') id: string) {
     const l = await this.book.list(id);
     return { townId: l.townId, townName: l.townName, entries: l.entries.map(addressBookEntryJson) };
   }
 
   @Post()
   @ApiOperation({ summary: 'Add a person to the address book (unique address per town; source required)' })
-  async add(@Param('id', ParseUUIDPipe) id: string, @Body() dto: AddressBookEntryDto, @CurrentUser() user: SessionUser) {
+  async add(@UuidParam('id') id: string, @Body() dto: AddressBookEntryDto, @CurrentUser() user: SessionUser) {
     return addressBookEntryJson(await this.book.add(user, id, dto));
   }
 
   @Put(':contactId')
   @ApiOperation({ summary: 'Change an address-book entry (all fields)' })
   async update(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('contactId', ParseUUIDPipe) contactId: string,
+    @UuidParam('id') id: string,
+    @UuidParam('contactId') contactId: string,
     @Body() dto: AddressBookEntryDto,
     @CurrentUser() user: SessionUser,
   ) {
@@ -52,11 +53,7 @@ export class AddressBookController {
   @Delete(':contactId')
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove an address-book entry' })
-  async remove(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('contactId', ParseUUIDPipe) contactId: string,
-    @CurrentUser() user: SessionUser,
-  ) {
+  async remove(@UuidParam('id') id: string, @UuidParam('contactId') contactId: string, @CurrentUser() user: SessionUser) {
     await this.book.remove(user, id, contactId);
   }
 
@@ -66,11 +63,7 @@ export class AddressBookController {
     summary:
       "Invite the person to take the town's account over (verified towns; the same answer whether or not the address already has an account)",
   })
-  async invite(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('contactId', ParseUUIDPipe) contactId: string,
-    @CurrentUser() user: SessionUser,
-  ) {
+  async invite(@UuidParam('id') id: string, @UuidParam('contactId') contactId: string, @CurrentUser() user: SessionUser) {
     await this.book.invite(user, id, contactId);
     return { invited: true };
   }

@@ -73,11 +73,17 @@ describe('three worker processes (servers mode)', () => {
   }, 60_000);
 
   it('a job scheduler fires once per period, however many workers run and start', async () => {
-    // Every worker upserted the service's schedulers at its start: each exists once.
-    for (const [name, keys] of Object.entries(SCHEDULERS)) {
-      const found = (await queue(name).getJobSchedulers()).map((s) => s.key).sort();
-      expect({ name, found }).toEqual({ name, found: keys });
-    }
+    // Every worker upserts the service's schedulers at its start (after its workers connect): each exists once.
+    const schedulersOf = async () =>
+      Promise.all(
+        Object.keys(SCHEDULERS).map(async (name) => ({ name, found: (await queue(name).getJobSchedulers()).map((s) => s.key).sort() })),
+      );
+    const expected = Object.entries(SCHEDULERS).map(([name, keys]) => ({ name, found: keys }));
+    await waitFor(async () => (await schedulersOf()).every((q, i) => q.found.length >= expected[i].found.length), {
+      timeoutMs: 30_000,
+      what: 'every worker to have upserted its schedulers',
+    });
+    expect(await schedulersOf()).toEqual(expected);
     // A scheduler with a one-second period on the mail queue (its job, the sweep, is harmless), upserted three times as
     // three worker starts do; the three workers compete for its jobs.
     const mail = queue(QUEUES.mail);

@@ -3,7 +3,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
@@ -16,14 +16,20 @@ import { DirectoryImportService } from '../src/municipalities/directory/director
 import { DirectoryRecord, parseDestatis, readWorkbook } from '../src/municipalities/directory/destatis-parser.util';
 import { syntheticProfiles } from './synthetic-profiles';
 
-// npm run bench:http — the web process as in production (node dist/src/main.js, servers mode) over the 2,280 small
-// towns of the Destatis file, every route a mayor or the office uses under 100 connections, beside a bare Nest
-// handler that returns the same JSON, measured in the same run. Prints a table and, last, one JSON line.
+// npm run bench:http — the web side as operators run it (node dist/src/launcher.js, servers mode, WEB_CONCURRENCY web
+// processes sharing one port through node:cluster) over the 2,280 small towns of the Destatis file, every route a mayor
+// or the office uses under 100 connections, beside a bare Nest handler that returns the same JSON, run under
+// node:cluster with as many processes and measured in the same run. BENCH_PROCESSES=1,2 chooses the process counts
+// (default 1 and the number of cores). Prints a scaling table and, last, one JSON line.
 const XLSX = process.env.DESTATIS_XLSX ?? resolve(__dirname, '../../../shared/data/destatis/31122023_Auszug_GV.xlsx');
 const PG_ADMIN = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
+const CORES = availableParallelism();
+const PROCESSES = [...new Set((process.env.BENCH_PROCESSES ?? `1,${CORES}`).split(',').map((n) => Number(n.trim())))].filter(
+  (n) => Number.isInteger(n) && n > 0,
+);
 const MAYORS = 100; // Monday morning: many mayors at once, each with a session of their own
 const OFFICE_STAFF = 5; // the Geschäftsstelle is a handful of people
 const PENDING = 200;
@@ -236,6 +242,20 @@ function startNode(script: string, name: string, env: Record<string, string>, no
 }
 const stopping = new Set<ChildProcess>();
 
+/** How often a process (or its cluster workers, which share its stdout) has said `text` so far. */
+function heard(child: ChildProcess, text: string): () => number {
+  let count = 0;
+  let carry = '';
+  const scan = (chunk: Buffer) => {
+    const s = carry + chunk.toString('utf8');
+    for (let i = s.indexOf(text); i >= 0; i = s.indexOf(text, i + text.length)) count++;
+    carry = s.slice(Math.max(0, s.length - text.length + 1));
+  };
+  child.stdout?.on('data', scan);
+  child.stderr?.on('data', scan);
+  return () => count;
+}
+
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   stopping.add(child);
@@ -358,6 +378,178 @@ const peakRssMb = (pid: number) => {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 };
+/** The highest peak RSS among a launcher's web processes (its children), NaN where /proc does not say. */
+const childrenPeakRssMb = (pid: number) => {
+  try {
+    const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return Math.max(...kids.map(peakRssMb));
+  } catch {
+    return NaN;
+  }
+};
+
+interface Count {
+  bareFirst: Measured;
+  bareLast: Measured;
+  bareDb: Measured;
+  /** The mean of the bare handler's first and last measurement. */
+  bareRps: number;
+  bareP99: number;
+  routes: Record<string, Measured>;
+  webPeakRssMb: number;
+}
+
+/**
+ * One process count: the bare handler under node:cluster and the launcher (WEB_CONCURRENCY=n, WORKER_CONCURRENCY=0:
+ * the runs are done, a worker would only share the CPU) both with n processes; every process listening before the
+ * load starts. The bare handler is measured first and last, the routes are compared with the mean (the machine is shared).
+ */
+async function measureCount(
+  n: number,
+  c: {
+    env: Record<string, string>;
+    webPort: number;
+    barePort: number;
+    jsonFile: string;
+    databaseUrl: string;
+    routes: Route[];
+    bareRoute: Route;
+    bareDbRoute: Route;
+  },
+): Promise<Count> {
+  const base = `http://127.0.0.1:${c.webPort}`;
+  const bareBase = `http://127.0.0.1:${c.barePort}`;
+  const bare = startNode(resolve(__dirname, 'bare-handler.server.js'), `bare-${n}`, {
+    PORT: String(c.barePort),
+    BARE_JSON_FILE: c.jsonFile,
+    DATABASE_URL: c.databaseUrl,
+    BARE_PROCESSES: String(n),
+  });
+  const bareUp = heard(bare, 'bare handler listening');
+  // BENCH_PROFILE=1 writes a V8 CPU profile of each web process to the log directory when it stops (the launcher
+  // passes its node options on to its cluster workers).
+  const web = startNode(
+    resolve(__dirname, '../src/launcher.js'),
+    `web-${n}`,
+    { ...c.env, WEB_CONCURRENCY: String(n), WORKER_CONCURRENCY: '0' },
+    process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${LOG_DIR}`] : [],
+  );
+  const webUp = heard(web, 'Kleinstadt-Tandem web listening on');
+  try {
+    await until(`${n} bare handler processes`, 60_000, async () => bareUp() >= n && (await fetch(`${bareBase}/bare`)).ok);
+    await until(`${n} web processes`, 120_000, async () => webUp() >= n && (await fetch(`${base}/health`)).ok);
+    for (const r of c.routes) {
+      const { path, cookie } = r.pick(0);
+      const res = await fetch(`${base}${path}`, { headers: cookie ? { cookie } : {} });
+      if (res.status !== 200) throw new Error(`${r.name} answers ${res.status} before the load`);
+    }
+    console.log(`${n} web process${n > 1 ? 'es' : ''} (launcher, WEB_CONCURRENCY=${n}) and ${n} bare handler process${n > 1 ? 'es' : ''}:`);
+    const bareFirst = await measure(bareBase, c.bareRoute);
+    const bareDb = await measure(bareBase, c.bareDbRoute);
+    const routes: Record<string, Measured> = {};
+    for (const r of c.routes) {
+      routes[r.name] = await measure(base, r);
+      process.stdout.write(`  ${r.name}: ${routes[r.name].rps} req/s\n`);
+    }
+    const bareLast = await measure(bareBase, c.bareRoute);
+    process.stdout.write(`  bare handler: ${bareFirst.rps} / ${bareLast.rps} req/s\n`);
+    return {
+      bareFirst,
+      bareLast,
+      bareDb,
+      bareRps: (bareFirst.rps + bareLast.rps) / 2,
+      bareP99: (bareFirst.p99_ms + bareLast.p99_ms) / 2,
+      routes,
+      webPeakRssMb: childrenPeakRssMb(web.pid!),
+    };
+  } finally {
+    await stop(web);
+    await stop(bare);
+  }
+}
+
+const fixed = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
+
+/** The scaling table (per count: req/s, p99, ratio to the bare handler at that count; each count over the first) and the JSON line. */
+function report(routes: Route[], counts: Record<number, Count>): void {
+  const ns = PROCESSES;
+  const first = counts[ns[0]];
+  const later = ns.slice(1);
+  const head = [
+    'route',
+    ...ns.flatMap((n) => [`${n}p req/s`, `${n}p p99 ms`, `${n}p ÷ bare`]),
+    ...later.map((n) => `${n}p / ${ns[0]}p`),
+    'errors',
+  ];
+  const bareRow = [
+    'bare Nest handler (first / last)',
+    ...ns.flatMap((n) => [
+      `${counts[n].bareFirst.rps} / ${counts[n].bareLast.rps}`,
+      `${counts[n].bareFirst.p99_ms} / ${counts[n].bareLast.p99_ms}`,
+      '1.00',
+    ]),
+    ...later.map((n) => fixed(counts[n].bareRps / first.bareRps)),
+    String(ns.reduce((e, n) => e + counts[n].bareFirst.errors + counts[n].bareLast.errors, 0)),
+  ];
+  const bareDbRow = [
+    'bare Nest handler + one SELECT 1 (reference)',
+    ...ns.flatMap((n) => [String(counts[n].bareDb.rps), String(counts[n].bareDb.p99_ms), fixed(counts[n].bareDb.rps / counts[n].bareRps)]),
+    ...later.map((n) => fixed(counts[n].bareDb.rps / first.bareDb.rps)),
+    String(ns.reduce((e, n) => e + counts[n].bareDb.errors, 0)),
+  ];
+  const routeRows = routes.map((r) => [
+    r.name,
+    ...ns.flatMap((n) => {
+      const m = counts[n].routes[r.name];
+      return [String(m.rps), String(m.p99_ms), fixed(m.rps / counts[n].bareRps)];
+    }),
+    ...later.map((n) => fixed(counts[n].routes[r.name].rps / first.routes[r.name].rps)),
+    String(ns.reduce((e, n) => e + counts[n].routes[r.name].errors, 0)),
+  ]);
+  const rows = [bareRow, bareDbRow, ...routeRows];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  console.log(
+    `\n${CONNECTIONS} connections, ${SECONDS} s per route after 1 s warm-up; ${MAYORS} mayor sessions, ${OFFICE_STAFF} office sessions; ` +
+      `np = n web processes (launcher) against n bare handler processes (node:cluster); N = ${CORES} core${CORES > 1 ? 's' : ''}` +
+      (ns.includes(CORES) ? ` (the ${CORES}p columns are N)` : ''),
+  );
+  console.log(line(head));
+  console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+  console.log(`web processes' peak RSS (the highest of them): ${ns.map((n) => `${n}p ${counts[n].webPeakRssMb} MB`).join(', ')}`);
+
+  const perCount = (n: number) => {
+    const c = counts[n];
+    const out = Object.fromEntries(
+      routes.map((r) => [r.name, { ...c.routes[r.name], ratio: +(c.routes[r.name].rps / c.bareRps).toFixed(3) }]),
+    );
+    const all = Object.values(out);
+    return {
+      routes: out,
+      bare_rps: Math.round(c.bareRps),
+      bare_p99_ms: c.bareP99,
+      bare_db_rps: c.bareDb.rps,
+      bare_db_ratio: +(c.bareDb.rps / c.bareRps).toFixed(3),
+      worst_ratio: Math.min(...all.map((m) => m.ratio)),
+      worst_p99_ms: Math.max(...all.map((m) => m.p99_ms)),
+      web_peak_rss_mb: c.webPeakRssMb,
+    };
+  };
+  const byProcesses = Object.fromEntries(ns.map((n) => [String(n), perCount(n)]));
+  // Each later count over the first, per route and for the bare handler (the service's scaling beside the bare one's).
+  const scaling = Object.fromEntries(
+    later.map((n) => [
+      `${n}/${ns[0]}`,
+      {
+        bare: +(counts[n].bareRps / first.bareRps).toFixed(3),
+        routes: Object.fromEntries(routes.map((r) => [r.name, +(counts[n].routes[r.name].rps / first.routes[r.name].rps).toFixed(3)])),
+      },
+    ]),
+  );
+  // The first count's figures stay at the top level (as before this table had more than one count).
+  console.log(JSON.stringify({ ...byProcesses[String(ns[0])], processes: ns, cores: CORES, by_processes: byProcesses, scaling }));
+}
 
 async function main() {
   const t0 = Date.now();
@@ -391,13 +583,9 @@ async function main() {
       // The only setting that differs from production: 100 mayors log in from one address here.
       LOGIN_RATE_LIMIT: '1000',
     };
-    // BENCH_PROFILE=1 writes a V8 CPU profile of the web process to the log directory when it stops.
-    const web = startNode(
-      resolve(__dirname, '../src/main.js'),
-      'web',
-      env,
-      process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${LOG_DIR}`] : [],
-    );
+    // The setup web process (one node dist/src/main.js) serves only the runs and the logins (sessions live in
+    // PostgreSQL, so they stay valid); the measurement runs against the launcher, started once per process count.
+    const web = startNode(resolve(__dirname, '../src/main.js'), 'web-setup', env);
     children.push(web);
     // The worker computes the current suggestions run (it starts one on an empty installation), a tandem round
     // and a workshop proposal, and is stopped before the measurement so it does not share the CPU with it.
@@ -443,14 +631,7 @@ async function main() {
       throw new Error(`no suggestions to serve: ${sample.status} ${json.slice(0, 200)}`);
     const jsonFile = join(LOG_DIR, 'suggestions.json');
     writeFileSync(jsonFile, json);
-    const bare = startNode(resolve(__dirname, 'bare-handler.server.js'), 'bare', {
-      PORT: String(barePort),
-      BARE_JSON_FILE: jsonFile,
-      DATABASE_URL: databaseUrl,
-    });
-    children.push(bare);
-    const bareBase = `http://127.0.0.1:${barePort}`;
-    await until('the bare handler', 60_000, async () => (await fetch(`${bareBase}/bare`)).ok);
+    await stop(web);
 
     const mayor = (path: (townId: string) => string) => (i: number) => ({
       path: path(seeded.mayors[i % mayors.length].townId),
@@ -494,75 +675,13 @@ async function main() {
     // BENCH_ROUTES (a regular expression) measures only the matching routes, for a profile of one of them.
     const only = process.env.BENCH_ROUTES ? new RegExp(process.env.BENCH_ROUTES) : null;
     if (only) routes.splice(0, routes.length, ...routes.filter((r) => only.test(r.name)));
-    for (const r of routes) {
-      const { path, cookie } = r.pick(0);
-      const res = await fetch(`${base}${path}`, { headers: cookie ? { cookie } : {} });
-      if (res.status !== 200) throw new Error(`${r.name} answers ${res.status} before the load`);
-    }
-
     const bareRoute: Route = { name: 'bare Nest handler (same JSON)', pick: () => ({ path: '/bare' }) };
-    // The bare handler is measured first and last; the routes are compared with the mean (the machine is shared).
-    const bareFirst = await measure(bareBase, bareRoute);
-    const bareDb = await measure(bareBase, { name: 'bare Nest handler + one SELECT 1', pick: () => ({ path: '/bare-db' }) });
-    const measured: Record<string, Measured> = {};
-    for (const r of routes) {
-      measured[r.name] = await measure(base, r);
-      process.stdout.write(`  ${r.name}: ${measured[r.name].rps} req/s\n`);
+    const bareDbRoute: Route = { name: 'bare Nest handler + one SELECT 1', pick: () => ({ path: '/bare-db' }) };
+    const counts: Record<number, Count> = {};
+    for (const n of PROCESSES) {
+      counts[n] = await measureCount(n, { env, webPort, barePort, jsonFile, databaseUrl, routes, bareRoute, bareDbRoute });
     }
-    const bareLast = await measure(bareBase, bareRoute);
-    const bareRps = (bareFirst.rps + bareLast.rps) / 2;
-    const bareP99 = (bareFirst.p99_ms + bareLast.p99_ms) / 2;
-    const webPeak = peakRssMb(web.pid!);
-
-    const rows = [
-      [
-        `${bareRoute.name} (first / last)`,
-        `${bareFirst.rps} / ${bareLast.rps}`,
-        `${bareFirst.p50_ms} / ${bareLast.p50_ms}`,
-        `${bareFirst.p99_ms} / ${bareLast.p99_ms}`,
-        `${bareFirst.errors + bareLast.errors}`,
-        '1.00',
-      ],
-      [
-        'bare Nest handler + one SELECT 1 (reference)',
-        String(bareDb.rps),
-        String(bareDb.p50_ms),
-        String(bareDb.p99_ms),
-        String(bareDb.errors),
-        (bareDb.rps / bareRps).toFixed(2),
-      ],
-      ...routes.map((r) => {
-        const m = measured[r.name];
-        return [r.name, String(m.rps), String(m.p50_ms), String(m.p99_ms), String(m.errors), (m.rps / bareRps).toFixed(2)];
-      }),
-    ];
-    const head = ['route', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'ratio'];
-    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-    const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-    console.log(
-      `\n${CONNECTIONS} connections, ${SECONDS} s per route after 1 s warm-up; ${MAYORS} mayor sessions, ${OFFICE_STAFF} office sessions`,
-    );
-    console.log(line(head));
-    console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
-    for (const r of rows) console.log(line(r));
-    console.log(`web process peak RSS: ${webPeak} MB`);
-
-    const out = Object.fromEntries(
-      routes.map((r) => [r.name, { ...measured[r.name], ratio: +(measured[r.name].rps / bareRps).toFixed(3) }]),
-    );
-    const all = Object.values(out);
-    console.log(
-      JSON.stringify({
-        routes: out,
-        bare_rps: Math.round(bareRps),
-        bare_db_rps: bareDb.rps,
-        bare_db_ratio: +(bareDb.rps / bareRps).toFixed(3),
-        worst_ratio: Math.min(...all.map((m) => m.ratio)),
-        worst_p99_ms: Math.max(...all.map((m) => m.p99_ms)),
-        bare_p99_ms: bareP99,
-        web_peak_rss_mb: webPeak,
-      }),
-    );
+    report(routes, counts);
   } finally {
     for (const c of children.reverse()) await stop(c);
     await clearQueueKeys().catch(() => undefined);

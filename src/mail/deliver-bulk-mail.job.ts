@@ -11,7 +11,7 @@ import { MailService } from './mail.service';
 @Processor(QUEUES.mailBulk, workerOptions({ concurrency: 32 }))
 export class DeliverBulkMailJob extends WakeableWorkerHost {
   constructor(private readonly mail: MailService) {
-    super(QUEUES.mailBulk);
+    super();
   }
 
   async process(job: Job): Promise<string> {

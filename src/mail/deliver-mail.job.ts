@@ -9,7 +9,7 @@ import { MailService } from './mail.service';
 @Processor(QUEUES.mail, workerOptions({ concurrency: 4 }))
 export class DeliverMailJob extends WakeableWorkerHost {
   constructor(private readonly mail: MailService) {
-    super(QUEUES.mail);
+    super();
   }
 
   async process(job: Job): Promise<string | number> {

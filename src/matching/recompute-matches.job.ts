@@ -18,7 +18,7 @@ export class RecomputeMatchesJob extends WakeableWorkerHost {
     private readonly runner: MatchingRunner,
     private readonly pruning: RunPruningService,
   ) {
-    super(QUEUES.matching);
+    super();
   }
 
   async process(job: Job): Promise<string | { runs: number; rows: number }> {

@@ -31,13 +31,13 @@ export function announceJobAdded(queue: string): void {
   sameProcess.emit(JOB_ADDED, message);
 }
 
-/** Ends the worker's current wait when a job is announced for `queue`; returns the unsubscribe. */
-export function wakeOnJobAdded(queue: string, worker: () => Worker | undefined): () => void {
+/** Ends the worker's current wait when a job is announced for the worker's queue; returns the unsubscribe. */
+export function wakeOnJobAdded(worker: () => Worker | undefined): () => void {
   const onMessage = (m: unknown) => {
-    if (!isJobAddedMessage(m) || m.queue !== queue) return;
+    const w = worker();
+    if (!w || !isJobAddedMessage(m) || m.queue !== w.name) return;
     // BullMQ 6.7.0 (pinned exactly): the PostgreSQL backend keeps the running wait's canceller on `cancelWait`.
-    const backend = (worker() as unknown as { backend?: { cancelWait?: () => void } } | undefined)?.backend;
-    backend?.cancelWait?.();
+    (w as unknown as { backend?: { cancelWait?: () => void } }).backend?.cancelWait?.();
   };
   process.on('message', onMessage);
   sameProcess.on(JOB_ADDED, onMessage);

@@ -9,12 +9,9 @@ import { wakeOnJobAdded } from './embedded-wake';
 export abstract class WakeableWorkerHost extends WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private stopWaking?: () => void;
 
-  protected constructor(private readonly wakeQueue: string) {
-    super();
-  }
-
   onApplicationBootstrap(): void {
-    this.stopWaking = wakeOnJobAdded(this.wakeQueue, () => this.worker);
+    // The queue is the worker's own (its @Processor), so it is named in one place.
+    this.stopWaking = wakeOnJobAdded(() => this.worker);
   }
 
   onModuleDestroy(): void {

@@ -2,9 +2,9 @@ import type { Worker } from 'bullmq';
 import { announceJobAdded, wakeOnJobAdded } from '../../../src/queue/embedded-wake';
 
 /** A worker as BullMQ 6.7's PostgreSQL backend has it: the running wait's canceller on `backend.cancelWait`. */
-function fakeWorker() {
+function fakeWorker(name: string) {
   const cancelWait = jest.fn();
-  return { worker: { backend: { cancelWait } } as unknown as Worker, cancelWait };
+  return { worker: { name, backend: { cancelWait } } as unknown as Worker, cancelWait };
 }
 
 describe('embedded wake: a job added in this process ends the worker wait at once', () => {
@@ -16,10 +16,10 @@ describe('embedded wake: a job added in this process ends the worker wait at onc
 
   it('wakes the worker of that queue only, until unsubscribed', () => {
     embedded();
-    const mail = fakeWorker();
-    const matching = fakeWorker();
-    const stopMail = wakeOnJobAdded('mail', () => mail.worker);
-    const stopMatching = wakeOnJobAdded('matching', () => matching.worker);
+    const mail = fakeWorker('mail');
+    const matching = fakeWorker('matching');
+    const stopMail = wakeOnJobAdded(() => mail.worker);
+    const stopMatching = wakeOnJobAdded(() => matching.worker);
     announceJobAdded('mail');
     expect(mail.cancelWait).toHaveBeenCalledTimes(1);
     expect(matching.cancelWait).not.toHaveBeenCalled();
@@ -31,8 +31,8 @@ describe('embedded wake: a job added in this process ends the worker wait at onc
 
   it('does nothing on the servers (Redis wakes the workers itself)', () => {
     Object.assign(process.env, { KT_MODE: 'servers' });
-    const mail = fakeWorker();
-    const stop = wakeOnJobAdded('mail', () => mail.worker);
+    const mail = fakeWorker('mail');
+    const stop = wakeOnJobAdded(() => mail.worker);
     announceJobAdded('mail');
     expect(mail.cancelWait).not.toHaveBeenCalled();
     stop();
@@ -40,7 +40,7 @@ describe('embedded wake: a job added in this process ends the worker wait at onc
 
   it('tolerates a worker not started yet', () => {
     embedded();
-    const stop = wakeOnJobAdded('mail', () => undefined);
+    const stop = wakeOnJobAdded(() => undefined);
     expect(() => announceJobAdded('mail')).not.toThrow();
     stop();
   });

@@ -33,9 +33,12 @@ describe.each(MODES)('weekly digest: content, skips, rhythm, unsubscribe, office
   it('sends every contact one German digest with the suggestions and their reasons, unsubscribe headers and links', async () => {
     // The scheduler's next weekly run waits as a delayed job: a worker must still pick up a run started now (embedded,
     // BullMQ waited for that delayed job, up to an hour, and the run stayed "wird verteilt").
-    // (Beside it waits the two-minute resume check, the other scheduler of this queue.)
-    const delayed = await digestQueue().getDelayed();
-    expect(delayed.map((j) => j.name).sort()).toEqual([JOBS.digestRun, JOBS.resumeDigestRuns].sort());
+    // (Beside it waits the two-minute resume check, the other scheduler of this queue; its first run starts at once
+    // when the worker boots, so it is delayed only once that run is done.)
+    const delayedNames = async () => (await digestQueue().getDelayed()).map((j) => j.name).sort();
+    const expected = [JOBS.digestRun, JOBS.resumeDigestRuns].sort();
+    await pollUntil(async () => JSON.stringify(await delayedNames()) === JSON.stringify(expected), 20_000, 'both schedulers waiting');
+    expect(await delayedNames()).toEqual(expected);
     await digests.startRun('2026-W49', 'office');
     const state = await waitForRunDone(t.db, '2026-W49');
     expect(state).toMatchObject({ recipients: 16, decided: 16, mailed: 16, sent: 16 });

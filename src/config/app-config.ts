@@ -21,6 +21,8 @@ export interface AppConfig {
   databaseUrl: string;
   /** PostgreSQL connections of this process's TypeORM pool (a web process has up to 4 more for sessions). */
   databasePoolSize: number;
+  /** Named prepared statements for parameterised queries (servers mode only; src/database/prepared-statements.ts). */
+  preparedStatements: boolean;
   /** What the start command runs: web processes sharing the port, worker processes; `forcedToOne` in the embedded mode. */
   processes: ProcessPlan;
   /** BullMQ lock of a running job (ms); a dead worker's jobs are taken over after about twice this. */
@@ -113,6 +115,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     appUrl: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
     databaseUrl: env.DATABASE_URL ?? LOCAL_DEFAULTS.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
+    preparedStatements: !embedded && env.DATABASE_PREPARED_STATEMENTS === 'true',
     processes: processPlan(env, embedded, availableParallelism()),
     jobLockMs: env.JOB_LOCK_SECONDS * 1000,
     redisUrl: embedded ? null : (env.REDIS_URL ?? LOCAL_DEFAULTS.REDIS_URL),

@@ -109,6 +109,11 @@ export class EnvironmentVariables {
   @Max(200)
   DATABASE_POOL_SIZE: number = 10;
 
+  // Parameterised queries as named prepared statements (parsed and planned once per connection). false behind a
+  // PgBouncer in transaction pooling mode older than 1.21 (or without max_prepared_statements); always off embedded.
+  @IsIn(['true', 'false'], { message: 'DATABASE_PREPARED_STATEMENTS must be true or false' })
+  DATABASE_PREPARED_STATEMENTS = 'true';
+
   // BullMQ job lock: a job of a worker process that died is taken over by another worker at most about twice this
   // long after (BullMQ's default 30 s). A live worker renews its locks every half of it; lower values take over
   // sooner but let a process whose event loop stalls that long lose its job to another one (every job claims its

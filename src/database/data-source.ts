@@ -1,9 +1,13 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from './migrations';
+import { PreparingClient } from './prepared-statements';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
-/** `poolSize`: connections of this process's pool (DATABASE_POOL_SIZE for web and worker; scripts keep the default). */
-export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {
+/**
+ * `poolSize`: connections of this process's pool (DATABASE_POOL_SIZE for web and worker; scripts keep the default).
+ * `prepared`: parameterised queries as named prepared statements (web and worker in servers mode).
+ */
+export function dataSourceOptions(databaseUrl: string, poolSize = 10, prepared = false): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
@@ -12,7 +16,7 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourc
     migrations: MIGRATIONS,
     migrationsTableName: 'typeorm_migrations',
     namingStrategy: new SnakeNamingStrategy(),
-    extra: { max: poolSize },
+    extra: prepared ? { max: poolSize, Client: PreparingClient } : { max: poolSize },
   };
 }
 

@@ -12,7 +12,7 @@ import { installTransactionGuard } from './transaction-guard';
         // A read beside an open transaction hangs embedded: fail it loudly wherever it can happen or be caught.
         installTransactionGuard(config.mode === 'embedded' || !config.production ? 'throw' : 'warn');
         return {
-          ...dataSourceOptions(config.databaseUrl, config.databasePoolSize),
+          ...dataSourceOptions(config.databaseUrl, config.databasePoolSize, config.preparedStatements),
           autoLoadEntities: true,
           retryAttempts: 5,
           retryDelay: 2000,

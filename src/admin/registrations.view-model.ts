@@ -71,12 +71,12 @@ export class RegistrationsViewModel {
       registeredAt: t.createdAt,
       contacts: t.contacts,
       directory: {
-        name: t.municipality.name,
-        stateName: t.municipality.stateName,
-        districtName: t.municipality.districtName,
-        associationName: t.municipality.associationName,
-        population: t.municipality.population,
-        postcode: t.municipality.postcode,
+        name: t.name,
+        stateName: t.stateName,
+        districtName: t.districtName,
+        associationName: t.associationName,
+        population: t.population,
+        postcode: t.postcode,
       },
       competingTownIds: (byAgs.get(t.ags) ?? []).filter((id) => id !== t.id),
     }));

@@ -8,8 +8,9 @@ import { Client, type ClientConfig } from 'pg';
  * request paths' joins that was two thirds of the database's CPU (the suggestions API's town read: 0.73 → 0.26 ms per
  * query named). node-postgres prepares a named statement once per connection and then only binds and executes it.
  *
- * Only statements with parameters are named (migrations and other multi-statement scripts need the simple protocol),
- * only through the promise form TypeORM uses, and at most MAX_PER_CONNECTION distinct texts per connection, so SQL
+ * Only statements sent with a parameter list are named (queryRows and queryChanged always send one, even empty; the
+ * migrations, transaction commands and multi-statement scripts send none and keep the simple protocol), only through
+ * the promise form TypeORM uses, and at most MAX_PER_CONNECTION distinct texts per connection, so SQL
  * built with a varying number of placeholders cannot grow a connection's statements without end. Off in embedded mode
  * (PGlite has one session that all pool clients share, where two clients preparing the same name would collide) and
  * behind a transaction-mode PgBouncer (DATABASE_PREPARED_STATEMENTS=false).
@@ -45,7 +46,7 @@ export class PreparingClient extends Client {
     // Replaces the method on this instance only: the callback form, query objects and unparameterised SQL stay as pg has them.
     this.query = ((...args: unknown[]) => {
       const [text, values, callback] = args;
-      if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined) return named(text, values);
+      if (typeof text === 'string' && Array.isArray(values) && callback === undefined) return named(text, values);
       return plain(...args);
     }) as Client['query'];
   }

@@ -10,12 +10,17 @@ export interface SqlRunner {
 }
 
 /** A SELECT, INSERT … RETURNING or WITH … statement: its rows. A bare UPDATE or DELETE goes through queryChanged. */
-export async function queryRows<T>(runner: SqlRunner, sql: string, params?: unknown[]): Promise<T[]> {
+export async function queryRows<T>(runner: SqlRunner, sql: string, params: unknown[] = []): Promise<T[]> {
+  // Always a parameter list, even empty: one statement, so it may run as a named prepared statement (servers mode).
   return (await runner.query(sql, params)) as T[];
 }
 
 /** A bare UPDATE or DELETE (with or without RETURNING): TypeORM's postgres driver answers it as [rows, affected count]. */
-export async function queryChanged<T = never>(runner: SqlRunner, sql: string, params?: unknown[]): Promise<{ rows: T[]; count: number }> {
+export async function queryChanged<T = never>(
+  runner: SqlRunner,
+  sql: string,
+  params: unknown[] = [],
+): Promise<{ rows: T[]; count: number }> {
   const [rows, count] = (await runner.query(sql, params)) as [T[], number];
   return { rows, count };
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Municipality } from './municipality.entity';
 import { TownChallenge } from './town-challenge.entity';
 import { TownExperience } from './town-experience.entity';
@@ -15,6 +15,20 @@ export interface PendingContact {
   createdAt: Date;
 }
 
+/** A pending application with its town's directory facts and the contacts who registered (the office's list). */
+export interface PendingApplication {
+  id: string;
+  ags: string;
+  createdAt: Date;
+  name: string;
+  stateName: string;
+  districtName: string | null;
+  associationName: string | null;
+  population: number;
+  postcode: string | null;
+  contacts: PendingContact[];
+}
+
 export interface ProfileWrite {
   description: string;
   capacity: number;
@@ -25,15 +39,6 @@ export interface ProfileWrite {
 }
 
 /** user_account columns as stored, for the PendingContact list. */
-interface ContactColumnsRow {
-  town_id: string;
-  email: string;
-  display_name: string;
-  contact_function: string | null;
-  email_confirmed_at: Date | null;
-  created_at: Date;
-}
-
 /** Pending towns whose application is alive: a confirmed contact, or an unused, unexpired confirmation link. */
 const LIVE_PENDING = `SELECT t.id, t.ags, t.created_at FROM town t WHERE t.status = 'pending'
   AND (EXISTS (SELECT 1 FROM user_account u WHERE u.town_id = t.id AND u.email_confirmed_at IS NOT NULL)
@@ -249,7 +254,7 @@ export class TownRepository extends TransactionalRepository {
     by: 'application' | 'town',
     offset: number,
     limit: number,
-  ): Promise<{ towns: Array<Town & { contacts: PendingContact[] }>; sameAgs: Array<{ id: string; ags: string }> }> {
+  ): Promise<{ towns: PendingApplication[]; sameAgs: Array<{ id: string; ags: string }> }> {
     const rows = await queryRows<{ id: string; ags: string; page: boolean }>(
       this.ds,
       by === 'town'
@@ -263,28 +268,30 @@ export class TownRepository extends TransactionalRepository {
     );
     const ids = rows.filter((r) => r.page).map((r) => r.id);
     if (!ids.length) return { towns: [], sameAgs: [] };
-    const towns = await this.ds.getRepository(Town).find({ where: { id: In(ids) }, order: { createdAt: 'ASC', id: 'ASC' } });
-    const contacts = await queryRows<ContactColumnsRow>(
+    // One statement with the directory facts and the contacts as JSON (no entity hydration: issue 29).
+    const towns = await queryRows<Omit<PendingApplication, 'contacts'> & { contacts: Array<Record<keyof PendingContact, string | null>> }>(
       this.ds,
-      `SELECT town_id, email, display_name, contact_function, email_confirmed_at, created_at FROM user_account
-       WHERE town_id = ANY($1) ORDER BY created_at`,
-      [towns.map((t) => t.id)],
+      `SELECT t.id, t.ags, t.created_at AS "createdAt", m.name, m.state_name AS "stateName", m.district_name AS "districtName",
+              m.association_name AS "associationName", m.population, m.postcode,
+              coalesce((SELECT json_agg(json_build_object('email', u.email, 'displayName', u.display_name,
+                          'contactFunction', u.contact_function, 'emailConfirmedAt', u.email_confirmed_at, 'createdAt', u.created_at)
+                        ORDER BY u.created_at) FROM user_account u WHERE u.town_id = t.id), '[]') AS contacts
+       FROM town t JOIN municipality m ON m.ags = t.ags
+       WHERE t.id = ANY($1::uuid[]) ORDER BY t.created_at, t.id`,
+      [ids],
     );
     return {
       sameAgs: rows.map((r) => ({ id: r.id, ags: r.ags })),
-      towns: towns.map((t) =>
-        Object.assign(t, {
-          contacts: contacts
-            .filter((c) => c.town_id === t.id)
-            .map((c) => ({
-              email: c.email,
-              displayName: c.display_name,
-              contactFunction: c.contact_function,
-              emailConfirmedAt: c.email_confirmed_at,
-              createdAt: c.created_at,
-            })),
-        }),
-      ),
+      towns: towns.map((t) => ({
+        ...t,
+        contacts: t.contacts.map((c) => ({
+          email: c.email!,
+          displayName: c.displayName!,
+          contactFunction: c.contactFunction,
+          emailConfirmedAt: c.emailConfirmedAt ? new Date(c.emailConfirmedAt) : null,
+          createdAt: new Date(c.createdAt!),
+        })),
+      })),
     };
   }
 }

@@ -3,6 +3,7 @@ import { toAppConfig } from '../../src/config/app-config';
 import { validateEnv } from '../../src/config/env.validation';
 import { dataSourceOptions } from '../../src/database/data-source';
 import { MAX_PER_CONNECTION } from '../../src/database/prepared-statements';
+import { queryRows } from '../../src/database/typed-query.util';
 import { createTestDatabase } from '../utils/test-database';
 
 // Issue 29: parameterised queries run as named prepared statements on PostgreSQL (parsed and planned once per
@@ -34,7 +35,19 @@ describe('named prepared statements (servers mode, real PostgreSQL)', () => {
     }
   });
 
-  it('keeps the simple protocol for unparameterised and multi-statement SQL, and survives a refused value', async () => {
+  it('names a single statement read through queryRows even without parameters', async () => {
+    const runner = ds.createQueryRunner();
+    try {
+      const sql = `SELECT count(*)::int AS n FROM topic WHERE active`;
+      const [{ n }] = await queryRows<{ n: number }>(runner, sql);
+      expect(n).toBeGreaterThan(0);
+      expect((await preparedOn(runner)).filter((p) => p.statement === sql)).toHaveLength(1);
+    } finally {
+      await runner.release();
+    }
+  });
+
+  it('keeps the simple protocol for SQL sent without a parameter list (multi-statement scripts), and survives a refused value', async () => {
     const runner = ds.createQueryRunner();
     try {
       const before = (await preparedOn(runner)).length;

@@ -1,7 +1,7 @@
 import { toAppConfig } from '../../../src/config/app-config';
 import { parseTrustProxy, validateEnv } from '../../../src/config/env.validation';
 import { shouldSeedDemo } from '../../../src/config/runtime-mode';
-import { redactAuthQuery } from '../../../src/common/logger.options';
+import { redactAuthQuery, requestLogFields } from '../../../src/common/logger.options';
 
 describe('security settings (issue 9)', () => {
   it('trusts no proxy by default; TRUST_PROXY takes a hop count or proxy addresses, never "true"', () => {
@@ -45,5 +45,24 @@ describe('security settings (issue 9)', () => {
     expect(logged.url).toBe('/api/auth/login?[redacted]');
     expect(redactAuthQuery({ url: '/bestaetigen?token=abc' }).url).toBe('/bestaetigen?[redacted]');
     expect(redactAuthQuery({ url: '/api/municipalities?q=olbern' }).url).toBe('/api/municipalities?q=olbern');
+  });
+
+  it('logs a request without its headers: no session cookie, no authorization, auth query strings redacted', () => {
+    const logged = requestLogFields({
+      id: 7,
+      method: 'GET',
+      url: '/anmelden?email=a@b.de',
+      remoteAddress: '127.0.0.1',
+      headers: { cookie: 'kt.sid=s%3Asecret-session', authorization: 'Basic c2VjcmV0', 'user-agent': 'Firefox' },
+    });
+    expect(logged).toEqual({
+      id: 7,
+      method: 'GET',
+      url: '/anmelden?[redacted]',
+      query: '[redacted]',
+      remoteAddress: '127.0.0.1',
+      userAgent: 'Firefox',
+    });
+    expect(JSON.stringify(logged)).not.toMatch(/secret|c2VjcmV0|a@b\.de/);
   });
 });

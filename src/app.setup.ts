@@ -16,12 +16,13 @@ import { KERN_DIST_DIR, KERN_PREFIX, TEMPLATES_DIR } from './common/paths';
 import { canOpenOutbox } from './mail/outbox-access.guard';
 import { APP_CONFIG, type AppConfig, SESSION_POOL_SIZE } from './config/app-config';
 import { registerViewHelpers } from './view-helpers';
-import { useBodyParsers } from './security/body-parsing';
+import { bodyParserErrors, bodyParsers } from './security/body-parsing';
 import { contentTypeCheck, ensureBody } from './security/content-type.middleware';
 import { csrfProtection } from './security/csrf.middleware';
 import { inputSanity } from './security/input-sanity.middleware';
 import { noStoreForPrivate } from './security/no-store.middleware';
 import { originCheck } from './security/origin-check.middleware';
+import { changesStateOrHasBody, onlyFor, pageOrWrite } from './security/request-lanes';
 
 /** Everything the HTTP app needs besides its modules; shared by main.ts and the e2e tests. */
 export function setupApp(app: NestExpressApplication): { close: () => Promise<void> } {
@@ -42,10 +43,9 @@ export function setupApp(app: NestExpressApplication): { close: () => Promise<vo
   app.useStaticAssets(KERN_DIST_DIR, { prefix: KERN_PREFIX, maxAge: '365d', immutable: true, index: false });
   app.useStaticAssets(join(TEMPLATES_DIR, 'static'), { prefix: '/static/', maxAge: '1h', index: false });
   // Order matters: cheap refusals first, then the parsers (ours, with limits), then one check of everything decoded.
-  app.use(originCheck(config.appUrl));
-  app.use(contentTypeCheck);
-  useBodyParsers(app);
-  app.use(ensureBody);
+  // A request without a body that changes nothing (most of them) passes the first group in one step.
+  app.use(onlyFor(changesStateOrHasBody, [originCheck(config.appUrl), contentTypeCheck, ...bodyParsers(), ensureBody]));
+  app.use(bodyParserErrors);
   app.use(inputSanity);
 
   const sessionPool = new Pool({ connectionString: config.databaseUrl, max: SESSION_POOL_SIZE });
@@ -71,17 +71,22 @@ export function setupApp(app: NestExpressApplication): { close: () => Promise<vo
   // @types/passport leaves the middleware's type open (any).
   app.use(busyAware(passport.session() as RequestHandler));
   app.use(noStoreForPrivate);
-  app.use(cookieParser());
-  app.use(csrfProtection(config.sessionSecret, config.appUrl.startsWith('https://')));
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    const user = req.user as SessionUser | undefined;
-    res.locals.user = user;
-    res.locals.isOffice = isOffice(user);
-    res.locals.kernPrefix = KERN_PREFIX;
-    res.locals.currentPath = req.path;
-    res.locals.outboxEnabled = canOpenOutbox(config, user); // linked only where it can be opened
-    next();
-  });
+  // Cookies besides the session's, the CSRF token and what every page shows: for pages and writes, not API reads.
+  app.use(
+    onlyFor(pageOrWrite, [
+      cookieParser(),
+      csrfProtection(config.sessionSecret, config.appUrl.startsWith('https://')),
+      (req: Request, res: Response, next: NextFunction) => {
+        const user = req.user as SessionUser | undefined;
+        res.locals.user = user;
+        res.locals.isOffice = isOffice(user);
+        res.locals.kernPrefix = KERN_PREFIX;
+        res.locals.currentPath = req.path;
+        res.locals.outboxEnabled = canOpenOutbox(config, user); // linked only where it can be opened
+        next();
+      },
+    ]),
+  );
 
   app.setBaseViewsDir(join(TEMPLATES_DIR, 'pages'));
   app.setViewEngine('hbs');

@@ -7,7 +7,7 @@ import { setupApp } from './app.setup';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 
 async function bootstrap() {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   const { close } = setupApp(app);
   app.enableShutdownHooks();

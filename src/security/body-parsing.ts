@@ -1,5 +1,4 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
+import { json, urlencoded, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { hasBadPercentEncoding } from './input-sanity.util';
 import { refuse } from './refuse.util';
 
@@ -8,23 +7,25 @@ const FORM_FIELD_LIMIT = 500;
 const FORM_DEPTH_LIMIT = 5;
 
 /**
- * The body parsers, registered here (before the CSRF check, which reads the form token) instead of by Nest at init;
- * Nest sees them by name and adds no second pair. Their errors become clear 4xx answers, never a 500.
+ * The body parsers (ours, with limits), in the order they run: JSON, then forms. main.ts creates the app with
+ * `bodyParser: false`, so Nest adds no pair of its own. Their errors become clear 4xx answers through
+ * `bodyParserErrors`, never a 500.
  */
-export function useBodyParsers(app: NestExpressApplication): void {
-  app.useBodyParser('json', { limit: BODY_LIMIT });
-  app.useBodyParser('urlencoded', {
-    extended: true,
-    limit: BODY_LIMIT,
-    parameterLimit: FORM_FIELD_LIMIT,
-    depth: FORM_DEPTH_LIMIT,
-    // qs keeps undecodable escapes as literal text; refuse them (mapped to 400 below, type entity.verify.failed).
-    verify: (_req: unknown, _res: unknown, buf: Buffer) => {
-      if (hasBadPercentEncoding(buf.toString('latin1'))) throw new Error('Malformed percent-encoding in the form body');
-    },
-  });
-  app.use(bodyParserErrors);
+export function bodyParsers(): RequestHandler[] {
+  return [json({ limit: BODY_LIMIT }), urlencoded(FORM_OPTIONS)];
 }
+
+// body-parser 2 (Express 5's) takes `depth`; its type definitions do not know it yet.
+const FORM_OPTIONS: NonNullable<Parameters<typeof urlencoded>[0]> & { depth: number } = {
+  extended: true,
+  limit: BODY_LIMIT,
+  parameterLimit: FORM_FIELD_LIMIT,
+  depth: FORM_DEPTH_LIMIT,
+  // qs keeps undecodable escapes as literal text; refuse them (mapped to 400 below, type entity.verify.failed).
+  verify: (_req: unknown, _res: unknown, buf: Buffer) => {
+    if (hasBadPercentEncoding(buf.toString('latin1'))) throw new Error('Malformed percent-encoding in the form body');
+  },
+};
 
 interface ParserError {
   type?: string;
@@ -44,7 +45,7 @@ const BY_TYPE: Record<string, [number, string, string]> = {
 };
 
 /** Express error middleware right after the parsers: maps body-parser's errors; passes anything else on. */
-function bodyParserErrors(err: unknown, req: Request, res: Response, next: NextFunction): void {
+export function bodyParserErrors(err: unknown, req: Request, res: Response, next: NextFunction): void {
   const e = err as ParserError | null;
   if (!e || typeof e !== 'object' || typeof e.status !== 'number') return next(err);
   const fallback: [number, string, string] = [

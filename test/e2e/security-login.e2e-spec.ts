@@ -202,7 +202,7 @@ describe('login rate limit, CSRF tokens and Origin checks (issue 9: items 1, 3, 
 /** A second web process on the same database and Redis (the env bootApp set), as a second replica would be. */
 async function startSecondWeb(): Promise<{ url: string; close: () => Promise<void> }> {
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error', 'warn'] });
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error', 'warn'], bodyParser: false });
   const { close } = setupApp(app);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };

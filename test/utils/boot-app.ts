@@ -21,7 +21,7 @@ export async function bootApp(name: string, env: Record<string, string> = {}, op
   forgetEarlierApps();
   const stack = await startTestStack(name, env, opts);
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error', 'warn'] });
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error', 'warn'], bodyParser: false });
   const { close: closeSetup } = setupApp(app);
   await app.listen(stack.port, '127.0.0.1');
   const worker = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn'] });

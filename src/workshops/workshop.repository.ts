@@ -57,6 +57,14 @@ export interface InvitationRow {
   longitude: number | null;
   verified: boolean;
   optedOut: boolean;
+  /** The town named an experience on the workshop's theme (what the group rules read: the editor needs no second query). */
+  experienced: boolean;
+}
+
+/** A workshop and its invitations as read once for one request. */
+export interface WorkshopRows {
+  r: WorkshopListRow;
+  invs: InvitationRow[];
 }
 
 /** An invitation that waits for the town's answer, with what the digest says about its workshop. */
@@ -218,7 +226,7 @@ export class WorkshopRepository extends TransactionalRepository {
       `SELECT i.id, i.workshop_id AS "workshopId", i.town_id AS "townId", i.state, i.chosen_because AS "chosenBecause",
          i.answer_reason AS "answerReason", i.answered_at AS "answeredAt", u.display_name AS "answeredByName", i.invited_at AS "invitedAt",
          mu.name, mu.state_code AS "stateCode", mu.state_name AS "stateName", mu.population, mu.latitude, mu.longitude,
-         t.status = 'verified' AS verified, t.opted_out AS "optedOut"
+         t.status = 'verified' AS verified, t.opted_out AS "optedOut", ${experiencedInSql('t.id', 'w.theme_slug')} AS experienced
        FROM workshop_invitation i JOIN workshop w ON w.id = i.workshop_id JOIN town t ON t.id = i.town_id JOIN municipality mu ON mu.ags = t.ags
        LEFT JOIN user_account u ON u.id = i.answered_by
        WHERE i.workshop_id = $1 ORDER BY mu.name`,

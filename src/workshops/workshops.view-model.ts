@@ -8,7 +8,7 @@ import { pageOf, pager } from '../common/paging.util';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { groupTownWorkshops } from './town-workshop-list.util';
 import { chosenBecauseBlocks } from './workshop-fit.util';
-import { checkWorkshopRules } from './workshop-rules.util';
+import { checkWorkshopRules, ruleTownOf } from './workshop-rules.util';
 import {
   allowedInvitationActions,
   allowedWorkshopActions,
@@ -18,7 +18,7 @@ import {
   WorkshopAction,
   WorkshopState,
 } from './workshop-transitions.util';
-import { InvitationRow, WorkshopListRow, WorkshopRepository } from './workshop.repository';
+import { InvitationRow, WorkshopListRow, WorkshopRepository, WorkshopRows } from './workshop.repository';
 import { DomainError } from '../common/domain-error';
 import { formatBerlin } from '../common/berlin-time.util';
 import { WorkshopErrors } from './workshop-errors';
@@ -200,9 +200,17 @@ export class WorkshopsViewModel {
 
   /** One workshop. The office sees everything (towns, rules, steps, timeline); an invited town its own invitation. */
   async detail(user: SessionUser, id: string) {
-    const r = await this.repo.findById(id);
+    return this.detailOf(user, await this.load(id));
+  }
+
+  /** The workshop and its invitations, read once (the editor builds its detail and its replacements from the same rows). */
+  async load(id: string): Promise<WorkshopRows> {
+    const [r, invs] = await Promise.all([this.repo.findById(id), this.repo.invitations(id)]);
     if (!r) throw WorkshopErrors.workshopNotFound();
-    const invs = await this.repo.invitations(id);
+    return { r, invs };
+  }
+
+  async detailOf(user: SessionUser, { r, invs }: WorkshopRows) {
     const card = this.card(r);
     if (!isOffice(user)) {
       const own = invs.find((i) => i.townId === user.townId && i.state !== 'withdrawn');
@@ -220,18 +228,22 @@ export class WorkshopsViewModel {
         allowedAnswers: allowedInvitationActions(own.state, 'town', { workshopState: r.state, invitationsClosed: !!r.invitationsClosedAt }),
       };
     }
+    // The invitation rows carry what the rules read (same towns, same order as repo.ruleTowns): no extra query.
     const group = invs.filter((i) => i.state === 'invited' || i.state === 'accepted');
-    const ruleTowns = await this.repo.ruleTowns(
-      group.map((i) => i.townId),
-      r.themeSlug,
-    );
-    const violations = checkWorkshopRules(ruleTowns).map((v) => ({
+    const [audit, profiles] = await Promise.all([
+      this.repo.timeline(r.id),
+      this.views.profiles(
+        OFFICE_VIEWER,
+        invs.map((i) => i.townId),
+      ),
+    ]);
+    const violations = checkWorkshopRules(group.map(ruleTownOf)).map((v) => ({
       code: v.code,
       towns: v.towns,
       message: v.message,
       messageDe: v.messageDe,
     }));
-    const timeline = (await this.repo.timeline(id)).map((e) => ({
+    const timeline = audit.map((e) => ({
       at: e.at,
       action: e.action,
       label: TIMELINE_LABEL[e.action] ?? auditActionLabel(e.action),
@@ -240,14 +252,7 @@ export class WorkshopsViewModel {
       reason: e.reason,
     }));
     const allowedActions = allowedWorkshopActions(r.state, 'office');
-    const seen = new Map(
-      (
-        await this.views.profiles(
-          OFFICE_VIEWER,
-          invs.map((i) => i.townId),
-        )
-      ).map((p) => [p.id, p]),
-    );
+    const seen = new Map(profiles.map((p) => [p.id, p]));
     return {
       ...card,
       invitations: invs.map((i) => this.invitation(i, r.themeSlug, seen.get(i.townId))),

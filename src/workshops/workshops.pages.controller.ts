@@ -89,14 +89,18 @@ export class WorkshopsPagesController {
   }
 
   private async renderList(res: Response, page: unknown = 1, errors: string[] = [], status = 200, sortierung?: unknown) {
-    const { workshops, pager, sorts } = await this.vm.officePage(page, sortierung);
+    const [{ workshops, pager, sorts }, topics, proposals] = await Promise.all([
+      this.vm.officePage(page, sortierung),
+      this.repo.topics(),
+      this.repo.currentProposals(),
+    ]);
     return res.status(status).render('office-workshops', {
       title: 'Transferwerkstätten',
       workshops,
       sorts,
       pager,
-      topics: await this.repo.topics(),
-      proposals: await this.repo.currentProposals(),
+      topics,
+      proposals,
       errors,
     });
   }

@@ -151,8 +151,15 @@ export class WorkshopsViewModel {
   async officePage(requested: unknown, sortierung?: unknown) {
     const sort = pickSort(WORKSHOP_SORTS, sortierung);
     if (!sort) throw unknownSort();
-    const p = pageOf(await this.repo.countAll(), requested, OFFICE_WORKSHOPS_PER_PAGE);
-    const rows = p.total ? await this.repo.listPage(p.offset, p.limit, sort.orderBy) : [];
+    // One statement: the page asked for, with the total on each row. Only a page past the end (no rows) needs the count
+    // first, to show the last page instead (pageOf clamps).
+    const guess = pageOf(Number.MAX_SAFE_INTEGER, requested, OFFICE_WORKSHOPS_PER_PAGE);
+    let rows = await this.repo.listPage(guess.offset, guess.limit, sort.orderBy);
+    let p = pageOf(rows[0]?.total ?? 0, requested, OFFICE_WORKSHOPS_PER_PAGE);
+    if (!rows.length && guess.offset > 0) {
+      p = pageOf(await this.repo.countAll(), requested, OFFICE_WORKSHOPS_PER_PAGE);
+      rows = p.total ? await this.repo.listPage(p.offset, p.limit, sort.orderBy) : [];
+    }
     const keep = sortQuery(WORKSHOP_SORTS, sort);
     return {
       workshops: rows.map((r) => this.card(r)),

@@ -189,10 +189,15 @@ describe.each(MODES)('transfer workshops from the engine’s group to a document
     expect(replacements[0].reasons.join(' ')).toMatch(/Bundesland/);
     expect(replacements.map((r: { townId: string }) => r.townId)).not.toContain(decliner.id);
 
+    // The ranking is kept per scoring and group: asked again, the same list; the group changed, a new one.
+    expect((await office.get(`/api/workshops/${id}/replacements`).expect(200)).body).toEqual({ replacements });
+
     // One click: the replacement gets the invitation as things stand (the moved date, SEQUENCE 1).
     const sub = replacements[0];
     const sc = await contact(sub.townId);
     await office.post(`/api/workshops/${id}/invitations`).send({ townId: sub.townId }).expect(200);
+    const after = (await office.get(`/api/workshops/${id}/replacements`).expect(200)).body.replacements as { townId: string }[];
+    expect(after.map((r) => r.townId)).not.toContain(sub.townId);
     await office.post(`/api/workshops/${id}/invitations`).send({ townId: sub.townId }).expect(409);
     const [subInv] = await settledMailsTo(sc.email);
     expect(subInv.subject).toBe('Einladung zur Transferwerkstatt „Leerstand gemeinsam überwinden“');

@@ -11,7 +11,7 @@ import { asList, asText } from '../common/form.util';
 import { rerenderOnDomainError } from '../common/page-action';
 import { renderGermanyMap } from '../maps/germany-map.util';
 import { berlinInput } from '../common/berlin-time.util';
-import { INVITATION_STATE_DE } from './workshop-transitions.util';
+import { allowedWorkshopActions, INVITATION_STATE_DE } from './workshop-transitions.util';
 import { MAX_TOWNS, MIN_TOWNS } from './workshop-rules.util';
 import { WorkshopRepository } from './workshop.repository';
 import { WorkshopsService } from './workshops.service';
@@ -148,7 +148,8 @@ export class WorkshopsPagesController {
           )
         : undefined,
       open && hasGap && liveRows.length < MAX_TOWNS ? this.workshops.replacements(id, undefined, rows) : [],
-      this.repo.topics(),
+      // The topics are only asked for by the "Ergebnis dokumentieren" form (a held workshop).
+      allowedWorkshopActions(rows.r.state, 'office').includes('document') ? this.repo.topics() : [],
     ]);
     const w = detail as typeof detail & {
       invitations: ReturnType<WorkshopsViewModel['invitation']>[];

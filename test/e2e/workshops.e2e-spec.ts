@@ -251,7 +251,12 @@ describe.each(MODES)('transfer workshops from the engine’s group to a document
     expect(early.text).toContain('Sie können sie ab ihrem Beginn als durchgeführt vermerken.');
     expect((await ds.query(`SELECT state FROM workshop WHERE id = $1`, [id]))[0].state).toBe('confirmed');
     await ds.query(`UPDATE workshop SET starts_at = now() - interval '2 hours' WHERE id = $1`, [id]);
+    expect(early.text).not.toContain('id="doc-h"');
     await office.post(`/api/workshops/${id}/held`).expect(200);
+    // Held: the editor offers "Ergebnis dokumentieren" with the topics to tick.
+    const heldPage = (await office.get(editor).expect(200)).text;
+    expect(heldPage).toContain('id="doc-h"');
+    expect(heldPage).toContain('id="t-leerstand"');
     await office.post(`/api/workshops/${id}/document`).send({ presented: '', willTry: '' }).expect(400);
     await office
       .post(`/api/workshops/${id}/document`)

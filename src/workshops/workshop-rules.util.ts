@@ -15,6 +15,17 @@ export interface RuleTown {
   experienced: boolean;
 }
 
+/** An invitation row as the rules see its town (the invitation query reads the same facts as repo.ruleTowns). */
+export const ruleTownOf = (i: Omit<RuleTown, 'id'> & { townId: string }): RuleTown => ({
+  id: i.townId,
+  name: i.name,
+  stateCode: i.stateCode,
+  stateName: i.stateName,
+  verified: i.verified,
+  optedOut: i.optedOut,
+  experienced: i.experienced,
+});
+
 export type RuleCode = 'group_size' | 'same_state' | 'no_experienced_town' | 'town_not_verified' | 'town_opted_out';
 
 export interface RuleViolation {

@@ -57,6 +57,14 @@ export interface InvitationRow {
   longitude: number | null;
   verified: boolean;
   optedOut: boolean;
+  /** The town named an experience on the workshop's theme (what the group rules read: the editor needs no second query). */
+  experienced: boolean;
+}
+
+/** A workshop and its invitations as read once for one request. */
+export interface WorkshopRows {
+  r: WorkshopListRow;
+  invs: InvitationRow[];
 }
 
 /** An invitation that waits for the town's answer, with what the digest says about its workshop. */
@@ -168,10 +176,27 @@ export class WorkshopRepository extends TransactionalRepository {
 
   /**
    * One page of all workshops, by default newest date first (drafts without a date on top); `orderBy` is a constant of
-   * WORKSHOP_SORTS, never text from a request.
+   * WORKSHOP_SORTS, never text from a request (it names only workshop columns). Each row carries `total`, the number
+   * of all workshops (the pager's count without a second statement). The page is cut before the names and the
+   * answers are joined, so only its rows are looked up (the theme's foreign key keeps every workshop in the join).
    */
-  listPage(offset: number, limit: number, orderBy = 'w.starts_at DESC NULLS FIRST, w.created_at DESC, w.id'): Promise<WorkshopListRow[]> {
-    return queryRows<WorkshopListRow>(this.ds, `${LIST} ORDER BY ${orderBy} LIMIT $1 OFFSET $2`, [limit, offset]);
+  listPage(
+    offset: number,
+    limit: number,
+    orderBy = 'w.starts_at DESC NULLS FIRST, w.created_at DESC, w.id',
+  ): Promise<(WorkshopListRow & { total: number })[]> {
+    return queryRows<WorkshopListRow & { total: number }>(
+      this.ds,
+      `SELECT ${COLUMNS}, w.total, tp.name AS "themeName", hm.name AS "hostTownName", c.invited, c.accepted, c.declined
+       FROM (SELECT w.*, count(*) OVER ()::int AS total FROM workshop w ORDER BY ${orderBy} LIMIT $1 OFFSET $2) w
+       JOIN topic tp ON tp.slug = w.theme_slug
+       LEFT JOIN town ht ON ht.id = w.host_town_id LEFT JOIN municipality hm ON hm.ags = ht.ags
+       CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE i.state <> 'withdrawn')::int AS invited,
+           count(*) FILTER (WHERE i.state = 'accepted')::int AS accepted, count(*) FILTER (WHERE i.state = 'declined')::int AS declined
+         FROM workshop_invitation i WHERE i.workshop_id = w.id) c
+       ORDER BY ${orderBy}`,
+      [limit, offset],
+    );
   }
 
   listAll(limit = 500): Promise<WorkshopListRow[]> {
@@ -218,7 +243,7 @@ export class WorkshopRepository extends TransactionalRepository {
       `SELECT i.id, i.workshop_id AS "workshopId", i.town_id AS "townId", i.state, i.chosen_because AS "chosenBecause",
          i.answer_reason AS "answerReason", i.answered_at AS "answeredAt", u.display_name AS "answeredByName", i.invited_at AS "invitedAt",
          mu.name, mu.state_code AS "stateCode", mu.state_name AS "stateName", mu.population, mu.latitude, mu.longitude,
-         t.status = 'verified' AS verified, t.opted_out AS "optedOut"
+         t.status = 'verified' AS verified, t.opted_out AS "optedOut", ${experiencedInSql('t.id', 'w.theme_slug')} AS experienced
        FROM workshop_invitation i JOIN workshop w ON w.id = i.workshop_id JOIN town t ON t.id = i.town_id JOIN municipality mu ON mu.ags = t.ags
        LEFT JOIN user_account u ON u.id = i.answered_by
        WHERE i.workshop_id = $1 ORDER BY mu.name`,
@@ -289,7 +314,8 @@ export class WorkshopRepository extends TransactionalRepository {
 
   /**
    * For "Als Entwurf übernehmen" on the office list: groups of the current workshop proposals that no workshop was made from yet (cancelled ones aside), in theme
-   * order, at most `limit`; `more` counts the rest (the matching page lists every group).
+   * order, at most `limit`; `more` counts the rest (the matching page lists every group). The towns of a group by
+   * `= ANY(town_ids)` (an index lookup each; a join on unnest() made PostgreSQL scan every town once per group).
    */
   async currentProposals(
     limit = 12,
@@ -298,7 +324,7 @@ export class WorkshopRepository extends TransactionalRepository {
       this.ds,
       `SELECT r.id AS "runId", w.group_no AS "groupNo", tp.name AS "themeName", count(*) OVER ()::int AS total,
          (SELECT string_agg(mu.name || ' (' || mu.state_name || ')', ', ' ORDER BY mu.name)
-          FROM unnest(w.town_ids) u(id) JOIN town t ON t.id = u.id JOIN municipality mu ON mu.ags = t.ags) AS towns
+          FROM town t JOIN municipality mu ON mu.ags = t.ags WHERE t.id = ANY(w.town_ids)) AS towns
        FROM matching_run r JOIN workshop_proposal w ON w.run_id = r.id JOIN topic tp ON tp.slug = r.theme
        WHERE r.kind = 'workshops' AND r.is_current
          AND NOT EXISTS (SELECT 1 FROM workshop ws WHERE ws.run_id = r.id AND ws.group_no = w.group_no AND ws.state <> 'cancelled')

@@ -117,7 +117,8 @@ export class WorkshopsController {
     @CurrentUser() user: SessionUser,
   ) {
     await this.workshops.withdrawInvitation(user, id, townId, { reason: dto.reason });
-    return { ...(await this.vm.detail(user, id)), replacements: await this.workshops.replacements(id) };
+    const rows = await this.vm.load(id);
+    return { ...(await this.vm.detailOf(user, rows)), replacements: await this.workshops.replacements(id, undefined, rows) };
   }
 
   @StepRoute(':id/close', ['office', 'admin'], 'Close the invitations: towns can no longer answer')

@@ -11,7 +11,7 @@ import { asList, asText } from '../common/form.util';
 import { rerenderOnDomainError } from '../common/page-action';
 import { renderGermanyMap } from '../maps/germany-map.util';
 import { berlinInput } from '../common/berlin-time.util';
-import { INVITATION_STATE_DE } from './workshop-transitions.util';
+import { allowedWorkshopActions, INVITATION_STATE_DE } from './workshop-transitions.util';
 import { MAX_TOWNS, MIN_TOWNS } from './workshop-rules.util';
 import { WorkshopRepository } from './workshop.repository';
 import { WorkshopsService } from './workshops.service';
@@ -89,14 +89,18 @@ export class WorkshopsPagesController {
   }
 
   private async renderList(res: Response, page: unknown = 1, errors: string[] = [], status = 200, sortierung?: unknown) {
-    const { workshops, pager, sorts } = await this.vm.officePage(page, sortierung);
+    const [{ workshops, pager, sorts }, topics, proposals] = await Promise.all([
+      this.vm.officePage(page, sortierung),
+      this.repo.topics(),
+      this.repo.currentProposals(),
+    ]);
     return res.status(status).render('office-workshops', {
       title: 'Transferwerkstätten',
       workshops,
       sorts,
       pager,
-      topics: await this.repo.topics(),
-      proposals: await this.repo.currentProposals(),
+      topics,
+      proposals,
       errors,
     });
   }
@@ -126,26 +130,34 @@ export class WorkshopsPagesController {
     status = 200,
     @Query('suche') search?: string,
   ) {
-    const w = (await this.vm.detail(user, id)) as Awaited<ReturnType<WorkshopsViewModel['detail']>> & {
+    // The workshop and its invitations are read once: the detail, the mail report and the replacements share them.
+    const rows = await this.vm.load(id);
+    const invs = rows.invs;
+    // A free place (a decline, a withdrawn invitation, fewer towns than a workshop needs): the best towns to fill it.
+    const liveRows = invs.filter((i) => i.state === 'invited' || i.state === 'accepted');
+    const hasGap =
+      invs.some((i) => i.state === 'declined' || i.state === 'withdrawn') || liveRows.length < MIN_TOWNS || done === 'withdrawn';
+    const open = ['draft', 'invited', 'confirmed'].includes(rows.r.state);
+    const [detail, mailReport, replacements, topics] = await Promise.all([
+      this.vm.detailOf(user, rows),
+      // Who got the invitation mail, and which invited town had nobody (issue 25).
+      rows.r.state !== 'draft'
+        ? this.mailRecipients.report(
+            `workshop:${id}:invite`,
+            invs.filter((i) => i.state !== 'withdrawn').map((i) => ({ id: i.townId, name: i.name })),
+          )
+        : undefined,
+      open && hasGap && liveRows.length < MAX_TOWNS ? this.workshops.replacements(id, undefined, rows) : [],
+      // The topics are only asked for by the "Ergebnis dokumentieren" form (a held workshop).
+      allowedWorkshopActions(rows.r.state, 'office').includes('document') ? this.repo.topics() : [],
+    ]);
+    const w = detail as typeof detail & {
       invitations: ReturnType<WorkshopsViewModel['invitation']>[];
       violations: { messageDe: string }[];
       allowedActions: string[];
       timeline: unknown[];
     };
-    // Who got the invitation mail, and which invited town had nobody (issue 25).
-    const mailReport =
-      w.state !== 'draft'
-        ? ((await this.mailRecipients.report(
-            `workshop:${id}:invite`,
-            w.invitations.filter((i) => i.state !== 'withdrawn').map((i) => ({ id: i.townId, name: i.name })),
-          )) ?? undefined)
-        : undefined;
-    // A free place (a decline, a withdrawn invitation, fewer towns than a workshop needs): the best towns to fill it.
     const live = w.invitations.filter((i) => i.state === 'invited' || i.state === 'accepted');
-    const hasGap =
-      w.invitations.some((i) => i.state === 'declined' || i.state === 'withdrawn') || live.length < MIN_TOWNS || done === 'withdrawn';
-    const open = ['draft', 'invited', 'confirmed'].includes(w.state);
-    const replacements = open && hasGap && live.length < MAX_TOWNS ? await this.workshops.replacements(id) : [];
     const term = asText(search).trim();
     let hits: Awaited<ReturnType<WorkshopsViewModel['townSearch']>> = [];
     try {
@@ -193,7 +205,7 @@ export class WorkshopsPagesController {
       })),
       canCancel: w.allowedActions.includes('cancel'),
       canDocument: w.allowedActions.includes('document'),
-      topics: await this.repo.topics(),
+      topics,
     });
   }
 

@@ -7,7 +7,7 @@ import { formatBerlin } from '../common/berlin-time.util';
 import { intInRange, isUuid } from '../common/input.util';
 import { optionalText } from '../common/text-input.util';
 import { MailService } from '../mail/mail.service';
-import { MatchScoringService } from '../matching/match-scoring.service';
+import { MatchScoringService, type Scoring } from '../matching/match-scoring.service';
 import { TownReadRepository } from '../municipalities/town-read.repository';
 import { asTransition, WorkshopErrors } from './workshop-errors';
 import { chosenBecause, rankReplacements, Replacement } from './workshop-fit.util';
@@ -21,7 +21,7 @@ import {
   WorkshopResultInput,
 } from './workshop-input.util';
 import { WorkshopMailsService } from './workshop-mails.service';
-import { checkInvitable, checkWorkshopRules, MAX_TOWNS, RuleViolation } from './workshop-rules.util';
+import { checkInvitable, checkWorkshopRules, MAX_TOWNS, RuleViolation, ruleTownOf } from './workshop-rules.util';
 import {
   holdRefusal,
   InvitationAction,
@@ -31,10 +31,12 @@ import {
   REASON_MAX_LENGTH,
   WorkshopAction,
 } from './workshop-transitions.util';
-import { WorkshopPatch, WorkshopRepository, WorkshopRow } from './workshop.repository';
+import { WorkshopPatch, WorkshopRepository, WorkshopRow, WorkshopRows } from './workshop.repository';
 
 /** A proposed group's number (the column is a smallint; the API's DTO allows the same range). */
 const MAX_GROUP_NO = 10000;
+/** Ranked replacements kept per scoring (one entry per workshop group; the oldest goes first). */
+const RANKINGS_KEEP = 500;
 
 const reasonText = (v: unknown) => optionalText(v, REASON_MAX_LENGTH, 'reason', 'The reason', 'Die Begründung');
 
@@ -44,6 +46,9 @@ const reasonText = (v: unknown) => optionalText(v, REASON_MAX_LENGTH, 'reason', 
  */
 @Injectable()
 export class WorkshopsService {
+  /** Ranked replacements per scoring (see replacements); read-only once stored. */
+  private readonly rankings = new WeakMap<Scoring, Map<string, Replacement[]>>();
+
   constructor(
     private readonly repo: WorkshopRepository,
     private readonly townReads: TownReadRepository,
@@ -237,8 +242,9 @@ export class WorkshopsService {
   async violations(id: string): Promise<RuleViolation[]> {
     const w = await this.repo.findById(id);
     if (!w) throw WorkshopErrors.workshopNotFound();
-    const ids = (await this.repo.invitations(id)).filter((i) => i.state === 'invited' || i.state === 'accepted').map((i) => i.townId);
-    return checkWorkshopRules(await this.repo.ruleTowns(ids, w.themeSlug));
+    return checkWorkshopRules(
+      (await this.repo.invitations(id)).filter((i) => i.state === 'invited' || i.state === 'accepted').map(ruleTownOf),
+    );
   }
 
   /** draft → invited: the rules must hold, date and place be set; every town gets its invitation with the calendar entry. */
@@ -392,15 +398,30 @@ export class WorkshopsService {
     await this.mail.dispatch(mails);
   }
 
-  /** The best towns to take a free place (after a decline), with German reasons; the office invites one with one click. */
-  async replacements(id: string, limit = 5): Promise<Replacement[]> {
-    const w = await this.repo.findById(id);
+  /**
+   * The best towns to take a free place (after a decline), with German reasons; the office invites one with one click.
+   * `rows`: the workshop and its invitations when the caller has read them already (the editor).
+   */
+  async replacements(id: string, limit = 5, rows?: WorkshopRows): Promise<Replacement[]> {
+    const [w, invs] = rows ? [rows.r, rows.invs] : await Promise.all([this.repo.findById(id), this.repo.invitations(id)]);
     if (!w) throw WorkshopErrors.workshopNotFound();
-    const invs = await this.repo.invitations(id);
-    const { ctx, towns } = await this.scoring();
-    const remaining = new Set(invs.filter((i) => i.state === 'invited' || i.state === 'accepted').map((i) => i.townId));
-    const members = towns.filter((t) => remaining.has(t.id));
-    return rankReplacements(ctx, members, towns, new Set(invs.map((i) => i.townId)), w.themeSlug, w.themeName, limit);
+    const scoring = await this.scoring();
+    const remaining = invs.filter((i) => i.state === 'invited' || i.state === 'accepted').map((i) => i.townId);
+    const excluded = invs.map((i) => i.townId);
+    // The ranking depends only on the scoring, the theme and these two sets of towns: kept per scoring object, so it is
+    // exactly as fresh as the scoring itself (MatchScoringService: a new run or new weights give a new object).
+    const key = [w.themeSlug, w.themeName, limit, [...remaining].sort().join(','), [...excluded].sort().join(',')].join('\u0000');
+    let perScoring = this.rankings.get(scoring);
+    if (!perScoring) this.rankings.set(scoring, (perScoring = new Map<string, Replacement[]>()));
+    const hit = perScoring.get(key);
+    if (hit) return [...hit];
+    const { ctx, towns } = scoring;
+    const live = new Set(remaining);
+    const members = towns.filter((t) => live.has(t.id));
+    const ranked = rankReplacements(ctx, members, towns, new Set(excluded), w.themeSlug, w.themeName, limit);
+    if (perScoring.size >= RANKINGS_KEEP) perScoring.delete(perScoring.keys().next().value!);
+    perScoring.set(key, ranked);
+    return [...ranked];
   }
 
   // ---- internals -------------------------------------------------------------------------------------------

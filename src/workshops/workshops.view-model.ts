@@ -8,7 +8,7 @@ import { pageOf, pager } from '../common/paging.util';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { groupTownWorkshops } from './town-workshop-list.util';
 import { chosenBecauseBlocks } from './workshop-fit.util';
-import { checkWorkshopRules } from './workshop-rules.util';
+import { checkWorkshopRules, ruleTownOf } from './workshop-rules.util';
 import {
   allowedInvitationActions,
   allowedWorkshopActions,
@@ -18,7 +18,7 @@ import {
   WorkshopAction,
   WorkshopState,
 } from './workshop-transitions.util';
-import { InvitationRow, WorkshopListRow, WorkshopRepository } from './workshop.repository';
+import { InvitationRow, WorkshopListRow, WorkshopRepository, WorkshopRows } from './workshop.repository';
 import { DomainError } from '../common/domain-error';
 import { formatBerlin } from '../common/berlin-time.util';
 import { WorkshopErrors } from './workshop-errors';
@@ -49,6 +49,24 @@ const TOWN_SEARCH_MAX = 80;
 /** Workshops per page on the office list. */
 const OFFICE_WORKSHOPS_PER_PAGE = 25;
 const FORMAT_DE = { in_person: 'vor Ort', online: 'online' } as const;
+
+/** Dates kept as formatted (see whenText). */
+const WHEN_KEEP = 2000;
+const whenTexts = new Map<number, string>();
+/**
+ * formatBerlin of the instant, kept: luxon takes about 25 µs a date and every list page shows the same dates again
+ * (25 on the office's page). The text depends on the instant alone, so a kept one is always right (oldest out first).
+ */
+function whenText(d: Date): string {
+  const k = d.getTime();
+  let text = whenTexts.get(k);
+  if (text === undefined) {
+    text = formatBerlin(d);
+    if (whenTexts.size >= WHEN_KEEP) whenTexts.delete(whenTexts.keys().next().value!);
+    whenTexts.set(k, text);
+  }
+  return text;
+}
 
 export interface WorkshopCard {
   id: string;
@@ -109,7 +127,7 @@ export class WorkshopsViewModel {
       theme: r.themeSlug,
       themeName: r.themeName,
       startsAt: r.startsAt,
-      when: r.startsAt ? formatBerlin(r.startsAt) : 'noch offen',
+      when: r.startsAt ? whenText(r.startsAt) : 'noch offen',
       durationMinutes: r.durationMinutes,
       format: r.format,
       formatLabel: FORMAT_DE[r.format],
@@ -151,8 +169,15 @@ export class WorkshopsViewModel {
   async officePage(requested: unknown, sortierung?: unknown) {
     const sort = pickSort(WORKSHOP_SORTS, sortierung);
     if (!sort) throw unknownSort();
-    const p = pageOf(await this.repo.countAll(), requested, OFFICE_WORKSHOPS_PER_PAGE);
-    const rows = p.total ? await this.repo.listPage(p.offset, p.limit, sort.orderBy) : [];
+    // One statement: the page asked for, with the total on each row. Only a page past the end (no rows) needs the count
+    // first, to show the last page instead (pageOf clamps).
+    const guess = pageOf(Number.MAX_SAFE_INTEGER, requested, OFFICE_WORKSHOPS_PER_PAGE);
+    let rows = await this.repo.listPage(guess.offset, guess.limit, sort.orderBy);
+    let p = pageOf(rows[0]?.total ?? 0, requested, OFFICE_WORKSHOPS_PER_PAGE);
+    if (!rows.length && guess.offset > 0) {
+      p = pageOf(await this.repo.countAll(), requested, OFFICE_WORKSHOPS_PER_PAGE);
+      rows = p.total ? await this.repo.listPage(p.offset, p.limit, sort.orderBy) : [];
+    }
     const keep = sortQuery(WORKSHOP_SORTS, sort);
     return {
       workshops: rows.map((r) => this.card(r)),
@@ -200,9 +225,17 @@ export class WorkshopsViewModel {
 
   /** One workshop. The office sees everything (towns, rules, steps, timeline); an invited town its own invitation. */
   async detail(user: SessionUser, id: string) {
-    const r = await this.repo.findById(id);
+    return this.detailOf(user, await this.load(id));
+  }
+
+  /** The workshop and its invitations, read once (the editor builds its detail and its replacements from the same rows). */
+  async load(id: string): Promise<WorkshopRows> {
+    const [r, invs] = await Promise.all([this.repo.findById(id), this.repo.invitations(id)]);
     if (!r) throw WorkshopErrors.workshopNotFound();
-    const invs = await this.repo.invitations(id);
+    return { r, invs };
+  }
+
+  async detailOf(user: SessionUser, { r, invs }: WorkshopRows) {
     const card = this.card(r);
     if (!isOffice(user)) {
       const own = invs.find((i) => i.townId === user.townId && i.state !== 'withdrawn');
@@ -220,18 +253,22 @@ export class WorkshopsViewModel {
         allowedAnswers: allowedInvitationActions(own.state, 'town', { workshopState: r.state, invitationsClosed: !!r.invitationsClosedAt }),
       };
     }
+    // The invitation rows carry what the rules read (same towns, same order as repo.ruleTowns): no extra query.
     const group = invs.filter((i) => i.state === 'invited' || i.state === 'accepted');
-    const ruleTowns = await this.repo.ruleTowns(
-      group.map((i) => i.townId),
-      r.themeSlug,
-    );
-    const violations = checkWorkshopRules(ruleTowns).map((v) => ({
+    const [audit, profiles] = await Promise.all([
+      this.repo.timeline(r.id),
+      this.views.profiles(
+        OFFICE_VIEWER,
+        invs.map((i) => i.townId),
+      ),
+    ]);
+    const violations = checkWorkshopRules(group.map(ruleTownOf)).map((v) => ({
       code: v.code,
       towns: v.towns,
       message: v.message,
       messageDe: v.messageDe,
     }));
-    const timeline = (await this.repo.timeline(id)).map((e) => ({
+    const timeline = audit.map((e) => ({
       at: e.at,
       action: e.action,
       label: TIMELINE_LABEL[e.action] ?? auditActionLabel(e.action),
@@ -240,14 +277,7 @@ export class WorkshopsViewModel {
       reason: e.reason,
     }));
     const allowedActions = allowedWorkshopActions(r.state, 'office');
-    const seen = new Map(
-      (
-        await this.views.profiles(
-          OFFICE_VIEWER,
-          invs.map((i) => i.townId),
-        )
-      ).map((p) => [p.id, p]),
-    );
+    const seen = new Map(profiles.map((p) => [p.id, p]));
     return {
       ...card,
       invitations: invs.map((i) => this.invitation(i, r.themeSlug, seen.get(i.townId))),

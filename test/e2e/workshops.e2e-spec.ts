@@ -189,10 +189,15 @@ describe.each(MODES)('transfer workshops from the engine’s group to a document
     expect(replacements[0].reasons.join(' ')).toMatch(/Bundesland/);
     expect(replacements.map((r: { townId: string }) => r.townId)).not.toContain(decliner.id);
 
+    // The ranking is kept per scoring and group: asked again, the same list; the group changed, a new one.
+    expect((await office.get(`/api/workshops/${id}/replacements`).expect(200)).body).toEqual({ replacements });
+
     // One click: the replacement gets the invitation as things stand (the moved date, SEQUENCE 1).
     const sub = replacements[0];
     const sc = await contact(sub.townId);
     await office.post(`/api/workshops/${id}/invitations`).send({ townId: sub.townId }).expect(200);
+    const after = (await office.get(`/api/workshops/${id}/replacements`).expect(200)).body.replacements as { townId: string }[];
+    expect(after.map((r) => r.townId)).not.toContain(sub.townId);
     await office.post(`/api/workshops/${id}/invitations`).send({ townId: sub.townId }).expect(409);
     const [subInv] = await settledMailsTo(sc.email);
     expect(subInv.subject).toBe('Einladung zur Transferwerkstatt „Leerstand gemeinsam überwinden“');
@@ -246,7 +251,12 @@ describe.each(MODES)('transfer workshops from the engine’s group to a document
     expect(early.text).toContain('Sie können sie ab ihrem Beginn als durchgeführt vermerken.');
     expect((await ds.query(`SELECT state FROM workshop WHERE id = $1`, [id]))[0].state).toBe('confirmed');
     await ds.query(`UPDATE workshop SET starts_at = now() - interval '2 hours' WHERE id = $1`, [id]);
+    expect(early.text).not.toContain('id="doc-h"');
     await office.post(`/api/workshops/${id}/held`).expect(200);
+    // Held: the editor offers "Ergebnis dokumentieren" with the topics to tick.
+    const heldPage = (await office.get(editor).expect(200)).text;
+    expect(heldPage).toContain('id="doc-h"');
+    expect(heldPage).toContain('id="t-leerstand"');
     await office.post(`/api/workshops/${id}/document`).send({ presented: '', willTry: '' }).expect(400);
     await office
       .post(`/api/workshops/${id}/document`)

@@ -49,6 +49,12 @@ const DONE: Record<string, string> = {
   reject: 'Die Registrierung wurde abgelehnt. Die Kommune wurde per E-Mail informiert.',
 };
 
+/** The page asked for as pageOf reads it (anything but a whole number ≥ 1 is the first), kept within an SQL integer. */
+const askedPage = (requested: unknown): number => {
+  const n = typeof requested === 'number' ? requested : Number(requested);
+  return Number.isInteger(n) && n >= 1 ? Math.min(n, 2 ** 31 - 1) : 1;
+};
+
 // Shared by the API controller and the office page, so both show the same applications.
 @Injectable()
 export class RegistrationsViewModel {
@@ -56,16 +62,17 @@ export class RegistrationsViewModel {
 
   /** One page of pending applications, oldest first (`page` past the end answers the last page). */
   async items(page = 1, limit = REGISTRATIONS_API_PAGE_SIZE): Promise<RegistrationsApiPage> {
-    const p = pageOf(await this.towns.countPendingApplications('application'), page, limit);
-    return { ...p, items: await this.load('application', p) };
+    const { p, items } = await this.load('application', page, limit);
+    return { ...p, items };
   }
 
-  private async load(by: 'application' | 'town', p: Page): Promise<RegistrationItem[]> {
-    if (!p.total) return [];
-    const { towns, sameAgs } = await this.towns.pendingApplicationsPage(by, p.offset, p.limit);
+  /** The page asked for with its total: one statement (count, page and details), clamped to the last page as pageOf. */
+  private async load(by: 'application' | 'town', requested: unknown, limit: number): Promise<{ p: Page; items: RegistrationItem[] }> {
+    const { total, towns, sameAgs } = await this.towns.pendingApplicationsPage(by, askedPage(requested), limit);
+    const p = pageOf(total, requested, limit);
     const byAgs = new Map<string, string[]>();
     for (const t of sameAgs) byAgs.set(t.ags, [...(byAgs.get(t.ags) ?? []), t.id]);
-    return towns.map((t) => ({
+    const items = towns.map((t) => ({
       townId: t.id,
       ags: t.ags,
       registeredAt: t.createdAt,
@@ -80,13 +87,14 @@ export class RegistrationsViewModel {
       },
       competingTownIds: (byAgs.get(t.ags) ?? []).filter((id) => id !== t.id),
     }));
+    return { p, items };
   }
 
   /** One page of the office list: `REGISTRATION_TOWNS_PER_PAGE` towns, oldest application first. */
   async page(done?: string, errors: string[] = [], requested: unknown = 1): Promise<RegistrationsPage> {
-    const p = pageOf(await this.towns.countPendingApplications('town'), requested, REGISTRATION_TOWNS_PER_PAGE);
+    const { p, items } = await this.load('town', requested, REGISTRATION_TOWNS_PER_PAGE);
     const groups = new Map<string, RegistrationGroup>();
-    for (const item of await this.load('town', p)) {
+    for (const item of items) {
       const g = groups.get(item.ags) ?? { ags: item.ags, directory: item.directory, applications: [], competing: false };
       g.applications.push({ ...item, position: g.applications.length + 1 });
       g.competing = g.applications.length > 1;

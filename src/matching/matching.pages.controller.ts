@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
+import hbs from 'hbs';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.guard';
 import type { SessionUser } from '../auth/session-user';
@@ -12,6 +13,34 @@ const WEIGHTS_INVALID_DE =
   'Bitte geben Sie für jedes Gewicht einen Anteil zwischen 0 und 100 Prozent an (mindestens eines größer als 0) und eine Entfernung zwischen 10 und 1.000 km.';
 
 type FormBody = Record<string, string | undefined>;
+
+/**
+ * The round's rows (25 pairs with reasons: most of the page's markup) are the same for every office user and never
+ * change for a done run, whose section the view model keeps per run and page: they are rendered once per section
+ * object and kept as long as it is (WeakMap), with a slot where each request puts the viewer's own CSRF token.
+ */
+const CSRF_SLOT = 'kt-csrf-slot-9d41b7';
+const renderedRows = new WeakMap<object, string>();
+let rowsTemplate: HandlebarsTemplateDelegate | undefined;
+
+function roundRowsHtml(round: { pairs: unknown[] } | null, csrfToken: string): string {
+  if (!round) return '';
+  let html = renderedRows.get(round);
+  if (html === undefined) {
+    rowsTemplate ??= hbs.handlebars.compile('{{> office_matching_round_rows}}');
+    html = rowsTemplate({ pairs: round.pairs, csrfToken: CSRF_SLOT });
+    renderedRows.set(round, html);
+  }
+  return html.split(CSRF_SLOT).join(hbs.handlebars.escapeExpression(csrfToken));
+}
+
+type OfficeModel = Awaited<ReturnType<MatchingViewModel['officePage']>>;
+function renderOffice(res: Response, model: OfficeModel) {
+  // res.locals.csrfToken makes a token (and its cookie) each time it is read: read once, and the page reuses that value.
+  const csrfToken = String(res.locals.csrfToken);
+  Object.defineProperty(res.locals, 'csrfToken', { value: csrfToken, enumerable: true, configurable: true });
+  return res.render('office-matching', { ...model, roundRowsHtml: roundRowsHtml(model.round, csrfToken) });
+}
 
 @ApiExcludeController()
 @Controller()
@@ -37,7 +66,7 @@ export class MatchingPagesController {
     @Res() res: Response,
   ) {
     const model = await this.views.officePage({ theme, page: Number(page) || 1, started: started === '1', weightsSaved: saved === '1' });
-    return res.render('office-matching', model);
+    return renderOffice(res, model);
   }
 
   @Post('geschaeftsstelle/matching')
@@ -58,7 +87,7 @@ export class MatchingPagesController {
       return res.redirect(303, '/geschaeftsstelle/matching?gestartet=1');
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      return res.status(err.getStatus()).render('office-matching', await this.views.officePage({ errors: [err.messageDe] }));
+      return renderOffice(res.status(err.getStatus()), await this.views.officePage({ errors: [err.messageDe] }));
     }
   }
 
@@ -81,7 +110,7 @@ export class MatchingPagesController {
       return res.redirect(303, '/geschaeftsstelle/matching?gewichte=1');
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      return res.status(err.getStatus()).render('office-matching', await this.views.officePage({ errors: [WEIGHTS_INVALID_DE] }));
+      return renderOffice(res.status(err.getStatus()), await this.views.officePage({ errors: [WEIGHTS_INVALID_DE] }));
     }
   }
 }

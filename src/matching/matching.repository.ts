@@ -128,6 +128,42 @@ export class MatchingRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * What the office's matching page reads, in one round trip: the current tandem round's head, the current workshop
+   * proposal's head (for `theme`, or the newest of any theme), the newest `limit` run heads and the stored weights
+   * (null: none saved). Same rows as currentRunHead/latestRunHeads/loadWeights.
+   */
+  async officePageHeads(
+    theme: string | undefined,
+    limit: number,
+  ): Promise<{ round: RunHead | null; workshop: RunHead | null; latest: RunHead[]; weights: Record<string, unknown> | null }> {
+    const rows = await queryRows<
+      RunHead & { slot: 'round' | 'workshop' | 'latest' | 'settings'; settings: Record<string, unknown> | null }
+    >(
+      this.ds,
+      `(SELECT 'round' AS slot, ${HEAD_COLUMNS}, NULL::jsonb AS settings FROM matching_run WHERE kind = 'tandem_round' AND is_current
+        ORDER BY finished_at DESC LIMIT 1)
+       UNION ALL
+       (SELECT 'workshop', ${HEAD_COLUMNS}, NULL FROM matching_run WHERE kind = 'workshops' AND is_current AND ($1::varchar IS NULL OR theme = $1)
+        ORDER BY finished_at DESC LIMIT 1)
+       UNION ALL
+       (SELECT 'latest', ${HEAD_COLUMNS}, NULL FROM matching_run ORDER BY started_at DESC LIMIT $2)
+       UNION ALL
+       SELECT 'settings', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, weights FROM matching_settings WHERE id = 1`,
+      [theme ?? null, limit],
+    );
+    const head = ({ slot: _slot, settings: _settings, ...h }: (typeof rows)[number]): RunHead => h;
+    const one = (slot: string) => rows.find((r) => r.slot === slot);
+    const round = one('round'),
+      workshop = one('workshop');
+    return {
+      round: round ? head(round) : null,
+      workshop: workshop ? head(workshop) : null,
+      latest: rows.filter((r) => r.slot === 'latest').map(head),
+      weights: one('settings')?.settings ?? null,
+    };
+  }
+
   /** The newest runs for a list: no inputs, no results. */
   latestRunHeads(limit = 20): Promise<RunHead[]> {
     return queryRows<RunHead>(this.ds, `SELECT ${HEAD_COLUMNS} FROM matching_run ORDER BY started_at DESC LIMIT $1`, [limit]);

@@ -27,6 +27,9 @@ export interface StartRunOptions {
 }
 
 /** Commands around matching: weights, starting runs, debounced recomputation. Computing runs is the worker's (MatchingRunner). */
+/** The weights in force: the stored ones over the defaults. */
+export const effectiveWeights = (stored: Record<string, unknown> | null): MatchWeights => ({ ...DEFAULT_WEIGHTS, ...(stored ?? {}) });
+
 @Injectable()
 export class MatchingService {
   private readonly logger = new Logger(MatchingService.name);
@@ -38,7 +41,7 @@ export class MatchingService {
   ) {}
 
   async weights(): Promise<MatchWeights> {
-    return { ...DEFAULT_WEIGHTS, ...((await this.repo.loadWeights()) ?? {}) };
+    return effectiveWeights(await this.repo.loadWeights());
   }
 
   async setWeights(actor: SessionUser, patch: Record<string, unknown>): Promise<MatchWeights> {

@@ -8,7 +8,7 @@ import { profileIsEmpty } from './core/suggestions.util';
 import type { RoundPairRow, RoundSummary, RunRow, UnmatchedReason, WorkshopGroupRow, WorkshopsSummary } from './matching.read-models';
 import { TownReadRepository } from '../municipalities/town-read.repository';
 import { MatchingRepository, toMatchTown } from './matching.repository';
-import { MatchingService } from './matching.service';
+import { effectiveWeights } from './matching.service';
 import { compareGerman } from '../common/collation.util';
 import { renderGermanyMap } from '../maps/germany-map.util';
 import { LRUCache } from 'lru-cache';
@@ -101,7 +101,6 @@ export class MatchingViewModel {
   constructor(
     private readonly repo: MatchingRepository,
     private readonly towns: TownReadRepository,
-    private readonly matching: MatchingService,
   ) {}
 
   /** A town's current suggestions with partner facts and German reasons. Own town or the office only. */
@@ -178,14 +177,12 @@ export class MatchingViewModel {
 
   /** The office's page: current round (one page of it), the workshop proposal for a theme, weights, recent runs. */
   async officePage(q: OfficeMatchingQuery) {
-    const [names, round, runs, weights] = await Promise.all([
-      this.towns.topicNames(),
-      this.repo.currentRunHead('tandem_round'),
-      this.repo.latestRunHeads(8),
-      this.matching.weights(),
-    ]);
+    // Topic names are kept for 2 s (TownReadRepository); the rest is one statement.
+    const names = await this.towns.topicNames();
     const chosenTheme = q.theme && names[q.theme] ? q.theme : undefined;
-    const ws = await this.repo.currentRunHead('workshops', chosenTheme);
+    const heads = await this.repo.officePageHeads(chosenTheme, 8);
+    const { round, workshop: ws, latest: runs } = heads;
+    const weights = effectiveWeights(heads.weights);
     const page = Math.max(1, Math.floor(q.page ?? 1));
     const namesKey = Object.entries(names).join('|');
     return {

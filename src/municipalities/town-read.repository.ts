@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { LIVE_STATES } from '../tandems/core/tandem-transitions.util';
 import { queryRows } from '../database/typed-query.util';
+import { ShortLived } from './short-lived.util';
 
 /** A verified, not opted-out town with what the matcher reads (directory facts + profile). */
 export interface TownRow {
@@ -78,6 +79,12 @@ interface TownSearchRow {
 
 @Injectable()
 export class TownReadRepository {
+  // Topic names are migration data (no route writes the topic table): read once per 2 s per process, not per page view.
+  private readonly names = new ShortLived<Readonly<Record<string, string>>>(async () => {
+    const rows = await queryRows<{ slug: string; name: string }>(this.ds, `SELECT slug, name FROM topic`);
+    return Object.freeze(Object.fromEntries(rows.map((r) => [r.slug, r.name])));
+  });
+
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   /**
@@ -121,9 +128,8 @@ export class TownReadRepository {
   }
 
   /** Every topic's name by slug, retired ones included (older runs may name them). */
-  async topicNames(): Promise<Record<string, string>> {
-    const rows = await queryRows<{ slug: string; name: string }>(this.ds, `SELECT slug, name FROM topic`);
-    return Object.fromEntries(rows.map((r) => [r.slug, r.name]));
+  topicNames(): Promise<Readonly<Record<string, string>>> {
+    return this.names.get();
   }
 
   /**

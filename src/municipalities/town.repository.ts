@@ -234,64 +234,74 @@ export class TownRepository extends TransactionalRepository {
    * confirmation link ran out unconfirmed has expired and is left out (it is purged on the next occasion).
    */
   /**
-   * Pending applications that are still alive (a confirmed contact or an unexpired confirmation link), counted either
-   * one per application or one per town (AGS) the office decides on together.
-   */
-  async countPendingApplications(by: 'application' | 'town'): Promise<number> {
-    const [row] = await queryRows<{ n: string }>(
-      this.ds,
-      `WITH live AS (${LIVE_PENDING}) SELECT count(${by === 'town' ? 'DISTINCT ags' : '*'}) AS n FROM live`,
-    );
-    return Number(row.n);
-  }
-
-  /**
-   * One page of live pending applications, oldest first: `limit` applications, or by town every application for
-   * `limit` towns (AGS, ordered by their oldest application). `sameAgs` lists every live application for the towns
-   * on the page (also those on other pages), so callers can name the competing ones.
+   * One page of live pending applications, oldest first, with their total, in ONE statement: `limit` applications, or
+   * by town every application for `limit` towns (AGS, ordered by their oldest application). `requested` (a whole
+   * number ≥ 1) past the end answers the last page, as pageOf does. `sameAgs` lists every live application for the
+   * towns on the page (also those on other pages), so callers can name the competing ones.
    */
   async pendingApplicationsPage(
     by: 'application' | 'town',
-    offset: number,
+    requested: number,
     limit: number,
-  ): Promise<{ towns: PendingApplication[]; sameAgs: Array<{ id: string; ags: string }> }> {
-    const rows = await queryRows<{ id: string; ags: string; page: boolean }>(
+  ): Promise<{ total: number; towns: PendingApplication[]; sameAgs: Array<{ id: string; ags: string }> }> {
+    const rows = await queryRows<
+      Partial<Omit<PendingApplication, 'contacts'>> & {
+        total: number;
+        sid: string | null;
+        sags: string | null;
+        page: boolean | null;
+        contacts: Array<Record<keyof PendingContact, string | null>> | null;
+      }
+    >(
       this.ds,
-      by === 'town'
-        ? `WITH live AS (${LIVE_PENDING}),
-                pg AS (SELECT ags FROM live GROUP BY ags ORDER BY min(created_at), ags OFFSET $1 LIMIT $2)
-           SELECT id, ags, true AS page FROM live WHERE ags IN (SELECT ags FROM pg)`
-        : `WITH live AS (${LIVE_PENDING}),
-                pg AS (SELECT id, ags FROM live ORDER BY created_at, id OFFSET $1 LIMIT $2)
-           SELECT l.id, l.ags, l.id IN (SELECT id FROM pg) AS page FROM live l WHERE l.ags IN (SELECT ags FROM pg)`,
-      [offset, limit],
+      `WITH live AS (${LIVE_PENDING}),
+            total AS (SELECT count(${by === 'town' ? 'DISTINCT ags' : '*'})::int AS n FROM live),
+            skip AS (SELECT (least($1::int, greatest(1, ceil(n / $2::numeric)::int)) - 1) * $2 AS n FROM total),
+            ${
+              by === 'town'
+                ? `pg AS (SELECT ags FROM live GROUP BY ags ORDER BY min(created_at), ags OFFSET (SELECT n FROM skip) LIMIT $2),
+                   sel AS (SELECT id, ags, true AS page FROM live WHERE ags IN (SELECT ags FROM pg))`
+                : `pg AS (SELECT id, ags FROM live ORDER BY created_at, id OFFSET (SELECT n FROM skip) LIMIT $2),
+                   sel AS (SELECT l.id, l.ags, l.id IN (SELECT id FROM pg) AS page FROM live l WHERE l.ags IN (SELECT ags FROM pg))`
+            }
+       SELECT total.n AS total, sel.id AS sid, sel.ags AS sags, sel.page, d.*
+       FROM total
+       LEFT JOIN sel ON true
+       -- The directory facts and contacts as JSON, for the page's applications only (no entity hydration: issue 29).
+       LEFT JOIN LATERAL (
+         SELECT t.id, t.ags, t.created_at AS "createdAt", m.name, m.state_name AS "stateName", m.district_name AS "districtName",
+                m.association_name AS "associationName", m.population, m.postcode,
+                coalesce((SELECT json_agg(json_build_object('email', u.email, 'displayName', u.display_name,
+                            'contactFunction', u.contact_function, 'emailConfirmedAt', u.email_confirmed_at, 'createdAt', u.created_at)
+                          ORDER BY u.created_at) FROM user_account u WHERE u.town_id = t.id), '[]') AS contacts
+         FROM town t JOIN municipality m ON m.ags = t.ags
+         WHERE sel.page AND t.id = sel.id
+       ) d ON true
+       ORDER BY d."createdAt", d.id`,
+      [requested, limit],
     );
-    const ids = rows.filter((r) => r.page).map((r) => r.id);
-    if (!ids.length) return { towns: [], sameAgs: [] };
-    // One statement with the directory facts and the contacts as JSON (no entity hydration: issue 29).
-    const towns = await queryRows<Omit<PendingApplication, 'contacts'> & { contacts: Array<Record<keyof PendingContact, string | null>> }>(
-      this.ds,
-      `SELECT t.id, t.ags, t.created_at AS "createdAt", m.name, m.state_name AS "stateName", m.district_name AS "districtName",
-              m.association_name AS "associationName", m.population, m.postcode,
-              coalesce((SELECT json_agg(json_build_object('email', u.email, 'displayName', u.display_name,
-                          'contactFunction', u.contact_function, 'emailConfirmedAt', u.email_confirmed_at, 'createdAt', u.created_at)
-                        ORDER BY u.created_at) FROM user_account u WHERE u.town_id = t.id), '[]') AS contacts
-       FROM town t JOIN municipality m ON m.ags = t.ags
-       WHERE t.id = ANY($1::uuid[]) ORDER BY t.created_at, t.id`,
-      [ids],
-    );
-    return {
-      sameAgs: rows.map((r) => ({ id: r.id, ags: r.ags })),
-      towns: towns.map((t) => ({
-        ...t,
-        contacts: t.contacts.map((c) => ({
+    const total = rows[0]?.total ?? 0;
+    const sameAgs = rows.filter((r) => r.sid !== null).map((r) => ({ id: r.sid!, ags: r.sags! }));
+    const towns = rows
+      .filter((r) => r.id != null)
+      .map((t): PendingApplication => ({
+        id: t.id!,
+        ags: t.ags!,
+        createdAt: t.createdAt!,
+        name: t.name!,
+        stateName: t.stateName!,
+        districtName: t.districtName ?? null,
+        associationName: t.associationName ?? null,
+        population: t.population!,
+        postcode: t.postcode ?? null,
+        contacts: t.contacts!.map((c) => ({
           email: c.email!,
           displayName: c.displayName!,
           contactFunction: c.contactFunction,
           emailConfirmedAt: c.emailConfirmedAt ? new Date(c.emailConfirmedAt) : null,
           createdAt: new Date(c.createdAt!),
         })),
-      })),
-    };
+      }));
+    return { total, towns, sameAgs };
   }
 }

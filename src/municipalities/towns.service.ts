@@ -23,15 +23,15 @@ export class TownsService {
   ) {}
 
   async view(user: SessionUser | undefined, townId: string): Promise<TownView> {
-    const viewer = await this.views.viewerOf(user);
-    const town = await this.views.profile(viewer, townId);
-    if (!town) throw townNotFound();
+    // One read: the profile row carries the stored visibility settings (and, for the own town, the viewer's status).
+    const found = await this.views.profileForUser(user, townId);
+    if (!found) throw townNotFound();
+    const { view: town, viewer } = found;
     const full = clearanceFor(viewer, townId).includes('office');
     // Unverified towns do not exist for other towns (and the public).
     if (town.status !== 'verified' && !full) throw townNotFound();
     if (!full) return town;
-    const own = await this.towns.findById(townId);
-    return { ...town, visibility: { ...DEFAULT_VISIBILITY, ...own?.visibility } };
+    return { ...town, visibility: { ...DEFAULT_VISIBILITY, ...found.visibility } };
   }
 
   /** Pause or resume suggestions and requests; only a contact of the town itself may. */

@@ -124,6 +124,14 @@ describe('matching through the queue (real PostgreSQL and Redis, seeded demo tow
     const page = await office.get('/geschaeftsstelle/matching').expect(200);
     expect(page.text).toContain('Tandem-Thema');
     expect(page.text).not.toMatch(/Ihr Thema/);
+    // The round's rows are rendered once per done run; every form on the page, theirs too, carries this view's one token.
+    const again = await office.get('/geschaeftsstelle/matching').expect(200);
+    for (const view of [page, again]) {
+      const tokens = [...view.text.matchAll(/name="_csrf" value="([^"]+)"/g)].map((m) => m[1]);
+      expect(tokens.length).toBeGreaterThan(round.pairs.length);
+      expect(new Set(tokens).size).toBe(1);
+      expect(view.text).toContain(`an ${round.pairs[0].nameA} und ${round.pairs[0].nameB}`);
+    }
 
     await ds.query(`UPDATE town SET capacity = 0 WHERE id = $1`, [seelowId]);
     try {

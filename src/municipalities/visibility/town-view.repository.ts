@@ -83,6 +83,25 @@ export class TownViewRepository {
     return (await this.profiles(viewer, [id], m))[0] ?? null;
   }
 
+  /**
+   * Town `id` as `user` may see it, with its stored visibility settings (for callers that may show them). The user's own
+   * town is one statement: the viewer's verification is the status of the very row read.
+   */
+  async profileForUser(
+    user: SessionUser | undefined,
+    id: string,
+  ): Promise<{ view: TownProfileView; viewer: Viewer; visibility: Partial<Record<ProfileField, Visibility>> | null } | null> {
+    const own = !isOffice(user) && user?.townId === id;
+    const [viewerOrNull, rows] = await Promise.all([
+      own ? null : this.viewerOf(user),
+      queryRows<RawProfile>(this.ds.manager, RAW_PROFILES, [[id]]),
+    ]);
+    const r = rows[0];
+    if (!r) return null;
+    const viewer: Viewer = viewerOrNull ?? { kind: 'town', townId: id, verified: r.status === 'verified' };
+    return { view: project(viewer, r), viewer, visibility: r.visibility };
+  }
+
   /** Per town, the topic slugs `viewer` may see it name (its topics, and the topics of visible challenges and experiences). */
   async visibleTopics(viewer: Viewer, ids: readonly string[], m: EntityManager = this.ds.manager): Promise<Map<string, Set<string>>> {
     return new Map((await this.profiles(viewer, ids, m)).map((p) => [p.id, topicsOf(p)]));

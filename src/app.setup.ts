@@ -29,6 +29,9 @@ export function setupApp(app: NestExpressApplication): { close: () => Promise<vo
   const config = app.get<AppConfig>(APP_CONFIG);
   // X-Forwarded-For decides req.ip (and so the login rate limit) only for the proxies TRUST_PROXY names.
   app.set('trust proxy', config.trustProxy);
+  // No ETag on dynamic answers: signed-in pages and every API answer are no-store, so no cache revalidates them, and
+  // hashing each body (150 KB on the office's matching page) cost CPU on every request. Static files keep theirs.
+  app.set('etag', false);
   // Referrer-Policy same-origin (not helmet's no-referrer): under no-referrer Chromium sends `Origin: null` even on
   // our own form posts, and the origin check below refuses null. Other sites still get no referrer.
   app.use(

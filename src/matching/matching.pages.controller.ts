@@ -36,9 +36,8 @@ function roundRowsHtml(round: { pairs: unknown[] } | null, csrfToken: string): s
 
 type OfficeModel = Awaited<ReturnType<MatchingViewModel['officePage']>>;
 function renderOffice(res: Response, model: OfficeModel) {
-  // res.locals.csrfToken makes a token (and its cookie) each time it is read: read once, and the page reuses that value.
+  // The request's one token (csrf.middleware.ts makes it once per request), in the kept rows and in the page's forms.
   const csrfToken = String(res.locals.csrfToken);
-  Object.defineProperty(res.locals, 'csrfToken', { value: csrfToken, enumerable: true, configurable: true });
   return res.render('office-matching', { ...model, roundRowsHtml: roundRowsHtml(model.round, csrfToken) });
 }
 

@@ -32,8 +32,14 @@ export function csrfProtection(secret: string, secureCookie: boolean): RequestHa
   });
 
   return (req: Request, res: Response, next: NextFunction) => {
-    // Evaluated when a page renders (Express copies res.locals into the view data), so JSON answers set no cookie.
-    Object.defineProperty(res.locals, 'csrfToken', { enumerable: true, configurable: true, get: () => generateCsrfToken(req, res) });
+    // Evaluated when a page renders (Express copies res.locals into the view data), so JSON answers set no cookie;
+    // once per request: each call would sign a new token (and, without a CSRF cookie yet, set one more cookie).
+    let token: string | undefined;
+    Object.defineProperty(res.locals, 'csrfToken', {
+      enumerable: true,
+      configurable: true,
+      get: () => (token ??= generateCsrfToken(req, res)),
+    });
     if (!STATE_CHANGING.has(req.method) || !needsToken(req)) return next();
     if (!validateRequest(req)) {
       return refuse(

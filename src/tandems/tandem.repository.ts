@@ -103,7 +103,7 @@ export interface TownName {
 }
 
 /** A town hidden with "Kein Interesse", as the town that hid it sees it. */
-interface DismissedPartner {
+export interface DismissedPartner {
   partnerId: string;
   name: string;
   stateName: string;
@@ -324,6 +324,28 @@ export class TandemRepository extends TransactionalRepository {
        WHERE h.dismissed_by = $1 AND h.kind = 'declined' AND h.at >= $2 ORDER BY h.at DESC`,
       [townId, since],
     );
+  }
+
+  /**
+   * "Meine Tandems" in one statement: listForTown's rows and dismissedBy's towns (as JSON on every row; one row with
+   * null columns when the town has no tandem).
+   */
+  async listForTownWithDismissed(townId: string, since: Date): Promise<{ rows: TandemListRow[]; dismissed: DismissedPartner[] }> {
+    const rows = await queryRows<TandemListRow & { dismissed: (Omit<DismissedPartner, 'at'> & { at: string })[] }>(
+      this.ds,
+      `SELECT d.dismissed, x.* FROM (
+         SELECT coalesce(json_agg(json_build_object('partnerId', p.id, 'name', m.name, 'stateName', m.state_name, 'at', h.at) ORDER BY h.at DESC),
+           '[]') AS dismissed
+         FROM pair_history h JOIN town p ON p.id = CASE WHEN h.town_a = $1 THEN h.town_b ELSE h.town_a END JOIN municipality m ON m.ags = p.ags
+         WHERE h.dismissed_by = $1 AND h.kind = 'declined' AND h.at >= $2) d
+       LEFT JOIN LATERAL (${LIST_FROM} WHERE t.town_a = $1 OR t.town_b = $1) x ON true
+       ORDER BY x."stateChangedAt" DESC`,
+      [townId, since],
+    );
+    return {
+      rows: rows.filter((r) => r.id != null).map(({ dismissed: _d, ...r }) => r),
+      dismissed: (rows[0]?.dismissed ?? []).map((d) => ({ ...d, at: new Date(d.at) })),
+    };
   }
 
   /** Removes the town's own "Kein Interesse" rows for the pair; the number removed. */

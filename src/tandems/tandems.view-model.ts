@@ -16,6 +16,7 @@ import { TandemErrors } from './tandem-errors';
 import { contactLine } from './tandem-mails.service';
 import type { ProposalOutcome } from './tandem-proposals.service';
 import { ADOPTION_DE } from './tandem-result.util';
+import { pairTopicChoices } from './tandem-topics.util';
 import { TownProfileView, TownViewRepository } from '../municipalities/visibility/town-view.repository';
 import { NETWORK_VIEWER, OFFICE_VIEWER, type Viewer } from '../municipalities/visibility/town-visibility.util';
 import { allowedActions, FINAL_STATES, STATE_DE, TANDEM_STATES, TandemAction, TandemState } from './core/tandem-transitions.util';
@@ -141,7 +142,16 @@ export class TandemsViewModel {
 
   /** "Meine Tandems": incoming (waiting for this town), outgoing (waiting for others), running, past. */
   async mine(viewer: SessionUser) {
-    const rows = await this.repo.listForTown(viewer.townId!);
+    return this.groups(viewer, await this.repo.listForTown(viewer.townId!));
+  }
+
+  /** The page "Meine Tandems": the groups and the towns hidden with "Kein Interesse" since `dismissedSince`, one read. */
+  async minePage(viewer: SessionUser, dismissedSince: Date) {
+    const { rows, dismissed } = await this.repo.listForTownWithDismissed(viewer.townId!, dismissedSince);
+    return { groups: this.groups(viewer, rows), hiddenTowns: dismissed };
+  }
+
+  private groups(viewer: SessionUser, rows: TandemListRow[]) {
     const cards = rows.map((r) => this.card(r, viewer));
     const own = (c: TandemCard) => (c.townA.id === viewer.townId ? 'A' : 'B');
     const incoming = cards.filter(
@@ -161,11 +171,12 @@ export class TandemsViewModel {
     const seer = viewerOfTandem(viewer, b);
     // Contacts: from approval on, and only for the two towns and the office (card() refused everyone else above).
     const { contacts, fitAnswers, results, timeline } = b;
-    const [towns, pairTopics, topicNames] = await Promise.all([
+    const [towns, seen, topicNames] = await Promise.all([
       this.towns(seer, [r.townA, r.townB]),
-      this.views.pairTopics(NETWORK_VIEWER, r.townA, r.townB), // the result's topics: both towns read them
+      this.views.visibleTopics(NETWORK_VIEWER, [r.townA, r.townB]), // the result's topics: both towns read them
       this.repo.topicNames(),
     ]);
+    const pairTopics = pairTopicChoices(seen.get(r.townA), seen.get(r.townB), topicNames);
     const reasons = this.reasonsFor(viewer, r, b.partnerComponents);
     const activity = this.activity.detail(viewer, r, b.meetings, b.silence); // meetings, and for the office: "ruhend" (issue 23)
     // Concluding is giving the town's result (once); the office concludes only after the deadline for the second result.

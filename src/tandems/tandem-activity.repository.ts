@@ -35,18 +35,6 @@ export class TandemActivityRepository extends TransactionalRepository {
     return r.id;
   }
 
-  /** A tandem's meetings, newest first. */
-  async meetings(tandemId: string): Promise<MeetingRow[]> {
-    return queryRows<MeetingRow>(
-      this.ds,
-      `SELECT x.id, to_char(x.met_on, 'YYYY-MM-DD') AS "metOn", x.format, x.notes, x.town_id AS "townId", u.display_name AS "authorName",
-              x.created_at AS "createdAt"
-       FROM tandem_meeting x LEFT JOIN user_account u ON u.id = x.created_by
-       WHERE x.tandem_id = $1 ORDER BY x.met_on DESC, x.created_at DESC LIMIT 200`,
-      [tandemId],
-    );
-  }
-
   /** What the rule reads: start, newest meeting entry, newest sign-in of a contact of either town. */
   private silenceSelect(where: string): string {
     return `SELECT t.id, greatest(coalesce(t.started_at, t.state_changed_at), mt.last, lg.last) AS "lastActivity",
@@ -81,15 +69,6 @@ export class TandemActivityRepository extends TransactionalRepository {
   /** A new meeting entry ends the silence at once: count from zero, not "ruhend" any more. */
   async clearSilence(m: EntityManager, tandemId: string): Promise<void> {
     await m.query(`UPDATE tandem_silence SET reminders = 0, resting_since = NULL WHERE tandem_id = $1`, [tandemId]);
-  }
-
-  async silenceState(tandemId: string): Promise<SilenceState | null> {
-    const rows = await queryRows<SilenceState>(
-      this.ds,
-      `SELECT reminders, last_reminded_at AS "lastRemindedAt", resting_since AS "restingSince" FROM tandem_silence WHERE tandem_id = $1`,
-      [tandemId],
-    );
-    return rows[0] ?? null;
   }
 
   /** Of these tandems, the active ones that rest ("ruhend"), with since when. */

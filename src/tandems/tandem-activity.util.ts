@@ -43,11 +43,12 @@ export function parseDay(v: unknown): Date | null {
   return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v.trim() ? null : d;
 }
 
+// Built once: constructing an Intl.DateTimeFormat costs far more than formatting with it (every tandem page asks).
+const BERLIN_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 /** The calendar day of `now` in Germany (where the towns are), as UTC midnight. */
 export function dayInGermany(now: Date): Date {
-  const ymd = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    now,
-  );
+  const ymd = BERLIN_DAY.format(now);
   return new Date(`${ymd}T00:00:00Z`);
 }
 

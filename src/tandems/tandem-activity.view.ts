@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { isOffice, type SessionUser } from '../auth/session-user';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { pageOf, type Page } from '../common/paging.util';
-import { TandemActivityRepository } from './tandem-activity.repository';
+import { TandemActivityRepository, type MeetingRow } from './tandem-activity.repository';
 import {
   dayDe,
   dayInGermany,
@@ -11,6 +11,7 @@ import {
   MEETING_MAX_DAYS_AHEAD,
   MEETING_NOTES_MAX,
   MEETING_STATES,
+  type SilenceState,
 } from './tandem-activity.util';
 import type { TandemListRow } from './tandem.repository';
 import { TandemRepository } from './tandem.repository';
@@ -27,9 +28,11 @@ export class TandemActivityView {
     private readonly tandems: TandemRepository,
   ) {}
 
-  /** For the detail (the caller checked that the viewer is one of the two towns or the office). */
-  async detail(viewer: SessionUser, r: TandemListRow, now = new Date()) {
-    const [meetings, silence] = await Promise.all([this.repo.meetings(r.id), this.repo.silenceState(r.id)]);
+  /**
+   * For the detail (the caller checked that the viewer is one of the two towns or the office). `meetings` and `silence`
+   * as TandemRepository.detailBundle read them with the tandem (one round trip for the whole page).
+   */
+  detail(viewer: SessionUser, r: TandemListRow, meetings: MeetingRow[], silence: SilenceState | null, now = new Date()) {
     const ownTown = viewer.townId === r.townA || viewer.townId === r.townB ? viewer.townId : null;
     const office = isOffice(viewer);
     const resting = office && r.state === 'active' && silence?.restingSince ? silence.restingSince : null;

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { LIVE_STATES, OPEN_STATES, TandemOrigin, TandemState } from './core/tandem-transitions.util';
 import type { Adoption } from './tandem-result.util';
+import type { MeetingRow } from './tandem-activity.repository';
+import type { SilenceState } from './tandem-activity.util';
 import { queryChanged, queryRows } from '../database/typed-query.util';
 import { TransactionalRepository } from '../database/transactional.repository';
 
@@ -101,7 +103,7 @@ export interface TownName {
 }
 
 /** A town hidden with "Kein Interesse", as the town that hid it sees it. */
-interface DismissedPartner {
+export interface DismissedPartner {
   partnerId: string;
   name: string;
   stateName: string;
@@ -115,6 +117,37 @@ interface RoundPairRow {
   score: number;
   components: unknown[];
   topic: string | null;
+}
+
+type Json<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+
+/** What detailBundle's statement answers beside the row (timestamps inside JSON come as text). */
+interface RawDetailParts {
+  statusA: string;
+  statusB: string;
+  timeline: Json<TimelineRow>[];
+  contacts: PartnerContact[] | null;
+  fitAnswers: Json<FitAnswerRow>[] | null;
+  results: Json<TandemResultRow>[];
+  meetings: Json<MeetingRow>[];
+  silence: Json<SilenceState> | null;
+  partnerComponents: unknown[] | null;
+}
+
+/** The tandem page's reads of the tandem's own tables (see detailBundle). */
+export interface TandemDetailBundle {
+  row: TandemListRow;
+  /** The towns' status (`verified`, …): the viewer's clearance when it is one of them. */
+  statusA: string;
+  statusB: string;
+  timeline: TimelineRow[];
+  contacts: PartnerContact[];
+  fitAnswers: FitAnswerRow[];
+  results: TandemResultRow[];
+  meetings: MeetingRow[];
+  silence: SilenceState | null;
+  /** Town B's own suggestion components for the pair (only when town B asked), else null. */
+  partnerComponents: unknown[] | null;
 }
 
 const COLUMNS = `t.id, t.town_a AS "townA", t.town_b AS "townB", t.topic_slug AS "topicSlug", t.origin, t.state,
@@ -293,6 +326,28 @@ export class TandemRepository extends TransactionalRepository {
     );
   }
 
+  /**
+   * "Meine Tandems" in one statement: listForTown's rows and dismissedBy's towns (as JSON on every row; one row with
+   * null columns when the town has no tandem).
+   */
+  async listForTownWithDismissed(townId: string, since: Date): Promise<{ rows: TandemListRow[]; dismissed: DismissedPartner[] }> {
+    const rows = await queryRows<TandemListRow & { dismissed: (Omit<DismissedPartner, 'at'> & { at: string })[] }>(
+      this.ds,
+      `SELECT d.dismissed, x.* FROM (
+         SELECT coalesce(json_agg(json_build_object('partnerId', p.id, 'name', m.name, 'stateName', m.state_name, 'at', h.at) ORDER BY h.at DESC),
+           '[]') AS dismissed
+         FROM pair_history h JOIN town p ON p.id = CASE WHEN h.town_a = $1 THEN h.town_b ELSE h.town_a END JOIN municipality m ON m.ags = p.ags
+         WHERE h.dismissed_by = $1 AND h.kind = 'declined' AND h.at >= $2) d
+       LEFT JOIN LATERAL (${LIST_FROM} WHERE t.town_a = $1 OR t.town_b = $1) x ON true
+       ORDER BY x."stateChangedAt" DESC`,
+      [townId, since],
+    );
+    return {
+      rows: rows.filter((r) => r.id != null).map(({ dismissed: _d, ...r }) => r),
+      dismissed: (rows[0]?.dismissed ?? []).map((d) => ({ ...d, at: new Date(d.at) })),
+    };
+  }
+
   /** Removes the town's own "Kein Interesse" rows for the pair; the number removed. */
   async undoDismissal(m: EntityManager, townId: string, partnerId: string): Promise<number> {
     const [x, y] = ordered(townId, partnerId);
@@ -309,6 +364,71 @@ export class TandemRepository extends TransactionalRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * Everything the tandem page reads of the tandem's own tables, in one statement (one round trip instead of eight):
+   * the row with names, both towns' status (the viewer's clearance), and as JSON the timeline, the contacts (from
+   * approval on), the fit answers (once asked), the results, the meetings, the silence state and, for town B as the
+   * viewer, its own suggestion components (the reasons it reads). `viewerTown`: the viewer's town id or null.
+   */
+  async detailBundle(id: string, viewerTown: string | null): Promise<TandemDetailBundle | null> {
+    const rows = await queryRows<TandemListRow & RawDetailParts>(
+      this.ds,
+      `${LIST_FROM.replace(
+        'tp.name AS "topicName"',
+        `tp.name AS "topicName", ta.status::text AS "statusA", tb.status::text AS "statusB",
+       coalesce((SELECT json_agg(json_build_object('at', a.created_at, 'action', a.action, 'from', a.data->>'from', 'to', a.data->>'to',
+           'actorKind', a.data->>'actor', 'actorName', u.display_name, 'townName', a.data->>'townName', 'reason', a.reason)
+           ORDER BY a.created_at, a.id)
+         FROM audit_log a LEFT JOIN user_account u ON u.id = a.actor_id
+         WHERE a.subject_type = 'tandem' AND a.subject_id = t.id::text), '[]') AS timeline,
+       CASE WHEN t.approved_at IS NOT NULL THEN coalesce((SELECT json_agg(json_build_object('townId', c.town_id, 'displayName', c.display_name,
+           'contactFunction', c.contact_function, 'email', c.email, 'phone', c.phone, 'mainContact', c.main_contact)
+           ORDER BY c.main_contact DESC, c.created_at)
+         FROM user_account c WHERE c.town_id IN (t.town_a, t.town_b) AND c.email_confirmed_at IS NOT NULL AND c.deleted_at IS NULL), '[]') END
+         AS contacts,
+       CASE WHEN t.fit_asked_at IS NOT NULL THEN coalesce((SELECT json_agg(json_build_object('townId', f.town_id, 'fits', f.fits,
+           'reason', f.reason, 'answeredAt', f.answered_at, 'answeredByName', u.display_name) ORDER BY f.answered_at)
+         FROM tandem_fit_answer f LEFT JOIN user_account u ON u.id = f.answered_by WHERE f.tandem_id = t.id), '[]') END AS "fitAnswers",
+       coalesce((SELECT json_agg(json_build_object('townId', r.town_id, 'workedOn', r.worked_on, 'takenOver', r.taken_over,
+           'adoption', r.adoption, 'rating', r.rating, 'mayPublish', r.may_publish, 'topics', r.topics, 'answeredAt', r.answered_at,
+           'answeredByName', u.display_name) ORDER BY r.answered_at)
+         FROM tandem_result r LEFT JOIN user_account u ON u.id = r.answered_by WHERE r.tandem_id = t.id), '[]') AS results,
+       coalesce((SELECT json_agg(json_build_object('id', x.id, 'metOn', x."metOn", 'format', x.format, 'notes', x.notes,
+           'townId', x.town_id, 'authorName', x."authorName", 'createdAt', x.created_at) ORDER BY x.met_on DESC, x.created_at DESC)
+         FROM (SELECT x.id, to_char(x.met_on, 'YYYY-MM-DD') AS "metOn", x.met_on, x.format, x.notes, x.town_id,
+                 u.display_name AS "authorName", x.created_at
+               FROM tandem_meeting x LEFT JOIN user_account u ON u.id = x.created_by
+               WHERE x.tandem_id = t.id ORDER BY x.met_on DESC, x.created_at DESC LIMIT 200) x), '[]') AS meetings,
+       (SELECT json_build_object('reminders', s.reminders, 'lastRemindedAt', s.last_reminded_at, 'restingSince', s.resting_since)
+         FROM tandem_silence s WHERE s.tandem_id = t.id) AS silence,
+       CASE WHEN $2::uuid = t.town_b THEN (SELECT s.components FROM matching_run mr JOIN matching_suggestion s ON s.run_id = mr.id
+         WHERE mr.kind = 'suggestions' AND mr.is_current AND s.town_id = t.town_b AND s.partner_id = t.town_a LIMIT 1) END
+         AS "partnerComponents"`,
+      )}
+       WHERE t.id = $1`,
+      [id, viewerTown],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    // json_agg answers timestamps as text: back to Date, as the single reads answered them.
+    const date = (v: string | Date | null) => (v == null ? null : new Date(v));
+    const { timeline, contacts, fitAnswers, results, meetings, silence, partnerComponents, statusA, statusB, ...row } = r;
+    return {
+      row,
+      statusA,
+      statusB,
+      timeline: timeline.map((e) => ({ ...e, at: date(e.at)! })),
+      contacts: contacts ?? [],
+      fitAnswers: (fitAnswers ?? []).map((f) => ({ ...f, answeredAt: date(f.answeredAt)! })),
+      results: results.map((x) => ({ ...x, answeredAt: date(x.answeredAt)! })),
+      meetings: meetings.map((x) => ({ ...x, createdAt: date(x.createdAt)! })),
+      silence: silence
+        ? { reminders: silence.reminders, lastRemindedAt: date(silence.lastRemindedAt), restingSince: date(silence.restingSince) }
+        : null,
+      partnerComponents: partnerComponents ?? null,
+    };
+  }
+
   async listForTown(townId: string): Promise<TandemListRow[]> {
     return queryRows<TandemListRow>(this.ds, `${LIST_FROM} WHERE t.town_a = $1 OR t.town_b = $1 ORDER BY t.state_changed_at DESC`, [
       townId,
@@ -316,40 +436,45 @@ export class TandemRepository extends TransactionalRepository {
   }
 
   /**
-   * One page of all tandems (or those in `states`), newest change first (`oldestFirst`: the other way). The page is
-   * cut from the tandem index first; names are joined for its rows only.
+   * One page of all tandems (or those in `states`), newest change first (`oldestFirst`: the other way; `orderBy`: a
+   * constant of TANDEM_SORTS, columns of the tandem table only, never text from a request) and the number of all rows
+   * in one statement, each row with since when it rests ("ruhend": active with a resting mark, else null), for the
+   * office's list and the approval queue. The count comes even when the page is empty (an offset past the end): one
+   * row with null columns then, left out here.
    */
-  /** `orderBy`: a constant of TANDEM_SORTS (columns of the tandem table only), never text from a request. */
-  async listPage(
+  async listPageCounted(
     states: TandemState[] | null,
     limit: number,
     offset: number,
     oldestFirst = false,
     orderBy?: string,
-  ): Promise<TandemListRow[]> {
+  ): Promise<{ total: number; rows: (TandemListRow & { restingSince: Date | null })[] }> {
     const dir = oldestFirst ? 'ASC' : 'DESC';
     const order = orderBy ?? `state_changed_at ${dir}, id ${dir}`;
-    // The names as LATERAL lookups (their LIMIT keeps the planner from hashing every town for 25 rows).
+    const where = states ? 'WHERE state = ANY($3)' : '';
     const name = (side: 'a' | 'b') =>
       `CROSS JOIN LATERAL (SELECT m.name, m.state_name FROM town x JOIN municipality m ON m.ags = x.ags WHERE x.id = t.town_${side} LIMIT 1) ${side}`;
-    return queryRows<TandemListRow>(
+    const outer: Record<string, string> = {
+      state_changed_at: 'p."stateChangedAt"',
+      created_at: 'p."createdAt"',
+      state: 'p.state',
+      id: 'p.id',
+    };
+    const rows = await queryRows<TandemListRow & { restingSince: Date | null; total: number }>(
       this.ds,
-      `SELECT ${COLUMNS}, a.name AS "nameA", a.state_name AS "stateA", b.name AS "nameB", b.state_name AS "stateB", tp.name AS "topicName"
-       FROM (SELECT * FROM tandem ${states ? 'WHERE state = ANY($3)' : ''} ORDER BY ${order} LIMIT $1 OFFSET $2) t
-       ${name('a')} ${name('b')}
-       LEFT JOIN topic tp ON tp.slug = t.topic_slug
-       ORDER BY ${order.replace(/\b(state_changed_at|created_at|state|id)\b/g, 't.$1')}`,
+      `SELECT n.total, p.* FROM (SELECT count(*)::int AS total FROM tandem ${where}) n
+       LEFT JOIN LATERAL (
+         SELECT ${COLUMNS}, a.name AS "nameA", a.state_name AS "stateA", b.name AS "nameB", b.state_name AS "stateB", tp.name AS "topicName",
+           s.resting_since AS "restingSince"
+         FROM (SELECT * FROM tandem ${where} ORDER BY ${order} LIMIT $1 OFFSET $2) t
+         ${name('a')} ${name('b')}
+         LEFT JOIN topic tp ON tp.slug = t.topic_slug
+         LEFT JOIN tandem_silence s ON s.tandem_id = t.id AND t.state = 'active' AND s.resting_since IS NOT NULL
+       ) p ON true
+       ORDER BY ${order.replace(/\b(state_changed_at|created_at|state|id)\b/g, (c) => outer[c])}`,
       [limit, offset, ...(states ? [states] : [])],
     );
-  }
-
-  async count(states: TandemState[] | null): Promise<number> {
-    const [r] = await queryRows<{ n: number }>(
-      this.ds,
-      `SELECT count(*)::int AS n FROM tandem ${states ? 'WHERE state = ANY($1)' : ''}`,
-      states ? [states] : [],
-    );
-    return r.n;
+    return { total: rows[0]?.total ?? 0, rows: rows.filter((r) => r.id != null).map(({ total: _total, ...r }) => r) };
   }
 
   /**
@@ -502,10 +627,21 @@ export class TandemRepository extends TransactionalRepository {
     return rows[0] ?? null;
   }
 
-  async topicNames(m: EntityManager = this.ds.manager): Promise<Record<string, string>> {
-    const rows = await queryRows<{ slug: string; name: string }>(m, `SELECT slug, name FROM topic WHERE active ORDER BY sort_order`);
-    return Object.fromEntries(rows.map((r) => [r.slug, r.name]));
+  /**
+   * The active topics' names by slug, in their order. Read once per process: the topic table is migration data (only
+   * migrations write it, and they run before any process starts), so every process may keep it as long as it lives.
+   */
+  async topicNames(m: EntityManager = this.ds.manager): Promise<Readonly<Record<string, string>>> {
+    this.topics ??= queryRows<{ slug: string; name: string }>(m, `SELECT slug, name FROM topic WHERE active ORDER BY sort_order`).then(
+      (rows) => Object.freeze(Object.fromEntries(rows.map((r) => [r.slug, r.name]))),
+      (err: unknown) => {
+        this.topics = undefined; // a failed read is tried again by the next caller
+        throw err;
+      },
+    );
+    return this.topics;
   }
+  private topics?: Promise<Readonly<Record<string, string>>>;
 
   /** The current tandem round's pairs (run id, towns, score, components), best first. */
   async currentRoundPairs(): Promise<RoundPairRow[]> {
@@ -522,18 +658,6 @@ export class TandemRepository extends TransactionalRepository {
       m,
       `SELECT t.id, m.name, m.state_name AS "stateName" FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.id = ANY($1::uuid[])`,
       [ids],
-    );
-  }
-
-  /** The audit rows of one tandem, oldest first, with who acted. */
-  async timeline(id: string): Promise<TimelineRow[]> {
-    return queryRows<TimelineRow>(
-      this.ds,
-      `SELECT a.created_at AS at, a.action, a.data->>'from' AS "from", a.data->>'to' AS "to", a.data->>'actor' AS "actorKind",
-         u.display_name AS "actorName", a.data->>'townName' AS "townName", a.reason
-       FROM audit_log a LEFT JOIN user_account u ON u.id = a.actor_id
-       WHERE a.subject_type = 'tandem' AND a.subject_id = $1 ORDER BY a.created_at, a.id`,
-      [id],
     );
   }
 }

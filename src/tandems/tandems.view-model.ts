@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { auditActionLabel } from '../audit/audit-actions';
-import type { SessionUser } from '../auth/session-user';
+import { isOffice, type SessionUser } from '../auth/session-user';
 import { unknownSort } from '../common/domain-error';
 import { pickSort, TANDEM_SORTS } from '../common/list-sort.util';
 import { Page, pageOf } from '../common/paging.util';
 import { reasonList, ReasonList } from '../matching/core/reason-list.util';
 import { reasonLine } from '../matching/core/score.util';
 import type { ScoreComponent } from '../matching/core/matching-input.types';
-import { FitAnswerRow, TandemListRow, TandemRepository, TimelineRow } from './tandem.repository';
+import { FitAnswerRow, TandemDetailBundle, TandemListRow, TandemRepository, TimelineRow } from './tandem.repository';
 import { waitingFor } from './tandem-wording.util';
 import { officeActorLabel } from '../accounts/display-name.util';
 import { RESTING_FILTER, TandemActivityView } from './tandem-activity.view';
@@ -16,6 +16,7 @@ import { TandemErrors } from './tandem-errors';
 import { contactLine } from './tandem-mails.service';
 import type { ProposalOutcome } from './tandem-proposals.service';
 import { ADOPTION_DE } from './tandem-result.util';
+import { pairTopicChoices } from './tandem-topics.util';
 import { TownProfileView, TownViewRepository } from '../municipalities/visibility/town-view.repository';
 import { NETWORK_VIEWER, OFFICE_VIEWER, type Viewer } from '../municipalities/visibility/town-visibility.util';
 import { allowedActions, FINAL_STATES, STATE_DE, TANDEM_STATES, TandemAction, TandemState } from './core/tandem-transitions.util';
@@ -141,7 +142,16 @@ export class TandemsViewModel {
 
   /** "Meine Tandems": incoming (waiting for this town), outgoing (waiting for others), running, past. */
   async mine(viewer: SessionUser) {
-    const rows = await this.repo.listForTown(viewer.townId!);
+    return this.groups(viewer, await this.repo.listForTown(viewer.townId!));
+  }
+
+  /** The page "Meine Tandems": the groups and the towns hidden with "Kein Interesse" since `dismissedSince`, one read. */
+  async minePage(viewer: SessionUser, dismissedSince: Date) {
+    const { rows, dismissed } = await this.repo.listForTownWithDismissed(viewer.townId!, dismissedSince);
+    return { groups: this.groups(viewer, rows), hiddenTowns: dismissed };
+  }
+
+  private groups(viewer: SessionUser, rows: TandemListRow[]) {
     const cards = rows.map((r) => this.card(r, viewer));
     const own = (c: TandemCard) => (c.townA.id === viewer.townId ? 'A' : 'B');
     const incoming = cards.filter(
@@ -154,23 +164,21 @@ export class TandemsViewModel {
   }
 
   async detail(viewer: SessionUser, id: string) {
-    const r = await this.repo.findById(id);
-    if (!r) throw TandemErrors.tandemNotFound();
+    const b = await this.repo.detailBundle(id, viewer.townId);
+    if (!b) throw TandemErrors.tandemNotFound();
+    const r = b.row;
     const card = this.card(r, viewer); // throws "not found" for someone else's tandem
-    // Independent reads side by side: the page waits for the slowest one, not for their sum.
-    const seer = await this.views.viewerOf(viewer);
-    // From approval on, and only for the two towns and the office (card() refused everyone else above).
-    const contacts = r.approvedAt ? await this.repo.partnerContacts([r.townA, r.townB]) : [];
-    const [timeline, towns, pairTopics, topicNames, reasons, fitAnswers, results, activity] = await Promise.all([
-      this.repo.timeline(id),
+    const seer = viewerOfTandem(viewer, b);
+    // Contacts: from approval on, and only for the two towns and the office (card() refused everyone else above).
+    const { contacts, fitAnswers, results, timeline } = b;
+    const [towns, seen, topicNames] = await Promise.all([
       this.towns(seer, [r.townA, r.townB]),
-      this.views.pairTopics(NETWORK_VIEWER, r.townA, r.townB), // the result's topics: both towns read them
+      this.views.visibleTopics(NETWORK_VIEWER, [r.townA, r.townB]), // the result's topics: both towns read them
       this.repo.topicNames(),
-      this.reasonsFor(viewer, r),
-      r.fitAskedAt ? this.repo.fitAnswers(id) : Promise.resolve([]),
-      this.repo.results(id),
-      this.activity.detail(viewer, r), // meetings, and for the office: "ruhend" (issue 23)
     ]);
+    const pairTopics = pairTopicChoices(seen.get(r.townA), seen.get(r.townB), topicNames);
+    const reasons = this.reasonsFor(viewer, r, b.partnerComponents);
+    const activity = this.activity.detail(viewer, r, b.meetings, b.silence); // meetings, and for the office: "ruhend" (issue 23)
     // Concluding is giving the town's result (once); the office concludes only after the deadline for the second result.
     const ownTown = viewer.townId === r.townA || viewer.townId === r.townB ? viewer.townId : null;
     const mayConclude = ownTown ? !results.some((x) => x.townId === ownTown) : !!r.resultDueAt && r.resultDueAt.getTime() <= Date.now();
@@ -222,9 +230,21 @@ export class TandemsViewModel {
     if (state === RESTING_FILTER)
       return { ...(await this.activity.restingList(page, limit, (r) => this.card(r, viewer))), sort: sort.value };
     const valid = TANDEM_STATES.includes(state as TandemState) ? [state as TandemState] : null;
-    const p = pageOf(await this.repo.count(valid), page, limit);
-    const rows = p.total ? await this.repo.listPage(valid, p.limit, p.offset, false, sort.orderBy) : [];
-    return { ...p, sort: sort.value, items: await this.activity.markResting(rows.map((r) => this.card(r, viewer))) };
+    const { p, rows } = await this.countedPage(valid, page, limit, false, sort.orderBy);
+    const items = rows.map((r) => ({ ...this.card(r, viewer), resting: r.restingSince != null, restingSince: r.restingSince }));
+    return { ...p, sort: sort.value, items };
+  }
+
+  /**
+   * The page asked for with the total, in one statement. The offset is taken as asked; only when the page lies past
+   * the end (a hand-edited `?seite=`) is the last page read again.
+   */
+  private async countedPage(states: TandemState[] | null, page: unknown, limit: number, oldestFirst: boolean, orderBy?: string) {
+    const asked = pageOf(Number.MAX_SAFE_INTEGER, page, limit); // the page number unclamped: no total yet
+    const first = await this.repo.listPageCounted(states, limit, asked.offset, oldestFirst, orderBy);
+    const p = pageOf(first.total, page, limit);
+    if (p.offset === asked.offset) return { p, rows: first.rows };
+    return { p, rows: (await this.repo.listPageCounted(states, limit, p.offset, oldestFirst, orderBy)).rows };
   }
 
   /**
@@ -245,8 +265,7 @@ export class TandemsViewModel {
 
   /** Accepted requests waiting for the office, oldest first, one page at a time, with both towns side by side. */
   async approvalQueue(viewer: SessionUser, page: unknown = 1) {
-    const p = pageOf(await this.repo.count(['accepted']), page, APPROVALS_PAGE_SIZE);
-    const rows = p.total ? await this.repo.listPage(['accepted'], p.limit, p.offset, true) : [];
+    const { p, rows } = await this.countedPage(['accepted'], page, APPROVALS_PAGE_SIZE, true);
     const towns = await this.towns(
       OFFICE_VIEWER,
       rows.flatMap((r) => [r.townA, r.townB]),
@@ -310,10 +329,15 @@ export class TandemsViewModel {
   }
 
   /** Reason texts speak to one town ("Ihre Herausforderung …"): the partner reads its own side, the office reads town A's, named. */
-  private async reasonsFor(
+  /**
+   * Reason texts speak to one town ("Ihre Herausforderung …"): the partner reads its own side (`partnerComponents`, its
+   * own suggestion's, read with the tandem), the office reads town A's, named.
+   */
+  private reasonsFor(
     viewer: SessionUser,
     r: TandemListRow,
-  ): Promise<{ reasons: string; reasonList: ReasonList; reasonsFrom: string | null }> {
+    partnerComponents: unknown[] | null,
+  ): { reasons: string; reasonList: ReasonList; reasonsFrom: string | null } {
     const actor = actorOf(viewer, r);
     const both = (components: ScoreComponent[], perspective: 'town' | 'network' = 'town') => ({
       reasons: reasonLine(components, perspective),
@@ -322,10 +346,7 @@ export class TandemsViewModel {
     // A proposal: both towns read the text built from what each may see of the other (stored by the round).
     if (r.origin === 'office_proposal' && actor !== 'office')
       return { ...both(r.components as ScoreComponent[], 'network'), reasonsFrom: null };
-    if (actor === 'partner') {
-      const own = await this.repo.suggestionComponents(r.townB, r.townA);
-      return { ...both((own?.components ?? []) as ScoreComponent[]), reasonsFrom: null };
-    }
+    if (actor === 'partner') return { ...both((partnerComponents ?? []) as ScoreComponent[]), reasonsFrom: null };
     return { ...both(r.components as ScoreComponent[]), reasonsFrom: actor === 'office' ? r.nameA : null };
   }
 
@@ -350,6 +371,17 @@ export class TandemsViewModel {
       reasonLabel: ['tandem.requested', 'tandem.accept'].includes(e.action) ? 'Nachricht' : 'Begründung',
     };
   }
+}
+
+/**
+ * The viewer as the visibility layer names it (what TownViewRepository.viewerOf answers), from the town statuses read
+ * with the tandem: a town contact here is one of the two towns (card() refused anyone else), so no second read.
+ */
+function viewerOfTandem(user: SessionUser, b: Pick<TandemDetailBundle, 'row' | 'statusA' | 'statusB'>): Viewer {
+  if (isOffice(user)) return OFFICE_VIEWER;
+  if (!user.townId) return { kind: 'public' };
+  const status = user.townId === b.row.townA ? b.statusA : user.townId === b.row.townB ? b.statusB : null;
+  return { kind: 'town', townId: user.townId, verified: status === 'verified' };
 }
 
 /** A town of a tandem as a page or the API shows it; profile fields only where the viewer may see them. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { pageOf, pager, type Page } from '../common/paging.util';
-import { TownRepository, type PendingContact } from '../municipalities/town.repository';
+import { TownRepository, type PendingContact, type PendingDirectoryFacts } from '../municipalities/town.repository';
 
 /** Towns per page on the office registrations page (each with all its applications side by side). */
 const REGISTRATION_TOWNS_PER_PAGE = 20;
@@ -13,14 +13,7 @@ export interface RegistrationItem {
   ags: string;
   registeredAt: Date;
   contacts: PendingContact[];
-  directory: {
-    name: string;
-    stateName: string;
-    districtName: string | null;
-    associationName: string | null;
-    population: number;
-    postcode: string | null;
-  };
+  directory: PendingDirectoryFacts;
   /** Other pending applications for the same town (the office verifies one; the others are rejected). */
   competingTownIds: string[];
 }

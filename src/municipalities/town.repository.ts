@@ -15,17 +15,21 @@ export interface PendingContact {
   createdAt: Date;
 }
 
-/** A pending application with its town's directory facts and the contacts who registered (the office's list). */
-export interface PendingApplication {
-  id: string;
-  ags: string;
-  createdAt: Date;
+/** The directory facts the office sees beside an application. */
+export interface PendingDirectoryFacts {
   name: string;
   stateName: string;
   districtName: string | null;
   associationName: string | null;
   population: number;
   postcode: string | null;
+}
+
+/** A pending application with its town's directory facts and the contacts who registered (the office's list). */
+export interface PendingApplication extends PendingDirectoryFacts {
+  id: string;
+  ags: string;
+  createdAt: Date;
   contacts: PendingContact[];
 }
 
@@ -38,7 +42,6 @@ export interface ProfileWrite {
   experiences: { topicSlug: string; tried: string; outcome: string }[];
 }
 
-/** user_account columns as stored, for the PendingContact list. */
 /** Pending towns whose application is alive: a confirmed contact, or an unused, unexpired confirmation link. */
 const LIVE_PENDING = `SELECT t.id, t.ags, t.created_at FROM town t WHERE t.status = 'pending'
   AND (EXISTS (SELECT 1 FROM user_account u WHERE u.town_id = t.id AND u.email_confirmed_at IS NOT NULL)

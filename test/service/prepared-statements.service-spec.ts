@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
 import { toAppConfig } from '../../src/config/app-config';
 import { validateEnv } from '../../src/config/env.validation';
 import { dataSourceOptions } from '../../src/database/data-source';
@@ -16,12 +16,21 @@ describe('named prepared statements (servers mode, real PostgreSQL)', () => {
   });
   afterAll(() => ds?.destroy());
 
+  /** One pooled connection for the whole test: prepared statements belong to a connection. */
+  async function onOneConnection(fn: (runner: QueryRunner) => Promise<void>): Promise<void> {
+    const runner = ds.createQueryRunner();
+    try {
+      await fn(runner);
+    } finally {
+      await runner.release();
+    }
+  }
+
   const preparedOn = async (run: { query(sql: string): Promise<unknown> }) =>
     (await run.query(`SELECT name, statement FROM pg_prepared_statements ORDER BY prepare_time`)) as { name: string; statement: string }[];
 
   it('prepares a parameterised query once per connection and answers it the same every time', async () => {
-    const runner = ds.createQueryRunner();
-    try {
+    await onOneConnection(async (runner) => {
       const sql = `SELECT name FROM topic WHERE slug = $1`;
       const first = (await runner.query(sql, ['leerstand'])) as { name: string }[];
       const again = (await runner.query(sql, ['leerstand'])) as { name: string }[];
@@ -30,26 +39,20 @@ describe('named prepared statements (servers mode, real PostgreSQL)', () => {
       const prepared = (await preparedOn(runner)).filter((p) => p.statement === sql);
       expect(prepared).toHaveLength(1);
       expect(prepared[0].name).toMatch(/^kt_[0-9a-f]{24}$/);
-    } finally {
-      await runner.release();
-    }
+    });
   });
 
   it('names a single statement read through queryRows even without parameters', async () => {
-    const runner = ds.createQueryRunner();
-    try {
+    await onOneConnection(async (runner) => {
       const sql = `SELECT count(*)::int AS n FROM topic WHERE active`;
       const [{ n }] = await queryRows<{ n: number }>(runner, sql);
       expect(n).toBeGreaterThan(0);
       expect((await preparedOn(runner)).filter((p) => p.statement === sql)).toHaveLength(1);
-    } finally {
-      await runner.release();
-    }
+    });
   });
 
   it('keeps the simple protocol for SQL sent without a parameter list (multi-statement scripts), and survives a refused value', async () => {
-    const runner = ds.createQueryRunner();
-    try {
+    await onOneConnection(async (runner) => {
       const before = (await preparedOn(runner)).length;
       await runner.query(`CREATE TEMP TABLE ps_probe (n int); INSERT INTO ps_probe VALUES (1), (2)`);
       expect(await runner.query(`SELECT count(*)::int AS n FROM ps_probe`)).toEqual([{ n: 2 }]);
@@ -58,23 +61,18 @@ describe('named prepared statements (servers mode, real PostgreSQL)', () => {
       await expect(runner.query(sql, ['not-a-uuid'])).rejects.toThrow(/invalid input syntax for type uuid/);
       expect(await runner.query(sql, ['00000000-0000-4000-8000-000000000000'])).toEqual([{ n: 0 }]);
       expect((await preparedOn(runner)).length).toBe(before + 1);
-    } finally {
-      await runner.release();
-    }
+    });
   });
 
   it('names at most MAX_PER_CONNECTION distinct texts on a connection; the rest run unnamed with the right answers', async () => {
-    const runner = ds.createQueryRunner();
-    try {
+    await onOneConnection(async (runner) => {
       const already = (await preparedOn(runner)).length;
       for (let i = 0; i < MAX_PER_CONNECTION + 5; i++) {
         expect(await runner.query(`SELECT $1::int + ${i} AS n`, [1])).toEqual([{ n: 1 + i }]);
       }
       expect((await preparedOn(runner)).length).toBe(MAX_PER_CONNECTION);
       expect(already).toBeLessThan(MAX_PER_CONNECTION);
-    } finally {
-      await runner.release();
-    }
+    });
   });
 
   it('is on in servers mode unless DATABASE_PREPARED_STATEMENTS=false, and always off embedded (one shared PGlite session)', () => {

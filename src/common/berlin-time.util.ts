@@ -7,9 +7,24 @@ import { tzlib_get_ical_block } from 'timezones-ical-library';
 
 const BERLIN_TZ = 'Europe/Berlin';
 
+// Made once: a formatter per call (as luxon's toFormat builds) took a tenth of an office list page's CPU.
+const BERLIN_PARTS = new Intl.DateTimeFormat('de-DE', {
+  timeZone: BERLIN_TZ,
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
 /** "Donnerstag, 4. März 2027, 10:00 Uhr" in Europe/Berlin. */
-export const formatBerlin = (d: Date): string =>
-  DateTime.fromJSDate(d).setZone(BERLIN_TZ).setLocale('de').toFormat("cccc, d. LLLL yyyy, HH:mm 'Uhr'");
+export function formatBerlin(d: Date): string {
+  const p: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
+  for (const { type, value } of BERLIN_PARTS.formatToParts(d)) p[type] = value;
+  return `${p.weekday}, ${p.day}. ${p.month} ${p.year}, ${p.hour}:${p.minute} Uhr`;
+}
 
 /** "2027-03-04T10:00" (a form's local time) counts as Europe/Berlin; a value with Z or an offset stands as it is. */
 export function parseBerlin(v: unknown): Date | null {

@@ -131,7 +131,7 @@ export class MatchingRepository {
   /**
    * What the office's matching page reads, in one round trip: the current tandem round's head, the current workshop
    * proposal's head (for `theme`, or the newest of any theme), the newest `limit` run heads and the stored weights
-   * (null: none saved). Same rows as currentRunHead/latestRunHeads/loadWeights.
+   * (null: none saved). Same rows as currentRunHead, the newest run heads and loadWeights.
    */
   async officePageHeads(
     theme: string | undefined,
@@ -162,11 +162,6 @@ export class MatchingRepository {
       latest: rows.filter((r) => r.slot === 'latest').map(head),
       weights: one('settings')?.settings ?? null,
     };
-  }
-
-  /** The newest runs for a list: no inputs, no results. */
-  latestRunHeads(limit = 20): Promise<RunHead[]> {
-    return queryRows<RunHead>(this.ds, `SELECT ${HEAD_COLUMNS} FROM matching_run ORDER BY started_at DESC LIMIT $1`, [limit]);
   }
 
   latestRuns(limit = 20): Promise<RunRow[]> {

@@ -103,7 +103,7 @@ export interface TownName {
 }
 
 /** A town hidden with "Kein Interesse", as the town that hid it sees it. */
-export interface DismissedPartner {
+interface DismissedPartner {
   partnerId: string;
   name: string;
   stateName: string;
@@ -156,9 +156,16 @@ const COLUMNS = `t.id, t.town_a AS "townA", t.town_b AS "townB", t.topic_slug AS
   t.result_learnt AS "resultLearnt", t.result_topics AS "resultTopics", t.created_at AS "createdAt", t.state_changed_at AS "stateChangedAt", t.approved_at AS "approvedAt",
   t.started_at AS "startedAt", t.fit_asked_at AS "fitAskedAt", t.result_due_at AS "resultDueAt", t.office_reason AS "officeReason"`;
 
-const LIST_FROM = `SELECT ${COLUMNS}, ma.name AS "nameA", ma.state_name AS "stateA", mb.name AS "nameB", mb.state_name AS "stateB",
-    tp.name AS "topicName"
-  FROM tandem t
+/**
+ * Tandem rows (`t`) with both towns' names and the topic's; `extra`: more columns (`, …`) of the same rows, `from`: the
+ * tandem table joined into a wider source.
+ */
+const listFrom = (
+  extra = '',
+  from = 'tandem t',
+) => `SELECT ${COLUMNS}, ma.name AS "nameA", ma.state_name AS "stateA", mb.name AS "nameB", mb.state_name AS "stateB",
+    tp.name AS "topicName"${extra}
+  FROM ${from}
   JOIN town ta ON ta.id = t.town_a JOIN municipality ma ON ma.ags = ta.ags
   JOIN town tb ON tb.id = t.town_b JOIN municipality mb ON mb.ags = tb.ags
   LEFT JOIN topic tp ON tp.slug = t.topic_slug`;
@@ -326,28 +333,6 @@ export class TandemRepository extends TransactionalRepository {
     );
   }
 
-  /**
-   * "Meine Tandems" in one statement: listForTown's rows and dismissedBy's towns (as JSON on every row; one row with
-   * null columns when the town has no tandem).
-   */
-  async listForTownWithDismissed(townId: string, since: Date): Promise<{ rows: TandemListRow[]; dismissed: DismissedPartner[] }> {
-    const rows = await queryRows<TandemListRow & { dismissed: (Omit<DismissedPartner, 'at'> & { at: string })[] }>(
-      this.ds,
-      `SELECT d.dismissed, x.* FROM (
-         SELECT coalesce(json_agg(json_build_object('partnerId', p.id, 'name', m.name, 'stateName', m.state_name, 'at', h.at) ORDER BY h.at DESC),
-           '[]') AS dismissed
-         FROM pair_history h JOIN town p ON p.id = CASE WHEN h.town_a = $1 THEN h.town_b ELSE h.town_a END JOIN municipality m ON m.ags = p.ags
-         WHERE h.dismissed_by = $1 AND h.kind = 'declined' AND h.at >= $2) d
-       LEFT JOIN LATERAL (${LIST_FROM} WHERE t.town_a = $1 OR t.town_b = $1) x ON true
-       ORDER BY x."stateChangedAt" DESC`,
-      [townId, since],
-    );
-    return {
-      rows: rows.filter((r) => r.id != null).map(({ dismissed: _d, ...r }) => r),
-      dismissed: (rows[0]?.dismissed ?? []).map((d) => ({ ...d, at: new Date(d.at) })),
-    };
-  }
-
   /** Removes the town's own "Kein Interesse" rows for the pair; the number removed. */
   async undoDismissal(m: EntityManager, townId: string, partnerId: string): Promise<number> {
     const [x, y] = ordered(townId, partnerId);
@@ -360,7 +345,7 @@ export class TandemRepository extends TransactionalRepository {
   }
 
   async findById(id: string): Promise<TandemListRow | null> {
-    const rows = await queryRows<TandemListRow>(this.ds, `${LIST_FROM} WHERE t.id = $1`, [id]);
+    const rows = await queryRows<TandemListRow>(this.ds, `${listFrom()} WHERE t.id = $1`, [id]);
     return rows[0] ?? null;
   }
 
@@ -373,9 +358,8 @@ export class TandemRepository extends TransactionalRepository {
   async detailBundle(id: string, viewerTown: string | null): Promise<TandemDetailBundle | null> {
     const rows = await queryRows<TandemListRow & RawDetailParts>(
       this.ds,
-      `${LIST_FROM.replace(
-        'tp.name AS "topicName"',
-        `tp.name AS "topicName", ta.status::text AS "statusA", tb.status::text AS "statusB",
+      `${listFrom(
+        `, ta.status::text AS "statusA", tb.status::text AS "statusB",
        coalesce((SELECT json_agg(json_build_object('at', a.created_at, 'action', a.action, 'from', a.data->>'from', 'to', a.data->>'to',
            'actorKind', a.data->>'actor', 'actorName', u.display_name, 'townName', a.data->>'townName', 'reason', a.reason)
            ORDER BY a.created_at, a.id)
@@ -430,7 +414,7 @@ export class TandemRepository extends TransactionalRepository {
   }
 
   async listForTown(townId: string): Promise<TandemListRow[]> {
-    return queryRows<TandemListRow>(this.ds, `${LIST_FROM} WHERE t.town_a = $1 OR t.town_b = $1 ORDER BY t.state_changed_at DESC`, [
+    return queryRows<TandemListRow>(this.ds, `${listFrom()} WHERE t.town_a = $1 OR t.town_b = $1 ORDER BY t.state_changed_at DESC`, [
       townId,
     ]);
   }
@@ -484,9 +468,8 @@ export class TandemRepository extends TransactionalRepository {
   async openForTown(townId: string): Promise<Array<TandemListRow & { waitingForTown: boolean }>> {
     return queryRows<TandemListRow & { waitingForTown: boolean }>(
       this.ds,
-      `${LIST_FROM.replace(
-        'tp.name AS "topicName"',
-        `tp.name AS "topicName",
+      `${listFrom(
+        `,
          ((t.state = 'requested' AND t.town_b = $1) OR (t.state = 'proposed' AND ((t.town_a = $1 AND t.accepted_a_at IS NULL)
           OR (t.town_b = $1 AND t.accepted_b_at IS NULL)))) AS "waitingForTown"`,
       )}
@@ -499,12 +482,12 @@ export class TandemRepository extends TransactionalRepository {
   async openForTowns(townIds: string[]): Promise<Map<string, Array<TandemListRow & { waitingForTown: boolean }>>> {
     const rows = await queryRows<TandemListRow & { waitingForTown: boolean; forTown: string }>(
       this.ds,
-      `${LIST_FROM.replace(
-        'tp.name AS "topicName"',
-        `tp.name AS "topicName", q.town_id AS "forTown",
+      `${listFrom(
+        `, q.town_id AS "forTown",
          ((t.state = 'requested' AND t.town_b = q.town_id) OR (t.state = 'proposed' AND ((t.town_a = q.town_id AND t.accepted_a_at IS NULL)
           OR (t.town_b = q.town_id AND t.accepted_b_at IS NULL)))) AS "waitingForTown"`,
-      ).replace('FROM tandem t', 'FROM unnest($1::uuid[]) AS q(town_id) JOIN tandem t ON (t.town_a = q.town_id OR t.town_b = q.town_id)')}
+        'unnest($1::uuid[]) AS q(town_id) JOIN tandem t ON (t.town_a = q.town_id OR t.town_b = q.town_id)',
+      )}
        WHERE t.state = ANY($2) ORDER BY q.town_id, t.state_changed_at`,
       [townIds, [...OPEN_STATES, 'active']],
     );

@@ -55,9 +55,7 @@ export class TandemsPagesController {
   @Roles()
   async mine(@CurrentUser() user: SessionUser, @Query('ausgeblendet') hidden: string | undefined, @Res() res: Response) {
     if (isOffice(user)) return res.redirect(303, '/geschaeftsstelle/tandems');
-    const { groups, hiddenTowns } = user.townId
-      ? await this.vm.minePage(user, this.tandems.dismissedSince())
-      : { groups: await this.vm.mine(user), hiddenTowns: [] };
+    const [groups, hiddenTowns] = await Promise.all([this.vm.mine(user), this.tandems.dismissed(user)]);
     return res.render('tandems-mine', {
       title: 'Meine Tandems',
       ...groups,

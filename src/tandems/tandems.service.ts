@@ -244,11 +244,6 @@ export class TandemsService {
   }
 
   /** The towns this town hid with "Kein Interesse" that still rest (the cool-down), for "Wieder anzeigen". */
-  /** Since when a town's "Kein Interesse" still hides the partner (what dismissed() lists). */
-  dismissedSince(now = new Date()): Date {
-    return this.steps.cooldownStart(now);
-  }
-
   dismissed(user: SessionUser, now = new Date()) {
     return user.townId ? this.repo.dismissedBy(user.townId, this.steps.cooldownStart(now)) : Promise.resolve([]);
   }

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { auditActionLabel } from '../audit/audit-actions';
-import { isOffice, type SessionUser } from '../auth/session-user';
+import type { SessionUser } from '../auth/session-user';
 import { unknownSort } from '../common/domain-error';
 import { pickSort, TANDEM_SORTS } from '../common/list-sort.util';
 import { Page, pageOf } from '../common/paging.util';
 import { reasonList, ReasonList } from '../matching/core/reason-list.util';
 import { reasonLine } from '../matching/core/score.util';
 import type { ScoreComponent } from '../matching/core/matching-input.types';
-import { FitAnswerRow, TandemDetailBundle, TandemListRow, TandemRepository, TimelineRow } from './tandem.repository';
+import { FitAnswerRow, TandemListRow, TandemRepository, TimelineRow } from './tandem.repository';
 import { waitingFor } from './tandem-wording.util';
 import { officeActorLabel } from '../accounts/display-name.util';
 import { RESTING_FILTER, TandemActivityView } from './tandem-activity.view';
@@ -17,7 +17,7 @@ import { contactLine } from './tandem-mails.service';
 import type { ProposalOutcome } from './tandem-proposals.service';
 import { ADOPTION_DE } from './tandem-result.util';
 import { pairTopicChoices } from './tandem-topics.util';
-import { TownProfileView, TownViewRepository } from '../municipalities/visibility/town-view.repository';
+import { TownProfileView, TownViewRepository, viewerWith } from '../municipalities/visibility/town-view.repository';
 import { NETWORK_VIEWER, OFFICE_VIEWER, type Viewer } from '../municipalities/visibility/town-visibility.util';
 import { allowedActions, FINAL_STATES, STATE_DE, TANDEM_STATES, TandemAction, TandemState } from './core/tandem-transitions.util';
 
@@ -142,16 +142,7 @@ export class TandemsViewModel {
 
   /** "Meine Tandems": incoming (waiting for this town), outgoing (waiting for others), running, past. */
   async mine(viewer: SessionUser) {
-    return this.groups(viewer, await this.repo.listForTown(viewer.townId!));
-  }
-
-  /** The page "Meine Tandems": the groups and the towns hidden with "Kein Interesse" since `dismissedSince`, one read. */
-  async minePage(viewer: SessionUser, dismissedSince: Date) {
-    const { rows, dismissed } = await this.repo.listForTownWithDismissed(viewer.townId!, dismissedSince);
-    return { groups: this.groups(viewer, rows), hiddenTowns: dismissed };
-  }
-
-  private groups(viewer: SessionUser, rows: TandemListRow[]) {
+    const rows = await this.repo.listForTown(viewer.townId!);
     const cards = rows.map((r) => this.card(r, viewer));
     const own = (c: TandemCard) => (c.townA.id === viewer.townId ? 'A' : 'B');
     const incoming = cards.filter(
@@ -168,7 +159,8 @@ export class TandemsViewModel {
     if (!b) throw TandemErrors.tandemNotFound();
     const r = b.row;
     const card = this.card(r, viewer); // throws "not found" for someone else's tandem
-    const seer = viewerOfTandem(viewer, b);
+    // The viewer's own town is one of the two (card() refused anyone else): its status came with the tandem.
+    const seer = viewerWith(viewer, viewer.townId === r.townA ? b.statusA : viewer.townId === r.townB ? b.statusB : undefined);
     // Contacts: from approval on, and only for the two towns and the office (card() refused everyone else above).
     const { contacts, fitAnswers, results, timeline } = b;
     const [towns, seen, topicNames] = await Promise.all([
@@ -328,7 +320,6 @@ export class TandemsViewModel {
     };
   }
 
-  /** Reason texts speak to one town ("Ihre Herausforderung …"): the partner reads its own side, the office reads town A's, named. */
   /**
    * Reason texts speak to one town ("Ihre Herausforderung …"): the partner reads its own side (`partnerComponents`, its
    * own suggestion's, read with the tandem), the office reads town A's, named.
@@ -371,17 +362,6 @@ export class TandemsViewModel {
       reasonLabel: ['tandem.requested', 'tandem.accept'].includes(e.action) ? 'Nachricht' : 'Begründung',
     };
   }
-}
-
-/**
- * The viewer as the visibility layer names it (what TownViewRepository.viewerOf answers), from the town statuses read
- * with the tandem: a town contact here is one of the two towns (card() refused anyone else), so no second read.
- */
-function viewerOfTandem(user: SessionUser, b: Pick<TandemDetailBundle, 'row' | 'statusA' | 'statusB'>): Viewer {
-  if (isOffice(user)) return OFFICE_VIEWER;
-  if (!user.townId) return { kind: 'public' };
-  const status = user.townId === b.row.townA ? b.statusA : user.townId === b.row.townB ? b.statusB : null;
-  return { kind: 'town', townId: user.townId, verified: status === 'verified' };
 }
 
 /** A town of a tandem as a page or the API shows it; profile fields only where the viewer may see them. */

@@ -50,24 +50,6 @@ const TOWN_SEARCH_MAX = 80;
 const OFFICE_WORKSHOPS_PER_PAGE = 25;
 const FORMAT_DE = { in_person: 'vor Ort', online: 'online' } as const;
 
-/** Dates kept as formatted (see whenText). */
-const WHEN_KEEP = 2000;
-const whenTexts = new Map<number, string>();
-/**
- * formatBerlin of the instant, kept: luxon takes about 25 µs a date and every list page shows the same dates again
- * (25 on the office's page). The text depends on the instant alone, so a kept one is always right (oldest out first).
- */
-function whenText(d: Date): string {
-  const k = d.getTime();
-  let text = whenTexts.get(k);
-  if (text === undefined) {
-    text = formatBerlin(d);
-    if (whenTexts.size >= WHEN_KEEP) whenTexts.delete(whenTexts.keys().next().value!);
-    whenTexts.set(k, text);
-  }
-  return text;
-}
-
 export interface WorkshopCard {
   id: string;
   state: WorkshopState;
@@ -127,7 +109,7 @@ export class WorkshopsViewModel {
       theme: r.themeSlug,
       themeName: r.themeName,
       startsAt: r.startsAt,
-      when: r.startsAt ? whenText(r.startsAt) : 'noch offen',
+      when: r.startsAt ? formatBerlin(r.startsAt) : 'noch offen',
       durationMinutes: r.durationMinutes,
       format: r.format,
       formatLabel: FORMAT_DE[r.format],

@@ -58,10 +58,9 @@ export class TownViewRepository {
 
   /** The viewer a signed-in user (or an anonymous visitor) is: the office, a town contact (verified or not), the public. */
   async viewerOf(user: SessionUser | undefined, m: EntityManager = this.ds.manager): Promise<Viewer> {
-    if (isOffice(user)) return { kind: 'office' };
-    if (!user?.townId) return { kind: 'public' };
+    if (isOffice(user) || !user?.townId) return viewerWith(user, undefined);
     const rows = await queryRows<{ status: TownStatus }>(m, `SELECT status FROM town WHERE id = $1`, [user.townId]);
-    return { kind: 'town', townId: user.townId, verified: rows[0]?.status === 'verified' };
+    return viewerWith(user, rows[0]?.status);
   }
 
   /** The towns `ids` as `viewer` may see them, in the order asked (unknown ids are left out). */
@@ -171,3 +170,13 @@ export const townTopicsSql = (idsExpr: string, levels: readonly Visibility[] | n
       ? ` JOIN town vt ON vt.id = x.town_id WHERE x.town_id = ANY(${idsExpr}) AND coalesce(vt.visibility->>'topics', 'network') IN (${clearanceSql(levels)})`
       : ` WHERE x.town_id = ANY(${idsExpr})`
   }`;
+
+/**
+ * The viewer a signed-in user is, given the status of the user's own town (what viewerOf reads): for a caller that has
+ * read that status already with its own rows.
+ */
+export function viewerWith(user: SessionUser | undefined, ownTownStatus: string | undefined): Viewer {
+  if (isOffice(user)) return { kind: 'office' };
+  if (!user?.townId) return { kind: 'public' };
+  return { kind: 'town', townId: user.townId, verified: ownTownStatus === 'verified' };
+}

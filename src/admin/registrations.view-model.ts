@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { pageOf, pager, type Page } from '../common/paging.util';
+import { pager, readCountedPage, type Page } from '../common/paging.util';
 import { TownRepository, type PendingContact, type PendingDirectoryFacts } from '../municipalities/town.repository';
 
 /** Towns per page on the office registrations page (each with all its applications side by side). */
@@ -42,12 +42,6 @@ const DONE: Record<string, string> = {
   reject: 'Die Registrierung wurde abgelehnt. Die Kommune wurde per E-Mail informiert.',
 };
 
-/** The page asked for as pageOf reads it (anything but a whole number ≥ 1 is the first), kept within an SQL integer. */
-const askedPage = (requested: unknown): number => {
-  const n = typeof requested === 'number' ? requested : Number(requested);
-  return Number.isInteger(n) && n >= 1 ? Math.min(n, 2 ** 31 - 1) : 1;
-};
-
 // Shared by the API controller and the office page, so both show the same applications.
 @Injectable()
 export class RegistrationsViewModel {
@@ -61,8 +55,10 @@ export class RegistrationsViewModel {
 
   /** The page asked for with its total: one statement (count, page and details), clamped to the last page as pageOf. */
   private async load(by: 'application' | 'town', requested: unknown, limit: number): Promise<{ p: Page; items: RegistrationItem[] }> {
-    const { total, towns, sameAgs } = await this.towns.pendingApplicationsPage(by, askedPage(requested), limit);
-    const p = pageOf(total, requested, limit);
+    const {
+      p,
+      read: { towns, sameAgs },
+    } = await readCountedPage(requested, limit, (offset) => this.towns.pendingApplicationsPage(by, offset, limit));
     const byAgs = new Map<string, string[]>();
     for (const t of sameAgs) byAgs.set(t.ags, [...(byAgs.get(t.ags) ?? []), t.id]);
     const items = towns.map((t) => ({

@@ -23,6 +23,21 @@ export function pageOf(total: number, requested: unknown, limit: number): Page {
   return { page, pages, limit, total, offset, from: total ? offset + 1 : 0, to: Math.min(total, offset + limit) };
 }
 
+/**
+ * The page `requested` read together with its total (`read(offset, limit)` answers both in one statement). The page is
+ * read where it was asked for; only a page past the end (a hand-edited `?seite=`) is read again, as the last one.
+ */
+export async function readCountedPage<T extends { total: number }>(
+  requested: unknown,
+  limit: number,
+  read: (offset: number, limit: number) => Promise<T>,
+): Promise<{ p: Page; read: T }> {
+  const asked = pageOf(Number.MAX_SAFE_INTEGER, requested, limit); // the page number unclamped: no total yet
+  const first = await read(asked.offset, limit);
+  const p = pageOf(first.total, requested, limit);
+  return { p, read: p.offset === asked.offset ? first : await read(p.offset, limit) };
+}
+
 /** The German pager below a list: "Tandems 26–50 von 1.140 (Seite 2 von 46)" with links to the neighbours. */
 export function pager(p: Page, href: (page: number) => string, noun: string, label: string) {
   if (p.pages <= 1) return null;

@@ -238,13 +238,13 @@ export class TownRepository extends TransactionalRepository {
    */
   /**
    * One page of live pending applications, oldest first, with their total, in ONE statement: `limit` applications, or
-   * by town every application for `limit` towns (AGS, ordered by their oldest application). `requested` (a whole
-   * number ≥ 1) past the end answers the last page, as pageOf does. `sameAgs` lists every live application for the
-   * towns on the page (also those on other pages), so callers can name the competing ones.
+   * by town every application for `limit` towns (AGS, ordered by their oldest application), from `offset`. `sameAgs`
+   * lists every live application for the towns on the page (also those on other pages), so callers can name the
+   * competing ones.
    */
   async pendingApplicationsPage(
     by: 'application' | 'town',
-    requested: number,
+    offset: number,
     limit: number,
   ): Promise<{ total: number; towns: PendingApplication[]; sameAgs: Array<{ id: string; ags: string }> }> {
     const rows = await queryRows<
@@ -259,12 +259,11 @@ export class TownRepository extends TransactionalRepository {
       this.ds,
       `WITH live AS (${LIVE_PENDING}),
             total AS (SELECT count(${by === 'town' ? 'DISTINCT ags' : '*'})::int AS n FROM live),
-            skip AS (SELECT (least($1::int, greatest(1, ceil(n / $2::numeric)::int)) - 1) * $2 AS n FROM total),
             ${
               by === 'town'
-                ? `pg AS (SELECT ags FROM live GROUP BY ags ORDER BY min(created_at), ags OFFSET (SELECT n FROM skip) LIMIT $2),
+                ? `pg AS (SELECT ags FROM live GROUP BY ags ORDER BY min(created_at), ags OFFSET $1 LIMIT $2),
                    sel AS (SELECT id, ags, true AS page FROM live WHERE ags IN (SELECT ags FROM pg))`
-                : `pg AS (SELECT id, ags FROM live ORDER BY created_at, id OFFSET (SELECT n FROM skip) LIMIT $2),
+                : `pg AS (SELECT id, ags FROM live ORDER BY created_at, id OFFSET $1 LIMIT $2),
                    sel AS (SELECT l.id, l.ags, l.id IN (SELECT id FROM pg) AS page FROM live l WHERE l.ags IN (SELECT ags FROM pg))`
             }
        SELECT total.n AS total, sel.id AS sid, sel.ags AS sags, sel.page, d.*
@@ -281,7 +280,7 @@ export class TownRepository extends TransactionalRepository {
          WHERE sel.page AND t.id = sel.id
        ) d ON true
        ORDER BY d."createdAt", d.id`,
-      [requested, limit],
+      [offset, limit],
     );
     const total = rows[0]?.total ?? 0;
     const sameAgs = rows.filter((r) => r.sid !== null).map((r) => ({ id: r.sid!, ags: r.sags! }));

@@ -3,7 +3,7 @@ import { auditActionLabel } from '../audit/audit-actions';
 import type { SessionUser } from '../auth/session-user';
 import { unknownSort } from '../common/domain-error';
 import { pickSort, TANDEM_SORTS } from '../common/list-sort.util';
-import { Page, pageOf } from '../common/paging.util';
+import { Page, readCountedPage } from '../common/paging.util';
 import { reasonList, ReasonList } from '../matching/core/reason-list.util';
 import { reasonLine } from '../matching/core/score.util';
 import type { ScoreComponent } from '../matching/core/matching-input.types';
@@ -227,16 +227,12 @@ export class TandemsViewModel {
     return { ...p, sort: sort.value, items };
   }
 
-  /**
-   * The page asked for with the total, in one statement. The offset is taken as asked; only when the page lies past
-   * the end (a hand-edited `?seite=`) is the last page read again.
-   */
+  /** The page asked for with the total, in one statement (a page past the end is read again as the last one). */
   private async countedPage(states: TandemState[] | null, page: unknown, limit: number, oldestFirst: boolean, orderBy?: string) {
-    const asked = pageOf(Number.MAX_SAFE_INTEGER, page, limit); // the page number unclamped: no total yet
-    const first = await this.repo.listPageCounted(states, limit, asked.offset, oldestFirst, orderBy);
-    const p = pageOf(first.total, page, limit);
-    if (p.offset === asked.offset) return { p, rows: first.rows };
-    return { p, rows: (await this.repo.listPageCounted(states, limit, p.offset, oldestFirst, orderBy)).rows };
+    const { p, read } = await readCountedPage(page, limit, (offset) =>
+      this.repo.listPageCounted(states, limit, offset, oldestFirst, orderBy),
+    );
+    return { p, rows: read.rows };
   }
 
   /**

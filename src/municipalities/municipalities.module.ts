@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { MunicipalitiesController } from './municipalities.controller';
 import { MunicipalityRepository } from './municipality.repository';
-import { TopicRepository } from './topic.repository';
 import { TownProfilePagesController } from './town-profile.pages.controller';
 import { TownRepository } from './town.repository';
 import { TownsService } from './towns.service';
@@ -17,7 +16,7 @@ import { TownExperience } from './town-experience.entity';
 @Module({
   imports: [TypeOrmModule.forFeature([Municipality, Topic, Town, TownChallenge, TownExperience]), AuditModule, TownReadModule],
   controllers: [MunicipalitiesController, TownProfilePagesController],
-  providers: [MunicipalityRepository, TopicRepository, TownRepository, TownsService],
-  exports: [MunicipalityRepository, TopicRepository, TownRepository, TownsService, TownReadModule],
+  providers: [MunicipalityRepository, TownRepository, TownsService],
+  exports: [MunicipalityRepository, TownRepository, TownsService, TownReadModule],
 })
 export class MunicipalitiesModule {}

@@ -26,6 +26,11 @@ export class ShortLived<T> {
     return value;
   }
 
+  /** The value when one is kept and still fresh (no read). */
+  fresh(): Promise<T> | undefined {
+    return this.value && this.now() - this.readAt < this.ttlMs ? this.value : undefined;
+  }
+
   invalidate(): void {
     this.value = null;
   }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { LIVE_STATES } from '../tandems/core/tandem-transitions.util';
 import { queryRows } from '../database/typed-query.util';
-import { ShortLived } from './short-lived.util';
+import { TopicRepository } from './topic.repository';
 
 /** A verified, not opted-out town with what the matcher reads (directory facts + profile). */
 export interface TownRow {
@@ -79,13 +79,10 @@ interface TownSearchRow {
 
 @Injectable()
 export class TownReadRepository {
-  // Topic names are migration data (no route writes the topic table): read once per 2 s per process, not per page view.
-  private readonly names = new ShortLived<Readonly<Record<string, string>>>(async () => {
-    const rows = await queryRows<{ slug: string; name: string }>(this.ds, `SELECT slug, name FROM topic`);
-    return Object.freeze(Object.fromEntries(rows.map((r) => [r.slug, r.name])));
-  });
-
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly topics: TopicRepository,
+  ) {}
 
   /**
    * When each verified town was last active (issue 23): the newest sign-in of one of its contacts or audit row one of
@@ -128,8 +125,8 @@ export class TownReadRepository {
   }
 
   /** Every topic's name by slug, retired ones included (older runs may name them). */
-  topicNames(): Promise<Readonly<Record<string, string>>> {
-    return this.names.get();
+  async topicNames(): Promise<Readonly<Record<string, string>>> {
+    return (await this.topics.catalogue()).names;
   }
 
   /**

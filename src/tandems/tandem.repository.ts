@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { LIVE_STATES, OPEN_STATES, TandemOrigin, TandemState } from './core/tandem-transitions.util';
 import type { Adoption } from './tandem-result.util';
 import type { MeetingRow } from './tandem-activity.repository';
 import type { SilenceState } from './tandem-activity.util';
 import { queryChanged, queryRows } from '../database/typed-query.util';
 import { TransactionalRepository } from '../database/transactional.repository';
+import { TopicRepository } from '../municipalities/topic.repository';
 
 export interface TandemRow {
   id: string;
@@ -175,6 +177,13 @@ const ordered = (a: string, b: string) => (a < b ? [a, b] : [b, a]);
 
 @Injectable()
 export class TandemRepository extends TransactionalRepository {
+  constructor(
+    @InjectDataSource() ds: DataSource,
+    private readonly topicCatalogue: TopicRepository,
+  ) {
+    super(ds);
+  }
+
   /** Locks the towns in id order (two requests over the same towns cannot deadlock) so capacity counts stay true. */
   async lockTowns(m: EntityManager, ids: string[]): Promise<LockedTown[]> {
     return queryRows<LockedTown>(
@@ -610,21 +619,10 @@ export class TandemRepository extends TransactionalRepository {
     return rows[0] ?? null;
   }
 
-  /**
-   * The active topics' names by slug, in their order. Read once per process: the topic table is migration data (only
-   * migrations write it, and they run before any process starts), so every process may keep it as long as it lives.
-   */
-  async topicNames(m: EntityManager = this.ds.manager): Promise<Readonly<Record<string, string>>> {
-    this.topics ??= queryRows<{ slug: string; name: string }>(m, `SELECT slug, name FROM topic WHERE active ORDER BY sort_order`).then(
-      (rows) => Object.freeze(Object.fromEntries(rows.map((r) => [r.slug, r.name]))),
-      (err: unknown) => {
-        this.topics = undefined; // a failed read is tried again by the next caller
-        throw err;
-      },
-    );
-    return this.topics;
+  /** The active topics' names by slug, in their order (the shared catalogue; inside a transaction pass its manager). */
+  async topicNames(m?: EntityManager): Promise<Readonly<Record<string, string>>> {
+    return (await this.topicCatalogue.catalogue(m)).activeNames;
   }
-  private topics?: Promise<Readonly<Record<string, string>>>;
 
   /** The current tandem round's pairs (run id, towns, score, components), best first. */
   async currentRoundPairs(): Promise<RoundPairRow[]> {

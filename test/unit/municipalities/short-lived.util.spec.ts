@@ -40,4 +40,15 @@ describe('ShortLived', () => {
     fail = false;
     expect(await c.get()).toBe(2);
   });
+
+  it('fresh() answers the kept value within the TTL and nothing after it, without reading', async () => {
+    const c = cache();
+    expect(c.fresh()).toBeUndefined();
+    await c.get();
+    now += 1999;
+    expect(await c.fresh()).toBe(1);
+    now += 1;
+    expect(c.fresh()).toBeUndefined();
+    expect(reads).toBe(1);
+  });
 });

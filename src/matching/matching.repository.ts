@@ -2,12 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { LIVE_STATES } from '../tandems/core/tandem-transitions.util';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { topicJoin, townDirectoryJoin, townFactsLateral, type TownRow } from '../municipalities/town-read.repository';
+import { ownTownHintsLateral, topicJoin, townDirectoryJoin, townFactsLateral, type TownRow } from '../municipalities/town-read.repository';
 import type { MatchTown } from './core/matching-input.types';
 import type { RoundPairRow, RunHead, RunKind, RunRow, RunSummary, SuggestionRow, WorkshopGroupRow } from './matching.read-models';
 import { queryRows } from '../database/typed-query.util';
 
 export type { TownRow } from '../municipalities/town-read.repository';
+
+/** What the suggestions page says about the asking town itself. */
+export interface OwnTownHints {
+  capacity: number;
+  /** Open and active tandems: what uses the capacity. */
+  tandems: number;
+  profileEmpty: boolean;
+}
 
 export const toMatchTown = (t: TownRow): MatchTown => ({
   id: t.id,
@@ -126,6 +134,28 @@ export class MatchingRepository {
       [kind, theme ?? null],
     );
     return rows[0] ?? null;
+  }
+
+  /**
+   * What a town's suggestions need besides the kept list, in one round trip: the current suggestions run's head and the
+   * town's own hints (null when the town is not eligible). Same rows as currentRunHead('suggestions').
+   */
+  async suggestionsHead(townId: string): Promise<{ run: RunHead | null; own: OwnTownHints | null }> {
+    const rows = await queryRows<
+      Partial<RunHead> & { ownCapacity: number | null; ownTandems: number | null; ownProfileEmpty: boolean | null }
+    >(
+      this.ds,
+      `SELECT r.*, h.capacity AS "ownCapacity", h.tandems AS "ownTandems", h."profileEmpty" AS "ownProfileEmpty"
+       FROM (SELECT 1) one
+       LEFT JOIN LATERAL (SELECT ${HEAD_COLUMNS} FROM matching_run WHERE kind = 'suggestions' AND is_current ORDER BY finished_at DESC LIMIT 1) r ON true
+       ${ownTownHintsLateral('$1::uuid', 'h')}`,
+      [townId],
+    );
+    const { ownCapacity, ownTandems, ownProfileEmpty, ...run } = rows[0];
+    return {
+      run: run.id ? (run as RunHead) : null,
+      own: ownCapacity === null ? null : { capacity: ownCapacity, tandems: ownTandems!, profileEmpty: ownProfileEmpty! },
+    };
   }
 
   /**

@@ -4,10 +4,9 @@ import { DomainError } from '../common/domain-error';
 import type { ScoreComponent, WeightedKey } from './core/matching-input.types';
 import { reasonList, ReasonList } from './core/reason-list.util';
 import { reasonLine } from './core/score.util';
-import { profileIsEmpty } from './core/suggestions.util';
 import type { RoundPairRow, RoundSummary, RunRow, UnmatchedReason, WorkshopGroupRow, WorkshopsSummary } from './matching.read-models';
 import { TownReadRepository } from '../municipalities/town-read.repository';
-import { MatchingRepository, toMatchTown } from './matching.repository';
+import { MatchingRepository } from './matching.repository';
 import { effectiveWeights } from './matching.service';
 import { compareGerman } from '../common/collation.util';
 import { renderGermanyMap } from '../maps/germany-map.util';
@@ -113,13 +112,13 @@ export class MatchingViewModel {
         'Sie können nur die Vorschläge Ihrer eigenen Kommune sehen.',
       );
     }
-    // Index lookups: the current run's id, this town's own profile (for the hints) and, unless kept, its list.
-    const [run, own] = await Promise.all([this.repo.currentRunHead('suggestions'), this.towns.eligibleTown(townId)]);
+    // One statement of index lookups (the current run's head, this town's hints) and, unless kept, its list.
+    const { run, own } = await this.repo.suggestionsHead(townId);
     const suggestions = run ? await this.suggestionList(run.id, townId) : [];
     return {
       townId,
       computedAt: suggestions.length ? run!.finishedAt : null,
-      profileEmpty: own ? profileIsEmpty(toMatchTown(own)) : false,
+      profileEmpty: own?.profileEmpty ?? false,
       full: own ? own.capacity - own.tandems <= 0 : false,
       suggestions,
     };

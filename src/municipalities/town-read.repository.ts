@@ -27,6 +27,11 @@ export interface TownRow {
   visibility: Record<string, string> | null;
 }
 
+/** Who the matcher sees (town alias t): verified, not paused, not dormant. */
+const ELIGIBLE = `t.status = 'verified' AND NOT t.opted_out AND t.dormant_since IS NULL`;
+// Constants of the code, not input: written into the SQL so the planner sees the states it filters on.
+const LIVE_LIST = LIVE_STATES.map((s) => `'${s}'`).join(', ');
+
 const ELIGIBLE_TOWNS = `
   SELECT t.id, m.name, t.capacity, t.visibility, m.state_code AS "stateCode", m.state_name AS "stateName", m.population,
          m.association_population AS "associationPopulation",
@@ -37,7 +42,7 @@ const ELIGIBLE_TOWNS = `
          coalesce((SELECT json_agg(json_build_object('topic', e.topic_slug) ORDER BY e.topic_slug, e.id)
                    FROM town_experience e WHERE e.town_id = t.id), '[]') AS experiences
   FROM town t JOIN municipality m ON m.ags = t.ags
-  WHERE t.status = 'verified' AND NOT t.opted_out AND t.dormant_since IS NULL`;
+  WHERE ${ELIGIBLE}`;
 
 /**
  * `JOIN town <t> ON <t>.id = <idExpr> JOIN municipality <m> ON …`: a town's directory row by town id, for reads of other
@@ -55,6 +60,21 @@ export const townFactsLateral = (idExpr: string): string => `CROSS JOIN LATERAL 
         SELECT m.name, m.state_name AS "stateName", m.population, m.area_km2::float AS "areaKm2", m.district_name AS "districtName"
         FROM town t JOIN municipality m ON m.ags = t.ags WHERE t.id = ${idExpr} LIMIT 1
       )`;
+
+/**
+ * `LEFT JOIN LATERAL (…) <alias> ON true` with what the suggestions page tells a town about itself: `capacity`, its live
+ * `tandems` (what uses the capacity) and `profileEmpty` (no topic, challenge or experience); all null when the town is
+ * not eligible (not verified, paused, dormant). Index lookups and EXISTS probes, no profile is built (issue 29: the
+ * suggestions API read the whole profile as JSON on every request for these three facts).
+ */
+export const ownTownHintsLateral = (idExpr: string, alias: string): string => `LEFT JOIN LATERAL (
+        SELECT t.capacity,
+               (SELECT count(*)::int FROM tandem x WHERE (x.town_a = t.id OR x.town_b = t.id) AND x.state IN (${LIVE_LIST})) AS tandems,
+               NOT EXISTS (SELECT 1 FROM town_topic tt WHERE tt.town_id = t.id)
+                 AND NOT EXISTS (SELECT 1 FROM town_challenge c WHERE c.town_id = t.id)
+                 AND NOT EXISTS (SELECT 1 FROM town_experience e WHERE e.town_id = t.id) AS "profileEmpty"
+        FROM town t WHERE t.id = ${idExpr} AND ${ELIGIBLE}
+      ) ${alias} ON true`;
 
 /** `LEFT JOIN topic <alias> ON <alias>.slug = <slugExpr>`: a topic's name (`<alias>.name`) by slug, in the caller's statement. */
 export const topicJoin = (slugExpr: string, alias: string): string => `LEFT JOIN topic ${alias} ON ${alias}.slug = ${slugExpr}`;
@@ -107,21 +127,6 @@ export class TownReadRepository {
   /** Every town the matcher reads: the worker's input, never on a request path. */
   async eligibleTowns(): Promise<TownRow[]> {
     return queryRows<TownRow>(this.ds, `${ELIGIBLE_TOWNS} ORDER BY t.id`);
-  }
-
-  /**
-   * One town as the matcher sees it, with its open and active tandems (what uses its capacity); null when it is not eligible
-   * (not verified, opted out).
-   */
-  async eligibleTown(townId: string): Promise<(TownRow & { tandems: number }) | null> {
-    const rows = await queryRows<TownRow & { tandems: number }>(
-      this.ds,
-      `
-      SELECT e.*, (SELECT count(*)::int FROM tandem x WHERE (x.town_a = e.id OR x.town_b = e.id) AND x.state = ANY($2)) AS tandems
-      FROM (${ELIGIBLE_TOWNS} AND t.id = $1) e`,
-      [townId, LIVE_STATES],
-    );
-    return rows[0] ?? null;
   }
 
   /** Every topic's name by slug, retired ones included (older runs may name them). */

@@ -163,11 +163,12 @@ export class TandemsViewModel {
     const seer = viewerWith(viewer, viewer.townId === r.townA ? b.statusA : viewer.townId === r.townB ? b.statusB : undefined);
     // Contacts: from approval on, and only for the two towns and the office (card() refused everyone else above).
     const { contacts, fitAnswers, results, timeline } = b;
-    const [towns, seen, topicNames] = await Promise.all([
-      this.towns(seer, [r.townA, r.townB]),
-      this.views.visibleTopics(NETWORK_VIEWER, [r.townA, r.townB]), // the result's topics: both towns read them
+    const [{ profiles, topics: seen }, topicNames] = await Promise.all([
+      // The towns as the viewer sees them; the result's topics as both towns read them (one read).
+      this.views.profilesWithTopics(seer, NETWORK_VIEWER, [r.townA, r.townB]),
       this.repo.topicNames(),
     ]);
+    const towns = new Map(profiles.map((p) => [p.id, tandemTown(p)]));
     const pairTopics = pairTopicChoices(seen.get(r.townA), seen.get(r.townB), topicNames);
     const reasons = this.reasonsFor(viewer, r, b.partnerComponents);
     const activity = this.activity.detail(viewer, r, b.meetings, b.silence); // meetings, and for the office: "ruhend" (issue 23)

@@ -107,6 +107,26 @@ export class TownViewRepository {
   }
 
   /**
+   * The towns `ids` as `viewer` may see them and, from the same read, the topic slugs each shows to `topicsViewer`:
+   * the tandem page shows both towns to its reader and offers the topics both towns read (one statement, not two).
+   */
+  async profilesWithTopics(
+    viewer: Viewer,
+    topicsViewer: Viewer,
+    ids: readonly string[],
+    m: EntityManager = this.ds.manager,
+  ): Promise<{ profiles: TownProfileView[]; topics: Map<string, Set<string>> }> {
+    const unique = [...new Set(ids)];
+    const rows = unique.length ? await queryRows<RawProfile>(m, RAW_PROFILES, [unique]) : [];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const found = unique.filter((id) => byId.has(id)).map((id) => byId.get(id)!);
+    return {
+      profiles: found.map((r) => project(viewer, r)),
+      topics: new Map(found.map((r) => [r.id, topicsOf(project(topicsViewer, r))])),
+    };
+  }
+
+  /**
    * The active topics either town of a pair names as `viewer` may see them, shared ones first: the choices for a
    * tandem's topic. A topic a town keeps from this viewer is neither listed nor accepted.
    */

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { openDataSource, runMigrations } from '../src/database/data-source';
 import { mulberry32 } from '../src/matching/core/prng.util';
 import { parseDestatis, readWorkbook } from '../src/municipalities/directory/destatis-parser.util';
+import { TopicRepository } from '../src/municipalities/topic.repository';
 import { PracticeRepository, type SearchFilters, type VersionContent } from '../src/practices/practice.repository';
 import { contextOf, searchTexts } from '../src/practices/practice-search.util';
 import { PRACTICE_ORIGIN_DE } from '../src/practices/practice-states.util';
@@ -191,7 +192,7 @@ async function main() {
   try {
     await runMigrations(databaseUrl);
     ds = await openDataSource(databaseUrl);
-    const repo = new PracticeRepository(ds);
+    const repo = new PracticeRepository(ds, new TopicRepository(ds));
     const towns = await seedTowns(ds);
     console.log(`seeding ${DATABASE}: ${towns.length} verified small towns, ${EXAMPLES} published examples`);
     await seedPractices(ds, repo, towns);

@@ -9,6 +9,7 @@ import { DirectoryImportService } from '../municipalities/directory/directory-im
 import { MunicipalityRepository } from '../municipalities/municipality.repository';
 import { TownRepository } from '../municipalities/town.repository';
 import { PracticeRepository } from '../practices/practice.repository';
+import { TownReadModule } from '../municipalities/town-read.module';
 
 /**
  * What the command-line tools and the start command need: the same services and repositories the app uses, but
@@ -16,7 +17,7 @@ import { PracticeRepository } from '../practices/practice.repository';
  * would connect to Redis (the migrate/seed steps run before the queue store may be up).
  */
 @Module({
-  imports: [ConfigModule, DatabaseModule, AuditModule],
+  imports: [ConfigModule, DatabaseModule, AuditModule, TownReadModule],
   providers: [
     UserRepository,
     TownRepository,

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { TopicRepository } from '../municipalities/topic.repository';
 import { queryChanged, queryRows } from '../database/typed-query.util';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { WaitingEntry } from './core/event-places.util';
 import type { EventFormat, EventKind, EventState, RegistrationStatus } from './core/event-transitions.util';
 import { TransactionalRepository } from '../database/transactional.repository';
@@ -137,6 +139,13 @@ export interface AudienceFacts {
 // The only place that touches the event tables.
 @Injectable()
 export class EventRepository extends TransactionalRepository {
+  constructor(
+    @InjectDataSource() ds: DataSource,
+    private readonly topicCatalogue: TopicRepository,
+  ) {
+    super(ds);
+  }
+
   /** A new event: the office's draft, or a town's proposal (`host` with the time it was proposed). */
   async insert(m: EntityManager, f: EventFields, createdBy: string, host: { townId: string; at: Date } | null = null): Promise<string> {
     const [r] = await queryRows<{ id: string }>(
@@ -402,8 +411,8 @@ export class EventRepository extends TransactionalRepository {
     return count > 0;
   }
 
-  topics(): Promise<{ slug: string; name: string }[]> {
-    return queryRows<{ slug: string; name: string }>(this.ds, `SELECT slug, name FROM topic WHERE active ORDER BY sort_order`);
+  async topics(): Promise<{ slug: string; name: string }[]> {
+    return [...(await this.topicCatalogue.catalogue()).active];
   }
 
   states(): Promise<{ code: string; name: string }[]> {

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { TopicRepository } from '../municipalities/topic.repository';
+import { DataSource, EntityManager } from 'typeorm';
 import type { PracticeInput, PracticeResult, PracticeStep } from './practice-input.util';
 import type { DirectoryFacts, PracticeContext } from './practice-search.util';
 import type { Licence, PracticeOrigin, PracticeState, PracticeStatus } from './practice-states.util';
@@ -102,6 +104,13 @@ const VERSION_COLS = `v.practice_id AS "practiceId", v.version, v.town_id AS "to
 /** The Methodenkoffer's tables (issue 27): methods, examples, their methods and published versions. */
 @Injectable()
 export class PracticeRepository extends TransactionalRepository {
+  constructor(
+    @InjectDataSource() ds: DataSource,
+    private readonly topicCatalogue: TopicRepository,
+  ) {
+    super(ds);
+  }
+
   methods(m: EntityManager = this.ds.manager): Promise<MethodRow[]> {
     return queryRows<MethodRow>(
       m,
@@ -124,8 +133,8 @@ export class PracticeRepository extends TransactionalRepository {
     return added;
   }
 
-  topics(m: EntityManager = this.ds.manager): Promise<{ slug: string; name: string }[]> {
-    return queryRows<{ slug: string; name: string }>(m, `SELECT slug, name FROM topic WHERE active ORDER BY sort_order, name`);
+  async topics(m?: EntityManager): Promise<{ slug: string; name: string }[]> {
+    return [...(await this.topicCatalogue.catalogue(m)).active];
   }
 
   /** Directory facts of a town (public record) and whether it is verified. */

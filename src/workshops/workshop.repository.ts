@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { TopicRepository } from '../municipalities/topic.repository';
 import { experiencedInSql } from '../municipalities/visibility/town-view.repository';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { RuleTown } from './workshop-rules.util';
 import type { InvitationState, WorkshopFormat, WorkshopState } from './workshop-transitions.util';
 import { queryRows } from '../database/typed-query.util';
@@ -141,6 +143,13 @@ const SNAKE: Record<string, string> = {
 // The only place that touches the workshop tables.
 @Injectable()
 export class WorkshopRepository extends TransactionalRepository {
+  constructor(
+    @InjectDataSource() ds: DataSource,
+    private readonly topicCatalogue: TopicRepository,
+  ) {
+    super(ds);
+  }
+
   async insert(m: EntityManager, w: { themeSlug: string; title: string; runId: string | null; groupNo: number | null; createdBy: string }) {
     const [r] = await queryRows<{ id: string }>(
       m,
@@ -334,13 +343,13 @@ export class WorkshopRepository extends TransactionalRepository {
     return { rows: rows.map(({ total: _total, ...r }) => r), more: Math.max(0, (rows[0]?.total ?? 0) - rows.length) };
   }
 
-  async topicName(slug: string, m: EntityManager = this.ds.manager): Promise<string | null> {
-    const rows = await queryRows<{ name: string }>(m, `SELECT name FROM topic WHERE slug = $1 AND active`, [slug]);
-    return rows[0]?.name ?? null;
+  /** An active topic's name (the topic catalogue, read at most once per 2 s). */
+  async topicName(slug: string, m?: EntityManager): Promise<string | null> {
+    return (await this.topicCatalogue.catalogue(m)).activeNames[slug] ?? null;
   }
 
   async topics(): Promise<{ slug: string; name: string }[]> {
-    return queryRows<{ slug: string; name: string }>(this.ds, `SELECT slug, name FROM topic WHERE active ORDER BY sort_order`);
+    return [...(await this.topicCatalogue.catalogue()).active];
   }
 
   async townName(id: string, m: EntityManager = this.ds.manager): Promise<string | null> {

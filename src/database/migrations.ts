@@ -23,6 +23,7 @@ import { PracticeFollowUps1735300000000 } from '../../migrations/1735300000000-P
 import { ProfileTopicSince1735350000000 } from '../../migrations/1735350000000-ProfileTopicSince';
 import { Events1735400000000 } from '../../migrations/1735400000000-Events';
 import { TownHostedEvents1735500000000 } from '../../migrations/1735500000000-TownHostedEvents';
+import { MailDedupePrefixIndex1735600000000 } from '../../migrations/1735600000000-MailDedupePrefixIndex';
 
 // Explicit list (no glob) so the same migrations load under tsc output and inside jest.
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   ProfileTopicSince1735350000000,
   Events1735400000000,
   TownHostedEvents1735500000000,
+  MailDedupePrefixIndex1735600000000,
 ];

@@ -402,7 +402,8 @@ interface Count {
 /**
  * One process count: the bare handler under node:cluster and the launcher (WEB_CONCURRENCY=n, WORKER_CONCURRENCY=0:
  * the runs are done, a worker would only share the CPU) both with n processes; every process listening before the
- * load starts. The bare handler is measured first and last, the routes are compared with the mean (the machine is shared).
+ * load starts, and one warm-up round over all routes. The bare handler is measured first and last, the routes are compared
+ * with the mean (the machine is shared).
  */
 async function measureCount(
   n: number,
@@ -444,6 +445,12 @@ async function measureCount(
       if (res.status !== 200) throw new Error(`${r.name} answers ${res.status} before the load`);
     }
     console.log(`${n} web process${n > 1 ? 'es' : ''} (launcher, WEB_CONCURRENCY=${n}) and ${n} bare handler process${n > 1 ? 'es' : ''}:`);
+    // One warm-up round over every route first: each of n processes compiles its code and fills its own caches (a
+    // town's kept suggestions, sessions) from 1/n of the traffic, so the route measured first was measured cold (with
+    // two processes the suggestions API did 535 req/s cold, then 840 and 791; with one, 658, 708, 642).
+    for (const r of [c.bareRoute, c.bareDbRoute]) await load(bareBase, r, 1);
+    for (const r of c.routes) await load(base, r, 1);
+    await drained(base);
     const bareFirst = await measure(bareBase, c.bareRoute);
     const bareDb = await measure(bareBase, c.bareDbRoute);
     const routes: Record<string, Measured> = {};

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { TopicRepository } from '../municipalities/topic.repository';
+import { TopicRepository, type TopicRow } from '../municipalities/topic.repository';
 import { queryChanged, queryRows } from '../database/typed-query.util';
 import { DataSource, EntityManager } from 'typeorm';
 import type { WaitingEntry } from './core/event-places.util';
@@ -411,8 +411,8 @@ export class EventRepository extends TransactionalRepository {
     return count > 0;
   }
 
-  async topics(): Promise<{ slug: string; name: string }[]> {
-    return [...(await this.topicCatalogue.catalogue()).active];
+  topics(): Promise<readonly TopicRow[]> {
+    return this.topicCatalogue.listActive();
   }
 
   states(): Promise<{ code: string; name: string }[]> {

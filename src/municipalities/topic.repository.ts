@@ -37,9 +37,9 @@ export class TopicRepository {
     return m ? (this.cached.fresh() ?? this.read(m)) : this.cached.get();
   }
 
-  /** The active topics in their order (slug, name). */
-  async listActive(): Promise<readonly TopicRow[]> {
-    return (await this.catalogue()).active;
+  /** The active topics in their order (slug, name); `m` as for catalogue. */
+  async listActive(m?: EntityManager): Promise<readonly TopicRow[]> {
+    return (await this.catalogue(m)).active;
   }
 
   private async read(db: DataSource | EntityManager): Promise<TopicCatalogue> {

@@ -28,7 +28,7 @@ export function practiceQueryHref(q: Record<string, unknown>, page: number): str
 
 export interface EditFormSource {
   row: { id: string; state: PracticeState; reviewComment: string | null; publishedVersion: number | null; context: { townName: string } };
-  topics: { slug: string; name: string }[];
+  topics: readonly { slug: string; name: string }[];
   methods: { slug: string; name: string; whatItIs: string }[];
   contacts: { id: string; displayName: string }[];
   licences: readonly Licence[];

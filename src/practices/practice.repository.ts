@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { TopicRepository } from '../municipalities/topic.repository';
+import { TopicRepository, type TopicRow } from '../municipalities/topic.repository';
 import { DataSource, EntityManager } from 'typeorm';
 import type { PracticeInput, PracticeResult, PracticeStep } from './practice-input.util';
 import type { DirectoryFacts, PracticeContext } from './practice-search.util';
@@ -133,8 +133,8 @@ export class PracticeRepository extends TransactionalRepository {
     return added;
   }
 
-  async topics(m?: EntityManager): Promise<{ slug: string; name: string }[]> {
-    return [...(await this.topicCatalogue.catalogue(m)).active];
+  topics(m?: EntityManager): Promise<readonly TopicRow[]> {
+    return this.topicCatalogue.listActive(m);
   }
 
   /** Directory facts of a town (public record) and whether it is verified. */

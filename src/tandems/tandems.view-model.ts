@@ -100,7 +100,7 @@ export class TandemsViewModel {
 
   /** Both towns (or one) as `viewer` may see them: directory facts, and each profile field within its visibility. */
   private async towns(viewer: Viewer, ids: string[]): Promise<Map<string, TandemTown>> {
-    return new Map((await this.views.profiles(viewer, ids)).map((p) => [p.id, tandemTown(p)]));
+    return tandemTowns(await this.views.profiles(viewer, ids));
   }
 
   card(r: TandemListRow, viewer: SessionUser): TandemCard {
@@ -168,7 +168,7 @@ export class TandemsViewModel {
       this.views.profilesWithTopics(seer, NETWORK_VIEWER, [r.townA, r.townB]),
       this.repo.topicNames(),
     ]);
-    const towns = new Map(profiles.map((p) => [p.id, tandemTown(p)]));
+    const towns = tandemTowns(profiles);
     const pairTopics = pairTopicChoices(seen.get(r.townA), seen.get(r.townB), topicNames);
     const reasons = this.reasonsFor(viewer, r, b.partnerComponents);
     const activity = this.activity.detail(viewer, r, b.meetings, b.silence); // meetings, and for the office: "ruhend" (issue 23)
@@ -376,6 +376,9 @@ export interface TandemTown {
   experiences?: { topic: string; tried: string; outcome: string }[];
   hiddenFields: TownProfileView['hiddenFields'];
 }
+
+/** Towns by id, as the tandem pages show them. */
+const tandemTowns = (profiles: TownProfileView[]): Map<string, TandemTown> => new Map(profiles.map((p) => [p.id, tandemTown(p)]));
 
 function tandemTown(p: TownProfileView): TandemTown {
   return {

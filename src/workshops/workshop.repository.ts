@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { TopicRepository } from '../municipalities/topic.repository';
+import { TopicRepository, type TopicRow } from '../municipalities/topic.repository';
 import { experiencedInSql } from '../municipalities/visibility/town-view.repository';
 import { DataSource, EntityManager } from 'typeorm';
 import type { RuleTown } from './workshop-rules.util';
@@ -348,8 +348,8 @@ export class WorkshopRepository extends TransactionalRepository {
     return (await this.topicCatalogue.catalogue(m)).activeNames[slug] ?? null;
   }
 
-  async topics(): Promise<{ slug: string; name: string }[]> {
-    return [...(await this.topicCatalogue.catalogue()).active];
+  topics(): Promise<readonly TopicRow[]> {
+    return this.topicCatalogue.listActive();
   }
 
   async townName(id: string, m: EntityManager = this.ds.manager): Promise<string | null> {

@@ -65,10 +65,7 @@ export class TownViewRepository {
 
   /** The towns `ids` as `viewer` may see them, in the order asked (unknown ids are left out). */
   async profiles(viewer: Viewer, ids: readonly string[], m: EntityManager = this.ds.manager): Promise<TownProfileView[]> {
-    if (!ids.length) return [];
-    const rows = await queryRows<RawProfile>(m, RAW_PROFILES, [[...new Set(ids)]]);
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return [...new Set(ids)].filter((id) => byId.has(id)).map((id) => project(viewer, byId.get(id)!));
+    return (await this.rawProfiles(ids, m)).map((r) => project(viewer, r));
   }
 
   /** Each town as it sees itself (its own contacts are the viewer): one read for a batch of digests or mails to towns. */
@@ -116,14 +113,19 @@ export class TownViewRepository {
     ids: readonly string[],
     m: EntityManager = this.ds.manager,
   ): Promise<{ profiles: TownProfileView[]; topics: Map<string, Set<string>> }> {
-    const unique = [...new Set(ids)];
-    const rows = unique.length ? await queryRows<RawProfile>(m, RAW_PROFILES, [unique]) : [];
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    const found = unique.filter((id) => byId.has(id)).map((id) => byId.get(id)!);
+    const found = await this.rawProfiles(ids, m);
     return {
       profiles: found.map((r) => project(viewer, r)),
       topics: new Map(found.map((r) => [r.id, topicsOf(project(topicsViewer, r))])),
     };
+  }
+
+  /** The stored rows of towns `ids`, each once, in the order asked (unknown ids are left out). */
+  private async rawProfiles(ids: readonly string[], m: EntityManager): Promise<RawProfile[]> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return [];
+    const byId = new Map((await queryRows<RawProfile>(m, RAW_PROFILES, [unique])).map((r) => [r.id, r]));
+    return unique.filter((id) => byId.has(id)).map((id) => byId.get(id)!);
   }
 
   /**

@@ -6,6 +6,7 @@ import { AccountsModule } from './accounts/accounts.module';
 import { AuthModule } from './auth/auth.module';
 import { RolesGuard } from './auth/roles.guard';
 import { HttpExceptionFilter } from './common/http-exception.filter';
+import { PageCacheModule } from './security/page-cache.module';
 import { APP_CONFIG } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -30,6 +31,7 @@ import { SecurityModule } from './security/security.module';
     LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: loggerOptions }),
     DatabaseModule,
     SecurityModule,
+    PageCacheModule,
     QueueModule,
     MunicipalitiesModule,
     AuthModule,

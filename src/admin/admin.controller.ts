@@ -9,6 +9,7 @@ import { REGISTRATIONS_API_PAGE_SIZE, RegistrationsViewModel, type Registrations
 import { VerificationService } from './verification.service';
 import { PageQueryDto } from '../common/page-query.dto';
 import { UuidParam } from '../common/uuid-param.decorator';
+import { CachedRead } from '../security/page-cache.interceptor';
 
 class DecisionDto {
   @ApiProperty({ required: false, maxLength: 1000 }) @IsOptional() @IsString() @MaxLength(1000) reason?: string;
@@ -27,6 +28,7 @@ export class AdminController {
     private readonly audit: AuditRepository,
   ) {}
 
+  @CachedRead()
   @Get('registrations')
   @ApiOperation({
     summary:

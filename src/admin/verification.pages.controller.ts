@@ -8,6 +8,7 @@ import { DomainError } from '../common/domain-error';
 import { RegistrationsViewModel } from './registrations.view-model';
 import { VerificationService } from './verification.service';
 import { UuidParam } from '../common/uuid-param.decorator';
+import { CachedPage } from '../security/page-cache.interceptor';
 
 @ApiExcludeController()
 @Roles('office', 'admin')
@@ -18,6 +19,7 @@ export class VerificationPagesController {
     private readonly registrations: RegistrationsViewModel,
   ) {}
 
+  @CachedPage()
   @Get()
   async list(@Query('erledigt') done: string | undefined, @Query('seite') page: string | undefined, @Res() res: Response) {
     return res.render('office-registrations', await this.registrations.page(done, [], page));

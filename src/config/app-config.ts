@@ -51,6 +51,8 @@ export interface AppConfig {
   sessionCacheMs: number;
   /** Compiled page templates kept in memory (off only while editing templates). */
   viewCache: boolean;
+  /** Signed-in pages kept per session and URL until a write commits: bytes per process (0 = off), longest reuse. */
+  pageCache: { maxBytes: number; ttlMs: number };
   resetDemoPasswords: boolean;
   embeddedPgPort: number | undefined;
   /** Embedded mode: longest wait for the database session before a statement is refused (ms). */
@@ -139,6 +141,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     matchingKeepRuns: env.MATCHING_KEEP_RUNS,
     sessionCacheMs: env.SESSION_CACHE_MS ?? (env.NODE_ENV === 'test' ? 0 : 2000),
     viewCache: env.VIEW_CACHE === 'true',
+    pageCache: { maxBytes: env.PAGE_CACHE_MB * 1024 * 1024, ttlMs: env.PAGE_CACHE_TTL_SECONDS * 1000 },
     resetDemoPasswords: env.RESET_DEMO_PASSWORDS === 'true',
     embeddedPgPort: env.EMBEDDED_PG_PORT,
     embeddedSessionWaitMs: env.EMBEDDED_SESSION_WAIT_MS,

@@ -192,6 +192,18 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(60_000)
   SESSION_CACHE_MS?: number;
+  // Signed-in pages a web process keeps per session and URL until a write commits (issue 29): megabytes per process
+  // (0 = off), and the longest a kept page is reused (seconds), which bounds texts about the passing time.
+  @Type(() => Number)
+  @IsInt({ message: 'PAGE_CACHE_MB must be a whole number of megabytes' })
+  @Min(0)
+  @Max(4096)
+  PAGE_CACHE_MB: number = 32;
+  @Type(() => Number)
+  @IsInt({ message: 'PAGE_CACHE_TTL_SECONDS must be a whole number of seconds' })
+  @Min(1)
+  @Max(3600)
+  PAGE_CACHE_TTL_SECONDS: number = 60;
   // Compiled page templates kept in memory (Express's view cache). Without it every page compiles its template,
   // layout and partials again (the bulk of a page's CPU time); false only while editing templates (npm run start:dev).
   @IsIn(['true', 'false'], { message: 'VIEW_CACHE must be true or false' })

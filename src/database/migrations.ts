@@ -25,6 +25,7 @@ import { Events1735400000000 } from '../../migrations/1735400000000-Events';
 import { TownHostedEvents1735500000000 } from '../../migrations/1735500000000-TownHostedEvents';
 import { MailDedupePrefixIndex1735600000000 } from '../../migrations/1735600000000-MailDedupePrefixIndex';
 
+import { DataVersion1735700000000 } from '../../migrations/1735700000000-DataVersion';
 // Explicit list (no glob) so the same migrations load under tsc output and inside jest.
 export const MIGRATIONS = [
   Foundation1732400000000,
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   Events1735400000000,
   TownHostedEvents1735500000000,
   MailDedupePrefixIndex1735600000000,
+  DataVersion1735700000000,
 ];

@@ -8,6 +8,7 @@ import type { SessionUser } from '../auth/session-user';
 import { DomainError } from '../common/domain-error';
 import { MatchingService } from './matching.service';
 import { MatchingViewModel, WEIGHT_KEYS } from './matching.view-model';
+import { CachedPage } from '../security/page-cache.interceptor';
 
 const WEIGHTS_INVALID_DE =
   'Bitte geben Sie für jedes Gewicht einen Anteil zwischen 0 und 100 Prozent an (mindestens eines größer als 0) und eine Entfernung zwischen 10 und 1.000 km.';
@@ -49,12 +50,14 @@ export class MatchingPagesController {
     private readonly views: MatchingViewModel,
   ) {}
 
+  @CachedPage()
   @Get('vorschlaege')
   @Roles('town_contact')
   async suggestions(@CurrentUser() user: SessionUser, @Res() res: Response) {
     return res.render('suggestions', await this.views.suggestionsPage(user));
   }
 
+  @CachedPage()
   @Get('geschaeftsstelle/matching')
   @Roles('office', 'admin')
   async office(

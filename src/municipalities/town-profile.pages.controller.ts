@@ -10,6 +10,7 @@ import { TopicRepository } from './topic.repository';
 import { PROFILE_FIELDS } from './visibility/town-visibility.util';
 import { TownProfileDto } from './town-profile.dto';
 import { TownsService, type TownView } from './towns.service';
+import { CachedPage } from '../security/page-cache.interceptor';
 
 const ROWS = 3;
 const PROFILE_GERMAN: Record<string, string> = {
@@ -71,6 +72,7 @@ export class TownProfilePagesController {
     private readonly topics: TopicRepository,
   ) {}
 
+  @CachedPage()
   @Get()
   async show(
     @CurrentUser() user: SessionUser,

@@ -3,6 +3,12 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { isApiPath, isSignedLinkPost, refuse, STATE_CHANGING } from './refuse.util';
 
 const CSRF_FIELD = '_csrf';
+/** The token a request issued, if its page asked for one (the page cache puts the next request's in its place). */
+const issued = new WeakMap<Response, string>();
+
+export function issuedCsrfToken(res: Response): string | undefined {
+  return issued.get(res);
+}
 const CSRF_HEADER = 'x-csrf-token';
 
 /**
@@ -38,7 +44,10 @@ export function csrfProtection(secret: string, secureCookie: boolean): RequestHa
     Object.defineProperty(res.locals, 'csrfToken', {
       enumerable: true,
       configurable: true,
-      get: () => (token ??= generateCsrfToken(req, res)),
+      get: () => {
+        if (token === undefined) issued.set(res, (token = generateCsrfToken(req, res)));
+        return token;
+      },
     });
     if (!STATE_CHANGING.has(req.method) || !needsToken(req)) return next();
     if (!validateRequest(req)) {

@@ -17,6 +17,7 @@ import { TandemsService } from './tandems.service';
 import { ACTION_LABEL, STATE_FILTERS, TandemsViewModel } from './tandems.view-model';
 import { TANDEM_ACTIONS, TandemAction } from './core/tandem-transitions.util';
 import { UuidParam } from '../common/uuid-param.decorator';
+import { CachedPage } from '../security/page-cache.interceptor';
 
 const DONE: Record<string, string> = {
   requested: 'Ihre Anfrage wurde gesendet. Die angefragte Kommune wurde per E-Mail informiert.',
@@ -51,6 +52,7 @@ export class TandemsPagesController {
     private readonly mailRecipients: MailRecipientsRepository,
   ) {}
 
+  @CachedPage()
   @Get('tandems')
   @Roles()
   async mine(@CurrentUser() user: SessionUser, @Query('ausgeblendet') hidden: string | undefined, @Res() res: Response) {
@@ -120,6 +122,7 @@ export class TandemsPagesController {
   }
 
   /** The answer page: what the tandem is, who waits for whom, the steps the viewer may take, and the timeline. */
+  @CachedPage()
   @Get('tandems/:id')
   @Roles()
   async detail(
@@ -203,6 +206,7 @@ export class TandemsPagesController {
     );
   }
 
+  @CachedPage()
   @Get('geschaeftsstelle/tandems')
   @Roles('office', 'admin')
   async officeList(
@@ -231,6 +235,7 @@ export class TandemsPagesController {
     });
   }
 
+  @CachedPage()
   @Get('geschaeftsstelle/tandems/freigaben')
   @Roles('office', 'admin')
   async approvals(@Query('seite') page: string | undefined, @CurrentUser() user: SessionUser, @Res() res: Response) {

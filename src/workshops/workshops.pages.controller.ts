@@ -17,6 +17,7 @@ import { WorkshopRepository } from './workshop.repository';
 import { WorkshopsService } from './workshops.service';
 import { WORKSHOP_ACTION_LABEL, WorkshopsViewModel } from './workshops.view-model';
 import { UuidParam } from '../common/uuid-param.decorator';
+import { CachedPage } from '../security/page-cache.interceptor';
 
 const DONE: Record<string, string> = {
   accept: 'Sie haben zugesagt. Die Geschäftsstelle wurde informiert.',
@@ -46,6 +47,7 @@ export class WorkshopsPagesController {
   ) {}
 
   /** The town's "Werkstätten": invitations to answer, upcoming and past workshops with results. */
+  @CachedPage()
   @Get('werkstaetten')
   @Roles()
   async mine(
@@ -82,6 +84,7 @@ export class WorkshopsPagesController {
     );
   }
 
+  @CachedPage()
   @Get('geschaeftsstelle/werkstaetten')
   @Roles('office', 'admin')
   officeList(@Query('seite') page: string | undefined, @Query('sortierung') sortierung: unknown, @Res() res: Response) {
@@ -119,6 +122,7 @@ export class WorkshopsPagesController {
   }
 
   /** The editor: facts, each town with its experience or challenge on the theme, broken rules, replacements, steps. */
+  @CachedPage()
   @Get('geschaeftsstelle/werkstaetten/:id')
   @Roles('office', 'admin')
   async editor(

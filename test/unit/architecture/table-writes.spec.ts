@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 const OWNERS: Record<string, string[]> = {
   accessibility_feedback: ['legal/accessibility-feedback.repository.ts'],
   audit_log: ['audit/audit.repository.ts'],
+  data_version: ['database/data-version.repository.ts'],
   digest_recipient: ['digests/digest.repository.ts'],
   digest_run: ['digests/digest.repository.ts'],
   email_token: ['auth/user.repository.ts'],

@@ -15,10 +15,11 @@ export class DataVersion1735700000000 implements MigrationInterface {
     // Row 0 keeps the counts of backends that have gone (folded in by DataVersionRepository.fold).
     await q.query(`INSERT INTO data_version (pid, v) VALUES (0, 0)`);
     await q.query(`
+      -- Schema-qualified: a restore (pg_dump, the move to the servers mode) runs with an empty search_path.
       CREATE FUNCTION kt_bump_data_version() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        INSERT INTO data_version (pid, v) VALUES (pg_backend_pid(), 1)
-          ON CONFLICT (pid) DO UPDATE SET v = data_version.v + 1;
+        INSERT INTO public.data_version AS d (pid, v) VALUES (pg_backend_pid(), 1)
+          ON CONFLICT (pid) DO UPDATE SET v = d.v + 1;
         RETURN NULL;
       END $$`);
     const tables = (await q.query(

@@ -212,7 +212,8 @@ describe('pair score', () => {
         const c = scorePair(ctx, a, b, true).components.find((x) => x.key === 'situation')!;
         for (const text of [c.reason, c.reasonOffice ?? '']) {
           if (!/ähnlich/.test(text)) continue;
-          const shown = [...text.matchAll(/ca\. ([\d.]+)/g)].map((m) => Number(m[1].replace(/\./g, '')));
+          // Mayor's text: "ca. 3 und 4 Einwohner"; the office's: "A ca. 3, B ca. 4 Einwohner".
+          const shown = [...text.matchAll(/(?:ca\. |und )([\d.]+)(?= und| Einwohner|,)/g)].map((m) => Number(m[1].replace(/\./g, '')));
           const dens = shown.length === 2 ? shown : [a, b].map((t) => Math.max(1, t.population) / Math.max(0.01, t.areaKm2));
           expect(Math.max(...dens) / Math.min(...dens)).toBeLessThan(shown.length === 2 ? 1.5 : 1.6);
         }

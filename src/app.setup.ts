@@ -13,6 +13,8 @@ import { sessionCache } from './auth/session-cache';
 import { createSessionStore } from './auth/session-store';
 import { isOffice, type SessionUser } from './auth/session-user';
 import { KERN_DIST_DIR, KERN_PREFIX, TEMPLATES_DIR } from './common/paths';
+import { germanyMapBase } from './maps/germany-map-base.middleware';
+import { GERMANY_MAP_BASE_PREFIX } from './maps/germany-map.util';
 import { canOpenOutbox } from './mail/outbox-access.guard';
 import { APP_CONFIG, type AppConfig, SESSION_POOL_SIZE } from './config/app-config';
 import { registerViewHelpers } from './view-helpers';
@@ -45,6 +47,7 @@ export function setupApp(app: NestExpressApplication): { close: () => Promise<vo
   // its version is part of the path, so a new version is a new address and a year of caching is safe.
   app.useStaticAssets(KERN_DIST_DIR, { prefix: KERN_PREFIX, maxAge: '365d', immutable: true, index: false });
   app.useStaticAssets(join(TEMPLATES_DIR, 'static'), { prefix: '/static/', maxAge: '1h', index: false });
+  app.use(GERMANY_MAP_BASE_PREFIX, germanyMapBase);
   // Order matters: cheap refusals first, then the parsers (ours, with limits), then one check of everything decoded.
   // A request without a body that changes nothing (most of them) passes the first group in one step.
   app.use(onlyFor(changesStateOrHasBody, [originCheck(config.appUrl), contentTypeCheck, ...bodyParsers(), ensureBody]));

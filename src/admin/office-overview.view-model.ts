@@ -95,6 +95,7 @@ export class OfficeOverviewViewModel {
           groups: SIZE_CLASSES.map((c) => ({ key: c.key, label: c.label })),
           labelAll: false,
           idPrefix: 'office-map',
+          linkBase: true,
         }),
         chart: barChartSvg(
           'Bestätigte Kommunen je Bundesland',

@@ -33,6 +33,13 @@ export interface GermanyMapInput {
   labelAll?: boolean;
   /** Prefix for the ids inside the SVG; pass a different one for each map on the same page. Default "kt-map". */
   idPrefix?: string;
+  /**
+   * true: the Länder (shapes, borders, names: about 54 kB at width 600) are not written into the SVG but drawn as an
+   * <image> of the base map's own address (germanyMapBasePath), which the browser fetches once and keeps. Pages use
+   * this; the markers, labels and legend stay inline. Default false: one self-contained SVG. Only at the default
+   * width; at another the base stays inline.
+   */
+  linkBase?: boolean;
 }
 
 const GERMANY_MAP_ATTRIBUTION = 'Kartendaten: Natural Earth (gemeinfrei)';
@@ -486,22 +493,8 @@ function drawGermanyMap(input: GermanyMapInput): string {
   const inside = (b: Box): boolean => b.x0 >= mapBox.x0 && b.x1 <= mapBox.x1 && b.y0 >= mapBox.y0 && b.y1 <= mapBox.y1;
   for (const q of pts) hard.add({ x0: q.x - q.r, y0: q.y - q.r, x1: q.x + q.r, y1: q.y + q.r });
 
-  // State labels (soft obstacles: a town label may cover one only if nothing else fits).
-  let stateLabels = '';
-  for (const s of [...bm.states].sort((a, b) => compareGerman(a.code, b.code))) {
-    const info = STATES[s.name];
-    const [ax, ay] = bm.project(info.anchor[0], info.anchor[1]);
-    const small = info.lines.length === 1 && info.lines[0].length === 2;
-    const size = small ? STATE_FONT - 1 : STATE_FONT;
-    const lh = size * 1.15;
-    const top = ay - ((info.lines.length - 1) * lh) / 2;
-    const w = Math.max(...info.lines.map((l) => textWidth(l, size)));
-    soft.add({ x0: ax - w / 2, y0: top - size * 0.8, x1: ax + w / 2, y1: top + (info.lines.length - 1) * lh + size * 0.25 });
-    const tspans = info.lines
-      .map((l, i) => `<tspan x="${fmt(ax)}" y="${fmt(top + i * lh + size * 0.35)}">${escapeXml(l)}</tspan>`)
-      .join('');
-    stateLabels += `<text${small ? ' font-weight="700"' : ''} font-size="${size}">${tspans}</text>`;
-  }
+  // State labels are soft obstacles: a town label may cover one only if nothing else fits.
+  for (const box of stateLabelBoxes(bm)) soft.add(box);
 
   // Town labels: emphasised first, then input order; 8 positions each; what does not fit goes to the legend by number.
   const labelAll = input.labelAll ?? true;
@@ -596,20 +589,123 @@ function drawGermanyMap(input: GermanyMapInput): string {
     desc += ` Zeichen: ${usedGroups.map((g) => `${g.label}: ${SHAPE_NAMES[groupStyle(groupIndex.get(g.key)!).shape]}`).join('; ')}.`;
   desc += ` ${GERMANY_MAP_ATTRIBUTION}.`;
 
-  const stateShapes = bm.states.map((s) => `<path d="${s.d}"><title>${escapeXml(s.name)}</title></path>`).join('');
+  const base =
+    input.linkBase && LINKED_BASE_WIDTHS.has(width)
+      ? `<image class="base" href="${germanyMapBasePath(width)}" x="0" y="0" width="${width}" height="${bm.mapHeight}"/>`
+      : baseLayers(bm);
 
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" class="germany-map" role="img" aria-labelledby="${id}-title ${id}-desc" ` +
     `viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" style="width:100%;height:auto;max-width:${width}px" ` +
-    `font-family="system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif" font-size="${LABEL_FONT}">` +
+    `font-family="${FONT_FAMILY}" font-size="${LABEL_FONT}">` +
     `<title id="${id}-title">${escapeXml(input.title)}</title><desc id="${id}-desc">${escapeXml(desc)}</desc>` +
-    `<g class="states" fill="#f3f1ea" stroke="#8c8c8c" stroke-width="0.8" stroke-linejoin="round">${stateShapes}</g>` +
-    `<path class="border" fill="none" stroke="#3a3a3a" stroke-width="1.4" stroke-linejoin="round" d="${bm.outerBorder}"/>` +
-    `<g class="state-labels" fill="#6b6b6b" text-anchor="middle" letter-spacing="0.3">${stateLabels}</g>` +
+    base +
     `<g class="markers">${markers}</g>` +
     `<g class="labels" fill="#111" stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">${labels}${numbers}</g>` +
     `<text x="${width - MARGIN}" y="${bm.mapHeight - 4}" text-anchor="end" font-size="9" fill="#555">${escapeXml(GERMANY_MAP_ATTRIBUTION)}</text>` +
     `<g class="legend" fill="#111">${legend}</g>` +
     `</svg>`
   );
+}
+
+const FONT_FAMILY = "system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif";
+
+/** The Länder as the map draws them: shapes with their names as titles, the country's border, the state labels. */
+function baseLayers(bm: BaseMap): string {
+  const stateShapes = bm.states.map((s) => `<path d="${s.d}"><title>${escapeXml(s.name)}</title></path>`).join('');
+  return (
+    `<g class="states" fill="#f3f1ea" stroke="#8c8c8c" stroke-width="0.8" stroke-linejoin="round">${stateShapes}</g>` +
+    `<path class="border" fill="none" stroke="#3a3a3a" stroke-width="1.4" stroke-linejoin="round" d="${bm.outerBorder}"/>` +
+    `<g class="state-labels" fill="#6b6b6b" text-anchor="middle" letter-spacing="0.3">${stateLabelsSvg(bm)}</g>`
+  );
+}
+
+interface StateLabel {
+  small: boolean;
+  size: number;
+  lines: { text: string; x: number; y: number }[];
+  box: Box;
+}
+
+function stateLabelLayout(bm: BaseMap): StateLabel[] {
+  return [...bm.states]
+    .sort((a, b) => compareGerman(a.code, b.code))
+    .map((s) => {
+      const info = STATES[s.name];
+      const [ax, ay] = bm.project(info.anchor[0], info.anchor[1]);
+      const small = info.lines.length === 1 && info.lines[0].length === 2;
+      const size = small ? STATE_FONT - 1 : STATE_FONT;
+      const lh = size * 1.15;
+      const top = ay - ((info.lines.length - 1) * lh) / 2;
+      const w = Math.max(...info.lines.map((l) => textWidth(l, size)));
+      return {
+        small,
+        size,
+        lines: info.lines.map((text, i) => ({ text, x: ax, y: top + i * lh + size * 0.35 })),
+        box: { x0: ax - w / 2, y0: top - size * 0.8, x1: ax + w / 2, y1: top + (info.lines.length - 1) * lh + size * 0.25 },
+      };
+    });
+}
+
+const stateLabelBoxes = (bm: BaseMap): Box[] => stateLabelLayout(bm).map((l) => l.box);
+
+const stateLabelsSvg = (bm: BaseMap): string =>
+  stateLabelLayout(bm)
+    .map(
+      (l) =>
+        `<text${l.small ? ' font-weight="700"' : ''} font-size="${l.size}">` +
+        l.lines.map((t) => `<tspan x="${fmt(t.x)}" y="${fmt(t.y)}">${escapeXml(t.text)}</tspan>`).join('') +
+        `</text>`,
+    )
+    .join('');
+
+/**
+ * Widths whose base map has an address: any process can answer it without having drawn a page first, and nobody can
+ * make a process draw and keep hundreds of widths. A map at another width keeps its base inline.
+ */
+const LINKED_BASE_WIDTHS: ReadonlySet<number> = new Set([DEFAULT_MAP_WIDTH]);
+
+/** Where pages fetch the base map (see GermanyMapInput.linkBase); served by the maps' middleware. */
+export const GERMANY_MAP_BASE_PREFIX = '/karten/';
+
+interface BaseDocument {
+  svg: string;
+  path: string;
+}
+const baseDocuments = new Map<number, BaseDocument>();
+
+function baseDocument(width: number): BaseDocument {
+  const kept = baseDocuments.get(width);
+  if (kept) return kept;
+  const bm = baseMap(width);
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${bm.mapHeight}" width="${width}" height="${bm.mapHeight}" ` +
+    `font-family="${FONT_FAMILY}" font-size="${LABEL_FONT}">` +
+    `<title>Deutschland mit den Grenzen der Länder</title>${baseLayers(bm)}</svg>`;
+  // The content's hash is part of the address, so the file can be kept for a year and a new drawing is a new address.
+  const doc = { svg, path: `${GERMANY_MAP_BASE_PREFIX}deutschland-${width}-${fnv1a(svg)}.svg` };
+  baseDocuments.set(width, doc);
+  return doc;
+}
+
+/** The base map's address for a width (the address changes when its drawing does). */
+export const germanyMapBasePath = (width: number): string => baseDocument(width).path;
+
+/** The base map as a standalone SVG document, or null when the path names no current drawing. */
+export function germanyMapBaseAt(path: string): string | null {
+  const m = /^deutschland-(\d{3,4})-[0-9a-f]{8}\.svg$/.exec(path.slice(path.lastIndexOf('/') + 1));
+  const width = Number(m?.[1]);
+  if (!LINKED_BASE_WIDTHS.has(width)) return null;
+  const doc = baseDocument(width);
+  return doc.path === path ? doc.svg : null;
+}
+
+/** 32-bit FNV-1a as 8 hex digits: enough to tell drawings apart, with no dependency in this pure module. */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
 }

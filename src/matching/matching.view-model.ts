@@ -277,6 +277,7 @@ export class MatchingViewModel {
           ),
           groups: groups.map((g) => ({ key: `g${g.groupNo}`, label: `Gruppe ${g.groupNo}` })),
           idPrefix: 'ws-map',
+          linkBase: true,
         })
       : null;
     const leftOut = summary.leftOut ?? [];

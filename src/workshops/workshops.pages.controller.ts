@@ -188,6 +188,7 @@ export class WorkshopsPagesController {
             .filter((k) => located.some((i) => i.state === k))
             .map((k) => ({ key: k, label: INVITATION_STATE_DE[k] })),
           idPrefix: 'ws-map',
+          linkBase: true,
         })
       : null;
     return res.status(status).render('office-workshop', {

@@ -71,8 +71,18 @@ describe('matching pages in headless Chromium, with axe', () => {
     await page.goto(`${t.url}/geschaeftsstelle/matching?thema=leerstand`);
     await expect(page.getByRole('heading', { name: 'Aktuelle Tandemrunde' }).isVisible()).resolves.toBe(true);
     await expect(page.locator('section[aria-labelledby=round-h] tbody tr').count()).resolves.toBeGreaterThan(5);
-    // The groups on the map of Germany: state borders, markers by group, town labels.
-    await expect(page.locator('svg.germany-map g.states path').count()).resolves.toBeGreaterThanOrEqual(16);
+    // The groups on the map of Germany: the Länder as the base map's own image (fetched once, kept by the browser),
+    // markers by group and town labels inline.
+    const baseHref = await page.locator('svg.germany-map image.base').getAttribute('href');
+    expect(baseHref).toMatch(/^\/karten\/deutschland-600-[0-9a-f]{8}\.svg$/);
+    const base = await page.evaluate(async (href) => {
+      const img = new Image();
+      img.src = href;
+      await img.decode();
+      return { width: img.naturalWidth, text: await (await fetch(href)).text() };
+    }, baseHref!);
+    expect(base.width).toBe(600);
+    expect(base.text.match(/<title>[^<]+<\/title><\/path>/g)).toHaveLength(16);
     await expect(page.locator('svg.germany-map g.markers > *').count()).resolves.toBeGreaterThanOrEqual(2); // one shape per group
     await expect(page.locator('svg.germany-map g.labels text').count()).resolves.toBeGreaterThanOrEqual(4);
     await expect(page.getByRole('heading', { name: /Transferwerkstätten: Leerstand/ }).isVisible()).resolves.toBe(true);

@@ -402,6 +402,16 @@ describe.each(MODES)('transfer workshops from the engine’s group to a document
     // The map of Germany beside the table: one labelled SVG drawn on the server.
     expect(editor.text).toMatch(/<svg[^>]*role="img"/);
     expect(editor.text).toContain('Eingeladene Kommunen: ');
+    // The Länder are the base map's own address: answered before sessions (no cookie), kept a year by its hash.
+    const baseHref = /<image class="base" href="([^"]+)"/.exec(editor.text)![1];
+    const base = await request(t.url).get(baseHref).expect(200);
+    expect(base.headers['content-type']).toBe('image/svg+xml; charset=utf-8');
+    expect(base.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(base.headers['set-cookie']).toBeUndefined();
+    expect(base.body.toString()).toContain('<title>Bayern</title>');
+    await request(t.url)
+      .get(baseHref.replace(/-[0-9a-f]{8}\.svg$/, '-00000000.svg'))
+      .expect(404);
     const t2 = await formToken(office, path);
     const bad = await office.post(`${path}/schritt`).type('form').send({ _csrf: t2, action: 'publish' }).expect(400);
     expect(bad.text).toContain('Bitte legen Sie zuerst Datum und Uhrzeit fest.');

@@ -1,6 +1,8 @@
 import { SaxesParser } from 'saxes';
 import {
   escapeXml,
+  germanyMapBaseAt,
+  germanyMapBasePath,
   germanyMapHeight,
   germanyStateShapes,
   MapPoint,
@@ -229,5 +231,33 @@ describe('renderGermanyMap', () => {
     const svg = parseXml(renderGermanyMap({ title: 'T', description: 'D', points: [], width: 400, idPrefix: 'karte 2' }));
     expect(svg.attributes.viewBox).toMatch(/^0 0 400 /);
     expect(svg.attributes['aria-labelledby']).toBe('karte-2-title karte-2-desc');
+  });
+
+  it('links the Länder as the base map at the default width: the page keeps only its own layers, the base is one document', () => {
+    const linked = renderGermanyMap({ ...basicInput, linkBase: true });
+    const svg = parseXml(linked);
+    const image = all(svg, (e) => e.name === 'image');
+    expect(image).toHaveLength(1);
+    expect(image[0].attributes).toMatchObject({ class: 'base', href: germanyMapBasePath(600), width: '600' });
+    expect(all(svg, (e) => ['states', 'state-labels', 'border'].includes(e.attributes.class))).toHaveLength(0);
+    // What the page draws itself is the same as in the self-contained map (labels avoid the Länder names all the same).
+    const inline = parseXml(basic);
+    for (const layer of ['markers', 'labels', 'legend']) expect(byClass(svg, layer)).toEqual(byClass(inline, layer));
+    expect(Buffer.byteLength(basic) - Buffer.byteLength(linked)).toBeGreaterThan(40_000);
+
+    // The base document: well-formed, the 16 Länder with their names and labels, exactly as the inline map draws them.
+    const base = germanyMapBaseAt(germanyMapBasePath(600))!;
+    const doc = parseXml(base);
+    expect(doc.attributes.viewBox).toBe(`0 0 600 ${germanyMapHeight(600)}`);
+    for (const layer of ['states', 'state-labels', 'border']) expect(byClass(doc, layer)).toEqual(byClass(inline, layer));
+    // Another hash, another width or anything else under the prefix names no drawing.
+    const path = germanyMapBasePath(600);
+    expect(germanyMapBaseAt(path.replace(/-[0-9a-f]{8}\.svg$/, '-00000000.svg'))).toBeNull();
+    expect(germanyMapBaseAt(path.replace('-600-', '-601-'))).toBeNull();
+    expect(germanyMapBaseAt('/karten/../package.json')).toBeNull();
+    // At another width the base stays inline (only the default width has an address).
+    const narrow = parseXml(renderGermanyMap({ ...basicInput, width: 400, linkBase: true }));
+    expect(all(narrow, (e) => e.name === 'image')).toHaveLength(0);
+    expect(byClass(narrow, 'states').children).toHaveLength(16);
   });
 });

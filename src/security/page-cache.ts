@@ -1,15 +1,18 @@
 import { LRUCache, type Perf } from 'lru-cache';
 
-/** A kept answer: a rendered page (with slots for the request's CSRF token) or an API read's value. */
-export type KeptAnswer = { kind: 'body'; body: string; type: string; csrfSlots: boolean } | { kind: 'value'; value: unknown };
+/** A kept answer as a request gets it: a page's bytes (with this request's CSRF token) or an API read's value. */
+export type KeptAnswer = { kind: 'body'; body: Buffer; type: string } | { kind: 'value'; value: unknown };
+
+/**
+ * A page is kept as UTF-8 bytes cut where the rendering request's CSRF token stood: a hit joins the pieces with its
+ * own token (a copy of bytes) instead of searching and encoding a 100 kB string again on every request.
+ */
+type Kept = { kind: 'body'; pieces: Buffer[]; type: string; bytes: number } | { kind: 'value'; value: unknown; bytes: number };
 
 interface Entry {
   version: string;
-  answer: KeptAnswer;
+  kept: Kept;
 }
-
-/** Where a kept page had the CSRF token of the request that rendered it; each later request puts in its own. */
-const CSRF_SLOT = '\u0000kt-csrf\u0000';
 
 /**
  * Answers of signed-in GET requests, kept per session and URL with the data version they were made at (issue 29).
@@ -30,8 +33,7 @@ export class PageCache {
             // Read the clock on every lookup (the default caches it for a tick).
             ttlResolution: 0,
             ...(perf ? { perf } : {}),
-            // Strings count two bytes a character; a value is kept as a reference, counted by its JSON.
-            sizeCalculation: (e) => 256 + 2 * (e.answer.kind === 'body' ? e.answer.body.length : JSON.stringify(e.answer.value).length),
+            sizeCalculation: (e) => 256 + e.kept.bytes,
           })
         : null;
   }
@@ -48,20 +50,24 @@ export class PageCache {
   get(key: string, version: string, csrfToken: () => string): KeptAnswer | undefined {
     const e = this.lru?.get(key);
     if (!e || e.version !== version) return undefined;
-    const a = e.answer;
-    if (a.kind === 'body' && a.csrfSlots) return { ...a, body: a.body.split(CSRF_SLOT).join(csrfToken()) };
-    return a;
+    const k = e.kept;
+    if (k.kind === 'value') return { kind: 'value', value: k.value };
+    if (k.pieces.length === 1) return { kind: 'body', body: k.pieces[0], type: k.type };
+    const token = Buffer.from(csrfToken());
+    const parts: Buffer[] = [k.pieces[0]];
+    for (let i = 1; i < k.pieces.length; i++) parts.push(token, k.pieces[i]);
+    return { kind: 'body', body: Buffer.concat(parts), type: k.type };
   }
 
-  /** Keeps a page rendered at `version`; the request's own CSRF token (if it rendered one) becomes a slot. */
+  /** Keeps a page rendered at `version`; the request's own CSRF token (if it rendered one) becomes the cut. */
   putBody(key: string, version: string, body: string, type: string, csrfToken: string | undefined): void {
     if (!this.lru) return;
-    const csrfSlots = !!csrfToken && body.includes(csrfToken);
-    const kept = csrfSlots ? body.split(csrfToken).join(CSRF_SLOT) : body;
-    this.lru.set(key, { version, answer: { kind: 'body', body: kept, type, csrfSlots } });
+    const pieces = (csrfToken ? body.split(csrfToken) : [body]).map((p) => Buffer.from(p));
+    this.lru.set(key, { version, kept: { kind: 'body', pieces, type, bytes: pieces.reduce((n, p) => n + p.length, 0) } });
   }
 
+  /** Keeps an API read's value by reference, counted by the size of its JSON. */
   putValue(key: string, version: string, value: unknown): void {
-    this.lru?.set(key, { version, answer: { kind: 'value', value } });
+    this.lru?.set(key, { version, kept: { kind: 'value', value, bytes: Buffer.byteLength(JSON.stringify(value) ?? '') } });
   }
 }

@@ -7,6 +7,7 @@ import { StartRunDto, StartWorkshopDto, WeightsDto } from './matching.dto';
 import { MatchingService } from './matching.service';
 import { MatchingViewModel } from './matching.view-model';
 import { UuidParam } from '../common/uuid-param.decorator';
+import { CachedRead } from '../security/page-cache.interceptor';
 
 @ApiTags('matching')
 @ApiCookieAuth()
@@ -17,6 +18,7 @@ export class MatchingController {
     private readonly views: MatchingViewModel,
   ) {}
 
+  @CachedRead()
   @Get('towns/:id/suggestions')
   @Roles()
   @ApiOperation({ summary: "A town's suggested partners with score, components and German reasons (own town or office)" })

@@ -9,6 +9,7 @@ import { TopicRepository } from './topic.repository';
 import { TownProfileDto } from './town-profile.dto';
 import { TownsService } from './towns.service';
 import { UuidParam } from '../common/uuid-param.decorator';
+import { CachedRead } from '../security/page-cache.interceptor';
 
 class PauseDto {
   @ApiProperty({ description: 'true pauses suggestions and requests for the town, false resumes them' })
@@ -57,6 +58,7 @@ export class MunicipalitiesController {
     return (await this.topics.listActive()).map((t) => ({ slug: t.slug, name: t.name }));
   }
 
+  @CachedRead()
   @Get('towns/:id')
   @ApiOperation({ summary: 'A registered town as the caller may see it (field visibility applies)' })
   view(@UuidParam('id') id: string, @CurrentUser() user?: SessionUser) {

@@ -10,13 +10,16 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { from, Observable, of, switchMap, tap } from 'rxjs';
+import { from, Observable, of, switchMap } from 'rxjs';
 import { DataVersionRepository } from '../database/data-version.repository';
 import { issuedCsrfToken } from './csrf.middleware';
 import { PageCache } from './page-cache';
 
 const KEEP_AS = 'kt:page-cache';
 type KeepAs = 'body' | 'value';
+
+/** What a kept API read hands Nest to reply with; the request's res.json sends the kept bytes in its place. */
+const KEPT_JSON = Object.freeze({});
 
 /** Folds ended backends' counter rows at most this often per process (one statement). */
 const FOLD_EVERY_MS = 10 * 60_000;
@@ -45,27 +48,29 @@ export class PageCacheInterceptor implements NestInterceptor {
     return from(this.versions.current()).pipe(
       switchMap((version) => {
         const kept = this.cache.get(key, version, () => String(res.locals.csrfToken));
-        if (kept?.kind === 'value') return of(kept.value);
-        if (kept?.kind === 'body') {
+        if (kept && keepAs === 'value') {
+          // Nest replies with res.json(value): for this request that sends the kept JSON instead of serializing anew.
+          res.json = () => res.type(kept.type).send(kept.body);
+          return of(KEPT_JSON);
+        }
+        if (kept) {
           res.status(200).type(kept.type).send(kept.body);
           return of(undefined);
         }
-        if (keepAs === 'value')
-          return next.handle().pipe(tap((value) => res.statusCode === 200 && this.cache.putValue(key, version, value)));
         this.captureBody(res, key, version);
         return next.handle();
       }),
     );
   }
 
-  /** Keeps the page the handler sends (Express's render ends in res.send), if it is a full 200 answer. */
+  /** Keeps the answer the handler sends (a page's render and Nest's res.json both end in res.send), if a full 200. */
   private captureBody(res: Response, key: string, version: string): void {
     const send = res.send.bind(res);
     res.send = (body?: unknown) => {
       res.send = send;
       if (typeof body === 'string' && res.statusCode === 200) {
         const type = String(res.getHeader('content-type') ?? 'text/html; charset=utf-8');
-        this.cache.putBody(key, version, body, type, issuedCsrfToken(res));
+        this.cache.put(key, version, body, type, issuedCsrfToken(res));
       }
       return send(body);
     };
@@ -82,5 +87,5 @@ export class PageCacheInterceptor implements NestInterceptor {
 
 /** A signed-in page (rendered with @Res) whose HTML may be kept until the data changes. */
 export const CachedPage = () => applyDecorators(SetMetadata(KEEP_AS, 'body' satisfies KeepAs), UseInterceptors(PageCacheInterceptor));
-/** A signed-in JSON read whose returned value may be kept until the data changes. */
+/** A signed-in JSON read whose answer may be kept until the data changes. */
 export const CachedRead = () => applyDecorators(SetMetadata(KEEP_AS, 'value' satisfies KeepAs), UseInterceptors(PageCacheInterceptor));

@@ -1,13 +1,20 @@
 import { LRUCache, type Perf } from 'lru-cache';
 
-/** A kept answer as a request gets it: a page's bytes (with this request's CSRF token) or an API read's value. */
-export type KeptAnswer = { kind: 'body'; body: Buffer; type: string } | { kind: 'value'; value: unknown };
+/** A kept answer as a request gets it: the bytes of a page or of an API read's JSON, with this request's CSRF token. */
+export interface KeptAnswer {
+  body: Buffer;
+  type: string;
+}
 
 /**
- * A page is kept as UTF-8 bytes cut where the rendering request's CSRF token stood: a hit joins the pieces with its
- * own token (a copy of bytes) instead of searching and encoding a 100 kB string again on every request.
+ * An answer is kept as UTF-8 bytes cut where the rendering request's CSRF token stood: a hit joins the pieces with its
+ * own token (a copy of bytes) instead of rendering, serializing or encoding 100 kB again on every request.
  */
-type Kept = { kind: 'body'; pieces: Buffer[]; type: string; bytes: number } | { kind: 'value'; value: unknown; bytes: number };
+interface Kept {
+  pieces: Buffer[];
+  type: string;
+  bytes: number;
+}
 
 interface Entry {
   version: string;
@@ -51,23 +58,17 @@ export class PageCache {
     const e = this.lru?.get(key);
     if (!e || e.version !== version) return undefined;
     const k = e.kept;
-    if (k.kind === 'value') return { kind: 'value', value: k.value };
-    if (k.pieces.length === 1) return { kind: 'body', body: k.pieces[0], type: k.type };
+    if (k.pieces.length === 1) return { body: k.pieces[0], type: k.type };
     const token = Buffer.from(csrfToken());
     const parts: Buffer[] = [k.pieces[0]];
     for (let i = 1; i < k.pieces.length; i++) parts.push(token, k.pieces[i]);
-    return { kind: 'body', body: Buffer.concat(parts), type: k.type };
+    return { body: Buffer.concat(parts), type: k.type };
   }
 
-  /** Keeps a page rendered at `version`; the request's own CSRF token (if it rendered one) becomes the cut. */
-  putBody(key: string, version: string, body: string, type: string, csrfToken: string | undefined): void {
+  /** Keeps an answer sent at `version`; the request's own CSRF token (if it rendered one) becomes the cut. */
+  put(key: string, version: string, body: string, type: string, csrfToken: string | undefined): void {
     if (!this.lru) return;
     const pieces = (csrfToken ? body.split(csrfToken) : [body]).map((p) => Buffer.from(p));
-    this.lru.set(key, { version, kept: { kind: 'body', pieces, type, bytes: pieces.reduce((n, p) => n + p.length, 0) } });
-  }
-
-  /** Keeps an API read's value by reference, counted by the size of its JSON. */
-  putValue(key: string, version: string, value: unknown): void {
-    this.lru?.set(key, { version, kept: { kind: 'value', value, bytes: Buffer.byteLength(JSON.stringify(value) ?? '') } });
+    this.lru.set(key, { version, kept: { pieces, type, bytes: pieces.reduce((n, p) => n + p.length, 0) } });
   }
 }

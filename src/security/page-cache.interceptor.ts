@@ -16,7 +16,8 @@ import { issuedCsrfToken } from './csrf.middleware';
 import { PageCache } from './page-cache';
 
 const KEEP_AS = 'kt:page-cache';
-type KeepAs = 'body' | 'value';
+/** A page rendered with @Res (the interceptor answers a hit itself), or a JSON read Nest replies to (via res.json). */
+type KeepAs = 'page' | 'json';
 
 /** What a kept API read hands Nest to reply with; the request's res.json sends the kept bytes in its place. */
 const KEPT_JSON = Object.freeze({});
@@ -48,7 +49,7 @@ export class PageCacheInterceptor implements NestInterceptor {
     return from(this.versions.current()).pipe(
       switchMap((version) => {
         const kept = this.cache.get(key, version, () => String(res.locals.csrfToken));
-        if (kept && keepAs === 'value') {
+        if (kept && keepAs === 'json') {
           // Nest replies with res.json(value): for this request that sends the kept JSON instead of serializing anew.
           res.json = () => res.type(kept.type).send(kept.body);
           return of(KEPT_JSON);
@@ -86,6 +87,6 @@ export class PageCacheInterceptor implements NestInterceptor {
 }
 
 /** A signed-in page (rendered with @Res) whose HTML may be kept until the data changes. */
-export const CachedPage = () => applyDecorators(SetMetadata(KEEP_AS, 'body' satisfies KeepAs), UseInterceptors(PageCacheInterceptor));
+export const CachedPage = () => applyDecorators(SetMetadata(KEEP_AS, 'page' satisfies KeepAs), UseInterceptors(PageCacheInterceptor));
 /** A signed-in JSON read whose answer may be kept until the data changes. */
-export const CachedRead = () => applyDecorators(SetMetadata(KEEP_AS, 'value' satisfies KeepAs), UseInterceptors(PageCacheInterceptor));
+export const CachedRead = () => applyDecorators(SetMetadata(KEEP_AS, 'json' satisfies KeepAs), UseInterceptors(PageCacheInterceptor));
